@@ -345,7 +345,7 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
         for rel, text in files.items():
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(with_header(rel, text), encoding="utf-8", newline="\n")
+            path.write_bytes(with_header(rel, text))
 
     for _ in range(runs):
         with tempfile.TemporaryDirectory(dir=where) as tmp:

@@ -89,6 +89,28 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
             "cpu_ms": (c3 - c2) * 1000,
             "modules": len(sys.modules) - n1,
         }
+    for attr in resources:  # then the models its methods parse responses with (lazy since issue 18)
+        module = sys.modules[type(getattr(client, attr)).__module__]
+        endpoint = importlib.import_module(f"{package}._endpoint").Endpoint
+        specs = [
+            r
+            for e in vars(module).values()
+            if isinstance(e, endpoint)
+            for r in e.responses.values()
+        ]
+        n1 = len(sys.modules)
+        t2, c2 = time.perf_counter(), time.process_time()
+        loaded = [specs[0].body_type] if specs else []  # one method's first call: its models load
+        t3, c3 = time.perf_counter(), time.process_time()
+        loaded += [spec.body_type for spec in specs]
+        t4, c4 = time.perf_counter(), time.process_time()
+        out["resources"][attr].update(
+            first_method_ms=(t3 - t2) * 1000,
+            first_method_cpu_ms=(c3 - c2) * 1000,
+            all_models_ms=(t4 - t2) * 1000,
+            all_models_cpu_ms=(c4 - c2) * 1000,
+            model_modules=len(sys.modules) - n1,
+        )
     return out
 
 

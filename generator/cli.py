@@ -70,6 +70,9 @@ def cli() -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when the spec produced warnings.")
 @click.option(
+    "--full", is_flag=True, help="Always render (skip the provenance answer when nothing changed)."
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
     default=30.0,
@@ -87,6 +90,7 @@ def generate_cmd(
     client_name: str | None,
     config_file: str | None,
     strict: bool,
+    full: bool,
     timeout: float,
     verbose: bool,
     quiet: bool,
@@ -113,7 +117,7 @@ def generate_cmd(
     for target in targets:
         progress = TerminalProgress(target.name, enabled=False if quiet else None)
         try:
-            result = generate(target, root, progress=progress, source=source)
+            result = generate(target, root, progress=progress, source=source, full=full)
         except SpecError as exc:
             progress.clear()
             before = f" ({', '.join(done)} generated before it)" if done else ""

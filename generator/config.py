@@ -64,8 +64,38 @@ def _dotted(value: str) -> str:
     return value
 
 
+# Classes every generated package exports beside its clients (`templates/package/init.py.jinja`):
+# the client class may not take one of these names, nor may its `Async…` twin.
+PACKAGE_CLASSES = frozenset(
+    {
+        "APIResponse",
+        "AsyncAPIResponse",
+        "AsyncBinaryResponse",
+        "AsyncHooks",
+        "AsyncPage",
+        "BinaryResponse",
+        "ErrorEvent",
+        "Hooks",
+        "NotGiven",
+        "RateLimit",
+        "RequestEvent",
+        "ResponseEvent",
+        "SyncPage",
+    }
+)
+
+
+def _client_class(value: str) -> str:
+    if value in PACKAGE_CLASSES or f"Async{value}" in PACKAGE_CLASSES:
+        raise ValueError(
+            f"{value!r} is a class every generated package exports already; try {value + 'Client'!r}"
+        )
+    return value
+
+
 PackageName = Annotated[str, _identifier("package")]
 ClassName = Annotated[str, _identifier("class")]
+ClientClassName = Annotated[str, _identifier("class"), AfterValidator(_client_class)]
 MethodName = Annotated[str, _identifier("method")]
 ResourceAttr = Annotated[str, _identifier("resource")]
 EnvPrefix = Annotated[str, _identifier("environment variable prefix")]
@@ -178,7 +208,7 @@ class TargetConfig(BaseModel):
     spec: str
     output: str
     package: PackageName
-    client_name: ClassName
+    client_name: ClientClassName
     env_prefix: EnvPrefix = Field(
         description="prefix of environment variables, e.g. CASEXCHANGE → CASEXCHANGE_API_KEY"
     )
@@ -269,7 +299,7 @@ def adhoc_target(
     given = table.get("package")
     pkg = package or (given if isinstance(given, str) else safe_identifier(snake(stem), "client"))
     data = {
-        "client_name": pascal(pkg) or "Client",
+        "client_name": _derived_client_name(pkg),
         "env_prefix": upper_snake(pkg) or "CLIENT",
         **table,
         "name": pkg,
@@ -332,6 +362,11 @@ def target_file(path: Path) -> dict[str, Any]:
             hint=f"remove {', '.join(given)} from {path.name}",
         )
     return data
+
+
+def _derived_client_name(package: str) -> str:
+    name = pascal(package) or "Client"
+    return name + "Client" if name in PACKAGE_CLASSES or f"Async{name}" in PACKAGE_CLASSES else name
 
 
 def _config_error(exc: ValidationError, where: str, file: str) -> SpecError:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from . import provenance
 from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
+from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
@@ -59,15 +60,16 @@ def _render(
     progress: Progress,
     source: str = "",
     raw: bytes | None = None,
-) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
+) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read."""
     from .features import FEATURES
-    from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
+    from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
     from .shape.stage import shape
+    from .spec_copy import copy_bytes, copy_name
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
@@ -79,11 +81,18 @@ def _render(
         progress.stage("building the model")
         api = shape(build_api(loaded, sink), target, sink)
         progress.stage("rendering modules")
-        files, names = plan_files(api, sink, on_module=progress.step, features=FEATURES)
+        spec_file = copy_name(Path(target.spec), loaded.document)
+        files, names = plan_files(
+            api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file
+        )
         progress.stage("validating the spec")
         validation.wait(sink)
     finally:
         validation.cancel()
+    tree: dict[str, str | bytes] = dict(files)
+    tree[spec_file] = copy_bytes(
+        spec_file, read_bytes(Path(target.spec)) if raw is None else raw, loaded.document
+    )
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,
@@ -92,7 +101,7 @@ def _render(
         seconds=time.perf_counter() - start,
         classes=len(names.schema_class),
     )
-    return result, files, prov
+    return result, tree, prov
 
 
 @contextlib.contextmanager
@@ -115,14 +124,28 @@ def generate(
     *,
     progress: Progress = SILENT,
     source: str = "",
+    full: bool = False,
 ) -> TargetResult:
+    """Render the package and write what changed. When the output folder already holds what this
+    build of the generator made from the same spec and configuration (the `check` fast path: recorded
+    hashes, a verified key, the diagnostics of that run kept), nothing is rendered or written; `full`
+    always renders."""
     start = time.perf_counter()
     out = Path(target.output)
+    if not full:
+        fast = _fast_check(target, root, out)
+        recorded = provenance.read(out) if fast is not None else None
+        known = None if recorded is None else provenance.recall_diagnostics(root, out, recorded)
+        if fast is not None and known is not None:
+            fast.diagnostics = known
+            fast.seconds = time.perf_counter() - start
+            return fast
     result, tree = prepare(target, root, progress=progress, source=source)
     result.diff = apply_package(tree, out, ownership(out, target.package), progress)
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
+        provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -138,9 +161,12 @@ def prepare(
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`."""
     out = Path(target.output)
+    memo = Memo.for_output(root, out)
     with _no_cycle_collection():
         result, files, prov = _render(target, root, progress, source, raw)
-        tree = build_package(files, prov, out, ownership(out, target.package), progress)
+        tree = build_package(files, prov, out, ownership(out, target.package), progress, memo)
+    if memo is not None:
+        memo.save()
     return result, tree
 
 
@@ -161,9 +187,10 @@ def check(
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
+    memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     with _no_cycle_collection():
         result, files, prov = _render(target, root, progress)
-        result.rendered = render_for_check(files, prov, owner, progress)
+        result.rendered = render_for_check(files, prov, owner, progress, memo)
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:
         recorded = provenance.read(out)

@@ -23,10 +23,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .diagnostics import Diagnostic, Severity
 from .version import __version__
 
 FILE = "GENERATION.toml"
 VERIFIED = Path(".cache") / "clientgen" / "verified.json"  # below the project root; git-ignored
+WARNINGS = (
+    Path(".cache") / "clientgen" / "diagnostics"
+)  # the diagnostics of a verified tree, per folder
 KEEP_VERIFIED = 8  # keys remembered per output folder
 
 
@@ -163,6 +167,52 @@ def remember_verified(root: Path | None, out: Path, recorded: Provenance) -> Non
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def _warnings_file(root: Path, out: Path) -> Path:
+    slot = hashlib.sha256(_slot(root, out).encode()).hexdigest()[:32]
+    return root / WARNINGS / f"{slot}.json"
+
+
+def remember_diagnostics(
+    root: Path | None, out: Path, recorded: Provenance, diagnostics: list[Diagnostic]
+) -> None:
+    """Keep the diagnostics of the run that produced `recorded`'s tree, so that a `generate` answered
+    from provenance reports the same warnings (a cache: failures cost only speed)."""
+    if root is None:
+        return
+    path = _warnings_file(root, out)
+    data = {
+        "key": recorded.verified_key(),
+        "diagnostics": [
+            [d.severity.value, d.code, d.pointer, d.message, d.hint, d.file] for d in diagnostics
+        ],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def recall_diagnostics(
+    root: Path | None, out: Path, recorded: Provenance
+) -> list[Diagnostic] | None:
+    """The diagnostics `remember_diagnostics` kept for exactly `recorded`'s key, or None."""
+    if root is None:
+        return None
+    try:
+        data = json.loads(_warnings_file(root, out).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("key") != recorded.verified_key():
+            return None
+        return [
+            Diagnostic(Severity(sev), code, pointer, message, hint, file)
+            for sev, code, pointer, message, hint, file in data["diagnostics"]
+        ]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
 
 
 def _q(value: str) -> str:

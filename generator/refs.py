@@ -7,6 +7,7 @@ pipeline only ever resolves JSON pointers inside one document.
 from __future__ import annotations
 
 import copy
+import os
 import re
 import stat
 from pathlib import Path
@@ -139,7 +140,17 @@ def _contained(ref: str, file_part: str, base: Path, where: str, folder: Path) -
             f"$ref {ref!r} is an absolute path; a $ref may only name files inside {folder}",
             "use a path relative to the spec, to a file in the spec's folder or below",
         )
-    target = (base.parent / file_part).resolve()
+    try:
+        os.fsencode(file_part)
+        if "\x00" in file_part:
+            raise ValueError("NUL")
+        target = (base.parent / file_part).resolve()
+    except (ValueError, OSError):  # a lone surrogate, NUL, a name the file system refuses
+        raise refuse(
+            "ref-bad-path",
+            f"$ref {ref!r} is not a file path this system can open",
+            "name the referenced file by a plain relative path",
+        ) from None
     if not target.is_relative_to(folder):
         raise refuse(
             "ref-outside",
@@ -205,7 +216,10 @@ def _has_external_ref(node: Any) -> bool:
 
 
 def _name_for(target: Path, fragment: str) -> str:
-    tokens = jp.split(fragment) if fragment else []
+    try:
+        tokens = jp.split(fragment) if fragment else []
+    except ValueError:  # not a JSON pointer: `place` has warned; the file names the schema
+        tokens = []
     return tokens[-1] if tokens else target.stem
 
 

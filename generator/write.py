@@ -20,12 +20,14 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import provenance
 from .diagnostics import SpecError, fatal
 from .format import format_tree
+from .memo import Memo
 from .ownership import Ownership, has_header
 from .paths import HEADER
 from .progress import SILENT, Progress
@@ -44,7 +46,15 @@ class TreeDiff:
         return sorted(self.changed + self.added + self.removed)
 
 
-def with_header(rel: str, text: str) -> str:
+def with_header(rel: str, text: str | bytes) -> bytes:
+    """The file's bytes: text with clientgen's header line (per its kind); bytes (data a package
+    ships as it is, such as its spec's copy) already carry theirs."""
+    if isinstance(text, bytes):
+        return text
+    return _headed(rel, text).encode()
+
+
+def _headed(rel: str, text: str) -> str:
     if rel.endswith((".py", ".toml", ".typed")):
         return f"# {HEADER}\n{text}"
     if rel.endswith(".md"):
@@ -53,14 +63,35 @@ def with_header(rel: str, text: str) -> str:
 
 
 def build_tree(
-    files: dict[str, str], prov: provenance.Provenance, staging: Path
+    files: Mapping[str, str | bytes],
+    prov: provenance.Provenance,
+    staging: Path,
+    memo: Memo | None = None,
 ) -> dict[str, bytes]:
-    """Write files (with headers) under `staging`, format them, add GENERATION.toml; return the bytes."""
+    """Write files (with headers) under `staging`, format them, add GENERATION.toml; return the bytes.
+    With `memo` (the module cache) only the files whose text it has not seen are written and
+    formatted; the others get the bytes they were formatted to before, and what is formatted here is
+    stored in it."""
     folders = _Folders()
+    done: dict[str, bytes] = {}
+    keys: dict[str, bytes] = {}
     for rel, text in files.items():
-        _put(folders, os.path.join(staging, rel), with_header(rel, text).encode())
-    format_tree(staging)
-    out = {rel: _get(os.path.join(staging, rel)) for rel in sorted(files)}
+        raw = with_header(rel, text)
+        if memo is not None:
+            keys[rel] = memo.text_key(rel, raw)
+            known = memo.get(keys[rel])
+            if known is not None:
+                done[rel] = known
+                continue
+        _put(folders, os.path.join(staging, rel), raw)
+    if any(rel.endswith(".py") for rel in files if rel not in done):
+        format_tree(staging)
+    for rel in files:
+        if rel not in done:
+            done[rel] = _get(os.path.join(staging, rel))
+            if memo is not None:
+                memo.put(keys[rel], done[rel])
+    out = {rel: done[rel] for rel in sorted(files)}
     final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash(out))
     record = final.render().encode()
     (staging / provenance.FILE).write_bytes(record)
@@ -69,13 +100,26 @@ def build_tree(
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (bytecode and mypy caches left out; symbolic links to folders not
+    followed), by relative POSIX path in path order. Plain `os` calls: the `check` and no-op `generate`
+    answers read thousands of files with it."""
     if not folder.is_dir():
         return {}
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and ".mypy_cache" not in p.parts
-    }
+    base = os.fspath(folder)
+    found: dict[str, bytes] = {}
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = [d for d in dirnames if d not in _CACHES]
+        rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in filenames:
+            if name in _CACHES:
+                continue
+            try:
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    found[prefix + name] = f.read()
+            except (FileNotFoundError, IsADirectoryError):  # a dangling link, gone meanwhile
+                continue
+    return {rel: found[rel] for rel in sorted(found, key=lambda r: r.split("/"))}
 
 
 def diff_trees(new: dict[str, bytes], old: dict[str, bytes]) -> TreeDiff:
@@ -101,7 +145,9 @@ def compare(new: dict[str, bytes], old: dict[str, bytes], owner: Ownership | Non
     return diff
 
 
-def ours_only(files: dict[str, str], owner: Ownership | None) -> dict[str, str]:
+def ours_only(
+    files: Mapping[str, str | bytes], owner: Ownership | None
+) -> Mapping[str, str | bytes]:
     """The rendered files minus those the user claims (`.clientgenignore`, the custom folder)."""
     if owner is None:
         return files
@@ -135,7 +181,7 @@ def ensure_ours(out: Path, owner: Ownership | None = None) -> None:
 TMPFS = Path("/dev/shm")
 
 
-def scratch_parent(files: dict[str, str], fallback: Path) -> Path:
+def scratch_parent(files: Mapping[str, str | bytes], fallback: Path) -> Path:
     """tmpfs when it exists and has room for the tree several times over (ruff rewrites files), else
     `fallback` (a folder on the output's file system)."""
     try:
@@ -149,7 +195,7 @@ def scratch_parent(files: dict[str, str], fallback: Path) -> Path:
 
 
 def write_package(
-    files: dict[str, str],
+    files: Mapping[str, str | bytes],
     prov: provenance.Provenance,
     out: Path,
     owner: Ownership | None = None,
@@ -160,11 +206,12 @@ def write_package(
 
 
 def build_package(
-    files: dict[str, str],
+    files: Mapping[str, str | bytes],
     prov: provenance.Provenance,
     out: Path,
     owner: Ownership | None = None,
     progress: Progress = SILENT,
+    memo: Memo | None = None,
 ) -> dict[str, bytes]:
     """The finished files (headers, ruff, GENERATION.toml), built in a staging folder; nothing in `out`
     is touched. A file system problem is a fatal diagnostic naming `out`, never a traceback."""
@@ -179,7 +226,7 @@ def build_package(
             tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, fallback))
         )
         try:
-            return build_tree(files, prov, staging)
+            return build_tree(files, prov, staging, memo)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
@@ -241,7 +288,7 @@ def _why(exc: OSError, out: Path) -> str:
     return f"{exc.strerror or exc}{shown}"
 
 
-def _check_relative(files: dict[str, str]) -> None:
+def _check_relative(files: Mapping[str, str | bytes]) -> None:
     """Every planned file lies inside the package folder (the names are checked long before this; a
     path that could leave the output folder is a clientgen bug, stopped here before anything is written)."""
     for rel in files:
@@ -354,13 +401,14 @@ def _prune(out: Path, folder: Path) -> None:
 
 
 def render_for_check(
-    files: dict[str, str],
+    files: Mapping[str, str | bytes],
     prov: provenance.Provenance,
     owner: Ownership | None = None,
     progress: Progress = SILENT,
+    memo: Memo | None = None,
 ) -> dict[str, bytes]:
     files = ours_only(files, owner)
     progress.stage("formatting")
     scratch = scratch_parent(files, Path(tempfile.gettempdir()))
     with tempfile.TemporaryDirectory(prefix="clientgen-check-", dir=scratch) as tmp:
-        return build_tree(files, prov, Path(tmp))
+        return build_tree(files, prov, Path(tmp), memo)

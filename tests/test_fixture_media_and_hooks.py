@@ -21,7 +21,7 @@ BLOB = bytes(range(256)) * 4  # not UTF-8, not JSON
 
 @pytest.fixture
 def hooks(generate_package: Any) -> tuple[Any, Path]:
-    return generate_package(SPEC, package="mediahooks", client_name="Hooks")
+    return generate_package(SPEC, package="mediahooks", client_name="MediaHooks")
 
 
 def _client(pkg: Any, seen: list[httpx.Request]) -> Any:
@@ -42,7 +42,7 @@ def _client(pkg: Any, seen: list[httpx.Request]) -> Any:
             return httpx.Response(200, json={"ok": True})
         return httpx.Response(201)
 
-    return pkg.Hooks(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    return pkg.MediaHooks(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
 
 
 def test_xml_response_is_returned_as_text(hooks: tuple[Any, Path]) -> None:

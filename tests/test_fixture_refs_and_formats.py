@@ -52,15 +52,13 @@ def test_referenced_parameters_body_and_response(things: tuple[Any, Path]) -> No
     )  # a $ref'd query parameter and a path-level header one
     assert seen[0].url.params["limit"] == "5" and seen[0].headers["X-Trace"] == "t-1"
     assert isinstance(thing, Thing)
-    created = client.things.create(
-        body={"id": THING["id"], "email": "a@b.c"}, x_trace="t-2"
-    )  # $ref'd body
+    created = client.things.create(id=THING["id"], email="a@b.c", x_trace="t-2")  # $ref'd body
     assert isinstance(created, Thing) and created.email == "a@b.c"  # $ref'd response
     assert (
         seen[1].headers["X-Trace"] == "t-2"
         and seen[1].headers["content-type"] == "application/json"
     )
-    raw = client.things.with_raw_response.create(body={"id": THING["id"], "email": "a@b.c"})
+    raw = client.things.with_raw_response.create(id=THING["id"], email="a@b.c")
     assert raw.headers["X-Version"] == "3"
 
 

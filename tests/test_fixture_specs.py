@@ -61,7 +61,7 @@ def test_petstore_behaviour(petstore: tuple[Any, Path]) -> None:
     client = pkg.PetStore(
         token="t0ken", http_client=httpx.Client(transport=httpx.MockTransport(handler))
     )
-    pet = client.pets.create(body={"kind": "cat"})
+    pet = client.pets.create(kind="cat")
     assert isinstance(pet, Pet) and pet.kind is Kind.CAT and isinstance(pet.parent, Pet)
     assert seen[0].headers["authorization"] == "Bearer t0ken"
     assert json.loads(seen[0].content) == {"kind": "cat"}

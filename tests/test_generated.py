@@ -115,7 +115,14 @@ def test_every_generated_file_has_the_header(target: object) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS, ids=IDS)
 def test_mypy_strict_is_clean(target: object, tmp_path: Path) -> None:
-    src = Path(target.output) / "src"  # type: ignore[attr-defined]
+    """The package, its shipped tests/ and every example call in its api.md (one mypy run)."""
+    from tests.support.apidoc import examples_module
+
+    root = Path(target.output)  # type: ignore[attr-defined]
+    src = root / "src"
+    manifest = json.loads((root / "operations.json").read_text())
+    examples = tmp_path / "api_md_examples.py"
+    examples.write_text(examples_module(root, target.package, manifest["client"]))  # type: ignore[attr-defined]
     proc = subprocess.run(
         [
             sys.executable,
@@ -125,11 +132,14 @@ def test_mypy_strict_is_clean(target: object, tmp_path: Path) -> None:
             "--cache-dir",
             str(tmp_path / "cache"),
             "--no-incremental",
-            str(src / target.package),
-        ],  # type: ignore[attr-defined]
+            str(src / target.package),  # type: ignore[attr-defined]
+            str(root / "tests"),
+            str(examples),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": str(src)},
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-5000:]
@@ -191,7 +201,8 @@ def test_readme_examples_are_valid_python(target: object) -> None:
 def test_package_root_is_lazy(target: object, tmp_path: Path) -> None:
     """Importing the package and building a client loads no model or resource module, and neither
     asyncio nor httpx's transport stack (the httpx client is created on the first request); one resource
-    loads only its own modules."""
+    loads only its own modules, touching every resource loads no model module, and an operation's models
+    load when its response spec is first used."""
     src = Path(target.output) / "src"  # type: ignore[attr-defined]
     pkg = target.package  # type: ignore[attr-defined]
     manifest = json.loads((Path(target.output) / "operations.json").read_text())  # type: ignore[attr-defined]
@@ -209,6 +220,15 @@ print(",".join(m for m in ("asyncio", "httpcore", "anyio", "certifi") if m in sy
 getattr(client, {resource!r})
 after = [m for m in sys.modules if m.startswith("{pkg}.resources.")]
 print(len(after))
+for call in {sorted({op["call"].split(".")[0] for op in manifest["operations"]})!r}:
+    getattr(client, call)  # every resource touched: still no model module
+print(len([m for m in sys.modules if m.startswith("{pkg}.types.")]))
+from {pkg}._endpoint import Endpoint
+module = sys.modules[type(getattr(client, {resource!r})).__module__]
+spec = next(r for e in vars(module).values() if isinstance(e, Endpoint)
+            for r in e.responses.values() if r.load is not None)
+loaded = spec.body_type  # what a first call parses with: its models load now
+print(int(any(m.startswith("{pkg}.types.") for m in sys.modules)))
 """
     proc = subprocess.run(
         [sys.executable, "-I", "-c", code],
@@ -218,7 +238,9 @@ print(len(after))
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    before, heavy, resources_after = proc.stdout.split()
+    before, heavy, resources_after, models_after_all, models_after_load = proc.stdout.split()
     assert int(before) == 0
     assert heavy == "-"
     assert int(resources_after) == 1
+    assert int(models_after_all) == 0  # touching a resource imports no model module
+    assert int(models_after_load) == 1

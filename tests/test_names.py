@@ -209,6 +209,34 @@ def test_nested_resources_work_on_the_wire(generate_package: Any) -> None:
     assert "CustomerSources" in pkg.resources.__all__
 
 
+def test_nested_resources_in_the_docs_and_a_parent_without_methods(generate_package: Any) -> None:
+    pkg, root = generate_package(STRIPE_LIKE, client_name="Shop")
+    readme = (root / "README.md").read_text()
+    api_md = (root / "api.md").read_text()
+    for doc in (readme, api_md):  # grouped under the dotted path, each method reached through it
+        assert "### `client.customers.sources`" in doc or "## `client.customers.sources`" in doc
+        assert "client.customers.sources.verify" in doc
+        assert "client.apps.secrets.delete" in doc
+        assert "`client.sources" not in doc and "`client.secrets" not in doc
+    assert "Operations under `/v1/customers/{customer}/sources`." in api_md
+    tests = (root / "tests/api_resources/test_customers_sources.py").read_text()
+    assert "client.customers.sources.verify(" in tests
+    # `apps` only holds `apps.secrets`: no endpoint machinery, no response wrappers, no arguments
+    apps = (root / f"src/{pkg.__name__}/resources/apps.py").read_text()
+    imports = [line for line in apps.splitlines() if line.startswith(("from ", "import "))]
+    assert imports == [
+        "from __future__ import annotations",
+        "from functools import cached_property",
+        "from .._base_client import AsyncAPIResource, SyncAPIResource",
+        "from .apps_secrets import AppSecrets, AsyncAppSecrets",
+    ]
+    client = pkg.Shop(base_url="http://127.0.0.1:9")
+    streaming = client.customers.with_streaming_response
+    assert callable(streaming.sources.verify) and callable(
+        client.apps.with_raw_response.secrets.list
+    )
+
+
 @pytest.mark.slow
 def test_nested_resources_are_mypy_strict_clean(generate_package: Any, tmp_path: Path) -> None:
     _pkg, root = generate_package(STRIPE_LIKE, client_name="Shop", package="shop")

@@ -173,3 +173,19 @@ def test_multi_file_spec_generates_and_imports(tmp_path: Path) -> None:
         sys.path.remove(str(tmp_path / "kennel" / "src"))
         for name in [m for m in sys.modules if m == "kennel" or m.startswith("kennel.")]:
             del sys.modules[name]
+
+
+def test_a_ref_path_the_file_system_cannot_name_is_refused(project: Path) -> None:
+    """Found by the hostile fuzz: a NUL in a `$ref` path crashed `Path.resolve()` (ValueError)."""
+    refused(project, "schemas/a\\u0000b.yml#/Leak", "ref-bad-path")
+
+
+def test_a_file_ref_whose_fragment_is_not_a_pointer_degrades(project: Path) -> None:
+    """Found by the hostile fuzz: `file.yml#not-a-pointer` crashed naming the bundled schema."""
+    (project / "schemas").mkdir(exist_ok=True)
+    (project / "schemas" / "a.yml").write_text("Leak: {type: object}\n")
+    spec = project / "openapi.yml"
+    spec.write_text(ROOT.format(ref="schemas/a.yml#not-a-pointer"))
+    proc = run_cli("generate", str(spec), "-o", str(project.parent / "out"), cwd=project)
+    assert "Traceback" not in proc.stderr
+    assert "warning[dangling-ref]" in proc.stderr and "check the JSON pointer" in proc.stderr

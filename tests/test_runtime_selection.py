@@ -67,6 +67,22 @@ def test_each_feature_ships_its_own_modules() -> None:
     assert "_session" in internal and "_oauth" not in internal and "_jsonapi" not in internal
 
 
+SSE = {"_sse", "_streaming"}  # the sse feature: only for specs with text/event-stream responses
+
+
+@pytest.mark.parametrize("package", COMMITTED, ids=lambda p: p.name)
+def test_committed_clients_ship_no_event_streams(package: Path) -> None:
+    assert not _check(package) & SSE  # none of the three has a text/event-stream operation
+    init = (package / "__init__.py").read_text(encoding="utf-8")
+    assert "Stream" not in init and "ServerSentEvent" not in init
+
+
+def test_a_client_with_event_streams_ships_them(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    generate(adhoc_target(str(FIXTURES / "specs" / "events_31.yml"), str(out), "pkg", "Client"))
+    assert SSE <= _check(out / "src" / "pkg")
+
+
 @pytest.mark.parametrize("spec", ["petstore_31.yml", "media_hooks_31.yml", "discriminators_31.yml"])
 def test_fixture_clients_ship_only_the_runtime_they_use(spec: str, tmp_path: Path) -> None:
     out = tmp_path / "out"

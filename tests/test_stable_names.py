@@ -19,9 +19,11 @@ from generator.load import read_document
 from generator.naming.plan import plan_names
 from generator import check
 from generator.provenance import FILE as PROVENANCE
+
 from tests.conftest import REPO, spec_doc
 
 TARGETS = load_targets(REPO / "pyproject.toml")
+SPEC_COPY = "openapi.yml"  # the package's copy of a YAML spec (generator/spec_copy.py)
 
 
 def reordered(node: Any, order: str, rng: random.Random) -> Any:
@@ -56,17 +58,22 @@ def test_reordering_every_mapping_of_a_committed_spec_changes_no_generated_byte(
     document = reordered(original, order, random.Random(1606))
     moved = sum(a != b for a, b in zip(key_orders(original), key_orders(document), strict=True))
     assert moved > 100  # paths, operations, properties, components, responses … all moved
-    spec = tmp_path / "openapi.json"
-    spec.write_text(json.dumps(document, indent=1))  # JSON: the YAML anchors are gone too
+    # JSON (the YAML anchors are gone too) in a .yml file (JSON is YAML): the package's copy of its
+    # spec keeps its name, so only that copy may differ
+    spec = tmp_path / "openapi.yml"
+    spec.write_text(json.dumps(document, indent=1) + "\n")
 
     result = check(target.model_copy(update={"spec": str(spec)}), REPO, full=True)
 
-    assert result.diff.stale == [PROVENANCE]  # every generated file is byte-identical
+    assert result.diff.stale == [PROVENANCE, SPEC_COPY]  # every other file is byte-identical
+    assert result.rendered[SPEC_COPY].endswith(spec.read_bytes())
     committed = (Path(target.output) / PROVENANCE).read_text().splitlines()
     rendered = result.rendered[PROVENANCE].decode().splitlines()
-    # only what names the spec file (its path and hash) may differ in the provenance record
-    assert [x for x in rendered if not x.startswith("spec")] == [
-        x for x in committed if not x.startswith("spec")
+    # only what names the spec file (its path and hash) and the tree's hash (which covers the spec's
+    # copy) may differ in the provenance record
+    varies = ("spec", "tree_sha256")
+    assert [x for x in rendered if not x.startswith(varies)] == [
+        x for x in committed if not x.startswith(varies)
     ]
 
 
@@ -129,11 +136,17 @@ def test_a_new_query_enum_value_in_casexchange_touches_one_module(tmp_path: Path
         if p["name"] == "source"
     ]
     param["schema"]["enum"].append("referral")
-    spec = tmp_path / "openapi.json"
+    spec = tmp_path / "openapi.yml"  # JSON is YAML: the spec's copy keeps its name
     spec.write_text(json.dumps(document))
 
     result = check(target.model_copy(update={"spec": str(spec)}), REPO, full=True)
 
     module = "src/casexchange/types/list_available_firms_source.py"
-    assert result.diff.stale == [PROVENANCE, module]
+    resource = "src/casexchange/resources/firms.py"  # the argument's `Literal[...]` of the values
+    # api.md shows the method's signature; openapi.yml is the package's copy of the spec
+    assert result.diff.stale == sorted([PROVENANCE, "api.md", SPEC_COPY, resource, module])
     assert "REFERRAL = " in result.rendered[module].decode()
+    old = "".join((Path(target.output) / resource).read_text().split())
+    new = "".join(result.rendered[resource].decode().split())  # whatever the line breaks
+    assert new.count('"directory","referral"]') == 2  # the sync and the async method's argument
+    assert new.replace(',"referral"]', "]") == old  # and nothing else: nothing renamed

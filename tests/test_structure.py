@@ -89,7 +89,11 @@ def test_one_schema_change_rewrites_only_the_files_that_change(tmp_path: Path) -
         touched
         == changed
         == sorted(result.diff.changed)
-        == ["GENERATION.toml", "src/pets/types/pet.py"]
+        == [
+            "GENERATION.toml",
+            "openapi.yml",
+            "src/pets/types/pet.py",
+        ]  # openapi.yml: the spec's copy
     )
 
     # a schema added, then removed: its module comes and goes, the folder keeps no other trace
@@ -286,3 +290,107 @@ def test_cycle_finder_sees_a_cycle() -> None:
         "generator.c": {"generator.a"},
     }
     assert _find_cycle(fake) == ["generator.a", "generator.b", "generator.c", "generator.a"]
+
+
+def test_noop_generate_renders_nothing(pets_project: Path, monkeypatch: Any) -> None:
+    """A second `generate` with nothing changed answers from provenance: no renderer runs, no file
+    is touched, and it reports the warnings of the run that produced the tree."""
+    from generator.cli_support import select
+    from generator.render import plan
+
+    monkeypatch.chdir(pets_project)
+    spec = pets_project / "pets.yml"
+    spec.write_text(  # one warning, which the answer from provenance must report again
+        spec.read_text().replace(
+            "  securitySchemes:\n",
+            "  securitySchemes:\n    c: {type: apiKey, in: cookie, name: 'a b'}\n",
+            1,
+        )
+    )
+    (target,), root = select(())
+    first = generate(target, root)
+    assert not first.fast_path and first.diff.added
+    assert [d.code for d in first.diagnostics] == ["bad-cookie-name"]
+    out = pets_project / "generated" / "pets"
+    before = _mtimes(out)
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a no-op generate rendered")
+
+    monkeypatch.setattr(plan, "plan_files", fail)
+    again = generate(target, root)
+    assert again.fast_path and again.diff.stale == [] and again.diff.unchanged == len(before)
+    assert again.diagnostics == first.diagnostics
+    assert _mtimes(out) == before
+
+    # an edited generated file, a changed spec: both render again
+    victim = out / "src" / "pets" / "_client.py"
+    victim.write_bytes(victim.read_bytes() + b"\n")
+    monkeypatch.undo()
+    monkeypatch.chdir(pets_project)
+    repaired = generate(target, root)
+    assert not repaired.fast_path and repaired.diff.changed == ["src/pets/_client.py"]
+    assert generate(target, root, full=True).fast_path is False
+
+
+def test_lazy_response_and_error_types_resolve_on_first_use(generate_package: Any) -> None:
+    """Response and error bodies that name models (a list, a union) are `load=lambda: _types.…`:
+    importing the resource loads no model module; resolving the spec gives the real type."""
+    obj = {"type": "object", "properties": {"id": {"type": "integer"}}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Lazy", "version": "1"},
+        "servers": [{"url": "https://lazy.example.test"}],
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "tags": ["things"],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Thing"},
+                                    }
+                                }
+                            },
+                        },
+                        "422": {
+                            "description": "bad",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/Invalid"},
+                                            {"$ref": "#/components/schemas/Conflict"},
+                                        ]
+                                    }
+                                }
+                            },
+                        },
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Thing": obj,
+                "Invalid": {**obj, "required": ["id"]},
+                "Conflict": {"type": "object", "properties": {"why": {"type": "string"}}},
+            }
+        },
+    }
+    pkg, _ = generate_package(doc, package="lazytypes")
+    import sys
+
+    resource = pkg.Client().things
+    assert not [m for m in sys.modules if m.startswith("lazytypes.types.")]
+    module = sys.modules[type(resource).__module__]
+    endpoint = module._LIST
+    assert endpoint.responses["200"].model is None
+    assert endpoint.responses["200"].body_type == list[pkg.types.Thing]
+    error = endpoint.errors["422"].body_type
+    assert set(error.__args__) == {pkg.types.Invalid, pkg.types.Conflict}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import error_codes, helpers, jsonapi, oauth, regions, session, vendor_docs, webhooks
+from . import error_codes, helpers, jsonapi, oauth, regions, session, sse, vendor_docs, webhooks
 from .base import Context, Contribution, Feature, Preparation
 
 FEATURES: tuple[Feature[Any], ...] = (
@@ -29,6 +29,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     session.FEATURE,
     error_codes.FEATURE,
     webhooks.FEATURE,
+    sse.FEATURE,
     vendor_docs.FEATURE,
 )
 

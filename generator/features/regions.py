@@ -11,7 +11,7 @@ from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api
 from ..naming.requests import NameRequest
-from ..render.extension import ClientExtras, block
+from ..render.extension import ClientExtras, ClientParam, block
 from ..render.resource_views import ResourceDraft
 from ..render.safe import Code, Name, doc
 from .base import Context, Contribution, Preparation
@@ -60,7 +60,7 @@ class Regions:
             client=ClientExtras(
                 exports=(Name("REGIONS"), Name("Region")),
                 base_url=block("features/regions/base_url.py.jinja", rv=view),
-                params=(Code("region: Region | None = None,"),),
+                params=(ClientParam(Name("region"), Code("Region | None"), Code("None")),),
                 param_docs=docs,
                 base_url_args=("region",),
             ),

@@ -11,6 +11,7 @@ class MediaKind(enum.Enum):
     ANY = "any"  # `*/*`, `application/*`: JSON unless the schema says bytes
     MULTIPART = "multipart"  # multipart/form-data
     FORM = "form"  # application/x-www-form-urlencoded
+    EVENT_STREAM = "event_stream"  # text/event-stream: server-sent events
     TEXT = "text"  # text/* (but CSV), XML
     BINARY = "binary"  # everything else: bytes
 

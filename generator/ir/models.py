@@ -31,6 +31,9 @@ class Constraints:
     multiple_of: float | None = None
 
 
+NO_CONSTRAINTS = Constraints()
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     wire_name: str
@@ -50,6 +53,7 @@ class Field:
     constant: bool = False
     secret: bool = False  # `format: password` somewhere in its schema: hidden from reprs
     format: str = ""  # the string `format` the spec gives (checked by strict response validation)
+    example: JsonValue | _Missing = MISSING  # the property schema's `example` / first `examples`
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,8 @@ class Model:
     closed: bool = False  # additionalProperties: false
     title: str = ""
     hints: NameHints | None = None  # where it is used (parse); None: `name_hint` is its name
+    example: JsonValue | _Missing = MISSING  # the schema's `example` / first `examples`
+    min_properties: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,7 @@ class Alias:
     doc: str
     target: TypeRef
     hints: NameHints | None = None
+    example: JsonValue | _Missing = MISSING  # the schema's `example` / first `examples`
 
 
 Schema = Model | Enum | Alias

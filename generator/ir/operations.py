@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from .media import MediaKind
-from .models import MISSING, Field, _Missing
+from .models import MISSING, NO_CONSTRAINTS, Constraints, Field, _Missing
 from .servers import Server
 from .types import JsonValue, TypeRef
 
@@ -31,6 +31,9 @@ class Parameter:
     deprecated: bool = False
     pointer: str = ""
     sort_fields: tuple[str, ...] = ()  # a sort parameter's fields (`x-sortable-fields` or the enum)
+    constraints: Constraints = NO_CONSTRAINTS  # its schema's limits (pattern, length, range)
+    # `example`, the first `examples` value, else its schema's
+    example: JsonValue | _Missing = MISSING
     content_media: str = ""  # a parameter with `content` instead of `schema`: its media type
     allow_reserved: bool = False  # query: RFC 3986 reserved characters are sent unencoded
 
@@ -56,6 +59,7 @@ class MediaType:
     # of its `allOf` parts) declares, which the body's model does not type; optional, since a member
     # applies or not
     member_fields: tuple[Field, ...] = ()
+    example: JsonValue | _Missing = MISSING  # `example`, else the first `examples` value
 
 
 _SENT_FIRST = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
@@ -101,6 +105,7 @@ class Response:
 
 class ResultKind(enum.Enum):
     JSON = "json"
+    EVENTS = "sse"  # server-sent events: `body` is the type of one event's data
     BINARY = "binary"
     TEXT = "text"
     EMPTY = "empty"
@@ -163,7 +168,7 @@ class Result:
 
     status: str
     kind: ResultKind
-    body: TypeRef | None  # the whole response body (JSON kind)
+    body: TypeRef | None  # the whole response body (JSON kind); one event's data (EVENTS kind)
     unwrap: str | None = None  # envelope field that holds the result
     returns: TypeRef | None = None  # what the method returns (the unwrapped type)
     pagination: Pagination | None = None

@@ -30,6 +30,9 @@ class ResourceName:
 class Names:
     schema_class: dict[str, Name] = field(default_factory=dict)
     schema_module: dict[str, Name] = field(default_factory=dict)
+    param_class: dict[str, Name] = field(
+        default_factory=dict
+    )  # schema id → its `…Param` TypedDict (in the model's module), see naming/bodies.py
     module_members: dict[Name, list[str]] = field(
         default_factory=dict
     )  # module → schema ids, in order
@@ -43,7 +46,7 @@ class Names:
     )  # (op key, in, wire) → arg
     body_fields: dict[tuple[str, str], Name] = field(
         default_factory=dict
-    )  # (op key, wire) → argument of a flattened form/multipart body field
+    )  # (op key, wire) → argument of a flattened body property (JSON, multipart, form)
     requested: dict[tuple[str, ...], Name] = field(default_factory=dict)  # features' names by key
     extra_methods: dict[str, list[Name]] = field(
         default_factory=dict

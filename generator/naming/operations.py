@@ -24,6 +24,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Alias, Api, ListOf, ModelRef, Operation, TypeRef
 from ..render.safe import Name
 from . import rules as naming
+from .bodies import argument_fields, flat_body
 from .names import Names, ResourceName, op_key
 from .routes import (
     READ_VERBS,
@@ -37,6 +38,11 @@ from .routes import (
 )
 
 ROOT = "root"  # the resource of untagged operations whose path names nothing (`/`, `/{id}`)
+
+# Class names `_client.py` imports from the runtime (resource classes are imported beside them).
+CLIENT_IMPORTS = frozenset(
+    {"SyncAPIClient", "AsyncAPIClient", "Hooks", "AsyncHooks", "NotGiven", "Timeout"}
+)
 
 
 @dataclass
@@ -88,10 +94,8 @@ class _Tree:
             head = naming.words(up.cls.removesuffix("Resource")) or ("",)
             words = " ".join([*head[:-1], naming.singular(head[-1]), *naming.words(hint)])
         cls = naming.class_name(words)
-        if {
-            cls,
-            "Async" + cls,
-        } & self.schema_classes:  # a resource must not shadow a model it imports
+        # a resource must not shadow a model it imports, nor a name `_client.py` imports
+        if {cls, "Async" + cls} & (self.schema_classes | CLIENT_IMPORTS):
             cls += "Resource"
         access = f"{up.access}.{attr}" if up else attr
         self.names.resources[key] = ResourceName(
@@ -115,9 +119,8 @@ def operation_names(
     verbs_at: dict[str, set[str]] = {}
     for op in api.operations:
         verbs_at.setdefault(op.path, set()).add(op.method)
-    tree = _Tree(
-        names, sink, frozenset(names.schema_class.values()), dict(api.target.resource_names)
-    )
+    schema_classes = frozenset(names.schema_class.values()) | frozenset(names.param_class.values())
+    tree = _Tree(names, sink, schema_classes, dict(api.target.resource_names))
     hints = tag_hints(api, index)
     by_attr: dict[str, str] = {}  # a tag resource's default attribute → its key
     homes: dict[str, str] = {}
@@ -173,7 +176,7 @@ def operation_names(
                 f"{resource.access!r}; it is made unique",
             )
         names.op_method[key] = Name(scope.claim(wanted))
-        arg_scopes[key] = _arguments(api, op, names)
+        arg_scopes[key] = _arguments(api, op, names, sink)
     return method_scopes, arg_scopes
 
 
@@ -357,7 +360,7 @@ def _by_param(name: str, index: RouteIndex, op: Operation) -> str:
     return naming.safe_identifier(f"{name}_by_{naming.snake(segs[-1].text)}", "call", reserved)
 
 
-def _arguments(api: Api, op: Operation, names: Names) -> naming.Scope:
+def _arguments(api: Api, op: Operation, names: Names, sink: DiagnosticSink) -> naming.Scope:
     key = op_key(op)
     pscope = naming.Scope(sep="_")
     pscope.reserve(*naming.METHOD_RESERVED)
@@ -365,11 +368,41 @@ def _arguments(api: Api, op: Operation, names: Names) -> naming.Scope:
         names.params[(key, p.location.value, p.wire_name)] = Name(
             pscope.claim(naming.param_name(p.wire_name))
         )
-    for wire in _form_fields(api, op):
-        names.body_fields[(key, wire)] = Name(pscope.claim(naming.param_name(wire)))
+    _body_arguments(api, op, names, pscope, sink)
     return pscope
 
 
-def _form_fields(api: Api, op: Operation) -> list[str]:
-    """The fields of a multipart or form body that the method takes as keyword arguments."""
-    return [f.wire_name for f in api.form_fields(op)]
+def _body_arguments(
+    api: Api, op: Operation, names: Names, scope: naming.Scope, sink: DiagnosticSink
+) -> None:
+    """One keyword argument per property of a flattened body (naming/bodies.py), after the operation's
+    parameters. A property whose name a parameter or a per-call option (`timeout`, `extra_body`, …)
+    already has becomes `body_<name>` (then a numeric suffix), with a warning."""
+    model = flat_body(api, op)
+    if model is None:
+        return
+    key = op_key(op)
+    taken_by: dict[str, str] = {
+        names.params[(key, p.location.value, p.wire_name)]: f"the {p.location.value} parameter "
+        f"{p.wire_name!r}"
+        for p in op.parameters
+    }
+    for f in argument_fields(api, op, model):
+        plain = naming.safe_identifier(naming.snake(f.wire_name), "param")
+        if scope.is_taken(plain):
+            got = Name(scope.claim(naming.param_name(f"body {plain}")))
+            what = taken_by.get(plain) or (
+                f"the per-call option {plain!r}"
+                if plain in naming.METHOD_RESERVED
+                else "taken by another argument"
+            )
+            sink.warn(
+                "argument-name-collision",
+                op.pointer,
+                f"request body property {f.wire_name!r} of {op.id!r} is the argument {got!r}: "
+                f"the name {plain!r} is {what}",
+            )
+        else:
+            got = Name(scope.claim(naming.param_name(f.wire_name)))
+        names.body_fields[(key, f.wire_name)] = got
+        taken_by[got] = f"the body property {f.wire_name!r}"

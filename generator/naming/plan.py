@@ -28,6 +28,7 @@ from ..ir import (
 from ..parse.results import error_bodies
 from ..render.safe import Name
 from . import rules as naming
+from .bodies import param_schemas
 from .hints import schema_hints
 from .names import Names, ResourceName, op_key
 from .operations import operation_names
@@ -70,6 +71,9 @@ CLASS_RESERVED = frozenset(
         "AsyncAPIResponse",
         "NOT_GIVEN",
         "RateLimit",
+        "Stream",  # the sse feature's
+        "AsyncStream",
+        "ServerSentEvent",
     }
 )
 
@@ -133,7 +137,7 @@ def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSi
     renames = dict(api.target.class_names)
     configured: dict[str, str] = {}
     if renames:
-        default = _claim_classes(emitted, wanted, {}, None)
+        default, _ = _claim_classes(emitted, wanted, {}, [], None)
         for sid in emitted:
             tokens = pointer.split(sid)
             component = (
@@ -151,15 +155,22 @@ def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSi
                 f"class_names: no schema or class {key!r}; the name is not used",
                 "use a name under components/schemas, or a class name as generated",
             )
-    names.schema_class.update(_claim_classes(emitted, wanted, configured, sink))
+    emitted_set = set(emitted)
+    param_ids = sorted(param_schemas(api) & emitted_set, key=emitted.index)
+    classes, params = _claim_classes(emitted, wanted, configured, param_ids, sink)
+    names.schema_class.update(classes)
+    names.param_class.update(params)
 
 
 def _claim_classes(
     emitted: list[str],
     wanted: dict[str, str],
     configured: dict[str, str],
+    param_ids: list[str],
     sink: DiagnosticSink | None,
-) -> dict[str, Name]:
+) -> tuple[dict[str, Name], dict[str, Name]]:
+    """Class names of `emitted` (the `configured` ones claimed first), then the `…Param` TypedDict
+    names of `param_ids`, all in one scope."""
     scope = naming.Scope()
     scope.reserve(*CLASS_RESERVED)
     out: dict[str, Name] = {}
@@ -186,7 +197,19 @@ def _claim_classes(
                 f"this schema is generated as {got}",
             )
         first_claim.setdefault(base, sid)
-    return {sid: out[sid] for sid in emitted}
+    classes = {sid: out[sid] for sid in emitted}
+    params: dict[str, Name] = {}
+    for sid in param_ids:  # `…Param` TypedDicts (naming/bodies.py), after every model's class
+        want = f"{classes[sid]}Param"
+        params[sid] = got = Name(scope.claim(want))
+        if got != want and sink is not None:
+            sink.warn(
+                "name-collision",
+                sid,
+                f"class name {want} is taken (by {first_claim.get(want, 'a reserved name')}); "
+                f"this schema's TypedDict is generated as {got}",
+            )
+    return classes, params
 
 
 def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
@@ -274,7 +297,7 @@ def _requested(
     sink: DiagnosticSink,
 ) -> None:
     classes = naming.Scope()
-    classes.reserve(*CLASS_RESERVED, *names.schema_class.values())
+    classes.reserve(*CLASS_RESERVED, *names.schema_class.values(), *names.param_class.values())
     errors = naming.Scope()
     errors.reserve(*exception_names())
     constructor = naming.Scope(sep="_")  # the client's: its own options are taken

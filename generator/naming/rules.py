@@ -36,6 +36,7 @@ MODEL_RESERVED = frozenset(
         "update_forward_refs",
         "validate",
         "to_dict",
+        "to_json",
         "model_config",
         "model_fields",
         "model_computed_fields",

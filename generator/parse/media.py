@@ -7,6 +7,7 @@ from functools import lru_cache
 from ..ir import MediaKind
 
 JSONAPI_MEDIA = "application/vnd.api+json"
+EVENT_STREAM_MEDIA = "text/event-stream"
 _TEXT_TYPES = ("text/plain", "text/html", "application/xml", "text/xml")
 
 
@@ -23,6 +24,8 @@ def media_kind(media_type: str) -> MediaKind:
         return MediaKind.MULTIPART
     if base == "application/x-www-form-urlencoded":
         return MediaKind.FORM
+    if base == EVENT_STREAM_MEDIA:
+        return MediaKind.EVENT_STREAM
     if (
         (base.startswith("text/") and base != "text/csv")
         or base in _TEXT_TYPES

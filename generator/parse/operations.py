@@ -28,6 +28,7 @@ from .field_facts import says_uuid
 from .form_body import encodings, member_fields
 from .media import media_kind
 from .nodes import sequence
+from .schema_facts import node_constraints, schema_example
 from .schemas import SchemaBuilder
 from .servers import servers
 
@@ -221,9 +222,11 @@ class OperationBuilder:
             else AnyType()
         )
         schema_node = self.resolver.deref(schema, where)[1] if isinstance(schema, dict) else {}
+        schema_node = schema_node if isinstance(schema_node, dict) else {}
         if t == Primitive(Kind.STRING) and says_uuid(node, schema_node):
             t = Primitive(Kind.UUID)  # arguments then take `uuid.UUID | str`: wider, never narrower
         style = node.get("style") or _DEFAULT_STYLE[location]
+        example = self._example(node, pointer)
         return Parameter(
             wire_name=name,
             location=location,
@@ -232,17 +235,30 @@ class OperationBuilder:
             doc=_text(node.get("description")) or _schema_doc(schema_node),
             style=str(style),
             explode=bool(node.get("explode", style == "form")),
-            default=schema_node.get("default", MISSING)
-            if isinstance(schema_node, dict)
-            else MISSING,
+            default=schema_node.get("default", MISSING),
             deprecated=bool(node.get("deprecated")),
             pointer=pointer,
             sort_fields=_sort_fields(node, schema_node)
             if name == "sort" or "x-sortable-fields" in node
             else (),
+            constraints=node_constraints(schema_node),
+            example=schema_example(schema_node) if example is MISSING else example,
             content_media=str(content_media),
             allow_reserved=location is Location.QUERY and node.get("allowReserved") is True,
         )
+
+    def _example(self, node: dict[str, Any], where: str) -> Any:
+        """A parameter's or media type's `example`, else the value of the first of its `examples`
+        (Example objects, by name; a `$ref` to `components/examples` is followed)."""
+        if "example" in node:
+            return node["example"]
+        examples = node.get("examples")
+        if isinstance(examples, dict):
+            for name, raw in examples.items():
+                _, example = self.resolver.deref(raw, jp.join(where, "examples", name))
+                if isinstance(example, dict) and "value" in example:
+                    return example["value"]
+        return MISSING
 
     def _body(self, raw: Any, where: str, hint: str) -> RequestBody | None:
         if raw is None:
@@ -305,6 +321,9 @@ class OperationBuilder:
     def _media(
         self, content: Any, where: str, hint: tuple[str, str | None], request: bool = False
     ) -> tuple[MediaType, ...]:
+        """`request`: a request body's media types, which keep their example (the generated tests and
+        api.md send it; a response's examples, which can be large, are not needed) and, for form and
+        multipart bodies, their encodings and member fields."""
         out = []
         if not isinstance(content, dict):
             return ()
@@ -313,20 +332,43 @@ class OperationBuilder:
             schema = media.get("schema") if isinstance(media, dict) else None
             t: TypeRef
             kind = media_kind(str(media_type))
+            if schema is None and kind is MediaKind.EVENT_STREAM and isinstance(media, dict):
+                schema, mwhere = self._event_data(media, jp.join(where, media_type))
             if schema is None:
                 t = Primitive(Kind.BINARY) if not kind.is_json else AnyType()
             else:
                 t = self.schemas.type_of(schema, mwhere, hint)
+            example = (
+                self._example(media, jp.join(where, media_type))
+                if request and isinstance(media, dict)
+                else MISSING
+            )
             if request and kind in (MediaKind.FORM, MediaKind.MULTIPART):
                 members = (
                     member_fields(self.schemas, self.resolver, schema, mwhere, hint[0])
                     if schema is not None
                     else ()
                 )
-                out.append(MediaType(str(media_type), t, kind, encodings(media), members))
+                out.append(
+                    MediaType(str(media_type), t, kind, encodings(media), members, example=example)
+                )
                 continue
-            out.append(MediaType(str(media_type), t, kind))
+            out.append(MediaType(str(media_type), t, kind, example=example))
         return tuple(out)
+
+    def _event_data(self, media: dict[str, Any], where: str) -> tuple[Any, str]:
+        """An event stream's data schema from an OpenAPI 3.2 `itemSchema` (one event:
+        `{event, data, id, retry}`): `data`'s `contentSchema` (JSON data), else `data` itself."""
+        if "itemSchema" not in media:
+            return None, where
+        pointer, item = self.resolver.deref(media["itemSchema"], jp.join(where, "itemSchema"))
+        props = item.get("properties") if isinstance(item, dict) else None
+        if not isinstance(props, dict) or "data" not in props:
+            return None, pointer
+        pointer, data = self.resolver.deref(props["data"], jp.join(pointer, "properties", "data"))
+        if isinstance(data, dict) and "contentSchema" in data:
+            return data["contentSchema"], jp.join(pointer, "contentSchema")
+        return data, pointer
 
     def _headers(self, headers: Any, where: str, hint: str) -> tuple[Header, ...]:
         out = []

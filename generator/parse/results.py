@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..ir import (
+    AnyType,
     Kind,
     MediaKind,
     MediaType,
@@ -24,8 +25,9 @@ _RESULT_KIND = {
     MediaKind.JSONAPI: ResultKind.JSON,
     MediaKind.ANY: ResultKind.JSON,
     MediaKind.TEXT: ResultKind.TEXT,
+    MediaKind.EVENT_STREAM: ResultKind.EVENTS,
 }
-_PREFERENCE = list(ResultKind)  # JSON first, then bytes, then text
+_PREFERENCE = list(ResultKind)  # JSON first, then an event stream, bytes, text
 
 
 def with_results(op: Operation) -> Operation:
@@ -92,11 +94,25 @@ def _result(status: str, media: tuple[MediaType, ...]) -> Result:
         kind = (
             ResultKind.BINARY
         )  # `*/*` with a `format: binary` schema: a download, not a JSON string
+    if kind is ResultKind.EVENTS:
+        data = _event_data(chosen.type)
+        return Result(status, kind, data, None, data, media_type=chosen.media_type)
     if kind is not ResultKind.JSON:
         return Result(status, kind, None, media_type=chosen.media_type)
     body = chosen.type
     jsonapi = chosen.kind is MediaKind.JSONAPI
     return Result(status, kind, body, None, body, media_type=chosen.media_type, jsonapi=jsonapi)
+
+
+def _event_data(t: TypeRef) -> TypeRef:
+    """The type of one server-sent event's data: the media type's schema (JSON data), or text
+    when there is none or it is a string or bytes."""
+    if isinstance(t, AnyType) or (isinstance(t, Primitive) and t.kind not in _JSON_SCALARS):
+        return Primitive(Kind.STRING)
+    return t
+
+
+_JSON_SCALARS = frozenset({Kind.INTEGER, Kind.NUMBER, Kind.BOOLEAN})
 
 
 def _is_binary(t: TypeRef) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ir import Constraints
+from ..ir import MISSING, Constraints, JsonValue
+from ..ir.models import _Missing
 
 PROSE = frozenset({"description", "summary", "title", "example", "examples", "x-description"})
 
@@ -59,3 +60,18 @@ def node_constraints(node: dict[str, Any]) -> Constraints:
         max_items=int_or_none(node.get("maxItems")),
         multiple_of=num_or_none(node.get("multipleOf")),
     )
+
+
+def schema_example(node: dict[str, Any]) -> JsonValue | _Missing:
+    """A schema's own example: `example` (3.0), else the first of `examples` (3.1, a list)."""
+    if "example" in node:
+        return node["example"]  # type: ignore[no-any-return]
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples:
+        return examples[0]  # type: ignore[no-any-return]
+    return MISSING
+
+
+def int_at_least(value: Any, low: int = 0) -> int | None:
+    number = int_or_none(value)
+    return number if number is not None and number >= low else None

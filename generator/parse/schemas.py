@@ -56,7 +56,14 @@ from .field_facts import (
 )
 from .formats import primitive_kind
 from .merge import merge_all_of
-from .schema_facts import PROSE, json_kind, node_constraints, node_doc
+from .schema_facts import (
+    PROSE,
+    int_at_least,
+    json_kind,
+    node_constraints,
+    node_doc,
+    schema_example,
+)
 
 MAX_DEPTH = 64
 COMPONENTS = "/components/schemas/"
@@ -415,7 +422,13 @@ class SchemaBuilder:
             and not (node.get("oneOf") or node.get("anyOf"))
         ):
             return self._model(sid, hint[0], node, doc)
-        return Alias(sid, hint[0], doc, self._type_of_body(node, sid, (hint[0], None), 0))
+        return Alias(
+            sid,
+            hint[0],
+            doc,
+            self._type_of_body(node, sid, (hint[0], None), 0),
+            example=schema_example(node),
+        )
 
     def _enum(self, sid: str, name: str, node: dict[str, Any], doc: str) -> Enum:
         values = [v for v in node["enum"] if v is not None]
@@ -497,6 +510,7 @@ class SchemaBuilder:
                     constant=constant,
                     secret=mentions_format(own, "password", self.resolver, where),
                     format=string_format(merged),
+                    example=_first_example(own, resolved),
                 )
             )
         for wire in sorted(required - set(props)):
@@ -522,7 +536,15 @@ class SchemaBuilder:
             extra,
             closed=extra_node is False,
             title=str(node.get("title", "")),
+            example=schema_example(node),
+            min_properties=int_at_least(node.get("minProperties"), 1),
         )
+
+
+def _first_example(own: dict[str, Any], resolved: dict[str, Any]) -> Any:
+    """A property's example: its own, else that of the schema its `$ref` names."""
+    found = schema_example(own)
+    return schema_example(resolved) if found is MISSING else found
 
 
 def _schema_order(sid: str) -> tuple[int, str]:

@@ -7,10 +7,11 @@ schema `Any`, `date` or `BaseModel` can never shadow them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import escape, pointer
 from ..ir import (
+    Alias,
     AnyType,
     Enum,
     Kind,
@@ -23,6 +24,7 @@ from ..ir import (
     Schema,
     TypeRef,
     UnionOf,
+    walk_refs,
 )
 from ..naming.plan import Names
 from .safe import Code
@@ -56,10 +58,11 @@ BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes
 class Context(enum.Enum):
     MODEL = "model"  # a field in a response/request model
     INPUT = "input"  # an argument users pass (accepts wider types)
-    FIELD_INPUT = (
-        "field_input"  # what a model field also accepts when built (`_Coerced`): as INPUT, but
-    )
-    # binary stays bytes
+    # a value inside a JSON body the method builds (a keyword argument from a body property, a key of
+    # a `…Param` TypedDict): as INPUT, and an object model also takes its TypedDict
+    PARAM = "param"
+    # what a model field also accepts when built (`_Coerced`): as INPUT, but binary stays bytes
+    FIELD_INPUT = "field_input"
 
 
 @dataclass
@@ -72,6 +75,8 @@ class Imports:
     file_types: bool = False
     builtins: bool = False
     unions: bool = False  # `_Tag` / `_disc` from the runtime's `_unions` (discriminated unions)
+    params: set[str] = field(default_factory=set)  # schema ids whose `…Param` TypedDict is used
+    lazy_types: bool = False  # `from .. import types as _types` (models resolved on first use)
     uuid: bool = False
     runtime: set[str] = field(
         default_factory=set
@@ -83,6 +88,8 @@ class Annotator:
     schemas: dict[str, Schema]
     names: Names
     shadowed: frozenset[str] = frozenset()  # builtin names a class body redefines (a method `list`)
+    _inlining: set[str] = field(default_factory=set)  # aliases being written out (PARAM)
+    qualify: str = ""  # prefix of class names (`_types.`: looked up in the lazy types package)
 
     def _builtin(self, name: str, imports: Imports) -> str:
         if name in self.shadowed:
@@ -94,6 +101,22 @@ class Annotator:
         """The annotation: names from the naming pass, literals from `py_literal`, fixed punctuation."""
         return Code(" | ".join(self.top_parts(t, ctx, imports)))
 
+    def lazy(self, t: TypeRef, imports: Imports) -> Code | None:
+        """`lambda: <model type>` over the lazy types package (`_types.X`) when `t` names a schema,
+        else None. The schemas it names are not added to `imports` (nothing imports them eagerly)."""
+        names = Imports()
+        body = replace(self, qualify="_types.").render(t, Context.MODEL, names)
+        imports.typing |= names.typing
+        imports.datetime |= names.datetime
+        imports.builtins |= names.builtins
+        imports.unions |= names.unions
+        imports.uuid |= names.uuid
+        imports.runtime |= names.runtime
+        if not names.schemas:
+            return None
+        imports.lazy_types = True
+        return Code(f"lambda: {body}")
+
     def top_parts(self, t: TypeRef, ctx: Context, imports: Imports) -> list[str]:
         """The members of the top-level union `t` renders to, de-duplicated, `None` last."""
         parts = self._parts(t, ctx, imports)
@@ -104,7 +127,7 @@ class Annotator:
 
     def _parts(self, t: TypeRef, ctx: Context, imports: Imports) -> list[str]:
         if isinstance(t, Primitive):
-            if t.kind is Kind.BINARY and ctx is Context.INPUT:
+            if t.kind is Kind.BINARY and ctx is Context.INPUT:  # a file; in JSON (PARAM): bytes
                 imports.file_types = True
                 return ["FileTypes"]
             text = _PRIMITIVES[t.kind]
@@ -139,21 +162,62 @@ class Annotator:
             imports.typing = True
             return ["_t.Any"]
         if isinstance(t, ModelRef):
-            imports.schemas.add(t.id)
-            name = self.names.schema_class[t.id]
             schema = self.schemas[t.id]
-            if isinstance(schema, Enum) and ctx is not Context.MODEL:
+            if ctx is Context.PARAM and isinstance(schema, Alias) and self._writes_out(t.id):
+                return self._inline(t.id, schema, imports)
+            imports.schemas.add(t.id)
+            name = self.qualify + self.names.schema_class[t.id]
+            if isinstance(schema, Enum) and ctx is Context.FIELD_INPUT:
                 return [name, self._builtin(_enum_fallback(schema), imports)]
+            if isinstance(schema, Enum) and ctx is not Context.MODEL:
+                return [name, self._enum_values(schema, imports)]
+            param = self.names.param_class.get(t.id) if ctx is Context.PARAM else None
+            if param is not None:
+                if self.qualify:  # looked up in the lazy types package, like the model
+                    return [self.qualify + param, name]
+                imports.params.add(t.id)
+                return [param, name]
             return [name]
         if isinstance(t, UnionOf):
             tagged = tagged_members(t, self.schemas)
-            if tagged is not None:
+            if tagged is not None and ctx is not Context.PARAM:
                 return [self._discriminated(t, tagged, ctx, imports)]
             out: list[str] = []
             for v in t.variants:
                 out.extend(self.top_parts(v, ctx, imports))
             return out
         raise TypeError(f"unknown TypeRef {t!r}")  # pragma: no cover - the union is closed
+
+    def _writes_out(self, sid: str) -> bool:
+        """PARAM: an alias whose target reaches a `…Param` TypedDict is written out (`Tags` =
+        `list[Tag]` → `Sequence[TagParam | Tag]`), unless it is being written out already (recursion)."""
+        if sid in self._inlining:
+            return False
+        schema = self.schemas[sid]
+        assert isinstance(schema, Alias)
+        return any(
+            r in self.names.param_class
+            or (isinstance(self.schemas.get(r), Alias) and r not in self._inlining and r != sid)
+            for r in walk_refs(schema.target)
+        )
+
+    def _inline(self, sid: str, schema: Alias, imports: Imports) -> list[str]:
+        self._inlining.add(sid)
+        try:
+            parts = self._parts(schema.target, Context.PARAM, imports)
+        finally:
+            self._inlining.discard(sid)
+        return parts + (["None"] if schema.target.nullable else [])
+
+    def _enum_values(self, schema: Enum, imports: Imports) -> str:
+        """What an argument takes besides the enum's members: the `Literal` of its values (a value the
+        spec does not list is a type error; responses stay open, see _enums). Values a `Literal` cannot
+        hold (numbers with a fraction, objects) fall back to their plain type."""
+        if schema.members and _literal_values(schema):
+            imports.typing = True
+            return f"_t.Literal[{', '.join(py_literal(m.value) for m in schema.members)}]"
+        plain = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+        return self._builtin(plain.get(schema.value_kind, "str"), imports)
 
     def _tuple(self, t: ListOf, ctx: Context, imports: Imports) -> list[str]:
         """`prefixItems`: `tuple[A, B, *tuple[R, ...]]` (rest items), `tuple[A, B]` (`items: false`),
@@ -185,8 +249,9 @@ class Annotator:
         tags: dict[str, str] = {}
         for ref, values in tagged:
             cls = self._parts(ref, ctx, imports)[0]
-            members.append(f"_t.Annotated[{cls}, _Tag({py_literal(cls)})]")
-            tags.update((value, cls) for value in values)
+            tag = self.names.schema_class[ref.id]
+            members.append(f"_t.Annotated[{cls}, _Tag({py_literal(tag)})]")
+            tags.update((value, tag) for value in values)
         mapping = ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in tags.items())
         return f"_t.Annotated[{' | '.join(members)}, _disc({py_literal(t.discriminator.property)}, {{{mapping}}})]"
 
@@ -218,10 +283,15 @@ def tagged_members(
 
 
 def _enum_fallback(schema: Enum) -> str:
-    """Arguments accept an enum member or the plain value (responses parse unknown values, see _enums)."""
+    """Model fields accept an enum member or the plain value when built (responses parse unknown
+    values, see _enums)."""
     return {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(
         schema.value_kind, "str"
     )
+
+
+def _literal_values(schema: Enum) -> bool:
+    return all(m.value is None or isinstance(m.value, (str, int, bool)) for m in schema.members)
 
 
 def py_literal(value: object) -> Code:

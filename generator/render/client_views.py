@@ -15,21 +15,14 @@ from ..ir import Api, Operation
 from ..naming.plan import Names, ResourceName, op_key
 from ..naming.runtime import SERVER_ERROR, status_classes
 from .annotations import one_line
+from .apidoc_views import ApiDoc
 from .auth_views import AuthView
-from .extension import ClientExtras
+from .extension import ClientExtras, ClientParam, RuntimeImport
 from .imports import ImportBlock
-from .manifest import call_of
 from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, pick_examples
 from .resource_views import MethodView, resource_summary
 from .safe import Code, Doc, Markdown, Name, TemplateText, code, doc
-
-
-@dataclass(frozen=True, slots=True)
-class OperationRow:
-    call: Name
-    http: str  # raw: `GET /path` (printed with `md_code`)
-    access: str  # raw: `x-access-tier` or "public" (printed with `md`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +33,7 @@ class Sections:
     lists: tuple[TemplateText, ...] = ()  # after "Lists and pagination"
     errors: tuple[TemplateText, ...] = ()  # in "Errors", after the status table
     files: tuple[TemplateText, ...] = ()  # after "Files"
+    responses: tuple[TemplateText, ...] = ()  # after "Streaming responses"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +59,34 @@ class ClientView:
     base_url_args: Code  # arguments of `_base_url(...)`
     extras: ClientExtras  # what features add to `_client.py`
     init_imports: tuple[Code, ...]  # what features add to `__init__.py`
+    export_lines: tuple[Code, ...]  # features' runtime re-exports (modules after `_response`)
+    export_names: tuple[Name, ...]  # their names, in `__all__`
     status_table: Markdown  # the README's status → exception sentence (the runtime's table)
     resources: tuple[ResourceName, ...]  # the client's own (top-level) resources
     all_resources: tuple[ResourceName, ...]  # with the nested ones (`resources/__init__.py`)
     first_resource: Name  # `customers.sources`: the resource of the first operation
-    operation_rows: tuple[OperationRow, ...]
+    docs: ApiDoc  # api.md's view: the README lists the operations by resource from it
     examples: Examples
     first_method: Name
     first_args: Code
     error_example: Code  # the call the README's error example makes
     sections: Sections = field(default_factory=Sections)
+    sync_params: tuple[ClientParam, ...] = ()  # the constructor's keyword arguments (sync client)
+    # … of the async client (`httpx.AsyncClient`, `AsyncHooks`)
+    async_params: tuple[ClientParam, ...] = ()
+
+    @property
+    def arguments(self) -> tuple[Name, ...]:
+        """Every constructor argument, in order: what `_arguments` records and `with_options` takes."""
+        return tuple(p.name for p in self.auth.params) + tuple(p.name for p in self.sync_params)
+
+    @property
+    def resources_count(self) -> int:
+        return len(self.docs.resources)
+
+    @property
+    def operation_count(self) -> int:
+        return sum(len(r.methods) for r in self.docs.resources)
 
     @property
     def resource_summaries(self) -> tuple[Doc, ...]:
@@ -131,15 +143,12 @@ def client_view(
     auth: AuthView,
     extras: ClientExtras,
     init_imports: tuple[Code, ...],
+    exports: tuple[RuntimeImport, ...] = (),
     sections: Sections,
-    access: Mapping[str, str],
+    docs: ApiDoc,
 ) -> ClientView:
     """`modules`: the files rendered so far (the models: do they need typing_extensions?)."""
     package = api.target.package
-    rows = []
-    for op in api.operations:
-        label = access.get(op_key(op)) or ("public" if not op.requires_auth else "")
-        rows.append(OperationRow(call_of(names, op), f"{op.method.upper()} {op.path}", label))
     first = methods[op_key(api.operations[0])] if api.operations else None
     first_args = code(
         ", ".join(
@@ -191,20 +200,51 @@ def client_view(
         base_url_args=code(", ".join(["base_url", *extras.base_url_args])),
         extras=extras,
         init_imports=init_imports,
+        export_lines=tuple(_export_lines(exports)),
+        export_names=tuple(
+            sorted({Name(n if isinstance(n, str) else n[1]) for _, ns in exports for n in ns})
+        ),
         status_table=status_sentence(),
         resources=resources,
         all_resources=tuple(names.resources.values()),
         first_resource=first_resource,
-        operation_rows=tuple(rows),
+        docs=docs,
         examples=examples,
         first_method=first.name if first else Name(""),
         first_args=first_args,
         error_example=error_example,
         sections=sections,
+        sync_params=client_params("", extras),
+        async_params=client_params("Async", extras),
     )
 
 
+def client_params(prefix: str, extras: ClientExtras) -> tuple[ClientParam, ...]:
+    """The constructor's keyword arguments: the features' (a region), then the core options."""
+    core = (
+        ("base_url", "str | None", "None"),
+        ("timeout", "Timeout", "DEFAULT_TIMEOUT"),
+        ("max_retries", "int", "DEFAULT_MAX_RETRIES"),
+        ("http_client", f"httpx.{prefix}Client | None", "None"),
+        ("default_headers", "_t.Mapping[str, str] | None", "None"),
+        ("strict_response_validation", "bool", "False"),
+        ("max_retry_wait", "float", "DEFAULT_MAX_RETRY_WAIT"),
+        ("pace_rate_limit", "bool", "False"),
+        ("max_response_bytes", "int | None", "DEFAULT_MAX_RESPONSE_BYTES"),
+        ("total_timeout", "float | None", "None"),
+        ("hooks", f"{prefix}Hooks | None", "None"),
+    )
+    return extras.params + tuple(ClientParam(Name(n), Code(a), Code(d)) for n, a, d in core)
+
+
 LINE_LENGTH = 110  # generator/ruff_generated.toml
+
+
+def _export_lines(exports: tuple[RuntimeImport, ...]) -> list[Code]:
+    block = ImportBlock()
+    for module, names in exports:
+        block.add_from(module, *names)
+    return block.lines()
 
 
 def _imports(resources: bool, auth: AuthView, extras: ClientExtras) -> list[Code]:
@@ -223,7 +263,9 @@ def _imports(resources: bool, auth: AuthView, extras: ClientExtras) -> list[Code
         block.add_from("._credentials", "make_auth")
     if extras.error_table is None:
         block.add_from("._exceptions", "APIStatusError")
-    block.add_from("._types", "Timeout").add_from("._version", "__version__")
+    block.add_from("._hooks", "AsyncHooks", "Hooks")
+    block.add_from("._types", "NOT_GIVEN", "NotGiven", "Timeout")
+    block.add_from("._version", "__version__")
     for module, members in extras.imports:
         block.add_from(module, *members)
     return block.lines(wrap=LINE_LENGTH)

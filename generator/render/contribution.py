@@ -14,7 +14,7 @@ from ..ir import Api
 from ..naming.plan import Names
 from ..naming.requests import NameRequest
 from .auth_views import AuthView
-from .extension import ClientExtras, MethodHook, ResourceExtras
+from .extension import ClientExtras, MethodHook, ResourceExtras, RuntimeImport
 from .resource_views import ResourceDraft
 from .safe import Code, TemplateText
 
@@ -46,6 +46,8 @@ class Contribution:
     client: ClientExtras = field(default_factory=ClientExtras)
     readme: Mapping[str, tuple[TemplateText, ...]] = field(default_factory=dict)  # slot → sections
     init: tuple[Code, ...] = ()  # more lines of the package's `__init__.py` imports
+    # runtime names the package's `__init__.py` re-exports (in `__all__`): (".module", names)
+    exports: tuple[RuntimeImport, ...] = ()
     auth: AuthView | None = None  # the client's authentication, when the feature provides it
     access: Mapping[str, str] = field(default_factory=dict)  # op key → the README's "Access" label
     readme_view: Any = None  # what other features' README sections may read (JSON:API's example)

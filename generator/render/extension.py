@@ -79,6 +79,15 @@ class ResourceExtras:
 
 
 @dataclass(frozen=True, slots=True)
+class ClientParam:
+    """One keyword argument of the generated clients' constructors (and of `with_options`)."""
+
+    name: Name
+    annotation: Code
+    default: Code
+
+
+@dataclass(frozen=True, slots=True)
 class ClientExtras:
     """What a feature adds to `_client.py` (printed at fixed places of the core template)."""
 
@@ -86,7 +95,7 @@ class ClientExtras:
     class_lines: tuple[Code, ...] = ()  # class attributes of both client classes
     exports: tuple[Name, ...] = ()  # more `__all__` names
     base_url: TemplateText | None = None  # replaces the core's `_base_url` function
-    params: tuple[Code, ...] = ()  # keyword parameters of `__init__` (before base_url)
+    params: tuple[ClientParam, ...] = ()  # keyword parameters of `__init__` (before base_url)
     param_docs: Doc | None = None  # replaces the docstring lines of `base_url`
     base_url_args: tuple[str, ...] = ()  # more arguments of the `_base_url(base_url, …)` call
     error_table: Code | None = None  # replaces the core's empty `_ERROR_CODES` table

@@ -46,7 +46,9 @@ def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> str:
                     "fields": {a.wire: a.name for a in m.body_fields},
                     "required": bool(op.body and op.body.required),
                 },
-                "returns": m.returns,
+                # the annotation as users read it: resource modules name models `_types.X`
+                # (the lazy types package); class names never contain a dot
+                "returns": m.returns.replace("_types.", ""),
                 "paginated": any(r.pagination is not None for r in op.results),
                 "pagination": _pagination(op),
             }

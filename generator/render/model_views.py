@@ -11,6 +11,7 @@ from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, py_literal
 from .checks import strict_checks
 from .field_views import FieldView, field_view
 from .imports import ImportBlock
+from .param_views import ParamView, param_views
 from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc
 
 
@@ -44,6 +45,7 @@ class TypesModuleView:
     import_lines: tuple[Code, ...]
     schemas: tuple[SchemaView, ...]
     rebuild: tuple[Name, ...]  # models to model_rebuild() (recursive within the module)
+    params: tuple[ParamView, ...] = ()  # the models' `…Param` TypedDicts (render/param_views.py)
 
 
 def import_block(
@@ -74,6 +76,10 @@ def import_block(
         module = names.schema_module[sid]
         if module != current_module:
             block.add_from(f"{prefix}{module}", names.schema_class[sid])
+    for sid in imports.params:
+        module = names.schema_module[sid]
+        if module != current_module:
+            block.add_from(f"{prefix}{module}", names.param_class[sid])
     return block
 
 
@@ -158,6 +164,7 @@ def types_module_view(
     module_schemas = set(names.module_members[module])
     recursive = any(sid in module_schemas for sid in imports.schemas)
     rebuild = tuple(v.name for v in views if v.kind == "model") if recursive else ()
+    params = param_views(api, names, module, annotator, imports)
     block = import_block(imports, names, module, ".")
     for v in views:
         if v.kind in ("enum", "model"):
@@ -166,7 +173,7 @@ def types_module_view(
             block.add_from("typing_extensions", ("TypeAliasType", "_TypeAliasType"))
     if uses_field:
         block.add_from("pydantic", ("Field", "_Field"))
-    return TypesModuleView(module, tuple(block.lines()), tuple(views), rebuild)
+    return TypesModuleView(module, tuple(block.lines()), tuple(views), rebuild, params)
 
 
 _BASE_MODULES = {

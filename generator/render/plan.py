@@ -16,14 +16,17 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming.plan import Names, op_key, plan_names
 from ..paths import templates_dir
-from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth, with_schemes
+from .apidoc_views import api_doc
+from .auth_views import AuthPlan, AuthView, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
 from .environment import render
 from .extension import MethodHook, ResourceExtras
+from .literals import Literals
 from .manifest import manifest
 from .model_views import types_module_view
 from .resource_views import MethodView, ResourceDraft, draft_resource, resource_module_view
+from .suite_views import suite_module_view, support_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +82,11 @@ def plan_files(
     sink: DiagnosticSink,
     on_module: Callable[[int, int], None] | None = None,
     features: Sequence[Extension[Any]] = (),
+    spec_file: str = "openapi.yml",
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
-    `features`: the registry (`generator.features.FEATURES`); those that apply add their parts."""
+    `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
+    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it)."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -134,7 +139,8 @@ def plan_files(
         for path, text in c.files.items():
             files[f"{pkg}/{path}"] = text
     exports = sorted(
-        (names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class
+        [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
+        + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
     )
     files[f"{pkg}/types/__init__.py"] = render(
         "package/types_init.py.jinja",
@@ -151,6 +157,14 @@ def plan_files(
     for c in contributions:
         for slot, blocks in c.readme.items():
             slots.setdefault(slot, []).extend(blocks)
+    docs = api_doc(
+        api,
+        names,
+        by_resource,
+        method_views,
+        {k: v for c in contributions for k, v in c.access.items()},
+        spec_file,
+    )
     client = client_view(
         api,
         names,
@@ -161,8 +175,9 @@ def plan_files(
         auth=auth,
         extras=merge_extras(c.client for c in contributions),
         init_imports=tuple(line for c in contributions for line in c.init),
+        exports=tuple(e for c in contributions for e in c.exports),
         sections=Sections(**{slot: tuple(blocks) for slot, blocks in slots.items()}),
-        access={k: v for c in contributions for k, v in c.access.items()},
+        docs=docs,
     )
     files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
     files[f"{pkg}/_client.py"] = render("package/client.py.jinja", view=client)
@@ -171,9 +186,37 @@ def plan_files(
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)
     files["README.md"] = render("package/README.md.jinja", view=client)
     files["operations.json"] = manifest(api, names, method_views)
+    files.update(_suite(api, names, by_resource, method_views, auth, spec_file))
+    files["api.md"] = render("package/api.md.jinja", doc=docs)
     sources = _runtime_sources()
     for path in runtime_modules(files, contributions):
         name = path.rsplit("/", 1)[-1]
         files[f"{pkg}/{name}"] = sources[name.removesuffix(".py")][1]
     files[f"{pkg}/py.typed"] = ""
     return files, names
+
+
+def _suite(
+    api: Api,
+    names: Names,
+    by_resource: dict[str, list[Operation]],
+    methods: dict[str, MethodView],
+    auth: AuthView,
+    spec_file: str,
+) -> dict[str, str]:
+    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`)."""
+    support = support_view(api, auth, spec_file)
+    literals = Literals(api.schemas, names)
+    files = {
+        "tests/__init__.py": render("package/tests/init.py.jinja"),
+        "tests/conftest.py": render("package/tests/conftest.py.jinja", view=support),
+        "tests/utils.py": render("package/tests/utils.py.jinja", view=support),
+        "tests/api_resources/__init__.py": render("package/tests/api_resources_init.py.jinja"),
+    }
+    for tag, ops in by_resource.items():
+        resource = names.resources[tag]
+        view = suite_module_view(api, names, resource, ops, methods, literals, auth)
+        files[f"tests/api_resources/test_{resource.module}.py"] = render(
+            "package/tests/test_resource.py.jinja", view=view
+        )
+    return files

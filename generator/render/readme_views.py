@@ -17,7 +17,7 @@ class Examples:
     list_args: Code = NO_CODE
     get_call: Name = NO_NAME  # one path argument, JSON result
     create_call: Name = NO_NAME  # JSON body
-    create_body: Code = NO_CODE
+    create_body: Code = NO_CODE  # its arguments: `name=..., colour=...` (or `body={...}`)
     upload_call: Name = NO_NAME
     upload_args: Code = NO_CODE
     download_call: Name = NO_NAME
@@ -61,13 +61,15 @@ def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> 
             and "get_call" not in found
         ):
             found["get_call"] = call(op)
-        if (
-            op.method == "post"
-            and m.body_arg is not None
-            and not m.positional
-            and "create_call" not in found
-        ):
-            body = _body_example(api, op)
+        if op.method == "post" and not m.positional and "create_call" not in found:
+            if m.flat_body:
+                required = [a for a in m.body_fields if not a.default][:3] or list(
+                    m.body_fields[:1]
+                )
+                body = code(", ".join(f"{a.name}=..." for a in required))
+            else:
+                body = _body_example(api, op) if m.body_arg is not None else Code("")
+                body = code(f"body={body}") if body else body
             if body:
                 found["create_call"], found["create_body"] = call(op), body
         if (

@@ -6,23 +6,19 @@ from dataclasses import dataclass, replace
 
 from ..ir import (
     Api,
-    ListOf,
     Location,
-    MediaKind,
-    Model,
-    ModelRef,
     Operation,
     PageStyle,
     Pagination,
     Parameter,
     Result,
     ResultKind,
-    TypeRef,
 )
 from ..ir.models import _Missing
 from ..naming.plan import Names, ResourceName, op_key
 from ..parse.results import error_bodies
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
+from .body_views import BodyView, body_view
 from .extension import (
     ArgView,
     MethodContext,
@@ -44,14 +40,18 @@ from .wire_views import (
     operation_security,
 )
 
+_LINE_LENGTH = 110  # generator/ruff_generated.toml: longer imports are wrapped as ruff would
+
 
 @dataclass(frozen=True, slots=True)
 class ResponseSpecView:
     status: str  # raw: printed with `py`
     kind: Name
     model: Code  # runtime expression of the whole body type, or "None"
+    load: Code  # `lambda: <body type>` when it names a model (imported on first use), or ""
     unwrap: Code  # literal of the unwrap field, or "None"
     page: tuple[tuple[Name, Code], ...]  # `PageSpec` keyword arguments; () = not paginated
+    events: bool = False  # an event stream: `streams=(Stream, AsyncStream)` (the sse feature's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ class MethodView:
     header_args: tuple[ArgView, ...]
     cookie_args: tuple[ArgView, ...]
     body_arg: ArgView | None
-    body_fields: tuple[ArgView, ...]  # multipart/form bodies flattened into keyword arguments
+    body_fields: tuple[ArgView, ...]  # a body flattened into keyword arguments (body_views.py)
     body_media: str
     query_styles: tuple[tuple[str, str, bool], ...]  # raw (wire name, style, explode)
     cookie_styles: tuple[tuple[str, str, bool], ...]
@@ -92,6 +92,9 @@ class MethodView:
     form_styles: tuple[tuple[str, str, bool], ...] = ()
     part_types: tuple[tuple[str, str], ...] = ()
     allow_reserved: tuple[str, ...] = ()
+    body_type: Code = NO_CODE  # runtime type of a JSON body whose dicts need renaming, or ""
+    flat_body: bool = False  # a JSON body built from `body_fields` (keyed by wire name)
+    body_required: bool = True  # False: a flattened body that may be left out
     nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
     errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
     accept: str = ""  # raw `Accept` when not the runtime default (printed with `py`)
@@ -148,8 +151,13 @@ def draft_resource(
     hooks: tuple[MethodHook, ...] = (),
 ) -> ResourceDraft:
     method_names = {names.op_method[op_key(op)] for op in ops}
-    method_names |= set(names.extra_methods.get(resource.tag, ()))
-    annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
+    key = next((names.op_resource[op_key(op)] for op in ops), resource.tag)  # features' key
+    method_names |= set(names.extra_methods.get(key, ()))
+    # models are named through the lazy types package (`_types.X`): importing the resource imports
+    # none, and `typing.get_type_hints` of a method imports those its annotations name
+    annotator = Annotator(
+        api.schemas, names, frozenset(method_names & BUILTIN_TYPES), qualify="_types."
+    )
     imports = Imports()
     runtime: list[RuntimeImport] = []
     default_security = default_requirements(api)
@@ -171,8 +179,10 @@ def resource_module_view(
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
     imports.typing = imports.typing or any(e.typing for e in extras)
     file_types = imports.file_types or any(e.file_types for e in extras)
-    block = import_block(imports, names, None, "..types.")
+    block = import_block(replace(imports, schemas=set()), names, None, "..types.")
     _runtime_imports(block, uses_page, uses_binary, file_types, bool(methods))
+    if imports.lazy_types or imports.schemas:
+        block.add_from("..", ("types", "_types"))
     if any("LazyModel(" in model for m in methods for _, model in m.errors):
         block.add_from(".._endpoint", "LazyModel")
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
@@ -181,7 +191,7 @@ def resource_module_view(
         block.add_from(f".{child.module}", child.cls, f"Async{child.cls}")
     return ResourceModuleView(
         draft.resource,
-        tuple(block.lines()),
+        tuple(block.lines(wrap=_LINE_LENGTH)),
         methods,
         tuple(b for e in extras for b in e.sync_blocks),
         tuple(b for e in extras for b in e.async_blocks),
@@ -193,14 +203,19 @@ def _runtime_imports(
     block: ImportBlock, page: bool, binary: bool, file_types: bool, methods: bool = True
 ) -> None:
     """What every resource module imports from the runtime, and what only some need (a resource
-    that only holds nested ones has no methods: no endpoints, no arguments)."""
+    that only holds nested ones has no methods: no endpoints, no arguments, no response wrappers)."""
     block.add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
     if not methods:
         return
-    block.add("typing", "_t")
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
-    block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
+    block.add_from(
+        ".._response",
+        "async_to_raw_response_wrapper",
+        "async_to_streamed_response_wrapper",
+        "to_raw_response_wrapper",
+        "to_streamed_response_wrapper",
+    )
     block.add_from(
         ".._types",
         "NOT_GIVEN",
@@ -247,11 +262,12 @@ def _method(
             for a in args[Location.QUERY]
         ]
     if extras.body is not None:
-        body_arg, body_fields, media = None, extras.body.args, extras.body.media
+        body = BodyView(fields=extras.body.args, media=extras.body.media)
         body_call = extras.body.call
     else:
-        body_arg, body_fields, media = _body(api, annotator, names, op, imports)
+        body = body_view(api, annotator, names, op, imports)
         body_call = Code("")
+    body_arg, body_fields, media = body.arg, body.fields, body.media
     keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
     keyword += list(body_fields)
     if body_arg is not None:
@@ -293,6 +309,9 @@ def _method(
         json_media=extras.json_media,
         body_call=body_call,
         server=_server(api, op),
+        body_type=body.body_type,
+        flat_body=body.flat,
+        body_required=not body.optional,
         nulls=tuple(
             (p.location.value, p.wire_name)
             for p in op.parameters
@@ -359,69 +378,21 @@ def _arg(
     )
 
 
-def _body(
-    api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports
-) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
-    if op.body is None or not op.body.media:
-        return None, (), ""
-    media = op.body.sent
-    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if media.kind in (MediaKind.MULTIPART, MediaKind.FORM) and isinstance(schema, Model):
-        fields = []
-        for f in api.form_fields(op):
-            name = names.body_fields[(op_key(op), f.wire_name)]
-            annotation = annotator.render(f.type, Context.INPUT, imports)
-            required = f.required and op.body.required
-            fields.append(
-                ArgView(
-                    name,
-                    annotation if required else code(annotation + " | NotGiven"),
-                    Code("" if required else "NOT_GIVEN"),
-                    f.wire_name,
-                    one_line(f.doc),
-                )
-            )
-        return None, tuple(fields), media.media_type
-    annotation = annotator.render(media.type, Context.INPUT, imports)
-    if isinstance(schema, Model):
-        imports.typing = True
-        annotation = code(annotation + " | _t.Mapping[str, _t.Any]")
-    elif _is_model_list(api, media.type):  # a list of models also takes a list of dicts
-        imports.typing = True
-        assert isinstance(media.type, ListOf)
-        item = annotator.render(media.type.item, Context.INPUT, imports)
-        annotation = code(
-            f"_t.Sequence[{item} | _t.Mapping[str, _t.Any]]"
-            + (" | None" if media.type.nullable else "")
-        )
-    body = Name("body")
-    if op.body.required:
-        return ArgView(body, annotation, Code(""), "", one_line(op.body.doc)), (), media.media_type
-    return (
-        ArgView(
-            body,
-            code(annotation + " | NotGiven"),
-            Code("NOT_GIVEN"),
-            "",
-            one_line(op.body.doc),
-        ),
-        (),
-        media.media_type,
-    )
-
-
-def _is_model_list(api: Api, t: TypeRef) -> bool:
-    return (
-        isinstance(t, ListOf)
-        and not t.prefix
-        and isinstance(t.item, ModelRef)
-        and isinstance(api.schemas.get(t.item.id), Model)
-    )
-
-
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
-    model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else Code("None")
-    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), _page(r.pagination))
+    """A body type that names models is a `lambda` over the lazy types package (`_types.X`): the
+    models load when the operation's response is first parsed, not when its resource is imported.
+    An event stream's data type is given as it is (the sse feature's streams read `model`)."""
+    events = r.kind is ResultKind.EVENTS
+    model, load = Code("None"), Code("")
+    if r.body is not None:
+        lazy = None if events else annotator.lazy(r.body, imports)
+        if lazy is not None:
+            load = lazy
+        else:
+            model = annotator.render(r.body, Context.MODEL, imports)
+    return ResponseSpecView(
+        r.status, Name(r.kind.value), model, load, py(r.unwrap), _page(r.pagination), events
+    )
 
 
 def _page(p: Pagination | None) -> tuple[tuple[Name, Code], ...]:
@@ -477,6 +448,10 @@ def _returns(
             out.append(f"{prefix}BinaryResponse")
         elif r.kind is ResultKind.TEXT:
             out.append("str")
+        elif r.kind is ResultKind.EVENTS:
+            assert r.body is not None
+            data = annotator.render(r.body, Context.MODEL, imports)
+            out.append(f"{prefix}Stream[{data}]")
         elif r.pagination is not None and r.item is not None:
             out.append(
                 f"{prefix or 'Sync'}Page[{annotator.render(r.item, Context.MODEL, imports)}]"

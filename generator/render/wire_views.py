@@ -24,10 +24,14 @@ def accept_value(op: Operation, kinds: set[str], json_media: str) -> str:
 
 def error_model(annotator: Annotator, names: Names, t: TypeRef, imports: Imports) -> Code:
     """A declared error body's model: a class is imported only when such an error is raised
-    (`LazyModel`); other types (lists, unions) are imported with the module."""
+    (`LazyModel`); other types that name models (lists, unions) are `None, load=lambda: …` over the
+    lazy types package (the `ResponseSpec` arguments `model` and `load`), the rest as they are."""
     if isinstance(t, ModelRef) and not t.nullable:
         module, cls = names.schema_module[t.id], names.schema_class[t.id]
         return code(f"LazyModel({py('..types.' + module)}, {py(cls)}, __package__)")
+    lazy = annotator.lazy(t, imports)
+    if lazy is not None:
+        return code(f"None, load={lazy}")
     return annotator.render(t, Context.MODEL, imports)
 
 

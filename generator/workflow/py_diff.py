@@ -7,7 +7,7 @@ argument or a field accepts less than before (inputs) or may hold more than befo
 from __future__ import annotations
 
 from .changes import Collector, Layer, Level
-from .surface import Method, PyClass, PyField, Surface, split_union
+from .surface import Method, PyClass, PyField, Surface, literal_values, split_union
 
 
 class PythonComparer:
@@ -289,13 +289,25 @@ class PythonComparer:
 
     def _within(self, parts: list[str], accepted: list[str]) -> bool:
         """Is every type in `parts` accepted where `accepted` is expected? (int fits float; an open
-        string enum member is a str.)"""
+        string enum member is a str; a `Literal` fits a `Literal` with every one of its values, or the
+        plain type of its values.)"""
+        allowed = {v for a in accepted for v in literal_values(a) or ()}
         return all(
             p in accepted
             or (p == "int" and "float" in accepted)
             or ("str" in accepted and self._is_str_enum(p))
+            or self._literal_within(literal_values(p), allowed, accepted)
             for p in parts
         )
+
+    @staticmethod
+    def _literal_within(
+        values: tuple[object, ...] | None, allowed: set[object], accepted: list[str]
+    ) -> bool:
+        if values is None:
+            return False
+        plain = {str: "str", bool: "bool", int: "int"}
+        return all(v in allowed or plain.get(type(v), "") in accepted for v in values)
 
     def _is_str_enum(self, name: str) -> bool:
         c = self.new.classes.get(name)

@@ -4,6 +4,7 @@ and view objects (the same data the templates print), never from generated text.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
@@ -16,14 +17,14 @@ from ..render.resource_views import draft_resource
 from .sides import SpecSide
 from .wire_ops import match_key, op_label
 
-_PREFIXES = re.compile(r"\b_(?:b|t|dt|uuid)\.")
+_PREFIXES = re.compile(r"\b_(?:b|t|dt|uuid|types)\.")
 
 
 _DESCRIPTOR = re.compile(r"_(Omittable|OmittableCoerced|Coerced)\[(.*)\]", re.DOTALL)
 
 
 def clean(annotation: str) -> str:
-    """`_t.Sequence[_dt.date] | NotGiven` → `Sequence[date]`: what a reader of the signature sees. A
+    """`_t.Sequence[_dt.date] | NotGiven` → `Sequence[date]` (`_types.Pet` → `Pet`): what a reader of the signature sees. A
     model field typed by a runtime descriptor (`_fields.py`) is its read type: `_Omittable[X]` is
     `X | None`, `_Coerced[X, W]` is `X`."""
     described = _DESCRIPTOR.fullmatch(annotation)
@@ -59,6 +60,18 @@ def split_union(annotation: str) -> list[str]:
             cur += ch
     parts.append(cur.strip())
     return [p for p in parts if p]
+
+
+def literal_values(annotation: str) -> tuple[object, ...] | None:
+    """The values of `_t.Literal["a", "b"]` (`Literal[...]`, `typing.Literal[...]`); None for another type."""
+    head, bracket, rest = annotation.partition("[")
+    if not bracket or head.rsplit(".", 1)[-1] != "Literal" or not rest.endswith("]"):
+        return None
+    try:
+        values = ast.literal_eval(f"({rest[:-1]},)")
+    except (ValueError, SyntaxError):
+        return None
+    return tuple(values) if isinstance(values, tuple) else None
 
 
 @dataclass(frozen=True)

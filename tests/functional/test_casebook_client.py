@@ -216,7 +216,8 @@ def test_token_is_renewed_before_expiry(api: Api) -> None:
         client_secret="x",
         token_url=TOKEN_URL,
         http_client=httpx.Client(transport=httpx.MockTransport(api)),
-    ).with_options(auth=auth)
+    )
+    client._auth = auth  # the same credentials on the test's clock (no argument takes an Auth)
     api.reply(body={"data": person(P1)})
     client.people.get(P1)
     now[0] += 3600 - 30  # inside the renewal margin

@@ -106,15 +106,13 @@ def test_omitted_optional_arguments_are_not_sent(client: Any, recorder: Recorder
     assert dict(recorder.requests[1].url.params) == {"page": "2", "limit": "5", "status": "sent"}
 
 
-def test_json_body_accepts_model_or_dict_and_none_is_sent_as_null(
+def test_json_body_properties_are_keyword_arguments_and_none_is_sent_as_null(
     client: Any, recorder: Recorder
 ) -> None:
-    from casexchange.types import UpdateOwnFirmBody
-
     recorder.reply(200, {"data": FIRM, "meta": META})
     recorder.reply(200, {"data": FIRM, "meta": META})
-    client.firms.update_own(body={"name": "New name", "website": None})
-    client.firms.update_own(body=UpdateOwnFirmBody(name="New name"))
+    client.firms.update_own(name="New name", website=None)
+    client.firms.update_own(name="New name")  # an argument left out is not sent
     assert json.loads(recorder.requests[0].content) == {"name": "New name", "website": None}
     assert json.loads(recorder.requests[1].content) == {"name": "New name"}
     assert recorder.requests[0].headers["content-type"] == "application/json"
@@ -294,18 +292,18 @@ def test_documented_error_codes_raise_specific_subclasses(client: Any, recorder:
         },
     )
     with pytest.raises(casexchange.DuplicateClientReferralError) as info:
-        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
+        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", referent_firm_id="f")
     assert isinstance(info.value, casexchange.ConflictError)
     assert info.value.matches == matches and info.value.override_field == "allowDuplicateClient"
     recorder.reply(400, {"error": {"code": "invalid_state", "message": "no"}, "meta": META})
     with pytest.raises(casexchange.InvalidStateError):
-        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
+        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", referent_firm_id="f")
     recorder.reply(403, {"error": {"code": "insufficient_tier", "message": "no"}, "meta": META})
     with pytest.raises(casexchange.InsufficientTierError):
-        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
+        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", referent_firm_id="f")
     recorder.reply(403, {"error": {"code": "some_future_code", "message": "no"}, "meta": META})
     with pytest.raises(casexchange.PermissionDeniedError) as plain:
-        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
+        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", referent_firm_id="f")
     assert type(plain.value) is casexchange.PermissionDeniedError
 
 

@@ -263,11 +263,11 @@ def test_the_manifest_records_each_style(pkg: Any) -> None:
 CALLS: dict[str, dict[str, Any]] = {
     "listByCursor": {"limit": 3},
     "listSlack": {"limit": 3},
-    "searchByCursor": {"body": {"limit": 3, "query": "q"}},
+    "searchByCursor": {"limit": 3, "query": "q"},
     "listStripe": {"limit": 3},
     "listTwilio": {"PageSize": 3},
     "listHal": {"size": 3},
-    "searchByOffset": {"body": {"limit": 3, "query": "q"}},
+    "searchByOffset": {"limit": 3, "query": "q"},
     "listPages": {"per_page": 3},
 }
 
@@ -296,9 +296,9 @@ def test_every_item_of_every_page_lazily(pkg: Any, server: LoopServer, op_id: st
 def test_cursor_styles_send_the_cursor_where_the_spec_says(pkg: Any, server: LoopServer) -> None:
     with pkg.Pagesclient(base_url=f"{server.origin}/v1") as client:
         list(_method(client, pkg, "listByCursor")(limit=3))
-        list(_method(client, pkg, "searchByCursor")(body={"limit": 3, "query": "q"}))
+        list(_method(client, pkg, "searchByCursor")(limit=3, query="q"))
         list(_method(client, pkg, "listStripe")(limit=3))
-        list(_method(client, pkg, "searchByOffset")(body={"limit": 3, "query": "q"}))
+        list(_method(client, pkg, "searchByOffset")(limit=3, query="q"))
     assert [r.query.get("cursor") for r in server.hits("/v1/cursor")] == [None, ["it2"], ["it5"]]
     bodies = [json.loads(r.body) for r in server.hits("/v1/search")]
     assert [b.get("cursor") for b in bodies] == [None, "it2", "it5"]

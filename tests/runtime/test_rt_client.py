@@ -68,7 +68,7 @@ def test_with_options_base_url_and_unknown_option(make_client: Any) -> None:
     client = make_client(rec).with_options(base_url="https://eu.fake.test/v9")
     client.referrals.retrieve("x")
     assert str(rec.last.url) == "https://eu.fake.test/v9/referrals/x"
-    with pytest.raises(TypeError, match="Unknown client options: nope"):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
         client.with_options(nope=1)
     with pytest.raises(ValueError):
         client.with_options(max_retries=-1)
@@ -147,19 +147,19 @@ def test_models_config(fakeapi: Any) -> None:
     assert Referral.model_fields["patient_name"].description == "Full name of the patient."
 
 
-def test_with_options_rebinds_nested_resources(fakeapi: Any, make_client: Any) -> None:
-    from fakeapi._base_client import SyncAPIResource
-
-    class Notes(SyncAPIResource):
-        pass
-
-    client = make_client(Recorder(json_response(200, OK)))
-    client.referrals.notes = Notes(client)
-    client.shared = client.referrals  # the same resource reachable twice stays one object
+def test_with_options_builds_a_new_client_that_shares_pool_pacing_and_credentials(
+    fakeapi: Any, make_client: Any
+) -> None:
+    client = make_client(Recorder(json_response(200, OK)), pace_rate_limit=True)
+    client.referrals.extra = "set on the original"
     copy = client.with_options(max_retries=0)
-    assert copy.referrals.notes._client is copy
-    assert copy.shared is copy.referrals
-    assert client.referrals.notes._client is client
+    assert copy.referrals is not client.referrals and copy.referrals._client is copy
+    assert not hasattr(copy.referrals, "extra")  # a new client, not a copy of the object graph
+    assert copy._pool is client._pool and copy._pacer is client._pacer
+    assert copy._auth is client._auth  # no new credentials for a transport option
+    other = client.with_options(api_key="another-key-123456")
+    assert other._auth is not client._auth and other._pool is client._pool
+    assert other.with_options(timeout=1.0)._auth is other._auth
 
 
 def test_auth_that_is_an_httpx_flow_runs_inside_httpx(fakeapi: Any, make_client: Any) -> None:

@@ -171,7 +171,7 @@ def test_reject_and_withdraw_reason_became_required(newest_report: list[dict[str
     } <= bodies
     for method in ("reject", "withdraw"):
         (arg,) = pick(
-            newest_report, code="argument-required", subject=f"client.referrals.{method}(body)"
+            newest_report, code="argument-required", subject=f"client.referrals.{method}(reason)"
         )
         assert arg["level"] == "breaking"
 

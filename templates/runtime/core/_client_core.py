@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -17,8 +16,9 @@ from ._constants import (
     DEFAULT_MAX_RETRY_WAIT,
     DEFAULT_TIMEOUT,
 )
-from ._endpoint import Endpoint, ResponseSpec
+from ._endpoint import AnyEndpoint, ResponseSpec
 from ._exceptions import APIStatusError, ErrorEntries, make_status_error
+from ._hooks import AsyncHooks, Hooks
 from ._http_pool import LazyHttp
 from ._limits import CallLimits
 from ._logs import logger, register_auth
@@ -27,7 +27,6 @@ from ._options import RequestOptions
 from ._parse import shape_result
 from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
-from ._resource import rebind_resources
 from ._retry import (
     RetryDecision,
     connection_error,
@@ -40,23 +39,21 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 __all__ = ["BaseClient", "LazyHttp"]
 
 _HttpxT = TypeVar("_HttpxT", httpx.Client, httpx.AsyncClient)
+_HooksT = TypeVar("_HooksT", Hooks, AsyncHooks)
 
-_OPTIONS = frozenset(
+# Constructor arguments that leave the credentials as they are (a `with_options` copy keeps them).
+_KEEPS_CREDENTIALS = frozenset(
     {
-        "base_url",
-        "auth",
         "timeout",
         "max_retries",
         "http_client",
         "default_headers",
-        "user_agent",
-        "error_codes",
         "strict_response_validation",
         "max_retry_wait",
         "pace_rate_limit",
-        "idempotency_header",
         "max_response_bytes",
         "total_timeout",
+        "hooks",
     }
 )
 
@@ -72,9 +69,14 @@ def _to_timeout(value: Timeout) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
-class BaseClient(Generic[_HttpxT]):
+class BaseClient(Generic[_HttpxT, _HooksT]):
+    """What both clients share; ``SyncAPIClient`` (``httpx.Client``, ``Hooks``) and
+    ``AsyncAPIClient`` (``httpx.AsyncClient``, ``AsyncHooks``) add sending and ``_new_http``."""
+
     _pool: LazyHttp[_HttpxT]
     _owns_http: bool
+    _arguments: Mapping[str, object] = {}
+    """The generated constructor's arguments as given (what ``_copy`` rebuilds from)."""
     default_base_url: ClassVar[str] = ""
     """The spec's first server (generated clients set it). While ``base_url`` is this URL,
     operations with their own ``servers`` go to their server; any other ``base_url`` wins."""
@@ -100,6 +102,7 @@ class BaseClient(Generic[_HttpxT]):
         idempotency_header: str | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         total_timeout: float | None = None,
+        hooks: _HooksT | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -127,7 +130,15 @@ class BaseClient(Generic[_HttpxT]):
         self._pacer = Pacer()
         self._base_headers = self._compute_base_headers()
         self._builder = RequestBuilder()
+        self._owns_http = http_client is None
+        self._pool = LazyHttp(http_client, self._new_http)
+        self.hooks: _HooksT | None = hooks
+        """Your code around every request (see ``_hooks.py``); ``None``: no hooks."""
         register_auth(auth)
+
+    def _new_http(self) -> _HttpxT:
+        """The ``httpx`` client made on the first request when none was passed in."""
+        raise NotImplementedError
 
     def _compute_base_headers(self) -> dict[str, str]:
         headers = {"Accept": "application/json", "User-Agent": self.user_agent}
@@ -143,44 +154,27 @@ class BaseClient(Generic[_HttpxT]):
 
     # -- options ---------------------------------------------------------------------------
 
-    def with_options(self, **overrides: Any) -> Self:
-        """A copy of this client with some constructor options replaced.
-
-        ``default_headers`` are merged into the current ones. The copy shares the connection
-        pool (unless ``http_client`` is overridden) and the rate-limit pacing state; closing
-        the copy leaves the pool open, closing the original closes it.
+    def _copy(self, changes: Mapping[str, object]) -> Self:
+        """What a generated client's ``with_options(...)`` returns: a new client built from the
+        arguments this one was built with (``_arguments``, recorded by the generated constructor) and
+        the ``changes`` given (``NOT_GIVEN`` = keep). ``default_headers`` are merged into the current
+        ones. The copy shares the connection pool (unless ``http_client`` is given) and the
+        rate-limit pacing state, and — unless a credential, ``base_url`` or another argument that
+        decides them changes — the credentials themselves (a session or OAuth token is not fetched
+        again). Closing the copy leaves the pool open; closing the original closes it.
         """
-        unknown = set(overrides) - _OPTIONS
-        if unknown:
-            raise TypeError(f"Unknown client options: {', '.join(sorted(unknown))}")
-        new = copy.copy(self)
+        given = {k: v for k, v in changes.items() if not isinstance(v, NotGiven)}
+        arguments: dict[str, Any] = dict(self._arguments)
+        headers = given.get("default_headers")
+        if isinstance(headers, Mapping):
+            given["default_headers"] = {**(arguments.get("default_headers") or {}), **headers}
+        new = type(self)(**{**arguments, **given})
         new._owns_http = False
-        for name, value in overrides.items():
-            if name == "base_url":
-                new.base_url = with_server_path(value, self.server_path)
-            elif name == "timeout":
-                new.timeout = new.timeout if isinstance(value, NotGiven) else _to_timeout(value)
-            elif name == "default_headers":
-                new.default_headers = {**self.default_headers, **(value or {})}
-            elif name == "error_codes":
-                new.error_codes = dict(value)
-            elif name == "http_client":
-                new._pool = LazyHttp(value, self._pool.get)
-            elif name == "auth":
-                new._auth = value
-            elif name == "max_retries" and value < 0:
-                raise ValueError("max_retries must be >= 0")
-            elif name in ("max_response_bytes", "total_timeout"):
-                _check_bounds(
-                    value if name == "max_response_bytes" else None,
-                    value if name == "total_timeout" else None,
-                )
-                setattr(new, name, value)
-            else:
-                setattr(new, name, value)
-        new._base_headers = new._compute_base_headers()
-        register_auth(new._auth)
-        rebind_resources(new, self, new, {})
+        if "http_client" not in given:
+            new._pool = self._pool
+        if given.keys() <= _KEEPS_CREDENTIALS:
+            new._auth = self._auth
+        new._pacer = self._pacer
         return new
 
     def __repr__(self) -> str:
@@ -188,10 +182,10 @@ class BaseClient(Generic[_HttpxT]):
 
     # -- request helpers shared by the sync and async clients ----------------------------
 
-    def _base_url_for(self, endpoint: Endpoint) -> str:
+    def _base_url_for(self, endpoint: AnyEndpoint) -> str:
         return request_base_url(self.base_url, self.default_base_url, endpoint.server)
 
-    def _auth_for(self, endpoint: Endpoint) -> Auth | None:
+    def _auth_for(self, endpoint: AnyEndpoint) -> Auth | None:
         return auth_for(
             self._auth,
             enabled=endpoint.auth,
@@ -199,7 +193,7 @@ class BaseClient(Generic[_HttpxT]):
             what=f"{endpoint.method} {endpoint.path}",
         )
 
-    def _prepare(self, endpoint: Endpoint, options: RequestOptions) -> PreparedRequest:
+    def _prepare(self, endpoint: AnyEndpoint, options: RequestOptions) -> PreparedRequest:
         prepared = prepare_request(
             endpoint,
             options,
@@ -214,7 +208,7 @@ class BaseClient(Generic[_HttpxT]):
             prepared.headers["Accept"] = endpoint.accept
         return prepared
 
-    def _flow_auth(self, endpoint: Endpoint) -> Any:
+    def _flow_auth(self, endpoint: AnyEndpoint) -> Any:
         """An ``Auth`` that is also an ``httpx.Auth`` flow (login/refresh) runs inside httpx."""
         auth = self._auth_for(endpoint)
         for part in auth.auths if isinstance(auth, MultiAuth) else (auth,):
@@ -319,7 +313,7 @@ class BaseClient(Generic[_HttpxT]):
         self,
         response: httpx.Response,
         prepared: PreparedRequest,
-        endpoint: Endpoint,
+        endpoint: AnyEndpoint,
         attempt: int,
         note: str | None,
     ) -> APIStatusError:
@@ -363,10 +357,10 @@ class BaseClient(Generic[_HttpxT]):
             max_retries + 1,
         )
 
-    def _needs_body(self, endpoint: Endpoint, response: httpx.Response) -> bool:
-        """For streamed endpoints: whether to read this response's body eagerly."""
+    def _needs_body(self, endpoint: AnyEndpoint, response: httpx.Response) -> bool:
+        """For streamed endpoints (downloads, event streams): read this response's body now?"""
         return not response.is_success or (
-            endpoint.response_spec(response.status_code).kind != "binary"
+            endpoint.response_spec(response.status_code).kind not in ("binary", "sse")
         )
 
     def _result(

@@ -297,7 +297,7 @@ def make_status_error(
     if (
         spec is not None
         and spec.kind == "json"
-        and spec.model is not None
+        and (spec.model is not None or spec.load is not None)
         and body is not None
         and not isinstance(body, str)
     ):

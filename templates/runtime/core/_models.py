@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -31,12 +32,25 @@ class BaseModel(pydantic.BaseModel):
         defer_build=True,  # a model's validator is built on its first use, not when it is imported
     )
 
-    def to_dict(self) -> dict[str, object]:
-        """The model as JSON-compatible data, with wire (alias) names, the fields set and the constant
-        fields (discriminator tags: always part of the object)."""
-        data = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    def to_dict(self, *, exclude_unset: bool = True, exclude_none: bool = False) -> dict[str, Any]:
+        """The model as JSON-safe data (dates as ISO strings, enums as their values, bytes as
+        base64) under the wire names, unknown fields a server sent included, and the constant fields
+        (discriminator tags: always part of the object). ``exclude_unset``: leave out the fields
+        neither the server nor you set (the default, so the result is what was received);
+        ``exclude_none``: leave out the fields that are ``None``."""
+        data = self.model_dump(
+            mode="json", by_alias=True, exclude_unset=exclude_unset, exclude_none=exclude_none
+        )
         complete_dump(self, data, request=False)
         return data
+
+    def to_json(
+        self, *, indent: int | None = 2, exclude_unset: bool = True, exclude_none: bool = False
+    ) -> str:
+        """``to_dict()`` as a JSON document (``indent=None``: on one line)."""
+        data = self.to_dict(exclude_unset=exclude_unset, exclude_none=exclude_none)
+        separators = (",", ":") if indent is None else None
+        return json.dumps(data, indent=indent, separators=separators, ensure_ascii=False)
 
 
 def complete_dump(value: object, data: object, *, request: bool) -> None:

@@ -1,46 +1,48 @@
-"""Raw responses (``with_raw_response``) and the parsing shared with normal calls."""
+"""Raw and streamed responses (``with_raw_response``, ``with_streaming_response``) and the parsing
+shared with normal calls."""
 
 from __future__ import annotations
 
-import contextvars
-import functools
 import json
-from collections.abc import Awaitable, Callable
-from typing import Any, Generic, ParamSpec, TypeVar, cast
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
 
-from ._binary import AsyncBinaryResponse, BinaryResponse
+from ._binary import AsyncBinaryResponse, BinaryResponse, _wrap_transport_error
 from ._body import aread_body, read_body
+from ._constants import DEFAULT_MAX_EVENT_SIZE
 from ._endpoint import ResponseSpec
+from ._exceptions import ResponseTooLargeError
+from ._lines import LineDecoder, LineTooLong
 from ._logs import Redactor
 from ._models import get_field
 from ._nonjson import decode_success
 from ._parse import shape_result
 from ._ratelimit import RateLimit, parse_rate_limit
+from ._wrappers import (
+    AsyncResponseContextManager,
+    ResponseContextManager,
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 
 __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
+    "AsyncResponseContextManager",
+    "ResponseContextManager",
     "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
 ]
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
-_RAW_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "clientgen_raw_response", default=False
-)
 _UNSET: Any = object()
-
-
-def consume_raw_response_flag() -> bool:
-    """True (once) when the current call was made through a raw-response wrapper."""
-    if _RAW_RESPONSE.get():
-        _RAW_RESPONSE.set(False)  # only the outermost request of the wrapped call is raw
-        return True
-    return False
 
 
 class _BaseAPIResponse(Generic[R]):
@@ -76,6 +78,15 @@ class _BaseAPIResponse(Generic[R]):
     @property
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
+
+    @property
+    def http_request(self) -> httpx.Request:
+        return self.http_response.request
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the connection is released: after the body was read, or ``close()``."""
+        return self.http_response.is_closed
 
     @property
     def url(self) -> httpx.URL:
@@ -140,6 +151,16 @@ class _BaseAPIResponse(Generic[R]):
                 self._parsed = envelope
         return self._parsed
 
+    def _stream(self, which: int) -> Any:
+        """The events of an event stream, unread: ``ResponseSpec.streams[which]`` (0: ``Stream``,
+        1: ``AsyncStream``) over this response."""
+        streams = self._spec.streams
+        if streams is None:
+            raise TypeError("ResponseSpec(kind='sse') needs streams=(Stream, AsyncStream)")
+        return streams[which](
+            self.http_response, spec=self._spec, strict=self._strict, redact=self._redact
+        )
+
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} [{self.status_code} {self.http_response.reason_phrase}] "
@@ -148,93 +169,164 @@ class _BaseAPIResponse(Generic[R]):
 
 
 class APIResponse(_BaseAPIResponse[R]):
-    """The HTTP response of a call made through ``with_raw_response``."""
+    """The HTTP response of a call made through ``with_raw_response`` (body already read) or
+    ``with_streaming_response`` (body still on the socket until read, iterated or closed)."""
 
     def parse(self) -> R:
-        """What the normal (non-raw) call returns; computed once."""
-        if self._spec.kind == "binary":
-            if self._parsed is _UNSET:
+        """What the normal (non-raw) call returns; computed once. Reads the body within
+        ``max_response_bytes`` and the read timeout (an event stream or a download is not read:
+        it is returned to be iterated)."""
+        kind = self._spec.kind
+        if self._parsed is _UNSET:
+            if kind == "binary":
                 self._parsed = BinaryResponse(self.http_response)
-            return cast(R, self._parsed)
-        return cast(R, self._parse_read())
+            elif kind == "sse":
+                self._parsed = self._stream(0)
+            else:
+                self.read()
+                self._parse_read()
+        return cast(R, self._parsed)
 
     def envelope(self) -> Any:
         """The full parsed JSON body (before ``unwrap`` or pagination is applied)."""
-        if self._spec.kind == "binary":
+        if self._spec.kind in ("binary", "sse"):
             return None
+        self.read()
         return self._decode()
 
     def read(self) -> bytes:
         """The body (read within ``max_response_bytes`` and the read timeout)."""
-        return read_body(self.http_response)
+        try:
+            return read_body(self.http_response)
+        except httpx.TransportError as exc:
+            raise _wrap_transport_error(exc, self.http_response.request) from exc
 
     def text(self) -> str:
-        read_body(self.http_response)
+        self.read()
         return self.http_response.text
 
     def json(self) -> Any:
         return json.loads(self.read())
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body, decoded (gzip …), as it arrives; not limited by ``max_response_bytes``.
+        The connection is closed when the iteration ends or is left."""
+        try:
+            yield from self.http_response.iter_bytes(chunk_size)
+        except httpx.TransportError as exc:
+            raise _wrap_transport_error(exc, self.http_response.request) from exc
+        finally:
+            self.http_response.close()
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        """The body as text (the response's charset, else UTF-8), as it arrives."""
+        try:
+            yield from self.http_response.iter_text(chunk_size)
+        except httpx.TransportError as exc:
+            raise _wrap_transport_error(exc, self.http_response.request) from exc
+        finally:
+            self.http_response.close()
+
+    def iter_lines(self) -> Iterator[str]:
+        """The body's lines (UTF-8; ended by CR LF, LF or CR, which are not included), each as it
+        is complete; a line longer than ``DEFAULT_MAX_EVENT_SIZE`` characters raises
+        ``ResponseTooLargeError``."""
+        lines = LineDecoder(max_line=DEFAULT_MAX_EVENT_SIZE)
+        try:
+            for chunk in self.http_response.iter_bytes():
+                yield from lines.feed(chunk)
+            rest = lines.finish()
+            if rest:
+                yield rest
+        except LineTooLong as exc:
+            raise _line_too_long(self.http_response, exc) from None
+        except httpx.TransportError as exc:
+            raise _wrap_transport_error(exc, self.http_response.request) from exc
+        finally:
+            self.http_response.close()
 
     def close(self) -> None:
         self.http_response.close()
 
 
 class AsyncAPIResponse(_BaseAPIResponse[R]):
-    """Async twin of ``APIResponse``: ``await parse()``, ``await envelope()``."""
+    """Async twin of ``APIResponse``: ``await parse()``, ``await read()``, ``async for`` over
+    ``iter_bytes()`` / ``iter_text()`` / ``iter_lines()``."""
 
     async def parse(self) -> R:
-        if self._spec.kind == "binary":
-            if self._parsed is _UNSET:
+        kind = self._spec.kind
+        if self._parsed is _UNSET:
+            if kind == "binary":
                 self._parsed = AsyncBinaryResponse(self.http_response)
-            return cast(R, self._parsed)
-        await aread_body(self.http_response)
-        return cast(R, self._parse_read())
+            elif kind == "sse":
+                self._parsed = self._stream(1)
+            else:
+                await self.read()
+                self._parse_read()
+        return cast(R, self._parsed)
 
     async def envelope(self) -> Any:
-        if self._spec.kind == "binary":
+        if self._spec.kind in ("binary", "sse"):
             return None
-        await aread_body(self.http_response)
+        await self.read()
         return self._decode()
 
     async def read(self) -> bytes:
-        return await aread_body(self.http_response)
+        try:
+            return await aread_body(self.http_response)
+        except httpx.TransportError as exc:
+            raise _wrap_transport_error(exc, self.http_response.request) from exc
 
     async def text(self) -> str:
-        await aread_body(self.http_response)
+        await self.read()
         return self.http_response.text
 
     async def json(self) -> Any:
         return json.loads(await self.read())
 
+    async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.http_response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise _wrap_transport_error(exc, self.http_response.request) from exc
+        finally:
+            await self.http_response.aclose()
+
+    async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        try:
+            async for text in self.http_response.aiter_text(chunk_size):
+                yield text
+        except httpx.TransportError as exc:
+            raise _wrap_transport_error(exc, self.http_response.request) from exc
+        finally:
+            await self.http_response.aclose()
+
+    async def iter_lines(self) -> AsyncIterator[str]:
+        lines = LineDecoder(max_line=DEFAULT_MAX_EVENT_SIZE)
+        try:
+            async for chunk in self.http_response.aiter_bytes():
+                for line in lines.feed(chunk):
+                    yield line
+            rest = lines.finish()
+            if rest:
+                yield rest
+        except LineTooLong as exc:
+            raise _line_too_long(self.http_response, exc) from None
+        except httpx.TransportError as exc:
+            raise _wrap_transport_error(exc, self.http_response.request) from exc
+        finally:
+            await self.http_response.aclose()
+
     async def close(self) -> None:
         await self.http_response.aclose()
 
 
-def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
-    """Wrap a generated method so it returns the ``APIResponse`` instead of the parsed value."""
-
-    @functools.wraps(func)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        token = _RAW_RESPONSE.set(True)
-        try:
-            return cast("APIResponse[R]", func(*args, **kwargs))
-        finally:
-            _RAW_RESPONSE.reset(token)
-
-    return wrapped
-
-
-def async_to_raw_response_wrapper(
-    func: Callable[P, Awaitable[R]],
-) -> Callable[P, Awaitable[AsyncAPIResponse[R]]]:
-    """Async twin of ``to_raw_response_wrapper``."""
-
-    @functools.wraps(func)
-    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> AsyncAPIResponse[R]:
-        token = _RAW_RESPONSE.set(True)
-        try:
-            return cast("AsyncAPIResponse[R]", await func(*args, **kwargs))
-        finally:
-            _RAW_RESPONSE.reset(token)
-
-    return wrapped
+def _line_too_long(response: httpx.Response, exc: LineTooLong) -> ResponseTooLargeError:
+    request = response.request
+    return ResponseTooLargeError(
+        f"A line of the response to {request.method} {request.url.copy_with(query=None)} is "
+        f"longer than {exc.limit:,} characters",
+        response=response,
+        limit=exc.limit,
+    )

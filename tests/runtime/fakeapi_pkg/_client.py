@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Self
 
 from ._auth import Auth, BearerAuth
 from ._base_client import AsyncAPIClient, SyncAPIClient
@@ -54,6 +54,11 @@ class FakeAPI(SyncAPIClient):
         self.referrals = Referrals(self)
         self.documents = Documents(self)
         self.auth_api = AuthResource(self)
+        self._arguments = {"api_key": api_key, "auth": auth, "base_url": base_url, **options}
+
+    def with_options(self, **changes: Any) -> Self:
+        """As generated clients spell it, with typed arguments (here: the options as given)."""
+        return self._copy(changes)
 
 
 class AsyncFakeAPI(AsyncAPIClient):
@@ -74,3 +79,8 @@ class AsyncFakeAPI(AsyncAPIClient):
         )
         self.referrals = AsyncReferrals(self)
         self.documents = AsyncDocuments(self)
+        self._arguments = {"api_key": api_key, "auth": auth, "base_url": base_url, **options}
+
+    def with_options(self, **changes: Any) -> Self:
+        """As generated clients spell it, with typed arguments (here: the options as given)."""
+        return self._copy(changes)

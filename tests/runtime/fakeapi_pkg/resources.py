@@ -21,13 +21,13 @@ from ._response import (
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, NotGivenOr, Query, Timeout
 from .types import Document, Referral, ReferralCreate, ReferralEnvelope, ReferralList, Status, Token
 
-_RETRIEVE = Endpoint(
+_RETRIEVE: Endpoint[Any, Any] = Endpoint(
     "GET",
     "/referrals/{id}",
     {"200": ResponseSpec("json", ReferralEnvelope, unwrap="data")},
     operation_id="getReferral",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[Any, Any] = Endpoint(
     "GET",
     "/referrals",
     {
@@ -53,60 +53,60 @@ _LIST = Endpoint(
     },
     operation_id="listReferrals",
 )
-_SEARCH = Endpoint(
+_SEARCH: Endpoint[Any, Any] = Endpoint(
     "GET",
     "/referrals/search",
     {"2XX": ResponseSpec("json", list[Referral])},
     operation_id="searchReferrals",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Any, Any] = Endpoint(
     "POST",
     "/referrals",
     {"201": ResponseSpec("json", ReferralEnvelope, unwrap="data")},
     body_media="application/json",
     operation_id="createReferral",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Any, Any] = Endpoint(
     "PATCH",
     "/referrals/{id}",
     {"200": ResponseSpec("json", ReferralEnvelope, unwrap="data")},
     body_media="application/json",
 )
-_REPLACE = Endpoint(
+_REPLACE: Endpoint[Any, Any] = Endpoint(
     "PUT",
     "/referrals/{id}",
     {"200": ResponseSpec("json", ReferralEnvelope, unwrap="data")},
     body_media="application/json",
 )
-_DELETE = Endpoint("DELETE", "/referrals/{id}", {"204": ResponseSpec("empty")})
-_UPLOAD = Endpoint(
+_DELETE: Endpoint[Any, Any] = Endpoint("DELETE", "/referrals/{id}", {"204": ResponseSpec("empty")})
+_UPLOAD: Endpoint[Any, Any] = Endpoint(
     "POST",
     "/referrals/{id}/documents",
     {"201": ResponseSpec("json", Document)},
     body_media="multipart/form-data",
 )
-_UPLOAD_RAW = Endpoint(
+_UPLOAD_RAW: Endpoint[Any, Any] = Endpoint(
     "PUT",
     "/documents/{id}/content",
     {"200": ResponseSpec("json", Document)},
     body_media="application/octet-stream",
 )
-_DOWNLOAD = Endpoint(
+_DOWNLOAD: Endpoint[Any, Any] = Endpoint(
     "GET",
     "/documents/{id}/content",
     {"200": ResponseSpec("binary"), "default": ResponseSpec("json")},
 )
-_NOTE = Endpoint(
+_NOTE: Endpoint[Any, Any] = Endpoint(
     "PUT", "/referrals/{id}/note", {"200": ResponseSpec("text")}, body_media="text/plain"
 )
-_TOKEN = Endpoint(
+_TOKEN: Endpoint[Any, Any] = Endpoint(
     "POST",
     "/oauth/token",
     {"200": ResponseSpec("json", Token)},
     body_media="application/x-www-form-urlencoded",
     auth=False,
 )
-_HEALTH = Endpoint("GET", "/health", {"200": ResponseSpec("text")}, auth=False)
+_HEALTH: Endpoint[Any, Any] = Endpoint("GET", "/health", {"200": ResponseSpec("text")}, auth=False)
 
 
 class Referrals(SyncAPIResource):
@@ -143,7 +143,7 @@ class Referrals(SyncAPIResource):
         urgent: NotGivenOr[bool | None] = NOT_GIVEN,
         extra_query: Query | None = None,
     ) -> SyncPage[Referral]:
-        return self._client.request(  # type: ignore[no-any-return]
+        return self._client.request(
             _LIST,
             query={
                 "page": page,
@@ -159,7 +159,7 @@ class Referrals(SyncAPIResource):
         )
 
     def search(self, *, q: str) -> builtins.list[Referral]:
-        return self._client.request(_SEARCH, query={"q": q})  # type: ignore[no-any-return]
+        return self._client.request(_SEARCH, query={"q": q})
 
     def create(
         self,
@@ -258,16 +258,12 @@ class Auth(SyncAPIResource):
 
 class AsyncReferrals(AsyncAPIResource):
     async def retrieve(self, id: str, *, max_retries: int | NotGiven = NOT_GIVEN) -> Referral:
-        return await self._client.request(  # type: ignore[no-any-return]
-            _RETRIEVE, path={"id": id}, max_retries=max_retries
-        )
+        return await self._client.request(_RETRIEVE, path={"id": id}, max_retries=max_retries)
 
     async def list(
         self, *, page: NotGivenOr[int] = NOT_GIVEN, limit: NotGivenOr[int] = NOT_GIVEN
     ) -> AsyncPage[Referral]:
-        return await self._client.request(  # type: ignore[no-any-return]
-            _LIST, query={"page": page, "limit": limit}
-        )
+        return await self._client.request(_LIST, query={"page": page, "limit": limit})
 
     async def create(
         self,
@@ -275,14 +271,12 @@ class AsyncReferrals(AsyncAPIResource):
         body: ReferralCreate | Mapping[str, Any],
         idempotency_key: NotGivenOr[str] = NOT_GIVEN,
     ) -> Referral:
-        return await self._client.request(  # type: ignore[no-any-return]
+        return await self._client.request(
             _CREATE, body=body, headers={"Idempotency-Key": idempotency_key}
         )
 
     async def upload_document(self, id: str, *, file: FileTypes) -> Document:
-        return await self._client.request(  # type: ignore[no-any-return]
-            _UPLOAD, path={"id": id}, body={"file": file}
-        )
+        return await self._client.request(_UPLOAD, path={"id": id}, body={"file": file})
 
     @cached_property
     def with_raw_response(self) -> AsyncReferralsWithRawResponse:
@@ -297,7 +291,7 @@ class AsyncReferralsWithRawResponse:
 
 class AsyncDocuments(AsyncAPIResource):
     async def download(self, id: str) -> AsyncBinaryResponse:
-        return await self._client.request(_DOWNLOAD, path={"id": id})  # type: ignore[no-any-return]
+        return await self._client.request(_DOWNLOAD, path={"id": id})
 
 
 def _typing_checks(r: ReferralsWithRawResponse, a: AsyncReferralsWithRawResponse) -> None:

@@ -8,6 +8,7 @@ from ._binary import AsyncBinaryResponse, BinaryResponse
 from ._client import DEFAULT_BASE_URL, AsyncCasebook, Casebook
 from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
+from ._hooks import AsyncHooks, ErrorEvent, Hooks, RequestEvent, ResponseEvent
 
 _errors_all: list[str] = []
 from ._models import get_envelope, get_validation_errors
@@ -24,11 +25,16 @@ __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
     "AsyncBinaryResponse",
+    "AsyncHooks",
     "AsyncPage",
     "BinaryResponse",
+    "ErrorEvent",
+    "Hooks",
     "NOT_GIVEN",
     "NotGiven",
     "RateLimit",
+    "RequestEvent",
+    "ResponseEvent",
     "SyncPage",
     "__version__",
     "get_envelope",

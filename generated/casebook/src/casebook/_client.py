@@ -17,7 +17,8 @@ from ._constants import (
 )
 from ._credentials import make_auth
 from ._exceptions import APIStatusError
-from ._types import Timeout
+from ._hooks import AsyncHooks, Hooks
+from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
 if _t.TYPE_CHECKING:
@@ -93,6 +94,8 @@ class Casebook(SyncAPIClient):
             `ResponseTooLargeError` (`None`: no limit). Streamed downloads are not limited.
         total_timeout: seconds a whole call may take, across retries, redirects, token renewal and
             reading the body (`None`: no total bound).
+        hooks: your code before each request, after each response and on errors (tracing, signing,
+            metrics): `Hooks(before_request=[...], after_response=[...], on_error=[...])`.
     """
 
     default_base_url = DEFAULT_BASE_URL
@@ -116,6 +119,7 @@ class Casebook(SyncAPIClient):
         pace_rate_limit: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         total_timeout: float | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         url = _base_url(base_url, region)
         super().__init__(
@@ -138,7 +142,77 @@ class Casebook(SyncAPIClient):
             pace_rate_limit=pace_rate_limit,
             max_response_bytes=max_response_bytes,
             total_timeout=total_timeout,
+            hooks=hooks,
         )
+        self._arguments = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "token_url": token_url,
+            "access_token": access_token,
+            "region": region,
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "http_client": http_client,
+            "default_headers": default_headers,
+            "strict_response_validation": strict_response_validation,
+            "max_retry_wait": max_retry_wait,
+            "pace_rate_limit": pace_rate_limit,
+            "max_response_bytes": max_response_bytes,
+            "total_timeout": total_timeout,
+            "hooks": hooks,
+        }
+
+    def with_options(
+        self,
+        *,
+        client_id: str | None | NotGiven = NOT_GIVEN,
+        client_secret: str | None | NotGiven = NOT_GIVEN,
+        token_url: str | None | NotGiven = NOT_GIVEN,
+        access_token: str | None | NotGiven = NOT_GIVEN,
+        region: Region | None | NotGiven = NOT_GIVEN,
+        base_url: str | None | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        http_client: httpx.Client | None | NotGiven = NOT_GIVEN,
+        default_headers: _t.Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
+        max_retry_wait: float | NotGiven = NOT_GIVEN,
+        pace_rate_limit: bool | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | None | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
+        hooks: Hooks | None | NotGiven = NOT_GIVEN,
+    ) -> _t.Self:
+        """A copy of this client with the arguments given replaced; the others stay as they are.
+
+        The copy shares the connection pool (unless `http_client` is given) and the rate-limit pacing
+        state. It keeps the credentials (no new login or token request) unless a credential or the
+        base URL or the region changes.
+        `default_headers` are merged into the current ones (`None` drops them). Closing the copy
+        leaves the pool open; closing this client closes it.
+        """
+        return self._copy(
+            {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "token_url": token_url,
+                "access_token": access_token,
+                "region": region,
+                "base_url": base_url,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "http_client": http_client,
+                "default_headers": default_headers,
+                "strict_response_validation": strict_response_validation,
+                "max_retry_wait": max_retry_wait,
+                "pace_rate_limit": pace_rate_limit,
+                "max_response_bytes": max_response_bytes,
+                "total_timeout": total_timeout,
+                "hooks": hooks,
+            }
+        )
+
+    copy = with_options
 
     @cached_property
     def people(self) -> People:
@@ -216,6 +290,8 @@ class AsyncCasebook(AsyncAPIClient):
             `ResponseTooLargeError` (`None`: no limit). Streamed downloads are not limited.
         total_timeout: seconds a whole call may take, across retries, redirects, token renewal and
             reading the body (`None`: no total bound).
+        hooks: your code before each request, after each response and on errors (tracing, signing,
+            metrics): `AsyncHooks(before_request=[...], after_response=[...], on_error=[...])`.
     """
 
     default_base_url = DEFAULT_BASE_URL
@@ -239,6 +315,7 @@ class AsyncCasebook(AsyncAPIClient):
         pace_rate_limit: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         total_timeout: float | None = None,
+        hooks: AsyncHooks | None = None,
     ) -> None:
         url = _base_url(base_url, region)
         super().__init__(
@@ -261,7 +338,77 @@ class AsyncCasebook(AsyncAPIClient):
             pace_rate_limit=pace_rate_limit,
             max_response_bytes=max_response_bytes,
             total_timeout=total_timeout,
+            hooks=hooks,
         )
+        self._arguments = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "token_url": token_url,
+            "access_token": access_token,
+            "region": region,
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "http_client": http_client,
+            "default_headers": default_headers,
+            "strict_response_validation": strict_response_validation,
+            "max_retry_wait": max_retry_wait,
+            "pace_rate_limit": pace_rate_limit,
+            "max_response_bytes": max_response_bytes,
+            "total_timeout": total_timeout,
+            "hooks": hooks,
+        }
+
+    def with_options(
+        self,
+        *,
+        client_id: str | None | NotGiven = NOT_GIVEN,
+        client_secret: str | None | NotGiven = NOT_GIVEN,
+        token_url: str | None | NotGiven = NOT_GIVEN,
+        access_token: str | None | NotGiven = NOT_GIVEN,
+        region: Region | None | NotGiven = NOT_GIVEN,
+        base_url: str | None | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        http_client: httpx.AsyncClient | None | NotGiven = NOT_GIVEN,
+        default_headers: _t.Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
+        max_retry_wait: float | NotGiven = NOT_GIVEN,
+        pace_rate_limit: bool | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | None | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
+        hooks: AsyncHooks | None | NotGiven = NOT_GIVEN,
+    ) -> _t.Self:
+        """A copy of this client with the arguments given replaced; the others stay as they are.
+
+        The copy shares the connection pool (unless `http_client` is given) and the rate-limit pacing
+        state. It keeps the credentials (no new login or token request) unless a credential or the
+        base URL or the region changes.
+        `default_headers` are merged into the current ones (`None` drops them). Closing the copy
+        leaves the pool open; closing this client closes it.
+        """
+        return self._copy(
+            {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "token_url": token_url,
+                "access_token": access_token,
+                "region": region,
+                "base_url": base_url,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "http_client": http_client,
+                "default_headers": default_headers,
+                "strict_response_validation": strict_response_validation,
+                "max_retry_wait": max_retry_wait,
+                "pace_rate_limit": pace_rate_limit,
+                "max_response_bytes": max_response_bytes,
+                "total_timeout": total_timeout,
+                "hooks": hooks,
+            }
+        )
+
+    copy = with_options
 
     @cached_property
     def people(self) -> AsyncPeople:

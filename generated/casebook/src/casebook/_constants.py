@@ -55,3 +55,12 @@ SENSITIVE_HEADERS: Final[frozenset[str]] = frozenset(
 """Header names (lower case) whose values never appear in logs, reprs or exception messages."""
 
 REDACTED: Final[str] = "[REDACTED]"
+
+DEFAULT_MAX_EVENT_SIZE: Final[int] = 16 * 1024 * 1024
+"""Longest line, and longest server-sent event (its field lines together), in decoded characters,
+that a stream holds in memory; longer → ``ResponseTooLargeError``. Iterating a stream is otherwise
+not limited (``max_response_bytes`` bounds only bodies read into memory)."""
+
+SSE_TERMINATOR: Final[str] = "[DONE]"
+"""An event whose ``data`` is exactly this ends a server-sent event stream (OpenAI's convention);
+it is not yielded."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._body import aread_body, read_body
-from ._endpoint import Endpoint
+from ._endpoint import AnyEndpoint
 from ._exceptions import APITimeoutError
 from ._limits import LIMITS_KEY, CallLimits, limits_of
 from ._logs import logger
@@ -23,7 +23,7 @@ __all__ = ["aexchange", "build_request", "exchange"]
 
 
 def build_request(
-    client: BaseClient[Any],
+    client: BaseClient[Any, Any],
     http: httpx.Client | httpx.AsyncClient,
     prepared: PreparedRequest,
     timeout: httpx.Timeout,
@@ -61,14 +61,27 @@ def _log_hop(prepared: PreparedRequest, hop: httpx.Request, redirects: Redirects
         )
 
 
+def _read_now(
+    client: BaseClient[Any, Any],
+    endpoint: AnyEndpoint,
+    response: httpx.Response,
+    prepared: PreparedRequest,
+) -> bool:
+    """Read the body into memory now: an error body always; a success body unless the call
+    streams it (``with_streaming_response``, a download, an event stream)."""
+    if prepared.defer_body and response.is_success:
+        return False
+    return client._needs_body(endpoint, response)
+
+
 def exchange(
-    client: BaseClient[httpx.Client],
+    client: BaseClient[httpx.Client, Any],
     http: httpx.Client,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
-    """The response to ``request`` after redirects, its body read unless it is a binary download.
+    """The response to ``request`` after redirects, its body read unless it is streamed.
 
     httpx never follows redirects here (``_redirects`` decides what a hop may carry); a hop to
     another origin is sent without auth, even the ``http_client``'s own.
@@ -85,17 +98,17 @@ def exchange(
             _log_hop(prepared, hop, redirects)
             hop_auth = None if redirects.crossed else auth
             response = http.send(hop, stream=True, auth=hop_auth, follow_redirects=False)
-    if client._needs_body(endpoint, response):
+    if _read_now(client, endpoint, response, prepared):
         read_body(response)
     return response
 
 
 async def aexchange(
-    client: BaseClient[httpx.AsyncClient],
+    client: BaseClient[httpx.AsyncClient, Any],
     http: httpx.AsyncClient,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
     """Async twin of ``exchange``, within the call's ``total_timeout`` if any."""
     limits = limits_of(request)
@@ -111,11 +124,11 @@ async def aexchange(
 
 
 async def _attempt(
-    client: BaseClient[httpx.AsyncClient],
+    client: BaseClient[httpx.AsyncClient, Any],
     http: httpx.AsyncClient,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
     auth = client._flow_auth(endpoint)
     response = await http.send(request, stream=True, auth=auth, follow_redirects=False)
@@ -129,6 +142,6 @@ async def _attempt(
             _log_hop(prepared, hop, redirects)
             hop_auth = None if redirects.crossed else auth
             response = await http.send(hop, stream=True, auth=hop_auth, follow_redirects=False)
-    if client._needs_body(endpoint, response):
+    if _read_now(client, endpoint, response, prepared):
         await aread_body(response)
     return response

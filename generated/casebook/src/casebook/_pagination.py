@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pydantic_core
 
-from ._endpoint import Endpoint, FieldPath, PageSpec
+from ._endpoint import AnyEndpoint, FieldPath, PageSpec
 from ._logs import logger
 from ._models import attach, get_field
 from ._options import RequestOptions
@@ -35,11 +35,11 @@ after paging may return empty pages with a next cursor; a server that only does 
 
 
 class _SyncRequester(Protocol):
-    def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any: ...
+    def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any: ...
 
 
 class _AsyncRequester(Protocol):
-    async def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any: ...
+    async def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any: ...
 
 
 def _query_text(value: object) -> str:
@@ -61,7 +61,7 @@ class _BasePage(Generic[T]):
         self,
         *,
         client: Any,
-        endpoint: Endpoint,
+        endpoint: AnyEndpoint,
         options: RequestOptions,
         spec: PageSpec,
         envelope: Any,

@@ -17,7 +17,7 @@ from ._exceptions import APIResponseValidationError
 from ._logs import Redactor, logger
 from ._models import attach, get_field
 
-__all__ = ["decode_json", "shape_result"]
+__all__ = ["decode_json", "decode_text", "shape_result"]
 
 _MAX_LOGGED_ERRORS = 5
 
@@ -93,6 +93,61 @@ def decode_json(
             raw = json.loads(content)
     logger.warning(
         "Response to %s does not match the schema (%d errors), returning it unvalidated: %s",
+        where,
+        len(errors),
+        summary,
+    )
+    return construct_type(spec.body_type, raw), errors
+
+
+def decode_text(
+    text: str,
+    spec: ResponseSpec,
+    *,
+    strict: bool,
+    response: httpx.Response,
+    redact: Redactor,
+    what: str,
+) -> tuple[Any, list[dict[str, Any]] | None]:
+    """Validate one JSON document received as text (a server-sent event's ``data``, named
+    ``what`` in messages) against ``spec.model``; returns ``(value, validation_errors)``.
+
+    Not JSON: strict mode raises ``APIResponseValidationError``, lenient mode returns the text.
+    JSON that does not match: strict mode (the checks of ``decode_json``) raises, lenient mode
+    returns data built without validation (``null`` in a field with a default read as left out, as
+    ``decode_json`` does for a body).
+    """
+    try:
+        value = spec.adapter.validate_json(text, strict=strict)
+    except pydantic.ValidationError as exc:
+        errors = [dict(error) for error in exc.errors(include_url=False)]
+    else:
+        errors = constraint_errors(value) if strict else []
+        if not errors:
+            return value, None
+    where = redact(f"{what} of the response to {response.request.method} {response.request.url}")
+    if any(error.get("type") == "json_invalid" for error in errors):
+        message = redact(f"{where} is not valid JSON: {errors[0].get('msg')}")
+        if strict:
+            raise APIResponseValidationError(message, response=response, body=text, errors=errors)
+        logger.warning("%s; returning the raw text", message)
+        return text, errors
+    summary = redact(_summarize(errors))
+    raw = json.loads(text)
+    if strict:
+        raise APIResponseValidationError(
+            f"{where} does not match the schema ({len(errors)} errors): {summary}",
+            response=response,
+            body=raw,
+            errors=errors,
+        )
+    if _drop_nulls(raw, errors):
+        try:
+            return spec.adapter.validate_json(json.dumps(raw)), None
+        except pydantic.ValidationError:
+            raw = json.loads(text)
+    logger.warning(
+        "%s does not match the schema (%d errors), returning it unvalidated: %s",
         where,
         len(errors),
         summary,

@@ -5,72 +5,45 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 
 from . import _clock
-from ._auth import Auth
-from ._client_core import BaseClient, LazyHttp
+from ._client_core import BaseClient
 from ._constants import (
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_REDIRECTS,
-    DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_MAX_RETRY_WAIT,
 )
-from ._endpoint import Endpoint
-from ._exceptions import APIStatusError
+from ._endpoint import AnyEndpoint, Endpoint
+from ._exceptions import APIError
 from ._exchange import aexchange, build_request, exchange
+from ._hooks import (
+    NO_ASYNC_HOOKS,
+    NO_HOOKS,
+    AsyncHooks,
+    ErrorEvent,
+    Hooks,
+    RequestEvent,
+    ResponseEvent,
+    arun,
+    run,
+)
 from ._options import RequestOptions
 from ._pagination import AsyncPage, SyncPage
 from ._prepare import PreparedRequest
 from ._resource import AsyncAPIResource, SyncAPIResource
-from ._response import APIResponse, AsyncAPIResponse, consume_raw_response_flag
+from ._response import APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ._wrappers import consume_response_mode
 
 __all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResource"]
 
+_R = TypeVar("_R")
 
-class SyncAPIClient(BaseClient[httpx.Client]):
+
+class SyncAPIClient(BaseClient[httpx.Client, Hooks]):
     """Synchronous client; owns an ``httpx.Client`` unless one is passed in."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth: Auth | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        user_agent: str = "clientgen-python",
-        error_codes: Mapping[str, type[APIStatusError]] = {},
-        strict_response_validation: bool = False,
-        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-        pace_rate_limit: bool = False,
-        idempotency_header: str | None = None,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-        total_timeout: float | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            auth=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-            user_agent=user_agent,
-            error_codes=error_codes,
-            strict_response_validation=strict_response_validation,
-            max_retry_wait=max_retry_wait,
-            pace_rate_limit=pace_rate_limit,
-            idempotency_header=idempotency_header,
-            max_response_bytes=max_response_bytes,
-            total_timeout=total_timeout,
-        )
-        self._owns_http = http_client is None
-        self._pool = LazyHttp(http_client, self._new_http)
 
     def _new_http(self) -> httpx.Client:
         return httpx.Client(
@@ -82,7 +55,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
     def request(
         self,
-        endpoint: Endpoint,
+        endpoint: Endpoint[_R, Any],
         *,
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
@@ -94,8 +67,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Any:
-        """Send one operation and return its parsed result (see ``CONTRACT.md``)."""
+    ) -> _R:
+        """Send one operation and return its parsed result (see ``CONTRACT.md``): what the
+        endpoint declares (``Endpoint[R, AR]`` → ``R``)."""
         options = RequestOptions(
             path,
             query,
@@ -108,11 +82,24 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             max_retries,
             cookies,
         )
-        return self._request_with_options(endpoint, options)
+        result: _R = self._request_with_options(endpoint, options)
+        return result
 
-    def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any:
-        raw = consume_raw_response_flag()
+    def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
+        on_error = self.hooks.on_error if self.hooks is not None else ()
+        if not on_error:
+            return self._call(endpoint, options)
+        try:
+            return self._call(endpoint, options)
+        except APIError as exc:
+            run(on_error, ErrorEvent(exc, endpoint.operation_id))
+            raise
+
+    def _call(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
+        mode = consume_response_mode()
+        raw = bool(mode)
         prepared = self._prepare(endpoint, options)
+        prepared.defer_body = mode == "stream"
         try:
             response, attempts, elapsed = self._send(prepared, endpoint, options)
         finally:
@@ -145,9 +132,10 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         return api_response if raw else api_response.parse()
 
     def _send(
-        self, prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions
+        self, prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
         http = self._http
+        hooks = self.hooks or NO_HOOKS
         max_retries, timeout, limits = self._call_settings(options, http)
         attempt = 0
         while True:
@@ -157,6 +145,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 self._pacer.reset()
             http = self._http
             request = build_request(self, http, prepared, timeout, limits)
+            if hooks.before_request:
+                event = RequestEvent(request, endpoint.operation_id, attempt, prepared.redact)
+                run(hooks.before_request, event)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
@@ -166,6 +157,13 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 _clock.sleep(delay)
                 continue
             elapsed = _clock.monotonic() - started
+            if hooks.after_response:
+                seen = ResponseEvent(response, endpoint.operation_id, attempt, elapsed, prepared.redact)
+                try:
+                    run(hooks.after_response, seen)
+                except BaseException:
+                    response.close()
+                    raise
             decision = self._after_response(prepared, response, attempt, max_retries, elapsed, limits)
             if decision is None:
                 return response, attempt, elapsed
@@ -200,45 +198,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         self.close()
 
 
-class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+class AsyncAPIClient(BaseClient[httpx.AsyncClient, AsyncHooks]):
     """Asynchronous client; owns an ``httpx.AsyncClient`` unless one is passed in."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth: Auth | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        user_agent: str = "clientgen-python",
-        error_codes: Mapping[str, type[APIStatusError]] = {},
-        strict_response_validation: bool = False,
-        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-        pace_rate_limit: bool = False,
-        idempotency_header: str | None = None,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-        total_timeout: float | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            auth=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-            user_agent=user_agent,
-            error_codes=error_codes,
-            strict_response_validation=strict_response_validation,
-            max_retry_wait=max_retry_wait,
-            pace_rate_limit=pace_rate_limit,
-            idempotency_header=idempotency_header,
-            max_response_bytes=max_response_bytes,
-            total_timeout=total_timeout,
-        )
-        self._owns_http = http_client is None
-        self._pool = LazyHttp(http_client, self._new_http)
 
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -250,7 +211,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def request(
         self,
-        endpoint: Endpoint,
+        endpoint: Endpoint[Any, _R],
         *,
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
@@ -262,8 +223,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Any:
-        """Send one operation and return its parsed result (see ``CONTRACT.md``)."""
+    ) -> _R:
+        """Send one operation and return its parsed result (see ``CONTRACT.md``): what the
+        endpoint declares (``Endpoint[R, AR]`` → ``AR``)."""
         options = RequestOptions(
             path,
             query,
@@ -276,11 +238,24 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             max_retries,
             cookies,
         )
-        return await self._request_with_options(endpoint, options)
+        result: _R = await self._request_with_options(endpoint, options)
+        return result
 
-    async def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any:
-        raw = consume_raw_response_flag()
+    async def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
+        on_error = self.hooks.on_error if self.hooks is not None else ()
+        if not on_error:
+            return await self._call(endpoint, options)
+        try:
+            return await self._call(endpoint, options)
+        except APIError as exc:
+            await arun(on_error, ErrorEvent(exc, endpoint.operation_id))
+            raise
+
+    async def _call(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
+        mode = consume_response_mode()
+        raw = bool(mode)
         prepared = self._prepare(endpoint, options)
+        prepared.defer_body = mode == "stream"
         try:
             response, attempts, elapsed = await self._send(prepared, endpoint, options)
         finally:
@@ -313,9 +288,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         return api_response if raw else await api_response.parse()
 
     async def _send(
-        self, prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions
+        self, prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
         http = self._http
+        hooks = self.hooks or NO_ASYNC_HOOKS
         max_retries, timeout, limits = self._call_settings(options, http)
         attempt = 0
         while True:
@@ -325,6 +301,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 self._pacer.reset()
             http = self._http
             request = build_request(self, http, prepared, timeout, limits)
+            if hooks.before_request:
+                event = RequestEvent(request, endpoint.operation_id, attempt, prepared.redact)
+                await arun(hooks.before_request, event)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
@@ -334,6 +313,13 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 await _clock.async_sleep(delay)
                 continue
             elapsed = _clock.monotonic() - started
+            if hooks.after_response:
+                seen = ResponseEvent(response, endpoint.operation_id, attempt, elapsed, prepared.redact)
+                try:
+                    await arun(hooks.after_response, seen)
+                except BaseException:
+                    await response.aclose()
+                    raise
             decision = self._after_response(prepared, response, attempt, max_retries, elapsed, limits)
             if decision is None:
                 return response, attempt, elapsed

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import copy
-import functools
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
 
-__all__ = ["AsyncAPIResource", "SyncAPIResource", "rebind_resources"]
+__all__ = ["AsyncAPIResource", "SyncAPIResource"]
 
 
 class SyncAPIResource:
@@ -29,25 +27,3 @@ class AsyncAPIResource:
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
-
-
-def rebind_resources(obj: object, old: object, new: object, memo: dict[int, object]) -> None:
-    """Point resources reachable from a copied client at the copy instead of the original.
-
-    Values cached by ``functools.cached_property`` (lazily built resources, raw-response
-    wrappers holding bound methods) are dropped so they are rebuilt for the copy.
-    """
-    attributes = vars(obj)
-    for name, value in list(attributes.items()):
-        if isinstance(getattr(type(obj), name, None), functools.cached_property):
-            del attributes[name]
-            continue
-        if not isinstance(value, (SyncAPIResource, AsyncAPIResource)):
-            continue
-        if id(value) not in memo:
-            clone = copy.copy(value)
-            if clone._client is old:
-                clone._client = cast(Any, new)
-            memo[id(value)] = clone
-            rebind_resources(clone, old, new, memo)
-        attributes[name] = memo[id(value)]

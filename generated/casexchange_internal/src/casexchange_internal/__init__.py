@@ -10,6 +10,7 @@ from ._errors import *  # noqa: F403
 from ._errors import __all__ as _errors_all
 from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
+from ._hooks import AsyncHooks, ErrorEvent, Hooks, RequestEvent, ResponseEvent
 from ._models import get_envelope, get_validation_errors
 from ._pagination import AsyncPage, SyncPage
 from ._ratelimit import RateLimit
@@ -24,11 +25,16 @@ __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
     "AsyncBinaryResponse",
+    "AsyncHooks",
     "AsyncPage",
     "BinaryResponse",
+    "ErrorEvent",
+    "Hooks",
     "NOT_GIVEN",
     "NotGiven",
     "RateLimit",
+    "RequestEvent",
+    "ResponseEvent",
     "SyncPage",
     "__version__",
     "get_envelope",

@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import pydantic
 
+from ._constants import SSE_TERMINATOR
+
 __all__ = [
+    "AnyEndpoint",
     "Endpoint",
     "FieldPath",
     "LazyModel",
@@ -20,7 +23,10 @@ __all__ = [
     "ResponseSpec",
 ]
 
-ResponseKind = Literal["json", "binary", "text", "empty"]
+_R_co = TypeVar("_R_co", covariant=True)
+_AR_co = TypeVar("_AR_co", covariant=True)
+
+ResponseKind = Literal["json", "binary", "text", "empty", "sse"]
 PageStyle = Literal["page_number", "offset", "cursor", "starting_after", "next_link", "link_header"]
 FieldPath = str | tuple[str, ...]
 """A field of the response body: one wire name, or a tuple of them from the body's root (``""``:
@@ -86,21 +92,40 @@ class ResponseSpec:
     """How to turn a response body into the method's return value.
 
     ``model`` describes the *whole* JSON body; ``unwrap`` names the field to return from it;
-    ``page`` turns the body into a page object.
+    ``page`` turns the body into a page object. ``load``, when given, returns ``model`` instead: the
+    generated resource modules pass ``lambda: _types.X`` so that a model module is imported when a
+    response of its operation is first parsed, not when the resource is first touched.
+    For ``kind="sse"`` (``text/event-stream``) the
+    method returns a stream of events: ``streams`` holds the ``(Stream, AsyncStream)`` classes of
+    the package's server-sent events module (a runtime feature, shipped only by packages that have
+    such operations), ``model`` is the type of one event's ``data`` (``None`` or ``str``: the text
+    as sent, not JSON), and an event whose data is ``terminator`` ends the stream.
     """
 
     kind: ResponseKind
     model: Any = None
     unwrap: str | None = None
     page: PageSpec | None = None
+    load: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    terminator: str | None = SSE_TERMINATOR
+    streams: tuple[Any, Any] | None = None
     _adapter: pydantic.TypeAdapter[Any] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def body_type(self) -> Any:
+        """``model`` (a ``LazyModel`` imported), or what ``load`` returns (called once, on first use)."""
+        if self.model is None and self.load is not None:
+            object.__setattr__(self, "model", self.load())
+        elif isinstance(self.model, LazyModel):
+            object.__setattr__(self, "model", self.model.load())
+        return self.model
 
     @property
     def adapter(self) -> pydantic.TypeAdapter[Any]:
         """The ``TypeAdapter`` for ``model``, built on first use and cached on the spec."""
         adapter = self._adapter
         if adapter is None:
-            model = self.model.load() if isinstance(self.model, LazyModel) else self.model
+            model = self.body_type
             adapter = pydantic.TypeAdapter(Any if model is None else model)
             object.__setattr__(self, "_adapter", adapter)
         return adapter
@@ -115,8 +140,15 @@ def _no_errors() -> Mapping[str, ResponseSpec]:
 
 
 @dataclass(frozen=True, slots=True)
-class Endpoint:
-    """One operation: HTTP method, path template, response specs and serialization details."""
+class Endpoint(Generic[_R_co, _AR_co]):
+    """One operation: HTTP method, path template, response specs and serialization details.
+
+    ``Endpoint[R, AR]``: what the operation returns, ``R`` from the sync client's ``request()`` and
+    ``AR`` from the async client's (they differ for pages and downloads: ``SyncPage[T]`` /
+    ``AsyncPage[T]``, ``BinaryResponse`` / ``AsyncBinaryResponse``). Generated modules declare it on
+    each constant (``_GET: Endpoint[Referral, Referral] = Endpoint(...)``), so a method's return type
+    is checked against its endpoint instead of cast.
+    """
 
     method: str
     path: str
@@ -155,12 +187,22 @@ class Endpoint:
     """Largest file (each part) the operation accepts; a larger one fails before anything is sent."""
     json_media: str = "application/json"
     """Media type of the JSON responses (e.g. ``application/vnd.api+json``), sent as ``Accept``."""
+    body_type: Callable[[], Any] | None = None
+    """Returns the JSON body's type (a model, ``list[Model]``, …) when dicts in it are ``…Param``
+    TypedDicts whose Python keys differ from the wire names: ``_wire.to_wire`` renames them before the
+    body is sent. A function, so the models load at the first call, not when the resource is touched."""
+    flat_body: bool = False
+    """The body is the method's keyword arguments, one per property, keyed by wire name already."""
+    body_required: bool = True
+    """False for an optional body built from keyword arguments: when every one was left out
+    (``NOT_GIVEN``) and there is no ``extra_body``, no body is sent."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
-    """True when some response is binary: the body is then streamed instead of read eagerly."""
+    """True when some response is binary or an event stream: the body is then streamed instead
+    of read eagerly."""
     accept: str = field(default="", repr=False, compare=False)
     """``Accept`` header: the operation's declared media types (``application/vnd.amadeus+json,
     application/problem+json``); when not given, ``json_media`` unless some response is binary or
-    text (then ``*/*``)."""
+    text (then ``*/*``) or every one an event stream (then ``text/event-stream``)."""
     errors: Mapping[str, ResponseSpec] = field(default_factory=_no_errors)
     """The declared error responses with a JSON schema, by status (``"404"``, ``"4XX"``,
     ``"default"``): such an error body is parsed into ``model`` (the exception's ``body``)."""
@@ -168,9 +210,14 @@ class Endpoint:
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
         kinds = {spec.kind for spec in self.responses.values()}
-        object.__setattr__(self, "streams", "binary" in kinds)
+        object.__setattr__(self, "streams", bool(kinds & {"binary", "sse"}))
         if not self.accept:
-            default = "*/*" if kinds - {"json", "empty"} else self.json_media
+            if kinds - {"empty"} == {"sse"}:
+                default = "text/event-stream"
+            elif kinds - {"json", "empty"}:
+                default = "*/*"
+            else:
+                default = self.json_media
             object.__setattr__(self, "accept", default)
 
     def response_spec(self, status_code: int) -> ResponseSpec:
@@ -197,5 +244,8 @@ class Endpoint:
             or errors.get("default")
         )
 
+
+AnyEndpoint = Endpoint[Any, Any]
+"""An endpoint whatever it returns (what the runtime's machinery takes)."""
 
 _EMPTY = ResponseSpec("empty")

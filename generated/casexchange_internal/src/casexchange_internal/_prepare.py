@@ -15,7 +15,7 @@ import httpx
 from ._auth import Auth
 from ._constants import IDEMPOTENCY_HEADER
 from ._cookies import cookie_header
-from ._endpoint import Endpoint
+from ._endpoint import AnyEndpoint
 from ._exceptions import FileTooLargeError
 from ._fields import is_omittable
 from ._files import FileStream, MultipartStream, open_content
@@ -34,6 +34,7 @@ from ._serialize import (
     to_jsonable,
 )
 from ._types import NotGiven
+from ._wire import to_wire
 
 __all__ = ["PreparedRequest", "RequestBuilder", "prepare_request"]
 
@@ -55,8 +56,8 @@ class PreparedRequest:
     idempotent: bool = True
     redact: Redactor = field(default_factory=lambda: Redactor(()))
     stack: ExitStack | None = None
-    credential_params: tuple[str, ...] = ()
-    """Query parameters the auth added (removed when a redirect leaves the origin)."""
+    credential_params: tuple[str, ...] = ()  # the auth's (dropped when leaving the origin)
+    defer_body: bool = False  # leave a success body on the socket (``with_streaming_response``)
 
     def full_url(self) -> str:
         """The URL with the query string (the pairs are percent-encoded already: RFC 3986, a space is
@@ -178,7 +179,7 @@ def _is_json_media(media: str) -> bool:
 
 
 def _form_items(
-    body: object, extra: Mapping[str, object] | None, endpoint: Endpoint
+    body: object, extra: Mapping[str, object] | None, endpoint: AnyEndpoint
 ) -> list[tuple[str, str]]:
     """The percent-encoded pairs of a form body, each property per its ``encoding`` (``form_styles``)."""
     data = to_jsonable(body)
@@ -191,7 +192,7 @@ def _form_items(
     return form_pairs(data, endpoint.form_styles, endpoint.allow_reserved)
 
 
-def _check_size(endpoint: Endpoint, name: str, size: int | None) -> None:
+def _check_size(endpoint: AnyEndpoint, name: str, size: int | None) -> None:
     limit = endpoint.max_file_bytes
     if limit is not None and size is not None and size > limit:
         raise FileTooLargeError(
@@ -202,13 +203,22 @@ def _check_size(endpoint: Endpoint, name: str, size: int | None) -> None:
         )
 
 
-def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions) -> None:
+def _left_out(body: object) -> bool:
+    """A body built from keyword arguments none of which was given."""
+    return isinstance(body, Mapping) and all(isinstance(v, NotGiven) for v in body.values())
+
+
+def _set_body(prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions) -> None:
     body, extra_body = options.body, options.extra_body
+    if not endpoint.body_required and not extra_body and _left_out(body):
+        return
     if isinstance(body, NotGiven) and not extra_body:
         return
     media = endpoint.body_media or "application/json"
     headers = prepared.headers
     if _is_json_media(media):
+        if endpoint.body_type is not None:
+            body = to_wire(body, endpoint.body_type(), wire_keys=endpoint.flat_body)
         prepared.content = json_body(body, extra_body)
     elif media.startswith("multipart/form-data"):
         stack = prepared.stack = ExitStack()
@@ -244,7 +254,7 @@ def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOpt
     headers.setdefault("Content-Type", media)
 
 
-def _styled_parts(fields: dict[str, object], endpoint: Endpoint) -> list[tuple[str, object]]:
+def _styled_parts(fields: dict[str, object], endpoint: AnyEndpoint) -> list[tuple[str, object]]:
     """Multipart fields; one whose ``encoding`` names a style (``deepObject``: Stripe's
     ``file_link_data[create]``) becomes the text parts that style gives."""
     styles = endpoint.form_styles
@@ -301,7 +311,7 @@ def _drop_header(headers: dict[str, str], name: str) -> None:
 
 
 def prepare_request(
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
     options: RequestOptions,
     *,
     base_url: str,

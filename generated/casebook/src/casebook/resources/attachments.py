@@ -7,34 +7,28 @@ from functools import cached_property
 
 from .. import _jsonapi, _query, _upload
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.attachment import Attachment
-from ..types.attachment_attributes import AttachmentAttributes
-from ..types.attachment_collection_document import AttachmentCollectionDocument
-from ..types.attachment_document import AttachmentDocument
-from ..types.attachment_filter import AttachmentFilter
-from ..types.attachment_relationships import AttachmentRelationships
-from ..types.note import Note
-from ..types.note_attributes import NoteAttributes
-from ..types.note_collection_document import NoteCollectionDocument
-from ..types.note_document import NoteDocument
-from ..types.note_filter import NoteFilter
-from ..types.note_relationships import NoteRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Attachments", "AsyncAttachments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Attachment], AsyncPage[_types.Attachment]] = Endpoint(
     method="GET",
     path="/attachments/attachments",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=AttachmentCollectionDocument,
+            model=None,
+            load=lambda: _types.AttachmentCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -79,11 +73,13 @@ _LIST = Endpoint(
     },
     operation_id="listAttachments",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.Attachment, _types.Attachment] = Endpoint(
     method="POST",
     path="/attachments/attachments",
     responses={
-        "201": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AttachmentDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -119,11 +115,13 @@ _CREATE = Endpoint(
     },
     operation_id="createAttachment",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.Attachment, _types.Attachment] = Endpoint(
     method="GET",
     path="/attachments/attachments/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AttachmentDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -161,13 +159,14 @@ _GET = Endpoint(
     },
     operation_id="getAttachment",
 )
-_LIST_NOTES = Endpoint(
+_LIST_NOTES: Endpoint[SyncPage[_types.Note], AsyncPage[_types.Note]] = Endpoint(
     method="GET",
     path="/attachments/notes",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=NoteCollectionDocument,
+            model=None,
+            load=lambda: _types.NoteCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -212,11 +211,13 @@ _LIST_NOTES = Endpoint(
     },
     operation_id="listNotes",
 )
-_CREATE_NOTE = Endpoint(
+_CREATE_NOTE: Endpoint[_types.Note, _types.Note] = Endpoint(
     method="POST",
     path="/attachments/notes",
     responses={
-        "201": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -252,11 +253,13 @@ _CREATE_NOTE = Endpoint(
     },
     operation_id="createNote",
 )
-_GET_NOTE = Endpoint(
+_GET_NOTE: Endpoint[_types.Note, _types.Note] = Endpoint(
     method="GET",
     path="/attachments/notes/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -294,7 +297,7 @@ _GET_NOTE = Endpoint(
     },
     operation_id="getNote",
 )
-_DELETE_NOTE = Endpoint(
+_DELETE_NOTE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/attachments/notes/{id}",
     responses={
@@ -330,11 +333,13 @@ _DELETE_NOTE = Endpoint(
     },
     operation_id="deleteNote",
 )
-_UPDATE_NOTE = Endpoint(
+_UPDATE_NOTE: Endpoint[_types.Note, _types.Note] = Endpoint(
     method="PATCH",
     path="/attachments/notes/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -383,21 +388,27 @@ class Attachments(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AttachmentsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AttachmentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AttachmentsWithStreamingResponse(self)
+
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AttachmentFields] | _types.AttachmentFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Attachment]:
+    ) -> SyncPage[_types.Attachment]:
         """List attachments
 
         Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -412,37 +423,34 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
-        return _t.cast(
-            "SyncPage[Attachment]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Create an attachment and get its upload URL
 
         Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
@@ -457,19 +465,16 @@ class Attachments(SyncAPIResource):
 
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "attachments", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -477,13 +482,13 @@ class Attachments(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Retrieve an attachment
 
         Returns one attachment by id.
@@ -495,40 +500,37 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_notes(
         self,
         *,
-        filter: _query.Filter[_fields.NoteFields] | NoteFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.NoteFields] | _types.NoteFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.NoteFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Note]:
+    ) -> SyncPage[_types.Note]:
         """List notes
 
         Returns a page of notes (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -543,37 +545,34 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/notes` (operationId `listNotes`)
         """
-        return _t.cast(
-            "SyncPage[Note]",
-            self._client.request(
-                _LIST_NOTES,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_NOTES,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_note(
         self,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Create a note
 
         Creates a note. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -584,19 +583,16 @@ class Attachments(SyncAPIResource):
 
         `POST /attachments/notes` (operationId `createNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _CREATE_NOTE,
-                body=_jsonapi.build_document(
-                    "notes", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_NOTE,
+            body=_jsonapi.build_document(
+                "notes", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_note(
@@ -604,13 +600,13 @@ class Attachments(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Retrieve a note
 
         Returns one note by id.
@@ -622,23 +618,20 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _GET_NOTE,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_NOTE,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_note(
@@ -660,33 +653,30 @@ class Attachments(SyncAPIResource):
 
         `DELETE /attachments/notes/{id}` (operationId `deleteNote`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE_NOTE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE_NOTE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_note(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Update a note
 
         Updates a note: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -698,22 +688,17 @@ class Attachments(SyncAPIResource):
 
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _UPDATE_NOTE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "notes", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_NOTE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("notes", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
@@ -724,7 +709,7 @@ class Attachments(SyncAPIResource):
         attributes: _t.Mapping[str, _t.Any] | None = None,
         relationships: _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Upload a file in two steps: `create` creates the record, then the file is PUT to the pre-signed URL in its response (`data.attributes.upload_url`), without this API's credentials. Files over 10,485,760 bytes are refused before any request.
 
         Args:
@@ -760,21 +745,27 @@ class AsyncAttachments(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAttachmentsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncAttachmentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAttachmentsWithStreamingResponse(self)
+
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AttachmentFields] | _types.AttachmentFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Attachment]:
+    ) -> AsyncPage[_types.Attachment]:
         """List attachments
 
         Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -789,37 +780,34 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
-        return _t.cast(
-            "AsyncPage[Attachment]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Create an attachment and get its upload URL
 
         Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
@@ -834,19 +822,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "attachments", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -854,13 +839,13 @@ class AsyncAttachments(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Retrieve an attachment
 
         Returns one attachment by id.
@@ -872,40 +857,37 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_notes(
         self,
         *,
-        filter: _query.Filter[_fields.NoteFields] | NoteFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.NoteFields] | _types.NoteFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.NoteFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Note]:
+    ) -> AsyncPage[_types.Note]:
         """List notes
 
         Returns a page of notes (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -920,37 +902,34 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/notes` (operationId `listNotes`)
         """
-        return _t.cast(
-            "AsyncPage[Note]",
-            await self._client.request(
-                _LIST_NOTES,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_NOTES,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_note(
         self,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Create a note
 
         Creates a note. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -961,19 +940,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `POST /attachments/notes` (operationId `createNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _CREATE_NOTE,
-                body=_jsonapi.build_document(
-                    "notes", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_NOTE,
+            body=_jsonapi.build_document(
+                "notes", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_note(
@@ -981,13 +957,13 @@ class AsyncAttachments(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Retrieve a note
 
         Returns one note by id.
@@ -999,23 +975,20 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _GET_NOTE,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_NOTE,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_note(
@@ -1037,33 +1010,30 @@ class AsyncAttachments(AsyncAPIResource):
 
         `DELETE /attachments/notes/{id}` (operationId `deleteNote`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE_NOTE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE_NOTE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_note(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Update a note
 
         Updates a note: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -1075,22 +1045,17 @@ class AsyncAttachments(AsyncAPIResource):
 
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _UPDATE_NOTE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "notes", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_NOTE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("notes", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(
@@ -1101,7 +1066,7 @@ class AsyncAttachments(AsyncAPIResource):
         attributes: _t.Mapping[str, _t.Any] | None = None,
         relationships: _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Upload a file in two steps: `create` creates the record, then the file is PUT to the pre-signed URL in its response (`data.attributes.upload_url`), without this API's credentials. Files over 10,485,760 bytes are refused before any request.
 
         Args:
@@ -1153,3 +1118,27 @@ class AsyncAttachmentsWithRawResponse:
         self.get_note = async_to_raw_response_wrapper(resource.get_note)
         self.delete_note = async_to_raw_response_wrapper(resource.delete_note)
         self.update_note = async_to_raw_response_wrapper(resource.update_note)
+
+
+class AttachmentsWithStreamingResponse:
+    def __init__(self, resource: Attachments) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.list_notes = to_streamed_response_wrapper(resource.list_notes)
+        self.create_note = to_streamed_response_wrapper(resource.create_note)
+        self.get_note = to_streamed_response_wrapper(resource.get_note)
+        self.delete_note = to_streamed_response_wrapper(resource.delete_note)
+        self.update_note = to_streamed_response_wrapper(resource.update_note)
+
+
+class AsyncAttachmentsWithStreamingResponse:
+    def __init__(self, resource: AsyncAttachments) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.list_notes = async_to_streamed_response_wrapper(resource.list_notes)
+        self.create_note = async_to_streamed_response_wrapper(resource.create_note)
+        self.get_note = async_to_streamed_response_wrapper(resource.get_note)
+        self.delete_note = async_to_streamed_response_wrapper(resource.delete_note)
+        self.update_note = async_to_streamed_response_wrapper(resource.update_note)

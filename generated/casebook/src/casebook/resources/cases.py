@@ -7,28 +7,28 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.case import Case
-from ..types.case_attributes import CaseAttributes
-from ..types.case_collection_document import CaseCollectionDocument
-from ..types.case_document import CaseDocument
-from ..types.case_filter import CaseFilter
-from ..types.case_relationships import CaseRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Case], AsyncPage[_types.Case]] = Endpoint(
     method="GET",
     path="/cases/cases",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=CaseCollectionDocument,
+            model=None,
+            load=lambda: _types.CaseCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -73,11 +73,13 @@ _LIST = Endpoint(
     },
     operation_id="listCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +115,13 @@ _CREATE = Endpoint(
     },
     operation_id="createCase",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="GET",
     path="/cases/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -155,11 +159,13 @@ _GET = Endpoint(
     },
     operation_id="getCase",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="PATCH",
     path="/cases/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -208,21 +214,27 @@ class Cases(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return CasesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> CasesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return CasesWithStreamingResponse(self)
+
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.CaseFields] | CaseFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.CaseFields] | _types.CaseFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.CaseFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Case]:
+    ) -> SyncPage[_types.Case]:
         """List cases
 
         Returns a page of cases (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -237,37 +249,34 @@ class Cases(SyncAPIResource):
 
         `GET /cases/cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "SyncPage[Case]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case
 
         Creates a case. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -278,19 +287,16 @@ class Cases(SyncAPIResource):
 
         `POST /cases/cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "cases", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "cases", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -298,13 +304,13 @@ class Cases(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Retrieve a case
 
         Returns one case by id.
@@ -316,37 +322,34 @@ class Cases(SyncAPIResource):
 
         `GET /cases/cases/{id}` (operationId `getCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Update a case
 
         Updates a case: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -358,22 +361,17 @@ class Cases(SyncAPIResource):
 
         `PATCH /cases/cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "cases", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("cases", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -385,21 +383,27 @@ class AsyncCases(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncCasesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncCasesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncCasesWithStreamingResponse(self)
+
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.CaseFields] | CaseFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.CaseFields] | _types.CaseFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.CaseFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Case]:
+    ) -> AsyncPage[_types.Case]:
         """List cases
 
         Returns a page of cases (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -414,37 +418,34 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "AsyncPage[Case]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case
 
         Creates a case. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -455,19 +456,16 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "cases", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "cases", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -475,13 +473,13 @@ class AsyncCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Retrieve a case
 
         Returns one case by id.
@@ -493,37 +491,34 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/cases/{id}` (operationId `getCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Update a case
 
         Updates a case: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -535,22 +530,17 @@ class AsyncCases(AsyncAPIResource):
 
         `PATCH /cases/cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "cases", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("cases", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -568,3 +558,19 @@ class AsyncCasesWithRawResponse:
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
+
+
+class CasesWithStreamingResponse:
+    def __init__(self, resource: Cases) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+
+
+class AsyncCasesWithStreamingResponse:
+    def __init__(self, resource: AsyncCases) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)

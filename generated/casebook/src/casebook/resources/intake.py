@@ -7,28 +7,28 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.intake_report import IntakeReport
-from ..types.intake_report_attributes import IntakeReportAttributes
-from ..types.intake_report_collection_document import IntakeReportCollectionDocument
-from ..types.intake_report_document import IntakeReportDocument
-from ..types.intake_report_filter import IntakeReportFilter
-from ..types.intake_report_relationships import IntakeReportRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Intake", "AsyncIntake"]
 
-_LIST_REPORTS = Endpoint(
+_LIST_REPORTS: Endpoint[SyncPage[_types.IntakeReport], AsyncPage[_types.IntakeReport]] = Endpoint(
     method="GET",
     path="/intake/reports",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=IntakeReportCollectionDocument,
+            model=None,
+            load=lambda: _types.IntakeReportCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -73,11 +73,13 @@ _LIST_REPORTS = Endpoint(
     },
     operation_id="listIntakeReports",
 )
-_CREATE_REPORT = Endpoint(
+_CREATE_REPORT: Endpoint[_types.IntakeReport, _types.IntakeReport] = Endpoint(
     method="POST",
     path="/intake/reports",
     responses={
-        "201": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +115,13 @@ _CREATE_REPORT = Endpoint(
     },
     operation_id="createIntakeReport",
 )
-_GET_REPORT = Endpoint(
+_GET_REPORT: Endpoint[_types.IntakeReport, _types.IntakeReport] = Endpoint(
     method="GET",
     path="/intake/reports/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -155,11 +159,13 @@ _GET_REPORT = Endpoint(
     },
     operation_id="getIntakeReport",
 )
-_UPDATE_REPORT = Endpoint(
+_UPDATE_REPORT: Endpoint[_types.IntakeReport, _types.IntakeReport] = Endpoint(
     method="PATCH",
     path="/intake/reports/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -208,21 +214,27 @@ class Intake(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return IntakeWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> IntakeWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return IntakeWithStreamingResponse(self)
+
     def list_reports(
         self,
         *,
-        filter: _query.Filter[_fields.IntakeReportFields] | IntakeReportFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.IntakeReportFields] | _types.IntakeReportFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.IntakeReportFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[IntakeReport]:
+    ) -> SyncPage[_types.IntakeReport]:
         """List intake reports
 
         Returns a page of intake reports (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -237,37 +249,34 @@ class Intake(SyncAPIResource):
 
         `GET /intake/reports` (operationId `listIntakeReports`)
         """
-        return _t.cast(
-            "SyncPage[IntakeReport]",
-            self._client.request(
-                _LIST_REPORTS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_REPORTS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_report(
         self,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Create an intake report
 
         Creates a intake report. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -278,19 +287,16 @@ class Intake(SyncAPIResource):
 
         `POST /intake/reports` (operationId `createIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            self._client.request(
-                _CREATE_REPORT,
-                body=_jsonapi.build_document(
-                    "reports", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_REPORT,
+            body=_jsonapi.build_document(
+                "reports", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_report(
@@ -298,13 +304,13 @@ class Intake(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Retrieve an intake report
 
         Returns one intake report by id.
@@ -316,37 +322,34 @@ class Intake(SyncAPIResource):
 
         `GET /intake/reports/{id}` (operationId `getIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            self._client.request(
-                _GET_REPORT,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REPORT,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_report(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Update an intake report
 
         Updates a intake report: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -358,22 +361,19 @@ class Intake(SyncAPIResource):
 
         `PATCH /intake/reports/{id}` (operationId `updateIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            self._client.request(
-                _UPDATE_REPORT,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "reports", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_REPORT,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "reports", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -385,21 +385,27 @@ class AsyncIntake(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncIntakeWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncIntakeWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncIntakeWithStreamingResponse(self)
+
     async def list_reports(
         self,
         *,
-        filter: _query.Filter[_fields.IntakeReportFields] | IntakeReportFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.IntakeReportFields] | _types.IntakeReportFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.IntakeReportFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[IntakeReport]:
+    ) -> AsyncPage[_types.IntakeReport]:
         """List intake reports
 
         Returns a page of intake reports (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -414,37 +420,34 @@ class AsyncIntake(AsyncAPIResource):
 
         `GET /intake/reports` (operationId `listIntakeReports`)
         """
-        return _t.cast(
-            "AsyncPage[IntakeReport]",
-            await self._client.request(
-                _LIST_REPORTS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_REPORTS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_report(
         self,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Create an intake report
 
         Creates a intake report. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -455,19 +458,16 @@ class AsyncIntake(AsyncAPIResource):
 
         `POST /intake/reports` (operationId `createIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            await self._client.request(
-                _CREATE_REPORT,
-                body=_jsonapi.build_document(
-                    "reports", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_REPORT,
+            body=_jsonapi.build_document(
+                "reports", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_report(
@@ -475,13 +475,13 @@ class AsyncIntake(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Retrieve an intake report
 
         Returns one intake report by id.
@@ -493,37 +493,34 @@ class AsyncIntake(AsyncAPIResource):
 
         `GET /intake/reports/{id}` (operationId `getIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            await self._client.request(
-                _GET_REPORT,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REPORT,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_report(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Update an intake report
 
         Updates a intake report: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -535,22 +532,19 @@ class AsyncIntake(AsyncAPIResource):
 
         `PATCH /intake/reports/{id}` (operationId `updateIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            await self._client.request(
-                _UPDATE_REPORT,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "reports", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_REPORT,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "reports", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -568,3 +562,19 @@ class AsyncIntakeWithRawResponse:
         self.create_report = async_to_raw_response_wrapper(resource.create_report)
         self.get_report = async_to_raw_response_wrapper(resource.get_report)
         self.update_report = async_to_raw_response_wrapper(resource.update_report)
+
+
+class IntakeWithStreamingResponse:
+    def __init__(self, resource: Intake) -> None:
+        self.list_reports = to_streamed_response_wrapper(resource.list_reports)
+        self.create_report = to_streamed_response_wrapper(resource.create_report)
+        self.get_report = to_streamed_response_wrapper(resource.get_report)
+        self.update_report = to_streamed_response_wrapper(resource.update_report)
+
+
+class AsyncIntakeWithStreamingResponse:
+    def __init__(self, resource: AsyncIntake) -> None:
+        self.list_reports = async_to_streamed_response_wrapper(resource.list_reports)
+        self.create_report = async_to_streamed_response_wrapper(resource.create_report)
+        self.get_report = async_to_streamed_response_wrapper(resource.get_report)
+        self.update_report = async_to_streamed_response_wrapper(resource.update_report)

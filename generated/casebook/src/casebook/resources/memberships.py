@@ -7,77 +7,81 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.assignment_user import AssignmentUser
-from ..types.assignment_user_attributes import AssignmentUserAttributes
-from ..types.assignment_user_collection_document import AssignmentUserCollectionDocument
-from ..types.assignment_user_document import AssignmentUserDocument
-from ..types.assignment_user_filter import AssignmentUserFilter
-from ..types.assignment_user_relationships import AssignmentUserRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Memberships", "AsyncMemberships"]
 
-_LIST_ASSIGNMENT_USERS = Endpoint(
-    method="GET",
-    path="/memberships/assignment_users",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=AssignmentUserCollectionDocument,
-            unwrap="data",
-            page=PageSpec(
-                style="next_link",
-                limit_param="page[size]",
-                pagination_field="meta",
-                next_link=("links", "next"),
-                attach_document=True,
+_LIST_ASSIGNMENT_USERS: Endpoint[SyncPage[_types.AssignmentUser], AsyncPage[_types.AssignmentUser]] = (
+    Endpoint(
+        method="GET",
+        path="/memberships/assignment_users",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.AssignmentUserCollectionDocument,
+                unwrap="data",
+                page=PageSpec(
+                    style="next_link",
+                    limit_param="page[size]",
+                    pagination_field="meta",
+                    next_link=("links", "next"),
+                    attach_document=True,
+                ),
             ),
-        ),
-    },
-    query_styles={
-        "filter": ("deepObject", True),
-        "fields": ("deepObject", True),
-    },
-    auth=True,
-    json_media="application/vnd.api+json",
-    errors={
-        "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "429": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "500": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "502": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "503": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "504": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-    },
-    operation_id="listAssignmentUsers",
+        },
+        query_styles={
+            "filter": ("deepObject", True),
+            "fields": ("deepObject", True),
+        },
+        auth=True,
+        json_media="application/vnd.api+json",
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "429": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "500": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "502": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "503": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "504": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+        },
+        operation_id="listAssignmentUsers",
+    )
 )
-_CREATE_ASSIGNMENT_USER = Endpoint(
+_CREATE_ASSIGNMENT_USER: Endpoint[_types.AssignmentUser, _types.AssignmentUser] = Endpoint(
     method="POST",
     path="/memberships/assignment_users",
     responses={
-        "201": ResponseSpec(kind="json", model=AssignmentUserDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AssignmentUserDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +117,13 @@ _CREATE_ASSIGNMENT_USER = Endpoint(
     },
     operation_id="createAssignmentUser",
 )
-_GET_ASSIGNMENT_USER = Endpoint(
+_GET_ASSIGNMENT_USER: Endpoint[_types.AssignmentUser, _types.AssignmentUser] = Endpoint(
     method="GET",
     path="/memberships/assignment_users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=AssignmentUserDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AssignmentUserDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -165,21 +171,29 @@ class Memberships(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MembershipsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> MembershipsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MembershipsWithStreamingResponse(self)
+
     def list_assignment_users(
         self,
         *,
-        filter: _query.Filter[_fields.AssignmentUserFields] | AssignmentUserFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AssignmentUserFields]
+        | _types.AssignmentUserFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AssignmentUserFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[AssignmentUser]:
+    ) -> SyncPage[_types.AssignmentUser]:
         """List assignment users
 
         Returns a page of assignment users (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -194,37 +208,34 @@ class Memberships(SyncAPIResource):
 
         `GET /memberships/assignment_users` (operationId `listAssignmentUsers`)
         """
-        return _t.cast(
-            "SyncPage[AssignmentUser]",
-            self._client.request(
-                _LIST_ASSIGNMENT_USERS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_ASSIGNMENT_USERS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_assignment_user(
         self,
         *,
-        attributes: AssignmentUserAttributes | _t.Mapping[str, _t.Any],
-        relationships: AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AssignmentUserAttributes | _t.Mapping[str, _t.Any],
+        relationships: _types.AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Assign a unit of work to a user
 
         Assigns a unit of work to a user. First GET the unit of work (e.g. `getCase`, `getIntakeReport`) and read its `assignment_id` attribute, then create this record with that `assignment_id` and the assignee's `user_id`.
@@ -235,19 +246,16 @@ class Memberships(SyncAPIResource):
 
         `POST /memberships/assignment_users` (operationId `createAssignmentUser`)
         """
-        return _t.cast(
-            "AssignmentUser",
-            self._client.request(
-                _CREATE_ASSIGNMENT_USER,
-                body=_jsonapi.build_document(
-                    "assignment_users", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_ASSIGNMENT_USER,
+            body=_jsonapi.build_document(
+                "assignment_users", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_assignment_user(
@@ -255,13 +263,13 @@ class Memberships(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Retrieve an assignment user
 
         Returns one assignment user by id.
@@ -273,23 +281,20 @@ class Memberships(SyncAPIResource):
 
         `GET /memberships/assignment_users/{id}` (operationId `getAssignmentUser`)
         """
-        return _t.cast(
-            "AssignmentUser",
-            self._client.request(
-                _GET_ASSIGNMENT_USER,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_ASSIGNMENT_USER,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -301,21 +306,29 @@ class AsyncMemberships(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMembershipsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncMembershipsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMembershipsWithStreamingResponse(self)
+
     async def list_assignment_users(
         self,
         *,
-        filter: _query.Filter[_fields.AssignmentUserFields] | AssignmentUserFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AssignmentUserFields]
+        | _types.AssignmentUserFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AssignmentUserFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[AssignmentUser]:
+    ) -> AsyncPage[_types.AssignmentUser]:
         """List assignment users
 
         Returns a page of assignment users (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -330,37 +343,34 @@ class AsyncMemberships(AsyncAPIResource):
 
         `GET /memberships/assignment_users` (operationId `listAssignmentUsers`)
         """
-        return _t.cast(
-            "AsyncPage[AssignmentUser]",
-            await self._client.request(
-                _LIST_ASSIGNMENT_USERS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_ASSIGNMENT_USERS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_assignment_user(
         self,
         *,
-        attributes: AssignmentUserAttributes | _t.Mapping[str, _t.Any],
-        relationships: AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AssignmentUserAttributes | _t.Mapping[str, _t.Any],
+        relationships: _types.AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Assign a unit of work to a user
 
         Assigns a unit of work to a user. First GET the unit of work (e.g. `getCase`, `getIntakeReport`) and read its `assignment_id` attribute, then create this record with that `assignment_id` and the assignee's `user_id`.
@@ -371,19 +381,16 @@ class AsyncMemberships(AsyncAPIResource):
 
         `POST /memberships/assignment_users` (operationId `createAssignmentUser`)
         """
-        return _t.cast(
-            "AssignmentUser",
-            await self._client.request(
-                _CREATE_ASSIGNMENT_USER,
-                body=_jsonapi.build_document(
-                    "assignment_users", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_ASSIGNMENT_USER,
+            body=_jsonapi.build_document(
+                "assignment_users", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_assignment_user(
@@ -391,13 +398,13 @@ class AsyncMemberships(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Retrieve an assignment user
 
         Returns one assignment user by id.
@@ -409,23 +416,20 @@ class AsyncMemberships(AsyncAPIResource):
 
         `GET /memberships/assignment_users/{id}` (operationId `getAssignmentUser`)
         """
-        return _t.cast(
-            "AssignmentUser",
-            await self._client.request(
-                _GET_ASSIGNMENT_USER,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_ASSIGNMENT_USER,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -441,3 +445,17 @@ class AsyncMembershipsWithRawResponse:
         self.list_assignment_users = async_to_raw_response_wrapper(resource.list_assignment_users)
         self.create_assignment_user = async_to_raw_response_wrapper(resource.create_assignment_user)
         self.get_assignment_user = async_to_raw_response_wrapper(resource.get_assignment_user)
+
+
+class MembershipsWithStreamingResponse:
+    def __init__(self, resource: Memberships) -> None:
+        self.list_assignment_users = to_streamed_response_wrapper(resource.list_assignment_users)
+        self.create_assignment_user = to_streamed_response_wrapper(resource.create_assignment_user)
+        self.get_assignment_user = to_streamed_response_wrapper(resource.get_assignment_user)
+
+
+class AsyncMembershipsWithStreamingResponse:
+    def __init__(self, resource: AsyncMemberships) -> None:
+        self.list_assignment_users = async_to_streamed_response_wrapper(resource.list_assignment_users)
+        self.create_assignment_user = async_to_streamed_response_wrapper(resource.create_assignment_user)
+        self.get_assignment_user = async_to_streamed_response_wrapper(resource.get_assignment_user)

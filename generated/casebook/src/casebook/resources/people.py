@@ -7,28 +7,28 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.person import Person
-from ..types.person_attributes import PersonAttributes
-from ..types.person_collection_document import PersonCollectionDocument
-from ..types.person_document import PersonDocument
-from ..types.person_filter import PersonFilter
-from ..types.person_relationships import PersonRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["People", "AsyncPeople"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Person], AsyncPage[_types.Person]] = Endpoint(
     method="GET",
     path="/people/people",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=PersonCollectionDocument,
+            model=None,
+            load=lambda: _types.PersonCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -73,11 +73,13 @@ _LIST = Endpoint(
     },
     operation_id="listPeople",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.Person, _types.Person] = Endpoint(
     method="POST",
     path="/people/people",
     responses={
-        "201": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +115,13 @@ _CREATE = Endpoint(
     },
     operation_id="createPerson",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.Person, _types.Person] = Endpoint(
     method="GET",
     path="/people/people/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -155,11 +159,13 @@ _GET = Endpoint(
     },
     operation_id="getPerson",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.Person, _types.Person] = Endpoint(
     method="PATCH",
     path="/people/people/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -208,21 +214,27 @@ class People(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return PeopleWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> PeopleWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return PeopleWithStreamingResponse(self)
+
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.PersonFields] | PersonFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.PersonFields] | _types.PersonFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.PersonFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Person]:
+    ) -> SyncPage[_types.Person]:
         """List people
 
         Returns a page of people (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -237,37 +249,34 @@ class People(SyncAPIResource):
 
         `GET /people/people` (operationId `listPeople`)
         """
-        return _t.cast(
-            "SyncPage[Person]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Create a person
 
         Creates a person. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -278,19 +287,16 @@ class People(SyncAPIResource):
 
         `POST /people/people` (operationId `createPerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "people", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "people", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -298,13 +304,13 @@ class People(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Retrieve a person
 
         Returns one person by id.
@@ -316,37 +322,34 @@ class People(SyncAPIResource):
 
         `GET /people/people/{id}` (operationId `getPerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Update a person
 
         Updates a person: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -358,22 +361,17 @@ class People(SyncAPIResource):
 
         `PATCH /people/people/{id}` (operationId `updatePerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "people", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("people", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -385,21 +383,27 @@ class AsyncPeople(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncPeopleWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncPeopleWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncPeopleWithStreamingResponse(self)
+
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.PersonFields] | PersonFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.PersonFields] | _types.PersonFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.PersonFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Person]:
+    ) -> AsyncPage[_types.Person]:
         """List people
 
         Returns a page of people (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -414,37 +418,34 @@ class AsyncPeople(AsyncAPIResource):
 
         `GET /people/people` (operationId `listPeople`)
         """
-        return _t.cast(
-            "AsyncPage[Person]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Create a person
 
         Creates a person. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -455,19 +456,16 @@ class AsyncPeople(AsyncAPIResource):
 
         `POST /people/people` (operationId `createPerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "people", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "people", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -475,13 +473,13 @@ class AsyncPeople(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Retrieve a person
 
         Returns one person by id.
@@ -493,37 +491,34 @@ class AsyncPeople(AsyncAPIResource):
 
         `GET /people/people/{id}` (operationId `getPerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Update a person
 
         Updates a person: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -535,22 +530,17 @@ class AsyncPeople(AsyncAPIResource):
 
         `PATCH /people/people/{id}` (operationId `updatePerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "people", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("people", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -568,3 +558,19 @@ class AsyncPeopleWithRawResponse:
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
+
+
+class PeopleWithStreamingResponse:
+    def __init__(self, resource: People) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+
+
+class AsyncPeopleWithStreamingResponse:
+    def __init__(self, resource: AsyncPeople) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)

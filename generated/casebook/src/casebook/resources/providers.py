@@ -7,34 +7,28 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.location import Location
-from ..types.location_attributes import LocationAttributes
-from ..types.location_collection_document import LocationCollectionDocument
-from ..types.location_document import LocationDocument
-from ..types.location_filter import LocationFilter
-from ..types.location_relationships import LocationRelationships
-from ..types.provider import Provider
-from ..types.provider_attributes import ProviderAttributes
-from ..types.provider_collection_document import ProviderCollectionDocument
-from ..types.provider_document import ProviderDocument
-from ..types.provider_filter import ProviderFilter
-from ..types.provider_relationships import ProviderRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Providers", "AsyncProviders"]
 
-_LIST_LOCATIONS = Endpoint(
+_LIST_LOCATIONS: Endpoint[SyncPage[_types.Location], AsyncPage[_types.Location]] = Endpoint(
     method="GET",
     path="/providers/locations",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=LocationCollectionDocument,
+            model=None,
+            load=lambda: _types.LocationCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -79,11 +73,13 @@ _LIST_LOCATIONS = Endpoint(
     },
     operation_id="listLocations",
 )
-_CREATE_LOCATION = Endpoint(
+_CREATE_LOCATION: Endpoint[_types.Location, _types.Location] = Endpoint(
     method="POST",
     path="/providers/locations",
     responses={
-        "201": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -119,11 +115,13 @@ _CREATE_LOCATION = Endpoint(
     },
     operation_id="createLocation",
 )
-_GET_LOCATION = Endpoint(
+_GET_LOCATION: Endpoint[_types.Location, _types.Location] = Endpoint(
     method="GET",
     path="/providers/locations/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -161,11 +159,13 @@ _GET_LOCATION = Endpoint(
     },
     operation_id="getLocation",
 )
-_UPDATE_LOCATION = Endpoint(
+_UPDATE_LOCATION: Endpoint[_types.Location, _types.Location] = Endpoint(
     method="PATCH",
     path="/providers/locations/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -204,13 +204,14 @@ _UPDATE_LOCATION = Endpoint(
     },
     operation_id="updateLocation",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Provider], AsyncPage[_types.Provider]] = Endpoint(
     method="GET",
     path="/providers/providers",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ProviderCollectionDocument,
+            model=None,
+            load=lambda: _types.ProviderCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -255,11 +256,13 @@ _LIST = Endpoint(
     },
     operation_id="listProviders",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.Provider, _types.Provider] = Endpoint(
     method="POST",
     path="/providers/providers",
     responses={
-        "201": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -295,11 +298,13 @@ _CREATE = Endpoint(
     },
     operation_id="createProvider",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.Provider, _types.Provider] = Endpoint(
     method="GET",
     path="/providers/providers/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -337,7 +342,7 @@ _GET = Endpoint(
     },
     operation_id="getProvider",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/providers/providers/{id}",
     responses={
@@ -373,11 +378,13 @@ _DELETE = Endpoint(
     },
     operation_id="deleteProvider",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.Provider, _types.Provider] = Endpoint(
     method="PATCH",
     path="/providers/providers/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -426,21 +433,27 @@ class Providers(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ProvidersWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ProvidersWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ProvidersWithStreamingResponse(self)
+
     def list_locations(
         self,
         *,
-        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.LocationFields] | _types.LocationFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Location]:
+    ) -> SyncPage[_types.Location]:
         """List provider locations
 
         Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -455,37 +468,34 @@ class Providers(SyncAPIResource):
 
         `GET /providers/locations` (operationId `listLocations`)
         """
-        return _t.cast(
-            "SyncPage[Location]",
-            self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_LOCATIONS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_location(
         self,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Create a provider location
 
         Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -496,19 +506,16 @@ class Providers(SyncAPIResource):
 
         `POST /providers/locations` (operationId `createLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_LOCATION,
+            body=_jsonapi.build_document(
+                "locations", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_location(
@@ -516,13 +523,13 @@ class Providers(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Retrieve a provider location
 
         Returns one location by id.
@@ -534,37 +541,34 @@ class Providers(SyncAPIResource):
 
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_LOCATION,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_location(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Update a provider location
 
         Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -576,39 +580,36 @@ class Providers(SyncAPIResource):
 
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_LOCATION,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "locations", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.ProviderFields] | ProviderFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ProviderFields] | _types.ProviderFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ProviderFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Provider]:
+    ) -> SyncPage[_types.Provider]:
         """List providers
 
         Returns a page of providers (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -623,37 +624,34 @@ class Providers(SyncAPIResource):
 
         `GET /providers/providers` (operationId `listProviders`)
         """
-        return _t.cast(
-            "SyncPage[Provider]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Create a provider
 
         Creates a provider. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -664,19 +662,16 @@ class Providers(SyncAPIResource):
 
         `POST /providers/providers` (operationId `createProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "providers", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "providers", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -684,13 +679,13 @@ class Providers(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Retrieve a provider
 
         Returns one provider by id.
@@ -702,23 +697,20 @@ class Providers(SyncAPIResource):
 
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -740,33 +732,30 @@ class Providers(SyncAPIResource):
 
         `DELETE /providers/providers/{id}` (operationId `deleteProvider`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Update a provider
 
         Updates a provider: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -778,22 +767,19 @@ class Providers(SyncAPIResource):
 
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "providers", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "providers", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def link_location(
@@ -802,7 +788,7 @@ class Providers(SyncAPIResource):
         location_id: str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> tuple[Provider, Location]:
+    ) -> tuple[_types.Provider, _types.Location]:
         """Link a `providers` and a `locations` resource both ways: sets `facility_location` on the first (`update`), then `provider` on the second (`update_location`).
 
         Returns both updated resources.
@@ -828,21 +814,27 @@ class AsyncProviders(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncProvidersWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncProvidersWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncProvidersWithStreamingResponse(self)
+
     async def list_locations(
         self,
         *,
-        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.LocationFields] | _types.LocationFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Location]:
+    ) -> AsyncPage[_types.Location]:
         """List provider locations
 
         Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -857,37 +849,34 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/locations` (operationId `listLocations`)
         """
-        return _t.cast(
-            "AsyncPage[Location]",
-            await self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_LOCATIONS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_location(
         self,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Create a provider location
 
         Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -898,19 +887,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `POST /providers/locations` (operationId `createLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_LOCATION,
+            body=_jsonapi.build_document(
+                "locations", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_location(
@@ -918,13 +904,13 @@ class AsyncProviders(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Retrieve a provider location
 
         Returns one location by id.
@@ -936,37 +922,34 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_LOCATION,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_location(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Update a provider location
 
         Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -978,39 +961,36 @@ class AsyncProviders(AsyncAPIResource):
 
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_LOCATION,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "locations", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.ProviderFields] | ProviderFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ProviderFields] | _types.ProviderFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ProviderFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Provider]:
+    ) -> AsyncPage[_types.Provider]:
         """List providers
 
         Returns a page of providers (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -1025,37 +1005,34 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/providers` (operationId `listProviders`)
         """
-        return _t.cast(
-            "AsyncPage[Provider]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Create a provider
 
         Creates a provider. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -1066,19 +1043,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `POST /providers/providers` (operationId `createProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "providers", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "providers", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1086,13 +1060,13 @@ class AsyncProviders(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Retrieve a provider
 
         Returns one provider by id.
@@ -1104,23 +1078,20 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -1142,33 +1113,30 @@ class AsyncProviders(AsyncAPIResource):
 
         `DELETE /providers/providers/{id}` (operationId `deleteProvider`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Update a provider
 
         Updates a provider: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -1180,22 +1148,19 @@ class AsyncProviders(AsyncAPIResource):
 
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "providers", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "providers", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def link_location(
@@ -1204,7 +1169,7 @@ class AsyncProviders(AsyncAPIResource):
         location_id: str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> tuple[Provider, Location]:
+    ) -> tuple[_types.Provider, _types.Location]:
         """Link a `providers` and a `locations` resource both ways: sets `facility_location` on the first (`update`), then `provider` on the second (`update_location`).
 
         Returns both updated resources.
@@ -1246,3 +1211,29 @@ class AsyncProvidersWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.update = async_to_raw_response_wrapper(resource.update)
+
+
+class ProvidersWithStreamingResponse:
+    def __init__(self, resource: Providers) -> None:
+        self.list_locations = to_streamed_response_wrapper(resource.list_locations)
+        self.create_location = to_streamed_response_wrapper(resource.create_location)
+        self.get_location = to_streamed_response_wrapper(resource.get_location)
+        self.update_location = to_streamed_response_wrapper(resource.update_location)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.update = to_streamed_response_wrapper(resource.update)
+
+
+class AsyncProvidersWithStreamingResponse:
+    def __init__(self, resource: AsyncProviders) -> None:
+        self.list_locations = async_to_streamed_response_wrapper(resource.list_locations)
+        self.create_location = async_to_streamed_response_wrapper(resource.create_location)
+        self.get_location = async_to_streamed_response_wrapper(resource.get_location)
+        self.update_location = async_to_streamed_response_wrapper(resource.update_location)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.update = async_to_streamed_response_wrapper(resource.update)

@@ -7,28 +7,28 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.service_offering import ServiceOffering
-from ..types.service_offering_attributes import ServiceOfferingAttributes
-from ..types.service_offering_collection_document import ServiceOfferingCollectionDocument
-from ..types.service_offering_document import ServiceOfferingDocument
-from ..types.service_offering_filter import ServiceOfferingFilter
-from ..types.service_offering_relationships import ServiceOfferingRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Services", "AsyncServices"]
 
-_LIST_OFFERINGS = Endpoint(
+_LIST_OFFERINGS: Endpoint[SyncPage[_types.ServiceOffering], AsyncPage[_types.ServiceOffering]] = Endpoint(
     method="GET",
     path="/services/service_offerings",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ServiceOfferingCollectionDocument,
+            model=None,
+            load=lambda: _types.ServiceOfferingCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -73,11 +73,13 @@ _LIST_OFFERINGS = Endpoint(
     },
     operation_id="listServiceOfferings",
 )
-_CREATE_OFFERING = Endpoint(
+_CREATE_OFFERING: Endpoint[_types.ServiceOffering, _types.ServiceOffering] = Endpoint(
     method="POST",
     path="/services/service_offerings",
     responses={
-        "201": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +115,13 @@ _CREATE_OFFERING = Endpoint(
     },
     operation_id="createServiceOffering",
 )
-_GET_OFFERING = Endpoint(
+_GET_OFFERING: Endpoint[_types.ServiceOffering, _types.ServiceOffering] = Endpoint(
     method="GET",
     path="/services/service_offerings/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -155,11 +159,13 @@ _GET_OFFERING = Endpoint(
     },
     operation_id="getServiceOffering",
 )
-_UPDATE_OFFERING = Endpoint(
+_UPDATE_OFFERING: Endpoint[_types.ServiceOffering, _types.ServiceOffering] = Endpoint(
     method="PATCH",
     path="/services/service_offerings/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -208,21 +214,29 @@ class Services(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ServicesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ServicesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ServicesWithStreamingResponse(self)
+
     def list_offerings(
         self,
         *,
-        filter: _query.Filter[_fields.ServiceOfferingFields] | ServiceOfferingFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ServiceOfferingFields]
+        | _types.ServiceOfferingFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ServiceOfferingFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ServiceOffering]:
+    ) -> SyncPage[_types.ServiceOffering]:
         """List service offerings
 
         Returns a page of service offerings (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -237,37 +251,34 @@ class Services(SyncAPIResource):
 
         `GET /services/service_offerings` (operationId `listServiceOfferings`)
         """
-        return _t.cast(
-            "SyncPage[ServiceOffering]",
-            self._client.request(
-                _LIST_OFFERINGS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_OFFERINGS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_offering(
         self,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Create a service offering
 
         Creates a service offering. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -278,19 +289,16 @@ class Services(SyncAPIResource):
 
         `POST /services/service_offerings` (operationId `createServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _CREATE_OFFERING,
-                body=_jsonapi.build_document(
-                    "service_offerings", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_OFFERING,
+            body=_jsonapi.build_document(
+                "service_offerings", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_offering(
@@ -298,13 +306,13 @@ class Services(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Retrieve a service offering
 
         Returns one service offering by id.
@@ -316,37 +324,34 @@ class Services(SyncAPIResource):
 
         `GET /services/service_offerings/{id}` (operationId `getServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _GET_OFFERING,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OFFERING,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_offering(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Update a service offering
 
         Updates a service offering: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -358,22 +363,19 @@ class Services(SyncAPIResource):
 
         `PATCH /services/service_offerings/{id}` (operationId `updateServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _UPDATE_OFFERING,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "service_offerings", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_OFFERING,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "service_offerings", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -385,21 +387,29 @@ class AsyncServices(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncServicesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncServicesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncServicesWithStreamingResponse(self)
+
     async def list_offerings(
         self,
         *,
-        filter: _query.Filter[_fields.ServiceOfferingFields] | ServiceOfferingFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ServiceOfferingFields]
+        | _types.ServiceOfferingFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ServiceOfferingFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ServiceOffering]:
+    ) -> AsyncPage[_types.ServiceOffering]:
         """List service offerings
 
         Returns a page of service offerings (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -414,37 +424,34 @@ class AsyncServices(AsyncAPIResource):
 
         `GET /services/service_offerings` (operationId `listServiceOfferings`)
         """
-        return _t.cast(
-            "AsyncPage[ServiceOffering]",
-            await self._client.request(
-                _LIST_OFFERINGS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_OFFERINGS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_offering(
         self,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Create a service offering
 
         Creates a service offering. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -455,19 +462,16 @@ class AsyncServices(AsyncAPIResource):
 
         `POST /services/service_offerings` (operationId `createServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _CREATE_OFFERING,
-                body=_jsonapi.build_document(
-                    "service_offerings", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_OFFERING,
+            body=_jsonapi.build_document(
+                "service_offerings", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_offering(
@@ -475,13 +479,13 @@ class AsyncServices(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Retrieve a service offering
 
         Returns one service offering by id.
@@ -493,37 +497,34 @@ class AsyncServices(AsyncAPIResource):
 
         `GET /services/service_offerings/{id}` (operationId `getServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _GET_OFFERING,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OFFERING,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_offering(
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Update a service offering
 
         Updates a service offering: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -535,22 +536,19 @@ class AsyncServices(AsyncAPIResource):
 
         `PATCH /services/service_offerings/{id}` (operationId `updateServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _UPDATE_OFFERING,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "service_offerings", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_OFFERING,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "service_offerings", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -568,3 +566,19 @@ class AsyncServicesWithRawResponse:
         self.create_offering = async_to_raw_response_wrapper(resource.create_offering)
         self.get_offering = async_to_raw_response_wrapper(resource.get_offering)
         self.update_offering = async_to_raw_response_wrapper(resource.update_offering)
+
+
+class ServicesWithStreamingResponse:
+    def __init__(self, resource: Services) -> None:
+        self.list_offerings = to_streamed_response_wrapper(resource.list_offerings)
+        self.create_offering = to_streamed_response_wrapper(resource.create_offering)
+        self.get_offering = to_streamed_response_wrapper(resource.get_offering)
+        self.update_offering = to_streamed_response_wrapper(resource.update_offering)
+
+
+class AsyncServicesWithStreamingResponse:
+    def __init__(self, resource: AsyncServices) -> None:
+        self.list_offerings = async_to_streamed_response_wrapper(resource.list_offerings)
+        self.create_offering = async_to_streamed_response_wrapper(resource.create_offering)
+        self.get_offering = async_to_streamed_response_wrapper(resource.get_offering)
+        self.update_offering = async_to_streamed_response_wrapper(resource.update_offering)

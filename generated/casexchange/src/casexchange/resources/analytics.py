@@ -5,30 +5,26 @@ import datetime as _dt
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_case_analytics_response import GetCaseAnalyticsResponse
-from ..types.get_dashboard_response import GetDashboardResponse
-from ..types.get_homepage_analytics_response import GetHomepageAnalyticsResponse
-from ..types.get_received_analytics_response import GetReceivedAnalyticsResponse
-from ..types.get_received_analytics_response_data import GetReceivedAnalyticsResponseData
-from ..types.get_referrals_analytics_response import GetReferralsAnalyticsResponse
-from ..types.get_revenue_received_analytics_response import GetRevenueReceivedAnalyticsResponse
-from ..types.get_revenue_sent_analytics_response import GetRevenueSentAnalyticsResponse
-from ..types.get_sent_analytics_response import GetSentAnalyticsResponse
-from ..types.get_sent_analytics_response_data import GetSentAnalyticsResponseData
-from ..types.list_cases_by_status_context import ListCasesByStatusContext
-from ..types.list_cases_by_status_response import ListCasesByStatusResponse
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_CASES = Endpoint(
+_GET_CASES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/cases",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetCaseAnalyticsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -36,11 +32,13 @@ _GET_CASES = Endpoint(
     },
     operation_id="getCaseAnalytics",
 )
-_LIST_CASES_BY_STATUS = Endpoint(
+_LIST_CASES_BY_STATUS: Endpoint[list[dict[str, _t.Any | None]], list[dict[str, _t.Any | None]]] = Endpoint(
     method="GET",
     path="/analytics/cases-by-status",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCasesByStatusResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCasesByStatusResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -48,11 +46,13 @@ _LIST_CASES_BY_STATUS = Endpoint(
     },
     operation_id="listCasesByStatus",
 )
-_GET_DASHBOARD = Endpoint(
+_GET_DASHBOARD: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/dashboard",
     responses={
-        "200": ResponseSpec(kind="json", model=GetDashboardResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetDashboardResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -60,11 +60,17 @@ _GET_DASHBOARD = Endpoint(
     },
     operation_id="getDashboard",
 )
-_GET_HOMEPAGE = Endpoint(
+_GET_HOMEPAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/homepage",
     responses={
-        "200": ResponseSpec(kind="json", model=GetHomepageAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetHomepageAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -72,23 +78,37 @@ _GET_HOMEPAGE = Endpoint(
     },
     operation_id="getHomepageAnalytics",
 )
-_GET_RECEIVED = Endpoint(
-    method="GET",
-    path="/analytics/received",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="getReceivedAnalytics",
+_GET_RECEIVED: Endpoint[_types.GetReceivedAnalyticsResponseData, _types.GetReceivedAnalyticsResponseData] = (
+    Endpoint(
+        method="GET",
+        path="/analytics/received",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.GetReceivedAnalyticsResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="getReceivedAnalytics",
+    )
 )
-_GET_REFERRALS = Endpoint(
+_GET_REFERRALS: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/referrals",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReferralsAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReferralsAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -96,11 +116,17 @@ _GET_REFERRALS = Endpoint(
     },
     operation_id="getReferralsAnalytics",
 )
-_GET_REVENUE_RECEIVED = Endpoint(
+_GET_REVENUE_RECEIVED: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/revenue-received",
     responses={
-        "200": ResponseSpec(kind="json", model=GetRevenueReceivedAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetRevenueReceivedAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -108,11 +134,17 @@ _GET_REVENUE_RECEIVED = Endpoint(
     },
     operation_id="getRevenueReceivedAnalytics",
 )
-_GET_REVENUE_SENT = Endpoint(
+_GET_REVENUE_SENT: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/revenue-sent",
     responses={
-        "200": ResponseSpec(kind="json", model=GetRevenueSentAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetRevenueSentAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -120,11 +152,13 @@ _GET_REVENUE_SENT = Endpoint(
     },
     operation_id="getRevenueSentAnalytics",
 )
-_GET_SENT = Endpoint(
+_GET_SENT: Endpoint[_types.GetSentAnalyticsResponseData, _types.GetSentAnalyticsResponseData] = Endpoint(
     method="GET",
     path="/analytics/sent",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSentAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetSentAnalyticsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -141,6 +175,12 @@ class Analytics(SyncAPIResource):
     def with_raw_response(self) -> AnalyticsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AnalyticsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AnalyticsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AnalyticsWithStreamingResponse(self)
 
     def get_cases(
         self,
@@ -165,27 +205,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_CASES,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CASES,
+            query={
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_cases_by_status(
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | str,
+        context: _types.ListCasesByStatusContext | _t.Literal["sent", "received"],
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -209,22 +246,19 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
-        return _t.cast(
-            "list[dict[str, _t.Any | None]]",
-            self._client.request(
-                _LIST_CASES_BY_STATUS,
-                query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_CASES_BY_STATUS,
+            query={
+                "status": status,
+                "context": context,
+                "limit": limit,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_dashboard(
@@ -244,16 +278,13 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/dashboard` (operationId `getDashboard`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DASHBOARD,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_homepage(
@@ -277,19 +308,16 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/homepage` (operationId `getHomepageAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_HOMEPAGE,
-                query={
-                    "tz": tz,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_HOMEPAGE,
+            query={
+                "tz": tz,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_received(
@@ -309,7 +337,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetReceivedAnalyticsResponseData:
+    ) -> _types.GetReceivedAnalyticsResponseData:
         """Get statistics on referrals your firm received
 
         Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
@@ -331,27 +359,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
-        return _t.cast(
-            "GetReceivedAnalyticsResponseData",
-            self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_referrals(
@@ -391,27 +416,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REFERRALS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_revenue_received(
@@ -451,27 +473,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/revenue-received` (operationId `getRevenueReceivedAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REVENUE_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REVENUE_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_revenue_sent(
@@ -511,27 +530,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/revenue-sent` (operationId `getRevenueSentAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REVENUE_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REVENUE_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_sent(
@@ -551,7 +567,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
+    ) -> _types.GetSentAnalyticsResponseData:
         """Get statistics on referrals your firm sent
 
         Extended statistics for referrals your firm made: KPIs, stage breakdown, trend, outcomes, top receiving
@@ -573,27 +589,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
-        return _t.cast(
-            "GetSentAnalyticsResponseData",
-            self._client.request(
-                _GET_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -604,6 +617,12 @@ class AsyncAnalytics(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAnalyticsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAnalyticsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAnalyticsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAnalyticsWithStreamingResponse(self)
 
     async def get_cases(
         self,
@@ -628,27 +647,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_CASES,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CASES,
+            query={
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_cases_by_status(
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | str,
+        context: _types.ListCasesByStatusContext | _t.Literal["sent", "received"],
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -672,22 +688,19 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
-        return _t.cast(
-            "list[dict[str, _t.Any | None]]",
-            await self._client.request(
-                _LIST_CASES_BY_STATUS,
-                query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_CASES_BY_STATUS,
+            query={
+                "status": status,
+                "context": context,
+                "limit": limit,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_dashboard(
@@ -707,16 +720,13 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/dashboard` (operationId `getDashboard`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DASHBOARD,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_homepage(
@@ -740,19 +750,16 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/homepage` (operationId `getHomepageAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_HOMEPAGE,
-                query={
-                    "tz": tz,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_HOMEPAGE,
+            query={
+                "tz": tz,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_received(
@@ -772,7 +779,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetReceivedAnalyticsResponseData:
+    ) -> _types.GetReceivedAnalyticsResponseData:
         """Get statistics on referrals your firm received
 
         Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
@@ -794,27 +801,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
-        return _t.cast(
-            "GetReceivedAnalyticsResponseData",
-            await self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_referrals(
@@ -854,27 +858,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REFERRALS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_revenue_received(
@@ -914,27 +915,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/revenue-received` (operationId `getRevenueReceivedAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REVENUE_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REVENUE_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_revenue_sent(
@@ -974,27 +972,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/revenue-sent` (operationId `getRevenueSentAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REVENUE_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REVENUE_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_sent(
@@ -1014,7 +1009,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
+    ) -> _types.GetSentAnalyticsResponseData:
         """Get statistics on referrals your firm sent
 
         Extended statistics for referrals your firm made: KPIs, stage breakdown, trend, outcomes, top receiving
@@ -1036,27 +1031,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
-        return _t.cast(
-            "GetSentAnalyticsResponseData",
-            await self._client.request(
-                _GET_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -1084,3 +1076,29 @@ class AsyncAnalyticsWithRawResponse:
         self.get_revenue_received = async_to_raw_response_wrapper(resource.get_revenue_received)
         self.get_revenue_sent = async_to_raw_response_wrapper(resource.get_revenue_sent)
         self.get_sent = async_to_raw_response_wrapper(resource.get_sent)
+
+
+class AnalyticsWithStreamingResponse:
+    def __init__(self, resource: Analytics) -> None:
+        self.get_cases = to_streamed_response_wrapper(resource.get_cases)
+        self.list_cases_by_status = to_streamed_response_wrapper(resource.list_cases_by_status)
+        self.get_dashboard = to_streamed_response_wrapper(resource.get_dashboard)
+        self.get_homepage = to_streamed_response_wrapper(resource.get_homepage)
+        self.get_received = to_streamed_response_wrapper(resource.get_received)
+        self.get_referrals = to_streamed_response_wrapper(resource.get_referrals)
+        self.get_revenue_received = to_streamed_response_wrapper(resource.get_revenue_received)
+        self.get_revenue_sent = to_streamed_response_wrapper(resource.get_revenue_sent)
+        self.get_sent = to_streamed_response_wrapper(resource.get_sent)
+
+
+class AsyncAnalyticsWithStreamingResponse:
+    def __init__(self, resource: AsyncAnalytics) -> None:
+        self.get_cases = async_to_streamed_response_wrapper(resource.get_cases)
+        self.list_cases_by_status = async_to_streamed_response_wrapper(resource.list_cases_by_status)
+        self.get_dashboard = async_to_streamed_response_wrapper(resource.get_dashboard)
+        self.get_homepage = async_to_streamed_response_wrapper(resource.get_homepage)
+        self.get_received = async_to_streamed_response_wrapper(resource.get_received)
+        self.get_referrals = async_to_streamed_response_wrapper(resource.get_referrals)
+        self.get_revenue_received = async_to_streamed_response_wrapper(resource.get_revenue_received)
+        self.get_revenue_sent = async_to_streamed_response_wrapper(resource.get_revenue_sent)
+        self.get_sent = async_to_streamed_response_wrapper(resource.get_sent)

@@ -7,36 +7,26 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.acknowledge_case_response import AcknowledgeCaseResponse
-from ..types.case import Case
-from ..types.close_case_body import CloseCaseBody
-from ..types.close_case_response import CloseCaseResponse
-from ..types.create_case_body import CreateCaseBody
-from ..types.create_case_response import CreateCaseResponse
-from ..types.get_case_by_id_response import GetCaseByIdResponse
-from ..types.get_case_status_history_response import GetCaseStatusHistoryResponse
-from ..types.get_case_status_history_response_data_item import GetCaseStatusHistoryResponseDataItem
-from ..types.list_cases_order import ListCasesOrder
-from ..types.list_cases_response import ListCasesResponse
-from ..types.list_cases_response_data import ListCasesResponseData
-from ..types.list_cases_status import ListCasesStatus
-from ..types.list_cases_view import ListCasesView
-from ..types.update_case_body import UpdateCaseBody
-from ..types.update_case_response import UpdateCaseResponse
-from ..types.update_case_status_body import UpdateCaseStatusBody
-from ..types.update_case_status_response import UpdateCaseStatusResponse
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[_types.ListCasesResponseData, _types.ListCasesResponseData] = Endpoint(
     method="GET",
     path="/cases",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCasesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCasesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -44,11 +34,13 @@ _LIST = Endpoint(
     },
     operation_id="listCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -57,11 +49,13 @@ _CREATE = Endpoint(
     },
     operation_id="createCase",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetCaseByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -69,11 +63,13 @@ _GET = Endpoint(
     },
     operation_id="getCaseById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -82,7 +78,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateCase",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/cases/{id}",
     responses={
@@ -94,11 +90,13 @@ _DELETE = Endpoint(
     },
     operation_id="deleteCase",
 )
-_ACKNOWLEDGE = Endpoint(
+_ACKNOWLEDGE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=AcknowledgeCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AcknowledgeCaseResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -106,11 +104,13 @@ _ACKNOWLEDGE = Endpoint(
     },
     operation_id="acknowledgeCase",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=CloseCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CloseCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -119,11 +119,13 @@ _CLOSE = Endpoint(
     },
     operation_id="closeCase",
 )
-_UPDATE_STATUS = Endpoint(
+_UPDATE_STATUS: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases/{id}/status",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateCaseStatusResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateCaseStatusResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -132,11 +134,19 @@ _UPDATE_STATUS = Endpoint(
     },
     operation_id="updateCaseStatus",
 )
-_GET_STATUS_HISTORY = Endpoint(
+_GET_STATUS_HISTORY: Endpoint[
+    _b.list[_types.GetCaseStatusHistoryResponseDataItem], _b.list[_types.GetCaseStatusHistoryResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/cases/{id}/status-history",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseStatusHistoryResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetCaseStatusHistoryResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -154,24 +164,47 @@ class Cases(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return CasesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> CasesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return CasesWithStreamingResponse(self)
+
     def list(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListCasesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ListCasesResponseData:
+    ) -> _types.ListCasesResponseData:
         """List cases (legacy)
 
         Paged cases your firm can see, filterable by status, dates and a keyword. The list sits in `data.items`
@@ -192,39 +225,55 @@ class Cases(SyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "ListCasesResponseData",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "search": search,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "view": view,
-                    "sort": sort,
-                    "order": order,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "search": search,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "view": view,
+                "sort": sort,
+                "order": order,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        case_county: str | None | NotGiven = NOT_GIVEN,
+        case_postal_code: str | None | NotGiven = NOT_GIVEN,
+        client_date_of_birth: _dt.date | NotGiven = NOT_GIVEN,
+        client_email: str | NotGiven = NOT_GIVEN,
+        client_phone: str | NotGiven = NOT_GIVEN,
+        client_postal_code: str | None | NotGiven = NOT_GIVEN,
+        county: str | None | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        incident_date: _dt.date | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        sent_expiration_hours: int | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case (legacy)
 
         Creates a new case referral. Tier `standard`.
@@ -232,21 +281,58 @@ class Cases(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            case_county: County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is derived from `casePostalCode`, or failing that from `clientPostalCode`.
+            case_postal_code: ZIP code of the place the case is about; used to work out `caseCounty`.
+            case_type: `caseType`
+            client_date_of_birth: `clientDateOfBirth`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            client_postal_code: Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state.
+            county: County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the r…
+            description: `description`
+            incident_date: `incidentDate`
+            is_retainer_signed: `isRetainerSigned`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            sent_expiration_hours: `sentExpirationHours`
+            source: `source`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "caseCounty": case_county,
+                "casePostalCode": case_postal_code,
+                "caseType": case_type,
+                "clientDateOfBirth": client_date_of_birth,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "clientPostalCode": client_postal_code,
+                "county": county,
+                "description": description,
+                "incidentDate": incident_date,
+                "isRetainerSigned": is_retainer_signed,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "sentExpirationHours": sent_expiration_hours,
+                "source": source,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -258,7 +344,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Fetch a case (legacy)
 
         One case by UUID. While it is SENT and your firm is the receiver, details are replaced with placeholders
@@ -275,32 +361,39 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Edit a case (legacy)
 
         Changes editable case fields. Tier `standard`.
@@ -309,24 +402,43 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            case_type: `caseType`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            phase: `phase`
+            source: `source`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "phase": phase,
+                "source": source,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -350,19 +462,16 @@ class Cases(SyncAPIResource):
 
         `DELETE /cases/{id}` (operationId `deleteCase`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge(
@@ -374,7 +483,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Confirm receipt of a case (legacy)
 
         The receiving firm confirms a SENT case, which becomes UNDER_EVALUATION (INVESTIGATING if the retainer was
@@ -387,32 +496,34 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/acknowledge` (operationId `acknowledgeCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseBody | _t.Mapping[str, _t.Any],
+        closing_status: str,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closing_notes: str | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Start closing a case (legacy)
 
         Begins the closing workflow for the case. Tier `standard`.
@@ -421,37 +532,64 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: `attorneyFees`
+            client_fee_agreement_percentage: `clientFeeAgreementPercentage`
+            closing_notes: `closingNotes`
+            closing_status: `closingStatus`
+            closure_reason: `closureReason`
+            settlement_amount: `settlementAmount`
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingNotes": closing_notes,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_status(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        status: _types.UpdateCaseStatusBodyStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ],
+        closing_status: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Move a case to another status (legacy)
 
         Applies a status change; changes that are not allowed are refused. Tier `standard`.
@@ -460,24 +598,27 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closing_status: Needed when moving to CLOSED.
+            notes: Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400 without it).
+            status: Target CaseStatus.
 
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_STATUS,
+            path={
+                "id": id,
+            },
+            body={
+                "closingStatus": closing_status,
+                "notes": notes,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_status_history(
@@ -489,7 +630,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
+    ) -> _b.list[_types.GetCaseStatusHistoryResponseDataItem]:
         """Show a case's status history (legacy)
 
         Every status change the case has gone through.
@@ -501,19 +642,16 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
-            self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -525,24 +663,47 @@ class AsyncCases(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncCasesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncCasesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncCasesWithStreamingResponse(self)
+
     async def list(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListCasesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ListCasesResponseData:
+    ) -> _types.ListCasesResponseData:
         """List cases (legacy)
 
         Paged cases your firm can see, filterable by status, dates and a keyword. The list sits in `data.items`
@@ -563,39 +724,55 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "ListCasesResponseData",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "search": search,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "view": view,
-                    "sort": sort,
-                    "order": order,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "search": search,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "view": view,
+                "sort": sort,
+                "order": order,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        case_county: str | None | NotGiven = NOT_GIVEN,
+        case_postal_code: str | None | NotGiven = NOT_GIVEN,
+        client_date_of_birth: _dt.date | NotGiven = NOT_GIVEN,
+        client_email: str | NotGiven = NOT_GIVEN,
+        client_phone: str | NotGiven = NOT_GIVEN,
+        client_postal_code: str | None | NotGiven = NOT_GIVEN,
+        county: str | None | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        incident_date: _dt.date | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        sent_expiration_hours: int | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case (legacy)
 
         Creates a new case referral. Tier `standard`.
@@ -603,21 +780,58 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            case_county: County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is derived from `casePostalCode`, or failing that from `clientPostalCode`.
+            case_postal_code: ZIP code of the place the case is about; used to work out `caseCounty`.
+            case_type: `caseType`
+            client_date_of_birth: `clientDateOfBirth`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            client_postal_code: Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state.
+            county: County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the r…
+            description: `description`
+            incident_date: `incidentDate`
+            is_retainer_signed: `isRetainerSigned`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            sent_expiration_hours: `sentExpirationHours`
+            source: `source`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "caseCounty": case_county,
+                "casePostalCode": case_postal_code,
+                "caseType": case_type,
+                "clientDateOfBirth": client_date_of_birth,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "clientPostalCode": client_postal_code,
+                "county": county,
+                "description": description,
+                "incidentDate": incident_date,
+                "isRetainerSigned": is_retainer_signed,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "sentExpirationHours": sent_expiration_hours,
+                "source": source,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -629,7 +843,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Fetch a case (legacy)
 
         One case by UUID. While it is SENT and your firm is the receiver, details are replaced with placeholders
@@ -646,32 +860,39 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Edit a case (legacy)
 
         Changes editable case fields. Tier `standard`.
@@ -680,24 +901,43 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            case_type: `caseType`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            phase: `phase`
+            source: `source`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "phase": phase,
+                "source": source,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -721,19 +961,16 @@ class AsyncCases(AsyncAPIResource):
 
         `DELETE /cases/{id}` (operationId `deleteCase`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge(
@@ -745,7 +982,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Confirm receipt of a case (legacy)
 
         The receiving firm confirms a SENT case, which becomes UNDER_EVALUATION (INVESTIGATING if the retainer was
@@ -758,32 +995,34 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/acknowledge` (operationId `acknowledgeCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseBody | _t.Mapping[str, _t.Any],
+        closing_status: str,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closing_notes: str | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Start closing a case (legacy)
 
         Begins the closing workflow for the case. Tier `standard`.
@@ -792,37 +1031,64 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: `attorneyFees`
+            client_fee_agreement_percentage: `clientFeeAgreementPercentage`
+            closing_notes: `closingNotes`
+            closing_status: `closingStatus`
+            closure_reason: `closureReason`
+            settlement_amount: `settlementAmount`
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingNotes": closing_notes,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_status(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        status: _types.UpdateCaseStatusBodyStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ],
+        closing_status: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Move a case to another status (legacy)
 
         Applies a status change; changes that are not allowed are refused. Tier `standard`.
@@ -831,24 +1097,27 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closing_status: Needed when moving to CLOSED.
+            notes: Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400 without it).
+            status: Target CaseStatus.
 
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_STATUS,
+            path={
+                "id": id,
+            },
+            body={
+                "closingStatus": closing_status,
+                "notes": notes,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_status_history(
@@ -860,7 +1129,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
+    ) -> _b.list[_types.GetCaseStatusHistoryResponseDataItem]:
         """Show a case's status history (legacy)
 
         Every status change the case has gone through.
@@ -872,19 +1141,16 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
-            await self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -912,3 +1178,29 @@ class AsyncCasesWithRawResponse:
         self.close = async_to_raw_response_wrapper(resource.close)
         self.update_status = async_to_raw_response_wrapper(resource.update_status)
         self.get_status_history = async_to_raw_response_wrapper(resource.get_status_history)
+
+
+class CasesWithStreamingResponse:
+    def __init__(self, resource: Cases) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.acknowledge = to_streamed_response_wrapper(resource.acknowledge)
+        self.close = to_streamed_response_wrapper(resource.close)
+        self.update_status = to_streamed_response_wrapper(resource.update_status)
+        self.get_status_history = to_streamed_response_wrapper(resource.get_status_history)
+
+
+class AsyncCasesWithStreamingResponse:
+    def __init__(self, resource: AsyncCases) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.acknowledge = async_to_streamed_response_wrapper(resource.acknowledge)
+        self.close = async_to_streamed_response_wrapper(resource.close)
+        self.update_status = async_to_streamed_response_wrapper(resource.update_status)
+        self.get_status_history = async_to_streamed_response_wrapper(resource.get_status_history)

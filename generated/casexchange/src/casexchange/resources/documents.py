@@ -2,27 +2,29 @@
 from __future__ import annotations
 
 import builtins as _b
-import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.document import Document
-from ..types.get_document_download_url_response import GetDocumentDownloadUrlResponse
-from ..types.get_document_download_url_response_data import GetDocumentDownloadUrlResponseData
-from ..types.list_documents_response import ListDocumentsResponse
-from ..types.upload_document_response import UploadDocumentResponse
 
 __all__ = ["Documents", "AsyncDocuments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[_b.list[_types.Document], _b.list[_types.Document]] = Endpoint(
     method="GET",
     path="/cases/{caseId}/documents",
     responses={
-        "200": ResponseSpec(kind="json", model=ListDocumentsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListDocumentsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -30,11 +32,13 @@ _LIST = Endpoint(
     },
     operation_id="listDocuments",
 )
-_UPLOAD = Endpoint(
+_UPLOAD: Endpoint[_types.Document, _types.Document] = Endpoint(
     method="POST",
     path="/cases/{caseId}/documents",
     responses={
-        "201": ResponseSpec(kind="json", model=UploadDocumentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UploadDocumentResponse, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -44,7 +48,7 @@ _UPLOAD = Endpoint(
     },
     operation_id="uploadDocument",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/cases/{caseId}/documents/{docId}",
     responses={
@@ -56,11 +60,19 @@ _DELETE = Endpoint(
     },
     operation_id="deleteDocument",
 )
-_GET_DOWNLOAD_URL = Endpoint(
+_GET_DOWNLOAD_URL: Endpoint[
+    _types.GetDocumentDownloadUrlResponseData, _types.GetDocumentDownloadUrlResponseData
+] = Endpoint(
     method="GET",
     path="/cases/{caseId}/documents/{docId}/download",
     responses={
-        "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetDocumentDownloadUrlResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -78,6 +90,12 @@ class Documents(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return DocumentsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> DocumentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return DocumentsWithStreamingResponse(self)
+
     def list(
         self,
         case_id: _uuid.UUID | str,
@@ -87,7 +105,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[Document]:
+    ) -> _b.list[_types.Document]:
         """List a case's documents
 
         All files attached to the case (not paged).
@@ -99,19 +117,16 @@ class Documents(SyncAPIResource):
 
         `GET /cases/{caseId}/documents` (operationId `listDocuments`)
         """
-        return _t.cast(
-            "_b.list[Document]",
-            self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
@@ -124,7 +139,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Document:
+    ) -> _types.Document:
         """Attach a file to a case
 
         Multipart upload of one file (at most 50 MB) to the case. Tier `standard`.
@@ -137,22 +152,19 @@ class Documents(SyncAPIResource):
 
         `POST /cases/{caseId}/documents` (operationId `uploadDocument`)
         """
-        return _t.cast(
-            "Document",
-            self._client.request(
-                _UPLOAD,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "file": file,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPLOAD,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "file": file,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -178,20 +190,17 @@ class Documents(SyncAPIResource):
 
         `DELETE /cases/{caseId}/documents/{docId}` (operationId `deleteDocument`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_download_url(
@@ -204,7 +213,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetDocumentDownloadUrlResponseData:
+    ) -> _types.GetDocumentDownloadUrlResponseData:
         """Get a temporary download link for a document
 
         Returns a pre-signed S3 URL that expires shortly.
@@ -217,20 +226,17 @@ class Documents(SyncAPIResource):
 
         `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
         """
-        return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
-            self._client.request(
-                _GET_DOWNLOAD_URL,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DOWNLOAD_URL,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -242,6 +248,12 @@ class AsyncDocuments(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncDocumentsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncDocumentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncDocumentsWithStreamingResponse(self)
+
     async def list(
         self,
         case_id: _uuid.UUID | str,
@@ -251,7 +263,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[Document]:
+    ) -> _b.list[_types.Document]:
         """List a case's documents
 
         All files attached to the case (not paged).
@@ -263,19 +275,16 @@ class AsyncDocuments(AsyncAPIResource):
 
         `GET /cases/{caseId}/documents` (operationId `listDocuments`)
         """
-        return _t.cast(
-            "_b.list[Document]",
-            await self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(
@@ -288,7 +297,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Document:
+    ) -> _types.Document:
         """Attach a file to a case
 
         Multipart upload of one file (at most 50 MB) to the case. Tier `standard`.
@@ -301,22 +310,19 @@ class AsyncDocuments(AsyncAPIResource):
 
         `POST /cases/{caseId}/documents` (operationId `uploadDocument`)
         """
-        return _t.cast(
-            "Document",
-            await self._client.request(
-                _UPLOAD,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "file": file,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPLOAD,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "file": file,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -342,20 +348,17 @@ class AsyncDocuments(AsyncAPIResource):
 
         `DELETE /cases/{caseId}/documents/{docId}` (operationId `deleteDocument`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_download_url(
@@ -368,7 +371,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetDocumentDownloadUrlResponseData:
+    ) -> _types.GetDocumentDownloadUrlResponseData:
         """Get a temporary download link for a document
 
         Returns a pre-signed S3 URL that expires shortly.
@@ -381,20 +384,17 @@ class AsyncDocuments(AsyncAPIResource):
 
         `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
         """
-        return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
-            await self._client.request(
-                _GET_DOWNLOAD_URL,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DOWNLOAD_URL,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -412,3 +412,19 @@ class AsyncDocumentsWithRawResponse:
         self.upload = async_to_raw_response_wrapper(resource.upload)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.get_download_url = async_to_raw_response_wrapper(resource.get_download_url)
+
+
+class DocumentsWithStreamingResponse:
+    def __init__(self, resource: Documents) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.upload = to_streamed_response_wrapper(resource.upload)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.get_download_url = to_streamed_response_wrapper(resource.get_download_url)
+
+
+class AsyncDocumentsWithStreamingResponse:
+    def __init__(self, resource: AsyncDocuments) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.upload = async_to_streamed_response_wrapper(resource.upload)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.get_download_url = async_to_streamed_response_wrapper(resource.get_download_url)

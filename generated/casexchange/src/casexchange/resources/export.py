@@ -6,18 +6,21 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.export_analytics_category_category import ExportAnalyticsCategoryCategory
-from ..types.export_cases_format import ExportCasesFormat
-from ..types.export_cases_view import ExportCasesView
 
 __all__ = ["Export", "AsyncExport"]
 
-_ALL_ANALYTICS = Endpoint(
+_ALL_ANALYTICS: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/analytics/export",
     responses={
@@ -27,7 +30,7 @@ _ALL_ANALYTICS = Endpoint(
     accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     operation_id="exportAllAnalytics",
 )
-_ANALYTICS_CATEGORY = Endpoint(
+_ANALYTICS_CATEGORY: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/analytics/{category}/export",
     responses={
@@ -37,7 +40,7 @@ _ANALYTICS_CATEGORY = Endpoint(
     accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     operation_id="exportAnalyticsCategory",
 )
-_CASES = Endpoint(
+_CASES: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/cases/export",
     responses={
@@ -56,6 +59,12 @@ class Export(SyncAPIResource):
     def with_raw_response(self) -> ExportWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ExportWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ExportWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ExportWithStreamingResponse(self)
 
     def all_analytics(
         self,
@@ -98,33 +107,40 @@ class Export(SyncAPIResource):
 
         `GET /analytics/export` (operationId `exportAllAnalytics`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _ALL_ANALYTICS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ALL_ANALYTICS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory | str,
+        category: _types.ExportAnalyticsCategoryCategory
+        | _t.Literal[
+            "dashboard",
+            "cases",
+            "homepage",
+            "received",
+            "sent",
+            "revenue-received",
+            "revenue-sent",
+            "referrals",
+        ],
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
         referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -165,38 +181,35 @@ class Export(SyncAPIResource):
 
         `GET /analytics/{category}/export` (operationId `exportAnalyticsCategory`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _ANALYTICS_CATEGORY,
-                path={
-                    "category": category,
-                },
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ANALYTICS_CATEGORY,
+            path={
+                "category": category,
+            },
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def cases(
         self,
         *,
-        view: ExportCasesView | str,
-        format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
+        view: _types.ExportCasesView | _t.Literal["sent", "received"],
+        format: _types.ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -239,30 +252,27 @@ class Export(SyncAPIResource):
 
         `GET /cases/export` (operationId `exportCases`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _CASES,
-                query={
-                    "view": view,
-                    "format": format,
-                    "firstReferralFrom": first_referral_from,
-                    "firstReferralTo": first_referral_to,
-                    "lastReferralFrom": last_referral_from,
-                    "lastReferralTo": last_referral_to,
-                    "createdFrom": created_from,
-                    "createdTo": created_to,
-                    "updatedFrom": updated_from,
-                    "updatedTo": updated_to,
-                    "status": status,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CASES,
+            query={
+                "view": view,
+                "format": format,
+                "firstReferralFrom": first_referral_from,
+                "firstReferralTo": first_referral_to,
+                "lastReferralFrom": last_referral_from,
+                "lastReferralTo": last_referral_to,
+                "createdFrom": created_from,
+                "createdTo": created_to,
+                "updatedFrom": updated_from,
+                "updatedTo": updated_to,
+                "status": status,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -273,6 +283,12 @@ class AsyncExport(AsyncAPIResource):
     def with_raw_response(self) -> AsyncExportWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncExportWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncExportWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncExportWithStreamingResponse(self)
 
     async def all_analytics(
         self,
@@ -315,33 +331,40 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /analytics/export` (operationId `exportAllAnalytics`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _ALL_ANALYTICS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ALL_ANALYTICS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory | str,
+        category: _types.ExportAnalyticsCategoryCategory
+        | _t.Literal[
+            "dashboard",
+            "cases",
+            "homepage",
+            "received",
+            "sent",
+            "revenue-received",
+            "revenue-sent",
+            "referrals",
+        ],
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
         referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -382,38 +405,35 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /analytics/{category}/export` (operationId `exportAnalyticsCategory`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _ANALYTICS_CATEGORY,
-                path={
-                    "category": category,
-                },
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ANALYTICS_CATEGORY,
+            path={
+                "category": category,
+            },
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def cases(
         self,
         *,
-        view: ExportCasesView | str,
-        format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
+        view: _types.ExportCasesView | _t.Literal["sent", "received"],
+        format: _types.ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -456,30 +476,27 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /cases/export` (operationId `exportCases`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _CASES,
-                query={
-                    "view": view,
-                    "format": format,
-                    "firstReferralFrom": first_referral_from,
-                    "firstReferralTo": first_referral_to,
-                    "lastReferralFrom": last_referral_from,
-                    "lastReferralTo": last_referral_to,
-                    "createdFrom": created_from,
-                    "createdTo": created_to,
-                    "updatedFrom": updated_from,
-                    "updatedTo": updated_to,
-                    "status": status,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CASES,
+            query={
+                "view": view,
+                "format": format,
+                "firstReferralFrom": first_referral_from,
+                "firstReferralTo": first_referral_to,
+                "lastReferralFrom": last_referral_from,
+                "lastReferralTo": last_referral_to,
+                "createdFrom": created_from,
+                "createdTo": created_to,
+                "updatedFrom": updated_from,
+                "updatedTo": updated_to,
+                "status": status,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -495,3 +512,17 @@ class AsyncExportWithRawResponse:
         self.all_analytics = async_to_raw_response_wrapper(resource.all_analytics)
         self.analytics_category = async_to_raw_response_wrapper(resource.analytics_category)
         self.cases = async_to_raw_response_wrapper(resource.cases)
+
+
+class ExportWithStreamingResponse:
+    def __init__(self, resource: Export) -> None:
+        self.all_analytics = to_streamed_response_wrapper(resource.all_analytics)
+        self.analytics_category = to_streamed_response_wrapper(resource.analytics_category)
+        self.cases = to_streamed_response_wrapper(resource.cases)
+
+
+class AsyncExportWithStreamingResponse:
+    def __init__(self, resource: AsyncExport) -> None:
+        self.all_analytics = async_to_streamed_response_wrapper(resource.all_analytics)
+        self.analytics_category = async_to_streamed_response_wrapper(resource.analytics_category)
+        self.cases = async_to_streamed_response_wrapper(resource.cases)

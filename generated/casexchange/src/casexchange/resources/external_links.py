@@ -5,28 +5,27 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_external_link_body import CreateExternalLinkBody
-from ..types.create_external_link_response import CreateExternalLinkResponse
-from ..types.external_case_link_lookup import ExternalCaseLinkLookup
-from ..types.list_external_links_response import ListExternalLinksResponse
-from ..types.list_external_links_system import ListExternalLinksSystem
-from ..types.lookup_external_link_response import LookupExternalLinkResponse
-from ..types.lookup_external_link_system import LookupExternalLinkSystem
-from ..types.replace_external_link_body import ReplaceExternalLinkBody
-from ..types.replace_external_link_response import ReplaceExternalLinkResponse
 
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
 
-_LOOKUP = Endpoint(
+_LOOKUP: Endpoint[_types.LookupExternalLinkResponse, _types.LookupExternalLinkResponse] = Endpoint(
     method="GET",
     path="/external-links",
     responses={
-        "200": ResponseSpec(kind="json", model=LookupExternalLinkResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LookupExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     auth=True,
     errors={
@@ -34,11 +33,13 @@ _LOOKUP = Endpoint(
     },
     operation_id="lookupExternalLink",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.CreateExternalLinkResponse, _types.CreateExternalLinkResponse] = Endpoint(
     method="POST",
     path="/external-links",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateExternalLinkResponse, unwrap=None, page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -47,13 +48,14 @@ _CREATE = Endpoint(
     },
     operation_id="createExternalLink",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.ExternalCaseLinkLookup], AsyncPage[_types.ExternalCaseLinkLookup]] = Endpoint(
     method="GET",
     path="/external-links/list",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListExternalLinksResponse,
+            model=None,
+            load=lambda: _types.ListExternalLinksResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -71,7 +73,7 @@ _LIST = Endpoint(
     },
     operation_id="listExternalLinks",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/external-links/{id}",
     responses={
@@ -83,11 +85,13 @@ _DELETE = Endpoint(
     },
     operation_id="deleteExternalLink",
 )
-_REPLACE = Endpoint(
+_REPLACE: Endpoint[_types.ReplaceExternalLinkResponse, _types.ReplaceExternalLinkResponse] = Endpoint(
     method="POST",
     path="/external-links/{id}/replace",
     responses={
-        "200": ResponseSpec(kind="json", model=ReplaceExternalLinkResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ReplaceExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -106,17 +110,23 @@ class ExternalLinks(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ExternalLinksWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ExternalLinksWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ExternalLinksWithStreamingResponse(self)
+
     def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | str,
+        system: _types.LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> LookupExternalLinkResponse:
+    ) -> _types.LookupExternalLinkResponse:
         """Find the link for an external record
 
         Returns the active link for a system and external record id, with the linked referral's summary. The
@@ -132,32 +142,33 @@ class ExternalLinks(SyncAPIResource):
 
         `GET /external-links` (operationId `lookupExternalLink`)
         """
-        return _t.cast(
-            "LookupExternalLinkResponse",
-            self._client.request(
-                _LOOKUP,
-                query={
-                    "system": system,
-                    "externalId": external_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LOOKUP,
+            query={
+                "system": system,
+                "externalId": external_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: _types.CreateExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: _uuid.UUID | str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreateExternalLinkResponse:
+    ) -> _types.CreateExternalLinkResponse:
         """Link a referral to an external record
 
         Connects a referral your firm is part of with a record kept in an outside system. One active link per system
@@ -168,27 +179,32 @@ class ExternalLinks(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links` (operationId `createExternalLink`)
         """
-        return _t.cast(
-            "CreateExternalLinkResponse",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
         self,
         *,
-        system: ListExternalLinksSystem | str,
+        system: _types.ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -196,7 +212,7 @@ class ExternalLinks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ExternalCaseLinkLookup]:
+    ) -> SyncPage[_types.ExternalCaseLinkLookup]:
         """List your links into one external system
 
         Active links your firm holds into one external system, each with a short summary of the referral and the status
@@ -212,21 +228,18 @@ class ExternalLinks(SyncAPIResource):
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
-        return _t.cast(
-            "SyncPage[ExternalCaseLinkLookup]",
-            self._client.request(
-                _LIST,
-                query={
-                    "system": system,
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "system": system,
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -250,32 +263,33 @@ class ExternalLinks(SyncAPIResource):
 
         `DELETE /external-links/{id}` (operationId `deleteExternalLink`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def replace(
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: _types.ReplaceExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: _uuid.UUID | str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReplaceExternalLinkResponse:
+    ) -> _types.ReplaceExternalLinkResponse:
         """Swap an external link for a new one
 
         Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
@@ -286,24 +300,29 @@ class ExternalLinks(SyncAPIResource):
 
         Args:
             id: UUID of the link to retire.
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
-        return _t.cast(
-            "ReplaceExternalLinkResponse",
-            self._client.request(
-                _REPLACE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REPLACE,
+            path={
+                "id": id,
+            },
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -315,17 +334,23 @@ class AsyncExternalLinks(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncExternalLinksWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncExternalLinksWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncExternalLinksWithStreamingResponse(self)
+
     async def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | str,
+        system: _types.LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> LookupExternalLinkResponse:
+    ) -> _types.LookupExternalLinkResponse:
         """Find the link for an external record
 
         Returns the active link for a system and external record id, with the linked referral's summary. The
@@ -341,32 +366,33 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `GET /external-links` (operationId `lookupExternalLink`)
         """
-        return _t.cast(
-            "LookupExternalLinkResponse",
-            await self._client.request(
-                _LOOKUP,
-                query={
-                    "system": system,
-                    "externalId": external_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LOOKUP,
+            query={
+                "system": system,
+                "externalId": external_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: _types.CreateExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: _uuid.UUID | str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreateExternalLinkResponse:
+    ) -> _types.CreateExternalLinkResponse:
         """Link a referral to an external record
 
         Connects a referral your firm is part of with a record kept in an outside system. One active link per system
@@ -377,27 +403,32 @@ class AsyncExternalLinks(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links` (operationId `createExternalLink`)
         """
-        return _t.cast(
-            "CreateExternalLinkResponse",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
         self,
         *,
-        system: ListExternalLinksSystem | str,
+        system: _types.ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -405,7 +436,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ExternalCaseLinkLookup]:
+    ) -> AsyncPage[_types.ExternalCaseLinkLookup]:
         """List your links into one external system
 
         Active links your firm holds into one external system, each with a short summary of the referral and the status
@@ -421,21 +452,18 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
-        return _t.cast(
-            "AsyncPage[ExternalCaseLinkLookup]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "system": system,
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "system": system,
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -459,32 +487,33 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `DELETE /external-links/{id}` (operationId `deleteExternalLink`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def replace(
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: _types.ReplaceExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: _uuid.UUID | str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReplaceExternalLinkResponse:
+    ) -> _types.ReplaceExternalLinkResponse:
         """Swap an external link for a new one
 
         Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
@@ -495,24 +524,29 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         Args:
             id: UUID of the link to retire.
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
-        return _t.cast(
-            "ReplaceExternalLinkResponse",
-            await self._client.request(
-                _REPLACE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REPLACE,
+            path={
+                "id": id,
+            },
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -532,3 +566,21 @@ class AsyncExternalLinksWithRawResponse:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.replace = async_to_raw_response_wrapper(resource.replace)
+
+
+class ExternalLinksWithStreamingResponse:
+    def __init__(self, resource: ExternalLinks) -> None:
+        self.lookup = to_streamed_response_wrapper(resource.lookup)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.replace = to_streamed_response_wrapper(resource.replace)
+
+
+class AsyncExternalLinksWithStreamingResponse:
+    def __init__(self, resource: AsyncExternalLinks) -> None:
+        self.lookup = async_to_streamed_response_wrapper(resource.lookup)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.replace = async_to_streamed_response_wrapper(resource.replace)

@@ -5,30 +5,28 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_firm import AvailableFirm
-from ..types.firm import Firm
-from ..types.get_firm_by_id_response import GetFirmByIdResponse
-from ..types.get_own_firm_response import GetOwnFirmResponse
-from ..types.list_available_firms_response import ListAvailableFirmsResponse
-from ..types.list_available_firms_source import ListAvailableFirmsSource
-from ..types.list_firm_directory_response import ListFirmDirectoryResponse
-from ..types.update_own_firm_body import UpdateOwnFirmBody
-from ..types.update_own_firm_response import UpdateOwnFirmResponse
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST_AVAILABLE = Endpoint(
+_LIST_AVAILABLE: Endpoint[SyncPage[_types.AvailableFirm], AsyncPage[_types.AvailableFirm]] = Endpoint(
     method="GET",
     path="/firms/available",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListAvailableFirmsResponse,
+            model=None,
+            load=lambda: _types.ListAvailableFirmsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -46,11 +44,13 @@ _LIST_AVAILABLE = Endpoint(
     },
     operation_id="listAvailableFirms",
 )
-_LIST_DIRECTORY = Endpoint(
+_LIST_DIRECTORY: Endpoint[list[_types.Firm], list[_types.Firm]] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
-        "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListFirmDirectoryResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -58,11 +58,13 @@ _LIST_DIRECTORY = Endpoint(
     },
     operation_id="listFirmDirectory",
 )
-_GET_OWN = Endpoint(
+_GET_OWN: Endpoint[_types.Firm, _types.Firm] = Endpoint(
     method="GET",
     path="/firms/me",
     responses={
-        "200": ResponseSpec(kind="json", model=GetOwnFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetOwnFirmResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -70,11 +72,13 @@ _GET_OWN = Endpoint(
     },
     operation_id="getOwnFirm",
 )
-_UPDATE_OWN = Endpoint(
+_UPDATE_OWN: Endpoint[_types.Firm, _types.Firm] = Endpoint(
     method="PUT",
     path="/firms/me",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateOwnFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateOwnFirmResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -83,11 +87,13 @@ _UPDATE_OWN = Endpoint(
     },
     operation_id="updateOwnFirm",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.Firm, _types.Firm] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetFirmByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetFirmByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -105,19 +111,25 @@ class Firms(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return FirmsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> FirmsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return FirmsWithStreamingResponse(self)
+
     def list_available(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: _types.ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[AvailableFirm]:
+    ) -> SyncPage[_types.AvailableFirm]:
         """List firms you can refer to
 
         Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
@@ -134,22 +146,19 @@ class Firms(SyncAPIResource):
 
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
-        return _t.cast(
-            "SyncPage[AvailableFirm]",
-            self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_AVAILABLE,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_directory(
@@ -160,7 +169,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[Firm]:
+    ) -> list[_types.Firm]:
         """List every active firm
 
         Directory of all active firms on CaseXchange.
@@ -169,16 +178,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
-        return _t.cast(
-            "list[Firm]",
-            self._client.request(
-                _LIST_DIRECTORY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_DIRECTORY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_own(
@@ -189,7 +195,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch your own firm
 
         The firm the calling key belongs to.
@@ -198,28 +204,31 @@ class Firms(SyncAPIResource):
 
         `GET /firms/me` (operationId `getOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _GET_OWN,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OWN,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        address: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        phone: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        website: str | NotGiven = NOT_GIVEN,
+        zip: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Edit your own firm's profile
 
         Changes editable fields of the key's firm. Tier `full`.
@@ -227,21 +236,32 @@ class Firms(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            address: `address`
+            city: `city`
+            name: `name`
+            phone: `phone`
+            state: `state`
+            website: `website`
+            zip: `zip`
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _UPDATE_OWN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_OWN,
+            body={
+                "address": address,
+                "city": city,
+                "name": name,
+                "phone": phone,
+                "state": state,
+                "website": website,
+                "zip": zip,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -253,7 +273,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch a firm
 
         The firm with this UUID.
@@ -265,19 +285,16 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -289,19 +306,25 @@ class AsyncFirms(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncFirmsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncFirmsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncFirmsWithStreamingResponse(self)
+
     async def list_available(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: _types.ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[AvailableFirm]:
+    ) -> AsyncPage[_types.AvailableFirm]:
         """List firms you can refer to
 
         Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
@@ -318,22 +341,19 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
-        return _t.cast(
-            "AsyncPage[AvailableFirm]",
-            await self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_AVAILABLE,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_directory(
@@ -344,7 +364,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[Firm]:
+    ) -> list[_types.Firm]:
         """List every active firm
 
         Directory of all active firms on CaseXchange.
@@ -353,16 +373,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
-        return _t.cast(
-            "list[Firm]",
-            await self._client.request(
-                _LIST_DIRECTORY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_DIRECTORY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_own(
@@ -373,7 +390,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch your own firm
 
         The firm the calling key belongs to.
@@ -382,28 +399,31 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/me` (operationId `getOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _GET_OWN,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OWN,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        address: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        phone: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        website: str | NotGiven = NOT_GIVEN,
+        zip: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Edit your own firm's profile
 
         Changes editable fields of the key's firm. Tier `full`.
@@ -411,21 +431,32 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            address: `address`
+            city: `city`
+            name: `name`
+            phone: `phone`
+            state: `state`
+            website: `website`
+            zip: `zip`
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _UPDATE_OWN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_OWN,
+            body={
+                "address": address,
+                "city": city,
+                "name": name,
+                "phone": phone,
+                "state": state,
+                "website": website,
+                "zip": zip,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -437,7 +468,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch a firm
 
         The firm with this UUID.
@@ -449,19 +480,16 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -481,3 +509,21 @@ class AsyncFirmsWithRawResponse:
         self.get_own = async_to_raw_response_wrapper(resource.get_own)
         self.update_own = async_to_raw_response_wrapper(resource.update_own)
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class FirmsWithStreamingResponse:
+    def __init__(self, resource: Firms) -> None:
+        self.list_available = to_streamed_response_wrapper(resource.list_available)
+        self.list_directory = to_streamed_response_wrapper(resource.list_directory)
+        self.get_own = to_streamed_response_wrapper(resource.get_own)
+        self.update_own = to_streamed_response_wrapper(resource.update_own)
+        self.get = to_streamed_response_wrapper(resource.get)
+
+
+class AsyncFirmsWithStreamingResponse:
+    def __init__(self, resource: AsyncFirms) -> None:
+        self.list_available = async_to_streamed_response_wrapper(resource.list_available)
+        self.list_directory = async_to_streamed_response_wrapper(resource.list_directory)
+        self.get_own = async_to_streamed_response_wrapper(resource.get_own)
+        self.update_own = async_to_streamed_response_wrapper(resource.update_own)
+        self.get = async_to_streamed_response_wrapper(resource.get)

@@ -6,31 +6,28 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_med_appointment_response import CreateMedAppointmentResponse
-from ..types.get_med_appointment_response import GetMedAppointmentResponse
-from ..types.list_med_appointments_attended import ListMedAppointmentsAttended
-from ..types.list_med_appointments_cancelled import ListMedAppointmentsCancelled
-from ..types.list_med_appointments_response import ListMedAppointmentsResponse
-from ..types.list_med_appointments_source import ListMedAppointmentsSource
-from ..types.med_appointment import MedAppointment
-from ..types.med_appointment_create_request import MedAppointmentCreateRequest
-from ..types.med_appointment_update_request import MedAppointmentUpdateRequest
-from ..types.update_med_appointment_response import UpdateMedAppointmentResponse
 
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.MedAppointment], AsyncPage[_types.MedAppointment]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedAppointmentsResponse,
+            model=None,
+            load=lambda: _types.ListMedAppointmentsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -48,11 +45,17 @@ _LIST = Endpoint(
     },
     operation_id="listMedAppointments",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.MedAppointment, _types.MedAppointment] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedAppointmentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateMedAppointmentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -61,11 +64,13 @@ _CREATE = Endpoint(
     },
     operation_id="createMedAppointment",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.MedAppointment, _types.MedAppointment] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedAppointmentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedAppointmentResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -73,11 +78,17 @@ _GET = Endpoint(
     },
     operation_id="getMedAppointment",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.MedAppointment, _types.MedAppointment] = Endpoint(
     method="PUT",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedAppointmentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateMedAppointmentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -86,7 +97,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateMedAppointment",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
@@ -108,6 +119,12 @@ class MedAppointments(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedAppointmentsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> MedAppointmentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MedAppointmentsWithStreamingResponse(self)
+
     def list(
         self,
         case_id: _uuid.UUID | str,
@@ -115,9 +132,11 @@ class MedAppointments(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
+        attended: _types.ListMedAppointmentsAttended
+        | _t.Literal["true", "false", "null"]
+        | NotGiven = NOT_GIVEN,
+        cancelled: _types.ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
+        source: _types.ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -125,7 +144,7 @@ class MedAppointments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedAppointment]:
+    ) -> SyncPage[_types.MedAppointment]:
         """Show the appointments of a med case
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -147,42 +166,51 @@ class MedAppointments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments` (operationId `listMedAppointments`)
         """
-        return _t.cast(
-            "SyncPage[MedAppointment]",
-            self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medReferralId": med_referral_id,
-                    "attended": attended,
-                    "cancelled": cancelled,
-                    "source": source,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+                "medReferralId": med_referral_id,
+                "attended": attended,
+                "cancelled": cancelled,
+                "source": source,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         case_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        category: _types.MedAppointmentCreateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Book an appointment on a med case
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -195,24 +223,41 @@ class MedAppointments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            body: request body
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            category: `category`
+            doctor_id: An id from `GET /me/doctors`.
+            insurance_id: `insuranceId`
+            med_referral_id: If omitted, the referral of your practice on this case that is most active is used.
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: An id from `GET /me/locations`.
+            related_injury_ids: `relatedInjuryIds`
 
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _CREATE,
-                path={
-                    "caseId": case_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -225,7 +270,7 @@ class MedAppointments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Fetch one appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -240,20 +285,17 @@ class MedAppointments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments/{appointmentId}` (operationId `getMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _GET,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -261,13 +303,26 @@ class MedAppointments(SyncAPIResource):
         case_id: _uuid.UUID | str,
         appointment_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        cancelled: bool | NotGiven = NOT_GIVEN,
+        category: _types.MedAppointmentUpdateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Change an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -283,25 +338,44 @@ class MedAppointments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            cancelled: `true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in the same request (`cancelled: false` with `attended` is fine).
+            category: `category`
+            doctor_id: `doctorId`
+            insurance_id: `insuranceId`
+            med_referral_id: `medReferralId`
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: `providerLocationId`
+            related_injury_ids: `relatedInjuryIds`
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "cancelled": cancelled,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -329,20 +403,17 @@ class MedAppointments(SyncAPIResource):
 
         `DELETE /med-cases/{caseId}/appointments/{appointmentId}` (operationId `deleteMedAppointment`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -354,6 +425,12 @@ class AsyncMedAppointments(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMedAppointmentsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncMedAppointmentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMedAppointmentsWithStreamingResponse(self)
+
     async def list(
         self,
         case_id: _uuid.UUID | str,
@@ -361,9 +438,11 @@ class AsyncMedAppointments(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
+        attended: _types.ListMedAppointmentsAttended
+        | _t.Literal["true", "false", "null"]
+        | NotGiven = NOT_GIVEN,
+        cancelled: _types.ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
+        source: _types.ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -371,7 +450,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedAppointment]:
+    ) -> AsyncPage[_types.MedAppointment]:
         """Show the appointments of a med case
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -393,42 +472,51 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments` (operationId `listMedAppointments`)
         """
-        return _t.cast(
-            "AsyncPage[MedAppointment]",
-            await self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medReferralId": med_referral_id,
-                    "attended": attended,
-                    "cancelled": cancelled,
-                    "source": source,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+                "medReferralId": med_referral_id,
+                "attended": attended,
+                "cancelled": cancelled,
+                "source": source,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         case_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        category: _types.MedAppointmentCreateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Book an appointment on a med case
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -441,24 +529,41 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            body: request body
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            category: `category`
+            doctor_id: An id from `GET /me/doctors`.
+            insurance_id: `insuranceId`
+            med_referral_id: If omitted, the referral of your practice on this case that is most active is used.
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: An id from `GET /me/locations`.
+            related_injury_ids: `relatedInjuryIds`
 
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _CREATE,
-                path={
-                    "caseId": case_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -471,7 +576,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Fetch one appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -486,20 +591,17 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments/{appointmentId}` (operationId `getMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _GET,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -507,13 +609,26 @@ class AsyncMedAppointments(AsyncAPIResource):
         case_id: _uuid.UUID | str,
         appointment_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        cancelled: bool | NotGiven = NOT_GIVEN,
+        category: _types.MedAppointmentUpdateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Change an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -529,25 +644,44 @@ class AsyncMedAppointments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            cancelled: `true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in the same request (`cancelled: false` with `attended` is fine).
+            category: `category`
+            doctor_id: `doctorId`
+            insurance_id: `insuranceId`
+            med_referral_id: `medReferralId`
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: `providerLocationId`
+            related_injury_ids: `relatedInjuryIds`
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "cancelled": cancelled,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -575,20 +709,17 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `DELETE /med-cases/{caseId}/appointments/{appointmentId}` (operationId `deleteMedAppointment`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -608,3 +739,21 @@ class AsyncMedAppointmentsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class MedAppointmentsWithStreamingResponse:
+    def __init__(self, resource: MedAppointments) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+
+
+class AsyncMedAppointmentsWithStreamingResponse:
+    def __init__(self, resource: AsyncMedAppointments) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)

@@ -5,29 +5,28 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.get_med_case_document_format import GetMedCaseDocumentFormat
-from ..types.get_med_case_document_response import GetMedCaseDocumentResponse
-from ..types.get_med_case_document_response_data_variant1 import GetMedCaseDocumentResponseDataVariant1
-from ..types.get_med_case_document_response_data_variant2 import GetMedCaseDocumentResponseDataVariant2
-from ..types.list_med_case_documents_response import ListMedCaseDocumentsResponse
-from ..types.med_case_document import MedCaseDocument
-from ..types.upload_med_case_document_body_category import UploadMedCaseDocumentBodyCategory
-from ..types.upload_med_case_document_response import UploadMedCaseDocumentResponse
 
 __all__ = ["MedExDocuments", "AsyncMedExDocuments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.MedCaseDocument], AsyncPage[_types.MedCaseDocument]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedCaseDocumentsResponse,
+            model=None,
+            load=lambda: _types.ListMedCaseDocumentsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -45,11 +44,17 @@ _LIST = Endpoint(
     },
     operation_id="listMedCaseDocuments",
 )
-_UPLOAD = Endpoint(
+_UPLOAD: Endpoint[_types.MedCaseDocument, _types.MedCaseDocument] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/documents",
     responses={
-        "201": ResponseSpec(kind="json", model=UploadMedCaseDocumentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UploadMedCaseDocumentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -59,11 +64,16 @@ _UPLOAD = Endpoint(
     },
     operation_id="uploadMedCaseDocument",
 )
-_GET = Endpoint(
+_GET: Endpoint[
+    _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2,
+    _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2,
+] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents/{documentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedCaseDocumentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedCaseDocumentResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -81,6 +91,12 @@ class MedExDocuments(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedExDocumentsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> MedExDocumentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MedExDocumentsWithStreamingResponse(self)
+
     def list(
         self,
         case_id: _uuid.UUID | str,
@@ -92,7 +108,7 @@ class MedExDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedCaseDocument]:
+    ) -> SyncPage[_types.MedCaseDocument]:
         """List files on a med case
 
         Document metadata on the MedEx case that the caller (firm or practice) may see; no file contents.
@@ -106,30 +122,44 @@ class MedExDocuments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
-        return _t.cast(
-            "SyncPage[MedCaseDocument]",
-            self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
         self,
         case_id: _uuid.UUID | str,
         *,
-        category: UploadMedCaseDocumentBodyCategory | str,
+        category: _types.UploadMedCaseDocumentBodyCategory
+        | _t.Literal[
+            "medical_records",
+            "imaging",
+            "intake_form",
+            "insurance_card",
+            "lien_auth",
+            "hipaa_auth",
+            "demand_letter",
+            "settlement",
+            "correspondence",
+            "police_report",
+            "invoice",
+            "statement",
+            "ledger",
+            "payment_receipt",
+            "other",
+        ],
         file: FileTypes,
         appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
@@ -138,7 +168,7 @@ class MedExDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCaseDocument:
+    ) -> _types.MedCaseDocument:
         """Upload a file to a med case
 
         Multipart upload of one file (25 MB at most) to a MedEx case, optionally tied to one of its appointments.
@@ -160,25 +190,22 @@ class MedExDocuments(SyncAPIResource):
 
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
         """
-        return _t.cast(
-            "MedCaseDocument",
-            self._client.request(
-                _UPLOAD,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "appointmentId": appointment_id,
-                    "category": category,
-                    "file": file,
-                    "note": note,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPLOAD,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "appointmentId": appointment_id,
+                "category": category,
+                "file": file,
+                "note": note,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -186,13 +213,13 @@ class MedExDocuments(SyncAPIResource):
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
         *,
-        format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
+        format: _types.GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2:
+    ) -> _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2:
         """Fetch a file from a med case
 
         By default (`format=url`) returns a short-lived pre-signed S3 link; `format=base64` returns the content
@@ -207,23 +234,20 @@ class MedExDocuments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
-        return _t.cast(
-            "GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2",
-            self._client.request(
-                _GET,
-                path={
-                    "caseId": case_id,
-                    "documentId": document_id,
-                },
-                query={
-                    "format": format,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "caseId": case_id,
+                "documentId": document_id,
+            },
+            query={
+                "format": format,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -234,6 +258,12 @@ class AsyncMedExDocuments(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMedExDocumentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMedExDocumentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMedExDocumentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMedExDocumentsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -246,7 +276,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedCaseDocument]:
+    ) -> AsyncPage[_types.MedCaseDocument]:
         """List files on a med case
 
         Document metadata on the MedEx case that the caller (firm or practice) may see; no file contents.
@@ -260,30 +290,44 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
-        return _t.cast(
-            "AsyncPage[MedCaseDocument]",
-            await self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(
         self,
         case_id: _uuid.UUID | str,
         *,
-        category: UploadMedCaseDocumentBodyCategory | str,
+        category: _types.UploadMedCaseDocumentBodyCategory
+        | _t.Literal[
+            "medical_records",
+            "imaging",
+            "intake_form",
+            "insurance_card",
+            "lien_auth",
+            "hipaa_auth",
+            "demand_letter",
+            "settlement",
+            "correspondence",
+            "police_report",
+            "invoice",
+            "statement",
+            "ledger",
+            "payment_receipt",
+            "other",
+        ],
         file: FileTypes,
         appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
@@ -292,7 +336,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCaseDocument:
+    ) -> _types.MedCaseDocument:
         """Upload a file to a med case
 
         Multipart upload of one file (25 MB at most) to a MedEx case, optionally tied to one of its appointments.
@@ -314,25 +358,22 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
         """
-        return _t.cast(
-            "MedCaseDocument",
-            await self._client.request(
-                _UPLOAD,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "appointmentId": appointment_id,
-                    "category": category,
-                    "file": file,
-                    "note": note,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPLOAD,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "appointmentId": appointment_id,
+                "category": category,
+                "file": file,
+                "note": note,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -340,13 +381,13 @@ class AsyncMedExDocuments(AsyncAPIResource):
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
         *,
-        format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
+        format: _types.GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2:
+    ) -> _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2:
         """Fetch a file from a med case
 
         By default (`format=url`) returns a short-lived pre-signed S3 link; `format=base64` returns the content
@@ -361,23 +402,20 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
-        return _t.cast(
-            "GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2",
-            await self._client.request(
-                _GET,
-                path={
-                    "caseId": case_id,
-                    "documentId": document_id,
-                },
-                query={
-                    "format": format,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "caseId": case_id,
+                "documentId": document_id,
+            },
+            query={
+                "format": format,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -393,3 +431,17 @@ class AsyncMedExDocumentsWithRawResponse:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.upload = async_to_raw_response_wrapper(resource.upload)
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class MedExDocumentsWithStreamingResponse:
+    def __init__(self, resource: MedExDocuments) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.upload = to_streamed_response_wrapper(resource.upload)
+        self.get = to_streamed_response_wrapper(resource.get)
+
+
+class AsyncMedExDocumentsWithStreamingResponse:
+    def __init__(self, resource: AsyncMedExDocuments) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.upload = async_to_streamed_response_wrapper(resource.upload)
+        self.get = async_to_streamed_response_wrapper(resource.get)

@@ -4,21 +4,26 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.public_status_update import PublicStatusUpdate
-from ..types.send_message_body import SendMessageBody
-from ..types.send_message_response import SendMessageResponse
 
 __all__ = ["Messages", "AsyncMessages"]
 
-_SEND = Endpoint(
+_SEND: Endpoint[_types.PublicStatusUpdate, _types.PublicStatusUpdate] = Endpoint(
     method="POST",
     path="/messages/send",
     responses={
-        "201": ResponseSpec(kind="json", model=SendMessageResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SendMessageResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -37,16 +42,43 @@ class Messages(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MessagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> MessagesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MessagesWithStreamingResponse(self)
+
     def send(
         self,
         *,
-        body: SendMessageBody | _t.Mapping[str, _t.Any],
+        id: str,
+        message: str,
+        requested_status: _types.SendMessageBodyRequestedStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "terminated",
+            "exhausted",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> PublicStatusUpdate:
+    ) -> _types.PublicStatusUpdate:
         """Message the other firm on a referral
 
         Posts a message to the partner firm on the referral named by a flexible id; when the id names a case, the
@@ -57,21 +89,24 @@ class Messages(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+            message: `message`
+            requested_status: Status you ask the other firm to move to (optional, any letter case).
 
         `POST /messages/send` (operationId `sendMessage`)
         """
-        return _t.cast(
-            "PublicStatusUpdate",
-            self._client.request(
-                _SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND,
+            body={
+                "id": id,
+                "message": message,
+                "requestedStatus": requested_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -83,16 +118,43 @@ class AsyncMessages(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMessagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncMessagesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMessagesWithStreamingResponse(self)
+
     async def send(
         self,
         *,
-        body: SendMessageBody | _t.Mapping[str, _t.Any],
+        id: str,
+        message: str,
+        requested_status: _types.SendMessageBodyRequestedStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "terminated",
+            "exhausted",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> PublicStatusUpdate:
+    ) -> _types.PublicStatusUpdate:
         """Message the other firm on a referral
 
         Posts a message to the partner firm on the referral named by a flexible id; when the id names a case, the
@@ -103,21 +165,24 @@ class AsyncMessages(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+            message: `message`
+            requested_status: Status you ask the other firm to move to (optional, any letter case).
 
         `POST /messages/send` (operationId `sendMessage`)
         """
-        return _t.cast(
-            "PublicStatusUpdate",
-            await self._client.request(
-                _SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND,
+            body={
+                "id": id,
+                "message": message,
+                "requestedStatus": requested_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -129,3 +194,13 @@ class MessagesWithRawResponse:
 class AsyncMessagesWithRawResponse:
     def __init__(self, resource: AsyncMessages) -> None:
         self.send = async_to_raw_response_wrapper(resource.send)
+
+
+class MessagesWithStreamingResponse:
+    def __init__(self, resource: Messages) -> None:
+        self.send = to_streamed_response_wrapper(resource.send)
+
+
+class AsyncMessagesWithStreamingResponse:
+    def __init__(self, resource: AsyncMessages) -> None:
+        self.send = async_to_streamed_response_wrapper(resource.send)

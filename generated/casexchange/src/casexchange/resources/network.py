@@ -5,29 +5,30 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmResponse
-from ..types.get_outbound_network_firm_response import GetOutboundNetworkFirmResponse
-from ..types.list_pending_network_relationships_response import ListPendingNetworkRelationshipsResponse
-from ..types.network_firm_detail import NetworkFirmDetail
-from ..types.patch_inbound_network_firm_body import PatchInboundNetworkFirmBody
-from ..types.patch_inbound_network_firm_response import PatchInboundNetworkFirmResponse
-from ..types.patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody
-from ..types.patch_outbound_network_firm_response import PatchOutboundNetworkFirmResponse
-from ..types.pending_relationship import PendingRelationship
-from ..types.put_outbound_network_firm_body import PutOutboundNetworkFirmBody
-from ..types.put_outbound_network_firm_response import PutOutboundNetworkFirmResponse
 
 __all__ = ["Network", "AsyncNetwork"]
 
-_GET_INBOUND_FIRM = Endpoint(
+_GET_INBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/inbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetInboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetInboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -35,11 +36,17 @@ _GET_INBOUND_FIRM = Endpoint(
     },
     operation_id="getInboundNetworkFirm",
 )
-_PATCH_INBOUND_FIRM = Endpoint(
+_PATCH_INBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/inbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PatchInboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PatchInboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -48,11 +55,17 @@ _PATCH_INBOUND_FIRM = Endpoint(
     },
     operation_id="patchInboundNetworkFirm",
 )
-_GET_OUTBOUND_FIRM = Endpoint(
+_GET_OUTBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -60,11 +73,17 @@ _GET_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="getOutboundNetworkFirm",
 )
-_PUT_OUTBOUND_FIRM = Endpoint(
+_PUT_OUTBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="PUT",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PutOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PutOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -73,11 +92,17 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="putOutboundNetworkFirm",
 )
-_PATCH_OUTBOUND_FIRM = Endpoint(
+_PATCH_OUTBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PatchOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PatchOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -86,19 +111,25 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="patchOutboundNetworkFirm",
 )
-_LIST_PENDING_RELATIONSHIPS = Endpoint(
-    method="GET",
-    path="/network/pending",
-    responses={
-        "200": ResponseSpec(
-            kind="json", model=ListPendingNetworkRelationshipsResponse, unwrap="data", page=None
-        ),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="listPendingNetworkRelationships",
+_LIST_PENDING_RELATIONSHIPS: Endpoint[list[_types.PendingRelationship], list[_types.PendingRelationship]] = (
+    Endpoint(
+        method="GET",
+        path="/network/pending",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ListPendingNetworkRelationshipsResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="listPendingNetworkRelationships",
+    )
 )
 
 
@@ -110,6 +141,12 @@ class Network(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return NetworkWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> NetworkWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return NetworkWithStreamingResponse(self)
+
     def get_inbound_firm(
         self,
         firm_id: _uuid.UUID | str,
@@ -119,7 +156,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm that sends to you, with its relationship
 
         The source firm's profile plus its relationship to your firm (that firm → yours). Without one,
@@ -132,32 +169,33 @@ class Network(SyncAPIResource):
 
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch_inbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        referral_instructions: str | None | NotGiven = NOT_GIVEN,
+        status: _types.PatchInboundNetworkFirmBodyStatus
+        | _t.Literal["active", "inactive"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Accept, decline or edit an inbound relationship
 
         Changes your side of an existing inbound relationship. `status: active` accepts a pending request;
@@ -168,24 +206,27 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            description: `description`
+            referral_instructions: `referralInstructions`
+            status: `status`
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PATCH_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "description": description,
+                "referralInstructions": referral_instructions,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_outbound_firm(
@@ -197,7 +238,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm you send to, with your relationship
 
         The target firm's profile plus your outbound relationship with it (your firm → that firm). Without a
@@ -211,32 +252,32 @@ class Network(SyncAPIResource):
 
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _GET_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def put_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Request or update an outbound relationship
 
         Creates a relationship request towards the firm (status `pending` until it accepts) or, if one exists,
@@ -248,37 +289,45 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PUT_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PUT_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Edit an existing outbound relationship
 
         Changes fields of an outbound relationship that already exists (at least one field); 404
@@ -288,24 +337,29 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PATCH_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PATCH_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_pending_relationships(
@@ -316,7 +370,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PendingRelationship]:
+    ) -> list[_types.PendingRelationship]:
         """List relationship requests waiting for acceptance
 
         Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
@@ -326,16 +380,13 @@ class Network(SyncAPIResource):
 
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
-        return _t.cast(
-            "list[PendingRelationship]",
-            self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_PENDING_RELATIONSHIPS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -347,6 +398,12 @@ class AsyncNetwork(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncNetworkWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncNetworkWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncNetworkWithStreamingResponse(self)
+
     async def get_inbound_firm(
         self,
         firm_id: _uuid.UUID | str,
@@ -356,7 +413,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm that sends to you, with its relationship
 
         The source firm's profile plus its relationship to your firm (that firm → yours). Without one,
@@ -369,32 +426,33 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch_inbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        referral_instructions: str | None | NotGiven = NOT_GIVEN,
+        status: _types.PatchInboundNetworkFirmBodyStatus
+        | _t.Literal["active", "inactive"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Accept, decline or edit an inbound relationship
 
         Changes your side of an existing inbound relationship. `status: active` accepts a pending request;
@@ -405,24 +463,27 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            description: `description`
+            referral_instructions: `referralInstructions`
+            status: `status`
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PATCH_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "description": description,
+                "referralInstructions": referral_instructions,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_outbound_firm(
@@ -434,7 +495,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm you send to, with your relationship
 
         The target firm's profile plus your outbound relationship with it (your firm → that firm). Without a
@@ -448,32 +509,32 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _GET_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def put_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Request or update an outbound relationship
 
         Creates a relationship request towards the firm (status `pending` until it accepts) or, if one exists,
@@ -485,37 +546,45 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PUT_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PUT_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Edit an existing outbound relationship
 
         Changes fields of an outbound relationship that already exists (at least one field); 404
@@ -525,24 +594,29 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PATCH_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_pending_relationships(
@@ -553,7 +627,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PendingRelationship]:
+    ) -> list[_types.PendingRelationship]:
         """List relationship requests waiting for acceptance
 
         Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
@@ -563,16 +637,13 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
-        return _t.cast(
-            "list[PendingRelationship]",
-            await self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_PENDING_RELATIONSHIPS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -594,3 +665,25 @@ class AsyncNetworkWithRawResponse:
         self.put_outbound_firm = async_to_raw_response_wrapper(resource.put_outbound_firm)
         self.patch_outbound_firm = async_to_raw_response_wrapper(resource.patch_outbound_firm)
         self.list_pending_relationships = async_to_raw_response_wrapper(resource.list_pending_relationships)
+
+
+class NetworkWithStreamingResponse:
+    def __init__(self, resource: Network) -> None:
+        self.get_inbound_firm = to_streamed_response_wrapper(resource.get_inbound_firm)
+        self.patch_inbound_firm = to_streamed_response_wrapper(resource.patch_inbound_firm)
+        self.get_outbound_firm = to_streamed_response_wrapper(resource.get_outbound_firm)
+        self.put_outbound_firm = to_streamed_response_wrapper(resource.put_outbound_firm)
+        self.patch_outbound_firm = to_streamed_response_wrapper(resource.patch_outbound_firm)
+        self.list_pending_relationships = to_streamed_response_wrapper(resource.list_pending_relationships)
+
+
+class AsyncNetworkWithStreamingResponse:
+    def __init__(self, resource: AsyncNetwork) -> None:
+        self.get_inbound_firm = async_to_streamed_response_wrapper(resource.get_inbound_firm)
+        self.patch_inbound_firm = async_to_streamed_response_wrapper(resource.patch_inbound_firm)
+        self.get_outbound_firm = async_to_streamed_response_wrapper(resource.get_outbound_firm)
+        self.put_outbound_firm = async_to_streamed_response_wrapper(resource.put_outbound_firm)
+        self.patch_outbound_firm = async_to_streamed_response_wrapper(resource.patch_outbound_firm)
+        self.list_pending_relationships = async_to_streamed_response_wrapper(
+            resource.list_pending_relationships
+        )

@@ -4,25 +4,32 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.add_notification_email_body import AddNotificationEmailBody
-from ..types.add_notification_email_response import AddNotificationEmailResponse
-from ..types.add_notification_email_response_data import AddNotificationEmailResponseData
-from ..types.get_notification_preferences_response import GetNotificationPreferencesResponse
-from ..types.list_notification_emails_response import ListNotificationEmailsResponse
-from ..types.list_notification_emails_response_data_item import ListNotificationEmailsResponseDataItem
-from ..types.update_notification_preferences_response import UpdateNotificationPreferencesResponse
 
 __all__ = ["Notifications", "AsyncNotifications"]
 
-_LIST_EMAILS = Endpoint(
+_LIST_EMAILS: Endpoint[
+    list[_types.ListNotificationEmailsResponseDataItem], list[_types.ListNotificationEmailsResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/notifications/emails",
     responses={
-        "200": ResponseSpec(kind="json", model=ListNotificationEmailsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ListNotificationEmailsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -30,24 +37,38 @@ _LIST_EMAILS = Endpoint(
     },
     operation_id="listNotificationEmails",
 )
-_ADD_EMAIL = Endpoint(
-    method="POST",
-    path="/notifications/emails",
-    responses={
-        "201": ResponseSpec(kind="json", model=AddNotificationEmailResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="addNotificationEmail",
+_ADD_EMAIL: Endpoint[_types.AddNotificationEmailResponseData, _types.AddNotificationEmailResponseData] = (
+    Endpoint(
+        method="POST",
+        path="/notifications/emails",
+        responses={
+            "201": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.AddNotificationEmailResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        body_media="application/json",
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="addNotificationEmail",
+    )
 )
-_GET_PREFERENCES = Endpoint(
+_GET_PREFERENCES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/notifications/preferences",
     responses={
-        "200": ResponseSpec(kind="json", model=GetNotificationPreferencesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetNotificationPreferencesResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -55,12 +76,16 @@ _GET_PREFERENCES = Endpoint(
     },
     operation_id="getNotificationPreferences",
 )
-_UPDATE_PREFERENCES = Endpoint(
+_UPDATE_PREFERENCES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="PUT",
     path="/notifications/preferences",
     responses={
         "200": ResponseSpec(
-            kind="json", model=UpdateNotificationPreferencesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateNotificationPreferencesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -80,6 +105,12 @@ class Notifications(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return NotificationsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> NotificationsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return NotificationsWithStreamingResponse(self)
+
     def list_emails(
         self,
         *,
@@ -88,7 +119,7 @@ class Notifications(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListNotificationEmailsResponseDataItem]:
+    ) -> list[_types.ListNotificationEmailsResponseDataItem]:
         """Show where notification emails go
 
         Addresses that receive your firm's notifications.
@@ -97,28 +128,25 @@ class Notifications(SyncAPIResource):
 
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
-        return _t.cast(
-            "list[ListNotificationEmailsResponseDataItem]",
-            self._client.request(
-                _LIST_EMAILS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_EMAILS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def add_email(
         self,
         *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        email: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AddNotificationEmailResponseData:
+    ) -> _types.AddNotificationEmailResponseData:
         """Register another address for notification emails
 
         Adds an address to your firm's notification list. Tier `full`.
@@ -126,21 +154,20 @@ class Notifications(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
 
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
-        return _t.cast(
-            "AddNotificationEmailResponseData",
-            self._client.request(
-                _ADD_EMAIL,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ADD_EMAIL,
+            body={
+                "email": email,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_preferences(
@@ -160,16 +187,13 @@ class Notifications(SyncAPIResource):
 
         `GET /notifications/preferences` (operationId `getNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_PREFERENCES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_PREFERENCES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_preferences(
@@ -193,17 +217,14 @@ class Notifications(SyncAPIResource):
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _UPDATE_PREFERENCES,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_PREFERENCES,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -215,6 +236,12 @@ class AsyncNotifications(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncNotificationsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncNotificationsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncNotificationsWithStreamingResponse(self)
+
     async def list_emails(
         self,
         *,
@@ -223,7 +250,7 @@ class AsyncNotifications(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListNotificationEmailsResponseDataItem]:
+    ) -> list[_types.ListNotificationEmailsResponseDataItem]:
         """Show where notification emails go
 
         Addresses that receive your firm's notifications.
@@ -232,28 +259,25 @@ class AsyncNotifications(AsyncAPIResource):
 
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
-        return _t.cast(
-            "list[ListNotificationEmailsResponseDataItem]",
-            await self._client.request(
-                _LIST_EMAILS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_EMAILS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def add_email(
         self,
         *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        email: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AddNotificationEmailResponseData:
+    ) -> _types.AddNotificationEmailResponseData:
         """Register another address for notification emails
 
         Adds an address to your firm's notification list. Tier `full`.
@@ -261,21 +285,20 @@ class AsyncNotifications(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
 
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
-        return _t.cast(
-            "AddNotificationEmailResponseData",
-            await self._client.request(
-                _ADD_EMAIL,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ADD_EMAIL,
+            body={
+                "email": email,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_preferences(
@@ -295,16 +318,13 @@ class AsyncNotifications(AsyncAPIResource):
 
         `GET /notifications/preferences` (operationId `getNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_PREFERENCES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_PREFERENCES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_preferences(
@@ -328,17 +348,14 @@ class AsyncNotifications(AsyncAPIResource):
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _UPDATE_PREFERENCES,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_PREFERENCES,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -356,3 +373,19 @@ class AsyncNotificationsWithRawResponse:
         self.add_email = async_to_raw_response_wrapper(resource.add_email)
         self.get_preferences = async_to_raw_response_wrapper(resource.get_preferences)
         self.update_preferences = async_to_raw_response_wrapper(resource.update_preferences)
+
+
+class NotificationsWithStreamingResponse:
+    def __init__(self, resource: Notifications) -> None:
+        self.list_emails = to_streamed_response_wrapper(resource.list_emails)
+        self.add_email = to_streamed_response_wrapper(resource.add_email)
+        self.get_preferences = to_streamed_response_wrapper(resource.get_preferences)
+        self.update_preferences = to_streamed_response_wrapper(resource.update_preferences)
+
+
+class AsyncNotificationsWithStreamingResponse:
+    def __init__(self, resource: AsyncNotifications) -> None:
+        self.list_emails = async_to_streamed_response_wrapper(resource.list_emails)
+        self.add_email = async_to_streamed_response_wrapper(resource.add_email)
+        self.get_preferences = async_to_streamed_response_wrapper(resource.get_preferences)
+        self.update_preferences = async_to_streamed_response_wrapper(resource.update_preferences)

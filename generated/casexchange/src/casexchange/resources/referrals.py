@@ -2,55 +2,33 @@
 from __future__ import annotations
 
 import builtins as _b
+import datetime as _dt
 import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.acknowledge_referral_body import AcknowledgeReferralBody
-from ..types.acknowledge_referral_response import AcknowledgeReferralResponse
-from ..types.available_statuses import AvailableStatuses
-from ..types.begin_closing_referral_body import BeginClosingReferralBody
-from ..types.begin_closing_referral_response import BeginClosingReferralResponse
-from ..types.begin_investigating_referral_body import BeginInvestigatingReferralBody
-from ..types.begin_investigating_referral_response import BeginInvestigatingReferralResponse
-from ..types.close_referral_body import CloseReferralBody
-from ..types.close_referral_response import CloseReferralResponse
-from ..types.get_referral_available_statuses_response import GetReferralAvailableStatusesResponse
-from ..types.get_referral_response import GetReferralResponse
-from ..types.get_referral_status_history_response import GetReferralStatusHistoryResponse
-from ..types.list_referrals_response import ListReferralsResponse
-from ..types.list_referrals_status import ListReferralsStatus
-from ..types.match_referrals_body import MatchReferralsBody
-from ..types.match_referrals_response import MatchReferralsResponse
-from ..types.referral import Referral
-from ..types.referral_status_update import ReferralStatusUpdate
-from ..types.reject_referral_body import RejectReferralBody
-from ..types.reject_referral_response import RejectReferralResponse
-from ..types.send_referral_body import SendReferralBody
-from ..types.send_referral_response import SendReferralResponse
-from ..types.sign_referral_body import SignReferralBody
-from ..types.sign_referral_response import SignReferralResponse
-from ..types.start_litigation_referral_body import StartLitigationReferralBody
-from ..types.start_litigation_referral_response import StartLitigationReferralResponse
-from ..types.update_referral_body import UpdateReferralBody
-from ..types.update_referral_response import UpdateReferralResponse
-from ..types.withdraw_referral_body import WithdrawReferralBody
-from ..types.withdraw_referral_response import WithdrawReferralResponse
 
 __all__ = ["Referrals", "AsyncReferrals"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Referral], AsyncPage[_types.Referral]] = Endpoint(
     method="GET",
     path="/referrals",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListReferralsResponse,
+            model=None,
+            load=lambda: _types.ListReferralsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -68,24 +46,30 @@ _LIST = Endpoint(
     },
     operation_id="listReferrals",
 )
-_MATCH = Endpoint(
+_MATCH: Endpoint[_types.MatchReferralsResponse, _types.MatchReferralsResponse] = Endpoint(
     method="POST",
     path="/referrals/match",
     responses={
-        "200": ResponseSpec(kind="json", model=MatchReferralsResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.MatchReferralsResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
+    body_type=lambda: _types.MatchReferralsBody,
+    flat_body=True,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="matchReferrals",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="GET",
     path="/referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetReferralResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -93,20 +77,24 @@ _GET = Endpoint(
     },
     operation_id="getReferral",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="PUT",
     path="/referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_type=lambda: _types.UpdateReferralBody,
+    flat_body=True,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateReferral",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/referrals/{id}",
     responses={
@@ -118,25 +106,32 @@ _DELETE = Endpoint(
     },
     operation_id="deleteReferral",
 )
-_ACKNOWLEDGE = Endpoint(
+_ACKNOWLEDGE: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=AcknowledgeReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AcknowledgeReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="acknowledgeReferral",
 )
-_GET_AVAILABLE_STATUSES = Endpoint(
+_GET_AVAILABLE_STATUSES: Endpoint[_types.AvailableStatuses, _types.AvailableStatuses] = Endpoint(
     method="GET",
     path="/referrals/{id}/available-statuses",
     responses={
         "200": ResponseSpec(
-            kind="json", model=GetReferralAvailableStatusesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReferralAvailableStatusesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -145,11 +140,17 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     },
     operation_id="getReferralAvailableStatuses",
 )
-_BEGIN_CLOSING = Endpoint(
+_BEGIN_CLOSING: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-closing",
     responses={
-        "200": ResponseSpec(kind="json", model=BeginClosingReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.BeginClosingReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -158,24 +159,33 @@ _BEGIN_CLOSING = Endpoint(
     },
     operation_id="beginClosingReferral",
 )
-_BEGIN_INVESTIGATING = Endpoint(
+_BEGIN_INVESTIGATING: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-investigating",
     responses={
-        "200": ResponseSpec(kind="json", model=BeginInvestigatingReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.BeginInvestigatingReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="beginInvestigatingReferral",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=CloseReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CloseReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -184,11 +194,13 @@ _CLOSE = Endpoint(
     },
     operation_id="closeReferral",
 )
-_REJECT = Endpoint(
+_REJECT: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=RejectReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.RejectReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -197,11 +209,13 @@ _REJECT = Endpoint(
     },
     operation_id="rejectReferral",
 )
-_SEND = Endpoint(
+_SEND: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/send",
     responses={
-        "200": ResponseSpec(kind="json", model=SendReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SendReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -210,49 +224,69 @@ _SEND = Endpoint(
     },
     operation_id="sendReferral",
 )
-_SIGN = Endpoint(
+_SIGN: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/sign",
     responses={
-        "200": ResponseSpec(kind="json", model=SignReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SignReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="signReferral",
 )
-_START_LITIGATION = Endpoint(
+_START_LITIGATION: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/start-litigation",
     responses={
-        "200": ResponseSpec(kind="json", model=StartLitigationReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.StartLitigationReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="startLitigationReferral",
 )
-_GET_STATUS_HISTORY = Endpoint(
-    method="GET",
-    path="/referrals/{id}/status-history",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetReferralStatusHistoryResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="getReferralStatusHistory",
+_GET_STATUS_HISTORY: Endpoint[_b.list[_types.ReferralStatusUpdate], _b.list[_types.ReferralStatusUpdate]] = (
+    Endpoint(
+        method="GET",
+        path="/referrals/{id}/status-history",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.GetReferralStatusHistoryResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="getReferralStatusHistory",
+    )
 )
-_WITHDRAW = Endpoint(
+_WITHDRAW: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=WithdrawReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.WithdrawReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -271,18 +305,41 @@ class Referrals(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ReferralsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ReferralsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ReferralsWithStreamingResponse(self)
+
     def list(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListReferralsStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Referral]:
+    ) -> SyncPage[_types.Referral]:
         """List your firm's referrals
 
         Paged list, newest first, of referrals in which your firm is the sender or the receiver; archived ones are
@@ -297,33 +354,30 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals` (operationId `listReferrals`)
         """
-        return _t.cast(
-            "SyncPage[Referral]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def match(
         self,
         *,
-        body: MatchReferralsBody | _t.Mapping[str, _t.Any],
+        identifiers: _types.MatchReferralsBodyIdentifiersParam | _types.MatchReferralsBodyIdentifiers,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MatchReferralsResponse:
+    ) -> _types.MatchReferralsResponse:
         """Search your referrals by client details
 
         Looks for referrals of your firm whose client matches the identifiers you send, and returns candidates
@@ -334,21 +388,20 @@ class Referrals(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            identifiers: Give at least one identifier.
 
         `POST /referrals/match` (operationId `matchReferrals`)
         """
-        return _t.cast(
-            "MatchReferralsResponse",
-            self._client.request(
-                _MATCH,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MATCH,
+            body={
+                "identifiers": identifiers,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -360,7 +413,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Fetch one referral
 
         Returns the referral with this UUID; 404 unless your firm sent or received it.
@@ -372,32 +425,48 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}` (operationId `getReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateReferralBody | _t.Mapping[str, _t.Any],
+        attorney_fees: float | None | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
+        custom_fields: _t.Sequence[
+            _types.UpdateReferralBodyCustomFieldsItemParam | _types.UpdateReferralBodyCustomFieldsItem
+        ]
+        | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        payout_type: _types.UpdateReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        sending_firm_percentage: float | None | NotGiven = NOT_GIVEN,
+        settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Edit referral fields
 
         Changes referral-level fields. At least one field is needed and unknown fields are refused. What your firm
@@ -410,24 +479,49 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            custom_fields: Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or further along; otherwise 403.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            is_retainer_signed: `isRetainerSigned`
+            lead_attorney_name: `leadAttorneyName`
+            notes: `notes`
+            payout_type: `payoutType`
+            phase: `phase`
+            projected_settlement_amount: Expected settlement in US dollars.
+            sending_firm_percentage: Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs strictly between 0 and 1 are refused as probable fractions; 0 means no fee.
+            settlement_amount: Settlement amount in US dollars.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "customFields": custom_fields,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "isRetainerSigned": is_retainer_signed,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "payoutType": payout_type,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "sendingFirmPercentage": sending_firm_percentage,
+                "settlementAmount": settlement_amount,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -451,32 +545,29 @@ class Referrals(SyncAPIResource):
 
         `DELETE /referrals/{id}` (operationId `deleteReferral`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge(
         self,
         id: _uuid.UUID | str,
         *,
-        body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Confirm receipt of a referral
 
         The receiving firm confirms a SENT referral. It becomes UNDER_EVALUATION (or INVESTIGATING if the retainer
@@ -487,24 +578,23 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_available_statuses(
@@ -516,7 +606,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the status steps your firm may take on a referral
 
         Which status changes your firm can make next, depending on whether it sent or received the referral.
@@ -528,32 +618,39 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
-        return _t.cast(
-            "AvailableStatuses",
-            self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_closing(
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
+        closing_status: _types.BeginClosingReferralBodyClosingStatus
+        | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        payout_type: _types.BeginClosingReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Start closing a referral and record its outcome
 
         From SIGNED or IN_LITIGATION the referral enters CLOSING, and the outcome is stored. `reason` becomes the note of
@@ -564,37 +661,52 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            closing_status: Kind of outcome (any letter case).
+            closure_reason: Explanation of the closure, saved on the referral.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            payout_type: `payoutType`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            settlement_amount: Settlement amount in US dollars; if given it must be above zero.
 
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _BEGIN_CLOSING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_CLOSING,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "payoutType": payout_type,
+                "reason": reason,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_investigating(
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a referral into investigation
 
         UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
@@ -603,37 +715,41 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "phase": phase,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseReferralBody | _t.Mapping[str, _t.Any],
+        closure_reason: str,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Finish closing a referral
 
         CLOSING → CLOSED. Call begin-closing first: from any other status the answer is 400 `invalid_state`.
@@ -643,37 +759,38 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closure_reason: `closureReason`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "closureReason": closure_reason,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reject(
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Turn down a received referral
 
         Moves the referral to REJECTED; a reason must be given. Only the receiving firm can reject, and only from a
@@ -683,37 +800,39 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Send a draft referral to its receiving firm
 
         Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
@@ -722,37 +841,50 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            referent_firm_id: The firm receiving the referral.
 
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _SEND,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND,
+            path={
+                "id": id,
+            },
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "notes": notes,
+                "reason": reason,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def sign(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Record that the client signed a retainer
 
         Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
@@ -762,37 +894,58 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            lead_attorney_name: `leadAttorneyName`
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _SIGN,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SIGN,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_litigation(
         self,
         id: _uuid.UUID | str,
         *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a signed referral into litigation
 
         SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
@@ -801,24 +954,35 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_status_history(
@@ -830,7 +994,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[ReferralStatusUpdate]:
+    ) -> _b.list[_types.ReferralStatusUpdate]:
         """Show a referral's shared status history
 
         Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
@@ -843,32 +1007,29 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
-            self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def withdraw(
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Pull back a referral your firm sent
 
         Moves the referral to WITHDRAWN; a reason must be given. Only the sending firm can withdraw, and only from a
@@ -878,24 +1039,23 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -907,18 +1067,41 @@ class AsyncReferrals(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncReferralsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncReferralsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncReferralsWithStreamingResponse(self)
+
     async def list(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListReferralsStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Referral]:
+    ) -> AsyncPage[_types.Referral]:
         """List your firm's referrals
 
         Paged list, newest first, of referrals in which your firm is the sender or the receiver; archived ones are
@@ -933,33 +1116,30 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals` (operationId `listReferrals`)
         """
-        return _t.cast(
-            "AsyncPage[Referral]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def match(
         self,
         *,
-        body: MatchReferralsBody | _t.Mapping[str, _t.Any],
+        identifiers: _types.MatchReferralsBodyIdentifiersParam | _types.MatchReferralsBodyIdentifiers,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MatchReferralsResponse:
+    ) -> _types.MatchReferralsResponse:
         """Search your referrals by client details
 
         Looks for referrals of your firm whose client matches the identifiers you send, and returns candidates
@@ -970,21 +1150,20 @@ class AsyncReferrals(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            identifiers: Give at least one identifier.
 
         `POST /referrals/match` (operationId `matchReferrals`)
         """
-        return _t.cast(
-            "MatchReferralsResponse",
-            await self._client.request(
-                _MATCH,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MATCH,
+            body={
+                "identifiers": identifiers,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -996,7 +1175,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Fetch one referral
 
         Returns the referral with this UUID; 404 unless your firm sent or received it.
@@ -1008,32 +1187,48 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}` (operationId `getReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateReferralBody | _t.Mapping[str, _t.Any],
+        attorney_fees: float | None | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
+        custom_fields: _t.Sequence[
+            _types.UpdateReferralBodyCustomFieldsItemParam | _types.UpdateReferralBodyCustomFieldsItem
+        ]
+        | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        payout_type: _types.UpdateReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        sending_firm_percentage: float | None | NotGiven = NOT_GIVEN,
+        settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Edit referral fields
 
         Changes referral-level fields. At least one field is needed and unknown fields are refused. What your firm
@@ -1046,24 +1241,49 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            custom_fields: Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or further along; otherwise 403.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            is_retainer_signed: `isRetainerSigned`
+            lead_attorney_name: `leadAttorneyName`
+            notes: `notes`
+            payout_type: `payoutType`
+            phase: `phase`
+            projected_settlement_amount: Expected settlement in US dollars.
+            sending_firm_percentage: Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs strictly between 0 and 1 are refused as probable fractions; 0 means no fee.
+            settlement_amount: Settlement amount in US dollars.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "customFields": custom_fields,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "isRetainerSigned": is_retainer_signed,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "payoutType": payout_type,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "sendingFirmPercentage": sending_firm_percentage,
+                "settlementAmount": settlement_amount,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -1087,32 +1307,29 @@ class AsyncReferrals(AsyncAPIResource):
 
         `DELETE /referrals/{id}` (operationId `deleteReferral`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge(
         self,
         id: _uuid.UUID | str,
         *,
-        body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Confirm receipt of a referral
 
         The receiving firm confirms a SENT referral. It becomes UNDER_EVALUATION (or INVESTIGATING if the retainer
@@ -1123,24 +1340,23 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_available_statuses(
@@ -1152,7 +1368,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the status steps your firm may take on a referral
 
         Which status changes your firm can make next, depending on whether it sent or received the referral.
@@ -1164,32 +1380,39 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
-        return _t.cast(
-            "AvailableStatuses",
-            await self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_closing(
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
+        closing_status: _types.BeginClosingReferralBodyClosingStatus
+        | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        payout_type: _types.BeginClosingReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Start closing a referral and record its outcome
 
         From SIGNED or IN_LITIGATION the referral enters CLOSING, and the outcome is stored. `reason` becomes the note of
@@ -1200,37 +1423,52 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            closing_status: Kind of outcome (any letter case).
+            closure_reason: Explanation of the closure, saved on the referral.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            payout_type: `payoutType`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            settlement_amount: Settlement amount in US dollars; if given it must be above zero.
 
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _BEGIN_CLOSING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_CLOSING,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "payoutType": payout_type,
+                "reason": reason,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_investigating(
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a referral into investigation
 
         UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
@@ -1239,37 +1477,41 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "phase": phase,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseReferralBody | _t.Mapping[str, _t.Any],
+        closure_reason: str,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Finish closing a referral
 
         CLOSING → CLOSED. Call begin-closing first: from any other status the answer is 400 `invalid_state`.
@@ -1279,37 +1521,38 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closure_reason: `closureReason`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "closureReason": closure_reason,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reject(
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Turn down a received referral
 
         Moves the referral to REJECTED; a reason must be given. Only the receiving firm can reject, and only from a
@@ -1319,37 +1562,39 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Send a draft referral to its receiving firm
 
         Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
@@ -1358,37 +1603,50 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            referent_firm_id: The firm receiving the referral.
 
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _SEND,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND,
+            path={
+                "id": id,
+            },
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "notes": notes,
+                "reason": reason,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def sign(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Record that the client signed a retainer
 
         Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
@@ -1398,37 +1656,58 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            lead_attorney_name: `leadAttorneyName`
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _SIGN,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SIGN,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_litigation(
         self,
         id: _uuid.UUID | str,
         *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a signed referral into litigation
 
         SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
@@ -1437,24 +1716,35 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_status_history(
@@ -1466,7 +1756,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[ReferralStatusUpdate]:
+    ) -> _b.list[_types.ReferralStatusUpdate]:
         """Show a referral's shared status history
 
         Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
@@ -1479,32 +1769,29 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
-            await self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def withdraw(
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Pull back a referral your firm sent
 
         Moves the referral to WITHDRAWN; a reason must be given. Only the sending firm can withdraw, and only from a
@@ -1514,24 +1801,23 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -1573,3 +1859,43 @@ class AsyncReferralsWithRawResponse:
         self.start_litigation = async_to_raw_response_wrapper(resource.start_litigation)
         self.get_status_history = async_to_raw_response_wrapper(resource.get_status_history)
         self.withdraw = async_to_raw_response_wrapper(resource.withdraw)
+
+
+class ReferralsWithStreamingResponse:
+    def __init__(self, resource: Referrals) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.match = to_streamed_response_wrapper(resource.match)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.acknowledge = to_streamed_response_wrapper(resource.acknowledge)
+        self.get_available_statuses = to_streamed_response_wrapper(resource.get_available_statuses)
+        self.begin_closing = to_streamed_response_wrapper(resource.begin_closing)
+        self.begin_investigating = to_streamed_response_wrapper(resource.begin_investigating)
+        self.close = to_streamed_response_wrapper(resource.close)
+        self.reject = to_streamed_response_wrapper(resource.reject)
+        self.send = to_streamed_response_wrapper(resource.send)
+        self.sign = to_streamed_response_wrapper(resource.sign)
+        self.start_litigation = to_streamed_response_wrapper(resource.start_litigation)
+        self.get_status_history = to_streamed_response_wrapper(resource.get_status_history)
+        self.withdraw = to_streamed_response_wrapper(resource.withdraw)
+
+
+class AsyncReferralsWithStreamingResponse:
+    def __init__(self, resource: AsyncReferrals) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.match = async_to_streamed_response_wrapper(resource.match)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.acknowledge = async_to_streamed_response_wrapper(resource.acknowledge)
+        self.get_available_statuses = async_to_streamed_response_wrapper(resource.get_available_statuses)
+        self.begin_closing = async_to_streamed_response_wrapper(resource.begin_closing)
+        self.begin_investigating = async_to_streamed_response_wrapper(resource.begin_investigating)
+        self.close = async_to_streamed_response_wrapper(resource.close)
+        self.reject = async_to_streamed_response_wrapper(resource.reject)
+        self.send = async_to_streamed_response_wrapper(resource.send)
+        self.sign = async_to_streamed_response_wrapper(resource.sign)
+        self.start_litigation = async_to_streamed_response_wrapper(resource.start_litigation)
+        self.get_status_history = async_to_streamed_response_wrapper(resource.get_status_history)
+        self.withdraw = async_to_streamed_response_wrapper(resource.withdraw)

@@ -5,27 +5,26 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_routing_rule_body import CreateRoutingRuleBody
-from ..types.create_routing_rule_response import CreateRoutingRuleResponse
-from ..types.evaluate_re_refer_routing_response import EvaluateReReferRoutingResponse
-from ..types.evaluate_routing_response import EvaluateRoutingResponse
-from ..types.list_routing_rules_response import ListRoutingRulesResponse
-from ..types.routing_evaluation import RoutingEvaluation
-from ..types.routing_rule import RoutingRule
-from ..types.update_routing_rule_body import UpdateRoutingRuleBody
-from ..types.update_routing_rule_response import UpdateRoutingRuleResponse
 
 __all__ = ["Routing", "AsyncRouting"]
 
-_EVALUATE = Endpoint(
+_EVALUATE: Endpoint[_types.RoutingEvaluation | None, _types.RoutingEvaluation | None] = Endpoint(
     method="GET",
     path="/routing/evaluate",
     responses={
-        "200": ResponseSpec(kind="json", model=EvaluateRoutingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.EvaluateRoutingResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -33,11 +32,17 @@ _EVALUATE = Endpoint(
     },
     operation_id="evaluateRouting",
 )
-_EVALUATE_RE_REFER = Endpoint(
+_EVALUATE_RE_REFER: Endpoint[_types.RoutingEvaluation | None, _types.RoutingEvaluation | None] = Endpoint(
     method="GET",
     path="/routing/re-refer",
     responses={
-        "200": ResponseSpec(kind="json", model=EvaluateReReferRoutingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.EvaluateReReferRoutingResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -45,11 +50,13 @@ _EVALUATE_RE_REFER = Endpoint(
     },
     operation_id="evaluateReReferRouting",
 )
-_LIST_RULES = Endpoint(
+_LIST_RULES: Endpoint[list[_types.RoutingRule], list[_types.RoutingRule]] = Endpoint(
     method="GET",
     path="/routing/rules",
     responses={
-        "200": ResponseSpec(kind="json", model=ListRoutingRulesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListRoutingRulesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -57,11 +64,13 @@ _LIST_RULES = Endpoint(
     },
     operation_id="listRoutingRules",
 )
-_CREATE_RULE = Endpoint(
+_CREATE_RULE: Endpoint[_types.RoutingRule, _types.RoutingRule] = Endpoint(
     method="POST",
     path="/routing/rules",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateRoutingRuleResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateRoutingRuleResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -70,11 +79,13 @@ _CREATE_RULE = Endpoint(
     },
     operation_id="createRoutingRule",
 )
-_UPDATE_RULE = Endpoint(
+_UPDATE_RULE: Endpoint[_types.RoutingRule, _types.RoutingRule] = Endpoint(
     method="PUT",
     path="/routing/rules/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateRoutingRuleResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateRoutingRuleResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -83,7 +94,7 @@ _UPDATE_RULE = Endpoint(
     },
     operation_id="updateRoutingRule",
 )
-_DELETE_RULE = Endpoint(
+_DELETE_RULE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/routing/rules/{id}",
     responses={
@@ -105,6 +116,12 @@ class Routing(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return RoutingWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> RoutingWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return RoutingWithStreamingResponse(self)
+
     def evaluate(
         self,
         *,
@@ -122,7 +139,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -145,27 +162,24 @@ class Routing(SyncAPIResource):
 
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation | None",
-            self._client.request(
-                _EVALUATE,
-                query={
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "tier": tier,
-                    "caseCounty": case_county,
-                    "county": county,
-                    "casePostalCode": case_postal_code,
-                    "clientPostalCode": client_postal_code,
-                    "typeCategory": type_category,
-                    "attempt": attempt,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _EVALUATE,
+            query={
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "tier": tier,
+                "caseCounty": case_county,
+                "county": county,
+                "casePostalCode": case_postal_code,
+                "clientPostalCode": client_postal_code,
+                "typeCategory": type_category,
+                "attempt": attempt,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def evaluate_re_refer(
@@ -178,7 +192,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -193,20 +207,17 @@ class Routing(SyncAPIResource):
 
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation | None",
-            self._client.request(
-                _EVALUATE_RE_REFER,
-                query={
-                    "caseId": case_id,
-                    "tier": tier,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _EVALUATE_RE_REFER,
+            query={
+                "caseId": case_id,
+                "tier": tier,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_rules(
@@ -217,7 +228,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[RoutingRule]:
+    ) -> list[_types.RoutingRule]:
         """List your routing rules
 
         The routing rules set up for your firm.
@@ -226,28 +237,29 @@ class Routing(SyncAPIResource):
 
         `GET /routing/rules` (operationId `listRoutingRules`)
         """
-        return _t.cast(
-            "list[RoutingRule]",
-            self._client.request(
-                _LIST_RULES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_RULES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_rule(
         self,
         *,
-        body: CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]],
+        name: str,
+        target_firm_id: _uuid.UUID | str,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Add a routing rule
 
         Adds a routing rule for your firm. Tier `full`.
@@ -255,34 +267,45 @@ class Routing(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            self._client.request(
-                _CREATE_RULE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_RULE,
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_rule(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]] | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
+        target_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Change a routing rule
 
         Updates an existing routing rule. Tier `full`.
@@ -291,24 +314,31 @@ class Routing(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            self._client.request(
-                _UPDATE_RULE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_RULE,
+            path={
+                "id": id,
+            },
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_rule(
@@ -332,19 +362,16 @@ class Routing(SyncAPIResource):
 
         `DELETE /routing/rules/{id}` (operationId `deleteRoutingRule`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE_RULE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE_RULE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -355,6 +382,12 @@ class AsyncRouting(AsyncAPIResource):
     def with_raw_response(self) -> AsyncRoutingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncRoutingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRoutingWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncRoutingWithStreamingResponse(self)
 
     async def evaluate(
         self,
@@ -373,7 +406,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -396,27 +429,24 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation | None",
-            await self._client.request(
-                _EVALUATE,
-                query={
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "tier": tier,
-                    "caseCounty": case_county,
-                    "county": county,
-                    "casePostalCode": case_postal_code,
-                    "clientPostalCode": client_postal_code,
-                    "typeCategory": type_category,
-                    "attempt": attempt,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _EVALUATE,
+            query={
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "tier": tier,
+                "caseCounty": case_county,
+                "county": county,
+                "casePostalCode": case_postal_code,
+                "clientPostalCode": client_postal_code,
+                "typeCategory": type_category,
+                "attempt": attempt,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def evaluate_re_refer(
@@ -429,7 +459,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -444,20 +474,17 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation | None",
-            await self._client.request(
-                _EVALUATE_RE_REFER,
-                query={
-                    "caseId": case_id,
-                    "tier": tier,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _EVALUATE_RE_REFER,
+            query={
+                "caseId": case_id,
+                "tier": tier,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_rules(
@@ -468,7 +495,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[RoutingRule]:
+    ) -> list[_types.RoutingRule]:
         """List your routing rules
 
         The routing rules set up for your firm.
@@ -477,28 +504,29 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/rules` (operationId `listRoutingRules`)
         """
-        return _t.cast(
-            "list[RoutingRule]",
-            await self._client.request(
-                _LIST_RULES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_RULES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_rule(
         self,
         *,
-        body: CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]],
+        name: str,
+        target_firm_id: _uuid.UUID | str,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Add a routing rule
 
         Adds a routing rule for your firm. Tier `full`.
@@ -506,34 +534,45 @@ class AsyncRouting(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            await self._client.request(
-                _CREATE_RULE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_RULE,
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_rule(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]] | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
+        target_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Change a routing rule
 
         Updates an existing routing rule. Tier `full`.
@@ -542,24 +581,31 @@ class AsyncRouting(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            await self._client.request(
-                _UPDATE_RULE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_RULE,
+            path={
+                "id": id,
+            },
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_rule(
@@ -583,19 +629,16 @@ class AsyncRouting(AsyncAPIResource):
 
         `DELETE /routing/rules/{id}` (operationId `deleteRoutingRule`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE_RULE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE_RULE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -617,3 +660,23 @@ class AsyncRoutingWithRawResponse:
         self.create_rule = async_to_raw_response_wrapper(resource.create_rule)
         self.update_rule = async_to_raw_response_wrapper(resource.update_rule)
         self.delete_rule = async_to_raw_response_wrapper(resource.delete_rule)
+
+
+class RoutingWithStreamingResponse:
+    def __init__(self, resource: Routing) -> None:
+        self.evaluate = to_streamed_response_wrapper(resource.evaluate)
+        self.evaluate_re_refer = to_streamed_response_wrapper(resource.evaluate_re_refer)
+        self.list_rules = to_streamed_response_wrapper(resource.list_rules)
+        self.create_rule = to_streamed_response_wrapper(resource.create_rule)
+        self.update_rule = to_streamed_response_wrapper(resource.update_rule)
+        self.delete_rule = to_streamed_response_wrapper(resource.delete_rule)
+
+
+class AsyncRoutingWithStreamingResponse:
+    def __init__(self, resource: AsyncRouting) -> None:
+        self.evaluate = async_to_streamed_response_wrapper(resource.evaluate)
+        self.evaluate_re_refer = async_to_streamed_response_wrapper(resource.evaluate_re_refer)
+        self.list_rules = async_to_streamed_response_wrapper(resource.list_rules)
+        self.create_rule = async_to_streamed_response_wrapper(resource.create_rule)
+        self.update_rule = async_to_streamed_response_wrapper(resource.update_rule)
+        self.delete_rule = async_to_streamed_response_wrapper(resource.delete_rule)

@@ -2,30 +2,39 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_salesforce_interactive_send_body import CreateSalesforceInteractiveSendBody
-from ..types.create_salesforce_interactive_send_response import CreateSalesforceInteractiveSendResponse
-from ..types.create_salesforce_interactive_send_response2 import CreateSalesforceInteractiveSendResponse2
-from ..types.get_salesforce_send_mapping_response import GetSalesforceSendMappingResponse
-from ..types.interactive_send_result import InteractiveSendResult
-from ..types.send_mapping import SendMapping
 
 __all__ = ["Salesforce", "AsyncSalesforce"]
 
-_CREATE_INTERACTIVE_SEND = Endpoint(
+_CREATE_INTERACTIVE_SEND: Endpoint[_types.InteractiveSendResult, _types.InteractiveSendResult] = Endpoint(
     method="POST",
     path="/salesforce/interactive-sends",
     responses={
         "200": ResponseSpec(
-            kind="json", model=CreateSalesforceInteractiveSendResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateSalesforceInteractiveSendResponse,
+            unwrap="data",
+            page=None,
         ),
         "201": ResponseSpec(
-            kind="json", model=CreateSalesforceInteractiveSendResponse2, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateSalesforceInteractiveSendResponse2,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -35,11 +44,17 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
     },
     operation_id="createSalesforceInteractiveSend",
 )
-_GET_SEND_MAPPING = Endpoint(
+_GET_SEND_MAPPING: Endpoint[_types.SendMapping, _types.SendMapping] = Endpoint(
     method="GET",
     path="/salesforce/send-mapping",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSalesforceSendMappingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetSalesforceSendMappingResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -57,16 +72,33 @@ class Salesforce(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return SalesforceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> SalesforceWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return SalesforceWithStreamingResponse(self)
+
     def create_interactive_send(
         self,
         *,
-        body: CreateSalesforceInteractiveSendBody | _t.Mapping[str, _t.Any],
+        idempotency_key: _uuid.UUID | str,
+        sf_object_api_name: str,
+        source_record_id: str,
+        target_firm_ids: _t.Sequence[_uuid.UUID | str],
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        mapping_version: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        overrides: _t.Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
+        re_refer: bool | NotGiven = NOT_GIVEN,
+        round_robin_position: int | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        sf_record_type_dev_name: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> InteractiveSendResult:
+    ) -> _types.InteractiveSendResult:
         """Create or re-refer a case from a Salesforce record
 
         Turns a "send to CaseXchange" action in the org into a durable, idempotent case creation — or a
@@ -104,21 +136,42 @@ class Salesforce(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            idempotency_key: New UUID chosen by the caller for every distinct submission. Re-sending the same key gives back the first outcome (200, `attempt.replay: true`) rather than a second case.
+            mapping_version: Diagnostic echo of the version from `GET /salesforce/send-mapping`. A stale value is logged, never refused; the live mapping configuration is always used.
+            notes: `notes`
+            overrides: Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields listed in `sendFields` of `GET /salesforce/send-mapping`.
+            re_refer: If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one.
+            round_robin_position: Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`. The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its atte…
+            routing_rule_id: Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a warning logged on our side, unless it is a live rule of your firm.
+            sf_object_api_name: API name of the Salesforce object, such as `litify_pm__Matter__c`.
+            sf_record_type_dev_name: Developer name of the record type; omit or send null to match profiles without a record type.
+            source_record_id: Salesforce id (15 or 18 characters) of the record being sent.
+            target_firm_ids: Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send exactly one firm today.
 
         `POST /salesforce/interactive-sends` (operationId `createSalesforceInteractiveSend`)
         """
-        return _t.cast(
-            "InteractiveSendResult",
-            self._client.request(
-                _CREATE_INTERACTIVE_SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_INTERACTIVE_SEND,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "idempotencyKey": idempotency_key,
+                "mappingVersion": mapping_version,
+                "notes": notes,
+                "overrides": overrides,
+                "reRefer": re_refer,
+                "roundRobinPosition": round_robin_position,
+                "routingRuleId": routing_rule_id,
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+                "sourceRecordId": source_record_id,
+                "targetFirmIds": target_firm_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_send_mapping(
@@ -131,7 +184,7 @@ class Salesforce(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendMapping:
+    ) -> _types.SendMapping:
         """Get the send-form mapping for a Salesforce object and record type
 
         Used by the managed package's send component: returns the match key, the fields to prefill, the fields to
@@ -147,20 +200,17 @@ class Salesforce(SyncAPIResource):
 
         `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
         """
-        return _t.cast(
-            "SendMapping",
-            self._client.request(
-                _GET_SEND_MAPPING,
-                query={
-                    "sfObjectApiName": sf_object_api_name,
-                    "sfRecordTypeDevName": sf_record_type_dev_name,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SEND_MAPPING,
+            query={
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -172,16 +222,33 @@ class AsyncSalesforce(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncSalesforceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncSalesforceWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncSalesforceWithStreamingResponse(self)
+
     async def create_interactive_send(
         self,
         *,
-        body: CreateSalesforceInteractiveSendBody | _t.Mapping[str, _t.Any],
+        idempotency_key: _uuid.UUID | str,
+        sf_object_api_name: str,
+        source_record_id: str,
+        target_firm_ids: _t.Sequence[_uuid.UUID | str],
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        mapping_version: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        overrides: _t.Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
+        re_refer: bool | NotGiven = NOT_GIVEN,
+        round_robin_position: int | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        sf_record_type_dev_name: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> InteractiveSendResult:
+    ) -> _types.InteractiveSendResult:
         """Create or re-refer a case from a Salesforce record
 
         Turns a "send to CaseXchange" action in the org into a durable, idempotent case creation — or a
@@ -219,21 +286,42 @@ class AsyncSalesforce(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            idempotency_key: New UUID chosen by the caller for every distinct submission. Re-sending the same key gives back the first outcome (200, `attempt.replay: true`) rather than a second case.
+            mapping_version: Diagnostic echo of the version from `GET /salesforce/send-mapping`. A stale value is logged, never refused; the live mapping configuration is always used.
+            notes: `notes`
+            overrides: Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields listed in `sendFields` of `GET /salesforce/send-mapping`.
+            re_refer: If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one.
+            round_robin_position: Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`. The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its atte…
+            routing_rule_id: Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a warning logged on our side, unless it is a live rule of your firm.
+            sf_object_api_name: API name of the Salesforce object, such as `litify_pm__Matter__c`.
+            sf_record_type_dev_name: Developer name of the record type; omit or send null to match profiles without a record type.
+            source_record_id: Salesforce id (15 or 18 characters) of the record being sent.
+            target_firm_ids: Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send exactly one firm today.
 
         `POST /salesforce/interactive-sends` (operationId `createSalesforceInteractiveSend`)
         """
-        return _t.cast(
-            "InteractiveSendResult",
-            await self._client.request(
-                _CREATE_INTERACTIVE_SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_INTERACTIVE_SEND,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "idempotencyKey": idempotency_key,
+                "mappingVersion": mapping_version,
+                "notes": notes,
+                "overrides": overrides,
+                "reRefer": re_refer,
+                "roundRobinPosition": round_robin_position,
+                "routingRuleId": routing_rule_id,
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+                "sourceRecordId": source_record_id,
+                "targetFirmIds": target_firm_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_send_mapping(
@@ -246,7 +334,7 @@ class AsyncSalesforce(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendMapping:
+    ) -> _types.SendMapping:
         """Get the send-form mapping for a Salesforce object and record type
 
         Used by the managed package's send component: returns the match key, the fields to prefill, the fields to
@@ -262,20 +350,17 @@ class AsyncSalesforce(AsyncAPIResource):
 
         `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
         """
-        return _t.cast(
-            "SendMapping",
-            await self._client.request(
-                _GET_SEND_MAPPING,
-                query={
-                    "sfObjectApiName": sf_object_api_name,
-                    "sfRecordTypeDevName": sf_record_type_dev_name,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SEND_MAPPING,
+            query={
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -289,3 +374,15 @@ class AsyncSalesforceWithRawResponse:
     def __init__(self, resource: AsyncSalesforce) -> None:
         self.create_interactive_send = async_to_raw_response_wrapper(resource.create_interactive_send)
         self.get_send_mapping = async_to_raw_response_wrapper(resource.get_send_mapping)
+
+
+class SalesforceWithStreamingResponse:
+    def __init__(self, resource: Salesforce) -> None:
+        self.create_interactive_send = to_streamed_response_wrapper(resource.create_interactive_send)
+        self.get_send_mapping = to_streamed_response_wrapper(resource.get_send_mapping)
+
+
+class AsyncSalesforceWithStreamingResponse:
+    def __init__(self, resource: AsyncSalesforce) -> None:
+        self.create_interactive_send = async_to_streamed_response_wrapper(resource.create_interactive_send)
+        self.get_send_mapping = async_to_streamed_response_wrapper(resource.get_send_mapping)

@@ -7,26 +7,28 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.list_status_updates_response import ListStatusUpdatesResponse
-from ..types.list_status_updates_source import ListStatusUpdatesSource
-from ..types.list_status_updates_status import ListStatusUpdatesStatus
-from ..types.lookup_status_updates_response import LookupStatusUpdatesResponse
-from ..types.public_status_update import PublicStatusUpdate
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.PublicStatusUpdate], AsyncPage[_types.PublicStatusUpdate]] = Endpoint(
     method="GET",
     path="/status-updates",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListStatusUpdatesResponse,
+            model=None,
+            load=lambda: _types.ListStatusUpdatesResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -44,11 +46,13 @@ _LIST = Endpoint(
     },
     operation_id="listStatusUpdates",
 )
-_LOOKUP = Endpoint(
+_LOOKUP: Endpoint[_b.list[_types.PublicStatusUpdate], _b.list[_types.PublicStatusUpdate]] = Endpoint(
     method="GET",
     path="/status-updates/lookup",
     responses={
-        "200": ResponseSpec(kind="json", model=LookupStatusUpdatesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LookupStatusUpdatesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -66,21 +70,56 @@ class StatusUpdates(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return StatusUpdatesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> StatusUpdatesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return StatusUpdatesWithStreamingResponse(self)
+
     def list(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListStatusUpdatesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
+        source: _types.ListStatusUpdatesSource
+        | _t.Literal[
+            "manual",
+            "case_status",
+            "salesforce",
+            "smartadvocate",
+            "system",
+            "dearlegal",
+            "api",
+            "filemaker",
+            "morgan_morgan",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[PublicStatusUpdate]:
+    ) -> SyncPage[_types.PublicStatusUpdate]:
         """List status updates across your referrals
 
         Paged feed, newest first, of status updates on every referral your firm sent or received, excluding
@@ -98,24 +137,21 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /status-updates` (operationId `listStatusUpdates`)
         """
-        return _t.cast(
-            "SyncPage[PublicStatusUpdate]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def lookup(
@@ -127,7 +163,7 @@ class StatusUpdates(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[PublicStatusUpdate]:
+    ) -> _b.list[_types.PublicStatusUpdate]:
         """Find status updates for any referral identifier
 
         Resolves the identifier and returns every status update your firm may see for it, newest first. If the id
@@ -141,19 +177,16 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
         """
-        return _t.cast(
-            "_b.list[PublicStatusUpdate]",
-            self._client.request(
-                _LOOKUP,
-                query={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LOOKUP,
+            query={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -165,21 +198,56 @@ class AsyncStatusUpdates(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncStatusUpdatesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncStatusUpdatesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncStatusUpdatesWithStreamingResponse(self)
+
     async def list(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListStatusUpdatesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
+        source: _types.ListStatusUpdatesSource
+        | _t.Literal[
+            "manual",
+            "case_status",
+            "salesforce",
+            "smartadvocate",
+            "system",
+            "dearlegal",
+            "api",
+            "filemaker",
+            "morgan_morgan",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[PublicStatusUpdate]:
+    ) -> AsyncPage[_types.PublicStatusUpdate]:
         """List status updates across your referrals
 
         Paged feed, newest first, of status updates on every referral your firm sent or received, excluding
@@ -197,24 +265,21 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /status-updates` (operationId `listStatusUpdates`)
         """
-        return _t.cast(
-            "AsyncPage[PublicStatusUpdate]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def lookup(
@@ -226,7 +291,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[PublicStatusUpdate]:
+    ) -> _b.list[_types.PublicStatusUpdate]:
         """Find status updates for any referral identifier
 
         Resolves the identifier and returns every status update your firm may see for it, newest first. If the id
@@ -240,19 +305,16 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
         """
-        return _t.cast(
-            "_b.list[PublicStatusUpdate]",
-            await self._client.request(
-                _LOOKUP,
-                query={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LOOKUP,
+            query={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -266,3 +328,15 @@ class AsyncStatusUpdatesWithRawResponse:
     def __init__(self, resource: AsyncStatusUpdates) -> None:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.lookup = async_to_raw_response_wrapper(resource.lookup)
+
+
+class StatusUpdatesWithStreamingResponse:
+    def __init__(self, resource: StatusUpdates) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.lookup = to_streamed_response_wrapper(resource.lookup)
+
+
+class AsyncStatusUpdatesWithStreamingResponse:
+    def __init__(self, resource: AsyncStatusUpdates) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.lookup = async_to_streamed_response_wrapper(resource.lookup)

@@ -2,28 +2,29 @@
 from __future__ import annotations
 
 import builtins as _b
-import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.invite_user_body import InviteUserBody
-from ..types.invite_user_response import InviteUserResponse
-from ..types.list_users_response import ListUsersResponse
-from ..types.update_user_body import UpdateUserBody
-from ..types.update_user_response import UpdateUserResponse
-from ..types.user import User
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[_b.list[_types.User], _b.list[_types.User]] = Endpoint(
     method="GET",
     path="/users",
     responses={
-        "200": ResponseSpec(kind="json", model=ListUsersResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListUsersResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -31,11 +32,13 @@ _LIST = Endpoint(
     },
     operation_id="listUsers",
 )
-_INVITE = Endpoint(
+_INVITE: Endpoint[_types.User, _types.User] = Endpoint(
     method="POST",
     path="/users",
     responses={
-        "201": ResponseSpec(kind="json", model=InviteUserResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.InviteUserResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -44,11 +47,13 @@ _INVITE = Endpoint(
     },
     operation_id="inviteUser",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.User, _types.User] = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateUserResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateUserResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -57,7 +62,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateUser",
 )
-_DEACTIVATE = Endpoint(
+_DEACTIVATE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/users/{id}",
     responses={
@@ -79,6 +84,12 @@ class Users(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return UsersWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> UsersWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return UsersWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -89,7 +100,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[User]:
+    ) -> _b.list[_types.User]:
         """List your firm's users
 
         Everyone in the key's firm. `page` and `limit` are accepted, but the reply has no `pagination` object, so
@@ -103,32 +114,32 @@ class Users(SyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "_b.list[User]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def invite(
         self,
         *,
-        body: InviteUserBody | _t.Mapping[str, _t.Any],
+        email: str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Invite someone to your firm
 
         Sends an invitation to join the key's firm. Tier `full`.
@@ -136,34 +147,42 @@ class Users(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
+            first_name: `firstName`
+            last_name: `lastName`
+            role: User role name (UserRole).
 
         `POST /users` (operationId `inviteUser`)
         """
-        return _t.cast(
-            "User",
-            self._client.request(
-                _INVITE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _INVITE,
+            body={
+                "email": email,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserBody | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Edit a user
 
         Changes a user of your firm. Tier `full`.
@@ -172,24 +191,29 @@ class Users(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: `role`
 
         `PUT /users/{id}` (operationId `updateUser`)
         """
-        return _t.cast(
-            "User",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def deactivate(
@@ -213,19 +237,16 @@ class Users(SyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUser`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -237,6 +258,12 @@ class AsyncUsers(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncUsersWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncUsersWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncUsersWithStreamingResponse(self)
+
     async def list(
         self,
         *,
@@ -247,7 +274,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[User]:
+    ) -> _b.list[_types.User]:
         """List your firm's users
 
         Everyone in the key's firm. `page` and `limit` are accepted, but the reply has no `pagination` object, so
@@ -261,32 +288,32 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "_b.list[User]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def invite(
         self,
         *,
-        body: InviteUserBody | _t.Mapping[str, _t.Any],
+        email: str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Invite someone to your firm
 
         Sends an invitation to join the key's firm. Tier `full`.
@@ -294,34 +321,42 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
+            first_name: `firstName`
+            last_name: `lastName`
+            role: User role name (UserRole).
 
         `POST /users` (operationId `inviteUser`)
         """
-        return _t.cast(
-            "User",
-            await self._client.request(
-                _INVITE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _INVITE,
+            body={
+                "email": email,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserBody | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Edit a user
 
         Changes a user of your firm. Tier `full`.
@@ -330,24 +365,29 @@ class AsyncUsers(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: `role`
 
         `PUT /users/{id}` (operationId `updateUser`)
         """
-        return _t.cast(
-            "User",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def deactivate(
@@ -371,19 +411,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUser`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -401,3 +438,19 @@ class AsyncUsersWithRawResponse:
         self.invite = async_to_raw_response_wrapper(resource.invite)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.deactivate = async_to_raw_response_wrapper(resource.deactivate)
+
+
+class UsersWithStreamingResponse:
+    def __init__(self, resource: Users) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.invite = to_streamed_response_wrapper(resource.invite)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.deactivate = to_streamed_response_wrapper(resource.deactivate)
+
+
+class AsyncUsersWithStreamingResponse:
+    def __init__(self, resource: AsyncUsers) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.invite = async_to_streamed_response_wrapper(resource.invite)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.deactivate = async_to_streamed_response_wrapper(resource.deactivate)

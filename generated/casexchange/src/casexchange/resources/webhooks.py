@@ -5,38 +5,28 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_webhook_body import CreateWebhookBody
-from ..types.create_webhook_response import CreateWebhookResponse
-from ..types.disable_webhook_echo_response import DisableWebhookEchoResponse
-from ..types.enable_webhook_echo_response import EnableWebhookEchoResponse
-from ..types.get_webhook_by_id_response import GetWebhookByIdResponse
-from ..types.list_webhook_deliveries_response import ListWebhookDeliveriesResponse
-from ..types.list_webhook_echo_captures_response import ListWebhookEchoCapturesResponse
-from ..types.list_webhooks_response import ListWebhooksResponse
-from ..types.rotate_webhook_secret_response import RotateWebhookSecretResponse
-from ..types.test_webhook_response import TestWebhookResponse
-from ..types.update_webhook_body import UpdateWebhookBody
-from ..types.update_webhook_response import UpdateWebhookResponse
-from ..types.webhook_delivery import WebhookDelivery
-from ..types.webhook_echo_capture import WebhookEchoCapture
-from ..types.webhook_echo_enable_result import WebhookEchoEnableResult
-from ..types.webhook_subscription import WebhookSubscription
-from ..types.webhook_subscription_with_secret import WebhookSubscriptionWithSecret
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.WebhookSubscription], AsyncPage[_types.WebhookSubscription]] = Endpoint(
     method="GET",
     path="/webhooks",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListWebhooksResponse,
+            model=None,
+            load=lambda: _types.ListWebhooksResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -54,11 +44,13 @@ _LIST = Endpoint(
     },
     operation_id="listWebhooks",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.WebhookSubscriptionWithSecret, _types.WebhookSubscriptionWithSecret] = Endpoint(
     method="POST",
     path="/webhooks",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateWebhookResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateWebhookResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -67,11 +59,13 @@ _CREATE = Endpoint(
     },
     operation_id="createWebhook",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.WebhookSubscription, _types.WebhookSubscription] = Endpoint(
     method="GET",
     path="/webhooks/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetWebhookByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetWebhookByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -79,7 +73,7 @@ _GET = Endpoint(
     },
     operation_id="getWebhookById",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/webhooks/{id}",
     responses={
@@ -91,11 +85,13 @@ _DELETE = Endpoint(
     },
     operation_id="deleteWebhook",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.WebhookSubscription, _types.WebhookSubscription] = Endpoint(
     method="PATCH",
     path="/webhooks/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateWebhookResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateWebhookResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -104,13 +100,14 @@ _UPDATE = Endpoint(
     },
     operation_id="updateWebhook",
 )
-_LIST_DELIVERIES = Endpoint(
+_LIST_DELIVERIES: Endpoint[SyncPage[_types.WebhookDelivery], AsyncPage[_types.WebhookDelivery]] = Endpoint(
     method="GET",
     path="/webhooks/{id}/deliveries",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListWebhookDeliveriesResponse,
+            model=None,
+            load=lambda: _types.ListWebhookDeliveriesResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -128,35 +125,40 @@ _LIST_DELIVERIES = Endpoint(
     },
     operation_id="listWebhookDeliveries",
 )
-_LIST_ECHO_CAPTURES = Endpoint(
-    method="GET",
-    path="/webhooks/{id}/echo/captures",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ListWebhookEchoCapturesResponse,
-            unwrap="data",
-            page=PageSpec(
-                limit_param="limit",
-                pagination_field="pagination",
-                total_pages_field=("pagination", "totalPages"),
-                total_items_field=("pagination", "total"),
-                page_field=("pagination", "page"),
-                limit_field=("pagination", "limit"),
+_LIST_ECHO_CAPTURES: Endpoint[SyncPage[_types.WebhookEchoCapture], AsyncPage[_types.WebhookEchoCapture]] = (
+    Endpoint(
+        method="GET",
+        path="/webhooks/{id}/echo/captures",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ListWebhookEchoCapturesResponse,
+                unwrap="data",
+                page=PageSpec(
+                    limit_param="limit",
+                    pagination_field="pagination",
+                    total_pages_field=("pagination", "totalPages"),
+                    total_items_field=("pagination", "total"),
+                    page_field=("pagination", "page"),
+                    limit_field=("pagination", "limit"),
+                ),
             ),
-        ),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="listWebhookEchoCaptures",
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="listWebhookEchoCaptures",
+    )
 )
-_DISABLE_ECHO = Endpoint(
+_DISABLE_ECHO: Endpoint[dict[str, _t.Any | None] | None, dict[str, _t.Any | None] | None] = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/disable",
     responses={
-        "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.DisableWebhookEchoResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -164,11 +166,13 @@ _DISABLE_ECHO = Endpoint(
     },
     operation_id="disableWebhookEcho",
 )
-_ENABLE_ECHO = Endpoint(
+_ENABLE_ECHO: Endpoint[_types.WebhookEchoEnableResult, _types.WebhookEchoEnableResult] = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/enable",
     responses={
-        "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.EnableWebhookEchoResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -176,23 +180,33 @@ _ENABLE_ECHO = Endpoint(
     },
     operation_id="enableWebhookEcho",
 )
-_ROTATE_SECRET = Endpoint(
-    method="POST",
-    path="/webhooks/{id}/rotate-secret",
-    responses={
-        "200": ResponseSpec(kind="json", model=RotateWebhookSecretResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="rotateWebhookSecret",
+_ROTATE_SECRET: Endpoint[_types.WebhookSubscriptionWithSecret, _types.WebhookSubscriptionWithSecret] = (
+    Endpoint(
+        method="POST",
+        path="/webhooks/{id}/rotate-secret",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.RotateWebhookSecretResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="rotateWebhookSecret",
+    )
 )
-_TEST = Endpoint(
+_TEST: Endpoint[_types.WebhookDelivery, _types.WebhookDelivery] = Endpoint(
     method="POST",
     path="/webhooks/{id}/test",
     responses={
-        "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.TestWebhookResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -210,6 +224,12 @@ class Webhooks(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return WebhooksWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> WebhooksWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return WebhooksWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -220,7 +240,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookSubscription]:
+    ) -> SyncPage[_types.WebhookSubscription]:
         """List your webhook subscriptions
 
         Paged list of the subscriptions owned by the calling key, including inactive ones (turned off by you or by
@@ -236,32 +256,30 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
-        return _t.cast(
-            "SyncPage[WebhookSubscription]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateWebhookBody | _t.Mapping[str, _t.Any],
+        url: str,
+        description: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Subscribe an HTTPS endpoint to events
 
         Registers a delivery URL. The reply contains the signing `secret`, which is never shown again (except by a
@@ -273,21 +291,22 @@ class Webhooks(SyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            body: request body
+            description: `description`
+            url: Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `POST /webhooks` (operationId `createWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "description": description,
+                "url": url,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -299,7 +318,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Fetch one webhook subscription
 
         One subscription of the calling key. The secret and the echo token are never part of it; in echo mode `url`
@@ -313,19 +332,16 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}` (operationId `getWebhookById`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -350,32 +366,31 @@ class Webhooks(SyncAPIResource):
 
         `DELETE /webhooks/{id}` (operationId `deleteWebhook`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Change a webhook's URL, description or active flag
 
         Give at least one of the fields; unknown fields are refused. Firm or practice key, tier `standard` or
@@ -386,24 +401,27 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            description: `description`
+            is_active: Inactive subscriptions are skipped when delivering.
+            url: Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "description": description,
+                "isActive": is_active,
+                "url": url,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_deliveries(
@@ -417,7 +435,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookDelivery]:
+    ) -> SyncPage[_types.WebhookDelivery]:
         """Show delivery attempts for a subscription
 
         Paged delivery records, newest first. Payloads are never included; echo mode is the way to see what would
@@ -433,23 +451,20 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
-        return _t.cast(
-            "SyncPage[WebhookDelivery]",
-            self._client.request(
-                _LIST_DELIVERIES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_DELIVERIES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_echo_captures(
@@ -463,7 +478,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookEchoCapture]:
+    ) -> SyncPage[_types.WebhookEchoCapture]:
         """Read requests captured in echo mode
 
         Paged list of what the echo endpoint received while echo mode was on, including full request bodies
@@ -479,23 +494,20 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
-        return _t.cast(
-            "SyncPage[WebhookEchoCapture]",
-            self._client.request(
-                _LIST_ECHO_CAPTURES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_ECHO_CAPTURES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def disable_echo(
@@ -521,19 +533,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None] | None",
-            self._client.request(
-                _DISABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DISABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def enable_echo(
@@ -545,7 +554,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookEchoEnableResult:
+    ) -> _types.WebhookEchoEnableResult:
         """Divert deliveries to the echo endpoint for inspection
 
         Points the subscription at a CaseXchange-hosted echo URL so that the captures endpoint shows exactly what
@@ -566,19 +575,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/echo/enable` (operationId `enableWebhookEcho`)
         """
-        return _t.cast(
-            "WebhookEchoEnableResult",
-            self._client.request(
-                _ENABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ENABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def rotate_secret(
@@ -590,7 +596,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Replace a subscription's signing secret
 
         Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
@@ -605,19 +611,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            self._client.request(
-                _ROTATE_SECRET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ROTATE_SECRET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def test(
@@ -629,7 +632,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookDelivery:
+    ) -> _types.WebhookDelivery:
         """Queue a test event for a subscription
 
         Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
@@ -644,19 +647,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
-        return _t.cast(
-            "WebhookDelivery",
-            self._client.request(
-                _TEST,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _TEST,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -668,6 +668,12 @@ class AsyncWebhooks(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncWebhooksWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncWebhooksWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncWebhooksWithStreamingResponse(self)
+
     async def list(
         self,
         *,
@@ -678,7 +684,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookSubscription]:
+    ) -> AsyncPage[_types.WebhookSubscription]:
         """List your webhook subscriptions
 
         Paged list of the subscriptions owned by the calling key, including inactive ones (turned off by you or by
@@ -694,32 +700,30 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookSubscription]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateWebhookBody | _t.Mapping[str, _t.Any],
+        url: str,
+        description: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Subscribe an HTTPS endpoint to events
 
         Registers a delivery URL. The reply contains the signing `secret`, which is never shown again (except by a
@@ -731,21 +735,22 @@ class AsyncWebhooks(AsyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            body: request body
+            description: `description`
+            url: Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `POST /webhooks` (operationId `createWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "description": description,
+                "url": url,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -757,7 +762,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Fetch one webhook subscription
 
         One subscription of the calling key. The secret and the echo token are never part of it; in echo mode `url`
@@ -771,19 +776,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}` (operationId `getWebhookById`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -808,32 +810,31 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `DELETE /webhooks/{id}` (operationId `deleteWebhook`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Change a webhook's URL, description or active flag
 
         Give at least one of the fields; unknown fields are refused. Firm or practice key, tier `standard` or
@@ -844,24 +845,27 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            description: `description`
+            is_active: Inactive subscriptions are skipped when delivering.
+            url: Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "description": description,
+                "isActive": is_active,
+                "url": url,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_deliveries(
@@ -875,7 +879,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookDelivery]:
+    ) -> AsyncPage[_types.WebhookDelivery]:
         """Show delivery attempts for a subscription
 
         Paged delivery records, newest first. Payloads are never included; echo mode is the way to see what would
@@ -891,23 +895,20 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookDelivery]",
-            await self._client.request(
-                _LIST_DELIVERIES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_DELIVERIES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_echo_captures(
@@ -921,7 +922,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookEchoCapture]:
+    ) -> AsyncPage[_types.WebhookEchoCapture]:
         """Read requests captured in echo mode
 
         Paged list of what the echo endpoint received while echo mode was on, including full request bodies
@@ -937,23 +938,20 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookEchoCapture]",
-            await self._client.request(
-                _LIST_ECHO_CAPTURES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_ECHO_CAPTURES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def disable_echo(
@@ -979,19 +977,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None] | None",
-            await self._client.request(
-                _DISABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DISABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def enable_echo(
@@ -1003,7 +998,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookEchoEnableResult:
+    ) -> _types.WebhookEchoEnableResult:
         """Divert deliveries to the echo endpoint for inspection
 
         Points the subscription at a CaseXchange-hosted echo URL so that the captures endpoint shows exactly what
@@ -1024,19 +1019,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/echo/enable` (operationId `enableWebhookEcho`)
         """
-        return _t.cast(
-            "WebhookEchoEnableResult",
-            await self._client.request(
-                _ENABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ENABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def rotate_secret(
@@ -1048,7 +1040,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Replace a subscription's signing secret
 
         Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
@@ -1063,19 +1055,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            await self._client.request(
-                _ROTATE_SECRET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ROTATE_SECRET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def test(
@@ -1087,7 +1076,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookDelivery:
+    ) -> _types.WebhookDelivery:
         """Queue a test event for a subscription
 
         Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
@@ -1102,19 +1091,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
-        return _t.cast(
-            "WebhookDelivery",
-            await self._client.request(
-                _TEST,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _TEST,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -1146,3 +1132,33 @@ class AsyncWebhooksWithRawResponse:
         self.enable_echo = async_to_raw_response_wrapper(resource.enable_echo)
         self.rotate_secret = async_to_raw_response_wrapper(resource.rotate_secret)
         self.test = async_to_raw_response_wrapper(resource.test)
+
+
+class WebhooksWithStreamingResponse:
+    def __init__(self, resource: Webhooks) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.list_deliveries = to_streamed_response_wrapper(resource.list_deliveries)
+        self.list_echo_captures = to_streamed_response_wrapper(resource.list_echo_captures)
+        self.disable_echo = to_streamed_response_wrapper(resource.disable_echo)
+        self.enable_echo = to_streamed_response_wrapper(resource.enable_echo)
+        self.rotate_secret = to_streamed_response_wrapper(resource.rotate_secret)
+        self.test = to_streamed_response_wrapper(resource.test)
+
+
+class AsyncWebhooksWithStreamingResponse:
+    def __init__(self, resource: AsyncWebhooks) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.list_deliveries = async_to_streamed_response_wrapper(resource.list_deliveries)
+        self.list_echo_captures = async_to_streamed_response_wrapper(resource.list_echo_captures)
+        self.disable_echo = async_to_streamed_response_wrapper(resource.disable_echo)
+        self.enable_echo = async_to_streamed_response_wrapper(resource.enable_echo)
+        self.rotate_secret = async_to_streamed_response_wrapper(resource.rotate_secret)
+        self.test = async_to_streamed_response_wrapper(resource.test)

@@ -12,6 +12,7 @@ from .._models import BaseModel as _BaseModel
 
 __all__ = [
     "MatchReferralsBodyIdentifiers",
+    "MatchReferralsBodyIdentifiersParam",
 ]
 
 
@@ -43,3 +44,21 @@ class MatchReferralsBodyIdentifiers(_BaseModel):
         "phone": {"min_length": 7, "max_length": 40},
     }
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
+
+
+class MatchReferralsBodyIdentifiersParam(_t.TypedDict):
+    """`MatchReferralsBodyIdentifiers` as a dict (keys are its attribute names)."""
+
+    date_of_birth: _t.NotRequired[_dt.date]
+    """Calendar date, `YYYY-MM-DD`. Sent as `dateOfBirth`."""
+
+    email: _t.NotRequired[str]
+
+    first_name: _t.NotRequired[str]
+    """Sent as `firstName`."""
+
+    last_name: _t.NotRequired[str]
+    """Sent as `lastName`."""
+
+    phone: _t.NotRequired[str]
+    """Compared as digits only."""

@@ -11,6 +11,7 @@ from .._models import BaseModel as _BaseModel
 
 __all__ = [
     "UpdateReferralBodyCustomFieldsItem",
+    "UpdateReferralBodyCustomFieldsItemParam",
 ]
 
 
@@ -23,3 +24,12 @@ class UpdateReferralBodyCustomFieldsItem(_BaseModel):
         "value": {"max_length": 10000}
     }
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
+
+
+class UpdateReferralBodyCustomFieldsItemParam(_t.TypedDict):
+    """`UpdateReferralBodyCustomFieldsItem` as a dict (keys are its attribute names)."""
+
+    field_id: _uuid.UUID | str
+    """Sent as `fieldId`."""
+
+    value: str | None

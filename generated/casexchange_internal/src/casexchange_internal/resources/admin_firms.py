@@ -4,54 +4,63 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.admin_create_firm_request import AdminCreateFirmRequest
-from ..types.api_list_response_firm import ApiListResponseFirm
-from ..types.api_response_firm import ApiResponseFirm
-from ..types.firm_api_response_data_def import FirmApiResponseDataDef
 
 __all__ = ["AdminFirms", "AsyncAdminFirms"]
 
-_LIST_ALL = Endpoint(
-    method="GET",
-    path="/firms/admin/firms",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ApiListResponseFirm,
-            unwrap="data",
-            page=PageSpec(
-                limit_param="limit",
-                pagination_field="pagination",
-                total_pages_field=("pagination", "totalPages"),
-                total_items_field=("pagination", "total"),
-                page_field=("pagination", "page"),
-                limit_field=("pagination", "limit"),
+_LIST_ALL: Endpoint[SyncPage[_types.FirmApiResponseDataDef], AsyncPage[_types.FirmApiResponseDataDef]] = (
+    Endpoint(
+        method="GET",
+        path="/firms/admin/firms",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ApiListResponseFirm,
+                unwrap="data",
+                page=PageSpec(
+                    limit_param="limit",
+                    pagination_field="pagination",
+                    total_pages_field=("pagination", "totalPages"),
+                    total_items_field=("pagination", "total"),
+                    page_field=("pagination", "page"),
+                    limit_field=("pagination", "limit"),
+                ),
             ),
-        ),
-    },
-    auth=True,
-    errors={
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="adminListAllFirms",
+        },
+        auth=True,
+        errors={
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="adminListAllFirms",
+    )
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.FirmApiResponseDataDef, _types.FirmApiResponseDataDef] = Endpoint(
     method="POST",
     path="/firms/admin/firms",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_type=lambda: _types.AdminCreateFirmRequest,
+    flat_body=True,
     auth=True,
     errors={
         "400": ResponseSpec(
@@ -79,6 +88,12 @@ class AdminFirms(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AdminFirmsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AdminFirmsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AdminFirmsWithStreamingResponse(self)
+
     def list_all(
         self,
         *,
@@ -90,7 +105,7 @@ class AdminFirms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """List every firm, internal ones included
 
         Paged list of all firms. System administrators only.
@@ -104,33 +119,40 @@ class AdminFirms(SyncAPIResource):
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _LIST_ALL,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_ALL,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
+        contact_email: str,
+        name: str,
+        type: _t.Any | None,
+        address: _types.AddressDataParam | _types.AddressData | None | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Create a customer firm
 
         System administrators only. Firms created here are always customer firms (`isInternal` false).
@@ -138,21 +160,40 @@ class AdminFirms(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: `referencePrefix`
+            specialties: `specialties`
+            website: `website`
+            type: Required by the spec but not described.
 
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+                "type": type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -163,6 +204,12 @@ class AsyncAdminFirms(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAdminFirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAdminFirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminFirmsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAdminFirmsWithStreamingResponse(self)
 
     async def list_all(
         self,
@@ -175,7 +222,7 @@ class AsyncAdminFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """List every firm, internal ones included
 
         Paged list of all firms. System administrators only.
@@ -189,33 +236,40 @@ class AsyncAdminFirms(AsyncAPIResource):
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _LIST_ALL,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_ALL,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
+        contact_email: str,
+        name: str,
+        type: _t.Any | None,
+        address: _types.AddressDataParam | _types.AddressData | None | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Create a customer firm
 
         System administrators only. Firms created here are always customer firms (`isInternal` false).
@@ -223,21 +277,40 @@ class AsyncAdminFirms(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: `referencePrefix`
+            specialties: `specialties`
+            website: `website`
+            type: Required by the spec but not described.
 
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+                "type": type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -251,3 +324,15 @@ class AsyncAdminFirmsWithRawResponse:
     def __init__(self, resource: AsyncAdminFirms) -> None:
         self.list_all = async_to_raw_response_wrapper(resource.list_all)
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class AdminFirmsWithStreamingResponse:
+    def __init__(self, resource: AdminFirms) -> None:
+        self.list_all = to_streamed_response_wrapper(resource.list_all)
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
+class AsyncAdminFirmsWithStreamingResponse:
+    def __init__(self, resource: AsyncAdminFirms) -> None:
+        self.list_all = async_to_streamed_response_wrapper(resource.list_all)
+        self.create = async_to_streamed_response_wrapper(resource.create)

@@ -2,27 +2,32 @@
 from __future__ import annotations
 
 import datetime as _dt
-import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_comprehensive_analytics_data import ApiResponseComprehensiveAnalyticsData
-from ..types.api_response_dashboard_summary_data import ApiResponseDashboardSummaryData
-from ..types.comprehensive_analytics_data import ComprehensiveAnalyticsData
-from ..types.dashboard_summary_data import DashboardSummaryData
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_DATA = Endpoint(
+_GET_DATA: Endpoint[_types.ComprehensiveAnalyticsData, _types.ComprehensiveAnalyticsData] = Endpoint(
     method="GET",
     path="/analytics",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseComprehensiveAnalyticsData, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseComprehensiveAnalyticsData,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -40,11 +45,17 @@ _GET_DATA = Endpoint(
     },
     operation_id="getAnalyticsData",
 )
-_GET_DASHBOARD_SUMMARY = Endpoint(
+_GET_DASHBOARD_SUMMARY: Endpoint[_types.DashboardSummaryData, _types.DashboardSummaryData] = Endpoint(
     method="GET",
     path="/analytics/dashboard/summary",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseDashboardSummaryData, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseDashboardSummaryData,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -71,6 +82,12 @@ class Analytics(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AnalyticsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AnalyticsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AnalyticsWithStreamingResponse(self)
+
     def get_data(
         self,
         *,
@@ -82,7 +99,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ComprehensiveAnalyticsData:
+    ) -> _types.ComprehensiveAnalyticsData:
         """Get analytics for sent and received cases
 
         Figures split into `referrerAnalytics` (cases the firm sent) and `receiverAnalytics` (cases it received).
@@ -97,21 +114,18 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics` (operationId `getAnalyticsData`)
         """
-        return _t.cast(
-            "ComprehensiveAnalyticsData",
-            self._client.request(
-                _GET_DATA,
-                query={
-                    "startDate": start_date,
-                    "endDate": end_date,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DATA,
+            query={
+                "startDate": start_date,
+                "endDate": end_date,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_dashboard_summary(
@@ -122,7 +136,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DashboardSummaryData:
+    ) -> _types.DashboardSummaryData:
         """Get the dashboard summary
 
         Headline counts and the latest activity for the home dashboard.
@@ -131,16 +145,13 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/dashboard/summary` (operationId `getDashboardSummary`)
         """
-        return _t.cast(
-            "DashboardSummaryData",
-            self._client.request(
-                _GET_DASHBOARD_SUMMARY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DASHBOARD_SUMMARY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -151,6 +162,12 @@ class AsyncAnalytics(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAnalyticsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAnalyticsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAnalyticsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAnalyticsWithStreamingResponse(self)
 
     async def get_data(
         self,
@@ -163,7 +180,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ComprehensiveAnalyticsData:
+    ) -> _types.ComprehensiveAnalyticsData:
         """Get analytics for sent and received cases
 
         Figures split into `referrerAnalytics` (cases the firm sent) and `receiverAnalytics` (cases it received).
@@ -178,21 +195,18 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics` (operationId `getAnalyticsData`)
         """
-        return _t.cast(
-            "ComprehensiveAnalyticsData",
-            await self._client.request(
-                _GET_DATA,
-                query={
-                    "startDate": start_date,
-                    "endDate": end_date,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DATA,
+            query={
+                "startDate": start_date,
+                "endDate": end_date,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_dashboard_summary(
@@ -203,7 +217,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DashboardSummaryData:
+    ) -> _types.DashboardSummaryData:
         """Get the dashboard summary
 
         Headline counts and the latest activity for the home dashboard.
@@ -212,16 +226,13 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/dashboard/summary` (operationId `getDashboardSummary`)
         """
-        return _t.cast(
-            "DashboardSummaryData",
-            await self._client.request(
-                _GET_DASHBOARD_SUMMARY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DASHBOARD_SUMMARY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -235,3 +246,15 @@ class AsyncAnalyticsWithRawResponse:
     def __init__(self, resource: AsyncAnalytics) -> None:
         self.get_data = async_to_raw_response_wrapper(resource.get_data)
         self.get_dashboard_summary = async_to_raw_response_wrapper(resource.get_dashboard_summary)
+
+
+class AnalyticsWithStreamingResponse:
+    def __init__(self, resource: Analytics) -> None:
+        self.get_data = to_streamed_response_wrapper(resource.get_data)
+        self.get_dashboard_summary = to_streamed_response_wrapper(resource.get_dashboard_summary)
+
+
+class AsyncAnalyticsWithStreamingResponse:
+    def __init__(self, resource: AsyncAnalytics) -> None:
+        self.get_data = async_to_streamed_response_wrapper(resource.get_data)
+        self.get_dashboard_summary = async_to_streamed_response_wrapper(resource.get_dashboard_summary)

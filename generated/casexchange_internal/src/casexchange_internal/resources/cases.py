@@ -6,72 +6,60 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_case_summary import ApiListResponseCaseSummary
-from ..types.api_response_case_detail import ApiResponseCaseDetail
-from ..types.api_response_csv_import_result import ApiResponseCsvImportResult
-from ..types.case_detail_api_response_def import CaseDetailApiResponseDef
-from ..types.case_summary_api_response_def import CaseSummaryApiResponseDef
-from ..types.close_case_request import CloseCaseRequest
-from ..types.create_case_request import CreateCaseRequest
-from ..types.csv_import_result import CsvImportResult
-from ..types.get_case_by_salesforce_id_response import GetCaseBySalesforceIdResponse
-from ..types.get_case_by_salesforce_id_response_data import GetCaseBySalesforceIdResponseData
-from ..types.link_case_to_cs_request import LinkCaseToCsRequest
-from ..types.list_cases_order import ListCasesOrder
-from ..types.list_cases_view import ListCasesView
-from ..types.mark_as_won_request import MarkAsWonRequest
-from ..types.mark_signed_request import MarkSignedRequest
-from ..types.notes_request import NotesRequest
-from ..types.re_refer_case_body import ReReferCaseBody
-from ..types.re_refer_case_response import ReReferCaseResponse
-from ..types.referral_detail import ReferralDetail
-from ..types.reject_case_request import RejectCaseRequest
-from ..types.send_draft_referral_request import SendDraftReferralRequest
-from ..types.update_case_request import UpdateCaseRequest
-from ..types.withdraw_case_request import WithdrawCaseRequest
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
-    method="GET",
-    path="/cases",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ApiListResponseCaseSummary,
-            unwrap="data",
-            page=PageSpec(
-                limit_param="limit",
-                pagination_field="pagination",
-                total_pages_field=("pagination", "totalPages"),
-                total_items_field=("pagination", "total"),
-                page_field=("pagination", "page"),
-                limit_field=("pagination", "limit"),
+_LIST: Endpoint[SyncPage[_types.CaseSummaryApiResponseDef], AsyncPage[_types.CaseSummaryApiResponseDef]] = (
+    Endpoint(
+        method="GET",
+        path="/cases",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ApiListResponseCaseSummary,
+                unwrap="data",
+                page=PageSpec(
+                    limit_param="limit",
+                    pagination_field="pagination",
+                    total_pages_field=("pagination", "totalPages"),
+                    total_items_field=("pagination", "total"),
+                    page_field=("pagination", "page"),
+                    limit_field=("pagination", "limit"),
+                ),
             ),
-        ),
-    },
-    auth=True,
-    security=(("bearerAuth",), ("apiKeyAuth",)),
-    errors={
-        "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="listCases",
+        },
+        auth=True,
+        security=(("bearerAuth",), ("apiKeyAuth",)),
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="listCases",
+    )
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -89,11 +77,13 @@ _CREATE = Endpoint(
     },
     operation_id="createCase",
 )
-_BULK_IMPORT = Endpoint(
+_BULK_IMPORT: Endpoint[_types.CsvImportResult, _types.CsvImportResult] = Endpoint(
     method="POST",
     path="/cases/bulk-import",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCsvImportResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCsvImportResult, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -111,11 +101,19 @@ _BULK_IMPORT = Endpoint(
     },
     operation_id="bulkImportCases",
 )
-_GET_BY_SALESFORCE_ID = Endpoint(
+_GET_BY_SALESFORCE_ID: Endpoint[
+    _types.GetCaseBySalesforceIdResponseData | None, _types.GetCaseBySalesforceIdResponseData | None
+] = Endpoint(
     method="GET",
     path="/cases/by-salesforce-id",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseBySalesforceIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetCaseBySalesforceIdResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -132,11 +130,13 @@ _GET_BY_SALESFORCE_ID = Endpoint(
     },
     operation_id="getCaseBySalesforceId",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -153,11 +153,13 @@ _GET = Endpoint(
     },
     operation_id="getCaseById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -178,11 +180,13 @@ _UPDATE = Endpoint(
     },
     operation_id="updateCaseById",
 )
-_ACKNOWLEDGE_RECEIPT = Endpoint(
+_ACKNOWLEDGE_RECEIPT: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge-receipt",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -202,13 +206,16 @@ _ACKNOWLEDGE_RECEIPT = Endpoint(
     },
     operation_id="acknowledgeReceipt",
 )
-_BEGIN_INVESTIGATING = Endpoint(
+_BEGIN_INVESTIGATING: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/begin-investigating",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -227,11 +234,13 @@ _BEGIN_INVESTIGATING = Endpoint(
     },
     operation_id="beginInvestigating",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -252,11 +261,13 @@ _CLOSE = Endpoint(
     },
     operation_id="closeCase",
 )
-_LINK_TO_STATUS = Endpoint(
+_LINK_TO_STATUS: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/link-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -277,11 +288,13 @@ _LINK_TO_STATUS = Endpoint(
     },
     operation_id="linkCaseToCaseStatus",
 )
-_UNLINK_FROM_STATUS = Endpoint(
+_UNLINK_FROM_STATUS: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="DELETE",
     path="/cases/{id}/link-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -298,13 +311,16 @@ _UNLINK_FROM_STATUS = Endpoint(
     },
     operation_id="unlinkCaseFromCaseStatus",
 )
-_MARK_AS_LOST = Endpoint(
+_MARK_AS_LOST: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-lost",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -323,13 +339,16 @@ _MARK_AS_LOST = Endpoint(
     },
     operation_id="markCaseAsLost",
 )
-_MARK_SIGNED = Endpoint(
+_MARK_SIGNED: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-signed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -348,11 +367,13 @@ _MARK_SIGNED = Endpoint(
     },
     operation_id="markCaseSigned",
 )
-_MARK_AS_WON = Endpoint(
+_MARK_AS_WON: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-won",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -373,11 +394,13 @@ _MARK_AS_WON = Endpoint(
     },
     operation_id="markCaseAsWon",
 )
-_RE_REFER = Endpoint(
+_RE_REFER: Endpoint[_types.ReferralDetail, _types.ReferralDetail] = Endpoint(
     method="POST",
     path="/cases/{id}/re-refer",
     responses={
-        "201": ResponseSpec(kind="json", model=ReReferCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ReReferCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -401,13 +424,16 @@ _RE_REFER = Endpoint(
     },
     operation_id="reReferCase",
 )
-_REJECT = Endpoint(
+_REJECT: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -426,11 +452,13 @@ _REJECT = Endpoint(
     },
     operation_id="rejectCase",
 )
-_SEND_DRAFT_REFERRAL = Endpoint(
+_SEND_DRAFT_REFERRAL: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/send",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -451,13 +479,16 @@ _SEND_DRAFT_REFERRAL = Endpoint(
     },
     operation_id="sendDraftReferral",
 )
-_START_LITIGATION = Endpoint(
+_START_LITIGATION: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/start-litigation",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -476,11 +507,13 @@ _START_LITIGATION = Endpoint(
     },
     operation_id="startLitigation",
 )
-_SYNC_FROM_STATUS = Endpoint(
+_SYNC_FROM_STATUS: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/sync-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -503,13 +536,16 @@ _SYNC_FROM_STATUS = Endpoint(
     },
     operation_id="syncCaseFromCaseStatus",
 )
-_WITHDRAW = Endpoint(
+_WITHDRAW: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -538,6 +574,12 @@ class Cases(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return CasesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> CasesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return CasesWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -545,8 +587,8 @@ class Cases(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -560,7 +602,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[CaseSummaryApiResponseDef]:
+    ) -> SyncPage[_types.CaseSummaryApiResponseDef]:
         """Browse the cases visible to you
 
         Paged case summaries visible to the caller, with filters.
@@ -585,44 +627,52 @@ class Cases(SyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "SyncPage[CaseSummaryApiResponseDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "view": view,
-                    "status": status,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "referringFirmId": referring_firm_id,
-                    "referentFirmId": referent_firm_id,
-                    "firmId": firm_id,
-                    "fromDate": from_date,
-                    "toDate": to_date,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "view": view,
+                "status": status,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "referringFirmId": referring_firm_id,
+                "referentFirmId": referent_firm_id,
+                "firmId": firm_id,
+                "fromDate": from_date,
+                "toDate": to_date,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Create a case referral
 
         Creates a case; with `referentFirmId` it is sent right away.
@@ -630,21 +680,42 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def bulk_import(
@@ -659,7 +730,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CsvImportResult:
+    ) -> _types.CsvImportResult:
         """Import cases from a CSV file
 
         Creates one case per valid row. With a default receiving firm the cases are sent immediately, otherwise
@@ -675,22 +746,19 @@ class Cases(SyncAPIResource):
 
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
-        return _t.cast(
-            "CsvImportResult",
-            self._client.request(
-                _BULK_IMPORT,
-                body={
-                    "delimiter": delimiter,
-                    "file": file,
-                    "referentFirmId": referent_firm_id,
-                    "skipHeaderRow": skip_header_row,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BULK_IMPORT,
+            body={
+                "delimiter": delimiter,
+                "file": file,
+                "referentFirmId": referent_firm_id,
+                "skipHeaderRow": skip_header_row,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_by_salesforce_id(
@@ -703,7 +771,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetCaseBySalesforceIdResponseData | None:
+    ) -> _types.GetCaseBySalesforceIdResponseData | None:
         """Look up a case by Salesforce record
 
         Tells the Salesforce component whether the calling firm already has a case for a record (any status,
@@ -717,20 +785,17 @@ class Cases(SyncAPIResource):
 
         `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
         """
-        return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
-            self._client.request(
-                _GET_BY_SALESFORCE_ID,
-                query={
-                    "sfRecordId": sf_record_id,
-                    "sfObjectType": sf_object_type,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_BY_SALESFORCE_ID,
+            query={
+                "sfRecordId": sf_record_id,
+                "sfObjectType": sf_object_type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -742,7 +807,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Fetch a case with its history and files
 
         Case detail including status history and documents where available.
@@ -754,32 +819,40 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Edit case fields
 
         Changes case fields, never the status. Permissions are checked field by field: the receiving firm cannot
@@ -789,24 +862,45 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge_receipt(
@@ -818,7 +912,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Confirm receipt of a referral
 
         Receiving firm only. A sent case becomes `under_evaluation` and the client's details become visible.
@@ -830,32 +924,29 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/acknowledge-receipt` (operationId `acknowledgeReceipt`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _ACKNOWLEDGE_RECEIPT,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE_RECEIPT,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_investigating(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a case into investigation
 
         Receiving firm only; `under_evaluation` → `investigating`.
@@ -864,37 +955,36 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseRequest | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Close a case for good
 
         Receiving firm only; moves the case to its final `closed` status. A reason is mandatory.
@@ -903,37 +993,36 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: Why the case is being closed (mandatory).
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def link_to_status(
         self,
         id: _uuid.UUID | str,
         *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
+        cs_link_user_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Link a case to a Case Status record
 
         The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
@@ -942,24 +1031,23 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for linking a case to its record in Case Status.
+            cs_link_user_id: Id of the case in the outside system (the firm's own case-management id or the Case Status internal id); used to match the records when synchronising.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _LINK_TO_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LINK_TO_STATUS,
+            path={
+                "id": id,
+            },
+            body={
+                "csLinkUserId": cs_link_user_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unlink_from_status(
@@ -971,7 +1059,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Remove a case's Case Status link
 
         Stops all automatic and manual synchronisation with Case Status until the case is linked again.
@@ -983,32 +1071,29 @@ class Cases(SyncAPIResource):
 
         `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _UNLINK_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UNLINK_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_as_lost(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a loss
 
         Receiving firm only; sets the outcome to `lost`.
@@ -1017,37 +1102,36 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_AS_LOST,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_AS_LOST,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_signed(
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record that the client signed
 
         Receiving firm only; from `under_evaluation` or `investigating` to `signed`.
@@ -1056,37 +1140,38 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for the signing.
 
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_SIGNED,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_SIGNED,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_as_won(
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        attorney_fees: float,
+        settlement_amount: float,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a win
 
         Receiving firm only; stores the settlement and fees with the `won` outcome.
@@ -1095,37 +1180,41 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            attorney_fees: Attorney fees taken from the settlement.
+            notes: Optional note for the `won` entry.
+            settlement_amount: Settlement amount obtained.
 
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_AS_WON,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_AS_WON,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "notes": notes,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def re_refer(
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReferralDetail:
+    ) -> _types.ReferralDetail:
         """Refer a case again to another firm
 
         Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
@@ -1137,37 +1226,38 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional internal note for this referral only.
+            referent_firm_id: The new receiving firm.
 
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
-        return _t.cast(
-            "ReferralDetail",
-            self._client.request(
-                _RE_REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RE_REFER,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reject(
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Turn down a referral
 
         Receiving firm only, while the case is under evaluation or being investigated.
@@ -1176,37 +1266,37 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for rejecting a case that is under evaluation or being investigated.
+            reason: `reason`
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send_draft_referral(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Send a draft case to a firm
 
         Sets the receiving firm on a DRAFT case and moves it to SENT.
@@ -1215,37 +1305,38 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for sending a draft; the case becomes `sent`.
+            notes: Optional note to go with the referral.
+            referent_firm_id: Firm that receives the referral.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _SEND_DRAFT_REFERRAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND_DRAFT_REFERRAL,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_litigation(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a signed case into litigation
 
         Receiving firm only; `signed` → `in_litigation`.
@@ -1254,24 +1345,23 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def sync_from_status(
@@ -1283,7 +1373,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull the latest status from Case Status now
 
         Runs one immediate synchronisation for a case that is already linked to Case Status.
@@ -1295,32 +1385,29 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _SYNC_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SYNC_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def withdraw(
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull back a referral
 
         Sending firm only, any time before the case is signed.
@@ -1329,24 +1416,23 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
+            reason: `reason`
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -1358,6 +1444,12 @@ class AsyncCases(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncCasesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncCasesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncCasesWithStreamingResponse(self)
+
     async def list(
         self,
         *,
@@ -1365,8 +1457,8 @@ class AsyncCases(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -1380,7 +1472,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[CaseSummaryApiResponseDef]:
+    ) -> AsyncPage[_types.CaseSummaryApiResponseDef]:
         """Browse the cases visible to you
 
         Paged case summaries visible to the caller, with filters.
@@ -1405,44 +1497,52 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "AsyncPage[CaseSummaryApiResponseDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "view": view,
-                    "status": status,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "referringFirmId": referring_firm_id,
-                    "referentFirmId": referent_firm_id,
-                    "firmId": firm_id,
-                    "fromDate": from_date,
-                    "toDate": to_date,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "view": view,
+                "status": status,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "referringFirmId": referring_firm_id,
+                "referentFirmId": referent_firm_id,
+                "firmId": firm_id,
+                "fromDate": from_date,
+                "toDate": to_date,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Create a case referral
 
         Creates a case; with `referentFirmId` it is sent right away.
@@ -1450,21 +1550,42 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def bulk_import(
@@ -1479,7 +1600,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CsvImportResult:
+    ) -> _types.CsvImportResult:
         """Import cases from a CSV file
 
         Creates one case per valid row. With a default receiving firm the cases are sent immediately, otherwise
@@ -1495,22 +1616,19 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
-        return _t.cast(
-            "CsvImportResult",
-            await self._client.request(
-                _BULK_IMPORT,
-                body={
-                    "delimiter": delimiter,
-                    "file": file,
-                    "referentFirmId": referent_firm_id,
-                    "skipHeaderRow": skip_header_row,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BULK_IMPORT,
+            body={
+                "delimiter": delimiter,
+                "file": file,
+                "referentFirmId": referent_firm_id,
+                "skipHeaderRow": skip_header_row,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_by_salesforce_id(
@@ -1523,7 +1641,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetCaseBySalesforceIdResponseData | None:
+    ) -> _types.GetCaseBySalesforceIdResponseData | None:
         """Look up a case by Salesforce record
 
         Tells the Salesforce component whether the calling firm already has a case for a record (any status,
@@ -1537,20 +1655,17 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
         """
-        return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
-            await self._client.request(
-                _GET_BY_SALESFORCE_ID,
-                query={
-                    "sfRecordId": sf_record_id,
-                    "sfObjectType": sf_object_type,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_BY_SALESFORCE_ID,
+            query={
+                "sfRecordId": sf_record_id,
+                "sfObjectType": sf_object_type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1562,7 +1677,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Fetch a case with its history and files
 
         Case detail including status history and documents where available.
@@ -1574,32 +1689,40 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Edit case fields
 
         Changes case fields, never the status. Permissions are checked field by field: the receiving firm cannot
@@ -1609,24 +1732,45 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge_receipt(
@@ -1638,7 +1782,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Confirm receipt of a referral
 
         Receiving firm only. A sent case becomes `under_evaluation` and the client's details become visible.
@@ -1650,32 +1794,29 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/acknowledge-receipt` (operationId `acknowledgeReceipt`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _ACKNOWLEDGE_RECEIPT,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE_RECEIPT,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_investigating(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a case into investigation
 
         Receiving firm only; `under_evaluation` → `investigating`.
@@ -1684,37 +1825,36 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseRequest | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Close a case for good
 
         Receiving firm only; moves the case to its final `closed` status. A reason is mandatory.
@@ -1723,37 +1863,36 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: Why the case is being closed (mandatory).
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def link_to_status(
         self,
         id: _uuid.UUID | str,
         *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
+        cs_link_user_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Link a case to a Case Status record
 
         The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
@@ -1762,24 +1901,23 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for linking a case to its record in Case Status.
+            cs_link_user_id: Id of the case in the outside system (the firm's own case-management id or the Case Status internal id); used to match the records when synchronising.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _LINK_TO_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LINK_TO_STATUS,
+            path={
+                "id": id,
+            },
+            body={
+                "csLinkUserId": cs_link_user_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unlink_from_status(
@@ -1791,7 +1929,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Remove a case's Case Status link
 
         Stops all automatic and manual synchronisation with Case Status until the case is linked again.
@@ -1803,32 +1941,29 @@ class AsyncCases(AsyncAPIResource):
 
         `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _UNLINK_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UNLINK_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_as_lost(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a loss
 
         Receiving firm only; sets the outcome to `lost`.
@@ -1837,37 +1972,36 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_AS_LOST,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_AS_LOST,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_signed(
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record that the client signed
 
         Receiving firm only; from `under_evaluation` or `investigating` to `signed`.
@@ -1876,37 +2010,38 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for the signing.
 
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_SIGNED,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_SIGNED,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_as_won(
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        attorney_fees: float,
+        settlement_amount: float,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a win
 
         Receiving firm only; stores the settlement and fees with the `won` outcome.
@@ -1915,37 +2050,41 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            attorney_fees: Attorney fees taken from the settlement.
+            notes: Optional note for the `won` entry.
+            settlement_amount: Settlement amount obtained.
 
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_AS_WON,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_AS_WON,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "notes": notes,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def re_refer(
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReferralDetail:
+    ) -> _types.ReferralDetail:
         """Refer a case again to another firm
 
         Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
@@ -1957,37 +2096,38 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional internal note for this referral only.
+            referent_firm_id: The new receiving firm.
 
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
-        return _t.cast(
-            "ReferralDetail",
-            await self._client.request(
-                _RE_REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RE_REFER,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reject(
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Turn down a referral
 
         Receiving firm only, while the case is under evaluation or being investigated.
@@ -1996,37 +2136,37 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for rejecting a case that is under evaluation or being investigated.
+            reason: `reason`
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send_draft_referral(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Send a draft case to a firm
 
         Sets the receiving firm on a DRAFT case and moves it to SENT.
@@ -2035,37 +2175,38 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for sending a draft; the case becomes `sent`.
+            notes: Optional note to go with the referral.
+            referent_firm_id: Firm that receives the referral.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _SEND_DRAFT_REFERRAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND_DRAFT_REFERRAL,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_litigation(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a signed case into litigation
 
         Receiving firm only; `signed` → `in_litigation`.
@@ -2074,24 +2215,23 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def sync_from_status(
@@ -2103,7 +2243,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull the latest status from Case Status now
 
         Runs one immediate synchronisation for a case that is already linked to Case Status.
@@ -2115,32 +2255,29 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _SYNC_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SYNC_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def withdraw(
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull back a referral
 
         Sending firm only, any time before the case is signed.
@@ -2149,24 +2286,23 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
+            reason: `reason`
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -2216,3 +2352,51 @@ class AsyncCasesWithRawResponse:
         self.start_litigation = async_to_raw_response_wrapper(resource.start_litigation)
         self.sync_from_status = async_to_raw_response_wrapper(resource.sync_from_status)
         self.withdraw = async_to_raw_response_wrapper(resource.withdraw)
+
+
+class CasesWithStreamingResponse:
+    def __init__(self, resource: Cases) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.bulk_import = to_streamed_response_wrapper(resource.bulk_import)
+        self.get_by_salesforce_id = to_streamed_response_wrapper(resource.get_by_salesforce_id)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.acknowledge_receipt = to_streamed_response_wrapper(resource.acknowledge_receipt)
+        self.begin_investigating = to_streamed_response_wrapper(resource.begin_investigating)
+        self.close = to_streamed_response_wrapper(resource.close)
+        self.link_to_status = to_streamed_response_wrapper(resource.link_to_status)
+        self.unlink_from_status = to_streamed_response_wrapper(resource.unlink_from_status)
+        self.mark_as_lost = to_streamed_response_wrapper(resource.mark_as_lost)
+        self.mark_signed = to_streamed_response_wrapper(resource.mark_signed)
+        self.mark_as_won = to_streamed_response_wrapper(resource.mark_as_won)
+        self.re_refer = to_streamed_response_wrapper(resource.re_refer)
+        self.reject = to_streamed_response_wrapper(resource.reject)
+        self.send_draft_referral = to_streamed_response_wrapper(resource.send_draft_referral)
+        self.start_litigation = to_streamed_response_wrapper(resource.start_litigation)
+        self.sync_from_status = to_streamed_response_wrapper(resource.sync_from_status)
+        self.withdraw = to_streamed_response_wrapper(resource.withdraw)
+
+
+class AsyncCasesWithStreamingResponse:
+    def __init__(self, resource: AsyncCases) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.bulk_import = async_to_streamed_response_wrapper(resource.bulk_import)
+        self.get_by_salesforce_id = async_to_streamed_response_wrapper(resource.get_by_salesforce_id)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.acknowledge_receipt = async_to_streamed_response_wrapper(resource.acknowledge_receipt)
+        self.begin_investigating = async_to_streamed_response_wrapper(resource.begin_investigating)
+        self.close = async_to_streamed_response_wrapper(resource.close)
+        self.link_to_status = async_to_streamed_response_wrapper(resource.link_to_status)
+        self.unlink_from_status = async_to_streamed_response_wrapper(resource.unlink_from_status)
+        self.mark_as_lost = async_to_streamed_response_wrapper(resource.mark_as_lost)
+        self.mark_signed = async_to_streamed_response_wrapper(resource.mark_signed)
+        self.mark_as_won = async_to_streamed_response_wrapper(resource.mark_as_won)
+        self.re_refer = async_to_streamed_response_wrapper(resource.re_refer)
+        self.reject = async_to_streamed_response_wrapper(resource.reject)
+        self.send_draft_referral = async_to_streamed_response_wrapper(resource.send_draft_referral)
+        self.start_litigation = async_to_streamed_response_wrapper(resource.start_litigation)
+        self.sync_from_status = async_to_streamed_response_wrapper(resource.sync_from_status)
+        self.withdraw = async_to_streamed_response_wrapper(resource.withdraw)

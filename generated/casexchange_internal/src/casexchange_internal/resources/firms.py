@@ -6,31 +6,28 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_firm import ApiListResponseFirm
-from ..types.api_response_firm import ApiResponseFirm
-from ..types.api_response_string_array import ApiResponseStringArray
-from ..types.firm_api_response_data_def import FirmApiResponseDataDef
-from ..types.get_firm_report_card_response import GetFirmReportCardResponse
-from ..types.get_firm_report_card_response_data import GetFirmReportCardResponseData
-from ..types.get_specialties_detailed_response import GetSpecialtiesDetailedResponse
-from ..types.get_specialties_detailed_response_data_item import GetSpecialtiesDetailedResponseDataItem
-from ..types.order import Order
-from ..types.update_firm_request import UpdateFirmRequest
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.FirmApiResponseDataDef], AsyncPage[_types.FirmApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/firms",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseFirm,
+            model=None,
+            load=lambda: _types.ApiListResponseFirm,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -57,13 +54,16 @@ _LIST = Endpoint(
     },
     operation_id="listFirms",
 )
-_GET_DIRECTORY = Endpoint(
+_GET_DIRECTORY: Endpoint[
+    SyncPage[_types.FirmApiResponseDataDef], AsyncPage[_types.FirmApiResponseDataDef]
+] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseFirm,
+            model=None,
+            load=lambda: _types.ApiListResponseFirm,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -87,11 +87,13 @@ _GET_DIRECTORY = Endpoint(
     },
     operation_id="getFirmDirectory",
 )
-_GET_JURISDICTIONS_LIST = Endpoint(
+_GET_JURISDICTIONS_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     method="GET",
     path="/firms/jurisdictions/list",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStringArray, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -102,11 +104,20 @@ _GET_JURISDICTIONS_LIST = Endpoint(
     },
     operation_id="getJurisdictionsList",
 )
-_GET_SPECIALTIES_DETAILED = Endpoint(
+_GET_SPECIALTIES_DETAILED: Endpoint[
+    _b.list[_types.GetSpecialtiesDetailedResponseDataItem],
+    _b.list[_types.GetSpecialtiesDetailedResponseDataItem],
+] = Endpoint(
     method="GET",
     path="/firms/specialties/detailed",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSpecialtiesDetailedResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetSpecialtiesDetailedResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -117,11 +128,13 @@ _GET_SPECIALTIES_DETAILED = Endpoint(
     },
     operation_id="getSpecialtiesDetailed",
 )
-_GET_SPECIALTIES_LIST = Endpoint(
+_GET_SPECIALTIES_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     method="GET",
     path="/firms/specialties/list",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStringArray, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -132,11 +145,13 @@ _GET_SPECIALTIES_LIST = Endpoint(
     },
     operation_id="getSpecialtiesList",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.FirmApiResponseDataDef, _types.FirmApiResponseDataDef] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -153,13 +168,17 @@ _GET = Endpoint(
     },
     operation_id="getFirmById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.FirmApiResponseDataDef, _types.FirmApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
+    body_type=lambda: _types.UpdateFirmRequest,
+    flat_body=True,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -178,26 +197,34 @@ _UPDATE = Endpoint(
     },
     operation_id="updateFirmById",
 )
-_GET_REPORT_CARD = Endpoint(
-    method="GET",
-    path="/firms/{id}/report-card",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetFirmReportCardResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    security=(("bearerAuth",), ("firmApiKeyAuth",)),
-    errors={
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "404": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="getFirmReportCard",
+_GET_REPORT_CARD: Endpoint[_types.GetFirmReportCardResponseData, _types.GetFirmReportCardResponseData] = (
+    Endpoint(
+        method="GET",
+        path="/firms/{id}/report-card",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.GetFirmReportCardResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        security=(("bearerAuth",), ("firmApiKeyAuth",)),
+        errors={
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "404": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="getFirmReportCard",
+    )
 )
 
 
@@ -208,6 +235,12 @@ class Firms(SyncAPIResource):
     def with_raw_response(self) -> FirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return FirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FirmsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return FirmsWithStreamingResponse(self)
 
     def list(
         self,
@@ -221,7 +254,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """List firms
 
         Customer firms by default; system administrators can ask for internal firms with `isInternal=true`.
@@ -236,22 +269,19 @@ class Firms(SyncAPIResource):
 
         `GET /firms` (operationId `listFirms`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "isInternal": is_internal,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "isInternal": is_internal,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_directory(
@@ -261,7 +291,7 @@ class Firms(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: _types.Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -270,7 +300,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """Browse the directory of customer firms
 
         Paged directory of customer firms for signed-in users, filterable by specialty, jurisdiction and Case Status use.
@@ -289,26 +319,23 @@ class Firms(SyncAPIResource):
 
         `GET /firms/directory` (operationId `getFirmDirectory`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _GET_DIRECTORY,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "specialty": specialty,
-                    "jurisdiction": jurisdiction,
-                    "caseStatusSubscriber": case_status_subscriber,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DIRECTORY,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "specialty": specialty,
+                "jurisdiction": jurisdiction,
+                "caseStatusSubscriber": case_status_subscriber,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_jurisdictions_list(
@@ -328,16 +355,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            self._client.request(
-                _GET_JURISDICTIONS_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_JURISDICTIONS_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_specialties_detailed(
@@ -348,7 +372,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetSpecialtiesDetailedResponseDataItem]:
+    ) -> _b.list[_types.GetSpecialtiesDetailedResponseDataItem]:
         """List case types with display names
 
         System name plus display name for each case type (e.g. `tcpa` shown as "TCPA"), for pick lists.
@@ -357,16 +381,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/specialties/detailed` (operationId `getSpecialtiesDetailed`)
         """
-        return _t.cast(
-            "_b.list[GetSpecialtiesDetailedResponseDataItem]",
-            self._client.request(
-                _GET_SPECIALTIES_DETAILED,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SPECIALTIES_DETAILED,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_specialties_list(
@@ -387,16 +408,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            self._client.request(
-                _GET_SPECIALTIES_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SPECIALTIES_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -408,7 +426,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Fetch a firm
 
         One firm by UUID; internal firms may be hidden depending on the caller's role.
@@ -420,32 +438,38 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
+        address: _types.AddressDataParam | _types.AddressData | None | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_email: str | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Edit a firm
 
         Firm administrators edit their own firm; system administrators any firm, including `referencePrefix`.
@@ -454,24 +478,41 @@ class Firms(SyncAPIResource):
 
         Args:
             id: UUID of the firm.
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: Prefix for case references; only system administrators may set it, and `null` removes it.
+            specialties: `specialties`
+            website: `website`
 
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_report_card(
@@ -483,7 +524,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetFirmReportCardResponseData:
+    ) -> _types.GetFirmReportCardResponseData:
         """Show a firm's performance figures
 
         Performance figures for a firm. Ordinary users get figures limited to the relationship between their firm
@@ -495,19 +536,16 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}/report-card` (operationId `getFirmReportCard`)
         """
-        return _t.cast(
-            "GetFirmReportCardResponseData",
-            self._client.request(
-                _GET_REPORT_CARD,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REPORT_CARD,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -518,6 +556,12 @@ class AsyncFirms(AsyncAPIResource):
     def with_raw_response(self) -> AsyncFirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncFirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFirmsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncFirmsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -531,7 +575,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """List firms
 
         Customer firms by default; system administrators can ask for internal firms with `isInternal=true`.
@@ -546,22 +590,19 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms` (operationId `listFirms`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "isInternal": is_internal,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "isInternal": is_internal,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_directory(
@@ -571,7 +612,7 @@ class AsyncFirms(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: _types.Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -580,7 +621,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """Browse the directory of customer firms
 
         Paged directory of customer firms for signed-in users, filterable by specialty, jurisdiction and Case Status use.
@@ -599,26 +640,23 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/directory` (operationId `getFirmDirectory`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _GET_DIRECTORY,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "specialty": specialty,
-                    "jurisdiction": jurisdiction,
-                    "caseStatusSubscriber": case_status_subscriber,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DIRECTORY,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "specialty": specialty,
+                "jurisdiction": jurisdiction,
+                "caseStatusSubscriber": case_status_subscriber,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_jurisdictions_list(
@@ -638,16 +676,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            await self._client.request(
-                _GET_JURISDICTIONS_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_JURISDICTIONS_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_specialties_detailed(
@@ -658,7 +693,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetSpecialtiesDetailedResponseDataItem]:
+    ) -> _b.list[_types.GetSpecialtiesDetailedResponseDataItem]:
         """List case types with display names
 
         System name plus display name for each case type (e.g. `tcpa` shown as "TCPA"), for pick lists.
@@ -667,16 +702,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/specialties/detailed` (operationId `getSpecialtiesDetailed`)
         """
-        return _t.cast(
-            "_b.list[GetSpecialtiesDetailedResponseDataItem]",
-            await self._client.request(
-                _GET_SPECIALTIES_DETAILED,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SPECIALTIES_DETAILED,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_specialties_list(
@@ -697,16 +729,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            await self._client.request(
-                _GET_SPECIALTIES_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SPECIALTIES_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -718,7 +747,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Fetch a firm
 
         One firm by UUID; internal firms may be hidden depending on the caller's role.
@@ -730,32 +759,38 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
+        address: _types.AddressDataParam | _types.AddressData | None | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_email: str | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Edit a firm
 
         Firm administrators edit their own firm; system administrators any firm, including `referencePrefix`.
@@ -764,24 +799,41 @@ class AsyncFirms(AsyncAPIResource):
 
         Args:
             id: UUID of the firm.
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: Prefix for case references; only system administrators may set it, and `null` removes it.
+            specialties: `specialties`
+            website: `website`
 
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_report_card(
@@ -793,7 +845,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetFirmReportCardResponseData:
+    ) -> _types.GetFirmReportCardResponseData:
         """Show a firm's performance figures
 
         Performance figures for a firm. Ordinary users get figures limited to the relationship between their firm
@@ -805,19 +857,16 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}/report-card` (operationId `getFirmReportCard`)
         """
-        return _t.cast(
-            "GetFirmReportCardResponseData",
-            await self._client.request(
-                _GET_REPORT_CARD,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REPORT_CARD,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -843,3 +892,27 @@ class AsyncFirmsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.get_report_card = async_to_raw_response_wrapper(resource.get_report_card)
+
+
+class FirmsWithStreamingResponse:
+    def __init__(self, resource: Firms) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.get_directory = to_streamed_response_wrapper(resource.get_directory)
+        self.get_jurisdictions_list = to_streamed_response_wrapper(resource.get_jurisdictions_list)
+        self.get_specialties_detailed = to_streamed_response_wrapper(resource.get_specialties_detailed)
+        self.get_specialties_list = to_streamed_response_wrapper(resource.get_specialties_list)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.get_report_card = to_streamed_response_wrapper(resource.get_report_card)
+
+
+class AsyncFirmsWithStreamingResponse:
+    def __init__(self, resource: AsyncFirms) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.get_directory = async_to_streamed_response_wrapper(resource.get_directory)
+        self.get_jurisdictions_list = async_to_streamed_response_wrapper(resource.get_jurisdictions_list)
+        self.get_specialties_detailed = async_to_streamed_response_wrapper(resource.get_specialties_detailed)
+        self.get_specialties_list = async_to_streamed_response_wrapper(resource.get_specialties_list)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.get_report_card = async_to_streamed_response_wrapper(resource.get_report_card)

@@ -5,24 +5,32 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_status_update import ApiResponseStatusUpdate
-from ..types.confirm_status_request_via_token_response import ConfirmStatusRequestViaTokenResponse
-from ..types.get_status_request_by_token_response import GetStatusRequestByTokenResponse
-from ..types.get_status_request_by_token_response_data import GetStatusRequestByTokenResponseData
-from ..types.send_partner_message_body import SendPartnerMessageBody
-from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = ["Messaging", "AsyncMessaging"]
 
-_GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
+_GET_STATUS_REQUEST_BY_TOKEN: Endpoint[
+    _types.GetStatusRequestByTokenResponseData, _types.GetStatusRequestByTokenResponseData
+] = Endpoint(
     method="GET",
     path="/cases/confirm-status-request/{token}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetStatusRequestByTokenResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetStatusRequestByTokenResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=False,
     errors={
@@ -35,12 +43,18 @@ _GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
     },
     operation_id="getStatusRequestByToken",
 )
-_CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
+_CONFIRM_STATUS_REQUEST_VIA_TOKEN: Endpoint[
+    _types.StatusUpdateApiResponseDef, _types.StatusUpdateApiResponseDef
+] = Endpoint(
     method="POST",
     path="/cases/confirm-status-request/{token}",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ConfirmStatusRequestViaTokenResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ConfirmStatusRequestViaTokenResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=False,
@@ -54,30 +68,34 @@ _CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
     },
     operation_id="confirmStatusRequestViaToken",
 )
-_SEND_PARTNER_MESSAGE = Endpoint(
-    method="POST",
-    path="/cases/{id}/messages",
-    responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseStatusUpdate, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    security=(("bearerAuth",), ("firmApiKeyAuth",)),
-    errors={
-        "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "404": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="sendPartnerMessage",
+_SEND_PARTNER_MESSAGE: Endpoint[_types.StatusUpdateApiResponseDef, _types.StatusUpdateApiResponseDef] = (
+    Endpoint(
+        method="POST",
+        path="/cases/{id}/messages",
+        responses={
+            "201": ResponseSpec(
+                kind="json", model=None, load=lambda: _types.ApiResponseStatusUpdate, unwrap="data", page=None
+            ),
+        },
+        body_media="application/json",
+        auth=True,
+        security=(("bearerAuth",), ("firmApiKeyAuth",)),
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "404": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="sendPartnerMessage",
+    )
 )
 
 
@@ -89,6 +107,12 @@ class Messaging(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MessagingWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> MessagingWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MessagingWithStreamingResponse(self)
+
     def get_status_request_by_token(
         self,
         token: str,
@@ -98,7 +122,7 @@ class Messaging(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetStatusRequestByTokenResponseData:
+    ) -> _types.GetStatusRequestByTokenResponseData:
         """Read a pending status-change request
 
         Shows the request behind an emailed confirmation link. No sign-in; the token is the credential.
@@ -110,19 +134,16 @@ class Messaging(SyncAPIResource):
 
         `GET /cases/confirm-status-request/{token}` (operationId `getStatusRequestByToken`)
         """
-        return _t.cast(
-            "GetStatusRequestByTokenResponseData",
-            self._client.request(
-                _GET_STATUS_REQUEST_BY_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_REQUEST_BY_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def confirm_status_request_via_token(
@@ -134,7 +155,7 @@ class Messaging(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Confirm a requested status change
 
         Applies the status change the partner firm asked for, using the emailed token. No sign-in needed.
@@ -146,32 +167,45 @@ class Messaging(SyncAPIResource):
 
         `POST /cases/confirm-status-request/{token}` (operationId `confirmStatusRequestViaToken`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send_partner_message(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        message: str,
+        requested_status: _types.CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Message the partner firm on a case
 
         Sends a message to the other firm without changing the status. It may carry a requested status; the
@@ -183,24 +217,25 @@ class Messaging(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: Text sent to the other firm.
+            requested_status: Optional status you would like the case to move to; the partner receives an emailed link to confirm it without signing in.
 
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _SEND_PARTNER_MESSAGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND_PARTNER_MESSAGE,
+            path={
+                "id": id,
+            },
+            body={
+                "message": message,
+                "requestedStatus": requested_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -212,6 +247,12 @@ class AsyncMessaging(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMessagingWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncMessagingWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMessagingWithStreamingResponse(self)
+
     async def get_status_request_by_token(
         self,
         token: str,
@@ -221,7 +262,7 @@ class AsyncMessaging(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetStatusRequestByTokenResponseData:
+    ) -> _types.GetStatusRequestByTokenResponseData:
         """Read a pending status-change request
 
         Shows the request behind an emailed confirmation link. No sign-in; the token is the credential.
@@ -233,19 +274,16 @@ class AsyncMessaging(AsyncAPIResource):
 
         `GET /cases/confirm-status-request/{token}` (operationId `getStatusRequestByToken`)
         """
-        return _t.cast(
-            "GetStatusRequestByTokenResponseData",
-            await self._client.request(
-                _GET_STATUS_REQUEST_BY_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_REQUEST_BY_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def confirm_status_request_via_token(
@@ -257,7 +295,7 @@ class AsyncMessaging(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Confirm a requested status change
 
         Applies the status change the partner firm asked for, using the emailed token. No sign-in needed.
@@ -269,32 +307,45 @@ class AsyncMessaging(AsyncAPIResource):
 
         `POST /cases/confirm-status-request/{token}` (operationId `confirmStatusRequestViaToken`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send_partner_message(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        message: str,
+        requested_status: _types.CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Message the partner firm on a case
 
         Sends a message to the other firm without changing the status. It may carry a requested status; the
@@ -306,24 +357,25 @@ class AsyncMessaging(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: Text sent to the other firm.
+            requested_status: Optional status you would like the case to move to; the partner receives an emailed link to confirm it without signing in.
 
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _SEND_PARTNER_MESSAGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND_PARTNER_MESSAGE,
+            path={
+                "id": id,
+            },
+            body={
+                "message": message,
+                "requestedStatus": requested_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -343,3 +395,23 @@ class AsyncMessagingWithRawResponse:
             resource.confirm_status_request_via_token
         )
         self.send_partner_message = async_to_raw_response_wrapper(resource.send_partner_message)
+
+
+class MessagingWithStreamingResponse:
+    def __init__(self, resource: Messaging) -> None:
+        self.get_status_request_by_token = to_streamed_response_wrapper(resource.get_status_request_by_token)
+        self.confirm_status_request_via_token = to_streamed_response_wrapper(
+            resource.confirm_status_request_via_token
+        )
+        self.send_partner_message = to_streamed_response_wrapper(resource.send_partner_message)
+
+
+class AsyncMessagingWithStreamingResponse:
+    def __init__(self, resource: AsyncMessaging) -> None:
+        self.get_status_request_by_token = async_to_streamed_response_wrapper(
+            resource.get_status_request_by_token
+        )
+        self.confirm_status_request_via_token = async_to_streamed_response_wrapper(
+            resource.confirm_status_request_via_token
+        )
+        self.send_partner_message = async_to_streamed_response_wrapper(resource.send_partner_message)

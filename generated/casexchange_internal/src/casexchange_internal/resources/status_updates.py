@@ -5,43 +5,55 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_status_update import ApiResponseStatusUpdate
-from ..types.api_response_status_update_array import ApiResponseStatusUpdateArray
-from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
-from ..types.status_update_request import StatusUpdateRequest
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_LIST_FOR_CASE = Endpoint(
-    method="GET",
-    path="/cases/{id}/status-updates",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStatusUpdateArray, unwrap="data", page=None),
-    },
-    auth=True,
-    security=(("bearerAuth",), ("apiKeyAuth",)),
-    errors={
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "404": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="getCaseStatusUpdates",
+_LIST_FOR_CASE: Endpoint[list[_types.StatusUpdateApiResponseDef], list[_types.StatusUpdateApiResponseDef]] = (
+    Endpoint(
+        method="GET",
+        path="/cases/{id}/status-updates",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ApiResponseStatusUpdateArray,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        security=(("bearerAuth",), ("apiKeyAuth",)),
+        errors={
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "404": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="getCaseStatusUpdates",
+    )
 )
-_CREATE_MANUAL = Endpoint(
+_CREATE_MANUAL: Endpoint[_types.StatusUpdateApiResponseDef, _types.StatusUpdateApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/status-updates",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseStatusUpdate, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStatusUpdate, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -72,6 +84,12 @@ class StatusUpdates(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return StatusUpdatesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> StatusUpdatesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return StatusUpdatesWithStreamingResponse(self)
+
     def list_for_case(
         self,
         id: _uuid.UUID | str,
@@ -81,7 +99,7 @@ class StatusUpdates(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[StatusUpdateApiResponseDef]:
+    ) -> list[_types.StatusUpdateApiResponseDef]:
         """Show a case's status history
 
         All status updates recorded on the case.
@@ -93,32 +111,47 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
-        return _t.cast(
-            "list[StatusUpdateApiResponseDef]",
-            self._client.request(
-                _LIST_FOR_CASE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_FOR_CASE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_manual(
         self,
         id: _uuid.UUID | str,
         *,
-        body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
+        message: str,
+        status: _types.CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ],
+        source: _types.StatusSource
+        | _t.Literal["manual", "case_status", "salesforce", "system"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Add a status update by hand
 
         Records a status entry with a message on the case.
@@ -127,24 +160,27 @@ class StatusUpdates(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: `message`
+            source: `source`
+            status: `status`
 
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _CREATE_MANUAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_MANUAL,
+            path={
+                "id": id,
+            },
+            body={
+                "message": message,
+                "source": source,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -156,6 +192,12 @@ class AsyncStatusUpdates(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncStatusUpdatesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncStatusUpdatesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncStatusUpdatesWithStreamingResponse(self)
+
     async def list_for_case(
         self,
         id: _uuid.UUID | str,
@@ -165,7 +207,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[StatusUpdateApiResponseDef]:
+    ) -> list[_types.StatusUpdateApiResponseDef]:
         """Show a case's status history
 
         All status updates recorded on the case.
@@ -177,32 +219,47 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
-        return _t.cast(
-            "list[StatusUpdateApiResponseDef]",
-            await self._client.request(
-                _LIST_FOR_CASE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_FOR_CASE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_manual(
         self,
         id: _uuid.UUID | str,
         *,
-        body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
+        message: str,
+        status: _types.CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ],
+        source: _types.StatusSource
+        | _t.Literal["manual", "case_status", "salesforce", "system"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Add a status update by hand
 
         Records a status entry with a message on the case.
@@ -211,24 +268,27 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: `message`
+            source: `source`
+            status: `status`
 
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _CREATE_MANUAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_MANUAL,
+            path={
+                "id": id,
+            },
+            body={
+                "message": message,
+                "source": source,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -242,3 +302,15 @@ class AsyncStatusUpdatesWithRawResponse:
     def __init__(self, resource: AsyncStatusUpdates) -> None:
         self.list_for_case = async_to_raw_response_wrapper(resource.list_for_case)
         self.create_manual = async_to_raw_response_wrapper(resource.create_manual)
+
+
+class StatusUpdatesWithStreamingResponse:
+    def __init__(self, resource: StatusUpdates) -> None:
+        self.list_for_case = to_streamed_response_wrapper(resource.list_for_case)
+        self.create_manual = to_streamed_response_wrapper(resource.create_manual)
+
+
+class AsyncStatusUpdatesWithStreamingResponse:
+    def __init__(self, resource: AsyncStatusUpdates) -> None:
+        self.list_for_case = async_to_streamed_response_wrapper(resource.list_for_case)
+        self.create_manual = async_to_streamed_response_wrapper(resource.create_manual)

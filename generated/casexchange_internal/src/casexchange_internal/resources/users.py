@@ -5,29 +5,28 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_user import ApiListResponseUser
-from ..types.api_response_user import ApiResponseUser
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.create_user_request import CreateUserRequest
-from ..types.order import Order
-from ..types.update_profile_request import UpdateProfileRequest
-from ..types.update_user_request import UpdateUserRequest
-from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[_types.UserApiResponseDataDef], AsyncPage[_types.UserApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/users",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseUser,
+            model=None,
+            load=lambda: _types.ApiListResponseUser,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -54,11 +53,13 @@ _LIST = Endpoint(
     },
     operation_id="listUsers",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="POST",
     path="/users",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -78,11 +79,13 @@ _CREATE = Endpoint(
     },
     operation_id="createUser",
 )
-_GET_CURRENT_PROFILE = Endpoint(
+_GET_CURRENT_PROFILE: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/users/profile",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -92,11 +95,13 @@ _GET_CURRENT_PROFILE = Endpoint(
     },
     operation_id="getCurrentUserProfile",
 )
-_UPDATE_CURRENT_PROFILE = Endpoint(
+_UPDATE_CURRENT_PROFILE: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/users/profile",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -110,11 +115,13 @@ _UPDATE_CURRENT_PROFILE = Endpoint(
     },
     operation_id="updateCurrentUserProfile",
 )
-_GET = Endpoint(
+_GET: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -130,11 +137,13 @@ _GET = Endpoint(
     },
     operation_id="getUserById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -154,11 +163,13 @@ _UPDATE = Endpoint(
     },
     operation_id="updateUserById",
 )
-_DEACTIVATE = Endpoint(
+_DEACTIVATE: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="DELETE",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     errors={
@@ -177,11 +188,13 @@ _DEACTIVATE = Endpoint(
     },
     operation_id="deactivateUserById",
 )
-_RESEND_INVITATION = Endpoint(
+_RESEND_INVITATION: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/users/{id}/resend-invitation",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     errors={
@@ -210,6 +223,12 @@ class Users(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return UsersWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> UsersWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return UsersWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -217,7 +236,7 @@ class Users(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: _types.Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -226,7 +245,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[UserApiResponseDataDef]:
+    ) -> SyncPage[_types.UserApiResponseDataDef]:
         """Browse the users you may manage
 
         Firm administrators see the users of their own firm. System administrators see all users and can narrow
@@ -246,38 +265,39 @@ class Users(SyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "SyncPage[UserApiResponseDataDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "firmId": firm_id,
-                    "role": role,
-                    "isActive": is_active,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "firmId": firm_id,
+                "role": role,
+                "isActive": is_active,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateUserRequest | _t.Mapping[str, _t.Any],
+        email: str,
+        firm_id: _uuid.UUID | str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Invite a new user
 
         Creates an inactive user and emails an invitation to set a password; no password is given here. Firm
@@ -287,21 +307,28 @@ class Users(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            email: `email`
+            firm_id: Firm of the new user. System administrators may name any customer firm; firm administrators can only use their own.
+            first_name: `firstName`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `POST /users` (operationId `createUser`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "email": email,
+                "firmId": firm_id,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_current_profile(
@@ -312,7 +339,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Read your own profile
 
         Profile of the signed-in user.
@@ -321,28 +348,26 @@ class Users(SyncAPIResource):
 
         `GET /users/profile` (operationId `getCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _GET_CURRENT_PROFILE,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CURRENT_PROFILE,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_current_profile(
         self,
         *,
-        body: UpdateProfileRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit your own name
 
         Changes the signed-in user's first and last name.
@@ -350,21 +375,22 @@ class Users(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            first_name: `firstName`
+            last_name: `lastName`
 
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _UPDATE_CURRENT_PROFILE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_CURRENT_PROFILE,
+            body={
+                "firstName": first_name,
+                "lastName": last_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -376,7 +402,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Fetch a user
 
         One user by UUID, subject to the caller's role.
@@ -388,32 +414,32 @@ class Users(SyncAPIResource):
 
         `GET /users/{id}` (operationId `getUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit a user
 
         Firm administrators can edit users of their own firm, system administrators anyone. Activating a user who
@@ -421,24 +447,29 @@ class Users(SyncAPIResource):
 
         Args:
             id: UUID of the user.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `PUT /users/{id}` (operationId `updateUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def deactivate(
@@ -450,7 +481,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Deactivate a user
 
         Switches the user off and ends their sessions. Firm administrators for their own firm, system
@@ -463,19 +494,16 @@ class Users(SyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUserById`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def resend_invitation(
@@ -487,7 +515,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Send an invitation email again
 
         Issues a fresh invitation token for an inactive user who has not set a password yet, and mails it.
@@ -499,19 +527,16 @@ class Users(SyncAPIResource):
 
         `POST /users/{id}/resend-invitation` (operationId `resendInvitation`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _RESEND_INVITATION,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RESEND_INVITATION,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -523,6 +548,12 @@ class AsyncUsers(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncUsersWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncUsersWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncUsersWithStreamingResponse(self)
+
     async def list(
         self,
         *,
@@ -530,7 +561,7 @@ class AsyncUsers(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: _types.Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -539,7 +570,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[UserApiResponseDataDef]:
+    ) -> AsyncPage[_types.UserApiResponseDataDef]:
         """Browse the users you may manage
 
         Firm administrators see the users of their own firm. System administrators see all users and can narrow
@@ -559,38 +590,39 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "AsyncPage[UserApiResponseDataDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "firmId": firm_id,
-                    "role": role,
-                    "isActive": is_active,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "firmId": firm_id,
+                "role": role,
+                "isActive": is_active,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateUserRequest | _t.Mapping[str, _t.Any],
+        email: str,
+        firm_id: _uuid.UUID | str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Invite a new user
 
         Creates an inactive user and emails an invitation to set a password; no password is given here. Firm
@@ -600,21 +632,28 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            email: `email`
+            firm_id: Firm of the new user. System administrators may name any customer firm; firm administrators can only use their own.
+            first_name: `firstName`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `POST /users` (operationId `createUser`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "email": email,
+                "firmId": firm_id,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_current_profile(
@@ -625,7 +664,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Read your own profile
 
         Profile of the signed-in user.
@@ -634,28 +673,26 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users/profile` (operationId `getCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _GET_CURRENT_PROFILE,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CURRENT_PROFILE,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_current_profile(
         self,
         *,
-        body: UpdateProfileRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit your own name
 
         Changes the signed-in user's first and last name.
@@ -663,21 +700,22 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            first_name: `firstName`
+            last_name: `lastName`
 
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _UPDATE_CURRENT_PROFILE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_CURRENT_PROFILE,
+            body={
+                "firstName": first_name,
+                "lastName": last_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -689,7 +727,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Fetch a user
 
         One user by UUID, subject to the caller's role.
@@ -701,32 +739,32 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users/{id}` (operationId `getUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit a user
 
         Firm administrators can edit users of their own firm, system administrators anyone. Activating a user who
@@ -734,24 +772,29 @@ class AsyncUsers(AsyncAPIResource):
 
         Args:
             id: UUID of the user.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `PUT /users/{id}` (operationId `updateUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def deactivate(
@@ -763,7 +806,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Deactivate a user
 
         Switches the user off and ends their sessions. Firm administrators for their own firm, system
@@ -776,19 +819,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUserById`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def resend_invitation(
@@ -800,7 +840,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Send an invitation email again
 
         Issues a fresh invitation token for an inactive user who has not set a password yet, and mails it.
@@ -812,19 +852,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `POST /users/{id}/resend-invitation` (operationId `resendInvitation`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _RESEND_INVITATION,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RESEND_INVITATION,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -850,3 +887,27 @@ class AsyncUsersWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
         self.deactivate = async_to_raw_response_wrapper(resource.deactivate)
         self.resend_invitation = async_to_raw_response_wrapper(resource.resend_invitation)
+
+
+class UsersWithStreamingResponse:
+    def __init__(self, resource: Users) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get_current_profile = to_streamed_response_wrapper(resource.get_current_profile)
+        self.update_current_profile = to_streamed_response_wrapper(resource.update_current_profile)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.deactivate = to_streamed_response_wrapper(resource.deactivate)
+        self.resend_invitation = to_streamed_response_wrapper(resource.resend_invitation)
+
+
+class AsyncUsersWithStreamingResponse:
+    def __init__(self, resource: AsyncUsers) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get_current_profile = async_to_streamed_response_wrapper(resource.get_current_profile)
+        self.update_current_profile = async_to_streamed_response_wrapper(resource.update_current_profile)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.deactivate = async_to_streamed_response_wrapper(resource.deactivate)
+        self.resend_invitation = async_to_streamed_response_wrapper(resource.resend_invitation)

@@ -1,0 +1,260 @@
+"""The view of `api.md`, the package's reference: every resource and method with its signature, a
+one-line summary, the HTTP operation, what it returns (the model classes linked to their modules) and
+a call with realistic arguments (`call_samples.py`). The README's operation list links into it.
+
+Anchors are GitHub's: a heading's text in lower case without punctuation, `-1`, `-2` … for repeats."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..ir import Api, Operation, ResultKind, walk_refs
+from ..naming.plan import Names, ResourceName, op_key
+from .annotations import one_line
+from .call_samples import CallSample, call_sample
+from .extension import ArgView
+from .literals import Files, Literals, Uses
+from .resource_views import MethodView
+from .safe import Code, Markdown, Name, TemplateText, code, md, md_code
+
+SIGNATURE_WIDTH = 100
+_NOT_SLUG = re.compile(r"[^\w\- ]")
+SUMMARY_WIDTH = 160
+
+_STRING = re.compile(r"(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')")
+_PRIVATE_ALIAS = re.compile(
+    r"\b_[A-Za-z]\w*\."
+)  # `_t.`, `_dt.`, `_query.`: the module's own aliases
+
+
+@dataclass(frozen=True, slots=True)
+class TypeLink:
+    name: Name
+    path: Markdown  # `src/<package>/types/<module>.py`
+
+
+@dataclass(frozen=True, slots=True)
+class MethodDoc:
+    call: Name  # client.referrals.list
+    anchor: Markdown
+    summary: Markdown
+    http: str  # raw: `GET /referrals` (printed with `md_code`)
+    signature: Code  # `def list(self, *, …) -> SyncPage[Referral]: ...`
+    returns: Markdown  # the return annotation as a code span
+    links: tuple[TypeLink, ...]
+    example: Code
+    deprecated: bool
+    access: str  # raw: the README's Access label ("" = none)
+
+    @property
+    def single(self) -> bool:
+        """It returns exactly one model class (the link says it all)."""
+        return len(self.links) == 1 and self.returns == f"`{self.links[0].name}`"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceDoc:
+    resource: ResourceName
+    anchor: Markdown  # in api.md
+    readme_anchor: Markdown  # in the README (whose headings are others)
+    about: Markdown  # `Operations tagged `Cases`.`, or the route a resource named from paths covers
+    methods: tuple[MethodDoc, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.methods)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDoc:
+    title: str  # raw
+    package: Name
+    client: Name
+    resources: tuple[ResourceDoc, ...]
+    show_access: bool  # some operation has an Access label worth a column
+    spec_file: TemplateText  # the spec's copy at the package root (`openapi.yml` / `.json`): mocked by tests/
+
+
+class Anchors:
+    """GitHub's heading anchors, in the order the headings appear."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, heading: str) -> Markdown:
+        slug = _NOT_SLUG.sub("", heading.lower()).replace(" ", "-")
+        count = self.seen.get(slug, 0)
+        self.seen[slug] = count + 1
+        # only word characters and `-`: nothing Markdown or HTML acts on in a link destination (and an
+        # escaped `_`, `clientimport\_`, is not what a reader copies from the address bar)
+        return Markdown(slug if count == 0 else f"{slug}-{count}")
+
+
+def api_doc(
+    api: Api,
+    names: Names,
+    by_resource: Mapping[str, list[Operation]],
+    methods: Mapping[str, MethodView],
+    access: Mapping[str, str],
+    spec_file: str,
+) -> ApiDoc:
+    """`access`: operation key → the Access label features give (`x-access-tier`); else an operation
+    without security is "public" when others need credentials, and one with security is labelled
+    with its schemes when operations differ in them. No label anywhere: no Access column."""
+    literals = Literals(api.schemas, names)
+    anchors, readme = Anchors(), Anchors()
+    any_auth = any(op.requires_auth for op in api.operations)
+    several = len({op.security for op in api.operations if op.requires_auth}) > 1
+    resources = []
+    for key, ops in by_resource.items():
+        resource = names.resources[key]
+        anchor = anchors(f"client.{resource.access}")
+        docs = []
+        for op in ops:
+            m = methods[op_key(op)]
+            label = access.get(op_key(op)) or _access(op, any_auth, several)
+            docs.append(_method_doc(api, names, literals, anchors, resource, op, m, label))
+        readme_anchor = readme(f"client.{resource.access}")
+        about = _about(resource)
+        resources.append(ResourceDoc(resource, anchor, readme_anchor, about, tuple(docs)))
+    return ApiDoc(
+        api.title,
+        Name(api.target.package.name),
+        Name(api.target.package.client),
+        tuple(resources),
+        any(m.access for r in resources for m in r.methods),
+        TemplateText(spec_file),
+    )
+
+
+def _about(resource: ResourceName) -> Markdown:
+    """What a resource holds: its tag, the route it was named from (nested resources of untagged
+    specs, `client.customers.sources`), or what `method_names` put there."""
+    if resource.tag:
+        return Markdown(f"Operations tagged {md_code(resource.tag)}.")
+    if resource.route:
+        return Markdown(f"Operations under {md_code(resource.route)}.")
+    return Markdown("Operations `method_names` puts here.")
+
+
+def _access(op: Operation, any_auth: bool, several: bool) -> str:
+    if not op.requires_auth:
+        return "public" if any_auth else ""
+    return " or ".join(op.security) if several else ""
+
+
+def _method_doc(
+    api: Api,
+    names: Names,
+    literals: Literals,
+    anchors: Anchors,
+    resource: ResourceName,
+    op: Operation,
+    m: MethodView,
+    access: str,
+) -> MethodDoc:
+    call = f"client.{resource.access}.{m.name}"
+    uses = Uses()
+    sample = call_sample(api, op, m, literals, uses, Files.PATH)
+    package = api.target.package.name
+    refs = dict.fromkeys(
+        sid
+        for r in op.results
+        for t in (r.item if r.pagination else r.returns,)
+        if t is not None
+        for sid in walk_refs(t)
+    )
+    links = tuple(
+        TypeLink(names.schema_class[sid], md(f"src/{package}/types/{names.schema_module[sid]}.py"))
+        for sid in refs
+        if sid in names.schema_class
+    )
+    return MethodDoc(
+        call=Name(call),
+        anchor=anchors(call),
+        summary=md(summary(op)),
+        http=f"{op.method.upper()} {op.path}",
+        signature=signature(m),
+        returns=md_code(display(m.returns)),
+        links=links,
+        example=_example(call, sample, op, uses, package, names),
+        deprecated=op.deprecated,
+        access=access,
+    )
+
+
+def summary(op: Operation) -> str:
+    """The operation's one line: its summary, else the first paragraph of its description (cut at
+    `SUMMARY_WIDTH`), else nothing (the HTTP line says the rest)."""
+    text = op.summary.strip() or op.description.strip().split("\n\n", 1)[0]
+    return one_line(text, SUMMARY_WIDTH) if text else ""
+
+
+def signature(m: MethodView) -> Code:
+    """The method as a `def` stub, its annotations as a reader sees them (`display`)."""
+    params = ["self", *(_param(a) for a in m.positional)]
+    if m.keyword:
+        params += ["*", *(_param(a) for a in m.keyword)]
+    returns = display(m.returns)
+    line = f"def {m.name}({', '.join(params)}) -> {returns}: ..."
+    if len(line) <= SIGNATURE_WIDTH:
+        return code(line)
+    body = "".join(f"    {p},\n" for p in params)
+    return code(f"def {m.name}(\n{body}) -> {returns}: ...")
+
+
+def _param(a: ArgView) -> str:
+    text = f"{a.name}: {display(a.annotation)}"
+    return f"{text} = {a.default}" if a.default else text
+
+
+def display(source: str) -> str:
+    """Generated source as documentation shows it: without the modules' private aliases (`_t.Sequence`
+    → `Sequence`, `_dt.date` → `date`); string literals are left alone."""
+    parts = _STRING.split(source)
+    return "".join(p if i % 2 else _PRIVATE_ALIAS.sub("", p) for i, p in enumerate(parts))
+
+
+def _example(
+    call: str, sample: CallSample, op: Operation, uses: Uses, package: str, names: Names
+) -> Code:
+    """`result = client.x.y(...)`, with the imports its arguments need; one argument a line when
+    they do not fit on one."""
+    args = [_readable(a) for a in sample.positional]
+    args += [f"{k}={_readable(v)}" for k, v in sample.keyword]
+    lines = []
+    if uses.datetime:
+        lines.append("import datetime")
+    if uses.path:
+        lines.append("from pathlib import Path")
+    if uses.schemas:
+        classes = ", ".join(sorted({names.schema_class[s] for s in uses.schemas}))
+        lines.append(f"from {package}.types import {classes}")
+    if lines:
+        lines.append("")
+    kinds = {r.kind for r in op.results}
+    paged = any(r.pagination for r in op.results)
+    start = (
+        f"for item in {call}("
+        if paged
+        else f"{call}("
+        if not kinds or kinds == {ResultKind.EMPTY}
+        else f"result = {call}("
+    )
+    end = "):" if paged else ")"
+    one = start + ", ".join(args) + end
+    if len(one) <= SIGNATURE_WIDTH or not args:
+        lines.append(one)
+    else:
+        lines += [start, *(f"    {a}," for a in args), end]
+    if paged:
+        lines.append("    print(item)")
+    return code("\n".join(lines))
+
+
+def _readable(literal: str) -> str:
+    """A literal as documentation spells it: `datetime.date(…)` (the tests' `_dt` alias spelled out)."""
+    parts = _STRING.split(literal)
+    return "".join(p if i % 2 else p.replace("_dt.", "datetime.") for i, p in enumerate(parts))
