@@ -101,7 +101,7 @@ class _Tree:
         self.names.resources[key] = ResourceName(
             Name(attr),
             Name(self.classes.claim(cls)),
-            Name(self.modules.claim(access.replace(".", "_"))),
+            Name(self.modules.claim(naming.module_name(access.replace(".", "_")))),
             tag,
             Name(access),
             parent,

@@ -213,7 +213,9 @@ def _claim_classes(
 
 
 def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
-    """Group schemas into modules by strongly connected component, so imports never form a cycle."""
+    """Group schemas into modules by strongly connected component, so imports never form a cycle.
+    A module is named after its first schema's class, cut to a bounded file name (`rules.module_name`);
+    the class itself keeps its whole name."""
     graph = {
         sid: sorted({r for r in _deps(api.schemas[sid]) if r in api.schemas}) for sid in emitted
     }
@@ -222,11 +224,8 @@ def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
     scope.reserve("__init__")
     for component in _sccs(graph):
         ordered = sorted(component, key=position.__getitem__)
-        module = Name(
-            scope.claim(
-                naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model")
-            )
-        )
+        full = naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model")
+        module = Name(scope.claim(naming.module_name(full)))
         names.module_members[module] = ordered
         for sid in ordered:
             names.schema_module[sid] = module

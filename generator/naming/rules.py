@@ -8,6 +8,7 @@ as a warning diagnostic naming both sources.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -152,6 +153,30 @@ def param_name(wire: str) -> str:
 
 def class_name(hint: str) -> str:
     return safe_identifier(pascal(hint), "Model", frozenset({"None", "True", "False"}))
+
+
+# File systems allow 255 bytes per name; a module name derived from spec text (an inline schema's place,
+# a tag) can be longer. Module names are cut to this many characters (collision suffixes and the
+# `test_` prefix of the shipped tests come on top), so every generated file name stays under 120 bytes.
+MODULE_NAME_LIMIT = 100
+_DIGEST_LEN = 10
+
+
+def module_name(name: str, limit: int = MODULE_NAME_LIMIT) -> str:
+    """A module (file) name of at most `limit` characters for the snake_case `name`: itself when it
+    fits, else a readable prefix (cut at a word boundary) then `_` and the first 10 hex digits of the
+    SHA-256 of the whole name. The result depends on `name` alone (deterministic, independent of
+    document order); two different long names get different digests (short of a 40-bit collision,
+    which the module scope's numeric suffix would still keep apart)."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:_DIGEST_LEN]
+    room = limit - _DIGEST_LEN - 1
+    cut = name[:room]
+    head = cut.rsplit("_", 1)[0]
+    if name[room] != "_" and len(head) >= room // 2:  # end on a whole word unless that loses much
+        cut = head
+    return f"{cut.rstrip('_') or 'module'}_{digest}"
 
 
 def error_class_name(code: str, runtime: frozenset[str]) -> str:

@@ -149,3 +149,19 @@ def test_inline_schemas_are_named_after_their_owner_and_components_keep_theirs(b
     assert names.schema_class[C + "Location/properties/type"] == "LocationType2"
     [warning] = [d for d in sink.sorted() if d.code == "name-collision"]
     assert warning.pointer == C + "Location/properties/type"
+
+
+def test_module_names_are_bounded_by_a_readable_prefix_and_a_digest_of_the_whole_name() -> None:
+    short = "x" * naming.MODULE_NAME_LIMIT
+    assert naming.module_name(short) == short  # names that fit are left alone
+    stem = "_".join(["applicable", "content", "matched", "device"] * 12)
+    a, b = naming.module_name(stem + "_first"), naming.module_name(stem + "_second")
+    assert a != b  # same 200-character prefix, different names: different digests
+    for cut in (a, b):
+        assert len(cut) <= naming.MODULE_NAME_LIMIT
+        head, digest = cut.rsplit("_", 1)
+        assert stem.startswith(head + "_")  # cut at a word boundary
+        assert len(digest) == 10 and int(digest, 16) >= 0
+    assert naming.module_name(stem + "_first") == a  # a function of the name alone
+    unbroken = "x_" + "y" * 300  # no word boundary near the cut: the prefix is not thrown away
+    assert len(naming.module_name(unbroken).rsplit("_", 1)[0]) > naming.MODULE_NAME_LIMIT // 2
