@@ -77,7 +77,7 @@ def test_collection_create_read_update_delete(
 ) -> None:
     name = _name("crud")
     created = client.collections.create(
-        TENANT, DB, body={"name": name, "metadata": {"owner": "clientgen", "rank": 3}}
+        TENANT, DB, name=name, metadata={"owner": "clientgen", "rank": 3}
     )
     assert created.name == name
     stored = _stored_collection(chroma_server, name)
@@ -95,9 +95,8 @@ def test_collection_create_read_update_delete(
         TENANT,
         DB,
         str(created.id),
-        body=_types(chroma_pkg).UpdateCollectionPayload(
-            new_name=new_name, new_metadata={"rank": 4}
-        ),
+        new_name=new_name,
+        new_metadata={"rank": 4},
     )
     assert _stored_collection(chroma_server, name) is None
     assert _stored_collection(chroma_server, new_name) == (str(created.id), {"rank": 4})
@@ -111,18 +110,16 @@ def test_collection_create_read_update_delete(
 
 
 def test_records_add_get_filter_update_delete(client: Any, chroma_server: RunningServer) -> None:
-    col = client.collections.create(TENANT, DB, body={"name": _name("records")})
+    col = client.collections.create(TENANT, DB, name=_name("records"))
     cid = str(col.id)
     client.record.collection_add(
         TENANT,
         DB,
         cid,
-        body={
-            "ids": ["r1", "r2", "r3"],
-            "embeddings": [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]],
-            "documents": ["first", "second", "third"],
-            "metadatas": [{"kind": "a", "n": 1}, {"kind": "b", "n": 2}, {"kind": "a", "n": 3}],
-        },
+        ids=["r1", "r2", "r3"],
+        embeddings=[[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]],
+        documents=["first", "second", "third"],
+        metadatas=[{"kind": "a", "n": 1}, {"kind": "b", "n": 2}, {"kind": "a", "n": 3}],
     )
     assert client.record.collection_count(TENANT, DB, cid) == 3
     stored = _stored_records(chroma_server, ["r1", "r2", "r3"])
@@ -130,25 +127,23 @@ def test_records_add_get_filter_update_delete(client: Any, chroma_server: Runnin
 
     # filter: metadata `where` and document `where_document`
     kind_a = client.record.collection_get(
-        TENANT, DB, cid, body={"where": {"kind": "a"}, "include": ["documents", "metadatas"]}
+        TENANT, DB, cid, where={"kind": "a"}, include=["documents", "metadatas"]
     )
     assert sorted(zip(kind_a.ids, kind_a.documents, strict=True)) == [
         ("r1", "first"),
         ("r3", "third"),
     ]
-    big = client.record.collection_get(
-        TENANT, DB, cid, body={"where": {"n": {"$gte": 2}}, "include": []}
-    )
+    big = client.record.collection_get(TENANT, DB, cid, where={"n": {"$gte": 2}}, include=[])
     assert sorted(big.ids) == ["r2", "r3"]
-    vectors = client.record.collection_get(
-        TENANT, DB, cid, body={"ids": ["r3"], "include": ["embeddings"]}
-    )
+    vectors = client.record.collection_get(TENANT, DB, cid, ids=["r3"], include=["embeddings"])
     assert vectors.embeddings == [[0.5, 0.5]]
     nearest = client.record.collection_query(
         TENANT,
         DB,
         cid,
-        body={"query_embeddings": [[0.9, 0.1]], "n_results": 1, "include": ["distances"]},
+        query_embeddings=[[0.9, 0.1]],
+        n_results=1,
+        include=["distances"],
     )
     assert nearest.ids == [["r1"]]
 
@@ -156,28 +151,30 @@ def test_records_add_get_filter_update_delete(client: Any, chroma_server: Runnin
         TENANT,
         DB,
         cid,
-        body={"ids": ["r1"], "documents": ["first, edited"], "metadatas": [{"kind": "c"}]},
+        ids=["r1"],
+        documents=["first, edited"],
+        metadatas=[{"kind": "c"}],
     )
     client.record.collection_upsert(
-        TENANT, DB, cid, body={"ids": ["r4"], "embeddings": [[0.2, 0.8]], "documents": ["fourth"]}
+        TENANT, DB, cid, ids=["r4"], embeddings=[[0.2, 0.8]], documents=["fourth"]
     )
     stored = _stored_records(chroma_server, ["r1", "r4"])
     assert stored["r1"]["chroma:document"] == "first, edited"
     assert stored["r1"]["kind"] == "c"
     assert stored["r4"] == {"chroma:document": "fourth"}
 
-    client.record.collection_delete(TENANT, DB, cid, body={"where": {"kind": "a"}})
-    remaining = client.record.collection_get(TENANT, DB, cid, body={"include": []})
+    client.record.collection_delete(TENANT, DB, cid, where={"kind": "a"})
+    remaining = client.record.collection_get(TENANT, DB, cid, include=[])
     assert sorted(remaining.ids) == ["r1", "r2", "r4"]
     assert client.record.collection_count(TENANT, DB, cid) == 3
 
 
 def test_list_with_limit_and_offset_and_count(client: Any) -> None:
     database = _name("listdb")
-    client.databases.create(TENANT, body={"name": database})
+    client.databases.create(TENANT, name=database)
     names = sorted(_name("listed") for _ in range(5))
     for name in names:
-        client.collections.create(TENANT, database, body={"name": name})
+        client.collections.create(TENANT, database, name=name)
     assert client.collections.count(TENANT, database) == 5
     everything = client.collections.list(TENANT, database)
     assert sorted(c.name for c in everything) == names
@@ -195,26 +192,22 @@ def test_errors_carry_the_server_explanation(client: Any, chroma_pkg: ModuleType
     assert f"Collection [{missing}] does not exist" in str(not_found.value)
 
     name = _name("dup")
-    col = client.collections.create(TENANT, DB, body={"name": name})
+    col = client.collections.create(TENANT, DB, name=name)
     with pytest.raises(chroma_pkg.ConflictError) as conflict:
-        client.collections.create(TENANT, DB, body={"name": name})
+        client.collections.create(TENANT, DB, name=name)
     assert "already exists" in str(conflict.value)
 
-    client.record.collection_add(
-        TENANT, DB, str(col.id), body={"ids": ["x"], "embeddings": [[1.0, 2.0]]}
-    )
+    client.record.collection_add(TENANT, DB, str(col.id), ids=["x"], embeddings=[[1.0, 2.0]])
     with pytest.raises(chroma_pkg.BadRequestError) as bad:
         client.record.collection_add(
-            TENANT, DB, str(col.id), body={"ids": ["y"], "embeddings": [[1.0, 2.0, 3.0]]}
+            TENANT, DB, str(col.id), ids=["y"], embeddings=[[1.0, 2.0, 3.0]]
         )
     assert "dimension of 2, got 3" in str(bad.value)
     assert bad.value.code == "InvalidArgumentError"
 
     # A body the server cannot deserialise (the dict form bypasses the request model): axum's 422.
     with pytest.raises(chroma_pkg.UnprocessableEntityError) as unprocessable:
-        client.record.collection_add(
-            TENANT, DB, str(col.id), body={"ids": "y", "embeddings": [[1.0, 2.0]]}
-        )
+        client.record.collection_add(TENANT, DB, str(col.id), ids="y", embeddings=[[1.0, 2.0]])
     assert "ids: invalid type" in str(unprocessable.value)
     assert (
         client.record.collection_count(TENANT, DB, str(col.id)) == 1
@@ -231,13 +224,13 @@ def test_declared_error_schema_is_parsed_into_its_model(
 
 
 def test_uuid_ids_come_back_as_uuid(client: Any) -> None:
-    col = client.collections.create(TENANT, DB, body={"name": _name("uuid")})
+    col = client.collections.create(TENANT, DB, name=_name("uuid"))
     assert isinstance(col.id, uuid.UUID)
     assert client.collections.get(TENANT, DB, col.id).id == col.id
 
 
 def test_uuid_path_arguments_are_sent_as_their_string(client: Any) -> None:
-    col = client.collections.create(TENANT, DB, body={"name": _name("uuidarg")})
+    col = client.collections.create(TENANT, DB, name=_name("uuidarg"))
     as_uuid = uuid.UUID(str(col.id))
     assert client.collections.get(TENANT, DB, as_uuid).name == col.name  # runtime accepts it today
 
@@ -253,9 +246,7 @@ def test_concurrent_burst_of_creates_with_threads(
     prefix = _name("burst")
     names = [f"{prefix}-{i}" for i in range(BURST)]
     with ThreadPoolExecutor(max_workers=BURST) as pool:
-        created = list(
-            pool.map(lambda n: client.collections.create(TENANT, DB, body={"name": n}), names)
-        )
+        created = list(pool.map(lambda n: client.collections.create(TENANT, DB, name=n), names))
     assert sorted(c.name for c in created) == sorted(names)
     stored = query_storage(
         chroma_server.data / "chroma.sqlite3",
@@ -272,7 +263,7 @@ def test_async_client_crud_and_concurrent_burst(
         async with chroma_pkg.AsyncChroma(
             base_url=chroma_server.origin, api_key="not-checked"
         ) as c:
-            col = await c.collections.create(TENANT, DB, body={"name": _name("async")})
+            col = await c.collections.create(TENANT, DB, name=_name("async"))
             cid = str(col.id)
             adds = await asyncio.gather(
                 *(
@@ -280,20 +271,16 @@ def test_async_client_crud_and_concurrent_burst(
                         TENANT,
                         DB,
                         cid,
-                        body={
-                            "ids": [f"a{i}"],
-                            "embeddings": [[float(i), 1.0]],
-                            "metadatas": [{"i": i}],
-                        },
+                        ids=[f"a{i}"],
+                        embeddings=[[float(i), 1.0]],
+                        metadatas=[{"i": i}],
                     )
                     for i in range(BURST)
                 )
             )
-            await c.record.collection_update(
-                TENANT, DB, cid, body={"ids": ["a0"], "metadatas": [{"i": -1}]}
-            )
+            await c.record.collection_update(TENANT, DB, cid, ids=["a0"], metadatas=[{"i": -1}])
             got = await c.record.collection_get(
-                TENANT, DB, cid, body={"where": {"i": {"$lt": 0}}, "include": []}
+                TENANT, DB, cid, where={"i": {"$lt": 0}}, include=[]
             )
             return col, adds, got
 
@@ -329,7 +316,7 @@ def test_lenient_mode_survives_the_specs_own_mistakes(
 
 
 def test_not_implemented_is_not_retried(client: Any, chroma_pkg: ModuleType) -> None:
-    col = client.collections.create(TENANT, DB, body={"name": _name("fork")})
+    col = client.collections.create(TENANT, DB, name=_name("fork"))
     with pytest.raises(chroma_pkg.APIStatusError) as info:
         client.collections.fork_count(TENANT, DB, str(col.id))
     assert info.value.status_code == 501

@@ -139,11 +139,11 @@ def test_chroma_offset_and_limit_in_the_query(
     )
     database = f"pages-{uuid.uuid4().hex[:8]}"
     with chroma_pages.Chroma(base_url=chroma_server.origin, api_key="not-checked") as client:
-        _method(client, chroma_pages, "create_database")(TENANT, body={"name": database})
+        _method(client, chroma_pages, "create_database")(TENANT, name=database)
         names = sorted(f"c{n}-{uuid.uuid4().hex[:6]}" for n in range(7))
         create = _method(client, chroma_pages, "create_collection")
         for name in names:
-            create(TENANT, database, body={"name": name})
+            create(TENANT, database, name=name)
         page = _method(client, chroma_pages, "list_collections")(TENANT, database, limit=3)
         assert [len(p.items) for p in page.iter_pages()] == [3, 3, 1]
         assert sorted(c.name for c in page) == names
@@ -161,18 +161,19 @@ def test_chroma_offset_and_limit_in_a_post_body_declared_by_config(
         base_url=chroma_server.origin, api_key="not-checked", http_client=http
     ) as client:
         col = _method(client, chroma_pages, "create_collection")(
-            TENANT, DB, body={"name": f"rows-{uuid.uuid4().hex[:8]}"}
+            TENANT, DB, name=f"rows-{uuid.uuid4().hex[:8]}"
         )
         ids = [f"r{n:02d}" for n in range(11)]
         _method(client, chroma_pages, "collection_add")(
             TENANT,
             DB,
             col.id,
-            body={"ids": ids, "embeddings": [[float(n), 1.0] for n in range(11)]},
+            ids=ids,
+            embeddings=[[float(n), 1.0] for n in range(11)],
         )
         sent.clear()
         page = _method(client, chroma_pages, "collection_get")(
-            TENANT, DB, col.id, body={"include": [], "limit": 4}
+            TENANT, DB, col.id, include=[], limit=4
         )
         assert sorted(page) == ids
         assert [len(p.items) for p in page.iter_pages()] == [4, 4, 3]
@@ -201,7 +202,7 @@ def test_zenml_page_and_size(
         create = _method(client, zenml_pkg, "create_tag_api_v1_tags_post")
         names = sorted(f"{stem}-{n}" for n in range(5))
         for name in names:
-            create(body={"name": name})
+            create(name=name)
         listing = _method(client, zenml_pkg, "list_tags_api_v1_tags_get")
         page = listing(name=f"startswith:{stem}", size=2, sort_by="asc:name")
         assert [[t.name for t in p.items] for p in page.iter_pages()] == [

@@ -62,5 +62,15 @@ def test_generating_from_the_live_spec_gives_the_committed_package(
     live_tree, committed_tree = _tree(from_live.parent), _tree(from_committed.parent)
     assert sorted(live_tree) == sorted(committed_tree)
     assert len(live_tree) > 50  # a whole package, not an empty folder
-    differing = [name for name in live_tree if live_tree[name] != committed_tree[name]]
+    # the package ships its spec copy as given: live servers order keys differently than the
+    # committed (refresh-tool formatted) copy, so that file is compared as data, the rest byte-for-byte
+    differing = [
+        name for name in live_tree if not _same_file(name, live_tree[name], committed_tree[name])
+    ]
     assert differing == []
+
+
+def _same_file(name: str, live: bytes, committed: bytes) -> bool:
+    if Path(name).name.startswith("openapi.") and name.endswith(".json"):
+        return bool(json.loads(live) == json.loads(committed))
+    return live == committed

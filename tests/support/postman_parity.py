@@ -7,8 +7,9 @@ is `matchReferrals`, not `getReferral`), and derives:
 - the positional path arguments (manifest order) and keyword arguments for the query/header parameters,
   with each query value converted to its schema type (integer, number, boolean, array split per
   style/explode) so the client has to serialize it back to the same wire text;
-- `body=` for a raw JSON body, or one keyword argument per multipart field (files as
-  `(filename, bytes, content type)`);
+- for a raw JSON object body one keyword argument per top-level property (the manifest's `fields`;
+  `body=` only where the body keeps a single argument), or one keyword argument per multipart field
+  (files as `(filename, bytes, content type)`); undeclared keys go with `extra_body`;
 - what the recorded request must be: method, path, query pairs (a multiset), JSON body or form parts.
 
 What the client cannot express with its declared arguments is written in `CallPlan.notes` (sent with
@@ -51,6 +52,12 @@ class CallPlan:
     advisories: list[str] = field(
         default_factory=list
     )  # sent as Postman does, but invalid for the spec
+    # required keyword arguments the collection's JSON leaves out: pass the client's NOT_GIVEN
+    # (`call_kwargs`), which it drops from the body, so the request stays what Postman sends
+    omitted: list[str] = field(default_factory=list)
+
+    def call_kwargs(self, not_given: Any) -> dict[str, Any]:
+        return {**self.kwargs, **dict.fromkeys(self.omitted, not_given)}
 
 
 def _segment_regex(segment: str) -> tuple[re.Pattern[str], list[str], int]:
@@ -241,12 +248,20 @@ def plan_request(
             plan.error = (
                 f"{op['operation_id']} declares no request body, but the collection sends JSON"
             )
-        elif body["media_type"] != "application/json" or not body["python_name"]:
+        elif body["media_type"] != "application/json":
             plan.error = (
                 f"{op['operation_id']} takes {body['media_type']}, but the collection sends JSON"
             )
-        else:
+        elif body["python_name"]:
             plan.kwargs[body["python_name"]] = parsed
+        elif not isinstance(parsed, dict):
+            plan.error = (
+                f"{op['operation_id']} takes a JSON object as keyword arguments, "
+                f"but the collection sends {type(parsed).__name__}"
+            )
+        else:
+            _flattened_json(plan, op, body["fields"], parsed)
+            _omitted_required(plan, op, body["fields"], spec_op, doc)
     elif mode in ("formdata", "urlencoded") and request.form:
         plan.expected_form = request.form
         wanted = (
@@ -274,6 +289,46 @@ def plan_request(
         plan.error = f"{op['operation_id']} requires a {body['media_type']} body, but the collection sends none"
     _advise(plan, spec_op, doc)
     return plan
+
+
+def _flattened_json(
+    plan: CallPlan, op: dict[str, Any], fields: dict[str, str], parsed: dict[str, Any]
+) -> None:
+    """A JSON object body is one keyword argument per top-level property (manifest `fields`:
+    wire name -> Python name); undeclared keys go with `extra_body`."""
+    extra_body: dict[str, Any] = {}
+    for key, value in parsed.items():
+        python_name = fields.get(key)
+        if python_name is None:
+            extra_body[key] = value
+            plan.notes.append(
+                f"JSON property `{key}` is not declared by {op['operation_id']}: sent with extra_body"
+            )
+        else:
+            plan.kwargs[python_name] = value
+    if extra_body:
+        plan.kwargs["extra_body"] = extra_body
+
+
+def _omitted_required(
+    plan: CallPlan,
+    op: dict[str, Any],
+    fields: dict[str, str],
+    spec_op: Operation | None,
+    doc: dict[str, Any],
+) -> None:
+    """Required properties of the body schema that the collection does not send."""
+    body = spec_op.request_body(doc) if spec_op else None
+    schema = ((body or {}).get("content") or {}).get("application/json", {}).get("schema")
+    required = (resolve(doc, schema) or {}).get("required", []) if schema is not None else []
+    sent = plan.expected_json if isinstance(plan.expected_json, dict) else {}
+    for key in required:
+        if key not in sent and key in fields:
+            plan.omitted.append(fields[key])
+            plan.notes.append(
+                f"required JSON property `{key}` is not sent by the collection: "
+                f"{fields[key]}=NOT_GIVEN for {op['operation_id']}"
+            )
 
 
 def _advise(plan: CallPlan, spec_op: Operation | None, doc: dict[str, Any]) -> None:

@@ -293,12 +293,19 @@ class ClientRefused(Exception):
 
 
 def call_arguments(
-    entry: dict[str, Any], samples: OperationSamples, method: Any
+    entry: dict[str, Any],
+    samples: OperationSamples,
+    method: Any,
+    json_object: tuple[Any, frozenset[str]] | None = None,
 ) -> tuple[list[Any], dict[str, Any], list[str]]:
     """(positional args, keyword args, notes) for the generated method from samples keyed by wire names.
 
     Raises `ClientRefused` when the method has no argument for a sample (a spec parameter or a form
-    field). A body model that rejects the sample leaves a note; the mapping is passed instead."""
+    field, or a JSON property the schema declares). A body model that rejects the sample leaves a note;
+    the mapping is passed instead. `json_object` (for a JSON object body taken as keyword arguments):
+    the sample without its `readOnly` properties (the client does not send those) and the property
+    names the schema declares; a sample key the schema does not declare (an example's extra key) goes
+    with `extra_body`, as a user would send it."""
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
     notes: list[str] = []
@@ -345,13 +352,24 @@ def call_arguments(
                     )
             kwargs[body["python_name"]] = value
         elif isinstance(samples.body, dict):
-            missing = [wire for wire in samples.body if wire not in body["fields"]]
+            sent, declared = json_object if json_object is not None else (samples.body, None)
+            extra_body = (
+                {k: v for k, v in sent.items() if k not in body["fields"] and k not in declared}
+                if declared is not None
+                else {}
+            )
+            missing = [
+                wire for wire in sent if wire not in body["fields"] and wire not in extra_body
+            ]
             if missing:
                 raise ClientRefused(
                     "form field not exposed", f"no keyword argument for body fields {missing}"
                 )
-            for wire, value in samples.body.items():
-                kwargs[body["fields"][wire]] = value
+            for wire, value in sent.items():
+                if wire not in extra_body:
+                    kwargs[body["fields"][wire]] = value
+            if extra_body:
+                kwargs["extra_body"] = extra_body
         else:
             raise ClientRefused(
                 "body not exposed", "the body is a non-object value but the method takes fields"
@@ -367,6 +385,16 @@ def operation_samples(
     exposes them as arguments (`Content-Length`: the length of a bytes body)."""
     media = (entry["body"] or {}).get("media_type")
     samples = builder.arguments(op, media_type=media)
+    body = entry["body"]
+    if (
+        body is not None
+        and not body["python_name"]
+        and not body.get("required")
+        and samples.has_body
+        and samples.body == {}
+    ):
+        # an optional body taken as keyword arguments, none given: the client sends no body
+        samples.body, samples.has_body = None, False
     exposed = {(p["in"], p["name"]) for p in entry["parameters"]}
     for param in op.parameters:
         key = (param["in"], param["name"])
@@ -1054,7 +1082,9 @@ class _Caller:
         for mode in MODES:
             method = bound_method(clients[mode], entry["call"])
             try:
-                args, kwargs, notes = call_arguments(entry, samples, method)
+                args, kwargs, notes = call_arguments(
+                    entry, samples, method, self._json_object(op, entry, samples)
+                )
             except ClientRefused as refused:
                 add("-", "client", refused.kind, refused.detail)
                 return
@@ -1063,6 +1093,28 @@ class _Caller:
                     add("-", "client", "body model rejects valid data", note)
             if not self._call(mode, method, args, kwargs, exchanges[mode], op, samples, add):
                 return
+
+    def _json_object(
+        self, op: Operation, entry: dict[str, Any], samples: OperationSamples
+    ) -> tuple[Any, frozenset[str]] | None:
+        """For a JSON object body taken as keyword arguments: (the sample without its readOnly
+        properties, the property names its schema declares)."""
+        body = entry["body"]
+        media = (samples.media_type or "").split(";")[0].strip()
+        if (
+            body is None
+            or body["python_name"]
+            or not isinstance(samples.body, dict)
+            or not (media == "application/json" or media.endswith("+json"))
+        ):
+            return None
+        content = (op.request_body(self.doc) or {}).get("content", {})
+        schema = (content.get(samples.media_type) or {}).get("schema", {})
+        resolved, _ = self.builder._norm(schema, frozenset())
+        declared = frozenset(
+            (resolved.get("properties") or {}) if isinstance(resolved, dict) else {}
+        )
+        return strip_read_only(self.builder, schema, samples.body), declared
 
     def _call(
         self,
