@@ -4,7 +4,7 @@ The rules are those of `generator/ruff_generated.toml` (ruff's isort defaults ot
 standard library, third party, local folder (relative imports), one blank line between them; within a
 section `import x` lines before `from x import ...` lines; modules in natural, case-insensitive order,
 relative ones furthest first (`..` before `.`); names ordered constants, classes, then the rest; an aliased
-name (`a as b`) on a line of its own. `tests/test_structure.py` runs `ruff check` on generated trees to keep
+name (`a as b`) on a line of its own. `tests/cli/test_structure.py` runs `ruff check` on generated trees to keep
 this in step with ruff.
 """
 

@@ -14,7 +14,7 @@ else from the reports this test leaves in `.cache/wire-conformance/`.
 Specs with defects known today are `xfail(strict=True, raises=KnownWireDefects)`: a finding of another
 category or kind fails the test (AssertionError); once every known defect of the spec is fixed the XPASS
 fails the run until its KNOWN entry goes. The defects have focused reproductions in
-tests/test_wire_defects.py.
+tests/e2e/test_wire_defects.py.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ corpora = load_bench("corpora")
 
 FAILING = ("request", "response", "client")
 
-# spec id → {"category:kind": the defect (tests/test_wire_defects.py)}
+# spec id → {"category:kind": the defect (tests/e2e/test_wire_defects.py)}
 KNOWN: dict[str, dict[str, str]] = {
     "cpy.re/peertube": {
         "response:model_type": "`Account` has properties but no `type: object`, so JSON Schema and "

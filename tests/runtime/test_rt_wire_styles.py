@@ -1,8 +1,8 @@
 """Serialisation rules of the runtime (``_serialize.py``): percent-encoding (RFC 3986), path styles
 (RFC 6570 ``simple``/``label``/``matrix``), header and query styles, JSON ``content`` parameters and form
 bodies per their ``encoding``. The expected strings are OpenAPI's style tables (3.0.3, "Style Examples"),
-with RFC 3986 percent-encoding; end-to-end checks on real sockets are in tests/test_wire_defects.py and
-tests/test_stripe_forms.py."""
+with RFC 3986 percent-encoding; end-to-end checks on real sockets are in tests/e2e/test_wire_defects.py and
+tests/e2e/test_stripe_forms.py."""
 
 from __future__ import annotations
 

@@ -150,7 +150,7 @@ def test_manifest_and_config_are_valid() -> None:
         "pyproject.toml",
     ):
         assert re.search(hook["files"], path), path
-    assert not re.search(hook["files"], "tests/test_generated.py")
+    assert not re.search(hook["files"], "tests/package/test_generated.py")
     for path in ("specs/shop.yml", "api/openapi.json", "pyproject.toml", "generated/x/client.py"):
         assert re.search(str(manifest_hook()["files"]), path), path
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 from tests.support.loopback import Exchange, LoopServer, serving
 
 SPEC = (FIXTURES / "specs" / "errors_31.yml").read_text()
@@ -109,7 +109,7 @@ def test_every_declared_error_model_of_the_committed_clients_resolves() -> None:
     import importlib.util
     import pkgutil
 
-    root = Path(__file__).resolve().parents[1] / "generated"
+    root = REPO / "generated"
     checked = 0
     for src in sorted(root.glob("*/src")):
         sys.path.insert(0, str(src))

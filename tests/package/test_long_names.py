@@ -16,7 +16,7 @@ from typing import Any
 from generator import naming
 from generator.naming.plan import plan_names
 from tests.conftest import spec_doc
-from tests.test_stable_names import reordered
+from tests.package.test_stable_names import reordered
 
 # every generated file name (module + collision suffix + `test_` + `.py`) stays under this many bytes
 FILE_NAME_BOUND = 120

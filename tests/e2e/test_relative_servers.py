@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,9 @@ from click.testing import CliRunner
 from support.recording_server import recording_server
 
 from generator.cli import cli
+from tests.conftest import FIXTURES
 
-SPEC = Path(__file__).parent / "fixtures" / "specs" / "relative_server_31.yml"
+SPEC = FIXTURES / "specs" / "relative_server_31.yml"
 THING = (200, "application/json", b'{"id": "1"}')
 
 
