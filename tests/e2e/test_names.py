@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.config import adhoc_target
 from generator.naming.plan import op_key, plan_names
-from tests.conftest import spec_doc
+from tests.conftest import REPO, spec_doc
 from tests.support.loopback import Exchange, serving
 
 OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
@@ -659,8 +659,7 @@ def test_diff_reports_the_committed_clients_renames_as_breaking(name: str) -> No
     from generator.workflow.changes import Layer, Level
     from generator.workflow.diff import diff_files
 
-    repo = Path(__file__).resolve().parent.parent
-    target = next(t for t in load_targets(repo / "pyproject.toml") if t.name == name)
+    target = next(t for t in load_targets(REPO / "pyproject.toml") if t.name == name)
     renamed = REVIEWED[name]
     assert set(renamed) <= set(target.method_names)
     before = {k: v for k, v in target.method_names.items() if k not in renamed}
