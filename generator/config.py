@@ -436,7 +436,11 @@ def select_targets(names: Sequence[str], start: Path) -> tuple[list[TargetConfig
 
 def load_targets(project_file: Path) -> list[TargetConfig]:
     """Targets from `[tool.clientgen.targets.<name>]`; paths are relative to the project file."""
-    data = read_toml(project_file)
+    return targets_from(read_toml(project_file), project_file)
+
+
+def targets_from(data: dict[str, Any], project_file: Path) -> list[TargetConfig]:
+    """`load_targets` of the project file's parsed TOML `data`."""
     tables = data.get("tool", {}).get("clientgen", {}).get("targets", {})
     root = project_file.parent
     targets = []

@@ -19,6 +19,7 @@ import yaml
 from .diagnostics import DiagnosticSink, fatal
 from .refs import bundle_external_refs
 from .validate import Validation
+from .validation_cache import FindingsCache, prose_free_key
 
 MAX_SPEC_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 400
@@ -264,12 +265,18 @@ def load_spec(path: Path, sink: DiagnosticSink) -> LoadedSpec:
 
 
 def open_spec(
-    path: Path, sink: DiagnosticSink, *, background: bool = True, raw: bytes | None = None
+    path: Path,
+    sink: DiagnosticSink,
+    *,
+    background: bool = True,
+    raw: bytes | None = None,
+    known: FindingsCache | None = None,
 ) -> tuple[LoadedSpec, Validation]:
     """`load_spec` with the validation possibly still running in a forked child: the caller must call
     `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up. `raw`: the
     spec's bytes when they are not (yet) in the file at `path` (relative `$ref`s still resolve from
-    `path`'s folder, under the same rules)."""
+    `path`'s folder, under the same rules). `known`: the findings of the last validation, reused when
+    only prose changed since (`validation_cache`)."""
     file = str(path)
     if raw is None:
         raw = read_bytes(path)
@@ -291,9 +298,19 @@ def open_spec(
             "security scheme metadata) is not used by the generated client",
             "check that the API does not depend on a 3.2-only feature, or set `openapi: 3.1.1`",
         )
+    parsed = document
     document = bundle_external_refs(document, path, sink, read_document, text)
+    key = ""
+    if known is not None and document is parsed and text.lstrip().startswith("{"):
+        key = prose_free_key(text, version)  # the spec's own JSON text is all it validates
     del text  # before the validation child forks: it would keep a copy of the pages
-    validation = Validation(document, version, background=background)
+    validation = Validation(
+        document,
+        version,
+        background=background,
+        known=known.get(key) if known is not None and key else None,
+        on_found=(lambda found: known.put(key, found)) if known is not None and key else None,
+    )
     return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
 
 

@@ -58,16 +58,17 @@ class Ownership:
         ours: dict[str, bytes] = {}
         user: list[str] = []
         for rel, data in tree.items():
-            mine = self.claimed(rel) or (
-                rel != _PROVENANCE
-                and not has_header(data)
-                and (produced is None or rel not in produced)
-            )
-            if mine:
+            if self.users(rel, has_header(data), produced):
                 user.append(rel)
             else:
                 ours[rel] = data
         return ours, sorted(user)
+
+    def users(self, rel: str, headed: bool, produced: set[str] | None = None) -> bool:
+        """Is the file `rel` the user's? `headed`: it carries clientgen's header (see `split`)."""
+        return self.claimed(rel) or (
+            rel != _PROVENANCE and not headed and (produced is None or rel not in produced)
+        )
 
 
 def ownership(out: Path, package: str) -> Ownership:

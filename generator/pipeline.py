@@ -8,23 +8,40 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from . import provenance
-from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
 from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
+from .tree_index import TreeIndex
+from .validation_cache import FindingsCache
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
+    from .config import TargetConfig
     from .ir import Api
+
+
+class Target(Protocol):
+    """What the provenance answers need of a target: a `TargetConfig`, or the configuration's cached
+    reading (`target_cache.CachedTarget`), which spares the no-op commands pydantic."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def spec(self) -> str: ...
+    @property
+    def output(self) -> str: ...
+    @property
+    def package(self) -> str: ...
+    def digest(self) -> str: ...
 
 
 @dataclass
 class TargetResult:
-    target: TargetConfig
+    target: Target
     api: Api | None = None
     diff: TreeDiff = field(default_factory=TreeDiff)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -44,7 +61,7 @@ class TargetResult:
         return self.classes
 
 
-def spec_label(target: TargetConfig, root: Path | None) -> str:
+def spec_label(target: Target, root: Path | None) -> str:
     spec = Path(target.spec)
     if root is not None:
         try:
@@ -60,10 +77,12 @@ def _render(
     progress: Progress,
     source: str = "",
     raw: bytes | None = None,
+    known: FindingsCache | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
-    (a downloaded spec that is not written yet); else the file is read."""
+    (a downloaded spec that is not written yet); else the file is read. `known`: the validation
+    findings of the last run (reused when only prose changed; the new ones are noted in it)."""
     from .features import FEATURES
     from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
@@ -75,7 +94,7 @@ def _render(
     sink = DiagnosticSink(file=source or target.spec)
     progress.stage("reading the spec")
     loaded, validation = open_spec(
-        Path(target.spec), sink, raw=raw
+        Path(target.spec), sink, raw=raw, known=known
     )  # validation runs alongside parse + render
     try:
         progress.stage("building the model")
@@ -133,21 +152,37 @@ def generate(
     start = time.perf_counter()
     out = Path(target.output)
     if not full:
-        fast = _fast_check(target, root, out)
-        recorded = provenance.read(out) if fast is not None else None
-        known = None if recorded is None else provenance.recall_diagnostics(root, out, recorded)
-        if fast is not None and known is not None:
-            fast.diagnostics = known
+        fast = answer_generate(target, root)
+        if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
-    result, tree = prepare(target, root, progress=progress, source=source)
-    result.diff = apply_package(tree, out, ownership(out, target.package), progress)
+    known = FindingsCache.for_output(root, out)
+    result, tree = prepare(target, root, progress=progress, source=source, known=known)
+    index = TreeIndex.for_output(root, out) if root is not None else None
+    result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
+    known.save()  # the validation findings, for the next run (only after one that succeeded)
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
         provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def answer_generate(target: Target, root: Path | None) -> TargetResult | None:
+    """`generate`'s answer from provenance (nothing rendered or written), or None when it must render:
+    the `check` fast path plus the diagnostics of the run that produced the tree. Imports nothing of
+    the renderer (and no pydantic): the CLI tries it before it reads the configuration properly."""
+    start = time.perf_counter()
+    out = Path(target.output)
+    fast = _fast_check(target, root, out, save_index=True)
+    recorded = provenance.read(out) if fast is not None else None
+    known = None if recorded is None else provenance.recall_diagnostics(root, out, recorded)
+    if fast is None or known is None:
+        return None
+    fast.diagnostics = known
+    fast.seconds = time.perf_counter() - start
+    return fast
 
 
 def prepare(
@@ -157,13 +192,15 @@ def prepare(
     *,
     progress: Progress = SILENT,
     source: str = "",
+    known: FindingsCache | None = None,
 ) -> tuple[TargetResult, dict[str, bytes]]:
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
-    a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`."""
+    a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
+    `known`: the last validation findings (see `_render`)."""
     out = Path(target.output)
     memo = Memo.for_output(root, out)
     with _no_cycle_collection():
-        result, files, prov = _render(target, root, progress, source, raw)
+        result, files, prov = _render(target, root, progress, source, raw, known)
         tree = build_package(files, prov, out, ownership(out, target.package), progress, memo)
     if memo is not None:
         memo.save()
@@ -183,13 +220,14 @@ def check(
     out = Path(target.output)
     owner = ownership(out, target.package)
     if not full:
-        fast = _fast_check(target, root, out)
+        fast = answer_check(target, root)
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
     memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     with _no_cycle_collection():
-        result, files, prov = _render(target, root, progress)
+        known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
+        result, files, prov = _render(target, root, progress, known=known)
         result.rendered = render_for_check(files, prov, owner, progress, memo)
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:
@@ -200,20 +238,36 @@ def check(
     return result
 
 
-def _fast_check(target: TargetConfig, root: Path | None, out: Path) -> TargetResult | None:
+def answer_check(target: Target, root: Path | None) -> TargetResult | None:
+    """`check`'s answer from provenance, or None when it must render (reads, never writes)."""
+    start = time.perf_counter()
+    fast = _fast_check(target, root, Path(target.output), save_index=False)
+    if fast is not None:
+        fast.seconds = time.perf_counter() - start
+    return fast
+
+
+def _fast_check(
+    target: Target, root: Path | None, out: Path, *, save_index: bool
+) -> TargetResult | None:
     recorded = provenance.read(out)
     spec = Path(target.spec)
     if recorded is None or not spec.is_file():
         return None
-    import hashlib
-
-    now = provenance.current(
-        spec_label(target, root), hashlib.sha256(spec.read_bytes()).hexdigest(), target.digest()
-    )
+    index = TreeIndex.for_output(root, out)
+    spec_digest = index.digest(spec)
+    if spec_digest is None:
+        return None
+    now = provenance.current(spec_label(target, root), spec_digest.hex(), target.digest())
     if not recorded.same_inputs(now):
         return None
-    ours, user = ownership(out, target.package).split(read_tree(out))
-    if provenance.tree_hash(ours) != recorded.tree_sha256:
+    owner = ownership(out, target.package)
+    seen = index.scan(out)
+    ours = {rel: s.digest for rel, s in seen.items() if not owner.users(rel, s.headed)}
+    user = sorted(rel for rel in seen if rel not in ours)
+    if save_index:
+        index.save()
+    if provenance.tree_hash_of(ours) != recorded.tree_sha256:
         return None
     if not provenance.is_verified(root, out, recorded):
         return None  # another build of the generator wrote it: compare what this one renders

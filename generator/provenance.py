@@ -36,29 +36,60 @@ KEEP_VERIFIED = 8  # keys remembered per output folder
 
 @cache
 def generator_fingerprint() -> str:
-    """Hash of the generator's own code, templates and ruff version: the output is a function of these."""
+    """Hash of the generator's own code, templates and ruff version: the output is a function of these.
+    Plain `os` calls and no `importlib.metadata`: the no-op `generate` / `check` answers need it."""
     from .paths import templates_dir
 
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    tpl = templates_dir()
+    root = os.fspath(Path(__file__).resolve().parent)
+    tpl = os.fspath(templates_dir())
     # installed as a wheel, the templates live inside the package: count them once, as templates
-    files = [
-        p
-        for p in sorted(root.rglob("*.py")) + sorted(root.rglob("*.toml"))
-        if not p.is_relative_to(tpl)
-    ]
-    files += sorted(
-        p for p in tpl.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja", ".typed")
-    )
-    for path in files:
-        rel = path.relative_to(tpl if path.is_relative_to(tpl) else root).as_posix()
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    code = [f for f in _files(root, skip=tpl) if f.endswith(".py")]
+    code += [f for f in _files(root, skip=tpl) if f.endswith(".toml")]
+    templates = [f for f in _files(tpl) if f.endswith((".py", ".jinja", ".typed"))]
+    digest = hashlib.sha256()
+    for base, rels in ((root, code), (tpl, templates)):
+        for rel in rels:
+            with open(os.path.join(base, rel), "rb") as f:
+                digest.update(rel.encode() + b"\0" + f.read() + b"\0")
+    digest.update(b"ruff " + _ruff_version().encode())
+    return digest.hexdigest()
 
+
+def _files(base: str, skip: str = "") -> list[str]:
+    """Every file below `base` (not below `skip`), relative POSIX paths in path order."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        if skip and (dirpath == skip or dirpath.startswith(skip + os.sep)):
+            dirnames[:] = []
+            continue
+        rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        found += [name if rel == "." else f"{rel}/{name}" for name in filenames]
+    return sorted(found, key=lambda r: r.split("/"))
+
+
+def _ruff_version() -> str:
+    return dist_version("ruff", "ruff")
+
+
+def dist_version(module: str, dist: str) -> str:
+    """The installed version of the distribution `dist` that provides `module`, from its
+    `.dist-info` beside the module (importing `importlib.metadata` would cost more than the rest of
+    the no-op answer); else the slow way."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.origin:
+        site = os.path.dirname(os.path.dirname(spec.origin))
+        prefix = f"{dist}-"
+        infos = [n for n in os.listdir(site) if n.startswith(prefix) and n.endswith(".dist-info")]
+        if len(infos) == 1:
+            with open(os.path.join(site, infos[0], "METADATA"), encoding="utf-8") as f:
+                for line in f:
+                    if line.startswith("Version:"):
+                        return line.split(":", 1)[1].strip()
     from importlib.metadata import version
 
-    digest.update(b"ruff " + version("ruff").encode())
-    return digest.hexdigest()
+    return version(dist)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +139,15 @@ def read(folder: Path) -> Provenance | None:
 
 
 def tree_hash(files: dict[str, bytes]) -> str:
+    return tree_hash_of({rel: hashlib.sha256(data).digest() for rel, data in files.items()})
+
+
+def tree_hash_of(digests: dict[str, bytes]) -> str:
+    """`tree_hash` from each file's SHA-256 digest (the tree index knows them without reading)."""
     digest = hashlib.sha256()
-    for rel in sorted(files):
+    for rel in sorted(digests):
         if rel != FILE:
-            digest.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
+            digest.update(rel.encode() + b"\0" + digests[rel])
     return digest.hexdigest()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -101,12 +102,24 @@ def can_fork() -> bool:
 class Validation:
     """A validation started in a forked child (or nothing yet, when it runs in-process on `wait`)."""
 
-    def __init__(self, document: dict[str, Any], version: str, *, background: bool) -> None:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        version: str,
+        *,
+        background: bool,
+        known: list[Finding] | None = None,
+        on_found: Callable[[list[Finding]], None] | None = None,
+    ) -> None:
+        """`known`: the findings, already known (`validation_cache`): nothing is validated.
+        `on_found`: told the findings once they are known (to keep them)."""
         self._document = document
         self._version = version
         self._process: Any = None
         self._conn: Connection | None = None
-        if background and can_fork():
+        self._known = known
+        self._on_found = on_found
+        if background and known is None and can_fork():
             self._fork()
 
     def _fork(self) -> None:
@@ -130,8 +143,12 @@ class Validation:
 
     def wait(self, sink: DiagnosticSink) -> None:
         """Add the warnings to `sink` (waiting for the child, or validating now)."""
-        found = self._receive()
-        report(findings(self._document, self._version) if found is None else found, sink)
+        found = self._known if self._known is not None else self._receive()
+        if found is None:
+            found = findings(self._document, self._version)
+        if self._known is None and self._on_found is not None:
+            self._on_found(found)
+        report(found, sink)
 
     def _receive(self) -> list[Finding] | None:
         if self._conn is None:

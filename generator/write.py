@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import secrets
 import shutil
@@ -31,6 +32,7 @@ from .memo import Memo
 from .ownership import Ownership, has_header
 from .paths import HEADER
 from .progress import SILENT, Progress
+from .tree_index import Seen, TreeIndex
 
 
 @dataclass
@@ -238,18 +240,24 @@ def apply_package(
     out: Path,
     owner: Ownership | None = None,
     progress: Progress = SILENT,
+    index: TreeIndex | None = None,
 ) -> TreeDiff:
     """Make clientgen's part of `out` hold exactly the files of `new` (only changed files written,
     GENERATION.toml last; the user's files kept). A file system problem (the parent is a file, no
     permission, a read-only or virtual file system such as /proc) is a fatal diagnostic naming the
-    folder, never a traceback."""
+    folder, never a traceback. `index`: the folder's tree index, which answers for the files whose
+    stat data did not change (compared by SHA-256; the others are read)."""
     try:
         out = out.resolve()
         ensure_ours(out, owner)
         out.parent.mkdir(parents=True, exist_ok=True)
-        old = read_tree(out)
-        diff = compare(new, old, owner)
-        conflicts = [rel for rel in diff.changed if not has_header(old[rel])]
+        if index is None:
+            old = read_tree(out)
+            diff = compare(new, old, owner)
+            conflicts = [rel for rel in diff.changed if not has_header(old[rel])]
+        else:
+            diff, conflicts = _compare_indexed(new, index.scan(out), owner)
+            index.save()
         if conflicts:
             raise fatal(
                 "output-user-file",
@@ -266,6 +274,22 @@ def apply_package(
     except OSError as exc:
         raise _unwritable(exc, out) from None
     return diff
+
+
+def _compare_indexed(
+    new: dict[str, bytes], seen: Mapping[str, Seen], owner: Ownership | None
+) -> tuple[TreeDiff, list[str]]:
+    """`compare` (and the changed files without clientgen's header) from the tree index's digests."""
+    produced = set(new)
+    ours = {
+        rel: s
+        for rel, s in seen.items()
+        if owner is None or not owner.users(rel, s.headed, produced)
+    }
+    old = {rel: s.digest for rel, s in ours.items()}
+    diff = diff_trees({rel: hashlib.sha256(data).digest() for rel, data in new.items()}, old)
+    diff.user = sorted(rel for rel in seen if rel not in ours)
+    return diff, [rel for rel in diff.changed if not ours[rel].headed]
 
 
 def _unwritable(exc: OSError, out: Path) -> SpecError:

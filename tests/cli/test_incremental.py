@@ -1,6 +1,9 @@
 """Regeneration with the module cache (`generator/memo.py`) gives exactly the bytes of a full run, and
 formats only the files whose text changed. Casebook's spec, edited four ways one after another: an
-operation's summary, a new operation, a schema many operations use, a tag removed with its operations."""
+operation's summary, a new operation, a schema many operations use, a tag removed with its operations.
+Between the edits a no-op `generate` answers from provenance through the configuration's cached reading
+and the tree index (`generator/target_cache.py`, `generator/tree_index.py`), which must never answer for
+a changed spec or a changed tree."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, write
+from generator import pipeline, target_cache, tree_index, write
 from generator.config import select_targets
 from generator.write import read_tree
 from tests.conftest import REPO
@@ -35,9 +38,17 @@ def _project(folder: Path, doc: dict[str, Any]) -> Path:
     return folder
 
 
-def _generate(folder: Path) -> pipeline.TargetResult:
+def _generate(folder: Path, full: bool = True) -> pipeline.TargetResult:
     (target,), root = select_targets(["casebook"], folder)
-    return pipeline.generate(target, root, full=True)
+    return pipeline.generate(target, root, full=full)
+
+
+def _answer(folder: Path) -> pipeline.TargetResult | None:
+    """The no-op answer as the CLI asks it (cached configuration, tree index), or None."""
+    found = target_cache.recall(["casebook"], folder)
+    assert found is not None, "generate keeps the configuration's reading"
+    (target,), root = found
+    return pipeline.answer_generate(target, root)
 
 
 def _summary(doc: dict[str, Any]) -> None:
@@ -91,18 +102,28 @@ def test_incremental_regeneration_equals_a_full_run(
         real_format(root)
 
     monkeypatch.setattr(write, "format_tree", counting)
+    later = tree_index.now_ns() + 10 * tree_index.RACY_NS  # every file counts as settled: indexed
+    monkeypatch.setattr(tree_index, "now_ns", lambda: later)
     warm = _project(tmp_path / "warm", doc)
     first = _generate(warm)
     total = sum(1 for rel in first.diff.added if rel.endswith(".py"))
     assert formatted == [total] and total > 50
     assert list((warm / ".cache" / "clientgen" / "modules").iterdir())
+    target_cache.remember(warm)  # as `clientgen generate` does after a run
+    noop = _answer(warm)
+    assert noop is not None and noop.diff.unchanged == len(first.diff.added)
 
     for n, (label, edit) in enumerate(EDITS):
         edit(doc)
         (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+        assert _answer(warm) is None, label  # a changed spec is never answered from provenance
         formatted.clear()
-        result = _generate(warm)
-        assert result.diff.stale, label  # the edit changed something
+        result = _generate(warm, full=False)
+        assert result.diff.stale and not result.fast_path, label  # the edit changed something
+        again = _answer(warm)  # the tree index re-reads the rewritten files and agrees
+        assert again is not None and again.diff.unchanged == result.diff.unchanged + len(
+            result.diff.changed + result.diff.added
+        ), label
         # only the files whose rendered text changed went through ruff
         assert formatted and 0 < formatted[0] < total / 4, (label, formatted)
 
@@ -134,3 +155,126 @@ def test_damaged_cache_is_an_empty_cache(tmp_path: Path) -> None:
     for damaged in (blob[:-1], b"junk" + blob, MAGIC + b"\0" * 10):
         path.write_bytes(damaged)
         assert Memo(path, "salt").get(key) is None
+
+
+# ---- validation findings reused when only prose changed (generator/validation_cache.py) --------------
+def _walk_blank(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: "" if k in ("summary", "description") and isinstance(v, str) else _walk_blank(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_walk_blank(v) for v in node]
+    return node
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"summary": "a", "description": "b", "x": {"summary": "c"}}',
+        '{"a\\"summary": "x", "summary": "y"}',  # a key ending in an escaped quote + summary
+        '{"k": "\\"description\\": \\"z\\"", "description": "v"}',  # the key's text inside a string
+        '{"x": "\\\\", "description": "v\\\\\\"w"}',  # escaped backslashes before quotes
+        '{"description": {"summary": 5, "description": ["d"]}, "summary" :\n "s\\u0041"}',
+        '{"properties": {"description": {"type": "string"}}}',
+        '{"examples": [{"summary": "e", "value": {"description": "v"}}]}',
+    ],
+)
+def test_blank_prose_empties_exactly_the_prose_strings(text: str) -> None:
+    from generator.validation_cache import blank_prose
+
+    assert json.loads(blank_prose(text)) == _walk_blank(json.loads(text))
+
+
+def test_a_key_spelled_with_escapes_keeps_its_value() -> None:
+    """Conservative: a different text is a different key, so the spec is validated again."""
+    from generator.validation_cache import blank_prose
+
+    text = '{"summ\\u0061ry": "kept"}'
+    assert blank_prose(text) == text
+
+
+def test_blank_prose_on_casebook() -> None:
+    from generator.validation_cache import blank_prose
+
+    doc = yaml.safe_load((REPO / "specs" / "casebook" / "openapi.yml").read_text(encoding="utf-8"))
+    text = json.dumps(doc, indent=1)
+    assert json.loads(blank_prose(text)) == _walk_blank(doc)
+
+
+def test_validation_findings_are_reused_only_when_only_prose_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import validate
+    from generator.validation_cache import FOLDER
+
+    doc = yaml.safe_load((REPO / "tests" / "fixtures" / "specs" / "petstore_31.yml").read_text())
+    doc["info"]["contact"] = {"url": 7}  # one finding of openapi-pydantic
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.clientgen.targets.pets]\nspec = "pets.json"\noutput = "out/pets"\n'
+        'package = "pets"\nclient_name = "Pets"\nenv_prefix = "PETS"\n'
+    )
+    spec = project / "pets.json"
+
+    def run() -> list[str]:
+        spec.write_text(json.dumps(doc, indent=1))
+        (target,), root = select_targets(["pets"], project)
+        result = pipeline.generate(target, root)
+        return [f"{d.code} {d.pointer}" for d in result.diagnostics if d.code == "spec-invalid"]
+
+    assert run() == ["spec-invalid /info/contact/url"]
+    assert list((project / FOLDER).iterdir())
+
+    def no_validation(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("validated although only prose changed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(validate, "findings", no_validation)
+        patched.setattr(validate.Validation, "_fork", no_validation)
+        doc["paths"]["/pets"]["get"]["summary"] = 'List "all" pets \\ now'
+        doc["paths"]["/pets"]["get"]["responses"]["200"]["description"] = "The pets, paged."
+        assert run() == ["spec-invalid /info/contact/url"]  # reused, not validated
+    out = read_tree(project / "out" / "pets")
+    assert any(b'List "all" pets' in data for data in out.values())
+
+    monkeypatch.setenv("CLIENTGEN_CACHE", "off")
+    cold = tmp_path / "cold"
+    (cold / "out").mkdir(parents=True)
+    cold_spec = cold / "pets.json"
+    cold_spec.write_text(json.dumps(doc, indent=1))
+    from generator.config import adhoc_target
+
+    full = pipeline.generate(
+        adhoc_target(str(cold_spec), str(cold / "out" / "pets"), "pets", "Pets")
+    )
+    assert [d.pointer for d in full.diagnostics if d.code == "spec-invalid"] == [
+        "/info/contact/url"
+    ]
+    monkeypatch.delenv("CLIENTGEN_CACHE")
+
+    doc["paths"]["/pets"]["get"]["responses"]["200"]["description"] = 5  # prose that is no string
+    assert "spec-invalid /paths/~1pets/get/responses/200/description" in run()
+    doc["paths"]["/pets"]["get"]["responses"]["200"]["description"] = "ok"
+    doc["info"]["description"] = "A new key is a change of structure, too."
+    del doc["info"]["contact"]  # a structural change: validated again, the finding is gone
+    assert run() == []
+
+
+def test_check_keeps_no_validation_findings(pets_project: Path) -> None:
+    import shutil
+
+    from generator.validation_cache import FOLDER
+
+    spec = pets_project / "pets.yml"
+    (pets_project / "pets.json").write_text(json.dumps(yaml.safe_load(spec.read_text())))
+    project = pets_project / "pyproject.toml"
+    project.write_text(project.read_text().replace('"pets.yml"', '"pets.json"'))
+    (target,), root = select_targets(["pets"], pets_project)
+    pipeline.generate(target, root)
+    assert list((pets_project / FOLDER).iterdir())
+    shutil.rmtree(pets_project / FOLDER)
+    assert pipeline.check(target, root, full=True).diff.stale == []
+    assert not (pets_project / FOLDER).exists()

@@ -1,0 +1,163 @@
+"""The tree index: what each file of an output folder held when clientgen last read it, by stat data.
+
+The `check` and no-op `generate` answers compare an output folder with the tree hash GENERATION.toml
+records. Reading and hashing every file (6,747 for GitHub's client) is most of their cost, so the
+project keeps, outside the output folder (`.cache/clientgen/trees/`, one plain JSON file per folder), the
+SHA-256 and the header flag of every file it has read, with the file's stat data (size, mtime and
+ctime in nanoseconds, inode, device). A file whose stat data equal the recorded ones is not read again;
+any other file is read and hashed, as without the index.
+
+Why a stale entry cannot be accepted: writing a file changes its ctime, which no program can set
+(`os.utime` sets mtime and atime only), and replacing it changes its inode. The one gap is the
+timestamps' granularity — a write in the same clock tick as the write before it can leave both times
+unchanged — so, as git does for its index, a file whose mtime or ctime is less than `RACY_NS` before the
+moment it was read is never recorded: it is read and hashed every time until it is older. A missing,
+damaged or foreign index is an empty one; deleting it costs only speed, and `CLIENTGEN_CACHE=off`
+turns it off. (On Windows `st_ctime` is the creation time: there a content change that keeps the size and
+restores the mtime by hand would not be seen; use `check --full` / `generate --full` after such edits.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .ownership import has_header
+
+FOLDER = Path(".cache") / "clientgen" / "trees"  # below the project root
+RACY_NS = 2_000_000_000  # a file changed less than this before it was read is not recorded
+_VERSION = 1
+_CACHES = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}  # as write.read_tree
+
+
+def now_ns() -> int:
+    """The clock the racy window is measured on (a function of its own, so tests can move it)."""
+    return time.time_ns()
+
+
+_Entry = list[Any]  # [stat key, SHA-256 hex, header flag]: as stored (JSON), compared as they are
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One file as the index knows it: its SHA-256 and whether it carries clientgen's header."""
+
+    digest: bytes
+    headed: bool
+
+
+@dataclass
+class TreeIndex:
+    path: Path | None
+    _old: dict[str, _Entry] = field(default_factory=dict)
+    _new: dict[str, _Entry] = field(default_factory=dict)
+    read: int = 0  # files read and hashed in this run (the others answered from the index)
+
+    @classmethod
+    def for_output(cls, root: Path | None, out: Path) -> TreeIndex:
+        """The index of `out` in the project at `root` (none without a project or when turned off)."""
+        if root is None or os.environ.get("CLIENTGEN_CACHE", "").lower() in ("off", "0", "no"):
+            return cls(None)
+        try:
+            slot = out.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            slot = out.resolve().as_posix()
+        path = root / FOLDER / f"{hashlib.sha256(slot.encode()).hexdigest()[:32]}.json"
+        return cls(path, _load(path))
+
+    def scan(self, folder: Path) -> dict[str, Seen]:
+        """Every file below `folder` as `write.read_tree` finds them (the same walk: links to folders
+        not followed, caches left out), each with its SHA-256 and header flag: from the index when
+        its stat data match, else read. In no particular order."""
+        found: dict[str, Seen] = {}
+        if folder.is_dir():
+            self._walk(os.fspath(folder), "", found, now_ns())
+        return found
+
+    def _walk(self, path: str, prefix: str, found: dict[str, Seen], now: int) -> None:
+        with os.scandir(path) as entries:
+            listed = list(entries)
+        for entry in listed:
+            if entry.name in _CACHES:
+                continue
+            rel = prefix + entry.name
+            try:
+                folder = entry.is_dir()
+            except OSError:
+                folder = False
+            if folder:
+                if not entry.is_symlink():
+                    self._walk(entry.path, rel + "/", found, now)
+                continue
+            seen = self._file(entry.path, rel, now)
+            if seen is not None:
+                found[rel] = seen
+
+    def digest(self, path: Path) -> bytes | None:
+        """The SHA-256 of one file outside the folder (the spec), through the same index."""
+        seen = self._file(os.fspath(path), f"\0{path.resolve()}", now_ns())
+        return None if seen is None else seen.digest
+
+    def _file(self, path: str, rel: str, now: int) -> Seen | None:
+        try:
+            st = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):  # a dangling link, gone meanwhile
+            return None
+        key = f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
+        known = self._old.get(rel)
+        if known is not None and known[0] == key:
+            self._new[rel] = known
+            return Seen(bytes.fromhex(known[1]), known[2] == 1)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+        self.read += 1
+        seen = Seen(hashlib.sha256(data).digest(), has_header(data))
+        after = os.stat(path)
+        settled = max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS
+        unchanged = (after.st_size, after.st_mtime_ns, after.st_ctime_ns) == (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+        )
+        if settled and unchanged and len(data) == st.st_size:
+            self._new[rel] = [key, seen.digest.hex(), int(seen.headed)]
+        return seen
+
+    def save(self) -> None:
+        """Keep the entries of the last scan (and no others); failures cost only speed."""
+        if self.path is None or self._new == self._old:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": _VERSION, "files": self._new}), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def _load(path: Path) -> dict[str, _Entry]:
+    """The stored entries; anything malformed makes the whole index empty (it is only a cache)."""
+    try:
+        data = json.loads(path.read_bytes())
+        files = data["files"] if data.get("version") == _VERSION else {}
+        for entry in files.values():
+            if not (
+                isinstance(entry, list)
+                and len(entry) == 3
+                and isinstance(entry[0], str)
+                and isinstance(entry[1], str)
+                and len(entry[1]) == 64
+            ):
+                return {}
+        return files if isinstance(files, dict) else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}

@@ -1,0 +1,236 @@
+"""The no-op `generate` / `check` answers (issue 18): what they import, and why their caches — the
+configuration's cached reading (`generator/target_cache.py`) and the tree index of stat data
+(`generator/tree_index.py`) — can never accept a changed file or a changed configuration. Structure,
+no timings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import tree_index
+from generator.cli import cli
+from generator.tree_index import TreeIndex
+from generator.write import read_tree
+from tests.conftest import REPO
+
+NOOP = f"""
+import sys
+sys.path.insert(0, {str(REPO)!r})
+sys.argv = ["clientgen", *sys.argv[1:]]
+from generator.cli import main
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print(code, ",".join(sorted({{m for m in sys.modules if m.startswith(("generator.", "pydantic",
+      "jinja2", "yaml", "httpx", "openapi_pydantic", "importlib.metadata"))}})))
+"""
+
+# what a no-op answer may import of the generator: the CLI, the provenance answer and its caches
+LIGHT = {
+    "generator.cli",
+    "generator.cli_support",
+    "generator.console",
+    "generator.diagnostics",
+    "generator.exitcode",
+    "generator.format",
+    "generator.memo",
+    "generator.ownership",
+    "generator.paths",
+    "generator.pipeline",
+    "generator.progress",
+    "generator.provenance",
+    "generator.target_cache",
+    "generator.tree_index",
+    "generator.validation_cache",
+    "generator.version",
+    "generator.write",
+}
+
+
+def _run(folder: Path, *args: str) -> tuple[int, set[str]]:
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", NOOP, *args],
+        check=False,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    code, _, modules = proc.stdout.strip().splitlines()[-1].partition(" ")
+    return int(code), set(modules.split(",")) - {""}
+
+
+@pytest.mark.parametrize("command", ["generate", "check"])
+def test_a_noop_answer_imports_neither_pydantic_nor_the_renderer(
+    pets_project: Path, command: str
+) -> None:
+    """After a generate, `generate` and `check` answer without the configuration's pydantic models,
+    the renderer, the spec loader or importlib.metadata (the generator fingerprint reads ruff's
+    version from its dist-info)."""
+    code, first = _run(pets_project, "generate")
+    assert code == 0 and "pydantic" in first and "generator.render.plan" in first  # it rendered
+    code, modules = _run(pets_project, command)
+    assert code == 0
+    assert modules <= LIGHT, sorted(modules - LIGHT)
+
+
+def _generated(project: Path) -> Path:
+    result = CliRunner().invoke(cli, ["generate", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project / "generated" / "pets"
+
+
+def _noop() -> str:
+    result = CliRunner().invoke(cli, ["generate"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_changed_configuration_is_read_again(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(pets_project)
+    out = _generated(pets_project)
+    assert "fast path" in _noop()
+    project = pets_project / "pyproject.toml"
+    project.write_text(project.read_text().replace('client_name = "Pets"', 'client_name = "Zoo"'))
+    again = _noop()
+    assert "fast path" not in again and "files written" in again
+    assert "class Zoo(" in (out / "src" / "pets" / "_client.py").read_text()
+    # an unknown name is reported by the proper reading, not answered from the cache
+    result = CliRunner().invoke(cli, ["generate", "nope"])
+    assert result.exit_code == 2 and "unknown target(s) nope" in result.output
+
+
+def _settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file counts as older than the racy window (so the index records it)."""
+    later = tree_index.now_ns() + 10 * tree_index.RACY_NS
+    monkeypatch.setattr(tree_index, "now_ns", lambda: later)
+
+
+def _index(project: Path) -> TreeIndex:
+    return TreeIndex.for_output(project, project / "generated" / "pets")
+
+
+def test_the_tree_index_never_accepts_a_changed_file(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file rewritten with the same size and its old mtime put back (only ctime tells) is read
+    again: `check` reports it stale and `generate` repairs it."""
+    monkeypatch.chdir(pets_project)
+    out = _generated(pets_project)
+    _settled(monkeypatch)
+    index = _index(pets_project)
+    index.scan(out)
+    index.save()
+    assert index.read == len(read_tree(out))  # every file read once, then recorded
+    again = _index(pets_project)
+    seen = again.scan(out)
+    assert again.read == 0 and seen.keys() == read_tree(out).keys()
+
+    victim = out / "src" / "pets" / "_client.py"
+    data, st = victim.read_bytes(), victim.stat()
+    changed = data.replace(b"class Pets(", b"class Petz(", 1)
+    assert changed != data and len(changed) == len(data)
+    victim.write_bytes(changed)
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert victim.stat().st_mtime_ns == st.st_mtime_ns and victim.stat().st_size == st.st_size
+
+    third = _index(pets_project)
+    seen = third.scan(out)
+    assert (
+        third.read == 1 and seen["src/pets/_client.py"].digest == hashlib.sha256(changed).digest()
+    )
+    stale = CliRunner().invoke(cli, ["check"])
+    assert stale.exit_code == 1 and "stale: pets/src/pets/_client.py" in stale.output
+    assert "fast path" not in _noop()
+    assert victim.read_bytes() == data
+
+
+def test_files_changed_within_the_racy_window_are_not_recorded(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(pets_project)
+    out = _generated(pets_project)
+    index = _index(pets_project)
+    index.scan(out)  # every file was written a moment ago
+    index.save()
+    assert index.read == len(read_tree(out))
+    again = _index(pets_project)
+    again.scan(out)
+    assert again.read == len(read_tree(out))  # nothing was trusted, everything read again
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong digest length", "deleted"])
+def test_a_damaged_index_or_config_cache_is_an_empty_one(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    monkeypatch.chdir(pets_project)
+    out = _generated(pets_project)
+    _settled(monkeypatch)
+    assert "fast path" in _noop()
+    caches = [
+        *(pets_project / tree_index.FOLDER).iterdir(),
+        pets_project / ".cache/clientgen/targets.json",
+    ]
+    for path in caches:
+        text = path.read_text()
+        if damage == "garbage":
+            path.write_bytes(b"\x00\xff not json")
+        elif damage == "truncated":
+            path.write_text(text[: len(text) // 2])
+        elif damage == "wrong digest length":
+            data = json.loads(text)
+            if "files" in data:
+                for entry in data["files"].values():
+                    entry[1] = entry[1][:10]
+            else:
+                data["targets"] = [["pets"]]
+            path.write_text(json.dumps(data))
+        else:
+            path.unlink()
+    before = read_tree(out)
+    assert "fast path" in _noop()  # answered all the same: the caches cost only speed
+    assert read_tree(out) == before
+
+
+def test_the_answers_follow_a_read_tree_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index sees the files `write.read_tree` reads: links to files followed, links to folders
+    and caches not, dangling links skipped."""
+    _settled(monkeypatch)
+    folder = tmp_path / "tree"
+    (folder / "a" / "__pycache__").mkdir(parents=True)
+    (folder / "a" / "__pycache__" / "x.pyc").write_bytes(b"x")
+    (folder / "a" / "m.py").write_text("m")
+    (folder / "top.md").write_text("t")
+    (folder / "link.md").symlink_to(folder / "top.md")
+    (folder / "dir-link").symlink_to(folder / "a", target_is_directory=True)
+    (folder / "dangling").symlink_to(folder / "missing")
+    seen = TreeIndex(None).scan(folder)
+    tree = read_tree(folder)
+    assert seen.keys() == tree.keys() == {"a/m.py", "top.md", "link.md"}
+    assert all(seen[rel].digest == hashlib.sha256(tree[rel]).digest() for rel in tree)
+
+
+def test_cache_off_means_no_cache_files(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(pets_project)
+    monkeypatch.setenv("CLIENTGEN_CACHE", "off")
+    _generated(pets_project)
+    assert "fast path" in _noop()  # still answered from provenance (read from the files)
+    assert not (pets_project / tree_index.FOLDER).exists()
+    assert not (pets_project / ".cache/clientgen/targets.json").exists()
