@@ -212,15 +212,16 @@ class OperationBuilder:
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
             content_media, media = next(iter(node["content"].items()))
             schema = media.get("schema") if isinstance(media, dict) else None
-        t = (
-            self.schemas.type_of(
-                schema if schema is not None else {},
-                jp.join(pointer, "schema"),
-                (f"{hint} {name}", name),
+        with self.schemas.sent():
+            t = (
+                self.schemas.type_of(
+                    schema if schema is not None else {},
+                    jp.join(pointer, "schema"),
+                    (f"{hint} {name}", name),
+                )
+                if schema is not None
+                else AnyType()
             )
-            if schema is not None
-            else AnyType()
-        )
         schema_node = self.resolver.deref(schema, where)[1] if isinstance(schema, dict) else {}
         schema_node = schema_node if isinstance(schema_node, dict) else {}
         if t == Primitive(Kind.STRING) and says_uuid(node, schema_node):
@@ -266,12 +267,13 @@ class OperationBuilder:
         pointer, node = self.resolver.deref(raw, where)
         if not isinstance(node, dict):
             return None
-        media = self._media(
-            node.get("content") or {},
-            jp.join(pointer, "content"),
-            (f"{hint} body", None),
-            request=True,
-        )
+        with self.schemas.sent():
+            media = self._media(
+                node.get("content") or {},
+                jp.join(pointer, "content"),
+                (f"{hint} body", None),
+                request=True,
+            )
         doc = _text(node.get("description")) or self._body_schema_doc(
             node.get("content"), jp.join(pointer, "content")
         )

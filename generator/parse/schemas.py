@@ -9,6 +9,8 @@ it, properties copied by `allOf`, a shared parameter) is one schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -92,7 +94,10 @@ class SchemaBuilder:
         self.pending: dict[str, _Pending] = {}
         self.built: dict[str, Schema] = {}
         self._queue: list[str] = []
-        self._component_types: dict[str, TypeRef] = {}
+        self._component_types: dict[tuple[str, bool], TypeRef] = {}
+        # `null` is a value of a schema that names no `type` (JSON Schema); off while typing what the
+        # client sends as a whole (a request body, a parameter): see `sent()`
+        self._typeless_null = True
         self.hierarchies: dict[str, Hierarchy] = {}  # allOf-inheritance bases (discriminators.py)
         self._members: set[str] = set()
 
@@ -172,6 +177,24 @@ class SchemaBuilder:
         return out
 
     # ---- TypeRef for any schema node ------------------------------------------------------------
+    @contextmanager
+    def sent(self) -> Iterator[None]:
+        """Type a value the client sends as a whole (a request body, a parameter): the caller chooses
+        it, so a schema without `type` is typed as what its keywords describe (an object, say), without
+        the `null` JSON Schema also allows there. Named models keep their nullable fields: the same
+        model is parsed from responses."""
+        before, self._typeless_null = self._typeless_null, False
+        try:
+            yield
+        finally:
+            self._typeless_null = before
+
+    def _admits_null(self, node: dict[str, Any], where: str) -> bool:
+        """Explicitly nullable, or (outside `sent()`) naming no `type` that excludes `null`."""
+        return self._nullable(node) or (
+            self._typeless_null and admits_null(node, self.resolver, where)
+        )
+
     def type_of(
         self, node: Any, where: str, hint: tuple[str, str | None], depth: int = 0
     ) -> TypeRef:
@@ -193,7 +216,7 @@ class SchemaBuilder:
             return AnyType()
         if "$ref" in node:
             return self._ref_type(node, where, hint, depth)
-        nullable = self._nullable(node)
+        nullable = self._admits_null(node, where)
         t = self._type_of_body(node, where, hint, depth)
         return with_nullable(t, True) if nullable and not isinstance(t, AnyType) else t
 
@@ -206,7 +229,8 @@ class SchemaBuilder:
             self._nullable(siblings) if self.version == "3.1" or siblings.get("nullable") else False
         )
         # a reference to a nullable schema (`WarmTransfer: {type: [object, "null"], ...}`) is nullable
-        nullable = nullable or (isinstance(resolved, dict) and self._nullable(resolved))
+        # so is one to a schema that names no `type`: `null` is one of its values (JSON Schema)
+        nullable = nullable or (isinstance(resolved, dict) and self._admits_null(resolved, target))
         if (
             target in self.pending
             or target.startswith(COMPONENTS)
@@ -219,11 +243,12 @@ class SchemaBuilder:
             )
             t: TypeRef = ModelRef(sid)
         else:
-            if target in self._component_types:
-                t = self._component_types[target]
+            key = (target, self._typeless_null)
+            if key in self._component_types:
+                t = self._component_types[key]
             else:
                 t = self.type_of(resolved, target, hint, depth + 1)
-                self._component_types[target] = t
+                self._component_types[key] = t
         return with_nullable(t, True) if nullable else t
 
     def _nullable(self, node: dict[str, Any]) -> bool:
@@ -486,10 +511,6 @@ class SchemaBuilder:
                 if constant
                 else self.type_of(sub, where, (f"{name} {wire}", wire))
             )
-            if wire not in required and not constant and admits_null(sub, self.resolver, where):
-                t = with_nullable(
-                    t
-                )  # no `type` said: `null` is valid (JSON Schema), so optional fields take it
             read_only = bool(own.get("readOnly") or resolved.get("readOnly"))
             write_only = bool(own.get("writeOnly") or resolved.get("writeOnly"))
             fields.append(

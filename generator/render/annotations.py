@@ -171,6 +171,9 @@ class Annotator:
                 return [name, self._builtin(_enum_fallback(schema), imports)]
             if isinstance(schema, Enum) and ctx is not Context.MODEL:
                 return [name, self._enum_values(schema, imports)]
+            if ctx is not Context.MODEL and names_uuid(t.id, self.schemas):
+                # a named `format: uuid` (`Uuid = UUID`) takes the text form too, like a plain one
+                return [name, self._builtin("str", imports)]
             param = self.names.param_class.get(t.id) if ctx is Context.PARAM else None
             if param is not None:
                 if self.qualify:  # looked up in the lazy types package, like the model
@@ -302,3 +305,14 @@ def py_literal(value: object) -> Code:
 def one_line(text: str, limit: int = 200) -> str:
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def names_uuid(sid: str, schemas: dict[str, Schema], depth: int = 0) -> bool:
+    """Whether the schema is an alias of `uuid.UUID` (directly or through other aliases)."""
+    schema = schemas.get(sid)
+    if depth > 16 or not isinstance(schema, Alias):
+        return False
+    target = schema.target
+    if isinstance(target, Primitive):
+        return target.kind is Kind.UUID
+    return isinstance(target, ModelRef) and names_uuid(target.id, schemas, depth + 1)

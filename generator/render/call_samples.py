@@ -166,6 +166,11 @@ def _literal(
         value = literals.sampler.value(AnyType(), arg.wire or str(arg.name))
     if isinstance(value, FileSample) and files is Files.PART and arg.wire == "":
         files = Files.BYTES  # a raw body is the file's content
+    elif (
+        isinstance(value, FileSample) and files is Files.PART and "FileTypes" not in arg.annotation
+    ):
+        # `format: binary` in a JSON body: the argument takes `bytes`, not a file
+        files = Files.BYTES
     if t is None or (_MAPPING in arg.annotation and isinstance(value, (dict, list))):
         return literals.wire(value)
     return literals.typed(value, t, uses, files)

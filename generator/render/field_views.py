@@ -36,7 +36,7 @@ from ..ir import (
 from ..ir.models import _Missing
 from ..ir.types import JsonValue
 from ..naming.plan import Names
-from .annotations import Annotator, Context, Imports, py_literal
+from .annotations import Annotator, Context, Imports, names_uuid, py_literal
 from .safe import NO_CODE, Code, Doc, Name, code, doc, py
 
 
@@ -165,7 +165,7 @@ def holds_uuid(t: TypeRef, schemas: dict[str, Schema], depth: int = 0) -> bool:
         return holds_uuid(t.value, schemas, depth + 1)
     if isinstance(t, UnionOf):
         return any(holds_uuid(v, schemas, depth + 1) for v in t.variants)
-    return False
+    return isinstance(t, ModelRef) and names_uuid(t.id, schemas)
 
 
 def default_literal(

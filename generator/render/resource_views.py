@@ -205,12 +205,12 @@ def _runtime_imports(
     """What every resource module imports from the runtime, and what only some need (a resource
     that only holds nested ones has no methods: no endpoints, no arguments, no response wrappers)."""
     block.add_from("functools", "cached_property")
-    block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
+    block.add_from(".._resource", "AsyncAPIResource", "SyncAPIResource")
     if not methods:
         return
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
     block.add_from(
-        ".._response",
+        ".._wrappers",
         "async_to_raw_response_wrapper",
         "async_to_streamed_response_wrapper",
         "to_raw_response_wrapper",

@@ -35,12 +35,7 @@ corpora = load_bench("corpora")
 FAILING = ("request", "response", "client")
 
 # spec id → {"category:kind": the defect (tests/e2e/test_wire_defects.py)}
-KNOWN: dict[str, dict[str, str]] = {
-    "cpy.re/peertube": {
-        "response:model_type": "`Account` has properties but no `type: object`, so JSON Schema and "
-        "Prism allow `null`; the model does not (a spec defect, see docs/wire-conformance.md)",
-    },
-}
+KNOWN: dict[str, dict[str, str]] = {}
 
 
 class KnownWireDefects(AssertionError):

@@ -9,6 +9,7 @@ tests/corpus/test_wire_conformance.py.
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -492,3 +493,208 @@ def test_a_fragment_in_the_path_key_is_not_sent_and_the_query_is(
     request = server.requests[-1]
     assert request.path_only == "/tags/arn%3Aaws%3Ax%2F1"
     assert request.query == "tagKeys=a&tagKeys=b%20c"
+
+
+# -- 11. A schema without `type` admits `null` (cpy.re/peertube `Account`: Prism's static mock is `null`) ---
+
+TYPELESS_SCHEMAS: dict[str, Any] = {
+    # `properties` but no `type`: by JSON Schema (and OpenAPI 3.0, whose `nullable` only widens a
+    # `type`) every value that is not an object is valid, `null` included
+    "Actor": {"properties": {"name": {"type": "string"}}},
+    "Account": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Actor"},
+            {"properties": {"displayName": {"type": "string"}}},
+        ]
+    },
+    "Typed": {"type": "object", "properties": {"name": {"type": "string"}}},
+    "Listing": {
+        "type": "object",
+        "required": ["owner", "data"],
+        "properties": {
+            "owner": {"$ref": "#/components/schemas/Actor"},
+            "typed": {"$ref": "#/components/schemas/Typed"},
+            "data": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}},
+        },
+    },
+}
+
+
+def _json_get(operation_id: str, ref: str) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": ref}}},
+                }
+            },
+        }
+    }
+
+
+TYPELESS_DOC = _doc(
+    {
+        "/account": _json_get("getAccount", "#/components/schemas/Account"),
+        "/typed": _json_get("getTyped", "#/components/schemas/Typed"),
+        "/listing": _json_get("getListing", "#/components/schemas/Listing"),
+        "/accounts": {
+            "post": {
+                "operationId": "createAccount",
+                "parameters": [
+                    {
+                        "name": "filter",
+                        "in": "query",
+                        "style": "deepObject",
+                        "explode": True,
+                        "schema": {"$ref": "#/components/schemas/Actor"},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Account"}}
+                    },
+                },
+                "responses": {"200": OK_JSON},
+            }
+        },
+    },
+    TYPELESS_SCHEMAS,
+)
+
+
+def test_strict_client_accepts_null_where_a_schema_names_no_type(
+    generate_package: Callable[..., tuple[Any, Path]],
+) -> None:
+    """cpy.re/peertube `getAccount`/`getAccounts`: `Account` is an `allOf` of parts that name no `type`,
+    so `null` is an `Account` and Prism's static mock sends it; the strict client rejected it. Such a
+    schema is `X | None` wherever a value of it is received: the response body, fields (required ones
+    too), array items. A schema that says `type: object` still rejects `null`."""
+    module, root = generate_package(TYPELESS_DOC)
+    entry = {op: _manifest(root, op) for op in ("getAccount", "getTyped", "getListing")}
+    assert entry["getAccount"]["returns"] == "Account | None"
+    assert entry["getTyped"]["returns"] == "Typed"
+    listing = {
+        "owner": None,
+        "typed": {"name": "t"},
+        "data": [None, {"name": "n", "displayName": "N"}],
+    }
+    responses = {
+        "/account": (200, "application/json", b"null"),
+        "/typed": (200, "application/json", b"null"),
+        "/listing": (200, "application/json", json.dumps(listing).encode()),
+    }
+    with recording_server(responses) as server:
+        client = module.Client(base_url=server.url, max_retries=0, strict_response_validation=True)
+        assert _method(client, entry["getAccount"]["call"])() is None
+        got = _method(client, entry["getListing"]["call"])()
+        assert got.owner is None and got.data[0] is None
+        assert (got.data[1].name, got.data[1].display_name) == ("n", "N")
+        with pytest.raises(module.APIResponseValidationError):
+            _method(client, entry["getTyped"]["call"])()
+    # the documented limit of the rule: a typeless schema with object keywords is read as
+    # "an object or null"; a string (which JSON Schema would also allow) is still rejected
+    with recording_server({"/account": (200, "application/json", b'"text"')}) as server:
+        client = module.Client(base_url=server.url, max_retries=0, strict_response_validation=True)
+        with pytest.raises(module.APIResponseValidationError):
+            _method(client, entry["getAccount"]["call"])()
+
+
+def test_a_typeless_schema_is_not_nullable_where_the_client_sends_it(
+    generate_package: Callable[..., tuple[Any, Path]],
+) -> None:
+    """What the client sends as a whole (a request body, a parameter) is the caller's choice: a typeless
+    object body still takes keyword arguments (not `body=... | None`), and the parameter takes the
+    model, not `None`."""
+    module, root = generate_package(TYPELESS_DOC)
+    entry = _manifest(root, "createAccount")
+    with recording_server() as server:
+        client = module.Client(base_url=server.url, max_retries=0)
+        _method(client, entry["call"])(name="a", display_name="A", filter={"name": "x"})
+    request = server.requests[-1]
+    assert json.loads(request.body) == {"name": "a", "displayName": "A"}
+    assert request.query == "filter%5Bname%5D=x"
+    signature = inspect.signature(_method(client, entry["call"]))
+    assert "None" not in str(signature.parameters["filter"].annotation)
+    assert "body" not in signature.parameters
+
+
+# -- 12. A `format: uuid` that has a name of its own takes the text form too (found by mypy on the
+# peertube client's shipped tests: `add_playlist(video_id="…")` was refused) -------------------------------
+
+NAMED_UUID_DOC = _doc(
+    {
+        "/playlists/{id}/videos": {
+            "post": {
+                "operationId": "addPlaylistVideo",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["videoId"],
+                                "properties": {
+                                    "videoId": {
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/Video/properties/uuid"},
+                                            {"$ref": "#/components/schemas/Video/properties/id"},
+                                        ]
+                                    },
+                                    "preview": {"type": "string", "format": "binary"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": OK_JSON},
+            }
+        }
+    },
+    {
+        "Video": {
+            "type": "object",
+            "properties": {
+                # peertube's shape: a described `allOf` of one `$ref` is a schema (`Uuid`) of its own
+                "uuid": {
+                    "allOf": [{"$ref": "#/components/schemas/UUIDv4"}],
+                    "description": "the video's UUID",
+                },
+                "id": {"type": "integer"},
+            },
+        },
+        "UUIDv4": {"type": "string", "format": "uuid"},
+    },
+)
+
+
+def test_a_named_uuid_takes_its_text_form_in_arguments_and_models(
+    generate_package: Callable[..., tuple[Any, Path]],
+) -> None:
+    module, root = generate_package(NAMED_UUID_DOC)
+    entry = _manifest(root, "addPlaylistVideo")
+    text = "1417f330-dcaf-5d75-ae1f-4d3ab63cf31d"
+    with recording_server() as server:
+        client = module.Client(base_url=server.url, max_retries=0)
+        method = _method(client, entry["call"])
+        method(7, video_id=text)
+    assert json.loads(server.requests[-1].body) == {"videoId": text}
+    annotation = str(inspect.signature(method).parameters["video_id"].annotation)
+    assert "| str" in annotation, annotation
+    body_models = [
+        path.read_text(encoding="utf-8")
+        for path in (root / "src" / root.name / "types").glob("*.py")
+        if "video_id:" in path.read_text(encoding="utf-8")
+    ]
+    assert body_models and all("Coerced[" in source for source in body_models)
+    # the generated package's own test passes bytes for a `format: binary` property of a JSON body
+    # (the argument's type), not a multipart file tuple
+    tests = "".join(
+        p.read_text(encoding="utf-8") for p in (root / "tests" / "api_resources").glob("*.py")
+    )
+    assert "preview=b" in tests and "preview=(" not in tests

@@ -1,4 +1,4 @@
-"""Build the ``fakeapi`` package (runtime + hand-written "generated" modules) and import it."""
+"""Generate the ``fakeapi`` package from tests/fixtures/specs/fakeapi_31.yml once per session and import it."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
-from rt_helpers import API_KEY, Handler, Recorder, build_package
+from rt_helpers import API_KEY, Handler, Recorder, accepting_auth, build_package
 
 
 @pytest.fixture(scope="session")
 def fakeapi_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_package(tmp_path_factory.mktemp("pkg"))
+    return build_package(tmp_path_factory.mktemp("project"))
 
 
 @pytest.fixture(scope="session")
@@ -52,9 +52,10 @@ def make_client(fakeapi: Any) -> Iterator[Callable[..., Any]]:
     clients: list[Any] = []
 
     def make(handler: Handler, **options: Any) -> Any:
-        options.setdefault("api_key", API_KEY)
+        options.setdefault("token", API_KEY)
         http_client = httpx.Client(transport=httpx.MockTransport(handler))
-        client = fakeapi.FakeAPI(http_client=http_client, **options)
+        cls = accepting_auth(fakeapi.FakeAPI) if "auth" in options else fakeapi.FakeAPI
+        client = cls(http_client=http_client, **options)
         clients.append(http_client)
         return client
 
@@ -66,9 +67,10 @@ def make_client(fakeapi: Any) -> Iterator[Callable[..., Any]]:
 @pytest.fixture
 def make_async_client(fakeapi: Any) -> Callable[..., Any]:
     def make(handler: Recorder | Callable[..., Any], **options: Any) -> Any:
-        options.setdefault("api_key", API_KEY)
+        options.setdefault("token", API_KEY)
         async_handler = getattr(handler, "handle_async", handler)
         http_client = httpx.AsyncClient(transport=httpx.MockTransport(async_handler))
-        return fakeapi.AsyncFakeAPI(http_client=http_client, **options)
+        cls = accepting_auth(fakeapi.AsyncFakeAPI) if "auth" in options else fakeapi.AsyncFakeAPI
+        return cls(http_client=http_client, **options)
 
     return make

@@ -94,7 +94,7 @@ def test_thread_burst_of_posts_survives_503s_with_default_retries(
 ) -> None:
     server, capacity = busy_server
     names = [f"patient-{i}" for i in range(BURST)]
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client:
         assert client.max_retries == 4  # the defaults carry the burst
 
         def create(name: str) -> str:
@@ -112,7 +112,7 @@ def test_async_burst_of_posts_survives_503s_with_default_retries(
     names = [f"patient-{i}" for i in range(BURST)]
 
     async def main() -> list[str]:
-        async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=server.origin) as client:
+        async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=server.origin) as client:
             results = await asyncio.gather(
                 *(client.referrals.create(body={"patientName": n}) for n in names)
             )
@@ -126,7 +126,7 @@ def test_burst_without_retries_fails(
 ) -> None:
     """The control: the same burst with retries off loses most creates to 503s."""
     server, capacity = busy_server
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin, max_retries=0) as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=server.origin, max_retries=0) as client:
 
         def create(name: str) -> str:
             try:

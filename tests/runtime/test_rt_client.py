@@ -13,12 +13,12 @@ OK = {"data": REFERRAL}
 
 
 def test_owns_its_http_client_unless_given(fakeapi: Any) -> None:
-    with fakeapi.FakeAPI(api_key=API_KEY) as client:
+    with fakeapi.FakeAPI(token=API_KEY) as client:
         assert not client.is_closed
         assert not client._http.follow_redirects  # the runtime follows them (_redirects)
     assert client.is_closed
     given = httpx.Client(transport=httpx.MockTransport(lambda r: json_response(200, OK)))
-    with fakeapi.FakeAPI(api_key=API_KEY, http_client=given) as client2:
+    with fakeapi.FakeAPI(token=API_KEY, http_client=given) as client2:
         client2.referrals.retrieve("x")
     assert not given.is_closed  # the caller's client is the caller's to close
     given.close()
@@ -26,11 +26,11 @@ def test_owns_its_http_client_unless_given(fakeapi: Any) -> None:
 
 def test_async_client_lifecycle(fakeapi: Any) -> None:
     async def main() -> None:
-        async with fakeapi.AsyncFakeAPI(api_key=API_KEY) as client:
+        async with fakeapi.AsyncFakeAPI(token=API_KEY) as client:
             assert not client.is_closed
         assert client.is_closed
         given = httpx.AsyncClient()
-        client2 = fakeapi.AsyncFakeAPI(api_key=API_KEY, http_client=given)
+        client2 = fakeapi.AsyncFakeAPI(token=API_KEY, http_client=given)
         await client2.close()
         assert not given.is_closed
         await given.aclose()
@@ -76,9 +76,7 @@ def test_with_options_base_url_and_unknown_option(make_client: Any) -> None:
 
 def test_with_options_auth_and_strict(fakeapi: Any, make_client: Any) -> None:
     rec = Recorder(json_response(200, {"data": {**REFERRAL, "tags": 1}}))
-    client = make_client(rec).with_options(
-        auth=fakeapi.BearerAuth("other"), strict_response_validation=True
-    )
+    client = make_client(rec).with_options(token="other", strict_response_validation=True)
     with pytest.raises(fakeapi.APIResponseValidationError):
         client.referrals.retrieve("x")
     assert rec.last.headers["authorization"] == "Bearer other"
@@ -98,20 +96,24 @@ def test_timeouts_per_client_and_per_call(fakeapi: Any, make_client: Any) -> Non
 def test_default_timeout(fakeapi: Any) -> None:
     from fakeapi._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
-    client = fakeapi.FakeAPI(api_key=API_KEY)
+    client = fakeapi.FakeAPI(token=API_KEY)
     assert client.timeout == DEFAULT_TIMEOUT
     assert client.max_retries == DEFAULT_MAX_RETRIES == 4
     client.close()
     given = httpx.Client(timeout=3.0)
-    assert fakeapi.FakeAPI(api_key=API_KEY, http_client=given).timeout == httpx.Timeout(3.0)
+    # a generated client passes its own `timeout` (default DEFAULT_TIMEOUT) ...
+    assert fakeapi.FakeAPI(token=API_KEY, http_client=given).timeout == DEFAULT_TIMEOUT
+    # ... the runtime takes the given client's when no timeout is passed at all
+    base = fakeapi._base_client.SyncAPIClient(base_url="https://api.fake.test", http_client=given)
+    assert base.timeout == httpx.Timeout(3.0)
     given.close()
 
 
 def test_client_repr(make_client: Any) -> None:
     client = make_client(Recorder(json_response(200, OK)))
     assert (
-        repr(client)
-        == "FakeAPI(base_url='https://api.fake.test/v1/', auth=BearerAuth(token='****'))"
+        repr(client) == "FakeAPI(base_url='https://api.fake.test/v1/', "
+        "auth=Credentials({'bearer': BearerAuth(token='****')}))"
     )
 
 
@@ -157,7 +159,7 @@ def test_with_options_builds_a_new_client_that_shares_pool_pacing_and_credential
     assert not hasattr(copy.referrals, "extra")  # a new client, not a copy of the object graph
     assert copy._pool is client._pool and copy._pacer is client._pacer
     assert copy._auth is client._auth  # no new credentials for a transport option
-    other = client.with_options(api_key="another-key-123456")
+    other = client.with_options(token="another-key-123456")
     assert other._auth is not client._auth and other._pool is client._pool
     assert other.with_options(timeout=1.0)._auth is other._auth
 
@@ -224,7 +226,7 @@ def test_http_client_is_created_on_first_request(
 ) -> None:
     created: list[httpx.Client] = []
     _counting_factory(monkeypatch, "Client", created)
-    client = fakeapi.FakeAPI(api_key=API_KEY)
+    client = fakeapi.FakeAPI(token=API_KEY)
     copy = client.with_options(max_retries=0)
     assert created == [] and not client.is_closed and not copy.is_closed
     copy.referrals.retrieve("x")  # the copy's first request creates the pool both share
@@ -239,7 +241,7 @@ def test_http_client_is_created_on_first_request(
 def test_closed_before_first_request(fakeapi: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     created: list[httpx.Client] = []
     _counting_factory(monkeypatch, "Client", created)
-    with fakeapi.FakeAPI(api_key=API_KEY) as client:
+    with fakeapi.FakeAPI(token=API_KEY) as client:
         pass
     assert client.is_closed
     with pytest.raises(RuntimeError, match="closed"):
@@ -254,7 +256,7 @@ def test_async_http_client_is_created_on_first_request(
     _counting_factory(monkeypatch, "AsyncClient", created)
 
     async def main() -> None:
-        async with fakeapi.AsyncFakeAPI(api_key=API_KEY) as client:
+        async with fakeapi.AsyncFakeAPI(token=API_KEY) as client:
             assert created == []
             await client.referrals.retrieve("x")
             await client.referrals.retrieve("y")

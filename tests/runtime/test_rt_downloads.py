@@ -35,7 +35,7 @@ def _serve(server: LoopServer, disposition: str, body: bytes = PDF) -> None:
 
 @pytest.fixture
 def client(fakeapi: Any, a: LoopServer) -> Iterator[Any]:
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=f"{a.origin}/v1", max_retries=0) as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=f"{a.origin}/v1", max_retries=0) as client:
         yield client
 
 
@@ -149,7 +149,7 @@ async def test_async_download_never_replaces_an_existing_file(
 ) -> None:
     (tmp_path / "report.pdf").write_bytes(b"mine")
     _serve(a, 'attachment; filename="report.pdf"')
-    async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=f"{a.origin}/v1") as client:
+    async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=f"{a.origin}/v1") as client:
         download = await client.documents.download("d1")
         with pytest.raises(FileExistsError):
             await download.write_to_file(tmp_path)

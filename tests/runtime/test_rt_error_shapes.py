@@ -201,7 +201,7 @@ def test_error_shapes_reach_the_message_and_details(
 ) -> None:
     _answer(server, status, body, media)
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin, max_retries=0) as client,
+        fakeapi.FakeAPI(token=API_KEY, base_url=server.origin, max_retries=0) as client,
         pytest.raises(fakeapi.APIStatusError) as info,
     ):
         client.referrals.retrieve("r1")
@@ -221,7 +221,7 @@ def test_error_shapes_reach_the_message_and_details(
 def test_detail_items_are_typed_and_keep_what_was_sent(fakeapi: Any, server: LoopServer) -> None:
     _answer(server, 422, FASTAPI_422, "application/json")
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client,
+        fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client,
         pytest.raises(fakeapi.UnprocessableEntityError) as info,
     ):
         client.referrals.retrieve("r1")
@@ -235,7 +235,7 @@ def test_many_items_give_a_bounded_message(fakeapi: Any, server: LoopServer) -> 
     detail = [{"loc": ["body", f"f{i}"], "msg": "Field required " + "x" * 50} for i in range(2000)]
     _answer(server, 422, {"detail": detail}, "application/json")
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client,
+        fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client,
         pytest.raises(fakeapi.UnprocessableEntityError) as info,
     ):
         client.referrals.retrieve("r1")
@@ -251,7 +251,7 @@ def test_hostile_item_values_are_bounded(fakeapi: Any, server: LoopServer) -> No
     }
     _answer(server, 422, body, "application/json")
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client,
+        fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client,
         pytest.raises(fakeapi.UnprocessableEntityError) as info,
     ):
         client.referrals.retrieve("r1")
@@ -263,7 +263,7 @@ def test_hostile_item_values_are_bounded(fakeapi: Any, server: LoopServer) -> No
 def test_api_key_echoed_in_an_error_is_redacted(fakeapi: Any, server: LoopServer) -> None:
     _answer(server, 401, {"detail": [{"loc": ["header"], "msg": f"bad key {API_KEY}"}]}, "x/y")
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client,
+        fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client,
         pytest.raises(fakeapi.AuthenticationError) as info,
     ):
         client.referrals.retrieve("r1")
@@ -324,7 +324,7 @@ def test_declared_error_schema_is_parsed_into_its_model(fakeapi: Any, server: Lo
             ),
         )
     caught: dict[str, Any] = {}
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin, max_retries=0) as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=server.origin, max_retries=0) as client:
         for key in "abcde":
             with pytest.raises(fakeapi.APIStatusError) as info:
                 client.request(ep, path={"id": key})

@@ -34,9 +34,7 @@ def a() -> Iterator[LoopServer]:
 
 def _client(fakeapi: Any, server: LoopServer, **options: Any) -> Any:
     options.setdefault("max_response_bytes", LIMIT)
-    return fakeapi.FakeAPI(
-        api_key=API_KEY, base_url=f"{server.origin}/v1", max_retries=0, **options
-    )
+    return fakeapi.FakeAPI(token=API_KEY, base_url=f"{server.origin}/v1", max_retries=0, **options)
 
 
 def _encoded(body: bytes, encoding: str) -> Any:
@@ -75,7 +73,7 @@ def test_compression_bomb_stops_at_the_limit_with_bounded_memory(
 async def test_async_compression_bomb_stops_at_the_limit(fakeapi: Any, a: LoopServer) -> None:
     a.on("/v1/referrals/r1", _encoded(DOUBLE, "gzip, gzip"))
     async with fakeapi.AsyncFakeAPI(
-        api_key=API_KEY, base_url=f"{a.origin}/v1", max_response_bytes=LIMIT
+        token=API_KEY, base_url=f"{a.origin}/v1", max_response_bytes=LIMIT
     ) as client:
         with pytest.raises(fakeapi.ResponseTooLargeError):
             await client.referrals.retrieve("r1")
@@ -92,7 +90,7 @@ def test_declared_2_gib_body_fails_before_reading(fakeapi: Any, a: LoopServer) -
 
     a.on("/v1/referrals/r1", huge)
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=f"{a.origin}/v1") as client,  # default limit
+        fakeapi.FakeAPI(token=API_KEY, base_url=f"{a.origin}/v1") as client,  # default limit
         pytest.raises(fakeapi.ResponseTooLargeError, match="67,108,864 bytes"),
     ):
         client.referrals.retrieve("r1")

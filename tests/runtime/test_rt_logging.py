@@ -61,7 +61,9 @@ def test_secrets_never_in_logs_reprs_or_exceptions(
 ) -> None:
     from fakeapi._auth import MultiAuth
 
-    auth = MultiAuth(fakeapi.BearerAuth(API_KEY), fakeapi.ApiKeyAuth("api_key", "query", QUERY_KEY))
+    auth = MultiAuth(
+        fakeapi._auth.BearerAuth(API_KEY), fakeapi._auth.ApiKeyAuth("api_key", "query", QUERY_KEY)
+    )
     client = make_client(
         Recorder(_leaky_handler),
         auth=auth,
@@ -100,7 +102,7 @@ def test_secrets_never_in_logs_reprs_or_exceptions(
 def test_validation_warning_is_redacted(
     fakeapi: Any, make_client: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    auth = fakeapi.ApiKeyAuth("api_key", "query", QUERY_KEY)
+    auth = fakeapi._auth.ApiKeyAuth("api_key", "query", QUERY_KEY)
     rec = Recorder(json_response(200, {"data": {**REFERRAL, "tags": 5}}))
     with caplog.at_level(logging.WARNING, logger="fakeapi"):
         make_client(rec, auth=auth).referrals.retrieve("x")
@@ -111,9 +113,9 @@ def test_validation_warning_is_redacted(
 def test_auth_reprs(fakeapi: Any) -> None:
     from fakeapi._auth import BasicAuth
 
-    assert repr(fakeapi.BearerAuth("tok-123456789")) == "BearerAuth(token='****')"
-    assert "k-12345678" not in repr(fakeapi.ApiKeyAuth("X-Key", "header", "k-12345678"))
+    assert repr(fakeapi._auth.BearerAuth("tok-123456789")) == "BearerAuth(token='****')"
+    assert "k-12345678" not in repr(fakeapi._auth.ApiKeyAuth("X-Key", "header", "k-12345678"))
     assert "hunter22" not in repr(BasicAuth("me", "hunter22"))
     with pytest.raises(ValueError):
-        fakeapi.ApiKeyAuth("k", "body", "v")  # type: ignore[arg-type]
-    assert isinstance(fakeapi.BearerAuth("t"), fakeapi.Auth)
+        fakeapi._auth.ApiKeyAuth("k", "body", "v")  # type: ignore[arg-type]
+    assert isinstance(fakeapi._auth.BearerAuth("t"), fakeapi._auth.Auth)

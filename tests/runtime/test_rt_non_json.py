@@ -54,7 +54,7 @@ def test_lenient_mode_returns_text_or_bytes(
 ) -> None:
     _answer(server, "/referrals/r1", body, content_type)
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client,
+        fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client,
         caplog.at_level(logging.WARNING, logger="fakeapi"),
     ):
         got = client.referrals.retrieve("r1")
@@ -68,7 +68,7 @@ def test_strict_mode_raises_a_clear_error(fakeapi: Any, server: LoopServer) -> N
     _answer(server, "/referrals/r1", CSV, "text/csv")
     with (
         fakeapi.FakeAPI(
-            api_key=API_KEY, base_url=server.origin, strict_response_validation=True
+            token=API_KEY, base_url=server.origin, strict_response_validation=True
         ) as client,
         pytest.raises(fakeapi.APIResponseValidationError) as info,
     ):
@@ -82,14 +82,14 @@ def test_strict_mode_raises_a_clear_error(fakeapi: Any, server: LoopServer) -> N
 
 def test_json_with_a_text_content_type_is_still_parsed(fakeapi: Any, server: LoopServer) -> None:
     _answer(server, "/referrals/r1", json.dumps({"data": REFERRAL}).encode(), "text/plain")
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client:
         assert client.referrals.retrieve("r1").id == "ref_1"
 
 
 def test_a_body_claiming_json_that_is_not_still_raises(fakeapi: Any, server: LoopServer) -> None:
     _answer(server, "/referrals/r1", b'{"data": {"id": ', "application/json")
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client,
+        fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client,
         pytest.raises(fakeapi.APIResponseValidationError, match="not valid JSON"),
     ):
         client.referrals.retrieve("r1")
@@ -98,13 +98,13 @@ def test_a_body_claiming_json_that_is_not_still_raises(fakeapi: Any, server: Loo
 def test_pages_raw_responses_and_async_fall_back_too(fakeapi: Any, server: LoopServer) -> None:
     _answer(server, "/referrals", CSV, "text/csv")
     _answer(server, "/referrals/r1", CSV, "text/csv")
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin) as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=server.origin) as client:
         assert client.referrals.list() == CSV.decode()  # no page object around a CSV
         raw = client.referrals.with_raw_response.retrieve("r1")
         assert raw.parse() == CSV.decode() and raw.validation_errors == []
 
     async def main() -> Any:
-        async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=server.origin) as client:
+        async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=server.origin) as client:
             return await client.referrals.retrieve("r1")
 
     assert asyncio.run(main()) == CSV.decode()

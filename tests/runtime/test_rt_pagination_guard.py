@@ -45,7 +45,7 @@ def test_same_next_link_twice_stops_with_a_warning(
     fakeapi: Any, a: LoopServer, caplog: pytest.LogCaptureFixture, link: str
 ) -> None:
     a.on("/v1/items", _fresh_items_with_link(link))
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=f"{a.origin}/v1") as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=f"{a.origin}/v1") as client:
         page = client.request(_endpoint(fakeapi), query={"limit": 2})
         with caplog.at_level(logging.WARNING, logger="fakeapi"):
             items = list(page.iter_items(max_pages=50))  # max_pages: a failure ends, not hangs
@@ -60,7 +60,7 @@ def test_same_next_link_twice_stops_with_a_warning(
 
 async def test_async_same_next_link_twice_stops(fakeapi: Any, a: LoopServer) -> None:
     a.on("/v1/items", _fresh_items_with_link("/v1/items?cursor=abc"))
-    async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=f"{a.origin}/v1") as client:
+    async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=f"{a.origin}/v1") as client:
         page = await client.request(_endpoint(fakeapi), query={"limit": 2})
         items = [item async for item in page.iter_items(max_pages=50)]
     assert len(a.hits("/v1/items")) == 2 and len(items) == 4
@@ -73,6 +73,6 @@ def test_distinct_links_are_all_followed(fakeapi: Any, a: LoopServer) -> None:
         ex.json(200, {"data": [{"id": f"i{cursor}"}], "links": links})
 
     a.on("/v1/items", route)
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=f"{a.origin}/v1") as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=f"{a.origin}/v1") as client:
         items = list(client.request(_endpoint(fakeapi)).iter_items(max_pages=50))
     assert [item["id"] for item in items] == ["i0", "i1", "i2", "i3", "i4"]

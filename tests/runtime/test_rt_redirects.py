@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from rt_helpers import REFERRAL
+from rt_helpers import REFERRAL, accepting_auth
 
 from tests.support.loopback import Exchange, LoopServer, serving
 
@@ -75,7 +75,9 @@ def test_cross_origin_get_redirect_carries_no_credential(
         lambda ex: ex.redirect(status, f"{b.origin}/landing?x=1&api_key={QUERY_KEY}"),
     )
     auth = every_scheme(fakeapi)
-    with fakeapi.FakeAPI(auth=auth, base_url=f"{a.origin}/v1", max_retries=0) as client:
+    with accepting_auth(fakeapi.FakeAPI)(
+        auth=auth, base_url=f"{a.origin}/v1", max_retries=0
+    ) as client:
         assert client.referrals.retrieve("r1").id == "ref_1"
     assert_all_credentials(a.received[0])
     assert_no_credentials(b)
@@ -88,7 +90,9 @@ def test_cross_origin_307_308_never_resend_the_body(
 ) -> None:
     a.on("/v1/referrals", lambda ex: ex.redirect(status, f"{b.origin}/collect"))
     with (
-        fakeapi.FakeAPI(auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1") as client,
+        accepting_auth(fakeapi.FakeAPI)(
+            auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1"
+        ) as client,
         pytest.raises(fakeapi.RedirectError) as info,
     ):
         client.referrals.create(body={"patientName": "Ada Lovelace"})
@@ -105,7 +109,9 @@ def test_cross_origin_303_after_post_is_a_get_without_body(
 ) -> None:
     a.on("/v1/referrals", lambda ex: ex.redirect(303, f"{b.origin}/created"))
     b.on("/created", lambda ex: ex.reply(201, OK))
-    with fakeapi.FakeAPI(auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1") as client:
+    with accepting_auth(fakeapi.FakeAPI)(
+        auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1"
+    ) as client:
         client.referrals.create(body={"patientName": "Ada Lovelace"})
     assert_no_credentials(b)
     assert (b.received[0].method, b.received[0].body) == ("GET", b"")
@@ -117,7 +123,9 @@ def test_same_origin_307_keeps_credentials_and_body(
 ) -> None:
     a.on("/v1/referrals", lambda ex: ex.redirect(307, "/v1/referrals-v2?via=307"))
     a.on("/v1/referrals-v2", lambda ex: ex.reply(201, OK))
-    with fakeapi.FakeAPI(auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1") as client:
+    with accepting_auth(fakeapi.FakeAPI)(
+        auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1"
+    ) as client:
         client.referrals.create(body={"patientName": "Ada Lovelace"})
     first, second = a.received
     assert second.method == "POST" and second.body == first.body != b""
@@ -132,7 +140,9 @@ def test_credentials_never_come_back_after_leaving_the_origin(
     a.on("/v1/referrals/r1", lambda ex: ex.redirect(302, f"{b.origin}/bounce"))
     b.on("/bounce", lambda ex: ex.redirect(302, f"{a.origin}/v1/final"))
     a.on("/v1/final", lambda ex: ex.reply(200, OK))
-    with fakeapi.FakeAPI(auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1") as client:
+    with accepting_auth(fakeapi.FakeAPI)(
+        auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1"
+    ) as client:
         client.referrals.retrieve("r1")
     assert_no_credentials(b)
     final = a.hits("/v1/final")
@@ -147,7 +157,7 @@ def test_http_client_auth_and_headers_stay_behind(
     http = httpx.Client(auth=("user", "pw-4e2b"), headers={"X-Custom-Token": HEADER_KEY})
     with (
         http,
-        fakeapi.FakeAPI(
+        accepting_auth(fakeapi.FakeAPI)(
             auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1", http_client=http
         ) as client,
     ):
@@ -159,7 +169,9 @@ def test_http_client_auth_and_headers_stay_behind(
 def test_redirect_loop_and_bad_locations_end_in_redirect_error(fakeapi: Any, a: LoopServer) -> None:
     a.on("/v1/referrals/loop", lambda ex: ex.redirect(302, "/v1/referrals/loop"))
     a.on("/v1/referrals/file", lambda ex: ex.redirect(302, "file:///etc/passwd"))
-    with fakeapi.FakeAPI(auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1") as client:
+    with accepting_auth(fakeapi.FakeAPI)(
+        auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1"
+    ) as client:
         with pytest.raises(fakeapi.RedirectError, match="more than 10 redirects"):
             client.referrals.retrieve("loop")
         assert len(a.hits("/v1/referrals/loop")) == 11
@@ -172,7 +184,7 @@ async def test_async_cross_origin_redirect_carries_no_credential(
 ) -> None:
     a.on("/v1/referrals/r1", lambda ex: ex.redirect(307, f"{b.origin}/landing"))
     a.on("/v1/referrals", lambda ex: ex.redirect(308, f"{b.origin}/collect"))
-    async with fakeapi.AsyncFakeAPI(
+    async with accepting_auth(fakeapi.AsyncFakeAPI)(
         auth=every_scheme(fakeapi), base_url=f"{a.origin}/v1"
     ) as client:
         assert (await client.referrals.retrieve("r1")).id == "ref_1"
@@ -225,7 +237,7 @@ def test_auth_endpoints_never_follow_a_redirect_to_another_origin(
         else _oauth(fakeapi, f"{a.origin}/oauth/token")
     )
     with (
-        fakeapi.FakeAPI(auth=auth, base_url=f"{a.origin}/v1") as client,
+        accepting_auth(fakeapi.FakeAPI)(auth=auth, base_url=f"{a.origin}/v1") as client,
         pytest.raises(fakeapi.RedirectError) as info,
     ):
         client.referrals.retrieve("r1")
@@ -241,7 +253,7 @@ async def test_async_token_request_never_follows_a_redirect_to_another_origin(
     a.on("/oauth/token", lambda ex: ex.redirect(307, f"{b.origin}/steal"))
     b.on("/steal", _token_route)
     auth = _oauth(fakeapi, f"{a.origin}/oauth/token")
-    async with fakeapi.AsyncFakeAPI(auth=auth, base_url=f"{a.origin}/v1") as client:
+    async with accepting_auth(fakeapi.AsyncFakeAPI)(auth=auth, base_url=f"{a.origin}/v1") as client:
         with pytest.raises(fakeapi.RedirectError):
             await client.referrals.retrieve("r1")
     assert b.received == []
@@ -252,7 +264,7 @@ def test_login_follows_a_redirect_within_its_origin(fakeapi: Any, a: LoopServer)
     a.on("/v1/auth/login-v2", lambda ex: ex.json(200, {"data": {"accessToken": "tok-1234"}}))
     a.on("/v1/referrals/r1", lambda ex: ex.reply(200, OK))
     auth = _session_auth(fakeapi, f"{a.origin}/v1")
-    with fakeapi.FakeAPI(auth=auth, base_url=f"{a.origin}/v1") as client:
+    with accepting_auth(fakeapi.FakeAPI)(auth=auth, base_url=f"{a.origin}/v1") as client:
         client.referrals.retrieve("r1")
     login = a.hits("/v1/auth/login-v2")
     assert len(login) == 1 and json.loads(login[0].body)["password"] == PASSWORD

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from rt_helpers import REFERRAL
+from rt_helpers import REFERRAL, accepting_auth
 
 from tests.support.loopback import Exchange, LoopServer, serving
 
@@ -102,7 +102,9 @@ def test_first_calls_of_20_threads_cause_one_token_request(
 ) -> None:
     server, state = issuer
     auth = _auth(fakeapi, server, kind, time.time)
-    with fakeapi.FakeAPI(auth=auth, base_url=f"{server.origin}/v1", max_retries=0) as client:
+    with accepting_auth(fakeapi.FakeAPI)(
+        auth=auth, base_url=f"{server.origin}/v1", max_retries=0
+    ) as client:
         _burst(client)
     assert state.issued == 1
     assert _api_tokens(server) == {"Bearer at-1"}
@@ -115,7 +117,7 @@ async def test_first_calls_of_20_tasks_cause_one_token_request(
 ) -> None:
     server, state = issuer
     auth = _auth(fakeapi, server, kind, time.time)
-    async with fakeapi.AsyncFakeAPI(
+    async with accepting_auth(fakeapi.AsyncFakeAPI)(
         auth=auth, base_url=f"{server.origin}/v1", max_retries=0
     ) as client:
         await asyncio.gather(*(client.referrals.retrieve("r1") for _ in range(BURST)))
@@ -129,7 +131,9 @@ def test_expiry_hit_by_20_threads_causes_one_renewal(
     server, state = issuer
     now = [1_000_000.0]
     auth = _auth(fakeapi, server, "oauth", lambda: now[0])
-    with fakeapi.FakeAPI(auth=auth, base_url=f"{server.origin}/v1", max_retries=0) as client:
+    with accepting_auth(fakeapi.FakeAPI)(
+        auth=auth, base_url=f"{server.origin}/v1", max_retries=0
+    ) as client:
         client.referrals.retrieve("r1")
         now[0] += 4000  # past expires_in (3600)
         _burst(client)
@@ -147,7 +151,7 @@ async def test_expiry_hit_by_20_tasks_causes_one_renewal(
     server, state = issuer
     now = [1_000_000.0]
     auth = _auth(fakeapi, server, "oauth", lambda: now[0])
-    async with fakeapi.AsyncFakeAPI(
+    async with accepting_auth(fakeapi.AsyncFakeAPI)(
         auth=auth, base_url=f"{server.origin}/v1", max_retries=0
     ) as client:
         await client.referrals.retrieve("r1")
@@ -159,7 +163,9 @@ async def test_expiry_hit_by_20_tasks_causes_one_renewal(
 def test_401_burst_causes_one_renewal(fakeapi: Any, issuer: tuple[LoopServer, Issuer]) -> None:
     server, state = issuer
     auth = _auth(fakeapi, server, "oauth", time.time)
-    with fakeapi.FakeAPI(auth=auth, base_url=f"{server.origin}/v1", max_retries=0) as client:
+    with accepting_auth(fakeapi.FakeAPI)(
+        auth=auth, base_url=f"{server.origin}/v1", max_retries=0
+    ) as client:
         client.referrals.retrieve("r1")
         state.revoked.add("at-1")  # the server forgets the token before it expires
         _burst(client)

@@ -185,7 +185,7 @@ def test_crlf_in_header_values_is_rejected_before_sending(make_client: Any, bad:
     with pytest.raises(ValueError):
         make_client(rec, default_headers={"X-Bad": bad}).referrals.retrieve("x")
     with pytest.raises(ValueError):
-        make_client(rec, api_key="key\r\nX-Evil: 1").referrals.retrieve("x")
+        make_client(rec, token="key\r\nX-Evil: 1").referrals.retrieve("x")
     assert rec.requests == []
 
 
@@ -202,7 +202,9 @@ def test_invalid_header_name_is_rejected(make_client: Any) -> None:
 @pytest.mark.parametrize("location", ["header", "query", "cookie"])
 def test_api_key_auth_locations(fakeapi: Any, make_client: Any, location: str) -> None:
     rec = Recorder(_ok_referral())
-    auth = fakeapi.ApiKeyAuth("X-API-Key" if location != "cookie" else "session", location, "k-1")
+    auth = fakeapi._auth.ApiKeyAuth(
+        "X-API-Key" if location != "cookie" else "session", location, "k-1"
+    )
     make_client(rec, auth=auth).referrals.retrieve("x")
     request = rec.last
     if location == "header":
@@ -216,7 +218,7 @@ def test_api_key_auth_locations(fakeapi: Any, make_client: Any, location: str) -
 
 def test_api_key_cookie_merges_with_default_cookie(fakeapi: Any, make_client: Any) -> None:
     rec = Recorder(_ok_referral())
-    auth = fakeapi.ApiKeyAuth("session", "cookie", "k-1")
+    auth = fakeapi._auth.ApiKeyAuth("session", "cookie", "k-1")
     make_client(rec, auth=auth, default_headers={"Cookie": "theme=dark"}).referrals.retrieve("x")
     assert rec.last.headers["cookie"] == "theme=dark; session=k-1"
 
@@ -225,13 +227,18 @@ def test_no_credentials_for_operations_without_security(make_client: Any) -> Non
     rec = Recorder(httpx.Response(200, text="ok"))
     assert make_client(rec).auth_api.health() == "ok"
     assert "authorization" not in rec.last.headers
-    assert rec.last.headers["accept"] == "*/*"  # a text endpoint does not insist on JSON
+    assert rec.last.headers["accept"] == "text/plain"  # the media type the spec declares
+    # an endpoint that declares no media type: a text endpoint does not insist on JSON
+    from fakeapi._endpoint import Endpoint, ResponseSpec
+
+    assert Endpoint("GET", "/health", {"200": ResponseSpec("text")}).accept == "*/*"
 
 
 def test_missing_credentials(fakeapi: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FAKEAPI_API_KEY", raising=False)
-    with pytest.raises(fakeapi.MissingCredentialsError, match="FAKEAPI_API_KEY"):
-        fakeapi.FakeAPI()
+    monkeypatch.delenv("FAKEAPI_TOKEN", raising=False)
+    client = fakeapi.FakeAPI()  # generated clients check credentials per operation, when called
+    with pytest.raises(fakeapi.MissingCredentialsError, match="FAKEAPI_TOKEN"):
+        client.referrals.retrieve("x")
     assert issubclass(fakeapi.MissingCredentialsError, fakeapi.APIError)
 
 
@@ -239,7 +246,9 @@ def test_basic_and_multi_auth(fakeapi: Any, make_client: Any) -> None:
     from fakeapi._auth import BasicAuth, MultiAuth
 
     rec = Recorder(_ok_referral())
-    auth = MultiAuth(BasicAuth("user", "pa55word"), fakeapi.ApiKeyAuth("X-App", "header", "app"))
+    auth = MultiAuth(
+        BasicAuth("user", "pa55word"), fakeapi._auth.ApiKeyAuth("X-App", "header", "app")
+    )
     make_client(rec, auth=auth).referrals.retrieve("x")
     assert rec.last.headers["authorization"] == "Basic dXNlcjpwYTU1d29yZA=="
     assert rec.last.headers["x-app"] == "app"
@@ -365,7 +374,7 @@ def test_multipart_streams_files_from_disk_in_chunks(fakeapi: Any, tmp_path: Pat
             return json_response(201, DOC)
 
     with httpx.Client(transport=ChunkTransport()) as http_client:
-        client = fakeapi.FakeAPI(api_key=API_KEY, http_client=http_client)
+        client = fakeapi.FakeAPI(token=API_KEY, http_client=http_client)
         client.referrals.upload_document("r", file=path)
     assert sum(chunk_sizes) > 1024 * 1024
     assert max(chunk_sizes) <= 64 * 1024  # never the whole file in one piece
@@ -404,13 +413,15 @@ def test_text_mode_file_is_rejected(make_client: Any, tmp_path: Path) -> None:
 
 def test_urlencoded_form_body_and_no_auth(make_client: Any) -> None:
     rec = Recorder(json_response(200, {"access_token": "t", "expires_in": 60}))
-    token = make_client(rec).auth_api.token(client_id="id", client_secret="s&c=", scope=["a", "b"])
+    token = make_client(rec).auth_api.token(
+        grant_type="client_credentials", client_id="id", client_secret="s&c=", scope=["a", "b"]
+    )
     assert token.access_token == "t"
     assert rec.last.headers["content-type"] == "application/x-www-form-urlencoded"
-    assert parse_qsl(rec.bodies[-1].decode()) == [
-        ("grant_type", "client_credentials"),
+    assert parse_qsl(rec.bodies[-1].decode()) == [  # in the generated method's (sorted) order
         ("client_id", "id"),
         ("client_secret", "s&c="),
+        ("grant_type", "client_credentials"),
         ("scope", "a"),
         ("scope", "b"),
     ]
@@ -427,7 +438,7 @@ def test_raw_binary_bodies(make_client: Any, tmp_path: Path, kind: str) -> None:
         "fileobj": io.BytesIO(b"\x00\x01binary"),
     }[kind]
     rec = Recorder(json_response(200, DOC))
-    make_client(rec).documents.upload_content("doc_1", content=content)
+    make_client(rec).documents.upload_content("doc_1", body=content)
     assert rec.bodies[-1] == b"\x00\x01binary"
     assert rec.last.headers["content-type"] == "application/octet-stream"
     assert rec.last.headers["content-length"] == "8"
@@ -436,14 +447,16 @@ def test_raw_binary_bodies(make_client: Any, tmp_path: Path, kind: str) -> None:
 
 def test_text_plain_body_and_text_response(make_client: Any) -> None:
     rec = Recorder(httpx.Response(200, text="saved ✓"))
-    assert make_client(rec).referrals.set_note("x", note="héllo") == "saved ✓"
+    assert make_client(rec).referrals.set_note("x", body="héllo") == "saved ✓"
     assert rec.bodies[-1] == "héllo".encode()
     assert rec.last.headers["content-type"] == "text/plain; charset=utf-8"
 
 
 def test_idempotency_header_generated_once_per_call(make_client: Any) -> None:
     rec = Recorder(json_response(503), json_response(201, {"data": REFERRAL}))
-    client = make_client(rec, idempotency_header="Idempotency-Key")
+    client = make_client(rec)
+    # a runtime option no generated constructor offers (a spec cannot ask for it): set on the client
+    client.idempotency_header = "Idempotency-Key"
     client.referrals.create(body={"patientName": "Ada"})
     keys = [request.headers["idempotency-key"] for request in rec.requests]
     assert len(keys) == 2 and keys[0] == keys[1] and keys[0].startswith("clientgen-")

@@ -108,9 +108,9 @@ def test_empty_and_204_responses(make_client: Any) -> None:
 
 
 def test_type_adapter_is_cached_per_response_spec(fakeapi: Any, make_client: Any) -> None:
-    from fakeapi import resources
+    from fakeapi.resources import referrals
 
-    spec = resources._RETRIEVE.response_spec(200)
+    spec = referrals._RETRIEVE.response_spec(200)
     client = make_client(Recorder(json_response(200, {"data": REFERRAL})))
     client.referrals.retrieve("x")
     adapter = spec.adapter
@@ -146,7 +146,10 @@ def test_binary_response_content_and_metadata(fakeapi: Any, make_client: Any) ->
     rec = Recorder(_binary(b"%PDF", **{"content-disposition": 'attachment; filename="scan 1.pdf"'}))
     resp = make_client(rec).documents.download("doc_1")
     assert isinstance(resp, fakeapi.BinaryResponse)
-    assert rec.last.headers["accept"] == "*/*"
+    assert rec.last.headers["accept"] == "application/octet-stream, application/json"  # declared
+    from fakeapi._endpoint import Endpoint, ResponseSpec
+
+    assert Endpoint("GET", "/d", {"200": ResponseSpec("binary")}).accept == "*/*"  # none declared
     assert resp.filename == "scan 1.pdf"
     assert resp.content_type == "application/pdf"
     assert resp.content == b"%PDF"

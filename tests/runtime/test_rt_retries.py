@@ -320,7 +320,7 @@ def test_unreplayable_upload_is_not_retried(fakeapi: Any, make_client: Any) -> N
     os.close(write_fd)
     rec = Recorder(json_response(503))
     with os.fdopen(read_fd, "rb") as pipe, pytest.raises(fakeapi.InternalServerError) as info:
-        make_client(rec).documents.upload_content("d", content=pipe)
+        make_client(rec).documents.upload_content("d", body=pipe)
     assert len(rec.requests) == 1
     assert rec.bodies[0] == b"streamed"
     assert "cannot be sent again" in info.value.message
@@ -333,7 +333,7 @@ def test_file_upload_retry_resends_the_same_bytes(make_client: Any, tmp_path: An
     rec = Recorder(json_response(503), json_response(200, {"id": "d", "filename": "f", "size": 1}))
     with path.open("rb") as file:
         file.seek(4)  # upload from the current position
-        make_client(rec).documents.upload_content("d", content=file)
+        make_client(rec).documents.upload_content("d", body=file)
     assert rec.bodies == [b"456789", b"456789"]
 
 

@@ -55,7 +55,7 @@ def server() -> Iterator[LoopServer]:
 
 @pytest.fixture
 def client(fakeapi: Any, server: LoopServer) -> Iterator[Any]:
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=server.origin, timeout=5.0) as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=server.origin, timeout=5.0) as client:
         yield client
 
 
@@ -147,7 +147,7 @@ def test_async_retries_follow_the_same_rules(fakeapi: Any, server: LoopServer) -
     server.on("/referrals/r1", Script(status(502), ok))
 
     async def main() -> None:
-        async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=server.origin) as client:
+        async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=server.origin) as client:
             created = await client.referrals.create(body={"patientName": "Ada"})
             assert created.id == REFERRAL["id"]
             assert (await client.referrals.retrieve("r1")).id == REFERRAL["id"]  # GET: retried

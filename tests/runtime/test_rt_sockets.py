@@ -127,7 +127,7 @@ def server(_server: Server) -> Server:
 
 @pytest.fixture
 def client(fakeapi: Any, server: Server) -> Iterator[Any]:
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=server.url, timeout=5.0) as client:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=server.url, timeout=5.0) as client:
         yield client
 
 
@@ -185,7 +185,7 @@ def test_connection_refused_retries_even_post(fakeapi: Any) -> None:
     port = sock.getsockname()[1]
     sock.close()  # nothing listens here any more
     with (
-        fakeapi.FakeAPI(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}") as client,
+        fakeapi.FakeAPI(token=API_KEY, base_url=f"http://127.0.0.1:{port}") as client,
         pytest.raises(fakeapi.APIConnectionError) as info,
     ):
         client.referrals.create(body={"patientName": "A"})
@@ -246,9 +246,7 @@ def test_multipart_upload_over_socket(server: Server, client: Any, tmp_path: Pat
 
 def test_async_reset_timeout_and_download(fakeapi: Any, server: Server, tmp_path: Path) -> None:
     async def main() -> None:
-        async with fakeapi.AsyncFakeAPI(
-            api_key=API_KEY, base_url=server.url, timeout=5.0
-        ) as client:
+        async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=server.url, timeout=5.0) as client:
             server.scripts["/v1/referrals/r1"] = ["reset", "ok"]
             assert (await client.referrals.retrieve("r1")).id == "ref_1"
             assert server.hits["/v1/referrals/r1"] == 2

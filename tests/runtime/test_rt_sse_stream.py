@@ -33,14 +33,12 @@ def server() -> Iterator[LoopServer]:
 
 @pytest.fixture
 def client(fakeapi: Any, server: LoopServer) -> Iterator[Any]:
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=f"{server.origin}/v1", timeout=5.0) as c:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=f"{server.origin}/v1", timeout=5.0) as c:
         yield c
 
 
 def _events(client: Any) -> Any:
-    from fakeapi.events import Events
-
-    return Events(client)
+    return client.events
 
 
 def test_events_arrive_one_by_one_typed_and_in_order(
@@ -52,7 +50,7 @@ def test_events_arrive_one_by_one_typed_and_in_order(
     )
     server.on(PATH, paced)
     stream = _events(client).watch("r1")
-    assert isinstance(stream, fakeapi.events.Stream)
+    assert isinstance(stream, fakeapi.Stream)
     seen = []
     for index, item in enumerate(stream):
         paced.ack(index)
@@ -61,7 +59,7 @@ def test_events_arrive_one_by_one_typed_and_in_order(
     assert [(e.data.id, e.event, e.id) for e in seen] == [
         (f"ref_{n}", "update", str(n)) for n in range(4)
     ]
-    assert all(isinstance(e.data, fakeapi.events.Referral) for e in seen)
+    assert all(isinstance(e.data, fakeapi.types.Referral) for e in seen)
     # each event was in the caller's hands before the server sent the next one
     assert all(a < s for a, s in zip(paced.acked_at, paced.sent_at[1:], strict=False))
     assert stream.is_closed and stream.last_event_id == "3"
@@ -69,12 +67,10 @@ def test_events_arrive_one_by_one_typed_and_in_order(
 
 
 async def test_async_events_arrive_one_by_one(fakeapi: Any, server: LoopServer) -> None:
-    from fakeapi.events import AsyncEvents
-
     paced = Paced([event(_referral(n)) for n in range(3)])
     server.on(PATH, paced)
-    async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=f"{server.origin}/v1") as client:
-        stream = await AsyncEvents(client).watch("r1")
+    async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=f"{server.origin}/v1") as client:
+        stream = await client.events.watch("r1")
         ids = []
         index = 0
         async for item in stream:
@@ -138,19 +134,17 @@ def test_next_then_close_hangs_up(server: LoopServer, client: Any) -> None:
 
 
 async def test_async_break_and_close_hang_up(fakeapi: Any, server: LoopServer) -> None:
-    from fakeapi.events import AsyncEvents
-
     first, second = Endless(_referral), Endless(_referral)
     server.on(PATH, first)
     server.on("/v1/log", second)
-    async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=f"{server.origin}/v1") as client:
-        stream = await AsyncEvents(client).watch("r1")
+    async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=f"{server.origin}/v1") as client:
+        stream = await client.events.watch("r1")
         async with stream:
             async for item in stream:
                 if item.id == "1":
                     break
         assert stream.is_closed
-        other = await AsyncEvents(client).log()
+        other = await client.events.log()
         assert (await other.__anext__()).id == "0"
         await other.close()
     assert first.hung_up.wait(WAIT)
@@ -240,7 +234,7 @@ def test_a_cross_origin_redirect_streams_without_credentials(fakeapi: Any) -> No
     with serving() as a, serving() as b:
         a.on(PATH, lambda ex: ex.redirect(302, f"{b.origin}/elsewhere"))
         b.on("/elsewhere", Scripted([event(_referral(1))]))
-        with fakeapi.FakeAPI(api_key=API_KEY, base_url=f"{a.origin}/v1") as client:
+        with fakeapi.FakeAPI(token=API_KEY, base_url=f"{a.origin}/v1") as client:
             assert [e.data.id for e in _events(client).watch("r1")] == ["ref_1"]
         (hop,) = b.hits("/elsewhere")
         assert "authorization" not in hop.headers
@@ -250,12 +244,10 @@ def test_a_cross_origin_redirect_streams_without_credentials(fakeapi: Any) -> No
 async def test_async_break_alone_hangs_up(fakeapi: Any, server: LoopServer) -> None:
     import asyncio
 
-    from fakeapi.events import AsyncEvents
-
     endless = Endless(_referral)
     server.on(PATH, endless)
-    async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=f"{server.origin}/v1") as client:
-        stream = await AsyncEvents(client).watch("r1")
+    async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=f"{server.origin}/v1") as client:
+        stream = await client.events.watch("r1")
         async for item in stream:
             if item.id == "1":
                 break

@@ -85,12 +85,10 @@ def test_mypy_strict(tmp_path: Path) -> None:
     for source in RUNTIME_DIR.rglob("*.py"):
         shutil.copy(source, runtime / source.name)
     (runtime / "__init__.py").write_text("")
-    # ... and the fake generated package, which checks how generated code types against it
-    build_package(tmp_path / "generated")
-    for target, cwd in (
-        (runtime, runtime.parent),
-        (tmp_path / "generated" / "fakeapi", tmp_path / "generated"),
-    ):
+    # ... and the runtime tests' generated package (with its shim modules), which checks how
+    # generated code types against it
+    package = build_package(tmp_path / "generated")
+    for target, cwd in ((runtime, runtime.parent), (package, package.parent)):
         result = subprocess.run(
             [
                 mypy,

@@ -27,14 +27,12 @@ def server() -> Iterator[LoopServer]:
 
 @pytest.fixture
 def client(fakeapi: Any, server: LoopServer) -> Iterator[Any]:
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=f"{server.origin}/v1", timeout=5.0) as c:
+    with fakeapi.FakeAPI(token=API_KEY, base_url=f"{server.origin}/v1", timeout=5.0) as c:
         yield c
 
 
 def _streaming(client: Any) -> Any:
-    from fakeapi.events import ReferralsWithStreamingResponse
-
-    return ReferralsWithStreamingResponse(client.referrals)
+    return client.referrals.with_streaming_response
 
 
 def test_parse_gives_the_plain_result_and_exit_closes(
@@ -47,7 +45,7 @@ def test_parse_gives_the_plain_result_and_exit_closes(
         assert response.http_request.url.path == PATH
         assert not response.is_closed  # nothing read yet
         referral = response.parse()
-        assert isinstance(referral, fakeapi.events.Referral) and referral.id == "ref_1"
+        assert isinstance(referral, fakeapi.types.Referral) and referral.id == "ref_1"
         assert response.parse() is referral  # computed once
         assert response.json() == {"data": REFERRAL}
     assert response.is_closed
@@ -135,7 +133,7 @@ def test_a_cross_origin_redirect_keeps_the_credentials_home(fakeapi: Any) -> Non
     with serving() as a, serving() as b:
         a.on(PATH, lambda ex: ex.redirect(307, f"{b.origin}/mirror"))
         b.on("/mirror", lambda ex: ex.reply(200, OK))
-        with fakeapi.FakeAPI(api_key=API_KEY, base_url=f"{a.origin}/v1") as client:
+        with fakeapi.FakeAPI(token=API_KEY, base_url=f"{a.origin}/v1") as client:
             with _streaming(client).retrieve("r1") as response:
                 assert response.parse().id == "ref_1"
         (hop,) = b.hits("/mirror")
@@ -152,23 +150,19 @@ def test_a_page(fakeapi: Any, server: LoopServer, client: Any) -> None:
 
 
 def test_an_event_stream_through_the_streaming_response(server: LoopServer, client: Any) -> None:
-    from fakeapi.events import Events
-
     server.on(f"{PATH}/events", Scripted([event(REFERRAL), event("[DONE]")]))
-    with Events(client).with_streaming_response.watch("r1") as response:
+    with client.events.with_streaming_response.watch("r1") as response:
         assert response.headers["content-type"] == "text/event-stream"
         assert [e.data.id for e in response.parse()] == ["ref_1"]
 
 
 async def test_async_streaming_response(fakeapi: Any, server: LoopServer) -> None:
-    from fakeapi.events import AsyncReferralsWithStreamingResponse
-
     server.on(PATH, Scripted([OK[:20], OK[20:]], content_type="application/json"))
     endless = Endless(content_type="application/json")
     server.on("/v1/referrals/r2", endless)
     server.on("/v1/referrals/r3", lambda ex: ex.json(404, {"error": {"message": "gone"}}))
-    async with fakeapi.AsyncFakeAPI(api_key=API_KEY, base_url=f"{server.origin}/v1") as client:
-        streaming = AsyncReferralsWithStreamingResponse(client.referrals)
+    async with fakeapi.AsyncFakeAPI(token=API_KEY, base_url=f"{server.origin}/v1") as client:
+        streaming = client.referrals.with_streaming_response
         async with streaming.retrieve("r1") as response:
             assert not response.is_closed
             assert (await response.parse()).id == "ref_1"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from rt_helpers import API_KEY, REFERRAL
+from rt_helpers import API_KEY, REFERRAL, accepting_auth
 
 from tests.support.loopback import Exchange, LoopServer, serving
 
@@ -61,7 +61,7 @@ def test_silent_identity_provider_times_out_and_releases_the_lock(
         if kind == "oauth"
         else _session(fakeapi, f"{a.origin}/v1")
     )
-    with fakeapi.FakeAPI(
+    with accepting_auth(fakeapi.FakeAPI)(
         auth=auth, base_url=f"{a.origin}/v1", timeout=0.5, max_retries=0
     ) as client:
         with pytest.raises(fakeapi.APITimeoutError):
@@ -76,7 +76,7 @@ def test_silent_identity_provider_times_out_and_releases_the_lock(
 async def test_async_silent_identity_provider_times_out(fakeapi: Any, a: LoopServer) -> None:
     a.on("/oauth/token", lambda ex: ex.silence(30))
     auth = _oauth(fakeapi, f"{a.origin}/oauth/token")
-    async with fakeapi.AsyncFakeAPI(
+    async with accepting_auth(fakeapi.AsyncFakeAPI)(
         auth=auth, base_url=f"{a.origin}/v1", timeout=0.5, max_retries=0
     ) as client:
         with pytest.raises(fakeapi.APITimeoutError):
@@ -91,7 +91,7 @@ def test_dripping_body_ends_at_the_read_timeout(fakeapi: Any, a: LoopServer) -> 
     a.on("/v1/referrals/r1", lambda ex: ex.drip(10_000, 0.02))
     with (
         fakeapi.FakeAPI(
-            api_key=API_KEY, base_url=f"{a.origin}/v1", timeout=1.0, max_retries=0
+            token=API_KEY, base_url=f"{a.origin}/v1", timeout=1.0, max_retries=0
         ) as client,
         pytest.raises(fakeapi.APITimeoutError) as info,
     ):
@@ -102,7 +102,7 @@ def test_dripping_body_ends_at_the_read_timeout(fakeapi: Any, a: LoopServer) -> 
 async def test_async_dripping_body_ends_at_the_read_timeout(fakeapi: Any, a: LoopServer) -> None:
     a.on("/v1/referrals/r1", lambda ex: ex.drip(10_000, 0.02))
     async with fakeapi.AsyncFakeAPI(
-        api_key=API_KEY, base_url=f"{a.origin}/v1", timeout=1.0, max_retries=0
+        token=API_KEY, base_url=f"{a.origin}/v1", timeout=1.0, max_retries=0
     ) as client:
         with pytest.raises(fakeapi.APITimeoutError):
             await client.referrals.retrieve("r1")
@@ -112,7 +112,9 @@ def test_dripping_token_response_is_bounded_too(fakeapi: Any, a: LoopServer) -> 
     a.on("/oauth/token", lambda ex: ex.drip(10_000, 0.02))
     auth = _oauth(fakeapi, f"{a.origin}/oauth/token")
     with (
-        fakeapi.FakeAPI(auth=auth, base_url=f"{a.origin}/v1", timeout=1.0, max_retries=0) as client,
+        accepting_auth(fakeapi.FakeAPI)(
+            auth=auth, base_url=f"{a.origin}/v1", timeout=1.0, max_retries=0
+        ) as client,
         pytest.raises(fakeapi.APITimeoutError),
     ):
         client.referrals.retrieve("r1")
@@ -126,7 +128,7 @@ def test_total_timeout_bounds_the_call_across_retries(fakeapi: Any, a: LoopServe
     a.on("/v1/referrals/r1", slow_503)
     with (
         fakeapi.FakeAPI(
-            api_key=API_KEY, base_url=f"{a.origin}/v1", max_retries=50, total_timeout=1.0
+            token=API_KEY, base_url=f"{a.origin}/v1", max_retries=50, total_timeout=1.0
         ) as client,
         pytest.raises(fakeapi.APIError) as info,
     ):
@@ -139,7 +141,7 @@ def test_total_timeout_caps_each_wait(fakeapi: Any, a: LoopServer) -> None:
     a.on("/v1/referrals/r1", lambda ex: ex.silence(30))
     with (
         fakeapi.FakeAPI(
-            api_key=API_KEY, base_url=f"{a.origin}/v1", timeout=30.0, total_timeout=0.5
+            token=API_KEY, base_url=f"{a.origin}/v1", timeout=30.0, total_timeout=0.5
         ) as client,
         pytest.raises(fakeapi.APITimeoutError) as info,
     ):
@@ -151,7 +153,7 @@ def test_total_timeout_caps_each_wait(fakeapi: Any, a: LoopServer) -> None:
 async def test_async_total_timeout_cancels_the_call(fakeapi: Any, a: LoopServer) -> None:
     a.on("/v1/referrals/r1", lambda ex: ex.silence(30))
     async with fakeapi.AsyncFakeAPI(
-        api_key=API_KEY, base_url=f"{a.origin}/v1", timeout=30.0, total_timeout=0.5
+        token=API_KEY, base_url=f"{a.origin}/v1", timeout=30.0, total_timeout=0.5
     ) as client:
         with pytest.raises(fakeapi.APITimeoutError, match="total_timeout of 0.5 s ran out"):
             await client.referrals.retrieve("r1")
@@ -182,6 +184,6 @@ def test_watchdog_cuts_a_blocked_read_at_its_deadline(fakeapi: Any) -> None:
 
 def test_invalid_bounds_are_refused(fakeapi: Any) -> None:
     with pytest.raises(ValueError, match="total_timeout"):
-        fakeapi.FakeAPI(api_key=API_KEY, total_timeout=0)
+        fakeapi.FakeAPI(token=API_KEY, total_timeout=0)
     with pytest.raises(ValueError, match="max_response_bytes"):
-        fakeapi.FakeAPI(api_key=API_KEY).with_options(max_response_bytes=-1)
+        fakeapi.FakeAPI(token=API_KEY).with_options(max_response_bytes=-1)

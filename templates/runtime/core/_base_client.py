@@ -31,12 +31,11 @@ from ._hooks import (
 from ._options import RequestOptions
 from ._pagination import AsyncPage, SyncPage
 from ._prepare import PreparedRequest
-from ._resource import AsyncAPIResource, SyncAPIResource
 from ._response import APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ._wrappers import consume_response_mode
 
-__all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResource"]
+__all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
 _R = TypeVar("_R")
 

@@ -1,11 +1,9 @@
-"""Base classes of generated resource classes (``client.referrals``)."""
+"""Base classes of generated resource classes (``client.referrals``), which take them from this
+module: the client module (``_base_client``) does not know them, so no import cycle joins the two."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._base_client import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncAPIResource", "SyncAPIResource"]
 

@@ -12,10 +12,9 @@ import contextvars
 import functools
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, Literal, ParamSpec, Protocol, TypeVar, cast
+from typing import Generic, Literal, ParamSpec, Protocol, TypeVar, cast
 
-if TYPE_CHECKING:
-    from ._response import APIResponse, AsyncAPIResponse
+from ._response import APIResponse, AsyncAPIResponse
 
 __all__ = [
     "AsyncResponseContextManager",

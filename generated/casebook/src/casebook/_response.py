@@ -21,24 +21,10 @@ from ._models import get_field
 from ._nonjson import decode_success
 from ._parse import shape_result
 from ._ratelimit import RateLimit, parse_rate_limit
-from ._wrappers import (
-    AsyncResponseContextManager,
-    ResponseContextManager,
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
-)
 
 __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
-    "AsyncResponseContextManager",
-    "ResponseContextManager",
-    "async_to_raw_response_wrapper",
-    "async_to_streamed_response_wrapper",
-    "to_raw_response_wrapper",
-    "to_streamed_response_wrapper",
 ]
 
 R = TypeVar("R")

@@ -5,16 +5,16 @@ import typing as _t
 from functools import cached_property
 
 from .. import types as _types
-from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import (
+from .._resource import AsyncAPIResource, SyncAPIResource
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from .._wrappers import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["AdminFirms", "AsyncAdminFirms"]
 
