@@ -227,7 +227,7 @@ def test_nested_resources_in_the_docs_and_a_parent_without_methods(generate_pack
     assert imports == [
         "from __future__ import annotations",
         "from functools import cached_property",
-        "from .._base_client import AsyncAPIResource, SyncAPIResource",
+        "from .._resource import AsyncAPIResource, SyncAPIResource",
         "from .apps_secrets import AppSecrets, AsyncAppSecrets",
     ]
     client = pkg.Shop(base_url="http://127.0.0.1:9")
