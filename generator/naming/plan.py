@@ -213,22 +213,72 @@ def _claim_classes(
 
 
 def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
-    """Group schemas into modules by strongly connected component, so imports never form a cycle.
-    A module is named after its first schema's class, cut to a bounded file name (`rules.module_name`);
-    the class itself keeps its whole name."""
+    """Group schemas into modules. An inline schema's class (one minted for a place inside another
+    emitted schema: a property's, an item's, a variant's) lives in its owner's module — the outermost
+    emitted schema whose pointer contains its own (a component, or an operation's body, response or
+    parameter schema). Owners are then grouped by strongly connected component of their members'
+    references, so imports between modules never form a cycle. A module is named after its first
+    owner's class, cut to a bounded file name (`rules.module_name`); the class keeps its whole name.
+    Inside a module, schemas come dependencies first (then in `emitted` order)."""
+    emitted_set = set(emitted)
+    owner = {sid: _owner(sid, emitted_set) for sid in emitted}
+    deps = {sid: [r for r in _deps(api.schemas[sid]) if r in emitted_set] for sid in emitted}
+    members: dict[str, list[str]] = {}
+    for sid in emitted:
+        members.setdefault(owner[sid], []).append(sid)
     graph = {
-        sid: sorted({r for r in _deps(api.schemas[sid]) if r in api.schemas}) for sid in emitted
+        root: sorted({owner[r] for sid in group for r in deps[sid]} - {root})
+        for root, group in members.items()
     }
     position = {sid: i for i, sid in enumerate(emitted)}
     scope = naming.Scope(casefold=True, sep="_")
     scope.reserve("__init__")
     for component in _sccs(graph):
-        ordered = sorted(component, key=position.__getitem__)
-        full = naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model")
+        roots = sorted(component, key=position.__getitem__)
+        full = naming.safe_identifier(naming.snake(names.schema_class[roots[0]]), "model")
         module = Name(scope.claim(naming.module_name(full)))
-        names.module_members[module] = ordered
+        inside = [sid for root in roots for sid in members[root]]
+        names.module_members[module] = ordered = _dependencies_first(inside, deps, position)
         for sid in ordered:
             names.schema_module[sid] = module
+
+
+def _owner(sid: str, emitted: set[str]) -> str:
+    """The outermost emitted schema whose pointer is a proper prefix of `sid`'s, else `sid`."""
+    cut = sid.find("/", 1)
+    while cut != -1:
+        if sid[:cut] in emitted:
+            return sid[:cut]
+        cut = sid.find("/", cut + 1)
+    return sid
+
+
+def _dependencies_first(
+    inside: list[str], deps: dict[str, list[str]], position: dict[str, int]
+) -> list[str]:
+    """`inside` in `emitted` order, each schema after the ones of this module it references (as far
+    as cycles allow): classes are defined before they are used, so few need `model_rebuild`."""
+    members = set(inside)
+    order: list[str] = []
+    done: set[str] = set()
+    for start in sorted(inside, key=position.__getitem__):
+        if start in done:
+            continue
+        done.add(start)
+        work = [(start, iter(sorted(members.intersection(deps[start]), key=position.__getitem__)))]
+        while work:
+            sid, pending = work[-1]
+            nxt = next((r for r in pending if r not in done), None)
+            if nxt is None:
+                work.pop()
+                order.append(sid)
+            else:
+                done.add(nxt)
+                work.append(
+                    (nxt, iter(sorted(members.intersection(deps[nxt]), key=position.__getitem__)))
+                )
+
+    return order
 
 
 def _deps(schema: Schema) -> list[str]:

@@ -94,12 +94,16 @@ def types_module_view(
     attrs = {names.fields[(sid, f.wire_name)] for sid, m in models for f in m.fields}
     annotator = Annotator(api.schemas, names, frozenset(attrs & BUILTIN_TYPES))
     imports = Imports()
-    views = []
+    views: list[SchemaView] = []
     uses_field = False
     modules = dict(_BASE_MODULES)
-    for sid in names.module_members[module]:
+    in_module = set(names.module_members[module])
+    ordered = sorted(names.module_members[module], key=lambda s: _RANK[type(api.schemas[s])])
+    defined: set[str] = set()  # enums, then models, then aliases; each kind dependencies first
+    for sid in ordered:
         schema = api.schemas[sid]
         cls = names.schema_class[sid]
+        defined.add(sid)
         if isinstance(schema, Model):
             fields = tuple(field_view(annotator, names, sid, f, imports) for f in schema.fields)
             uses_field = uses_field or any(f.value.startswith("_Field(") for f in fields)
@@ -147,9 +151,9 @@ def types_module_view(
             views.append(SchemaView("enum", cls, doc(schema.doc), members=members, bases=base))
         elif isinstance(schema, Alias):
             target = annotator.render(schema.target, Context.MODEL, imports)
-            recursive = sid in walk_refs(schema.target) or any(
-                r in names.module_members[module] for r in walk_refs(schema.target)
-            )
+            # names a schema of this module not defined above it (itself, a later alias): lazy
+            refs = walk_refs(schema.target)
+            recursive = sid in refs or any(r in in_module and r not in defined for r in refs)
             imports.typing = imports.typing or not recursive  # `_t.TypeAlias`
             views.append(
                 SchemaView(
@@ -159,11 +163,8 @@ def types_module_view(
                     annotation=target,
                 )
             )
-    order = {"enum": 0, "model": 1, "alias": 2, "recursive_alias": 2}
-    views.sort(key=lambda v: order[v.kind])
-    module_schemas = set(names.module_members[module])
-    recursive = any(sid in module_schemas for sid in imports.schemas)
-    rebuild = tuple(v.name for v in views if v.kind == "model") if recursive else ()
+    forward = _forward_refs(api, ordered, in_module)
+    rebuild = tuple(v.name for v in views if v.kind == "model") if forward else ()
     params = param_views(api, names, module, annotator, imports)
     block = import_block(imports, names, module, ".")
     for v in views:
@@ -175,6 +176,24 @@ def types_module_view(
         block.add_from("pydantic", ("Field", "_Field"))
     return TypesModuleView(module, tuple(block.lines()), tuple(views), rebuild, params)
 
+
+def _forward_refs(api: Api, order: list[str], members: set[str]) -> bool:
+    """Whether a model of the module names a schema of the module that is not defined above it
+    (itself, a later model, an alias): then its class is built incomplete and every model of the
+    module is rebuilt at the end of it."""
+    defined: set[str] = set()
+    for sid in order:
+        schema = api.schemas[sid]
+        if isinstance(schema, Model):
+            refs = [r for f in schema.fields for r in walk_refs(f.type)]
+            refs += walk_refs(schema.extra) if schema.extra is not None else []
+            if any(r in members and r not in defined for r in refs):
+                return True
+        defined.add(sid)
+    return False
+
+
+_RANK: dict[type, int] = {Enum: 0, Model: 1, Alias: 2}
 
 _BASE_MODULES = {
     "_BaseModel": ".._models",

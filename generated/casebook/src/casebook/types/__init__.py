@@ -8,41 +8,41 @@ import typing as _t
 
 if _t.TYPE_CHECKING:
     from .assignment_user import AssignmentUser as AssignmentUser
+    from .assignment_user import AssignmentUserType as AssignmentUserType
     from .assignment_user_attributes import AssignmentUserAttributes as AssignmentUserAttributes
     from .assignment_user_collection_document import (
         AssignmentUserCollectionDocument as AssignmentUserCollectionDocument,
     )
     from .assignment_user_create_data import AssignmentUserCreateData as AssignmentUserCreateData
-    from .assignment_user_create_data_type import AssignmentUserCreateDataType as AssignmentUserCreateDataType
+    from .assignment_user_create_data import AssignmentUserCreateDataType as AssignmentUserCreateDataType
     from .assignment_user_create_request import AssignmentUserCreateRequest as AssignmentUserCreateRequest
     from .assignment_user_document import AssignmentUserDocument as AssignmentUserDocument
     from .assignment_user_filter import AssignmentUserFilter as AssignmentUserFilter
     from .assignment_user_relationships import AssignmentUserRelationships as AssignmentUserRelationships
-    from .assignment_user_type import AssignmentUserType as AssignmentUserType
     from .attachment import Attachment as Attachment
+    from .attachment import AttachmentType as AttachmentType
     from .attachment_attributes import AttachmentAttributes as AttachmentAttributes
     from .attachment_collection_document import AttachmentCollectionDocument as AttachmentCollectionDocument
     from .attachment_create_data import AttachmentCreateData as AttachmentCreateData
-    from .attachment_create_data_type import AttachmentCreateDataType as AttachmentCreateDataType
+    from .attachment_create_data import AttachmentCreateDataType as AttachmentCreateDataType
     from .attachment_create_request import AttachmentCreateRequest as AttachmentCreateRequest
     from .attachment_document import AttachmentDocument as AttachmentDocument
     from .attachment_filter import AttachmentFilter as AttachmentFilter
     from .attachment_relationships import AttachmentRelationships as AttachmentRelationships
-    from .attachment_type import AttachmentType as AttachmentType
     from .boolean_filter import BooleanFilter as BooleanFilter
     from .boolean_filter_operators import BooleanFilterOperators as BooleanFilterOperators
     from .case import Case as Case
+    from .case import CaseType as CaseType
     from .case_attributes import CaseAttributes as CaseAttributes
     from .case_collection_document import CaseCollectionDocument as CaseCollectionDocument
     from .case_create_data import CaseCreateData as CaseCreateData
-    from .case_create_data_type import CaseCreateDataType as CaseCreateDataType
+    from .case_create_data import CaseCreateDataType as CaseCreateDataType
     from .case_create_request import CaseCreateRequest as CaseCreateRequest
     from .case_document import CaseDocument as CaseDocument
     from .case_filter import CaseFilter as CaseFilter
     from .case_relationships import CaseRelationships as CaseRelationships
-    from .case_type import CaseType as CaseType
     from .case_update_data import CaseUpdateData as CaseUpdateData
-    from .case_update_data_type import CaseUpdateDataType as CaseUpdateDataType
+    from .case_update_data import CaseUpdateDataType as CaseUpdateDataType
     from .case_update_request import CaseUpdateRequest as CaseUpdateRequest
     from .date_filter import DateFilter as DateFilter
     from .date_filter_operators import DateFilterOperators as DateFilterOperators
@@ -60,159 +60,155 @@ if _t.TYPE_CHECKING:
     )
     from .included import Included as Included
     from .intake_report import IntakeReport as IntakeReport
+    from .intake_report import IntakeReportType as IntakeReportType
     from .intake_report_attributes import IntakeReportAttributes as IntakeReportAttributes
     from .intake_report_collection_document import (
         IntakeReportCollectionDocument as IntakeReportCollectionDocument,
     )
     from .intake_report_create_data import IntakeReportCreateData as IntakeReportCreateData
-    from .intake_report_create_data_type import IntakeReportCreateDataType as IntakeReportCreateDataType
+    from .intake_report_create_data import IntakeReportCreateDataType as IntakeReportCreateDataType
     from .intake_report_create_request import IntakeReportCreateRequest as IntakeReportCreateRequest
     from .intake_report_document import IntakeReportDocument as IntakeReportDocument
     from .intake_report_filter import IntakeReportFilter as IntakeReportFilter
     from .intake_report_relationships import IntakeReportRelationships as IntakeReportRelationships
-    from .intake_report_type import IntakeReportType as IntakeReportType
     from .intake_report_update_data import IntakeReportUpdateData as IntakeReportUpdateData
-    from .intake_report_update_data_type import IntakeReportUpdateDataType as IntakeReportUpdateDataType
+    from .intake_report_update_data import IntakeReportUpdateDataType as IntakeReportUpdateDataType
     from .intake_report_update_request import IntakeReportUpdateRequest as IntakeReportUpdateRequest
     from .json_api import JsonApi as JsonApi
     from .location import Location as Location
+    from .location import LocationType as LocationType
     from .location_attributes import LocationAttributes as LocationAttributes
     from .location_collection_document import LocationCollectionDocument as LocationCollectionDocument
     from .location_create_data import LocationCreateData as LocationCreateData
-    from .location_create_data_type import LocationCreateDataType as LocationCreateDataType
+    from .location_create_data import LocationCreateDataType as LocationCreateDataType
     from .location_create_request import LocationCreateRequest as LocationCreateRequest
     from .location_document import LocationDocument as LocationDocument
     from .location_filter import LocationFilter as LocationFilter
     from .location_relationships import LocationRelationships as LocationRelationships
-    from .location_type import LocationType as LocationType
     from .location_update_data import LocationUpdateData as LocationUpdateData
-    from .location_update_data_type import LocationUpdateDataType as LocationUpdateDataType
+    from .location_update_data import LocationUpdateDataType as LocationUpdateDataType
     from .location_update_request import LocationUpdateRequest as LocationUpdateRequest
     from .meta import Meta as Meta
     from .note import Note as Note
+    from .note import NoteType as NoteType
     from .note_attributes import NoteAttributes as NoteAttributes
     from .note_collection_document import NoteCollectionDocument as NoteCollectionDocument
     from .note_create_data import NoteCreateData as NoteCreateData
-    from .note_create_data_type import NoteCreateDataType as NoteCreateDataType
+    from .note_create_data import NoteCreateDataType as NoteCreateDataType
     from .note_create_request import NoteCreateRequest as NoteCreateRequest
     from .note_document import NoteDocument as NoteDocument
     from .note_filter import NoteFilter as NoteFilter
     from .note_relationships import NoteRelationships as NoteRelationships
-    from .note_type import NoteType as NoteType
     from .note_update_data import NoteUpdateData as NoteUpdateData
-    from .note_update_data_type import NoteUpdateDataType as NoteUpdateDataType
+    from .note_update_data import NoteUpdateDataType as NoteUpdateDataType
     from .note_update_request import NoteUpdateRequest as NoteUpdateRequest
     from .number_filter import NumberFilter as NumberFilter
     from .number_filter_operators import NumberFilterOperators as NumberFilterOperators
     from .pagination_links import PaginationLinks as PaginationLinks
     from .person import Person as Person
+    from .person import PersonType as PersonType
     from .person_attributes import PersonAttributes as PersonAttributes
     from .person_collection_document import PersonCollectionDocument as PersonCollectionDocument
     from .person_create_data import PersonCreateData as PersonCreateData
-    from .person_create_data_type import PersonCreateDataType as PersonCreateDataType
+    from .person_create_data import PersonCreateDataType as PersonCreateDataType
     from .person_create_request import PersonCreateRequest as PersonCreateRequest
     from .person_document import PersonDocument as PersonDocument
     from .person_filter import PersonFilter as PersonFilter
     from .person_relationships import PersonRelationships as PersonRelationships
-    from .person_type import PersonType as PersonType
     from .person_update_data import PersonUpdateData as PersonUpdateData
-    from .person_update_data_type import PersonUpdateDataType as PersonUpdateDataType
+    from .person_update_data import PersonUpdateDataType as PersonUpdateDataType
     from .person_update_request import PersonUpdateRequest as PersonUpdateRequest
     from .provider import Provider as Provider
+    from .provider import ProviderType as ProviderType
     from .provider_attributes import ProviderAttributes as ProviderAttributes
     from .provider_collection_document import ProviderCollectionDocument as ProviderCollectionDocument
     from .provider_create_data import ProviderCreateData as ProviderCreateData
-    from .provider_create_data_type import ProviderCreateDataType as ProviderCreateDataType
+    from .provider_create_data import ProviderCreateDataType as ProviderCreateDataType
     from .provider_create_request import ProviderCreateRequest as ProviderCreateRequest
     from .provider_document import ProviderDocument as ProviderDocument
     from .provider_filter import ProviderFilter as ProviderFilter
     from .provider_relationships import ProviderRelationships as ProviderRelationships
-    from .provider_type import ProviderType as ProviderType
     from .provider_update_data import ProviderUpdateData as ProviderUpdateData
-    from .provider_update_data_type import ProviderUpdateDataType as ProviderUpdateDataType
+    from .provider_update_data import ProviderUpdateDataType as ProviderUpdateDataType
     from .provider_update_request import ProviderUpdateRequest as ProviderUpdateRequest
     from .relationship import Relationship as Relationship
     from .relationship_links import RelationshipLinks as RelationshipLinks
     from .resource_links import ResourceLinks as ResourceLinks
     from .resource_object import ResourceObject as ResourceObject
     from .service_offering import ServiceOffering as ServiceOffering
+    from .service_offering import ServiceOfferingType as ServiceOfferingType
     from .service_offering_attributes import ServiceOfferingAttributes as ServiceOfferingAttributes
     from .service_offering_collection_document import (
         ServiceOfferingCollectionDocument as ServiceOfferingCollectionDocument,
     )
     from .service_offering_create_data import ServiceOfferingCreateData as ServiceOfferingCreateData
-    from .service_offering_create_data_type import (
-        ServiceOfferingCreateDataType as ServiceOfferingCreateDataType,
-    )
+    from .service_offering_create_data import ServiceOfferingCreateDataType as ServiceOfferingCreateDataType
     from .service_offering_create_request import ServiceOfferingCreateRequest as ServiceOfferingCreateRequest
     from .service_offering_document import ServiceOfferingDocument as ServiceOfferingDocument
     from .service_offering_filter import ServiceOfferingFilter as ServiceOfferingFilter
     from .service_offering_relationships import ServiceOfferingRelationships as ServiceOfferingRelationships
-    from .service_offering_type import ServiceOfferingType as ServiceOfferingType
     from .service_offering_update_data import ServiceOfferingUpdateData as ServiceOfferingUpdateData
-    from .service_offering_update_data_type import (
-        ServiceOfferingUpdateDataType as ServiceOfferingUpdateDataType,
-    )
+    from .service_offering_update_data import ServiceOfferingUpdateDataType as ServiceOfferingUpdateDataType
     from .service_offering_update_request import ServiceOfferingUpdateRequest as ServiceOfferingUpdateRequest
     from .sparse_fieldsets import SparseFieldsets as SparseFieldsets
     from .string_filter import StringFilter as StringFilter
     from .string_filter_operators import StringFilterOperators as StringFilterOperators
     from .to_many_visit import ToManyVisit as ToManyVisit
     from .to_one_assignee import ToOneAssignee as ToOneAssignee
-    from .to_one_assignee_data import ToOneAssigneeData as ToOneAssigneeData
-    from .to_one_assignee_data_type import ToOneAssigneeDataType as ToOneAssigneeDataType
+    from .to_one_assignee import ToOneAssigneeData as ToOneAssigneeData
+    from .to_one_assignee import ToOneAssigneeDataType as ToOneAssigneeDataType
     from .to_one_license import ToOneLicense as ToOneLicense
-    from .to_one_license_data import ToOneLicenseData as ToOneLicenseData
-    from .to_one_license_data_type import ToOneLicenseDataType as ToOneLicenseDataType
+    from .to_one_license import ToOneLicenseData as ToOneLicenseData
+    from .to_one_license import ToOneLicenseDataType as ToOneLicenseDataType
     from .to_one_location import ToOneLocation as ToOneLocation
-    from .to_one_location_data import ToOneLocationData as ToOneLocationData
-    from .to_one_location_data_type import ToOneLocationDataType as ToOneLocationDataType
+    from .to_one_location import ToOneLocationData as ToOneLocationData
+    from .to_one_location import ToOneLocationDataType as ToOneLocationDataType
     from .to_one_provider import ToOneProvider as ToOneProvider
-    from .to_one_provider_data import ToOneProviderData as ToOneProviderData
-    from .to_one_provider_data_type import ToOneProviderDataType as ToOneProviderDataType
+    from .to_one_provider import ToOneProviderData as ToOneProviderData
+    from .to_one_provider import ToOneProviderDataType as ToOneProviderDataType
     from .to_one_provider_type import ToOneProviderType as ToOneProviderType
-    from .to_one_provider_type_data import ToOneProviderTypeData as ToOneProviderTypeData
-    from .to_one_provider_type_data_type import ToOneProviderTypeDataType as ToOneProviderTypeDataType
+    from .to_one_provider_type import ToOneProviderTypeData as ToOneProviderTypeData
+    from .to_one_provider_type import ToOneProviderTypeDataType as ToOneProviderTypeDataType
     from .uuid_filter import UuidFilter as UuidFilter
     from .uuid_filter_operators import UuidFilterOperators as UuidFilterOperators
     from .visit_identifier import VisitIdentifier as VisitIdentifier
-    from .visit_identifier_type import VisitIdentifierType as VisitIdentifierType
+    from .visit_identifier import VisitIdentifierType as VisitIdentifierType
 
 _MODULES: dict[str, str] = {
     "AssignmentUser": "assignment_user",
     "AssignmentUserAttributes": "assignment_user_attributes",
     "AssignmentUserCollectionDocument": "assignment_user_collection_document",
     "AssignmentUserCreateData": "assignment_user_create_data",
-    "AssignmentUserCreateDataType": "assignment_user_create_data_type",
+    "AssignmentUserCreateDataType": "assignment_user_create_data",
     "AssignmentUserCreateRequest": "assignment_user_create_request",
     "AssignmentUserDocument": "assignment_user_document",
     "AssignmentUserFilter": "assignment_user_filter",
     "AssignmentUserRelationships": "assignment_user_relationships",
-    "AssignmentUserType": "assignment_user_type",
+    "AssignmentUserType": "assignment_user",
     "Attachment": "attachment",
     "AttachmentAttributes": "attachment_attributes",
     "AttachmentCollectionDocument": "attachment_collection_document",
     "AttachmentCreateData": "attachment_create_data",
-    "AttachmentCreateDataType": "attachment_create_data_type",
+    "AttachmentCreateDataType": "attachment_create_data",
     "AttachmentCreateRequest": "attachment_create_request",
     "AttachmentDocument": "attachment_document",
     "AttachmentFilter": "attachment_filter",
     "AttachmentRelationships": "attachment_relationships",
-    "AttachmentType": "attachment_type",
+    "AttachmentType": "attachment",
     "BooleanFilter": "boolean_filter",
     "BooleanFilterOperators": "boolean_filter_operators",
     "Case": "case",
     "CaseAttributes": "case_attributes",
     "CaseCollectionDocument": "case_collection_document",
     "CaseCreateData": "case_create_data",
-    "CaseCreateDataType": "case_create_data_type",
+    "CaseCreateDataType": "case_create_data",
     "CaseCreateRequest": "case_create_request",
     "CaseDocument": "case_document",
     "CaseFilter": "case_filter",
     "CaseRelationships": "case_relationships",
-    "CaseType": "case_type",
+    "CaseType": "case",
     "CaseUpdateData": "case_update_data",
-    "CaseUpdateDataType": "case_update_data_type",
+    "CaseUpdateDataType": "case_update_data",
     "CaseUpdateRequest": "case_update_request",
     "DateFilter": "date_filter",
     "DateFilterOperators": "date_filter_operators",
@@ -231,42 +227,42 @@ _MODULES: dict[str, str] = {
     "IntakeReportAttributes": "intake_report_attributes",
     "IntakeReportCollectionDocument": "intake_report_collection_document",
     "IntakeReportCreateData": "intake_report_create_data",
-    "IntakeReportCreateDataType": "intake_report_create_data_type",
+    "IntakeReportCreateDataType": "intake_report_create_data",
     "IntakeReportCreateRequest": "intake_report_create_request",
     "IntakeReportDocument": "intake_report_document",
     "IntakeReportFilter": "intake_report_filter",
     "IntakeReportRelationships": "intake_report_relationships",
-    "IntakeReportType": "intake_report_type",
+    "IntakeReportType": "intake_report",
     "IntakeReportUpdateData": "intake_report_update_data",
-    "IntakeReportUpdateDataType": "intake_report_update_data_type",
+    "IntakeReportUpdateDataType": "intake_report_update_data",
     "IntakeReportUpdateRequest": "intake_report_update_request",
     "JsonApi": "json_api",
     "Location": "location",
     "LocationAttributes": "location_attributes",
     "LocationCollectionDocument": "location_collection_document",
     "LocationCreateData": "location_create_data",
-    "LocationCreateDataType": "location_create_data_type",
+    "LocationCreateDataType": "location_create_data",
     "LocationCreateRequest": "location_create_request",
     "LocationDocument": "location_document",
     "LocationFilter": "location_filter",
     "LocationRelationships": "location_relationships",
-    "LocationType": "location_type",
+    "LocationType": "location",
     "LocationUpdateData": "location_update_data",
-    "LocationUpdateDataType": "location_update_data_type",
+    "LocationUpdateDataType": "location_update_data",
     "LocationUpdateRequest": "location_update_request",
     "Meta": "meta",
     "Note": "note",
     "NoteAttributes": "note_attributes",
     "NoteCollectionDocument": "note_collection_document",
     "NoteCreateData": "note_create_data",
-    "NoteCreateDataType": "note_create_data_type",
+    "NoteCreateDataType": "note_create_data",
     "NoteCreateRequest": "note_create_request",
     "NoteDocument": "note_document",
     "NoteFilter": "note_filter",
     "NoteRelationships": "note_relationships",
-    "NoteType": "note_type",
+    "NoteType": "note",
     "NoteUpdateData": "note_update_data",
-    "NoteUpdateDataType": "note_update_data_type",
+    "NoteUpdateDataType": "note_update_data",
     "NoteUpdateRequest": "note_update_request",
     "NumberFilter": "number_filter",
     "NumberFilterOperators": "number_filter_operators",
@@ -275,27 +271,27 @@ _MODULES: dict[str, str] = {
     "PersonAttributes": "person_attributes",
     "PersonCollectionDocument": "person_collection_document",
     "PersonCreateData": "person_create_data",
-    "PersonCreateDataType": "person_create_data_type",
+    "PersonCreateDataType": "person_create_data",
     "PersonCreateRequest": "person_create_request",
     "PersonDocument": "person_document",
     "PersonFilter": "person_filter",
     "PersonRelationships": "person_relationships",
-    "PersonType": "person_type",
+    "PersonType": "person",
     "PersonUpdateData": "person_update_data",
-    "PersonUpdateDataType": "person_update_data_type",
+    "PersonUpdateDataType": "person_update_data",
     "PersonUpdateRequest": "person_update_request",
     "Provider": "provider",
     "ProviderAttributes": "provider_attributes",
     "ProviderCollectionDocument": "provider_collection_document",
     "ProviderCreateData": "provider_create_data",
-    "ProviderCreateDataType": "provider_create_data_type",
+    "ProviderCreateDataType": "provider_create_data",
     "ProviderCreateRequest": "provider_create_request",
     "ProviderDocument": "provider_document",
     "ProviderFilter": "provider_filter",
     "ProviderRelationships": "provider_relationships",
-    "ProviderType": "provider_type",
+    "ProviderType": "provider",
     "ProviderUpdateData": "provider_update_data",
-    "ProviderUpdateDataType": "provider_update_data_type",
+    "ProviderUpdateDataType": "provider_update_data",
     "ProviderUpdateRequest": "provider_update_request",
     "Relationship": "relationship",
     "RelationshipLinks": "relationship_links",
@@ -305,38 +301,38 @@ _MODULES: dict[str, str] = {
     "ServiceOfferingAttributes": "service_offering_attributes",
     "ServiceOfferingCollectionDocument": "service_offering_collection_document",
     "ServiceOfferingCreateData": "service_offering_create_data",
-    "ServiceOfferingCreateDataType": "service_offering_create_data_type",
+    "ServiceOfferingCreateDataType": "service_offering_create_data",
     "ServiceOfferingCreateRequest": "service_offering_create_request",
     "ServiceOfferingDocument": "service_offering_document",
     "ServiceOfferingFilter": "service_offering_filter",
     "ServiceOfferingRelationships": "service_offering_relationships",
-    "ServiceOfferingType": "service_offering_type",
+    "ServiceOfferingType": "service_offering",
     "ServiceOfferingUpdateData": "service_offering_update_data",
-    "ServiceOfferingUpdateDataType": "service_offering_update_data_type",
+    "ServiceOfferingUpdateDataType": "service_offering_update_data",
     "ServiceOfferingUpdateRequest": "service_offering_update_request",
     "SparseFieldsets": "sparse_fieldsets",
     "StringFilter": "string_filter",
     "StringFilterOperators": "string_filter_operators",
     "ToManyVisit": "to_many_visit",
     "ToOneAssignee": "to_one_assignee",
-    "ToOneAssigneeData": "to_one_assignee_data",
-    "ToOneAssigneeDataType": "to_one_assignee_data_type",
+    "ToOneAssigneeData": "to_one_assignee",
+    "ToOneAssigneeDataType": "to_one_assignee",
     "ToOneLicense": "to_one_license",
-    "ToOneLicenseData": "to_one_license_data",
-    "ToOneLicenseDataType": "to_one_license_data_type",
+    "ToOneLicenseData": "to_one_license",
+    "ToOneLicenseDataType": "to_one_license",
     "ToOneLocation": "to_one_location",
-    "ToOneLocationData": "to_one_location_data",
-    "ToOneLocationDataType": "to_one_location_data_type",
+    "ToOneLocationData": "to_one_location",
+    "ToOneLocationDataType": "to_one_location",
     "ToOneProvider": "to_one_provider",
-    "ToOneProviderData": "to_one_provider_data",
-    "ToOneProviderDataType": "to_one_provider_data_type",
+    "ToOneProviderData": "to_one_provider",
+    "ToOneProviderDataType": "to_one_provider",
     "ToOneProviderType": "to_one_provider_type",
-    "ToOneProviderTypeData": "to_one_provider_type_data",
-    "ToOneProviderTypeDataType": "to_one_provider_type_data_type",
+    "ToOneProviderTypeData": "to_one_provider_type",
+    "ToOneProviderTypeDataType": "to_one_provider_type",
     "UuidFilter": "uuid_filter",
     "UuidFilterOperators": "uuid_filter_operators",
     "VisitIdentifier": "visit_identifier",
-    "VisitIdentifierType": "visit_identifier_type",
+    "VisitIdentifierType": "visit_identifier",
 }
 
 __all__ = [

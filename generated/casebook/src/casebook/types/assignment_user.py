@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._jsonapi import JsonApiResource as _JsonApiResource
 from .assignment_user_attributes import AssignmentUserAttributes
 from .assignment_user_relationships import AssignmentUserRelationships
-from .assignment_user_type import AssignmentUserType
 from .meta import Meta
 from .resource_links import ResourceLinks
 
 __all__ = [
+    "AssignmentUserType",
     "AssignmentUser",
 ]
+
+
+class AssignmentUserType(_OpenStrEnum):
+    """Always `assignment_users`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    ASSIGNMENT_USERS = "assignment_users"
 
 
 class AssignmentUser(_JsonApiResource):

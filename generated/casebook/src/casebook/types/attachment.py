@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._jsonapi import JsonApiResource as _JsonApiResource
 from .attachment_attributes import AttachmentAttributes
 from .attachment_relationships import AttachmentRelationships
-from .attachment_type import AttachmentType
 from .meta import Meta
 from .resource_links import ResourceLinks
 
 __all__ = [
+    "AttachmentType",
     "Attachment",
 ]
+
+
+class AttachmentType(_OpenStrEnum):
+    """Always `attachments`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    ATTACHMENTS = "attachments"
 
 
 class Attachment(_JsonApiResource):

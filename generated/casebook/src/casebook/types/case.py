@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._jsonapi import JsonApiResource as _JsonApiResource
 from .case_attributes import CaseAttributes
 from .case_relationships import CaseRelationships
-from .case_type import CaseType
 from .meta import Meta
 from .resource_links import ResourceLinks
 
 __all__ = [
+    "CaseType",
     "Case",
 ]
+
+
+class CaseType(_OpenStrEnum):
+    """Always `cases`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CASES = "cases"
 
 
 class Case(_JsonApiResource):

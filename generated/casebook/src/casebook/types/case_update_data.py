@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .case_attributes import CaseAttributes
 from .case_relationships import CaseRelationships
-from .case_update_data_type import CaseUpdateDataType
 
 __all__ = [
+    "CaseUpdateDataType",
     "CaseUpdateData",
 ]
+
+
+class CaseUpdateDataType(_OpenStrEnum):
+    """Always `cases`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CASES = "cases"
 
 
 class CaseUpdateData(_BaseModel):

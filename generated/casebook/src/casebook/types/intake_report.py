@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._jsonapi import JsonApiResource as _JsonApiResource
 from .intake_report_attributes import IntakeReportAttributes
 from .intake_report_relationships import IntakeReportRelationships
-from .intake_report_type import IntakeReportType
 from .meta import Meta
 from .resource_links import ResourceLinks
 
 __all__ = [
+    "IntakeReportType",
     "IntakeReport",
 ]
+
+
+class IntakeReportType(_OpenStrEnum):
+    """Always `reports`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    REPORTS = "reports"
 
 
 class IntakeReport(_JsonApiResource):

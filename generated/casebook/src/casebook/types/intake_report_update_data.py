@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .intake_report_attributes import IntakeReportAttributes
 from .intake_report_relationships import IntakeReportRelationships
-from .intake_report_update_data_type import IntakeReportUpdateDataType
 
 __all__ = [
+    "IntakeReportUpdateDataType",
     "IntakeReportUpdateData",
 ]
+
+
+class IntakeReportUpdateDataType(_OpenStrEnum):
+    """Always `reports`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    REPORTS = "reports"
 
 
 class IntakeReportUpdateData(_BaseModel):

@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._jsonapi import JsonApiResource as _JsonApiResource
 from .location_attributes import LocationAttributes
 from .location_relationships import LocationRelationships
-from .location_type import LocationType
 from .meta import Meta
 from .resource_links import ResourceLinks
 
 __all__ = [
+    "LocationType",
     "Location",
 ]
+
+
+class LocationType(_OpenStrEnum):
+    """Always `locations`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LOCATIONS = "locations"
 
 
 class Location(_JsonApiResource):

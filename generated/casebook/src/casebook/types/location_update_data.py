@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .location_attributes import LocationAttributes
 from .location_relationships import LocationRelationships
-from .location_update_data_type import LocationUpdateDataType
 
 __all__ = [
+    "LocationUpdateDataType",
     "LocationUpdateData",
 ]
+
+
+class LocationUpdateDataType(_OpenStrEnum):
+    """Always `locations`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LOCATIONS = "locations"
 
 
 class LocationUpdateData(_BaseModel):

@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .note_attributes import NoteAttributes
 from .note_relationships import NoteRelationships
-from .note_update_data_type import NoteUpdateDataType
 
 __all__ = [
+    "NoteUpdateDataType",
     "NoteUpdateData",
 ]
+
+
+class NoteUpdateDataType(_OpenStrEnum):
+    """Always `notes`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    NOTES = "notes"
 
 
 class NoteUpdateData(_BaseModel):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
@@ -10,12 +11,21 @@ from .._jsonapi import JsonApiResource as _JsonApiResource
 from .meta import Meta
 from .person_attributes import PersonAttributes
 from .person_relationships import PersonRelationships
-from .person_type import PersonType
 from .resource_links import ResourceLinks
 
 __all__ = [
+    "PersonType",
     "Person",
 ]
+
+
+class PersonType(_OpenStrEnum):
+    """Always `people`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    PEOPLE = "people"
 
 
 class Person(_JsonApiResource):

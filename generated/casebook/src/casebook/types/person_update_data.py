@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .person_attributes import PersonAttributes
 from .person_relationships import PersonRelationships
-from .person_update_data_type import PersonUpdateDataType
 
 __all__ = [
+    "PersonUpdateDataType",
     "PersonUpdateData",
 ]
+
+
+class PersonUpdateDataType(_OpenStrEnum):
+    """Always `people`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    PEOPLE = "people"
 
 
 class PersonUpdateData(_BaseModel):

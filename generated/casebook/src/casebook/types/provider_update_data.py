@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .provider_attributes import ProviderAttributes
 from .provider_relationships import ProviderRelationships
-from .provider_update_data_type import ProviderUpdateDataType
 
 __all__ = [
+    "ProviderUpdateDataType",
     "ProviderUpdateData",
 ]
+
+
+class ProviderUpdateDataType(_OpenStrEnum):
+    """Always `providers`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    PROVIDERS = "providers"
 
 
 class ProviderUpdateData(_BaseModel):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
@@ -11,11 +12,20 @@ from .meta import Meta
 from .resource_links import ResourceLinks
 from .service_offering_attributes import ServiceOfferingAttributes
 from .service_offering_relationships import ServiceOfferingRelationships
-from .service_offering_type import ServiceOfferingType
 
 __all__ = [
+    "ServiceOfferingType",
     "ServiceOffering",
 ]
+
+
+class ServiceOfferingType(_OpenStrEnum):
+    """Always `service_offerings`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    SERVICE_OFFERINGS = "service_offerings"
 
 
 class ServiceOffering(_JsonApiResource):

@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .service_offering_attributes import ServiceOfferingAttributes
 from .service_offering_relationships import ServiceOfferingRelationships
-from .service_offering_update_data_type import ServiceOfferingUpdateDataType
 
 __all__ = [
+    "ServiceOfferingUpdateDataType",
     "ServiceOfferingUpdateData",
 ]
+
+
+class ServiceOfferingUpdateDataType(_OpenStrEnum):
+    """Always `service_offerings`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    SERVICE_OFFERINGS = "service_offerings"
 
 
 class ServiceOfferingUpdateData(_BaseModel):

@@ -3,13 +3,23 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .visit_identifier_type import VisitIdentifierType
 
 __all__ = [
+    "VisitIdentifierType",
     "VisitIdentifier",
 ]
+
+
+class VisitIdentifierType(_OpenStrEnum):
+    """VisitIdentifierType
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    VISITS = "visits"
 
 
 class VisitIdentifier(_BaseModel):

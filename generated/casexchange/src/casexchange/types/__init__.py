@@ -9,49 +9,45 @@ import typing as _t
 if _t.TYPE_CHECKING:
     from .accept_med_referral_body import AcceptMedReferralBody as AcceptMedReferralBody
     from .accept_med_referral_response import AcceptMedReferralResponse as AcceptMedReferralResponse
-    from .accept_med_referral_response_meta import (
-        AcceptMedReferralResponseMeta as AcceptMedReferralResponseMeta,
-    )
+    from .accept_med_referral_response import AcceptMedReferralResponseMeta as AcceptMedReferralResponseMeta
     from .acknowledge_case_response import AcknowledgeCaseResponse as AcknowledgeCaseResponse
-    from .acknowledge_case_response_meta import AcknowledgeCaseResponseMeta as AcknowledgeCaseResponseMeta
+    from .acknowledge_case_response import AcknowledgeCaseResponseMeta as AcknowledgeCaseResponseMeta
     from .acknowledge_med_referral_body import AcknowledgeMedReferralBody as AcknowledgeMedReferralBody
     from .acknowledge_med_referral_response import (
         AcknowledgeMedReferralResponse as AcknowledgeMedReferralResponse,
     )
-    from .acknowledge_med_referral_response_meta import (
+    from .acknowledge_med_referral_response import (
         AcknowledgeMedReferralResponseMeta as AcknowledgeMedReferralResponseMeta,
     )
     from .acknowledge_referral_body import AcknowledgeReferralBody as AcknowledgeReferralBody
     from .acknowledge_referral_response import AcknowledgeReferralResponse as AcknowledgeReferralResponse
-    from .acknowledge_referral_response_meta import (
+    from .acknowledge_referral_response import (
         AcknowledgeReferralResponseMeta as AcknowledgeReferralResponseMeta,
     )
     from .add_notification_email_body import AddNotificationEmailBody as AddNotificationEmailBody
     from .add_notification_email_response import AddNotificationEmailResponse as AddNotificationEmailResponse
-    from .add_notification_email_response_data import (
+    from .add_notification_email_response import (
         AddNotificationEmailResponseData as AddNotificationEmailResponseData,
     )
-    from .add_notification_email_response_meta import (
+    from .add_notification_email_response import (
         AddNotificationEmailResponseMeta as AddNotificationEmailResponseMeta,
     )
     from .available_firm import AvailableFirm as AvailableFirm
-    from .available_firm_source import AvailableFirmSource as AvailableFirmSource
+    from .available_firm import AvailableFirmSource as AvailableFirmSource
     from .available_status import AvailableStatus as AvailableStatus
-    from .available_status_status import AvailableStatusStatus as AvailableStatusStatus
+    from .available_status import AvailableStatusStatus as AvailableStatusStatus
     from .available_statuses import AvailableStatuses as AvailableStatuses
-    from .available_statuses_current_status import (
-        AvailableStatusesCurrentStatus as AvailableStatusesCurrentStatus,
-    )
-    from .available_statuses_party import AvailableStatusesParty as AvailableStatusesParty
+    from .available_statuses import AvailableStatusesCurrentStatus as AvailableStatusesCurrentStatus
+    from .available_statuses import AvailableStatusesParty as AvailableStatusesParty
     from .begin_closing_referral_body import BeginClosingReferralBody as BeginClosingReferralBody
-    from .begin_closing_referral_body_closing_status import (
+    from .begin_closing_referral_body import (
         BeginClosingReferralBodyClosingStatus as BeginClosingReferralBodyClosingStatus,
     )
-    from .begin_closing_referral_body_payout_type import (
+    from .begin_closing_referral_body import (
         BeginClosingReferralBodyPayoutType as BeginClosingReferralBodyPayoutType,
     )
     from .begin_closing_referral_response import BeginClosingReferralResponse as BeginClosingReferralResponse
-    from .begin_closing_referral_response_meta import (
+    from .begin_closing_referral_response import (
         BeginClosingReferralResponseMeta as BeginClosingReferralResponseMeta,
     )
     from .begin_investigating_referral_body import (
@@ -60,422 +56,378 @@ if _t.TYPE_CHECKING:
     from .begin_investigating_referral_response import (
         BeginInvestigatingReferralResponse as BeginInvestigatingReferralResponse,
     )
-    from .begin_investigating_referral_response_meta import (
+    from .begin_investigating_referral_response import (
         BeginInvestigatingReferralResponseMeta as BeginInvestigatingReferralResponseMeta,
     )
     from .bulk_update_job import BulkUpdateJob as BulkUpdateJob
     from .case import Case as Case
-    from .case_closing_status import CaseClosingStatus as CaseClosingStatus
+    from .case import CaseClosingStatus as CaseClosingStatus
+    from .case import CasePayoutType as CasePayoutType
+    from .case import CaseWarmTransferUnsuccessfulReasonType as CaseWarmTransferUnsuccessfulReasonType
     from .case_created_event import CaseCreatedEvent as CaseCreatedEvent
     from .case_deleted_event import CaseDeletedEvent as CaseDeletedEvent
-    from .case_payout_type import CasePayoutType as CasePayoutType
     from .case_rated_event import CaseRatedEvent as CaseRatedEvent
     from .case_rating_data import CaseRatingData as CaseRatingData
-    from .case_rating_data_rating_source import CaseRatingDataRatingSource as CaseRatingDataRatingSource
+    from .case_rating_data import CaseRatingDataRatingSource as CaseRatingDataRatingSource
     from .case_snapshot import CaseSnapshot as CaseSnapshot
-    from .case_snapshot_closing_status import CaseSnapshotClosingStatus as CaseSnapshotClosingStatus
-    from .case_snapshot_payout_type import CaseSnapshotPayoutType as CaseSnapshotPayoutType
-    from .case_snapshot_status import CaseSnapshotStatus as CaseSnapshotStatus
-    from .case_snapshot_warm_transfer_unsuccessful_reason_type import (
+    from .case_snapshot import CaseSnapshotClosingStatus as CaseSnapshotClosingStatus
+    from .case_snapshot import CaseSnapshotPayoutType as CaseSnapshotPayoutType
+    from .case_snapshot import CaseSnapshotStatus as CaseSnapshotStatus
+    from .case_snapshot import (
         CaseSnapshotWarmTransferUnsuccessfulReasonType as CaseSnapshotWarmTransferUnsuccessfulReasonType,
     )
     from .case_status_changed_event import CaseStatusChangedEvent as CaseStatusChangedEvent
     from .case_tombstone import CaseTombstone as CaseTombstone
     from .case_type import CaseType as CaseType
     from .case_type_field import CaseTypeField as CaseTypeField
-    from .case_type_field_enum_options_item import (
-        CaseTypeFieldEnumOptionsItem as CaseTypeFieldEnumOptionsItem,
-    )
-    from .case_type_field_validation_rule import CaseTypeFieldValidationRule as CaseTypeFieldValidationRule
+    from .case_type_field import CaseTypeFieldEnumOptionsItem as CaseTypeFieldEnumOptionsItem
+    from .case_type_field import CaseTypeFieldValidationRule as CaseTypeFieldValidationRule
     from .case_updated_event import CaseUpdatedEvent as CaseUpdatedEvent
-    from .case_warm_transfer_unsuccessful_reason_type import (
-        CaseWarmTransferUnsuccessfulReasonType as CaseWarmTransferUnsuccessfulReasonType,
-    )
     from .casex_webhook_envelope import CasexWebhookEnvelope as CasexWebhookEnvelope
-    from .casex_webhook_envelope_actor import CasexWebhookEnvelopeActor as CasexWebhookEnvelopeActor
-    from .casex_webhook_envelope_actor_source import (
-        CasexWebhookEnvelopeActorSource as CasexWebhookEnvelopeActorSource,
-    )
-    from .casex_webhook_envelope_event import CasexWebhookEnvelopeEvent as CasexWebhookEnvelopeEvent
-    from .casex_webhook_envelope_perspective import (
-        CasexWebhookEnvelopePerspective as CasexWebhookEnvelopePerspective,
-    )
-    from .casex_webhook_envelope_referent_firm import (
-        CasexWebhookEnvelopeReferentFirm as CasexWebhookEnvelopeReferentFirm,
-    )
-    from .casex_webhook_envelope_referring_firm import (
-        CasexWebhookEnvelopeReferringFirm as CasexWebhookEnvelopeReferringFirm,
-    )
-    from .casex_webhook_envelope_schema_version import (
-        CasexWebhookEnvelopeSchemaVersion as CasexWebhookEnvelopeSchemaVersion,
-    )
+    from .casex_webhook_envelope import CasexWebhookEnvelopeActor as CasexWebhookEnvelopeActor
+    from .casex_webhook_envelope import CasexWebhookEnvelopeActorSource as CasexWebhookEnvelopeActorSource
+    from .casex_webhook_envelope import CasexWebhookEnvelopeEvent as CasexWebhookEnvelopeEvent
+    from .casex_webhook_envelope import CasexWebhookEnvelopePerspective as CasexWebhookEnvelopePerspective
+    from .casex_webhook_envelope import CasexWebhookEnvelopeReferentFirm as CasexWebhookEnvelopeReferentFirm
+    from .casex_webhook_envelope import CasexWebhookEnvelopeReferringFirm as CasexWebhookEnvelopeReferringFirm
+    from .casex_webhook_envelope import CasexWebhookEnvelopeSchemaVersion as CasexWebhookEnvelopeSchemaVersion
     from .close_case_body import CloseCaseBody as CloseCaseBody
     from .close_case_response import CloseCaseResponse as CloseCaseResponse
-    from .close_case_response_meta import CloseCaseResponseMeta as CloseCaseResponseMeta
+    from .close_case_response import CloseCaseResponseMeta as CloseCaseResponseMeta
     from .close_med_referral_body import CloseMedReferralBody as CloseMedReferralBody
     from .close_med_referral_response import CloseMedReferralResponse as CloseMedReferralResponse
-    from .close_med_referral_response_meta import CloseMedReferralResponseMeta as CloseMedReferralResponseMeta
+    from .close_med_referral_response import CloseMedReferralResponseMeta as CloseMedReferralResponseMeta
     from .close_referral_body import CloseReferralBody as CloseReferralBody
     from .close_referral_response import CloseReferralResponse as CloseReferralResponse
-    from .close_referral_response_meta import CloseReferralResponseMeta as CloseReferralResponseMeta
+    from .close_referral_response import CloseReferralResponseMeta as CloseReferralResponseMeta
     from .complete_treatment_med_referral_body import (
         CompleteTreatmentMedReferralBody as CompleteTreatmentMedReferralBody,
     )
     from .complete_treatment_med_referral_response import (
         CompleteTreatmentMedReferralResponse as CompleteTreatmentMedReferralResponse,
     )
-    from .complete_treatment_med_referral_response_meta import (
+    from .complete_treatment_med_referral_response import (
         CompleteTreatmentMedReferralResponseMeta as CompleteTreatmentMedReferralResponseMeta,
     )
     from .create_case_body import CreateCaseBody as CreateCaseBody
     from .create_case_response import CreateCaseResponse as CreateCaseResponse
-    from .create_case_response_meta import CreateCaseResponseMeta as CreateCaseResponseMeta
+    from .create_case_response import CreateCaseResponseMeta as CreateCaseResponseMeta
     from .create_external_link_body import CreateExternalLinkBody as CreateExternalLinkBody
-    from .create_external_link_body_external_system import (
+    from .create_external_link_body import (
         CreateExternalLinkBodyExternalSystem as CreateExternalLinkBodyExternalSystem,
     )
     from .create_external_link_response import CreateExternalLinkResponse as CreateExternalLinkResponse
-    from .create_external_link_response_meta import (
+    from .create_external_link_response import (
         CreateExternalLinkResponseMeta as CreateExternalLinkResponseMeta,
     )
     from .create_med_appointment_response import CreateMedAppointmentResponse as CreateMedAppointmentResponse
-    from .create_med_appointment_response_meta import (
+    from .create_med_appointment_response import (
         CreateMedAppointmentResponseMeta as CreateMedAppointmentResponseMeta,
     )
     from .create_med_billable_event_response import (
         CreateMedBillableEventResponse as CreateMedBillableEventResponse,
     )
-    from .create_med_billable_event_response_meta import (
+    from .create_med_billable_event_response import (
         CreateMedBillableEventResponseMeta as CreateMedBillableEventResponseMeta,
     )
     from .create_med_case_response import CreateMedCaseResponse as CreateMedCaseResponse
-    from .create_med_case_response_meta import CreateMedCaseResponseMeta as CreateMedCaseResponseMeta
+    from .create_med_case_response import CreateMedCaseResponseMeta as CreateMedCaseResponseMeta
     from .create_med_referral_response import CreateMedReferralResponse as CreateMedReferralResponse
-    from .create_med_referral_response_meta import (
-        CreateMedReferralResponseMeta as CreateMedReferralResponseMeta,
-    )
+    from .create_med_referral_response import CreateMedReferralResponseMeta as CreateMedReferralResponseMeta
     from .create_routing_rule_body import CreateRoutingRuleBody as CreateRoutingRuleBody
     from .create_routing_rule_response import CreateRoutingRuleResponse as CreateRoutingRuleResponse
-    from .create_routing_rule_response_meta import (
-        CreateRoutingRuleResponseMeta as CreateRoutingRuleResponseMeta,
-    )
+    from .create_routing_rule_response import CreateRoutingRuleResponseMeta as CreateRoutingRuleResponseMeta
     from .create_salesforce_interactive_send_body import (
         CreateSalesforceInteractiveSendBody as CreateSalesforceInteractiveSendBody,
     )
     from .create_salesforce_interactive_send_response import (
         CreateSalesforceInteractiveSendResponse as CreateSalesforceInteractiveSendResponse,
     )
+    from .create_salesforce_interactive_send_response import (
+        CreateSalesforceInteractiveSendResponseMeta as CreateSalesforceInteractiveSendResponseMeta,
+    )
     from .create_salesforce_interactive_send_response2 import (
         CreateSalesforceInteractiveSendResponse2 as CreateSalesforceInteractiveSendResponse2,
     )
-    from .create_salesforce_interactive_send_response_meta import (
-        CreateSalesforceInteractiveSendResponseMeta as CreateSalesforceInteractiveSendResponseMeta,
-    )
-    from .create_salesforce_interactive_send_response_meta2 import (
+    from .create_salesforce_interactive_send_response2 import (
         CreateSalesforceInteractiveSendResponseMeta2 as CreateSalesforceInteractiveSendResponseMeta2,
     )
     from .create_sent_case_body import CreateSentCaseBody as CreateSentCaseBody
-    from .create_sent_case_body_external_system import (
-        CreateSentCaseBodyExternalSystem as CreateSentCaseBodyExternalSystem,
-    )
+    from .create_sent_case_body import CreateSentCaseBodyExternalSystem as CreateSentCaseBodyExternalSystem
     from .create_sent_case_response import CreateSentCaseResponse as CreateSentCaseResponse
-    from .create_sent_case_response_meta import CreateSentCaseResponseMeta as CreateSentCaseResponseMeta
+    from .create_sent_case_response import CreateSentCaseResponseMeta as CreateSentCaseResponseMeta
     from .create_webhook_body import CreateWebhookBody as CreateWebhookBody
     from .create_webhook_response import CreateWebhookResponse as CreateWebhookResponse
-    from .create_webhook_response_meta import CreateWebhookResponseMeta as CreateWebhookResponseMeta
+    from .create_webhook_response import CreateWebhookResponseMeta as CreateWebhookResponseMeta
     from .custom_field_value import CustomFieldValue as CustomFieldValue
     from .disable_webhook_echo_response import DisableWebhookEchoResponse as DisableWebhookEchoResponse
-    from .disable_webhook_echo_response_meta import (
+    from .disable_webhook_echo_response import (
         DisableWebhookEchoResponseMeta as DisableWebhookEchoResponseMeta,
     )
     from .document import Document as Document
     from .document_data import DocumentData as DocumentData
-    from .document_data_origin import DocumentDataOrigin as DocumentDataOrigin
+    from .document_data import DocumentDataOrigin as DocumentDataOrigin
     from .document_deleted_event import DocumentDeletedEvent as DocumentDeletedEvent
     from .document_tombstone import DocumentTombstone as DocumentTombstone
     from .document_uploaded_event import DocumentUploadedEvent as DocumentUploadedEvent
     from .enable_webhook_echo_response import EnableWebhookEchoResponse as EnableWebhookEchoResponse
-    from .enable_webhook_echo_response_meta import (
-        EnableWebhookEchoResponseMeta as EnableWebhookEchoResponseMeta,
-    )
+    from .enable_webhook_echo_response import EnableWebhookEchoResponseMeta as EnableWebhookEchoResponseMeta
     from .error import Error as Error
+    from .error import ErrorError as ErrorError
+    from .error import ErrorMeta as ErrorMeta
     from .error_details import ErrorDetails as ErrorDetails
-    from .error_details_variant2 import ErrorDetailsVariant2 as ErrorDetailsVariant2
-    from .error_error import ErrorError as ErrorError
-    from .error_meta import ErrorMeta as ErrorMeta
+    from .error_details import ErrorDetailsVariant2 as ErrorDetailsVariant2
     from .evaluate_re_refer_routing_response import (
         EvaluateReReferRoutingResponse as EvaluateReReferRoutingResponse,
     )
-    from .evaluate_re_refer_routing_response_meta import (
+    from .evaluate_re_refer_routing_response import (
         EvaluateReReferRoutingResponseMeta as EvaluateReReferRoutingResponseMeta,
     )
     from .evaluate_routing_response import EvaluateRoutingResponse as EvaluateRoutingResponse
-    from .evaluate_routing_response_meta import EvaluateRoutingResponseMeta as EvaluateRoutingResponseMeta
+    from .evaluate_routing_response import EvaluateRoutingResponseMeta as EvaluateRoutingResponseMeta
     from .export_analytics_category_category import (
         ExportAnalyticsCategoryCategory as ExportAnalyticsCategoryCategory,
     )
     from .export_cases_format import ExportCasesFormat as ExportCasesFormat
     from .export_cases_view import ExportCasesView as ExportCasesView
     from .external_case_link import ExternalCaseLink as ExternalCaseLink
-    from .external_case_link_external_system import (
-        ExternalCaseLinkExternalSystem as ExternalCaseLinkExternalSystem,
-    )
+    from .external_case_link import ExternalCaseLinkExternalSystem as ExternalCaseLinkExternalSystem
     from .external_case_link_lookup import ExternalCaseLinkLookup as ExternalCaseLinkLookup
-    from .external_case_link_lookup_referral import (
-        ExternalCaseLinkLookupReferral as ExternalCaseLinkLookupReferral,
-    )
-    from .external_case_link_lookup_referral_closing_status import (
+    from .external_case_link_lookup import ExternalCaseLinkLookupReferral as ExternalCaseLinkLookupReferral
+    from .external_case_link_lookup import (
         ExternalCaseLinkLookupReferralClosingStatus as ExternalCaseLinkLookupReferralClosingStatus,
     )
     from .fee_provenance import FeeProvenance as FeeProvenance
-    from .fee_provenance_kind import FeeProvenanceKind as FeeProvenanceKind
-    from .fee_provenance_missing_facts_item import (
-        FeeProvenanceMissingFactsItem as FeeProvenanceMissingFactsItem,
-    )
+    from .fee_provenance import FeeProvenanceKind as FeeProvenanceKind
+    from .fee_provenance import FeeProvenanceMissingFactsItem as FeeProvenanceMissingFactsItem
     from .fee_rule_snapshot import FeeRuleSnapshot as FeeRuleSnapshot
     from .field_error import FieldError as FieldError
     from .firm import Firm as Firm
     from .get_bulk_update_job_response import GetBulkUpdateJobResponse as GetBulkUpdateJobResponse
-    from .get_bulk_update_job_response_meta import (
-        GetBulkUpdateJobResponseMeta as GetBulkUpdateJobResponseMeta,
-    )
+    from .get_bulk_update_job_response import GetBulkUpdateJobResponseMeta as GetBulkUpdateJobResponseMeta
     from .get_case_analytics_response import GetCaseAnalyticsResponse as GetCaseAnalyticsResponse
-    from .get_case_analytics_response_meta import GetCaseAnalyticsResponseMeta as GetCaseAnalyticsResponseMeta
+    from .get_case_analytics_response import GetCaseAnalyticsResponseMeta as GetCaseAnalyticsResponseMeta
     from .get_case_by_id_response import GetCaseByIdResponse as GetCaseByIdResponse
-    from .get_case_by_id_response_meta import GetCaseByIdResponseMeta as GetCaseByIdResponseMeta
+    from .get_case_by_id_response import GetCaseByIdResponseMeta as GetCaseByIdResponseMeta
     from .get_case_status_history_response import GetCaseStatusHistoryResponse as GetCaseStatusHistoryResponse
-    from .get_case_status_history_response_data_item import (
+    from .get_case_status_history_response import (
         GetCaseStatusHistoryResponseDataItem as GetCaseStatusHistoryResponseDataItem,
     )
-    from .get_case_status_history_response_meta import (
+    from .get_case_status_history_response import (
         GetCaseStatusHistoryResponseMeta as GetCaseStatusHistoryResponseMeta,
     )
     from .get_dashboard_response import GetDashboardResponse as GetDashboardResponse
-    from .get_dashboard_response_meta import GetDashboardResponseMeta as GetDashboardResponseMeta
+    from .get_dashboard_response import GetDashboardResponseMeta as GetDashboardResponseMeta
     from .get_document_download_url_response import (
         GetDocumentDownloadUrlResponse as GetDocumentDownloadUrlResponse,
     )
-    from .get_document_download_url_response_data import (
+    from .get_document_download_url_response import (
         GetDocumentDownloadUrlResponseData as GetDocumentDownloadUrlResponseData,
     )
-    from .get_document_download_url_response_meta import (
+    from .get_document_download_url_response import (
         GetDocumentDownloadUrlResponseMeta as GetDocumentDownloadUrlResponseMeta,
     )
     from .get_firm_by_id_response import GetFirmByIdResponse as GetFirmByIdResponse
-    from .get_firm_by_id_response_meta import GetFirmByIdResponseMeta as GetFirmByIdResponseMeta
+    from .get_firm_by_id_response import GetFirmByIdResponseMeta as GetFirmByIdResponseMeta
     from .get_homepage_analytics_response import GetHomepageAnalyticsResponse as GetHomepageAnalyticsResponse
-    from .get_homepage_analytics_response_meta import (
+    from .get_homepage_analytics_response import (
         GetHomepageAnalyticsResponseMeta as GetHomepageAnalyticsResponseMeta,
     )
     from .get_inbound_network_firm_response import (
         GetInboundNetworkFirmResponse as GetInboundNetworkFirmResponse,
     )
-    from .get_inbound_network_firm_response_meta import (
+    from .get_inbound_network_firm_response import (
         GetInboundNetworkFirmResponseMeta as GetInboundNetworkFirmResponseMeta,
     )
     from .get_insurance_by_id_response import GetInsuranceByIdResponse as GetInsuranceByIdResponse
-    from .get_insurance_by_id_response_meta import (
-        GetInsuranceByIdResponseMeta as GetInsuranceByIdResponseMeta,
-    )
+    from .get_insurance_by_id_response import GetInsuranceByIdResponseMeta as GetInsuranceByIdResponseMeta
     from .get_me_response import GetMeResponse as GetMeResponse
-    from .get_me_response_meta import GetMeResponseMeta as GetMeResponseMeta
+    from .get_me_response import GetMeResponseMeta as GetMeResponseMeta
     from .get_med_appointment_response import GetMedAppointmentResponse as GetMedAppointmentResponse
-    from .get_med_appointment_response_meta import (
-        GetMedAppointmentResponseMeta as GetMedAppointmentResponseMeta,
-    )
+    from .get_med_appointment_response import GetMedAppointmentResponseMeta as GetMedAppointmentResponseMeta
     from .get_med_case_by_id_response import GetMedCaseByIdResponse as GetMedCaseByIdResponse
-    from .get_med_case_by_id_response_meta import GetMedCaseByIdResponseMeta as GetMedCaseByIdResponseMeta
+    from .get_med_case_by_id_response import GetMedCaseByIdResponseMeta as GetMedCaseByIdResponseMeta
     from .get_med_case_document_format import GetMedCaseDocumentFormat as GetMedCaseDocumentFormat
     from .get_med_case_document_response import GetMedCaseDocumentResponse as GetMedCaseDocumentResponse
-    from .get_med_case_document_response_data_variant1 import (
+    from .get_med_case_document_response import (
         GetMedCaseDocumentResponseDataVariant1 as GetMedCaseDocumentResponseDataVariant1,
     )
-    from .get_med_case_document_response_data_variant2 import (
+    from .get_med_case_document_response import (
         GetMedCaseDocumentResponseDataVariant2 as GetMedCaseDocumentResponseDataVariant2,
     )
-    from .get_med_case_document_response_data_variant2_encoding import (
+    from .get_med_case_document_response import (
         GetMedCaseDocumentResponseDataVariant2Encoding as GetMedCaseDocumentResponseDataVariant2Encoding,
     )
-    from .get_med_case_document_response_meta import (
+    from .get_med_case_document_response import (
         GetMedCaseDocumentResponseMeta as GetMedCaseDocumentResponseMeta,
     )
     from .get_med_referral_by_id_response import GetMedReferralByIdResponse as GetMedReferralByIdResponse
-    from .get_med_referral_by_id_response_meta import (
+    from .get_med_referral_by_id_response import (
         GetMedReferralByIdResponseMeta as GetMedReferralByIdResponseMeta,
     )
     from .get_notification_preferences_response import (
         GetNotificationPreferencesResponse as GetNotificationPreferencesResponse,
     )
-    from .get_notification_preferences_response_meta import (
+    from .get_notification_preferences_response import (
         GetNotificationPreferencesResponseMeta as GetNotificationPreferencesResponseMeta,
     )
     from .get_outbound_network_firm_response import (
         GetOutboundNetworkFirmResponse as GetOutboundNetworkFirmResponse,
     )
-    from .get_outbound_network_firm_response_meta import (
+    from .get_outbound_network_firm_response import (
         GetOutboundNetworkFirmResponseMeta as GetOutboundNetworkFirmResponseMeta,
     )
     from .get_own_firm_response import GetOwnFirmResponse as GetOwnFirmResponse
-    from .get_own_firm_response_meta import GetOwnFirmResponseMeta as GetOwnFirmResponseMeta
+    from .get_own_firm_response import GetOwnFirmResponseMeta as GetOwnFirmResponseMeta
     from .get_received_analytics_response import GetReceivedAnalyticsResponse as GetReceivedAnalyticsResponse
-    from .get_received_analytics_response_data import (
+    from .get_received_analytics_response import (
         GetReceivedAnalyticsResponseData as GetReceivedAnalyticsResponseData,
     )
-    from .get_received_analytics_response_meta import (
+    from .get_received_analytics_response import (
         GetReceivedAnalyticsResponseMeta as GetReceivedAnalyticsResponseMeta,
     )
     from .get_received_referral_available_statuses_response import (
         GetReceivedReferralAvailableStatusesResponse as GetReceivedReferralAvailableStatusesResponse,
     )
-    from .get_received_referral_available_statuses_response_meta import (
+    from .get_received_referral_available_statuses_response import (
         GetReceivedReferralAvailableStatusesResponseMeta as GetReceivedReferralAvailableStatusesResponseMeta,
     )
     from .get_received_referral_response import GetReceivedReferralResponse as GetReceivedReferralResponse
-    from .get_received_referral_response_meta import (
+    from .get_received_referral_response import (
         GetReceivedReferralResponseMeta as GetReceivedReferralResponseMeta,
     )
     from .get_referral_available_statuses_response import (
         GetReferralAvailableStatusesResponse as GetReferralAvailableStatusesResponse,
     )
-    from .get_referral_available_statuses_response_meta import (
+    from .get_referral_available_statuses_response import (
         GetReferralAvailableStatusesResponseMeta as GetReferralAvailableStatusesResponseMeta,
     )
     from .get_referral_response import GetReferralResponse as GetReferralResponse
-    from .get_referral_response_meta import GetReferralResponseMeta as GetReferralResponseMeta
+    from .get_referral_response import GetReferralResponseMeta as GetReferralResponseMeta
     from .get_referral_status_history_response import (
         GetReferralStatusHistoryResponse as GetReferralStatusHistoryResponse,
     )
-    from .get_referral_status_history_response_meta import (
+    from .get_referral_status_history_response import (
         GetReferralStatusHistoryResponseMeta as GetReferralStatusHistoryResponseMeta,
     )
     from .get_referrals_analytics_response import (
         GetReferralsAnalyticsResponse as GetReferralsAnalyticsResponse,
     )
-    from .get_referrals_analytics_response_meta import (
+    from .get_referrals_analytics_response import (
         GetReferralsAnalyticsResponseMeta as GetReferralsAnalyticsResponseMeta,
     )
     from .get_revenue_received_analytics_response import (
         GetRevenueReceivedAnalyticsResponse as GetRevenueReceivedAnalyticsResponse,
     )
-    from .get_revenue_received_analytics_response_meta import (
+    from .get_revenue_received_analytics_response import (
         GetRevenueReceivedAnalyticsResponseMeta as GetRevenueReceivedAnalyticsResponseMeta,
     )
     from .get_revenue_sent_analytics_response import (
         GetRevenueSentAnalyticsResponse as GetRevenueSentAnalyticsResponse,
     )
-    from .get_revenue_sent_analytics_response_meta import (
+    from .get_revenue_sent_analytics_response import (
         GetRevenueSentAnalyticsResponseMeta as GetRevenueSentAnalyticsResponseMeta,
     )
     from .get_salesforce_send_mapping_response import (
         GetSalesforceSendMappingResponse as GetSalesforceSendMappingResponse,
     )
-    from .get_salesforce_send_mapping_response_meta import (
+    from .get_salesforce_send_mapping_response import (
         GetSalesforceSendMappingResponseMeta as GetSalesforceSendMappingResponseMeta,
     )
     from .get_sent_analytics_response import GetSentAnalyticsResponse as GetSentAnalyticsResponse
-    from .get_sent_analytics_response_data import GetSentAnalyticsResponseData as GetSentAnalyticsResponseData
-    from .get_sent_analytics_response_meta import GetSentAnalyticsResponseMeta as GetSentAnalyticsResponseMeta
+    from .get_sent_analytics_response import GetSentAnalyticsResponseData as GetSentAnalyticsResponseData
+    from .get_sent_analytics_response import GetSentAnalyticsResponseMeta as GetSentAnalyticsResponseMeta
     from .get_sent_case_available_statuses_response import (
         GetSentCaseAvailableStatusesResponse as GetSentCaseAvailableStatusesResponse,
     )
-    from .get_sent_case_available_statuses_response_data import (
+    from .get_sent_case_available_statuses_response import (
         GetSentCaseAvailableStatusesResponseData as GetSentCaseAvailableStatusesResponseData,
     )
-    from .get_sent_case_available_statuses_response_meta import (
+    from .get_sent_case_available_statuses_response import (
         GetSentCaseAvailableStatusesResponseMeta as GetSentCaseAvailableStatusesResponseMeta,
     )
     from .get_sent_case_response import GetSentCaseResponse as GetSentCaseResponse
-    from .get_sent_case_response_meta import GetSentCaseResponseMeta as GetSentCaseResponseMeta
+    from .get_sent_case_response import GetSentCaseResponseMeta as GetSentCaseResponseMeta
     from .get_webhook_by_id_response import GetWebhookByIdResponse as GetWebhookByIdResponse
-    from .get_webhook_by_id_response_meta import GetWebhookByIdResponseMeta as GetWebhookByIdResponseMeta
+    from .get_webhook_by_id_response import GetWebhookByIdResponseMeta as GetWebhookByIdResponseMeta
     from .health_status import HealthStatus as HealthStatus
-    from .health_status_rate_limits import HealthStatusRateLimits as HealthStatusRateLimits
-    from .health_status_rate_limits_tiers import HealthStatusRateLimitsTiers as HealthStatusRateLimitsTiers
-    from .health_status_status import HealthStatusStatus as HealthStatusStatus
+    from .health_status import HealthStatusRateLimits as HealthStatusRateLimits
+    from .health_status import HealthStatusRateLimitsTiers as HealthStatusRateLimitsTiers
+    from .health_status import HealthStatusStatus as HealthStatusStatus
     from .import_cases_body import ImportCasesBody as ImportCasesBody
     from .import_cases_response import ImportCasesResponse as ImportCasesResponse
-    from .import_cases_response_data import ImportCasesResponseData as ImportCasesResponseData
-    from .import_cases_response_meta import ImportCasesResponseMeta as ImportCasesResponseMeta
+    from .import_cases_response import ImportCasesResponseData as ImportCasesResponseData
+    from .import_cases_response import ImportCasesResponseMeta as ImportCasesResponseMeta
     from .import_cases_update_body import ImportCasesUpdateBody as ImportCasesUpdateBody
     from .import_cases_update_response import ImportCasesUpdateResponse as ImportCasesUpdateResponse
-    from .import_cases_update_response_data_variant1 import (
+    from .import_cases_update_response import (
         ImportCasesUpdateResponseDataVariant1 as ImportCasesUpdateResponseDataVariant1,
     )
-    from .import_cases_update_response_meta import (
-        ImportCasesUpdateResponseMeta as ImportCasesUpdateResponseMeta,
-    )
+    from .import_cases_update_response import ImportCasesUpdateResponseMeta as ImportCasesUpdateResponseMeta
     from .interactive_send_result import InteractiveSendResult as InteractiveSendResult
-    from .interactive_send_result_attempt import InteractiveSendResultAttempt as InteractiveSendResultAttempt
-    from .interactive_send_result_attempt_state import (
+    from .interactive_send_result import InteractiveSendResultAttempt as InteractiveSendResultAttempt
+    from .interactive_send_result import (
         InteractiveSendResultAttemptState as InteractiveSendResultAttemptState,
     )
     from .invite_user_body import InviteUserBody as InviteUserBody
     from .invite_user_response import InviteUserResponse as InviteUserResponse
-    from .invite_user_response_meta import InviteUserResponseMeta as InviteUserResponseMeta
+    from .invite_user_response import InviteUserResponseMeta as InviteUserResponseMeta
     from .list_available_firms_response import ListAvailableFirmsResponse as ListAvailableFirmsResponse
-    from .list_available_firms_response_meta import (
+    from .list_available_firms_response import (
         ListAvailableFirmsResponseMeta as ListAvailableFirmsResponseMeta,
     )
     from .list_available_firms_source import ListAvailableFirmsSource as ListAvailableFirmsSource
     from .list_case_type_fields_response import ListCaseTypeFieldsResponse as ListCaseTypeFieldsResponse
-    from .list_case_type_fields_response_meta import (
+    from .list_case_type_fields_response import (
         ListCaseTypeFieldsResponseMeta as ListCaseTypeFieldsResponseMeta,
     )
     from .list_case_types_response import ListCaseTypesResponse as ListCaseTypesResponse
-    from .list_case_types_response_meta import ListCaseTypesResponseMeta as ListCaseTypesResponseMeta
+    from .list_case_types_response import ListCaseTypesResponseMeta as ListCaseTypesResponseMeta
     from .list_cases_by_status_context import ListCasesByStatusContext as ListCasesByStatusContext
     from .list_cases_by_status_response import ListCasesByStatusResponse as ListCasesByStatusResponse
-    from .list_cases_by_status_response_meta import (
-        ListCasesByStatusResponseMeta as ListCasesByStatusResponseMeta,
-    )
+    from .list_cases_by_status_response import ListCasesByStatusResponseMeta as ListCasesByStatusResponseMeta
     from .list_cases_order import ListCasesOrder as ListCasesOrder
     from .list_cases_response import ListCasesResponse as ListCasesResponse
-    from .list_cases_response_data import ListCasesResponseData as ListCasesResponseData
-    from .list_cases_response_meta import ListCasesResponseMeta as ListCasesResponseMeta
+    from .list_cases_response import ListCasesResponseData as ListCasesResponseData
+    from .list_cases_response import ListCasesResponseMeta as ListCasesResponseMeta
     from .list_cases_status import ListCasesStatus as ListCasesStatus
     from .list_cases_view import ListCasesView as ListCasesView
     from .list_counties_response import ListCountiesResponse as ListCountiesResponse
-    from .list_counties_response_data_item import ListCountiesResponseDataItem as ListCountiesResponseDataItem
-    from .list_counties_response_meta import ListCountiesResponseMeta as ListCountiesResponseMeta
+    from .list_counties_response import ListCountiesResponseDataItem as ListCountiesResponseDataItem
+    from .list_counties_response import ListCountiesResponseMeta as ListCountiesResponseMeta
     from .list_documents_response import ListDocumentsResponse as ListDocumentsResponse
-    from .list_documents_response_meta import ListDocumentsResponseMeta as ListDocumentsResponseMeta
+    from .list_documents_response import ListDocumentsResponseMeta as ListDocumentsResponseMeta
     from .list_external_links_response import ListExternalLinksResponse as ListExternalLinksResponse
-    from .list_external_links_response_meta import (
-        ListExternalLinksResponseMeta as ListExternalLinksResponseMeta,
-    )
+    from .list_external_links_response import ListExternalLinksResponseMeta as ListExternalLinksResponseMeta
     from .list_external_links_system import ListExternalLinksSystem as ListExternalLinksSystem
     from .list_firm_directory_response import ListFirmDirectoryResponse as ListFirmDirectoryResponse
-    from .list_firm_directory_response_meta import (
-        ListFirmDirectoryResponseMeta as ListFirmDirectoryResponseMeta,
-    )
+    from .list_firm_directory_response import ListFirmDirectoryResponseMeta as ListFirmDirectoryResponseMeta
     from .list_insurances_insurance_type import ListInsurancesInsuranceType as ListInsurancesInsuranceType
     from .list_insurances_response import ListInsurancesResponse as ListInsurancesResponse
-    from .list_insurances_response_meta import ListInsurancesResponseMeta as ListInsurancesResponseMeta
+    from .list_insurances_response import ListInsurancesResponseMeta as ListInsurancesResponseMeta
     from .list_jurisdictions_response import ListJurisdictionsResponse as ListJurisdictionsResponse
-    from .list_jurisdictions_response_data_item import (
+    from .list_jurisdictions_response import (
         ListJurisdictionsResponseDataItem as ListJurisdictionsResponseDataItem,
     )
-    from .list_jurisdictions_response_meta import (
-        ListJurisdictionsResponseMeta as ListJurisdictionsResponseMeta,
-    )
+    from .list_jurisdictions_response import ListJurisdictionsResponseMeta as ListJurisdictionsResponseMeta
     from .list_med_appointments_attended import ListMedAppointmentsAttended as ListMedAppointmentsAttended
     from .list_med_appointments_cancelled import ListMedAppointmentsCancelled as ListMedAppointmentsCancelled
     from .list_med_appointments_response import ListMedAppointmentsResponse as ListMedAppointmentsResponse
-    from .list_med_appointments_response_meta import (
+    from .list_med_appointments_response import (
         ListMedAppointmentsResponseMeta as ListMedAppointmentsResponseMeta,
     )
     from .list_med_appointments_source import ListMedAppointmentsSource as ListMedAppointmentsSource
     from .list_med_billable_events_response import (
         ListMedBillableEventsResponse as ListMedBillableEventsResponse,
     )
-    from .list_med_billable_events_response_meta import (
+    from .list_med_billable_events_response import (
         ListMedBillableEventsResponseMeta as ListMedBillableEventsResponseMeta,
     )
-    from .list_med_billable_events_response_meta_totals import (
+    from .list_med_billable_events_response import (
         ListMedBillableEventsResponseMetaTotals as ListMedBillableEventsResponseMetaTotals,
     )
     from .list_med_case_documents_response import ListMedCaseDocumentsResponse as ListMedCaseDocumentsResponse
-    from .list_med_case_documents_response_meta import (
+    from .list_med_case_documents_response import (
         ListMedCaseDocumentsResponseMeta as ListMedCaseDocumentsResponseMeta,
     )
     from .list_med_case_insurances_insurance_type import (
@@ -484,30 +436,30 @@ if _t.TYPE_CHECKING:
     from .list_med_case_insurances_response import (
         ListMedCaseInsurancesResponse as ListMedCaseInsurancesResponse,
     )
-    from .list_med_case_insurances_response_meta import (
+    from .list_med_case_insurances_response import (
         ListMedCaseInsurancesResponseMeta as ListMedCaseInsurancesResponseMeta,
     )
     from .list_med_cases_response import ListMedCasesResponse as ListMedCasesResponse
-    from .list_med_cases_response_meta import ListMedCasesResponseMeta as ListMedCasesResponseMeta
+    from .list_med_cases_response import ListMedCasesResponseMeta as ListMedCasesResponseMeta
     from .list_med_referrals_response import ListMedReferralsResponse as ListMedReferralsResponse
-    from .list_med_referrals_response_meta import ListMedReferralsResponseMeta as ListMedReferralsResponseMeta
+    from .list_med_referrals_response import ListMedReferralsResponseMeta as ListMedReferralsResponseMeta
     from .list_my_doctors_response import ListMyDoctorsResponse as ListMyDoctorsResponse
-    from .list_my_doctors_response_meta import ListMyDoctorsResponseMeta as ListMyDoctorsResponseMeta
+    from .list_my_doctors_response import ListMyDoctorsResponseMeta as ListMyDoctorsResponseMeta
     from .list_my_locations_response import ListMyLocationsResponse as ListMyLocationsResponse
-    from .list_my_locations_response_meta import ListMyLocationsResponseMeta as ListMyLocationsResponseMeta
+    from .list_my_locations_response import ListMyLocationsResponseMeta as ListMyLocationsResponseMeta
     from .list_notification_emails_response import (
         ListNotificationEmailsResponse as ListNotificationEmailsResponse,
     )
-    from .list_notification_emails_response_data_item import (
+    from .list_notification_emails_response import (
         ListNotificationEmailsResponseDataItem as ListNotificationEmailsResponseDataItem,
     )
-    from .list_notification_emails_response_meta import (
+    from .list_notification_emails_response import (
         ListNotificationEmailsResponseMeta as ListNotificationEmailsResponseMeta,
     )
     from .list_pending_network_relationships_response import (
         ListPendingNetworkRelationshipsResponse as ListPendingNetworkRelationshipsResponse,
     )
-    from .list_pending_network_relationships_response_meta import (
+    from .list_pending_network_relationships_response import (
         ListPendingNetworkRelationshipsResponseMeta as ListPendingNetworkRelationshipsResponseMeta,
     )
     from .list_received_referrals_closing_status import (
@@ -517,284 +469,260 @@ if _t.TYPE_CHECKING:
     from .list_received_referrals_response import (
         ListReceivedReferralsResponse as ListReceivedReferralsResponse,
     )
-    from .list_received_referrals_response_meta import (
+    from .list_received_referrals_response import (
         ListReceivedReferralsResponseMeta as ListReceivedReferralsResponseMeta,
     )
     from .list_received_referrals_sort import ListReceivedReferralsSort as ListReceivedReferralsSort
     from .list_received_referrals_status import ListReceivedReferralsStatus as ListReceivedReferralsStatus
     from .list_referrals_response import ListReferralsResponse as ListReferralsResponse
-    from .list_referrals_response_meta import ListReferralsResponseMeta as ListReferralsResponseMeta
+    from .list_referrals_response import ListReferralsResponseMeta as ListReferralsResponseMeta
     from .list_referrals_status import ListReferralsStatus as ListReferralsStatus
     from .list_routing_rules_response import ListRoutingRulesResponse as ListRoutingRulesResponse
-    from .list_routing_rules_response_meta import ListRoutingRulesResponseMeta as ListRoutingRulesResponseMeta
+    from .list_routing_rules_response import ListRoutingRulesResponseMeta as ListRoutingRulesResponseMeta
     from .list_sent_cases_order import ListSentCasesOrder as ListSentCasesOrder
     from .list_sent_cases_response import ListSentCasesResponse as ListSentCasesResponse
-    from .list_sent_cases_response_meta import ListSentCasesResponseMeta as ListSentCasesResponseMeta
+    from .list_sent_cases_response import ListSentCasesResponseMeta as ListSentCasesResponseMeta
     from .list_sent_cases_sort import ListSentCasesSort as ListSentCasesSort
     from .list_sent_cases_status import ListSentCasesStatus as ListSentCasesStatus
     from .list_status_updates_response import ListStatusUpdatesResponse as ListStatusUpdatesResponse
-    from .list_status_updates_response_meta import (
-        ListStatusUpdatesResponseMeta as ListStatusUpdatesResponseMeta,
-    )
+    from .list_status_updates_response import ListStatusUpdatesResponseMeta as ListStatusUpdatesResponseMeta
     from .list_status_updates_source import ListStatusUpdatesSource as ListStatusUpdatesSource
     from .list_status_updates_status import ListStatusUpdatesStatus as ListStatusUpdatesStatus
     from .list_users_response import ListUsersResponse as ListUsersResponse
-    from .list_users_response_meta import ListUsersResponseMeta as ListUsersResponseMeta
+    from .list_users_response import ListUsersResponseMeta as ListUsersResponseMeta
     from .list_webhook_deliveries_response import (
         ListWebhookDeliveriesResponse as ListWebhookDeliveriesResponse,
     )
-    from .list_webhook_deliveries_response_meta import (
+    from .list_webhook_deliveries_response import (
         ListWebhookDeliveriesResponseMeta as ListWebhookDeliveriesResponseMeta,
     )
     from .list_webhook_echo_captures_response import (
         ListWebhookEchoCapturesResponse as ListWebhookEchoCapturesResponse,
     )
-    from .list_webhook_echo_captures_response_meta import (
+    from .list_webhook_echo_captures_response import (
         ListWebhookEchoCapturesResponseMeta as ListWebhookEchoCapturesResponseMeta,
     )
     from .list_webhooks_response import ListWebhooksResponse as ListWebhooksResponse
-    from .list_webhooks_response_meta import ListWebhooksResponseMeta as ListWebhooksResponseMeta
+    from .list_webhooks_response import ListWebhooksResponseMeta as ListWebhooksResponseMeta
     from .lookup_external_link_response import LookupExternalLinkResponse as LookupExternalLinkResponse
-    from .lookup_external_link_response_meta import (
+    from .lookup_external_link_response import (
         LookupExternalLinkResponseMeta as LookupExternalLinkResponseMeta,
     )
     from .lookup_external_link_system import LookupExternalLinkSystem as LookupExternalLinkSystem
     from .lookup_status_updates_response import LookupStatusUpdatesResponse as LookupStatusUpdatesResponse
-    from .lookup_status_updates_response_meta import (
+    from .lookup_status_updates_response import (
         LookupStatusUpdatesResponseMeta as LookupStatusUpdatesResponseMeta,
     )
     from .masked_case_snapshot import MaskedCaseSnapshot as MaskedCaseSnapshot
-    from .masked_case_snapshot_closing_status import (
-        MaskedCaseSnapshotClosingStatus as MaskedCaseSnapshotClosingStatus,
-    )
-    from .masked_case_snapshot_status import MaskedCaseSnapshotStatus as MaskedCaseSnapshotStatus
+    from .masked_case_snapshot import MaskedCaseSnapshotClosingStatus as MaskedCaseSnapshotClosingStatus
+    from .masked_case_snapshot import MaskedCaseSnapshotStatus as MaskedCaseSnapshotStatus
     from .masked_status_change_data import MaskedStatusChangeData as MaskedStatusChangeData
-    from .masked_status_change_data_is_message import (
-        MaskedStatusChangeDataIsMessage as MaskedStatusChangeDataIsMessage,
-    )
-    from .masked_status_change_data_previous_status import (
+    from .masked_status_change_data import MaskedStatusChangeDataIsMessage as MaskedStatusChangeDataIsMessage
+    from .masked_status_change_data import (
         MaskedStatusChangeDataPreviousStatus as MaskedStatusChangeDataPreviousStatus,
     )
-    from .masked_status_change_data_source import MaskedStatusChangeDataSource as MaskedStatusChangeDataSource
-    from .masked_status_change_data_status import MaskedStatusChangeDataStatus as MaskedStatusChangeDataStatus
+    from .masked_status_change_data import MaskedStatusChangeDataSource as MaskedStatusChangeDataSource
+    from .masked_status_change_data import MaskedStatusChangeDataStatus as MaskedStatusChangeDataStatus
     from .match_candidate import MatchCandidate as MatchCandidate
-    from .match_candidate_current_status import MatchCandidateCurrentStatus as MatchCandidateCurrentStatus
-    from .match_candidate_matched_fields_item import (
-        MatchCandidateMatchedFieldsItem as MatchCandidateMatchedFieldsItem,
-    )
+    from .match_candidate import MatchCandidateCurrentStatus as MatchCandidateCurrentStatus
+    from .match_candidate import MatchCandidateMatchedFieldsItem as MatchCandidateMatchedFieldsItem
     from .match_referrals_body import MatchReferralsBody as MatchReferralsBody
-    from .match_referrals_body_identifiers import (
-        MatchReferralsBodyIdentifiers as MatchReferralsBodyIdentifiers,
-    )
-    from .match_referrals_body_identifiers import (
-        MatchReferralsBodyIdentifiersParam as MatchReferralsBodyIdentifiersParam,
-    )
+    from .match_referrals_body import MatchReferralsBodyIdentifiers as MatchReferralsBodyIdentifiers
+    from .match_referrals_body import MatchReferralsBodyIdentifiersParam as MatchReferralsBodyIdentifiersParam
     from .match_referrals_response import MatchReferralsResponse as MatchReferralsResponse
-    from .match_referrals_response_meta import MatchReferralsResponseMeta as MatchReferralsResponseMeta
+    from .match_referrals_response import MatchReferralsResponseMeta as MatchReferralsResponseMeta
     from .me import Me as Me
-    from .me_auth_method import MeAuthMethod as MeAuthMethod
-    from .me_tier import MeTier as MeTier
+    from .me import MeAuthMethod as MeAuthMethod
+    from .me import MeTier as MeTier
     from .med_appointment import MedAppointment as MedAppointment
-    from .med_appointment_category import MedAppointmentCategory as MedAppointmentCategory
+    from .med_appointment import MedAppointmentCategory as MedAppointmentCategory
+    from .med_appointment import MedAppointmentDoctor as MedAppointmentDoctor
+    from .med_appointment import MedAppointmentLocation as MedAppointmentLocation
+    from .med_appointment import MedAppointmentPremierStatus as MedAppointmentPremierStatus
+    from .med_appointment import MedAppointmentSource as MedAppointmentSource
     from .med_appointment_create_request import MedAppointmentCreateRequest as MedAppointmentCreateRequest
-    from .med_appointment_create_request_category import (
+    from .med_appointment_create_request import (
         MedAppointmentCreateRequestCategory as MedAppointmentCreateRequestCategory,
     )
-    from .med_appointment_doctor import MedAppointmentDoctor as MedAppointmentDoctor
-    from .med_appointment_location import MedAppointmentLocation as MedAppointmentLocation
-    from .med_appointment_premier_status import MedAppointmentPremierStatus as MedAppointmentPremierStatus
-    from .med_appointment_source import MedAppointmentSource as MedAppointmentSource
     from .med_appointment_update_request import MedAppointmentUpdateRequest as MedAppointmentUpdateRequest
-    from .med_appointment_update_request_category import (
+    from .med_appointment_update_request import (
         MedAppointmentUpdateRequestCategory as MedAppointmentUpdateRequestCategory,
     )
     from .med_billable_event import MedBillableEvent as MedBillableEvent
+    from .med_billable_event import MedBillableEventKind as MedBillableEventKind
     from .med_billable_event_create_request import (
         MedBillableEventCreateRequest as MedBillableEventCreateRequest,
     )
-    from .med_billable_event_create_request_kind import (
+    from .med_billable_event_create_request import (
         MedBillableEventCreateRequestKind as MedBillableEventCreateRequestKind,
     )
-    from .med_billable_event_kind import MedBillableEventKind as MedBillableEventKind
     from .med_billable_event_update_request import (
         MedBillableEventUpdateRequest as MedBillableEventUpdateRequest,
     )
     from .med_case import MedCase as MedCase
     from .med_case_create_request import MedCaseCreateRequest as MedCaseCreateRequest
     from .med_case_document import MedCaseDocument as MedCaseDocument
-    from .med_case_document_source import MedCaseDocumentSource as MedCaseDocumentSource
+    from .med_case_document import MedCaseDocumentSource as MedCaseDocumentSource
     from .med_case_update_request import MedCaseUpdateRequest as MedCaseUpdateRequest
     from .med_insurance import MedInsurance as MedInsurance
-    from .med_insurance_insurance_type import MedInsuranceInsuranceType as MedInsuranceInsuranceType
+    from .med_insurance import MedInsuranceInsuranceType as MedInsuranceInsuranceType
     from .med_referral import MedReferral as MedReferral
+    from .med_referral import MedReferralStatus as MedReferralStatus
     from .med_referral_create_request import MedReferralCreateRequest as MedReferralCreateRequest
-    from .med_referral_status import MedReferralStatus as MedReferralStatus
     from .med_referral_update_request import MedReferralUpdateRequest as MedReferralUpdateRequest
     from .medex_webhook_event_type import MedexWebhookEventType as MedexWebhookEventType
     from .mint_sso_link_body import MintSsoLinkBody as MintSsoLinkBody
     from .mint_sso_link_response import MintSsoLinkResponse as MintSsoLinkResponse
-    from .mint_sso_link_response_meta import MintSsoLinkResponseMeta as MintSsoLinkResponseMeta
+    from .mint_sso_link_response import MintSsoLinkResponseMeta as MintSsoLinkResponseMeta
     from .network_firm_detail import NetworkFirmDetail as NetworkFirmDetail
     from .network_relationship import NetworkRelationship as NetworkRelationship
     from .note_created_event import NoteCreatedEvent as NoteCreatedEvent
     from .note_data import NoteData as NoteData
-    from .note_data_origin import NoteDataOrigin as NoteDataOrigin
+    from .note_data import NoteDataOrigin as NoteDataOrigin
     from .note_updated_event import NoteUpdatedEvent as NoteUpdatedEvent
     from .pagination import Pagination as Pagination
     from .patch_inbound_network_firm_body import PatchInboundNetworkFirmBody as PatchInboundNetworkFirmBody
-    from .patch_inbound_network_firm_body_status import (
+    from .patch_inbound_network_firm_body import (
         PatchInboundNetworkFirmBodyStatus as PatchInboundNetworkFirmBodyStatus,
     )
     from .patch_inbound_network_firm_response import (
         PatchInboundNetworkFirmResponse as PatchInboundNetworkFirmResponse,
     )
-    from .patch_inbound_network_firm_response_meta import (
+    from .patch_inbound_network_firm_response import (
         PatchInboundNetworkFirmResponseMeta as PatchInboundNetworkFirmResponseMeta,
     )
     from .patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody as PatchOutboundNetworkFirmBody
     from .patch_outbound_network_firm_response import (
         PatchOutboundNetworkFirmResponse as PatchOutboundNetworkFirmResponse,
     )
-    from .patch_outbound_network_firm_response_meta import (
+    from .patch_outbound_network_firm_response import (
         PatchOutboundNetworkFirmResponseMeta as PatchOutboundNetworkFirmResponseMeta,
     )
     from .pending_relationship import PendingRelationship as PendingRelationship
-    from .pending_relationship_direction import PendingRelationshipDirection as PendingRelationshipDirection
+    from .pending_relationship import PendingRelationshipDirection as PendingRelationshipDirection
     from .provider_doctor import ProviderDoctor as ProviderDoctor
-    from .provider_doctor_role import ProviderDoctorRole as ProviderDoctorRole
+    from .provider_doctor import ProviderDoctorRole as ProviderDoctorRole
     from .provider_location import ProviderLocation as ProviderLocation
-    from .provider_location_address import ProviderLocationAddress as ProviderLocationAddress
+    from .provider_location import ProviderLocationAddress as ProviderLocationAddress
     from .public_status_update import PublicStatusUpdate as PublicStatusUpdate
-    from .public_status_update_source import PublicStatusUpdateSource as PublicStatusUpdateSource
-    from .public_status_update_status import PublicStatusUpdateStatus as PublicStatusUpdateStatus
+    from .public_status_update import PublicStatusUpdateSource as PublicStatusUpdateSource
+    from .public_status_update import PublicStatusUpdateStatus as PublicStatusUpdateStatus
     from .put_outbound_network_firm_body import PutOutboundNetworkFirmBody as PutOutboundNetworkFirmBody
     from .put_outbound_network_firm_response import (
         PutOutboundNetworkFirmResponse as PutOutboundNetworkFirmResponse,
     )
-    from .put_outbound_network_firm_response_meta import (
+    from .put_outbound_network_firm_response import (
         PutOutboundNetworkFirmResponseMeta as PutOutboundNetworkFirmResponseMeta,
     )
     from .rate_limit_pair import RateLimitPair as RateLimitPair
     from .received_referral import ReceivedReferral as ReceivedReferral
-    from .received_referral_closing_status import (
-        ReceivedReferralClosingStatus as ReceivedReferralClosingStatus,
-    )
-    from .received_referral_list_item import ReceivedReferralListItem as ReceivedReferralListItem
-    from .received_referral_list_item_closing_status import (
-        ReceivedReferralListItemClosingStatus as ReceivedReferralListItemClosingStatus,
-    )
-    from .received_referral_list_item_status import (
-        ReceivedReferralListItemStatus as ReceivedReferralListItemStatus,
-    )
-    from .received_referral_list_item_warm_transfer_unsuccessful_reason_type import (
-        ReceivedReferralListItemWarmTransferUnsuccessfulReasonType as ReceivedReferralListItemWarmTransferUnsuccessfulReasonType,
-    )
-    from .received_referral_payout_type import ReceivedReferralPayoutType as ReceivedReferralPayoutType
-    from .received_referral_sending_firm_percentage_source import (
+    from .received_referral import ReceivedReferralClosingStatus as ReceivedReferralClosingStatus
+    from .received_referral import ReceivedReferralPayoutType as ReceivedReferralPayoutType
+    from .received_referral import (
         ReceivedReferralSendingFirmPercentageSource as ReceivedReferralSendingFirmPercentageSource,
     )
-    from .received_referral_status import ReceivedReferralStatus as ReceivedReferralStatus
-    from .received_referral_warm_transfer_unsuccessful_reason_type import (
+    from .received_referral import ReceivedReferralStatus as ReceivedReferralStatus
+    from .received_referral import (
         ReceivedReferralWarmTransferUnsuccessfulReasonType as ReceivedReferralWarmTransferUnsuccessfulReasonType,
+    )
+    from .received_referral_list_item import ReceivedReferralListItem as ReceivedReferralListItem
+    from .received_referral_list_item import (
+        ReceivedReferralListItemClosingStatus as ReceivedReferralListItemClosingStatus,
+    )
+    from .received_referral_list_item import ReceivedReferralListItemStatus as ReceivedReferralListItemStatus
+    from .received_referral_list_item import (
+        ReceivedReferralListItemWarmTransferUnsuccessfulReasonType as ReceivedReferralListItemWarmTransferUnsuccessfulReasonType,
     )
     from .record_extension_selector_miss_body import (
         RecordExtensionSelectorMissBody as RecordExtensionSelectorMissBody,
     )
     from .refer_sent_case_body import ReferSentCaseBody as ReferSentCaseBody
     from .refer_sent_case_response import ReferSentCaseResponse as ReferSentCaseResponse
-    from .refer_sent_case_response_meta import ReferSentCaseResponseMeta as ReferSentCaseResponseMeta
+    from .refer_sent_case_response import ReferSentCaseResponseMeta as ReferSentCaseResponseMeta
     from .referral import Referral as Referral
+    from .referral import ReferralClosingStatus as ReferralClosingStatus
+    from .referral import ReferralPayoutType as ReferralPayoutType
+    from .referral import ReferralStatus as ReferralStatus
+    from .referral import (
+        ReferralWarmTransferUnsuccessfulReasonType as ReferralWarmTransferUnsuccessfulReasonType,
+    )
     from .referral_accepted_event import ReferralAcceptedEvent as ReferralAcceptedEvent
-    from .referral_closing_status import ReferralClosingStatus as ReferralClosingStatus
-    from .referral_payout_type import ReferralPayoutType as ReferralPayoutType
     from .referral_received_event import ReferralReceivedEvent as ReferralReceivedEvent
     from .referral_rejected_event import ReferralRejectedEvent as ReferralRejectedEvent
     from .referral_sent_event import ReferralSentEvent as ReferralSentEvent
-    from .referral_status import ReferralStatus as ReferralStatus
     from .referral_status_update import ReferralStatusUpdate as ReferralStatusUpdate
-    from .referral_status_update_source import ReferralStatusUpdateSource as ReferralStatusUpdateSource
-    from .referral_status_update_status import ReferralStatusUpdateStatus as ReferralStatusUpdateStatus
-    from .referral_warm_transfer_unsuccessful_reason_type import (
-        ReferralWarmTransferUnsuccessfulReasonType as ReferralWarmTransferUnsuccessfulReasonType,
-    )
+    from .referral_status_update import ReferralStatusUpdateSource as ReferralStatusUpdateSource
+    from .referral_status_update import ReferralStatusUpdateStatus as ReferralStatusUpdateStatus
     from .reject_med_referral_body import RejectMedReferralBody as RejectMedReferralBody
-    from .reject_med_referral_body_reason_code import (
-        RejectMedReferralBodyReasonCode as RejectMedReferralBodyReasonCode,
-    )
+    from .reject_med_referral_body import RejectMedReferralBodyReasonCode as RejectMedReferralBodyReasonCode
     from .reject_med_referral_response import RejectMedReferralResponse as RejectMedReferralResponse
-    from .reject_med_referral_response_meta import (
-        RejectMedReferralResponseMeta as RejectMedReferralResponseMeta,
-    )
+    from .reject_med_referral_response import RejectMedReferralResponseMeta as RejectMedReferralResponseMeta
     from .reject_referral_body import RejectReferralBody as RejectReferralBody
     from .reject_referral_response import RejectReferralResponse as RejectReferralResponse
-    from .reject_referral_response_meta import RejectReferralResponseMeta as RejectReferralResponseMeta
+    from .reject_referral_response import RejectReferralResponseMeta as RejectReferralResponseMeta
     from .replace_external_link_body import ReplaceExternalLinkBody as ReplaceExternalLinkBody
-    from .replace_external_link_body_external_system import (
+    from .replace_external_link_body import (
         ReplaceExternalLinkBodyExternalSystem as ReplaceExternalLinkBodyExternalSystem,
     )
     from .replace_external_link_response import ReplaceExternalLinkResponse as ReplaceExternalLinkResponse
-    from .replace_external_link_response_meta import (
+    from .replace_external_link_response import (
         ReplaceExternalLinkResponseMeta as ReplaceExternalLinkResponseMeta,
     )
     from .rotate_webhook_secret_response import RotateWebhookSecretResponse as RotateWebhookSecretResponse
-    from .rotate_webhook_secret_response_meta import (
+    from .rotate_webhook_secret_response import (
         RotateWebhookSecretResponseMeta as RotateWebhookSecretResponseMeta,
     )
     from .routing_evaluation import RoutingEvaluation as RoutingEvaluation
-    from .routing_evaluation_assignments_item import (
-        RoutingEvaluationAssignmentsItem as RoutingEvaluationAssignmentsItem,
-    )
-    from .routing_evaluation_rule import RoutingEvaluationRule as RoutingEvaluationRule
+    from .routing_evaluation import RoutingEvaluationAssignmentsItem as RoutingEvaluationAssignmentsItem
+    from .routing_evaluation import RoutingEvaluationRule as RoutingEvaluationRule
     from .routing_rule import RoutingRule as RoutingRule
-    from .routing_rule_assignments_item import RoutingRuleAssignmentsItem as RoutingRuleAssignmentsItem
-    from .routing_rule_assignments_item_recipient_type import (
+    from .routing_rule import RoutingRuleAssignmentsItem as RoutingRuleAssignmentsItem
+    from .routing_rule import (
         RoutingRuleAssignmentsItemRecipientType as RoutingRuleAssignmentsItemRecipientType,
     )
     from .send_mapping import SendMapping as SendMapping
-    from .send_mapping_match_key import SendMappingMatchKey as SendMappingMatchKey
-    from .send_mapping_match_key_mode import SendMappingMatchKeyMode as SendMappingMatchKeyMode
-    from .send_mapping_prefill_item import SendMappingPrefillItem as SendMappingPrefillItem
-    from .send_mapping_profile import SendMappingProfile as SendMappingProfile
-    from .send_mapping_resolvers import SendMappingResolvers as SendMappingResolvers
-    from .send_mapping_send_fields_item import SendMappingSendFieldsItem as SendMappingSendFieldsItem
-    from .send_mapping_writeback_item import SendMappingWritebackItem as SendMappingWritebackItem
+    from .send_mapping import SendMappingMatchKey as SendMappingMatchKey
+    from .send_mapping import SendMappingMatchKeyMode as SendMappingMatchKeyMode
+    from .send_mapping import SendMappingPrefillItem as SendMappingPrefillItem
+    from .send_mapping import SendMappingProfile as SendMappingProfile
+    from .send_mapping import SendMappingResolvers as SendMappingResolvers
+    from .send_mapping import SendMappingSendFieldsItem as SendMappingSendFieldsItem
+    from .send_mapping import SendMappingWritebackItem as SendMappingWritebackItem
     from .send_message_body import SendMessageBody as SendMessageBody
-    from .send_message_body_requested_status import (
-        SendMessageBodyRequestedStatus as SendMessageBodyRequestedStatus,
-    )
+    from .send_message_body import SendMessageBodyRequestedStatus as SendMessageBodyRequestedStatus
     from .send_message_response import SendMessageResponse as SendMessageResponse
-    from .send_message_response_meta import SendMessageResponseMeta as SendMessageResponseMeta
+    from .send_message_response import SendMessageResponseMeta as SendMessageResponseMeta
     from .send_referral_body import SendReferralBody as SendReferralBody
     from .send_referral_response import SendReferralResponse as SendReferralResponse
-    from .send_referral_response_meta import SendReferralResponseMeta as SendReferralResponseMeta
+    from .send_referral_response import SendReferralResponseMeta as SendReferralResponseMeta
     from .sent_case import SentCase as SentCase
-    from .sent_case_case_county_source import SentCaseCaseCountySource as SentCaseCaseCountySource
-    from .sent_case_closing_status import SentCaseClosingStatus as SentCaseClosingStatus
-    from .sent_case_county_source import SentCaseCountySource as SentCaseCountySource
+    from .sent_case import SentCaseCaseCountySource as SentCaseCaseCountySource
+    from .sent_case import SentCaseClosingStatus as SentCaseClosingStatus
+    from .sent_case import SentCaseCountySource as SentCaseCountySource
+    from .sent_case import SentCasePayoutType as SentCasePayoutType
+    from .sent_case import (
+        SentCaseWarmTransferUnsuccessfulReasonType as SentCaseWarmTransferUnsuccessfulReasonType,
+    )
     from .sent_case_list_item import SentCaseListItem as SentCaseListItem
-    from .sent_case_list_item_warm_transfer_unsuccessful_reason_type import (
+    from .sent_case_list_item import (
         SentCaseListItemWarmTransferUnsuccessfulReasonType as SentCaseListItemWarmTransferUnsuccessfulReasonType,
     )
-    from .sent_case_payout_type import SentCasePayoutType as SentCasePayoutType
     from .sent_case_referral_summary import SentCaseReferralSummary as SentCaseReferralSummary
-    from .sent_case_referral_summary_closing_status import (
+    from .sent_case_referral_summary import (
         SentCaseReferralSummaryClosingStatus as SentCaseReferralSummaryClosingStatus,
     )
-    from .sent_case_referral_summary_payout_type import (
+    from .sent_case_referral_summary import (
         SentCaseReferralSummaryPayoutType as SentCaseReferralSummaryPayoutType,
-    )
-    from .sent_case_warm_transfer_unsuccessful_reason_type import (
-        SentCaseWarmTransferUnsuccessfulReasonType as SentCaseWarmTransferUnsuccessfulReasonType,
     )
     from .sign_referral_body import SignReferralBody as SignReferralBody
     from .sign_referral_response import SignReferralResponse as SignReferralResponse
-    from .sign_referral_response_meta import SignReferralResponseMeta as SignReferralResponseMeta
+    from .sign_referral_response import SignReferralResponseMeta as SignReferralResponseMeta
     from .sso_link import SsoLink as SsoLink
     from .start_litigation_referral_body import StartLitigationReferralBody as StartLitigationReferralBody
     from .start_litigation_referral_response import (
         StartLitigationReferralResponse as StartLitigationReferralResponse,
     )
-    from .start_litigation_referral_response_meta import (
+    from .start_litigation_referral_response import (
         StartLitigationReferralResponseMeta as StartLitigationReferralResponseMeta,
     )
     from .start_treatment_med_referral_body import (
@@ -803,126 +731,112 @@ if _t.TYPE_CHECKING:
     from .start_treatment_med_referral_response import (
         StartTreatmentMedReferralResponse as StartTreatmentMedReferralResponse,
     )
-    from .start_treatment_med_referral_response_meta import (
+    from .start_treatment_med_referral_response import (
         StartTreatmentMedReferralResponseMeta as StartTreatmentMedReferralResponseMeta,
     )
     from .status_change_data import StatusChangeData as StatusChangeData
-    from .status_change_data_is_message import StatusChangeDataIsMessage as StatusChangeDataIsMessage
-    from .status_change_data_previous_status import (
-        StatusChangeDataPreviousStatus as StatusChangeDataPreviousStatus,
-    )
-    from .status_change_data_source import StatusChangeDataSource as StatusChangeDataSource
-    from .status_change_data_status import StatusChangeDataStatus as StatusChangeDataStatus
+    from .status_change_data import StatusChangeDataIsMessage as StatusChangeDataIsMessage
+    from .status_change_data import StatusChangeDataPreviousStatus as StatusChangeDataPreviousStatus
+    from .status_change_data import StatusChangeDataSource as StatusChangeDataSource
+    from .status_change_data import StatusChangeDataStatus as StatusChangeDataStatus
     from .test_webhook_response import TestWebhookResponse as TestWebhookResponse
-    from .test_webhook_response_meta import TestWebhookResponseMeta as TestWebhookResponseMeta
+    from .test_webhook_response import TestWebhookResponseMeta as TestWebhookResponseMeta
     from .update_case_body import UpdateCaseBody as UpdateCaseBody
     from .update_case_response import UpdateCaseResponse as UpdateCaseResponse
-    from .update_case_response_meta import UpdateCaseResponseMeta as UpdateCaseResponseMeta
+    from .update_case_response import UpdateCaseResponseMeta as UpdateCaseResponseMeta
     from .update_case_status_body import UpdateCaseStatusBody as UpdateCaseStatusBody
-    from .update_case_status_body_status import UpdateCaseStatusBodyStatus as UpdateCaseStatusBodyStatus
+    from .update_case_status_body import UpdateCaseStatusBodyStatus as UpdateCaseStatusBodyStatus
     from .update_case_status_response import UpdateCaseStatusResponse as UpdateCaseStatusResponse
-    from .update_case_status_response_meta import UpdateCaseStatusResponseMeta as UpdateCaseStatusResponseMeta
+    from .update_case_status_response import UpdateCaseStatusResponseMeta as UpdateCaseStatusResponseMeta
     from .update_med_appointment_response import UpdateMedAppointmentResponse as UpdateMedAppointmentResponse
-    from .update_med_appointment_response_meta import (
+    from .update_med_appointment_response import (
         UpdateMedAppointmentResponseMeta as UpdateMedAppointmentResponseMeta,
     )
     from .update_med_billable_event_response import (
         UpdateMedBillableEventResponse as UpdateMedBillableEventResponse,
     )
-    from .update_med_billable_event_response_meta import (
+    from .update_med_billable_event_response import (
         UpdateMedBillableEventResponseMeta as UpdateMedBillableEventResponseMeta,
     )
     from .update_med_case_response import UpdateMedCaseResponse as UpdateMedCaseResponse
-    from .update_med_case_response_meta import UpdateMedCaseResponseMeta as UpdateMedCaseResponseMeta
+    from .update_med_case_response import UpdateMedCaseResponseMeta as UpdateMedCaseResponseMeta
     from .update_med_referral_response import UpdateMedReferralResponse as UpdateMedReferralResponse
-    from .update_med_referral_response_meta import (
-        UpdateMedReferralResponseMeta as UpdateMedReferralResponseMeta,
-    )
+    from .update_med_referral_response import UpdateMedReferralResponseMeta as UpdateMedReferralResponseMeta
     from .update_notification_preferences_response import (
         UpdateNotificationPreferencesResponse as UpdateNotificationPreferencesResponse,
     )
-    from .update_notification_preferences_response_meta import (
+    from .update_notification_preferences_response import (
         UpdateNotificationPreferencesResponseMeta as UpdateNotificationPreferencesResponseMeta,
     )
     from .update_own_firm_body import UpdateOwnFirmBody as UpdateOwnFirmBody
     from .update_own_firm_response import UpdateOwnFirmResponse as UpdateOwnFirmResponse
-    from .update_own_firm_response_meta import UpdateOwnFirmResponseMeta as UpdateOwnFirmResponseMeta
+    from .update_own_firm_response import UpdateOwnFirmResponseMeta as UpdateOwnFirmResponseMeta
     from .update_received_referral_body import UpdateReceivedReferralBody as UpdateReceivedReferralBody
-    from .update_received_referral_body_custom_fields_item import (
+    from .update_received_referral_body import (
         UpdateReceivedReferralBodyCustomFieldsItem as UpdateReceivedReferralBodyCustomFieldsItem,
     )
-    from .update_received_referral_body_custom_fields_item import (
+    from .update_received_referral_body import (
         UpdateReceivedReferralBodyCustomFieldsItemParam as UpdateReceivedReferralBodyCustomFieldsItemParam,
     )
     from .update_received_referral_response import (
         UpdateReceivedReferralResponse as UpdateReceivedReferralResponse,
     )
-    from .update_received_referral_response_meta import (
+    from .update_received_referral_response import (
         UpdateReceivedReferralResponseMeta as UpdateReceivedReferralResponseMeta,
     )
     from .update_referral_body import UpdateReferralBody as UpdateReferralBody
-    from .update_referral_body_custom_fields_item import (
-        UpdateReferralBodyCustomFieldsItem as UpdateReferralBodyCustomFieldsItem,
-    )
-    from .update_referral_body_custom_fields_item import (
+    from .update_referral_body import UpdateReferralBodyCustomFieldsItem as UpdateReferralBodyCustomFieldsItem
+    from .update_referral_body import (
         UpdateReferralBodyCustomFieldsItemParam as UpdateReferralBodyCustomFieldsItemParam,
     )
-    from .update_referral_body_payout_type import UpdateReferralBodyPayoutType as UpdateReferralBodyPayoutType
+    from .update_referral_body import UpdateReferralBodyPayoutType as UpdateReferralBodyPayoutType
     from .update_referral_response import UpdateReferralResponse as UpdateReferralResponse
-    from .update_referral_response_meta import UpdateReferralResponseMeta as UpdateReferralResponseMeta
+    from .update_referral_response import UpdateReferralResponseMeta as UpdateReferralResponseMeta
     from .update_routing_rule_body import UpdateRoutingRuleBody as UpdateRoutingRuleBody
     from .update_routing_rule_response import UpdateRoutingRuleResponse as UpdateRoutingRuleResponse
-    from .update_routing_rule_response_meta import (
-        UpdateRoutingRuleResponseMeta as UpdateRoutingRuleResponseMeta,
-    )
+    from .update_routing_rule_response import UpdateRoutingRuleResponseMeta as UpdateRoutingRuleResponseMeta
     from .update_sent_case_body import UpdateSentCaseBody as UpdateSentCaseBody
     from .update_sent_case_response import UpdateSentCaseResponse as UpdateSentCaseResponse
-    from .update_sent_case_response_meta import UpdateSentCaseResponseMeta as UpdateSentCaseResponseMeta
+    from .update_sent_case_response import UpdateSentCaseResponseMeta as UpdateSentCaseResponseMeta
     from .update_user_body import UpdateUserBody as UpdateUserBody
     from .update_user_response import UpdateUserResponse as UpdateUserResponse
-    from .update_user_response_meta import UpdateUserResponseMeta as UpdateUserResponseMeta
+    from .update_user_response import UpdateUserResponseMeta as UpdateUserResponseMeta
     from .update_webhook_body import UpdateWebhookBody as UpdateWebhookBody
     from .update_webhook_response import UpdateWebhookResponse as UpdateWebhookResponse
-    from .update_webhook_response_meta import UpdateWebhookResponseMeta as UpdateWebhookResponseMeta
+    from .update_webhook_response import UpdateWebhookResponseMeta as UpdateWebhookResponseMeta
     from .upload_document_body import UploadDocumentBody as UploadDocumentBody
     from .upload_document_response import UploadDocumentResponse as UploadDocumentResponse
-    from .upload_document_response_meta import UploadDocumentResponseMeta as UploadDocumentResponseMeta
+    from .upload_document_response import UploadDocumentResponseMeta as UploadDocumentResponseMeta
     from .upload_med_case_document_body import UploadMedCaseDocumentBody as UploadMedCaseDocumentBody
-    from .upload_med_case_document_body_category import (
+    from .upload_med_case_document_body import (
         UploadMedCaseDocumentBodyCategory as UploadMedCaseDocumentBodyCategory,
     )
     from .upload_med_case_document_response import (
         UploadMedCaseDocumentResponse as UploadMedCaseDocumentResponse,
     )
-    from .upload_med_case_document_response_meta import (
+    from .upload_med_case_document_response import (
         UploadMedCaseDocumentResponseMeta as UploadMedCaseDocumentResponseMeta,
     )
     from .user import User as User
     from .warm_transfer import WarmTransfer as WarmTransfer
+    from .warm_transfer import WarmTransferOfficeLocationsItem as WarmTransferOfficeLocationsItem
     from .warm_transfer_analytics import WarmTransferAnalytics as WarmTransferAnalytics
-    from .warm_transfer_analytics_by_partner_firm_item import (
+    from .warm_transfer_analytics import (
         WarmTransferAnalyticsByPartnerFirmItem as WarmTransferAnalyticsByPartnerFirmItem,
     )
-    from .warm_transfer_analytics_kpis import WarmTransferAnalyticsKpis as WarmTransferAnalyticsKpis
-    from .warm_transfer_analytics_reason_breakdown_item import (
+    from .warm_transfer_analytics import WarmTransferAnalyticsKpis as WarmTransferAnalyticsKpis
+    from .warm_transfer_analytics import (
         WarmTransferAnalyticsReasonBreakdownItem as WarmTransferAnalyticsReasonBreakdownItem,
     )
-    from .warm_transfer_analytics_reason_breakdown_item_reason_type import (
+    from .warm_transfer_analytics import (
         WarmTransferAnalyticsReasonBreakdownItemReasonType as WarmTransferAnalyticsReasonBreakdownItemReasonType,
     )
-    from .warm_transfer_analytics_trend_item import (
-        WarmTransferAnalyticsTrendItem as WarmTransferAnalyticsTrendItem,
-    )
-    from .warm_transfer_office_locations_item import (
-        WarmTransferOfficeLocationsItem as WarmTransferOfficeLocationsItem,
-    )
+    from .warm_transfer_analytics import WarmTransferAnalyticsTrendItem as WarmTransferAnalyticsTrendItem
     from .webhook_delivery import WebhookDelivery as WebhookDelivery
-    from .webhook_delivery_event_type import WebhookDeliveryEventType as WebhookDeliveryEventType
-    from .webhook_delivery_status import WebhookDeliveryStatus as WebhookDeliveryStatus
+    from .webhook_delivery import WebhookDeliveryEventType as WebhookDeliveryEventType
+    from .webhook_delivery import WebhookDeliveryStatus as WebhookDeliveryStatus
     from .webhook_echo_capture import WebhookEchoCapture as WebhookEchoCapture
-    from .webhook_echo_capture_signature_details import (
-        WebhookEchoCaptureSignatureDetails as WebhookEchoCaptureSignatureDetails,
-    )
+    from .webhook_echo_capture import WebhookEchoCaptureSignatureDetails as WebhookEchoCaptureSignatureDetails
     from .webhook_echo_enable_result import WebhookEchoEnableResult as WebhookEchoEnableResult
     from .webhook_event_type import WebhookEventType as WebhookEventType
     from .webhook_subscription import WebhookSubscription as WebhookSubscription
@@ -931,570 +845,570 @@ if _t.TYPE_CHECKING:
     )
     from .withdraw_med_referral_body import WithdrawMedReferralBody as WithdrawMedReferralBody
     from .withdraw_med_referral_response import WithdrawMedReferralResponse as WithdrawMedReferralResponse
-    from .withdraw_med_referral_response_meta import (
+    from .withdraw_med_referral_response import (
         WithdrawMedReferralResponseMeta as WithdrawMedReferralResponseMeta,
     )
     from .withdraw_referral_body import WithdrawReferralBody as WithdrawReferralBody
     from .withdraw_referral_response import WithdrawReferralResponse as WithdrawReferralResponse
-    from .withdraw_referral_response_meta import WithdrawReferralResponseMeta as WithdrawReferralResponseMeta
+    from .withdraw_referral_response import WithdrawReferralResponseMeta as WithdrawReferralResponseMeta
 
 _MODULES: dict[str, str] = {
     "AcceptMedReferralBody": "accept_med_referral_body",
     "AcceptMedReferralResponse": "accept_med_referral_response",
-    "AcceptMedReferralResponseMeta": "accept_med_referral_response_meta",
+    "AcceptMedReferralResponseMeta": "accept_med_referral_response",
     "AcknowledgeCaseResponse": "acknowledge_case_response",
-    "AcknowledgeCaseResponseMeta": "acknowledge_case_response_meta",
+    "AcknowledgeCaseResponseMeta": "acknowledge_case_response",
     "AcknowledgeMedReferralBody": "acknowledge_med_referral_body",
     "AcknowledgeMedReferralResponse": "acknowledge_med_referral_response",
-    "AcknowledgeMedReferralResponseMeta": "acknowledge_med_referral_response_meta",
+    "AcknowledgeMedReferralResponseMeta": "acknowledge_med_referral_response",
     "AcknowledgeReferralBody": "acknowledge_referral_body",
     "AcknowledgeReferralResponse": "acknowledge_referral_response",
-    "AcknowledgeReferralResponseMeta": "acknowledge_referral_response_meta",
+    "AcknowledgeReferralResponseMeta": "acknowledge_referral_response",
     "AddNotificationEmailBody": "add_notification_email_body",
     "AddNotificationEmailResponse": "add_notification_email_response",
-    "AddNotificationEmailResponseData": "add_notification_email_response_data",
-    "AddNotificationEmailResponseMeta": "add_notification_email_response_meta",
+    "AddNotificationEmailResponseData": "add_notification_email_response",
+    "AddNotificationEmailResponseMeta": "add_notification_email_response",
     "AvailableFirm": "available_firm",
-    "AvailableFirmSource": "available_firm_source",
+    "AvailableFirmSource": "available_firm",
     "AvailableStatus": "available_status",
-    "AvailableStatusStatus": "available_status_status",
+    "AvailableStatusStatus": "available_status",
     "AvailableStatuses": "available_statuses",
-    "AvailableStatusesCurrentStatus": "available_statuses_current_status",
-    "AvailableStatusesParty": "available_statuses_party",
+    "AvailableStatusesCurrentStatus": "available_statuses",
+    "AvailableStatusesParty": "available_statuses",
     "BeginClosingReferralBody": "begin_closing_referral_body",
-    "BeginClosingReferralBodyClosingStatus": "begin_closing_referral_body_closing_status",
-    "BeginClosingReferralBodyPayoutType": "begin_closing_referral_body_payout_type",
+    "BeginClosingReferralBodyClosingStatus": "begin_closing_referral_body",
+    "BeginClosingReferralBodyPayoutType": "begin_closing_referral_body",
     "BeginClosingReferralResponse": "begin_closing_referral_response",
-    "BeginClosingReferralResponseMeta": "begin_closing_referral_response_meta",
+    "BeginClosingReferralResponseMeta": "begin_closing_referral_response",
     "BeginInvestigatingReferralBody": "begin_investigating_referral_body",
     "BeginInvestigatingReferralResponse": "begin_investigating_referral_response",
-    "BeginInvestigatingReferralResponseMeta": "begin_investigating_referral_response_meta",
+    "BeginInvestigatingReferralResponseMeta": "begin_investigating_referral_response",
     "BulkUpdateJob": "bulk_update_job",
     "Case": "case",
-    "CaseClosingStatus": "case_closing_status",
+    "CaseClosingStatus": "case",
     "CaseCreatedEvent": "case_created_event",
     "CaseDeletedEvent": "case_deleted_event",
-    "CasePayoutType": "case_payout_type",
+    "CasePayoutType": "case",
     "CaseRatedEvent": "case_rated_event",
     "CaseRatingData": "case_rating_data",
-    "CaseRatingDataRatingSource": "case_rating_data_rating_source",
+    "CaseRatingDataRatingSource": "case_rating_data",
     "CaseSnapshot": "case_snapshot",
-    "CaseSnapshotClosingStatus": "case_snapshot_closing_status",
-    "CaseSnapshotPayoutType": "case_snapshot_payout_type",
-    "CaseSnapshotStatus": "case_snapshot_status",
-    "CaseSnapshotWarmTransferUnsuccessfulReasonType": "case_snapshot_warm_transfer_unsuccessful_reason_type",
+    "CaseSnapshotClosingStatus": "case_snapshot",
+    "CaseSnapshotPayoutType": "case_snapshot",
+    "CaseSnapshotStatus": "case_snapshot",
+    "CaseSnapshotWarmTransferUnsuccessfulReasonType": "case_snapshot",
     "CaseStatusChangedEvent": "case_status_changed_event",
     "CaseTombstone": "case_tombstone",
     "CaseType": "case_type",
     "CaseTypeField": "case_type_field",
-    "CaseTypeFieldEnumOptionsItem": "case_type_field_enum_options_item",
-    "CaseTypeFieldValidationRule": "case_type_field_validation_rule",
+    "CaseTypeFieldEnumOptionsItem": "case_type_field",
+    "CaseTypeFieldValidationRule": "case_type_field",
     "CaseUpdatedEvent": "case_updated_event",
-    "CaseWarmTransferUnsuccessfulReasonType": "case_warm_transfer_unsuccessful_reason_type",
+    "CaseWarmTransferUnsuccessfulReasonType": "case",
     "CasexWebhookEnvelope": "casex_webhook_envelope",
-    "CasexWebhookEnvelopeActor": "casex_webhook_envelope_actor",
-    "CasexWebhookEnvelopeActorSource": "casex_webhook_envelope_actor_source",
-    "CasexWebhookEnvelopeEvent": "casex_webhook_envelope_event",
-    "CasexWebhookEnvelopePerspective": "casex_webhook_envelope_perspective",
-    "CasexWebhookEnvelopeReferentFirm": "casex_webhook_envelope_referent_firm",
-    "CasexWebhookEnvelopeReferringFirm": "casex_webhook_envelope_referring_firm",
-    "CasexWebhookEnvelopeSchemaVersion": "casex_webhook_envelope_schema_version",
+    "CasexWebhookEnvelopeActor": "casex_webhook_envelope",
+    "CasexWebhookEnvelopeActorSource": "casex_webhook_envelope",
+    "CasexWebhookEnvelopeEvent": "casex_webhook_envelope",
+    "CasexWebhookEnvelopePerspective": "casex_webhook_envelope",
+    "CasexWebhookEnvelopeReferentFirm": "casex_webhook_envelope",
+    "CasexWebhookEnvelopeReferringFirm": "casex_webhook_envelope",
+    "CasexWebhookEnvelopeSchemaVersion": "casex_webhook_envelope",
     "CloseCaseBody": "close_case_body",
     "CloseCaseResponse": "close_case_response",
-    "CloseCaseResponseMeta": "close_case_response_meta",
+    "CloseCaseResponseMeta": "close_case_response",
     "CloseMedReferralBody": "close_med_referral_body",
     "CloseMedReferralResponse": "close_med_referral_response",
-    "CloseMedReferralResponseMeta": "close_med_referral_response_meta",
+    "CloseMedReferralResponseMeta": "close_med_referral_response",
     "CloseReferralBody": "close_referral_body",
     "CloseReferralResponse": "close_referral_response",
-    "CloseReferralResponseMeta": "close_referral_response_meta",
+    "CloseReferralResponseMeta": "close_referral_response",
     "CompleteTreatmentMedReferralBody": "complete_treatment_med_referral_body",
     "CompleteTreatmentMedReferralResponse": "complete_treatment_med_referral_response",
-    "CompleteTreatmentMedReferralResponseMeta": "complete_treatment_med_referral_response_meta",
+    "CompleteTreatmentMedReferralResponseMeta": "complete_treatment_med_referral_response",
     "CreateCaseBody": "create_case_body",
     "CreateCaseResponse": "create_case_response",
-    "CreateCaseResponseMeta": "create_case_response_meta",
+    "CreateCaseResponseMeta": "create_case_response",
     "CreateExternalLinkBody": "create_external_link_body",
-    "CreateExternalLinkBodyExternalSystem": "create_external_link_body_external_system",
+    "CreateExternalLinkBodyExternalSystem": "create_external_link_body",
     "CreateExternalLinkResponse": "create_external_link_response",
-    "CreateExternalLinkResponseMeta": "create_external_link_response_meta",
+    "CreateExternalLinkResponseMeta": "create_external_link_response",
     "CreateMedAppointmentResponse": "create_med_appointment_response",
-    "CreateMedAppointmentResponseMeta": "create_med_appointment_response_meta",
+    "CreateMedAppointmentResponseMeta": "create_med_appointment_response",
     "CreateMedBillableEventResponse": "create_med_billable_event_response",
-    "CreateMedBillableEventResponseMeta": "create_med_billable_event_response_meta",
+    "CreateMedBillableEventResponseMeta": "create_med_billable_event_response",
     "CreateMedCaseResponse": "create_med_case_response",
-    "CreateMedCaseResponseMeta": "create_med_case_response_meta",
+    "CreateMedCaseResponseMeta": "create_med_case_response",
     "CreateMedReferralResponse": "create_med_referral_response",
-    "CreateMedReferralResponseMeta": "create_med_referral_response_meta",
+    "CreateMedReferralResponseMeta": "create_med_referral_response",
     "CreateRoutingRuleBody": "create_routing_rule_body",
     "CreateRoutingRuleResponse": "create_routing_rule_response",
-    "CreateRoutingRuleResponseMeta": "create_routing_rule_response_meta",
+    "CreateRoutingRuleResponseMeta": "create_routing_rule_response",
     "CreateSalesforceInteractiveSendBody": "create_salesforce_interactive_send_body",
     "CreateSalesforceInteractiveSendResponse": "create_salesforce_interactive_send_response",
     "CreateSalesforceInteractiveSendResponse2": "create_salesforce_interactive_send_response2",
-    "CreateSalesforceInteractiveSendResponseMeta": "create_salesforce_interactive_send_response_meta",
-    "CreateSalesforceInteractiveSendResponseMeta2": "create_salesforce_interactive_send_response_meta2",
+    "CreateSalesforceInteractiveSendResponseMeta": "create_salesforce_interactive_send_response",
+    "CreateSalesforceInteractiveSendResponseMeta2": "create_salesforce_interactive_send_response2",
     "CreateSentCaseBody": "create_sent_case_body",
-    "CreateSentCaseBodyExternalSystem": "create_sent_case_body_external_system",
+    "CreateSentCaseBodyExternalSystem": "create_sent_case_body",
     "CreateSentCaseResponse": "create_sent_case_response",
-    "CreateSentCaseResponseMeta": "create_sent_case_response_meta",
+    "CreateSentCaseResponseMeta": "create_sent_case_response",
     "CreateWebhookBody": "create_webhook_body",
     "CreateWebhookResponse": "create_webhook_response",
-    "CreateWebhookResponseMeta": "create_webhook_response_meta",
+    "CreateWebhookResponseMeta": "create_webhook_response",
     "CustomFieldValue": "custom_field_value",
     "DisableWebhookEchoResponse": "disable_webhook_echo_response",
-    "DisableWebhookEchoResponseMeta": "disable_webhook_echo_response_meta",
+    "DisableWebhookEchoResponseMeta": "disable_webhook_echo_response",
     "Document": "document",
     "DocumentData": "document_data",
-    "DocumentDataOrigin": "document_data_origin",
+    "DocumentDataOrigin": "document_data",
     "DocumentDeletedEvent": "document_deleted_event",
     "DocumentTombstone": "document_tombstone",
     "DocumentUploadedEvent": "document_uploaded_event",
     "EnableWebhookEchoResponse": "enable_webhook_echo_response",
-    "EnableWebhookEchoResponseMeta": "enable_webhook_echo_response_meta",
+    "EnableWebhookEchoResponseMeta": "enable_webhook_echo_response",
     "Error": "error",
     "ErrorDetails": "error_details",
-    "ErrorDetailsVariant2": "error_details_variant2",
-    "ErrorError": "error_error",
-    "ErrorMeta": "error_meta",
+    "ErrorDetailsVariant2": "error_details",
+    "ErrorError": "error",
+    "ErrorMeta": "error",
     "EvaluateReReferRoutingResponse": "evaluate_re_refer_routing_response",
-    "EvaluateReReferRoutingResponseMeta": "evaluate_re_refer_routing_response_meta",
+    "EvaluateReReferRoutingResponseMeta": "evaluate_re_refer_routing_response",
     "EvaluateRoutingResponse": "evaluate_routing_response",
-    "EvaluateRoutingResponseMeta": "evaluate_routing_response_meta",
+    "EvaluateRoutingResponseMeta": "evaluate_routing_response",
     "ExportAnalyticsCategoryCategory": "export_analytics_category_category",
     "ExportCasesFormat": "export_cases_format",
     "ExportCasesView": "export_cases_view",
     "ExternalCaseLink": "external_case_link",
-    "ExternalCaseLinkExternalSystem": "external_case_link_external_system",
+    "ExternalCaseLinkExternalSystem": "external_case_link",
     "ExternalCaseLinkLookup": "external_case_link_lookup",
-    "ExternalCaseLinkLookupReferral": "external_case_link_lookup_referral",
-    "ExternalCaseLinkLookupReferralClosingStatus": "external_case_link_lookup_referral_closing_status",
+    "ExternalCaseLinkLookupReferral": "external_case_link_lookup",
+    "ExternalCaseLinkLookupReferralClosingStatus": "external_case_link_lookup",
     "FeeProvenance": "fee_provenance",
-    "FeeProvenanceKind": "fee_provenance_kind",
-    "FeeProvenanceMissingFactsItem": "fee_provenance_missing_facts_item",
+    "FeeProvenanceKind": "fee_provenance",
+    "FeeProvenanceMissingFactsItem": "fee_provenance",
     "FeeRuleSnapshot": "fee_rule_snapshot",
     "FieldError": "field_error",
     "Firm": "firm",
     "GetBulkUpdateJobResponse": "get_bulk_update_job_response",
-    "GetBulkUpdateJobResponseMeta": "get_bulk_update_job_response_meta",
+    "GetBulkUpdateJobResponseMeta": "get_bulk_update_job_response",
     "GetCaseAnalyticsResponse": "get_case_analytics_response",
-    "GetCaseAnalyticsResponseMeta": "get_case_analytics_response_meta",
+    "GetCaseAnalyticsResponseMeta": "get_case_analytics_response",
     "GetCaseByIdResponse": "get_case_by_id_response",
-    "GetCaseByIdResponseMeta": "get_case_by_id_response_meta",
+    "GetCaseByIdResponseMeta": "get_case_by_id_response",
     "GetCaseStatusHistoryResponse": "get_case_status_history_response",
-    "GetCaseStatusHistoryResponseDataItem": "get_case_status_history_response_data_item",
-    "GetCaseStatusHistoryResponseMeta": "get_case_status_history_response_meta",
+    "GetCaseStatusHistoryResponseDataItem": "get_case_status_history_response",
+    "GetCaseStatusHistoryResponseMeta": "get_case_status_history_response",
     "GetDashboardResponse": "get_dashboard_response",
-    "GetDashboardResponseMeta": "get_dashboard_response_meta",
+    "GetDashboardResponseMeta": "get_dashboard_response",
     "GetDocumentDownloadUrlResponse": "get_document_download_url_response",
-    "GetDocumentDownloadUrlResponseData": "get_document_download_url_response_data",
-    "GetDocumentDownloadUrlResponseMeta": "get_document_download_url_response_meta",
+    "GetDocumentDownloadUrlResponseData": "get_document_download_url_response",
+    "GetDocumentDownloadUrlResponseMeta": "get_document_download_url_response",
     "GetFirmByIdResponse": "get_firm_by_id_response",
-    "GetFirmByIdResponseMeta": "get_firm_by_id_response_meta",
+    "GetFirmByIdResponseMeta": "get_firm_by_id_response",
     "GetHomepageAnalyticsResponse": "get_homepage_analytics_response",
-    "GetHomepageAnalyticsResponseMeta": "get_homepage_analytics_response_meta",
+    "GetHomepageAnalyticsResponseMeta": "get_homepage_analytics_response",
     "GetInboundNetworkFirmResponse": "get_inbound_network_firm_response",
-    "GetInboundNetworkFirmResponseMeta": "get_inbound_network_firm_response_meta",
+    "GetInboundNetworkFirmResponseMeta": "get_inbound_network_firm_response",
     "GetInsuranceByIdResponse": "get_insurance_by_id_response",
-    "GetInsuranceByIdResponseMeta": "get_insurance_by_id_response_meta",
+    "GetInsuranceByIdResponseMeta": "get_insurance_by_id_response",
     "GetMeResponse": "get_me_response",
-    "GetMeResponseMeta": "get_me_response_meta",
+    "GetMeResponseMeta": "get_me_response",
     "GetMedAppointmentResponse": "get_med_appointment_response",
-    "GetMedAppointmentResponseMeta": "get_med_appointment_response_meta",
+    "GetMedAppointmentResponseMeta": "get_med_appointment_response",
     "GetMedCaseByIdResponse": "get_med_case_by_id_response",
-    "GetMedCaseByIdResponseMeta": "get_med_case_by_id_response_meta",
+    "GetMedCaseByIdResponseMeta": "get_med_case_by_id_response",
     "GetMedCaseDocumentFormat": "get_med_case_document_format",
     "GetMedCaseDocumentResponse": "get_med_case_document_response",
-    "GetMedCaseDocumentResponseDataVariant1": "get_med_case_document_response_data_variant1",
-    "GetMedCaseDocumentResponseDataVariant2": "get_med_case_document_response_data_variant2",
-    "GetMedCaseDocumentResponseDataVariant2Encoding": "get_med_case_document_response_data_variant2_encoding",
-    "GetMedCaseDocumentResponseMeta": "get_med_case_document_response_meta",
+    "GetMedCaseDocumentResponseDataVariant1": "get_med_case_document_response",
+    "GetMedCaseDocumentResponseDataVariant2": "get_med_case_document_response",
+    "GetMedCaseDocumentResponseDataVariant2Encoding": "get_med_case_document_response",
+    "GetMedCaseDocumentResponseMeta": "get_med_case_document_response",
     "GetMedReferralByIdResponse": "get_med_referral_by_id_response",
-    "GetMedReferralByIdResponseMeta": "get_med_referral_by_id_response_meta",
+    "GetMedReferralByIdResponseMeta": "get_med_referral_by_id_response",
     "GetNotificationPreferencesResponse": "get_notification_preferences_response",
-    "GetNotificationPreferencesResponseMeta": "get_notification_preferences_response_meta",
+    "GetNotificationPreferencesResponseMeta": "get_notification_preferences_response",
     "GetOutboundNetworkFirmResponse": "get_outbound_network_firm_response",
-    "GetOutboundNetworkFirmResponseMeta": "get_outbound_network_firm_response_meta",
+    "GetOutboundNetworkFirmResponseMeta": "get_outbound_network_firm_response",
     "GetOwnFirmResponse": "get_own_firm_response",
-    "GetOwnFirmResponseMeta": "get_own_firm_response_meta",
+    "GetOwnFirmResponseMeta": "get_own_firm_response",
     "GetReceivedAnalyticsResponse": "get_received_analytics_response",
-    "GetReceivedAnalyticsResponseData": "get_received_analytics_response_data",
-    "GetReceivedAnalyticsResponseMeta": "get_received_analytics_response_meta",
+    "GetReceivedAnalyticsResponseData": "get_received_analytics_response",
+    "GetReceivedAnalyticsResponseMeta": "get_received_analytics_response",
     "GetReceivedReferralAvailableStatusesResponse": "get_received_referral_available_statuses_response",
-    "GetReceivedReferralAvailableStatusesResponseMeta": "get_received_referral_available_statuses_response_meta",
+    "GetReceivedReferralAvailableStatusesResponseMeta": "get_received_referral_available_statuses_response",
     "GetReceivedReferralResponse": "get_received_referral_response",
-    "GetReceivedReferralResponseMeta": "get_received_referral_response_meta",
+    "GetReceivedReferralResponseMeta": "get_received_referral_response",
     "GetReferralAvailableStatusesResponse": "get_referral_available_statuses_response",
-    "GetReferralAvailableStatusesResponseMeta": "get_referral_available_statuses_response_meta",
+    "GetReferralAvailableStatusesResponseMeta": "get_referral_available_statuses_response",
     "GetReferralResponse": "get_referral_response",
-    "GetReferralResponseMeta": "get_referral_response_meta",
+    "GetReferralResponseMeta": "get_referral_response",
     "GetReferralStatusHistoryResponse": "get_referral_status_history_response",
-    "GetReferralStatusHistoryResponseMeta": "get_referral_status_history_response_meta",
+    "GetReferralStatusHistoryResponseMeta": "get_referral_status_history_response",
     "GetReferralsAnalyticsResponse": "get_referrals_analytics_response",
-    "GetReferralsAnalyticsResponseMeta": "get_referrals_analytics_response_meta",
+    "GetReferralsAnalyticsResponseMeta": "get_referrals_analytics_response",
     "GetRevenueReceivedAnalyticsResponse": "get_revenue_received_analytics_response",
-    "GetRevenueReceivedAnalyticsResponseMeta": "get_revenue_received_analytics_response_meta",
+    "GetRevenueReceivedAnalyticsResponseMeta": "get_revenue_received_analytics_response",
     "GetRevenueSentAnalyticsResponse": "get_revenue_sent_analytics_response",
-    "GetRevenueSentAnalyticsResponseMeta": "get_revenue_sent_analytics_response_meta",
+    "GetRevenueSentAnalyticsResponseMeta": "get_revenue_sent_analytics_response",
     "GetSalesforceSendMappingResponse": "get_salesforce_send_mapping_response",
-    "GetSalesforceSendMappingResponseMeta": "get_salesforce_send_mapping_response_meta",
+    "GetSalesforceSendMappingResponseMeta": "get_salesforce_send_mapping_response",
     "GetSentAnalyticsResponse": "get_sent_analytics_response",
-    "GetSentAnalyticsResponseData": "get_sent_analytics_response_data",
-    "GetSentAnalyticsResponseMeta": "get_sent_analytics_response_meta",
+    "GetSentAnalyticsResponseData": "get_sent_analytics_response",
+    "GetSentAnalyticsResponseMeta": "get_sent_analytics_response",
     "GetSentCaseAvailableStatusesResponse": "get_sent_case_available_statuses_response",
-    "GetSentCaseAvailableStatusesResponseData": "get_sent_case_available_statuses_response_data",
-    "GetSentCaseAvailableStatusesResponseMeta": "get_sent_case_available_statuses_response_meta",
+    "GetSentCaseAvailableStatusesResponseData": "get_sent_case_available_statuses_response",
+    "GetSentCaseAvailableStatusesResponseMeta": "get_sent_case_available_statuses_response",
     "GetSentCaseResponse": "get_sent_case_response",
-    "GetSentCaseResponseMeta": "get_sent_case_response_meta",
+    "GetSentCaseResponseMeta": "get_sent_case_response",
     "GetWebhookByIdResponse": "get_webhook_by_id_response",
-    "GetWebhookByIdResponseMeta": "get_webhook_by_id_response_meta",
+    "GetWebhookByIdResponseMeta": "get_webhook_by_id_response",
     "HealthStatus": "health_status",
-    "HealthStatusRateLimits": "health_status_rate_limits",
-    "HealthStatusRateLimitsTiers": "health_status_rate_limits_tiers",
-    "HealthStatusStatus": "health_status_status",
+    "HealthStatusRateLimits": "health_status",
+    "HealthStatusRateLimitsTiers": "health_status",
+    "HealthStatusStatus": "health_status",
     "ImportCasesBody": "import_cases_body",
     "ImportCasesResponse": "import_cases_response",
-    "ImportCasesResponseData": "import_cases_response_data",
-    "ImportCasesResponseMeta": "import_cases_response_meta",
+    "ImportCasesResponseData": "import_cases_response",
+    "ImportCasesResponseMeta": "import_cases_response",
     "ImportCasesUpdateBody": "import_cases_update_body",
     "ImportCasesUpdateResponse": "import_cases_update_response",
-    "ImportCasesUpdateResponseDataVariant1": "import_cases_update_response_data_variant1",
-    "ImportCasesUpdateResponseMeta": "import_cases_update_response_meta",
+    "ImportCasesUpdateResponseDataVariant1": "import_cases_update_response",
+    "ImportCasesUpdateResponseMeta": "import_cases_update_response",
     "InteractiveSendResult": "interactive_send_result",
-    "InteractiveSendResultAttempt": "interactive_send_result_attempt",
-    "InteractiveSendResultAttemptState": "interactive_send_result_attempt_state",
+    "InteractiveSendResultAttempt": "interactive_send_result",
+    "InteractiveSendResultAttemptState": "interactive_send_result",
     "InviteUserBody": "invite_user_body",
     "InviteUserResponse": "invite_user_response",
-    "InviteUserResponseMeta": "invite_user_response_meta",
+    "InviteUserResponseMeta": "invite_user_response",
     "ListAvailableFirmsResponse": "list_available_firms_response",
-    "ListAvailableFirmsResponseMeta": "list_available_firms_response_meta",
+    "ListAvailableFirmsResponseMeta": "list_available_firms_response",
     "ListAvailableFirmsSource": "list_available_firms_source",
     "ListCaseTypeFieldsResponse": "list_case_type_fields_response",
-    "ListCaseTypeFieldsResponseMeta": "list_case_type_fields_response_meta",
+    "ListCaseTypeFieldsResponseMeta": "list_case_type_fields_response",
     "ListCaseTypesResponse": "list_case_types_response",
-    "ListCaseTypesResponseMeta": "list_case_types_response_meta",
+    "ListCaseTypesResponseMeta": "list_case_types_response",
     "ListCasesByStatusContext": "list_cases_by_status_context",
     "ListCasesByStatusResponse": "list_cases_by_status_response",
-    "ListCasesByStatusResponseMeta": "list_cases_by_status_response_meta",
+    "ListCasesByStatusResponseMeta": "list_cases_by_status_response",
     "ListCasesOrder": "list_cases_order",
     "ListCasesResponse": "list_cases_response",
-    "ListCasesResponseData": "list_cases_response_data",
-    "ListCasesResponseMeta": "list_cases_response_meta",
+    "ListCasesResponseData": "list_cases_response",
+    "ListCasesResponseMeta": "list_cases_response",
     "ListCasesStatus": "list_cases_status",
     "ListCasesView": "list_cases_view",
     "ListCountiesResponse": "list_counties_response",
-    "ListCountiesResponseDataItem": "list_counties_response_data_item",
-    "ListCountiesResponseMeta": "list_counties_response_meta",
+    "ListCountiesResponseDataItem": "list_counties_response",
+    "ListCountiesResponseMeta": "list_counties_response",
     "ListDocumentsResponse": "list_documents_response",
-    "ListDocumentsResponseMeta": "list_documents_response_meta",
+    "ListDocumentsResponseMeta": "list_documents_response",
     "ListExternalLinksResponse": "list_external_links_response",
-    "ListExternalLinksResponseMeta": "list_external_links_response_meta",
+    "ListExternalLinksResponseMeta": "list_external_links_response",
     "ListExternalLinksSystem": "list_external_links_system",
     "ListFirmDirectoryResponse": "list_firm_directory_response",
-    "ListFirmDirectoryResponseMeta": "list_firm_directory_response_meta",
+    "ListFirmDirectoryResponseMeta": "list_firm_directory_response",
     "ListInsurancesInsuranceType": "list_insurances_insurance_type",
     "ListInsurancesResponse": "list_insurances_response",
-    "ListInsurancesResponseMeta": "list_insurances_response_meta",
+    "ListInsurancesResponseMeta": "list_insurances_response",
     "ListJurisdictionsResponse": "list_jurisdictions_response",
-    "ListJurisdictionsResponseDataItem": "list_jurisdictions_response_data_item",
-    "ListJurisdictionsResponseMeta": "list_jurisdictions_response_meta",
+    "ListJurisdictionsResponseDataItem": "list_jurisdictions_response",
+    "ListJurisdictionsResponseMeta": "list_jurisdictions_response",
     "ListMedAppointmentsAttended": "list_med_appointments_attended",
     "ListMedAppointmentsCancelled": "list_med_appointments_cancelled",
     "ListMedAppointmentsResponse": "list_med_appointments_response",
-    "ListMedAppointmentsResponseMeta": "list_med_appointments_response_meta",
+    "ListMedAppointmentsResponseMeta": "list_med_appointments_response",
     "ListMedAppointmentsSource": "list_med_appointments_source",
     "ListMedBillableEventsResponse": "list_med_billable_events_response",
-    "ListMedBillableEventsResponseMeta": "list_med_billable_events_response_meta",
-    "ListMedBillableEventsResponseMetaTotals": "list_med_billable_events_response_meta_totals",
+    "ListMedBillableEventsResponseMeta": "list_med_billable_events_response",
+    "ListMedBillableEventsResponseMetaTotals": "list_med_billable_events_response",
     "ListMedCaseDocumentsResponse": "list_med_case_documents_response",
-    "ListMedCaseDocumentsResponseMeta": "list_med_case_documents_response_meta",
+    "ListMedCaseDocumentsResponseMeta": "list_med_case_documents_response",
     "ListMedCaseInsurancesInsuranceType": "list_med_case_insurances_insurance_type",
     "ListMedCaseInsurancesResponse": "list_med_case_insurances_response",
-    "ListMedCaseInsurancesResponseMeta": "list_med_case_insurances_response_meta",
+    "ListMedCaseInsurancesResponseMeta": "list_med_case_insurances_response",
     "ListMedCasesResponse": "list_med_cases_response",
-    "ListMedCasesResponseMeta": "list_med_cases_response_meta",
+    "ListMedCasesResponseMeta": "list_med_cases_response",
     "ListMedReferralsResponse": "list_med_referrals_response",
-    "ListMedReferralsResponseMeta": "list_med_referrals_response_meta",
+    "ListMedReferralsResponseMeta": "list_med_referrals_response",
     "ListMyDoctorsResponse": "list_my_doctors_response",
-    "ListMyDoctorsResponseMeta": "list_my_doctors_response_meta",
+    "ListMyDoctorsResponseMeta": "list_my_doctors_response",
     "ListMyLocationsResponse": "list_my_locations_response",
-    "ListMyLocationsResponseMeta": "list_my_locations_response_meta",
+    "ListMyLocationsResponseMeta": "list_my_locations_response",
     "ListNotificationEmailsResponse": "list_notification_emails_response",
-    "ListNotificationEmailsResponseDataItem": "list_notification_emails_response_data_item",
-    "ListNotificationEmailsResponseMeta": "list_notification_emails_response_meta",
+    "ListNotificationEmailsResponseDataItem": "list_notification_emails_response",
+    "ListNotificationEmailsResponseMeta": "list_notification_emails_response",
     "ListPendingNetworkRelationshipsResponse": "list_pending_network_relationships_response",
-    "ListPendingNetworkRelationshipsResponseMeta": "list_pending_network_relationships_response_meta",
+    "ListPendingNetworkRelationshipsResponseMeta": "list_pending_network_relationships_response",
     "ListReceivedReferralsClosingStatus": "list_received_referrals_closing_status",
     "ListReceivedReferralsOrder": "list_received_referrals_order",
     "ListReceivedReferralsResponse": "list_received_referrals_response",
-    "ListReceivedReferralsResponseMeta": "list_received_referrals_response_meta",
+    "ListReceivedReferralsResponseMeta": "list_received_referrals_response",
     "ListReceivedReferralsSort": "list_received_referrals_sort",
     "ListReceivedReferralsStatus": "list_received_referrals_status",
     "ListReferralsResponse": "list_referrals_response",
-    "ListReferralsResponseMeta": "list_referrals_response_meta",
+    "ListReferralsResponseMeta": "list_referrals_response",
     "ListReferralsStatus": "list_referrals_status",
     "ListRoutingRulesResponse": "list_routing_rules_response",
-    "ListRoutingRulesResponseMeta": "list_routing_rules_response_meta",
+    "ListRoutingRulesResponseMeta": "list_routing_rules_response",
     "ListSentCasesOrder": "list_sent_cases_order",
     "ListSentCasesResponse": "list_sent_cases_response",
-    "ListSentCasesResponseMeta": "list_sent_cases_response_meta",
+    "ListSentCasesResponseMeta": "list_sent_cases_response",
     "ListSentCasesSort": "list_sent_cases_sort",
     "ListSentCasesStatus": "list_sent_cases_status",
     "ListStatusUpdatesResponse": "list_status_updates_response",
-    "ListStatusUpdatesResponseMeta": "list_status_updates_response_meta",
+    "ListStatusUpdatesResponseMeta": "list_status_updates_response",
     "ListStatusUpdatesSource": "list_status_updates_source",
     "ListStatusUpdatesStatus": "list_status_updates_status",
     "ListUsersResponse": "list_users_response",
-    "ListUsersResponseMeta": "list_users_response_meta",
+    "ListUsersResponseMeta": "list_users_response",
     "ListWebhookDeliveriesResponse": "list_webhook_deliveries_response",
-    "ListWebhookDeliveriesResponseMeta": "list_webhook_deliveries_response_meta",
+    "ListWebhookDeliveriesResponseMeta": "list_webhook_deliveries_response",
     "ListWebhookEchoCapturesResponse": "list_webhook_echo_captures_response",
-    "ListWebhookEchoCapturesResponseMeta": "list_webhook_echo_captures_response_meta",
+    "ListWebhookEchoCapturesResponseMeta": "list_webhook_echo_captures_response",
     "ListWebhooksResponse": "list_webhooks_response",
-    "ListWebhooksResponseMeta": "list_webhooks_response_meta",
+    "ListWebhooksResponseMeta": "list_webhooks_response",
     "LookupExternalLinkResponse": "lookup_external_link_response",
-    "LookupExternalLinkResponseMeta": "lookup_external_link_response_meta",
+    "LookupExternalLinkResponseMeta": "lookup_external_link_response",
     "LookupExternalLinkSystem": "lookup_external_link_system",
     "LookupStatusUpdatesResponse": "lookup_status_updates_response",
-    "LookupStatusUpdatesResponseMeta": "lookup_status_updates_response_meta",
+    "LookupStatusUpdatesResponseMeta": "lookup_status_updates_response",
     "MaskedCaseSnapshot": "masked_case_snapshot",
-    "MaskedCaseSnapshotClosingStatus": "masked_case_snapshot_closing_status",
-    "MaskedCaseSnapshotStatus": "masked_case_snapshot_status",
+    "MaskedCaseSnapshotClosingStatus": "masked_case_snapshot",
+    "MaskedCaseSnapshotStatus": "masked_case_snapshot",
     "MaskedStatusChangeData": "masked_status_change_data",
-    "MaskedStatusChangeDataIsMessage": "masked_status_change_data_is_message",
-    "MaskedStatusChangeDataPreviousStatus": "masked_status_change_data_previous_status",
-    "MaskedStatusChangeDataSource": "masked_status_change_data_source",
-    "MaskedStatusChangeDataStatus": "masked_status_change_data_status",
+    "MaskedStatusChangeDataIsMessage": "masked_status_change_data",
+    "MaskedStatusChangeDataPreviousStatus": "masked_status_change_data",
+    "MaskedStatusChangeDataSource": "masked_status_change_data",
+    "MaskedStatusChangeDataStatus": "masked_status_change_data",
     "MatchCandidate": "match_candidate",
-    "MatchCandidateCurrentStatus": "match_candidate_current_status",
-    "MatchCandidateMatchedFieldsItem": "match_candidate_matched_fields_item",
+    "MatchCandidateCurrentStatus": "match_candidate",
+    "MatchCandidateMatchedFieldsItem": "match_candidate",
     "MatchReferralsBody": "match_referrals_body",
-    "MatchReferralsBodyIdentifiers": "match_referrals_body_identifiers",
-    "MatchReferralsBodyIdentifiersParam": "match_referrals_body_identifiers",
+    "MatchReferralsBodyIdentifiers": "match_referrals_body",
+    "MatchReferralsBodyIdentifiersParam": "match_referrals_body",
     "MatchReferralsResponse": "match_referrals_response",
-    "MatchReferralsResponseMeta": "match_referrals_response_meta",
+    "MatchReferralsResponseMeta": "match_referrals_response",
     "Me": "me",
-    "MeAuthMethod": "me_auth_method",
-    "MeTier": "me_tier",
+    "MeAuthMethod": "me",
+    "MeTier": "me",
     "MedAppointment": "med_appointment",
-    "MedAppointmentCategory": "med_appointment_category",
+    "MedAppointmentCategory": "med_appointment",
     "MedAppointmentCreateRequest": "med_appointment_create_request",
-    "MedAppointmentCreateRequestCategory": "med_appointment_create_request_category",
-    "MedAppointmentDoctor": "med_appointment_doctor",
-    "MedAppointmentLocation": "med_appointment_location",
-    "MedAppointmentPremierStatus": "med_appointment_premier_status",
-    "MedAppointmentSource": "med_appointment_source",
+    "MedAppointmentCreateRequestCategory": "med_appointment_create_request",
+    "MedAppointmentDoctor": "med_appointment",
+    "MedAppointmentLocation": "med_appointment",
+    "MedAppointmentPremierStatus": "med_appointment",
+    "MedAppointmentSource": "med_appointment",
     "MedAppointmentUpdateRequest": "med_appointment_update_request",
-    "MedAppointmentUpdateRequestCategory": "med_appointment_update_request_category",
+    "MedAppointmentUpdateRequestCategory": "med_appointment_update_request",
     "MedBillableEvent": "med_billable_event",
     "MedBillableEventCreateRequest": "med_billable_event_create_request",
-    "MedBillableEventCreateRequestKind": "med_billable_event_create_request_kind",
-    "MedBillableEventKind": "med_billable_event_kind",
+    "MedBillableEventCreateRequestKind": "med_billable_event_create_request",
+    "MedBillableEventKind": "med_billable_event",
     "MedBillableEventUpdateRequest": "med_billable_event_update_request",
     "MedCase": "med_case",
     "MedCaseCreateRequest": "med_case_create_request",
     "MedCaseDocument": "med_case_document",
-    "MedCaseDocumentSource": "med_case_document_source",
+    "MedCaseDocumentSource": "med_case_document",
     "MedCaseUpdateRequest": "med_case_update_request",
     "MedInsurance": "med_insurance",
-    "MedInsuranceInsuranceType": "med_insurance_insurance_type",
+    "MedInsuranceInsuranceType": "med_insurance",
     "MedReferral": "med_referral",
     "MedReferralCreateRequest": "med_referral_create_request",
-    "MedReferralStatus": "med_referral_status",
+    "MedReferralStatus": "med_referral",
     "MedReferralUpdateRequest": "med_referral_update_request",
     "MedexWebhookEventType": "medex_webhook_event_type",
     "MintSsoLinkBody": "mint_sso_link_body",
     "MintSsoLinkResponse": "mint_sso_link_response",
-    "MintSsoLinkResponseMeta": "mint_sso_link_response_meta",
+    "MintSsoLinkResponseMeta": "mint_sso_link_response",
     "NetworkFirmDetail": "network_firm_detail",
     "NetworkRelationship": "network_relationship",
     "NoteCreatedEvent": "note_created_event",
     "NoteData": "note_data",
-    "NoteDataOrigin": "note_data_origin",
+    "NoteDataOrigin": "note_data",
     "NoteUpdatedEvent": "note_updated_event",
     "Pagination": "pagination",
     "PatchInboundNetworkFirmBody": "patch_inbound_network_firm_body",
-    "PatchInboundNetworkFirmBodyStatus": "patch_inbound_network_firm_body_status",
+    "PatchInboundNetworkFirmBodyStatus": "patch_inbound_network_firm_body",
     "PatchInboundNetworkFirmResponse": "patch_inbound_network_firm_response",
-    "PatchInboundNetworkFirmResponseMeta": "patch_inbound_network_firm_response_meta",
+    "PatchInboundNetworkFirmResponseMeta": "patch_inbound_network_firm_response",
     "PatchOutboundNetworkFirmBody": "patch_outbound_network_firm_body",
     "PatchOutboundNetworkFirmResponse": "patch_outbound_network_firm_response",
-    "PatchOutboundNetworkFirmResponseMeta": "patch_outbound_network_firm_response_meta",
+    "PatchOutboundNetworkFirmResponseMeta": "patch_outbound_network_firm_response",
     "PendingRelationship": "pending_relationship",
-    "PendingRelationshipDirection": "pending_relationship_direction",
+    "PendingRelationshipDirection": "pending_relationship",
     "ProviderDoctor": "provider_doctor",
-    "ProviderDoctorRole": "provider_doctor_role",
+    "ProviderDoctorRole": "provider_doctor",
     "ProviderLocation": "provider_location",
-    "ProviderLocationAddress": "provider_location_address",
+    "ProviderLocationAddress": "provider_location",
     "PublicStatusUpdate": "public_status_update",
-    "PublicStatusUpdateSource": "public_status_update_source",
-    "PublicStatusUpdateStatus": "public_status_update_status",
+    "PublicStatusUpdateSource": "public_status_update",
+    "PublicStatusUpdateStatus": "public_status_update",
     "PutOutboundNetworkFirmBody": "put_outbound_network_firm_body",
     "PutOutboundNetworkFirmResponse": "put_outbound_network_firm_response",
-    "PutOutboundNetworkFirmResponseMeta": "put_outbound_network_firm_response_meta",
+    "PutOutboundNetworkFirmResponseMeta": "put_outbound_network_firm_response",
     "RateLimitPair": "rate_limit_pair",
     "ReceivedReferral": "received_referral",
-    "ReceivedReferralClosingStatus": "received_referral_closing_status",
+    "ReceivedReferralClosingStatus": "received_referral",
     "ReceivedReferralListItem": "received_referral_list_item",
-    "ReceivedReferralListItemClosingStatus": "received_referral_list_item_closing_status",
-    "ReceivedReferralListItemStatus": "received_referral_list_item_status",
-    "ReceivedReferralListItemWarmTransferUnsuccessfulReasonType": "received_referral_list_item_warm_transfer_unsuccessful_reason_type",
-    "ReceivedReferralPayoutType": "received_referral_payout_type",
-    "ReceivedReferralSendingFirmPercentageSource": "received_referral_sending_firm_percentage_source",
-    "ReceivedReferralStatus": "received_referral_status",
-    "ReceivedReferralWarmTransferUnsuccessfulReasonType": "received_referral_warm_transfer_unsuccessful_reason_type",
+    "ReceivedReferralListItemClosingStatus": "received_referral_list_item",
+    "ReceivedReferralListItemStatus": "received_referral_list_item",
+    "ReceivedReferralListItemWarmTransferUnsuccessfulReasonType": "received_referral_list_item",
+    "ReceivedReferralPayoutType": "received_referral",
+    "ReceivedReferralSendingFirmPercentageSource": "received_referral",
+    "ReceivedReferralStatus": "received_referral",
+    "ReceivedReferralWarmTransferUnsuccessfulReasonType": "received_referral",
     "RecordExtensionSelectorMissBody": "record_extension_selector_miss_body",
     "ReferSentCaseBody": "refer_sent_case_body",
     "ReferSentCaseResponse": "refer_sent_case_response",
-    "ReferSentCaseResponseMeta": "refer_sent_case_response_meta",
+    "ReferSentCaseResponseMeta": "refer_sent_case_response",
     "Referral": "referral",
     "ReferralAcceptedEvent": "referral_accepted_event",
-    "ReferralClosingStatus": "referral_closing_status",
-    "ReferralPayoutType": "referral_payout_type",
+    "ReferralClosingStatus": "referral",
+    "ReferralPayoutType": "referral",
     "ReferralReceivedEvent": "referral_received_event",
     "ReferralRejectedEvent": "referral_rejected_event",
     "ReferralSentEvent": "referral_sent_event",
-    "ReferralStatus": "referral_status",
+    "ReferralStatus": "referral",
     "ReferralStatusUpdate": "referral_status_update",
-    "ReferralStatusUpdateSource": "referral_status_update_source",
-    "ReferralStatusUpdateStatus": "referral_status_update_status",
-    "ReferralWarmTransferUnsuccessfulReasonType": "referral_warm_transfer_unsuccessful_reason_type",
+    "ReferralStatusUpdateSource": "referral_status_update",
+    "ReferralStatusUpdateStatus": "referral_status_update",
+    "ReferralWarmTransferUnsuccessfulReasonType": "referral",
     "RejectMedReferralBody": "reject_med_referral_body",
-    "RejectMedReferralBodyReasonCode": "reject_med_referral_body_reason_code",
+    "RejectMedReferralBodyReasonCode": "reject_med_referral_body",
     "RejectMedReferralResponse": "reject_med_referral_response",
-    "RejectMedReferralResponseMeta": "reject_med_referral_response_meta",
+    "RejectMedReferralResponseMeta": "reject_med_referral_response",
     "RejectReferralBody": "reject_referral_body",
     "RejectReferralResponse": "reject_referral_response",
-    "RejectReferralResponseMeta": "reject_referral_response_meta",
+    "RejectReferralResponseMeta": "reject_referral_response",
     "ReplaceExternalLinkBody": "replace_external_link_body",
-    "ReplaceExternalLinkBodyExternalSystem": "replace_external_link_body_external_system",
+    "ReplaceExternalLinkBodyExternalSystem": "replace_external_link_body",
     "ReplaceExternalLinkResponse": "replace_external_link_response",
-    "ReplaceExternalLinkResponseMeta": "replace_external_link_response_meta",
+    "ReplaceExternalLinkResponseMeta": "replace_external_link_response",
     "RotateWebhookSecretResponse": "rotate_webhook_secret_response",
-    "RotateWebhookSecretResponseMeta": "rotate_webhook_secret_response_meta",
+    "RotateWebhookSecretResponseMeta": "rotate_webhook_secret_response",
     "RoutingEvaluation": "routing_evaluation",
-    "RoutingEvaluationAssignmentsItem": "routing_evaluation_assignments_item",
-    "RoutingEvaluationRule": "routing_evaluation_rule",
+    "RoutingEvaluationAssignmentsItem": "routing_evaluation",
+    "RoutingEvaluationRule": "routing_evaluation",
     "RoutingRule": "routing_rule",
-    "RoutingRuleAssignmentsItem": "routing_rule_assignments_item",
-    "RoutingRuleAssignmentsItemRecipientType": "routing_rule_assignments_item_recipient_type",
+    "RoutingRuleAssignmentsItem": "routing_rule",
+    "RoutingRuleAssignmentsItemRecipientType": "routing_rule",
     "SendMapping": "send_mapping",
-    "SendMappingMatchKey": "send_mapping_match_key",
-    "SendMappingMatchKeyMode": "send_mapping_match_key_mode",
-    "SendMappingPrefillItem": "send_mapping_prefill_item",
-    "SendMappingProfile": "send_mapping_profile",
-    "SendMappingResolvers": "send_mapping_resolvers",
-    "SendMappingSendFieldsItem": "send_mapping_send_fields_item",
-    "SendMappingWritebackItem": "send_mapping_writeback_item",
+    "SendMappingMatchKey": "send_mapping",
+    "SendMappingMatchKeyMode": "send_mapping",
+    "SendMappingPrefillItem": "send_mapping",
+    "SendMappingProfile": "send_mapping",
+    "SendMappingResolvers": "send_mapping",
+    "SendMappingSendFieldsItem": "send_mapping",
+    "SendMappingWritebackItem": "send_mapping",
     "SendMessageBody": "send_message_body",
-    "SendMessageBodyRequestedStatus": "send_message_body_requested_status",
+    "SendMessageBodyRequestedStatus": "send_message_body",
     "SendMessageResponse": "send_message_response",
-    "SendMessageResponseMeta": "send_message_response_meta",
+    "SendMessageResponseMeta": "send_message_response",
     "SendReferralBody": "send_referral_body",
     "SendReferralResponse": "send_referral_response",
-    "SendReferralResponseMeta": "send_referral_response_meta",
+    "SendReferralResponseMeta": "send_referral_response",
     "SentCase": "sent_case",
-    "SentCaseCaseCountySource": "sent_case_case_county_source",
-    "SentCaseClosingStatus": "sent_case_closing_status",
-    "SentCaseCountySource": "sent_case_county_source",
+    "SentCaseCaseCountySource": "sent_case",
+    "SentCaseClosingStatus": "sent_case",
+    "SentCaseCountySource": "sent_case",
     "SentCaseListItem": "sent_case_list_item",
-    "SentCaseListItemWarmTransferUnsuccessfulReasonType": "sent_case_list_item_warm_transfer_unsuccessful_reason_type",
-    "SentCasePayoutType": "sent_case_payout_type",
+    "SentCaseListItemWarmTransferUnsuccessfulReasonType": "sent_case_list_item",
+    "SentCasePayoutType": "sent_case",
     "SentCaseReferralSummary": "sent_case_referral_summary",
-    "SentCaseReferralSummaryClosingStatus": "sent_case_referral_summary_closing_status",
-    "SentCaseReferralSummaryPayoutType": "sent_case_referral_summary_payout_type",
-    "SentCaseWarmTransferUnsuccessfulReasonType": "sent_case_warm_transfer_unsuccessful_reason_type",
+    "SentCaseReferralSummaryClosingStatus": "sent_case_referral_summary",
+    "SentCaseReferralSummaryPayoutType": "sent_case_referral_summary",
+    "SentCaseWarmTransferUnsuccessfulReasonType": "sent_case",
     "SignReferralBody": "sign_referral_body",
     "SignReferralResponse": "sign_referral_response",
-    "SignReferralResponseMeta": "sign_referral_response_meta",
+    "SignReferralResponseMeta": "sign_referral_response",
     "SsoLink": "sso_link",
     "StartLitigationReferralBody": "start_litigation_referral_body",
     "StartLitigationReferralResponse": "start_litigation_referral_response",
-    "StartLitigationReferralResponseMeta": "start_litigation_referral_response_meta",
+    "StartLitigationReferralResponseMeta": "start_litigation_referral_response",
     "StartTreatmentMedReferralBody": "start_treatment_med_referral_body",
     "StartTreatmentMedReferralResponse": "start_treatment_med_referral_response",
-    "StartTreatmentMedReferralResponseMeta": "start_treatment_med_referral_response_meta",
+    "StartTreatmentMedReferralResponseMeta": "start_treatment_med_referral_response",
     "StatusChangeData": "status_change_data",
-    "StatusChangeDataIsMessage": "status_change_data_is_message",
-    "StatusChangeDataPreviousStatus": "status_change_data_previous_status",
-    "StatusChangeDataSource": "status_change_data_source",
-    "StatusChangeDataStatus": "status_change_data_status",
+    "StatusChangeDataIsMessage": "status_change_data",
+    "StatusChangeDataPreviousStatus": "status_change_data",
+    "StatusChangeDataSource": "status_change_data",
+    "StatusChangeDataStatus": "status_change_data",
     "TestWebhookResponse": "test_webhook_response",
-    "TestWebhookResponseMeta": "test_webhook_response_meta",
+    "TestWebhookResponseMeta": "test_webhook_response",
     "UpdateCaseBody": "update_case_body",
     "UpdateCaseResponse": "update_case_response",
-    "UpdateCaseResponseMeta": "update_case_response_meta",
+    "UpdateCaseResponseMeta": "update_case_response",
     "UpdateCaseStatusBody": "update_case_status_body",
-    "UpdateCaseStatusBodyStatus": "update_case_status_body_status",
+    "UpdateCaseStatusBodyStatus": "update_case_status_body",
     "UpdateCaseStatusResponse": "update_case_status_response",
-    "UpdateCaseStatusResponseMeta": "update_case_status_response_meta",
+    "UpdateCaseStatusResponseMeta": "update_case_status_response",
     "UpdateMedAppointmentResponse": "update_med_appointment_response",
-    "UpdateMedAppointmentResponseMeta": "update_med_appointment_response_meta",
+    "UpdateMedAppointmentResponseMeta": "update_med_appointment_response",
     "UpdateMedBillableEventResponse": "update_med_billable_event_response",
-    "UpdateMedBillableEventResponseMeta": "update_med_billable_event_response_meta",
+    "UpdateMedBillableEventResponseMeta": "update_med_billable_event_response",
     "UpdateMedCaseResponse": "update_med_case_response",
-    "UpdateMedCaseResponseMeta": "update_med_case_response_meta",
+    "UpdateMedCaseResponseMeta": "update_med_case_response",
     "UpdateMedReferralResponse": "update_med_referral_response",
-    "UpdateMedReferralResponseMeta": "update_med_referral_response_meta",
+    "UpdateMedReferralResponseMeta": "update_med_referral_response",
     "UpdateNotificationPreferencesResponse": "update_notification_preferences_response",
-    "UpdateNotificationPreferencesResponseMeta": "update_notification_preferences_response_meta",
+    "UpdateNotificationPreferencesResponseMeta": "update_notification_preferences_response",
     "UpdateOwnFirmBody": "update_own_firm_body",
     "UpdateOwnFirmResponse": "update_own_firm_response",
-    "UpdateOwnFirmResponseMeta": "update_own_firm_response_meta",
+    "UpdateOwnFirmResponseMeta": "update_own_firm_response",
     "UpdateReceivedReferralBody": "update_received_referral_body",
-    "UpdateReceivedReferralBodyCustomFieldsItem": "update_received_referral_body_custom_fields_item",
-    "UpdateReceivedReferralBodyCustomFieldsItemParam": "update_received_referral_body_custom_fields_item",
+    "UpdateReceivedReferralBodyCustomFieldsItem": "update_received_referral_body",
+    "UpdateReceivedReferralBodyCustomFieldsItemParam": "update_received_referral_body",
     "UpdateReceivedReferralResponse": "update_received_referral_response",
-    "UpdateReceivedReferralResponseMeta": "update_received_referral_response_meta",
+    "UpdateReceivedReferralResponseMeta": "update_received_referral_response",
     "UpdateReferralBody": "update_referral_body",
-    "UpdateReferralBodyCustomFieldsItem": "update_referral_body_custom_fields_item",
-    "UpdateReferralBodyCustomFieldsItemParam": "update_referral_body_custom_fields_item",
-    "UpdateReferralBodyPayoutType": "update_referral_body_payout_type",
+    "UpdateReferralBodyCustomFieldsItem": "update_referral_body",
+    "UpdateReferralBodyCustomFieldsItemParam": "update_referral_body",
+    "UpdateReferralBodyPayoutType": "update_referral_body",
     "UpdateReferralResponse": "update_referral_response",
-    "UpdateReferralResponseMeta": "update_referral_response_meta",
+    "UpdateReferralResponseMeta": "update_referral_response",
     "UpdateRoutingRuleBody": "update_routing_rule_body",
     "UpdateRoutingRuleResponse": "update_routing_rule_response",
-    "UpdateRoutingRuleResponseMeta": "update_routing_rule_response_meta",
+    "UpdateRoutingRuleResponseMeta": "update_routing_rule_response",
     "UpdateSentCaseBody": "update_sent_case_body",
     "UpdateSentCaseResponse": "update_sent_case_response",
-    "UpdateSentCaseResponseMeta": "update_sent_case_response_meta",
+    "UpdateSentCaseResponseMeta": "update_sent_case_response",
     "UpdateUserBody": "update_user_body",
     "UpdateUserResponse": "update_user_response",
-    "UpdateUserResponseMeta": "update_user_response_meta",
+    "UpdateUserResponseMeta": "update_user_response",
     "UpdateWebhookBody": "update_webhook_body",
     "UpdateWebhookResponse": "update_webhook_response",
-    "UpdateWebhookResponseMeta": "update_webhook_response_meta",
+    "UpdateWebhookResponseMeta": "update_webhook_response",
     "UploadDocumentBody": "upload_document_body",
     "UploadDocumentResponse": "upload_document_response",
-    "UploadDocumentResponseMeta": "upload_document_response_meta",
+    "UploadDocumentResponseMeta": "upload_document_response",
     "UploadMedCaseDocumentBody": "upload_med_case_document_body",
-    "UploadMedCaseDocumentBodyCategory": "upload_med_case_document_body_category",
+    "UploadMedCaseDocumentBodyCategory": "upload_med_case_document_body",
     "UploadMedCaseDocumentResponse": "upload_med_case_document_response",
-    "UploadMedCaseDocumentResponseMeta": "upload_med_case_document_response_meta",
+    "UploadMedCaseDocumentResponseMeta": "upload_med_case_document_response",
     "User": "user",
     "WarmTransfer": "warm_transfer",
     "WarmTransferAnalytics": "warm_transfer_analytics",
-    "WarmTransferAnalyticsByPartnerFirmItem": "warm_transfer_analytics_by_partner_firm_item",
-    "WarmTransferAnalyticsKpis": "warm_transfer_analytics_kpis",
-    "WarmTransferAnalyticsReasonBreakdownItem": "warm_transfer_analytics_reason_breakdown_item",
-    "WarmTransferAnalyticsReasonBreakdownItemReasonType": "warm_transfer_analytics_reason_breakdown_item_reason_type",
-    "WarmTransferAnalyticsTrendItem": "warm_transfer_analytics_trend_item",
-    "WarmTransferOfficeLocationsItem": "warm_transfer_office_locations_item",
+    "WarmTransferAnalyticsByPartnerFirmItem": "warm_transfer_analytics",
+    "WarmTransferAnalyticsKpis": "warm_transfer_analytics",
+    "WarmTransferAnalyticsReasonBreakdownItem": "warm_transfer_analytics",
+    "WarmTransferAnalyticsReasonBreakdownItemReasonType": "warm_transfer_analytics",
+    "WarmTransferAnalyticsTrendItem": "warm_transfer_analytics",
+    "WarmTransferOfficeLocationsItem": "warm_transfer",
     "WebhookDelivery": "webhook_delivery",
-    "WebhookDeliveryEventType": "webhook_delivery_event_type",
-    "WebhookDeliveryStatus": "webhook_delivery_status",
+    "WebhookDeliveryEventType": "webhook_delivery",
+    "WebhookDeliveryStatus": "webhook_delivery",
     "WebhookEchoCapture": "webhook_echo_capture",
-    "WebhookEchoCaptureSignatureDetails": "webhook_echo_capture_signature_details",
+    "WebhookEchoCaptureSignatureDetails": "webhook_echo_capture",
     "WebhookEchoEnableResult": "webhook_echo_enable_result",
     "WebhookEventType": "webhook_event_type",
     "WebhookSubscription": "webhook_subscription",
     "WebhookSubscriptionWithSecret": "webhook_subscription_with_secret",
     "WithdrawMedReferralBody": "withdraw_med_referral_body",
     "WithdrawMedReferralResponse": "withdraw_med_referral_response",
-    "WithdrawMedReferralResponseMeta": "withdraw_med_referral_response_meta",
+    "WithdrawMedReferralResponseMeta": "withdraw_med_referral_response",
     "WithdrawReferralBody": "withdraw_referral_body",
     "WithdrawReferralResponse": "withdraw_referral_response",
-    "WithdrawReferralResponseMeta": "withdraw_referral_response_meta",
+    "WithdrawReferralResponseMeta": "withdraw_referral_response",
 }
 
 __all__ = [

@@ -5,16 +5,27 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .available_firm_source import AvailableFirmSource
 from .warm_transfer import WarmTransfer
 
 __all__ = [
+    "AvailableFirmSource",
     "AvailableFirm",
 ]
+
+
+class AvailableFirmSource(_OpenStrEnum):
+    """`network` if the firm is in your private network, `directory` if it is only listed in Network Xchange.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    NETWORK = "network"
+    DIRECTORY = "directory"
 
 
 class AvailableFirm(_BaseModel):

@@ -3,14 +3,37 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
 
 __all__ = [
+    "AvailableStatusStatus",
     "AvailableStatus",
 ]
+
+
+class AvailableStatusStatus(_OpenStrEnum):
+    """AvailableStatusStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
 
 
 class AvailableStatus(_BaseModel):

@@ -3,14 +3,47 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._models import BaseModel as _BaseModel
 from .available_status import AvailableStatus
-from .available_statuses_current_status import AvailableStatusesCurrentStatus
-from .available_statuses_party import AvailableStatusesParty
 
 __all__ = [
+    "AvailableStatusesCurrentStatus",
+    "AvailableStatusesParty",
     "AvailableStatuses",
 ]
+
+
+class AvailableStatusesCurrentStatus(_OpenStrEnum):
+    """CaseStatus; the old `received` value is reported as `under_evaluation`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
+
+
+class AvailableStatusesParty(_OpenStrEnum):
+    """Your firm's side on this referral, which decides the possible steps.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    SENDER = "sender"
+    RECEIVER = "receiver"
 
 
 class AvailableStatuses(_BaseModel):

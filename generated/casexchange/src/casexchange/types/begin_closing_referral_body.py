@@ -6,15 +6,39 @@ import typing as _t
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .begin_closing_referral_body_closing_status import BeginClosingReferralBodyClosingStatus
-from .begin_closing_referral_body_payout_type import BeginClosingReferralBodyPayoutType
 
 __all__ = [
+    "BeginClosingReferralBodyClosingStatus",
+    "BeginClosingReferralBodyPayoutType",
     "BeginClosingReferralBody",
 ]
+
+
+class BeginClosingReferralBodyClosingStatus(_OpenStrEnum):
+    """Kind of outcome (any letter case).
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class BeginClosingReferralBodyPayoutType(_OpenStrEnum):
+    """BeginClosingReferralBodyPayoutType
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LUMP_SUM = "lump_sum"
+    STRUCTURED = "structured"
+    HYBRID = "hybrid"
+    OTHER = "other"
 
 
 class BeginClosingReferralBody(_BaseModel):

@@ -7,18 +7,53 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .case_closing_status import CaseClosingStatus
-from .case_payout_type import CasePayoutType
-from .case_warm_transfer_unsuccessful_reason_type import CaseWarmTransferUnsuccessfulReasonType
 
 __all__ = [
+    "CaseClosingStatus",
+    "CasePayoutType",
+    "CaseWarmTransferUnsuccessfulReasonType",
     "Case",
 ]
+
+
+class CaseClosingStatus(_OpenStrEnum):
+    """Closing outcome (ClosingStatus); null until closing has started.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class CasePayoutType(_OpenStrEnum):
+    """How the settlement money is paid out; null until chosen during closing.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LUMP_SUM = "lump_sum"
+    STRUCTURED = "structured"
+    HYBRID = "hybrid"
+    OTHER = "other"
+
+
+class CaseWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
+    """Category of a failed warm transfer; null for the receiving firm until it acknowledges.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FIRM_UNABLE_TO_ANSWER = "FIRM_UNABLE_TO_ANSWER"
+    CLIENT_UNABLE_TO_CONTINUE = "CLIENT_UNABLE_TO_CONTINUE"
+    OTHER = "OTHER"
 
 
 class Case(_BaseModel):

@@ -12,11 +12,13 @@ from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .case_snapshot import CaseSnapshot
-from .casex_webhook_envelope_actor import CasexWebhookEnvelopeActor
-from .casex_webhook_envelope_perspective import CasexWebhookEnvelopePerspective
-from .casex_webhook_envelope_referent_firm import CasexWebhookEnvelopeReferentFirm
-from .casex_webhook_envelope_referring_firm import CasexWebhookEnvelopeReferringFirm
-from .casex_webhook_envelope_schema_version import CasexWebhookEnvelopeSchemaVersion
+from .casex_webhook_envelope import (
+    CasexWebhookEnvelopeActor,
+    CasexWebhookEnvelopePerspective,
+    CasexWebhookEnvelopeReferentFirm,
+    CasexWebhookEnvelopeReferringFirm,
+    CasexWebhookEnvelopeSchemaVersion,
+)
 
 __all__ = [
     "CaseCreatedEvent",

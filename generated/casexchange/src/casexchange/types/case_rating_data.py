@@ -5,12 +5,23 @@ import typing as _t
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._models import BaseModel as _BaseModel
-from .case_rating_data_rating_source import CaseRatingDataRatingSource
 
 __all__ = [
+    "CaseRatingDataRatingSource",
     "CaseRatingData",
 ]
+
+
+class CaseRatingDataRatingSource(_OpenStrEnum):
+    """`ai` for the classifier, `manual` for any user change (app or API).
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    MANUAL = "manual"
+    AI = "ai"
 
 
 class CaseRatingData(_BaseModel):

@@ -7,18 +7,74 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .case_snapshot_closing_status import CaseSnapshotClosingStatus
-from .case_snapshot_payout_type import CaseSnapshotPayoutType
-from .case_snapshot_status import CaseSnapshotStatus
-from .case_snapshot_warm_transfer_unsuccessful_reason_type import (
-    CaseSnapshotWarmTransferUnsuccessfulReasonType,
-)
 
 __all__ = [
+    "CaseSnapshotClosingStatus",
+    "CaseSnapshotPayoutType",
+    "CaseSnapshotStatus",
+    "CaseSnapshotWarmTransferUnsuccessfulReasonType",
     "CaseSnapshot",
 ]
+
+
+class CaseSnapshotClosingStatus(_OpenStrEnum):
+    """Closing outcome (ClosingStatus); null until closing has started.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class CaseSnapshotPayoutType(_OpenStrEnum):
+    """How the settlement money is paid out; null until chosen during closing.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LUMP_SUM = "lump_sum"
+    STRUCTURED = "structured"
+    HYBRID = "hybrid"
+    OTHER = "other"
+
+
+class CaseSnapshotStatus(_OpenStrEnum):
+    """Normalised status: old `received` is reported as `under_evaluation`, and the sender's private `terminated` /
+    `exhausted` labels as `rejected`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
+
+
+class CaseSnapshotWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
+    """Category of a failed warm transfer. Not masked here; the masked snapshot leaves it out.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FIRM_UNABLE_TO_ANSWER = "FIRM_UNABLE_TO_ANSWER"
+    CLIENT_UNABLE_TO_CONTINUE = "CLIENT_UNABLE_TO_CONTINUE"
+    OTHER = "OTHER"
 
 
 class CaseSnapshot(_BaseModel):

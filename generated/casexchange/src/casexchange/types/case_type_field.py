@@ -9,12 +9,28 @@ from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .case_type_field_enum_options_item import CaseTypeFieldEnumOptionsItem
-from .case_type_field_validation_rule import CaseTypeFieldValidationRule
 
 __all__ = [
+    "CaseTypeFieldEnumOptionsItem",
+    "CaseTypeFieldValidationRule",
     "CaseTypeField",
 ]
+
+
+class CaseTypeFieldEnumOptionsItem(_BaseModel):
+    label: _Omittable[str] = _UNSET
+
+    value: _Omittable[str] = _UNSET
+
+
+class CaseTypeFieldValidationRule(_BaseModel):
+    max: _Omittable[float] = _UNSET
+
+    max_length: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="maxLength", serialization_alias="maxLength"
+    )
+
+    min: _Omittable[float] = _UNSET
 
 
 class CaseTypeField(_BaseModel):

@@ -7,20 +7,112 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenIntEnum as _OpenIntEnum
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .casex_webhook_envelope_actor import CasexWebhookEnvelopeActor
-from .casex_webhook_envelope_event import CasexWebhookEnvelopeEvent
-from .casex_webhook_envelope_perspective import CasexWebhookEnvelopePerspective
-from .casex_webhook_envelope_referent_firm import CasexWebhookEnvelopeReferentFirm
-from .casex_webhook_envelope_referring_firm import CasexWebhookEnvelopeReferringFirm
-from .casex_webhook_envelope_schema_version import CasexWebhookEnvelopeSchemaVersion
 
 __all__ = [
+    "CasexWebhookEnvelopeActorSource",
+    "CasexWebhookEnvelopeEvent",
+    "CasexWebhookEnvelopePerspective",
+    "CasexWebhookEnvelopeSchemaVersion",
+    "CasexWebhookEnvelopeActor",
+    "CasexWebhookEnvelopeReferentFirm",
+    "CasexWebhookEnvelopeReferringFirm",
     "CasexWebhookEnvelope",
 ]
+
+
+class CasexWebhookEnvelopeActorSource(_OpenStrEnum):
+    """CasexWebhookEnvelopeActorSource
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    MANUAL = "manual"
+    CASE_STATUS = "case_status"
+    SALESFORCE = "salesforce"
+    SMARTADVOCATE = "smartadvocate"
+    SYSTEM = "system"
+    DEARLEGAL = "dearlegal"
+    API = "api"
+    FILEMAKER = "filemaker"
+    MORGAN_MORGAN = "morgan_morgan"
+    CLIO = "clio"
+    ADMIN = "admin"
+    AI = "ai"
+
+
+class CasexWebhookEnvelopeEvent(_OpenStrEnum):
+    """Same value as the `X-CaseXchange-Event` header.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CASE_CREATED = "case.created"
+    CASE_UPDATED = "case.updated"
+    CASE_DELETED = "case.deleted"
+    REFERRAL_SENT = "referral.sent"
+    REFERRAL_RECEIVED = "referral.received"
+    REFERRAL_ACCEPTED = "referral.accepted"
+    REFERRAL_REJECTED = "referral.rejected"
+    CASE_STATUS_CHANGED = "case.status_changed"
+    NOTE_CREATED = "note.created"
+    NOTE_UPDATED = "note.updated"
+    DOCUMENT_UPLOADED = "document.uploaded"
+    DOCUMENT_DELETED = "document.deleted"
+    CASE_RATED = "case.rated"
+
+
+class CasexWebhookEnvelopePerspective(_OpenStrEnum):
+    """Your firm's side on this referral (`sent` or `received`), as in CaseXchange notifications.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    SENT = "sent"
+    RECEIVED = "received"
+
+
+class CasexWebhookEnvelopeSchemaVersion(_OpenIntEnum):
+    """Envelope format version; goes up only on a breaking change.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    VALUE_1 = 1
+
+
+class CasexWebhookEnvelopeActor(_BaseModel):
+    """Who made the change — deliberately without a user id, as the other firm's user ids are never disclosed. It
+    does not tell the channel either (the app and the API are not distinguished), so recognise your own
+    changes by comparing with what you last wrote."""
+
+    firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        validation_alias="firmId", serialization_alias="firmId"
+    )
+    """The acting firm, or null when a platform administrator or an automated job made the change."""
+
+    source: CasexWebhookEnvelopeActorSource
+
+
+class CasexWebhookEnvelopeReferentFirm(_BaseModel):
+    """Receiving firm of this hop; null for a draft."""
+
+    id: _Coerced[_uuid.UUID, str]
+
+    name: str
+
+
+class CasexWebhookEnvelopeReferringFirm(_BaseModel):
+    """Sending firm of this hop."""
+
+    id: _Coerced[_uuid.UUID, str]
+
+    name: str
 
 
 class CasexWebhookEnvelope(_BaseModel):

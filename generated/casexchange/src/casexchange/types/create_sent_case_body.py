@@ -7,15 +7,26 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .create_sent_case_body_external_system import CreateSentCaseBodyExternalSystem
 
 __all__ = [
+    "CreateSentCaseBodyExternalSystem",
     "CreateSentCaseBody",
 ]
+
+
+class CreateSentCaseBodyExternalSystem(_OpenStrEnum):
+    """CreateSentCaseBodyExternalSystem
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CLOUDLEX = "cloudlex"
+    MORGAN_MORGAN = "morgan_morgan"
 
 
 class CreateSentCaseBody(_BaseModel):

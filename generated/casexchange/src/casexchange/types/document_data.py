@@ -6,13 +6,24 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .document_data_origin import DocumentDataOrigin
 
 __all__ = [
+    "DocumentDataOrigin",
     "DocumentData",
 ]
+
+
+class DocumentDataOrigin(_OpenStrEnum):
+    """`clio` when the file came in through the Clio Manage document sync.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CASEXCHANGE = "casexchange"
+    CLIO = "clio"
 
 
 class DocumentData(_BaseModel):

@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import typing as _t
 
-from .error_details_variant2 import ErrorDetailsVariant2
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._models import BaseModel as _BaseModel
 from .field_error import FieldError
 
 __all__ = [
+    "ErrorDetailsVariant2",
     "ErrorDetails",
 ]
+
+
+class ErrorDetailsVariant2(_BaseModel):
+    errors: _Omittable[list[FieldError]] = _UNSET
 
 
 ErrorDetails: _t.TypeAlias = list[FieldError] | ErrorDetailsVariant2

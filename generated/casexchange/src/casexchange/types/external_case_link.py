@@ -7,13 +7,25 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .external_case_link_external_system import ExternalCaseLinkExternalSystem
 
 __all__ = [
+    "ExternalCaseLinkExternalSystem",
     "ExternalCaseLink",
 ]
+
+
+class ExternalCaseLinkExternalSystem(_OpenStrEnum):
+    """ExternalCaseLinkExternalSystem
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CLOUDLEX = "cloudlex"
+    MORGAN_MORGAN = "morgan_morgan"
+    LITIFY = "litify"
 
 
 class ExternalCaseLink(_BaseModel):

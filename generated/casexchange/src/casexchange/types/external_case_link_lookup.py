@@ -7,14 +7,66 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .external_case_link_external_system import ExternalCaseLinkExternalSystem
-from .external_case_link_lookup_referral import ExternalCaseLinkLookupReferral
+from .external_case_link import ExternalCaseLinkExternalSystem
 
 __all__ = [
+    "ExternalCaseLinkLookupReferralClosingStatus",
+    "ExternalCaseLinkLookupReferral",
     "ExternalCaseLinkLookup",
 ]
+
+
+class ExternalCaseLinkLookupReferralClosingStatus(_OpenStrEnum):
+    """ExternalCaseLinkLookupReferralClosingStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class ExternalCaseLinkLookupReferral(_BaseModel):
+    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
+
+    can_begin_closing: bool = _Field(
+        validation_alias="canBeginClosing", serialization_alias="canBeginClosing"
+    )
+    """Whether the receiver may move the referral to `closing`."""
+
+    can_close: bool = _Field(validation_alias="canClose", serialization_alias="canClose")
+    """Whether the receiver may move the referral from `closing` to `closed`."""
+
+    client_fee_agreement_percentage: float | None = _Field(
+        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+    )
+    """Fraction between 0 and 1."""
+
+    closing_status: ExternalCaseLinkLookupReferralClosingStatus | None = _Field(
+        validation_alias="closingStatus", serialization_alias="closingStatus"
+    )
+
+    current_status: str = _Field(validation_alias="currentStatus", serialization_alias="currentStatus")
+    """CaseStatus; `received` is reported as `under_evaluation`."""
+
+    id: _Coerced[_uuid.UUID, str]
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    settlement_amount: float | None = _Field(
+        validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    )
+
+    valid_next_statuses: list[str] = _Field(
+        validation_alias="validNextStatuses", serialization_alias="validNextStatuses"
+    )
+    """Statuses your firm (sender or receiver) may move the referral to."""
 
 
 class ExternalCaseLinkLookup(_BaseModel):

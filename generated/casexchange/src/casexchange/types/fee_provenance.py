@@ -5,15 +5,42 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .fee_provenance_kind import FeeProvenanceKind
-from .fee_provenance_missing_facts_item import FeeProvenanceMissingFactsItem
 
 __all__ = [
+    "FeeProvenanceKind",
+    "FeeProvenanceMissingFactsItem",
     "FeeProvenance",
 ]
+
+
+class FeeProvenanceKind(_OpenStrEnum):
+    """`locked`: the percentage stamped when the referral was sent. `estimated`: worked out now from the agreements
+    valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
+    `none`: nothing stamped and nothing applies.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LOCKED = "locked"
+    ESTIMATED = "estimated"
+    PENDING = "pending"
+    NONE = "none"
+
+
+class FeeProvenanceMissingFactsItem(_OpenStrEnum):
+    """FeeProvenanceMissingFactsItem
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    SETTLEMENT_AMOUNT = "settlement_amount"
+    CFA_PERCENTAGE = "cfa_percentage"
+    LITIGATION_PHASE = "litigation_phase"
+    RATE_STRUCTURE = "rate_structure"
 
 
 class FeeProvenance(_BaseModel):

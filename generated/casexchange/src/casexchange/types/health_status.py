@@ -5,13 +5,44 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._models import BaseModel as _BaseModel
-from .health_status_rate_limits import HealthStatusRateLimits
-from .health_status_status import HealthStatusStatus
+from .rate_limit_pair import RateLimitPair
 
 __all__ = [
+    "HealthStatusStatus",
+    "HealthStatusRateLimitsTiers",
+    "HealthStatusRateLimits",
     "HealthStatus",
 ]
+
+
+class HealthStatusStatus(_OpenStrEnum):
+    """HealthStatusStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    OK = "ok"
+
+
+class HealthStatusRateLimitsTiers(_BaseModel):
+    full: RateLimitPair
+
+    read_only: RateLimitPair
+
+    standard: RateLimitPair
+
+
+class HealthStatusRateLimits(_BaseModel):
+    firm_aggregate: RateLimitPair = _Field(
+        validation_alias="firmAggregate", serialization_alias="firmAggregate"
+    )
+    """Ceiling shared by all keys of one firm."""
+
+    tiers: HealthStatusRateLimitsTiers
+
+    window_seconds: int = _Field(validation_alias="windowSeconds", serialization_alias="windowSeconds")
 
 
 class HealthStatus(_BaseModel):

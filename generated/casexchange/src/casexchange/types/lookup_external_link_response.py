@@ -9,13 +9,19 @@ from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .external_case_link_external_system import ExternalCaseLinkExternalSystem
-from .external_case_link_lookup_referral import ExternalCaseLinkLookupReferral
-from .lookup_external_link_response_meta import LookupExternalLinkResponseMeta
+from .external_case_link import ExternalCaseLinkExternalSystem
+from .external_case_link_lookup import ExternalCaseLinkLookupReferral
 
 __all__ = [
+    "LookupExternalLinkResponseMeta",
     "LookupExternalLinkResponse",
 ]
+
+
+class LookupExternalLinkResponseMeta(_BaseModel):
+    request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
+
+    timestamp: _dt.datetime
 
 
 class LookupExternalLinkResponse(_BaseModel):

@@ -6,14 +6,48 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .masked_case_snapshot_closing_status import MaskedCaseSnapshotClosingStatus
-from .masked_case_snapshot_status import MaskedCaseSnapshotStatus
 
 __all__ = [
+    "MaskedCaseSnapshotClosingStatus",
+    "MaskedCaseSnapshotStatus",
     "MaskedCaseSnapshot",
 ]
+
+
+class MaskedCaseSnapshotClosingStatus(_OpenStrEnum):
+    """MaskedCaseSnapshotClosingStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class MaskedCaseSnapshotStatus(_OpenStrEnum):
+    """Normalised status, as in `CaseSnapshot.status`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
 
 
 class MaskedCaseSnapshot(_BaseModel):

@@ -6,17 +6,91 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenEnum as _OpenEnum
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .masked_case_snapshot import MaskedCaseSnapshot
-from .masked_status_change_data_is_message import MaskedStatusChangeDataIsMessage
-from .masked_status_change_data_previous_status import MaskedStatusChangeDataPreviousStatus
-from .masked_status_change_data_source import MaskedStatusChangeDataSource
-from .masked_status_change_data_status import MaskedStatusChangeDataStatus
 
 __all__ = [
+    "MaskedStatusChangeDataIsMessage",
+    "MaskedStatusChangeDataPreviousStatus",
+    "MaskedStatusChangeDataSource",
+    "MaskedStatusChangeDataStatus",
     "MaskedStatusChangeData",
 ]
+
+
+class MaskedStatusChangeDataIsMessage(_OpenEnum):
+    """Always false; partner messages produce no webhook events.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FALSE = False
+
+
+class MaskedStatusChangeDataPreviousStatus(_OpenStrEnum):
+    """Status the referral left (normalised); null for the first row. Two status deliveries with the same
+    `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
+
+
+class MaskedStatusChangeDataSource(_OpenStrEnum):
+    """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
+    told apart today.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    MANUAL = "manual"
+    CASE_STATUS = "case_status"
+    SALESFORCE = "salesforce"
+    SMARTADVOCATE = "smartadvocate"
+    SYSTEM = "system"
+    DEARLEGAL = "dearlegal"
+    API = "api"
+    FILEMAKER = "filemaker"
+    MORGAN_MORGAN = "morgan_morgan"
+
+
+class MaskedStatusChangeDataStatus(_OpenStrEnum):
+    """Status the referral entered (normalised).
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
 
 
 class MaskedStatusChangeData(_BaseModel):

@@ -6,14 +6,51 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .match_candidate_current_status import MatchCandidateCurrentStatus
-from .match_candidate_matched_fields_item import MatchCandidateMatchedFieldsItem
 
 __all__ = [
+    "MatchCandidateCurrentStatus",
+    "MatchCandidateMatchedFieldsItem",
     "MatchCandidate",
 ]
+
+
+class MatchCandidateCurrentStatus(_OpenStrEnum):
+    """CaseStatus; the old `received` value is reported as `under_evaluation`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
+
+
+class MatchCandidateMatchedFieldsItem(_OpenStrEnum):
+    """MatchCandidateMatchedFieldsItem
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FIRST_NAME = "firstName"
+    LAST_NAME = "lastName"
+    FULL_NAME = "fullName"
+    DATE_OF_BIRTH = "dateOfBirth"
+    EMAIL = "email"
+    PHONE = "phone"
 
 
 class MatchCandidate(_BaseModel):

@@ -5,14 +5,36 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .me_auth_method import MeAuthMethod
-from .me_tier import MeTier
 
 __all__ = [
+    "MeAuthMethod",
+    "MeTier",
     "Me",
 ]
+
+
+class MeAuthMethod(_OpenStrEnum):
+    """How the call was authenticated: public API key or Salesforce-issued token.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    PUBLIC_API_KEY = "public_api_key"
+    SF_TOKEN = "sf_token"
+
+
+class MeTier(_OpenStrEnum):
+    """Access tier of the key.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    READ_ONLY = "READ_ONLY"
+    STANDARD = "STANDARD"
+    FULL = "FULL"
 
 
 class Me(_BaseModel):

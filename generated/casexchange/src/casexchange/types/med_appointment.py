@@ -7,20 +7,79 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .med_appointment_category import MedAppointmentCategory
-from .med_appointment_doctor import MedAppointmentDoctor
-from .med_appointment_location import MedAppointmentLocation
-from .med_appointment_premier_status import MedAppointmentPremierStatus
-from .med_appointment_source import MedAppointmentSource
 
 __all__ = [
+    "MedAppointmentCategory",
+    "MedAppointmentPremierStatus",
+    "MedAppointmentSource",
+    "MedAppointmentDoctor",
+    "MedAppointmentLocation",
     "MedAppointment",
 ]
+
+
+class MedAppointmentCategory(_OpenStrEnum):
+    """MedAppointmentCategory
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    INITIAL = "initial"
+    FOLLOW_UP = "follow_up"
+    IMAGING = "imaging"
+    TREATMENT = "treatment"
+    OTHER = "other"
+
+
+class MedAppointmentPremierStatus(_OpenStrEnum):
+    """MedAppointmentPremierStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CHECKED_IN = "CHECKED_IN"
+    CHECKED_OUT = "CHECKED_OUT"
+    CANCELLED = "CANCELLED"
+    NO_SHOW = "NO_SHOW"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    UNSPECIFIED = "UNSPECIFIED"
+    UNKNOWN = "UNKNOWN"
+
+
+class MedAppointmentSource(_OpenStrEnum):
+    """Appointments synced from Premier have their date, time and status owned by Premier.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    MANUAL = "manual"
+    PREMIER = "premier"
+
+
+class MedAppointmentDoctor(_BaseModel):
+    first_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
+    )
+
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+
+    last_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="lastName", serialization_alias="lastName"
+    )
+
+    title: str | None = None
+
+
+class MedAppointmentLocation(_BaseModel):
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+
+    name: _Omittable[str] = _UNSET
 
 
 class MedAppointment(_BaseModel):

@@ -7,16 +7,30 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .med_appointment_create_request_category import MedAppointmentCreateRequestCategory
 
 __all__ = [
+    "MedAppointmentCreateRequestCategory",
     "MedAppointmentCreateRequest",
 ]
+
+
+class MedAppointmentCreateRequestCategory(_OpenStrEnum):
+    """MedAppointmentCreateRequestCategory
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    INITIAL = "initial"
+    FOLLOW_UP = "follow_up"
+    IMAGING = "imaging"
+    TREATMENT = "treatment"
+    OTHER = "other"
 
 
 class MedAppointmentCreateRequest(_BaseModel):

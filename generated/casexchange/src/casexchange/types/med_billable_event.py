@@ -7,16 +7,29 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .med_billable_event_kind import MedBillableEventKind
 
 __all__ = [
+    "MedBillableEventKind",
     "MedBillableEvent",
 ]
+
+
+class MedBillableEventKind(_OpenStrEnum):
+    """MedBillableEventKind
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    VISIT_FEE = "VISIT_FEE"
+    PRESCRIPTION_COST = "PRESCRIPTION_COST"
+    PROCEDURE = "PROCEDURE"
+    OTHER = "OTHER"
 
 
 class MedBillableEvent(_BaseModel):

@@ -6,12 +6,24 @@ import typing as _t
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._models import BaseModel as _BaseModel
-from .med_billable_event_create_request_kind import MedBillableEventCreateRequestKind
 
 __all__ = [
+    "MedBillableEventCreateRequestKind",
     "MedBillableEventCreateRequest",
 ]
+
+
+class MedBillableEventCreateRequestKind(_OpenStrEnum):
+    """PRESCRIPTION_COST lines come from prescriptions and cannot be created here.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    VISIT_FEE = "VISIT_FEE"
+    PROCEDURE = "PROCEDURE"
+    OTHER = "OTHER"
 
 
 class MedBillableEventCreateRequest(_BaseModel):

@@ -6,16 +6,28 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .med_case_document_source import MedCaseDocumentSource
 
 __all__ = [
+    "MedCaseDocumentSource",
     "MedCaseDocument",
 ]
+
+
+class MedCaseDocumentSource(_OpenStrEnum):
+    """MedCaseDocumentSource
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    UPLOAD = "upload"
+    LITIFY_SYNC = "litify_sync"
+    PREMIER_SYNC = "premier_sync"
 
 
 class MedCaseDocument(_BaseModel):

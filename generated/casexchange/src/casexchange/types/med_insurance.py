@@ -6,15 +6,29 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .med_insurance_insurance_type import MedInsuranceInsuranceType
 
 __all__ = [
+    "MedInsuranceInsuranceType",
     "MedInsurance",
 ]
+
+
+class MedInsuranceInsuranceType(_OpenStrEnum):
+    """MedInsuranceInsuranceType
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    HEALTH = "health"
+    AUTO = "auto"
+    WORKERS_COMP = "workers_comp"
+    LIABILITY = "liability"
+    OTHER = "other"
 
 
 class MedInsurance(_BaseModel):

@@ -7,16 +7,34 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .med_referral_status import MedReferralStatus
 
 __all__ = [
+    "MedReferralStatus",
     "MedReferral",
 ]
+
+
+class MedReferralStatus(_OpenStrEnum):
+    """MedicalReferralStatus.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"
+    IN_TREATMENT = "in_treatment"
+    TREATMENT_COMPLETE = "treatment_complete"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
 class MedReferral(_BaseModel):

@@ -11,11 +11,13 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .casex_webhook_envelope_actor import CasexWebhookEnvelopeActor
-from .casex_webhook_envelope_perspective import CasexWebhookEnvelopePerspective
-from .casex_webhook_envelope_referent_firm import CasexWebhookEnvelopeReferentFirm
-from .casex_webhook_envelope_referring_firm import CasexWebhookEnvelopeReferringFirm
-from .casex_webhook_envelope_schema_version import CasexWebhookEnvelopeSchemaVersion
+from .casex_webhook_envelope import (
+    CasexWebhookEnvelopeActor,
+    CasexWebhookEnvelopePerspective,
+    CasexWebhookEnvelopeReferentFirm,
+    CasexWebhookEnvelopeReferringFirm,
+    CasexWebhookEnvelopeSchemaVersion,
+)
 from .note_data import NoteData
 
 __all__ = [

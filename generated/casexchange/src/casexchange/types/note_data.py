@@ -6,13 +6,24 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .note_data_origin import NoteDataOrigin
 
 __all__ = [
+    "NoteDataOrigin",
     "NoteData",
 ]
+
+
+class NoteDataOrigin(_OpenStrEnum):
+    """`clio` when the note came from Clio Manage instead of being written in CaseXchange.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CASEXCHANGE = "casexchange"
+    CLIO = "clio"
 
 
 class NoteData(_BaseModel):

@@ -5,14 +5,25 @@ import typing as _t
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .patch_inbound_network_firm_body_status import PatchInboundNetworkFirmBodyStatus
 
 __all__ = [
+    "PatchInboundNetworkFirmBodyStatus",
     "PatchInboundNetworkFirmBody",
 ]
+
+
+class PatchInboundNetworkFirmBodyStatus(_OpenStrEnum):
+    """PatchInboundNetworkFirmBodyStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
 
 
 class PatchInboundNetworkFirmBody(_BaseModel):

@@ -6,13 +6,24 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .pending_relationship_direction import PendingRelationshipDirection
 
 __all__ = [
+    "PendingRelationshipDirection",
     "PendingRelationship",
 ]
+
+
+class PendingRelationshipDirection(_OpenStrEnum):
+    """`outbound`: your firm asked and waits for them. `inbound`: they asked and wait for you.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
 
 
 class PendingRelationship(_BaseModel):

@@ -6,15 +6,26 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .provider_doctor_role import ProviderDoctorRole
 
 __all__ = [
+    "ProviderDoctorRole",
     "ProviderDoctor",
 ]
+
+
+class ProviderDoctorRole(_OpenStrEnum):
+    """ProviderDoctorRole
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DOCTOR = "DOCTOR"
+    PROVIDER_ADMIN = "PROVIDER_ADMIN"
 
 
 class ProviderDoctor(_BaseModel):

@@ -9,11 +9,25 @@ from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .provider_location_address import ProviderLocationAddress
 
 __all__ = [
+    "ProviderLocationAddress",
     "ProviderLocation",
 ]
+
+
+class ProviderLocationAddress(_BaseModel):
+    city: _Omittable[str] = _UNSET
+
+    country: _Omittable[str] = _UNSET
+
+    state: _Omittable[str] = _UNSET
+
+    street: _Omittable[str] = _UNSET
+
+    zip_code: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="zipCode", serialization_alias="zipCode"
+    )
 
 
 class ProviderLocation(_BaseModel):

@@ -6,14 +6,54 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .public_status_update_source import PublicStatusUpdateSource
-from .public_status_update_status import PublicStatusUpdateStatus
 
 __all__ = [
+    "PublicStatusUpdateSource",
+    "PublicStatusUpdateStatus",
     "PublicStatusUpdate",
 ]
+
+
+class PublicStatusUpdateSource(_OpenStrEnum):
+    """PublicStatusUpdateSource
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    MANUAL = "manual"
+    CASE_STATUS = "case_status"
+    SALESFORCE = "salesforce"
+    SMARTADVOCATE = "smartadvocate"
+    SYSTEM = "system"
+    DEARLEGAL = "dearlegal"
+    API = "api"
+    FILEMAKER = "filemaker"
+    MORGAN_MORGAN = "morgan_morgan"
+
+
+class PublicStatusUpdateStatus(_OpenStrEnum):
+    """CaseStatus; the old `received` value is reported as `under_evaluation`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
 
 
 class PublicStatusUpdate(_BaseModel):

@@ -7,22 +7,91 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .custom_field_value import CustomFieldValue
 from .fee_provenance import FeeProvenance
 from .fee_rule_snapshot import FeeRuleSnapshot
-from .received_referral_closing_status import ReceivedReferralClosingStatus
-from .received_referral_payout_type import ReceivedReferralPayoutType
-from .received_referral_sending_firm_percentage_source import ReceivedReferralSendingFirmPercentageSource
-from .received_referral_status import ReceivedReferralStatus
-from .received_referral_warm_transfer_unsuccessful_reason_type import (
-    ReceivedReferralWarmTransferUnsuccessfulReasonType,
-)
 
 __all__ = [
+    "ReceivedReferralClosingStatus",
+    "ReceivedReferralPayoutType",
+    "ReceivedReferralSendingFirmPercentageSource",
+    "ReceivedReferralStatus",
+    "ReceivedReferralWarmTransferUnsuccessfulReasonType",
     "ReceivedReferral",
 ]
+
+
+class ReceivedReferralClosingStatus(_OpenStrEnum):
+    """ReceivedReferralClosingStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class ReceivedReferralPayoutType(_OpenStrEnum):
+    """ReceivedReferralPayoutType
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LUMP_SUM = "lump_sum"
+    STRUCTURED = "structured"
+    HYBRID = "hybrid"
+    OTHER = "other"
+
+
+class ReceivedReferralSendingFirmPercentageSource(_OpenStrEnum):
+    """How `sendingFirmPercentage` was stamped.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    MANUAL = "manual"
+    RULE = "rule"
+    RELATIONSHIP_DEFAULT = "relationship_default"
+    PLATFORM_DEFAULT = "platform_default"
+    INTEGRATION = "integration"
+    INHERITED = "inherited"
+
+
+class ReceivedReferralStatus(_OpenStrEnum):
+    """CaseStatus; the old `received` value is reported as `under_evaluation`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
+
+
+class ReceivedReferralWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
+    """Category of a failed warm transfer; null for the receiving firm until it acknowledges.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FIRM_UNABLE_TO_ANSWER = "FIRM_UNABLE_TO_ANSWER"
+    CLIENT_UNABLE_TO_CONTINUE = "CLIENT_UNABLE_TO_CONTINUE"
+    OTHER = "OTHER"
 
 
 class ReceivedReferral(_BaseModel):

@@ -6,17 +6,60 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .received_referral_list_item_closing_status import ReceivedReferralListItemClosingStatus
-from .received_referral_list_item_status import ReceivedReferralListItemStatus
-from .received_referral_list_item_warm_transfer_unsuccessful_reason_type import (
-    ReceivedReferralListItemWarmTransferUnsuccessfulReasonType,
-)
 
 __all__ = [
+    "ReceivedReferralListItemClosingStatus",
+    "ReceivedReferralListItemStatus",
+    "ReceivedReferralListItemWarmTransferUnsuccessfulReasonType",
     "ReceivedReferralListItem",
 ]
+
+
+class ReceivedReferralListItemClosingStatus(_OpenStrEnum):
+    """ReceivedReferralListItemClosingStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class ReceivedReferralListItemStatus(_OpenStrEnum):
+    """CaseStatus; the old `received` value is reported as `under_evaluation`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
+
+
+class ReceivedReferralListItemWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
+    """Category of a failed warm transfer; null for the receiving firm until it acknowledges.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FIRM_UNABLE_TO_ANSWER = "FIRM_UNABLE_TO_ANSWER"
+    CLIENT_UNABLE_TO_CONTINUE = "CLIENT_UNABLE_TO_CONTINUE"
+    OTHER = "OTHER"
 
 
 class ReceivedReferralListItem(_BaseModel):

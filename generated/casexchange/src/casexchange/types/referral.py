@@ -7,17 +7,74 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .custom_field_value import CustomFieldValue
-from .referral_closing_status import ReferralClosingStatus
-from .referral_payout_type import ReferralPayoutType
-from .referral_status import ReferralStatus
-from .referral_warm_transfer_unsuccessful_reason_type import ReferralWarmTransferUnsuccessfulReasonType
 
 __all__ = [
+    "ReferralClosingStatus",
+    "ReferralPayoutType",
+    "ReferralStatus",
+    "ReferralWarmTransferUnsuccessfulReasonType",
     "Referral",
 ]
+
+
+class ReferralClosingStatus(_OpenStrEnum):
+    """ReferralClosingStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class ReferralPayoutType(_OpenStrEnum):
+    """ReferralPayoutType
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LUMP_SUM = "lump_sum"
+    STRUCTURED = "structured"
+    HYBRID = "hybrid"
+    OTHER = "other"
+
+
+class ReferralStatus(_OpenStrEnum):
+    """Status shared by both firms; an old `received` value shows as `under_evaluation`.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
+
+
+class ReferralWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
+    """Category of a failed warm transfer; null for the receiving firm until it acknowledges.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FIRM_UNABLE_TO_ANSWER = "FIRM_UNABLE_TO_ANSWER"
+    CLIENT_UNABLE_TO_CONTINUE = "CLIENT_UNABLE_TO_CONTINUE"
+    OTHER = "OTHER"
 
 
 class Referral(_BaseModel):

@@ -6,14 +6,54 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .referral_status_update_source import ReferralStatusUpdateSource
-from .referral_status_update_status import ReferralStatusUpdateStatus
 
 __all__ = [
+    "ReferralStatusUpdateSource",
+    "ReferralStatusUpdateStatus",
     "ReferralStatusUpdate",
 ]
+
+
+class ReferralStatusUpdateSource(_OpenStrEnum):
+    """ReferralStatusUpdateSource
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    MANUAL = "manual"
+    CASE_STATUS = "case_status"
+    SALESFORCE = "salesforce"
+    SMARTADVOCATE = "smartadvocate"
+    SYSTEM = "system"
+    DEARLEGAL = "dearlegal"
+    API = "api"
+    FILEMAKER = "filemaker"
+    MORGAN_MORGAN = "morgan_morgan"
+
+
+class ReferralStatusUpdateStatus(_OpenStrEnum):
+    """ReferralStatusUpdateStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PENDING_SPIN_OFF = "pending_spin_off"
 
 
 class ReferralStatusUpdate(_BaseModel):

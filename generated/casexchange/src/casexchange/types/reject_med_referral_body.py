@@ -5,12 +5,28 @@ import typing as _t
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._models import BaseModel as _BaseModel
-from .reject_med_referral_body_reason_code import RejectMedReferralBodyReasonCode
 
 __all__ = [
+    "RejectMedReferralBodyReasonCode",
     "RejectMedReferralBody",
 ]
+
+
+class RejectMedReferralBodyReasonCode(_OpenStrEnum):
+    """RejectMedReferralBodyReasonCode
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CAPACITY = "capacity"
+    OUT_OF_NETWORK_INSURANCE = "out_of_network_insurance"
+    WRONG_SPECIALTY = "wrong_specialty"
+    OUTSIDE_SERVICE_AREA = "outside_service_area"
+    CONFLICT_OF_INTEREST = "conflict_of_interest"
+    PATIENT_DECLINED = "patient_declined"
+    OTHER = "other"
 
 
 class RejectMedReferralBody(_BaseModel):

@@ -6,15 +6,27 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .replace_external_link_body_external_system import ReplaceExternalLinkBodyExternalSystem
 
 __all__ = [
+    "ReplaceExternalLinkBodyExternalSystem",
     "ReplaceExternalLinkBody",
 ]
+
+
+class ReplaceExternalLinkBodyExternalSystem(_OpenStrEnum):
+    """ReplaceExternalLinkBodyExternalSystem
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CLOUDLEX = "cloudlex"
+    MORGAN_MORGAN = "morgan_morgan"
+    LITIFY = "litify"
 
 
 class ReplaceExternalLinkBody(_BaseModel):

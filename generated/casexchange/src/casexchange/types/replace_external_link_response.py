@@ -9,12 +9,18 @@ from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .external_case_link_external_system import ExternalCaseLinkExternalSystem
-from .replace_external_link_response_meta import ReplaceExternalLinkResponseMeta
+from .external_case_link import ExternalCaseLinkExternalSystem
 
 __all__ = [
+    "ReplaceExternalLinkResponseMeta",
     "ReplaceExternalLinkResponse",
 ]
+
+
+class ReplaceExternalLinkResponseMeta(_BaseModel):
+    request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
+
+    timestamp: _dt.datetime
 
 
 class ReplaceExternalLinkResponse(_BaseModel):

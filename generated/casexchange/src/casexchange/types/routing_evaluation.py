@@ -8,13 +8,42 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .routing_evaluation_assignments_item import RoutingEvaluationAssignmentsItem
-from .routing_evaluation_rule import RoutingEvaluationRule
+from .warm_transfer import WarmTransfer
 
 __all__ = [
+    "RoutingEvaluationAssignmentsItem",
+    "RoutingEvaluationRule",
     "RoutingEvaluation",
 ]
+
+
+class RoutingEvaluationAssignmentsItem(_BaseModel):
+    firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="firmId", serialization_alias="firmId"
+    )
+
+    firm_name: str | None = _Field(default=None, validation_alias="firmName", serialization_alias="firmName")
+
+    referral_instructions: str | None = _Field(
+        default=None, validation_alias="referralInstructions", serialization_alias="referralInstructions"
+    )
+
+    warm_transfer: WarmTransfer | None = _Field(
+        default=None, validation_alias="warmTransfer", serialization_alias="warmTransfer"
+    )
+    """How to hand a caller over to this firm by phone: its published phone and backup phone, offices and
+    instructions, with your relationship's overrides applied field by field. Only present if your firm has an
+    ACTIVE relationship sending to it or it is listed in Network Xchange; null as well when the firm published
+    none of this. An override with an empty office list hides the firm's default offices instead of
+    inheriting them."""
+
+
+class RoutingEvaluationRule(_BaseModel):
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+
+    name: _Omittable[str] = _UNSET
 
 
 class RoutingEvaluation(_BaseModel):

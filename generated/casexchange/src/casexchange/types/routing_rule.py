@@ -7,15 +7,73 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .routing_rule_assignments_item import RoutingRuleAssignmentsItem
 
 __all__ = [
+    "RoutingRuleAssignmentsItemRecipientType",
+    "RoutingRuleAssignmentsItem",
     "RoutingRule",
 ]
+
+
+class RoutingRuleAssignmentsItemRecipientType(_OpenStrEnum):
+    """RoutingRuleAssignmentsItemRecipientType
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CASEXCHANGE_FIRM = "casexchange_firm"
+    EXTERNAL_CONTACT = "external_contact"
+
+
+class RoutingRuleAssignmentsItem(_BaseModel):
+    assignment_order: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="assignmentOrder", serialization_alias="assignmentOrder"
+    )
+
+    casexchange_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="casexchangeFirmId", serialization_alias="casexchangeFirmId"
+    )
+
+    distribution_weight: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="distributionWeight", serialization_alias="distributionWeight"
+    )
+
+    external_contact_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="externalContactId", serialization_alias="externalContactId"
+    )
+
+    firm_name: str | None = _Field(default=None, validation_alias="firmName", serialization_alias="firmName")
+    """CaseXchange firm this slot sends to; null for an outside contact."""
+
+    first_attempt: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="firstAttempt", serialization_alias="firstAttempt"
+    )
+    """Earliest referral attempt this slot serves (1 = first send)."""
+
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+
+    is_active: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+    )
+    """Inactive slots never receive a send."""
+
+    last_attempt: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="lastAttempt", serialization_alias="lastAttempt"
+    )
+
+    max_cases_per_month: int | None = _Field(
+        default=None, validation_alias="maxCasesPerMonth", serialization_alias="maxCasesPerMonth"
+    )
+
+    recipient_type: _Omittable[RoutingRuleAssignmentsItemRecipientType] = _Field(
+        default=_UNSET, validation_alias="recipientType", serialization_alias="recipientType"
+    )
 
 
 class RoutingRule(_BaseModel):

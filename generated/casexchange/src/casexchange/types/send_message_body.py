@@ -5,14 +5,39 @@ import typing as _t
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .send_message_body_requested_status import SendMessageBodyRequestedStatus
 
 __all__ = [
+    "SendMessageBodyRequestedStatus",
     "SendMessageBody",
 ]
+
+
+class SendMessageBodyRequestedStatus(_OpenStrEnum):
+    """Status you ask the other firm to move to (optional, any letter case).
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    UNDER_EVALUATION = "under_evaluation"
+    INVESTIGATING = "investigating"
+    SIGNED = "signed"
+    IN_LITIGATION = "in_litigation"
+    CLOSING = "closing"
+    WON = "won"
+    LOST = "lost"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    TERMINATED = "terminated"
+    EXHAUSTED = "exhausted"
+    PENDING_SPIN_OFF = "pending_spin_off"
 
 
 class SendMessageBody(_BaseModel):

@@ -7,21 +7,77 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .custom_field_value import CustomFieldValue
-from .sent_case_case_county_source import SentCaseCaseCountySource
-from .sent_case_closing_status import SentCaseClosingStatus
-from .sent_case_county_source import SentCaseCountySource
-from .sent_case_payout_type import SentCasePayoutType
 from .sent_case_referral_summary import SentCaseReferralSummary
-from .sent_case_warm_transfer_unsuccessful_reason_type import SentCaseWarmTransferUnsuccessfulReasonType
 
 __all__ = [
+    "SentCaseCaseCountySource",
+    "SentCaseClosingStatus",
+    "SentCaseCountySource",
+    "SentCasePayoutType",
+    "SentCaseWarmTransferUnsuccessfulReasonType",
     "SentCase",
 ]
+
+
+class SentCaseCaseCountySource(_OpenStrEnum):
+    """Where `caseCounty` came from.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    SENDER = "sender"
+    CASE_ZIP = "case_zip"
+    CLIENT_ZIP = "client_zip"
+
+
+class SentCaseClosingStatus(_OpenStrEnum):
+    """Closing outcome (ClosingStatus); null until closing has started.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class SentCaseCountySource(_OpenStrEnum):
+    """Where `county` came from.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    SENDER = "sender"
+    CLIENT_ZIP = "client_zip"
+
+
+class SentCasePayoutType(_OpenStrEnum):
+    """How the settlement money is paid out; null until chosen during closing.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LUMP_SUM = "lump_sum"
+    STRUCTURED = "structured"
+    HYBRID = "hybrid"
+    OTHER = "other"
+
+
+class SentCaseWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
+    """Category of a failed warm transfer; not hidden, as this is the sender's own data.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FIRM_UNABLE_TO_ANSWER = "FIRM_UNABLE_TO_ANSWER"
+    CLIENT_UNABLE_TO_CONTINUE = "CLIENT_UNABLE_TO_CONTINUE"
+    OTHER = "OTHER"
 
 
 class SentCase(_BaseModel):

@@ -7,18 +7,28 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .sent_case_list_item_warm_transfer_unsuccessful_reason_type import (
-    SentCaseListItemWarmTransferUnsuccessfulReasonType,
-)
 
 __all__ = [
+    "SentCaseListItemWarmTransferUnsuccessfulReasonType",
     "SentCaseListItem",
 ]
+
+
+class SentCaseListItemWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
+    """Category of a failed warm transfer.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    FIRM_UNABLE_TO_ANSWER = "FIRM_UNABLE_TO_ANSWER"
+    CLIENT_UNABLE_TO_CONTINUE = "CLIENT_UNABLE_TO_CONTINUE"
+    OTHER = "OTHER"
 
 
 class SentCaseListItem(_BaseModel):

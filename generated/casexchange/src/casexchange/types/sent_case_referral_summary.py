@@ -7,17 +7,41 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .sent_case_referral_summary_closing_status import SentCaseReferralSummaryClosingStatus
-from .sent_case_referral_summary_payout_type import SentCaseReferralSummaryPayoutType
 
 __all__ = [
+    "SentCaseReferralSummaryClosingStatus",
+    "SentCaseReferralSummaryPayoutType",
     "SentCaseReferralSummary",
 ]
+
+
+class SentCaseReferralSummaryClosingStatus(_OpenStrEnum):
+    """Closing outcome (ClosingStatus); null until closing has started.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    WON_SETTLED = "won_settled"
+    LOST = "lost"
+    NO_LONGER_PURSUING = "no_longer_pursuing"
+
+
+class SentCaseReferralSummaryPayoutType(_OpenStrEnum):
+    """How the settlement money is paid out; null until chosen during closing.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LUMP_SUM = "lump_sum"
+    STRUCTURED = "structured"
+    HYBRID = "hybrid"
+    OTHER = "other"
 
 
 class SentCaseReferralSummary(_BaseModel):

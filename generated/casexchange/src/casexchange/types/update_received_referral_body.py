@@ -3,17 +3,31 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .update_received_referral_body_custom_fields_item import UpdateReceivedReferralBodyCustomFieldsItem
 
 __all__ = [
+    "UpdateReceivedReferralBodyCustomFieldsItem",
     "UpdateReceivedReferralBody",
+    "UpdateReceivedReferralBodyCustomFieldsItemParam",
 ]
+
+
+class UpdateReceivedReferralBodyCustomFieldsItem(_BaseModel):
+    field_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="fieldId", serialization_alias="fieldId")
+
+    value: str | None
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "value": {"max_length": 10000}
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
 class UpdateReceivedReferralBody(_BaseModel):
@@ -94,3 +108,12 @@ class UpdateReceivedReferralBody(_BaseModel):
         "settlement_amount": {"minimum": 0, "maximum": 1000000000},
     }
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
+
+
+class UpdateReceivedReferralBodyCustomFieldsItemParam(_t.TypedDict):
+    """`UpdateReceivedReferralBodyCustomFieldsItem` as a dict (keys are its attribute names)."""
+
+    field_id: _uuid.UUID | str
+    """Sent as `fieldId`."""
+
+    value: str | None

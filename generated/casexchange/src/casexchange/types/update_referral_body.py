@@ -3,18 +3,45 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .update_referral_body_custom_fields_item import UpdateReferralBodyCustomFieldsItem
-from .update_referral_body_payout_type import UpdateReferralBodyPayoutType
 
 __all__ = [
+    "UpdateReferralBodyPayoutType",
+    "UpdateReferralBodyCustomFieldsItem",
     "UpdateReferralBody",
+    "UpdateReferralBodyCustomFieldsItemParam",
 ]
+
+
+class UpdateReferralBodyPayoutType(_OpenStrEnum):
+    """UpdateReferralBodyPayoutType
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    LUMP_SUM = "lump_sum"
+    STRUCTURED = "structured"
+    HYBRID = "hybrid"
+    OTHER = "other"
+
+
+class UpdateReferralBodyCustomFieldsItem(_BaseModel):
+    field_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="fieldId", serialization_alias="fieldId")
+
+    value: str | None
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "value": {"max_length": 10000}
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
 class UpdateReferralBody(_BaseModel):
@@ -103,3 +130,12 @@ class UpdateReferralBody(_BaseModel):
         "settlement_amount": {"minimum": 0, "maximum": 1000000000},
     }
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
+
+
+class UpdateReferralBodyCustomFieldsItemParam(_t.TypedDict):
+    """`UpdateReferralBodyCustomFieldsItem` as a dict (keys are its attribute names)."""
+
+    field_id: _uuid.UUID | str
+    """Sent as `fieldId`."""
+
+    value: str | None

@@ -6,15 +6,39 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .upload_med_case_document_body_category import UploadMedCaseDocumentBodyCategory
 
 __all__ = [
+    "UploadMedCaseDocumentBodyCategory",
     "UploadMedCaseDocumentBody",
 ]
+
+
+class UploadMedCaseDocumentBodyCategory(_OpenStrEnum):
+    """Kind of document.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    MEDICAL_RECORDS = "medical_records"
+    IMAGING = "imaging"
+    INTAKE_FORM = "intake_form"
+    INSURANCE_CARD = "insurance_card"
+    LIEN_AUTH = "lien_auth"
+    HIPAA_AUTH = "hipaa_auth"
+    DEMAND_LETTER = "demand_letter"
+    SETTLEMENT = "settlement"
+    CORRESPONDENCE = "correspondence"
+    POLICE_REPORT = "police_report"
+    INVOICE = "invoice"
+    STATEMENT = "statement"
+    LEDGER = "ledger"
+    PAYMENT_RECEIPT = "payment_receipt"
+    OTHER = "other"
 
 
 class UploadMedCaseDocumentBody(_BaseModel):

@@ -4,11 +4,17 @@ from __future__ import annotations
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .warm_transfer_office_locations_item import WarmTransferOfficeLocationsItem
 
 __all__ = [
+    "WarmTransferOfficeLocationsItem",
     "WarmTransfer",
 ]
+
+
+class WarmTransferOfficeLocationsItem(_BaseModel):
+    address: str
+
+    name: str
 
 
 class WarmTransfer(_BaseModel):

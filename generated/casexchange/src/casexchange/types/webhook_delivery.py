@@ -7,14 +7,76 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .webhook_delivery_event_type import WebhookDeliveryEventType
-from .webhook_delivery_status import WebhookDeliveryStatus
 
 __all__ = [
+    "WebhookDeliveryEventType",
+    "WebhookDeliveryStatus",
     "WebhookDelivery",
 ]
+
+
+class WebhookDeliveryEventType(_OpenStrEnum):
+    """Event name: a `WebhookEventType` value for firm subscriptions, a `MedexWebhookEventType` value for practice
+    subscriptions.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    CASE_CREATED = "case.created"
+    CASE_UPDATED = "case.updated"
+    CASE_DELETED = "case.deleted"
+    REFERRAL_SENT = "referral.sent"
+    REFERRAL_RECEIVED = "referral.received"
+    REFERRAL_ACCEPTED = "referral.accepted"
+    REFERRAL_REJECTED = "referral.rejected"
+    CASE_STATUS_CHANGED = "case.status_changed"
+    NOTE_CREATED = "note.created"
+    NOTE_UPDATED = "note.updated"
+    DOCUMENT_UPLOADED = "document.uploaded"
+    DOCUMENT_DELETED = "document.deleted"
+    CASE_RATED = "case.rated"
+    CASE_ARCHIVED = "case.archived"
+    INJURY_CREATED = "injury.created"
+    INJURY_UPDATED = "injury.updated"
+    INJURY_DELETED = "injury.deleted"
+    INSURANCE_CREATED = "insurance.created"
+    INSURANCE_UPDATED = "insurance.updated"
+    INSURANCE_DELETED = "insurance.deleted"
+    APPOINTMENT_CREATED = "appointment.created"
+    APPOINTMENT_UPDATED = "appointment.updated"
+    APPOINTMENT_DELETED = "appointment.deleted"
+    PRESCRIPTION_CREATED = "prescription.created"
+    PRESCRIPTION_UPDATED = "prescription.updated"
+    PRESCRIPTION_DELETED = "prescription.deleted"
+    DIAGNOSIS_CREATED = "diagnosis.created"
+    DIAGNOSIS_UPDATED = "diagnosis.updated"
+    DIAGNOSIS_DELETED = "diagnosis.deleted"
+    BILLING_CREATED = "billing.created"
+    BILLING_UPDATED = "billing.updated"
+    BILLING_DELETED = "billing.deleted"
+    NOTE_DELETED = "note.deleted"
+    REFERRAL_UNDER_REVIEW = "referral.under_review"
+    REFERRAL_IN_TREATMENT = "referral.in_treatment"
+    REFERRAL_TREATMENT_COMPLETE = "referral.treatment_complete"
+    REFERRAL_CLOSED = "referral.closed"
+    REFERRAL_WITHDRAWN = "referral.withdrawn"
+    WEBHOOK_TEST = "webhook.test"
+
+
+class WebhookDeliveryStatus(_OpenStrEnum):
+    """`EXHAUSTED`: all 5 attempts failed and no more retries will happen.
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    DELIVERED = "DELIVERED"
+    FAILED = "FAILED"
+    EXHAUSTED = "EXHAUSTED"
 
 
 class WebhookDelivery(_BaseModel):

@@ -9,11 +9,21 @@ from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
-from .webhook_echo_capture_signature_details import WebhookEchoCaptureSignatureDetails
 
 __all__ = [
+    "WebhookEchoCaptureSignatureDetails",
     "WebhookEchoCapture",
 ]
+
+
+class WebhookEchoCaptureSignatureDetails(_BaseModel):
+    match: bool
+
+    received: str
+    """Value of the `X-CaseXchange-Signature` header."""
+
+    timestamp: int
+    """Unix time in seconds, read from the signature."""
 
 
 class WebhookEchoCapture(_BaseModel):

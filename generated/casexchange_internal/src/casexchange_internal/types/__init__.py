@@ -12,17 +12,13 @@ if _t.TYPE_CHECKING:
     from .admin_create_firm_request import AdminCreateFirmRequest as AdminCreateFirmRequest
     from .analytics_chart_item import AnalyticsChartItem as AnalyticsChartItem
     from .analytics_data import AnalyticsData as AnalyticsData
-    from .analytics_data_active_pipeline_item import (
-        AnalyticsDataActivePipelineItem as AnalyticsDataActivePipelineItem,
-    )
-    from .analytics_data_outcomes_item import AnalyticsDataOutcomesItem as AnalyticsDataOutcomesItem
-    from .analytics_data_referral_trend_item import (
-        AnalyticsDataReferralTrendItem as AnalyticsDataReferralTrendItem,
-    )
+    from .analytics_data import AnalyticsDataActivePipelineItem as AnalyticsDataActivePipelineItem
+    from .analytics_data import AnalyticsDataOutcomesItem as AnalyticsDataOutcomesItem
+    from .analytics_data import AnalyticsDataReferralTrendItem as AnalyticsDataReferralTrendItem
     from .analytics_kpi_metrics import AnalyticsKpiMetrics as AnalyticsKpiMetrics
     from .analytics_trend_item import AnalyticsTrendItem as AnalyticsTrendItem
     from .api_error_object import ApiErrorObject as ApiErrorObject
-    from .api_error_object_details_item import ApiErrorObjectDetailsItem as ApiErrorObjectDetailsItem
+    from .api_error_object import ApiErrorObjectDetailsItem as ApiErrorObjectDetailsItem
     from .api_error_response import ApiErrorResponse as ApiErrorResponse
     from .api_list_response_case_summary import ApiListResponseCaseSummary as ApiListResponseCaseSummary
     from .api_list_response_document import ApiListResponseDocument as ApiListResponseDocument
@@ -34,7 +30,7 @@ if _t.TYPE_CHECKING:
     from .api_response_case_status_integration_status_data import (
         ApiResponseCaseStatusIntegrationStatusData as ApiResponseCaseStatusIntegrationStatusData,
     )
-    from .api_response_case_status_integration_status_data_data import (
+    from .api_response_case_status_integration_status_data import (
         ApiResponseCaseStatusIntegrationStatusDataData as ApiResponseCaseStatusIntegrationStatusDataData,
     )
     from .api_response_clean_seed_result import ApiResponseCleanSeedResult as ApiResponseCleanSeedResult
@@ -54,7 +50,7 @@ if _t.TYPE_CHECKING:
         ApiResponseIntegrationSettingsResponse as ApiResponseIntegrationSettingsResponse,
     )
     from .api_response_login_response import ApiResponseLoginResponse as ApiResponseLoginResponse
-    from .api_response_login_response_variant1 import (
+    from .api_response_login_response import (
         ApiResponseLoginResponseVariant1 as ApiResponseLoginResponseVariant1,
     )
     from .api_response_refresh_token_response import (
@@ -69,7 +65,7 @@ if _t.TYPE_CHECKING:
     from .api_response_string_array import ApiResponseStringArray as ApiResponseStringArray
     from .api_response_user import ApiResponseUser as ApiResponseUser
     from .api_response_validate_csv_result import ApiResponseValidateCsvResult as ApiResponseValidateCsvResult
-    from .api_response_validate_csv_result_data import (
+    from .api_response_validate_csv_result import (
         ApiResponseValidateCsvResultData as ApiResponseValidateCsvResultData,
     )
     from .api_success_message import ApiSuccessMessage as ApiSuccessMessage
@@ -78,7 +74,7 @@ if _t.TYPE_CHECKING:
     from .basic_user_info import BasicUserInfo as BasicUserInfo
     from .case_detail_api_response import CaseDetailApiResponse as CaseDetailApiResponse
     from .case_detail_api_response_def import CaseDetailApiResponseDef as CaseDetailApiResponseDef
-    from .case_detail_api_response_def_referent_firm_variant1 import (
+    from .case_detail_api_response_def import (
         CaseDetailApiResponseDefReferentFirmVariant1 as CaseDetailApiResponseDefReferentFirmVariant1,
     )
     from .case_status import CaseStatus as CaseStatus
@@ -88,12 +84,12 @@ if _t.TYPE_CHECKING:
     from .case_status_webhook_payload import CaseStatusWebhookPayload as CaseStatusWebhookPayload
     from .case_summary_api_response import CaseSummaryApiResponse as CaseSummaryApiResponse
     from .case_summary_api_response_def import CaseSummaryApiResponseDef as CaseSummaryApiResponseDef
-    from .case_summary_api_response_def_referent_firm_variant1 import (
+    from .case_summary_api_response_def import (
         CaseSummaryApiResponseDefReferentFirmVariant1 as CaseSummaryApiResponseDefReferentFirmVariant1,
     )
     from .change_password_request import ChangePasswordRequest as ChangePasswordRequest
     from .clean_seed_result import CleanSeedResult as CleanSeedResult
-    from .clean_seed_result_deleted import CleanSeedResultDeleted as CleanSeedResultDeleted
+    from .clean_seed_result import CleanSeedResultDeleted as CleanSeedResultDeleted
     from .close_case_request import CloseCaseRequest as CloseCaseRequest
     from .complete_invitation_request import CompleteInvitationRequest as CompleteInvitationRequest
     from .comprehensive_analytics_data import ComprehensiveAnalyticsData as ComprehensiveAnalyticsData
@@ -107,10 +103,8 @@ if _t.TYPE_CHECKING:
     from .created_public_api_key import CreatedPublicApiKey as CreatedPublicApiKey
     from .csv_import_request import CsvImportRequest as CsvImportRequest
     from .csv_import_result import CsvImportResult as CsvImportResult
-    from .csv_import_result_successful_cases_item import (
-        CsvImportResultSuccessfulCasesItem as CsvImportResultSuccessfulCasesItem,
-    )
-    from .csv_import_result_successful_cases_item_operation import (
+    from .csv_import_result import CsvImportResultSuccessfulCasesItem as CsvImportResultSuccessfulCasesItem
+    from .csv_import_result import (
         CsvImportResultSuccessfulCasesItemOperation as CsvImportResultSuccessfulCasesItemOperation,
     )
     from .csv_row_result import CsvRowResult as CsvRowResult
@@ -118,12 +112,8 @@ if _t.TYPE_CHECKING:
     from .csv_validation_error import CsvValidationError as CsvValidationError
     from .csv_validation_result import CsvValidationResult as CsvValidationResult
     from .dashboard_summary_data import DashboardSummaryData as DashboardSummaryData
-    from .dashboard_summary_data_received_stats import (
-        DashboardSummaryDataReceivedStats as DashboardSummaryDataReceivedStats,
-    )
-    from .dashboard_summary_data_sent_stats import (
-        DashboardSummaryDataSentStats as DashboardSummaryDataSentStats,
-    )
+    from .dashboard_summary_data import DashboardSummaryDataReceivedStats as DashboardSummaryDataReceivedStats
+    from .dashboard_summary_data import DashboardSummaryDataSentStats as DashboardSummaryDataSentStats
     from .document_api_response import DocumentApiResponse as DocumentApiResponse
     from .document_api_response_def import DocumentApiResponseDef as DocumentApiResponseDef
     from .document_download_response import DocumentDownloadResponse as DocumentDownloadResponse
@@ -134,14 +124,12 @@ if _t.TYPE_CHECKING:
     from .get_case_by_salesforce_id_response import (
         GetCaseBySalesforceIdResponse as GetCaseBySalesforceIdResponse,
     )
-    from .get_case_by_salesforce_id_response_data import (
+    from .get_case_by_salesforce_id_response import (
         GetCaseBySalesforceIdResponseData as GetCaseBySalesforceIdResponseData,
     )
     from .get_firm_report_card_response import GetFirmReportCardResponse as GetFirmReportCardResponse
-    from .get_firm_report_card_response_data import (
-        GetFirmReportCardResponseData as GetFirmReportCardResponseData,
-    )
-    from .get_firm_report_card_response_data_stats import (
+    from .get_firm_report_card_response import GetFirmReportCardResponseData as GetFirmReportCardResponseData
+    from .get_firm_report_card_response import (
         GetFirmReportCardResponseDataStats as GetFirmReportCardResponseDataStats,
     )
     from .get_health_status_response import GetHealthStatusResponse as GetHealthStatusResponse
@@ -151,19 +139,19 @@ if _t.TYPE_CHECKING:
     from .get_specialties_detailed_response import (
         GetSpecialtiesDetailedResponse as GetSpecialtiesDetailedResponse,
     )
-    from .get_specialties_detailed_response_data_item import (
+    from .get_specialties_detailed_response import (
         GetSpecialtiesDetailedResponseDataItem as GetSpecialtiesDetailedResponseDataItem,
     )
     from .get_status_request_by_token_response import (
         GetStatusRequestByTokenResponse as GetStatusRequestByTokenResponse,
     )
-    from .get_status_request_by_token_response_data import (
+    from .get_status_request_by_token_response import (
         GetStatusRequestByTokenResponseData as GetStatusRequestByTokenResponseData,
     )
     from .get_unmasked_case_status_key_response import (
         GetUnmaskedCaseStatusKeyResponse as GetUnmaskedCaseStatusKeyResponse,
     )
-    from .get_unmasked_case_status_key_response_data import (
+    from .get_unmasked_case_status_key_response import (
         GetUnmaskedCaseStatusKeyResponseData as GetUnmaskedCaseStatusKeyResponseData,
     )
     from .handle_case_status_webhook_response import (
@@ -175,18 +163,18 @@ if _t.TYPE_CHECKING:
     from .list_cases_view import ListCasesView as ListCasesView
     from .list_public_api_keys_response import ListPublicApiKeysResponse as ListPublicApiKeysResponse
     from .list_vendor_case_types_response import ListVendorCaseTypesResponse as ListVendorCaseTypesResponse
-    from .list_vendor_case_types_response_data_item import (
+    from .list_vendor_case_types_response import (
         ListVendorCaseTypesResponseDataItem as ListVendorCaseTypesResponseDataItem,
     )
     from .list_vendor_firms_response import ListVendorFirmsResponse as ListVendorFirmsResponse
     from .list_vendor_jurisdictions_response import (
         ListVendorJurisdictionsResponse as ListVendorJurisdictionsResponse,
     )
-    from .list_vendor_jurisdictions_response_data_item import (
+    from .list_vendor_jurisdictions_response import (
         ListVendorJurisdictionsResponseDataItem as ListVendorJurisdictionsResponseDataItem,
     )
     from .login_meta_envelope import LoginMetaEnvelope as LoginMetaEnvelope
-    from .login_meta_envelope_meta import LoginMetaEnvelopeMeta as LoginMetaEnvelopeMeta
+    from .login_meta_envelope import LoginMetaEnvelopeMeta as LoginMetaEnvelopeMeta
     from .login_request import LoginRequest as LoginRequest
     from .login_response import LoginResponse as LoginResponse
     from .login_response_def import LoginResponseDef as LoginResponseDef
@@ -212,14 +200,14 @@ if _t.TYPE_CHECKING:
     from .reset_password_request import ResetPasswordRequest as ResetPasswordRequest
     from .routing_evaluation_firm import RoutingEvaluationFirm as RoutingEvaluationFirm
     from .routing_evaluation_result import RoutingEvaluationResult as RoutingEvaluationResult
-    from .routing_evaluation_result_rule import RoutingEvaluationResultRule as RoutingEvaluationResultRule
+    from .routing_evaluation_result import RoutingEvaluationResultRule as RoutingEvaluationResultRule
     from .salesforce_config_update import SalesforceConfigUpdate as SalesforceConfigUpdate
     from .salesforce_config_update import SalesforceConfigUpdateParam as SalesforceConfigUpdateParam
     from .salesforce_integration_info import SalesforceIntegrationInfo as SalesforceIntegrationInfo
     from .seed_module import SeedModule as SeedModule
     from .seed_run import SeedRun as SeedRun
+    from .seed_run import SeedRunStatus as SeedRunStatus
     from .seed_run_options import SeedRunOptions as SeedRunOptions
-    from .seed_run_status import SeedRunStatus as SeedRunStatus
     from .seed_run_summary import SeedRunSummary as SeedRunSummary
     from .send_draft_referral_request import SendDraftReferralRequest as SendDraftReferralRequest
     from .send_partner_message_body import SendPartnerMessageBody as SendPartnerMessageBody
@@ -240,7 +228,7 @@ if _t.TYPE_CHECKING:
     from .vendor_firm import VendorFirm as VendorFirm
     from .vendor_lead_create import VendorLeadCreate as VendorLeadCreate
     from .vendor_lead_response import VendorLeadResponse as VendorLeadResponse
-    from .vendor_lead_response_status import VendorLeadResponseStatus as VendorLeadResponseStatus
+    from .vendor_lead_response import VendorLeadResponseStatus as VendorLeadResponseStatus
     from .withdraw_case_request import WithdrawCaseRequest as WithdrawCaseRequest
 
 _MODULES: dict[str, str] = {
@@ -249,13 +237,13 @@ _MODULES: dict[str, str] = {
     "AdminCreateFirmRequest": "admin_create_firm_request",
     "AnalyticsChartItem": "analytics_chart_item",
     "AnalyticsData": "analytics_data",
-    "AnalyticsDataActivePipelineItem": "analytics_data_active_pipeline_item",
-    "AnalyticsDataOutcomesItem": "analytics_data_outcomes_item",
-    "AnalyticsDataReferralTrendItem": "analytics_data_referral_trend_item",
+    "AnalyticsDataActivePipelineItem": "analytics_data",
+    "AnalyticsDataOutcomesItem": "analytics_data",
+    "AnalyticsDataReferralTrendItem": "analytics_data",
     "AnalyticsKpiMetrics": "analytics_kpi_metrics",
     "AnalyticsTrendItem": "analytics_trend_item",
     "ApiErrorObject": "api_error_object",
-    "ApiErrorObjectDetailsItem": "api_error_object_details_item",
+    "ApiErrorObjectDetailsItem": "api_error_object",
     "ApiErrorResponse": "api_error_response",
     "ApiListResponseCaseSummary": "api_list_response_case_summary",
     "ApiListResponseDocument": "api_list_response_document",
@@ -265,7 +253,7 @@ _MODULES: dict[str, str] = {
     "ApiResponseAnalyticsData": "api_response_analytics_data",
     "ApiResponseCaseDetail": "api_response_case_detail",
     "ApiResponseCaseStatusIntegrationStatusData": "api_response_case_status_integration_status_data",
-    "ApiResponseCaseStatusIntegrationStatusDataData": "api_response_case_status_integration_status_data_data",
+    "ApiResponseCaseStatusIntegrationStatusDataData": "api_response_case_status_integration_status_data",
     "ApiResponseCleanSeedResult": "api_response_clean_seed_result",
     "ApiResponseComprehensiveAnalyticsData": "api_response_comprehensive_analytics_data",
     "ApiResponseCsvImportResult": "api_response_csv_import_result",
@@ -275,7 +263,7 @@ _MODULES: dict[str, str] = {
     "ApiResponseFirm": "api_response_firm",
     "ApiResponseIntegrationSettingsResponse": "api_response_integration_settings_response",
     "ApiResponseLoginResponse": "api_response_login_response",
-    "ApiResponseLoginResponseVariant1": "api_response_login_response_variant1",
+    "ApiResponseLoginResponseVariant1": "api_response_login_response",
     "ApiResponseRefreshTokenResponse": "api_response_refresh_token_response",
     "ApiResponseRoutingEvaluationResult": "api_response_routing_evaluation_result",
     "ApiResponseSeedRun": "api_response_seed_run",
@@ -284,14 +272,14 @@ _MODULES: dict[str, str] = {
     "ApiResponseStringArray": "api_response_string_array",
     "ApiResponseUser": "api_response_user",
     "ApiResponseValidateCsvResult": "api_response_validate_csv_result",
-    "ApiResponseValidateCsvResultData": "api_response_validate_csv_result_data",
+    "ApiResponseValidateCsvResultData": "api_response_validate_csv_result",
     "ApiSuccessMessage": "api_success_message",
     "ApiSuccessResponseBase": "api_success_response_base",
     "BasicFirmInfo": "basic_firm_info",
     "BasicUserInfo": "basic_user_info",
     "CaseDetailApiResponse": "case_detail_api_response",
     "CaseDetailApiResponseDef": "case_detail_api_response_def",
-    "CaseDetailApiResponseDefReferentFirmVariant1": "case_detail_api_response_def_referent_firm_variant1",
+    "CaseDetailApiResponseDefReferentFirmVariant1": "case_detail_api_response_def",
     "CaseStatus": "case_status",
     "CaseStatusConfigUpdate": "case_status_config_update",
     "CaseStatusConfigUpdateParam": "case_status_config_update",
@@ -299,10 +287,10 @@ _MODULES: dict[str, str] = {
     "CaseStatusWebhookPayload": "case_status_webhook_payload",
     "CaseSummaryApiResponse": "case_summary_api_response",
     "CaseSummaryApiResponseDef": "case_summary_api_response_def",
-    "CaseSummaryApiResponseDefReferentFirmVariant1": "case_summary_api_response_def_referent_firm_variant1",
+    "CaseSummaryApiResponseDefReferentFirmVariant1": "case_summary_api_response_def",
     "ChangePasswordRequest": "change_password_request",
     "CleanSeedResult": "clean_seed_result",
-    "CleanSeedResultDeleted": "clean_seed_result_deleted",
+    "CleanSeedResultDeleted": "clean_seed_result",
     "CloseCaseRequest": "close_case_request",
     "CompleteInvitationRequest": "complete_invitation_request",
     "ComprehensiveAnalyticsData": "comprehensive_analytics_data",
@@ -314,15 +302,15 @@ _MODULES: dict[str, str] = {
     "CreatedPublicApiKey": "created_public_api_key",
     "CsvImportRequest": "csv_import_request",
     "CsvImportResult": "csv_import_result",
-    "CsvImportResultSuccessfulCasesItem": "csv_import_result_successful_cases_item",
-    "CsvImportResultSuccessfulCasesItemOperation": "csv_import_result_successful_cases_item_operation",
+    "CsvImportResultSuccessfulCasesItem": "csv_import_result",
+    "CsvImportResultSuccessfulCasesItemOperation": "csv_import_result",
     "CsvRowResult": "csv_row_result",
     "CsvValidateRequest": "csv_validate_request",
     "CsvValidationError": "csv_validation_error",
     "CsvValidationResult": "csv_validation_result",
     "DashboardSummaryData": "dashboard_summary_data",
-    "DashboardSummaryDataReceivedStats": "dashboard_summary_data_received_stats",
-    "DashboardSummaryDataSentStats": "dashboard_summary_data_sent_stats",
+    "DashboardSummaryDataReceivedStats": "dashboard_summary_data",
+    "DashboardSummaryDataSentStats": "dashboard_summary_data",
     "DocumentApiResponse": "document_api_response",
     "DocumentApiResponseDef": "document_api_response_def",
     "DocumentDownloadResponse": "document_download_response",
@@ -331,18 +319,18 @@ _MODULES: dict[str, str] = {
     "FirmApiResponseDataDef": "firm_api_response_data_def",
     "ForgotPasswordRequest": "forgot_password_request",
     "GetCaseBySalesforceIdResponse": "get_case_by_salesforce_id_response",
-    "GetCaseBySalesforceIdResponseData": "get_case_by_salesforce_id_response_data",
+    "GetCaseBySalesforceIdResponseData": "get_case_by_salesforce_id_response",
     "GetFirmReportCardResponse": "get_firm_report_card_response",
-    "GetFirmReportCardResponseData": "get_firm_report_card_response_data",
-    "GetFirmReportCardResponseDataStats": "get_firm_report_card_response_data_stats",
+    "GetFirmReportCardResponseData": "get_firm_report_card_response",
+    "GetFirmReportCardResponseDataStats": "get_firm_report_card_response",
     "GetHealthStatusResponse": "get_health_status_response",
     "GetPublicApiKeyUsageResponse": "get_public_api_key_usage_response",
     "GetSpecialtiesDetailedResponse": "get_specialties_detailed_response",
-    "GetSpecialtiesDetailedResponseDataItem": "get_specialties_detailed_response_data_item",
+    "GetSpecialtiesDetailedResponseDataItem": "get_specialties_detailed_response",
     "GetStatusRequestByTokenResponse": "get_status_request_by_token_response",
-    "GetStatusRequestByTokenResponseData": "get_status_request_by_token_response_data",
+    "GetStatusRequestByTokenResponseData": "get_status_request_by_token_response",
     "GetUnmaskedCaseStatusKeyResponse": "get_unmasked_case_status_key_response",
-    "GetUnmaskedCaseStatusKeyResponseData": "get_unmasked_case_status_key_response_data",
+    "GetUnmaskedCaseStatusKeyResponseData": "get_unmasked_case_status_key_response",
     "HandleCaseStatusWebhookResponse": "handle_case_status_webhook_response",
     "IntegrationSettingsResponse": "integration_settings_response",
     "LinkCaseToCsRequest": "link_case_to_cs_request",
@@ -350,12 +338,12 @@ _MODULES: dict[str, str] = {
     "ListCasesView": "list_cases_view",
     "ListPublicApiKeysResponse": "list_public_api_keys_response",
     "ListVendorCaseTypesResponse": "list_vendor_case_types_response",
-    "ListVendorCaseTypesResponseDataItem": "list_vendor_case_types_response_data_item",
+    "ListVendorCaseTypesResponseDataItem": "list_vendor_case_types_response",
     "ListVendorFirmsResponse": "list_vendor_firms_response",
     "ListVendorJurisdictionsResponse": "list_vendor_jurisdictions_response",
-    "ListVendorJurisdictionsResponseDataItem": "list_vendor_jurisdictions_response_data_item",
+    "ListVendorJurisdictionsResponseDataItem": "list_vendor_jurisdictions_response",
     "LoginMetaEnvelope": "login_meta_envelope",
-    "LoginMetaEnvelopeMeta": "login_meta_envelope_meta",
+    "LoginMetaEnvelopeMeta": "login_meta_envelope",
     "LoginRequest": "login_request",
     "LoginResponse": "login_response",
     "LoginResponseDef": "login_response_def",
@@ -381,14 +369,14 @@ _MODULES: dict[str, str] = {
     "ResetPasswordRequest": "reset_password_request",
     "RoutingEvaluationFirm": "routing_evaluation_firm",
     "RoutingEvaluationResult": "routing_evaluation_result",
-    "RoutingEvaluationResultRule": "routing_evaluation_result_rule",
+    "RoutingEvaluationResultRule": "routing_evaluation_result",
     "SalesforceConfigUpdate": "salesforce_config_update",
     "SalesforceConfigUpdateParam": "salesforce_config_update",
     "SalesforceIntegrationInfo": "salesforce_integration_info",
     "SeedModule": "seed_module",
     "SeedRun": "seed_run",
     "SeedRunOptions": "seed_run_options",
-    "SeedRunStatus": "seed_run_status",
+    "SeedRunStatus": "seed_run",
     "SeedRunSummary": "seed_run_summary",
     "SendDraftReferralRequest": "send_draft_referral_request",
     "SendPartnerMessageBody": "send_partner_message_body",
@@ -409,7 +397,7 @@ _MODULES: dict[str, str] = {
     "VendorFirm": "vendor_firm",
     "VendorLeadCreate": "vendor_lead_create",
     "VendorLeadResponse": "vendor_lead_response",
-    "VendorLeadResponseStatus": "vendor_lead_response_status",
+    "VendorLeadResponseStatus": "vendor_lead_response",
     "WithdrawCaseRequest": "withdraw_case_request",
 }
 

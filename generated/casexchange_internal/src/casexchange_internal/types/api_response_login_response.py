@@ -3,12 +3,24 @@ from __future__ import annotations
 
 import typing as _t
 
-from .api_response_login_response_variant1 import ApiResponseLoginResponseVariant1
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._models import BaseModel as _BaseModel
 from .login_meta_envelope import LoginMetaEnvelope
+from .login_response_def import LoginResponseDef
 
 __all__ = [
+    "ApiResponseLoginResponseVariant1",
     "ApiResponseLoginResponse",
 ]
+
+
+class ApiResponseLoginResponseVariant1(_BaseModel):
+    message: str | None = None
+
+    success: bool
+
+    data: _Omittable[LoginResponseDef] = _UNSET
 
 
 ApiResponseLoginResponse: _t.TypeAlias = ApiResponseLoginResponseVariant1 | LoginMetaEnvelope

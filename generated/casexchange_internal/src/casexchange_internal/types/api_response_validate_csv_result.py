@@ -4,11 +4,16 @@ from __future__ import annotations
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .api_response_validate_csv_result_data import ApiResponseValidateCsvResultData
+from .csv_validation_result import CsvValidationResult
 
 __all__ = [
+    "ApiResponseValidateCsvResultData",
     "ApiResponseValidateCsvResult",
 ]
+
+
+class ApiResponseValidateCsvResultData(_BaseModel):
+    validation: _Omittable[CsvValidationResult] = _UNSET
 
 
 class ApiResponseValidateCsvResult(_BaseModel):

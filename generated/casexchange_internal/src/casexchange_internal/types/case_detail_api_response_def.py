@@ -14,14 +14,24 @@ from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_firm_info import BasicFirmInfo
 from .basic_user_info import BasicUserInfo
-from .case_detail_api_response_def_referent_firm_variant1 import CaseDetailApiResponseDefReferentFirmVariant1
 from .case_status import CaseStatus
 from .document_api_response_def import DocumentApiResponseDef
 from .status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = [
+    "CaseDetailApiResponseDefReferentFirmVariant1",
     "CaseDetailApiResponseDef",
 ]
+
+
+class CaseDetailApiResponseDefReferentFirmVariant1(_BaseModel):
+    id: _Coerced[_uuid.UUID, str]
+
+    name: str
+
+    case_status_subscriber: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="caseStatusSubscriber", serialization_alias="caseStatusSubscriber"
+    )
 
 
 class CaseDetailApiResponseDef(_BaseModel):

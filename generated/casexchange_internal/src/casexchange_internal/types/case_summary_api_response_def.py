@@ -7,18 +7,27 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_firm_info import BasicFirmInfo
 from .case_status import CaseStatus
-from .case_summary_api_response_def_referent_firm_variant1 import (
-    CaseSummaryApiResponseDefReferentFirmVariant1,
-)
 
 __all__ = [
+    "CaseSummaryApiResponseDefReferentFirmVariant1",
     "CaseSummaryApiResponseDef",
 ]
+
+
+class CaseSummaryApiResponseDefReferentFirmVariant1(_BaseModel):
+    id: _Coerced[_uuid.UUID, str]
+
+    name: str
+
+    case_status_subscriber: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="caseStatusSubscriber", serialization_alias="caseStatusSubscriber"
+    )
 
 
 class CaseSummaryApiResponseDef(_BaseModel):

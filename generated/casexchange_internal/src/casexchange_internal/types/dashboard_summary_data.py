@@ -6,13 +6,27 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .dashboard_summary_data_received_stats import DashboardSummaryDataReceivedStats
-from .dashboard_summary_data_sent_stats import DashboardSummaryDataSentStats
 from .recent_activity_item import RecentActivityItem
 
 __all__ = [
+    "DashboardSummaryDataReceivedStats",
+    "DashboardSummaryDataSentStats",
     "DashboardSummaryData",
 ]
+
+
+class DashboardSummaryDataReceivedStats(_BaseModel):
+    active: _Omittable[int] = _UNSET
+
+    needs_review: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="needsReview", serialization_alias="needsReview"
+    )
+
+
+class DashboardSummaryDataSentStats(_BaseModel):
+    active: _Omittable[int] = _UNSET
+
+    pending: _Omittable[int] = _UNSET
 
 
 class DashboardSummaryData(_BaseModel):

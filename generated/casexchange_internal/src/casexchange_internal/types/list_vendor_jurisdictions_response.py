@@ -4,11 +4,17 @@ from __future__ import annotations
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .list_vendor_jurisdictions_response_data_item import ListVendorJurisdictionsResponseDataItem
 
 __all__ = [
+    "ListVendorJurisdictionsResponseDataItem",
     "ListVendorJurisdictionsResponse",
 ]
+
+
+class ListVendorJurisdictionsResponseDataItem(_BaseModel):
+    code: _Omittable[str] = _UNSET
+
+    name: _Omittable[str] = _UNSET
 
 
 class ListVendorJurisdictionsResponse(_BaseModel):

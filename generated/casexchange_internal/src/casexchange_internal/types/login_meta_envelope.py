@@ -4,12 +4,16 @@ from __future__ import annotations
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
-from .login_meta_envelope_meta import LoginMetaEnvelopeMeta
 from .login_response_def import LoginResponseDef
 
 __all__ = [
+    "LoginMetaEnvelopeMeta",
     "LoginMetaEnvelope",
 ]
+
+
+class LoginMetaEnvelopeMeta(_BaseModel):
+    success: _Omittable[bool] = _UNSET
 
 
 class LoginMetaEnvelope(_BaseModel):

@@ -7,17 +7,29 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .seed_run_options import SeedRunOptions
-from .seed_run_status import SeedRunStatus
 from .seed_run_summary import SeedRunSummary
 
 __all__ = [
+    "SeedRunStatus",
     "SeedRun",
 ]
+
+
+class SeedRunStatus(_OpenStrEnum):
+    """SeedRunStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
 
 
 class SeedRun(_BaseModel):

@@ -6,16 +6,29 @@ import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
-from .vendor_lead_response_status import VendorLeadResponseStatus
 
 __all__ = [
+    "VendorLeadResponseStatus",
     "VendorLeadResponse",
 ]
+
+
+class VendorLeadResponseStatus(_OpenStrEnum):
+    """VendorLeadResponseStatus
+
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    """
+
+    SENT = "sent"
+    PLACED = "placed"
+    HANDLED = "handled"
+    REFERRED = "referred"
 
 
 class VendorLeadResponse(_BaseModel):

@@ -1,0 +1,88 @@
+"""Memory by stage of one generation (issue 18, graph-beta ≤ 500 MB): not a test.
+
+    python bench/mem_stages.py SPEC OUT [--trace]
+
+Runs `pipeline.generate` (a full render into OUT) with each stage wrapped: after load, parse, shape,
+naming, render (`plan_files`), ruff, staging (`build_package`) and writing (`apply_package`) it prints
+the resident set (`/proc/self/statm`), the process's peak so far (`ru_maxrss`) and the CPU time so far.
+With `--trace`, `tracemalloc` also reports what is alive after parse, naming, render and staging, by
+file and by line (about 3× slower: for graph-beta, tens of minutes on a shared machine).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from typing import Any
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TRACED = ("parse", "naming", "render (plan_files)", "staging (build_package)")
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE / 2**20
+
+
+def mark(name: str) -> None:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{name:26s} rss {rss_mb():6.0f} MB  peak {peak:6.0f} MB  cpu {time.process_time():6.2f} s",
+        flush=True,
+    )
+    if tracemalloc.is_tracing() and name in TRACED:
+        snap = tracemalloc.take_snapshot()
+        now, top = tracemalloc.get_traced_memory()
+        print(
+            f"  traced now {now / 2**20:.0f} MB, peak since last {top / 2**20:.0f} MB", flush=True
+        )
+        for key in ("filename", "lineno"):
+            for st in snap.statistics(key)[:10]:
+                frame = st.traceback[0]
+                where = frame.filename if key == "filename" else f"{frame.filename}:{frame.lineno}"
+                print(f"    {st.size / 2**20:8.1f} MB {st.count:9d}  {where}", flush=True)
+        tracemalloc.reset_peak()
+
+
+def wrap(module: Any, attr: str, label: str) -> None:
+    fn = getattr(module, attr)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            mark(label)
+
+    setattr(module, attr, wrapper)
+
+
+def main() -> None:
+    spec, out, *flags = sys.argv[1:]
+    if "--trace" in flags:
+        tracemalloc.start(1)
+    from generator import load, parse, pipeline, write
+    from generator.config import adhoc_target
+    from generator.render import plan
+    from generator.shape import stage
+
+    # pipeline imports these inside `_render`, so they are wrapped where they are defined
+    wrap(load, "open_spec", "load")
+    wrap(parse, "build_api", "parse")
+    wrap(stage, "shape", "shape")
+    wrap(plan, "plan_names", "naming")
+    wrap(plan, "plan_files", "render (plan_files)")
+    wrap(write, "format_tree", "ruff")
+    wrap(pipeline, "build_package", "staging (build_package)")
+    wrap(pipeline, "apply_package", "writing (apply_package)")
+    mark("start")
+    pipeline.generate(adhoc_target(spec, out, "pkg", "Client"), full=True)
+    mark("end")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"largest child (validation, ruff): peak {children:.0f} MB", flush=True)
+
+
+if __name__ == "__main__":
+    main()
