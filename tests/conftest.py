@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,14 @@ from generator.diagnostics import DiagnosticSink
 from generator.ir import Api
 from generator.load import load_spec
 from generator.parse import build_api
-from generator import generate
 from generator.shape.stage import shape
+from tests.support.packages import imported_package
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+pytest_plugins = ("tests.support.fixtures",)  # fixtures every folder shares (`server`)
 
 
 def spec_doc(
@@ -65,29 +66,22 @@ _counter = 0
 @pytest.fixture
 def generate_package(tmp_path: Path) -> Iterator[Callable[..., tuple[Any, Path]]]:
     """generate_package(doc) → (imported module, package root): generate into tmp and import it."""
-    added: list[str] = []
+    with ExitStack() as imported:
 
-    def _gen(doc: dict[str, Any] | str, **cfg: Any) -> tuple[Any, Path]:
-        global _counter
-        _counter += 1
-        name = cfg.pop("package", f"genpkg{_counter}")
-        spec = tmp_path / f"{name}.yml"
-        spec.write_text(doc if isinstance(doc, str) else yaml.safe_dump(doc, sort_keys=False))
-        target = adhoc_target(
-            str(spec), str(tmp_path / name), name, cfg.pop("client_name", "Client")
-        )
-        if cfg:
-            target = target.model_copy(update=cfg)
-        generate(target)
-        src = tmp_path / name / "src"
-        sys.path.insert(0, str(src))
-        added.append(str(src))
-        return importlib.import_module(name), tmp_path / name
+        def _gen(doc: dict[str, Any] | str, **cfg: Any) -> tuple[Any, Path]:
+            global _counter
+            _counter += 1
+            name = cfg.pop("package", f"genpkg{_counter}")
+            spec = tmp_path / f"{name}.yml"
+            spec.write_text(doc if isinstance(doc, str) else yaml.safe_dump(doc, sort_keys=False))
+            target = adhoc_target(
+                str(spec), str(tmp_path / name), name, cfg.pop("client_name", "Client")
+            )
+            if cfg:
+                target = target.model_copy(update=cfg)
+            return imported.enter_context(imported_package(target)), tmp_path / name
 
-    yield _gen
-    for path in added:
-        if path in sys.path:
-            sys.path.remove(path)
+        yield _gen
 
 
 PETS_PROJECT = """

@@ -4,23 +4,16 @@ fetched on first use, cached, renewed before expiry and once on a 401."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api
-from ..naming.requests import NameRequest
-from ..render.auth_views import AuthPlan, Credential, auth_requests, auth_view, used_schemes
-from ..render.extension import block
-from ..render.resource_views import ResourceDraft
-from .base import Context, Contribution, Preparation, runtime_path
+from ..render.auth_views import AuthPlan, Credential, used_schemes
+from .token_auth import TokenAuth
 
 
-class OAuth:
+class OAuth(TokenAuth):
     name = "oauth"
-
-    def shape(self, api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
-        return api  # decided from the spec's security schemes
+    # the token renewal is the session feature's (`RenewingAuth`)
+    runtime = (("oauth", "_oauth.py"), ("session", "_session.py"))
 
     def analyse(self, api: Api, sink: DiagnosticSink) -> AuthPlan | None:
         if api.target.session is not None:
@@ -30,24 +23,6 @@ class OAuth:
             return None
         oauth = next((s for s in schemes if s.kind == "oauth2" and s.token_url), None)
         return client_credentials(oauth.token_url) if oauth is not None else None
-
-    def names(self, facts: AuthPlan, api: Api) -> Iterable[NameRequest]:
-        return auth_requests(facts)
-
-    def prepare(self, facts: AuthPlan, ctx: Context) -> Preparation:
-        return Preparation()
-
-    def contribute(
-        self, facts: AuthPlan, ctx: Context, resources: Mapping[str, ResourceDraft]
-    ) -> Contribution:
-        auth = auth_view(facts, ctx.names, ctx.api.target.package.env_prefix)
-        return Contribution(
-            # the token renewal is the session feature's (`RenewingAuth`)
-            runtime=(runtime_path(self.name, "_oauth.py"), runtime_path("session", "_session.py")),
-            files={"_credentials.py": block("features/oauth/credentials.py.jinja", auth=auth)},
-            readme={"client": (block("features/oauth/README.md.jinja"),)},
-            auth=auth,
-        )
 
 
 def client_credentials(token_url: str) -> AuthPlan:

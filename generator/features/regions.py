@@ -11,6 +11,7 @@ from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api
 from ..naming.requests import NameRequest
+from ..render.client_views import default_base_url
 from ..render.extension import ClientExtras, ClientParam, block
 from ..render.resource_views import ResourceDraft
 from ..render.safe import Code, Name, doc
@@ -66,14 +67,6 @@ class Regions:
             ),
             readme={"client": (block("features/regions/README.md.jinja", rv=view),)},
         )
-
-
-def default_base_url(api: Api) -> str:
-    for server in api.servers:
-        url = server.default_url
-        if url.startswith(("http://", "https://")):
-            return url
-    return ""
 
 
 FEATURE = Regions()

@@ -4,21 +4,18 @@ you already have), logs in on first use and renews before expiry or on a 401."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Model, ModelRef, SessionLogin
-from ..naming.requests import NameRequest
-from ..render.auth_views import AuthPlan, Credential, auth_requests, auth_view
-from ..render.extension import block
-from ..render.resource_views import ResourceDraft
-from .base import Context, Contribution, Preparation, runtime_path
+from ..render.auth_views import AuthPlan, Credential
+from .token_auth import TokenAuth
 
 
-class Session:
+class Session(TokenAuth):
     name = "session"
+    runtime = (("session", "_session.py"),)
 
     def shape(self, api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
         s = config.session
@@ -71,23 +68,6 @@ class Session:
             refresh_path=refresh.path if refresh else "",
             access_field=session.access_token,
             refresh_field=session.refresh_token,
-        )
-
-    def names(self, facts: AuthPlan, api: Api) -> Iterable[NameRequest]:
-        return auth_requests(facts)
-
-    def prepare(self, facts: AuthPlan, ctx: Context) -> Preparation:
-        return Preparation()
-
-    def contribute(
-        self, facts: AuthPlan, ctx: Context, resources: Mapping[str, ResourceDraft]
-    ) -> Contribution:
-        auth = auth_view(facts, ctx.names, ctx.api.target.package.env_prefix)
-        return Contribution(
-            runtime=(runtime_path(self.name, "_session.py"),),
-            files={"_credentials.py": block("features/session/credentials.py.jinja", auth=auth)},
-            readme={"client": (block("features/session/README.md.jinja", auth=auth),)},
-            auth=auth,
         )
 
 

@@ -290,6 +290,7 @@ def _shell_word(text: str) -> Code:
 
 
 def default_base_url(api: Api) -> str:
+    """The spec's first absolute http(s) server URL ("" when there is none): the default base URL."""
     for server in api.servers:
         url = server.default_url
         if url.startswith(("http://", "https://")):

@@ -274,8 +274,8 @@ def _method(
         keyword.append(body_arg)
     keyword.sort(key=lambda a: a.default != "")
     responses = tuple(_response(annotator, r, imports) for r in op.results)
-    returns = _returns(annotator, op.results, imports, "")
-    async_returns = _returns(annotator, op.results, imports, "Async")
+    returns = code(" | ".join(return_parts(annotator, op.results, imports, "")))
+    async_returns = code(" | ".join(return_parts(annotator, op.results, imports, "Async")))
     styles = wire_styles(op)
     return MethodView(
         name=name,
@@ -437,32 +437,41 @@ def _field_path(path: tuple[str, ...]) -> Code:
     return code("(" + ", ".join(py(part) for part in path) + ")")
 
 
-def _returns(
-    annotator: Annotator, results: tuple[Result, ...], imports: Imports, prefix: str
-) -> Code:
+def return_parts(
+    annotator: Annotator,
+    results: tuple[Result, ...],
+    imports: Imports,
+    prefix: str,
+    *,
+    qualify: str = "",
+    streams: bool = True,
+) -> list[str]:
+    """The members of a method's declared return type, de-duplicated, `None` last. `prefix`: "" (the
+    sync method) or "Async"; `qualify`: how the runtime's classes are reached (the package's tests:
+    `<package>.`); `streams=False`: an event stream is checked by its events (the tests), so its
+    result stands for their type."""
     out: list[str] = []
     for r in results:
         if r.kind is ResultKind.EMPTY:
             out.append("None")
         elif r.kind is ResultKind.BINARY:
-            out.append(f"{prefix}BinaryResponse")
+            out.append(f"{qualify}{prefix}BinaryResponse")
         elif r.kind is ResultKind.TEXT:
             out.append("str")
-        elif r.kind is ResultKind.EVENTS:
+        elif r.kind is ResultKind.EVENTS and streams:
             assert r.body is not None
             data = annotator.render(r.body, Context.MODEL, imports)
-            out.append(f"{prefix}Stream[{data}]")
+            out.append(f"{qualify}{prefix}Stream[{data}]")
         elif r.pagination is not None and r.item is not None:
-            out.append(
-                f"{prefix or 'Sync'}Page[{annotator.render(r.item, Context.MODEL, imports)}]"
-            )
-        else:
-            assert r.returns is not None
+            item = annotator.render(r.item, Context.MODEL, imports)
+            out.append(f"{qualify}{prefix or 'Sync'}Page[{item}]")
+        elif r.returns is not None:
             out.extend(annotator.top_parts(r.returns, Context.MODEL, imports))
+        else:  # no type the method declares (the tests: anything)
+            imports.typing = True
+            out.append("_t.Any")
     unique = list(dict.fromkeys(out))
-    return code(
-        " | ".join([p for p in unique if p != "None"] + (["None"] if "None" in unique else []))
-    )
+    return [p for p in unique if p != "None"] + (["None"] if "None" in unique else [])
 
 
 def _doc(

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..ir import Api, Operation, Result, ResultKind, SecurityScheme
+from ..ir import Api, Operation, Result, SecurityScheme
 from ..naming.plan import Names, ResourceName, op_key
 from .annotations import Annotator, Context, Imports
 from .auth_views import AuthView
 from .call_samples import call_sample
 from .imports import ImportBlock
 from .literals import Files, Literals, Uses
-from .resource_views import MethodView
+from .resource_views import MethodView, return_parts
 from .safe import NO_CODE, Code, Comment, Doc, Name, code, comment, doc, py
 
 RESERVED = frozenset({"assert_matches_type", "raises_status_error", "pytest"})
@@ -161,28 +161,8 @@ def _expected(
     package: str, annotator: Annotator, results: tuple[Result, ...], imports: Imports, prefix: str
 ) -> Code:
     """The method's declared return type, spelled for the test module ("" when it returns None)."""
-    parts: list[str] = []
-    for r in results:
-        if r.kind is ResultKind.EMPTY:
-            parts.append("None")
-        elif r.kind is ResultKind.BINARY:
-            parts.append(f"{package}.{prefix}BinaryResponse")
-        elif r.kind is ResultKind.TEXT:
-            parts.append("str")
-        elif r.pagination is not None and r.item is not None:
-            item = annotator.render(r.item, Context.MODEL, imports)
-            parts.append(f"{package}.{prefix or 'Sync'}Page[{item}]")
-        elif r.returns is not None:
-            parts.extend(annotator.top_parts(r.returns, Context.MODEL, imports))
-        else:
-            imports.typing = True
-            parts.append("_t.Any")
-    unique = list(dict.fromkeys(parts))
-    if unique == ["None"] or not unique:
-        return Code("")
-    return code(
-        " | ".join([p for p in unique if p != "None"] + (["None"] if "None" in unique else []))
-    )
+    parts = return_parts(annotator, results, imports, prefix, qualify=f"{package}.", streams=False)
+    return Code("") if parts in ([], ["None"]) else code(" | ".join(parts))
 
 
 # The security scheme kinds each kind of client authentication satisfies (a token is sent as a

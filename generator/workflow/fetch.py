@@ -27,20 +27,24 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _NULLABLE_KEYS = frozenset({"default", "example", "examples", "const", "enum"})
+# keys whose value must be a mapping keyed by names the spec chose (`_SHAPES`); all are `_NAME_MAPS`
+_OBJECT_MAPS = (
+    "paths",
+    "schemas",
+    "properties",
+    "responses",
+    "content",
+    "headers",
+    "securitySchemes",
+    "variables",
+    "mapping",
+    "encoding",
+    "links",
+    "callbacks",
+)
 _NAME_MAPS = frozenset(
     {
-        "paths",
-        "schemas",
-        "properties",
-        "responses",
-        "content",
-        "headers",
-        "securitySchemes",
-        "variables",
-        "mapping",
-        "encoding",
-        "links",
-        "callbacks",
+        *_OBJECT_MAPS,
         "requestBodies",
         "patternProperties",
         "examples",
@@ -50,24 +54,7 @@ _NAME_MAPS = frozenset(
 )
 _FREE_FORM = frozenset({"example", "examples", "default", "const", "enum"})
 _SHAPES: dict[str, tuple[type, ...]] = {
-    **{
-        k: (dict,)
-        for k in (
-            "paths",
-            "components",
-            "schemas",
-            "properties",
-            "responses",
-            "content",
-            "headers",
-            "securitySchemes",
-            "variables",
-            "mapping",
-            "encoding",
-            "links",
-            "callbacks",
-        )
-    },
+    **{k: (dict,) for k in ("components", *_OBJECT_MAPS)},
     "schema": (dict, bool),
     "items": (dict, bool),
     "additionalProperties": (dict, bool),

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
@@ -16,11 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import generate
 from generator.config import adhoc_target
 from generator.ir import Kind, ModelRef, Primitive, ResultKind
 from tests.conftest import FIXTURES
-from tests.support.loopback import LoopServer, serving
+from tests.support.loopback import LoopServer
+from tests.support.packages import imported_package
 from tests.support.sse_server import WAIT, Endless, Paced, Scripted, event
 
 SPEC = FIXTURES / "specs" / "events_31.yml"
@@ -30,18 +29,8 @@ JOB = {"id": "j1", "state": "running", "createdAt": "2026-01-02T03:04:05Z"}
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
     out = tmp_path_factory.mktemp("events") / "eventsapi"
-    generate(adhoc_target(str(SPEC), str(out), "eventsapi", "Events"))
-    sys.path.insert(0, str(out / "src"))
-    try:
-        yield importlib.import_module("eventsapi"), out
-    finally:
-        sys.path.remove(str(out / "src"))
-
-
-@pytest.fixture
-def server() -> Iterator[LoopServer]:
-    with serving() as server:
-        yield server
+    with imported_package(adhoc_target(str(SPEC), str(out), "eventsapi", "Events")) as pkg:
+        yield pkg, out
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ import pytest
 
 from generator.config import adhoc_target
 from generator.ir import MISSING, Model
-from generator.pipeline import generate
 from tests.conftest import FIXTURES
-from tests.support.loopback import Exchange, LoopServer, serving
+from tests.support.loopback import Exchange, LoopServer
+from tests.support.packages import imported_package
 
 SPEC = FIXTURES / "specs" / "wire_schema_31.yml"
 TAG_ID = "7f1c1a52-52b4-4c3e-9d38-5d7a2b1f0c11"
@@ -35,21 +35,10 @@ TAG = {"id": TAG_ID, "name": "red-tag"}
 @pytest.fixture(scope="module")
 def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
     out = tmp_path_factory.mktemp("wire")
-    generate(adhoc_target(str(SPEC), str(out), "wire", "Wire"))
-    sys.path.insert(0, str(out / "src"))
-    try:
-        pkg = importlib.import_module("wire")
+    with imported_package(adhoc_target(str(SPEC), str(out), "wire", "Wire")) as pkg:
         for sub in ("resources", "types"):  # `pkg.resources`, `pkg.types`, whatever test runs first
             importlib.import_module(f"wire.{sub}")
         yield pkg, out
-    finally:
-        sys.path.remove(str(out / "src"))
-
-
-@pytest.fixture
-def server() -> Iterator[LoopServer]:
-    with serving() as s:
-        yield s
 
 
 def client(pkg: Any, server: LoopServer, *, strict: bool = False) -> Any:

@@ -12,20 +12,17 @@ Every wait is bounded (`WAIT`)."""
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import generate
 from generator.config import adhoc_target
 from tests.conftest import FIXTURES
+from tests.support.packages import imported_package
 from tests.support.uvicorn_server import uvicorn_serving
 
 pytest.importorskip("sse_starlette", reason="the test extra installs sse-starlette")
@@ -83,12 +80,8 @@ async def wait_for(flag: threading.Event) -> None:
 @pytest.fixture(scope="module")
 def pkg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     out = tmp_path_factory.mktemp("ssestar") / "ssestar"
-    generate(adhoc_target(str(SPEC), str(out), "ssestar", "Events"))
-    sys.path.insert(0, str(out / "src"))
-    try:
-        yield importlib.import_module("ssestar")
-    finally:
-        sys.path.remove(str(out / "src"))
+    with imported_package(adhoc_target(str(SPEC), str(out), "ssestar", "Events")) as pkg:
+        yield pkg
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ decoded the way Stripe's servers (Rack) and Prism's deepObject parser decode it 
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
@@ -21,9 +19,9 @@ import pytest
 from support.recording_server import recording_server
 from support.wire_oracle import multipart_parts_of
 
-from generator import generate
 from generator.config import adhoc_target
 from tests.conftest import FIXTURES
+from tests.support.packages import imported_package
 
 SPEC = (FIXTURES / "specs" / "stripe_forms_30.json").read_text()
 _KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
@@ -71,14 +69,10 @@ def stripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict
     out = tmp_path_factory.mktemp("stripe")
     spec = out / "stripe.json"
     spec.write_text(SPEC, encoding="utf-8")
-    generate(adhoc_target(str(spec), str(out / "pkg"), "stripe_excerpt", "Stripe"))
-    sys.path.insert(0, str(out / "pkg" / "src"))
-    try:
-        module = importlib.import_module("stripe_excerpt")
-    finally:
-        sys.path.remove(str(out / "pkg" / "src"))
-    manifest = json.loads((out / "pkg" / "operations.json").read_text(encoding="utf-8"))
-    yield module, {o["operation_id"]: o for o in manifest["operations"]}
+    target = adhoc_target(str(spec), str(out / "pkg"), "stripe_excerpt", "Stripe")
+    with imported_package(target) as module:
+        manifest = json.loads((out / "pkg" / "operations.json").read_text(encoding="utf-8"))
+        yield module, {o["operation_id"]: o for o in manifest["operations"]}
 
 
 def _call(client: Any, entry: dict[str, Any], **kwargs: Any) -> Any:

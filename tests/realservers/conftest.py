@@ -22,8 +22,7 @@ from support.realservers import (
     ZENML,
     RunningServer,
     ServerKind,
-    generate_client,
-    import_client,
+    client_package,
     running_server,
 )
 
@@ -77,11 +76,9 @@ def json_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSer
 
 @pytest.fixture(scope="session")
 def chroma_pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    out = tmp_path_factory.mktemp("chroma_client") / CHROMA.package
-    return import_client(CHROMA, generate_client(CHROMA, CHROMA.spec_file, out))
+    return client_package(CHROMA, tmp_path_factory.mktemp("chroma_client"))
 
 
 @pytest.fixture(scope="session")
 def zenml_pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    out = tmp_path_factory.mktemp("zenml_client") / ZENML.package
-    return import_client(ZENML, generate_client(ZENML, ZENML.spec_file, out))
+    return client_package(ZENML, tmp_path_factory.mktemp("zenml_client"))

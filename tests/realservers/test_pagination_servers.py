@@ -13,9 +13,7 @@ Methods are found by operationId in the generated manifest, so these tests do no
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
-import sys
 import uuid
 from pathlib import Path
 from types import ModuleType
@@ -30,12 +28,10 @@ from support.realservers import (
     ZENML_PASSWORD,
     ZENML_USER,
     RunningServer,
-    generate_client,
-    import_client,
+    client_package,
 )
 
-from generator import generate
-from generator.config import PaginationConfig, adhoc_target
+from generator.config import PaginationConfig
 
 pytestmark = pytest.mark.slow
 
@@ -58,8 +54,7 @@ def _method(client: Any, pkg: ModuleType, op_id: str) -> Any:
 # --- json-server: the Link header (GitHub's style) and offsets ------------------------------------
 @pytest.fixture(scope="module")
 def json_pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    out = tmp_path_factory.mktemp("jsonserver_client") / JSON_SERVER.package
-    return import_client(JSON_SERVER, generate_client(JSON_SERVER, JSON_SERVER.spec_file, out))
+    return client_package(JSON_SERVER, tmp_path_factory.mktemp("jsonserver_client"))
 
 
 def test_json_server_link_header_pages_like_github(
@@ -108,8 +103,6 @@ def test_json_server_start_and_limit_page_by_offset(
 def chroma_pages(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """Chroma's client with `POST .../get` declared paginated by the target's configuration (the
     ad-hoc run's `--config FILE` table): its `ids` column pages by `offset`/`limit` in the body."""
-    out = tmp_path_factory.mktemp("chroma_pages") / "chroma_pages"
-    target = adhoc_target(str(CHROMA.spec_file), str(out), "chroma_pages", "Chroma")
     pagination = PaginationConfig.model_validate(
         {
             "operations": {
@@ -123,12 +116,8 @@ def chroma_pages(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
             }
         }
     )
-    generate(target.model_copy(update={"pagination": pagination}))
-    sys.path.insert(0, str(out / "src"))
-    try:
-        return importlib.import_module("chroma_pages")
-    finally:
-        sys.path.remove(str(out / "src"))
+    folder = tmp_path_factory.mktemp("chroma_pages")
+    return client_package(CHROMA, folder, "chroma_pages", pagination=pagination)
 
 
 def test_chroma_offset_and_limit_in_the_query(
@@ -217,8 +206,7 @@ def test_zenml_page_and_size(
 # --- Django REST framework: a next URL in the body ----------------------------------------------
 @pytest.fixture(scope="module")
 def drf_pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    out = tmp_path_factory.mktemp("drf_client") / DRF.package
-    return import_client(DRF, generate_client(DRF, DRF.spec_file, out))
+    return client_package(DRF, tmp_path_factory.mktemp("drf_client"))
 
 
 @pytest.mark.parametrize(

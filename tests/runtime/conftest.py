@@ -12,6 +12,8 @@ import httpx
 import pytest
 from rt_helpers import API_KEY, Handler, Recorder, accepting_auth, build_package
 
+from tests.support.loopback import LoopServer
+
 
 @pytest.fixture(scope="session")
 def fakeapi_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -74,3 +76,10 @@ def make_async_client(fakeapi: Any) -> Callable[..., Any]:
         return cls(http_client=http_client, **options)
 
     return make
+
+
+@pytest.fixture
+def client(fakeapi: Any, server: LoopServer) -> Iterator[Any]:
+    """A ``FakeAPI`` on the loopback ``server`` (tests/support/fixtures.py), over real sockets."""
+    with fakeapi.FakeAPI(token=API_KEY, base_url=f"{server.origin}/v1", timeout=5.0) as c:
+        yield c

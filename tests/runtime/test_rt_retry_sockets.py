@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rt_helpers import API_KEY, REFERRAL
 
-from tests.support.loopback import Exchange, LoopServer, serving
+from tests.support.loopback import Exchange, LoopServer
 
 BODY = {"data": REFERRAL}
 Reply = Callable[[Exchange], None]
@@ -45,12 +45,6 @@ class Script:
     def __call__(self, exchange: Exchange) -> None:
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
         reply(exchange)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopServer]:
-    with serving() as running:
-        yield running
 
 
 @pytest.fixture

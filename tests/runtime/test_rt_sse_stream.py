@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,18 +22,6 @@ PATH = "/v1/referrals/r1/events"
 
 def _referral(n: int) -> dict[str, Any]:
     return {**REFERRAL, "id": f"ref_{n}"}
-
-
-@pytest.fixture
-def server() -> Iterator[LoopServer]:
-    with serving() as server:
-        yield server
-
-
-@pytest.fixture
-def client(fakeapi: Any, server: LoopServer) -> Iterator[Any]:
-    with fakeapi.FakeAPI(token=API_KEY, base_url=f"{server.origin}/v1", timeout=5.0) as c:
-        yield c
 
 
 def _events(client: Any) -> Any:

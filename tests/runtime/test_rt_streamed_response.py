@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,18 +16,6 @@ from tests.support.sse_server import WAIT, Endless, Scripted, event
 
 OK = json.dumps({"data": REFERRAL}).encode()
 PATH = "/v1/referrals/r1"
-
-
-@pytest.fixture
-def server() -> Iterator[LoopServer]:
-    with serving() as server:
-        yield server
-
-
-@pytest.fixture
-def client(fakeapi: Any, server: LoopServer) -> Iterator[Any]:
-    with fakeapi.FakeAPI(token=API_KEY, base_url=f"{server.origin}/v1", timeout=5.0) as c:
-        yield c
 
 
 def _streaming(client: Any) -> Any:

@@ -23,8 +23,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
@@ -35,6 +33,7 @@ from typing import Any
 import httpx
 
 from .casexchange import REPO
+from .processes import free_port, stop_group
 
 PROBLEM_PREFIX = "https://stoplight.io/prism/errors#"
 
@@ -49,29 +48,6 @@ def prism_executable() -> str | None:
         return found
     local = REPO / ".cache" / "npm" / "node_modules" / ".bin" / "prism"
     return str(local) if local.exists() else None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(
-                proc.pid, sig
-            )  # the group this module created for the server (start_new_session)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 @contextmanager
@@ -130,7 +106,7 @@ def running_prism(
             if proc.poll() is not None and "EADDRINUSE" not in last_error:
                 break  # Prism gave up on the spec (not on a port taken meanwhile): so would a retry
         finally:
-            _stop(proc)
+            stop_group(proc, term_wait=5.0)
             log.close()
     raise RuntimeError(f"Prism did not start; last log:\n{last_error}")
 

@@ -13,11 +13,9 @@ Linux it also gets SIGTERM if the test process dies first. Every wait is bounded
 from __future__ import annotations
 
 import ctypes
-import importlib
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +31,9 @@ import httpx
 
 from generator import generate
 from generator.config import adhoc_target
+
+from .packages import imported_package
+from .processes import free_port, stop_group
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "servers"
@@ -204,27 +205,6 @@ class RunningServer:
     log: Path
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(proc.pid, sig)  # the group start_new_session created for this server
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 _PR_SET_PDEATHSIG = 1
 _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
@@ -280,7 +260,7 @@ def running_server(
                     return
                 last_log = log_path.read_text(errors="replace")[-4000:]
             finally:
-                _stop(proc)
+                stop_group(proc, term_wait=15.0)
     raise RuntimeError(f"{kind.name} did not start in {attempts} attempts; last log:\n{last_log}")
 
 
@@ -308,12 +288,14 @@ def generate_client(kind: ServerKind, spec: Path, out: Path) -> Path:
     return out / "src"
 
 
-def import_client(kind: ServerKind, src: Path) -> ModuleType:
-    sys.path.insert(0, str(src))
-    try:
-        return importlib.import_module(kind.package)
-    finally:
-        sys.path.remove(str(src))
+def client_package(kind: ServerKind, folder: Path, package: str = "", **config: Any) -> ModuleType:
+    """Generate the client for `kind` from its committed spec into `folder` / its package name
+    (`package`, default `kind.package`), with the target settings in `config` (`pagination=`), and
+    import it."""
+    name = package or kind.package
+    target = adhoc_target(str(kind.spec_file), str(folder / name), name, kind.client_name)
+    with imported_package(target.model_copy(update=config)) as imported:
+        return imported
 
 
 def query_storage(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:

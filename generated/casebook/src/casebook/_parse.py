@@ -59,18 +59,13 @@ def decode_json(
     content = response.content
     if not content or content.isspace():
         return None, None
-    try:
-        value = spec.adapter.validate_json(content, strict=strict)
-    except pydantic.ValidationError as exc:
-        errors = [dict(error) for error in exc.errors(include_url=False)]
-    else:
-        errors = constraint_errors(value) if strict else []
-        if not errors:
-            return value, None
-    where = redact(f"{response.request.method} {response.request.url}")
+    value, errors = _validate(spec, content, strict)
+    if not errors:
+        return value, None
+    where = redact(f"Response to {response.request.method} {response.request.url}")
     if any(error.get("type") == "json_invalid" for error in errors):
         raise APIResponseValidationError(
-            redact(f"Response to {where} is not valid JSON: {errors[0].get('msg')}"),
+            redact(f"{where} is not valid JSON: {errors[0].get('msg')}"),
             response=response,
             body=_body_text(response),
             errors=errors,
@@ -80,24 +75,13 @@ def decode_json(
     raw = json.loads(content)
     if strict:
         raise APIResponseValidationError(
-            f"Response to {where} does not match the schema ({len(errors)} errors): {summary}",
+            f"{where} does not match the schema ({len(errors)} errors): {summary}",
             response=response,
             body=raw,
             errors=errors,
             attempts=attempts,
         )
-    if _drop_nulls(raw, errors):  # `null` in a field with a default and no `null` in its type
-        try:
-            return spec.adapter.validate_json(json.dumps(raw)), None
-        except pydantic.ValidationError:
-            raw = json.loads(content)
-    logger.warning(
-        "Response to %s does not match the schema (%d errors), returning it unvalidated: %s",
-        where,
-        len(errors),
-        summary,
-    )
-    return construct_type(spec.body_type, raw), errors
+    return _unvalidated(content, raw, errors, spec, spec.body_type, where, summary)
 
 
 def decode_text(
@@ -117,14 +101,9 @@ def decode_text(
     returns data built without validation (``null`` in a field with a default read as left out, as
     ``decode_json`` does for a body).
     """
-    try:
-        value = spec.adapter.validate_json(text, strict=strict)
-    except pydantic.ValidationError as exc:
-        errors = [dict(error) for error in exc.errors(include_url=False)]
-    else:
-        errors = constraint_errors(value) if strict else []
-        if not errors:
-            return value, None
+    value, errors = _validate(spec, text, strict)
+    if not errors:
+        return value, None
     where = redact(f"{what} of the response to {response.request.method} {response.request.url}")
     if any(error.get("type") == "json_invalid" for error in errors):
         message = redact(f"{where} is not valid JSON: {errors[0].get('msg')}")
@@ -141,18 +120,44 @@ def decode_text(
             body=raw,
             errors=errors,
         )
+    return _unvalidated(text, raw, errors, spec, spec.model, where, summary)
+
+
+def _validate(spec: ResponseSpec, data: str | bytes, strict: bool) -> tuple[Any, list[dict[str, Any]]]:
+    """``data`` (JSON text) validated against ``spec.model``: the value and no errors, or pydantic's
+    errors (a ``json_invalid`` one when it is not JSON); strict mode adds the spec's own checks
+    (``_checks``)."""
+    try:
+        value = spec.adapter.validate_json(data, strict=strict)
+    except pydantic.ValidationError as exc:
+        return None, [dict(error) for error in exc.errors(include_url=False)]
+    return value, constraint_errors(value) if strict else []
+
+
+def _unvalidated(
+    data: str | bytes,
+    raw: Any,
+    errors: list[dict[str, Any]],
+    spec: ResponseSpec,
+    type_: Any,
+    where: str,
+    summary: str,
+) -> tuple[Any, list[dict[str, Any]] | None]:
+    """Lenient mode, JSON ``data`` (parsed: ``raw``) that does not match: validated again with the
+    ``null`` values the errors are about left out (a field with a default and no ``null`` in its
+    type), else built as ``type_`` without validation, with a warning."""
     if _drop_nulls(raw, errors):
         try:
             return spec.adapter.validate_json(json.dumps(raw)), None
         except pydantic.ValidationError:
-            raw = json.loads(text)
+            raw = json.loads(data)
     logger.warning(
         "%s does not match the schema (%d errors), returning it unvalidated: %s",
         where,
         len(errors),
         summary,
     )
-    return construct_type(spec.model, raw), errors
+    return construct_type(type_, raw), errors
 
 
 def _drop_nulls(raw: Any, errors: list[dict[str, Any]]) -> bool:

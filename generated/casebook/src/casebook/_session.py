@@ -96,6 +96,9 @@ class RenewingAuth(httpx.Auth):
         self._sync_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
 
+    def apply(self, headers: dict[str, str], query: dict[str, str]) -> None:
+        """Nothing at prepare time: the token is added by the httpx auth flow."""
+
     def _stale(self) -> bool:
         raise NotImplementedError
 
@@ -205,9 +208,6 @@ class SessionAuth(RenewingAuth):
     def secrets(self) -> tuple[str, ...]:
         values = [self._access, self._refresh, *self._credentials.values()]
         return tuple(v for v in values if v)
-
-    def apply(self, headers: dict[str, str], query: dict[str, str]) -> None:
-        """Nothing at prepare time: the token is added by the httpx auth flow."""
 
     def __repr__(self) -> str:
         state = "logged in" if self._access else "not logged in"

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from types import TracebackType
 from typing import IO, Final, Literal, Self, TypeAlias, TypeVar, cast
 
 import httpx
 
 __all__ = [
     "NOT_GIVEN",
+    "AsyncClosing",
     "Body",
+    "Closing",
     "FileContent",
     "FileTypes",
     "Headers",
@@ -66,3 +69,40 @@ Timeout = float | httpx.Timeout | None
 
 FileContent = bytes | IO[bytes] | os.PathLike[str]
 FileTypes = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+
+
+class Closing:
+    """``with x:`` gives ``x`` and calls ``x.close()`` when the block ends (clients, binary responses,
+    event streams)."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClosing:
+    """``async with x:`` gives ``x`` and awaits ``x.close()`` when the block ends."""
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -33,7 +32,7 @@ from ._options import RequestOptions
 from ._pagination import AsyncPage, SyncPage
 from ._prepare import PreparedRequest
 from ._response import APIResponse, AsyncAPIResponse
-from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ._types import NOT_GIVEN, AsyncClosing, Body, Closing, Headers, NotGiven, Query, Timeout
 from ._wrappers import consume_response_mode
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
@@ -41,7 +40,7 @@ __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 _R = TypeVar("_R")
 
 
-class SyncAPIClient(BaseClient[httpx.Client, Hooks]):
+class SyncAPIClient(BaseClient[httpx.Client, Hooks], Closing):
     """Synchronous client; owns an ``httpx.Client`` unless one is passed in."""
 
     def _new_http(self) -> httpx.Client:
@@ -185,19 +184,8 @@ class SyncAPIClient(BaseClient[httpx.Client, Hooks]):
     def is_closed(self) -> bool:
         return self._pool.is_closed
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncAPIClient(BaseClient[httpx.AsyncClient, AsyncHooks]):
+class AsyncAPIClient(BaseClient[httpx.AsyncClient, AsyncHooks], AsyncClosing):
     """Asynchronous client; owns an ``httpx.AsyncClient`` unless one is passed in."""
 
     def _new_http(self) -> httpx.AsyncClient:
@@ -340,14 +328,3 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient, AsyncHooks]):
     @property
     def is_closed(self) -> bool:
         return self._pool.is_closed
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from types import TracebackType
-from typing import Self
 
 import httpx
 
 from ._body import aread_body, read_body
 from ._download import Target, filename_of
 from ._exceptions import APIConnectionError, APITimeoutError
+from ._types import AsyncClosing, Closing
 
 __all__ = ["AsyncBinaryResponse", "BinaryResponse"]
 
@@ -60,7 +59,7 @@ class _BinaryBase:
         )
 
 
-class BinaryResponse(_BinaryBase):
+class BinaryResponse(_BinaryBase, Closing):
     """A binary body. Use ``content``, or ``iter_bytes()`` / ``write_to_file()`` to stream it.
 
     The connection stays open until the body is consumed or ``close()`` is called (also a
@@ -124,19 +123,8 @@ class BinaryResponse(_BinaryBase):
     def close(self) -> None:
         self.http_response.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncBinaryResponse(_BinaryBase):
+class AsyncBinaryResponse(_BinaryBase, AsyncClosing):
     """Async twin of ``BinaryResponse``: ``await read()``, ``async for`` over ``iter_bytes()``."""
 
     @property
@@ -194,14 +182,3 @@ class AsyncBinaryResponse(_BinaryBase):
 
     async def close(self) -> None:
         await self.http_response.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

@@ -54,9 +54,6 @@ class ClientCredentialsAuth(RenewingAuth):
     def secrets(self) -> tuple[str, ...]:
         return tuple(v for v in (self._secret, self._access) if v)
 
-    def apply(self, headers: dict[str, str], query: dict[str, str]) -> None:
-        """Nothing at prepare time: the token is added by the httpx auth flow."""
-
     def __repr__(self) -> str:
         state = "token cached" if self._access else "no token yet"
         return f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret='****', {state})"

@@ -11,8 +11,7 @@ line / event by ``DEFAULT_MAX_EVENT_SIZE`` characters; the stream as a whole is 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from types import TracebackType
-from typing import Generic, Self, TypeVar, cast
+from typing import Generic, TypeVar, cast
 
 import httpx
 
@@ -24,6 +23,7 @@ from ._lines import LineDecoder, LineTooLong
 from ._logs import Redactor, logger
 from ._parse import decode_text
 from ._sse import EventTooLarge, ServerSentEvent, SSEDecoder
+from ._types import AsyncClosing, Closing
 
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
@@ -139,7 +139,7 @@ class _StreamBase(Generic[T]):
         return f"<{type(self).__name__} [{self.status_code}] {self._where()}>"
 
 
-class Stream(_StreamBase[T]):
+class Stream(_StreamBase[T], Closing):
     """The events of a ``text/event-stream`` response: ``for event in stream:`` yields
     ``ServerSentEvent[T]`` (``event.data`` is a ``T``) as each arrives.
 
@@ -198,19 +198,8 @@ class Stream(_StreamBase[T]):
         """Close the connection (the server sees the stream end); later iteration yields nothing."""
         self.http_response.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncStream(_StreamBase[T]):
+class AsyncStream(_StreamBase[T], AsyncClosing):
     """Async twin of ``Stream``: ``async for event in stream:``, ``await stream.close()``,
     ``async with stream:``. Leaving an ``async for`` early closes the connection when the loop's
     iterator is finalized (at once for ``async with`` / ``close()``)."""
@@ -266,14 +255,3 @@ class AsyncStream(_StreamBase[T]):
 
     async def close(self) -> None:
         await self.http_response.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
