@@ -65,6 +65,12 @@ def cli() -> None:
 )
 @click.option("--package", help="Python package name (ad-hoc mode).")
 @click.option("--client-name", help="Client class name (ad-hoc mode).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="TOML file holding one target table: the keys of docs/configuration.md (ad-hoc mode).",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when the spec produced warnings.")
 @click.option(
     "--full", is_flag=True, help="Always render (skip the provenance answer when nothing changed)."
@@ -85,6 +91,7 @@ def generate_cmd(
     output: str | None,
     package: str | None,
     client_name: str | None,
+    config_file: str | None,
     strict: bool,
     full: bool,
     timeout: float,
@@ -92,7 +99,7 @@ def generate_cmd(
     quiet: bool,
 ) -> None:
     """Regenerate the configured targets (all by default), or one spec (a file or a URL) with -o."""
-    if output is None and not full:
+    if output is None and config_file is None and not full:
         answers = _answered(names, "generated")
         if answers is not None:  # nothing changed: answered from provenance without pydantic
             for result in answers:
@@ -112,9 +119,13 @@ def generate_cmd(
         spec = names[0]
         if spec.startswith(("http://", "https://")):
             source, spec = spec, download(spec, timeout)
-        targets = [adhoc_target(spec, output, package, client_name, live_url=source)]
+        targets = [adhoc_target(spec, output, package, client_name, config_file, live_url=source)]
         root = None
     else:
+        if config_file is not None:
+            raise click.UsageError(
+                "--config is for one spec with -o; configured targets are read from pyproject.toml"
+            )
         targets, root = select(names)
     warned = False
     done: list[str] = []
@@ -451,6 +462,12 @@ def _run_live(
     help="Name the generated client after this configured target (default: the "
     "target whose spec is OLD or NEW, else generic names).",
 )
+@click.option(
+    "--old-config",
+    type=click.Path(dir_okay=False, exists=True),
+    help="The configuration OLD was generated with, if another: a pyproject.toml (the same target) "
+    "or a file with one target table. Renames it made show as changes.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every change (no compact groups).")
 @click.option(
     "--color/--no-color",
@@ -467,6 +484,7 @@ def diff_cmd(
     new: str,
     fmt: str,
     target: str | None,
+    old_config: str | None,
     verbose: bool,
     color: bool | None,
     apply_version: bool,
@@ -475,6 +493,7 @@ def diff_cmd(
 
     Exit 0 when nothing breaks a client, 1 when something does, 2 when a spec cannot be read.
     """
+    from .config import config_as_of
     from .workflow.diff import diff_files
     from .workflow.markdown_json import render_json, render_markdown
     from .workflow.sides import UNREADABLE, describe
@@ -491,7 +510,10 @@ def diff_cmd(
         if not path.is_file():
             fail(f"clientgen diff: the {which} spec {labels[path]} does not exist")
     try:
-        report = diff_files(Path(old), Path(new), config, old_label=old, new_label=new)
+        before = config_as_of(config, Path(old_config)) if old_config else None
+        report = diff_files(
+            Path(old), Path(new), config, old_label=old, new_label=new, old_config=before
+        )
     except SpecError as exc:
         which = "old" if Path(exc.diagnostic.file or "").resolve() == Path(old).resolve() else "new"
         fail(f"clientgen diff: cannot read the {which} spec:\n  {exc.diagnostic.render()}")

@@ -56,8 +56,8 @@ def _identifier(what: str, optional: bool = False) -> AfterValidator:
 
 
 def _dotted(value: str) -> str:
-    """`method_names` values: "method" or "resource.method"."""
-    for part in value.split(".", 1):
+    """`method_names` values: "method", "resource.method" or "resource.sub.method"."""
+    for part in value.split("."):
         problem = identifier_problem(part, "method")
         if problem:
             raise ValueError(problem)
@@ -97,6 +97,7 @@ PackageName = Annotated[str, _identifier("package")]
 ClassName = Annotated[str, _identifier("class")]
 ClientClassName = Annotated[str, _identifier("class"), AfterValidator(_client_class)]
 MethodName = Annotated[str, _identifier("method")]
+ResourceAttr = Annotated[str, _identifier("resource")]
 EnvPrefix = Annotated[str, _identifier("environment variable prefix")]
 
 _DIST_NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")  # PEP 508
@@ -218,7 +219,13 @@ class TargetConfig(BaseModel):
     pagination: PaginationConfig = PaginationConfig()
     method_names: dict[str, Annotated[str, AfterValidator(_dotted)]] = Field(
         default_factory=dict
-    )  # operationId → "resource.method"
+    )  # operationId → "method", "resource.method" or "resource.sub.method"
+    resource_names: dict[str, ResourceAttr] = Field(
+        default_factory=dict
+    )  # tag, or resource as generated (`customers.sources`) → attribute name
+    class_names: dict[str, ClassName] = Field(
+        default_factory=dict
+    )  # schema name (components/schemas) or class name as generated → class name
     error_codes: dict[str, int | ErrorCodeConfig] = Field(
         default_factory=dict
     )  # error.code → status or table
@@ -268,12 +275,18 @@ class TargetConfig(BaseModel):
 
 
 def adhoc_target(
-    spec: str, output: str, package: str | None, client_name: str | None, live_url: str = ""
+    spec: str,
+    output: str,
+    package: str | None,
+    client_name: str | None,
+    config_file: str | None = None,
+    live_url: str = "",
 ) -> TargetConfig:
-    """The target of `clientgen generate SPEC -o OUT [--package P] [--client-name C]`. A package or
-    client name given on the command line must be valid (a SpecError says why, with a suggestion);
-    ones derived from the output folder's name are made valid. `live_url`: where SPEC was downloaded
-    from (relative server URLs resolve against it)."""
+    """The target of `clientgen generate SPEC -o OUT [--package P] [--client-name C] [--config FILE]`.
+    A package or client name given on the command line must be valid (a SpecError says why, with a
+    suggestion); ones derived from the output folder's name are made valid. FILE holds one target
+    table (see `target_file`); the command line's spec, output, package and client name win.
+    `live_url`: where SPEC was downloaded from (relative server URLs resolve against it)."""
     for value, what, flag in (
         (package, "package", "--package"),
         (client_name, "class", "--client-name"),
@@ -281,20 +294,74 @@ def adhoc_target(
         problem = identifier_problem(value, what) if value is not None else ""
         if problem:
             raise fatal("bad-name", f"{flag}: {problem}", file="command line")
+    table = target_file(Path(config_file)) if config_file else {}
     stem = Path(output).name or Path(spec).stem
-    pkg = package or safe_identifier(snake(stem), "client")
+    given = table.get("package")
+    pkg = package or (given if isinstance(given, str) else safe_identifier(snake(stem), "client"))
+    data = {
+        "client_name": _derived_client_name(pkg),
+        "env_prefix": upper_snake(pkg) or "CLIENT",
+        **table,
+        "name": pkg,
+        "spec": spec,
+        "output": output,
+        "package": pkg,
+        "live_url": live_url or table.get("live_url", ""),
+    }
+    if client_name:
+        data["client_name"] = client_name
     try:
-        return TargetConfig(
-            name=pkg,
-            spec=spec,
-            output=output,
-            package=pkg,
-            client_name=client_name or _derived_client_name(pkg),
-            env_prefix=upper_snake(pkg),
-            live_url=live_url,
+        return TargetConfig.model_validate(data)
+    except ValidationError as exc:
+        where = f"--config {config_file}" if config_file else "command line"
+        raise _config_error(exc, where, config_file or "") from None
+
+
+def config_as_of(base: TargetConfig, path: Path) -> TargetConfig:
+    """`base` as another configuration file has it (`clientgen diff --old-config FILE`): the table of the
+    same target in a pyproject.toml (e.g. `git show main:pyproject.toml`), or the one target table of
+    FILE (see `target_file`); the spec and output folder stay `base`'s."""
+    data = read_toml(path)
+    tables = data.get("tool", {}).get("clientgen", {}).get("targets")
+    if isinstance(tables, dict) and base.name in tables:
+        table = {k: v for k, v in tables[base.name].items() if k not in ("name", "spec", "output")}
+    else:
+        table = target_file(path)
+    keep = {"name": base.name, "spec": base.spec, "output": base.output}
+    defaults = {"package": base.package, "client_name": base.client_name}
+    defaults["env_prefix"] = base.env_prefix
+    try:
+        return TargetConfig.model_validate({**defaults, **table, **keep})
+    except ValidationError as exc:
+        raise _config_error(exc, f"--old-config {path}", str(path)) from None
+
+
+def target_file(path: Path) -> dict[str, Any]:
+    """The target table of `--config FILE`: the file's top-level keys (`method_names = {...}`), or its
+    one `[tool.clientgen.targets.NAME]` table when it is a pyproject.toml. The spec and output folder
+    come from the command line, so the file may not name them."""
+    data = read_toml(path)
+    targets = data.get("tool", {}).get("clientgen", {}).get("targets")
+    if isinstance(targets, dict):
+        if len(targets) != 1:
+            raise fatal(
+                "bad-config",
+                f"{path.name} configures {len(targets)} targets ({', '.join(targets) or 'none'}); "
+                "--config takes a file with one target table",
+                file=str(path),
+                hint="write the keys of one target at the top level of a file of their own",
+            )
+        data = dict(next(iter(targets.values())))
+    given = sorted(k for k in ("name", "spec", "output") if k in data)
+    if given:
+        raise fatal(
+            "bad-config",
+            f"{path.name} sets {', '.join(given)}: with --config the spec and the output folder "
+            "come from the command line (`clientgen generate SPEC -o OUT --config FILE`)",
+            file=str(path),
+            hint=f"remove {', '.join(given)} from {path.name}",
         )
-    except ValidationError as exc:  # pragma: no cover - the names are checked or derived above
-        raise _config_error(exc, "command line", "") from None
+    return data
 
 
 def _derived_client_name(package: str) -> str:

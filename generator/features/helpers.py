@@ -178,7 +178,7 @@ class HelperMethods:
                 file_attributes=u.config.file_attributes,
             )
             views.setdefault(tag, []).append(("upload", view))
-            example.setdefault("upload_call", Name(f"client.{names.resources[tag].attr}.{name}"))
+            example.setdefault("upload_call", Name(f"client.{names.resources[tag].access}.{name}"))
         for link in facts.links:
             tag = names.op_resource[op_key(link.left)]
             if tag != names.op_resource[op_key(link.right)]:
@@ -207,7 +207,7 @@ class HelperMethods:
                 right_arg=names.requested[("helpers", "right", c.method)],
             )
             views.setdefault(tag, []).append(("link", view))
-            example.setdefault("link_call", Name(f"client.{names.resources[tag].attr}.{name}"))
+            example.setdefault("link_call", Name(f"client.{names.resources[tag].access}.{name}"))
         extras = {}
         for tag, found in views.items():
             uploads = any(kind == "upload" for kind, _ in found)

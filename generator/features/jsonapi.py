@@ -138,7 +138,7 @@ def _example(
     }
     for op in api.operations:
         key = op_key(op)
-        call = Name(f"client.{names.resource_of(op).attr}.{names.op_method[key]}")
+        call = Name(f"client.{names.resource_of(op).access}.{names.op_method[key]}")
         resource = info.op_fields.get(key)
         cls = classes.get(resource) if resource is not None else None
         if cls is not None and "list_call" not in found:
@@ -185,7 +185,7 @@ def _example(
             rel = _first_relationship(api, op, info)
             if rel:
                 found.update(
-                    get_call=Name(f"client.{names.resource_of(op).attr}.{m.name}"),
+                    get_call=Name(f"client.{names.resource_of(op).access}.{m.name}"),
                     relationship=rel,
                 )
                 break

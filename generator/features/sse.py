@@ -50,12 +50,12 @@ class ServerSentEvents:
         names = ctx.names
         op = facts[0]
         resource = names.resource_of(op)
-        method = resources[resource.tag].method(names.op_method[op_key(op)])
+        method = resources[names.op_resource[op_key(op)]].method(names.op_method[op_key(op)])
         args = [f'"{p.name}-id"' for p in method.positional]
         args += [f"{a.name}=..." for a in method.keyword if not a.default]
         readme = block(
             "features/sse/README.md.jinja",
-            call=Name(f"client.{resource.attr}.{method.name}"),
+            call=Name(f"client.{resource.access}.{method.name}"),
             args=code(", ".join(args)),
         )
         return Contribution(

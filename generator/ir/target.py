@@ -75,3 +75,7 @@ class Target:
     links: tuple[LinkHelper, ...] = ()
     error_codes: tuple[ErrorCode, ...] = ()  # the spec's codes first, then the configured ones
     webhook_signature_header: str = ""  # header carrying `t=…,v1=…` HMAC signatures ("" = default)
+    resource_names: tuple[
+        tuple[str, str], ...
+    ] = ()  # tag or resource (`customers.sources`) → attribute
+    class_names: tuple[tuple[str, str], ...] = ()  # component schema or class name → class name

@@ -13,7 +13,6 @@ responses nothing uses, and of non-JSON error bodies, get none; they stay in the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from .. import pointer
 from ..diagnostics import DiagnosticSink
@@ -22,7 +21,6 @@ from ..ir import (
     Api,
     Enum,
     Model,
-    Operation,
     Schema,
     TypeRef,
     walk_refs,
@@ -30,10 +28,14 @@ from ..ir import (
 from ..parse.results import error_bodies
 from ..render.safe import Name
 from . import rules as naming
-from .bodies import argument_fields, flat_body, param_schemas
+from .bodies import param_schemas
 from .hints import schema_hints
+from .names import Names, ResourceName, op_key
+from .operations import operation_names
 from .requests import NameKind, NameRequest
 from .runtime import exception_names
+
+__all__ = ["Names", "ResourceName", "emitted_schemas", "op_key", "plan_names"]
 
 # Names the package itself uses at top level (runtime modules, client, resources, types).
 PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
@@ -76,52 +78,6 @@ CLASS_RESERVED = frozenset(
 )
 
 
-# Class names `_client.py` imports from the runtime (resource classes are imported beside them).
-CLIENT_IMPORTS = frozenset(
-    {"SyncAPIClient", "AsyncAPIClient", "Hooks", "AsyncHooks", "NotGiven", "Timeout"}
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceName:
-    attr: Name  # client attribute: `sent_cases`
-    cls: Name  # class: `SentCases`
-    module: Name  # module under resources/: `sent_cases`
-    tag: str  # the spec's tag (raw text)
-
-
-@dataclass
-class Names:
-    schema_class: dict[str, Name] = field(default_factory=dict)
-    schema_module: dict[str, Name] = field(default_factory=dict)
-    param_class: dict[str, Name] = field(
-        default_factory=dict
-    )  # schema id → its `…Param` TypedDict (in the model's module), see naming/bodies.py
-    module_members: dict[Name, list[str]] = field(
-        default_factory=dict
-    )  # module → schema ids, in order
-    fields: dict[tuple[str, str], Name] = field(default_factory=dict)  # (schema id, wire) → attr
-    members: dict[tuple[str, int], Name] = field(default_factory=dict)  # (enum id, index) → member
-    resources: dict[str, ResourceName] = field(default_factory=dict)  # tag → names
-    op_resource: dict[str, str] = field(default_factory=dict)  # op key → tag
-    op_method: dict[str, Name] = field(default_factory=dict)  # op key → method name
-    params: dict[tuple[str, str, str], Name] = field(
-        default_factory=dict
-    )  # (op key, in, wire) → arg
-    body_fields: dict[tuple[str, str], Name] = field(
-        default_factory=dict
-    )  # (op key, wire) → argument of a flattened body property (JSON, multipart, form)
-    requested: dict[tuple[str, ...], Name] = field(default_factory=dict)  # features' names by key
-    extra_methods: dict[str, list[Name]] = field(default_factory=dict)  # tag → features' methods
-
-    def resource_of(self, op: Operation) -> ResourceName:
-        return self.resources[self.op_resource[op_key(op)]]
-
-
-def op_key(op: Operation) -> str:
-    return f"{op.method} {op.path}"
-
-
 def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] = ()) -> Names:
     """Every name of the package: schemas, fields, members, resources, methods, arguments, and what
     the active features ask for (`requests`)."""
@@ -141,7 +97,7 @@ def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] =
                 names.members[(sid, i)] = Name(
                     scope.claim(naming.enum_member_name(m.name or m.value))
                 )
-    method_scopes, arg_scopes = _operation_names(api, names, sink)
+    method_scopes, arg_scopes = operation_names(api, names, sink)
     _requested(names, requests, method_scopes, arg_scopes, sink)
     return names
 
@@ -174,15 +130,66 @@ def _under_responses(sid: str) -> bool:
 
 
 def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSink) -> None:
+    """Class names from the schemas' hints, in pointer order; the names `class_names` configures
+    (by component name, or by the class name the schema would get) are claimed first."""
+    hints = schema_hints(api.schemas)
+    wanted = {sid: naming.class_name(hints[sid]) for sid in emitted}
+    renames = dict(api.target.class_names)
+    configured: dict[str, str] = {}
+    if renames:
+        default, _ = _claim_classes(emitted, wanted, {}, [], None)
+        for sid in emitted:
+            tokens = pointer.split(sid)
+            component = (
+                tokens[2] if len(tokens) == 3 and tokens[:2] == ("components", "schemas") else ""
+            )
+            key = component if component in renames else default[sid]
+            if key in renames:
+                configured[sid] = renames[key]
+        for key in sorted(
+            set(renames) - {pointer.split(s)[-1] for s in emitted} - set(default.values())
+        ):
+            sink.warn(
+                "unknown-name",
+                "",
+                f"class_names: no schema or class {key!r}; the name is not used",
+                "use a name under components/schemas, or a class name as generated",
+            )
+    emitted_set = set(emitted)
+    param_ids = sorted(param_schemas(api) & emitted_set, key=emitted.index)
+    classes, params = _claim_classes(emitted, wanted, configured, param_ids, sink)
+    names.schema_class.update(classes)
+    names.param_class.update(params)
+
+
+def _claim_classes(
+    emitted: list[str],
+    wanted: dict[str, str],
+    configured: dict[str, str],
+    param_ids: list[str],
+    sink: DiagnosticSink | None,
+) -> tuple[dict[str, Name], dict[str, Name]]:
+    """Class names of `emitted` (the `configured` ones claimed first), then the `…Param` TypedDict
+    names of `param_ids`, all in one scope."""
     scope = naming.Scope()
     scope.reserve(*CLASS_RESERVED)
-    first_claim: dict[str, str] = {}
-    hints = schema_hints(api.schemas)
+    out: dict[str, Name] = {}
+    for sid, name in configured.items():
+        out[sid] = Name(scope.claim(name))
+        if out[sid] != name and sink is not None:
+            sink.warn(
+                "name-collision",
+                sid,
+                f"the configured class name {name!r} is taken; it is generated as {out[sid]!r}",
+            )
+    first_claim = {name: sid for sid, name in configured.items()}
     for sid in emitted:
-        base = naming.class_name(hints[sid])
+        if sid in out:
+            continue
+        base = wanted[sid]
         got = Name(scope.claim(base))
-        names.schema_class[sid] = got
-        if got != base and sid.startswith("/components/schemas/"):
+        out[sid] = got
+        if got != base and sid.startswith("/components/schemas/") and sink is not None:
             sink.warn(
                 "name-collision",
                 sid,
@@ -190,17 +197,19 @@ def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSi
                 f"this schema is generated as {got}",
             )
         first_claim.setdefault(base, sid)
-    emitted_set = set(emitted)
-    for sid in sorted(param_schemas(api) & emitted_set, key=emitted.index):
-        wanted = f"{names.schema_class[sid]}Param"
-        names.param_class[sid] = got = Name(scope.claim(wanted))
-        if got != wanted:
+    classes = {sid: out[sid] for sid in emitted}
+    params: dict[str, Name] = {}
+    for sid in param_ids:  # `…Param` TypedDicts (naming/bodies.py), after every model's class
+        want = f"{classes[sid]}Param"
+        params[sid] = got = Name(scope.claim(want))
+        if got != want and sink is not None:
             sink.warn(
                 "name-collision",
                 sid,
-                f"class name {wanted} is taken (by {first_claim.get(wanted, 'a reserved name')}); "
+                f"class name {want} is taken (by {first_claim.get(want, 'a reserved name')}); "
                 f"this schema's TypedDict is generated as {got}",
             )
+    return classes, params
 
 
 def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
@@ -329,113 +338,6 @@ def _sccs(graph: dict[str, list[str]]) -> list[list[str]]:
     return out
 
 
-def _operation_names(
-    api: Api, names: Names, sink: DiagnosticSink
-) -> tuple[dict[str, naming.Scope], dict[str, naming.Scope]]:
-    res_scope = naming.Scope(sep="_")
-    res_scope.reserve(*naming.CLIENT_RESERVED)
-    mod_scope = naming.Scope(casefold=True, sep="_")
-    mod_scope.reserve("__init__")
-    cls_scope = naming.Scope()
-    schema_classes = set(names.schema_class.values()) | set(names.param_class.values())
-    cls_scope.reserve(*schema_classes)
-    method_scopes: dict[str, naming.Scope] = {}
-    arg_scopes: dict[str, naming.Scope] = {}
-    seen_ids: dict[str, str] = {}
-    for op in api.operations:
-        key = op_key(op)
-        override = op.name_override
-        tag = (
-            override.split(".")[0]
-            if "." in override
-            else (op.tags[0] if op.tags else _path_tag(op.path))
-        )
-        if "." in override:  # "people.create" names the resource by its attribute or by its tag
-            tag = next(
-                (t for t in [*op.tags, *names.resources] if naming.snake(t) == naming.snake(tag)),
-                tag,
-            )
-        if tag not in names.resources:
-            attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
-            cls = naming.class_name(tag)
-            # a resource must not shadow a model it imports, nor a name `_client.py` imports
-            if {cls, "Async" + cls} & (schema_classes | CLIENT_IMPORTS):
-                cls += "Resource"
-            names.resources[tag] = ResourceName(
-                Name(attr),
-                Name(cls_scope.claim(cls)),
-                Name(mod_scope.claim(naming.module_name(attr))),
-                tag,
-            )
-            method_scopes[tag] = naming.Scope(sep="_")
-        names.op_resource[key] = tag
-        if op.id in seen_ids and op.has_operation_id:
-            sink.warn(
-                "duplicate-operation-id",
-                op.pointer,
-                f"operationId {op.id!r} is also used by "
-                f"{seen_ids[op.id]}; method names are made unique",
-            )
-        seen_ids.setdefault(op.id, op.pointer)
-        wanted = override.split(".", 1)[1] if "." in override else naming.method_name(op.id, tag)
-        scope = method_scopes[tag]
-        if wanted in scope.taken:  # prefer the full operationId before a numeric suffix
-            full = naming.safe_identifier(naming.snake(op.id), "call", naming.METHOD_RESERVED)
-            wanted = full if full not in scope.taken else wanted
-            sink.warn(
-                "method-name-collision",
-                op.pointer,
-                f"method name for {op.id!r} collides in resource "
-                f"{names.resources[tag].attr!r}; it is made unique",
-            )
-        names.op_method[key] = Name(scope.claim(wanted))
-        pscope = naming.Scope(sep="_")
-        pscope.reserve(*naming.METHOD_RESERVED)
-        for p in op.parameters:
-            names.params[(key, p.location.value, p.wire_name)] = Name(
-                pscope.claim(naming.param_name(p.wire_name))
-            )
-        _body_arguments(api, op, names, pscope, sink)
-        arg_scopes[key] = pscope
-    return method_scopes, arg_scopes
-
-
-def _body_arguments(
-    api: Api, op: Operation, names: Names, scope: naming.Scope, sink: DiagnosticSink
-) -> None:
-    """One keyword argument per property of a flattened body (naming/bodies.py), after the operation's
-    parameters. A property whose name a parameter or a per-call option (`timeout`, `extra_body`, …)
-    already has becomes `body_<name>` (then a numeric suffix), with a warning."""
-    model = flat_body(api, op)
-    if model is None:
-        return
-    key = op_key(op)
-    taken_by: dict[str, str] = {
-        names.params[(key, p.location.value, p.wire_name)]: f"the {p.location.value} parameter "
-        f"{p.wire_name!r}"
-        for p in op.parameters
-    }
-    for f in argument_fields(api, op, model):
-        plain = naming.safe_identifier(naming.snake(f.wire_name), "param")
-        if scope.is_taken(plain):
-            got = Name(scope.claim(naming.param_name(f"body {plain}")))
-            what = taken_by.get(plain) or (
-                f"the per-call option {plain!r}"
-                if plain in naming.METHOD_RESERVED
-                else "taken by another argument"
-            )
-            sink.warn(
-                "argument-name-collision",
-                op.pointer,
-                f"request body property {f.wire_name!r} of {op.id!r} is the argument {got!r}: "
-                f"the name {plain!r} is {what}",
-            )
-        else:
-            got = Name(scope.claim(naming.param_name(f.wire_name)))
-        names.body_fields[(key, f.wire_name)] = got
-        taken_by[got] = f"the body property {f.wire_name!r}"
-
-
 def _requested(
     names: Names,
     requests: Iterable[NameRequest],
@@ -483,10 +385,3 @@ def _requested(
         names.requested[req.key] = got
         if req.kind is NameKind.METHOD:
             names.extra_methods.setdefault(names.op_resource[req.scope], []).append(got)
-
-
-def _path_tag(path: str) -> str:
-    for segment in path.split("/"):
-        if segment and not segment.startswith("{"):
-            return segment
-    return "default"

@@ -250,13 +250,21 @@ def singular(word: str) -> str:
     return inflection.singularize(word)
 
 
-def method_name(operation_id: str, tag: str) -> str:
-    """Derive a verb-like method name: `sendReferral` on tag `Referrals` → `send`."""
-    op_words = words(operation_id)
-    tag_words = {w for t in words(tag) for w in (t, singular(t))}
-    kept = [w for w in op_words if w not in tag_words and singular(w) not in tag_words]
+def resource_words(*texts: str) -> frozenset[str]:
+    """Every word of `texts`, as written and singular: what a method name need not repeat."""
+    return frozenset(w for t in texts for x in words(t) for w in (x, singular(x)))
+
+
+def method_words(operation_id: str, own: frozenset[str]) -> list[str]:
+    """The words of an operationId a method name keeps: not the resource's own words (`own`, see
+    `resource_words`), and no trailing `by id` after other words."""
+    kept = [w for w in words(operation_id) if w not in own and singular(w) not in own]
     if kept[-2:] == ["by", "id"] and len(kept) > 2:
         kept = kept[:-2]
-    if not kept:
-        kept = list(op_words)
+    return kept
+
+
+def method_name(operation_id: str, tag: str) -> str:
+    """Derive a verb-like method name: `sendReferral` on tag `Referrals` → `send`."""
+    kept = method_words(operation_id, resource_words(tag)) or list(words(operation_id))
     return safe_identifier("_".join(kept), "call", METHOD_RESERVED | RESOURCE_RESERVED)

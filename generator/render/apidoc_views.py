@@ -59,7 +59,7 @@ class ResourceDoc:
     resource: ResourceName
     anchor: Markdown  # in api.md
     readme_anchor: Markdown  # in the README (whose headings are others)
-    tag: str  # raw
+    about: Markdown  # `Operations tagged `Cases`.`, or the route a resource named from paths covers
     methods: tuple[MethodDoc, ...]
 
     @property
@@ -108,16 +108,17 @@ def api_doc(
     any_auth = any(op.requires_auth for op in api.operations)
     several = len({op.security for op in api.operations if op.requires_auth}) > 1
     resources = []
-    for tag, ops in by_resource.items():
-        resource = names.resources[tag]
-        anchor = anchors(f"client.{resource.attr}")
+    for key, ops in by_resource.items():
+        resource = names.resources[key]
+        anchor = anchors(f"client.{resource.access}")
         docs = []
         for op in ops:
             m = methods[op_key(op)]
             label = access.get(op_key(op)) or _access(op, any_auth, several)
             docs.append(_method_doc(api, names, literals, anchors, resource, op, m, label))
-        readme_anchor = readme(f"client.{resource.attr}")
-        resources.append(ResourceDoc(resource, anchor, readme_anchor, tag, tuple(docs)))
+        readme_anchor = readme(f"client.{resource.access}")
+        about = _about(resource)
+        resources.append(ResourceDoc(resource, anchor, readme_anchor, about, tuple(docs)))
     return ApiDoc(
         api.title,
         Name(api.target.package.name),
@@ -126,6 +127,16 @@ def api_doc(
         any(m.access for r in resources for m in r.methods),
         TemplateText(spec_file),
     )
+
+
+def _about(resource: ResourceName) -> Markdown:
+    """What a resource holds: its tag, the route it was named from (nested resources of untagged
+    specs, `client.customers.sources`), or what `method_names` put there."""
+    if resource.tag:
+        return Markdown(f"Operations tagged {md_code(resource.tag)}.")
+    if resource.route:
+        return Markdown(f"Operations under {md_code(resource.route)}.")
+    return Markdown("Operations `method_names` puts here.")
 
 
 def _access(op: Operation, any_auth: bool, several: bool) -> str:
@@ -144,7 +155,7 @@ def _method_doc(
     m: MethodView,
     access: str,
 ) -> MethodDoc:
-    call = f"client.{resource.attr}.{m.name}"
+    call = f"client.{resource.access}.{m.name}"
     uses = Uses()
     sample = call_sample(api, op, m, literals, uses, Files.PATH)
     package = api.target.package.name

@@ -21,7 +21,7 @@ from .extension import ClientExtras, ClientParam, RuntimeImport
 from .imports import ImportBlock
 from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, pick_examples
-from .resource_views import MethodView
+from .resource_views import MethodView, resource_summary
 from .safe import Code, Doc, Markdown, Name, TemplateText, code, doc
 
 
@@ -62,7 +62,9 @@ class ClientView:
     export_lines: tuple[Code, ...]  # features' runtime re-exports (modules after `_response`)
     export_names: tuple[Name, ...]  # their names, in `__all__`
     status_table: Markdown  # the README's status → exception sentence (the runtime's table)
-    resources: tuple[ResourceName, ...]
+    resources: tuple[ResourceName, ...]  # the client's own (top-level) resources
+    all_resources: tuple[ResourceName, ...]  # with the nested ones (`resources/__init__.py`)
+    first_resource: Name  # `customers.sources`: the resource of the first operation
     docs: ApiDoc  # api.md's view: the README lists the operations by resource from it
     examples: Examples
     first_method: Name
@@ -87,6 +89,10 @@ class ClientView:
         return sum(len(r.methods) for r in self.docs.resources)
 
     @property
+    def resource_summaries(self) -> tuple[Doc, ...]:
+        return tuple(resource_summary(r) for r in self.resources)
+
+    @property
     def resource_imports(self) -> list[Code]:
         """`_client.py`'s imports of the resource classes (for type checkers only)."""
         block = ImportBlock()
@@ -99,7 +105,7 @@ class ClientView:
         """`resources/__init__.py`'s explicit re-exports (for type checkers only)."""
         return reexports(
             pair
-            for r in self.resources
+            for r in self.all_resources
             for pair in ((r.module, r.cls), (r.module, f"Async{r.cls}"))
         )
 
@@ -153,11 +159,12 @@ def client_view(
         else ""
     )
     examples = pick_examples(api, names, methods)
-    resources = tuple(names.resources[t] for t in by_resource)
+    resources = tuple(names.resources[k] for k in names.top_level())
+    first_resource = names.resource_of(api.operations[0]).access if api.operations else Name("")
     error_example = (
         code(f'{examples.get_call}("some-id")')
         if examples.get_call
-        else code(f"client.{resources[0].attr}.…")
+        else code(f"client.{first_resource}.…")
         if resources
         else Code("")
     )
@@ -199,6 +206,8 @@ def client_view(
         ),
         status_table=status_sentence(),
         resources=resources,
+        all_resources=tuple(names.resources.values()),
+        first_resource=first_resource,
         docs=docs,
         examples=examples,
         first_method=first.name if first else Name(""),

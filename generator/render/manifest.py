@@ -12,7 +12,7 @@ from .safe import Name
 
 
 def call_of(names: Names, op: Operation) -> Name:
-    return Name(f"{names.resource_of(op).attr}.{names.op_method[op_key(op)]}")
+    return Name(f"{names.resource_of(op).access}.{names.op_method[op_key(op)]}")
 
 
 def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> str:

@@ -107,9 +107,9 @@ def plan_files(
     by_resource: dict[str, list[Operation]] = {}
     for op in api.operations:
         by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
-    drafts: dict[str, ResourceDraft] = {
-        tag: draft_resource(api, names, names.resources[tag], ops, hooks)
-        for tag, ops in by_resource.items()
+    drafts: dict[str, ResourceDraft] = {  # every resource, also one that only holds nested ones
+        key: draft_resource(api, names, resource, by_resource.get(key, []), hooks)
+        for key, resource in names.resources.items()
     }
     method_views: dict[str, MethodView] = {
         op_key(op): m
@@ -118,14 +118,14 @@ def plan_files(
     }
     contributions = [a.feature.contribute(a.facts, ctx, drafts) for a in active]
 
-    total = len(by_resource) + len(names.module_members)
+    total = len(drafts) + len(names.module_members)
     tick = on_module or (lambda done, total: None)
     files: dict[str, str] = {}
     for tag, draft in drafts.items():
         extras: tuple[ResourceExtras, ...] = tuple(
             c.resources[tag] for c in contributions if tag in c.resources
         )
-        view = resource_module_view(draft, names, extras)
+        view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
         files[f"{pkg}/resources/{draft.resource.module}.py"] = render(
             "package/resource.py.jinja", view=view
         )

@@ -28,7 +28,7 @@ def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> 
     found: dict[str, Code | Name] = {}
 
     def call(op: Operation) -> Name:
-        return Name(f"client.{names.resource_of(op).attr}.{names.op_method[op_key(op)]}")
+        return Name(f"client.{names.resource_of(op).access}.{names.op_method[op_key(op)]}")
 
     for op in api.operations:
         m = methods[op_key(op)]

@@ -110,6 +110,24 @@ class ResourceModuleView:
     methods: tuple[MethodView, ...]
     sync_blocks: tuple[TemplateText, ...] = ()  # methods features add (their own templates)
     async_blocks: tuple[TemplateText, ...] = ()
+    children: tuple[ResourceName, ...] = ()  # resources nested in this one (`customers.sources`)
+
+    @property
+    def summary(self) -> Doc:
+        return resource_summary(self.resource)
+
+    @property
+    def child_summaries(self) -> tuple[Doc, ...]:
+        return tuple(resource_summary(c) for c in self.children)
+
+
+def resource_summary(resource: ResourceName) -> Doc:
+    """A resource class's first docstring line: the tag or the route its operations share."""
+    if resource.tag:
+        return doc(f"Operations tagged `{resource.tag}`")
+    if resource.route:
+        return doc(f"Operations under `{resource.route}`")
+    return doc(f"The `{resource.access}` operations (`method_names`)")
 
 
 @dataclass
@@ -133,7 +151,8 @@ def draft_resource(
     hooks: tuple[MethodHook, ...] = (),
 ) -> ResourceDraft:
     method_names = {names.op_method[op_key(op)] for op in ops}
-    method_names |= set(names.extra_methods.get(resource.tag, ()))
+    key = next((names.op_resource[op_key(op)] for op in ops), resource.tag)  # features' key
+    method_names |= set(names.extra_methods.get(key, ()))
     # models are named through the lazy types package (`_types.X`): importing the resource imports
     # none, and `typing.get_type_hints` of a method imports those its annotations name
     annotator = Annotator(
@@ -149,7 +168,10 @@ def draft_resource(
 
 
 def resource_module_view(
-    draft: ResourceDraft, names: Names, extras: tuple[ResourceExtras, ...] = ()
+    draft: ResourceDraft,
+    names: Names,
+    extras: tuple[ResourceExtras, ...] = (),
+    children: tuple[ResourceName, ...] = (),
 ) -> ResourceModuleView:
     imports = draft.imports
     methods = draft.methods
@@ -158,26 +180,34 @@ def resource_module_view(
     imports.typing = imports.typing or any(e.typing for e in extras)
     file_types = imports.file_types or any(e.file_types for e in extras)
     block = import_block(replace(imports, schemas=set()), names, None, "..types.")
-    _runtime_imports(block, uses_page, uses_binary, file_types)
+    _runtime_imports(block, uses_page, uses_binary, file_types, bool(methods))
     if imports.lazy_types or imports.schemas:
         block.add_from("..", ("types", "_types"))
     if any("LazyModel(" in model for m in methods for _, model in m.errors):
         block.add_from(".._endpoint", "LazyModel")
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
         block.add_from(module, *members)
+    for child in children:
+        block.add_from(f".{child.module}", child.cls, f"Async{child.cls}")
     return ResourceModuleView(
         draft.resource,
         tuple(block.lines(wrap=_LINE_LENGTH)),
         methods,
         tuple(b for e in extras for b in e.sync_blocks),
         tuple(b for e in extras for b in e.async_blocks),
+        children,
     )
 
 
-def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool) -> None:
-    """What every resource module imports from the runtime, and what only some need."""
+def _runtime_imports(
+    block: ImportBlock, page: bool, binary: bool, file_types: bool, methods: bool = True
+) -> None:
+    """What every resource module imports from the runtime, and what only some need (a resource
+    that only holds nested ones has no methods: no endpoints, no arguments, no response wrappers)."""
     block.add_from("functools", "cached_property")
     block.add_from(".._resource", "AsyncAPIResource", "SyncAPIResource")
+    if not methods:
+        return
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
     block.add_from(
         ".._wrappers",

@@ -11,7 +11,7 @@ from ..ir import Api
 from .pagination import Pages
 from .results import shape_results
 from .servers import resolve_servers
-from .target import package_of, with_overrides
+from .target import target_of, with_overrides
 
 
 def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
@@ -28,5 +28,5 @@ def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
         api,
         title=api.title or config.client_name,
         operations=operations,
-        target=replace(api.target, package=package_of(config)),
+        target=target_of(api.target, config),
     )

@@ -9,6 +9,7 @@ from ..config import TargetConfig
 from ..ir import (
     Operation,
     Package,
+    Target,
 )
 
 
@@ -21,6 +22,16 @@ def package_of(config: TargetConfig) -> Package:
         version=config.package_version,
         distribution=config.distribution,
         folder=config.output.rstrip("/").rsplit("/", 1)[-1],
+    )
+
+
+def target_of(target: Target, config: TargetConfig) -> Target:
+    """The package's identity and the resource and class renames the configuration asks for."""
+    return replace(
+        target,
+        package=package_of(config),
+        resource_names=tuple(config.resource_names.items()),
+        class_names=tuple(config.class_names.items()),
     )
 
 

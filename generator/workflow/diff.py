@@ -25,10 +25,13 @@ def diff_files(
     *,
     old_label: str = "",
     new_label: str = "",
+    old_config: TargetConfig | None = None,
 ) -> Report:
-    """Raises SpecError when either file cannot be read as a spec, or looks cut short."""
+    """Raises SpecError when either file cannot be read as a spec, or looks cut short. `old_config`:
+    the configuration the old side was generated with, when it was another (renames in it show)."""
     cfg = config or default_config(new)
-    old_side, new_side = read_side(old, cfg, old_label), read_side(new, cfg, new_label)
+    old_side = read_side(old, old_config or cfg, old_label)
+    new_side = read_side(new, cfg, new_label)
     check_complete(old_side, new_side)
     return diff_sides(old_side, new_side)
 

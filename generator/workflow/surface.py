@@ -130,14 +130,14 @@ def build_surface(side: SpecSide, package: str) -> Surface:
     for tag, ops in by_tag.items():
         resource = names.resources[tag]
         view = draft_resource(api, names, resource, ops)
-        resources[resource.attr] = [m.name for m in view.methods]
+        resources[resource.access] = [m.name for m in view.methods]
         for op, m in zip(ops, view.methods, strict=True):
             args = [_arg(a, i) for i, a in enumerate(m.positional)]
             args += [_arg(a, -1) for a in m.keyword if a.name not in {x.name for x in m.positional}]
-            call = f"{resource.attr}.{m.name}"
+            call = f"{resource.access}.{m.name}"
             methods[call] = Method(
                 call,
-                resource.attr,
+                resource.access,
                 match_key(op),
                 op_label(op),
                 {a.name: a for a in args},

@@ -106,7 +106,7 @@ def test_cookie_header_form_style(cookies_pkg: tuple[Any, Path]) -> None:
         transport=httpx.MockTransport(lambda r: (seen.append(r), httpx.Response(204))[1])
     )
     client = pkg.Cookies(api_key="k", http_client=http)
-    client.prefs.get(
+    client.prefs.list(
         session="s 1;x",
         theme=GetPrefsTheme.DARK,
         ids=[1, 2],
@@ -121,11 +121,11 @@ def test_cookie_header_form_style(cookies_pkg: tuple[Any, Path]) -> None:
     assert (
         "session" not in seen[0].headers and "theme" not in seen[0].headers
     )  # not sent as headers
-    client.prefs.get(session="only")  # optional ones NOT_GIVEN: not sent
+    client.prefs.list(session="only")  # optional ones NOT_GIVEN: not sent
     assert seen[1].headers["cookie"] == "session=only"
-    client.filters.get(flat={"a": "x", "b": 2}, spread={"c": "y"})
+    client.filters.list(flat={"a": "x", "b": 2}, spread={"c": "y"})
     assert seen[2].headers["cookie"] == "flat=a,x,b,2; c=y"
-    client.filters.get()
+    client.filters.list()
     assert "cookie" not in seen[3].headers
 
 
@@ -133,13 +133,13 @@ def test_cookie_parameters_do_not_leak_between_calls(cookies_pkg: tuple[Any, Pat
     pkg, _ = cookies_pkg
     seen: list[httpx.Request] = []
     client = _client(pkg, seen, api_key="k")
-    client.prefs.get(session="abc")
-    client.filters.get()
+    client.prefs.list(session="abc")
+    client.filters.list()
     assert seen[0].headers["cookie"] == "session=abc"
     # the server's Set-Cookie is the jar's business (httpx); our parameters never enter it
     assert seen[1].headers["cookie"] == "server_side=1"
     assert dict(client._http.cookies) == {"server_side": "1"}
-    client.prefs.get(session="def")  # explicit cookies and the jar's are both sent
+    client.prefs.list(session="def")  # explicit cookies and the jar's are both sent
     assert seen[2].headers["cookie"] == "server_side=1; session=def"
 
 
@@ -152,9 +152,9 @@ def test_cookie_api_key_and_cookie_parameters_share_one_header(
         transport=httpx.MockTransport(lambda r: (seen.append(r), httpx.Response(204))[1])
     )
     client = pkg.Cookies(api_key="s3cret", http_client=http)
-    client.secure.get(lang="en")
+    client.secure.retrieve(lang="en")
     assert seen[0].headers.get_list("cookie") == ["api_key=s3cret; lang=en"]
-    client.secure.get(
+    client.secure.retrieve(
         lang="fr", extra_headers={"Cookie": "mine=1"}
     )  # extra_headers replace it whole
     assert seen[1].headers["cookie"] == "mine=1"
@@ -165,5 +165,5 @@ def test_bad_cookie_name_is_refused(cookies_pkg: tuple[Any, Path]) -> None:
     seen: list[httpx.Request] = []
     client = _client(pkg, seen, api_key="k")
     with pytest.raises(ValueError, match="cookie name"):
-        client.filters.get(spread={"bad name": "x"})
+        client.filters.list(spread={"bad name": "x"})
     assert seen == []

@@ -78,7 +78,7 @@ def test_unknown_value_strict_raises(zoo: tuple[Any, Path]) -> None:
         strict_response_validation=True,
     )
     with pytest.raises(pkg.APIResponseValidationError, match="pet_type=bird"):
-        client.pets.get("p1")
+        client.pets.retrieve("p1")
 
 
 def test_nested_nullable_union_and_request_body(zoo: tuple[Any, Path]) -> None:
@@ -170,7 +170,7 @@ def test_openapi_30_discriminator(generate_package: Any) -> None:
             )
         )
     )
-    assert isinstance(client.owner.get().pet, Dog)
+    assert isinstance(client.owner.retrieve().pet, Dog)
 
 
 def test_not_discriminable_stays_a_plain_union(generate_package: Any) -> None:

@@ -165,5 +165,5 @@ def test_a_schema_named_like_the_runtime_helper_does_not_shadow_it(generate_pack
             pkg.Shadow(base_url=server.origin, max_retries=0) as client,
             pytest.raises(pkg.BadRequestError) as info,
         ):
-            client.x.get()
+            client.x.retrieve()
     assert isinstance(info.value.body, types.Oops) and info.value.body.message == "no"

@@ -108,7 +108,7 @@ def test_inheritance_unknown_value_strict(farm: tuple[Any, Path]) -> None:
     client = _client(pkg, handler, strict_response_validation=True)
     # the abstract base is no member: its own name is an unknown value too
     with pytest.raises(pkg.APIResponseValidationError, match="pet_type=Pet"):
-        client.pets.get("p1")
+        client.pets.retrieve("p1")
 
 
 def test_inheritance_request_body_accepts_a_child(farm: tuple[Any, Path]) -> None:
@@ -136,7 +136,7 @@ def test_inheritance_nested_references(farm: tuple[Any, Path]) -> None:
     from farm.types import Cat, Dog, Kitten, Lizard, Owner
 
     body = {"name": "Ada", "favourite": PETS[2], "pets": [PETS[1], PETS[3]], "cat": PETS[3]}
-    owner = _client(pkg, lambda r: httpx.Response(200, json=body)).owners.get("o1")
+    owner = _client(pkg, lambda r: httpx.Response(200, json=body)).owners.retrieve("o1")
     assert isinstance(owner, Owner) and isinstance(
         owner.favourite, Lizard
     )  # allOf [$ref Pet] + description
@@ -149,7 +149,7 @@ def test_inheritance_nested_references(farm: tuple[Any, Path]) -> None:
         "favourite": {"pet_type": "dog", "name": "Rex", "born": "soon"},
         "cat": {"lives": "many"},
     }
-    owner = _client(pkg, lambda r: httpx.Response(200, json=bad)).owners.get("o1")
+    owner = _client(pkg, lambda r: httpx.Response(200, json=bad)).owners.retrieve("o1")
     assert type(owner.favourite) is Dog and owner.favourite.born == "soon"
     assert type(owner.cat) is Cat and owner.cat.lives == "many"
 

@@ -48,7 +48,7 @@ def _client(pkg: Any, seen: list[httpx.Request]) -> Any:
 def test_xml_response_is_returned_as_text(hooks: tuple[Any, Path]) -> None:
     pkg, _ = hooks
     seen: list[httpx.Request] = []
-    report = _client(pkg, seen).report.get()
+    report = _client(pkg, seen).report.retrieve()
     assert report == XML  # raw, not parsed, not JSON-decoded
     assert seen[0].headers["accept"] == "application/xml, text/plain"  # the declared types
 
@@ -58,7 +58,7 @@ def test_wildcard_media_with_binary_schema_is_a_download(
 ) -> None:
     pkg, _ = hooks
     seen: list[httpx.Request] = []
-    with _client(pkg, seen).export.get() as download:
+    with _client(pkg, seen).export.retrieve() as download:
         assert isinstance(download, pkg.BinaryResponse)
         assert download.filename == "x.bin"
         assert download.content == BLOB
@@ -68,7 +68,7 @@ def test_wildcard_media_with_object_schema_is_parsed_json(hooks: tuple[Any, Path
     pkg, _ = hooks
     from mediahooks.types import GetStatusResponse
 
-    status = _client(pkg, []).status.get()
+    status = _client(pkg, []).status.retrieve()
     assert isinstance(status, GetStatusResponse) and status.ok is True
 
 

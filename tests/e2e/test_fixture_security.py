@@ -188,8 +188,8 @@ def test_credential_arguments_never_collide(generate_package: Any) -> None:
 
         server.on("*", ok_route)
         with pkg.Crowded(api_key="k1", api_key_2="k2", token="t", base_url=server.origin) as client:
-            client.x.get()  # ApiKeyAuth
-            client.y.get()  # apiKey (query) and the OAuth scheme's token, together
+            client.x.retrieve()  # ApiKeyAuth
+            client.y.retrieve()  # apiKey (query) and the OAuth scheme's token, together
     assert seen[0].headers["x-key"] == "k1" and seen[0].query == {}
     assert seen[1].query == {"key": ["k2"]} and seen[1].headers["authorization"] == "Bearer t"
 

@@ -79,10 +79,10 @@ def _urls(pkg: Any, **options: Any) -> list[str]:
     if copy:
         client = client.with_options(base_url="https://copy.example.test/")
     client.items.list()
-    client.uploads.put("a b")
-    client.uploads.get("x")
+    client.uploads.update("a b")
+    client.uploads.retrieve("x")
     client.things.list()
-    client.same.get()
+    client.same.retrieve()
     return seen
 
 

@@ -100,12 +100,12 @@ def test_http_basic_auth_client(generate_package: Any) -> None:
         password="pa:ss",
         http_client=httpx.Client(transport=httpx.MockTransport(handler)),
     )
-    client.p.get()
+    client.p.retrieve()
     assert seen[0].headers["authorization"] == "Basic " + base64.b64encode(b"ada:pa:ss").decode()
     assert "pa:ss" not in repr(client)
     half = pkg.Basic(
         username="ada", http_client=httpx.Client(transport=httpx.MockTransport(handler))
     )
     with pytest.raises(pkg.MissingCredentialsError, match="BASICPKG_PASSWORD"):
-        half.p.get()  # checked when an operation needs the credentials, not when built
+        half.p.retrieve()  # checked when an operation needs the credentials, not when built
     assert len(seen) == 1  # nothing sent

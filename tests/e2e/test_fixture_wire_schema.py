@@ -36,7 +36,8 @@ TAG = {"id": TAG_ID, "name": "red-tag"}
 def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
     out = tmp_path_factory.mktemp("wire")
     with imported_package(adhoc_target(str(SPEC), str(out), "wire", "Wire")) as pkg:
-        importlib.import_module("wire.resources")  # the tests read `pkg.resources`
+        for sub in ("resources", "types"):  # `pkg.resources`, `pkg.types`, whatever test runs first
+            importlib.import_module(f"wire.{sub}")
         yield pkg, out
 
 
@@ -98,7 +99,7 @@ def test_tag_of_models_inside_a_list_body_is_sent(
     from wire.types import ScheduleTrigger
 
     server.on("/triggers/batch", lambda ex: ex.reply(204))
-    client(pkg, server).triggers.batch_create(
+    client(pkg, server).triggers.batch(
         body=[ScheduleTrigger(name="a", cron="c"), {"name": "b", "cron": "c", "type": "schedule"}]
     )
     sent = json.loads(server.hits("/triggers/batch")[-1].body)
@@ -212,15 +213,15 @@ def test_lenient_mode_reads_null_in_a_non_nullable_field_as_left_out(
     from wire.types import Tag
 
     server.on(f"/tags/{TAG_ID}", answer({**TAG, "count": None, "exclusive": None}))
-    tag = client(pkg, server).tags.get(TAG_ID)
+    tag = client(pkg, server).tags.retrieve(TAG_ID)
     assert isinstance(tag, Tag) and isinstance(tag.id, uuid.UUID)
     assert tag.count is None and tag.exclusive is False  # null read as left out: the default
     assert get_validation_errors(tag) == []
     with pytest.raises(pkg.APIResponseValidationError, match="exclusive"):
-        client(pkg, server, strict=True).tags.get(TAG_ID)
+        client(pkg, server, strict=True).tags.retrieve(TAG_ID)
     server.on(f"/tags/{TAG_ID}", answer({**TAG, "count": None}))
     with pytest.raises(pkg.APIResponseValidationError, match="count: Field may not be null"):
-        client(pkg, server, strict=True).tags.get(TAG_ID)
+        client(pkg, server, strict=True).tags.retrieve(TAG_ID)
 
 
 # ---- 4. format: uuid and list bodies -----------------------------------------------------------------
@@ -234,9 +235,9 @@ def test_uuid_is_uuid_in_responses_and_takes_uuid_or_str_in_requests(
 
     server.on(f"/tags/{TAG_ID}", answer({**TAG, "owner": OWNER}))
     api = client(pkg, server)
-    tag = api.tags.get(uuid.UUID(TAG_ID))
+    tag = api.tags.retrieve(uuid.UUID(TAG_ID))
     assert tag.id == uuid.UUID(TAG_ID) and tag.owner == uuid.UUID(OWNER)
-    assert api.tags.get(TAG_ID).id == uuid.UUID(TAG_ID)
+    assert api.tags.retrieve(TAG_ID).id == uuid.UUID(TAG_ID)
     request = TagRequest(name="x", owner=OWNER, members=[uuid.UUID(OWNER), TAG_ID])
     assert request.owner == uuid.UUID(OWNER) and request.members == [
         uuid.UUID(OWNER),
@@ -254,7 +255,7 @@ def test_list_body_annotation_takes_models_and_dicts(wire: tuple[Any, Path]) -> 
     pkg, _ = wire
     from wire.types import ScheduleTrigger
 
-    hints = typing.get_type_hints(pkg.resources.Triggers.batch_create)
+    hints = typing.get_type_hints(pkg.resources.Triggers.batch)
     (item,) = typing.get_args(hints["body"])
     assert ScheduleTrigger in typing.get_args(item)  # the model, or its `…Param` TypedDict
     assert any(typing.is_typeddict(a) for a in typing.get_args(item))
@@ -269,7 +270,7 @@ def test_prefix_items_are_tuples_with_the_rest_typed(
     pkg, _ = wire
     body = {**TAG, "position": [52.5, 13.4, "Berlin", "DE"], "span": [1, 2]}
     server.on(f"/tags/{TAG_ID}", answer(body))
-    tag = client(pkg, server, strict=True).tags.get(TAG_ID)
+    tag = client(pkg, server, strict=True).tags.retrieve(TAG_ID)
     assert tag.position == (52.5, 13.4, "Berlin", "DE") and tag.span == (1, 2)
     adapter = pydantic.TypeAdapter(pkg.types.Position)
     with pytest.raises(pydantic.ValidationError):
@@ -280,7 +281,7 @@ def test_prefix_items_are_tuples_with_the_rest_typed(
         span.validate_python([1, 2, 3])  # items: false
     server.on(f"/tags/{TAG_ID}", answer({**TAG, "position": [52.5]}))  # minItems: 2
     with pytest.raises(pkg.APIResponseValidationError):
-        client(pkg, server, strict=True).tags.get(TAG_ID)
+        client(pkg, server, strict=True).tags.retrieve(TAG_ID)
 
 
 def test_enum_member_names(wire: tuple[Any, Path]) -> None:
@@ -304,7 +305,7 @@ def test_descriptions_inside_parameter_and_body_schemas_reach_the_docstrings(
     pkg, _ = wire
     assert "name: Only tags with this exact name." in (pkg.resources.Tags.list.__doc__ or "")
     assert "exclusive: `exclusive` (default: `False`)" in (pkg.resources.Tags.list.__doc__ or "")
-    doc = pkg.resources.Triggers.batch_create.__doc__ or ""
+    doc = pkg.resources.Triggers.batch.__doc__ or ""
     assert "body: The triggers to create, at most 20." in doc
 
 
@@ -341,8 +342,8 @@ def test_strict_validation_refuses_what_lenient_reads(
     pkg, _ = wire
     server.on(f"/tags/{TAG_ID}", answer({**TAG, **change}))
     with pytest.raises(pkg.APIResponseValidationError, match=error):
-        client(pkg, server, strict=True).tags.get(TAG_ID)
-    lenient = client(pkg, server).tags.get(TAG_ID)  # lenient mode as it was: the value is kept
+        client(pkg, server, strict=True).tags.retrieve(TAG_ID)
+    lenient = client(pkg, server).tags.retrieve(TAG_ID)  # lenient mode as it was: the value is kept
     assert lenient.name == {**TAG, **change}["name"]
 
 
@@ -359,7 +360,7 @@ def test_strict_validation_accepts_a_valid_body(wire: tuple[Any, Path], server: 
         "created": "2024-05-01T12:00:00Z",
     }
     server.on(f"/tags/{TAG_ID}", answer(body))
-    tag = client(pkg, server, strict=True).tags.get(TAG_ID)
+    tag = client(pkg, server, strict=True).tags.retrieve(TAG_ID)
     assert tag.level is pkg.types.Level.MEDIUM and tag.owner is None
     assert tag.created == datetime.datetime(2024, 5, 1, 12, tzinfo=datetime.UTC)
 
@@ -378,8 +379,8 @@ def read(tag: Tag) -> None:
     reveal_type(tag.count)
     reveal_type(tag.exclusive)
 client = Wire(base_url="http://x.test")
-client.triggers.batch_create(body=[ScheduleTrigger(name="a", cron="c"), {"name": "b", "cron": "c"}])
-client.tags.get(uuid.uuid4())
+client.triggers.batch(body=[ScheduleTrigger(name="a", cron="c"), {"name": "b", "cron": "c"}])
+client.tags.retrieve(uuid.uuid4())
 client.tags.list(owner=None)
 TagRequest(name="x", tags=None)  # E1
 client.tags.list(name=None)  # E2

@@ -320,7 +320,7 @@ def test_uploads_over_the_limit_fail_before_sending(
         client.import_.cases(file=big)
     assert info.value.limit == 20 * 1024 * 1024 and info.value.size == 20 * 1024 * 1024 + 1
     with pytest.raises(casexchange.FileTooLargeError):
-        client.med_ex_documents.upload_case(
+        client.med_ex_documents.upload(
             "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
             file=b"x" * (25 * 1024 * 1024 + 1),
             category="imaging",

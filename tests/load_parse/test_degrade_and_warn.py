@@ -200,5 +200,5 @@ def test_sending_a_header_name_that_is_not_a_token_is_a_clear_error(
     transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(204))
     client = pkg.Client(api_key="k", http_client=httpx.Client(transport=transport))
     with pytest.raises(ValueError, match="'My Key'.*not a valid|Invalid header name 'My Key'"):
-        client.a.get(x_fine="1")
+        client.a.retrieve(x_fine="1")
     assert sent == []  # nothing was sent, and the error is not an APIConnectionError

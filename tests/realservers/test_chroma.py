@@ -76,7 +76,7 @@ def test_collection_create_read_update_delete(
     client: Any, chroma_pkg: ModuleType, chroma_server: RunningServer
 ) -> None:
     name = _name("crud")
-    created = client.collection.create(
+    created = client.collections.create(
         TENANT, DB, name=name, metadata={"owner": "clientgen", "rank": 3}
     )
     assert created.name == name
@@ -85,13 +85,13 @@ def test_collection_create_read_update_delete(
 
     # Chroma's GET .../collections/{collection_id} looks the collection up by name (its spec says "UUID");
     # GET .../collections/by-id/{collection_id} by id.
-    fetched = client.collection.get_collection(TENANT, DB, name)
+    fetched = client.collections.get_collection(TENANT, DB, name)
     assert (fetched.id, fetched.metadata) == (created.id, {"owner": "clientgen", "rank": 3})
-    by_id = client.collection.get(TENANT, DB, str(created.id))
+    by_id = client.collections.get(TENANT, DB, str(created.id))
     assert by_id.name == name
 
     new_name = _name("renamed")
-    client.collection.update(
+    client.collections.update(
         TENANT,
         DB,
         str(created.id),
@@ -100,17 +100,17 @@ def test_collection_create_read_update_delete(
     )
     assert _stored_collection(chroma_server, name) is None
     assert _stored_collection(chroma_server, new_name) == (str(created.id), {"rank": 4})
-    assert client.collection.get(TENANT, DB, str(created.id)).name == new_name
+    assert client.collections.get(TENANT, DB, str(created.id)).name == new_name
 
-    client.collection.delete(TENANT, DB, new_name)
+    client.collections.delete(TENANT, DB, new_name)
     assert _stored_collection(chroma_server, new_name) is None
     with pytest.raises(chroma_pkg.NotFoundError) as info:
-        client.collection.get_collection(TENANT, DB, new_name)
+        client.collections.get_collection(TENANT, DB, new_name)
     assert "does not exist" in str(info.value)
 
 
 def test_records_add_get_filter_update_delete(client: Any, chroma_server: RunningServer) -> None:
-    col = client.collection.create(TENANT, DB, name=_name("records"))
+    col = client.collections.create(TENANT, DB, name=_name("records"))
     cid = str(col.id)
     client.record.collection_add(
         TENANT,
@@ -171,30 +171,30 @@ def test_records_add_get_filter_update_delete(client: Any, chroma_server: Runnin
 
 def test_list_with_limit_and_offset_and_count(client: Any) -> None:
     database = _name("listdb")
-    client.database.create(TENANT, name=database)
+    client.databases.create(TENANT, name=database)
     names = sorted(_name("listed") for _ in range(5))
     for name in names:
-        client.collection.create(TENANT, database, name=name)
-    assert client.collection.count(TENANT, database) == 5
-    everything = client.collection.list(TENANT, database)
+        client.collections.create(TENANT, database, name=name)
+    assert client.collections.count(TENANT, database) == 5
+    everything = client.collections.list(TENANT, database)
     assert sorted(c.name for c in everything) == names
-    page = client.collection.list(TENANT, database, limit=2, offset=1)
+    page = client.collections.list(TENANT, database, limit=2, offset=1)
     assert len(page) == 2
     assert {c.name for c in page} <= set(names)
-    assert [d.name for d in client.database.list(TENANT) if d.name == database] == [database]
+    assert [d.name for d in client.databases.list(TENANT) if d.name == database] == [database]
 
 
 def test_errors_carry_the_server_explanation(client: Any, chroma_pkg: ModuleType) -> None:
     missing = _name("missing")
     with pytest.raises(chroma_pkg.NotFoundError) as not_found:
-        client.collection.get_collection(TENANT, DB, missing)
+        client.collections.get_collection(TENANT, DB, missing)
     assert not_found.value.status_code == 404
     assert f"Collection [{missing}] does not exist" in str(not_found.value)
 
     name = _name("dup")
-    col = client.collection.create(TENANT, DB, name=name)
+    col = client.collections.create(TENANT, DB, name=name)
     with pytest.raises(chroma_pkg.ConflictError) as conflict:
-        client.collection.create(TENANT, DB, name=name)
+        client.collections.create(TENANT, DB, name=name)
     assert "already exists" in str(conflict.value)
 
     client.record.collection_add(TENANT, DB, str(col.id), ids=["x"], embeddings=[[1.0, 2.0]])
@@ -218,25 +218,25 @@ def test_declared_error_schema_is_parsed_into_its_model(
     client: Any, chroma_pkg: ModuleType
 ) -> None:
     with pytest.raises(chroma_pkg.NotFoundError) as info:
-        client.collection.get_collection(TENANT, DB, _name("missing"))
+        client.collections.get_collection(TENANT, DB, _name("missing"))
     assert isinstance(info.value.body, _types(chroma_pkg).ErrorResponse)
     assert info.value.body.error == "NotFoundError"
 
 
 def test_uuid_ids_come_back_as_uuid(client: Any) -> None:
-    col = client.collection.create(TENANT, DB, name=_name("uuid"))
+    col = client.collections.create(TENANT, DB, name=_name("uuid"))
     assert isinstance(col.id, uuid.UUID)
-    assert client.collection.get(TENANT, DB, col.id).id == col.id
+    assert client.collections.get(TENANT, DB, col.id).id == col.id
 
 
 def test_uuid_path_arguments_are_sent_as_their_string(client: Any) -> None:
-    col = client.collection.create(TENANT, DB, name=_name("uuidarg"))
+    col = client.collections.create(TENANT, DB, name=_name("uuidarg"))
     as_uuid = uuid.UUID(str(col.id))
-    assert client.collection.get(TENANT, DB, as_uuid).name == col.name  # runtime accepts it today
+    assert client.collections.get(TENANT, DB, as_uuid).name == col.name  # runtime accepts it today
 
 
 def test_uuid_path_arguments_are_typed_to_accept_uuid(client: Any) -> None:
-    hints = typing.get_type_hints(type(client.collection).get)
+    hints = typing.get_type_hints(type(client.collections).get)
     assert uuid.UUID in typing.get_args(hints["collection_id"])
 
 
@@ -246,7 +246,7 @@ def test_concurrent_burst_of_creates_with_threads(
     prefix = _name("burst")
     names = [f"{prefix}-{i}" for i in range(BURST)]
     with ThreadPoolExecutor(max_workers=BURST) as pool:
-        created = list(pool.map(lambda n: client.collection.create(TENANT, DB, name=n), names))
+        created = list(pool.map(lambda n: client.collections.create(TENANT, DB, name=n), names))
     assert sorted(c.name for c in created) == sorted(names)
     stored = query_storage(
         chroma_server.data / "chroma.sqlite3",
@@ -263,7 +263,7 @@ def test_async_client_crud_and_concurrent_burst(
         async with chroma_pkg.AsyncChroma(
             base_url=chroma_server.origin, api_key="not-checked"
         ) as c:
-            col = await c.collection.create(TENANT, DB, name=_name("async"))
+            col = await c.collections.create(TENANT, DB, name=_name("async"))
             cid = str(col.id)
             adds = await asyncio.gather(
                 *(
@@ -300,7 +300,7 @@ def test_lenient_mode_survives_the_specs_own_mistakes(
     # Chroma's spec names both Vec<Collection> and Vec<Database> "Vec", so GET .../databases is declared to
     # return collections. The default (lenient) client returns what the server sent and lists the problems;
     # a strict client refuses it.
-    databases = client.database.list(TENANT)
+    databases = client.databases.list(TENANT)
     assert DB in [d.name for d in databases]
     # the list pages by limit/offset: the problems are those of the page's body
     problems = chroma_pkg.get_validation_errors(databases.envelope)
@@ -311,14 +311,14 @@ def test_lenient_mode_survives_the_specs_own_mistakes(
         ) as strict,
         pytest.raises(chroma_pkg.APIResponseValidationError) as info,
     ):
-        strict.database.list(TENANT)
+        strict.databases.list(TENANT)
     assert "configuration_json: Field required" in str(info.value)
 
 
 def test_not_implemented_is_not_retried(client: Any, chroma_pkg: ModuleType) -> None:
-    col = client.collection.create(TENANT, DB, name=_name("fork"))
+    col = client.collections.create(TENANT, DB, name=_name("fork"))
     with pytest.raises(chroma_pkg.APIStatusError) as info:
-        client.collection.fork_count(TENANT, DB, str(col.id))
+        client.collections.fork_count(TENANT, DB, str(col.id))
     assert info.value.status_code == 501
     assert "Count forks is unsupported" in str(info.value)
     assert info.value.attempts == 1

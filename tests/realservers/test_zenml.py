@@ -67,7 +67,7 @@ def _login(zenml_pkg: ModuleType, server: RunningServer, password: str = ZENML_P
     Today a client cannot be built without a token (see test_login_needs_no_token), so the anonymous
     client gets a placeholder; the login operation declares no security, so it is not sent."""
     with zenml_pkg.ZenML(token="placeholder-before-login", base_url=server.origin) as anonymous:
-        return anonymous.auth.token_api_v1_login_post(username=ZENML_USER, password=password)
+        return anonymous.auth.token(username=ZENML_USER, password=password)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def client(
 @pytest.fixture(scope="module")
 def default_project_id(zenml_pkg: ModuleType, zenml_server: RunningServer, token: str) -> str:
     with zenml_pkg.ZenML(token=token, base_url=zenml_server.origin) as c:
-        return str(c.projects.get_api_v1_name_or_id_get("default").id)
+        return str(c.projects.get("default").id)
 
 
 def test_password_login_gives_a_bearer_token_the_server_accepts(
@@ -104,7 +104,7 @@ def test_password_login_gives_a_bearer_token_the_server_accepts(
     with zenml_pkg.ZenML(
         token=answer.access_token, base_url=zenml_server.origin, http_client=http
     ) as c:
-        assert c.users.get_api_v1_name_or_id_get(ZENML_USER).name == ZENML_USER
+        assert c.users.get(ZENML_USER).name == ZENML_USER
     assert sent[-1].headers["authorization"] == f"Bearer {answer.access_token}"
     with pytest.raises(zenml_pkg.AuthenticationError) as wrong_password:
         _login(zenml_pkg, zenml_server, password="not-the-password")
@@ -113,7 +113,7 @@ def test_password_login_gives_a_bearer_token_the_server_accepts(
         zenml_pkg.ZenML(token="not-a-token", base_url=zenml_server.origin) as c,
         pytest.raises(zenml_pkg.AuthenticationError) as bad_token,
     ):
-        c.projects.list_api_v1_get()
+        c.projects.list()
     assert bad_token.value.status_code == 401
     assert "not-a-token" not in str(bad_token.value)
 
@@ -127,12 +127,10 @@ def test_login_needs_no_token(
     except zenml_pkg.MissingCredentialsError as err:
         raise AssertionError(f"client refused without a token: {err}") from err
     with anonymous:
-        answer = anonymous.auth.token_api_v1_login_post(
-            username=ZENML_USER, password=ZENML_PASSWORD
-        )
+        answer = anonymous.auth.token(username=ZENML_USER, password=ZENML_PASSWORD)
         # an operation that needs the token says which argument / variable gives it, before sending
         with pytest.raises(zenml_pkg.MissingCredentialsError, match="token=.*ZENML_RS_TOKEN"):
-            anonymous.projects.list_api_v1_get()
+            anonymous.projects.list()
     assert answer.token_type == "bearer"
 
 
@@ -140,19 +138,17 @@ def test_project_create_read_update_delete(
     client: Any, zenml_pkg: ModuleType, zenml_server: RunningServer
 ) -> None:
     name = _name("crud")
-    created = client.projects.create_api_v1_post(
-        name=name, display_name="CRUD project", description="first"
-    )
+    created = client.projects.create(name=name, display_name="CRUD project", description="first")
     assert created.name == name
     stored = _stored_project(zenml_server, name)
     assert stored == (uuid.UUID(str(created.id)).hex, "CRUD project", "first")
 
-    by_name = client.projects.get_api_v1_name_or_id_get(name, hydrate=True)
-    by_id = client.projects.get_api_v1_name_or_id_get(str(created.id), hydrate=True)
+    by_name = client.projects.get(name, hydrate=True)
+    by_id = client.projects.get(str(created.id), hydrate=True)
     assert by_name.id == by_id.id == created.id
     assert by_id.metadata.description == "first"
 
-    updated = client.projects.update_api_v1_name_or_id_put(str(created.id), description="second")
+    updated = client.projects.update(str(created.id), description="second")
     assert updated.id == created.id
     assert _stored_project(zenml_server, name) == (
         uuid.UUID(str(created.id)).hex,
@@ -160,10 +156,10 @@ def test_project_create_read_update_delete(
         "second",
     )
 
-    client.projects.delete_api_v1_name_or_id_delete(str(created.id))
+    client.projects.delete(str(created.id))
     assert _stored_project(zenml_server, name) is None
     with pytest.raises(zenml_pkg.NotFoundError):
-        client.projects.get_api_v1_name_or_id_get(str(created.id))
+        client.projects.get(str(created.id))
 
 
 def test_tags_list_and_filter(
@@ -172,20 +168,20 @@ def test_tags_list_and_filter(
     stem = uuid.uuid4().hex[:10]
     wanted = {f"{stem}-red-1": "red", f"{stem}-red-2": "red", f"{stem}-blue": "blue"}
     for name, color in wanted.items():
-        client.tags.create_api_v1_post(name=name, color=color)
+        client.tags.create(name=name, color=color)
     rows = query_storage(
         _db(zenml_server), "SELECT name, color, exclusive FROM tag WHERE name LIKE ?", stem + "%"
     )
     assert sorted(rows) == sorted((n, c, 0) for n, c in wanted.items())
 
-    everything = client.tags.list_api_v1_get(name=f"contains:{stem}", size=50)
+    everything = client.tags.list(name=f"contains:{stem}", size=50)
     assert (
         everything.envelope.total == 3
     )  # a page (ZenML pages by page/size): its body is `envelope`
     assert sorted(t.name for t in everything.items) == sorted(wanted)
-    red = client.tags.list_api_v1_get(name=f"startswith:{stem}", color="red", sort_by="asc:name")
+    red = client.tags.list(name=f"startswith:{stem}", color="red", sort_by="asc:name")
     assert [t.name for t in red.items] == [f"{stem}-red-1", f"{stem}-red-2"]
-    paged = client.tags.list_api_v1_get(name=f"contains:{stem}", size=2, page=2, sort_by="asc:name")
+    paged = client.tags.list(name=f"contains:{stem}", size=2, page=2, sort_by="asc:name")
     assert (paged.envelope.index, paged.envelope.total_pages, [t.name for t in paged.items]) == (
         2,
         2,
@@ -195,31 +191,31 @@ def test_tags_list_and_filter(
 
 def test_not_found_and_conflict_map_to_their_exceptions(client: Any, zenml_pkg: ModuleType) -> None:
     with pytest.raises(zenml_pkg.NotFoundError) as not_found:
-        client.projects.get_api_v1_name_or_id_get(str(uuid.uuid4()))
+        client.projects.get(str(uuid.uuid4()))
     assert not_found.value.status_code == 404
     # ZenML: {"detail": [exception type, message]}
     assert not_found.value.details[0].type == "KeyError"
     assert "No project with this ID found" in not_found.value.details[0].message
 
     name = _name("dup")
-    client.projects.create_api_v1_post(name=name)
+    client.projects.create(name=name)
     with pytest.raises(zenml_pkg.ConflictError) as conflict:
-        client.projects.create_api_v1_post(name=name)
+        client.projects.create(name=name)
     assert conflict.value.status_code == 409
 
 
 def test_not_found_message_carries_the_explanation(client: Any, zenml_pkg: ModuleType) -> None:
     missing = str(uuid.uuid4())
     with pytest.raises(zenml_pkg.NotFoundError) as info:
-        client.projects.get_api_v1_name_or_id_get(missing)
+        client.projects.get(missing)
     assert "No project with this ID found" in str(info.value)
 
 
 def test_conflict_message_carries_the_explanation(client: Any, zenml_pkg: ModuleType) -> None:
     name = _name("dup")
-    client.projects.create_api_v1_post(name=name)
+    client.projects.create(name=name)
     with pytest.raises(zenml_pkg.ConflictError) as info:
-        client.projects.create_api_v1_post(name=name)
+        client.projects.create(name=name)
     assert "Found another existing project with the same name" in str(info.value)
 
 
@@ -229,7 +225,7 @@ def test_validation_error_carries_the_explanation(
     # ZenML answers request validation failures with 422 and a bare list [exception type, pydantic's text].
     name = "Not A Valid Name!"
     with pytest.raises(zenml_pkg.UnprocessableEntityError) as info:
-        client.projects.create_api_v1_post(name=name)
+        client.projects.create(name=name)
     assert info.value.status_code == 422
     assert "String should match pattern" in str(info.value)
     assert _stored_project(zenml_server, name) is None
@@ -243,7 +239,7 @@ def test_trigger_union_member_model_is_sent_with_its_tag(
         name=name, project=default_project_id, cron_expression="*/5 * * * *"
     )
     try:
-        created = client.triggers.create_api_v1_post(body=body)
+        created = client.triggers.create(body=body)
     except zenml_pkg.UnprocessableEntityError as err:
         raise AssertionError(f"the server refused the body: {err}") from err
     assert isinstance(created, _types(zenml_pkg).ScheduleTriggerResponse)
@@ -255,7 +251,7 @@ def test_trigger_with_explicit_tag_is_stored_as_that_member(
     client: Any, zenml_pkg: ModuleType, zenml_server: RunningServer, default_project_id: str
 ) -> None:
     name = _name("sched")
-    created = client.triggers.create_api_v1_post(
+    created = client.triggers.create(
         body={  # a union body (one member per trigger type) stays a single argument
             "type": "schedule",
             "name": name,
@@ -271,9 +267,9 @@ def test_trigger_with_explicit_tag_is_stored_as_that_member(
         name,
     )
     assert rows == [("schedule", "native schedule", 1, "skip")]  # server-side defaults applied
-    fetched = client.triggers.get_api_v1_id_get(str(created.id))
+    fetched = client.triggers.get(str(created.id))
     assert isinstance(fetched, _types(zenml_pkg).ScheduleTriggerResponse)
-    client.triggers.delete_api_v1_id_delete(str(created.id))
+    client.triggers.delete(str(created.id))
     assert query_storage(_db(zenml_server), "SELECT id FROM trigger WHERE name = ?", name) == []
 
 
@@ -287,18 +283,18 @@ def test_request_models_accept_uuid_values(
         project=uuid.UUID(default_project_id),
         cron_expression="0 * * * *",
     )
-    client.triggers.create_api_v1_post(body=body)
+    client.triggers.create(body=body)
     rows = query_storage(_db(zenml_server), "SELECT project_id FROM trigger WHERE name = ?", name)
     assert rows == [(uuid.UUID(default_project_id).hex,)]
 
 
 def test_uuid_fields_come_back_as_uuid(client: Any) -> None:
-    project = client.projects.get_api_v1_name_or_id_get("default")
+    project = client.projects.get("default")
     assert isinstance(project.id, uuid.UUID)
 
 
 def test_uuid_path_argument_is_sent_as_its_string(client: Any, default_project_id: str) -> None:
-    project = client.projects.get_api_v1_name_or_id_get(uuid.UUID(default_project_id))
+    project = client.projects.get(uuid.UUID(default_project_id))
     assert str(project.id) == default_project_id
 
 
@@ -314,28 +310,24 @@ def test_non_nullable_optional_field_refuses_none_and_defaults_like_the_spec(
 def test_relative_server_path_is_kept_after_the_origin(
     client: Any, sent: list[httpx.Request]
 ) -> None:
-    client.projects.get_api_v1_name_or_id_get("default")
+    client.projects.get("default")
     assert sent[-1].url.path == f"{ZENML_ROOT_PATH}/api/v1/projects/default"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: FastAPI's default operationIds (`create_project_api_v1_projects_post` = function name + "
-    "path + method) become methods like projects.create_api_v1_post / get_api_v1_name_or_id_get "
-    "(generator/naming.py method_name drops only the tag words, not FastAPI's `_<path>_<method>` suffix)",
-)
 def test_fastapi_operation_ids_give_plain_method_names(client: Any) -> None:
+    # FastAPI's default ids (`create_project_api_v1_projects_post` = function + route + verb) lose the
+    # route and verb FastAPI appends (generator/naming/routes.py fastapi_function)
     for method in ("list", "create", "get", "update", "delete"):
         assert callable(getattr(client.projects, method, None)), f"projects.{method}"
         assert callable(getattr(client.tags, method, None)), f"tags.{method}"
+    assert not hasattr(client.projects, "create_api_v1_post")
 
 
 def test_concurrent_burst_of_creates_with_threads(client: Any, zenml_server: RunningServer) -> None:
     stem = _name("burst")
     names = [f"{stem}-{i}" for i in range(BURST)]
     with ThreadPoolExecutor(max_workers=BURST) as pool:
-        created = list(pool.map(lambda n: client.tags.create_api_v1_post(name=n), names))
+        created = list(pool.map(lambda n: client.tags.create(name=n), names))
     assert sorted(t.name for t in created) == sorted(names)
     stored = query_storage(_db(zenml_server), "SELECT name FROM tag WHERE name LIKE ?", stem + "-%")
     assert sorted(r[0] for r in stored) == sorted(names)
@@ -350,11 +342,11 @@ def test_async_client_crud_and_concurrent_burst(
 
     async def scenario() -> tuple[list[Any], Any]:
         async with zenml_pkg.AsyncZenML(token=token, base_url=zenml_server.origin) as c:
-            tags = await asyncio.gather(*(c.tags.create_api_v1_post(name=n) for n in names))
-            created = await c.projects.create_api_v1_post(name=project, description="async")
-            await c.projects.update_api_v1_name_or_id_put(str(created.id), display_name="Async!")
-            fetched = await c.projects.get_api_v1_name_or_id_get(project, hydrate=True)
-            await c.projects.delete_api_v1_name_or_id_delete(str(created.id))
+            tags = await asyncio.gather(*(c.tags.create(name=n) for n in names))
+            created = await c.projects.create(name=project, description="async")
+            await c.projects.update(str(created.id), display_name="Async!")
+            fetched = await c.projects.get(project, hydrate=True)
+            await c.projects.delete(str(created.id))
             return tags, fetched
 
     tags, fetched = asyncio.run(scenario())
@@ -378,12 +370,11 @@ def test_list_request_body_of_models_or_dicts(
 ) -> None:
     T = _types(zenml_pkg)
     models = [
-        client.models.create_api_v1_post(name=_name("model"), project=default_project_id)
-        for _ in range(3)
+        client.models.create(name=_name("model"), project=default_project_id) for _ in range(3)
     ]
-    as_models = client.tags.create_api_v1_post(name=_name("bymodel"))
-    as_dicts = client.tags.create_api_v1_post(name=_name("bydict"))
-    client.tag_resources.batch_create_api_v1_batch_post(
+    as_models = client.tags.create(name=_name("bymodel"))
+    as_dicts = client.tags.create(name=_name("bydict"))
+    client.tag_resources.batch_create(
         body=[
             T.TagResourceRequest(
                 tag_id=str(as_models.id), resource_id=str(m.id), resource_type="model"
@@ -391,7 +382,7 @@ def test_list_request_body_of_models_or_dicts(
             for m in models[:2]
         ]
     )
-    client.tag_resources.batch_create_api_v1_batch_post(
+    client.tag_resources.batch_create(
         body=[
             {"tag_id": str(as_dicts.id), "resource_id": str(models[2].id), "resource_type": "model"}
         ]
@@ -402,12 +393,12 @@ def test_list_request_body_of_models_or_dicts(
     assert _stored_tag_links(zenml_server, str(as_dicts.id)) == [
         (uuid.UUID(str(models[2].id)).hex, "model")
     ]
-    hydrated = client.models.get_api_v1_id_get(str(models[2].id), hydrate=True)
+    hydrated = client.models.get(str(models[2].id), hydrate=True)
     assert [t.name for t in hydrated.resources.tags] == [as_dicts.name]
 
 
 def test_list_request_body_is_typed_to_accept_dicts(client: Any) -> None:
-    hints = typing.get_type_hints(type(client.tag_resources).batch_create_api_v1_batch_post)
+    hints = typing.get_type_hints(type(client.tag_resources).batch_create)
     (item,) = typing.get_args(hints["body"])
     # each item is the request model or its ...Param TypedDict (a plain dict literal type-checks)
     assert any(typing.is_typeddict(arg) for arg in typing.get_args(item))
@@ -415,8 +406,8 @@ def test_list_request_body_is_typed_to_accept_dicts(client: Any) -> None:
 
 def test_secret_values_are_stored_and_read_back(client: Any, zenml_pkg: ModuleType) -> None:
     name = _name("secret")
-    created = client.secrets.create_api_v1_post(name=name, values={"password": "hunter2-value"})
-    fetched = client.secrets.get_api_v1_id_get(str(created.id), hydrate=True)
+    created = client.secrets.create(name=name, values={"password": "hunter2-value"})
+    fetched = client.secrets.get(str(created.id), hydrate=True)
     assert fetched.name == name
     assert fetched.body.values == {"password": "hunter2-value"}
 
@@ -429,10 +420,10 @@ def test_password_values_are_hidden_in_reprs(zenml_pkg: ModuleType) -> None:
 
 def test_datetime_filter_in_the_servers_format(client: Any) -> None:
     stem = _name("when")
-    first = client.tags.create_api_v1_post(name=f"{stem}-first")
+    first = client.tags.create(name=f"{stem}-first")
     # ZenML compares to the second; its filter parser only takes "%Y-%m-%d %H:%M:%S" (not ISO 8601)
     after = (first.body.created + dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")
-    listed = client.tags.list_api_v1_get(name=f"startswith:{stem}", created=f"lt:{after}")
+    listed = client.tags.list(name=f"startswith:{stem}", created=f"lt:{after}")
     assert [t.name for t in listed.items] == [f"{stem}-first"]
 
 
@@ -441,5 +432,5 @@ def test_rejected_filter_value_message_carries_the_explanation(
 ) -> None:
     # The spec says `created` is `format: date-time`, so the client sends ISO 8601; ZenML's filter refuses it.
     with pytest.raises(zenml_pkg.UnprocessableEntityError) as info:
-        client.tags.list_api_v1_get(created=dt.datetime(2024, 1, 2, 3, 4, 5))
+        client.tags.list(created=dt.datetime(2024, 1, 2, 3, 4, 5))
     assert "The datetime filter only works with values in the following format" in str(info.value)

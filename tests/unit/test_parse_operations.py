@@ -253,7 +253,7 @@ def test_operations_without_ids_tags_and_duplicates_get_unique_names(
     calls = sorted(
         f"{names.resource_of(op).attr}.{names.op_method[op_key(op)]}" for op in api.operations
     )
-    assert calls == ["pets.dup", "pets.dup_2", "pets.get"]
+    assert calls == ["pets.dup", "pets.dup_by_id", "pets.list"]  # GET /pets without an id: a list
     assert [d.code for d in sink.items if d.code == "duplicate-operation-id"] == [
         "duplicate-operation-id"
     ]

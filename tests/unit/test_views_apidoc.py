@@ -30,9 +30,9 @@ def test_resources_and_methods(shop: Built) -> None:
         "PetShop",
         "openapi.yml",
     )
-    assert [(r.tag, r.anchor) for r in doc.resources] == [
-        ("pets", "clientpets"),
-        ("photos", "clientphotos"),
+    assert [(r.about, r.anchor) for r in doc.resources] == [
+        ("Operations tagged `pets`.", "clientpets"),
+        ("Operations tagged `photos`.", "clientphotos"),
     ]
     methods = _methods(doc)
     assert list(methods) == [

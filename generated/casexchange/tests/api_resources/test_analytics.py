@@ -12,9 +12,9 @@ from ..utils import assert_matches_type
 
 
 class TestAnalytics:
-    def test_get_case(self, client: casexchange.CaseXchange) -> None:
+    def test_get_cases(self, client: casexchange.CaseXchange) -> None:
         # GET /analytics/cases
-        result = client.analytics.get_case()
+        result = client.analytics.get_cases()
         assert_matches_type(dict[str, _t.Any | None], result)
 
     def test_list_cases_by_status(self, client: casexchange.CaseXchange) -> None:
@@ -59,9 +59,9 @@ class TestAnalytics:
 
 
 class TestAsyncAnalytics:
-    async def test_get_case(self, async_client: casexchange.AsyncCaseXchange) -> None:
+    async def test_get_cases(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # GET /analytics/cases
-        result = await async_client.analytics.get_case()
+        result = await async_client.analytics.get_cases()
         assert_matches_type(dict[str, _t.Any | None], result)
 
     async def test_list_cases_by_status(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -14,25 +14,25 @@ from ..utils import assert_matches_type
 
 
 class TestMedExDocuments:
-    def test_list_case(self, client: casexchange.CaseXchange) -> None:
+    def test_list(self, client: casexchange.CaseXchange) -> None:
         # GET /med-cases/{caseId}/documents
-        result = client.med_ex_documents.list_case("04f23cbc-b6e4-5bc8-803c-485aabf942a3")
+        result = client.med_ex_documents.list("04f23cbc-b6e4-5bc8-803c-485aabf942a3")
         assert_matches_type(casexchange.SyncPage[MedCaseDocument], result)
         for item in result.iter_items(max_pages=2):
             assert_matches_type(MedCaseDocument, item)
 
-    def test_upload_case(self, client: casexchange.CaseXchange) -> None:
+    def test_upload(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases/{caseId}/documents
-        result = client.med_ex_documents.upload_case(
+        result = client.med_ex_documents.upload(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             category="medical_records",
             file=("sample.csv", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "text/csv"),
         )
         assert_matches_type(MedCaseDocument, result)
 
-    def test_get_case(self, client: casexchange.CaseXchange) -> None:
+    def test_get(self, client: casexchange.CaseXchange) -> None:
         # GET /med-cases/{caseId}/documents/{documentId}
-        result = client.med_ex_documents.get_case(
+        result = client.med_ex_documents.get(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3", "15c5bf4c-b403-5a05-a605-8129db4932b2"
         )
         assert_matches_type(
@@ -41,25 +41,25 @@ class TestMedExDocuments:
 
 
 class TestAsyncMedExDocuments:
-    async def test_list_case(self, async_client: casexchange.AsyncCaseXchange) -> None:
+    async def test_list(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # GET /med-cases/{caseId}/documents
-        result = await async_client.med_ex_documents.list_case("04f23cbc-b6e4-5bc8-803c-485aabf942a3")
+        result = await async_client.med_ex_documents.list("04f23cbc-b6e4-5bc8-803c-485aabf942a3")
         assert_matches_type(casexchange.AsyncPage[MedCaseDocument], result)
         async for item in result.iter_items(max_pages=2):
             assert_matches_type(MedCaseDocument, item)
 
-    async def test_upload_case(self, async_client: casexchange.AsyncCaseXchange) -> None:
+    async def test_upload(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases/{caseId}/documents
-        result = await async_client.med_ex_documents.upload_case(
+        result = await async_client.med_ex_documents.upload(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             category="medical_records",
             file=("sample.csv", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "text/csv"),
         )
         assert_matches_type(MedCaseDocument, result)
 
-    async def test_get_case(self, async_client: casexchange.AsyncCaseXchange) -> None:
+    async def test_get(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # GET /med-cases/{caseId}/documents/{documentId}
-        result = await async_client.med_ex_documents.get_case(
+        result = await async_client.med_ex_documents.get(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3", "15c5bf4c-b403-5a05-a605-8129db4932b2"
         )
         assert_matches_type(

@@ -10,16 +10,16 @@ from ..utils import assert_matches_type
 
 
 class TestDocuments:
-    def test_list_case(self, client: casexchange_internal.CaseXchangeInternal) -> None:
+    def test_list_for_case(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # GET /cases/{id}/documents
-        result = client.documents.list_case("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.documents.list_for_case("87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(casexchange_internal.SyncPage[DocumentApiResponseDef], result)
         for item in result.iter_items(max_pages=2):
             assert_matches_type(DocumentApiResponseDef, item)
 
-    def test_upload_case(self, client: casexchange_internal.CaseXchangeInternal) -> None:
+    def test_upload_for_case(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/documents
-        result = client.documents.upload_case(
+        result = client.documents.upload_for_case(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
             file=("sample.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
         )
@@ -49,16 +49,16 @@ class TestDocuments:
 
 
 class TestAsyncDocuments:
-    async def test_list_case(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
+    async def test_list_for_case(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # GET /cases/{id}/documents
-        result = await async_client.documents.list_case("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.documents.list_for_case("87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(casexchange_internal.AsyncPage[DocumentApiResponseDef], result)
         async for item in result.iter_items(max_pages=2):
             assert_matches_type(DocumentApiResponseDef, item)
 
-    async def test_upload_case(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
+    async def test_upload_for_case(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/documents
-        result = await async_client.documents.upload_case(
+        result = await async_client.documents.upload_for_case(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
             file=("sample.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
         )

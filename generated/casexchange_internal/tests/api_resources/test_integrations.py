@@ -55,17 +55,15 @@ class TestIntegrations:
         )
         assert_matches_type(HandleCaseStatusWebhookResponse, result)
 
-    def test_handle_salesforce_o_auth_callback(
-        self, client: casexchange_internal.CaseXchangeInternal
-    ) -> None:
+    def test_handle_salesforce_oauth_callback(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # GET /integrations/salesforce/oauth/callback
         with raises_status_error():  # the spec declares no success response
-            client.integrations.handle_salesforce_o_auth_callback(state="sample-state")
+            client.integrations.handle_salesforce_oauth_callback(state="sample-state")
 
-    def test_start_salesforce_o_auth(self, client: casexchange_internal.CaseXchangeInternal) -> None:
+    def test_start_salesforce_oauth(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # GET /integrations/salesforce/oauth/start
         with raises_status_error():  # the spec declares no success response
-            client.integrations.start_salesforce_o_auth()
+            client.integrations.start_salesforce_oauth()
 
     def test_trigger_salesforce_sync_current_firm(
         self, client: casexchange_internal.CaseXchangeInternal
@@ -161,19 +159,19 @@ class TestAsyncIntegrations:
         )
         assert_matches_type(HandleCaseStatusWebhookResponse, result)
 
-    async def test_handle_salesforce_o_auth_callback(
+    async def test_handle_salesforce_oauth_callback(
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # GET /integrations/salesforce/oauth/callback
         with raises_status_error():  # the spec declares no success response
-            await async_client.integrations.handle_salesforce_o_auth_callback(state="sample-state")
+            await async_client.integrations.handle_salesforce_oauth_callback(state="sample-state")
 
-    async def test_start_salesforce_o_auth(
+    async def test_start_salesforce_oauth(
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # GET /integrations/salesforce/oauth/start
         with raises_status_error():  # the spec declares no success response
-            await async_client.integrations.start_salesforce_o_auth()
+            await async_client.integrations.start_salesforce_oauth()
 
     async def test_trigger_salesforce_sync_current_firm(
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal

@@ -10,9 +10,9 @@ from ..utils import assert_matches_type
 
 
 class TestStatusUpdates:
-    def test_get_case(self, client: casexchange_internal.CaseXchangeInternal) -> None:
+    def test_list_for_case(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # GET /cases/{id}/status-updates
-        result = client.status_updates.get_case("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.status_updates.list_for_case("87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(list[StatusUpdateApiResponseDef], result)
 
     def test_create_manual(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -24,9 +24,9 @@ class TestStatusUpdates:
 
 
 class TestAsyncStatusUpdates:
-    async def test_get_case(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
+    async def test_list_for_case(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # GET /cases/{id}/status-updates
-        result = await async_client.status_updates.get_case("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.status_updates.list_for_case("87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(list[StatusUpdateApiResponseDef], result)
 
     async def test_create_manual(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:

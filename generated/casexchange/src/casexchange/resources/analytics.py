@@ -18,7 +18,7 @@ from .._wrappers import (
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_CASE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
+_GET_CASES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/cases",
     responses={
@@ -182,7 +182,7 @@ class Analytics(SyncAPIResource):
         (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
         return AnalyticsWithStreamingResponse(self)
 
-    def get_case(
+    def get_cases(
         self,
         *,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -206,7 +206,7 @@ class Analytics(SyncAPIResource):
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
         return self._client.request(
-            _GET_CASE,
+            _GET_CASES,
             query={
                 "dateFrom": date_from,
                 "dateTo": date_to,
@@ -624,7 +624,7 @@ class AsyncAnalytics(AsyncAPIResource):
         read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
         return AsyncAnalyticsWithStreamingResponse(self)
 
-    async def get_case(
+    async def get_cases(
         self,
         *,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -648,7 +648,7 @@ class AsyncAnalytics(AsyncAPIResource):
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
         return await self._client.request(
-            _GET_CASE,
+            _GET_CASES,
             query={
                 "dateFrom": date_from,
                 "dateTo": date_to,
@@ -1054,7 +1054,7 @@ class AsyncAnalytics(AsyncAPIResource):
 
 class AnalyticsWithRawResponse:
     def __init__(self, resource: Analytics) -> None:
-        self.get_case = to_raw_response_wrapper(resource.get_case)
+        self.get_cases = to_raw_response_wrapper(resource.get_cases)
         self.list_cases_by_status = to_raw_response_wrapper(resource.list_cases_by_status)
         self.get_dashboard = to_raw_response_wrapper(resource.get_dashboard)
         self.get_homepage = to_raw_response_wrapper(resource.get_homepage)
@@ -1067,7 +1067,7 @@ class AnalyticsWithRawResponse:
 
 class AsyncAnalyticsWithRawResponse:
     def __init__(self, resource: AsyncAnalytics) -> None:
-        self.get_case = async_to_raw_response_wrapper(resource.get_case)
+        self.get_cases = async_to_raw_response_wrapper(resource.get_cases)
         self.list_cases_by_status = async_to_raw_response_wrapper(resource.list_cases_by_status)
         self.get_dashboard = async_to_raw_response_wrapper(resource.get_dashboard)
         self.get_homepage = async_to_raw_response_wrapper(resource.get_homepage)
@@ -1080,7 +1080,7 @@ class AsyncAnalyticsWithRawResponse:
 
 class AnalyticsWithStreamingResponse:
     def __init__(self, resource: Analytics) -> None:
-        self.get_case = to_streamed_response_wrapper(resource.get_case)
+        self.get_cases = to_streamed_response_wrapper(resource.get_cases)
         self.list_cases_by_status = to_streamed_response_wrapper(resource.list_cases_by_status)
         self.get_dashboard = to_streamed_response_wrapper(resource.get_dashboard)
         self.get_homepage = to_streamed_response_wrapper(resource.get_homepage)
@@ -1093,7 +1093,7 @@ class AnalyticsWithStreamingResponse:
 
 class AsyncAnalyticsWithStreamingResponse:
     def __init__(self, resource: AsyncAnalytics) -> None:
-        self.get_case = async_to_streamed_response_wrapper(resource.get_case)
+        self.get_cases = async_to_streamed_response_wrapper(resource.get_cases)
         self.list_cases_by_status = async_to_streamed_response_wrapper(resource.list_cases_by_status)
         self.get_dashboard = async_to_streamed_response_wrapper(resource.get_dashboard)
         self.get_homepage = async_to_streamed_response_wrapper(resource.get_homepage)

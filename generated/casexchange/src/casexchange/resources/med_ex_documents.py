@@ -19,7 +19,7 @@ from .._wrappers import (
 
 __all__ = ["MedExDocuments", "AsyncMedExDocuments"]
 
-_LIST_CASE: Endpoint[SyncPage[_types.MedCaseDocument], AsyncPage[_types.MedCaseDocument]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.MedCaseDocument], AsyncPage[_types.MedCaseDocument]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents",
     responses={
@@ -44,7 +44,7 @@ _LIST_CASE: Endpoint[SyncPage[_types.MedCaseDocument], AsyncPage[_types.MedCaseD
     },
     operation_id="listMedCaseDocuments",
 )
-_UPLOAD_CASE: Endpoint[_types.MedCaseDocument, _types.MedCaseDocument] = Endpoint(
+_UPLOAD: Endpoint[_types.MedCaseDocument, _types.MedCaseDocument] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/documents",
     responses={
@@ -64,7 +64,7 @@ _UPLOAD_CASE: Endpoint[_types.MedCaseDocument, _types.MedCaseDocument] = Endpoin
     },
     operation_id="uploadMedCaseDocument",
 )
-_GET_CASE: Endpoint[
+_GET: Endpoint[
     _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2,
     _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2,
 ] = Endpoint(
@@ -97,7 +97,7 @@ class MedExDocuments(SyncAPIResource):
         (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
         return MedExDocumentsWithStreamingResponse(self)
 
-    def list_case(
+    def list(
         self,
         case_id: _uuid.UUID | str,
         *,
@@ -123,7 +123,7 @@ class MedExDocuments(SyncAPIResource):
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
         return self._client.request(
-            _LIST_CASE,
+            _LIST,
             path={
                 "caseId": case_id,
             },
@@ -138,7 +138,7 @@ class MedExDocuments(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def upload_case(
+    def upload(
         self,
         case_id: _uuid.UUID | str,
         *,
@@ -191,7 +191,7 @@ class MedExDocuments(SyncAPIResource):
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
         """
         return self._client.request(
-            _UPLOAD_CASE,
+            _UPLOAD,
             path={
                 "caseId": case_id,
             },
@@ -208,7 +208,7 @@ class MedExDocuments(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def get_case(
+    def get(
         self,
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
@@ -235,7 +235,7 @@ class MedExDocuments(SyncAPIResource):
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
         return self._client.request(
-            _GET_CASE,
+            _GET,
             path={
                 "caseId": case_id,
                 "documentId": document_id,
@@ -265,7 +265,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
         return AsyncMedExDocumentsWithStreamingResponse(self)
 
-    async def list_case(
+    async def list(
         self,
         case_id: _uuid.UUID | str,
         *,
@@ -291,7 +291,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
         return await self._client.request(
-            _LIST_CASE,
+            _LIST,
             path={
                 "caseId": case_id,
             },
@@ -306,7 +306,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def upload_case(
+    async def upload(
         self,
         case_id: _uuid.UUID | str,
         *,
@@ -359,7 +359,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
         """
         return await self._client.request(
-            _UPLOAD_CASE,
+            _UPLOAD,
             path={
                 "caseId": case_id,
             },
@@ -376,7 +376,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def get_case(
+    async def get(
         self,
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
@@ -403,7 +403,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
         return await self._client.request(
-            _GET_CASE,
+            _GET,
             path={
                 "caseId": case_id,
                 "documentId": document_id,
@@ -421,27 +421,27 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
 class MedExDocumentsWithRawResponse:
     def __init__(self, resource: MedExDocuments) -> None:
-        self.list_case = to_raw_response_wrapper(resource.list_case)
-        self.upload_case = to_raw_response_wrapper(resource.upload_case)
-        self.get_case = to_raw_response_wrapper(resource.get_case)
+        self.list = to_raw_response_wrapper(resource.list)
+        self.upload = to_raw_response_wrapper(resource.upload)
+        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncMedExDocumentsWithRawResponse:
     def __init__(self, resource: AsyncMedExDocuments) -> None:
-        self.list_case = async_to_raw_response_wrapper(resource.list_case)
-        self.upload_case = async_to_raw_response_wrapper(resource.upload_case)
-        self.get_case = async_to_raw_response_wrapper(resource.get_case)
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.upload = async_to_raw_response_wrapper(resource.upload)
+        self.get = async_to_raw_response_wrapper(resource.get)
 
 
 class MedExDocumentsWithStreamingResponse:
     def __init__(self, resource: MedExDocuments) -> None:
-        self.list_case = to_streamed_response_wrapper(resource.list_case)
-        self.upload_case = to_streamed_response_wrapper(resource.upload_case)
-        self.get_case = to_streamed_response_wrapper(resource.get_case)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.upload = to_streamed_response_wrapper(resource.upload)
+        self.get = to_streamed_response_wrapper(resource.get)
 
 
 class AsyncMedExDocumentsWithStreamingResponse:
     def __init__(self, resource: AsyncMedExDocuments) -> None:
-        self.list_case = async_to_streamed_response_wrapper(resource.list_case)
-        self.upload_case = async_to_streamed_response_wrapper(resource.upload_case)
-        self.get_case = async_to_streamed_response_wrapper(resource.get_case)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.upload = async_to_streamed_response_wrapper(resource.upload)
+        self.get = async_to_streamed_response_wrapper(resource.get)

@@ -18,43 +18,43 @@ from .._wrappers import (
 
 __all__ = ["Documents", "AsyncDocuments"]
 
-_LIST_CASE: Endpoint[SyncPage[_types.DocumentApiResponseDef], AsyncPage[_types.DocumentApiResponseDef]] = (
-    Endpoint(
-        method="GET",
-        path="/cases/{id}/documents",
-        responses={
-            "200": ResponseSpec(
-                kind="json",
-                model=None,
-                load=lambda: _types.ApiListResponseDocument,
-                unwrap="data",
-                page=PageSpec(
-                    limit_param="limit",
-                    pagination_field="pagination",
-                    total_pages_field=("pagination", "totalPages"),
-                    total_items_field=("pagination", "total"),
-                    page_field=("pagination", "page"),
-                    limit_field=("pagination", "limit"),
-                ),
+_LIST_FOR_CASE: Endpoint[
+    SyncPage[_types.DocumentApiResponseDef], AsyncPage[_types.DocumentApiResponseDef]
+] = Endpoint(
+    method="GET",
+    path="/cases/{id}/documents",
+    responses={
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiListResponseDocument,
+            unwrap="data",
+            page=PageSpec(
+                limit_param="limit",
+                pagination_field="pagination",
+                total_pages_field=("pagination", "totalPages"),
+                total_items_field=("pagination", "total"),
+                page_field=("pagination", "page"),
+                limit_field=("pagination", "limit"),
             ),
-        },
-        auth=True,
-        security=(("bearerAuth",), ("apiKeyAuth",)),
-        errors={
-            "401": ResponseSpec(
-                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-            ),
-            "403": ResponseSpec(
-                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-            ),
-            "404": ResponseSpec(
-                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-            ),
-        },
-        operation_id="listCaseDocuments",
-    )
+        ),
+    },
+    auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
+    operation_id="listCaseDocuments",
 )
-_UPLOAD_CASE: Endpoint[_types.DocumentApiResponseDef, _types.DocumentApiResponseDef] = Endpoint(
+_UPLOAD_FOR_CASE: Endpoint[_types.DocumentApiResponseDef, _types.DocumentApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/documents",
     responses={
@@ -194,7 +194,7 @@ class Documents(SyncAPIResource):
         (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
         return DocumentsWithStreamingResponse(self)
 
-    def list_case(
+    def list_for_case(
         self,
         id: _uuid.UUID | str,
         *,
@@ -220,7 +220,7 @@ class Documents(SyncAPIResource):
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
         return self._client.request(
-            _LIST_CASE,
+            _LIST_FOR_CASE,
             path={
                 "id": id,
             },
@@ -235,7 +235,7 @@ class Documents(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def upload_case(
+    def upload_for_case(
         self,
         id: _uuid.UUID | str,
         *,
@@ -263,7 +263,7 @@ class Documents(SyncAPIResource):
         `POST /cases/{id}/documents` (operationId `uploadCaseDocument`)
         """
         return self._client.request(
-            _UPLOAD_CASE,
+            _UPLOAD_FOR_CASE,
             path={
                 "id": id,
             },
@@ -432,7 +432,7 @@ class AsyncDocuments(AsyncAPIResource):
         read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
         return AsyncDocumentsWithStreamingResponse(self)
 
-    async def list_case(
+    async def list_for_case(
         self,
         id: _uuid.UUID | str,
         *,
@@ -458,7 +458,7 @@ class AsyncDocuments(AsyncAPIResource):
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
         return await self._client.request(
-            _LIST_CASE,
+            _LIST_FOR_CASE,
             path={
                 "id": id,
             },
@@ -473,7 +473,7 @@ class AsyncDocuments(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def upload_case(
+    async def upload_for_case(
         self,
         id: _uuid.UUID | str,
         *,
@@ -501,7 +501,7 @@ class AsyncDocuments(AsyncAPIResource):
         `POST /cases/{id}/documents` (operationId `uploadCaseDocument`)
         """
         return await self._client.request(
-            _UPLOAD_CASE,
+            _UPLOAD_FOR_CASE,
             path={
                 "id": id,
             },
@@ -658,8 +658,8 @@ class AsyncDocuments(AsyncAPIResource):
 
 class DocumentsWithRawResponse:
     def __init__(self, resource: Documents) -> None:
-        self.list_case = to_raw_response_wrapper(resource.list_case)
-        self.upload_case = to_raw_response_wrapper(resource.upload_case)
+        self.list_for_case = to_raw_response_wrapper(resource.list_for_case)
+        self.upload_for_case = to_raw_response_wrapper(resource.upload_for_case)
         self.list = to_raw_response_wrapper(resource.list)
         self.get = to_raw_response_wrapper(resource.get)
         self.delete = to_raw_response_wrapper(resource.delete)
@@ -668,8 +668,8 @@ class DocumentsWithRawResponse:
 
 class AsyncDocumentsWithRawResponse:
     def __init__(self, resource: AsyncDocuments) -> None:
-        self.list_case = async_to_raw_response_wrapper(resource.list_case)
-        self.upload_case = async_to_raw_response_wrapper(resource.upload_case)
+        self.list_for_case = async_to_raw_response_wrapper(resource.list_for_case)
+        self.upload_for_case = async_to_raw_response_wrapper(resource.upload_for_case)
         self.list = async_to_raw_response_wrapper(resource.list)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
@@ -678,8 +678,8 @@ class AsyncDocumentsWithRawResponse:
 
 class DocumentsWithStreamingResponse:
     def __init__(self, resource: Documents) -> None:
-        self.list_case = to_streamed_response_wrapper(resource.list_case)
-        self.upload_case = to_streamed_response_wrapper(resource.upload_case)
+        self.list_for_case = to_streamed_response_wrapper(resource.list_for_case)
+        self.upload_for_case = to_streamed_response_wrapper(resource.upload_for_case)
         self.list = to_streamed_response_wrapper(resource.list)
         self.get = to_streamed_response_wrapper(resource.get)
         self.delete = to_streamed_response_wrapper(resource.delete)
@@ -688,8 +688,8 @@ class DocumentsWithStreamingResponse:
 
 class AsyncDocumentsWithStreamingResponse:
     def __init__(self, resource: AsyncDocuments) -> None:
-        self.list_case = async_to_streamed_response_wrapper(resource.list_case)
-        self.upload_case = async_to_streamed_response_wrapper(resource.upload_case)
+        self.list_for_case = async_to_streamed_response_wrapper(resource.list_for_case)
+        self.upload_for_case = async_to_streamed_response_wrapper(resource.upload_for_case)
         self.list = async_to_streamed_response_wrapper(resource.list)
         self.get = async_to_streamed_response_wrapper(resource.get)
         self.delete = async_to_streamed_response_wrapper(resource.delete)

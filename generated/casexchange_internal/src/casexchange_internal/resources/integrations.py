@@ -147,7 +147,7 @@ _HANDLE_CASE_STATUS_WEBHOOK: Endpoint[
     auth=False,
     operation_id="handleCaseStatusWebhook",
 )
-_HANDLE_SALESFORCE_O_AUTH_CALLBACK: Endpoint[None, None] = Endpoint(
+_HANDLE_SALESFORCE_OAUTH_CALLBACK: Endpoint[None, None] = Endpoint(
     method="GET",
     path="/integrations/salesforce/oauth/callback",
     responses={
@@ -156,7 +156,7 @@ _HANDLE_SALESFORCE_O_AUTH_CALLBACK: Endpoint[None, None] = Endpoint(
     auth=False,
     operation_id="handleSalesforceOAuthCallback",
 )
-_START_SALESFORCE_O_AUTH: Endpoint[None, None] = Endpoint(
+_START_SALESFORCE_OAUTH: Endpoint[None, None] = Endpoint(
     method="GET",
     path="/integrations/salesforce/oauth/start",
     responses={
@@ -583,7 +583,7 @@ class Integrations(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def handle_salesforce_o_auth_callback(
+    def handle_salesforce_oauth_callback(
         self,
         *,
         state: str,
@@ -611,7 +611,7 @@ class Integrations(SyncAPIResource):
         `GET /integrations/salesforce/oauth/callback` (operationId `handleSalesforceOAuthCallback`)
         """
         return self._client.request(
-            _HANDLE_SALESFORCE_O_AUTH_CALLBACK,
+            _HANDLE_SALESFORCE_OAUTH_CALLBACK,
             query={
                 "code": code,
                 "state": state,
@@ -625,7 +625,7 @@ class Integrations(SyncAPIResource):
             max_retries=max_retries,
         )
 
-    def start_salesforce_o_auth(
+    def start_salesforce_oauth(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -643,7 +643,7 @@ class Integrations(SyncAPIResource):
         `GET /integrations/salesforce/oauth/start` (operationId `startSalesforceOAuth`)
         """
         return self._client.request(
-            _START_SALESFORCE_O_AUTH,
+            _START_SALESFORCE_OAUTH,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1124,7 +1124,7 @@ class AsyncIntegrations(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def handle_salesforce_o_auth_callback(
+    async def handle_salesforce_oauth_callback(
         self,
         *,
         state: str,
@@ -1152,7 +1152,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `GET /integrations/salesforce/oauth/callback` (operationId `handleSalesforceOAuthCallback`)
         """
         return await self._client.request(
-            _HANDLE_SALESFORCE_O_AUTH_CALLBACK,
+            _HANDLE_SALESFORCE_OAUTH_CALLBACK,
             query={
                 "code": code,
                 "state": state,
@@ -1166,7 +1166,7 @@ class AsyncIntegrations(AsyncAPIResource):
             max_retries=max_retries,
         )
 
-    async def start_salesforce_o_auth(
+    async def start_salesforce_oauth(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -1184,7 +1184,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `GET /integrations/salesforce/oauth/start` (operationId `startSalesforceOAuth`)
         """
         return await self._client.request(
-            _START_SALESFORCE_O_AUTH,
+            _START_SALESFORCE_OAUTH,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1469,10 +1469,10 @@ class IntegrationsWithRawResponse:
         self.get_case_status_status = to_raw_response_wrapper(resource.get_case_status_status)
         self.get_unmasked_case_status_key = to_raw_response_wrapper(resource.get_unmasked_case_status_key)
         self.handle_case_status_webhook = to_raw_response_wrapper(resource.handle_case_status_webhook)
-        self.handle_salesforce_o_auth_callback = to_raw_response_wrapper(
-            resource.handle_salesforce_o_auth_callback
+        self.handle_salesforce_oauth_callback = to_raw_response_wrapper(
+            resource.handle_salesforce_oauth_callback
         )
-        self.start_salesforce_o_auth = to_raw_response_wrapper(resource.start_salesforce_o_auth)
+        self.start_salesforce_oauth = to_raw_response_wrapper(resource.start_salesforce_oauth)
         self.trigger_salesforce_sync_current_firm = to_raw_response_wrapper(
             resource.trigger_salesforce_sync_current_firm
         )
@@ -1498,10 +1498,10 @@ class AsyncIntegrationsWithRawResponse:
             resource.get_unmasked_case_status_key
         )
         self.handle_case_status_webhook = async_to_raw_response_wrapper(resource.handle_case_status_webhook)
-        self.handle_salesforce_o_auth_callback = async_to_raw_response_wrapper(
-            resource.handle_salesforce_o_auth_callback
+        self.handle_salesforce_oauth_callback = async_to_raw_response_wrapper(
+            resource.handle_salesforce_oauth_callback
         )
-        self.start_salesforce_o_auth = async_to_raw_response_wrapper(resource.start_salesforce_o_auth)
+        self.start_salesforce_oauth = async_to_raw_response_wrapper(resource.start_salesforce_oauth)
         self.trigger_salesforce_sync_current_firm = async_to_raw_response_wrapper(
             resource.trigger_salesforce_sync_current_firm
         )
@@ -1529,10 +1529,10 @@ class IntegrationsWithStreamingResponse:
             resource.get_unmasked_case_status_key
         )
         self.handle_case_status_webhook = to_streamed_response_wrapper(resource.handle_case_status_webhook)
-        self.handle_salesforce_o_auth_callback = to_streamed_response_wrapper(
-            resource.handle_salesforce_o_auth_callback
+        self.handle_salesforce_oauth_callback = to_streamed_response_wrapper(
+            resource.handle_salesforce_oauth_callback
         )
-        self.start_salesforce_o_auth = to_streamed_response_wrapper(resource.start_salesforce_o_auth)
+        self.start_salesforce_oauth = to_streamed_response_wrapper(resource.start_salesforce_oauth)
         self.trigger_salesforce_sync_current_firm = to_streamed_response_wrapper(
             resource.trigger_salesforce_sync_current_firm
         )
@@ -1564,10 +1564,10 @@ class AsyncIntegrationsWithStreamingResponse:
         self.handle_case_status_webhook = async_to_streamed_response_wrapper(
             resource.handle_case_status_webhook
         )
-        self.handle_salesforce_o_auth_callback = async_to_streamed_response_wrapper(
-            resource.handle_salesforce_o_auth_callback
+        self.handle_salesforce_oauth_callback = async_to_streamed_response_wrapper(
+            resource.handle_salesforce_oauth_callback
         )
-        self.start_salesforce_o_auth = async_to_streamed_response_wrapper(resource.start_salesforce_o_auth)
+        self.start_salesforce_oauth = async_to_streamed_response_wrapper(resource.start_salesforce_oauth)
         self.trigger_salesforce_sync_current_firm = async_to_streamed_response_wrapper(
             resource.trigger_salesforce_sync_current_firm
         )

@@ -18,7 +18,7 @@ from .._wrappers import (
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_GET_CASE: Endpoint[list[_types.StatusUpdateApiResponseDef], list[_types.StatusUpdateApiResponseDef]] = (
+_LIST_FOR_CASE: Endpoint[list[_types.StatusUpdateApiResponseDef], list[_types.StatusUpdateApiResponseDef]] = (
     Endpoint(
         method="GET",
         path="/cases/{id}/status-updates",
@@ -90,7 +90,7 @@ class StatusUpdates(SyncAPIResource):
         (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
         return StatusUpdatesWithStreamingResponse(self)
 
-    def get_case(
+    def list_for_case(
         self,
         id: _uuid.UUID | str,
         *,
@@ -112,7 +112,7 @@ class StatusUpdates(SyncAPIResource):
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
         return self._client.request(
-            _GET_CASE,
+            _LIST_FOR_CASE,
             path={
                 "id": id,
             },
@@ -198,7 +198,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
         return AsyncStatusUpdatesWithStreamingResponse(self)
 
-    async def get_case(
+    async def list_for_case(
         self,
         id: _uuid.UUID | str,
         *,
@@ -220,7 +220,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
         return await self._client.request(
-            _GET_CASE,
+            _LIST_FOR_CASE,
             path={
                 "id": id,
             },
@@ -294,23 +294,23 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
 class StatusUpdatesWithRawResponse:
     def __init__(self, resource: StatusUpdates) -> None:
-        self.get_case = to_raw_response_wrapper(resource.get_case)
+        self.list_for_case = to_raw_response_wrapper(resource.list_for_case)
         self.create_manual = to_raw_response_wrapper(resource.create_manual)
 
 
 class AsyncStatusUpdatesWithRawResponse:
     def __init__(self, resource: AsyncStatusUpdates) -> None:
-        self.get_case = async_to_raw_response_wrapper(resource.get_case)
+        self.list_for_case = async_to_raw_response_wrapper(resource.list_for_case)
         self.create_manual = async_to_raw_response_wrapper(resource.create_manual)
 
 
 class StatusUpdatesWithStreamingResponse:
     def __init__(self, resource: StatusUpdates) -> None:
-        self.get_case = to_streamed_response_wrapper(resource.get_case)
+        self.list_for_case = to_streamed_response_wrapper(resource.list_for_case)
         self.create_manual = to_streamed_response_wrapper(resource.create_manual)
 
 
 class AsyncStatusUpdatesWithStreamingResponse:
     def __init__(self, resource: AsyncStatusUpdates) -> None:
-        self.get_case = async_to_streamed_response_wrapper(resource.get_case)
+        self.list_for_case = async_to_streamed_response_wrapper(resource.list_for_case)
         self.create_manual = async_to_streamed_response_wrapper(resource.create_manual)
