@@ -651,6 +651,7 @@ REVIEWED = {
 }
 
 
+@pytest.mark.slow  # `clientgen diff` of a whole committed spec under two configurations
 @pytest.mark.parametrize("name", sorted(REVIEWED))
 def test_diff_reports_the_committed_clients_renames_as_breaking(name: str) -> None:
     """Every rename the #14 review made in a committed client's configuration is a breaking

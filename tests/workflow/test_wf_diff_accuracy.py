@@ -387,6 +387,7 @@ def _package(result: Any) -> str:
     return package
 
 
+@pytest.mark.slow  # several `clientgen diff` runs over the whole CaseXchange spec
 def test_a_truncated_spec_exits_2_with_the_reason(tmp_path: Path, run: Any) -> None:
     """Cut at a line boundary half-way through `paths` (a valid YAML document, every value complete):
     before, "N breaking"."""
@@ -412,6 +413,7 @@ def test_a_truncated_spec_exits_2_with_the_reason(tmp_path: Path, run: Any) -> N
     assert result.exit_code == 2 and "no 'paths' section" in result.stderr
 
 
+@pytest.mark.slow  # several `clientgen diff` runs over the whole CaseXchange spec
 def test_dropping_the_last_section_is_an_edit_not_a_truncation(tmp_path: Path, run: Any) -> None:
     """A spec that loses its final section (and the last path) is compared, not refused."""
     import yaml
@@ -425,6 +427,7 @@ def test_dropping_the_last_section_is_an_edit_not_a_truncation(tmp_path: Path, r
     assert result.exit_code == 1 and json.loads(result.stdout)["breaking"]
 
 
+@pytest.mark.slow  # several `clientgen diff` runs over the whole CaseXchange spec
 def test_the_target_is_found_for_specs_outside_the_repository(tmp_path: Path, run: Any) -> None:
     outside_a, outside_b = tmp_path / "a.yml", tmp_path / "b.yml"
     shutil.copy(CX_SPEC, outside_a)

@@ -157,6 +157,7 @@ def test_the_deadline_covers_every_attempt(hostile_server: Hostile) -> None:
     assert "no time left for another attempt within --timeout 1.5s" in caught.value.message
 
 
+@pytest.mark.slow  # waits for a dripping server to run into the timeout
 @pytest.mark.parametrize("command", ["fetch", "check-live"])
 def test_a_dripping_server_cannot_hold_the_command_past_timeout(
     command: str, hostile_server: Hostile, make_project: Any
