@@ -22,6 +22,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from .cache_files import cache_file
+
 MAGIC = b"clientgen module cache 1\n"
 FOLDER = Path(".cache") / "clientgen" / "modules"  # below the project root
 _LEN = 8
@@ -41,17 +43,12 @@ class Memo:
     @classmethod
     def for_output(cls, root: Path | None, out: Path) -> Memo | None:
         """The cache of `out` in the project at `root`; None without a project or when turned off."""
-        if root is None or os.environ.get("CLIENTGEN_CACHE", "").lower() in ("off", "0", "no"):
+        path = cache_file(root, out, FOLDER.name, ".bin")
+        if path is None:
             return None
         from .provenance import generator_fingerprint
 
-        try:
-            slot = out.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            slot = out.resolve().as_posix()
-        name = hashlib.sha256(slot.encode()).hexdigest()[:32]
-        salt = generator_fingerprint()
-        return cls(root / FOLDER / f"{name}.bin", salt)
+        return cls(path, generator_fingerprint())
 
     # ---- keys -------------------------------------------------------------------------------------
     def _key(self, kind: bytes, rel: str, *parts: bytes) -> bytes:

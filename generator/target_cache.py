@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache_files import caches_off
+
 FILE = Path(".cache") / "clientgen" / "targets.json"  # below the project root
 _VERSION = 1
 
@@ -42,7 +44,7 @@ class CachedTarget:
 
 
 def _off() -> bool:
-    return os.environ.get("CLIENTGEN_CACHE", "").lower() in ("off", "0", "no")
+    return caches_off()
 
 
 def _key(data: bytes) -> list[str]:

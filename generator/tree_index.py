@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache_files import cache_file
 from .ownership import has_header
 
 FOLDER = Path(".cache") / "clientgen" / "trees"  # below the project root
@@ -61,14 +62,8 @@ class TreeIndex:
     @classmethod
     def for_output(cls, root: Path | None, out: Path) -> TreeIndex:
         """The index of `out` in the project at `root` (none without a project or when turned off)."""
-        if root is None or os.environ.get("CLIENTGEN_CACHE", "").lower() in ("off", "0", "no"):
-            return cls(None)
-        try:
-            slot = out.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            slot = out.resolve().as_posix()
-        path = root / FOLDER / f"{hashlib.sha256(slot.encode()).hexdigest()[:32]}.json"
-        return cls(path, _load(path))
+        path = cache_file(root, out, FOLDER.name, ".json")
+        return cls(None) if path is None else cls(path, _load(path))
 
     def scan(self, folder: Path) -> dict[str, Seen]:
         """Every file below `folder` as `write.read_tree` finds them (the same walk: links to folders

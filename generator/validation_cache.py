@@ -27,6 +27,8 @@ import os
 import re
 from pathlib import Path
 
+from .cache_files import cache_file
+
 FOLDER = Path(".cache") / "clientgen" / "validation"  # below the project root
 _KEYS = ('"summary"', '"description"')
 _VALUE = re.compile(r'[ \t\n\r]*:[ \t\n\r]*("[^"\\]*(?:\\.[^"\\]*)*")', re.DOTALL)
@@ -79,14 +81,7 @@ class FindingsCache:
 
     @classmethod
     def for_output(cls, root: Path | None, out: Path) -> FindingsCache:
-        if root is None or os.environ.get("CLIENTGEN_CACHE", "").lower() in ("off", "0", "no"):
-            return cls(None)
-        try:
-            slot = out.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            slot = out.resolve().as_posix()
-        name = f"{hashlib.sha256(slot.encode()).hexdigest()[:32]}.json"
-        return cls(root / FOLDER / name)
+        return cls(cache_file(root, out, FOLDER.name, ".json"))
 
     def get(self, key: str) -> list[Finding] | None:
         if self.path is None:

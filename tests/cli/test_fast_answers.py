@@ -37,6 +37,7 @@ print(code, ",".join(sorted({{m for m in sys.modules if m.startswith(("generator
 
 # what a no-op answer may import of the generator: the CLI, the provenance answer and its caches
 LIGHT = {
+    "generator.cache_files",
     "generator.cli",
     "generator.cli_support",
     "generator.console",
