@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES, spec_doc
+from tests.support.mypy_strict import mypy_strict
 
 FARM_30 = (FIXTURES / "specs" / "inheritance_30.yml").read_text()
 # Pet, Cat and Kitten form one module (Cat.friend refers back to Pet), named after its first schema.
@@ -186,24 +185,7 @@ def test_inheritance_package_is_mypy_strict_clean(farm: tuple[Any, Path], tmp_pa
         "    client.pets.create(body=Dog(pet_type='dog', name='Rex', born=dt.date(2020, 1, 2)))\n"
         "    return [p.name for p in pets if not isinstance(p, Cat)]\n"
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            str(root / "src" / "farm"),
-            str(usage),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-        env={"MYPYPATH": str(root / "src"), "PATH": ""},
-    )
+    proc = mypy_strict(tmp_path, root / "src", root / "src" / "farm", usage)
     assert proc.returncode == 0, proc.stdout[-5000:]
 
 

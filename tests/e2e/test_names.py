@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from generator.config import adhoc_target
 from generator.naming.plan import op_key, plan_names
 from tests.conftest import REPO, spec_doc
 from tests.support.loopback import Exchange, serving
+from tests.support.mypy_strict import mypy_strict
 
 OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
 LIST = {
@@ -250,25 +249,7 @@ def test_nested_resources_are_mypy_strict_clean(generate_package: Any, tmp_path:
         "async def use_async(client: AsyncShop) -> Any:\n"
         "    return await client.apps.secrets.delete()\n"
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            str(root / "src" / "shop"),
-            str(usage),
-        ],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-        env={"MYPYPATH": str(root / "src"), "PATH": ""},
-    )
+    proc = mypy_strict(tmp_path, root / "src", root / "src" / "shop", usage)
     assert proc.returncode == 0, proc.stdout[-5000:]
 
 
