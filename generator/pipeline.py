@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -79,11 +79,14 @@ def _render(
     source: str = "",
     raw: bytes | None = None,
     known: FindingsCache | None = None,
+    emit: Callable[[str, str | bytes], None] | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read. `known`: the validation
-    findings of the last run (reused when only prose changed; the new ones are noted in it)."""
+    findings of the last run (reused when only prose changed; the new ones are noted in it).
+    `emit(path, text or bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the
+    returned files are then empty."""
     from .features import FEATURES
     from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
@@ -111,7 +114,7 @@ def _render(
         api = shape(api, target, sink)
         progress.stage("rendering modules")
         files, names = plan_files(
-            api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file
+            api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file, emit=emit
         )
         progress.stage("validating the spec")
         validation.wait(sink)
@@ -123,6 +126,8 @@ def _render(
         if bundled is not None
         else copy_bytes(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
     )
+    if emit is not None:
+        emit(spec_file, tree.pop(spec_file))
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,
@@ -167,10 +172,21 @@ def generate(
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
+    from .staging import Staging  # not needed by the no-op answer above
+
     known = FindingsCache.for_output(root, out)
-    result, tree = prepare(target, root, progress=progress, source=source, known=known)
-    index = TreeIndex.for_output(root, out) if root is not None else None
-    result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
+    owner = ownership(out, target.package)
+    memo = Memo.for_output(root, out)
+    # each file is staged as it is rendered, and read back one at a time as it is written: the
+    # package's texts and bytes are never all in memory (graph-beta's are 324 MB each)
+    with Staging.open(out, owner, memo, _spec_size(target)) as staging:
+        with _no_cycle_collection():
+            result, _, prov = _render(target, root, progress, source, None, known, staging.add)
+            tree = staging.finish(prov, progress)
+        if memo is not None:
+            memo.save()
+        index = TreeIndex.for_output(root, out) if root is not None else None
+        result.diff = apply_package(tree, out, owner, progress, index)
     known.save()  # the validation findings, for the next run (only after one that succeeded)
     recorded = provenance.read(out)
     if recorded is not None:
@@ -178,6 +194,14 @@ def generate(
         provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _spec_size(target: TargetConfig) -> int:
+    """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
+    try:
+        return Path(target.spec).stat().st_size
+    except OSError:
+        return 0
 
 
 def answer_generate(target: Target, root: Path | None) -> TargetResult | None:

@@ -1,4 +1,6 @@
-"""The file plan: which file gets which template and view. Returns {relative path: text}.
+"""The file plan: which file gets which template and view. Returns {relative path: text}, or hands
+each file to `emit` as soon as it is rendered (the pipeline stages it at once: graph-beta's 29,000
+files are 324 MB of text, which is never held together).
 
 The core builds every view; each active feature (`generator/features/`) adds what its contract
 allows — names, method changes, model bases, methods, files, README sections, client parts — and the
@@ -7,7 +9,7 @@ runtime modules it needs, so a package ships `templates/runtime/core/` plus its 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -60,13 +62,14 @@ def _runtime_sources() -> dict[str, tuple[str, str]]:
     }
 
 
-def runtime_modules(files: dict[str, str], contributions: list[Contribution]) -> list[str]:
+def runtime_modules(imported: Iterable[str], contributions: list[Contribution]) -> list[str]:
     """The runtime a package ships: the core modules and its features' (`Contribution.runtime`),
-    as far as the package's own files import them, directly or through each other."""
+    as far as the package's own files import them (`imported`: the `_` modules they name, see
+    `Planned`), directly or through each other."""
     sources = _runtime_sources()
     allowed = {p for p, _ in sources.values() if p.startswith("core/")}
     allowed |= {m for c in contributions for m in c.runtime}
-    todo = [m for text in files.values() for m in _imported(text)]
+    todo = sorted(imported)
     shipped: set[str] = set()
     while todo:
         name = todo.pop()
@@ -77,16 +80,45 @@ def runtime_modules(files: dict[str, str], contributions: list[Contribution]) ->
     return sorted(sources[name][0] for name in shipped)
 
 
+class Planned:
+    """The files planned so far: what later files need to know of them is recorded per file (the
+    `_` modules they import, whether one imports typing_extensions), so the texts themselves can be
+    handed on as they come (`emit`) instead of kept; without `emit` they are kept in `texts`."""
+
+    def __init__(self, emit: Callable[[str, str], None] | None = None) -> None:
+        self.texts: dict[str, str] = {}
+        self.imported: set[str] = set()
+        self.typing_extensions = False
+        self.count = 0
+        self._emit = emit
+        self._seen: set[str] = set()
+
+    def add(self, rel: str, text: str) -> None:
+        if rel in self._seen:  # a file is handed on once: a second text could not replace the first
+            raise ValueError(f"{rel} is planned twice")
+        self._seen.add(rel)
+        self.count += 1
+        self.imported |= _imported(text)
+        if not self.typing_extensions and "from typing_extensions import" in text:
+            self.typing_extensions = True
+        if self._emit is None:
+            self.texts[rel] = text
+        else:
+            self._emit(rel, text)
+
+
 def plan_files(
     api: Api,
     sink: DiagnosticSink,
     on_module: Callable[[int, int], None] | None = None,
     features: Sequence[Extension[Any]] = (),
     spec_file: str = "openapi.yml",
+    emit: Callable[[str, str], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
-    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it)."""
+    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
+    `emit(path, text)`: takes each file as soon as it is rendered; the returned dict is then empty."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -120,39 +152,48 @@ def plan_files(
 
     total = len(drafts) + len(names.module_members)
     tick = on_module or (lambda done, total: None)
-    files: dict[str, str] = {}
+    files = Planned(emit)
     for tag, draft in drafts.items():
         extras: tuple[ResourceExtras, ...] = tuple(
             c.resources[tag] for c in contributions if tag in c.resources
         )
         view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
-        files[f"{pkg}/resources/{draft.resource.module}.py"] = render(
-            "package/resource.py.jinja", view=view
+        files.add(
+            f"{pkg}/resources/{draft.resource.module}.py",
+            render("package/resource.py.jinja", view=view),
         )
-        tick(len(files), total)
+        del view
+        tick(files.count, total)
     for module in names.module_members:
-        files[f"{pkg}/types/{module}.py"] = render(
-            "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
+        files.add(
+            f"{pkg}/types/{module}.py",
+            render(
+                "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
+            ),
         )
-        tick(len(files), total)
+        tick(files.count, total)
     for c in contributions:
         for path, text in c.files.items():
-            files[f"{pkg}/{path}"] = text
+            files.add(f"{pkg}/{path}", text)
     exports = sorted(
         [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
         + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
     )
-    files[f"{pkg}/types/__init__.py"] = render(
-        "package/types_init.py.jinja",
-        exports=exports,
-        type_imports=reexports((m, n) for n, m in exports),
+    files.add(
+        f"{pkg}/types/__init__.py",
+        render(
+            "package/types_init.py.jinja",
+            exports=exports,
+            type_imports=reexports((m, n) for n, m in exports),
+        ),
     )
+    del exports
     auth = next((c.auth for c in contributions if c.auth is not None), None)
     if auth is None:
         assert core_auth is not None
         auth = auth_view(core_auth, names, api.target.package.env_prefix)
         if auth.kind != "none":
-            files[f"{pkg}/_credentials.py"] = render("package/credentials.py.jinja", auth=auth)
+            files.add(f"{pkg}/_credentials.py", render("package/credentials.py.jinja", auth=auth))
     slots: dict[str, list[Any]] = {}
     for c in contributions:
         for slot, blocks in c.readme.items():
@@ -171,7 +212,7 @@ def plan_files(
         by_resource,
         method_views,
         sink,
-        files,
+        files.typing_extensions,
         auth=auth,
         extras=merge_extras(c.client for c in contributions),
         init_imports=tuple(line for c in contributions for line in c.init),
@@ -179,44 +220,47 @@ def plan_files(
         sections=Sections(**{slot: tuple(blocks) for slot, blocks in slots.items()}),
         docs=docs,
     )
-    files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
-    files[f"{pkg}/_client.py"] = render("package/client.py.jinja", view=client)
-    files[f"{pkg}/__init__.py"] = render("package/init.py.jinja", view=client)
-    files[f"{pkg}/_version.py"] = render("package/version.py.jinja", view=client)
-    files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)
-    files["README.md"] = render("package/README.md.jinja", view=client)
-    files["operations.json"] = manifest(api, names, method_views)
-    files.update(_suite(api, names, by_resource, method_views, auth, spec_file))
-    files["api.md"] = render("package/api.md.jinja", doc=docs)
+    files.add(
+        f"{pkg}/resources/__init__.py", render("package/resources_init.py.jinja", view=client)
+    )
+    files.add(f"{pkg}/_client.py", render("package/client.py.jinja", view=client))
+    files.add(f"{pkg}/__init__.py", render("package/init.py.jinja", view=client))
+    files.add(f"{pkg}/_version.py", render("package/version.py.jinja", view=client))
+    files.add("pyproject.toml", render("package/pyproject.toml.jinja", view=client))
+    files.add("README.md", render("package/README.md.jinja", view=client))
+    files.add("operations.json", manifest(api, names, method_views))
+    _suite(files, api, names, by_resource, method_views, auth, spec_file)
+    files.add("api.md", render("package/api.md.jinja", doc=docs))
     sources = _runtime_sources()
-    for path in runtime_modules(files, contributions):
+    for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]
-        files[f"{pkg}/{name}"] = sources[name.removesuffix(".py")][1]
-    files[f"{pkg}/py.typed"] = ""
-    return files, names
+        files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
+    files.add(f"{pkg}/py.typed", "")
+    return files.texts, names
 
 
 def _suite(
+    files: Planned,
     api: Api,
     names: Names,
     by_resource: dict[str, list[Operation]],
     methods: dict[str, MethodView],
     auth: AuthView,
     spec_file: str,
-) -> dict[str, str]:
+) -> None:
     """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`)."""
     support = support_view(api, auth, spec_file)
     literals = Literals(api.schemas, names)
-    files = {
-        "tests/__init__.py": render("package/tests/init.py.jinja"),
-        "tests/conftest.py": render("package/tests/conftest.py.jinja", view=support),
-        "tests/utils.py": render("package/tests/utils.py.jinja", view=support),
-        "tests/api_resources/__init__.py": render("package/tests/api_resources_init.py.jinja"),
-    }
+    files.add("tests/__init__.py", render("package/tests/init.py.jinja"))
+    files.add("tests/conftest.py", render("package/tests/conftest.py.jinja", view=support))
+    files.add("tests/utils.py", render("package/tests/utils.py.jinja", view=support))
+    files.add(
+        "tests/api_resources/__init__.py", render("package/tests/api_resources_init.py.jinja")
+    )
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
         view = suite_module_view(api, names, resource, ops, methods, literals, auth)
-        files[f"tests/api_resources/test_{resource.module}.py"] = render(
-            "package/tests/test_resource.py.jinja", view=view
+        files.add(
+            f"tests/api_resources/test_{resource.module}.py",
+            render("package/tests/test_resource.py.jinja", view=view),
         )
-    return files

@@ -1,0 +1,167 @@
+"""Files staged as they are rendered (issue 18: graph-beta's peak memory).
+
+`generate` opens the staging folder before it renders (the output folder's ownership is checked first,
+so a folder clientgen must not touch fails before any work), and `plan_files` hands each file to
+`Staging.add` as soon as its text exists: the text gets its header, is looked up in the module cache
+and, unless known there, written into the staging folder and let go (the spec's copy, bytes shipped as
+they are, is staged beside the texts, where ruff does not look). `Staging.finish` runs ruff over the
+folder once and returns a `StagedTree`: the finished package as a mapping of relative path → bytes that
+knows every file's SHA-256 but reads a file's bytes from the staging folder only when asked, one at a
+time (`write.apply_package` compares by digest and writes file by file). So neither the rendered texts
+nor the formatted bytes of a package are ever all in memory: graph-beta's are 324 MB of each.
+
+The staging folder is removed when the `Staging.open` block ends, whatever happens; a file system
+problem is the same fatal diagnostic naming the output folder as in `write.build_package`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from . import provenance
+from .format import format_tree
+from .memo import Memo
+from .ownership import Ownership
+from .progress import SILENT, Progress
+from .write import (
+    _check_relative,
+    _Folders,
+    _get,
+    _put,
+    _unwritable,
+    ensure_ours,
+    scratch_for,
+    with_header,
+)
+
+# what a package's files take, from its spec's size, to choose the staging folder's file system before
+# they exist (graph-beta: 47 MB → 359 MB, the committed clients ≈ 5–10×; a small spec's runtime modules)
+OUTPUT_PER_SPEC_BYTE = 12
+OUTPUT_FIXED = 8 << 20
+
+
+class StagedTree(Mapping[str, bytes]):
+    """The finished package: every file's SHA-256 known, its bytes read from the staging folder when
+    asked (those the module cache knew, and GENERATION.toml, are held). Valid while its staging
+    folder exists (inside `Staging.open`)."""
+
+    def __init__(
+        self, digests: dict[str, bytes], paths: dict[str, str], held: dict[str, bytes]
+    ) -> None:
+        self.digests = digests
+        self._paths = paths
+        self._held = held
+
+    def __getitem__(self, rel: str) -> bytes:
+        held = self._held.get(rel)
+        if held is not None:
+            return held
+        return _get(self._paths[rel])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.digests)
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+
+class Staging:
+    """A staging folder that takes the package's files one at a time (`add`), then formats them
+    (`finish`). Rendered texts go below `tree/`, which ruff formats (its `.py` files, and the Python
+    code blocks of Markdown files); bytes shipped as they are (the spec's copy) below `data/`."""
+
+    def __init__(self, folder: Path, out: Path, owner: Ownership | None, memo: Memo | None) -> None:
+        self.tree = os.path.join(folder, "tree")
+        self.data = os.path.join(folder, "data")
+        self.out = out
+        self._owner = owner
+        self._memo = memo
+        self._folders = _Folders()
+        self._held: dict[str, bytes] = {}  # known to the module cache: its bytes (it holds them)
+        self._texts: dict[str, bytes | None] = {}  # staged texts: their module-cache key
+        self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
+        self.staged = 0  # files written into the folder
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(
+        cls, out: Path, owner: Ownership | None, memo: Memo | None, spec_bytes: int
+    ) -> Iterator[Staging]:
+        """A staging folder for a package made from a spec of `spec_bytes` bytes (on tmpfs when it
+        has room for the estimated output several times over), removed when the block ends."""
+        try:
+            out = out.resolve()
+            ensure_ours(out, owner)
+            fallback = out.parent if out.parent.is_dir() else Path(tempfile.gettempdir())
+            estimate = OUTPUT_PER_SPEC_BYTE * spec_bytes + OUTPUT_FIXED
+            folder = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{out.name}.clientgen-", dir=scratch_for(estimate, fallback)
+                )
+            )
+        except OSError as exc:
+            raise _unwritable(exc, out) from None
+        try:
+            yield cls(folder, out, owner, memo)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def add(self, rel: str, text: str | bytes) -> None:
+        """Stage one file (a rendered text, or bytes shipped as they are) unless the user claims it."""
+        _check_relative((rel,))
+        if rel in self._held or rel in self._texts or rel in self._data:
+            raise ValueError(f"{rel} is staged twice")
+        if self._owner is not None and self._owner.claimed(rel):
+            return
+        raw = with_header(rel, text)
+        try:
+            if isinstance(text, bytes):  # data: not formatted, not cached
+                _put(self._folders, os.path.join(self.data, rel), raw)
+                self._data[rel] = hashlib.sha256(raw).digest()
+            else:
+                key = None
+                if self._memo is not None:
+                    key = self._memo.text_key(rel, raw)
+                    known = self._memo.get(key)
+                    if known is not None:
+                        self._held[rel] = known
+                        return
+                _put(self._folders, os.path.join(self.tree, rel), raw)
+                self._texts[rel] = key
+        except OSError as exc:
+            raise _unwritable(exc, self.out) from None
+        self.staged += 1
+
+    def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
+        """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
+        progress.stage("formatting")
+        paths: dict[str, str] = {}
+        try:
+            if any(rel.endswith(".py") for rel in self._texts):
+                format_tree(Path(self.tree))
+            digests = dict(self._data)
+            for rel in self._data:
+                paths[rel] = os.path.join(self.data, rel)
+            for rel, key in self._texts.items():
+                paths[rel] = os.path.join(self.tree, rel)
+                data = _get(paths[rel])
+                digests[rel] = hashlib.sha256(data).digest()
+                if key is not None and self._memo is not None:
+                    self._memo.put(key, data)
+                del data
+            for rel, known in self._held.items():
+                digests[rel] = hashlib.sha256(known).digest()
+            ordered = {rel: digests[rel] for rel in sorted(digests)}
+            final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash_of(ordered))
+            record = final.render().encode()
+        except OSError as exc:
+            raise _unwritable(exc, self.out) from None
+        ordered[provenance.FILE] = hashlib.sha256(record).digest()
+        return StagedTree(ordered, paths, {**self._held, provenance.FILE: record})

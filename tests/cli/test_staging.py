@@ -1,0 +1,159 @@
+"""Streaming render (issue 18, graph-beta's memory): each file is staged as soon as it is rendered,
+and the finished package is read back one file at a time. These tests assert the mechanism (what is
+held, in what order things happen), never memory figures or timings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pipeline, staging
+from generator.config import adhoc_target
+from generator.diagnostics import SpecError, fatal
+from generator.features import FEATURES
+from generator.render import plan
+from generator.write import read_tree
+from tests.conftest import FIXTURES
+
+PETS = FIXTURES / "specs" / "petstore_31.yml"
+
+
+def _target(tmp_path: Path, out: str = "out") -> Any:
+    spec = tmp_path / "pets.yml"
+    spec.write_text(PETS.read_text())
+    return adhoc_target(str(spec), str(tmp_path / out), "pets", "Pets")
+
+
+def test_a_file_is_handed_on_before_the_next_is_rendered(
+    build: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan_files with `emit` renders a template, hands its text on, and only then renders the next:
+    at most one rendered text is pending at any time, and none is kept in the returned dict."""
+    import yaml
+
+    api, sink = build(yaml.safe_load(PETS.read_text()))
+    events: list[str] = []
+    real = plan.render
+
+    def render(template: str, **kw: Any) -> str:
+        events.append("render")
+        return real(template, **kw)
+
+    monkeypatch.setattr(plan, "render", render)
+    emitted: dict[str, str] = {}
+
+    def emit(rel: str, text: str) -> None:
+        events.append("emit")
+        emitted[rel] = text
+
+    kept, _ = plan.plan_files(api, sink, features=FEATURES, emit=emit)
+    assert kept == {}
+    assert events.count("render") > 10
+    pending = 0
+    for event in events:
+        pending += 1 if event == "render" else -1
+        assert pending <= 1, "a second template was rendered before the first text was handed on"
+    monkeypatch.setattr(plan, "render", real)
+    collected, _ = plan.plan_files(api, sink, features=FEATURES)
+    assert collected == emitted  # the same files, with or without `emit`
+
+
+def test_planned_records_what_later_files_need() -> None:
+    seen: list[str] = []
+    files = plan.Planned(lambda rel, text: seen.append(rel))
+    files.add("src/p/types/a.py", "from typing_extensions import TypeAliasType\n")
+    files.add("src/p/_client.py", "from ._base_client import X\nfrom . import _http, _json\n")
+    assert seen == ["src/p/types/a.py", "src/p/_client.py"] and files.texts == {}
+    assert files.typing_extensions and files.imported == {"_base_client", "_http", "_json"}
+    assert not plan.Planned().typing_extensions
+    with pytest.raises(ValueError, match="planned twice"):
+        files.add("src/p/_client.py", "")
+
+
+def test_generate_stages_each_file_while_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file is on disk in the staging folder when `add` returns (the text is not kept), the
+    package's bytes are read back lazily, and the staging folder is gone afterwards."""
+    target = _target(tmp_path)
+    staged: list[str] = []
+    folders: list[str] = []
+    real_add = staging.Staging.add
+
+    def add(self: staging.Staging, rel: str, text: str | bytes) -> None:
+        real_add(self, rel, text)
+        where = self.data if isinstance(text, bytes) else self.tree
+        assert os.path.isfile(os.path.join(where, rel))
+        staged.append(rel)
+        folders.append(os.path.dirname(self.tree))
+
+    monkeypatch.setattr(staging.Staging, "add", add)
+    reads: list[str] = []
+    real_get = staging._get
+
+    def get(path: str) -> bytes:
+        reads.append(path)
+        return real_get(path)
+
+    monkeypatch.setattr(staging, "_get", get)
+    trees: list[staging.StagedTree] = []
+    real_finish = staging.Staging.finish
+
+    def finish(self: staging.Staging, *args: Any) -> staging.StagedTree:
+        tree = real_finish(self, *args)
+        assert tree._held.keys() == {"GENERATION.toml"}  # no module cache: nothing else held
+        assert len(reads) == len(tree) - 2  # each formatted text read once, to hash it
+        reads.clear()
+        trees.append(tree)
+        return tree
+
+    monkeypatch.setattr(staging.Staging, "finish", finish)
+    result = pipeline.generate(target, full=True)
+    assert staged and sorted([*staged, "GENERATION.toml"]) == sorted(result.diff.added)
+    assert "openapi.yml" in staged and set(trees[0]) == set(staged) | {"GENERATION.toml"}
+    assert len(reads) == len(staged)  # written: each file read back once, one at a time
+    assert not os.path.exists(folders[0])
+    out = read_tree(tmp_path / "out")
+    monkeypatch.undo()
+    again = pipeline.prepare(_target(tmp_path))[1]  # the non-streaming path: the same bytes
+    assert again == out
+
+
+def test_a_failure_while_rendering_leaves_no_staging_folder_and_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _target(tmp_path)
+    opened: list[str] = []
+    real_add = staging.Staging.add
+
+    def add(self: staging.Staging, rel: str, text: str | bytes) -> None:
+        opened.append(os.path.dirname(self.tree))
+        if len(opened) == 5:
+            raise fatal("boom", "a failure half-way through rendering")
+        real_add(self, rel, text)
+
+    monkeypatch.setattr(staging.Staging, "add", add)
+    with pytest.raises(SpecError):
+        pipeline.generate(target, full=True)
+    assert opened and not os.path.exists(opened[0])
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_not_made_by_clientgen_is_refused_before_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _target(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("rendered into a folder it must not touch")
+
+    monkeypatch.setattr(plan, "plan_files", fail)
+    with pytest.raises(SpecError) as exc:
+        pipeline.generate(target, full=True)
+    assert exc.value.diagnostic.code == "output-not-generated"
+    assert (tmp_path / "out" / "notes.txt").read_text() == "mine"
