@@ -22,7 +22,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
@@ -34,6 +34,7 @@ from .write import (
     _check_relative,
     _Folders,
     _get,
+    _headed,
     _put,
     _unwritable,
     ensure_ours,
@@ -45,6 +46,24 @@ from .write import (
 # they exist (graph-beta: 47 MB → 359 MB, the committed clients ≈ 5–10×; a small spec's runtime modules)
 OUTPUT_PER_SPEC_BYTE = 12
 OUTPUT_FIXED = 8 << 20
+
+
+SLICE = 1 << 20  # characters of a large text encoded at a time
+
+
+def _encoded(rel: str, text: str) -> Iterator[bytes]:
+    """`with_header(rel, text)` in pieces (api.md with its header would be two 50 MB strings and
+    the bytes at once: one character beyond Latin-1, such as the header's dash, makes a Python
+    string two bytes per character)."""
+    yield _headed(rel, "").encode()
+    for at in range(0, len(text), SLICE):
+        yield text[at : at + SLICE].encode()
+
+
+def _put_parts(folders: _Folders, path: str, parts: Iterable[bytes]) -> None:
+    folders.ensure(os.path.dirname(path))
+    with open(path, "wb") as f:
+        f.writelines(parts)
 
 
 class StagedTree(Mapping[str, bytes]):
@@ -120,21 +139,22 @@ class Staging:
             raise ValueError(f"{rel} is staged twice")
         if self._owner is not None and self._owner.claimed(rel):
             return
-        raw = with_header(rel, text)
         try:
             if isinstance(text, bytes):  # data: not formatted, not cached
-                _put(self._folders, os.path.join(self.data, rel), raw)
-                self._data[rel] = hashlib.sha256(raw).digest()
-            else:
-                key = None
-                if self._memo is not None:
-                    key = self._memo.text_key(rel, raw)
-                    known = self._memo.get(key)
-                    if known is not None:
-                        self._held[rel] = known
-                        return
+                _put(self._folders, os.path.join(self.data, rel), text)
+                self._data[rel] = hashlib.sha256(text).digest()
+            elif self._memo is not None:
+                raw = with_header(rel, text)
+                key = self._memo.text_key(rel, raw)
+                known = self._memo.get(key)
+                if known is not None:
+                    self._held[rel] = known
+                    return
                 _put(self._folders, os.path.join(self.tree, rel), raw)
                 self._texts[rel] = key
+            else:  # the header and the text encoded a slice at a time: no copy of a large text
+                _put_parts(self._folders, os.path.join(self.tree, rel), _encoded(rel, text))
+                self._texts[rel] = None
         except OSError as exc:
             raise _unwritable(exc, self.out) from None
         self.staged += 1
