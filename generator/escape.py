@@ -174,12 +174,21 @@ def json_document_items(data: dict[str, Any], key: str, items: Iterable[Any]) ->
     """`json_document({**data, key: list(items)})`, with `key` last, encoded one item at a time: json's
     indented encoder builds a list of every token first (for graph-beta's 22,361 operations, about six
     times the 30 MB of text), and the items themselves are never all in memory."""
+    return "".join(json_document_pieces(data, key, items))
+
+
+def json_document_pieces(data: dict[str, Any], key: str, items: Iterable[Any]) -> list[str]:
+    """`json_document_items` as the pieces that make it, one per item (and the document around them):
+    written one after the other they are the text, which is never built (graph-beta's manifest is
+    30 MB of ASCII, which joined with the header's dash would be a 60 MB string)."""
     pieces = [_no_surrogates(_indented(item, "\n    ")) for item in items]  # at depth 2
     if not pieces:
-        return json_document({**data, key: []})
+        return [json_document({**data, key: []})]
     shell = _no_surrogates(json.dumps({**data, key: [None]}, indent=2, ensure_ascii=False))
     at = shell.rindex("null")  # the placeholder: the last value of the document
-    return "".join([shell[:at], ",\n    ".join(pieces), shell[at + 4 :], "\n"])
+    for i in range(len(pieces) - 1):
+        pieces[i] += ",\n    "
+    return [shell[:at], *pieces, shell[at + 4 :] + "\n"]
 
 
 def _indented(value: Any, newline: str) -> str:

@@ -23,6 +23,7 @@ from .write import TreeDiff, apply_package, build_package, compare, read_tree, r
 if TYPE_CHECKING:
     from .config import TargetConfig
     from .ir import Api
+    from .spec_copy import Parts
 
 
 class Target(Protocol):
@@ -79,20 +80,20 @@ def _render(
     source: str = "",
     raw: bytes | None = None,
     known: FindingsCache | None = None,
-    emit: Callable[[str, str | bytes], None] | None = None,
+    emit: Callable[[str, str | list[str] | bytes | Parts], None] | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read. `known`: the validation
     findings of the last run (reused when only prose changed; the new ones are noted in it).
-    `emit(path, text or bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the
-    returned files are then empty."""
+    `emit(path, text, bytes or the pieces of bytes)`: takes each file as soon as it exists
+    (`staging.Staging.add`); the returned files are then empty."""
     from .features import FEATURES
     from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
     from .shape.stage import shape
-    from .spec_copy import BUNDLED, copy_bytes, copy_name
+    from .spec_copy import BUNDLED, copy_bytes, copy_name, copy_parts
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
@@ -121,13 +122,16 @@ def _render(
     finally:
         validation.cancel()
     tree: dict[str, str | bytes] = dict(files)
-    tree[spec_file] = (
-        bundled
+    parts: Parts = (
+        (bundled,)
         if bundled is not None
-        else copy_bytes(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
+        else copy_parts(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
     )
-    if emit is not None:
-        emit(spec_file, tree.pop(spec_file))
+    if emit is None:
+        tree[spec_file] = b"".join(parts)
+    else:  # the copy's pieces are staged as they are (graph-beta's are 47 MB: not copied again)
+        emit(spec_file, parts)
+    del parts
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,

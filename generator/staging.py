@@ -30,6 +30,7 @@ from .format import format_tree
 from .memo import Memo
 from .ownership import Ownership
 from .progress import SILENT, Progress
+from .spec_copy import Parts
 from .write import (
     _check_relative,
     _Folders,
@@ -51,16 +52,17 @@ OUTPUT_FIXED = 8 << 20
 SLICE = 1 << 20  # characters of a large text encoded at a time
 
 
-def _encoded(rel: str, text: str) -> Iterator[bytes]:
+def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
     """`with_header(rel, text)` in pieces (api.md with its header would be two 50 MB strings and
     the bytes at once: one character beyond Latin-1, such as the header's dash, makes a Python
     string two bytes per character)."""
     yield _headed(rel, "").encode()
-    for at in range(0, len(text), SLICE):
-        yield text[at : at + SLICE].encode()
+    for piece in [text] if isinstance(text, str) else text:
+        for at in range(0, len(piece), SLICE):
+            yield piece[at : at + SLICE].encode()
 
 
-def _put_parts(folders: _Folders, path: str, parts: Iterable[bytes]) -> None:
+def _put_parts(folders: _Folders, path: str, parts: Iterable[bytes | memoryview]) -> None:
     folders.ensure(os.path.dirname(path))
     with open(path, "wb") as f:
         f.writelines(parts)
@@ -132,19 +134,24 @@ class Staging:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def add(self, rel: str, text: str | bytes) -> None:
-        """Stage one file (a rendered text, or bytes shipped as they are) unless the user claims it."""
+    def add(self, rel: str, text: str | list[str] | bytes | Parts) -> None:
+        """Stage one file unless the user claims it: a rendered text (or the list of pieces it is
+        made of), or bytes shipped as they are (the spec's copy), whole or in pieces (a tuple)."""
         _check_relative((rel,))
         if rel in self._held or rel in self._texts or rel in self._data:
             raise ValueError(f"{rel} is staged twice")
         if self._owner is not None and self._owner.claimed(rel):
             return
         try:
-            if isinstance(text, bytes):  # data: not formatted, not cached
-                _put(self._folders, os.path.join(self.data, rel), text)
-                self._data[rel] = hashlib.sha256(text).digest()
-            elif self._memo is not None:
-                raw = with_header(rel, text)
+            if isinstance(text, (bytes, tuple)):  # data: not formatted, not cached
+                parts = (text,) if isinstance(text, bytes) else text
+                _put_parts(self._folders, os.path.join(self.data, rel), parts)
+                digest = hashlib.sha256()
+                for part in parts:
+                    digest.update(part)
+                self._data[rel] = digest.digest()
+            elif self._memo is not None:  # (it keeps the bytes: no point in pieces)
+                raw = with_header(rel, text if isinstance(text, str) else "".join(text))
                 key = self._memo.text_key(rel, raw)
                 known = self._memo.get(key)
                 if known is not None:

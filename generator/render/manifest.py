@@ -15,7 +15,8 @@ def call_of(names: Names, op: Operation) -> Name:
     return Name(f"{names.resource_of(op).access}.{names.op_method[op_key(op)]}")
 
 
-def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> str:
+def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> list[str]:
+    """`operations.json`'s text, in pieces (one per operation: see `escape.json_document_pieces`)."""
     package = api.target.package
     doc = {
         "_generated": HEADER,
@@ -25,7 +26,7 @@ def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> str:
         "async_client": f"Async{package.client}",
     }
     ops = (_operation(names, op, methods[op_key(op)]) for op in api.operations)
-    return escape.json_document_items(doc, "operations", ops)  # one operation at a time (memory)
+    return escape.json_document_pieces(doc, "operations", ops)  # one operation at a time (memory)
 
 
 def _operation(names: Names, op: Operation, m: MethodView) -> dict[str, object]:

@@ -85,7 +85,7 @@ class Planned:
     `_` modules they import, whether one imports typing_extensions), so the texts themselves can be
     handed on as they come (`emit`) instead of kept; without `emit` they are kept in `texts`."""
 
-    def __init__(self, emit: Callable[[str, str], None] | None = None) -> None:
+    def __init__(self, emit: Callable[[str, str | list[str]], None] | None = None) -> None:
         self.texts: dict[str, str] = {}
         self.imported: set[str] = set()
         self.typing_extensions = False
@@ -93,16 +93,19 @@ class Planned:
         self._emit = emit
         self._seen: set[str] = set()
 
-    def add(self, rel: str, text: str) -> None:
+    def add(self, rel: str, text: str | list[str]) -> None:
+        """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
+        no import statement spans two: `operations.json`)."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
-        self.imported |= _imported(text)
-        if not self.typing_extensions and "from typing_extensions import" in text:
-            self.typing_extensions = True
+        for piece in [text] if isinstance(text, str) else text:
+            self.imported |= _imported(piece)
+            if not self.typing_extensions and "from typing_extensions import" in piece:
+                self.typing_extensions = True
         if self._emit is None:
-            self.texts[rel] = text
+            self.texts[rel] = text if isinstance(text, str) else "".join(text)
         else:
             self._emit(rel, text)
 
@@ -113,12 +116,13 @@ def plan_files(
     on_module: Callable[[int, int], None] | None = None,
     features: Sequence[Extension[Any]] = (),
     spec_file: str = "openapi.yml",
-    emit: Callable[[str, str], None] | None = None,
+    emit: Callable[[str, str | list[str]], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
-    `emit(path, text)`: takes each file as soon as it is rendered; the returned dict is then empty."""
+    `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
+    one: `Planned.add`); the returned dict is then empty."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features

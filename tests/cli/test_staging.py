@@ -45,9 +45,9 @@ def test_a_file_is_handed_on_before_the_next_is_rendered(
     monkeypatch.setattr(plan, "render", render)
     emitted: dict[str, str] = {}
 
-    def emit(rel: str, text: str) -> None:
+    def emit(rel: str, text: str | list[str]) -> None:
         events.append("emit")
-        emitted[rel] = text
+        emitted[rel] = text if isinstance(text, str) else "".join(text)
 
     kept, _ = plan.plan_files(api, sink, features=FEATURES, emit=emit)
     assert kept == {}
@@ -71,6 +71,11 @@ def test_planned_records_what_later_files_need() -> None:
     assert not plan.Planned().typing_extensions
     with pytest.raises(ValueError, match="planned twice"):
         files.add("src/p/_client.py", "")
+    kept = plan.Planned()  # a text in pieces: each scanned, kept joined
+    kept.add("operations.json", ["[\n", '  "from ._x import y"\n', "]\n"])
+    kept.add("src/p/_y.py", ["x = 1\n", "from ._auth import A\n"])
+    assert kept.texts["operations.json"] == '[\n  "from ._x import y"\n]\n'
+    assert kept.imported == {"_auth"}
 
 
 def test_generate_stages_each_file_while_rendering(
@@ -85,7 +90,7 @@ def test_generate_stages_each_file_while_rendering(
 
     def add(self: staging.Staging, rel: str, text: str | bytes) -> None:
         real_add(self, rel, text)
-        where = self.data if isinstance(text, bytes) else self.tree
+        where = self.data if isinstance(text, (bytes, tuple)) else self.tree
         assert os.path.isfile(os.path.join(where, rel))
         staged.append(rel)
         folders.append(os.path.dirname(self.tree))
