@@ -22,7 +22,7 @@ from .apidoc_views import api_doc
 from .auth_views import AuthPlan, AuthView, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
-from .environment import render
+from .environment import render, render_pieces
 from .extension import MethodHook, ResourceExtras
 from .literals import Literals
 from .manifest import manifest
@@ -234,7 +234,7 @@ def plan_files(
     files.add("README.md", render("package/README.md.jinja", view=client))
     files.add("operations.json", manifest(api, names, method_views))
     _suite(files, api, names, by_resource, method_views, auth, spec_file)
-    files.add("api.md", render("package/api.md.jinja", doc=docs))
+    files.add("api.md", render_pieces("package/api.md.jinja", doc=docs))  # in pieces (memory)
     sources = _runtime_sources()
     for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]

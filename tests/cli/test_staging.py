@@ -14,7 +14,7 @@ from generator import pipeline, staging
 from generator.config import adhoc_target
 from generator.diagnostics import SpecError, fatal
 from generator.features import FEATURES
-from generator.render import plan
+from generator.render import environment, plan
 from generator.write import read_tree
 from tests.conftest import FIXTURES
 
@@ -43,11 +43,15 @@ def test_a_file_is_handed_on_before_the_next_is_rendered(
         return real(template, **kw)
 
     monkeypatch.setattr(plan, "render", render)
+    monkeypatch.setattr(environment, "PIECE_CHUNKS", 5)  # api.md in many pieces
     emitted: dict[str, str] = {}
+    pieces: dict[str, list[str]] = {}
 
     def emit(rel: str, text: str | list[str]) -> None:
         events.append("emit")
         emitted[rel] = text if isinstance(text, str) else "".join(text)
+        if isinstance(text, list):
+            pieces[rel] = text
 
     kept, _ = plan.plan_files(api, sink, features=FEATURES, emit=emit)
     assert kept == {}
@@ -56,9 +60,32 @@ def test_a_file_is_handed_on_before_the_next_is_rendered(
     for event in events:
         pending += 1 if event == "render" else -1
         assert pending <= 1, "a second template was rendered before the first text was handed on"
-    monkeypatch.setattr(plan, "render", real)
+    monkeypatch.undo()
     collected, _ = plan.plan_files(api, sink, features=FEATURES)
-    assert collected == emitted  # the same files, with or without `emit`
+    assert collected == emitted  # the same files, with or without `emit`, in pieces or whole
+    assert collected["api.md"] == environment.render("package/api.md.jinja", doc=_docs(api, sink))
+    assert len(pieces["api.md"]) > 3 and len(pieces["operations.json"]) > 3
+    assert all(p.endswith("\n") for p in pieces["api.md"][:-1])  # pieces end at line ends
+
+
+def _docs(api: Any, sink: Any) -> Any:
+    """api.md's view, as `plan_files` builds it (the spec has no features that add to it)."""
+    from generator.naming.plan import op_key, plan_names
+    from generator.render.apidoc_views import api_doc
+    from generator.render.resource_views import draft_resource
+
+    names = plan_names(api, sink, [])
+    by_resource: dict[str, list[Any]] = {}
+    for op in api.operations:
+        by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
+    methods = {
+        op_key(op): m
+        for tag, ops in by_resource.items()
+        for op, m in zip(
+            ops, draft_resource(api, names, names.resources[tag], ops, ()).methods, strict=True
+        )
+    }
+    return api_doc(api, names, by_resource, methods, {}, "openapi.yml")
 
 
 def test_planned_records_what_later_files_need() -> None:
