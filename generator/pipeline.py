@@ -102,15 +102,21 @@ def _render(
         Path(target.spec), sink, raw=raw, known=known
     )  # validation runs alongside parse + render
     try:
+        # the spec's copy, made now, while little else is in memory (graph-beta's is 47 MB): its
+        # name, and for a bundled spec the bundled document serialised, else the spec's bytes
+        spec_file = copy_name(Path(target.spec), loaded.document)
+        parts: Parts = (
+            (copy_bytes(spec_file, b"", loaded.document),)
+            if BUNDLED in loaded.document
+            else copy_parts(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
+        )
+        copy = b"".join(parts) if emit is None else None
+        if emit is not None:  # staged as it is, in pieces: not copied again
+            emit(spec_file, parts)
+        del parts
         progress.stage("building the model")
         api = build_api(loaded, sink)
-        # the parsed document is let go here (graph-beta's is 166 MB): the copy needs only its name
-        # and, for a bundled spec, the bundled document, which is serialised now
-        spec_file = copy_name(Path(target.spec), loaded.document)
-        bundled = (
-            copy_bytes(spec_file, b"", loaded.document) if BUNDLED in loaded.document else None
-        )
-        loaded = dataclasses.replace(loaded, document={})
+        loaded = dataclasses.replace(loaded, document={})  # graph-beta's is 166 MB
         validation.release()
         api = shape(api, target, sink)
         progress.stage("rendering modules")
@@ -122,16 +128,8 @@ def _render(
     finally:
         validation.cancel()
     tree: dict[str, str | bytes] = dict(files)
-    parts: Parts = (
-        (bundled,)
-        if bundled is not None
-        else copy_parts(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
-    )
-    if emit is None:
-        tree[spec_file] = b"".join(parts)
-    else:  # the copy's pieces are staged as they are (graph-beta's are 47 MB: not copied again)
-        emit(spec_file, parts)
-    del parts
+    if copy is not None:
+        tree[spec_file] = copy
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,

@@ -50,6 +50,7 @@ OUTPUT_FIXED = 8 << 20
 
 
 SLICE = 1 << 20  # characters of a large text encoded at a time
+READ_CHUNK = 1 << 20  # bytes of a staged file read at a time when it is written
 
 
 def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
@@ -85,6 +86,16 @@ class StagedTree(Mapping[str, bytes]):
         if held is not None:
             return held
         return _get(self._paths[rel])
+
+    def chunks(self, rel: str) -> Iterator[bytes]:
+        """The file's bytes a piece at a time (`write` copies the spec's copy so)."""
+        held = self._held.get(rel)
+        if held is not None:
+            yield held
+            return
+        with open(self._paths[rel], "rb") as f:
+            while chunk := f.read(READ_CHUNK):
+                yield chunk
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.digests)
@@ -178,10 +189,13 @@ class Staging:
                 paths[rel] = os.path.join(self.data, rel)
             for rel, key in self._texts.items():
                 paths[rel] = os.path.join(self.tree, rel)
+                if key is None or self._memo is None:  # hashed through one reused buffer
+                    with open(paths[rel], "rb") as f:
+                        digests[rel] = hashlib.file_digest(f, "sha256").digest()
+                    continue
                 data = _get(paths[rel])
                 digests[rel] = hashlib.sha256(data).digest()
-                if key is not None and self._memo is not None:
-                    self._memo.put(key, data)
+                self._memo.put(key, data)
                 del data
             for rel, known in self._held.items():
                 digests[rel] = hashlib.sha256(known).digest()

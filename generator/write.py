@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 from . import provenance
 from .diagnostics import SpecError, fatal
@@ -372,7 +373,7 @@ def _create(out: Path, new: Mapping[str, bytes]) -> None:
         folders = _Folders()
         folders.known.add(tmp)
         for rel in sorted(new):
-            _put(folders, os.path.join(tmp, rel), new[rel], exclusive=True)
+            _put(folders, os.path.join(tmp, rel), _content(new, rel), exclusive=True)
         if out.exists():
             out.rmdir()  # empty: checked above
         os.rename(tmp, out)
@@ -387,17 +388,17 @@ def _update(out: Path, new: Mapping[str, bytes], diff: TreeDiff) -> None:
     folders = _Folders()
     for rel in sorted(diff.changed):
         if rel != provenance.FILE:
-            _write_atomic(folders, os.path.join(out, rel), new[rel])
+            _write_atomic(folders, os.path.join(out, rel), _content(new, rel))
     for rel in sorted(
         diff.added
     ):  # nothing to replace: written in place (GENERATION.toml still comes last)
         if rel != provenance.FILE:
             try:
-                _put(folders, os.path.join(out, rel), new[rel], exclusive=True)
+                _put(folders, os.path.join(out, rel), _content(new, rel), exclusive=True)
             except (
                 FileExistsError
             ):  # appeared since the folder was read: replace it atomically after all
-                _write_atomic(folders, os.path.join(out, rel), new[rel])
+                _write_atomic(folders, os.path.join(out, rel), _content(new, rel))
     emptied = set()
     for rel in diff.removed:
         (out / rel).unlink(missing_ok=True)
@@ -419,16 +420,27 @@ class _Folders:
             self.known.add(folder)
 
 
-def _put(folders: _Folders, path: str, data: bytes, *, exclusive: bool = False) -> None:
-    """Write `data` to `path`; `exclusive`: the file must not exist yet (never replaces anything)."""
+def _put(
+    folders: _Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool = False
+) -> None:
+    """Write `data` (or its pieces) to `path`; `exclusive`: the file must not exist yet (never
+    replaces anything)."""
     folders.ensure(os.path.dirname(path))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC), 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        for part in (data,) if isinstance(data, bytes) else data:
+            view = memoryview(part)
+            while view:
+                view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
+
+
+def _content(new: Mapping[str, bytes], rel: str) -> bytes | Iterable[bytes]:
+    """The bytes of `new[rel]`, or their pieces when `new` is a `StagedTree`, which reads them a
+    piece at a time (graph-beta's spec copy: 47 MB)."""
+    chunks = getattr(new, "chunks", None)
+    return new[rel] if chunks is None else cast("Iterable[bytes]", chunks(rel))
 
 
 def _get(path: str) -> bytes:
@@ -436,7 +448,7 @@ def _get(path: str) -> bytes:
         return f.read()
 
 
-def _write_atomic(folders: _Folders, path: str, data: bytes) -> None:
+def _write_atomic(folders: _Folders, path: str, data: bytes | Iterable[bytes]) -> None:
     """Write a hidden temporary file beside `path`, then rename it over `path`."""
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.clientgen-tmp")
