@@ -50,7 +50,7 @@ OUTPUT_FIXED = 8 << 20
 
 
 SLICE = 1 << 20  # characters of a large text encoded at a time
-READ_CHUNK = 1 << 20  # bytes of a staged file read at a time when it is written
+READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
 
 
 def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
@@ -61,6 +61,12 @@ def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
     for piece in [text] if isinstance(text, str) else text:
         for at in range(0, len(piece), SLICE):
             yield piece[at : at + SLICE].encode()
+
+
+def _pieces(path: str) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        while chunk := f.read(READ_CHUNK):
+            yield chunk
 
 
 def _put_parts(folders: _Folders, path: str, parts: Iterable[bytes | memoryview]) -> None:
@@ -75,11 +81,16 @@ class StagedTree(Mapping[str, bytes]):
     folder exists (inside `Staging.open`)."""
 
     def __init__(
-        self, digests: dict[str, bytes], paths: dict[str, str], held: dict[str, bytes]
+        self,
+        digests: dict[str, bytes],
+        paths: dict[str, str],
+        held: dict[str, bytes],
+        large: frozenset[str] = frozenset(),
     ) -> None:
         self.digests = digests
         self._paths = paths
         self._held = held
+        self._large = large  # read a piece at a time
 
     def __getitem__(self, rel: str) -> bytes:
         held = self._held.get(rel)
@@ -90,12 +101,10 @@ class StagedTree(Mapping[str, bytes]):
     def chunks(self, rel: str) -> Iterator[bytes]:
         """The file's bytes a piece at a time (`write` copies the spec's copy so)."""
         held = self._held.get(rel)
-        if held is not None:
-            yield held
+        if held is not None or rel not in self._large:
+            yield self[rel]
             return
-        with open(self._paths[rel], "rb") as f:
-            while chunk := f.read(READ_CHUNK):
-                yield chunk
+        yield from _pieces(self._paths[rel])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.digests)
@@ -119,6 +128,7 @@ class Staging:
         self._held: dict[str, bytes] = {}  # known to the module cache: its bytes (it holds them)
         self._texts: dict[str, bytes | None] = {}  # staged texts: their module-cache key
         self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
+        self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
         self.staged = 0  # files written into the folder
 
     @classmethod
@@ -161,6 +171,8 @@ class Staging:
                 for part in parts:
                     digest.update(part)
                 self._data[rel] = digest.digest()
+                if sum(len(part) for part in parts) >= READ_CHUNK:
+                    self._large.add(rel)
             elif self._memo is not None:  # (it keeps the bytes: no point in pieces)
                 raw = with_header(rel, text if isinstance(text, str) else "".join(text))
                 key = self._memo.text_key(rel, raw)
@@ -170,9 +182,13 @@ class Staging:
                     return
                 _put(self._folders, os.path.join(self.tree, rel), raw)
                 self._texts[rel] = key
+            elif isinstance(text, str) and len(text) < READ_CHUNK:
+                _put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
+                self._texts[rel] = None
             else:  # the header and the text encoded a slice at a time: no copy of a large text
                 _put_parts(self._folders, os.path.join(self.tree, rel), _encoded(rel, text))
                 self._texts[rel] = None
+                self._large.add(rel)
         except OSError as exc:
             raise _unwritable(exc, self.out) from None
         self.staged += 1
@@ -189,13 +205,16 @@ class Staging:
                 paths[rel] = os.path.join(self.data, rel)
             for rel, key in self._texts.items():
                 paths[rel] = os.path.join(self.tree, rel)
-                if key is None or self._memo is None:  # hashed through one reused buffer
-                    with open(paths[rel], "rb") as f:
-                        digests[rel] = hashlib.file_digest(f, "sha256").digest()
+                if rel in self._large and (key is None or self._memo is None):
+                    digest = hashlib.sha256()
+                    for piece in _pieces(paths[rel]):  # not on the heap whole
+                        digest.update(piece)
+                    digests[rel] = digest.digest()
                     continue
                 data = _get(paths[rel])
                 digests[rel] = hashlib.sha256(data).digest()
-                self._memo.put(key, data)
+                if key is not None and self._memo is not None:
+                    self._memo.put(key, data)
                 del data
             for rel, known in self._held.items():
                 digests[rel] = hashlib.sha256(known).digest()
@@ -205,4 +224,5 @@ class Staging:
         except OSError as exc:
             raise _unwritable(exc, self.out) from None
         ordered[provenance.FILE] = hashlib.sha256(record).digest()
-        return StagedTree(ordered, paths, {**self._held, provenance.FILE: record})
+        held = {**self._held, provenance.FILE: record}
+        return StagedTree(ordered, paths, held, frozenset(self._large))
