@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, target_cache, tree_index, write
+from generator import pipeline, staging, target_cache, tree_index
 from generator.config import select_targets
 from generator.write import read_tree
 from tests.conftest import REPO
@@ -95,13 +95,13 @@ def test_incremental_regeneration_equals_a_full_run(
 ) -> None:
     doc = yaml.safe_load((REPO / "specs" / "casebook" / "openapi.yml").read_text(encoding="utf-8"))
     formatted: list[int] = []
-    real_format = write.format_tree
+    real_format = staging.format_tree  # `generate` formats the staging folder from there
 
     def counting(root: Path) -> None:
         formatted.append(sum(1 for _ in root.rglob("*.py")))
         real_format(root)
 
-    monkeypatch.setattr(write, "format_tree", counting)
+    monkeypatch.setattr(staging, "format_tree", counting)
     later = tree_index.now_ns() + 10 * tree_index.RACY_NS  # every file counts as settled: indexed
     monkeypatch.setattr(tree_index, "now_ns", lambda: later)
     warm = _project(tmp_path / "warm", doc)
