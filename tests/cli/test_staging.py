@@ -206,3 +206,26 @@ def test_a_folder_not_made_by_clientgen_is_refused_before_rendering(
         pipeline.generate(target, full=True)
     assert exc.value.diagnostic.code == "output-not-generated"
     assert (tmp_path / "out" / "notes.txt").read_text() == "mine"
+
+
+def test_the_naming_caches_are_emptied_before_the_views_are_built(
+    build: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from generator import pointer
+    from generator.naming import routes, rules
+
+    api, sink = build(yaml.safe_load(PETS.read_text()))
+    sizes: list[int] = []
+    real = plan.draft_resource
+
+    def draft(*args: Any) -> Any:
+        caches = (rules.words, rules.singular, routes.segments, pointer.split)
+        sizes.append(sum(c.cache_info().currsize for c in caches))
+        return real(*args)
+
+    monkeypatch.setattr(plan, "draft_resource", draft)
+    plan.plan_files(api, sink, features=FEATURES)
+    assert sizes and sizes[0] == 0
+    assert rules.words("petId") == ("pet", "id")  # still works, filled again on use
