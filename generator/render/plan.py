@@ -239,9 +239,10 @@ def plan_files(
     files.add(f"{pkg}/_version.py", render("package/version.py.jinja", view=client))
     files.add("pyproject.toml", render("package/pyproject.toml.jinja", view=client))
     files.add("README.md", render("package/README.md.jinja", view=client))
+    files.add("api.md", render_pieces("package/api.md.jinja", doc=docs))  # in pieces (memory)
+    del client, docs  # api.md's view (graph-beta: 46 MB) is not needed by the files below
     files.add("operations.json", manifest(api, names, method_views))
     _suite(files, api, names, by_resource, method_views, auth, spec_file)
-    files.add("api.md", render_pieces("package/api.md.jinja", doc=docs))  # in pieces (memory)
     sources = _runtime_sources()
     for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]
