@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .validation_cache import FindingsCache
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
+    from . import stage_cache
     from .config import TargetConfig
     from .ir import Api
 
@@ -48,6 +50,7 @@ class TargetResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     fast_path: bool = False
+    replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage_cache.py`)
     rendered: dict[str, bytes] = field(
         default_factory=dict
     )  # check: what the spec produces, per file
@@ -79,11 +82,13 @@ def _render(
     source: str = "",
     raw: bytes | None = None,
     known: FindingsCache | None = None,
+    recorder: stage_cache.Recorder | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read. `known`: the validation
-    findings of the last run (reused when only prose changed; the new ones are noted in it)."""
+    findings of the last run (reused when only prose changed; the new ones are noted in it).
+    `recorder`: notes what the stage cache keeps (`stage_cache.py`)."""
     from .features import FEATURES
     from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
@@ -100,6 +105,8 @@ def _render(
     try:
         progress.stage("building the model")
         api = build_api(loaded, sink)
+        if recorder is not None:
+            recorder.document(loaded.document)
         # the parsed document is let go here (graph-beta's is 166 MB): the copy needs only its name
         # and, for a bundled spec, the bundled document, which is serialised now
         spec_file = copy_name(Path(target.spec), loaded.document)
@@ -113,6 +120,8 @@ def _render(
         files, names = plan_files(
             api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file
         )
+        if recorder is not None:
+            recorder.names = names
         progress.stage("validating the spec")
         validation.wait(sink)
     finally:
@@ -168,7 +177,9 @@ def generate(
             fast.seconds = time.perf_counter() - start
             return fast
     known = FindingsCache.for_output(root, out)
-    result, tree = prepare(target, root, progress=progress, source=source, known=known)
+    result, tree = prepare(
+        target, root, progress=progress, source=source, known=known, replay=not full
+    )
     index = TreeIndex.for_output(root, out) if root is not None else None
     result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
     known.save()  # the validation findings, for the next run (only after one that succeeded)
@@ -204,19 +215,104 @@ def prepare(
     progress: Progress = SILENT,
     source: str = "",
     known: FindingsCache | None = None,
+    replay: bool = True,
 ) -> tuple[TargetResult, dict[str, bytes]]:
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
-    `known`: the last validation findings (see `_render`)."""
+    `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
+    regenerated from the stage cache (`stage_cache.py`; `generate --full` renders everything)."""
+    from .stage_cache import Recorder, key_of_file, stage_file
+
     out = Path(target.output)
     memo = Memo.for_output(root, out)
+    stages = stage_file(root, out) if raw is None and memo is not None else None
+    recorder = None
     with _no_cycle_collection():
-        result, files, prov = _render(target, root, progress, source, raw, known)
+        again = (
+            None if stages is None or not replay else _replay(target, root, source, stages, memo)
+        )
+        if again is not None:
+            result, files, prov = again
+        else:
+            recorder = Recorder(stages) if stages is not None else None
+            result, files, prov = _render(target, root, progress, source, raw, known, recorder)
+            if recorder is not None and recorder.names is not None and result.api is not None:
+                recorder.stubs(files, recorder.names, result.api.target.package.name, memo)
         owner = ownership(out, target.package)
         tree = build_package(files, prov, out, owner, progress, memo, consume=True)
+        if recorder is not None and result.api is not None:
+            label = source or target.spec
+            key = key_of_file(Path(target.spec), prov.spec_sha256, label, target.digest())
+            recorder.keep(result.api, result.diagnostics, _spec_copy_name(tree), key)
     if memo is not None:
         memo.save()
     return result, tree
+
+
+def _spec_copy_name(tree: dict[str, bytes]) -> str:
+    from .spec_copy import copy_name
+
+    return next((n for n in ("openapi.json", "openapi.yml") if n in tree), copy_name(Path(""), {}))
+
+
+def _replay(
+    target: TargetConfig, root: Path | None, source: str, stages: Path, memo: Memo | None
+) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
+    """A prose-only regeneration from the stage cache (`stage_cache.py`), or None for the full path."""
+    import json
+
+    from .diagnostics import SpecError
+    from .features import FEATURES
+    from .load import read_bytes
+    from .render.plan import Reuse, plan_files
+    from .spec_copy import BUNDLED, copy_bytes
+    from .stage_cache import replay, snapshot_key
+    from .write import Formatted
+
+    start = time.perf_counter()
+    spec = Path(target.spec)
+    label = source or target.spec
+    try:
+        raw = read_bytes(spec)
+        text = raw.decode("utf-8-sig")
+        if not text.lstrip().startswith("{"):
+            return None
+        document = json.loads(text)
+    except (SpecError, OSError, ValueError):
+        return None  # the full path says what is wrong
+    if not isinstance(document, dict) or BUNDLED in document:
+        return None
+    key = snapshot_key(text, str(spec), label, target.digest())
+    del text
+    again = replay(stages, raw, document, key, memo)
+    if again is None:
+        return None
+    sink = DiagnosticSink(file=label)
+    files, names = plan_files(
+        again.api,
+        sink,
+        features=FEATURES,
+        spec_file=again.spec_file,
+        reuse=Reuse(again.names, again.stubs),
+    )
+    if not set(sink.sorted()) <= set(again.diagnostics):
+        return None  # something the full run did not say: let it say it
+    tree: dict[str, str | bytes] = dict(files)
+    for rel, data in again.formatted.items():
+        tree[rel] = Formatted(data)
+    tree[again.spec_file] = copy_bytes(again.spec_file, raw, {})
+    prov = provenance.current(
+        source or spec_label(target, root), hashlib.sha256(raw).hexdigest(), target.digest()
+    )
+    result = TargetResult(
+        target,
+        again.api,
+        diagnostics=list(again.diagnostics),
+        seconds=time.perf_counter() - start,
+        classes=len(names.schema_class),
+        replayed=True,
+    )
+    return result, tree, prov
 
 
 def check(

@@ -30,6 +30,17 @@ from .suite_views import suite_module_view, support_view
 
 
 @dataclass(frozen=True, slots=True)
+class Reuse:
+    """What an earlier run's plan gives a prose-only regeneration (`generator/stage_cache.py`): its
+    names (naming reads no prose) and, for every types module, a stub of its rendered text holding
+    exactly the lines `runtime_modules` and `client_view` look at (its imports); the pipeline puts
+    the module's formatted bytes from the module cache in its place."""
+
+    names: Names
+    types: dict[str, str]  # types module path → stub text
+
+
+@dataclass(frozen=True, slots=True)
 class Active:
     feature: Extension[Any]
     facts: Any
@@ -83,10 +94,12 @@ def plan_files(
     on_module: Callable[[int, int], None] | None = None,
     features: Sequence[Extension[Any]] = (),
     spec_file: str = "openapi.yml",
+    reuse: Reuse | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
-    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it)."""
+    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
+    `reuse`: an earlier run's names and types modules (not named or rendered again)."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -97,7 +110,7 @@ def plan_files(
     requests = [r for a in active for r in a.feature.names(a.facts, api)]
     if core_auth is not None:
         requests += auth_requests(core_auth)
-    names = plan_names(api, sink, requests)
+    names = plan_names(api, sink, requests) if reuse is None else reuse.names
     ctx = Context(api, names, sink)
     preparations = [a.feature.prepare(a.facts, ctx) for a in active]
     hooks: tuple[MethodHook, ...] = tuple(p.method for p in preparations if p.method is not None)
@@ -131,8 +144,13 @@ def plan_files(
         )
         tick(len(files), total)
     for module in names.module_members:
-        files[f"{pkg}/types/{module}.py"] = render(
-            "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
+        path = f"{pkg}/types/{module}.py"
+        files[path] = (
+            reuse.types[path]
+            if reuse is not None
+            else render(
+                "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
+            )
         )
         tick(len(files), total)
     for c in contributions:

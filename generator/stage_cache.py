@@ -1,0 +1,399 @@
+"""Prose-only regeneration (issue 18): an operation's `summary` or `description` edited, nothing else.
+
+A full run keeps, per output folder (`.cache/clientgen/stages/`, outside the output folder), a snapshot
+of what it built: the IR after the shape stage, the names, the diagnostics, for each types module a
+stub of its imports and its module-cache key, and the spec's prose — the string value of every
+`summary`/`description` key, with its JSON pointer, in document order. The snapshot's key is a SHA-256
+over the generator fingerprint, the Python version, the pydantic and openapi-pydantic versions, the
+target's configuration digest, the spec's path and how it is named, and the spec's text with every
+such string value emptied (`validation_cache.blank_prose`, exact for valid JSON).
+
+The next `generate` reads the spec, and when the snapshot's key matches (the text differs at most in
+those string values) and every value that differs is the `summary`/`description` of an operation
+object at `/paths/<path>/<method>` that no `$ref` reaches, it does not parse or name anything:
+
+- parse reads an operation object's `summary`/`description` in one place, `_text(...)` into the
+  `Operation`'s fields of the same name (`parse/operations.py`); the shape stage, the naming pass and the
+  features never read those fields (`tests/cli/test_incremental.py` checks which modules of
+  `generator/` read them). So the new IR is the snapshot's with those two fields replaced, computed by
+  the same `_text`, and the names are the snapshot's.
+- every file but the types modules is rendered again from that IR (the readers of the fields are
+  resource, API reference and call-sample views); a types module's view never reads an operation's
+  prose, so its formatted bytes are the module cache's entry under the key the full run recorded.
+- the diagnostics are the snapshot's (openapi-pydantic's do not depend on prose, `validation_cache`;
+  parse and naming never quote these fields); a rendering diagnostic that the full run did not have
+  sends the run down the full path.
+
+Anything else — no snapshot, another key, a structural edit, prose anywhere else (a schema's or a
+parameter's description, a tag's), a `$ref` into `/paths` or to another file, a YAML spec, a damaged
+file, a module-cache entry gone — is the full path, which writes a new snapshot. Every change is
+taken relative to the snapshot of the last full run, which is not rewritten by the runs it serves.
+The file is a pickle read by an unpickler that admits only the generator's own classes and a few
+builtins; deleting it costs only speed, and `CLIENTGEN_CACHE=off` turns it off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import pickle
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import pointer as jp
+from .cache_files import cache_file
+from .ir.models import MISSING, _Missing
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .ir import Api
+    from .naming.plan import Names
+
+MAGIC = b"clientgen stage cache 1\n"
+KIND = "stages"
+PROSE_KEYS = frozenset(("summary", "description"))
+_OPERATION = re.compile(r"/paths/[^/]+/(?:get|put|post|delete|options|head|patch|trace)")
+_IMPORT_LINE = "from typing_extensions import"
+
+Prose = list[tuple[str, str, str]]  # (pointer of the holder, key, string value), in document order
+
+
+@dataclass
+class Snapshot:
+    """What a full run leaves for the next prose-only one."""
+
+    prose: Prose
+    api: Api
+    names: Names
+    diagnostics: list[Diagnostic]
+    spec_file: str
+    types: dict[str, tuple[str, bytes]]  # types module path → (import stub, module-cache key)
+
+
+@dataclass
+class Replay:
+    """A prose-only run's inputs: the patched IR and what the snapshot gives."""
+
+    api: Api
+    names: Names
+    diagnostics: list[Diagnostic]
+    spec_file: str
+    stubs: dict[str, str]  # types module path → import stub (for `plan_files`)
+    formatted: dict[str, bytes]  # types module path → its finished bytes
+    raw: bytes  # the spec's bytes
+    changed: int  # prose values that differ from the snapshot's
+
+
+# ---- the document's prose --------------------------------------------------------------------------
+def prose_of(document: dict[str, Any]) -> tuple[Prose, bool]:
+    """Every `summary`/`description` string value with its holder's pointer (in a fixed order), and
+    whether no `$ref` reaches into `/paths` or out of the document (an operation object read from two
+    places would need both patched)."""
+    found: Prose = []
+    alone = True
+    stack: list[tuple[Any, tuple[str, ...]]] = [(document, ())]
+    while stack:
+        node, where = stack.pop()
+        below: list[tuple[Any, tuple[str, ...]]] = []
+        if type(node) is dict:
+            for key, value in node.items():
+                kind = type(value)
+                if kind is str:
+                    if key in PROSE_KEYS:
+                        found.append((jp.join("", *where), key, value))
+                    elif key == "$ref" and not _local(value):
+                        alone = False
+                elif kind is dict or kind is list:
+                    below.append((value, (*where, key)))
+        else:
+            for i, value in enumerate(node):
+                if type(value) is dict or type(value) is list:
+                    below.append((value, (*where, str(i))))
+        stack.extend(reversed(below))  # depth first, in document order
+    return found, alone
+
+
+def _local(ref: str) -> bool:
+    """A `$ref` inside this document and outside `/paths`."""
+    if not ref.startswith("#"):
+        return False
+    try:
+        tokens = jp.split(ref)
+    except ValueError:
+        return False
+    return not tokens or tokens[0] != "paths"
+
+
+# ---- keys --------------------------------------------------------------------------------------------
+def snapshot_key(text: str, spec: str, label: str, config: str) -> bytes:
+    """`spec`: the spec's path as configured; `label`: the name diagnostics give it."""
+    from .provenance import dist_version, generator_fingerprint
+    from .validation_cache import blank_prose
+
+    digest = hashlib.sha256(blank_prose(text).encode("utf-8", "surrogatepass"))
+    for part in (
+        generator_fingerprint(),
+        sys.version,
+        dist_version("pydantic", "pydantic"),
+        dist_version("openapi_pydantic", "openapi_pydantic"),
+        config,
+        spec,
+        label,
+    ):
+        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def key_of_file(spec: Path, sha256: str, label: str, config: str) -> bytes | None:
+    """The snapshot key of the spec file as a run read it (None: it changed since, or is no JSON)."""
+    try:
+        raw = spec.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if hashlib.sha256(raw).hexdigest() != sha256 or not text.lstrip().startswith("{"):
+        return None
+    return snapshot_key(text, str(spec), label, config)
+
+
+def import_stub(text: str) -> str | None:
+    """The lines of a rendered module that `plan_files` reads of it (`runtime_modules`' imports and
+    `client_view`'s typing_extensions check), or None when the stub would not read the same."""
+    from .render.plan import _IMPORT, _imported
+
+    lines = [m.group(0).strip("\n") for m in _IMPORT.finditer(text)]
+    if _IMPORT_LINE in text:
+        lines.append(f"{_IMPORT_LINE} Any")
+    stub = "\n".join(lines) + "\n"
+    same = _imported(stub) == _imported(text) and (_IMPORT_LINE in stub) == (_IMPORT_LINE in text)
+    return stub if same else None
+
+
+# ---- the snapshot file -------------------------------------------------------------------------------
+def stage_file(root: Path | None, out: Path) -> Path | None:
+    return cache_file(root, out, KIND, ".bin")
+
+
+def save(path: Path, key: bytes, snapshot: Snapshot) -> bool:
+    """Write the snapshot (False when it cannot serve: an operation object the IR holds twice)."""
+    buffer = io.BytesIO()
+    pickler = _Pickler(buffer)
+    pickler.dump(snapshot)
+    if pickler.operations != len(snapshot.api.operations):
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(MAGIC + key)
+            f.write(buffer.getbuffer())
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    return True
+
+
+def load(path: Path, key: bytes) -> Snapshot | None:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = MAGIC + key
+    if not blob.startswith(head):
+        return None
+    try:
+        found = _Unpickler(io.BytesIO(memoryview(blob)[len(head) :])).load()
+    except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
+        return None
+    return found if isinstance(found, Snapshot) else None
+
+
+def unlink(path: Path | None) -> None:
+    if path is not None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+# ---- the prose-only path ------------------------------------------------------------------------------
+def replay(
+    path: Path, raw: bytes, document: dict[str, Any], key: bytes, memo: Any
+) -> Replay | None:
+    """The prose-only run's inputs, or None when the snapshot cannot prove them (see the module)."""
+    prose, alone = prose_of(document)
+    if not alone:
+        return None
+    snapshot = load(path, key)
+    if snapshot is None or len(prose) != len(snapshot.prose):
+        return None
+    changes = []
+    for new, old in zip(prose, snapshot.prose, strict=True):
+        if new[:2] != old[:2]:
+            return None
+        if new[2] != old[2]:
+            changes.append(new)
+    api = patched(snapshot.api, changes)
+    if api is None:
+        return None
+    formatted = {}
+    for rel, (_, memo_key) in snapshot.types.items():
+        data = memo.get(memo_key)
+        if data is None:
+            return None
+        formatted[rel] = data
+    return Replay(
+        api=api,
+        names=snapshot.names,
+        diagnostics=snapshot.diagnostics,
+        spec_file=snapshot.spec_file,
+        stubs={rel: stub for rel, (stub, _) in snapshot.types.items()},
+        formatted=formatted,
+        raw=raw,
+        changed=len(changes),
+    )
+
+
+def patched(api: Api, changes: Prose) -> Api | None:
+    """`api` with the operations' `summary`/`description` the changes give, computed as parse does;
+    None when a change is anything else."""
+    from .parse.operations import _text
+
+    fixes: dict[str, dict[str, str]] = {}
+    for where, key, value in changes:
+        if key not in PROSE_KEYS or not _OPERATION.fullmatch(where):
+            return None
+        fixes.setdefault(where, {})[key] = _text(value)
+    if not fixes:
+        return api
+    hit = set()
+    operations = []
+    for op in api.operations:
+        fix = fixes.get(op.pointer)
+        if fix is not None:
+            op = dataclasses.replace(op, **fix)  # type: ignore[arg-type]
+            hit.add(op.pointer)
+        operations.append(op)
+    if hit != fixes.keys():
+        return None
+    return dataclasses.replace(api, operations=tuple(operations))
+
+
+# ---- pickling the IR ---------------------------------------------------------------------------------
+# The IR is frozen slotted dataclasses; their generated `__getstate__`/`__setstate__` make the default
+# pickle slow (0.39 s to load GitHub's). Here each is one call with its slot values.
+_SLOTS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _slots(cls: type) -> tuple[str, ...] | None:
+    names = _SLOTS.get(cls, ())
+    if names == ():
+        found: tuple[str, ...] | None = None
+        if dataclasses.is_dataclass(cls) and cls.__module__.startswith("generator."):
+            names_ = tuple(
+                n
+                for c in reversed(cls.__mro__)
+                for n in c.__dict__.get("__slots__", ())
+                if n not in ("__weakref__", "__dict__")
+            )
+            found = names_ or None
+        _SLOTS[cls] = names = found
+    return names
+
+
+def _make(cls: type, values: tuple[Any, ...]) -> Any:
+    obj: Any = object.__new__(cls)
+    for name, value in zip(_slots(cls) or (), values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _missing() -> _Missing:
+    return MISSING
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=5)
+        self.operations = 0
+        from .ir import Operation
+
+        self._operation = Operation
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if cls is _Missing:
+            return _missing, ()
+        if cls is self._operation:
+            self.operations += 1
+        names = _slots(cls)
+        if names is None:
+            return NotImplemented
+        return _make, (cls, tuple(getattr(obj, n) for n in names))
+
+
+_BUILTINS = frozenset(("set", "frozenset", "complex", "bytearray", "slice", "range"))
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only the generator's own classes and functions and a few builtins (a cache file is not code)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name in ("_make", "_missing"):
+            return super().find_class(module, name)
+        if module == "builtins" and name in _BUILTINS:
+            return super().find_class(module, name)
+        if module == "copyreg" and name == "__newobj__":
+            return super().find_class(module, name)
+        if module.startswith("generator."):
+            found = super().find_class(module, name)
+            if isinstance(found, type):  # a class of the generator's, never one of its functions
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a stage cache")
+
+
+# ---- what a full run records -------------------------------------------------------------------------
+class Recorder:
+    """Filled by a full run (`pipeline._render`), then `keep` writes the snapshot."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.prose: Prose | None = None
+        self.names: Names | None = None
+        self._types: dict[str, tuple[str, bytes]] | None = None
+
+    def document(self, document: dict[str, Any]) -> None:
+        prose, alone = prose_of(document)
+        self.prose = prose if alone else None  # a snapshot that could never serve is not kept
+
+    def stubs(self, files: dict[str, Any], names: Names, package: str, memo: Any) -> None:
+        """Note the types modules' stubs and module-cache keys (before the texts are handed over)."""
+        from .write import with_header
+
+        self.names = names
+        self._types = {}
+        for module in names.module_members:
+            rel = f"src/{package}/types/{module}.py"
+            text = files.get(rel)
+            stub = import_stub(text) if isinstance(text, str) else None
+            if stub is None or text is None:
+                self._types = None
+                return
+            self._types[rel] = (stub, memo.text_key(rel, with_header(rel, text)))
+
+    def keep(
+        self, api: Api, diagnostics: list[Diagnostic], spec_file: str, key: bytes | None
+    ) -> None:
+        """Write the snapshot, or remove the old one when this run cannot leave one."""
+        types = self._types
+        if key is None or self.prose is None or self.names is None or types is None:
+            unlink(self.path)
+            return
+        snapshot = Snapshot(self.prose, api, self.names, list(diagnostics), spec_file, types)
+        if not save(self.path, key, snapshot):
+            unlink(self.path)
