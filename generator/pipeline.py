@@ -221,7 +221,7 @@ def prepare(
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
     `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
     regenerated from the stage cache (`stage_cache.py`; `generate --full` renders everything)."""
-    from .stage_cache import Recorder, key_of_file, stage_file
+    from .stage_cache import Recorder, read_spec, stage_file
 
     out = Path(target.output)
     memo = Memo.for_output(root, out)
@@ -241,9 +241,16 @@ def prepare(
         owner = ownership(out, target.package)
         tree = build_package(files, prov, out, owner, progress, memo, consume=True)
         if recorder is not None and result.api is not None:
-            label = source or target.spec
-            key = key_of_file(Path(target.spec), prov.spec_sha256, label, target.digest())
-            recorder.keep(result.api, result.diagnostics, _spec_copy_name(tree), key)
+            recorder.keep(
+                result.api,
+                result.diagnostics,
+                _spec_copy_name(tree),
+                read_spec(Path(target.spec)),
+                prov.spec_sha256,
+                str(Path(target.spec)),
+                source or target.spec,
+                target.digest(),
+            )
     if memo is not None:
         memo.save()
     return result, tree
@@ -259,32 +266,22 @@ def _replay(
     target: TargetConfig, root: Path | None, source: str, stages: Path, memo: Memo | None
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
     """A prose-only regeneration from the stage cache (`stage_cache.py`), or None for the full path."""
-    import json
-
-    from .diagnostics import SpecError
     from .features import FEATURES
-    from .load import read_bytes
     from .render.plan import Reuse, plan_files
-    from .spec_copy import BUNDLED, copy_bytes
-    from .stage_cache import replay, snapshot_key
+    from .spec_copy import copy_bytes
+    from .stage_cache import read_spec, replay, scan
     from .write import Formatted
 
     start = time.perf_counter()
     spec = Path(target.spec)
     label = source or target.spec
-    try:
-        raw = read_bytes(spec)
-        text = raw.decode("utf-8-sig")
-        if not text.lstrip().startswith("{"):
-            return None
-        document = json.loads(text)
-    except (SpecError, OSError, ValueError):
+    read = read_spec(spec)
+    now = None if read is None else scan(read[1], str(spec), label, target.digest())
+    if read is None or now is None:
         return None  # the full path says what is wrong
-    if not isinstance(document, dict) or BUNDLED in document:
-        return None
-    key = snapshot_key(text, str(spec), label, target.digest())
-    del text
-    again = replay(stages, raw, document, key, memo)
+    raw = read[0]
+    del read
+    again = replay(stages, now, memo)
     if again is None:
         return None
     sink = DiagnosticSink(file=label)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import json
 import os
 import pickle
 import re
@@ -68,11 +69,13 @@ class Snapshot:
     """What a full run leaves for the next prose-only one."""
 
     prose: Prose
+    offsets: list[int]  # where each prose value sits in the text with them emptied (`scan_prose`)
+    tokens: list[str]  # each value's JSON string token as the text spelled it
     api: Api
     names: Names
     diagnostics: list[Diagnostic]
     spec_file: str
-    types: dict[str, tuple[str, bytes]]  # types module path → (import stub, module-cache key)
+    files: dict[str, tuple[str, bytes]]  # module path → (import stub, module-cache key)
 
 
 @dataclass
@@ -83,39 +86,44 @@ class Replay:
     names: Names
     diagnostics: list[Diagnostic]
     spec_file: str
-    stubs: dict[str, str]  # types module path → import stub (for `plan_files`)
-    formatted: dict[str, bytes]  # types module path → its finished bytes
-    raw: bytes  # the spec's bytes
+    stubs: dict[str, str]  # path → import stub of each module not rendered again (`plan_files`)
+    formatted: dict[str, bytes]  # path → its finished bytes
     changed: int  # prose values that differ from the snapshot's
 
 
 # ---- the document's prose --------------------------------------------------------------------------
 def prose_of(document: dict[str, Any]) -> tuple[Prose, bool]:
-    """Every `summary`/`description` string value with its holder's pointer (in a fixed order), and
+    """Every `summary`/`description` string value with its holder's pointer, in document order, and
     whether no `$ref` reaches into `/paths` or out of the document (an operation object read from two
     places would need both patched)."""
     found: Prose = []
-    alone = True
-    stack: list[tuple[Any, tuple[str, ...]]] = [(document, ())]
-    while stack:
-        node, where = stack.pop()
-        below: list[tuple[Any, tuple[str, ...]]] = []
+    foreign: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
         if type(node) is dict:
             for key, value in node.items():
                 kind = type(value)
                 if kind is str:
                     if key in PROSE_KEYS:
-                        found.append((jp.join("", *where), key, value))
+                        found.append((where, key, value))
                     elif key == "$ref" and not _local(value):
-                        alone = False
+                        foreign.append(value)
                 elif kind is dict or kind is list:
-                    below.append((value, (*where, key)))
+                    walk(value, f"{where}/{jp.escape(key)}")
         else:
             for i, value in enumerate(node):
                 if type(value) is dict or type(value) is list:
-                    below.append((value, (*where, str(i))))
-        stack.extend(reversed(below))  # depth first, in document order
-    return found, alone
+                    walk(value, f"{where}/{i}")
+
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(limit, 20_000))
+        walk(document, "")
+    except RecursionError:
+        return [], False  # nested deeper than any API document: no snapshot
+    finally:
+        sys.setrecursionlimit(limit)
+    return found, not foreign
 
 
 def _local(ref: str) -> bool:
@@ -130,12 +138,26 @@ def _local(ref: str) -> bool:
 
 
 # ---- keys --------------------------------------------------------------------------------------------
-def snapshot_key(text: str, spec: str, label: str, config: str) -> bytes:
-    """`spec`: the spec's path as configured; `label`: the name diagnostics give it."""
-    from .provenance import dist_version, generator_fingerprint
-    from .validation_cache import blank_prose
+@dataclass
+class Scan:
+    """A JSON spec's text as the snapshot sees it: the key, and its prose values' offsets and
+    tokens (`validation_cache.scan_prose`)."""
 
-    digest = hashlib.sha256(blank_prose(text).encode("utf-8", "surrogatepass"))
+    key: bytes
+    offsets: list[int]
+    tokens: list[str]
+
+
+def scan(text: str, spec: str, label: str, config: str) -> Scan | None:
+    """`spec`: the spec's path as configured; `label`: the name diagnostics give it. None for a
+    text that is not a JSON object's."""
+    from .provenance import dist_version, generator_fingerprint
+    from .validation_cache import scan_prose
+
+    if not text.lstrip().startswith("{"):
+        return None
+    blanked, offsets, tokens = scan_prose(text)
+    digest = hashlib.sha256(blanked.encode("utf-8", "surrogatepass"))
     for part in (
         generator_fingerprint(),
         sys.version,
@@ -146,19 +168,20 @@ def snapshot_key(text: str, spec: str, label: str, config: str) -> bytes:
         label,
     ):
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
-    return digest.digest()
+    return Scan(digest.digest(), offsets, tokens)
 
 
-def key_of_file(spec: Path, sha256: str, label: str, config: str) -> bytes | None:
-    """The snapshot key of the spec file as a run read it (None: it changed since, or is no JSON)."""
+def read_spec(spec: Path) -> tuple[bytes, str] | None:
+    """The spec file's bytes and text, or None for anything `load.read_bytes` would refuse or
+    report (the full path then says what is wrong)."""
+    from .diagnostics import SpecError
+    from .load import read_bytes
+
     try:
-        raw = spec.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        raw = read_bytes(spec)
+        return raw, raw.decode("utf-8-sig")
+    except (SpecError, OSError, UnicodeDecodeError):
         return None
-    if hashlib.sha256(raw).hexdigest() != sha256 or not text.lstrip().startswith("{"):
-        return None
-    return snapshot_key(text, str(spec), label, config)
 
 
 def import_stub(text: str) -> str | None:
@@ -222,41 +245,67 @@ def unlink(path: Path | None) -> None:
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------
-def replay(
-    path: Path, raw: bytes, document: dict[str, Any], key: bytes, memo: Any
-) -> Replay | None:
-    """The prose-only run's inputs, or None when the snapshot cannot prove them (see the module)."""
-    prose, alone = prose_of(document)
-    if not alone:
+def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
+    """The prose-only run's inputs, or None when the snapshot cannot prove them (see the module).
+
+    The snapshot's text T was valid JSON, and its prose values were checked to be, in order, the
+    decoded `tokens` at `offsets`. The new text has the same key, so the same text with the prose
+    emptied; with the same offsets it is T with the tokens at those places replaced; each token
+    that differs is decoded as a JSON string (and must be one): so it is T's document with those
+    string values replaced, and nothing else."""
+    snapshot = load(path, now.key)
+    if snapshot is None or now.offsets != snapshot.offsets:
         return None
-    snapshot = load(path, key)
-    if snapshot is None or len(prose) != len(snapshot.prose):
-        return None
-    changes = []
-    for new, old in zip(prose, snapshot.prose, strict=True):
-        if new[:2] != old[:2]:
-            return None
-        if new[2] != old[2]:
-            changes.append(new)
+    changes: Prose = []
+    for i, (new, old) in enumerate(zip(now.tokens, snapshot.tokens, strict=True)):
+        if new != old:
+            try:
+                value = json.loads(new)
+            except ValueError:
+                return None
+            if not isinstance(value, str):
+                return None
+            where, key, _ = snapshot.prose[i]
+            changes.append((where, key, value))
     api = patched(snapshot.api, changes)
     if api is None:
         return None
+    again = _touched(api, snapshot.names, {where for where, _, _ in changes})
     formatted = {}
-    for rel, (_, memo_key) in snapshot.types.items():
+    stubs = {}
+    for rel, (stub, memo_key) in snapshot.files.items():
+        if rel in again:
+            continue
         data = memo.get(memo_key)
         if data is None:
             return None
         formatted[rel] = data
+        stubs[rel] = stub
     return Replay(
         api=api,
         names=snapshot.names,
         diagnostics=snapshot.diagnostics,
         spec_file=snapshot.spec_file,
-        stubs={rel: stub for rel, (stub, _) in snapshot.types.items()},
+        stubs=stubs,
         formatted=formatted,
-        raw=raw,
         changed=len(changes),
     )
+
+
+def _touched(api: Api, names: Names, operations: set[str]) -> set[str]:
+    """The resource and test modules of the resources holding the operations at `operations`: their
+    methods' docstrings and call samples read the operations' prose (`resource_views._doc`,
+    `call_samples.call_sample`)."""
+    from .naming.plan import op_key
+
+    package = api.target.package.name
+    out = set()
+    for op in api.operations:
+        if op.pointer in operations:
+            module = names.resources[names.op_resource[op_key(op)]].module
+            out.add(f"src/{package}/resources/{module}.py")
+            out.add(f"tests/api_resources/test_{module}.py")
+    return out
 
 
 def patched(api: Api, changes: Prose) -> Api | None:
@@ -288,6 +337,7 @@ def patched(api: Api, changes: Prose) -> Api | None:
 # The IR is frozen slotted dataclasses; their generated `__getstate__`/`__setstate__` make the default
 # pickle slow (0.39 s to load GitHub's). Here each is one call with its slot values.
 _SLOTS: dict[type, tuple[str, ...] | None] = {}
+_MAKERS: dict[type, Any] = {}
 
 
 def _slots(cls: type) -> tuple[str, ...] | None:
@@ -307,10 +357,31 @@ def _slots(cls: type) -> tuple[str, ...] | None:
 
 
 def _make(cls: type, values: tuple[Any, ...]) -> Any:
-    obj: Any = object.__new__(cls)
-    for name, value in zip(_slots(cls) or (), values, strict=True):
-        object.__setattr__(obj, name, value)
-    return obj
+    """An instance of slotted class `cls` with `values` in its slots (no `__init__`: the state is
+    restored as it was)."""
+    maker = _MAKERS.get(cls)
+    if maker is None:
+        maker = _MAKERS[cls] = _maker(cls)
+    return maker(*values)
+
+
+def _maker(cls: type) -> Any:
+    """`make(v0, v1, …)`: one statement per slot, each the slot descriptor's own `__set__` (C)."""
+    names = _slots(cls) or ()
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    for i, name in enumerate(names):
+        scope[f"set{i}"] = getattr(cls, name).__set__
+    params = ", ".join(f"v{i}" for i in range(len(names)))
+    lines = [f"def make({params}):", "    o = new(cls)"]
+    lines += [f"    set{i}(o, v{i})" for i in range(len(names))]
+    lines.append("    return o")
+    exec("\n".join(lines), scope)  # noqa: S102 - code made of slot numbers only
+    return scope["make"]
+
+
+def _safe(cls: type[str], value: str) -> str:
+    """A `render.safe` string as it was (checked when it was first made)."""
+    return str.__new__(cls, value)
 
 
 def _missing() -> _Missing:
@@ -331,6 +402,8 @@ class _Pickler(pickle.Pickler):
             return _missing, ()
         if cls is self._operation:
             self.operations += 1
+        if isinstance(obj, str) and cls.__module__ == "generator.render.safe":
+            return _safe, (cls, str(obj))
         names = _slots(cls)
         if names is None:
             return NotImplemented
@@ -344,7 +417,7 @@ class _Unpickler(pickle.Unpickler):
     """Only the generator's own classes and functions and a few builtins (a cache file is not code)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == __name__ and name in ("_make", "_missing"):
+        if module == __name__ and name in ("_make", "_missing", "_safe"):
             return super().find_class(module, name)
         if module == "builtins" and name in _BUILTINS:
             return super().find_class(module, name)
@@ -365,35 +438,85 @@ class Recorder:
         self.path = path
         self.prose: Prose | None = None
         self.names: Names | None = None
-        self._types: dict[str, tuple[str, bytes]] | None = None
+        self._files: dict[str, tuple[str, bytes]] | None = None
 
     def document(self, document: dict[str, Any]) -> None:
+        from .spec_copy import BUNDLED
+
         prose, alone = prose_of(document)
-        self.prose = prose if alone else None  # a snapshot that could never serve is not kept
+        # a snapshot that could never serve is not kept
+        self.prose = prose if alone and BUNDLED not in document else None
 
     def stubs(self, files: dict[str, Any], names: Names, package: str, memo: Any) -> None:
-        """Note the types modules' stubs and module-cache keys (before the texts are handed over)."""
+        """Note the stubs and module-cache keys of the modules a prose-only run may take as they
+        are (before the texts are handed over to be formatted)."""
         from .write import with_header
 
         self.names = names
-        self._types = {}
-        for module in names.module_members:
-            rel = f"src/{package}/types/{module}.py"
+        pkg = f"src/{package}"
+        rels = [f"{pkg}/types/{module}.py" for module in names.module_members]
+        rels += [f"{pkg}/types/__init__.py", "operations.json"]
+        for resource in names.resources.values():
+            rels += [
+                f"{pkg}/resources/{resource.module}.py",
+                f"tests/api_resources/test_{resource.module}.py",
+            ]
+        self._files = {}
+        for rel in rels:
             text = files.get(rel)
-            stub = import_stub(text) if isinstance(text, str) else None
-            if stub is None or text is None:
-                self._types = None
+            if not isinstance(text, str):
+                continue  # a resource without operations has no test module
+            stub = import_stub(text)
+            if stub is None:
+                self._files = None
                 return
-            self._types[rel] = (stub, memo.text_key(rel, with_header(rel, text)))
+            self._files[rel] = (stub, memo.text_key(rel, with_header(rel, text)))
 
     def keep(
-        self, api: Api, diagnostics: list[Diagnostic], spec_file: str, key: bytes | None
+        self,
+        api: Api,
+        diagnostics: list[Diagnostic],
+        spec_file: str,
+        read: tuple[bytes, str] | None,
+        sha256: str,
+        spec: str,
+        label: str,
+        config: str,
     ) -> None:
-        """Write the snapshot, or remove the old one when this run cannot leave one."""
-        types = self._types
-        if key is None or self.prose is None or self.names is None or types is None:
+        """Write the snapshot, or remove the old one when this run cannot leave one. `read`: the
+        spec file's bytes and text, read again (they must be what the run read: `sha256`)."""
+        kept = self._files
+        found = None
+        if read is not None and hashlib.sha256(read[0]).hexdigest() == sha256:
+            found = scan(read[1], spec, label, config)
+        if (
+            found is None
+            or self.prose is None
+            or self.names is None
+            or kept is None
+            or not _aligned(self.prose, found.tokens)
+        ):
             unlink(self.path)
             return
-        snapshot = Snapshot(self.prose, api, self.names, list(diagnostics), spec_file, types)
-        if not save(self.path, key, snapshot):
+        snapshot = Snapshot(
+            self.prose,
+            found.offsets,
+            found.tokens,
+            api,
+            self.names,
+            list(diagnostics),
+            spec_file,
+            kept,
+        )
+        if not save(self.path, found.key, snapshot):
             unlink(self.path)
+
+
+def _aligned(prose: Prose, tokens: list[str]) -> bool:
+    """The text's prose tokens decode, one by one, to the document's prose values."""
+    if len(prose) != len(tokens):
+        return False
+    try:
+        return all(json.loads(t) == v for (_, _, v), t in zip(prose, tokens, strict=True))
+    except ValueError:
+        return False
