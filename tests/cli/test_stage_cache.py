@@ -1,0 +1,254 @@
+"""The stage cache (`generator/stage_cache.py`): a prose-only edit regenerated from the last full run's
+snapshot. What it may reuse is proved from the spec text and a pinned audit of the code reading the
+operations' prose; whatever it cannot prove (another generator, a damaged or forged file, a `$ref` into
+`/paths`, an invalid token) is the full path, and the output is a full run's byte for byte."""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import pipeline, provenance, stage_cache
+from generator.config import select_targets
+from generator.diagnostics import SpecError
+from generator.ir.models import MISSING, Field
+from generator.ir.types import Primitive
+from generator.render import plan
+from generator.write import read_tree
+from tests.cli.test_incremental import _project
+from tests.conftest import REPO
+
+GENERATOR = REPO / "generator"
+
+
+def _casebook() -> dict[str, Any]:
+    doc = yaml.safe_load((REPO / "specs" / "casebook" / "openapi.yml").read_text(encoding="utf-8"))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def _generate(folder: Path, doc: dict[str, Any], full: bool = False) -> pipeline.TargetResult:
+    (folder / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    (target,), root = select_targets(["casebook"], folder)
+    return pipeline.generate(target, root, full=full)
+
+
+def _full_tree(tmp_path: Path, doc: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as off:
+        off.setenv("CLIENTGEN_CACHE", "off")
+        cold = _project(tmp_path / "cold", doc)
+        _generate(cold, doc, full=True)
+    return read_tree(cold / "generated" / "casebook")
+
+
+def _snapshot(folder: Path) -> Path:
+    (found,) = (folder / ".cache" / "clientgen" / "stages").iterdir()
+    return found
+
+
+def _edit_summary(doc: dict[str, Any], text: str = "List the people (edited)") -> None:
+    doc["paths"]["/people/people"]["get"]["summary"] = text
+
+
+@pytest.mark.slow  # a few generations of Casebook: 1–2 s
+def test_a_summary_edit_renders_only_what_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    rendered: list[str] = []
+    real = plan.render
+
+    def recording(template: str, **context: Any) -> str:
+        rendered.append(template)
+        return real(template, **context)
+
+    monkeypatch.setattr(plan, "render", recording)
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert result.replayed
+    # one resource module and one test module (the edited operation's) — Casebook's JSON:API
+    # resources carry features' extras and are rendered again too; no types module, no manifest
+    assert "package/types_module.py.jinja" not in rendered
+    assert "package/types_init.py.jinja" not in rendered
+    assert rendered.count("package/tests/test_resource.py.jinja") == 1
+    assert "package/api.md.jinja" in rendered and "package/README.md.jinja" in rendered
+    assert sorted(result.diff.changed) == sorted(
+        [
+            "GENERATION.toml",
+            "README.md",
+            "api.md",
+            "openapi.json",
+            "src/casebook/resources/people.py",
+        ]
+    )
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+@pytest.mark.slow  # a few generations of Casebook: 1–2 s
+def test_generate_full_and_a_structural_edit_take_the_full_path(tmp_path: Path) -> None:
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    _edit_summary(doc)
+    assert not _generate(warm, doc, full=True).replayed  # `--full` always renders
+    doc["paths"]["/people/people"]["get"]["deprecated"] = True
+    assert not _generate(warm, doc).replayed
+    _edit_summary(doc, "Again")
+    assert _generate(warm, doc).replayed  # the full run left a snapshot of the new structure
+
+
+@pytest.mark.slow  # a few generations of Casebook: 1–2 s
+def test_a_snapshot_of_another_generator_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    real = provenance.generator_fingerprint
+    monkeypatch.setattr(provenance, "generator_fingerprint", lambda: "another build " + real())
+    _edit_summary(doc)
+    assert not _generate(warm, doc).replayed
+    monkeypatch.undo()
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+@pytest.mark.slow  # a few generations of Casebook: 1–2 s
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "forged", "not a snapshot"])
+def test_a_damaged_snapshot_is_no_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    path = _snapshot(warm)
+    blob = path.read_bytes()
+    head = len(stage_cache.MAGIC) + 32
+    if damage == "truncated":
+        path.write_bytes(blob[: len(blob) // 2])
+    elif damage == "flipped":
+        middle = len(blob) // 2
+        path.write_bytes(blob[:middle] + bytes([blob[middle] ^ 0xFF]) + blob[middle + 1 :])
+    elif damage == "forged":  # a pickle that would run a command: refused, never run
+        path.write_bytes(blob[:head] + pickle.dumps(_Boom()))
+    else:
+        path.write_bytes(blob[:head] + pickle.dumps({"api": None}))
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert not result.replayed
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+    _edit_summary(doc, "Once more")
+    assert _generate(warm, doc).replayed  # the full run wrote a sound snapshot again
+
+
+class _Boom:
+    def __reduce__(self) -> Any:
+        return (os.system, ("echo forged > /dev/null",))
+
+
+def test_the_unpickler_admits_only_the_generators_classes() -> None:
+    for forged in (pickle.dumps(_Boom()), pickle.dumps(stage_cache.save)):
+        with pytest.raises(pickle.UnpicklingError):
+            stage_cache._Unpickler(io.BytesIO(forged)).load()
+
+
+def test_the_ir_round_trips_with_its_sentinels() -> None:
+    field = Field("a", Primitive("str"), False)
+    buffer = io.BytesIO()
+    stage_cache._Pickler(buffer).dump([field])
+    (again,) = stage_cache._Unpickler(io.BytesIO(buffer.getvalue())).load()
+    assert again == field and again.default is MISSING and again.example is MISSING
+
+
+def test_an_invalid_token_is_reported_as_without_the_cache(tmp_path: Path) -> None:
+    """A prose edit that makes the JSON invalid: the snapshot proves nothing, the full path says so."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    _edit_summary(doc, "MARK")
+    text = json.dumps(doc, indent=1).replace('"MARK"', '"bad \\q escape"')
+    (warm / "casebook.json").write_text(text, encoding="utf-8")
+    (target,), root = select_targets(["casebook"], warm)
+    with pytest.raises(SpecError, match="invalid JSON"):
+        pipeline.generate(target, root)
+
+
+def test_refs_into_paths_or_out_of_the_document_leave_no_snapshot() -> None:
+    doc: dict[str, Any] = {"paths": {"/a": {"get": {"summary": "s"}}}}
+    prose, alone = stage_cache.prose_of(doc)
+    assert prose == [("/paths/~1a/get", "summary", "s")] and alone
+    doc["paths"]["/b"] = {"$ref": "#/paths/~1a"}
+    assert not stage_cache.prose_of(doc)[1]
+    doc["paths"]["/b"] = {"$ref": "other.json#/paths/~1a"}
+    assert not stage_cache.prose_of(doc)[1]
+    doc["paths"]["/b"] = {"$ref": "#/components/pathItems/b"}
+    assert stage_cache.prose_of(doc)[1]
+
+
+def test_only_an_operations_prose_is_patched() -> None:
+    from generator.ir import Api, Operation
+
+    op = Operation(
+        id="x",
+        method="get",
+        path="/a",
+        tags=(),
+        summary="old",
+        description="",
+        parameters=(),
+        body=None,
+        responses=(),
+        results=(),
+        requires_auth=False,
+        security=(),
+        deprecated=False,
+        pointer="/paths/~1a/get",
+    )
+    api = Api("t", "1", "", (), (), {}, (op,), "3.1")
+    done = stage_cache.patched(api, [("/paths/~1a/get", "summary", "  new \n")])
+    assert done is not None and done.operations[0].summary == "new"  # as parse's `_text` makes it
+    assert stage_cache.patched(api, [("/paths/~1a/get/parameters/0", "description", "d")]) is None
+    assert stage_cache.patched(api, [("/components/schemas/A", "description", "d")]) is None
+    assert stage_cache.patched(api, [("/paths/~1b/get", "summary", "no such operation")]) is None
+
+
+# ---- the audit the stage cache rests on ---------------------------------------------------------------
+READERS = {
+    "render/apidoc_views.py",  # api.md and the README's links: always rendered again
+    "render/call_samples.py",  # the resource's test module, api.md, the README: rendered again
+    "render/resource_views.py",  # the resource module's docstrings: rendered again
+}
+
+
+def test_only_the_audited_modules_read_an_operations_prose() -> None:
+    """`stage_cache.py` patches `Operation.summary`/`description` into the snapshot's IR and renders
+    again only the files these modules feed; it reuses the names and the shape stage's result, so
+    naming, shape and the features must not read the fields. A new reader fails here: check whether
+    the files it feeds are rendered again in `stage_cache._touched`/`render.plan.Reuse`, then list
+    it. (`getattr` with these names and `dataclasses.asdict` would escape the audit: none is used.)"""
+    found = set()
+    for path in sorted(GENERATOR.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        rel = path.relative_to(GENERATOR).as_posix()
+        for node in ast.walk(ast.parse(source)):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("summary", "description")
+                and isinstance(node.ctx, ast.Load)
+            ):
+                found.add(rel)
+            if rel.split("/")[0] in ("render", "naming", "shape", "features"):
+                assert not (isinstance(node, ast.Name) and node.id in ("asdict", "astuple")), rel
+                assert not (
+                    isinstance(node, ast.Constant) and node.value in ("summary", "description")
+                ), rel
+    assert found == READERS
