@@ -109,7 +109,7 @@ def measure(
     (cold / "github.json").write_text(json.dumps(doc), encoding="utf-8")
     timed([*gen, "--full"], cold, cold_env)
     same = read_tree(warm / "out" / "github") == read_tree(cold / "out" / "github")
-    staged = timed([py, __file__, "--stages", str(warm)], warm, env)
+    staged = timed([py, __file__, "--stages", str(warm), str(runs + 1)], warm, env)
     stages = json.loads(staged.stdout.strip().splitlines()[-1])
     med = statistics.median
     return {

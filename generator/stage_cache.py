@@ -34,17 +34,19 @@ builtins; deleting it costs only speed, and `CLIENTGEN_CACHE=off` turns it off.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
 import json
+import operator
 import os
 import pickle
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import pointer as jp
 from .cache_files import cache_file
@@ -62,13 +64,16 @@ _OPERATION = re.compile(r"/paths/[^/]+/(?:get|put|post|delete|options|head|patch
 _IMPORT_LINE = "from typing_extensions import"
 
 Prose = list[tuple[str, str, str]]  # (pointer of the holder, key, string value), in document order
+Places = list[
+    tuple[str, str]
+]  # (pointer of the holder, key) of each prose value, in document order
 
 
 @dataclass
 class Snapshot:
     """What a full run leaves for the next prose-only one."""
 
-    prose: Prose
+    places: Places
     offsets: list[int]  # where each prose value sits in the text with them emptied (`scan_prose`)
     tokens: list[str]  # each value's JSON string token as the text spelled it
     api: Api
@@ -186,13 +191,23 @@ def read_spec(spec: Path) -> tuple[bytes, str] | None:
 
 def import_stub(text: str) -> str | None:
     """The lines of a rendered module that `plan_files` reads of it (`runtime_modules`' imports and
-    `client_view`'s typing_extensions check), or None when the stub would not read the same."""
-    from .render.plan import _IMPORT, _imported
+    `client_view`'s typing_extensions check): every line that says `import`, with the lines of its
+    parentheses; None when the stub would not read the same as the text."""
+    from .render.plan import _imported
 
-    lines = [m.group(0).strip("\n") for m in _IMPORT.finditer(text)]
-    if _IMPORT_LINE in text:
-        lines.append(f"{_IMPORT_LINE} Any")
-    stub = "\n".join(lines) + "\n"
+    kept = []
+    at = text.find("import")
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end == -1 else end
+        opened = text.rfind("(", start, end)
+        if opened != -1 and text.find(")", opened, end) == -1:  # `import (` … `)` over lines
+            close = text.find(")", end)
+            end = len(text) if close == -1 else close + 1
+        kept.append(text[start:end])
+        at = text.find("import", end)
+    stub = "\n".join(kept) + "\n"
     same = _imported(stub) == _imported(text) and (_IMPORT_LINE in stub) == (_IMPORT_LINE in text)
     return stub if same else None
 
@@ -204,19 +219,20 @@ def stage_file(root: Path | None, out: Path) -> Path | None:
 
 def save(path: Path, key: bytes, snapshot: Snapshot) -> bool:
     """Write the snapshot (False when it cannot serve: an operation object the IR holds twice)."""
-    buffer = io.BytesIO()
-    pickler = _Pickler(buffer)
-    pickler.dump(snapshot)
-    if pickler.operations != len(snapshot.api.operations):
-        return False
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
+        with open(tmp, "wb") as f:  # pickled straight into the file: no second copy in memory
             f.write(MAGIC + key)
-            f.write(buffer.getbuffer())
+            pickler = _Pickler(f)
+            pickler.dump(snapshot)
+        if pickler.operations != len(snapshot.api.operations):
+            tmp.unlink()
+            return False
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, pickle.PicklingError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         return False
     return True
 
@@ -265,7 +281,7 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
                 return None
             if not isinstance(value, str):
                 return None
-            where, key, _ = snapshot.prose[i]
+            where, key = snapshot.places[i]
             changes.append((where, key, value))
     api = patched(snapshot.api, changes)
     if api is None:
@@ -379,6 +395,20 @@ def _maker(cls: type) -> Any:
     return scope["make"]
 
 
+_GETTERS: dict[type, Any] = {}
+
+
+def _getter(cls: type) -> Any:
+    """The slot values of an instance of `cls` as a tuple (one C call), or False: not an IR class."""
+    names = _slots(cls)
+    if names is None:
+        return False
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return operator.attrgetter(*names)
+
+
 def _safe(cls: type[str], value: str) -> str:
     """A `render.safe` string as it was (checked when it was first made)."""
     return str.__new__(cls, value)
@@ -389,7 +419,7 @@ def _missing() -> _Missing:
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO) -> None:
+    def __init__(self, file: IO[bytes]) -> None:
         super().__init__(file, protocol=5)
         self.operations = 0
         from .ir import Operation
@@ -404,10 +434,12 @@ class _Pickler(pickle.Pickler):
             self.operations += 1
         if isinstance(obj, str) and cls.__module__ == "generator.render.safe":
             return _safe, (cls, str(obj))
-        names = _slots(cls)
-        if names is None:
+        getter = _GETTERS.get(cls)
+        if getter is None:
+            getter = _GETTERS[cls] = _getter(cls)
+        if getter is False:
             return NotImplemented
-        return _make, (cls, tuple(getattr(obj, n) for n in names))
+        return _make, (cls, getter(obj))
 
 
 _BUILTINS = frozenset(("set", "frozenset", "complex", "bytearray", "slice", "range"))
@@ -499,7 +531,7 @@ class Recorder:
             unlink(self.path)
             return
         snapshot = Snapshot(
-            self.prose,
+            [(where, key) for where, key, _ in self.prose],
             found.offsets,
             found.tokens,
             api,
