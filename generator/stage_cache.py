@@ -1,35 +1,41 @@
 """Prose-only regeneration (issue 18): an operation's `summary` or `description` edited, nothing else.
 
-A full run keeps, per output folder (`.cache/clientgen/stages/`, outside the output folder), a snapshot
-of what it built: the IR after the shape stage, the names, the diagnostics, for each types module a
-stub of its imports and its module-cache key, and the spec's prose — the string value of every
-`summary`/`description` key, with its JSON pointer, in document order. The snapshot's key is a SHA-256
-over the generator fingerprint, the Python version, the pydantic and openapi-pydantic versions, the
-target's configuration digest, the spec's path and how it is named, and the spec's text with every
-such string value emptied (`validation_cache.blank_prose`, exact for valid JSON).
+A full `generate` keeps, per output folder (`.cache/clientgen/stages/`, outside the output folder), a
+snapshot of what it built: the IR after the shape stage, the names, the diagnostics, for each module a
+prose edit may leave as it is (types modules, resource modules and their test modules, `types/__init__`,
+`operations.json`) a stub of its import lines and its module-cache key, and the spec's prose — where
+each string value of a `summary`/`description` key sits (`validation_cache.scan_prose`: its offset in
+the text with those values emptied, and its JSON token), checked one by one against the parsed
+document's values with their JSON pointers. The snapshot's key is a SHA-256 over the generator
+fingerprint, the Python version, the pydantic and openapi-pydantic versions, the target's configuration
+digest, the spec's path and label, and the text with the prose emptied.
 
-The next `generate` reads the spec, and when the snapshot's key matches (the text differs at most in
-those string values) and every value that differs is the `summary`/`description` of an operation
-object at `/paths/<path>/<method>` that no `$ref` reaches, it does not parse or name anything:
+The next `generate` scans the spec's text (no JSON parse). Same key and same offsets: the text is the
+snapshot's with some prose tokens replaced, each of which must decode as a JSON string — so the new
+document is the old one with those string values replaced, and nothing else. When every replaced value
+is the `summary`/`description` of an operation object at `/paths/<path>/<method>` (no `$ref` into
+`/paths` or out of the document, checked when the snapshot was made), nothing is parsed or named:
 
 - parse reads an operation object's `summary`/`description` in one place, `_text(...)` into the
-  `Operation`'s fields of the same name (`parse/operations.py`); the shape stage, the naming pass and the
-  features never read those fields (`tests/cli/test_incremental.py` checks which modules of
-  `generator/` read them). So the new IR is the snapshot's with those two fields replaced, computed by
-  the same `_text`, and the names are the snapshot's.
-- every file but the types modules is rendered again from that IR (the readers of the fields are
-  resource, API reference and call-sample views); a types module's view never reads an operation's
-  prose, so its formatted bytes are the module cache's entry under the key the full run recorded.
+  `Operation`'s fields of the same name (`parse/operations.py`); the shape stage, the naming pass and
+  the features never read those fields, and only `Api.operations` holds operations
+  (`tests/cli/test_stage_cache.py` pins which modules of `generator/` read them). So the new IR is the
+  snapshot's with those fields replaced by the same `_text`, and the names are the snapshot's.
+- the readers are the resource views (docstrings), the call samples (test modules, api.md, README)
+  and the API reference (api.md, README): the edited operations' resource and test modules, api.md,
+  README and the package-level files are rendered again; every other module listed above gets its
+  formatted bytes from the module cache under the key the full run recorded (a resource module with
+  features' extras is always rendered again).
 - the diagnostics are the snapshot's (openapi-pydantic's do not depend on prose, `validation_cache`;
-  parse and naming never quote these fields); a rendering diagnostic that the full run did not have
-  sends the run down the full path.
+  parse and naming never quote these fields); a rendering diagnostic the full run did not have sends
+  the run down the full path.
 
-Anything else — no snapshot, another key, a structural edit, prose anywhere else (a schema's or a
-parameter's description, a tag's), a `$ref` into `/paths` or to another file, a YAML spec, a damaged
-file, a module-cache entry gone — is the full path, which writes a new snapshot. Every change is
-taken relative to the snapshot of the last full run, which is not rewritten by the runs it serves.
-The file is a pickle read by an unpickler that admits only the generator's own classes and a few
-builtins; deleting it costs only speed, and `CLIENTGEN_CACHE=off` turns it off.
+Anything else — `generate --full`, no snapshot, another key, other offsets, a structural edit, prose
+anywhere else (a schema's, a property's or a parameter's description, a tag's), a YAML spec, a damaged
+or forged file, a module-cache entry gone — is the full path, which writes a new snapshot. Changes are
+taken relative to the snapshot of the last full run, which the runs it serves do not rewrite. The file
+is a pickle read by an unpickler that admits only the generator's own classes and a few builtins;
+deleting it costs only speed, and `CLIENTGEN_CACHE=off` turns it off.
 """
 
 from __future__ import annotations

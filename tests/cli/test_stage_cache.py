@@ -252,3 +252,21 @@ def test_only_the_audited_modules_read_an_operations_prose() -> None:
                     isinstance(node, ast.Constant) and node.value in ("summary", "description")
                 ), rel
     assert found == READERS
+
+
+def test_only_the_api_holds_operations() -> None:
+    """The patch replaces operations in `Api.operations`; an IR field elsewhere holding the same
+    objects would keep the old prose. (Distinct copies are caught when the snapshot is written: it
+    counts the operations it pickles.)"""
+    import dataclasses
+
+    from generator import ir
+
+    holders = sorted(
+        f"{cls.__name__}.{f.name}"
+        for cls in vars(ir).values()
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+        for f in dataclasses.fields(cls)
+        if "Operation" in str(f.type)
+    )
+    assert holders == ["Api.operations"]
