@@ -296,9 +296,9 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
     formatted = {}
     stubs = {}
     for rel, (stub, memo_key) in snapshot.files.items():
-        if rel in again:
+        data = memo.get(memo_key)  # looked up for every file: the module cache keeps what it is
+        if rel in again:  # asked for, so a later edit elsewhere finds this file's snapshot bytes
             continue
-        data = memo.get(memo_key)
         if data is None:
             return None
         formatted[rel] = data

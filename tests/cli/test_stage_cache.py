@@ -105,6 +105,8 @@ def test_generate_full_and_a_structural_edit_take_the_full_path(tmp_path: Path) 
     assert not _generate(warm, doc).replayed
     _edit_summary(doc, "Again")
     assert _generate(warm, doc).replayed  # the full run left a snapshot of the new structure
+    _edit_summary(doc)  # back to the snapshot's own text: nothing to patch, still no parse
+    assert _generate(warm, doc).replayed
 
 
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
