@@ -106,7 +106,9 @@ def _render(
         progress.stage("building the model")
         api = build_api(loaded, sink)
         if recorder is not None:
-            recorder.document(loaded.document)
+            recorder.document(
+                loaded.document, str(Path(target.spec)), source or target.spec, target.digest()
+            )
         # the parsed document is let go here (graph-beta's is 166 MB): the copy needs only its name
         # and, for a bundled spec, the bundled document, which is serialised now
         spec_file = copy_name(Path(target.spec), loaded.document)

@@ -151,24 +151,75 @@ def _local(ref: str) -> bool:
 # ---- keys --------------------------------------------------------------------------------------------
 @dataclass
 class Scan:
-    """A JSON spec's text as the snapshot sees it: the key, and its prose values' offsets and
-    tokens (`validation_cache.scan_prose`)."""
+    """A spec as the snapshot sees it: the key, and its prose values in order — for a JSON text
+    their offsets and JSON tokens (`validation_cache.scan_prose`); for a YAML one (`places` set)
+    their holders and keys and the values themselves, read from the parsed document."""
 
     key: bytes
     offsets: list[int]
     tokens: list[str]
+    places: Places | None = None
 
 
 def scan(text: str, spec: str, label: str, config: str) -> Scan | None:
-    """`spec`: the spec's path as configured; `label`: the name diagnostics give it. None for a
-    text that is not a JSON object's."""
-    from .provenance import dist_version, generator_fingerprint
+    """`spec`: the spec's path as configured; `label`: the name diagnostics give it. A JSON text is
+    scanned as text; any other is parsed (`scan_document`)."""
     from .validation_cache import scan_prose
 
     if not text.lstrip().startswith("{"):
-        return None
+        return scan_document(text, spec, label, config)
     blanked, offsets, tokens = scan_prose(text)
-    digest = hashlib.sha256(blanked.encode("utf-8", "surrogatepass"))
+    return Scan(
+        _key(b"json", blanked.encode("utf-8", "surrogatepass"), spec, label, config),
+        offsets,
+        tokens,
+    )
+
+
+def scan_document(text: str, spec: str, label: str, config: str) -> Scan | None:
+    """A YAML spec: parsed as the full path parses it; the key covers the document with every prose
+    value emptied (in the document's own key order), None when it cannot serve (unreadable, `$ref`s
+    into `/paths` or out of the document, a structure JSON cannot spell)."""
+    from .diagnostics import SpecError
+    from .load import parse_text
+
+    try:
+        document = parse_text(text, spec)
+    except SpecError:
+        return None
+    return scan_parsed(document, spec, label, config)
+
+
+def scan_parsed(document: Any, spec: str, label: str, config: str) -> Scan | None:
+    if not isinstance(document, dict):
+        return None
+    prose, alone = prose_of(document)
+    if not alone:
+        return None
+    try:
+        shape = json.dumps(
+            _blanked(document), ensure_ascii=False, separators=(",", ":"), default=repr
+        )
+    except (ValueError, RecursionError):  # a cycle (YAML aliases) or nesting JSON cannot spell
+        return None
+    key = _key(b"document", shape.encode("utf-8", "surrogatepass"), spec, label, config)
+    return Scan(key, [], [v for _, _, v in prose], [(w, k) for w, k, _ in prose])
+
+
+def _blanked(node: Any) -> Any:
+    if type(node) is dict:
+        return {
+            k: "" if k in PROSE_KEYS and type(v) is str else _blanked(v) for k, v in node.items()
+        }
+    if type(node) is list:
+        return [_blanked(v) for v in node]
+    return node
+
+
+def _key(mode: bytes, shape: bytes, spec: str, label: str, config: str) -> bytes:
+    from .provenance import dist_version, generator_fingerprint
+
+    digest = hashlib.sha256(mode + b"\0" + shape)
     for part in (
         generator_fingerprint(),
         sys.version,
@@ -179,7 +230,7 @@ def scan(text: str, spec: str, label: str, config: str) -> Scan | None:
         label,
     ):
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
-    return Scan(digest.digest(), offsets, tokens)
+    return digest.digest()
 
 
 def read_spec(spec: Path) -> tuple[bytes, str] | None:
@@ -278,13 +329,19 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
     snapshot = load(path, now.key)
     if snapshot is None or now.offsets != snapshot.offsets:
         return None
+    if now.places is not None and now.places != snapshot.places:
+        return None  # (a YAML spec: the same key with other places cannot happen; checked anyway)
+    if len(now.tokens) != len(snapshot.tokens):
+        return None
     changes: Prose = []
     for i, (new, old) in enumerate(zip(now.tokens, snapshot.tokens, strict=True)):
         if new != old:
-            try:
-                value = json.loads(new)
-            except ValueError:
-                return None
+            value: Any = new
+            if now.places is None:  # a JSON token
+                try:
+                    value = json.loads(new)
+                except ValueError:
+                    return None
             if not isinstance(value, str):
                 return None
             where, key = snapshot.places[i]
@@ -477,13 +534,17 @@ class Recorder:
         self.prose: Prose | None = None
         self.names: Names | None = None
         self._files: dict[str, tuple[str, bytes]] | None = None
+        self.parsed: Scan | None = None
 
-    def document(self, document: dict[str, Any]) -> None:
+    def document(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
+        """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them)."""
         from .spec_copy import BUNDLED
 
         prose, alone = prose_of(document)
         # a snapshot that could never serve is not kept
         self.prose = prose if alone and BUNDLED not in document else None
+        if self.prose is not None and not _json_text(Path(spec)):
+            self.parsed = scan_parsed(document, spec, label, config)  # YAML: from the document
 
     def stubs(self, files: dict[str, Any], names: Names, package: str, memo: Any) -> None:
         """Note the stubs and module-cache keys of the modules a prose-only run may take as they
@@ -526,13 +587,21 @@ class Recorder:
         kept = self._files
         found = None
         if read is not None and hashlib.sha256(read[0]).hexdigest() == sha256:
-            found = scan(read[1], spec, label, config)
+            found = (
+                scan(read[1], spec, label, config)
+                if read[1].lstrip().startswith("{")
+                else self.parsed  # YAML: the scan of the document the run parsed
+            )
         if (
             found is None
             or self.prose is None
             or self.names is None
             or kept is None
-            or not _aligned(self.prose, found.tokens)
+            or not (
+                found.places == [(w, k) for w, k, _ in self.prose]
+                if found.places is not None
+                else _aligned(self.prose, found.tokens)
+            )
         ):
             unlink(self.path)
             return
@@ -548,6 +617,18 @@ class Recorder:
         )
         if not save(self.path, found.key, snapshot):
             unlink(self.path)
+
+
+def _json_text(spec: Path) -> bool:
+    """Whether the spec file's text starts (after a BOM and white space) with `{` (as `load` tells
+    JSON from YAML); a file that cannot be read is no JSON here (the snapshot then waits for
+    `keep`, which reads it whole)."""
+    try:
+        with open(spec, "rb") as f:
+            head = f.read(65536)
+    except OSError:
+        return False
+    return head.decode("utf-8-sig", errors="replace").lstrip().startswith("{")
 
 
 def _aligned(prose: Prose, tokens: list[str]) -> bool:

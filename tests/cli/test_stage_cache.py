@@ -272,3 +272,39 @@ def test_only_the_api_holds_operations() -> None:
         if "Operation" in str(f.type)
     )
     assert holders == ["Api.operations"]
+
+
+@pytest.mark.slow  # four generations of Casebook
+def test_a_yaml_spec_is_served_from_its_parsed_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YAML has no text scan: the document is parsed and compared with its prose emptied."""
+    text = (REPO / "specs" / "casebook" / "openapi.yml").read_text(encoding="utf-8")
+    assert text.count("summary: List people\n") == 1
+
+    def project(name: str, spec_text: str) -> tuple[Any, Path | None, Path]:
+        folder = _project(tmp_path / name, {})
+        pyproject = folder / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text(encoding="utf-8").replace("casebook.json", "casebook.yml"),
+            encoding="utf-8",
+        )
+        (folder / "casebook.yml").write_text(spec_text, encoding="utf-8")
+        (target,), root = select_targets(["casebook"], folder)
+        return target, root, folder
+
+    target, root, warm = project("warm", text)
+    assert not pipeline.generate(target, root, full=True).replayed
+    edited = text.replace("summary: List people\n", "summary: List all people\n")
+    (warm / "casebook.yml").write_text(edited, encoding="utf-8")
+    assert pipeline.generate(target, root).replayed
+    with monkeypatch.context() as off:
+        off.setenv("CLIENTGEN_CACHE", "off")
+        cold_target, cold_root, cold = project("cold", edited)
+        pipeline.generate(cold_target, cold_root, full=True)
+    assert read_tree(warm / "generated" / "casebook") == read_tree(cold / "generated" / "casebook")
+    structural = text.replace(
+        "summary: List people\n", "summary: List people\n      deprecated: true\n"
+    )
+    (warm / "casebook.yml").write_text(structural, encoding="utf-8")
+    assert not pipeline.generate(target, root).replayed  # structure: the full path
