@@ -12,7 +12,9 @@ digest, the spec's path and label, and the text with the prose emptied.
 
 The next `generate` scans the spec's text (no JSON parse). Same key and same offsets: the text is the
 snapshot's with some prose tokens replaced, each of which must decode as a JSON string — so the new
-document is the old one with those string values replaced, and nothing else. When every replaced value
+document is the old one with those string values replaced, and nothing else. A YAML spec has no such
+scan: it is parsed as the full path parses it, and its key covers the document with every prose value
+emptied (`scan_document`); the values are then compared in place. When every replaced value
 is the `summary`/`description` of an operation object at `/paths/<path>/<method>` (no `$ref` into
 `/paths` or out of the document, checked when the snapshot was made), nothing is parsed or named:
 
@@ -31,8 +33,8 @@ is the `summary`/`description` of an operation object at `/paths/<path>/<method>
   the run down the full path.
 
 Anything else — `generate --full`, no snapshot, another key, other offsets, a structural edit, prose
-anywhere else (a schema's, a property's or a parameter's description, a tag's), a YAML spec, a damaged
-or forged file, a module-cache entry gone — is the full path, which writes a new snapshot. Changes are
+anywhere else (a schema's, a property's or a parameter's description, a tag's), a damaged or forged
+file, a module-cache entry gone — is the full path, which writes a new snapshot. Changes are
 taken relative to the snapshot of the last full run, which the runs it serves do not rewrite. The file
 is a pickle read by an unpickler that admits only the generator's own classes and a few builtins;
 deleting it costs only speed, and `CLIENTGEN_CACHE=off` turns it off.
