@@ -230,9 +230,12 @@ def prepare(
     stages = stage_file(root, out) if raw is None and memo is not None else None
     recorder = None
     with _no_cycle_collection():
-        again = (
-            None if stages is None or not replay else _replay(target, root, source, stages, memo)
-        )
+        again = None
+        if stages is not None and replay:
+            try:
+                again = _replay(target, root, source, stages, memo)
+            except Exception:  # noqa: BLE001 - whatever fails here, the full path does it properly
+                again = None
         if again is not None:
             result, files, prov = again
         else:

@@ -125,7 +125,9 @@ def test_a_snapshot_of_another_generator_is_not_used(
 
 
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
-@pytest.mark.parametrize("damage", ["truncated", "flipped", "forged", "not a snapshot"])
+@pytest.mark.parametrize(
+    "damage", ["truncated", "flipped", "forged", "not a snapshot", "inconsistent"]
+)
 def test_a_damaged_snapshot_is_no_snapshot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
@@ -142,8 +144,15 @@ def test_a_damaged_snapshot_is_no_snapshot(
         path.write_bytes(blob[:middle] + bytes([blob[middle] ^ 0xFF]) + blob[middle + 1 :])
     elif damage == "forged":  # a pickle that would run a command: refused, never run
         path.write_bytes(blob[:head] + pickle.dumps(_Boom()))
-    else:
+    elif damage == "not a snapshot":
         path.write_bytes(blob[:head] + pickle.dumps({"api": None}))
+    else:  # admissible classes, the right key, contents that do not fit: the replay fails
+        from generator.naming.names import Names
+
+        snapshot = stage_cache.load(path, blob[len(stage_cache.MAGIC) : head])
+        assert snapshot is not None
+        snapshot.names = Names()
+        assert stage_cache.save(path, blob[len(stage_cache.MAGIC) : head], snapshot)
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert not result.replayed
