@@ -112,6 +112,8 @@ def _render(
         # the parsed document is let go here (graph-beta's is 166 MB): the copy needs only its name
         # and, for a bundled spec, the bundled document, which is serialised now
         spec_file = copy_name(Path(target.spec), loaded.document)
+        if recorder is not None:
+            recorder.spec_file = spec_file
         bundled = (
             copy_bytes(spec_file, b"", loaded.document) if BUNDLED in loaded.document else None
         )
@@ -249,7 +251,6 @@ def prepare(
             recorder.keep(
                 result.api,
                 result.diagnostics,
-                _spec_copy_name(tree),
                 read_spec(Path(target.spec)),
                 prov.spec_sha256,
                 str(Path(target.spec)),
@@ -259,12 +260,6 @@ def prepare(
     if memo is not None:
         memo.save()
     return result, tree
-
-
-def _spec_copy_name(tree: dict[str, bytes]) -> str:
-    from .spec_copy import copy_name
-
-    return next((n for n in ("openapi.json", "openapi.yml") if n in tree), copy_name(Path(""), {}))
 
 
 def _replay(

@@ -537,6 +537,7 @@ class Recorder:
         self.names: Names | None = None
         self._files: dict[str, tuple[str, bytes]] | None = None
         self.parsed: Scan | None = None
+        self.spec_file: str | None = None  # the name of the spec's copy in the package
 
     def document(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
         """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them)."""
@@ -577,7 +578,6 @@ class Recorder:
         self,
         api: Api,
         diagnostics: list[Diagnostic],
-        spec_file: str,
         read: tuple[bytes, str] | None,
         sha256: str,
         spec: str,
@@ -599,6 +599,7 @@ class Recorder:
             or self.prose is None
             or self.names is None
             or kept is None
+            or self.spec_file is None
             or not (
                 found.places == [(w, k) for w, k, _ in self.prose]
                 if found.places is not None
@@ -614,7 +615,7 @@ class Recorder:
             api,
             self.names,
             list(diagnostics),
-            spec_file,
+            self.spec_file,
             kept,
         )
         if not save(self.path, found.key, snapshot):

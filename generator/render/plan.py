@@ -100,7 +100,7 @@ def plan_files(
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
-    `reuse`: an earlier run's names and types modules (not named or rendered again)."""
+    `reuse`: an earlier run's names and the modules this run need not render again."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
