@@ -1,4 +1,5 @@
-"""Prose-only regeneration (issue 18): an operation's `summary` or `description` edited, nothing else.
+"""Prose-only regeneration (issue 18): an operation's `summary`/`description` or a parameter's
+`description` edited, nothing else.
 
 A full `generate` keeps, per output folder (`.cache/clientgen/stages/`, outside the output folder), a
 snapshot of what it built: the IR after the shape stage, the names, the diagnostics, for each module a
@@ -14,30 +15,32 @@ The next `generate` scans the spec's text (no JSON parse). Same key and same off
 snapshot's with some prose tokens replaced, each of which must decode as a JSON string — so the new
 document is the old one with those string values replaced, and nothing else. A YAML spec has no such
 scan: it is parsed as the full path parses it, and its key covers the document with every prose value
-emptied (`scan_document`); the values are then compared in place. When every replaced value
-is the `summary`/`description` of an operation object at `/paths/<path>/<method>` (no `$ref` into
-`/paths` or out of the document, checked when the snapshot was made), nothing is parsed or named:
+emptied (`scan_document`); the values are then compared in place. When every changed value is one
+`patched` knows (no `$ref` into `/paths` or out of the document, checked when the snapshot was made),
+nothing is parsed or named:
 
-- parse reads an operation object's `summary`/`description` in one place, `_text(...)` into the
-  `Operation`'s fields of the same name (`parse/operations.py`); the shape stage, the naming pass and
-  the features never read those fields, and only `Api.operations` holds operations
-  (`tests/cli/test_stage_cache.py` pins which modules of `generator/` read them). So the new IR is the
-  snapshot's with those fields replaced by the same `_text`, and the names are the snapshot's.
-- the readers are the resource views (docstrings), the call samples (test modules, api.md, README)
-  and the API reference (api.md, README): the edited operations' resource and test modules, api.md,
-  README and the package-level files are rendered again; every other module listed above gets its
-  formatted bytes from the module cache under the key the full run recorded (a resource module with
-  features' extras is always rendered again).
+- parse reads an operation object's `summary`/`description` only as `_text(...)` into the
+  `Operation`'s fields of the same name, and a parameter object's `description` only into its
+  `Parameter.doc` and `says_uuid` (`patched` says when that is exact); the shape stage, the naming
+  pass and the features never read those fields (`tests/cli/test_stage_cache.py` pins the modules that
+  do), and only `Api.operations` holds operations. So the new IR is the snapshot's with those fields
+  replaced as parse computes them, and the names are the snapshot's.
+- rendered again: the resource and test modules of every operation that was patched or holds a
+  patched parameter, api.md, README and the package-level files, and any resource module with
+  features' extras; every other module listed above gets its formatted bytes from the module cache
+  under the key the full run recorded (the types modules' view code never reaches an operation, the
+  manifest reads no prose: pinned by the same tests).
 - the diagnostics are the snapshot's (openapi-pydantic's do not depend on prose, `validation_cache`;
   parse and naming never quote these fields); a rendering diagnostic the full run did not have sends
   the run down the full path.
 
 Anything else — `generate --full`, no snapshot, another key, other offsets, a structural edit, prose
-anywhere else (a schema's, a property's or a parameter's description, a tag's), a damaged or forged
-file, a module-cache entry gone — is the full path, which writes a new snapshot. Changes are
-taken relative to the snapshot of the last full run, which the runs it serves do not rewrite. The file
-is a pickle read by an unpickler that admits only the generator's own classes and a few builtins;
-deleting it costs only speed, and `CLIENTGEN_CACHE=off` turns it off.
+anywhere else (a schema's, a property's, a response's or a tag's description), a parameter description
+that names UUIDs or is blank, a damaged or forged file, a module-cache entry gone, any failure while
+replaying — is the full path, which writes a new snapshot. Changes are taken relative to the snapshot
+of the last full run, which the runs it serves do not rewrite. The file is a pickle read by an
+unpickler that admits only the generator's own classes and a few builtins; deleting it costs only
+speed, and `CLIENTGEN_CACHE=off` turns it off.
 """
 
 from __future__ import annotations
@@ -335,23 +338,23 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
         return None  # (a YAML spec: the same key with other places cannot happen; checked anyway)
     if len(now.tokens) != len(snapshot.tokens):
         return None
-    changes: Prose = []
+    changes: list[Change] = []
     for i, (new, old) in enumerate(zip(now.tokens, snapshot.tokens, strict=True)):
         if new != old:
-            value: Any = new
-            if now.places is None:  # a JSON token
+            values: list[Any] = [old, new]
+            if now.places is None:  # JSON tokens
                 try:
-                    value = json.loads(new)
+                    values = [json.loads(old), json.loads(new)]
                 except ValueError:
                     return None
-            if not isinstance(value, str):
+            if not all(isinstance(v, str) for v in values):
                 return None
             where, key = snapshot.places[i]
-            changes.append((where, key, value))
+            changes.append(Change(where, key, values[0], values[1]))
     api = patched(snapshot.api, changes)
     if api is None:
         return None
-    again = _touched(api, snapshot.names, {where for where, _, _ in changes})
+    again = _touched(api, snapshot.names, {c.where for c in changes})
     formatted = {}
     stubs = {}
     for rel, (stub, memo_key) in snapshot.files.items():
@@ -373,44 +376,80 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
     )
 
 
-def _touched(api: Api, names: Names, operations: set[str]) -> set[str]:
-    """The resource and test modules of the resources holding the operations at `operations`: their
-    methods' docstrings and call samples read the operations' prose (`resource_views._doc`,
-    `call_samples.call_sample`)."""
+def _touched(api: Api, names: Names, places: set[str]) -> set[str]:
+    """The resource and test modules of the resources holding the operations at `places` or an
+    operation with a parameter at `places`: their methods' docstrings and call samples read the
+    operations' and parameters' prose (`resource_views`, `call_samples.call_sample`)."""
     from .naming.plan import op_key
 
     package = api.target.package.name
     out = set()
     for op in api.operations:
-        if op.pointer in operations:
+        if op.pointer in places or any(p.pointer in places for p in op.parameters):
             module = names.resources[names.op_resource[op_key(op)]].module
             out.add(f"src/{package}/resources/{module}.py")
             out.add(f"tests/api_resources/test_{module}.py")
     return out
 
 
-def patched(api: Api, changes: Prose) -> Api | None:
-    """`api` with the operations' `summary`/`description` the changes give, computed as parse does;
-    None when a change is anything else."""
+@dataclass(frozen=True)
+class Change:
+    """One prose value that differs from the snapshot's."""
+
+    where: str  # the JSON pointer of the object holding it
+    key: str  # `summary` or `description`
+    old: str
+    new: str
+
+
+def patched(api: Api, changes: list[Change]) -> Api | None:
+    """`api` with what the changes give, computed as parse computes it; None when a change is
+    anything else. Two kinds are patched:
+
+    - an operation object's `summary`/`description` (`/paths/<path>/<method>`): parse reads them only
+      as `_text(...)` into the `Operation`'s fields of the same name;
+    - a parameter object's `description` (every `Parameter` whose `pointer` is the object's: inline,
+      a path item's shared one, or a `components/parameters` entry many operations use): parse reads
+      it as `doc = _text(description) or <the schema's description>` and, for a string parameter,
+      `says_uuid` (the word "UUID" in it types the parameter as a UUID). So only a new text that is
+      not blank, and neither the old nor the new one naming UUIDs: then `doc` is `_text(new)` and the
+      type is what it was."""
+    from .parse.field_facts import says_uuid
     from .parse.operations import _text
 
-    fixes: dict[str, dict[str, str]] = {}
-    for where, key, value in changes:
-        if key not in PROSE_KEYS or not _OPERATION.fullmatch(where):
+    ops: dict[str, dict[str, str]] = {}
+    params: dict[str, str] = {}
+    for change in changes:
+        if _OPERATION.fullmatch(change.where):
+            ops.setdefault(change.where, {})[change.key] = _text(change.new)
+        elif change.key == "description" and _text(change.new):
+            if says_uuid({"description": change.old}, {}) or says_uuid(
+                {"description": change.new}, {}
+            ):
+                return None
+            params[change.where] = _text(change.new)
+        else:
             return None
-        fixes.setdefault(where, {})[key] = _text(value)
-    if not fixes:
+    if not ops and not params:
         return api
     hit = set()
     operations = []
     for op in api.operations:
-        fix = fixes.get(op.pointer)
+        fix = ops.get(op.pointer)
         if fix is not None:
             op = dataclasses.replace(op, **fix)  # type: ignore[arg-type]
             hit.add(op.pointer)
+        if any(p.pointer in params for p in op.parameters):
+            parameters = []
+            for p in op.parameters:
+                if p.pointer in params:
+                    p = dataclasses.replace(p, doc=params[p.pointer])
+                    hit.add(p.pointer)
+                parameters.append(p)
+            op = dataclasses.replace(op, parameters=tuple(parameters))
         operations.append(op)
-    if hit != fixes.keys():
-        return None
+    if hit != ops.keys() | params.keys():
+        return None  # a place that holds no operation or parameter of the IR
     return dataclasses.replace(api, operations=tuple(operations))
 
 

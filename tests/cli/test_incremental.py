@@ -4,7 +4,8 @@ text changed. Casebook's spec, edited nine ways one after another: an operation'
 resource shared with other operations, and once more after the structural edits), an operation's
 description, a property description of a schema many operations use, a parameter's description, a new
 operation, a schema many operations use, a tag removed with its operations; the edits of an
-operation's prose are regenerated without parsing or naming, the others by the full path.
+operation's or a parameter's prose are regenerated without parsing or naming, the others by the full
+path.
 Between the edits a no-op `generate` answers from provenance through the configuration's cached reading
 and the tree index (`generator/target_cache.py`, `generator/tree_index.py`), which must never answer for
 a changed spec or a changed tree."""
@@ -109,13 +110,14 @@ def _late_summary(doc: dict[str, Any]) -> None:
     doc["paths"]["/people/people"]["get"]["summary"] = "List every person"
 
 
-# (label, edit, regenerated from the stage cache: an operation's summary/description only)
+# (label, edit, regenerated from the stage cache: an operation's summary/description, a parameter's
+# description)
 EDITS: list[tuple[str, Callable[[dict[str, Any]], None], bool]] = [
     ("summary", _summary, True),
     ("summary in a shared resource", _shared_resource_summary, True),
     ("operation description", _operation_description, True),
     ("property description of a shared schema", _shared_property_description, False),
-    ("parameter description", _parameter_description, False),
+    ("parameter description", _parameter_description, True),
     ("new operation", _new_operation, False),
     ("shared schema", _shared_schema, False),
     ("removed tag", _removed_tag, False),

@@ -225,11 +225,12 @@ def test_only_an_operations_prose_is_patched() -> None:
         pointer="/paths/~1a/get",
     )
     api = Api("t", "1", "", (), (), {}, (op,), "3.1")
-    done = stage_cache.patched(api, [("/paths/~1a/get", "summary", "  new \n")])
+    change = stage_cache.Change
+    done = stage_cache.patched(api, [change("/paths/~1a/get", "summary", "old", "  new \n")])
     assert done is not None and done.operations[0].summary == "new"  # as parse's `_text` makes it
-    assert stage_cache.patched(api, [("/paths/~1a/get/parameters/0", "description", "d")]) is None
-    assert stage_cache.patched(api, [("/components/schemas/A", "description", "d")]) is None
-    assert stage_cache.patched(api, [("/paths/~1b/get", "summary", "no such operation")]) is None
+    for where in ("/paths/~1a/get/parameters/0", "/components/schemas/A"):  # no such parameter
+        assert stage_cache.patched(api, [change(where, "description", "", "d")]) is None
+    assert stage_cache.patched(api, [change("/paths/~1b/get", "summary", "", "unknown")]) is None
 
 
 # ---- the audit the stage cache rests on ---------------------------------------------------------------
@@ -238,6 +239,55 @@ READERS = {
     "render/call_samples.py",  # the resource's test module, api.md, the README: rendered again
     "render/resource_views.py",  # the resource module's docstrings: rendered again
 }
+
+
+def _reads(rel: str, attrs: tuple[str, ...]) -> list[str]:
+    """The attribute reads of `attrs` in generator module `rel`, as source text."""
+    source = (GENERATOR / rel).read_text(encoding="utf-8")
+    return sorted(
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr in attrs and isinstance(node.ctx, ast.Load)
+    )
+
+
+def test_no_stage_after_parse_reads_a_parameters_doc() -> None:
+    """Shape, naming and the features read only model fields' `doc` (a cursor named in a field's
+    description makes a paginator; JSON:API query fields keep theirs), never a parameter's: the
+    parameter's description patched into the IR changes no structure, no name, no feature's facts."""
+    found = {
+        path.relative_to(GENERATOR).as_posix(): _reads(
+            path.relative_to(GENERATOR).as_posix(), ("doc",)
+        )
+        for part in ("shape", "naming", "features")
+        for path in sorted((GENERATOR / part).rglob("*.py"))
+    }
+    assert {rel: reads for rel, reads in found.items() if reads} == {
+        "features/jsonapi.py": ["f.doc"],  # QueryField: from the model's field (jsonapi_analysis)
+        "features/jsonapi_analysis.py": ["f.doc"],  # a Model's Field
+        "shape/pagination/body.py": ["f.doc"],  # a Model's Field
+    }
+
+
+def test_types_modules_and_the_manifest_read_no_operation() -> None:
+    """The modules a prose-only run takes from the module cache: the types modules' view code (the
+    render modules `model_views` imports) never reaches an operation or a parameter, and the
+    manifest (`operations.json`) reads no prose."""
+    todo, seen = ["model_views"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((GENERATOR / "render" / f"{name}.py").read_text(encoding="utf-8"))
+        todo += [
+            n.module
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module
+        ]
+        assert _reads(f"render/{name}.py", ("operations", "parameters")) == [], name
+    assert "model_views" in seen and "field_views" in seen
+    assert _reads("render/manifest.py", ("doc", "summary", "description")) == []
 
 
 def test_only_the_audited_modules_read_an_operations_prose() -> None:
@@ -263,6 +313,27 @@ def test_only_the_audited_modules_read_an_operations_prose() -> None:
                     isinstance(node, ast.Constant) and node.value in ("summary", "description")
                 ), rel
     assert found == READERS
+
+
+@pytest.mark.slow  # five generations of Casebook
+def test_a_parameters_description_is_patched_unless_it_decides_the_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`PageSize` is a component parameter many operations share; "UUID" in a string parameter's
+    description types it as a UUID, and a blank one falls back to its schema's: the full path."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    page_size = doc["components"]["parameters"]["PageSize"]
+    page_size["description"] = "Up to 100 per page."
+    result = _generate(warm, doc)
+    assert result.replayed and len(result.diff.changed) > 3  # several resources use it
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+    for text in ("A page of UUIDs.", "  "):
+        page_size["description"] = text
+        assert not _generate(warm, doc).replayed, text
+    page_size["description"] = "Back to words."
+    assert _generate(warm, doc).replayed
 
 
 def test_only_the_api_holds_operations() -> None:
