@@ -55,6 +55,7 @@ import os
 import pickle
 import re
 import sys
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -71,7 +72,12 @@ if TYPE_CHECKING:
 MAGIC = b"clientgen stage cache 1\n"
 KIND = "stages"
 PROSE_KEYS = frozenset(("summary", "description"))
-_OPERATION = re.compile(r"/paths/[^/]+/(?:get|put|post|delete|options|head|patch|trace)")
+_METHOD = "(?:get|put|post|delete|options|head|patch|trace)"
+_OPERATION = re.compile(rf"/paths/[^/]+/{_METHOD}")
+_PARAMETER_ENTRY = re.compile(
+    rf"/paths/[^/]+(?:/{_METHOD})?/parameters/\d+"
+)  # where parse reads one
+_PARAMETER = re.compile(rf"/components/parameters/[^/]+|{_PARAMETER_ENTRY.pattern}")
 _IMPORT_LINE = "from typing_extensions import"
 
 Prose = list[tuple[str, str, str]]  # (pointer of the holder, key, string value), in document order
@@ -85,6 +91,9 @@ class Snapshot:
     """What a full run leaves for the next prose-only one."""
 
     places: Places
+    aliased: set[
+        str
+    ]  # `$ref` targets reached from elsewhere than a `parameters` entry (`prose_of`)
     offsets: list[int]  # where each prose value sits in the text with them emptied (`scan_prose`)
     tokens: list[str]  # each value's JSON string token as the text spelled it
     api: Api
@@ -108,12 +117,15 @@ class Replay:
 
 
 # ---- the document's prose --------------------------------------------------------------------------
-def prose_of(document: dict[str, Any]) -> tuple[Prose, bool]:
-    """Every `summary`/`description` string value with its holder's pointer, in document order, and
+def prose_of(document: dict[str, Any]) -> tuple[Prose, bool, set[str]]:
+    """Every `summary`/`description` string value with its holder's pointer, in document order;
     whether no `$ref` reaches into `/paths` or out of the document (an operation object read from two
-    places would need both patched)."""
+    places would need both patched); and the targets of the `$ref`s that are not an entry of an
+    operation's or a path item's `parameters` (a parameter object reached so could be read as
+    something else too, and its description is not patched)."""
     found: Prose = []
     foreign: list[str] = []
+    aliased: set[str] = set()
 
     def walk(node: Any, where: str) -> None:
         if type(node) is dict:
@@ -122,10 +134,13 @@ def prose_of(document: dict[str, Any]) -> tuple[Prose, bool]:
                 if kind is str:
                     if key in PROSE_KEYS:
                         found.append((where, key, value))
-                    elif key == "$ref" and not _local(value):
-                        foreign.append(value)
+                    elif key == "$ref":
+                        if not _local(value):
+                            foreign.append(value)
+                        elif not _PARAMETER_ENTRY.fullmatch(where):
+                            aliased.add(jp.join("", *jp.split(value)))
                 elif kind is dict or kind is list:
-                    walk(value, f"{where}/{jp.escape(key)}")
+                    walk(value, f"{where}/{jp.escape(str(key))}")
         else:
             for i, value in enumerate(node):
                 if type(value) is dict or type(value) is list:
@@ -136,10 +151,10 @@ def prose_of(document: dict[str, Any]) -> tuple[Prose, bool]:
         sys.setrecursionlimit(max(limit, 20_000))
         walk(document, "")
     except RecursionError:
-        return [], False  # nested deeper than any API document: no snapshot
+        return [], False, set()  # nested deeper than any API document: no snapshot
     finally:
         sys.setrecursionlimit(limit)
-    return found, not foreign
+    return found, not foreign, aliased
 
 
 def _local(ref: str) -> bool:
@@ -198,7 +213,7 @@ def scan_document(text: str, spec: str, label: str, config: str) -> Scan | None:
 def scan_parsed(document: Any, spec: str, label: str, config: str) -> Scan | None:
     if not isinstance(document, dict):
         return None
-    prose, alone = prose_of(document)
+    prose, alone, _ = prose_of(document)
     if not alone:
         return None
     try:
@@ -351,7 +366,7 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
                 return None
             where, key = snapshot.places[i]
             changes.append(Change(where, key, values[0], values[1]))
-    api = patched(snapshot.api, changes)
+    api = patched(snapshot.api, changes, snapshot.aliased)
     if api is None:
         return None
     again = _touched(api, snapshot.names, {c.where for c in changes})
@@ -402,14 +417,15 @@ class Change:
     new: str
 
 
-def patched(api: Api, changes: list[Change]) -> Api | None:
+def patched(api: Api, changes: list[Change], aliased: AbstractSet[str] = frozenset()) -> Api | None:
     """`api` with what the changes give, computed as parse computes it; None when a change is
     anything else. Two kinds are patched:
 
     - an operation object's `summary`/`description` (`/paths/<path>/<method>`): parse reads them only
       as `_text(...)` into the `Operation`'s fields of the same name;
     - a parameter object's `description` (every `Parameter` whose `pointer` is the object's: inline,
-      a path item's shared one, or a `components/parameters` entry many operations use): parse reads
+      a path item's shared one, or a `components/parameters` entry many operations use, reached by no
+      `$ref` but those of `parameters` entries under `/paths`, `aliased`): parse reads
       it as `doc = _text(description) or <the schema's description>` and, for a string parameter,
       `says_uuid` (the word "UUID" in it types the parameter as a UUID). So only a new text that is
       not blank, and neither the old nor the new one naming UUIDs: then `doc` is `_text(new)` and the
@@ -422,7 +438,12 @@ def patched(api: Api, changes: list[Change]) -> Api | None:
     for change in changes:
         if _OPERATION.fullmatch(change.where):
             ops.setdefault(change.where, {})[change.key] = _text(change.new)
-        elif change.key == "description" and _text(change.new):
+        elif (
+            change.key == "description"
+            and _text(change.new)
+            and _PARAMETER.fullmatch(change.where)
+            and not _reached(change.where, aliased)
+        ):
             if says_uuid({"description": change.old}, {}) or says_uuid(
                 {"description": change.new}, {}
             ):
@@ -451,6 +472,11 @@ def patched(api: Api, changes: list[Change]) -> Api | None:
     if hit != ops.keys() | params.keys():
         return None  # a place that holds no operation or parameter of the IR
     return dataclasses.replace(api, operations=tuple(operations))
+
+
+def _reached(where: str, aliased: AbstractSet[str]) -> bool:
+    """Whether a `$ref` from elsewhere than a `parameters` entry reaches `where` or a parent of it."""
+    return any(where == target or where.startswith(target + "/") for target in aliased)
 
 
 # ---- pickling the IR ---------------------------------------------------------------------------------
@@ -577,12 +603,13 @@ class Recorder:
         self._files: dict[str, tuple[str, bytes]] | None = None
         self.parsed: Scan | None = None
         self.spec_file: str | None = None  # the name of the spec's copy in the package
+        self.aliased: set[str] = set()
 
     def document(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
         """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them)."""
         from .spec_copy import BUNDLED
 
-        prose, alone = prose_of(document)
+        prose, alone, self.aliased = prose_of(document)
         # a snapshot that could never serve is not kept
         self.prose = prose if alone and BUNDLED not in document else None
         if self.prose is not None and not _json_text(Path(spec)):
@@ -649,6 +676,7 @@ class Recorder:
             return
         snapshot = Snapshot(
             [(where, key) for where, key, _ in self.prose],
+            self.aliased,
             found.offsets,
             found.tokens,
             api,

@@ -195,8 +195,8 @@ def test_an_invalid_token_is_reported_as_without_the_cache(tmp_path: Path) -> No
 
 def test_refs_into_paths_or_out_of_the_document_leave_no_snapshot() -> None:
     doc: dict[str, Any] = {"paths": {"/a": {"get": {"summary": "s"}}}}
-    prose, alone = stage_cache.prose_of(doc)
-    assert prose == [("/paths/~1a/get", "summary", "s")] and alone
+    prose, alone, aliased = stage_cache.prose_of(doc)
+    assert prose == [("/paths/~1a/get", "summary", "s")] and alone and not aliased
     doc["paths"]["/b"] = {"$ref": "#/paths/~1a"}
     assert not stage_cache.prose_of(doc)[1]
     doc["paths"]["/b"] = {"$ref": "other.json#/paths/~1a"}
@@ -205,9 +205,27 @@ def test_refs_into_paths_or_out_of_the_document_leave_no_snapshot() -> None:
     assert stage_cache.prose_of(doc)[1]
 
 
-def test_only_an_operations_prose_is_patched() -> None:
-    from generator.ir import Api, Operation
+def test_a_parameter_reached_from_elsewhere_is_aliased() -> None:
+    """A component parameter used from `parameters` lists is not aliased; one a header (or anything
+    else) `$ref`s, or whose parent is `$ref`ed, is: its description could be read as something else."""
+    doc: dict[str, Any] = {
+        "paths": {"/a": {"parameters": [{"$ref": "#/components/parameters/P"}]}},
+        "components": {"parameters": {"P": {"name": "p", "in": "query"}}},
+    }
+    doc["paths"]["/a"]["get"] = {"parameters": [{"$ref": "#/components/parameters/P"}]}
+    assert stage_cache.prose_of(doc)[2] == set()
+    doc["paths"]["/a"]["get"]["responses"] = {
+        "200": {"headers": {"X": {"$ref": "#/components/parameters/P"}}}
+    }
+    assert stage_cache.prose_of(doc)[2] == {"/components/parameters/P"}
 
+
+def _api_with_a_parameter() -> Any:
+    from generator.ir import Api, Location, Operation, Parameter
+
+    param = Parameter(
+        "q", Location.QUERY, Primitive("str"), False, doc="old", pointer="/components/parameters/Q"
+    )
     op = Operation(
         id="x",
         method="get",
@@ -215,7 +233,7 @@ def test_only_an_operations_prose_is_patched() -> None:
         tags=(),
         summary="old",
         description="",
-        parameters=(),
+        parameters=(param,),
         body=None,
         responses=(),
         results=(),
@@ -224,13 +242,26 @@ def test_only_an_operations_prose_is_patched() -> None:
         deprecated=False,
         pointer="/paths/~1a/get",
     )
-    api = Api("t", "1", "", (), (), {}, (op,), "3.1")
+    return Api("t", "1", "", (), (), {}, (op,), "3.1")
+
+
+def test_only_an_operations_or_a_parameters_prose_is_patched() -> None:
+    api = _api_with_a_parameter()
     change = stage_cache.Change
     done = stage_cache.patched(api, [change("/paths/~1a/get", "summary", "old", "  new \n")])
     assert done is not None and done.operations[0].summary == "new"  # as parse's `_text` makes it
     for where in ("/paths/~1a/get/parameters/0", "/components/schemas/A"):  # no such parameter
         assert stage_cache.patched(api, [change(where, "description", "", "d")]) is None
     assert stage_cache.patched(api, [change("/paths/~1b/get", "summary", "", "unknown")]) is None
+    param = "/components/parameters/Q"
+    done = stage_cache.patched(api, [change(param, "description", "old", " The query. ")])
+    assert done is not None and done.operations[0].parameters[0].doc == "The query."
+    for old, new in (("old", "The UUID"), ("A uuid", "Gone"), ("old", " ")):  # type or fallback
+        assert stage_cache.patched(api, [change(param, "description", old, new)]) is None
+    assert stage_cache.patched(api, [change(param, "summary", "", "not read by parse")]) is None
+    for aliased in ({param}, {"/components/parameters"}, {"/components"}):
+        assert stage_cache.patched(api, [change(param, "description", "a", "b")], aliased) is None
+    assert stage_cache.patched(api, [change(param, "description", "a", "b")], {param + "x"})
 
 
 # ---- the audit the stage cache rests on ---------------------------------------------------------------
