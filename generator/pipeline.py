@@ -232,12 +232,7 @@ def prepare(
     stages = stage_file(root, out) if raw is None and memo is not None else None
     recorder = None
     with _no_cycle_collection():
-        again = None
-        if stages is not None and replay:
-            try:
-                again = _replay(target, root, source, stages, memo)
-            except Exception:  # noqa: BLE001 - whatever fails here, the full path does it properly
-                again = None
+        again = _replayed(target, root, source, stages, memo) if replay else None
         if again is not None:
             result, files, prov = again
         else:
@@ -260,6 +255,19 @@ def prepare(
     if memo is not None:
         memo.save()
     return result, tree
+
+
+def _replayed(
+    target: TargetConfig, root: Path | None, source: str, stages: Path | None, memo: Memo | None
+) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
+    """`_replay`, or None when there is no stage cache or anything in it fails: whatever fails
+    there, the full path does properly."""
+    if stages is None or memo is None:
+        return None
+    try:
+        return _replay(target, root, source, stages, memo)
+    except Exception:  # noqa: BLE001 - a cache: any failure is a miss
+        return None
 
 
 def _replay(
@@ -332,7 +340,14 @@ def check(
     memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     with _no_cycle_collection():
         known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
-        result, files, prov = _render(target, root, progress, known=known)
+        again = None
+        if not full:  # a prose-only edit: what the spec produces, from the stage cache (read only)
+            from .stage_cache import stage_file
+
+            again = _replayed(target, root, "", stage_file(root, out), memo)
+        result, files, prov = (
+            again if again is not None else _render(target, root, progress, known=known)
+        )
         result.rendered = render_for_check(files, prov, owner, progress, memo, consume=True)
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:

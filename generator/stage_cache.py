@@ -34,6 +34,8 @@ nothing is parsed or named:
   parse and naming never quote these fields); a rendering diagnostic the full run did not have sends
   the run down the full path.
 
+`check` uses the same replay to render what the spec produces (it never writes a snapshot).
+
 Anything else — `generate --full`, no snapshot, another key, other offsets, a structural edit, prose
 anywhere else (a schema's, a property's, a response's or a tag's description), a parameter description
 that names UUIDs or is blank, a damaged or forged file, a module-cache entry gone, any failure while

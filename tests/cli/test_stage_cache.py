@@ -419,3 +419,21 @@ def test_a_yaml_spec_is_served_from_its_parsed_document(
     )
     (warm / "casebook.yml").write_text(structural, encoding="utf-8")
     assert not pipeline.generate(target, root).replayed  # structure: the full path
+
+
+@pytest.mark.slow  # three generations of Casebook
+def test_check_after_a_prose_edit_renders_from_the_snapshot(tmp_path: Path) -> None:
+    """`check` answers what the spec produces from the stage cache too (reading, never writing it):
+    the same files, by bytes, as its full rendering, and the same stale list."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    snapshot = _snapshot(warm).read_bytes()
+    _edit_summary(doc)
+    (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    (target,), root = select_targets(["casebook"], warm)
+    fast = pipeline.check(target, root)
+    full = pipeline.check(target, root, full=True)
+    assert fast.replayed and not full.replayed
+    assert fast.rendered == full.rendered and fast.diff.stale == full.diff.stale != []
+    assert _snapshot(warm).read_bytes() == snapshot  # check writes nothing
