@@ -30,6 +30,18 @@ from .suite_views import suite_module_view, support_view
 
 
 @dataclass(frozen=True, slots=True)
+class Reuse:
+    """What an earlier run's plan gives a prose-only regeneration (`generator/stage_cache.py`): its
+    names (naming reads no prose) and, for each module it need not render again (types modules,
+    resource modules without features' extras and their test modules, `types/__init__.py`,
+    `operations.json`), a stub of its rendered text holding exactly the lines `runtime_modules` and
+    `client_view` look at (its imports); the pipeline puts the formatted bytes in its place."""
+
+    names: Names
+    files: dict[str, str]  # path → stub text
+
+
+@dataclass(frozen=True, slots=True)
 class Active:
     feature: Extension[Any]
     facts: Any
@@ -83,10 +95,12 @@ def plan_files(
     on_module: Callable[[int, int], None] | None = None,
     features: Sequence[Extension[Any]] = (),
     spec_file: str = "openapi.yml",
+    reuse: Reuse | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
-    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it)."""
+    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
+    `reuse`: an earlier run's names and the modules this run need not render again."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -97,7 +111,7 @@ def plan_files(
     requests = [r for a in active for r in a.feature.names(a.facts, api)]
     if core_auth is not None:
         requests += auth_requests(core_auth)
-    names = plan_names(api, sink, requests)
+    names = plan_names(api, sink, requests) if reuse is None else reuse.names
     ctx = Context(api, names, sink)
     preparations = [a.feature.prepare(a.facts, ctx) for a in active]
     hooks: tuple[MethodHook, ...] = tuple(p.method for p in preparations if p.method is not None)
@@ -125,14 +139,21 @@ def plan_files(
         extras: tuple[ResourceExtras, ...] = tuple(
             c.resources[tag] for c in contributions if tag in c.resources
         )
-        view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
-        files[f"{pkg}/resources/{draft.resource.module}.py"] = render(
-            "package/resource.py.jinja", view=view
-        )
+        path = f"{pkg}/resources/{draft.resource.module}.py"
+        if reuse is not None and path in reuse.files and not extras:
+            files[path] = reuse.files[path]
+        else:
+            view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
+            files[path] = render("package/resource.py.jinja", view=view)
         tick(len(files), total)
     for module in names.module_members:
-        files[f"{pkg}/types/{module}.py"] = render(
-            "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
+        path = f"{pkg}/types/{module}.py"
+        files[path] = (
+            reuse.files[path]
+            if reuse is not None and path in reuse.files
+            else render(
+                "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
+            )
         )
         tick(len(files), total)
     for c in contributions:
@@ -142,10 +163,14 @@ def plan_files(
         [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
         + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
     )
-    files[f"{pkg}/types/__init__.py"] = render(
-        "package/types_init.py.jinja",
-        exports=exports,
-        type_imports=reexports((m, n) for n, m in exports),
+    files[f"{pkg}/types/__init__.py"] = (
+        reuse.files[f"{pkg}/types/__init__.py"]
+        if reuse is not None and f"{pkg}/types/__init__.py" in reuse.files
+        else render(
+            "package/types_init.py.jinja",
+            exports=exports,
+            type_imports=reexports((m, n) for n, m in exports),
+        )
     )
     auth = next((c.auth for c in contributions if c.auth is not None), None)
     if auth is None:
@@ -185,8 +210,13 @@ def plan_files(
     files[f"{pkg}/_version.py"] = render("package/version.py.jinja", view=client)
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)
     files["README.md"] = render("package/README.md.jinja", view=client)
-    files["operations.json"] = manifest(api, names, method_views)
-    files.update(_suite(api, names, by_resource, method_views, auth, spec_file))
+    files["operations.json"] = (
+        reuse.files["operations.json"]
+        if reuse is not None and "operations.json" in reuse.files
+        else manifest(api, names, method_views)
+    )
+    done = reuse.files if reuse is not None else {}
+    files.update(_suite(api, names, by_resource, method_views, auth, spec_file, done))
     files["api.md"] = render("package/api.md.jinja", doc=docs)
     sources = _runtime_sources()
     for path in runtime_modules(files, contributions):
@@ -203,8 +233,10 @@ def _suite(
     methods: dict[str, MethodView],
     auth: AuthView,
     spec_file: str,
+    done: dict[str, str],
 ) -> dict[str, str]:
-    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`)."""
+    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`); `done`: the
+    modules an earlier run rendered (`Reuse.files`)."""
     support = support_view(api, auth, spec_file)
     literals = Literals(api.schemas, names)
     files = {
@@ -215,8 +247,10 @@ def _suite(
     }
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
+        path = f"tests/api_resources/test_{resource.module}.py"
+        if path in done:
+            files[path] = done[path]
+            continue
         view = suite_module_view(api, names, resource, ops, methods, literals, auth)
-        files[f"tests/api_resources/test_{resource.module}.py"] = render(
-            "package/tests/test_resource.py.jinja", view=view
-        )
+        files[path] = render("package/tests/test_resource.py.jinja", view=view)
     return files
