@@ -35,6 +35,18 @@ from .suite_views import suite_module_view, support_view
 
 
 @dataclass(frozen=True, slots=True)
+class Reuse:
+    """What an earlier run's plan gives a prose-only regeneration (`generator/stage_cache.py`): its
+    names (naming reads no prose) and, for each module it need not render again (types modules,
+    resource modules without features' extras and their test modules, `types/__init__.py`,
+    `operations.json`), a stub of its rendered text holding exactly the lines `runtime_modules` and
+    `client_view` look at (its imports); the pipeline puts the formatted bytes in its place."""
+
+    names: Names
+    files: dict[str, str]  # path → stub text
+
+
+@dataclass(frozen=True, slots=True)
 class Active:
     feature: Extension[Any]
     facts: Any
@@ -120,12 +132,14 @@ def plan_files(
     features: Sequence[Extension[Any]] = (),
     spec_file: str = "openapi.yml",
     emit: Callable[[str, str | list[str]], None] | None = None,
+    reuse: Reuse | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
-    one: `Planned.add`); the returned dict is then empty."""
+    one: `Planned.add`); the returned dict is then empty.
+    `reuse`: an earlier run's names and the modules this run need not render again."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -136,7 +150,7 @@ def plan_files(
     requests = [r for a in active for r in a.feature.names(a.facts, api)]
     if core_auth is not None:
         requests += auth_requests(core_auth)
-    names = plan_names(api, sink, requests)
+    names = plan_names(api, sink, requests) if reuse is None else reuse.names
     # the naming pass's caches serve nothing below (the views neither split words, paths nor
     # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
     for naming_cache in (words, singular, segments, jp.split):
@@ -168,17 +182,21 @@ def plan_files(
         extras: tuple[ResourceExtras, ...] = tuple(
             c.resources[tag] for c in contributions if tag in c.resources
         )
-        view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
-        files.add(
-            f"{pkg}/resources/{draft.resource.module}.py",
-            render("package/resource.py.jinja", view=view),
-        )
-        del view
+        path = f"{pkg}/resources/{draft.resource.module}.py"
+        if reuse is not None and path in reuse.files and not extras:
+            files.add(path, reuse.files[path])
+        else:
+            view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
+            files.add(path, render("package/resource.py.jinja", view=view))
+            del view
         tick(files.count, total)
     for module in names.module_members:
+        path = f"{pkg}/types/{module}.py"
         files.add(
-            f"{pkg}/types/{module}.py",
-            render(
+            path,
+            reuse.files[path]
+            if reuse is not None and path in reuse.files
+            else render(
                 "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
             ),
         )
@@ -192,7 +210,9 @@ def plan_files(
     )
     files.add(
         f"{pkg}/types/__init__.py",
-        render(
+        reuse.files[f"{pkg}/types/__init__.py"]
+        if reuse is not None and f"{pkg}/types/__init__.py" in reuse.files
+        else render(
             "package/types_init.py.jinja",
             exports=exports,
             type_imports=reexports((m, n) for n, m in exports),
@@ -241,8 +261,14 @@ def plan_files(
     files.add("README.md", render("package/README.md.jinja", view=client))
     files.add("api.md", render_pieces("package/api.md.jinja", doc=docs))  # in pieces (memory)
     del client, docs  # api.md's view (graph-beta: 46 MB) is not needed by the files below
-    files.add("operations.json", manifest(api, names, method_views))
-    _suite(files, api, names, by_resource, method_views, auth, spec_file)
+    files.add(
+        "operations.json",
+        reuse.files["operations.json"]
+        if reuse is not None and "operations.json" in reuse.files
+        else manifest(api, names, method_views),
+    )
+    done = reuse.files if reuse is not None else {}
+    _suite(files, api, names, by_resource, method_views, auth, spec_file, done)
     sources = _runtime_sources()
     for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]
@@ -259,8 +285,10 @@ def _suite(
     methods: dict[str, MethodView],
     auth: AuthView,
     spec_file: str,
+    done: dict[str, str],
 ) -> None:
-    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`)."""
+    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`); `done`: the
+    modules an earlier run rendered (`Reuse.files`)."""
     support = support_view(api, auth, spec_file)
     literals = Literals(api.schemas, names)
     files.add("tests/__init__.py", render("package/tests/init.py.jinja"))
@@ -271,8 +299,9 @@ def _suite(
     )
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
+        path = f"tests/api_resources/test_{resource.module}.py"
+        if path in done:
+            files.add(path, done[path])
+            continue
         view = suite_module_view(api, names, resource, ops, methods, literals, auth)
-        files.add(
-            f"tests/api_resources/test_{resource.module}.py",
-            render("package/tests/test_resource.py.jinja", view=view),
-        )
+        files.add(path, render("package/tests/test_resource.py.jinja", view=view))
