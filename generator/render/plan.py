@@ -259,7 +259,13 @@ def plan_files(
     files.add(f"{pkg}/_version.py", render("package/version.py.jinja", view=client))
     files.add("pyproject.toml", render("package/pyproject.toml.jinja", view=client))
     files.add("README.md", render("package/README.md.jinja", view=client))
-    files.add("api.md", render_pieces("package/api.md.jinja", doc=docs))  # in pieces (memory)
+    api_md = (  # staged as it comes: in pieces (graph-beta's is 25 M characters)
+        render("package/api.md.jinja", doc=docs)
+        if emit is None
+        else render_pieces("package/api.md.jinja", doc=docs)
+    )
+    files.add("api.md", api_md)
+    del api_md
     del client, docs  # api.md's view (graph-beta: 46 MB) is not needed by the files below
     files.add(
         "operations.json",
