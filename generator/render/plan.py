@@ -22,6 +22,7 @@ from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
 from .environment import render
 from .extension import MethodHook, ResourceExtras
+from .fanout import in_child
 from .literals import Literals
 from .manifest import manifest
 from .model_views import types_module_view
@@ -77,6 +78,18 @@ def runtime_modules(files: dict[str, str], contributions: list[Contribution]) ->
     return sorted(sources[name][0] for name in shipped)
 
 
+# a spec this size or larger renders in one process: a forked child would add its share of the texts
+# (and the pages it copies) to a peak that is already the largest of the run (graph-beta: about 50,000)
+FORK_UP_TO = 20_000
+FORK_FROM = 32  # fewer types modules than this: forking costs more than it saves
+
+
+def worth_forking(api: Api, types_modules: int) -> bool:
+    """Render the types modules in a forked child? Only for a spec large enough to gain and small
+    enough that the child's memory does not matter (see FORK_UP_TO)."""
+    return types_modules >= FORK_FROM and len(api.schemas) + len(api.operations) <= FORK_UP_TO
+
+
 def plan_files(
     api: Api,
     sink: DiagnosticSink,
@@ -121,50 +134,67 @@ def plan_files(
     total = len(drafts) + len(names.module_members)
     tick = on_module or (lambda done, total: None)
     files: dict[str, str] = {}
-    for tag, draft in drafts.items():
-        extras: tuple[ResourceExtras, ...] = tuple(
-            c.resources[tag] for c in contributions if tag in c.resources
+    types_modules = list(names.module_members)
+
+    def render_types() -> list[str]:
+        return [
+            render("package/types_module.py.jinja", view=types_module_view(api, names, m, bases))
+            for m in types_modules
+        ]
+
+    # the types modules are rendered by a forked child (`fanout.py`) while this process renders the
+    # rest; nothing below reads their texts before `result()`, and they go where the serial plan
+    # puts them
+    with in_child(render_types, enabled=worth_forking(api, len(types_modules))) as types_job:
+        for tag, draft in drafts.items():
+            extras: tuple[ResourceExtras, ...] = tuple(
+                c.resources[tag] for c in contributions if tag in c.resources
+            )
+            view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
+            files[f"{pkg}/resources/{draft.resource.module}.py"] = render(
+                "package/resource.py.jinja", view=view
+            )
+            tick(len(files), total)
+        exports = sorted(
+            [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
+            + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
         )
-        view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
-        files[f"{pkg}/resources/{draft.resource.module}.py"] = render(
-            "package/resource.py.jinja", view=view
+        types_init = render(
+            "package/types_init.py.jinja",
+            exports=exports,
+            type_imports=reexports((m, n) for n, m in exports),
         )
-        tick(len(files), total)
-    for module in names.module_members:
-        files[f"{pkg}/types/{module}.py"] = render(
-            "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
+        auth = next((c.auth for c in contributions if c.auth is not None), None)
+        credentials = None
+        if auth is None:
+            assert core_auth is not None
+            auth = auth_view(core_auth, names, api.target.package.env_prefix)
+            if auth.kind != "none":
+                credentials = render("package/credentials.py.jinja", auth=auth)
+        docs = api_doc(
+            api,
+            names,
+            by_resource,
+            method_views,
+            {k: v for c in contributions for k, v in c.access.items()},
+            spec_file,
         )
-        tick(len(files), total)
+        operations = manifest(api, names, method_views)
+        suite = _suite(api, names, by_resource, method_views, auth, spec_file)
+        api_md = render("package/api.md.jinja", doc=docs)
+        for module, text in zip(types_modules, types_job.result(), strict=True):
+            files[f"{pkg}/types/{module}.py"] = text
+            tick(len(files), total)
     for c in contributions:
         for path, text in c.files.items():
             files[f"{pkg}/{path}"] = text
-    exports = sorted(
-        [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
-        + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
-    )
-    files[f"{pkg}/types/__init__.py"] = render(
-        "package/types_init.py.jinja",
-        exports=exports,
-        type_imports=reexports((m, n) for n, m in exports),
-    )
-    auth = next((c.auth for c in contributions if c.auth is not None), None)
-    if auth is None:
-        assert core_auth is not None
-        auth = auth_view(core_auth, names, api.target.package.env_prefix)
-        if auth.kind != "none":
-            files[f"{pkg}/_credentials.py"] = render("package/credentials.py.jinja", auth=auth)
+    files[f"{pkg}/types/__init__.py"] = types_init
+    if credentials is not None:
+        files[f"{pkg}/_credentials.py"] = credentials
     slots: dict[str, list[Any]] = {}
     for c in contributions:
         for slot, blocks in c.readme.items():
             slots.setdefault(slot, []).extend(blocks)
-    docs = api_doc(
-        api,
-        names,
-        by_resource,
-        method_views,
-        {k: v for c in contributions for k, v in c.access.items()},
-        spec_file,
-    )
     client = client_view(
         api,
         names,
@@ -185,9 +215,9 @@ def plan_files(
     files[f"{pkg}/_version.py"] = render("package/version.py.jinja", view=client)
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)
     files["README.md"] = render("package/README.md.jinja", view=client)
-    files["operations.json"] = manifest(api, names, method_views)
-    files.update(_suite(api, names, by_resource, method_views, auth, spec_file))
-    files["api.md"] = render("package/api.md.jinja", doc=docs)
+    files["operations.json"] = operations
+    files.update(suite)
+    files["api.md"] = api_md
     sources = _runtime_sources()
     for path in runtime_modules(files, contributions):
         name = path.rsplit("/", 1)[-1]
