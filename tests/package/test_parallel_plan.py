@@ -74,3 +74,29 @@ def test_the_committed_clients_plan_the_same_with_the_child(
     (target,), _ = select_targets([name], REPO)
     serial, parallel = _plans(target, monkeypatch)
     assert parallel == serial
+
+
+def test_the_child_takes_the_first_share_of_the_types_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child renders a leading run of the types modules (so the texts join in plan order); the
+    parent renders the rest after its own part. Both shares plan the same files as one process."""
+    target = adhoc_target(str(FIXTURES / "surface_31.yml"), str(tmp_path / "out"), "surface", "S")
+    sink = DiagnosticSink(file=target.spec)
+    api = shape(build_api(load_spec(Path(target.spec), sink), sink), target, sink)
+    from generator.naming.plan import plan_names
+
+    names = plan_names(api, sink, [])
+    modules = list(names.module_members)
+    assert len(modules) > 2
+    cut = plan.child_share(api, names, modules)
+    assert 0 < cut < len(modules)
+    monkeypatch.setattr(plan, "CHILD_SHARE", 0.0)
+    assert plan.child_share(api, names, modules) == 0
+    monkeypatch.setattr(plan, "CHILD_SHARE", 1.0)
+    assert plan.child_share(api, names, modules) == len(modules)
+    monkeypatch.setattr(plan, "FORK_FROM", 1)
+    for share in (0.0, 0.5, 1.0):  # the whole run to one side, or split
+        monkeypatch.setattr(plan, "CHILD_SHARE", share)
+        serial, parallel = _plans(target, monkeypatch)
+        assert parallel == serial
