@@ -10,8 +10,8 @@ parent's buffers flushed twice). `result()` reads it. `work` must be a pure func
 process holds at the fork: whatever else it does (a diagnostic, a cache filled) happens in the child
 only. Whenever the child does not deliver (it could not be started, failed, was killed, or its result
 does not unpickle), `result()` runs `work()` here, so an error is raised in this process exactly as it
-would be without the child. Disabled or unavailable (no `os.fork`, other threads running, the
-environment sets `CLIENTGEN_PARALLEL=off`): `result()` runs `work()` here, when it is asked for.
+would be without the child. Disabled or unavailable (no `os.fork`, other threads running, one CPU,
+the environment sets `CLIENTGEN_PARALLEL=off`): `result()` runs `work()` here, when it is asked for.
 """
 
 from __future__ import annotations
@@ -31,12 +31,24 @@ T = TypeVar("T")
 OFF = ("0", "off", "no", "false")
 
 
+def cores() -> int:
+    """The CPUs this process may run on (its affinity mask where there is one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def can_fork() -> bool:
-    """Forking is safe only where it exists and this process runs a single thread; the environment
-    can turn it off (`CLIENTGEN_PARALLEL=off`)."""
+    """Forking is safe only where it exists and this process runs a single thread, and worth it only
+    with a second CPU to run on; the environment can turn it off (`CLIENTGEN_PARALLEL=off`)."""
     if os.environ.get("CLIENTGEN_PARALLEL", "").strip().lower() in OFF:
         return False
-    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
+    return (
+        hasattr(os, "fork")
+        and sys.platform != "win32"
+        and threading.active_count() == 1
+        and cores() >= 2
+    )
 
 
 class Deferred(Generic[T]):

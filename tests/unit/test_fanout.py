@@ -106,3 +106,10 @@ def test_the_child_flushes_nothing_of_the_parent(capfd: pytest.CaptureFixture[st
     assert job.result() == 1
     sys.stdout.flush()
     assert capfd.readouterr().out.count("pending once") == 1
+
+
+def test_no_fork_on_one_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fanout, "cores", lambda: 1)
+    assert not fanout.can_fork()
+    job = fanout.in_child(lambda: os.getpid())
+    assert not job.forked and job.result() == os.getpid()
