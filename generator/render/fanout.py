@@ -38,17 +38,17 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
+def other_threads() -> bool:
+    """Does this process run other threads (a lock one of them holds would stay held in the child)?"""
+    return threading.active_count() > 1
+
+
 def can_fork() -> bool:
     """Forking is safe only where it exists and this process runs a single thread, and worth it only
     with a second CPU to run on; the environment can turn it off (`CLIENTGEN_PARALLEL=off`)."""
     if os.environ.get("CLIENTGEN_PARALLEL", "").strip().lower() in OFF:
         return False
-    return (
-        hasattr(os, "fork")
-        and sys.platform != "win32"
-        and threading.active_count() == 1
-        and cores() >= 2
-    )
+    return hasattr(os, "fork") and sys.platform != "win32" and not other_threads() and cores() >= 2
 
 
 class Deferred(Generic[T]):

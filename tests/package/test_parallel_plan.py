@@ -28,6 +28,9 @@ def _plans(
     """(files in plan order, diagnostics) rendered serially and with the child; asserts it forked."""
     forked: list[bool] = []
     real = fanout.Deferred.result
+    # threads another test left running (a loopback server) would keep the plan from forking; the
+    # child renders templates only and takes no lock such a thread could hold
+    monkeypatch.setattr(fanout, "other_threads", lambda: False)
 
     def spy(self: fanout.Deferred[object]) -> object:
         forked.append(self.forked)

@@ -13,6 +13,13 @@ from generator.render import fanout
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
 
 
+@pytest.fixture(autouse=True)
+def _single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threads another test left running (a loopback server) would keep the child from forking; the
+    children here run pure functions that take no lock such a thread could hold."""
+    monkeypatch.setattr(fanout, "other_threads", lambda: False)
+
+
 def _reaped(pid: int) -> bool:
     try:
         os.waitpid(pid, os.WNOHANG)
@@ -85,9 +92,10 @@ def test_close_stops_and_reaps_a_child_not_waited_for() -> None:
 
 
 @needs_fork
-def test_no_fork_with_other_threads_running() -> None:
+def test_no_fork_with_other_threads_running(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
+    monkeypatch.undo()  # the real check
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
