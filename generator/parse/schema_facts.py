@@ -56,7 +56,7 @@ _CONSTRAINT_KEYS = frozenset(
 
 
 def node_constraints(node: dict[str, Any]) -> Constraints:
-    if _CONSTRAINT_KEYS.isdisjoint(node):  # most nodes (GitHub: 33,000 of 41,000)
+    if _CONSTRAINT_KEYS.isdisjoint(node):  # most nodes (GitHub: 41,112 of 41,337)
         return NO_CONSTRAINTS
     exclusive_min = node.get("exclusiveMinimum")
     exclusive_max = node.get("exclusiveMaximum")
