@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .validation_cache import FindingsCache
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
+    from . import stage_cache
     from .config import TargetConfig
     from .ir import Api
 
@@ -48,6 +50,7 @@ class TargetResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     fast_path: bool = False
+    replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage_cache.py`)
     rendered: dict[str, bytes] = field(
         default_factory=dict
     )  # check: what the spec produces, per file
@@ -79,11 +82,13 @@ def _render(
     source: str = "",
     raw: bytes | None = None,
     known: FindingsCache | None = None,
+    recorder: stage_cache.Recorder | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read. `known`: the validation
-    findings of the last run (reused when only prose changed; the new ones are noted in it)."""
+    findings of the last run (reused when only prose changed; the new ones are noted in it).
+    `recorder`: notes what the stage cache keeps (`stage_cache.py`)."""
     from .features import FEATURES
     from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
@@ -100,9 +105,15 @@ def _render(
     try:
         progress.stage("building the model")
         api = build_api(loaded, sink)
+        if recorder is not None:
+            recorder.document(
+                loaded.document, str(Path(target.spec)), source or target.spec, target.digest()
+            )
         # the parsed document is let go here (graph-beta's is 166 MB): the copy needs only its name
         # and, for a bundled spec, the bundled document, which is serialised now
         spec_file = copy_name(Path(target.spec), loaded.document)
+        if recorder is not None:
+            recorder.spec_file = spec_file
         bundled = (
             copy_bytes(spec_file, b"", loaded.document) if BUNDLED in loaded.document else None
         )
@@ -113,6 +124,8 @@ def _render(
         files, names = plan_files(
             api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file
         )
+        if recorder is not None:
+            recorder.names = names
         progress.stage("validating the spec")
         validation.wait(sink)
     finally:
@@ -168,7 +181,9 @@ def generate(
             fast.seconds = time.perf_counter() - start
             return fast
     known = FindingsCache.for_output(root, out)
-    result, tree = prepare(target, root, progress=progress, source=source, known=known)
+    result, tree = prepare(
+        target, root, progress=progress, source=source, known=known, replay=not full
+    )
     index = TreeIndex.for_output(root, out) if root is not None else None
     result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
     known.save()  # the validation findings, for the next run (only after one that succeeded)
@@ -204,19 +219,105 @@ def prepare(
     progress: Progress = SILENT,
     source: str = "",
     known: FindingsCache | None = None,
+    replay: bool = True,
 ) -> tuple[TargetResult, dict[str, bytes]]:
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
-    `known`: the last validation findings (see `_render`)."""
+    `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
+    regenerated from the stage cache (`stage_cache.py`; `generate --full` renders everything)."""
+    from .stage_cache import Recorder, read_spec, stage_file
+
     out = Path(target.output)
     memo = Memo.for_output(root, out)
+    stages = stage_file(root, out) if raw is None and memo is not None else None
+    recorder = None
     with _no_cycle_collection():
-        result, files, prov = _render(target, root, progress, source, raw, known)
+        again = _replayed(target, root, source, stages, memo) if replay else None
+        if again is not None:
+            result, files, prov = again
+        else:
+            recorder = Recorder(stages) if stages is not None else None
+            result, files, prov = _render(target, root, progress, source, raw, known, recorder)
+            if recorder is not None and recorder.names is not None and result.api is not None:
+                recorder.stubs(files, recorder.names, result.api.target.package.name, memo)
         owner = ownership(out, target.package)
         tree = build_package(files, prov, out, owner, progress, memo, consume=True)
+        if recorder is not None and result.api is not None:
+            recorder.keep(
+                result.api,
+                result.diagnostics,
+                read_spec(Path(target.spec)),
+                prov.spec_sha256,
+                str(Path(target.spec)),
+                source or target.spec,
+                target.digest(),
+            )
     if memo is not None:
         memo.save()
     return result, tree
+
+
+def _replayed(
+    target: TargetConfig, root: Path | None, source: str, stages: Path | None, memo: Memo | None
+) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
+    """`_replay`, or None when there is no stage cache or anything in it fails: whatever fails
+    there, the full path does properly."""
+    if stages is None or memo is None:
+        return None
+    try:
+        return _replay(target, root, source, stages, memo)
+    except Exception:  # noqa: BLE001 - a cache: any failure is a miss
+        return None
+
+
+def _replay(
+    target: TargetConfig, root: Path | None, source: str, stages: Path, memo: Memo | None
+) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
+    """A prose-only regeneration from the stage cache (`stage_cache.py`), or None for the full path."""
+    from .features import FEATURES
+    from .render.plan import Reuse, plan_files
+    from .spec_copy import copy_bytes
+    from .stage_cache import read_spec, replay, scan
+    from .write import Formatted
+
+    start = time.perf_counter()
+    spec = Path(target.spec)
+    label = source or target.spec
+    read = read_spec(spec)
+    now = None if read is None else scan(read[1], str(spec), label, target.digest())
+    if read is None or now is None:
+        return None  # the full path says what is wrong
+    raw = read[0]
+    del read
+    again = replay(stages, now, memo)
+    if again is None:
+        return None
+    sink = DiagnosticSink(file=label)
+    files, names = plan_files(
+        again.api,
+        sink,
+        features=FEATURES,
+        spec_file=again.spec_file,
+        reuse=Reuse(again.names, again.stubs),
+    )
+    if not set(sink.sorted()) <= set(again.diagnostics):
+        return None  # something the full run did not say: let it say it
+    tree: dict[str, str | bytes] = dict(files)
+    for rel, data in again.formatted.items():
+        tree[rel] = Formatted(data)
+    tree[again.spec_file] = copy_bytes(again.spec_file, raw, {})
+    prov = provenance.current(
+        source or spec_label(target, root), hashlib.sha256(raw).hexdigest(), target.digest()
+    )
+    result = TargetResult(
+        target,
+        again.api,
+        diagnostics=list(again.diagnostics),
+        seconds=time.perf_counter() - start,
+        classes=len(names.schema_class),
+        replayed=True,
+    )
+    return result, tree, prov
 
 
 def check(
@@ -239,7 +340,14 @@ def check(
     memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     with _no_cycle_collection():
         known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
-        result, files, prov = _render(target, root, progress, known=known)
+        again = None
+        if not full:  # a prose-only edit: what the spec produces, from the stage cache (read only)
+            from .stage_cache import stage_file
+
+            again = _replayed(target, root, "", stage_file(root, out), memo)
+        result, files, prov = (
+            again if again is not None else _render(target, root, progress, known=known)
+        )
         result.rendered = render_for_check(files, prov, owner, progress, memo, consume=True)
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:

@@ -53,6 +53,12 @@ def prose_free_key(text: str, version: str) -> str:
 
 def blank_prose(text: str) -> str:
     """The JSON `text` with the string value of every `summary` and `description` key emptied."""
+    return scan_prose(text)[0]
+
+
+def scan_prose(text: str) -> tuple[str, list[int], list[str]]:
+    """`blank_prose`'s text, and where in it each emptied value was (the offset of its `""`) with
+    the JSON string token it held, in text order."""
     starts = []
     for key in _KEYS:
         at = text.find(key)
@@ -61,15 +67,23 @@ def blank_prose(text: str) -> str:
                 starts.append(at + len(key))
             at = text.find(key, at + 1)
     parts = []
+    offsets: list[int] = []
+    tokens: list[str] = []
+    size = 0
     last = 0
     for after in sorted(starts):
         value = _VALUE.match(text, after)
         if value is None or value.start(1) < last:
             continue  # not followed by `: "…"`: a key whose value is no string, or inside a string
-        parts += [text[last : value.start(1)], '""']
+        kept = text[last : value.start(1)]
+        size += len(kept)
+        parts += [kept, '""']
+        offsets.append(size)
+        tokens.append(value.group(1))
+        size += 2
         last = value.end(1)
     parts.append(text[last:])
-    return "".join(parts)
+    return "".join(parts), offsets, tokens
 
 
 class FindingsCache:

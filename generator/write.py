@@ -48,6 +48,10 @@ class TreeDiff:
         return sorted(self.changed + self.added + self.removed)
 
 
+class Formatted(bytes):
+    """A file's finished bytes (header and ruff applied), taken as they are by `build_tree`."""
+
+
 def with_header(rel: str, text: str | bytes) -> bytes:
     """The file's bytes: text with clientgen's header line (per its kind); bytes (data a package
     ships as it is, such as its spec's copy) already carry theirs."""
@@ -86,6 +90,9 @@ def build_tree(
         raw = with_header(rel, text)
         if isinstance(text, bytes) and not rel.endswith(".py"):  # data shipped as it is (the
             done[rel] = raw  # spec's copy): not staged and read back, graph-beta's alone is 47 MB
+            continue
+        if isinstance(text, Formatted):  # finished bytes from an earlier run (`stage_cache.py`)
+            done[rel] = bytes(text)
             continue
         if memo is not None:
             keys[rel] = memo.text_key(rel, raw)

@@ -32,6 +32,18 @@ from .suite_views import suite_module_view, support_view
 
 
 @dataclass(frozen=True, slots=True)
+class Reuse:
+    """What an earlier run's plan gives a prose-only regeneration (`generator/stage_cache.py`): its
+    names (naming reads no prose) and, for each module it need not render again (types modules,
+    resource modules without features' extras and their test modules, `types/__init__.py`,
+    `operations.json`), a stub of its rendered text holding exactly the lines `runtime_modules` and
+    `client_view` look at (its imports); the pipeline puts the formatted bytes in its place."""
+
+    names: Names
+    files: dict[str, str]  # path → stub text
+
+
+@dataclass(frozen=True, slots=True)
 class Active:
     feature: Extension[Any]
     facts: Any
@@ -125,10 +137,12 @@ def plan_files(
     on_module: Callable[[int, int], None] | None = None,
     features: Sequence[Extension[Any]] = (),
     spec_file: str = "openapi.yml",
+    reuse: Reuse | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
-    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it)."""
+    `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
+    `reuse`: an earlier run's names and the modules this run need not render again."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -139,14 +153,17 @@ def plan_files(
     requests = [r for a in active for r in a.feature.names(a.facts, api)]
     if core_auth is not None:
         requests += auth_requests(core_auth)
-    names = plan_names(api, sink, requests)
+    names = plan_names(api, sink, requests) if reuse is None else reuse.names
     ctx = Context(api, names, sink)
     preparations = [a.feature.prepare(a.facts, ctx) for a in active]
     hooks: tuple[MethodHook, ...] = tuple(p.method for p in preparations if p.method is not None)
     bases = {sid: base for p in preparations for sid, base in p.model_bases.items()}
 
+    pkg = f"src/{api.target.package.name}"
+    reused = reuse.files if reuse is not None else {}
     types_modules = list(names.module_members)
-    cut = child_share(api, names, types_modules)
+    pending = [m for m in types_modules if f"{pkg}/types/{m}.py" not in reused]  # to render
+    cut = child_share(api, names, pending)
 
     def render_types(modules: list[Name]) -> list[str]:
         return [
@@ -154,15 +171,13 @@ def plan_files(
             for m in modules
         ]
 
-    # the first types modules are rendered by a forked child (`fanout.py`) while this process drafts
-    # the resources and renders the rest of the package and then the last ones; the child needs only
-    # the names and the model bases, nothing below reads its texts before `result()`, and they go
-    # where the serial plan puts them
+    # the first types modules to render are rendered by a forked child (`fanout.py`) while this
+    # process drafts the resources and renders the rest of the package and then the last ones; the
+    # child needs only the names and the model bases, nothing below reads its texts before
+    # `result()`, and they go where the serial plan puts them
     with in_child(
-        lambda: render_types(types_modules[:cut]),
-        enabled=worth_forking(api, len(types_modules)),
+        lambda: render_types(pending[:cut]), enabled=worth_forking(api, len(pending))
     ) as types_job:
-        pkg = f"src/{api.target.package.name}"
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -184,19 +199,25 @@ def plan_files(
             extras: tuple[ResourceExtras, ...] = tuple(
                 c.resources[tag] for c in contributions if tag in c.resources
             )
-            view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
-            files[f"{pkg}/resources/{draft.resource.module}.py"] = render(
-                "package/resource.py.jinja", view=view
-            )
+            path = f"{pkg}/resources/{draft.resource.module}.py"
+            if path in reused and not extras:
+                files[path] = reused[path]
+            else:
+                view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
+                files[path] = render("package/resource.py.jinja", view=view)
             tick(len(files), total)
         exports = sorted(
             [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
             + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
         )
-        types_init = render(
-            "package/types_init.py.jinja",
-            exports=exports,
-            type_imports=reexports((m, n) for n, m in exports),
+        types_init = (
+            reused[f"{pkg}/types/__init__.py"]
+            if f"{pkg}/types/__init__.py" in reused
+            else render(
+                "package/types_init.py.jinja",
+                exports=exports,
+                type_imports=reexports((m, n) for n, m in exports),
+            )
         )
         auth = next((c.auth for c in contributions if c.auth is not None), None)
         credentials = None
@@ -213,12 +234,18 @@ def plan_files(
             {k: v for c in contributions for k, v in c.access.items()},
             spec_file,
         )
-        operations = manifest(api, names, method_views)
-        suite = _suite(api, names, by_resource, method_views, auth, spec_file)
+        operations = (
+            reused["operations.json"]
+            if "operations.json" in reused
+            else manifest(api, names, method_views)
+        )
+        suite = _suite(api, names, by_resource, method_views, auth, spec_file, reused)
         api_md = render("package/api.md.jinja", doc=docs)
-        mine = render_types(types_modules[cut:])
-        for module, text in zip(types_modules, types_job.result() + mine, strict=True):
-            files[f"{pkg}/types/{module}.py"] = text
+        mine = render_types(pending[cut:])
+        rendered = dict(zip(pending, types_job.result() + mine, strict=True))
+        for module in types_modules:
+            path = f"{pkg}/types/{module}.py"
+            files[path] = reused[path] if path in reused else rendered[module]
             tick(len(files), total)
     for c in contributions:
         for path, text in c.files.items():
@@ -268,8 +295,10 @@ def _suite(
     methods: dict[str, MethodView],
     auth: AuthView,
     spec_file: str,
+    done: dict[str, str],
 ) -> dict[str, str]:
-    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`)."""
+    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`); `done`: the
+    modules an earlier run rendered (`Reuse.files`)."""
     support = support_view(api, auth, spec_file)
     literals = Literals(api.schemas, names)
     files = {
@@ -280,8 +309,10 @@ def _suite(
     }
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
+        path = f"tests/api_resources/test_{resource.module}.py"
+        if path in done:
+            files[path] = done[path]
+            continue
         view = suite_module_view(api, names, resource, ops, methods, literals, auth)
-        files[f"tests/api_resources/test_{resource.module}.py"] = render(
-            "package/tests/test_resource.py.jinja", view=view
-        )
+        files[path] = render("package/tests/test_resource.py.jinja", view=view)
     return files

@@ -1,6 +1,11 @@
-"""Regeneration with the module cache (`generator/memo.py`) gives exactly the bytes of a full run, and
-formats only the files whose text changed. Casebook's spec, edited four ways one after another: an
-operation's summary, a new operation, a schema many operations use, a tag removed with its operations.
+"""Regeneration with the module cache (`generator/memo.py`) and the stage cache
+(`generator/stage_cache.py`) gives exactly the bytes of a full run, and formats only the files whose
+text changed. Casebook's spec, edited nine ways one after another: an operation's summary (also in a
+resource shared with other operations, and once more after the structural edits), an operation's
+description, a property description of a schema many operations use, a parameter's description, a new
+operation, a schema many operations use, a tag removed with its operations; the edits of an
+operation's or a parameter's prose are regenerated without parsing or naming, the others by the full
+path.
 Between the edits a no-op `generate` answers from provenance through the configuration's cached reading
 and the tree index (`generator/target_cache.py`, `generator/tree_index.py`), which must never answer for
 a changed spec or a changed tree."""
@@ -17,8 +22,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, target_cache, tree_index, write
+from generator import parse, pipeline, target_cache, tree_index, write
 from generator.config import select_targets
+from generator.render import plan
 from generator.write import read_tree
 from tests.conftest import REPO
 
@@ -81,11 +87,41 @@ def _removed_tag(doc: dict[str, Any]) -> None:
     doc["tags"] = [t for t in doc.get("tags", []) if t.get("name") != "Memberships"]
 
 
-EDITS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
-    ("summary", _summary),
-    ("new operation", _new_operation),
-    ("shared schema", _shared_schema),
-    ("removed tag", _removed_tag),
+def _shared_resource_summary(doc: dict[str, Any]) -> None:
+    """An operation of `Providers`, a resource that also holds the locations' operations."""
+    doc["paths"]["/providers/locations"]["get"]["summary"] = "List the locations of providers"
+
+
+def _operation_description(doc: dict[str, Any]) -> None:
+    doc["paths"]["/providers/providers/{id}"]["delete"]["description"] = "Deletes it for good."
+
+
+def _shared_property_description(doc: dict[str, Any]) -> None:
+    """A property of `JsonApi`, which 19 operations' documents use."""
+    doc["components"]["schemas"]["JsonApi"]["properties"]["version"]["description"] = "The version."
+
+
+def _parameter_description(doc: dict[str, Any]) -> None:
+    doc["components"]["parameters"]["PageSize"]["description"] = "How many per page (at most 100)."
+
+
+def _late_summary(doc: dict[str, Any]) -> None:
+    """After the structural edits: the snapshot the last full run left serves again."""
+    doc["paths"]["/people/people"]["get"]["summary"] = "List every person"
+
+
+# (label, edit, regenerated from the stage cache: an operation's summary/description, a parameter's
+# description)
+EDITS: list[tuple[str, Callable[[dict[str, Any]], None], bool]] = [
+    ("summary", _summary, True),
+    ("summary in a shared resource", _shared_resource_summary, True),
+    ("operation description", _operation_description, True),
+    ("property description of a shared schema", _shared_property_description, False),
+    ("parameter description", _parameter_description, True),
+    ("new operation", _new_operation, False),
+    ("shared schema", _shared_schema, False),
+    ("removed tag", _removed_tag, False),
+    ("summary after structural edits", _late_summary, True),
 ]
 
 
@@ -113,13 +149,34 @@ def test_incremental_regeneration_equals_a_full_run(
     noop = _answer(warm)
     assert noop is not None and noop.diff.unchanged == len(first.diff.added)
 
-    for n, (label, edit) in enumerate(EDITS):
+    parsed: list[int] = []
+    real_parse = parse.build_api
+
+    def counting_parse(*args: Any, **kwargs: Any) -> Any:
+        parsed.append(1)
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(parse, "build_api", counting_parse)
+    typed: list[str] = []
+    real_types = plan.types_module_view
+
+    def counting_types(api: Any, names: Any, module: str, bases: Any) -> Any:
+        typed.append(module)
+        return real_types(api, names, module, bases)
+
+    monkeypatch.setattr(plan, "types_module_view", counting_types)
+    for n, (label, edit, replayed) in enumerate(EDITS):
         edit(doc)
         (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
         assert _answer(warm) is None, label  # a changed spec is never answered from provenance
         formatted.clear()
+        parsed.clear()
+        typed.clear()
         result = _generate(warm, full=False)
         assert result.diff.stale and not result.fast_path, label  # the edit changed something
+        # prose of an operation: nothing parsed, no types module rendered; anything else: in full
+        assert result.replayed is replayed, label
+        assert (parsed, typed == []) == (([], True) if replayed else ([1], False)), label
         again = _answer(warm)  # the tree index re-reads the rewritten files and agrees
         assert again is not None and again.diff.unchanged == result.diff.unchanged + len(
             result.diff.changed + result.diff.added

@@ -1,0 +1,439 @@
+"""The stage cache (`generator/stage_cache.py`): a prose-only edit regenerated from the last full run's
+snapshot. What it may reuse is proved from the spec text and a pinned audit of the code reading the
+operations' prose; whatever it cannot prove (another generator, a damaged or forged file, a `$ref` into
+`/paths`, an invalid token) is the full path, and the output is a full run's byte for byte."""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import pipeline, provenance, stage_cache
+from generator.config import select_targets
+from generator.diagnostics import SpecError
+from generator.ir.models import MISSING, Field
+from generator.ir.types import Primitive
+from generator.render import plan
+from generator.write import read_tree
+from tests.cli.test_incremental import _project
+from tests.conftest import REPO
+
+GENERATOR = REPO / "generator"
+
+
+def _casebook() -> dict[str, Any]:
+    doc = yaml.safe_load((REPO / "specs" / "casebook" / "openapi.yml").read_text(encoding="utf-8"))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def _generate(folder: Path, doc: dict[str, Any], full: bool = False) -> pipeline.TargetResult:
+    (folder / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    (target,), root = select_targets(["casebook"], folder)
+    return pipeline.generate(target, root, full=full)
+
+
+def _full_tree(tmp_path: Path, doc: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as off:
+        off.setenv("CLIENTGEN_CACHE", "off")
+        cold = _project(tmp_path / "cold", doc)
+        _generate(cold, doc, full=True)
+    return read_tree(cold / "generated" / "casebook")
+
+
+def _snapshot(folder: Path) -> Path:
+    (found,) = (folder / ".cache" / "clientgen" / "stages").iterdir()
+    return found
+
+
+def _edit_summary(doc: dict[str, Any], text: str = "List the people (edited)") -> None:
+    doc["paths"]["/people/people"]["get"]["summary"] = text
+
+
+@pytest.mark.slow  # a few generations of Casebook: 1–2 s
+def test_a_summary_edit_renders_only_what_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    rendered: list[str] = []
+    real = plan.render
+
+    def recording(template: str, **context: Any) -> str:
+        rendered.append(template)
+        return real(template, **context)
+
+    monkeypatch.setattr(plan, "render", recording)
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert result.replayed
+    # one resource module and one test module (the edited operation's) — Casebook's JSON:API
+    # resources carry features' extras and are rendered again too; no types module, no manifest
+    assert "package/types_module.py.jinja" not in rendered
+    assert "package/types_init.py.jinja" not in rendered
+    assert rendered.count("package/tests/test_resource.py.jinja") == 1
+    assert "package/api.md.jinja" in rendered and "package/README.md.jinja" in rendered
+    assert sorted(result.diff.changed) == sorted(
+        [
+            "GENERATION.toml",
+            "README.md",
+            "api.md",
+            "openapi.json",
+            "src/casebook/resources/people.py",
+        ]
+    )
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+@pytest.mark.slow  # a few generations of Casebook: 1–2 s
+def test_generate_full_and_a_structural_edit_take_the_full_path(tmp_path: Path) -> None:
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    _edit_summary(doc)
+    assert not _generate(warm, doc, full=True).replayed  # `--full` always renders
+    doc["paths"]["/people/people"]["get"]["deprecated"] = True
+    assert not _generate(warm, doc).replayed
+    _edit_summary(doc, "Again")
+    assert _generate(warm, doc).replayed  # the full run left a snapshot of the new structure
+    _edit_summary(doc)  # back to the snapshot's own text: nothing to patch, still no parse
+    assert _generate(warm, doc).replayed
+
+
+@pytest.mark.slow  # a few generations of Casebook: 1–2 s
+def test_a_snapshot_of_another_generator_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    real = provenance.generator_fingerprint
+    monkeypatch.setattr(provenance, "generator_fingerprint", lambda: "another build " + real())
+    _edit_summary(doc)
+    assert not _generate(warm, doc).replayed
+    monkeypatch.undo()
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+@pytest.mark.slow  # a few generations of Casebook: 1–2 s
+@pytest.mark.parametrize(
+    "damage", ["truncated", "flipped", "forged", "not a snapshot", "inconsistent"]
+)
+def test_a_damaged_snapshot_is_no_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    path = _snapshot(warm)
+    blob = path.read_bytes()
+    head = len(stage_cache.MAGIC) + 32
+    if damage == "truncated":
+        path.write_bytes(blob[: len(blob) // 2])
+    elif damage == "flipped":
+        middle = len(blob) // 2
+        path.write_bytes(blob[:middle] + bytes([blob[middle] ^ 0xFF]) + blob[middle + 1 :])
+    elif damage == "forged":  # a pickle that would run a command: refused, never run
+        path.write_bytes(blob[:head] + pickle.dumps(_Boom()))
+    elif damage == "not a snapshot":
+        path.write_bytes(blob[:head] + pickle.dumps({"api": None}))
+    else:  # admissible classes, the right key, contents that do not fit: the replay fails
+        from generator.naming.names import Names
+
+        snapshot = stage_cache.load(path, blob[len(stage_cache.MAGIC) : head])
+        assert snapshot is not None
+        snapshot.names = Names()
+        assert stage_cache.save(path, blob[len(stage_cache.MAGIC) : head], snapshot)
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert not result.replayed
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+    _edit_summary(doc, "Once more")
+    assert _generate(warm, doc).replayed  # the full run wrote a sound snapshot again
+
+
+class _Boom:
+    def __reduce__(self) -> Any:
+        return (os.system, ("echo forged > /dev/null",))
+
+
+def test_the_unpickler_admits_only_the_generators_classes() -> None:
+    for forged in (pickle.dumps(_Boom()), pickle.dumps(stage_cache.save)):
+        with pytest.raises(pickle.UnpicklingError):
+            stage_cache._Unpickler(io.BytesIO(forged)).load()
+
+
+def test_the_ir_round_trips_with_its_sentinels() -> None:
+    field = Field("a", Primitive("str"), False)
+    buffer = io.BytesIO()
+    stage_cache._Pickler(buffer).dump([field])
+    (again,) = stage_cache._Unpickler(io.BytesIO(buffer.getvalue())).load()
+    assert again == field and again.default is MISSING and again.example is MISSING
+
+
+def test_an_invalid_token_is_reported_as_without_the_cache(tmp_path: Path) -> None:
+    """A prose edit that makes the JSON invalid: the snapshot proves nothing, the full path says so."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    _edit_summary(doc, "MARK")
+    text = json.dumps(doc, indent=1).replace('"MARK"', '"bad \\q escape"')
+    (warm / "casebook.json").write_text(text, encoding="utf-8")
+    (target,), root = select_targets(["casebook"], warm)
+    with pytest.raises(SpecError, match="invalid JSON"):
+        pipeline.generate(target, root)
+
+
+def test_refs_into_paths_or_out_of_the_document_leave_no_snapshot() -> None:
+    doc: dict[str, Any] = {"paths": {"/a": {"get": {"summary": "s"}}}}
+    prose, alone, aliased = stage_cache.prose_of(doc)
+    assert prose == [("/paths/~1a/get", "summary", "s")] and alone and not aliased
+    doc["paths"]["/b"] = {"$ref": "#/paths/~1a"}
+    assert not stage_cache.prose_of(doc)[1]
+    doc["paths"]["/b"] = {"$ref": "other.json#/paths/~1a"}
+    assert not stage_cache.prose_of(doc)[1]
+    doc["paths"]["/b"] = {"$ref": "#/components/pathItems/b"}
+    assert stage_cache.prose_of(doc)[1]
+
+
+def test_a_parameter_reached_from_elsewhere_is_aliased() -> None:
+    """A component parameter used from `parameters` lists is not aliased; one a header (or anything
+    else) `$ref`s, or whose parent is `$ref`ed, is: its description could be read as something else."""
+    doc: dict[str, Any] = {
+        "paths": {"/a": {"parameters": [{"$ref": "#/components/parameters/P"}]}},
+        "components": {"parameters": {"P": {"name": "p", "in": "query"}}},
+    }
+    doc["paths"]["/a"]["get"] = {"parameters": [{"$ref": "#/components/parameters/P"}]}
+    assert stage_cache.prose_of(doc)[2] == set()
+    doc["paths"]["/a"]["get"]["responses"] = {
+        "200": {"headers": {"X": {"$ref": "#/components/parameters/P"}}}
+    }
+    assert stage_cache.prose_of(doc)[2] == {"/components/parameters/P"}
+
+
+def _api_with_a_parameter() -> Any:
+    from generator.ir import Api, Location, Operation, Parameter
+
+    param = Parameter(
+        "q", Location.QUERY, Primitive("str"), False, doc="old", pointer="/components/parameters/Q"
+    )
+    op = Operation(
+        id="x",
+        method="get",
+        path="/a",
+        tags=(),
+        summary="old",
+        description="",
+        parameters=(param,),
+        body=None,
+        responses=(),
+        results=(),
+        requires_auth=False,
+        security=(),
+        deprecated=False,
+        pointer="/paths/~1a/get",
+    )
+    return Api("t", "1", "", (), (), {}, (op,), "3.1")
+
+
+def test_only_an_operations_or_a_parameters_prose_is_patched() -> None:
+    api = _api_with_a_parameter()
+    change = stage_cache.Change
+    done = stage_cache.patched(api, [change("/paths/~1a/get", "summary", "old", "  new \n")])
+    assert done is not None and done.operations[0].summary == "new"  # as parse's `_text` makes it
+    for where in ("/paths/~1a/get/parameters/0", "/components/schemas/A"):  # no such parameter
+        assert stage_cache.patched(api, [change(where, "description", "", "d")]) is None
+    assert stage_cache.patched(api, [change("/paths/~1b/get", "summary", "", "unknown")]) is None
+    param = "/components/parameters/Q"
+    done = stage_cache.patched(api, [change(param, "description", "old", " The query. ")])
+    assert done is not None and done.operations[0].parameters[0].doc == "The query."
+    for old, new in (("old", "The UUID"), ("A uuid", "Gone"), ("old", " ")):  # type or fallback
+        assert stage_cache.patched(api, [change(param, "description", old, new)]) is None
+    assert stage_cache.patched(api, [change(param, "summary", "", "not read by parse")]) is None
+    for aliased in ({param}, {"/components/parameters"}, {"/components"}):
+        assert stage_cache.patched(api, [change(param, "description", "a", "b")], aliased) is None
+    assert stage_cache.patched(api, [change(param, "description", "a", "b")], {param + "x"})
+
+
+# ---- the audit the stage cache rests on ---------------------------------------------------------------
+READERS = {
+    "render/apidoc_views.py",  # api.md and the README's links: always rendered again
+    "render/call_samples.py",  # the resource's test module, api.md, the README: rendered again
+    "render/resource_views.py",  # the resource module's docstrings: rendered again
+}
+
+
+def _reads(rel: str, attrs: tuple[str, ...]) -> list[str]:
+    """The attribute reads of `attrs` in generator module `rel`, as source text."""
+    source = (GENERATOR / rel).read_text(encoding="utf-8")
+    return sorted(
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr in attrs and isinstance(node.ctx, ast.Load)
+    )
+
+
+def test_no_stage_after_parse_reads_a_parameters_doc() -> None:
+    """Shape, naming and the features read only model fields' `doc` (a cursor named in a field's
+    description makes a paginator; JSON:API query fields keep theirs), never a parameter's: the
+    parameter's description patched into the IR changes no structure, no name, no feature's facts."""
+    found = {
+        path.relative_to(GENERATOR).as_posix(): _reads(
+            path.relative_to(GENERATOR).as_posix(), ("doc",)
+        )
+        for part in ("shape", "naming", "features")
+        for path in sorted((GENERATOR / part).rglob("*.py"))
+    }
+    assert {rel: reads for rel, reads in found.items() if reads} == {
+        "features/jsonapi.py": ["f.doc"],  # QueryField: from the model's field (jsonapi_analysis)
+        "features/jsonapi_analysis.py": ["f.doc"],  # a Model's Field
+        "shape/pagination/body.py": ["f.doc"],  # a Model's Field
+    }
+
+
+def test_types_modules_and_the_manifest_read_no_operation() -> None:
+    """The modules a prose-only run takes from the module cache: the types modules' view code (the
+    render modules `model_views` imports) never reaches an operation or a parameter, and the
+    manifest (`operations.json`) reads no prose."""
+    todo, seen = ["model_views"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((GENERATOR / "render" / f"{name}.py").read_text(encoding="utf-8"))
+        todo += [
+            n.module
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module
+        ]
+        assert _reads(f"render/{name}.py", ("operations", "parameters")) == [], name
+    assert "model_views" in seen and "field_views" in seen
+    assert _reads("render/manifest.py", ("doc", "summary", "description")) == []
+
+
+def test_only_the_audited_modules_read_an_operations_prose() -> None:
+    """`stage_cache.py` patches `Operation.summary`/`description` into the snapshot's IR and renders
+    again only the files these modules feed; it reuses the names and the shape stage's result, so
+    naming, shape and the features must not read the fields. A new reader fails here: check whether
+    the files it feeds are rendered again in `stage_cache._touched`/`render.plan.Reuse`, then list
+    it. (`getattr` with these names and `dataclasses.asdict` would escape the audit: none is used.)"""
+    found = set()
+    for path in sorted(GENERATOR.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        rel = path.relative_to(GENERATOR).as_posix()
+        for node in ast.walk(ast.parse(source)):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("summary", "description")
+                and isinstance(node.ctx, ast.Load)
+            ):
+                found.add(rel)
+            if rel.split("/")[0] in ("render", "naming", "shape", "features"):
+                assert not (isinstance(node, ast.Name) and node.id in ("asdict", "astuple")), rel
+                assert not (
+                    isinstance(node, ast.Constant) and node.value in ("summary", "description")
+                ), rel
+    assert found == READERS
+
+
+@pytest.mark.slow  # five generations of Casebook
+def test_a_parameters_description_is_patched_unless_it_decides_the_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`PageSize` is a component parameter many operations share; "UUID" in a string parameter's
+    description types it as a UUID, and a blank one falls back to its schema's: the full path."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    page_size = doc["components"]["parameters"]["PageSize"]
+    page_size["description"] = "Up to 100 per page."
+    result = _generate(warm, doc)
+    assert result.replayed and len(result.diff.changed) > 3  # several resources use it
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+    for text in ("A page of UUIDs.", "  "):
+        page_size["description"] = text
+        assert not _generate(warm, doc).replayed, text
+    page_size["description"] = "Back to words."
+    assert _generate(warm, doc).replayed
+
+
+def test_only_the_api_holds_operations() -> None:
+    """The patch replaces operations in `Api.operations`; an IR field elsewhere holding the same
+    objects would keep the old prose. (Distinct copies are caught when the snapshot is written: it
+    counts the operations it pickles.)"""
+    import dataclasses
+
+    from generator import ir
+
+    holders = sorted(
+        f"{cls.__name__}.{f.name}"
+        for cls in vars(ir).values()
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+        for f in dataclasses.fields(cls)
+        if "Operation" in str(f.type)
+    )
+    assert holders == ["Api.operations"]
+
+
+@pytest.mark.slow  # four generations of Casebook
+def test_a_yaml_spec_is_served_from_its_parsed_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YAML has no text scan: the document is parsed and compared with its prose emptied."""
+    text = (REPO / "specs" / "casebook" / "openapi.yml").read_text(encoding="utf-8")
+    assert text.count("summary: List people\n") == 1
+
+    def project(name: str, spec_text: str) -> tuple[Any, Path | None, Path]:
+        folder = _project(tmp_path / name, {})
+        pyproject = folder / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text(encoding="utf-8").replace("casebook.json", "casebook.yml"),
+            encoding="utf-8",
+        )
+        (folder / "casebook.yml").write_text(spec_text, encoding="utf-8")
+        (target,), root = select_targets(["casebook"], folder)
+        return target, root, folder
+
+    target, root, warm = project("warm", text)
+    assert not pipeline.generate(target, root, full=True).replayed
+    edited = text.replace("summary: List people\n", "summary: List all people\n")
+    (warm / "casebook.yml").write_text(edited, encoding="utf-8")
+    assert pipeline.generate(target, root).replayed
+    with monkeypatch.context() as off:
+        off.setenv("CLIENTGEN_CACHE", "off")
+        cold_target, cold_root, cold = project("cold", edited)
+        pipeline.generate(cold_target, cold_root, full=True)
+    assert read_tree(warm / "generated" / "casebook") == read_tree(cold / "generated" / "casebook")
+    structural = text.replace(
+        "summary: List people\n", "summary: List people\n      deprecated: true\n"
+    )
+    (warm / "casebook.yml").write_text(structural, encoding="utf-8")
+    assert not pipeline.generate(target, root).replayed  # structure: the full path
+
+
+@pytest.mark.slow  # three generations of Casebook
+def test_check_after_a_prose_edit_renders_from_the_snapshot(tmp_path: Path) -> None:
+    """`check` answers what the spec produces from the stage cache too (reading, never writing it):
+    the same files, by bytes, as its full rendering, and the same stale list."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    snapshot = _snapshot(warm).read_bytes()
+    _edit_summary(doc)
+    (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    (target,), root = select_targets(["casebook"], warm)
+    fast = pipeline.check(target, root)
+    full = pipeline.check(target, root, full=True)
+    assert fast.replayed and not full.replayed
+    assert fast.rendered == full.rendered and fast.diff.stale == full.diff.stale != []
+    assert _snapshot(warm).read_bytes() == snapshot  # check writes nothing
