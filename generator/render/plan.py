@@ -27,10 +27,12 @@ from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
 from .environment import render, render_pieces
 from .extension import MethodHook, ResourceExtras
+from .fanout import in_child
 from .literals import Literals
 from .manifest import manifest
 from .model_views import types_module_view
 from .resource_views import MethodView, ResourceDraft, draft_resource, resource_module_view
+from .safe import Name
 from .suite_views import suite_module_view, support_view
 
 
@@ -52,14 +54,21 @@ class Active:
     facts: Any
 
 
-_IMPORT = re.compile(r"^\s*from (\.+)(_\w+)? import ([\w, ()\n]+?)(?:\)|$)", re.MULTILINE)
+# a relative import; only where nothing but indentation precedes it on its line (`_imported` checks:
+# searching for the literal `from ` first is several times faster than anchoring at every line)
+_IMPORT = re.compile(r"from (\.+)(_\w+)? import ([\w, ()\n]+?)(?:\)|$)", re.MULTILINE)
 
 
 def _imported(text: str) -> set[str]:
     """The package-level `_` modules a module's source imports (`from ._x import`, `from . import _x`,
     `from .._x import` …): generated and runtime modules import each other only so."""
     found = set()
-    for _, module, names in _IMPORT.findall(text):
+    for match in _IMPORT.finditer(text):
+        start = match.start()
+        before = text[text.rfind("\n", 0, start) + 1 : start]
+        if before and not before.isspace():
+            continue  # `from` in the middle of a line
+        _, module, names = match.groups()
         if module:
             found.add(module)
         else:
@@ -95,6 +104,39 @@ def runtime_modules(imported: Iterable[str], contributions: list[Contribution]) 
     return sorted(sources[name][0] for name in shipped)
 
 
+# a spec this size or larger renders in one process: a forked child would add its share of the texts
+# (and the pages it copies) to a peak that is already the largest of the run (graph-beta: about 50,000)
+FORK_UP_TO = 20_000
+FORK_FROM = 32  # fewer types modules than this: forking costs more than it saves
+
+
+def worth_forking(api: Api, types_modules: int) -> bool:
+    """Render the types modules in a forked child? Only for a spec large enough to gain and small
+    enough that the child's memory does not matter (see FORK_UP_TO)."""
+    return types_modules >= FORK_FROM and len(api.schemas) + len(api.operations) <= FORK_UP_TO
+
+
+# of the types modules' fields; the parent drafts the resources and renders the rest
+CHILD_SHARE = 0.85
+
+
+def child_share(api: Api, names: Names, modules: list[Name]) -> int:
+    """How many of the first types modules the child renders: about CHILD_SHARE of their fields.
+    On GitHub's spec that about balances the two: the parent's own part (drafts, resources, docs,
+    tests: ≈ 0.55 s) and its share of the types modules take as long as the child's share, slowed by
+    the pages it copies (the types modules: ≈ 0.57 s in one process)."""
+    weights = [
+        sum(1 + len(getattr(api.schemas[sid], "fields", ())) for sid in names.module_members[m])
+        for m in modules
+    ]
+    goal, done = CHILD_SHARE * sum(weights), 0
+    for count, weight in enumerate(weights):
+        if done >= goal:
+            return count
+        done += weight
+    return len(modules)
+
+
 class Planned:
     """The files planned so far: what later files need to know of them is recorded per file (the
     `_` modules they import, whether one imports typing_extensions), so the texts themselves can be
@@ -108,16 +150,18 @@ class Planned:
         self._emit = emit
         self._seen: set[str] = set()
 
-    def add(self, rel: str, text: str | list[str]) -> None:
+    def add(self, rel: str, text: str | list[str], *, checked: bool = True) -> None:
         """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
-        no import statement spans two: `operations.json`)."""
+        no import statement spans two: `operations.json`). `checked`: counts for
+        `typing_extensions` (what `client_view` looks at: the files planned before it in the
+        serial order; a file handed on early for memory's sake is not one of them)."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
         for piece in [text] if isinstance(text, str) else text:
             self.imported |= _imported(piece)
-            if not self.typing_extensions and "from typing_extensions import" in piece:
+            if checked and not self.typing_extensions and "from typing_extensions import" in piece:
                 self.typing_extensions = True
         if self._emit is None:
             self.texts[rel] = text if isinstance(text, str) else "".join(text)
@@ -131,15 +175,15 @@ def plan_files(
     on_module: Callable[[int, int], None] | None = None,
     features: Sequence[Extension[Any]] = (),
     spec_file: str = "openapi.yml",
-    emit: Callable[[str, str | list[str]], None] | None = None,
     reuse: Reuse | None = None,
+    emit: Callable[[str, str | list[str]], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
+    `reuse`: an earlier run's names and the modules this run need not render again.
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
-    one: `Planned.add`); the returned dict is then empty.
-    `reuse`: an earlier run's names and the modules this run need not render again."""
+    one: `Planned.add`); the returned dict is then empty."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -161,82 +205,133 @@ def plan_files(
     bases = {sid: base for p in preparations for sid, base in p.model_bases.items()}
 
     pkg = f"src/{api.target.package.name}"
-    by_resource: dict[str, list[Operation]] = {}
-    for op in api.operations:
-        by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
-    drafts: dict[str, ResourceDraft] = {  # every resource, also one that only holds nested ones
-        key: draft_resource(api, names, resource, by_resource.get(key, []), hooks)
-        for key, resource in names.resources.items()
-    }
-    method_views: dict[str, MethodView] = {
-        op_key(op): m
-        for tag, ops in by_resource.items()
-        for op, m in zip(ops, drafts[tag].methods, strict=True)
-    }
-    contributions = [a.feature.contribute(a.facts, ctx, drafts) for a in active]
+    reused = reuse.files if reuse is not None else {}
+    types_modules = list(names.module_members)
+    pending = [m for m in types_modules if f"{pkg}/types/{m}.py" not in reused]  # to render
+    streaming = emit is not None  # files are handed on as they come, not held
+    forking = worth_forking(api, len(pending))
+    # streaming without a second process: this one renders them all, one at a time
+    cut = child_share(api, names, pending) if forking or not streaming else 0
 
-    total = len(drafts) + len(names.module_members)
-    tick = on_module or (lambda done, total: None)
-    files = Planned(emit)
-    for tag, draft in drafts.items():
-        extras: tuple[ResourceExtras, ...] = tuple(
-            c.resources[tag] for c in contributions if tag in c.resources
+    def render_types(modules: list[Name]) -> list[str]:
+        return [
+            render("package/types_module.py.jinja", view=types_module_view(api, names, m, bases))
+            for m in modules
+        ]
+
+    # the first types modules to render are rendered by a forked child (`fanout.py`) while this
+    # process drafts the resources and renders the rest of the package and then the last ones; the
+    # child needs only the names and the model bases, nothing below reads its texts before
+    # `result()`, and they go where the serial plan puts them
+    with in_child(lambda: render_types(pending[:cut]), enabled=forking) as types_job:
+        by_resource: dict[str, list[Operation]] = {}
+        for op in api.operations:
+            by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
+        drafts: dict[str, ResourceDraft] = {  # every resource, also one that only holds nested ones
+            key: draft_resource(api, names, resource, by_resource.get(key, []), hooks)
+            for key, resource in names.resources.items()
+        }
+        method_views: dict[str, MethodView] = {
+            op_key(op): m
+            for tag, ops in by_resource.items()
+            for op, m in zip(ops, drafts[tag].methods, strict=True)
+        }
+        contributions = [a.feature.contribute(a.facts, ctx, drafts) for a in active]
+
+        total = len(drafts) + len(names.module_members)
+        tick = on_module or (lambda done, total: None)
+        files = Planned(emit)
+        for tag, draft in drafts.items():
+            extras: tuple[ResourceExtras, ...] = tuple(
+                c.resources[tag] for c in contributions if tag in c.resources
+            )
+            path = f"{pkg}/resources/{draft.resource.module}.py"
+            if path in reused and not extras:
+                files.add(path, reused[path])
+            else:
+                view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
+                files.add(path, render("package/resource.py.jinja", view=view))
+                del view
+            tick(files.count, total)
+        exports = sorted(
+            [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
+            + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
         )
-        path = f"{pkg}/resources/{draft.resource.module}.py"
-        if reuse is not None and path in reuse.files and not extras:
-            files.add(path, reuse.files[path])
-        else:
-            view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
-            files.add(path, render("package/resource.py.jinja", view=view))
-            del view
-        tick(files.count, total)
-    for module in names.module_members:
-        path = f"{pkg}/types/{module}.py"
-        files.add(
-            path,
-            reuse.files[path]
-            if reuse is not None and path in reuse.files
+        types_init = (
+            reused[f"{pkg}/types/__init__.py"]
+            if f"{pkg}/types/__init__.py" in reused
             else render(
-                "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
-            ),
+                "package/types_init.py.jinja",
+                exports=exports,
+                type_imports=reexports((m, n) for n, m in exports),
+            )
         )
-        tick(files.count, total)
+        if (
+            streaming
+        ):  # (the serial order puts it after the types modules: only the dict keeps order)
+            files.add(f"{pkg}/types/__init__.py", types_init)
+        auth = next((c.auth for c in contributions if c.auth is not None), None)
+        credentials = None
+        if auth is None:
+            assert core_auth is not None
+            auth = auth_view(core_auth, names, api.target.package.env_prefix)
+            if auth.kind != "none":
+                credentials = render("package/credentials.py.jinja", auth=auth)
+                if streaming:
+                    files.add(f"{pkg}/_credentials.py", credentials)
+        docs = api_doc(
+            api,
+            names,
+            by_resource,
+            method_views,
+            {k: v for c in contributions for k, v in c.access.items()},
+            spec_file,
+        )
+        operations: str | list[str] = (
+            reused["operations.json"]
+            if "operations.json" in reused
+            else manifest(api, names, method_views)
+        )
+        suite: dict[str, str] = {}
+        late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
+        if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
+            late("operations.json", operations)
+            _suite(api, names, by_resource, method_views, auth, spec_file, reused, late)
+            late("api.md", render_pieces("package/api.md.jinja", doc=docs))
+            for module in pending[cut:]:  # this process's share, one at a time
+                files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
+                tick(files.count, total)
+            for module, text in zip(pending[:cut], types_job.result(), strict=True):
+                files.add(f"{pkg}/types/{module}.py", text)
+                tick(files.count, total)
+            for module in types_modules:
+                if f"{pkg}/types/{module}.py" in reused:
+                    files.add(f"{pkg}/types/{module}.py", reused[f"{pkg}/types/{module}.py"])
+                    tick(files.count, total)
+            api_md = ""
+        else:
+            _suite(
+                api, names, by_resource, method_views, auth, spec_file, reused, suite.__setitem__
+            )
+            api_md = render("package/api.md.jinja", doc=docs)
+            mine = render_types(pending[cut:])
+            rendered = dict(zip(pending, types_job.result() + mine, strict=True))
+            for module in types_modules:
+                path = f"{pkg}/types/{module}.py"
+                files.add(path, reused[path] if path in reused else rendered[module])
+                tick(files.count, total)
     for c in contributions:
         for path, text in c.files.items():
             files.add(f"{pkg}/{path}", text)
-    exports = sorted(
-        [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
-        + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
-    )
-    files.add(
-        f"{pkg}/types/__init__.py",
-        reuse.files[f"{pkg}/types/__init__.py"]
-        if reuse is not None and f"{pkg}/types/__init__.py" in reuse.files
-        else render(
-            "package/types_init.py.jinja",
-            exports=exports,
-            type_imports=reexports((m, n) for n, m in exports),
-        ),
-    )
-    del exports
-    auth = next((c.auth for c in contributions if c.auth is not None), None)
-    if auth is None:
-        assert core_auth is not None
-        auth = auth_view(core_auth, names, api.target.package.env_prefix)
-        if auth.kind != "none":
-            files.add(f"{pkg}/_credentials.py", render("package/credentials.py.jinja", auth=auth))
+    if not streaming:
+        files.add(f"{pkg}/types/__init__.py", types_init)
+        if credentials is not None:
+            files.add(f"{pkg}/_credentials.py", credentials)
+    del types_init, credentials
     slots: dict[str, list[Any]] = {}
     for c in contributions:
         for slot, blocks in c.readme.items():
             slots.setdefault(slot, []).extend(blocks)
-    docs = api_doc(
-        api,
-        names,
-        by_resource,
-        method_views,
-        {k: v for c in contributions for k, v in c.access.items()},
-        spec_file,
-    )
     client = client_view(
         api,
         names,
@@ -259,22 +354,12 @@ def plan_files(
     files.add(f"{pkg}/_version.py", render("package/version.py.jinja", view=client))
     files.add("pyproject.toml", render("package/pyproject.toml.jinja", view=client))
     files.add("README.md", render("package/README.md.jinja", view=client))
-    api_md = (  # staged as it comes: in pieces (graph-beta's is 25 M characters)
-        render("package/api.md.jinja", doc=docs)
-        if emit is None
-        else render_pieces("package/api.md.jinja", doc=docs)
-    )
-    files.add("api.md", api_md)
-    del api_md
-    del client, docs  # api.md's view (graph-beta: 46 MB) is not needed by the files below
-    files.add(
-        "operations.json",
-        reuse.files["operations.json"]
-        if reuse is not None and "operations.json" in reuse.files
-        else manifest(api, names, method_views),
-    )
-    done = reuse.files if reuse is not None else {}
-    _suite(files, api, names, by_resource, method_views, auth, spec_file, done)
+    if not streaming:
+        files.add("operations.json", operations)
+        for path, text in suite.items():
+            files.add(path, text)
+        files.add("api.md", api_md)
+    del operations, suite, api_md
     sources = _runtime_sources()
     for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]
@@ -284,7 +369,6 @@ def plan_files(
 
 
 def _suite(
-    files: Planned,
     api: Api,
     names: Names,
     by_resource: dict[str, list[Operation]],
@@ -292,22 +376,21 @@ def _suite(
     auth: AuthView,
     spec_file: str,
     done: dict[str, str],
+    put: Callable[[str, str], None],
 ) -> None:
-    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`); `done`: the
-    modules an earlier run rendered (`Reuse.files`)."""
+    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`), each handed to
+    `put` as it is rendered; `done`: the modules an earlier run rendered (`Reuse.files`)."""
     support = support_view(api, auth, spec_file)
     literals = Literals(api.schemas, names)
-    files.add("tests/__init__.py", render("package/tests/init.py.jinja"))
-    files.add("tests/conftest.py", render("package/tests/conftest.py.jinja", view=support))
-    files.add("tests/utils.py", render("package/tests/utils.py.jinja", view=support))
-    files.add(
-        "tests/api_resources/__init__.py", render("package/tests/api_resources_init.py.jinja")
-    )
+    put("tests/__init__.py", render("package/tests/init.py.jinja"))
+    put("tests/conftest.py", render("package/tests/conftest.py.jinja", view=support))
+    put("tests/utils.py", render("package/tests/utils.py.jinja", view=support))
+    put("tests/api_resources/__init__.py", render("package/tests/api_resources_init.py.jinja"))
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
         path = f"tests/api_resources/test_{resource.module}.py"
         if path in done:
-            files.add(path, done[path])
+            put(path, done[path])
             continue
         view = suite_module_view(api, names, resource, ops, methods, literals, auth)
-        files.add(path, render("package/tests/test_resource.py.jinja", view=view))
+        put(path, render("package/tests/test_resource.py.jinja", view=view))
