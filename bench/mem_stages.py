@@ -3,8 +3,11 @@
     python bench/mem_stages.py SPEC OUT [--trace]
 
 Runs `pipeline.generate` (a full render into OUT) with each stage wrapped: after load, parse, shape,
-naming, render (`plan_files`), ruff, staging (`build_package`) and writing (`apply_package`) it prints
-the resident set (`/proc/self/statm`), the process's peak so far (`ru_maxrss`) and the CPU time so far.
+naming, render (`plan_files`, which stages each file as it is rendered), the validation child's answer,
+ruff, staging (`Staging.finish`: hashing the formatted files) and writing (`apply_package`) it prints
+the resident set (`/proc/self/statm`), the process's peak so far (`ru_maxrss`) and the CPU time so far;
+after the validation, the peak of the validation child (`RUSAGE_CHILDREN`: the only child reaped by
+then; its resident set counts the pages it shares with the parent since the fork).
 With `--trace`, `tracemalloc` also reports what is alive after parse, naming, render and staging, by
 file and by line (about 3× slower: for graph-beta, tens of minutes on a shared machine).
 """
@@ -19,7 +22,7 @@ import tracemalloc
 from typing import Any
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-TRACED = ("parse", "naming", "render (plan_files)", "staging (build_package)")
+TRACED = ("parse", "naming", "render (plan_files)", "staging (finish)")
 
 
 def rss_mb() -> float:
@@ -55,6 +58,9 @@ def wrap(module: Any, attr: str, label: str) -> None:
             return fn(*args, **kwargs)
         finally:
             mark(label)
+            if label == "validation":
+                child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+                print(f"  validation child: peak {child:.0f} MB", flush=True)
 
     setattr(module, attr, wrapper)
 
@@ -63,7 +69,7 @@ def main() -> None:
     spec, out, *flags = sys.argv[1:]
     if "--trace" in flags:
         tracemalloc.start(1)
-    from generator import load, parse, pipeline, write
+    from generator import load, parse, pipeline, staging, validate
     from generator.config import adhoc_target
     from generator.render import plan
     from generator.shape import stage
@@ -74,8 +80,9 @@ def main() -> None:
     wrap(stage, "shape", "shape")
     wrap(plan, "plan_names", "naming")
     wrap(plan, "plan_files", "render (plan_files)")
-    wrap(write, "format_tree", "ruff")
-    wrap(pipeline, "build_package", "staging (build_package)")
+    wrap(validate.Validation, "wait", "validation")
+    wrap(staging, "format_tree", "ruff")
+    wrap(staging.Staging, "finish", "staging (finish)")
     wrap(pipeline, "apply_package", "writing (apply_package)")
     mark("start")
     pipeline.generate(adhoc_target(spec, out, "pkg", "Client"), full=True)

@@ -284,6 +284,10 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     pipeline.build_package = timed("write+ruff", pipeline.build_package)
     pipeline.apply_package = timed("write+ruff", pipeline.apply_package)
     write.format_tree = timed("ruff", write.format_tree)
+    import generator.staging as staging  # `generate` stages while rendering, formats in `finish`
+
+    staging.Staging.finish = timed("write+ruff", staging.Staging.finish)  # type: ignore[method-assign]
+    staging.format_tree = timed("ruff", staging.format_tree)
     result: dict[str, Any] = {"imports": t_imported - t_start}
     try:
         res = pipeline.generate(adhoc_target(spec, out, package, client))

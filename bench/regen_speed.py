@@ -143,7 +143,7 @@ def stages_of_an_edit(folder: Path, n: int = 7) -> dict[str, float]:
     import generator.parse as parse
     import generator.render.plan as plan
     import generator.shape.stage as shape
-    from generator import pipeline
+    from generator import pipeline, staging
     from generator.config import select_targets
 
     cpu: dict[str, float] = {"imports": time.process_time() - start}
@@ -169,7 +169,9 @@ def stages_of_an_edit(folder: Path, n: int = 7) -> dict[str, float]:
     timed(shape, "shape", "shape")
     timed(plan, "plan_names", "naming")
     timed(plan, "plan_files", "plan_files")
-    timed(pipeline, "build_package", "build_package (module cache, ruff)")
+    timed(pipeline, "build_package", "build_package (module cache, ruff)")  # `check`, `prepare`
+    timed(staging.Staging, "finish", "build_package (module cache, ruff)")  # without caches: staged
+    # while rendering (the module-cache lookups and writes are inside plan_files), formatted here
     timed(pipeline, "apply_package", "apply_package (compare, write)")
     doc = json.loads((folder / "github.json").read_text(encoding="utf-8"))
     _edit(doc, n)

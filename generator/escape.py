@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 _SHORT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -162,5 +163,55 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def json_document(data: Any) -> str:
     """`data` as indented UTF-8 JSON text; a lone surrogate (not encodable as UTF-8) is written `\\udXXX`."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _no_surrogates(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def _no_surrogates(text: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_document_items(data: dict[str, Any], key: str, items: Iterable[Any]) -> str:
+    """`json_document({**data, key: list(items)})`, with `key` last, encoded one item at a time: json's
+    indented encoder builds a list of every token first (for graph-beta's 22,361 operations, about six
+    times the 30 MB of text), and the items themselves are never all in memory."""
+    return "".join(json_document_pieces(data, key, items))
+
+
+def json_document_pieces(data: dict[str, Any], key: str, items: Iterable[Any]) -> list[str]:
+    """`json_document_items` as the pieces that make it, one per item (and the document around them):
+    written one after the other they are the text, which is never built (graph-beta's manifest is
+    30 MB of ASCII, which joined with the header's dash would be a 60 MB string)."""
+    pieces = [_no_surrogates(_indented(item, "\n    ")) for item in items]  # at depth 2
+    if not pieces:
+        return [json_document({**data, key: []})]
+    shell = _no_surrogates(json.dumps({**data, key: [None]}, indent=2, ensure_ascii=False))
+    at = shell.rindex("null")  # the placeholder: the last value of the document
+    for i in range(len(pieces) - 1):
+        pieces[i] += ",\n    "
+    return [shell[:at], *pieces, shell[at + 4 :] + "\n"]
+
+
+def _indented(value: Any, newline: str) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)` at the depth `newline` indents to. Written out
+    because json's indented encoder is pure Python whose closures form a reference cycle per call,
+    garbage the pipeline's paused cycle collector would keep (`pipeline._no_cycle_collection`); the
+    scalars go through json's C encoder, which has none."""
+    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        inner = newline + "  "
+        body = (",").join(f"{inner}{_scalar(k)}: {_indented(v, inner)}" for k, v in value.items())
+        return "{" + body + newline + "}"
+    if isinstance(value, (list, tuple)) and value:
+        inner = newline + "  "
+        return "[" + ",".join(inner + _indented(v, inner) for v in value) + newline + "]"
+    if isinstance(value, (dict, list, tuple)) and not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    if isinstance(value, dict):  # keys json would convert: its own encoder, indented the same way
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
+    return _scalar(value)
+
+
+_SCALAR = json.JSONEncoder(ensure_ascii=False)
+
+
+def _scalar(value: Any) -> str:
+    return _SCALAR.encode(value)

@@ -7,7 +7,7 @@ import dataclasses
 import gc
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from . import stage_cache
     from .config import TargetConfig
     from .ir import Api
+    from .spec_copy import Parts
 
 
 class Target(Protocol):
@@ -83,18 +84,21 @@ def _render(
     raw: bytes | None = None,
     known: FindingsCache | None = None,
     recorder: stage_cache.Recorder | None = None,
+    emit: Callable[[str, str | list[str] | bytes | Parts], None] | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read. `known`: the validation
     findings of the last run (reused when only prose changed; the new ones are noted in it).
-    `recorder`: notes what the stage cache keeps (`stage_cache.py`)."""
+    `recorder`: notes what the stage cache keeps (`stage_cache.py`). `emit(path, text, bytes or the
+    pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
+    files are then empty."""
     from .features import FEATURES
     from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
     from .shape.stage import shape
-    from .spec_copy import BUNDLED, copy_bytes, copy_name
+    from .spec_copy import BUNDLED, copy_bytes, copy_name, copy_parts
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
@@ -103,26 +107,31 @@ def _render(
         Path(target.spec), sink, raw=raw, known=known
     )  # validation runs alongside parse + render
     try:
+        # the spec's copy, made now, while little else is in memory (graph-beta's is 47 MB): its
+        # name, and for a bundled spec the bundled document serialised, else the spec's bytes
+        spec_file = copy_name(Path(target.spec), loaded.document)
+        parts: Parts = (
+            (copy_bytes(spec_file, b"", loaded.document),)
+            if BUNDLED in loaded.document
+            else copy_parts(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
+        )
+        copy = b"".join(parts) if emit is None else None
+        if emit is not None:  # staged as it is, in pieces: not copied again
+            emit(spec_file, parts)
+        del parts
         progress.stage("building the model")
         api = build_api(loaded, sink)
         if recorder is not None:
             recorder.document(
                 loaded.document, str(Path(target.spec)), source or target.spec, target.digest()
             )
-        # the parsed document is let go here (graph-beta's is 166 MB): the copy needs only its name
-        # and, for a bundled spec, the bundled document, which is serialised now
-        spec_file = copy_name(Path(target.spec), loaded.document)
-        if recorder is not None:
             recorder.spec_file = spec_file
-        bundled = (
-            copy_bytes(spec_file, b"", loaded.document) if BUNDLED in loaded.document else None
-        )
-        loaded = dataclasses.replace(loaded, document={})
+        loaded = dataclasses.replace(loaded, document={})  # graph-beta's is 166 MB
         validation.release()
         api = shape(api, target, sink)
         progress.stage("rendering modules")
         files, names = plan_files(
-            api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file
+            api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file, emit=emit
         )
         if recorder is not None:
             recorder.names = names
@@ -131,11 +140,8 @@ def _render(
     finally:
         validation.cancel()
     tree: dict[str, str | bytes] = dict(files)
-    tree[spec_file] = (
-        bundled
-        if bundled is not None
-        else copy_bytes(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
-    )
+    if copy is not None:
+        tree[spec_file] = copy
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,
@@ -181,11 +187,14 @@ def generate(
             fast.seconds = time.perf_counter() - start
             return fast
     known = FindingsCache.for_output(root, out)
-    result, tree = prepare(
-        target, root, progress=progress, source=source, known=known, replay=not full
-    )
-    index = TreeIndex.for_output(root, out) if root is not None else None
-    result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
+    if Memo.for_output(root, out) is None:  # no caches (no project, or CLIENTGEN_CACHE=off)
+        result = _generate_staged(target, root, out, progress, source, known)
+    else:  # the module and stage caches keep the package's files: rendered into a dict
+        result, tree = prepare(
+            target, root, progress=progress, source=source, known=known, replay=not full
+        )
+        index = TreeIndex.for_output(root, out) if root is not None else None
+        result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
     known.save()  # the validation findings, for the next run (only after one that succeeded)
     recorded = provenance.read(out)
     if recorded is not None:
@@ -193,6 +202,38 @@ def generate(
         provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _generate_staged(
+    target: TargetConfig,
+    root: Path | None,
+    out: Path,
+    progress: Progress,
+    source: str,
+    known: FindingsCache,
+) -> TargetResult:
+    """`generate` without caches: each file is staged as it is rendered and read back one at a
+    time as it is written (`staging.py`), so the package's texts and bytes are never all in memory
+    (graph-beta's are 324 MB each). The module cache and the stage cache hold every file by design,
+    so with them `prepare` renders into a dict."""
+    from .staging import Staging  # not needed by the no-op answer
+
+    owner = ownership(out, target.package)
+    with Staging.open(out, owner, None, _spec_size(target)) as staging:
+        with _no_cycle_collection():
+            result, _, prov = _render(target, root, progress, source, None, known, emit=staging.add)
+            tree = staging.finish(prov, progress)
+        index = TreeIndex.for_output(root, out) if root is not None else None
+        result.diff = apply_package(tree, out, owner, progress, index)
+    return result
+
+
+def _spec_size(target: TargetConfig) -> int:
+    """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
+    try:
+        return Path(target.spec).stat().st_size
+    except OSError:
+        return 0
 
 
 def answer_generate(target: Target, root: Path | None) -> TargetResult | None:

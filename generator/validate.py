@@ -9,8 +9,10 @@ the warnings are the same in every case. This is the only module that imports op
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import threading
+import typing
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -29,23 +31,112 @@ def findings(document: dict[str, Any], version: str) -> list[Finding]:
     """What openapi-pydantic says about the document, as (pointer, message, hint), in its order."""
     from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
     from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
-    from pydantic import ValidationError
 
     model: type[OpenAPI30 | OpenAPI31] = OpenAPI30 if version == "3.0" else OpenAPI31
     if str(document.get("openapi")).startswith("3.2"):  # read as 3.1 (load.py warns once)
         document = {**document, "openapi": "3.1.1"}
     try:
-        model.model_validate(document)
-    except ValidationError as exc:
-        out = []
-        for error in exc.errors()[:MAX_ERRORS]:
-            if version == "3.1" and _is_boolean_schema(error):
-                continue
-            loc = [str(p) for p in error["loc"] if not _is_union_tag(str(p))]
-            out.append((jp.join("", *loc), str(error["msg"]), _HINT))
-        return out
+        errors = piecewise_errors(model, document)
     except RecursionError:
         return [_TOO_DEEP]
+    out = []
+    for error in errors[:MAX_ERRORS]:
+        if version == "3.1" and _is_boolean_schema(error):
+            continue
+        loc = [str(p) for p in error["loc"] if not _is_union_tag(str(p))]
+        out.append((jp.join("", *loc), str(error["msg"]), _HINT))
+    return out
+
+
+CHUNK = 64  # entries of a large mapping validated at a time
+
+
+def piecewise_errors(model: Any, data: Any) -> list[Any]:
+    """`model.model_validate(data)`'s errors, in the same order, with the same locations, found a
+    piece at a time: each field that is a mapping of entries (`paths`, and each of `components`'
+    mappings one level down) is validated `CHUNK` entries at a time, and the rest with those fields
+    emptied. openapi-pydantic's models have no validator that looks across fields and validate
+    fields in order, so the errors are those of one whole validation — but the models built for
+    graph-beta's 47 MB document are never all alive at once (the validation child peaked at 580 MB)."""
+    from pydantic import TypeAdapter
+
+    if not isinstance(data, dict):
+        return _errors(model.model_validate, data)
+    parts: dict[str, Any] = {}  # field → its type adapter (a mapping) or model (recursed into)
+    rest = dict(data)
+    for name, info in model.model_fields.items():
+        value = data.get(name)
+        if info.alias is not None or not isinstance(value, dict) or not value:
+            continue
+        kind = _mapping_or_model(info.annotation)
+        if kind is not None:
+            parts[name] = kind
+            rest[name] = {}
+    if not parts:
+        return _errors(model.model_validate, data)
+    remaining = _errors(model.model_validate, rest)
+    out: list[Any] = []
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if name not in parts:
+            out += [e for e in remaining if e["loc"][:1] == (key,)]
+            continue
+        kind = parts[name]
+        if isinstance(kind, TypeAdapter):
+            entries = list(data[name].items())
+            found = []
+            for at in range(0, len(entries), CHUNK):
+                found += _errors(kind.validate_python, dict(entries[at : at + CHUNK]))
+        else:
+            found = piecewise_errors(kind, data[name])
+        out += [{**e, "loc": (name, *e["loc"])} for e in found]
+    keys = {info.alias or name for name, info in model.model_fields.items()}
+    return out + [e for e in remaining if e["loc"][:1] == () or e["loc"][0] not in keys]
+
+
+def _mapping_or_model(annotation: Any) -> Any:
+    """A `Dict[str, X]` annotation's type adapter, a model class with such fields itself, or None
+    (`Optional` seen through)."""
+    from pydantic import BaseModel
+
+    annotation = _required(annotation)
+    if typing.get_origin(annotation) is dict:
+        return _adapter(annotation)
+    if (
+        isinstance(annotation, type)
+        and issubclass(annotation, BaseModel)
+        and any(  # a model with mappings to split (`components`)
+            typing.get_origin(_required(f.annotation)) is dict
+            for f in annotation.model_fields.values()
+        )
+    ):
+        return annotation
+    return None
+
+
+def _required(annotation: Any) -> Any:
+    """`Optional[X]` → X (other annotations as they are)."""
+    if typing.get_origin(annotation) is typing.Union:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+@functools.cache
+def _adapter(annotation: Any) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(annotation)
+
+
+def _errors(validate: Callable[[Any], object], data: Any) -> list[Any]:
+    from pydantic import ValidationError
+
+    try:
+        validate(data)
+    except ValidationError as exc:
+        return list(exc.errors())
     return []
 
 

@@ -21,9 +21,10 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 from . import provenance
 from .diagnostics import SpecError, fatal
@@ -140,12 +141,12 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     return {rel: found[rel] for rel in sorted(found, key=lambda r: r.split("/"))}
 
 
-def diff_trees(new: dict[str, bytes], old: dict[str, bytes]) -> TreeDiff:
+def diff_trees(new: Mapping[str, bytes], old: Mapping[str, bytes]) -> TreeDiff:
     d = TreeDiff()
-    for rel, data in new.items():
+    for rel in new:  # a file only added is not read (`new` may read its files lazily)
         if rel not in old:
             d.added.append(rel)
-        elif old[rel] != data:
+        elif old[rel] != new[rel]:
             d.changed.append(rel)
         else:
             d.unchanged += 1
@@ -153,7 +154,7 @@ def diff_trees(new: dict[str, bytes], old: dict[str, bytes]) -> TreeDiff:
     return d
 
 
-def compare(new: dict[str, bytes], old: dict[str, bytes], owner: Ownership | None) -> TreeDiff:
+def compare(new: Mapping[str, bytes], old: dict[str, bytes], owner: Ownership | None) -> TreeDiff:
     """`diff_trees` of what the generator produces and clientgen's part of the output folder."""
     if owner is None:
         return diff_trees(new, old)
@@ -215,11 +216,15 @@ TMPFS = Path("/dev/shm")
 def scratch_parent(files: Mapping[str, str | bytes], fallback: Path) -> Path:
     """tmpfs when it exists and has room for the tree several times over (ruff rewrites files), else
     `fallback` (a folder on the output's file system)."""
+    return scratch_for(sum(len(text) for text in files.values()), fallback)
+
+
+def scratch_for(size: int, fallback: Path) -> Path:
+    """`scratch_parent` for a tree of `size` bytes (known or estimated)."""
     try:
-        if TMPFS.is_dir() and os.access(TMPFS, os.W_OK | os.X_OK):
-            need = 3 * sum(len(text) for text in files.values()) + (64 << 20)
-            if shutil.disk_usage(TMPFS).free > need:
-                return TMPFS
+        usable = TMPFS.is_dir() and os.access(TMPFS, os.W_OK | os.X_OK)
+        if usable and shutil.disk_usage(TMPFS).free > 3 * size + (64 << 20):
+            return TMPFS
     except OSError:
         pass
     return fallback
@@ -268,7 +273,7 @@ def build_package(
 
 
 def apply_package(
-    new: dict[str, bytes],
+    new: Mapping[str, bytes],
     out: Path,
     owner: Ownership | None = None,
     progress: Progress = SILENT,
@@ -278,7 +283,8 @@ def apply_package(
     GENERATION.toml last; the user's files kept). A file system problem (the parent is a file, no
     permission, a read-only or virtual file system such as /proc) is a fatal diagnostic naming the
     folder, never a traceback. `index`: the folder's tree index, which answers for the files whose
-    stat data did not change (compared by SHA-256; the others are read)."""
+    stat data did not change (compared by SHA-256; the others are read). `new` may be a
+    `staging.StagedTree`, which reads each file's bytes only when it is written."""
     try:
         out = out.resolve()
         ensure_ours(out, owner)
@@ -309,7 +315,7 @@ def apply_package(
 
 
 def _compare_indexed(
-    new: dict[str, bytes], seen: Mapping[str, Seen], owner: Ownership | None
+    new: Mapping[str, bytes], seen: Mapping[str, Seen], owner: Ownership | None
 ) -> tuple[TreeDiff, list[str]]:
     """`compare` (and the changed files without clientgen's header) from the tree index's digests."""
     produced = set(new)
@@ -319,9 +325,17 @@ def _compare_indexed(
         if owner is None or not owner.users(rel, s.headed, produced)
     }
     old = {rel: s.digest for rel, s in ours.items()}
-    diff = diff_trees({rel: hashlib.sha256(data).digest() for rel, data in new.items()}, old)
+    diff = diff_trees(_digests(new), old)
     diff.user = sorted(rel for rel in seen if rel not in ours)
     return diff, [rel for rel in diff.changed if not ours[rel].headed]
+
+
+def _digests(new: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Each file's SHA-256 (a `StagedTree` knows them without reading its files)."""
+    known = getattr(new, "digests", None)
+    if isinstance(known, dict):
+        return known
+    return {rel: hashlib.sha256(data).digest() for rel, data in new.items()}
 
 
 def _unwritable(exc: OSError, out: Path) -> SpecError:
@@ -344,7 +358,7 @@ def _why(exc: OSError, out: Path) -> str:
     return f"{exc.strerror or exc}{shown}"
 
 
-def _check_relative(files: Mapping[str, str | bytes]) -> None:
+def _check_relative(files: Iterable[str]) -> None:
     """Every planned file lies inside the package folder (the names are checked long before this; a
     path that could leave the output folder is a clientgen bug, stopped here before anything is written)."""
     for rel in files:
@@ -357,7 +371,7 @@ def _check_relative(files: Mapping[str, str | bytes]) -> None:
             )
 
 
-def _create(out: Path, new: dict[str, bytes]) -> None:
+def _create(out: Path, new: Mapping[str, bytes]) -> None:
     """A new (or empty) output folder: the whole tree is written into a hidden sibling that is renamed
     into place, so an interrupted first run leaves no half-written folder behind."""
     tmp = str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}")
@@ -366,7 +380,7 @@ def _create(out: Path, new: dict[str, bytes]) -> None:
         folders = _Folders()
         folders.known.add(tmp)
         for rel in sorted(new):
-            _put(folders, os.path.join(tmp, rel), new[rel], exclusive=True)
+            _put(folders, os.path.join(tmp, rel), _content(new, rel), exclusive=True)
         if out.exists():
             out.rmdir()  # empty: checked above
         os.rename(tmp, out)
@@ -375,23 +389,23 @@ def _create(out: Path, new: dict[str, bytes]) -> None:
         raise
 
 
-def _update(out: Path, new: dict[str, bytes], diff: TreeDiff) -> None:
+def _update(out: Path, new: Mapping[str, bytes], diff: TreeDiff) -> None:
     """Write the changed and added files, remove the removed ones; GENERATION.toml last."""
     out.mkdir(exist_ok=True)
     folders = _Folders()
     for rel in sorted(diff.changed):
         if rel != provenance.FILE:
-            _write_atomic(folders, os.path.join(out, rel), new[rel])
+            _write_atomic(folders, os.path.join(out, rel), _content(new, rel))
     for rel in sorted(
         diff.added
     ):  # nothing to replace: written in place (GENERATION.toml still comes last)
         if rel != provenance.FILE:
             try:
-                _put(folders, os.path.join(out, rel), new[rel], exclusive=True)
+                _put(folders, os.path.join(out, rel), _content(new, rel), exclusive=True)
             except (
                 FileExistsError
             ):  # appeared since the folder was read: replace it atomically after all
-                _write_atomic(folders, os.path.join(out, rel), new[rel])
+                _write_atomic(folders, os.path.join(out, rel), _content(new, rel))
     emptied = set()
     for rel in diff.removed:
         (out / rel).unlink(missing_ok=True)
@@ -413,16 +427,27 @@ class _Folders:
             self.known.add(folder)
 
 
-def _put(folders: _Folders, path: str, data: bytes, *, exclusive: bool = False) -> None:
-    """Write `data` to `path`; `exclusive`: the file must not exist yet (never replaces anything)."""
+def _put(
+    folders: _Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool = False
+) -> None:
+    """Write `data` (or its pieces) to `path`; `exclusive`: the file must not exist yet (never
+    replaces anything)."""
     folders.ensure(os.path.dirname(path))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC), 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        for part in (data,) if isinstance(data, bytes) else data:
+            view = memoryview(part)
+            while view:
+                view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
+
+
+def _content(new: Mapping[str, bytes], rel: str) -> bytes | Iterable[bytes]:
+    """The bytes of `new[rel]`, or their pieces when `new` is a `StagedTree`, which reads them a
+    piece at a time (graph-beta's spec copy: 47 MB)."""
+    chunks = getattr(new, "chunks", None)
+    return new[rel] if chunks is None else cast("Iterable[bytes]", chunks(rel))
 
 
 def _get(path: str) -> bytes:
@@ -430,7 +455,7 @@ def _get(path: str) -> bytes:
         return f.read()
 
 
-def _write_atomic(folders: _Folders, path: str, data: bytes) -> None:
+def _write_atomic(folders: _Folders, path: str, data: bytes | Iterable[bytes]) -> None:
     """Write a hidden temporary file beside `path`, then rename it over `path`."""
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.clientgen-tmp")

@@ -138,7 +138,7 @@ def client_view(
     by_resource: Mapping[str, list[Operation]],
     methods: Mapping[str, MethodView],
     sink: DiagnosticSink,
-    modules: Mapping[str, str],
+    uses_typing_extensions: bool,
     *,
     auth: AuthView,
     extras: ClientExtras,
@@ -147,7 +147,8 @@ def client_view(
     sections: Sections,
     docs: ApiDoc,
 ) -> ClientView:
-    """`modules`: the files rendered so far (the models: do they need typing_extensions?)."""
+    """`uses_typing_extensions`: whether a module rendered so far (a model) imports typing_extensions
+    (recorded per file as it is rendered, `plan.Planned`: the texts are not kept)."""
     package = api.target.package
     first = methods[op_key(api.operations[0])] if api.operations else None
     first_args = code(
@@ -174,9 +175,7 @@ def client_view(
         distribution=package.distribution,
         package_version=package.version,
         description=one_line(f"Python client for the {api.title}"),
-        uses_typing_extensions=any(
-            "from typing_extensions import" in text for text in modules.values()
-        ),
+        uses_typing_extensions=uses_typing_extensions,
         sink=sink,
     )
     return ClientView(

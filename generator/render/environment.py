@@ -171,3 +171,24 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, **context: object) -> str:
     return environment().get_template(template).render(**context)
+
+
+PIECE_CHUNKS = 4096  # template output chunks joined into one piece
+
+
+def render_pieces(template: str, **context: object) -> list[str]:
+    """`render` as pieces that end at line ends (their join is its text), for a large document
+    (graph-beta's api.md: 25 M characters): `render` joins the list of every output chunk, and one
+    character beyond Latin-1 makes the joined text two bytes per character."""
+    pieces: list[str] = []
+    chunks: list[str] = []
+    for chunk in environment().get_template(template).generate(**context):
+        chunks.append(chunk)
+        if len(chunks) >= PIECE_CHUNKS:
+            text = "".join(chunks)
+            end = text.rfind("\n") + 1
+            chunks = [text[end:]] if end < len(text) else []
+            if end:
+                pieces.append(text[:end])
+    pieces.append("".join(chunks))
+    return pieces

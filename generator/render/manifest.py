@@ -15,53 +15,52 @@ def call_of(names: Names, op: Operation) -> Name:
     return Name(f"{names.resource_of(op).access}.{names.op_method[op_key(op)]}")
 
 
-def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> str:
+def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> list[str]:
+    """`operations.json`'s text, in pieces (one per operation: see `escape.json_document_pieces`)."""
     package = api.target.package
-    ops = []
-    for op in api.operations:
-        key = op_key(op)
-        m = methods[key]
-        ops.append(
-            {
-                "operation_id": op.id,
-                "method": op.method.upper(),
-                "path": op.path,
-                "call": call_of(names, op),
-                "tags": list(op.tags),
-                "parameters": [
-                    {
-                        "name": p.wire_name,
-                        "in": p.location.value,
-                        "python_name": names.params[(key, p.location.value, p.wire_name)],
-                        "required": p.required,
-                        "positional": p.location is Location.PATH,
-                    }
-                    for p in op.parameters
-                ],
-                "body": None
-                if m.body_arg is None and not m.body_fields
-                else {
-                    "media_type": m.body_media,
-                    "python_name": m.body_arg.name if m.body_arg else None,
-                    "fields": {a.wire: a.name for a in m.body_fields},
-                    "required": bool(op.body and op.body.required),
-                },
-                # the annotation as users read it: resource modules name models `_types.X`
-                # (the lazy types package); class names never contain a dot
-                "returns": m.returns.replace("_types.", ""),
-                "paginated": any(r.pagination is not None for r in op.results),
-                "pagination": _pagination(op),
-            }
-        )
     doc = {
         "_generated": HEADER,
         "generator": __version__,
         "package": package.name,
         "client": package.client,
         "async_client": f"Async{package.client}",
-        "operations": ops,
     }
-    return escape.json_document(doc)
+    ops = (_operation(names, op, methods[op_key(op)]) for op in api.operations)
+    return escape.json_document_pieces(doc, "operations", ops)  # one operation at a time (memory)
+
+
+def _operation(names: Names, op: Operation, m: MethodView) -> dict[str, object]:
+    key = op_key(op)
+    return {
+        "operation_id": op.id,
+        "method": op.method.upper(),
+        "path": op.path,
+        "call": call_of(names, op),
+        "tags": list(op.tags),
+        "parameters": [
+            {
+                "name": p.wire_name,
+                "in": p.location.value,
+                "python_name": names.params[(key, p.location.value, p.wire_name)],
+                "required": p.required,
+                "positional": p.location is Location.PATH,
+            }
+            for p in op.parameters
+        ],
+        "body": None
+        if m.body_arg is None and not m.body_fields
+        else {
+            "media_type": m.body_media,
+            "python_name": m.body_arg.name if m.body_arg else None,
+            "fields": {a.wire: a.name for a in m.body_fields},
+            "required": bool(op.body and op.body.required),
+        },
+        # the annotation as users read it: resource modules name models `_types.X`
+        # (the lazy types package); class names never contain a dot
+        "returns": m.returns.replace("_types.", ""),
+        "paginated": any(r.pagination is not None for r in op.results),
+        "pagination": _pagination(op),
+    }
 
 
 def _pagination(op: Operation) -> dict[str, object] | None:

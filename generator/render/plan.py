@@ -1,4 +1,6 @@
-"""The file plan: which file gets which template and view. Returns {relative path: text}.
+"""The file plan: which file gets which template and view. Returns {relative path: text}, or hands
+each file to `emit` as soon as it is rendered (the pipeline stages it at once: graph-beta's 29,000
+files are 324 MB of text, which is never held together).
 
 The core builds every view; each active feature (`generator/features/`) adds what its contract
 allows — names, method changes, model bases, methods, files, README sections, client parts — and the
@@ -7,20 +9,23 @@ runtime modules it needs, so a package ships `templates/runtime/core/` plus its 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming.plan import Names, op_key, plan_names
+from ..naming.routes import segments
+from ..naming.rules import singular, words
 from ..paths import templates_dir
 from .apidoc_views import api_doc
 from .auth_views import AuthPlan, AuthView, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
-from .environment import render
+from .environment import render, render_pieces
 from .extension import MethodHook, ResourceExtras
 from .fanout import in_child
 from .literals import Literals
@@ -81,13 +86,14 @@ def _runtime_sources() -> dict[str, tuple[str, str]]:
     }
 
 
-def runtime_modules(files: dict[str, str], contributions: list[Contribution]) -> list[str]:
+def runtime_modules(imported: Iterable[str], contributions: list[Contribution]) -> list[str]:
     """The runtime a package ships: the core modules and its features' (`Contribution.runtime`),
-    as far as the package's own files import them, directly or through each other."""
+    as far as the package's own files import them (`imported`: the `_` modules they name, see
+    `Planned`), directly or through each other."""
     sources = _runtime_sources()
     allowed = {p for p, _ in sources.values() if p.startswith("core/")}
     allowed |= {m for c in contributions for m in c.runtime}
-    todo = [m for text in files.values() for m in _imported(text)]
+    todo = sorted(imported)
     shipped: set[str] = set()
     while todo:
         name = todo.pop()
@@ -131,6 +137,38 @@ def child_share(api: Api, names: Names, modules: list[Name]) -> int:
     return len(modules)
 
 
+class Planned:
+    """The files planned so far: what later files need to know of them is recorded per file (the
+    `_` modules they import, whether one imports typing_extensions), so the texts themselves can be
+    handed on as they come (`emit`) instead of kept; without `emit` they are kept in `texts`."""
+
+    def __init__(self, emit: Callable[[str, str | list[str]], None] | None = None) -> None:
+        self.texts: dict[str, str] = {}
+        self.imported: set[str] = set()
+        self.typing_extensions = False
+        self.count = 0
+        self._emit = emit
+        self._seen: set[str] = set()
+
+    def add(self, rel: str, text: str | list[str], *, checked: bool = True) -> None:
+        """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
+        no import statement spans two: `operations.json`). `checked`: counts for
+        `typing_extensions` (what `client_view` looks at: the files planned before it in the
+        serial order; a file handed on early for memory's sake is not one of them)."""
+        if rel in self._seen:  # a file is handed on once: a second text could not replace the first
+            raise ValueError(f"{rel} is planned twice")
+        self._seen.add(rel)
+        self.count += 1
+        for piece in [text] if isinstance(text, str) else text:
+            self.imported |= _imported(piece)
+            if checked and not self.typing_extensions and "from typing_extensions import" in piece:
+                self.typing_extensions = True
+        if self._emit is None:
+            self.texts[rel] = text if isinstance(text, str) else "".join(text)
+        else:
+            self._emit(rel, text)
+
+
 def plan_files(
     api: Api,
     sink: DiagnosticSink,
@@ -138,11 +176,14 @@ def plan_files(
     features: Sequence[Extension[Any]] = (),
     spec_file: str = "openapi.yml",
     reuse: Reuse | None = None,
+    emit: Callable[[str, str | list[str]], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
-    `reuse`: an earlier run's names and the modules this run need not render again."""
+    `reuse`: an earlier run's names and the modules this run need not render again.
+    `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
+    one: `Planned.add`); the returned dict is then empty."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -154,6 +195,10 @@ def plan_files(
     if core_auth is not None:
         requests += auth_requests(core_auth)
     names = plan_names(api, sink, requests) if reuse is None else reuse.names
+    # the naming pass's caches serve nothing below (the views neither split words, paths nor
+    # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
+    for naming_cache in (words, singular, segments, jp.split):
+        naming_cache.cache_clear()
     ctx = Context(api, names, sink)
     preparations = [a.feature.prepare(a.facts, ctx) for a in active]
     hooks: tuple[MethodHook, ...] = tuple(p.method for p in preparations if p.method is not None)
@@ -163,7 +208,10 @@ def plan_files(
     reused = reuse.files if reuse is not None else {}
     types_modules = list(names.module_members)
     pending = [m for m in types_modules if f"{pkg}/types/{m}.py" not in reused]  # to render
-    cut = child_share(api, names, pending)
+    streaming = emit is not None  # files are handed on as they come, not held
+    forking = worth_forking(api, len(pending))
+    # streaming without a second process: this one renders them all, one at a time
+    cut = child_share(api, names, pending) if forking or not streaming else 0
 
     def render_types(modules: list[Name]) -> list[str]:
         return [
@@ -175,9 +223,7 @@ def plan_files(
     # process drafts the resources and renders the rest of the package and then the last ones; the
     # child needs only the names and the model bases, nothing below reads its texts before
     # `result()`, and they go where the serial plan puts them
-    with in_child(
-        lambda: render_types(pending[:cut]), enabled=worth_forking(api, len(pending))
-    ) as types_job:
+    with in_child(lambda: render_types(pending[:cut]), enabled=forking) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -194,18 +240,19 @@ def plan_files(
 
         total = len(drafts) + len(names.module_members)
         tick = on_module or (lambda done, total: None)
-        files: dict[str, str] = {}
+        files = Planned(emit)
         for tag, draft in drafts.items():
             extras: tuple[ResourceExtras, ...] = tuple(
                 c.resources[tag] for c in contributions if tag in c.resources
             )
             path = f"{pkg}/resources/{draft.resource.module}.py"
             if path in reused and not extras:
-                files[path] = reused[path]
+                files.add(path, reused[path])
             else:
                 view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
-                files[path] = render("package/resource.py.jinja", view=view)
-            tick(len(files), total)
+                files.add(path, render("package/resource.py.jinja", view=view))
+                del view
+            tick(files.count, total)
         exports = sorted(
             [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
             + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
@@ -219,6 +266,10 @@ def plan_files(
                 type_imports=reexports((m, n) for n, m in exports),
             )
         )
+        if (
+            streaming
+        ):  # (the serial order puts it after the types modules: only the dict keeps order)
+            files.add(f"{pkg}/types/__init__.py", types_init)
         auth = next((c.auth for c in contributions if c.auth is not None), None)
         credentials = None
         if auth is None:
@@ -226,6 +277,8 @@ def plan_files(
             auth = auth_view(core_auth, names, api.target.package.env_prefix)
             if auth.kind != "none":
                 credentials = render("package/credentials.py.jinja", auth=auth)
+                if streaming:
+                    files.add(f"{pkg}/_credentials.py", credentials)
         docs = api_doc(
             api,
             names,
@@ -234,25 +287,47 @@ def plan_files(
             {k: v for c in contributions for k, v in c.access.items()},
             spec_file,
         )
-        operations = (
+        operations: str | list[str] = (
             reused["operations.json"]
             if "operations.json" in reused
             else manifest(api, names, method_views)
         )
-        suite = _suite(api, names, by_resource, method_views, auth, spec_file, reused)
-        api_md = render("package/api.md.jinja", doc=docs)
-        mine = render_types(pending[cut:])
-        rendered = dict(zip(pending, types_job.result() + mine, strict=True))
-        for module in types_modules:
-            path = f"{pkg}/types/{module}.py"
-            files[path] = reused[path] if path in reused else rendered[module]
-            tick(len(files), total)
+        suite: dict[str, str] = {}
+        late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
+        if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
+            late("operations.json", operations)
+            _suite(api, names, by_resource, method_views, auth, spec_file, reused, late)
+            late("api.md", render_pieces("package/api.md.jinja", doc=docs))
+            for module in pending[cut:]:  # this process's share, one at a time
+                files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
+                tick(files.count, total)
+            for module, text in zip(pending[:cut], types_job.result(), strict=True):
+                files.add(f"{pkg}/types/{module}.py", text)
+                tick(files.count, total)
+            for module in types_modules:
+                if f"{pkg}/types/{module}.py" in reused:
+                    files.add(f"{pkg}/types/{module}.py", reused[f"{pkg}/types/{module}.py"])
+                    tick(files.count, total)
+            api_md = ""
+        else:
+            _suite(
+                api, names, by_resource, method_views, auth, spec_file, reused, suite.__setitem__
+            )
+            api_md = render("package/api.md.jinja", doc=docs)
+            mine = render_types(pending[cut:])
+            rendered = dict(zip(pending, types_job.result() + mine, strict=True))
+            for module in types_modules:
+                path = f"{pkg}/types/{module}.py"
+                files.add(path, reused[path] if path in reused else rendered[module])
+                tick(files.count, total)
     for c in contributions:
         for path, text in c.files.items():
-            files[f"{pkg}/{path}"] = text
-    files[f"{pkg}/types/__init__.py"] = types_init
-    if credentials is not None:
-        files[f"{pkg}/_credentials.py"] = credentials
+            files.add(f"{pkg}/{path}", text)
+    if not streaming:
+        files.add(f"{pkg}/types/__init__.py", types_init)
+        if credentials is not None:
+            files.add(f"{pkg}/_credentials.py", credentials)
+    del types_init, credentials
     slots: dict[str, list[Any]] = {}
     for c in contributions:
         for slot, blocks in c.readme.items():
@@ -263,7 +338,7 @@ def plan_files(
         by_resource,
         method_views,
         sink,
-        files,
+        files.typing_extensions,
         auth=auth,
         extras=merge_extras(c.client for c in contributions),
         init_imports=tuple(line for c in contributions for line in c.init),
@@ -271,21 +346,26 @@ def plan_files(
         sections=Sections(**{slot: tuple(blocks) for slot, blocks in slots.items()}),
         docs=docs,
     )
-    files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
-    files[f"{pkg}/_client.py"] = render("package/client.py.jinja", view=client)
-    files[f"{pkg}/__init__.py"] = render("package/init.py.jinja", view=client)
-    files[f"{pkg}/_version.py"] = render("package/version.py.jinja", view=client)
-    files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)
-    files["README.md"] = render("package/README.md.jinja", view=client)
-    files["operations.json"] = operations
-    files.update(suite)
-    files["api.md"] = api_md
+    files.add(
+        f"{pkg}/resources/__init__.py", render("package/resources_init.py.jinja", view=client)
+    )
+    files.add(f"{pkg}/_client.py", render("package/client.py.jinja", view=client))
+    files.add(f"{pkg}/__init__.py", render("package/init.py.jinja", view=client))
+    files.add(f"{pkg}/_version.py", render("package/version.py.jinja", view=client))
+    files.add("pyproject.toml", render("package/pyproject.toml.jinja", view=client))
+    files.add("README.md", render("package/README.md.jinja", view=client))
+    if not streaming:
+        files.add("operations.json", operations)
+        for path, text in suite.items():
+            files.add(path, text)
+        files.add("api.md", api_md)
+    del operations, suite, api_md
     sources = _runtime_sources()
-    for path in runtime_modules(files, contributions):
+    for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]
-        files[f"{pkg}/{name}"] = sources[name.removesuffix(".py")][1]
-    files[f"{pkg}/py.typed"] = ""
-    return files, names
+        files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
+    files.add(f"{pkg}/py.typed", "")
+    return files.texts, names
 
 
 def _suite(
@@ -296,23 +376,21 @@ def _suite(
     auth: AuthView,
     spec_file: str,
     done: dict[str, str],
-) -> dict[str, str]:
-    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`); `done`: the
-    modules an earlier run rendered (`Reuse.files`)."""
+    put: Callable[[str, str], None],
+) -> None:
+    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`), each handed to
+    `put` as it is rendered; `done`: the modules an earlier run rendered (`Reuse.files`)."""
     support = support_view(api, auth, spec_file)
     literals = Literals(api.schemas, names)
-    files = {
-        "tests/__init__.py": render("package/tests/init.py.jinja"),
-        "tests/conftest.py": render("package/tests/conftest.py.jinja", view=support),
-        "tests/utils.py": render("package/tests/utils.py.jinja", view=support),
-        "tests/api_resources/__init__.py": render("package/tests/api_resources_init.py.jinja"),
-    }
+    put("tests/__init__.py", render("package/tests/init.py.jinja"))
+    put("tests/conftest.py", render("package/tests/conftest.py.jinja", view=support))
+    put("tests/utils.py", render("package/tests/utils.py.jinja", view=support))
+    put("tests/api_resources/__init__.py", render("package/tests/api_resources_init.py.jinja"))
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
         path = f"tests/api_resources/test_{resource.module}.py"
         if path in done:
-            files[path] = done[path]
+            put(path, done[path])
             continue
         view = suite_module_view(api, names, resource, ops, methods, literals, auth)
-        files[path] = render("package/tests/test_resource.py.jinja", view=view)
-    return files
+        put(path, render("package/tests/test_resource.py.jinja", view=view))

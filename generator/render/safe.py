@@ -36,9 +36,24 @@ class Name(Safe):
     _RE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?\Z")
 
     def __new__(cls, value: str) -> Self:
+        if (
+            cls is Name
+        ):  # one object per distinct name (graph-beta makes 943,000 Names, most repeats)
+            known = _NAMES.get(value)
+            if known is not None:
+                return known  # type: ignore[return-value]
         if not cls._RE.match(value):
             raise ValueError(f"not an identifier: {value!r}")
-        return super().__new__(cls, value)
+        made = super().__new__(cls, value)
+        if cls is Name:
+            if len(_NAMES) >= _MAX_NAMES:
+                _NAMES.clear()
+            _NAMES[made] = made
+        return made
+
+
+_NAMES: dict[str, Name] = {}  # keyed by the Name itself (a str): no second copy of the text
+_MAX_NAMES = 1 << 20
 
 
 class Code(Safe):

@@ -124,6 +124,30 @@ def test_json_document_is_utf8_json(data: dict[str, str]) -> None:
     assert json.loads(text) == data
 
 
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | ANY_TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(ANY_TEXT, inner, max_size=3)
+        | st.dictionaries(st.integers() | st.booleans() | st.none(), inner, max_size=2)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.dictionaries(ANY_TEXT.filter(lambda k: k != "items"), _JSON, max_size=3),
+    items=st.lists(_JSON, max_size=4),
+)
+def test_json_document_items_is_json_document_one_item_at_a_time(
+    data: dict[str, Any], items: list[Any]
+) -> None:
+    """The manifest's encoder (one operation at a time) writes exactly what `json_document` writes."""
+    streamed = escape.json_document_items(data, "items", iter(items))
+    assert streamed == escape.json_document({**data, "items": items})
+
+
 # ---- the template output check -------------------------------------------------------------------
 def render(source: str, template: str = "t.py.jinja", **context: Any) -> str:
     env = environment()

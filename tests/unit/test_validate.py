@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import random
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator import validate
 from generator.diagnostics import DiagnosticSink, render_report
-from generator.load import load_spec, open_spec
+from generator.load import load_spec, open_spec, read_document
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "specs"
 
 SPEC = """\
 openapi: 3.1.0
@@ -131,3 +135,94 @@ def test_forked_child_gives_the_same_warnings(spec: Path) -> None:
         "child dies after release document kept": False,
         "child dies after release": expected,
     }
+
+
+# ---- piecewise validation (issue 18: the validation child's memory) ------------------------------
+def _mutated(base: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """`base` with a few values anywhere replaced by values of the wrong type, or keys removed."""
+    doc = copy.deepcopy(base)
+    places: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, at: tuple[Any, ...]) -> None:
+        if at:
+            places.append(at)
+        items = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node)
+            if isinstance(node, list)
+            else ()
+        )
+        for key, value in items:
+            walk(value, (*at, key))
+
+    walk(doc, ())
+    for _ in range(rng.randint(1, 5)):
+        *parents, last = rng.choice(places)
+        node: Any = doc
+        try:
+            for key in parents:
+                node = node[key]
+            if isinstance(node, dict) and rng.random() < 0.2:
+                del node[last]
+            else:
+                node[last] = rng.choice([42, "text", [1, 2], {"odd": 1}, None, True, {}, []])
+        except (KeyError, IndexError, TypeError):
+            pass
+    return doc
+
+
+def _whole(model: Any, doc: dict[str, Any]) -> list[tuple[Any, ...]]:
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(doc)
+    except ValidationError as exc:
+        return [(e["loc"], e["msg"], e["type"]) for e in exc.errors()]
+    return []
+
+
+@pytest.mark.parametrize("name", ["petstore_31.yml", "docs_30.yml", "security_flows_31.yml"])
+def test_piecewise_validation_finds_what_one_whole_validation_finds(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same errors, same order, same locations as `model_validate` of the whole document, on
+    documents broken anywhere (a small CHUNK, so the mappings really are split)."""
+    from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
+    from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
+
+    monkeypatch.setattr(validate, "CHUNK", 2)
+    base = read_document(FIXTURES / name)
+    model = OpenAPI30 if str(base["openapi"]).startswith("3.0") else OpenAPI31
+    rng = random.Random(name)
+    broken = 0
+    for _ in range(25):
+        doc = _mutated(base, rng)
+        expected = _whole(model, doc)
+        broken += bool(expected)
+        found = [(e["loc"], e["msg"], e["type"]) for e in validate.piecewise_errors(model, doc)]
+        assert found == expected
+    assert broken > 10
+
+
+def test_no_piece_holds_more_than_a_chunk_of_paths_or_schemas(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(validate, "CHUNK", 2)
+    seen: list[Any] = []
+    real = validate._errors
+
+    def record(check: Any, data: Any) -> list[Any]:
+        seen.append(data)
+        return real(check, data)
+
+    monkeypatch.setattr(validate, "_errors", record)
+    doc = read_document(FIXTURES / "petstore_31.yml")
+    assert len(doc["paths"]) > 1 and len(doc["components"]["schemas"]) > 2
+    assert validate.findings(doc, "3.1") == []
+    top = seen[0]
+    assert top["paths"] == {} and top["components"] == {} and top["info"] == doc["info"]
+    pieces = [d for d in seen[1:] if d is not doc["components"]]
+    assert all(isinstance(d, dict) and len(d) <= 2 for d in pieces)
+    covered = {key for d in pieces for key in d}
+    assert set(doc["paths"]) | set(doc["components"]["schemas"]) <= covered

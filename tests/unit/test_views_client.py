@@ -33,7 +33,7 @@ def _client(built: Built, extras: ClientExtras | None = None, **kw: Any) -> Clie
         built.by_resource,
         built.methods,
         built.sink,
-        kw.pop("modules", {}),
+        kw.pop("uses_typing_extensions", False),
         auth=auth,
         extras=extras or ClientExtras(),
         init_imports=(),
@@ -77,9 +77,7 @@ def test_the_shop_client(shop: Built) -> None:
 
 
 def test_models_that_need_typing_extensions_add_the_dependency(shop: Built) -> None:
-    view = _client(
-        shop, modules={"src/petshop/types/x.py": "from typing_extensions import TypeAliasType\n"}
-    )
+    view = _client(shop, uses_typing_extensions=True)
     assert "typing_extensions>=4.6" in view.meta.dependencies
 
 

@@ -1,0 +1,228 @@
+"""Files staged as they are rendered (issue 18: graph-beta's peak memory).
+
+`generate` opens the staging folder before it renders (the output folder's ownership is checked first,
+so a folder clientgen must not touch fails before any work), and `plan_files` hands each file to
+`Staging.add` as soon as its text exists: the text gets its header, is looked up in the module cache
+and, unless known there, written into the staging folder and let go (the spec's copy, bytes shipped as
+they are, is staged beside the texts, where ruff does not look). `Staging.finish` runs ruff over the
+folder once and returns a `StagedTree`: the finished package as a mapping of relative path → bytes that
+knows every file's SHA-256 but reads a file's bytes from the staging folder only when asked, one at a
+time (`write.apply_package` compares by digest and writes file by file). So neither the rendered texts
+nor the formatted bytes of a package are ever all in memory: graph-beta's are 324 MB of each.
+
+The staging folder is removed when the `Staging.open` block ends, whatever happens; a file system
+problem is the same fatal diagnostic naming the output folder as in `write.build_package`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from . import provenance
+from .format import format_tree
+from .memo import Memo
+from .ownership import Ownership
+from .progress import SILENT, Progress
+from .spec_copy import Parts
+from .write import (
+    _check_relative,
+    _Folders,
+    _get,
+    _headed,
+    _put,
+    _unwritable,
+    ensure_ours,
+    scratch_for,
+    with_header,
+)
+
+# what a package's files take, from its spec's size, to choose the staging folder's file system before
+# they exist (graph-beta: 47 MB → 359 MB, the committed clients ≈ 5–10×; a small spec's runtime modules)
+OUTPUT_PER_SPEC_BYTE = 12
+OUTPUT_FIXED = 8 << 20
+
+
+SLICE = 1 << 20  # characters of a large text encoded at a time
+READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
+
+
+def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
+    """`with_header(rel, text)` in pieces (api.md with its header would be two 50 MB strings and
+    the bytes at once: one character beyond Latin-1, such as the header's dash, makes a Python
+    string two bytes per character)."""
+    yield _headed(rel, "").encode()
+    for piece in [text] if isinstance(text, str) else text:
+        for at in range(0, len(piece), SLICE):
+            yield piece[at : at + SLICE].encode()
+
+
+def _pieces(path: str) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        while chunk := f.read(READ_CHUNK):
+            yield chunk
+
+
+def _put_parts(folders: _Folders, path: str, parts: Iterable[bytes | memoryview]) -> None:
+    folders.ensure(os.path.dirname(path))
+    with open(path, "wb") as f:
+        f.writelines(parts)
+
+
+class StagedTree(Mapping[str, bytes]):
+    """The finished package: every file's SHA-256 known, its bytes read from the staging folder when
+    asked (those the module cache knew, and GENERATION.toml, are held). Valid while its staging
+    folder exists (inside `Staging.open`)."""
+
+    def __init__(
+        self,
+        digests: dict[str, bytes],
+        paths: dict[str, str],
+        held: dict[str, bytes],
+        large: frozenset[str] = frozenset(),
+    ) -> None:
+        self.digests = digests
+        self._paths = paths
+        self._held = held
+        self._large = large  # read a piece at a time
+
+    def __getitem__(self, rel: str) -> bytes:
+        held = self._held.get(rel)
+        if held is not None:
+            return held
+        return _get(self._paths[rel])
+
+    def chunks(self, rel: str) -> Iterator[bytes]:
+        """The file's bytes a piece at a time (`write` copies the spec's copy so)."""
+        held = self._held.get(rel)
+        if held is not None or rel not in self._large:
+            yield self[rel]
+            return
+        yield from _pieces(self._paths[rel])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.digests)
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+
+class Staging:
+    """A staging folder that takes the package's files one at a time (`add`), then formats them
+    (`finish`). Rendered texts go below `tree/`, which ruff formats (its `.py` files, and the Python
+    code blocks of Markdown files); bytes shipped as they are (the spec's copy) below `data/`."""
+
+    def __init__(self, folder: Path, out: Path, owner: Ownership | None, memo: Memo | None) -> None:
+        self.tree = os.path.join(folder, "tree")
+        self.data = os.path.join(folder, "data")
+        self.out = out
+        self._owner = owner
+        self._memo = memo
+        self._folders = _Folders()
+        self._held: dict[str, bytes] = {}  # known to the module cache: its bytes (it holds them)
+        self._texts: dict[str, bytes | None] = {}  # staged texts: their module-cache key
+        self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
+        self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
+        self.staged = 0  # files written into the folder
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(
+        cls, out: Path, owner: Ownership | None, memo: Memo | None, spec_bytes: int
+    ) -> Iterator[Staging]:
+        """A staging folder for a package made from a spec of `spec_bytes` bytes (on tmpfs when it
+        has room for the estimated output several times over), removed when the block ends."""
+        try:
+            out = out.resolve()
+            ensure_ours(out, owner)
+            fallback = out.parent if out.parent.is_dir() else Path(tempfile.gettempdir())
+            estimate = OUTPUT_PER_SPEC_BYTE * spec_bytes + OUTPUT_FIXED
+            folder = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{out.name}.clientgen-", dir=scratch_for(estimate, fallback)
+                )
+            )
+        except OSError as exc:
+            raise _unwritable(exc, out) from None
+        try:
+            yield cls(folder, out, owner, memo)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def add(self, rel: str, text: str | list[str] | bytes | Parts) -> None:
+        """Stage one file unless the user claims it: a rendered text (or the list of pieces it is
+        made of), or bytes shipped as they are (the spec's copy), whole or in pieces (a tuple)."""
+        _check_relative((rel,))
+        if rel in self._held or rel in self._texts or rel in self._data:
+            raise ValueError(f"{rel} is staged twice")
+        if self._owner is not None and self._owner.claimed(rel):
+            return
+        try:
+            if isinstance(text, (bytes, tuple)):  # data: not formatted, not cached
+                parts = (text,) if isinstance(text, bytes) else text
+                _put_parts(self._folders, os.path.join(self.data, rel), parts)
+                digest = hashlib.sha256()
+                for part in parts:
+                    digest.update(part)
+                self._data[rel] = digest.digest()
+                if sum(len(part) for part in parts) >= READ_CHUNK:
+                    self._large.add(rel)
+            elif self._memo is not None:  # (it keeps the bytes: no point in pieces)
+                raw = with_header(rel, text if isinstance(text, str) else "".join(text))
+                key = self._memo.text_key(rel, raw)
+                known = self._memo.get(key)
+                if known is not None:
+                    self._held[rel] = known
+                    return
+                _put(self._folders, os.path.join(self.tree, rel), raw)
+                self._texts[rel] = key
+            elif isinstance(text, str) and len(text) < READ_CHUNK:
+                _put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
+                self._texts[rel] = None
+            else:  # the header and the text encoded a slice at a time: no copy of a large text
+                _put_parts(self._folders, os.path.join(self.tree, rel), _encoded(rel, text))
+                self._texts[rel] = None
+                self._large.add(rel)
+        except OSError as exc:
+            raise _unwritable(exc, self.out) from None
+        self.staged += 1
+
+    def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
+        """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
+        progress.stage("formatting")
+        paths: dict[str, str] = {}
+        try:
+            if any(rel.endswith(".py") for rel in self._texts):
+                format_tree(Path(self.tree))
+            digests = dict(self._data)
+            for rel in self._data:
+                paths[rel] = os.path.join(self.data, rel)
+            for rel, key in self._texts.items():
+                paths[rel] = os.path.join(self.tree, rel)
+                if rel in self._large and (key is None or self._memo is None):
+                    digest = hashlib.sha256()
+                    for piece in _pieces(paths[rel]):  # not on the heap whole
+                        digest.update(piece)
+                    digests[rel] = digest.digest()
+                    continue
+                data = _get(paths[rel])
+                digests[rel] = hashlib.sha256(data).digest()
+                if key is not None and self._memo is not None:
+                    self._memo.put(key, data)
+                del data
+            for rel, known in self._held.items():
+                digests[rel] = hashlib.sha256(known).digest()
+            ordered = {rel: digests[rel] for rel in sorted(digests)}
+            final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash_of(ordered))
+            record = final.render().encode()
+        except OSError as exc:
+            raise _unwritable(exc, self.out) from None
+        ordered[provenance.FILE] = hashlib.sha256(record).digest()
+        held = {**self._held, provenance.FILE: record}
+        return StagedTree(ordered, paths, held, frozenset(self._large))
