@@ -301,6 +301,9 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     result["self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["children_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(result))
+    from generator.cli_support import leave
+
+    leave(0)  # as `clientgen generate` ends: no teardown of what the run built
 
 
 def bytecode_env() -> dict[str, str]:
@@ -488,8 +491,8 @@ def section_gen(rep: Report, quick: bool) -> None:
             f"{wall:.2f} s",
             f"{opc_wall:.2f} s (openapi-python-client {opc_version}, {len(opc_ok)} runs)",
             f"{opc_wall / wall:.1f}× faster",
-            "≤ 3 s, ≥ 5× faster",
-            wall <= 3 and opc_wall / wall >= 5,
+            "≤ 3 s, ≥ 6× faster",
+            wall <= 3 and opc_wall / wall >= 6,
         )
         rep.add(
             "gen",

@@ -29,6 +29,8 @@ from .cli_support import (
     download,
     exit_with,
     fail,
+    leave,
+    leaves_at_once,
     live_options,
     read_spec,
     relative,
@@ -532,6 +534,19 @@ def diff_cmd(
 
 # ---- entry point --------------------------------------------------------------------------------
 def main() -> None:
+    """The `clientgen` console script; `generate` and `check` end with `leave` (no teardown of what
+    they built)."""
+    if not leaves_at_once(sys.argv[1:]):
+        _main()
+        return
+    try:
+        _main()
+    except SystemExit as exc:
+        leave(exc.code)
+    leave(0)
+
+
+def _main() -> None:
     try:
         cli.main(standalone_mode=False)
     except CommandFailed as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir import MISSING, Constraints, JsonValue
-from ..ir.models import _Missing
+from ..ir.models import NO_CONSTRAINTS, _Missing
 
 PROSE = frozenset({"description", "summary", "title", "example", "examples", "x-description"})
 
@@ -39,7 +39,25 @@ def int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+_CONSTRAINT_KEYS = frozenset(
+    {
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minimum",
+        "maximum",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "multipleOf",
+    }
+)
+
+
 def node_constraints(node: dict[str, Any]) -> Constraints:
+    if _CONSTRAINT_KEYS.isdisjoint(node):  # most nodes (GitHub: 41,112 of 41,337)
+        return NO_CONSTRAINTS
     exclusive_min = node.get("exclusiveMinimum")
     exclusive_max = node.get("exclusiveMaximum")
     minimum, maximum = num_or_none(node.get("minimum")), num_or_none(node.get("maximum"))

@@ -29,6 +29,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from ..paths import templates_dir
 from . import safe
 from .contexts import ALLOWED, Lexer, lexer_for
+from .template_cache import template_cache
 
 
 class UnsafeOutput(TypeError):
@@ -144,6 +145,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=template_cache(),  # compiled templates kept like Python's bytecode
     )
     env.filters.clear()  # only the filters below: none of Jinja's returns unmarked text by accident
     env.filters.update(

@@ -22,10 +22,12 @@ from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
 from .environment import render
 from .extension import MethodHook, ResourceExtras
+from .fanout import in_child
 from .literals import Literals
 from .manifest import manifest
 from .model_views import types_module_view
 from .resource_views import MethodView, ResourceDraft, draft_resource, resource_module_view
+from .safe import Name
 from .suite_views import suite_module_view, support_view
 
 
@@ -47,14 +49,21 @@ class Active:
     facts: Any
 
 
-_IMPORT = re.compile(r"^\s*from (\.+)(_\w+)? import ([\w, ()\n]+?)(?:\)|$)", re.MULTILINE)
+# a relative import; only where nothing but indentation precedes it on its line (`_imported` checks:
+# searching for the literal `from ` first is several times faster than anchoring at every line)
+_IMPORT = re.compile(r"from (\.+)(_\w+)? import ([\w, ()\n]+?)(?:\)|$)", re.MULTILINE)
 
 
 def _imported(text: str) -> set[str]:
     """The package-level `_` modules a module's source imports (`from ._x import`, `from . import _x`,
     `from .._x import` …): generated and runtime modules import each other only so."""
     found = set()
-    for _, module, names in _IMPORT.findall(text):
+    for match in _IMPORT.finditer(text):
+        start = match.start()
+        before = text[text.rfind("\n", 0, start) + 1 : start]
+        if before and not before.isspace():
+            continue  # `from` in the middle of a line
+        _, module, names = match.groups()
         if module:
             found.add(module)
         else:
@@ -89,6 +98,39 @@ def runtime_modules(files: dict[str, str], contributions: list[Contribution]) ->
     return sorted(sources[name][0] for name in shipped)
 
 
+# a spec this size or larger renders in one process: a forked child would add its share of the texts
+# (and the pages it copies) to a peak that is already the largest of the run (graph-beta: about 50,000)
+FORK_UP_TO = 20_000
+FORK_FROM = 32  # fewer types modules than this: forking costs more than it saves
+
+
+def worth_forking(api: Api, types_modules: int) -> bool:
+    """Render the types modules in a forked child? Only for a spec large enough to gain and small
+    enough that the child's memory does not matter (see FORK_UP_TO)."""
+    return types_modules >= FORK_FROM and len(api.schemas) + len(api.operations) <= FORK_UP_TO
+
+
+# of the types modules' fields; the parent drafts the resources and renders the rest
+CHILD_SHARE = 0.85
+
+
+def child_share(api: Api, names: Names, modules: list[Name]) -> int:
+    """How many of the first types modules the child renders: about CHILD_SHARE of their fields.
+    On GitHub's spec that about balances the two: the parent's own part (drafts, resources, docs,
+    tests: ≈ 0.55 s) and its share of the types modules take as long as the child's share, slowed by
+    the pages it copies (the types modules: ≈ 0.57 s in one process)."""
+    weights = [
+        sum(1 + len(getattr(api.schemas[sid], "fields", ())) for sid in names.module_members[m])
+        for m in modules
+    ]
+    goal, done = CHILD_SHARE * sum(weights), 0
+    for count, weight in enumerate(weights):
+        if done >= goal:
+            return count
+        done += weight
+    return len(modules)
+
+
 def plan_files(
     api: Api,
     sink: DiagnosticSink,
@@ -118,78 +160,103 @@ def plan_files(
     bases = {sid: base for p in preparations for sid, base in p.model_bases.items()}
 
     pkg = f"src/{api.target.package.name}"
-    by_resource: dict[str, list[Operation]] = {}
-    for op in api.operations:
-        by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
-    drafts: dict[str, ResourceDraft] = {  # every resource, also one that only holds nested ones
-        key: draft_resource(api, names, resource, by_resource.get(key, []), hooks)
-        for key, resource in names.resources.items()
-    }
-    method_views: dict[str, MethodView] = {
-        op_key(op): m
-        for tag, ops in by_resource.items()
-        for op, m in zip(ops, drafts[tag].methods, strict=True)
-    }
-    contributions = [a.feature.contribute(a.facts, ctx, drafts) for a in active]
+    reused = reuse.files if reuse is not None else {}
+    types_modules = list(names.module_members)
+    pending = [m for m in types_modules if f"{pkg}/types/{m}.py" not in reused]  # to render
+    cut = child_share(api, names, pending)
 
-    total = len(drafts) + len(names.module_members)
-    tick = on_module or (lambda done, total: None)
-    files: dict[str, str] = {}
-    for tag, draft in drafts.items():
-        extras: tuple[ResourceExtras, ...] = tuple(
-            c.resources[tag] for c in contributions if tag in c.resources
+    def render_types(modules: list[Name]) -> list[str]:
+        return [
+            render("package/types_module.py.jinja", view=types_module_view(api, names, m, bases))
+            for m in modules
+        ]
+
+    # the first types modules to render are rendered by a forked child (`fanout.py`) while this
+    # process drafts the resources and renders the rest of the package and then the last ones; the
+    # child needs only the names and the model bases, nothing below reads its texts before
+    # `result()`, and they go where the serial plan puts them
+    with in_child(
+        lambda: render_types(pending[:cut]), enabled=worth_forking(api, len(pending))
+    ) as types_job:
+        by_resource: dict[str, list[Operation]] = {}
+        for op in api.operations:
+            by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
+        drafts: dict[str, ResourceDraft] = {  # every resource, also one that only holds nested ones
+            key: draft_resource(api, names, resource, by_resource.get(key, []), hooks)
+            for key, resource in names.resources.items()
+        }
+        method_views: dict[str, MethodView] = {
+            op_key(op): m
+            for tag, ops in by_resource.items()
+            for op, m in zip(ops, drafts[tag].methods, strict=True)
+        }
+        contributions = [a.feature.contribute(a.facts, ctx, drafts) for a in active]
+
+        total = len(drafts) + len(names.module_members)
+        tick = on_module or (lambda done, total: None)
+        files: dict[str, str] = {}
+        for tag, draft in drafts.items():
+            extras: tuple[ResourceExtras, ...] = tuple(
+                c.resources[tag] for c in contributions if tag in c.resources
+            )
+            path = f"{pkg}/resources/{draft.resource.module}.py"
+            if path in reused and not extras:
+                files[path] = reused[path]
+            else:
+                view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
+                files[path] = render("package/resource.py.jinja", view=view)
+            tick(len(files), total)
+        exports = sorted(
+            [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
+            + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
         )
-        path = f"{pkg}/resources/{draft.resource.module}.py"
-        if reuse is not None and path in reuse.files and not extras:
-            files[path] = reuse.files[path]
-        else:
-            view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
-            files[path] = render("package/resource.py.jinja", view=view)
-        tick(len(files), total)
-    for module in names.module_members:
-        path = f"{pkg}/types/{module}.py"
-        files[path] = (
-            reuse.files[path]
-            if reuse is not None and path in reuse.files
+        types_init = (
+            reused[f"{pkg}/types/__init__.py"]
+            if f"{pkg}/types/__init__.py" in reused
             else render(
-                "package/types_module.py.jinja", view=types_module_view(api, names, module, bases)
+                "package/types_init.py.jinja",
+                exports=exports,
+                type_imports=reexports((m, n) for n, m in exports),
             )
         )
-        tick(len(files), total)
+        auth = next((c.auth for c in contributions if c.auth is not None), None)
+        credentials = None
+        if auth is None:
+            assert core_auth is not None
+            auth = auth_view(core_auth, names, api.target.package.env_prefix)
+            if auth.kind != "none":
+                credentials = render("package/credentials.py.jinja", auth=auth)
+        docs = api_doc(
+            api,
+            names,
+            by_resource,
+            method_views,
+            {k: v for c in contributions for k, v in c.access.items()},
+            spec_file,
+        )
+        operations = (
+            reused["operations.json"]
+            if "operations.json" in reused
+            else manifest(api, names, method_views)
+        )
+        suite = _suite(api, names, by_resource, method_views, auth, spec_file, reused)
+        api_md = render("package/api.md.jinja", doc=docs)
+        mine = render_types(pending[cut:])
+        rendered = dict(zip(pending, types_job.result() + mine, strict=True))
+        for module in types_modules:
+            path = f"{pkg}/types/{module}.py"
+            files[path] = reused[path] if path in reused else rendered[module]
+            tick(len(files), total)
     for c in contributions:
         for path, text in c.files.items():
             files[f"{pkg}/{path}"] = text
-    exports = sorted(
-        [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
-        + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
-    )
-    files[f"{pkg}/types/__init__.py"] = (
-        reuse.files[f"{pkg}/types/__init__.py"]
-        if reuse is not None and f"{pkg}/types/__init__.py" in reuse.files
-        else render(
-            "package/types_init.py.jinja",
-            exports=exports,
-            type_imports=reexports((m, n) for n, m in exports),
-        )
-    )
-    auth = next((c.auth for c in contributions if c.auth is not None), None)
-    if auth is None:
-        assert core_auth is not None
-        auth = auth_view(core_auth, names, api.target.package.env_prefix)
-        if auth.kind != "none":
-            files[f"{pkg}/_credentials.py"] = render("package/credentials.py.jinja", auth=auth)
+    files[f"{pkg}/types/__init__.py"] = types_init
+    if credentials is not None:
+        files[f"{pkg}/_credentials.py"] = credentials
     slots: dict[str, list[Any]] = {}
     for c in contributions:
         for slot, blocks in c.readme.items():
             slots.setdefault(slot, []).extend(blocks)
-    docs = api_doc(
-        api,
-        names,
-        by_resource,
-        method_views,
-        {k: v for c in contributions for k, v in c.access.items()},
-        spec_file,
-    )
     client = client_view(
         api,
         names,
@@ -210,14 +277,9 @@ def plan_files(
     files[f"{pkg}/_version.py"] = render("package/version.py.jinja", view=client)
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)
     files["README.md"] = render("package/README.md.jinja", view=client)
-    files["operations.json"] = (
-        reuse.files["operations.json"]
-        if reuse is not None and "operations.json" in reuse.files
-        else manifest(api, names, method_views)
-    )
-    done = reuse.files if reuse is not None else {}
-    files.update(_suite(api, names, by_resource, method_views, auth, spec_file, done))
-    files["api.md"] = render("package/api.md.jinja", doc=docs)
+    files["operations.json"] = operations
+    files.update(suite)
+    files["api.md"] = api_md
     sources = _runtime_sources()
     for path in runtime_modules(files, contributions):
         name = path.rsplit("/", 1)[-1]

@@ -1,0 +1,58 @@
+"""`parse/canonical.py`: the key-sorted copy of a document, and the JSON pointer of each of its nodes
+(spelled when asked for, issue 18)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from generator.parse.canonical import Canonical
+
+
+def test_mappings_are_sorted_and_lists_keep_their_order() -> None:
+    doc = {"b": {"z": 1, "a": [3, {"y": 1, "x": 2}]}, "a": "s"}
+    copy = Canonical(doc).document
+    assert copy == doc and copy is not doc
+    assert list(copy) == ["a", "b"] and list(copy["b"]) == ["a", "z"]
+    assert list(copy["b"]["a"][1]) == ["x", "y"]
+    assert copy["b"]["a"][0] == 3
+
+
+def test_every_container_knows_its_pointer() -> None:
+    doc: dict[str, Any] = {
+        "paths": {"/pets/{id}": {"get": {"parameters": [{"schema": {}}, {"in": "query"}]}}},
+        "components": {"schemas": {"a~b": {"properties": {"x": {}}}}},
+    }
+    canonical = Canonical(doc)
+    copy = canonical.document
+    get = copy["paths"]["/pets/{id}"]["get"]
+    assert canonical.origin(copy) == ""
+    assert canonical.origin(get) == "/paths/~1pets~1{id}/get"
+    assert canonical.origin(get["parameters"]) == "/paths/~1pets~1{id}/get/parameters"
+    assert canonical.origin(get["parameters"][0]["schema"]) == (
+        "/paths/~1pets~1{id}/get/parameters/0/schema"
+    )
+    schema = copy["components"]["schemas"]["a~b"]["properties"]["x"]
+    assert canonical.origin(schema) == "/components/schemas/a~0b/properties/x"
+
+
+def test_nodes_from_elsewhere_have_no_origin() -> None:
+    doc = {"a": {"b": {}}}
+    canonical = Canonical(doc)
+    assert canonical.origin(doc["a"]) is None  # the original, not the copy
+    assert canonical.origin({}) is None
+    assert canonical.origin("a") is None
+
+
+def test_deeper_than_the_recursion_limit() -> None:
+    depth = sys.getrecursionlimit() + 100
+    doc: dict[str, Any] = {}
+    node = doc
+    for _ in range(depth):
+        node["n"] = {}
+        node = node["n"]
+    canonical = Canonical(doc)
+    deepest = canonical.document
+    for _ in range(depth):
+        deepest = deepest["n"]
+    assert canonical.origin(deepest) == "/n" * depth
