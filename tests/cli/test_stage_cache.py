@@ -50,6 +50,7 @@ def _full_tree(tmp_path: Path, doc: dict[str, Any], monkeypatch: pytest.MonkeyPa
 
 
 def _snapshot(folder: Path) -> Path:
+    stage_writer.wait()  # the last full run's child has renamed it into place (or given up)
     stages = folder / ".cache" / "clientgen" / "stages"
     (found,) = (p for p in stages.iterdir() if p.suffix == ".bin")  # beside it: its lock file
     return found
