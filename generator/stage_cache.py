@@ -9,7 +9,9 @@ each string value of a `summary`/`description` key sits (`validation_cache.scan_
 the text with those values emptied, and its JSON token), checked one by one against the parsed
 document's values with their JSON pointers. The snapshot's key is a SHA-256 over the generator
 fingerprint, the Python version, the pydantic and openapi-pydantic versions, the target's configuration
-digest, the spec's path and label, and the text with the prose emptied.
+digest, the spec's path and label, and the text with the prose emptied. The snapshot is made by a
+forked child off the run's critical path and renamed into place once the package is written
+(`stage_writer.py`); the file ends with a CRC-32 of its pickle.
 
 The next `generate` scans the spec's text (no JSON parse). Same key and same offsets: the text is the
 snapshot's with some prose tokens replaced, each of which must decode as a JSON string — so the new
