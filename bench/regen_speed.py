@@ -4,6 +4,11 @@ Every figure is a whole `python -m generator generate` command in a fresh proces
 generator cached under `.cache/perf/pycache`, as an installed clientgen has it), timed by `perf.run_measured`:
 
 - full: `generate --full` with `CLIENTGEN_CACHE=off` — renders and formats everything (the baseline);
+- full, caches on: `generate --full` in a project whose cache folder is emptied first (everything
+  rendered and formatted, the module cache and the stage cache's snapshot written), alternated with the
+  baseline: what the caches cost a full run's critical path. The snapshot is made by a forked child
+  (`generator/stage_writer.py`) that outlives the command; its CPU is not the command's. After every
+  command the benchmark waits (untimed) for such a writer, so none runs during a measurement;
 - no-op: `generate` when nothing changed (answered from provenance; nothing rendered);
 - no-op `check`: the same answer from provenance, as the pre-commit hook asks it;
 - one-operation edit: one operation's `summary` changed (alternately two texts, so every run has a change),
@@ -72,6 +77,8 @@ def measure(
     py: str,
     pycache: Path,
 ) -> dict[str, Any]:
+    from generator.cache_files import cache_file
+    from generator.stage_writer import settle
     from generator.write import read_tree
 
     doc = json.loads(spec.read_text(encoding="utf-8"))
@@ -86,12 +93,16 @@ def measure(
         run = run_measured(args, timeout=900, env=environ, cwd=cwd)
         if not run.ok:
             raise RuntimeError(f"{' '.join(args[2:])} failed: {run.stderr[-400:]}")
+        snapshot = cache_file(cwd, cwd / "out" / "github", "stages", ".bin")
+        if snapshot is not None and "CLIENTGEN_CACHE" not in environ:
+            settle(snapshot)  # a snapshot still being written: not during the next measurement
         return run
 
     warm = _project(work / "warm", doc)
     cold = _project(work / "cold", doc)
+    fresh = _project(work / "fresh", doc)
     timed(gen, warm, env)  # first run: fills the module cache and the bytecode cache
-    full, noop, check, edit, new_op, schema = [], [], [], [], [], []
+    full, full_on, noop, check, edit, new_op, schema = [], [], [], [], [], [], []
 
     def edited(change: Callable[[dict[str, Any], int], None], i: int) -> Any:
         change(doc, i)
@@ -100,6 +111,8 @@ def measure(
 
     for i in range(runs):
         full.append(timed([*gen, "--full"], cold, cold_env))
+        shutil.rmtree(fresh / ".cache", ignore_errors=True)
+        full_on.append(timed([*gen, "--full"], fresh, env))
         noop.append(timed(gen, warm, env))
         check.append(timed([py, "-m", "generator", "check", "-q"], warm, env))
         edit.append(edited(_edit, i))  # after a full run or a prose one: the stage cache serves
@@ -116,6 +129,8 @@ def measure(
         "runs": runs,
         "full_wall": med(r.wall for r in full),
         "full_cpu": med(r.cpu for r in full),
+        "full_on_wall": med(r.wall for r in full_on),
+        "full_on_cpu": med(r.cpu for r in full_on),
         "noop_wall": med(r.wall for r in noop),
         "noop_cpu": med(r.cpu for r in noop),
         "check_wall": med(r.wall for r in check),

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .config import TargetConfig
     from .ir import Api
     from .spec_copy import Parts
+    from .stage_writer import Writer
 
 
 class Target(Protocol):
@@ -56,6 +57,8 @@ class TargetResult:
         default_factory=dict
     )  # check: what the spec produces, per file
     classes: int = 0  # schema classes the package defines (not every IR schema gets one)
+    # the stage cache's snapshot being written (`stage_writer.Writer`): committed once written
+    snapshot: Writer | None = field(default=None, repr=False, compare=False)
 
     @property
     def operations(self) -> int:
@@ -194,7 +197,13 @@ def generate(
             target, root, progress=progress, source=source, known=known, replay=not full
         )
         index = TreeIndex.for_output(root, out) if root is not None else None
-        result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
+        try:
+            result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
+            if result.snapshot is not None:
+                result.snapshot.commit()  # the package is written: its snapshot may serve
+        finally:
+            if result.snapshot is not None:
+                result.snapshot.close()
     known.save()  # the validation findings, for the next run (only after one that succeeded)
     recorded = provenance.read(out)
     if recorded is not None:
@@ -266,12 +275,11 @@ def prepare(
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
     `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
     regenerated from the stage cache (`stage_cache.py`; `generate --full` renders everything)."""
-    from .stage_cache import Recorder, read_spec, stage_file
+    from .stage_cache import Recorder, stage_file
 
     out = Path(target.output)
     memo = Memo.for_output(root, out)
     stages = stage_file(root, out) if raw is None and memo is not None else None
-    recorder = None
     with _no_cycle_collection():
         again = _replayed(target, root, source, stages, memo) if replay else None
         if again is not None:
@@ -280,19 +288,19 @@ def prepare(
             recorder = Recorder(stages) if stages is not None else None
             result, files, prov = _render(target, root, progress, source, raw, known, recorder)
             if recorder is not None and recorder.names is not None and result.api is not None:
-                recorder.stubs(files, recorder.names, result.api.target.package.name, memo)
+                # made by a forked child, renamed into place once the package is written
+                result.snapshot = recorder.begin(
+                    files,
+                    result.api,
+                    result.diagnostics,
+                    memo,
+                    str(Path(target.spec)),
+                    source or target.spec,
+                    target.digest(),
+                    prov.spec_sha256,
+                )
         owner = ownership(out, target.package)
         tree = build_package(files, prov, out, owner, progress, memo, consume=True)
-        if recorder is not None and result.api is not None:
-            recorder.keep(
-                result.api,
-                result.diagnostics,
-                read_spec(Path(target.spec)),
-                prov.spec_sha256,
-                str(Path(target.spec)),
-                source or target.spec,
-                target.digest(),
-            )
     if memo is not None:
         memo.save()
     return result, tree
@@ -319,6 +327,7 @@ def _replay(
     from .render.plan import Reuse, plan_files
     from .spec_copy import copy_bytes
     from .stage_cache import read_spec, replay, scan
+    from .stage_writer import settle
     from .write import Formatted
 
     start = time.perf_counter()
@@ -330,6 +339,7 @@ def _replay(
         return None  # the full path says what is wrong
     raw = read[0]
     del read
+    settle(stages)  # a full run's snapshot still being written (`stage_writer.py`)
     again = replay(stages, now, memo)
     if again is None:
         return None

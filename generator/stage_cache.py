@@ -9,7 +9,9 @@ each string value of a `summary`/`description` key sits (`validation_cache.scan_
 the text with those values emptied, and its JSON token), checked one by one against the parsed
 document's values with their JSON pointers. The snapshot's key is a SHA-256 over the generator
 fingerprint, the Python version, the pydantic and openapi-pydantic versions, the target's configuration
-digest, the spec's path and label, and the text with the prose emptied.
+digest, the spec's path and label, and the text with the prose emptied. The snapshot is made by a
+forked child off the run's critical path and renamed into place once the package is written
+(`stage_writer.py`); the file ends with a CRC-32 of its pickle.
 
 The next `generate` scans the spec's text (no JSON parse). Same key and same offsets: the text is the
 snapshot's with some prose tokens replaced, each of which must decode as a JSON string — so the new
@@ -57,6 +59,8 @@ import os
 import pickle
 import re
 import sys
+import zlib
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +75,7 @@ if TYPE_CHECKING:
     from .ir import Api
     from .naming.plan import Names
 
-MAGIC = b"clientgen stage cache 1\n"
+MAGIC = b"clientgen stage cache 2\n"
 KIND = "stages"
 PROSE_KEYS = frozenset(("summary", "description"))
 _METHOD = "(?:get|put|post|delete|options|head|patch|trace)"
@@ -296,18 +300,27 @@ def stage_file(root: Path | None, out: Path) -> Path | None:
     return cache_file(root, out, KIND, ".bin")
 
 
-def save(path: Path, key: bytes, snapshot: Snapshot) -> bool:
-    """Write the snapshot (False when it cannot serve: an operation object the IR holds twice)."""
+def save(
+    path: Path, key: bytes, snapshot: Snapshot, ready: Callable[[], bool] = lambda: True
+) -> bool:
+    """Write the snapshot (False when it cannot serve: an operation object the IR holds twice).
+    `ready()` is asked before the file is renamed into place: False throws it away (the run that
+    made it did not write its package, `stage_writer.py`), and the old file stays."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:  # pickled straight into the file: no second copy in memory
             f.write(MAGIC + key)
-            pickler = _Pickler(f)
+            summed = _Summed(f)
+            pickler = _Pickler(summed)
             pickler.dump(snapshot)
+            f.write(summed.crc.to_bytes(4, "big"))  # a damaged file is no snapshot (`load`)
         if pickler.operations != len(snapshot.api.operations):
             tmp.unlink()
             return False
+        if not ready():
+            tmp.unlink()
+            return True
         os.replace(tmp, path)
     except (OSError, pickle.PicklingError):
         with contextlib.suppress(OSError):
@@ -322,13 +335,28 @@ def load(path: Path, key: bytes) -> Snapshot | None:
     except OSError:
         return None
     head = MAGIC + key
-    if not blob.startswith(head):
+    if not blob.startswith(head) or len(blob) < len(head) + 4:
         return None
+    body = memoryview(blob)[len(head) : -4]
+    if zlib.crc32(body) != int.from_bytes(blob[-4:], "big"):
+        return None  # damaged (a flipped byte in a text would still unpickle)
     try:
-        found = _Unpickler(io.BytesIO(memoryview(blob)[len(head) :])).load()
+        found = _Unpickler(io.BytesIO(body)).load()
     except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
         return None
     return found if isinstance(found, Snapshot) else None
+
+
+class _Summed:
+    """A file that keeps the CRC-32 of what is written to it."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self._f = f
+        self.crc = 0
+
+    def write(self, data: Any) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        return self._f.write(data)
 
 
 def unlink(path: Path | None) -> None:
@@ -551,8 +579,8 @@ def _missing() -> _Missing:
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file: IO[bytes]) -> None:
-        super().__init__(file, protocol=5)
+    def __init__(self, file: _Summed) -> None:
+        super().__init__(file, protocol=5)  # only its `write` is used
         self.operations = 0
         from .ir import Operation
 
@@ -606,16 +634,58 @@ class Recorder:
         self.parsed: Scan | None = None
         self.spec_file: str | None = None  # the name of the spec's copy in the package
         self.aliased: set[str] = set()
+        self.deferred = False  # a JSON spec: its prose is read when the snapshot is made
+        self._texts: dict[str, str] | None = None
 
     def document(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
-        """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them)."""
+        """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them). A JSON
+        spec's prose is left to `keep`, which parses the text again (off the run's critical path,
+        `stage_writer.py`); a YAML one's is read here (parsing YAML again would cost more)."""
+        if _json_text(Path(spec)):
+            self.deferred = True
+            return
+        self._read(document, spec, label, config)
+
+    def _read(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
         from .spec_copy import BUNDLED
 
         prose, alone, self.aliased = prose_of(document)
         # a snapshot that could never serve is not kept
         self.prose = prose if alone and BUNDLED not in document else None
-        if self.prose is not None and not _json_text(Path(spec)):
+        if self.prose is not None and not self.deferred and not _json_text(Path(spec)):
             self.parsed = scan_parsed(document, spec, label, config)  # YAML: from the document
+
+    def begin(
+        self,
+        files: dict[str, Any],
+        api: Api,
+        diagnostics: list[Diagnostic],
+        memo: Any,
+        spec: str,
+        label: str,
+        config: str,
+        sha256: str,
+    ) -> Any:
+        """Start making the snapshot of a full run whose package is rendered (`files`, not yet
+        handed over to be formatted): a `stage_writer.Writer`, committed once the package is written."""
+        from .stage_writer import start
+
+        names = self.names
+        assert names is not None
+        package = api.target.package.name
+        diagnostics = list(diagnostics)
+        stubbed = []
+
+        def prepare() -> None:
+            self.stubs(files, names, package, memo)
+            stubbed.append(True)
+
+        def write(ready: Callable[[], bool]) -> None:
+            if not stubbed:
+                prepare()
+            self.keep(api, diagnostics, read_spec(Path(spec)), sha256, spec, label, config, ready)
+
+        return start(self.path, prepare, write)
 
     def stubs(self, files: dict[str, Any], names: Names, package: str, memo: Any) -> None:
         """Note the stubs and module-cache keys of the modules a prose-only run may take as they
@@ -651,12 +721,25 @@ class Recorder:
         spec: str,
         label: str,
         config: str,
+        ready: Callable[[], bool] = lambda: True,
     ) -> None:
         """Write the snapshot, or remove the old one when this run cannot leave one. `read`: the
-        spec file's bytes and text, read again (they must be what the run read: `sha256`)."""
+        spec file's bytes and text, read again (they must be what the run read: `sha256`);
+        `ready`: see `save`."""
         kept = self._files
         found = None
         if read is not None and hashlib.sha256(read[0]).hexdigest() == sha256:
+            if self.deferred:  # a JSON spec: its prose, from the text the run read
+                from .diagnostics import SpecError
+                from .load import parse_text
+
+                try:
+                    document = parse_text(read[1], spec)
+                except SpecError:
+                    document = None
+                if isinstance(document, dict):
+                    self._read(document, spec, label, config)
+                del document
             found = (
                 scan(read[1], spec, label, config)
                 if read[1].lstrip().startswith("{")
@@ -687,7 +770,7 @@ class Recorder:
             self.spec_file,
             kept,
         )
-        if not save(self.path, found.key, snapshot):
+        if not save(self.path, found.key, snapshot, ready):
             unlink(self.path)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, provenance, stage_cache
+from generator import pipeline, provenance, stage_cache, stage_writer
 from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.ir.models import MISSING, Field
@@ -50,12 +50,31 @@ def _full_tree(tmp_path: Path, doc: dict[str, Any], monkeypatch: pytest.MonkeyPa
 
 
 def _snapshot(folder: Path) -> Path:
-    (found,) = (folder / ".cache" / "clientgen" / "stages").iterdir()
+    stage_writer.wait()  # the last full run's child has renamed it into place (or given up)
+    stages = folder / ".cache" / "clientgen" / "stages"
+    (found,) = (p for p in stages.iterdir() if p.suffix == ".bin")  # beside it: its lock file
     return found
 
 
 def _edit_summary(doc: dict[str, Any], text: str = "List the people (edited)") -> None:
     doc["paths"]["/people/people"]["get"]["summary"] = text
+
+
+@pytest.mark.slow  # two generations of Casebook: ~1 s
+def test_a_full_run_leaves_the_snapshot_to_a_forked_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot costs the run only a fork (`stage_writer.py`); the next run waits for it."""
+    if stage_writer.inline():
+        pytest.skip("no fork here")
+    rendered: list[bool] = []
+    monkeypatch.setattr(stage_cache.Recorder, "_read", lambda *a: rendered.append(True))
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    result = _generate(warm, doc, full=True)
+    assert result.snapshot is not None and result.snapshot.pid not in (None, os.getpid())
+    assert not rendered  # a JSON spec's prose is read by the child, not by the run
+    stage_writer.wait()
 
 
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from generator import generate, stage_writer
 from generator.config import load_targets
-from generator import generate
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = REPO.parent / "shared" / "upstream" / "casexchange"
@@ -122,6 +122,7 @@ class Project:
     def generate(self) -> None:
         (target,) = load_targets(self.root / "pyproject.toml")
         generate(target, self.root)
+        stage_writer.wait()  # the stage cache's snapshot is renamed into place by a child: let it
 
     def state(self) -> dict[str, str]:
         """Every file under the project (cache included) with its content hash and mtime."""
