@@ -2,8 +2,8 @@
 `description` edited, nothing else.
 
 A full `generate` keeps, per output folder (`.cache/clientgen/stages/`, outside the output folder), a
-snapshot of what it built: the IR after the shape stage, the names, the diagnostics, for each module a
-prose edit may leave as it is (types modules, resource modules and their test modules, `types/__init__`,
+snapshot of what it built: the IR after the shape stage, the names, the diagnostics, each
+operation's api.md doc, for each module a prose edit may leave as it is (types modules, resource modules and their test modules, `types/__init__`,
 `operations.json`) a stub of its import lines and its module-cache key, and the spec's prose — where
 each string value of a `summary`/`description` key sits (`validation_cache.scan_prose`: its offset in
 the text with those values emptied, and its JSON token), checked one by one against the parsed
@@ -29,7 +29,9 @@ nothing is parsed or named:
   replaced as parse computes them, and the names are the snapshot's.
 - rendered again: the resource and test modules of every operation that was patched or holds a
   patched parameter, api.md, README and the package-level files, and any resource module with
-  features' extras; every other module listed above gets its formatted bytes from the module cache
+  features' extras; api.md's doc of each operation (`apidoc_views.MethodDoc`: its call sample,
+  signature and links, which the README lists too) is the snapshot's unless the operation was
+  patched or holds a patched parameter; every other module listed above gets its formatted bytes from the module cache
   under the key the full run recorded (the types modules' view code never reaches an operation, the
   manifest reads no prose: pinned by the same tests).
 - the diagnostics are the snapshot's (openapi-pydantic's do not depend on prose, `validation_cache`;
@@ -74,8 +76,9 @@ if TYPE_CHECKING:
     from .diagnostics import Diagnostic
     from .ir import Api
     from .naming.plan import Names
+    from .render.apidoc_views import MethodDoc
 
-MAGIC = b"clientgen stage cache 2\n"
+MAGIC = b"clientgen stage cache 3\n"
 KIND = "stages"
 PROSE_KEYS = frozenset(("summary", "description"))
 _METHOD = "(?:get|put|post|delete|options|head|patch|trace)"
@@ -107,6 +110,7 @@ class Snapshot:
     diagnostics: list[Diagnostic]
     spec_file: str
     files: dict[str, tuple[str, bytes]]  # module path → (import stub, module-cache key)
+    docs: dict[str, MethodDoc]  # operation key → its api.md doc (`apidoc_views.method_docs`)
 
 
 @dataclass
@@ -120,6 +124,7 @@ class Replay:
     stubs: dict[str, str]  # path → import stub of each module not rendered again (`plan_files`)
     formatted: dict[str, bytes]  # path → its finished bytes
     changed: int  # prose values that differ from the snapshot's
+    docs: dict[str, MethodDoc]  # the api.md docs of the operations no change reaches
 
 
 # ---- the document's prose --------------------------------------------------------------------------
@@ -399,7 +404,7 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
     api = patched(snapshot.api, changes, snapshot.aliased)
     if api is None:
         return None
-    again = _touched(api, snapshot.names, {c.where for c in changes})
+    again, edited = _touched(api, snapshot.names, {c.where for c in changes})
     formatted = {}
     stubs = {}
     for rel, (stub, memo_key) in snapshot.files.items():
@@ -418,23 +423,28 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
         stubs=stubs,
         formatted=formatted,
         changed=len(changes),
+        docs={k: d for k, d in snapshot.docs.items() if k not in edited},
     )
 
 
-def _touched(api: Api, names: Names, places: set[str]) -> set[str]:
+def _touched(api: Api, names: Names, places: set[str]) -> tuple[set[str], set[str]]:
     """The resource and test modules of the resources holding the operations at `places` or an
-    operation with a parameter at `places`: their methods' docstrings and call samples read the
-    operations' and parameters' prose (`resource_views`, `call_samples.call_sample`)."""
+    operation with a parameter at `places` (their methods' docstrings and call samples read the
+    operations' and parameters' prose: `resource_views`, `call_samples.call_sample`), and the keys
+    of those operations (their api.md docs read the same: `apidoc_views`)."""
     from .naming.plan import op_key
 
     package = api.target.package.name
     out = set()
+    edited = set()
     for op in api.operations:
         if op.pointer in places or any(p.pointer in places for p in op.parameters):
-            module = names.resources[names.op_resource[op_key(op)]].module
+            key = op_key(op)
+            edited.add(key)
+            module = names.resources[names.op_resource[key]].module
             out.add(f"src/{package}/resources/{module}.py")
             out.add(f"tests/api_resources/test_{module}.py")
-    return out
+    return out, edited
 
 
 @dataclass(frozen=True)
@@ -636,6 +646,10 @@ class Recorder:
         self.aliased: set[str] = set()
         self.deferred = False  # a JSON spec: its prose is read when the snapshot is made
         self._texts: dict[str, str] | None = None
+        self.docs: dict[str, MethodDoc] | None = None  # set by `plan_files` (`on_docs`)
+
+    def seen_docs(self, docs: dict[str, MethodDoc]) -> None:
+        self.docs = docs
 
     def document(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
         """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them). A JSON
@@ -751,6 +765,7 @@ class Recorder:
             or self.names is None
             or kept is None
             or self.spec_file is None
+            or self.docs is None
             or not (
                 found.places == [(w, k) for w, k, _ in self.prose]
                 if found.places is not None
@@ -769,6 +784,7 @@ class Recorder:
             list(diagnostics),
             self.spec_file,
             kept,
+            self.docs,
         )
         if not save(self.path, found.key, snapshot, ready):
             unlink(self.path)

@@ -21,7 +21,7 @@ from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
-from generator.render import plan
+from generator.render import apidoc_views, plan
 from generator.write import read_tree
 from tests.cli.test_incremental import _project
 from tests.conftest import REPO
@@ -111,6 +111,44 @@ def test_a_summary_edit_renders_only_what_reads_it(
         ]
     )
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+@pytest.mark.slow  # three generations of Casebook: 1–2 s
+def test_api_md_takes_the_unedited_operations_docs_from_the_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the edited operation's api.md doc (call sample, signature, links) is made again; every
+    other one is the full run's, kept in the snapshot — and api.md and the README are still what a
+    full run writes."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    kept = stage_cache.load(_snapshot(warm), _key_of(warm))
+    assert kept is not None and len(kept.docs) == len(kept.api.operations)
+    made: list[str] = []
+    real = apidoc_views._method_doc
+
+    def recording(api: Any, names: Any, literals: Any, call: str, *rest: Any) -> Any:
+        made.append(call)
+        return real(api, names, literals, call, *rest)
+
+    monkeypatch.setattr(apidoc_views, "_method_doc", recording)
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert result.replayed
+    assert made == ["client.people.list"]
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+def _key_of(folder: Path) -> bytes:
+    """The snapshot key of the project's spec as it is now."""
+    (target,), _ = select_targets(["casebook"], folder)
+    spec = Path(target.spec)
+    read = stage_cache.read_spec(spec)
+    assert read is not None
+    now = stage_cache.scan(read[1], str(spec), target.spec, target.digest())
+    assert now is not None
+    return now.key
 
 
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
@@ -344,8 +382,8 @@ def test_only_the_audited_modules_read_an_operations_prose() -> None:
     """`stage_cache.py` patches `Operation.summary`/`description` into the snapshot's IR and renders
     again only the files these modules feed; it reuses the names and the shape stage's result, so
     naming, shape and the features must not read the fields. A new reader fails here: check whether
-    the files it feeds are rendered again in `stage_cache._touched`/`render.plan.Reuse`, then list
-    it. (`getattr` with these names and `dataclasses.asdict` would escape the audit: none is used.)"""
+    the files it feeds are rendered again in `stage_cache._touched`/`render.plan.Reuse` (and, for
+    api.md's docs, left out of `Replay.docs`), then list it. (`getattr` with these names and `dataclasses.asdict` would escape the audit: none is used.)"""
     found = set()
     for path in sorted(GENERATOR.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
