@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, provenance, stage_cache, stage_writer
+from generator import pipeline, provenance, stage_cache, stage_format, stage_writer
 from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.ir.models import MISSING, Field
@@ -226,14 +226,14 @@ class _Boom:
 def test_the_unpickler_admits_only_the_generators_classes() -> None:
     for forged in (pickle.dumps(_Boom()), pickle.dumps(stage_cache.save)):
         with pytest.raises(pickle.UnpicklingError):
-            stage_cache._Unpickler(io.BytesIO(forged)).load()
+            stage_format._Unpickler(io.BytesIO(forged)).load()
 
 
 def test_the_ir_round_trips_with_its_sentinels() -> None:
     field = Field("a", Primitive("str"), False)
     buffer = io.BytesIO()
-    stage_cache._Pickler(buffer).dump([field])
-    (again,) = stage_cache._Unpickler(io.BytesIO(buffer.getvalue())).load()
+    stage_format._Pickler(buffer).dump([field])
+    (again,) = stage_format._Unpickler(io.BytesIO(buffer.getvalue())).load()
     assert again == field and again.default is MISSING and again.example is MISSING
 
 
@@ -323,8 +323,8 @@ def test_only_an_operations_or_a_parameters_prose_is_patched() -> None:
 
 # ---- the audit the stage cache rests on ---------------------------------------------------------------
 READERS = {
-    "render/apidoc_views.py",  # api.md and the README's links: always rendered again
-    "render/call_samples.py",  # the resource's test module, api.md, the README: rendered again
+    "render/apidoc_views.py",  # the edited operations' api.md docs (`Replay.docs`): made again
+    "render/call_samples.py",  # the resource's test module, the edited operations' api.md docs
     "render/resource_views.py",  # the resource module's docstrings: rendered again
 }
 
