@@ -134,7 +134,13 @@ def _render(
         api = shape(api, target, sink)
         progress.stage("rendering modules")
         files, names = plan_files(
-            api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file, emit=emit
+            api,
+            sink,
+            on_module=progress.step,
+            features=FEATURES,
+            spec_file=spec_file,
+            emit=emit,
+            on_docs=recorder.seen_docs if recorder is not None else None,
         )
         if recorder is not None:
             recorder.names = names
@@ -349,7 +355,7 @@ def _replay(
         sink,
         features=FEATURES,
         spec_file=again.spec_file,
-        reuse=Reuse(again.names, again.stubs),
+        reuse=Reuse(again.names, again.stubs, again.docs),
     )
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it

@@ -99,10 +99,14 @@ def api_doc(
     methods: Mapping[str, MethodView],
     access: Mapping[str, str],
     spec_file: str,
+    kept: Mapping[str, MethodDoc] | None = None,
 ) -> ApiDoc:
     """`access`: operation key → the Access label features give (`x-access-tier`); else an operation
     without security is "public" when others need credentials, and one with security is labelled
-    with its schemes when operations differ in them. No label anywhere: no Access column."""
+    with its schemes when operations differ in them. No label anywhere: no Access column.
+    `kept`: operation key → its doc from an earlier run of the same spec whose operation this run
+    has as it was (a prose-only regeneration, `generator/stage_cache.py`): taken as it is when its
+    call, anchor and label are this run's (`method_docs` gives them)."""
     literals = Literals(api.schemas, names)
     anchors, readme = Anchors(), Anchors()
     any_auth = any(op.requires_auth for op in api.operations)
@@ -113,9 +117,16 @@ def api_doc(
         anchor = anchors(f"client.{resource.access}")
         docs = []
         for op in ops:
-            m = methods[op_key(op)]
-            label = access.get(op_key(op)) or _access(op, any_auth, several)
-            docs.append(_method_doc(api, names, literals, anchors, resource, op, m, label))
+            key = op_key(op)
+            m = methods[key]
+            label = access.get(key) or _access(op, any_auth, several)
+            call = f"client.{resource.access}.{m.name}"
+            heading = anchors(call)
+            was = kept.get(key) if kept else None
+            if was is not None and (was.call, was.anchor, was.access) == (call, heading, label):
+                docs.append(was)
+            else:
+                docs.append(_method_doc(api, names, literals, call, heading, op, m, label))
         readme_anchor = readme(f"client.{resource.access}")
         about = _about(resource)
         resources.append(ResourceDoc(resource, anchor, readme_anchor, about, tuple(docs)))
@@ -127,6 +138,15 @@ def api_doc(
         any(m.access for r in resources for m in r.methods),
         TemplateText(spec_file),
     )
+
+
+def method_docs(by_resource: Mapping[str, list[Operation]], doc: ApiDoc) -> dict[str, MethodDoc]:
+    """Operation key → its doc (what a prose-only regeneration may take again: `api_doc`'s `kept`)."""
+    return {
+        op_key(op): method
+        for ops, resource in zip(by_resource.values(), doc.resources, strict=True)
+        for op, method in zip(ops, resource.methods, strict=True)
+    }
 
 
 def _about(resource: ResourceName) -> Markdown:
@@ -149,13 +169,12 @@ def _method_doc(
     api: Api,
     names: Names,
     literals: Literals,
-    anchors: Anchors,
-    resource: ResourceName,
+    call: str,
+    anchor: Markdown,
     op: Operation,
     m: MethodView,
     access: str,
 ) -> MethodDoc:
-    call = f"client.{resource.access}.{m.name}"
     uses = Uses()
     sample = call_sample(api, op, m, literals, uses, Files.PATH)
     package = api.target.package.name
@@ -173,7 +192,7 @@ def _method_doc(
     )
     return MethodDoc(
         call=Name(call),
-        anchor=anchors(call),
+        anchor=anchor,
         summary=md(summary(op)),
         http=f"{op.method.upper()} {op.path}",
         signature=signature(m),

@@ -9,8 +9,8 @@ runtime modules it needs, so a package ships `templates/runtime/core/` plus its 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -21,7 +21,7 @@ from ..naming.plan import Names, op_key, plan_names
 from ..naming.routes import segments
 from ..naming.rules import singular, words
 from ..paths import templates_dir
-from .apidoc_views import api_doc
+from .apidoc_views import MethodDoc, api_doc, method_docs
 from .auth_views import AuthPlan, AuthView, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
@@ -46,6 +46,7 @@ class Reuse:
 
     names: Names
     files: dict[str, str]  # path → stub text
+    docs: Mapping[str, MethodDoc] = field(default_factory=dict)  # api.md's, of unedited operations
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,13 +178,15 @@ def plan_files(
     spec_file: str = "openapi.yml",
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
+    on_docs: Callable[[dict[str, MethodDoc]], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
     `reuse`: an earlier run's names and the modules this run need not render again.
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
-    one: `Planned.add`); the returned dict is then empty."""
+    one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
+    doc (the stage cache keeps them for `reuse.docs`)."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -286,7 +289,10 @@ def plan_files(
             method_views,
             {k: v for c in contributions for k, v in c.access.items()},
             spec_file,
+            reuse.docs if reuse is not None else None,
         )
+        if on_docs is not None:
+            on_docs(method_docs(by_resource, docs))
         operations: str | list[str] = (
             reused["operations.json"]
             if "operations.json" in reused

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, provenance, stage_cache, stage_writer
+from generator import pipeline, provenance, stage_cache, stage_format, stage_writer
 from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
-from generator.render import plan
+from generator.render import apidoc_views, plan
 from generator.write import read_tree
 from tests.cli.test_incremental import _project
 from tests.conftest import REPO
@@ -113,6 +113,44 @@ def test_a_summary_edit_renders_only_what_reads_it(
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
 
 
+@pytest.mark.slow  # three generations of Casebook: 1–2 s
+def test_api_md_takes_the_unedited_operations_docs_from_the_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the edited operation's api.md doc (call sample, signature, links) is made again; every
+    other one is the full run's, kept in the snapshot — and api.md and the README are still what a
+    full run writes."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    kept = stage_cache.load(_snapshot(warm), _key_of(warm))
+    assert kept is not None and len(kept.docs) == len(kept.api.operations)
+    made: list[str] = []
+    real = apidoc_views._method_doc
+
+    def recording(api: Any, names: Any, literals: Any, call: str, *rest: Any) -> Any:
+        made.append(call)
+        return real(api, names, literals, call, *rest)
+
+    monkeypatch.setattr(apidoc_views, "_method_doc", recording)
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert result.replayed
+    assert made == ["client.people.list"]
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+def _key_of(folder: Path) -> bytes:
+    """The snapshot key of the project's spec as it is now."""
+    (target,), _ = select_targets(["casebook"], folder)
+    spec = Path(target.spec)
+    read = stage_cache.read_spec(spec)
+    assert read is not None
+    now = stage_cache.scan(read[1], str(spec), target.spec, target.digest())
+    assert now is not None
+    return now.key
+
+
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
 def test_generate_full_and_a_structural_edit_take_the_full_path(tmp_path: Path) -> None:
     doc = _casebook()
@@ -188,14 +226,14 @@ class _Boom:
 def test_the_unpickler_admits_only_the_generators_classes() -> None:
     for forged in (pickle.dumps(_Boom()), pickle.dumps(stage_cache.save)):
         with pytest.raises(pickle.UnpicklingError):
-            stage_cache._Unpickler(io.BytesIO(forged)).load()
+            stage_format._Unpickler(io.BytesIO(forged)).load()
 
 
 def test_the_ir_round_trips_with_its_sentinels() -> None:
     field = Field("a", Primitive("str"), False)
     buffer = io.BytesIO()
-    stage_cache._Pickler(buffer).dump([field])
-    (again,) = stage_cache._Unpickler(io.BytesIO(buffer.getvalue())).load()
+    stage_format._Pickler(buffer).dump([field])
+    (again,) = stage_format._Unpickler(io.BytesIO(buffer.getvalue())).load()
     assert again == field and again.default is MISSING and again.example is MISSING
 
 
@@ -285,8 +323,8 @@ def test_only_an_operations_or_a_parameters_prose_is_patched() -> None:
 
 # ---- the audit the stage cache rests on ---------------------------------------------------------------
 READERS = {
-    "render/apidoc_views.py",  # api.md and the README's links: always rendered again
-    "render/call_samples.py",  # the resource's test module, api.md, the README: rendered again
+    "render/apidoc_views.py",  # the edited operations' api.md docs (`Replay.docs`): made again
+    "render/call_samples.py",  # the resource's test module, the edited operations' api.md docs
     "render/resource_views.py",  # the resource module's docstrings: rendered again
 }
 
@@ -344,8 +382,8 @@ def test_only_the_audited_modules_read_an_operations_prose() -> None:
     """`stage_cache.py` patches `Operation.summary`/`description` into the snapshot's IR and renders
     again only the files these modules feed; it reuses the names and the shape stage's result, so
     naming, shape and the features must not read the fields. A new reader fails here: check whether
-    the files it feeds are rendered again in `stage_cache._touched`/`render.plan.Reuse`, then list
-    it. (`getattr` with these names and `dataclasses.asdict` would escape the audit: none is used.)"""
+    the files it feeds are rendered again in `stage_cache._touched`/`render.plan.Reuse` (and, for
+    api.md's docs, left out of `Replay.docs`), then list it. (`getattr` with these names and `dataclasses.asdict` would escape the audit: none is used.)"""
     found = set()
     for path in sorted(GENERATOR.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
