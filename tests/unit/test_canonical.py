@@ -56,3 +56,40 @@ def test_deeper_than_the_recursion_limit() -> None:
     for _ in range(depth):
         deepest = deepest["n"]
     assert canonical.origin(deepest) == "/n" * depth
+
+
+def test_strings_are_fresh_and_shared_per_text() -> None:
+    """The copy holds none of the document's strings (so the IR keeps none and the document's memory
+    can be returned once it is let go), and one object per distinct text."""
+    import json
+
+    doc = json.loads(
+        '{"paths": {"/a": {"get": {"operationId": "list_items", "tags": ["items", "é-ümlaut"]}},'
+        ' "/b": {"get": {"operationId": "list_items", "tags": ["items"]}}}, "items": "list_items"}'
+    )
+    copy = Canonical(doc).document
+    assert copy == doc
+    originals = {id(k) for k in _strings(doc)}
+    copied = list(_strings(copy))
+    assert copied and all(id(s) not in originals for s in copied if len(s) > 1)
+    by_text: dict[str, set[int]] = {}
+    for s in copied:
+        by_text.setdefault(s, set()).add(id(s))
+    assert by_text["list_items"] and all(len(ids) == 1 for ids in by_text.values())
+    a, b = copy["paths"]["/a"]["get"], copy["paths"]["/b"]["get"]
+    assert a["operationId"] is b["operationId"] is copy["items"]
+    assert a["tags"][0] is b["tags"][0] and next(iter(a)) is next(iter(b))
+
+
+def _strings(node: Any) -> Any:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                yield key
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            yield item
