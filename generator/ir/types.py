@@ -103,6 +103,10 @@ def with_nullable(t: TypeRef, nullable: bool = True) -> TypeRef:
 
 def walk_refs(t: TypeRef) -> list[str]:
     """Every schema id a TypeRef mentions, in order of appearance."""
+    if isinstance(t, ModelRef):  # the two common cases (most fields), without the stack
+        return [t.id]
+    if isinstance(t, (Primitive, AnyType, LiteralOf)):
+        return []
     out: list[str] = []
     stack: list[TypeRef] = [t]
     while stack:

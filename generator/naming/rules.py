@@ -63,6 +63,8 @@ MODEL_RESERVED = frozenset(
 METHOD_RESERVED = frozenset(
     {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
 )
+# what a field may not be called (`field_name`, once per property: computed once)
+_FIELD_RESERVED = PY_BUILTINS & {"print", "exec", "eval"} | MODEL_RESERVED
 RESOURCE_RESERVED = frozenset({"with_raw_response"})
 # Keyword arguments of the generated clients' constructors; credential arguments must not take them.
 CLIENT_OPTIONS = frozenset(
@@ -142,9 +144,7 @@ def safe_identifier(name: str, fallback: str, reserved: frozenset[str] = frozens
 
 
 def field_name(wire: str) -> str:
-    return safe_identifier(
-        snake(wire), "field", PY_BUILTINS & {"print", "exec", "eval"} | MODEL_RESERVED
-    )
+    return safe_identifier(snake(wire), "field", _FIELD_RESERVED)
 
 
 def param_name(wire: str) -> str:

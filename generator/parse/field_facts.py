@@ -13,6 +13,7 @@ from .schema_facts import PROSE
 _SCALARS = (str, int, bool)
 _MAX_SCAN = 8  # levels of anyOf/items/additionalProperties looked into for `format: password`
 _NESTING = ("anyOf", "oneOf", "allOf", "prefixItems")
+_CHILD_KEYS = frozenset((*_NESTING, "items", "additionalProperties"))
 
 
 def property_node(own: dict[str, Any], resolved: dict[str, Any]) -> dict[str, Any]:
@@ -56,6 +57,8 @@ def mentions_format(node: Any, fmt: str, resolver: Resolver, where: str, depth: 
             return False
     if node.get("format") == fmt:
         return True
+    if node.keys().isdisjoint(_CHILD_KEYS):  # most properties: nothing to look into
+        return False
     children: list[Any] = []
     for key in _NESTING:
         if isinstance(node.get(key), list):

@@ -504,7 +504,8 @@ class SchemaBuilder:
             resolved = self.resolver.deref(sub, where)[1] if isinstance(sub, dict) else {}
             resolved = resolved if isinstance(resolved, dict) else {}
             own = sub if isinstance(sub, dict) else {}
-            merged = property_node(own, resolved)
+            # a property without a `$ref` is its own node: no merged copy needed (it is only read)
+            merged = own if resolved is own and "$ref" not in own else property_node(own, resolved)
             constant, value = constant_value(merged, self.resolver, where)
             t = (
                 LiteralOf((value,))
