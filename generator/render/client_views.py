@@ -20,7 +20,7 @@ from .auth_views import AuthView
 from .extension import ClientExtras, ClientParam, RuntimeImport
 from .imports import ImportBlock
 from .package_views import PackageMeta, package_meta
-from .readme_views import Examples, pick_examples
+from .readme_views import ExamplePicker, Examples
 from .resource_views import MethodView, resource_summary
 from .safe import Code, Doc, Markdown, Name, TemplateText, code, doc
 
@@ -136,7 +136,7 @@ def client_view(
     api: Api,
     names: Names,
     by_resource: Mapping[str, list[Operation]],
-    methods: Mapping[str, MethodView],
+    methods: Mapping[str, MethodView] | ExamplePicker,
     sink: DiagnosticSink,
     uses_typing_extensions: bool,
     *,
@@ -147,19 +147,17 @@ def client_view(
     sections: Sections,
     docs: ApiDoc,
 ) -> ClientView:
-    """`uses_typing_extensions`: whether a module rendered so far (a model) imports typing_extensions
+    """`methods`: every operation's method view, or what an `ExamplePicker` shown each of them
+    kept (the file plan's way: it lets the views go a resource at a time).
+    `uses_typing_extensions`: whether a module rendered so far (a model) imports typing_extensions
     (recorded per file as it is rendered, `plan.Planned`: the texts are not kept)."""
     package = api.target.package
-    first = methods[op_key(api.operations[0])] if api.operations else None
-    first_args = code(
-        ", ".join(
-            [f'"{a.name}-id"' for a in first.positional]
-            + [f"{a.name}=..." for a in first.keyword if not a.default]
-        )
-        if first
-        else ""
-    )
-    examples = pick_examples(api, names, methods)
+    if not isinstance(methods, ExamplePicker):
+        picked = ExamplePicker(api, names)
+        for index, op in enumerate(api.operations):
+            picked.see(index, op, methods[op_key(op)])
+        methods = picked
+    examples = methods.examples()
     resources = tuple(names.resources[k] for k in names.top_level())
     first_resource = names.resource_of(api.operations[0]).access if api.operations else Name("")
     error_example = (
@@ -209,8 +207,8 @@ def client_view(
         first_resource=first_resource,
         docs=docs,
         examples=examples,
-        first_method=first.name if first else Name(""),
-        first_args=first_args,
+        first_method=methods.first_method,
+        first_args=methods.first_args,
         error_example=error_example,
         sections=sections,
         sync_params=client_params("", extras),

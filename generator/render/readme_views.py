@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, ResultKind
@@ -25,18 +25,59 @@ class Examples:
 
 
 def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> Examples:
-    found: dict[str, Code | Name] = {}
+    picker = ExamplePicker(api, names)
+    for index, op in enumerate(api.operations):
+        picker.see(index, op, methods[op_key(op)])
+    return picker.examples()
 
-    def call(op: Operation) -> Name:
-        return Name(f"client.{names.resource_of(op).access}.{names.op_method[op_key(op)]}")
 
-    for op in api.operations:
-        m = methods[op_key(op)]
+class ExamplePicker:
+    """The README's examples: for each kind, the first operation (in the spec's order) that suits
+    it. Shown the operations in any order with their index (`see`), so the file plan can let each
+    resource's method views go once it is rendered; it also keeps what the README says of the
+    first operation (`first_method`, `first_args`)."""
+
+    def __init__(self, api: Api, names: Names) -> None:
+        self.api, self.names = api, names
+        self.found: dict[str, tuple[int, dict[str, Code | Name]]] = {}  # kind → (index, fields)
+        self.first_method = NO_NAME
+        self.first_args = NO_CODE
+
+    def examples(self) -> Examples:
+        fields = {
+            k: v
+            for _, found in sorted(self.found.values(), key=lambda f: f[0])
+            for k, v in found.items()
+        }
+        return Examples(**fields)  # type: ignore[arg-type]
+
+    def see(self, index: int, op: Operation, m: MethodView) -> None:
+        if index == 0:
+            self.first_method = m.name
+            self.first_args = code(
+                ", ".join(
+                    [f'"{a.name}-id"' for a in m.positional]
+                    + [f"{a.name}=..." for a in m.keyword if not a.default]
+                )
+            )
+        for kind, fields in self._candidates(op, m):
+            was = self.found.get(kind)
+            if was is None or index < was[0]:
+                self.found[kind] = (index, fields)
+
+    def _call(self, op: Operation) -> Name:
+        return Name(
+            f"client.{self.names.resource_of(op).access}.{self.names.op_method[op_key(op)]}"
+        )
+
+    def _candidates(
+        self, op: Operation, m: MethodView
+    ) -> Iterator[tuple[str, dict[str, Code | Name]]]:
+        api = self.api
         required_kw = [a for a in m.keyword if not a.default]
         kinds = {r.kind for r in op.results}
         paged = any(r.pagination is not None for r in op.results)
-        if paged and not m.positional and not required_kw and "list_call" not in found:
-            found["list_call"] = call(op)
+        if paged and not m.positional and not required_kw:
             limit = next(
                 (
                     r.pagination.limit_param
@@ -46,7 +87,10 @@ def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> 
                 "",
             )
             arg = next((a.name for a in m.keyword if a.wire == limit), "") if limit else ""
-            found["list_args"] = code(f"{arg}=50" if arg else "")
+            yield (
+                "list",
+                {"list_call": self._call(op), "list_args": code(f"{arg}=50" if arg else "")},
+            )
         returns_model = all(
             isinstance(r.returns, ModelRef) and isinstance(api.schemas.get(r.returns.id), Model)
             for r in op.results
@@ -58,10 +102,9 @@ def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> 
             and kinds == {ResultKind.JSON}
             and not paged
             and returns_model
-            and "get_call" not in found
         ):
-            found["get_call"] = call(op)
-        if op.method == "post" and not m.positional and "create_call" not in found:
+            yield "get", {"get_call": self._call(op)}
+        if op.method == "post" and not m.positional:
             if m.flat_body:
                 required = [a for a in m.body_fields if not a.default][:3] or list(
                     m.body_fields[:1]
@@ -71,12 +114,8 @@ def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> 
                 body = _body_example(api, op) if m.body_arg is not None else Code("")
                 body = code(f"body={body}") if body else body
             if body:
-                found["create_call"], found["create_body"] = call(op), body
-        if (
-            m.body_fields
-            and any(a.annotation.startswith("FileTypes") for a in m.body_fields)
-            and ("upload_call" not in found)
-        ):
+                yield "create", {"create_call": self._call(op), "create_body": body}
+        if m.body_fields and any(a.annotation.startswith("FileTypes") for a in m.body_fields):
             args = [f'"{p.name}-id"' for p in m.positional]
             args += [
                 f'{a.name}=Path("report.pdf")'
@@ -85,13 +124,15 @@ def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> 
                 for a in m.body_fields
                 if not a.default
             ]
-            found["upload_call"], found["upload_args"] = call(op), code(", ".join(args))
-        if kinds == {ResultKind.BINARY} and "download_call" not in found:
+            yield "upload", {"upload_call": self._call(op), "upload_args": code(", ".join(args))}
+        if kinds == {ResultKind.BINARY}:
             args = [f'"{p.name}-id"' for p in m.positional] + [
                 f'{a.name}="..."' for a in required_kw
             ]
-            found["download_call"], found["download_args"] = call(op), code(", ".join(args))
-    return Examples(**found)  # type: ignore[arg-type]
+            yield (
+                "download",
+                {"download_call": self._call(op), "download_args": code(", ".join(args))},
+            )
 
 
 def _body_example(api: Api, op: Operation) -> Code:

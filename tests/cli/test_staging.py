@@ -14,7 +14,7 @@ from generator import pipeline, staging
 from generator.config import adhoc_target
 from generator.diagnostics import SpecError, fatal
 from generator.features import FEATURES
-from generator.render import environment, plan
+from generator.render import environment, gather, plan
 from generator.write import read_tree
 from tests.conftest import FIXTURES
 
@@ -43,6 +43,7 @@ def test_a_file_is_handed_on_before_the_next_is_rendered(
         return real(template, **kw)
 
     monkeypatch.setattr(plan, "render", render)
+    monkeypatch.setattr(gather, "render", render)  # the test modules, rendered beside the resources
     monkeypatch.setattr(environment, "PIECE_CHUNKS", 5)  # api.md in many pieces
     emitted: dict[str, str] = {}
     pieces: dict[str, list[str]] = {}
@@ -218,14 +219,14 @@ def test_the_naming_caches_are_emptied_before_the_views_are_built(
 
     api, sink = build(yaml.safe_load(PETS.read_text()))
     sizes: list[int] = []
-    real = plan.draft_resource
+    real = gather.draft_resource
 
     def draft(*args: Any) -> Any:
         caches = (rules.words, rules.singular, routes.segments, pointer.split)
         sizes.append(sum(c.cache_info().currsize for c in caches))
         return real(*args)
 
-    monkeypatch.setattr(plan, "draft_resource", draft)
+    monkeypatch.setattr(gather, "draft_resource", draft)
     plan.plan_files(api, sink, features=FEATURES)
     assert sizes and sizes[0] == 0
     assert rules.words("petId") == ("pet", "id")  # still works, filled again on use
