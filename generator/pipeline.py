@@ -53,9 +53,7 @@ class TargetResult:
     seconds: float = 0.0
     fast_path: bool = False
     replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage_cache.py`)
-    rendered: dict[str, bytes] = field(
-        default_factory=dict
-    )  # check: what the spec produces, per file
+    rendered: dict[str, bytes] = field(default_factory=dict)  # check: the spec's files
     classes: int = 0  # schema classes the package defines (not every IR schema gets one)
     # the stage cache's snapshot being written (`stage_writer.Writer`): committed once written
     snapshot: Writer | None = field(default=None, repr=False, compare=False)
@@ -99,6 +97,7 @@ def _render(
     from .features import FEATURES
     from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
+    from .parse.canonical import Canonical
     from .render.plan import plan_files
     from .shape.stage import shape
     from .spec_copy import BUNDLED, copy_bytes, copy_name, copy_parts
@@ -123,14 +122,16 @@ def _render(
             emit(spec_file, parts)
         del parts
         progress.stage("building the model")
-        api = build_api(loaded, sink)
         if recorder is not None:
             recorder.document(
                 loaded.document, str(Path(target.spec)), source or target.spec, target.digest()
             )
             recorder.spec_file = spec_file
+        canonical = Canonical(loaded.document)  # parse reads only this copy: the document can go
         loaded = dataclasses.replace(loaded, document={})  # graph-beta's is 166 MB
         validation.release()
+        api = build_api(loaded, sink, canonical)
+        del canonical
         api = shape(api, target, sink)
         progress.stage("rendering modules")
         files, names = plan_files(
@@ -148,9 +149,7 @@ def _render(
         validation.wait(sink)
     finally:
         validation.cancel()
-    tree: dict[str, str | bytes] = dict(files)
-    if copy is not None:
-        tree[spec_file] = copy
+    tree: dict[str, str | bytes] = dict(files) if copy is None else {**files, spec_file: copy}
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,

@@ -297,6 +297,7 @@ def plan_files(
         del gathered
         if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
             late("operations.json", operations)
+            operations = ""  # staged: let go before api.md (graph-beta's is 31 MB)
             late("api.md", render_pieces("package/api.md.jinja", doc=docs))
             docs = for_readme(docs)
             for module in pending[cut:]:  # this process's share, one at a time

@@ -230,3 +230,33 @@ def test_the_naming_caches_are_emptied_before_the_views_are_built(
     plan.plan_files(api, sink, features=FEATURES)
     assert sizes and sizes[0] == 0
     assert rules.words("petId") == ("pet", "id")  # still works, filled again on use
+
+
+def test_the_document_is_let_go_before_the_model_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parse reads only the document's key-sorted copy (`parse.canonical`): `generate` makes the
+    copy, lets the document go (and the validation's hold on it), then builds the IR from the copy,
+    which is the IR built from the document."""
+    import generator.parse as parse_package
+    from generator.load import load_spec
+
+    seen: list[tuple[dict[str, Any], Any]] = []
+    real = parse_package.build_api
+
+    def build_api(spec: Any, sink: Any, canonical: Any = None) -> Any:
+        seen.append((spec.document, canonical))
+        return real(spec, sink, canonical)
+
+    monkeypatch.setattr(parse_package, "build_api", build_api)
+    target = _target(tmp_path)
+    pipeline.generate(target, full=True)
+    assert len(seen) == 1
+    document, canonical = seen[0]
+    assert document == {} and canonical is not None
+    loaded = load_spec(Path(target.spec), pipeline.DiagnosticSink())
+    assert canonical.document == parse_package.Canonical(loaded.document).document
+    monkeypatch.undo()
+    assert real(loaded, pipeline.DiagnosticSink(), canonical) == real(
+        loaded, pipeline.DiagnosticSink()
+    )
