@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .ir import Api
     from .spec_copy import Parts
     from .stage_writer import Writer
+    from .streamed import Emit
 
 
 class Target(Protocol):
@@ -195,20 +196,27 @@ def generate(
             fast.seconds = time.perf_counter() - start
             return fast
     known = FindingsCache.for_output(root, out)
-    if Memo.for_output(root, out) is None:  # no caches (no project, or CLIENTGEN_CACHE=off)
-        result = _generate_staged(target, root, out, progress, source, known)
-    else:  # the module and stage caches keep the package's files: rendered into a dict
-        result, tree = prepare(
-            target, root, progress=progress, source=source, known=known, replay=not full
-        )
+    memo = Memo.for_output(root, out)
+    # a prose-only edit, replayed from the stage cache into a dict (`prepare`); else each file is
+    # staged as it is rendered (`streamed.py`), with the project's caches or without
+    again = (
+        _prepare(target, root, progress, source, known, render=False) if memo and not full else None
+    )
+    if again is None:
+        from .streamed import generate_streamed
+
+        def render(
+            emit: Emit, recorder: stage_cache.Recorder | None
+        ) -> tuple[TargetResult, provenance.Provenance]:
+            result, _, prov = _render(target, root, progress, source, None, known, recorder, emit)
+            return result, prov
+
+        with _no_cycle_collection():
+            result = generate_streamed(target, root, out, progress, source, memo, render)
+    else:
+        result, tree = again
         index = TreeIndex.for_output(root, out) if root is not None else None
-        try:
-            result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
-            if result.snapshot is not None:
-                result.snapshot.commit()  # the package is written: its snapshot may serve
-        finally:
-            if result.snapshot is not None:
-                result.snapshot.close()
+        result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
     known.save()  # the validation findings, for the next run (only after one that succeeded)
     recorded = provenance.read(out)
     if recorded is not None:
@@ -216,38 +224,6 @@ def generate(
         provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
     result.seconds = time.perf_counter() - start
     return result
-
-
-def _generate_staged(
-    target: TargetConfig,
-    root: Path | None,
-    out: Path,
-    progress: Progress,
-    source: str,
-    known: FindingsCache,
-) -> TargetResult:
-    """`generate` without caches: each file is staged as it is rendered and read back one at a
-    time as it is written (`staging.py`), so the package's texts and bytes are never all in memory
-    (graph-beta's are 324 MB each). The module cache and the stage cache hold every file by design,
-    so with them `prepare` renders into a dict."""
-    from .staging import Staging  # not needed by the no-op answer
-
-    owner = ownership(out, target.package)
-    with Staging.open(out, owner, None, _spec_size(target)) as staging:
-        with _no_cycle_collection():
-            result, _, prov = _render(target, root, progress, source, None, known, emit=staging.add)
-            tree = staging.finish(prov, progress)
-        index = TreeIndex.for_output(root, out) if root is not None else None
-        result.diff = apply_package(tree, out, owner, progress, index)
-    return result
-
-
-def _spec_size(target: TargetConfig) -> int:
-    """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
-    try:
-        return Path(target.spec).stat().st_size
-    except OSError:
-        return 0
 
 
 def answer_generate(target: Target, root: Path | None) -> TargetResult | None:
@@ -280,7 +256,24 @@ def prepare(
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
     `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
     regenerated from the stage cache (`stage_cache.py`; `generate --full` renders everything)."""
+    prepared = _prepare(target, root, progress, source, known, raw=raw, replay=replay)
+    assert prepared is not None
+    return prepared
+
+
+def _prepare(
+    target: TargetConfig,
+    root: Path | None,
+    progress: Progress,
+    source: str,
+    known: FindingsCache | None,
+    raw: bytes | None = None,
+    replay: bool = True,
+    render: bool = True,
+) -> tuple[TargetResult, dict[str, bytes]] | None:
+    """`prepare`; `render=False`: only a replay from the stage cache (None when it does not serve)."""
     from .stage_cache import Recorder, stage_file
+    from .streamed import begin_snapshot
 
     out = Path(target.output)
     memo = Memo.for_output(root, out)
@@ -289,21 +282,12 @@ def prepare(
         again = _replayed(target, root, source, stages, memo) if replay else None
         if again is not None:
             result, files, prov = again
+        elif not render:
+            return None
         else:
             recorder = Recorder(stages) if stages is not None else None
             result, files, prov = _render(target, root, progress, source, raw, known, recorder)
-            if recorder is not None and recorder.names is not None and result.api is not None:
-                # made by a forked child, renamed into place once the package is written
-                result.snapshot = recorder.begin(
-                    files,
-                    result.api,
-                    result.diagnostics,
-                    memo,
-                    str(Path(target.spec)),
-                    source or target.spec,
-                    target.digest(),
-                    prov.spec_sha256,
-                )
+            begin_snapshot(recorder, files, result, memo, target, source, prov)
         owner = ownership(out, target.package)
         tree = build_package(files, prov, out, owner, progress, memo, consume=True)
     if memo is not None:

@@ -21,7 +21,7 @@ from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
-from generator.render import apidoc_views, plan
+from generator.render import apidoc_views, gather, plan
 from generator.write import read_tree
 from tests.cli.test_incremental import _project
 from tests.conftest import REPO
@@ -92,6 +92,7 @@ def test_a_summary_edit_renders_only_what_reads_it(
         return real(template, **context)
 
     monkeypatch.setattr(plan, "render", recording)
+    monkeypatch.setattr(gather, "render", recording)  # the test modules
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert result.replayed
