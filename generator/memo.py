@@ -87,6 +87,11 @@ class Memo:
         return self._old
 
     def get(self, key: bytes) -> bytes | None:
+        return _read(*self._new[key]) if self.find(key) else None
+
+    def find(self, key: bytes) -> bool:
+        """Whether the cache has the entry (a hit or a miss, as `get` counts them), without
+        reading its bytes."""
         where = self._new.get(key)
         if where is None:
             old = self._entries().get(key)
@@ -94,9 +99,17 @@ class Memo:
                 where = self._new[key] = (self._file, *old)
         if where is None:
             self.misses += 1
-            return None
+            return False
         self.hits += 1
-        return _read(*where)
+        return True
+
+    def sha256(self, key: bytes) -> bytes:
+        """The SHA-256 of an entry this run used or made, read a piece at a time."""
+        file, offset, size = self._new[key]
+        digest = hashlib.sha256()
+        for at in range(offset, offset + size, _PIECE):
+            digest.update(os.pread(file.fileno(), min(_PIECE, offset + size - at), at))
+        return digest.digest()
 
     def read(self, key: bytes) -> bytes:
         """The bytes of an entry this run used or made (`get` found it, or `put` it)."""

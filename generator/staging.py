@@ -211,9 +211,8 @@ class Staging:
             large = True
         if self.observe is not None:
             self.observe(rel, text, key)
-        known = memo.get(key)
-        if known is not None:
-            self._known[rel] = (key, hashlib.sha256(known).digest())
+        if memo.find(key):  # (a large entry is not read whole for its digest)
+            self._known[rel] = (key, memo.sha256(key))
             if large:
                 os.unlink(path)
             return False

@@ -310,6 +310,8 @@ def test_the_module_cache_holds_no_entry_in_memory(tmp_path: Path) -> None:
     """Entries are read from the cache file and written to a spill file an entry at a time: what
     the cache keeps per entry is where its bytes are; saved, reloaded, the bytes are the same, a
     large entry's key is the key of its bytes whole."""
+    import hashlib
+
     from generator.memo import Memo
 
     path = tmp_path / "modules" / "m.bin"
@@ -324,6 +326,7 @@ def test_the_module_cache_holds_no_entry_in_memory(tmp_path: Path) -> None:
     memo.put_parts(key_large, iter(large))
     assert all(not isinstance(where, bytes) for where in memo._new.values())
     assert memo.read(key_large) == b"".join(large)
+    assert memo.sha256(key_large) == hashlib.sha256(b"".join(large)).digest()
     memo.save()
     again = Memo(path, "salt")
     assert again.get(key_small) == small and again.get(key_large) == b"".join(large)
