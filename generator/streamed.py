@@ -69,6 +69,10 @@ def generate_streamed(
         result, prov = render(staging.add, recorder)
         # the modules' stubs and keys were noted as they were staged: no files
         begin_snapshot(recorder, None, result, memo, target, source, prov)
+        # a forked child makes the snapshot from its copy: the names, api.md's docs and the stubs
+        # are let go here (an inline writer keeps what it needs in its own closure)
+        staging.observe = None
+        del recorder
         tree = staging.finish(prov, progress)
         index = TreeIndex.for_output(root, out) if root is not None else None
         try:
