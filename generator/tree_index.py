@@ -34,6 +34,7 @@ FOLDER = Path(".cache") / "clientgen" / "trees"  # below the project root
 RACY_NS = 2_000_000_000  # a file changed less than this before it was read is not recorded
 _VERSION = 1
 _CACHES = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}  # as write.read_tree
+_PIECE = 1 << 20  # bytes of a file read at a time
 
 
 def now_ns() -> int:
@@ -109,12 +110,16 @@ class TreeIndex:
             self._new[rel] = known
             return Seen(bytes.fromhex(known[1]), known[2] == 1)
         try:
-            with open(path, "rb") as f:
-                data = f.read()
+            with open(path, "rb") as f:  # a piece at a time (graph-beta's largest file is 31 MB)
+                first = f.read(_PIECE)
+                digest, size = hashlib.sha256(first), len(first)
+                while piece := f.read(_PIECE):
+                    digest.update(piece)
+                    size += len(piece)
         except (FileNotFoundError, IsADirectoryError):
             return None
         self.read += 1
-        seen = Seen(hashlib.sha256(data).digest(), has_header(data))
+        seen = Seen(digest.digest(), has_header(first))
         after = os.stat(path)
         settled = max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS
         unchanged = (after.st_size, after.st_mtime_ns, after.st_ctime_ns) == (
@@ -122,7 +127,7 @@ class TreeIndex:
             st.st_mtime_ns,
             st.st_ctime_ns,
         )
-        if settled and unchanged and len(data) == st.st_size:
+        if settled and unchanged and size == st.st_size:
             self._new[rel] = [key, seen.digest.hex(), int(seen.headed)]
         return seen
 
