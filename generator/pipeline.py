@@ -355,7 +355,7 @@ def _replay(
         sink,
         features=FEATURES,
         spec_file=again.spec_file,
-        reuse=Reuse(again.names, again.stubs, again.docs),
+        reuse=Reuse(again.names, again.stubs, again.docs, again.examples),
     )
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it

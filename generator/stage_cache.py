@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from .ir import Api
     from .naming.plan import Names
     from .render.apidoc_views import MethodDoc
+    from .render.readme_views import ExamplePart
 
 __all__ = [  # what the pipeline, the benchmark and the tests take from here
     "MAGIC",
@@ -101,6 +102,7 @@ class Replay:
     formatted: dict[str, bytes]  # path → its finished bytes
     changed: int  # prose values that differ from the snapshot's
     docs: dict[str, MethodDoc]  # the api.md docs of the operations no change reaches
+    examples: dict[str, ExamplePart]  # … and their README example parts
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------
@@ -155,6 +157,7 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
         formatted=formatted,
         changed=len(changes),
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
+        examples={k: p for k, p in snapshot.examples.items() if k not in edited},
     )
 
 
@@ -216,9 +219,11 @@ class Recorder:
         self.deferred = False  # a JSON spec: its prose is read when the snapshot is made
         self._texts: dict[str, str] | None = None
         self.docs: dict[str, MethodDoc] | None = None  # set by `plan_files` (`on_docs`)
+        self.examples: dict[str, ExamplePart] = {}
 
-    def seen_docs(self, docs: dict[str, MethodDoc]) -> None:
+    def seen_docs(self, docs: dict[str, MethodDoc], examples: dict[str, ExamplePart]) -> None:
         self.docs = docs
+        self.examples = examples
 
     def document(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
         """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them). A JSON
@@ -354,6 +359,7 @@ class Recorder:
             self.spec_file,
             kept,
             self.docs,
+            self.examples,
         )
         if not save(self.path, found.key, snapshot, ready):
             unlink(self.path)

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from .ir import Api
     from .naming.plan import Names
     from .render.apidoc_views import MethodDoc
+    from .render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 3\n"
+MAGIC = b"clientgen stage cache 4\n"
 KIND = "stages"
 
 
@@ -46,6 +47,9 @@ class Snapshot:
     spec_file: str
     files: dict[str, tuple[str, bytes]]  # module path → (import stub, module-cache key)
     docs: dict[str, MethodDoc]  # operation key → its api.md doc (`apidoc_views.method_docs`)
+    examples: dict[
+        str, ExamplePart
+    ]  # operation key → its README part (`readme_views.example_parts`)
 
 
 # ---- the snapshot file -------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import cast
 
 from . import provenance
 from .diagnostics import SpecError, fatal
-from .format import format_tree
+from .format import FORMATTED, format_tree
 from .memo import Memo
 from .ownership import Ownership, has_header
 from .paths import HEADER
@@ -103,7 +103,7 @@ def build_tree(
                 continue
         _put(folders, os.path.join(staging, rel), raw)
         del raw, text
-    if any(rel.endswith(".py") for rel in rels if rel not in done):
+    if any(rel.endswith(FORMATTED) for rel in rels if rel not in done):  # also api.md alone
         format_tree(staging)
     for rel in rels:
         if rel not in done:

@@ -21,7 +21,7 @@ from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
-from generator.render import apidoc_views, plan
+from generator.render import apidoc_views, drafts, plan
 from generator.write import read_tree
 from tests.cli.test_incremental import _project
 from tests.conftest import REPO
@@ -494,3 +494,44 @@ def test_check_after_a_prose_edit_renders_from_the_snapshot(tmp_path: Path) -> N
     assert fast.replayed and not full.replayed
     assert fast.rendered == full.rendered and fast.diff.stale == full.diff.stale != []
     assert _snapshot(warm).read_bytes() == snapshot  # check writes nothing
+
+
+@pytest.mark.slow  # three generations of CaseXchange: ~3 s
+def test_a_summary_edit_drafts_only_the_edited_resource(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README.md and api.md take every other operation's parts from the snapshot (api.md's doc,
+    the README's example part): no other resource's methods are drafted. (Casebook's JSON:API
+    feature looks at every method, so CaseXchange, whose features do not.)"""
+    spec = yaml.safe_load((REPO / "specs" / "casexchange" / "openapi.yml").read_text("utf-8"))
+
+    def generate(folder: Path, full: bool = False) -> pipeline.TargetResult:
+        (target,), root = select_targets(["casexchange"], folder)
+        return pipeline.generate(target, root, full=full)
+
+    warm = _project(tmp_path / "warm", spec, "casexchange")
+    generate(warm, full=True)
+    drafted: list[str] = []
+    real = drafts.draft_resource
+
+    def recording(api: Any, names: Any, resource: Any, *rest: Any) -> Any:
+        drafted.append(resource.access)
+        return real(api, names, resource, *rest)
+
+    monkeypatch.setattr(drafts, "draft_resource", recording)
+    spec["paths"]["/referrals/{id}"]["get"]["summary"] = "Fetch one referral (edited)"
+    (warm / "casexchange.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    result = generate(warm)
+    assert result.replayed
+    assert drafted == ["referrals"]
+    assert {"README.md", "api.md", "src/casexchange/resources/referrals.py"} <= set(
+        result.diff.changed
+    )
+    monkeypatch.setattr(drafts, "draft_resource", real)
+    with monkeypatch.context() as off:
+        off.setenv("CLIENTGEN_CACHE", "off")
+        cold = _project(tmp_path / "cold", spec, "casexchange")
+        generate(cold, full=True)
+    assert read_tree(warm / "generated" / "casexchange") == read_tree(
+        cold / "generated" / "casexchange"
+    )
