@@ -11,7 +11,9 @@ document's values with their JSON pointers. The snapshot's key is a SHA-256 over
 fingerprint, the Python version, the pydantic and openapi-pydantic versions, the target's configuration
 digest, the spec's path and label, and the text with the prose emptied. The snapshot is made by a
 forked child off the run's critical path and renamed into place once the package is written
-(`stage_writer.py`); the file ends with a CRC-32 of its pickle.
+(`stage_writer.py`). The file holds the IR's schemas in pieces (one per types module) and an index
+of the rest, each with a CRC-32 (`stage_format.py`): a replay reads the index and only the pieces of
+the schemas it asks for — those its edited resources reach.
 
 The next `generate` scans the spec's text (no JSON parse). Same key and same offsets: the text is the
 snapshot's with some prose tokens replaced, each of which must decode as a JSON string — so the new

@@ -1,17 +1,19 @@
 """The stage cache's snapshot file (`stage_cache.py`): what it holds, and how it is written and read
-— a pickle of the generator's own classes (each slotted IR object one call with its slot values),
-followed by a CRC-32 of the pickle; read by an unpickler that admits nothing else."""
+— pickles of the generator's own classes (each slotted IR object one call with its slot values): the
+IR's schemas in pieces, then an index of the rest; each with a CRC-32 checked before it is unpickled,
+by an unpickler that admits nothing else. A replay reads only the pieces it needs."""
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import io
 import operator
 import os
 import pickle
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -22,12 +24,12 @@ from .stage_prose import Places
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
-    from .ir import Api
+    from .ir import Api, Schema
     from .naming.plan import Names
     from .render.apidoc_views import MethodDoc
     from .render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 4\n"
+MAGIC = b"clientgen stage cache 5\n"
 KIND = "stages"
 
 
@@ -53,6 +55,14 @@ class Snapshot:
 
 
 # ---- the snapshot file -------------------------------------------------------------------------------
+# MAGIC and the key; the IR's schemas in pieces (a types module's members each, the schemas no module
+# holds in runs of `_RUN`), each pickled alone; then the index — the snapshot with the schemas left
+# out, the schemas' order, each one's piece, each piece's place and CRC-32 — and its length and CRC-32.
+# A prose-only run reads the index and only the pieces of the schemas it asks for (`LazySchemas`).
+_RUN = 64
+_TAIL = 12  # the index's length (8 bytes) and CRC-32 (4)
+
+
 def stage_file(root: Path | None, out: Path) -> Path | None:
     return cache_file(root, out, KIND, ".bin")
 
@@ -62,22 +72,31 @@ def save(
 ) -> bool:
     """Write the snapshot (False when it cannot serve: an operation object the IR holds twice).
     `ready()` is asked before the file is renamed into place: False throws it away (the run that
-    made it did not write its package, `stage_writer.py`), and the old file stays."""
+    made it did not write its package, `stage_writer.py`), and the old file stays. Everything is
+    pickled straight into the file: no second copy in memory."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    api = snapshot.api
+    schemas = api.schemas if isinstance(api.schemas, dict) else dict(api.schemas)  # (loaded: lazy)
+    shell = copy.copy(api)
+    object.__setattr__(shell, "schemas", {})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:  # pickled straight into the file: no second copy in memory
+        with open(tmp, "wb") as f:
             f.write(MAGIC + key)
+            table = []
+            where: dict[str, int] = {}
+            for n, members in enumerate(_groups(schemas, snapshot.names.schema_module)):
+                summed = _Summed(f)
+                _Pickler(summed).dump({sid: schemas[sid] for sid in members})
+                table.append((summed.size, summed.crc))
+                where.update(dict.fromkeys(members, n))
             summed = _Summed(f)
             pickler = _Pickler(summed)
-            pickler.dump(snapshot)
-            f.write(summed.crc.to_bytes(4, "big"))  # a damaged file is no snapshot (`load`)
-        if pickler.operations != len(snapshot.api.operations):
+            pickler.dump((dataclasses.replace(snapshot, api=shell), list(schemas), where, table))
+            f.write(summed.size.to_bytes(8, "big") + summed.crc.to_bytes(4, "big"))
+        if pickler.operations != len(api.operations) or not ready():
             tmp.unlink()
-            return False
-        if not ready():
-            tmp.unlink()
-            return True
+            return pickler.operations == len(api.operations)
         os.replace(tmp, path)
     except (OSError, pickle.PicklingError):
         with contextlib.suppress(OSError):
@@ -86,33 +105,127 @@ def save(
     return True
 
 
+def _groups(schemas: dict[str, Schema], modules: Mapping[str, str]) -> list[list[str]]:
+    """The schemas' ids by piece: the members of one types module, or a run of schemas no module
+    holds (in the schemas' order)."""
+    groups: dict[str, list[str]] = {}
+    loose = 0
+    for sid in schemas:
+        module = modules.get(sid)
+        if module is None:
+            module = f"\0{loose // _RUN}"
+            loose += 1
+        groups.setdefault(module, []).append(sid)
+    return list(groups.values())
+
+
 def load(path: Path, key: bytes) -> Snapshot | None:
+    """The snapshot, its schemas read when first asked for (`LazySchemas`), or None."""
     try:
-        blob = path.read_bytes()
+        data = memoryview(path.read_bytes())  # (not mapped: the file stays free to be replaced)
     except OSError:
         return None
     head = MAGIC + key
-    if not blob.startswith(head) or len(blob) < len(head) + 4:
+    if len(data) < len(head) + _TAIL or data[: len(head)] != head:
         return None
-    body = memoryview(blob)[len(head) : -4]
-    if zlib.crc32(body) != int.from_bytes(blob[-4:], "big"):
-        return None  # damaged (a flipped byte in a text would still unpickle)
+    size = int.from_bytes(data[-_TAIL:-4], "big")
+    start = len(data) - _TAIL - size
+    if start < len(head):
+        return None
+    index = data[start:-_TAIL]
+    if zlib.crc32(index) != int.from_bytes(data[-4:], "big"):
+        return None  # damaged (a flipped byte in a text would still unpickle), or truncated
     try:
-        found = _Unpickler(io.BytesIO(body)).load()
+        snapshot, order, where, table = _Unpickler(io.BytesIO(index)).load()
+        if not isinstance(snapshot, Snapshot) or len(head) + sum(n for n, _ in table) != start:
+            return None
     except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
         return None
-    return found if isinstance(found, Snapshot) else None
+    lazy = LazySchemas(data, len(head), order, where, table)
+    object.__setattr__(snapshot.api, "schemas", lazy)
+    return snapshot
+
+
+class Damaged(Exception):
+    """A piece of the snapshot is not what was written: the run that reads it takes the full path."""
+
+
+class LazySchemas(Mapping[str, "Schema"]):
+    """The IR's schemas of a loaded snapshot, in their order; each piece is checked and unpickled
+    when one of its schemas is first asked for (a damaged one raises `Damaged`: the replay fails
+    and the run takes the full path)."""
+
+    def __init__(
+        self,
+        data: Any,
+        base: int,
+        order: list[str],
+        where: dict[str, int],
+        table: list[tuple[int, int]],
+    ) -> None:
+        self._data = data
+        self._order = order
+        self._where = where
+        self._table = table
+        self._offsets: list[int] = []
+        at = base
+        for size, _ in table:
+            self._offsets.append(at)
+            at += size
+        self._loaded: dict[str, Schema] = {}
+        self.read: set[int] = set()  # the pieces read so far
+
+    def __getitem__(self, sid: str) -> Schema:
+        found = self._loaded.get(sid)
+        if found is None:
+            piece = self._where[sid]  # KeyError: no such schema
+            self._read(piece)
+            found = self._loaded[sid]
+        return found
+
+    def _read(self, piece: int) -> None:
+        if piece in self.read:
+            raise Damaged(f"piece {piece} lacks a schema it should hold")
+        length, crc = self._table[piece]
+        start = self._offsets[piece]
+        chunk = self._data[start : start + length]
+        if len(chunk) != length or zlib.crc32(chunk) != crc:
+            raise Damaged(f"piece {piece} is damaged")
+        try:
+            found = _Unpickler(io.BytesIO(chunk)).load()
+        except Exception as error:  # whatever the unpickler says: damaged
+            raise Damaged(f"piece {piece} does not unpickle") from error
+        if not isinstance(found, dict):
+            raise Damaged(f"piece {piece} is no piece")
+        self._loaded.update(found)
+        self.read.add(piece)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each piece sits in the file: (offset, length)."""
+        return [(at, size) for at, (size, _) in zip(self._offsets, self._table, strict=True)]
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
 
 
 class _Summed:
-    """A file that keeps the CRC-32 of what is written to it."""
+    """A file that keeps the CRC-32 and the size of what is written to it."""
 
     def __init__(self, f: IO[bytes]) -> None:
         self._f = f
         self.crc = 0
+        self.size = 0
 
     def write(self, data: Any) -> int:
         self.crc = zlib.crc32(data, self.crc)
+        self.size += memoryview(data).nbytes
         return self._f.write(data)
 
 

@@ -183,39 +183,61 @@ def test_a_snapshot_of_another_generator_is_not_used(
 
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
 @pytest.mark.parametrize(
-    "damage", ["truncated", "flipped", "forged", "not a snapshot", "inconsistent"]
+    "damage",
+    ["truncated", "flipped", "flipped pieces", "forged", "not a snapshot", "inconsistent"],
 )
 def test_a_damaged_snapshot_is_no_snapshot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
+    """The index is checked when the file is read, each piece of schemas when it is first needed
+    (`stage_format.LazySchemas`): either way the run takes the full path."""
     doc = _casebook()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, doc, full=True)
     path = _snapshot(warm)
     blob = path.read_bytes()
     head = len(stage_cache.MAGIC) + 32
+    key = blob[len(stage_cache.MAGIC) : head]
+    loaded = stage_cache.load(path, key)
+    assert loaded is not None
+    spans = loaded.api.schemas.spans  # type: ignore[attr-defined]
+    index = (spans[-1][0] + spans[-1][1], len(blob) - 12)  # between the pieces and its tail
+
+    def framed(pickled: bytes) -> bytes:  # an index as `save` frames it: length and CRC-32
+        return blob[:head] + pickled + len(pickled).to_bytes(8, "big") + _crc(pickled)
+
     if damage == "truncated":
         path.write_bytes(blob[: len(blob) // 2])
-    elif damage == "flipped":
-        middle = len(blob) // 2
+    elif damage == "flipped":  # a byte of the index
+        middle = sum(index) // 2
         path.write_bytes(blob[:middle] + bytes([blob[middle] ^ 0xFF]) + blob[middle + 1 :])
+    elif damage == "flipped pieces":  # a byte of every piece: the index is sound, no piece is
+        data = bytearray(blob)
+        for at, size in spans:
+            data[at + size // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+        assert stage_cache.load(path, key) is not None
     elif damage == "forged":  # a pickle that would run a command: refused, never run
-        path.write_bytes(blob[:head] + pickle.dumps(_Boom()))
+        path.write_bytes(framed(pickle.dumps(_Boom())))
     elif damage == "not a snapshot":
-        path.write_bytes(blob[:head] + pickle.dumps({"api": None}))
+        path.write_bytes(framed(pickle.dumps({"api": None})))
     else:  # admissible classes, the right key, contents that do not fit: the replay fails
         from generator.naming.names import Names
 
-        snapshot = stage_cache.load(path, blob[len(stage_cache.MAGIC) : head])
-        assert snapshot is not None
-        snapshot.names = Names()
-        assert stage_cache.save(path, blob[len(stage_cache.MAGIC) : head], snapshot)
+        loaded.names = Names()
+        assert stage_cache.save(path, key, loaded)
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert not result.replayed
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
     _edit_summary(doc, "Once more")
     assert _generate(warm, doc).replayed  # the full run wrote a sound snapshot again
+
+
+def _crc(data: bytes) -> bytes:
+    import zlib
+
+    return zlib.crc32(data).to_bytes(4, "big")
 
 
 class _Boom:
@@ -501,8 +523,9 @@ def test_a_summary_edit_drafts_only_the_edited_resource(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """README.md and api.md take every other operation's parts from the snapshot (api.md's doc,
-    the README's example part): no other resource's methods are drafted. (Casebook's JSON:API
-    feature looks at every method, so CaseXchange, whose features do not.)"""
+    the README's example part): no other resource's methods are drafted, and the snapshot's pieces
+    of schemas they would reach are not read. (Casebook's JSON:API feature looks at every method,
+    so CaseXchange, whose features do not.)"""
     spec = yaml.safe_load((REPO / "specs" / "casexchange" / "openapi.yml").read_text("utf-8"))
 
     def generate(folder: Path, full: bool = False) -> pipeline.TargetResult:
@@ -519,11 +542,17 @@ def test_a_summary_edit_drafts_only_the_edited_resource(
         return real(api, names, resource, *rest)
 
     monkeypatch.setattr(drafts, "draft_resource", recording)
+    loaded: list[Any] = []
+    real_load = stage_cache.load
+    monkeypatch.setattr(stage_cache, "load", lambda *a: loaded.append(real_load(*a)) or loaded[-1])
     spec["paths"]["/referrals/{id}"]["get"]["summary"] = "Fetch one referral (edited)"
     (warm / "casexchange.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
     result = generate(warm)
     assert result.replayed
     assert drafted == ["referrals"]
+    # and of the IR's schemas only the pieces that resource's operations reach were read
+    schemas = loaded[0].api.schemas
+    assert 0 < len(schemas.read) < len(schemas.spans) / 4
     assert {"README.md", "api.md", "src/casexchange/resources/referrals.py"} <= set(
         result.diff.changed
     )
