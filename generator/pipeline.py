@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -97,10 +96,11 @@ def _render(
     pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
     files are then empty."""
     from .features import FEATURES
-    from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
+    from .load import open_spec  # the heavy part: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
     from .shape.stage import shape
+    from .spec_bytes import read_bytes
     from .spec_copy import BUNDLED, copy_bytes, copy_name, copy_parts
 
     start = time.perf_counter()
@@ -202,21 +202,35 @@ def generate(
         result, tree = prepare(
             target, root, progress=progress, source=source, known=known, replay=not full
         )
-        index = TreeIndex.for_output(root, out) if root is not None else None
-        try:
-            result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
-            if result.snapshot is not None:
-                result.snapshot.commit()  # the package is written: its snapshot may serve
-        finally:
-            if result.snapshot is not None:
-                result.snapshot.close()
+        write_prepared(result, tree, root, progress)
     known.save()  # the validation findings, for the next run (only after one that succeeded)
+    remember_written(root, out, result)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def write_prepared(
+    result: TargetResult, tree: dict[str, bytes], root: Path | None, progress: Progress = SILENT
+) -> None:
+    """Write what `prepare` made (`result.diff`), and let its snapshot serve once it is written."""
+    out = Path(result.target.output)
+    index = TreeIndex.for_output(root, out) if root is not None else None
+    try:
+        owner = ownership(out, result.target.package)
+        result.diff = apply_package(tree, out, owner, progress, index)
+        if result.snapshot is not None:
+            result.snapshot.commit()  # the package is written: its snapshot may serve
+    finally:
+        if result.snapshot is not None:
+            result.snapshot.close()
+
+
+def remember_written(root: Path | None, out: Path, result: TargetResult) -> None:
+    """After a `generate` that wrote its package: the next no-op one answers from provenance."""
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
         provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
-    result.seconds = time.perf_counter() - start
-    return result
 
 
 def _generate_staged(
@@ -313,68 +327,40 @@ def prepare(
 
 
 def _replayed(
-    target: TargetConfig, root: Path | None, source: str, stages: Path | None, memo: Memo | None
+    target: Target, root: Path | None, source: str, stages: Path | None, memo: Memo | None
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
-    """`_replay`, or None when there is no stage cache or anything in it fails: whatever fails
-    there, the full path does properly."""
-    if stages is None or memo is None:
-        return None
-    try:
-        return _replay(target, root, source, stages, memo)
-    except Exception:  # noqa: BLE001 - a cache: any failure is a miss
-        return None
-
-
-def _replay(
-    target: TargetConfig, root: Path | None, source: str, stages: Path, memo: Memo | None
-) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
-    """A prose-only regeneration from the stage cache (`stage_cache.py`), or None for the full path."""
-    from .features import FEATURES
-    from .render.plan import Reuse, plan_files
-    from .spec_copy import copy_bytes
-    from .stage_cache import read_spec, replay, scan
-    from .stage_writer import settle
-    from .write import Formatted
+    """A prose-only edit rendered from the stage cache (`stage_replay.py`), or None."""
+    from .stage_replay import replayed
 
     start = time.perf_counter()
-    spec = Path(target.spec)
-    label = source or target.spec
-    read = read_spec(spec)
-    now = None if read is None else scan(read[1], str(spec), label, target.digest())
-    if read is None or now is None:
-        return None  # the full path says what is wrong
-    raw = read[0]
-    del read
-    settle(stages)  # a full run's snapshot still being written (`stage_writer.py`)
-    again = replay(stages, now, memo)
+    again = replayed(target, source, source or spec_label(target, root), stages, memo)
     if again is None:
         return None
-    sink = DiagnosticSink(file=label)
-    files, names = plan_files(
-        again.api,
-        sink,
-        features=FEATURES,
-        spec_file=again.spec_file,
-        reuse=Reuse(again.names, again.stubs, again.docs, again.examples),
-    )
-    if not set(sink.sorted()) <= set(again.diagnostics):
-        return None  # something the full run did not say: let it say it
-    tree: dict[str, str | bytes] = dict(files)
-    for rel, data in again.formatted.items():
-        tree[rel] = Formatted(data)
-    tree[again.spec_file] = copy_bytes(again.spec_file, raw, {})
-    prov = provenance.current(
-        source or spec_label(target, root), hashlib.sha256(raw).hexdigest(), target.digest()
-    )
-    result = TargetResult(
-        target,
-        again.api,
-        diagnostics=list(again.diagnostics),
-        seconds=time.perf_counter() - start,
-        classes=len(names.schema_class),
-        replayed=True,
-    )
-    return result, tree, prov
+    result = TargetResult(target, again.api, diagnostics=again.diagnostics, classes=again.classes)
+    result.replayed, result.seconds = True, time.perf_counter() - start
+    return result, again.files, again.prov
+
+
+def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
+    """`generate` of a prose-only edit from the stage cache with any `Target` (the CLI's cached
+    reading of the configuration: no pydantic), or None — nothing written; the full command then
+    reads the configuration and renders."""
+    from .stage_cache import stage_file
+
+    start, out = time.perf_counter(), Path(target.output)
+    memo = Memo.for_output(root, out)
+    with _no_cycle_collection():
+        again = _replayed(target, root, "", stage_file(root, out), memo)
+        if again is None or memo is None:
+            return None
+        result, files, prov = again
+        owner = ownership(out, target.package)
+        tree = build_package(files, prov, out, owner, memo=memo, consume=True)
+    memo.save()
+    write_prepared(result, tree, root)
+    remember_written(root, out, result)
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 def check(

@@ -99,10 +99,10 @@ def _key(mode: bytes, shape: bytes, spec: str, label: str, config: str) -> bytes
 
 
 def read_spec(spec: Path) -> tuple[bytes, str] | None:
-    """The spec file's bytes and text, or None for anything `load.read_bytes` would refuse or
+    """The spec file's bytes and text, or None for anything `spec_bytes.read_bytes` would refuse or
     report (the full path then says what is wrong)."""
     from .diagnostics import SpecError
-    from .load import read_bytes
+    from .spec_bytes import read_bytes
 
     try:
         raw = read_bytes(spec)

@@ -564,3 +564,88 @@ def test_a_summary_edit_drafts_only_the_edited_resource(
     assert read_tree(warm / "generated" / "casexchange") == read_tree(
         cold / "generated" / "casexchange"
     )
+
+
+def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Path) -> None:
+    """The CLI regenerates a prose-only edit from the snapshot through the configuration's cached
+    reading (`pipeline.generate_replayed`): without the configuration's pydantic models, the
+    loader (yaml) and the validation (openapi-pydantic), the shape stage or importlib.metadata."""
+    from tests.cli.test_fast_answers import _run
+
+    spec = yaml.safe_load((pets_project / "pets.yml").read_text(encoding="utf-8"))
+    (pets_project / "pets.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    project = pets_project / "pyproject.toml"
+    project.write_text(project.read_text().replace('"pets.yml"', '"pets.json"'))
+    code, first = _run(pets_project, "generate")
+    assert code == 0 and "pydantic" in first and "generator.config" in first  # it rendered
+    path, method = next(
+        (p, m) for p, item in spec["paths"].items() for m in item if m in ("get", "post")
+    )
+    spec["paths"][path][method]["summary"] = "Edited, and only that."
+    (pets_project / "pets.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    code, modules = _run(pets_project, "generate")
+    assert code == 0 and "generator.stage_replay" in modules and "generator.render.plan" in modules
+    heavy = {
+        m for m in modules if m.startswith(("pydantic", "openapi_pydantic", "importlib.metadata"))
+    }
+    heavy |= {
+        m for m in modules if m.startswith(("generator.config", "generator.shape.pagination"))
+    }
+    heavy |= {"generator.shape.stage", "generator.validate", "generator.load", "yaml"} & modules
+    assert not heavy, sorted(heavy)
+    assert "Edited, and only that." in (pets_project / "generated" / "pets" / "api.md").read_text()
+
+
+def test_a_prose_edit_and_a_structural_one_in_one_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two targets: the first's summary edit is regenerated from its snapshot before the
+    configuration is read properly, the second's structural edit then needs the full command —
+    which writes the second and does not redo the first; both are reported."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    from tests.conftest import FIXTURES, PETS_PROJECT
+
+    spec = yaml.safe_load((FIXTURES / "specs" / "petstore_31.yml").read_text(encoding="utf-8"))
+    other = PETS_PROJECT.replace("pets]", "zoo]").replace('"pets.yml"', '"zoo.json"')
+    other = other.replace('"generated/pets"', '"generated/zoo"').replace('"pets"', '"zoo"')
+    table = PETS_PROJECT.replace('"pets.yml"', '"pets.json"') + other
+    (tmp_path / "pyproject.toml").write_text(table, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def write(name: str, doc: dict[str, Any]) -> None:
+        (tmp_path / f"{name}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+
+    def generate() -> str:
+        result = CliRunner().invoke(cli, ["generate"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        stage_writer.wait()
+        return result.output
+
+    write("pets", spec)
+    write("zoo", spec)
+    generate()
+    path, method = next(
+        (p, m) for p, item in spec["paths"].items() for m in item if m in ("get", "post")
+    )
+    spec["paths"][path][method]["summary"] = "Edited prose."
+    write("pets", spec)
+    zoo = json.loads(json.dumps(spec))
+    zoo["paths"]["/added"] = {"get": {"operationId": "addedOne", "responses": {"204": {}}}}
+    write("zoo", zoo)
+    replays: list[str] = []
+    real = pipeline.generate_replayed
+
+    def recording(target: Any, root: Any) -> Any:
+        result = real(target, root)
+        replays.append(f"{target.name}: {'replayed' if result is not None else 'not replayed'}")
+        return result
+
+    monkeypatch.setattr(pipeline, "generate_replayed", recording)
+    output = generate()
+    assert replays == ["pets: replayed", "zoo: not replayed"]
+    assert output.count("files written") == 2 and "pets: generated" in output
+    assert "Edited prose." in (tmp_path / "generated" / "pets" / "api.md").read_text()
+    assert "GET /added" in (tmp_path / "generated" / "zoo" / "api.md").read_text()
+    assert "fast path" in generate()  # both written as the spec says: nothing to do
