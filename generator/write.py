@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import cast
+from typing import Any, cast
 
 from . import provenance
 from .diagnostics import SpecError, fatal
@@ -110,12 +110,35 @@ def build_tree(
             done[rel] = _get(os.path.join(staging, rel))
             if memo is not None:
                 memo.put(keys[rel], done[rel])
-    out = {rel: done[rel] for rel in sorted(rels)}
-    final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash(out))
+    digests = {rel: hashlib.sha256(done[rel]).digest() for rel in sorted(rels)}
+    final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash_of(digests))
     record = final.render().encode()
     (staging / provenance.FILE).write_bytes(record)
+    out = Hashed((rel, done[rel]) for rel in digests)
     out[provenance.FILE] = record
+    digests[provenance.FILE] = hashlib.sha256(record).digest()
+    out.digests = digests  # (the tree hash needs them anyway: `apply_package` compares by them)
     return out
+
+
+class Hashed(dict[str, bytes]):
+    """A finished tree that knows each file's SHA-256 (`digests`, which `apply_package` compares
+    by); any change to it forgets them."""
+
+    digests: dict[str, bytes] | None = None
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self.digests = None
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.digests = None
+        super().__delitem__(key)
+
+    def forget(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a finished tree is changed only by item")
+
+    pop = popitem = clear = update = setdefault = __ior__ = forget
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:

@@ -74,6 +74,7 @@ class ClientView:
     sync_params: tuple[ClientParam, ...] = ()  # the constructor's keyword arguments (sync client)
     # … of the async client (`httpx.AsyncClient`, `AsyncHooks`)
     async_params: tuple[ClientParam, ...] = ()
+    resource_summaries: tuple[Doc, ...] = ()  # each top-level resource's docstring line
 
     @property
     def arguments(self) -> tuple[Name, ...]:
@@ -87,10 +88,6 @@ class ClientView:
     @property
     def operation_count(self) -> int:
         return sum(len(r.methods) for r in self.docs.resources)
-
-    @property
-    def resource_summaries(self) -> tuple[Doc, ...]:
-        return tuple(resource_summary(r) for r in self.resources)
 
     @property
     def resource_imports(self) -> list[Code]:
@@ -209,6 +206,7 @@ def client_view(
         sections=sections,
         sync_params=client_params("", extras),
         async_params=client_params("Async", extras),
+        resource_summaries=tuple(resource_summary(r) for r in resources),
     )
 
 

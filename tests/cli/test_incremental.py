@@ -365,3 +365,21 @@ def test_a_markdown_file_alone_is_still_formatted(tmp_path: Path) -> None:
     )
     warm = write.build_tree(dict(files), prov, tmp_path / "warm", memo)
     assert memo.hits == 1 and warm == cold
+
+
+def test_a_finished_tree_knows_its_digests_until_it_changes(tmp_path: Path) -> None:
+    """`build_tree` hashes every file once (the tree hash needs it) and `apply_package` compares by
+    those digests; a tree changed afterwards forgets them (and is hashed again)."""
+    import hashlib
+
+    from generator import provenance
+
+    prov = provenance.current("spec.json", "0" * 64, "0" * 64)
+    tree = write.build_tree({"pkg/mod.py": "x = 1\n", "README.md": "# R\n"}, prov, tmp_path / "s")
+    assert isinstance(tree, write.Hashed) and tree.digests is not None
+    assert tree.digests == {rel: hashlib.sha256(data).digest() for rel, data in tree.items()}
+    tree["pkg/mod.py"] = b"changed\n"
+    assert tree.digests is None
+    assert write._digests(tree)["pkg/mod.py"] == hashlib.sha256(b"changed\n").digest()
+    with pytest.raises(TypeError):
+        tree.pop("README.md")
