@@ -21,11 +21,11 @@ from .validation_cache import FindingsCache
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
-    from . import stage_cache
     from .config import TargetConfig
     from .ir import Api
     from .spec_copy import Parts
-    from .stage_writer import Writer
+    from .stage import cache as stage_cache
+    from .stage.writer import Writer
 
 
 class Target(Protocol):
@@ -51,12 +51,12 @@ class TargetResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     fast_path: bool = False
-    replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage_cache.py`)
+    replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage/cache.py`)
     rendered: dict[str, bytes] = field(
         default_factory=dict
     )  # check: what the spec produces, per file
     classes: int = 0  # schema classes the package defines (not every IR schema gets one)
-    # the stage cache's snapshot being written (`stage_writer.Writer`): committed once written
+    # the stage cache's snapshot being written (`stage.writer.Writer`): committed once written
     snapshot: Writer | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -92,7 +92,7 @@ def _render(
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read. `known`: the validation
     findings of the last run (reused when only prose changed; the new ones are noted in it).
-    `recorder`: notes what the stage cache keeps (`stage_cache.py`). `emit(path, text, bytes or the
+    `recorder`: notes what the stage cache keeps (`stage/cache.py`). `emit(path, text, bytes or the
     pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
     files are then empty."""
     from .features import FEATURES
@@ -294,8 +294,8 @@ def prepare(
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
     `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
-    regenerated from the stage cache (`stage_cache.py`; `generate --full` renders everything)."""
-    from .stage_cache import Recorder, stage_file
+    regenerated from the stage cache (`stage/cache.py`; `generate --full` renders everything)."""
+    from .stage.cache import Recorder, stage_file
 
     out = Path(target.output)
     memo = Memo.for_output(root, out)
@@ -329,8 +329,8 @@ def prepare(
 def _replayed(
     target: Target, root: Path | None, source: str, stages: Path | None, memo: Memo | None
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
-    """A prose-only edit rendered from the stage cache (`stage_replay.py`), or None."""
-    from .stage_replay import replayed
+    """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None."""
+    from .stage.replay import replayed
 
     start = time.perf_counter()
     again = replayed(target, source, source or spec_label(target, root), stages, memo)
@@ -345,7 +345,7 @@ def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
     """`generate` of a prose-only edit from the stage cache with any `Target` (the CLI's cached
     reading of the configuration: no pydantic), or None — nothing written; the full command then
     reads the configuration and renders."""
-    from .stage_cache import stage_file
+    from .stage.cache import stage_file
 
     start, out = time.perf_counter(), Path(target.output)
     memo = Memo.for_output(root, out)
@@ -385,7 +385,7 @@ def check(
         known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
         again = None
         if not full:  # a prose-only edit: what the spec produces, from the stage cache (read only)
-            from .stage_cache import stage_file
+            from .stage.cache import stage_file
 
             again = _replayed(target, root, "", stage_file(root, out), memo)
         result, files, prov = (

@@ -92,7 +92,7 @@ def build_tree(
         if isinstance(text, bytes) and not rel.endswith(".py"):  # data shipped as it is (the
             done[rel] = raw  # spec's copy): not staged and read back, graph-beta's alone is 47 MB
             continue
-        if isinstance(text, Formatted):  # finished bytes from an earlier run (`stage_cache.py`)
+        if isinstance(text, Formatted):  # finished bytes from an earlier run (`stage/cache.py`)
             done[rel] = bytes(text)
             continue
         if memo is not None:

@@ -105,7 +105,7 @@ def api_doc(
     without security is "public" when others need credentials, and one with security is labelled
     with its schemes when operations differ in them. No label anywhere: no Access column.
     `kept`: operation key → its doc from an earlier run of the same spec whose operation this run
-    has as it was (a prose-only regeneration, `generator/stage_cache.py`): taken as it is when its
+    has as it was (a prose-only regeneration, `generator/stage/cache.py`): taken as it is when its
     call, anchor and label are this run's (`method_docs` gives them)."""
     literals = Literals(api.schemas, names)
     anchors, readme = Anchors(), Anchors()

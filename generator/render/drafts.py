@@ -1,5 +1,5 @@
 """The resources' drafts, each made when first asked for (`plan.plan_files`): a full run asks for
-every one; a prose-only regeneration (`generator/stage_cache.py`) only for the resources it renders
+every one; a prose-only regeneration (`generator/stage/cache.py`) only for the resources it renders
 again and those a feature looks at, and takes everything else the package-level files need of the
 other operations from the snapshot (api.md's docs, the README's example parts)."""
 

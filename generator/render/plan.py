@@ -40,7 +40,7 @@ from .suite_views import suite_module_view, support_view
 
 @dataclass(frozen=True, slots=True)
 class Reuse:
-    """What an earlier run's plan gives a prose-only regeneration (`generator/stage_cache.py`): its
+    """What an earlier run's plan gives a prose-only regeneration (`generator/stage/cache.py`): its
     names (naming reads no prose) and, for each module it need not render again (types modules,
     resource modules without features' extras and their test modules, `types/__init__.py`,
     `operations.json`), a stub of its rendered text holding exactly the lines `runtime_modules` and

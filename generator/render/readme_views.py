@@ -29,7 +29,7 @@ class ExamplePart:
     """What one operation offers the README (`pick_examples`): the arguments of each example it
     could be (None: it cannot be that one) and of the README's first call. Read from its method's
     structure and the schemas, never from prose, so a prose-only regeneration keeps the parts of the
-    operations it did not patch (`generator/stage_cache.py`) instead of drafting their methods."""
+    operations it did not patch (`generator/stage/cache.py`) instead of drafting their methods."""
 
     first_args: Code  # `"owner-id", name=...`: its positional and required keyword arguments
     list_args: Code | None = None  # paginated, no required arguments: `limit=50` (or "")

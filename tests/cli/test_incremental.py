@@ -1,5 +1,5 @@
 """Regeneration with the module cache (`generator/memo.py`) and the stage cache
-(`generator/stage_cache.py`) gives exactly the bytes of a full run, and formats only the files whose
+(`generator/stage/cache.py`) gives exactly the bytes of a full run, and formats only the files whose
 text changed. Casebook's spec, edited nine ways one after another: an operation's summary (also in a
 resource shared with other operations, and once more after the structural edits), an operation's
 description, a property description of a schema many operations use, a parameter's description, a new

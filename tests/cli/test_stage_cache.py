@@ -1,4 +1,4 @@
-"""The stage cache (`generator/stage_cache.py`): a prose-only edit regenerated from the last full run's
+"""The stage cache (`generator/stage/cache.py`): a prose-only edit regenerated from the last full run's
 snapshot. What it may reuse is proved from the spec text and a pinned audit of the code reading the
 operations' prose; whatever it cannot prove (another generator, a damaged or forged file, a `$ref` into
 `/paths`, an invalid token) is the full path, and the output is a full run's byte for byte."""
@@ -16,12 +16,15 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, provenance, stage_cache, stage_format, stage_writer
+from generator import pipeline, provenance
 from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
 from generator.render import apidoc_views, drafts, plan
+from generator.stage import cache as stage_cache
+from generator.stage import snapshot
+from generator.stage import writer as stage_writer
 from generator.write import read_tree
 from tests.cli.test_incremental import _project
 from tests.conftest import REPO
@@ -64,7 +67,7 @@ def _edit_summary(doc: dict[str, Any], text: str = "List the people (edited)") -
 def test_a_full_run_leaves_the_snapshot_to_a_forked_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The snapshot costs the run only a fork (`stage_writer.py`); the next run waits for it."""
+    """The snapshot costs the run only a fork (`stage/writer.py`); the next run waits for it."""
     if stage_writer.inline():
         pytest.skip("no fork here")
     rendered: list[bool] = []
@@ -190,7 +193,7 @@ def test_a_damaged_snapshot_is_no_snapshot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
     """The index is checked when the file is read, each piece of schemas when it is first needed
-    (`stage_format.LazySchemas`): either way the run takes the full path."""
+    (`snapshot.LazySchemas`): either way the run takes the full path."""
     doc = _casebook()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, doc, full=True)
@@ -248,14 +251,14 @@ class _Boom:
 def test_the_unpickler_admits_only_the_generators_classes() -> None:
     for forged in (pickle.dumps(_Boom()), pickle.dumps(stage_cache.save)):
         with pytest.raises(pickle.UnpicklingError):
-            stage_format._Unpickler(io.BytesIO(forged)).load()
+            snapshot._Unpickler(io.BytesIO(forged)).load()
 
 
 def test_the_ir_round_trips_with_its_sentinels() -> None:
     field = Field("a", Primitive("str"), False)
     buffer = io.BytesIO()
-    stage_format._Pickler(buffer).dump([field])
-    (again,) = stage_format._Unpickler(io.BytesIO(buffer.getvalue())).load()
+    snapshot._Pickler(buffer).dump([field])
+    (again,) = snapshot._Unpickler(io.BytesIO(buffer.getvalue())).load()
     assert again == field and again.default is MISSING and again.example is MISSING
 
 
@@ -401,10 +404,10 @@ def test_types_modules_and_the_manifest_read_no_operation() -> None:
 
 
 def test_only_the_audited_modules_read_an_operations_prose() -> None:
-    """`stage_cache.py` patches `Operation.summary`/`description` into the snapshot's IR and renders
+    """`stage/cache.py` patches `Operation.summary`/`description` into the snapshot's IR and renders
     again only the files these modules feed; it reuses the names and the shape stage's result, so
     naming, shape and the features must not read the fields. A new reader fails here: check whether
-    the files it feeds are rendered again in `stage_cache._touched`/`render.plan.Reuse` (and, for
+    the files it feeds are rendered again in `stage.cache._touched`/`render.plan.Reuse` (and, for
     api.md's docs, left out of `Replay.docs`), then list it. (`getattr` with these names and `dataclasses.asdict` would escape the audit: none is used.)"""
     found = set()
     for path in sorted(GENERATOR.rglob("*.py")):
@@ -584,7 +587,7 @@ def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Pa
     spec["paths"][path][method]["summary"] = "Edited, and only that."
     (pets_project / "pets.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
     code, modules = _run(pets_project, "generate")
-    assert code == 0 and "generator.stage_replay" in modules and "generator.render.plan" in modules
+    assert code == 0 and "generator.stage.replay" in modules and "generator.render.plan" in modules
     heavy = {
         m for m in modules if m.startswith(("pydantic", "openapi_pydantic", "importlib.metadata"))
     }

@@ -1,4 +1,4 @@
-"""The stage cache's replay (`stage_cache.py`): a prose-only edit rendered from the last full run's
+"""The stage cache's replay (`stage/cache.py`): a prose-only edit rendered from the last full run's
 snapshot, for `generate` and `check` (`pipeline.prepare`, `pipeline.check`) and for the CLI before it
 reads the configuration properly (`pipeline.generate_replayed`, through the configuration's cached
 reading: a summary edit imports neither pydantic nor the loader). Anything that fails here is a miss:
@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from . import provenance
-from .diagnostics import Diagnostic, DiagnosticSink
-from .memo import Memo
+from .. import provenance
+from ..diagnostics import Diagnostic, DiagnosticSink
+from ..memo import Memo
 
 if TYPE_CHECKING:
-    from .ir import Api
+    from ..ir import Api
 
 
 class Target(Protocol):
@@ -53,13 +53,13 @@ def replayed(
 
 
 def _replay(target: Target, source: str, label: str, stages: Path, memo: Memo) -> Replayed | None:
-    """A prose-only regeneration from the stage cache (`stage_cache.py`), or None for the full path."""
-    from .features import FEATURES
-    from .render.plan import Reuse, plan_files
-    from .spec_copy import copy_bytes
-    from .stage_cache import read_spec, replay, scan
-    from .stage_writer import settle
-    from .write import Formatted
+    """A prose-only regeneration from the stage cache (`stage/cache.py`), or None for the full path."""
+    from ..features import FEATURES
+    from ..render.plan import Reuse, plan_files
+    from ..spec_copy import copy_bytes
+    from ..write import Formatted
+    from .cache import read_spec, replay, scan
+    from .writer import settle
 
     spec = Path(target.spec)
     named = source or target.spec
@@ -69,7 +69,7 @@ def _replay(target: Target, source: str, label: str, stages: Path, memo: Memo) -
         return None  # the full path says what is wrong
     raw = read[0]
     del read
-    settle(stages)  # a full run's snapshot still being written (`stage_writer.py`)
+    settle(stages)  # a full run's snapshot still being written (`stage/writer.py`)
     again = replay(stages, now, memo)
     if again is None:
         return None

@@ -1,4 +1,4 @@
-"""The stage cache's snapshot file (`stage_cache.py`): what it holds, and how it is written and read
+"""The stage cache's snapshot file (`stage/cache.py`): what it holds, and how it is written and read
 — pickles of the generator's own classes (each slotted IR object one call with its slot values): the
 IR's schemas in pieces, then an index of the rest; each with a CRC-32 checked before it is unpickled,
 by an unpickler that admits nothing else. A replay reads only the pieces it needs."""
@@ -18,18 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .cache_files import cache_file
-from .ir.models import MISSING, _Missing
-from .stage_prose import Places
+from ..cache_files import cache_file
+from ..ir.models import MISSING, _Missing
+from .prose import Places
 
 if TYPE_CHECKING:
-    from .diagnostics import Diagnostic
-    from .ir import Api, Schema
-    from .naming.plan import Names
-    from .render.apidoc_views import MethodDoc
-    from .render.readme_views import ExamplePart
+    from ..diagnostics import Diagnostic
+    from ..ir import Api, Schema
+    from ..naming.plan import Names
+    from ..render.apidoc_views import MethodDoc
+    from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 5\n"
+MAGIC = b"clientgen stage cache 6\n"
 KIND = "stages"
 
 
@@ -72,7 +72,7 @@ def save(
 ) -> bool:
     """Write the snapshot (False when it cannot serve: an operation object the IR holds twice).
     `ready()` is asked before the file is renamed into place: False throws it away (the run that
-    made it did not write its package, `stage_writer.py`), and the old file stays. Everything is
+    made it did not write its package, `stage/writer.py`), and the old file stays. Everything is
     pickled straight into the file: no second copy in memory."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     api = snapshot.api
@@ -310,7 +310,7 @@ class _Pickler(pickle.Pickler):
     def __init__(self, file: _Summed) -> None:
         super().__init__(file, protocol=5)  # only its `write` is used
         self.operations = 0
-        from .ir import Operation
+        from ..ir import Operation
 
         self._operation = Operation
 
