@@ -121,24 +121,26 @@ def build_tree(
     return out
 
 
+def _forgets(name: str) -> Any:
+    """`dict`'s method `name`, forgetting the tree's digests first."""
+    method = getattr(dict, name)
+
+    def forgetting(self: Hashed, *args: Any, **kwargs: Any) -> Any:
+        self.digests = None
+        return method(self, *args, **kwargs)
+
+    return forgetting
+
+
 class Hashed(dict[str, bytes]):
     """A finished tree that knows each file's SHA-256 (`digests`, which `apply_package` compares
-    by); any change to it forgets them."""
+    by); any change to it forgets them (then they are computed again)."""
 
     digests: dict[str, bytes] | None = None
 
-    def __setitem__(self, key: str, value: bytes) -> None:
-        self.digests = None
-        super().__setitem__(key, value)
-
-    def __delitem__(self, key: str) -> None:
-        self.digests = None
-        super().__delitem__(key)
-
-    def forget(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("a finished tree is changed only by item")
-
-    pop = popitem = clear = update = setdefault = __ior__ = forget
+    __setitem__, __delitem__ = _forgets("__setitem__"), _forgets("__delitem__")
+    __ior__, update, setdefault = _forgets("__ior__"), _forgets("update"), _forgets("setdefault")
+    pop, popitem, clear = _forgets("pop"), _forgets("popitem"), _forgets("clear")
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:
