@@ -120,28 +120,38 @@ def _groups(schemas: dict[str, Schema], modules: Mapping[str, str]) -> list[list
 
 
 def load(path: Path, key: bytes) -> Snapshot | None:
-    """The snapshot, its schemas read when first asked for (`LazySchemas`), or None."""
+    """The snapshot, its schemas read when first asked for (`LazySchemas`), or None. The file is
+    read whole (not mapped: it stays free to be replaced), the index and the pieces as two `bytes`
+    (unpickled without a copy)."""
+    head = MAGIC + key
     try:
-        data = memoryview(path.read_bytes())  # (not mapped: the file stays free to be replaced)
+        with open(path, "rb") as f:
+            total = os.fstat(f.fileno()).st_size
+            if total < len(head) + _TAIL or f.read(len(head)) != head:
+                return None
+            f.seek(total - _TAIL)
+            tail = f.read(_TAIL)
+            size = int.from_bytes(tail[:8], "big")
+            start = total - _TAIL - size - len(head)  # the pieces' length
+            if start < 0:
+                return None
+            f.seek(len(head))
+            pieces = f.read(start)
+            index = f.read(size)
     except OSError:
         return None
-    head = MAGIC + key
-    if len(data) < len(head) + _TAIL or data[: len(head)] != head:
-        return None
-    size = int.from_bytes(data[-_TAIL:-4], "big")
-    start = len(data) - _TAIL - size
-    if start < len(head):
-        return None
-    index = data[start:-_TAIL]
-    if zlib.crc32(index) != int.from_bytes(data[-4:], "big"):
+    if len(pieces) != start or len(index) != size or len(tail) != _TAIL:
+        return None  # (changed while read)
+    if zlib.crc32(index) != int.from_bytes(tail[8:], "big"):
         return None  # damaged (a flipped byte in a text would still unpickle), or truncated
     try:
         snapshot, order, where, table = _Unpickler(io.BytesIO(index)).load()
-        if not isinstance(snapshot, Snapshot) or len(head) + sum(n for n, _ in table) != start:
+        if not isinstance(snapshot, Snapshot) or sum(n for n, _ in table) != start:
             return None
     except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
         return None
-    lazy = LazySchemas(data, len(head), order, where, table)
+    del index
+    lazy = LazySchemas(memoryview(pieces), order, where, table, len(head))
     object.__setattr__(snapshot.api, "schemas", lazy)
     return snapshot
 
@@ -158,17 +168,20 @@ class LazySchemas(Mapping[str, "Schema"]):
     def __init__(
         self,
         data: Any,
-        base: int,
         order: list[str],
         where: dict[str, int],
         table: list[tuple[int, int]],
+        origin: int = 0,
     ) -> None:
+        """`data`: the pieces, one after the other (sizes and CRC-32s in `table`); `origin`: where
+        they start in the file."""
         self._data = data
         self._order = order
         self._where = where
         self._table = table
+        self._origin = origin
         self._offsets: list[int] = []
-        at = base
+        at = 0
         for size, _ in table:
             self._offsets.append(at)
             at += size
@@ -203,7 +216,10 @@ class LazySchemas(Mapping[str, "Schema"]):
     @property
     def spans(self) -> list[tuple[int, int]]:
         """Where each piece sits in the file: (offset, length)."""
-        return [(at, size) for at, (size, _) in zip(self._offsets, self._table, strict=True)]
+        return [
+            (self._origin + at, size)
+            for at, (size, _) in zip(self._offsets, self._table, strict=True)
+        ]
 
     def __contains__(self, sid: object) -> bool:
         return sid in self._where
