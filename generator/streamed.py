@@ -4,9 +4,9 @@
 staging folder once, and `write.apply_package` reads the finished files back one at a time, so the
 package's texts and bytes (graph-beta's are 324 MB each) are never all in memory. With a project's
 caches the same holds: the module cache (`memo.py`) is looked up a file at a time and read and
-written an entry at a time, and the stage cache's recorder (`stage_cache.Recorder.note`) takes each
+written an entry at a time, and the stage cache's recorder (`stage.cache.Recorder.note`) takes each
 module's import stub and module-cache key as it is staged instead of reading a dict of every text.
-A prose-only edit is not rendered here: the stage cache replays it (`pipeline.prepare`)."""
+A prose-only edit is not rendered here: the stage cache replays it (`pipeline.generate_replayed`)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from .diagnostics import Diagnostic
     from .ir import Api
     from .provenance import Provenance
-    from .stage_cache import Recorder
-    from .stage_writer import Writer
+    from .stage.cache import Recorder
+    from .stage.writer import Writer
     from .write import TreeDiff
 
 
@@ -57,7 +57,7 @@ def generate_streamed(
     """Render (`render`: `pipeline._render`, handing each file to the staging folder; the run's
     result and the package's provenance), stage, format and write the package; `memo`: the
     project's module cache (None: no caches, so no stage cache either)."""
-    from .stage_cache import Recorder, stage_file
+    from .stage.cache import Recorder, stage_file
     from .staging import Staging  # not needed by the no-op answer
 
     owner = ownership(out, target.package)
@@ -96,7 +96,7 @@ def begin_snapshot(
     source: str,
     prov: Provenance,
 ) -> None:
-    """Start the stage cache's snapshot of a full run (`stage_cache.Recorder.begin`): made by a
+    """Start the stage cache's snapshot of a full run (`stage.cache.Recorder.begin`): made by a
     forked child, renamed into place once the package is written (`result.snapshot.commit`)."""
     if recorder is not None and recorder.names is not None and result.api is not None:
         result.snapshot = recorder.begin(

@@ -7,8 +7,9 @@ Anchors are GitHub's: a heading's text in lower case without punctuation, `-1`, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 from ..ir import Api, Operation, ResultKind, walk_refs
 from ..naming.plan import Names, ResourceName, op_key
@@ -105,14 +106,14 @@ def api_doc(
     without security is "public" when others need credentials, and one with security is labelled
     with its schemes when operations differ in them. No label anywhere: no Access column.
     `kept`: operation key → its doc from an earlier run of the same spec whose operation this run
-    has as it was (a prose-only regeneration, `generator/stage_cache.py`): taken as it is when its
+    has as it was (a prose-only regeneration, `generator/stage/cache.py`): taken as it is when its
     call, anchor and label are this run's (`method_docs` gives them)."""
     plan = DocPlan(api, names, by_resource, access, kept)
-    docs = {
-        op_key(op): plan.method(op, methods[op_key(op)])
-        for ops in by_resource.values()
-        for op in ops
-    }
+    docs: dict[str, MethodDoc] = {}
+    for ops in by_resource.values():
+        for op in ops:
+            key = op_key(op)
+            docs[key] = plan.method(op, partial(methods.__getitem__, key))  # looked at if not kept
     return plan.finish(docs, spec_file)
 
 
@@ -147,15 +148,16 @@ class DocPlan:
                 self.calls[okey] = (call, anchors(call), label)
             self.resource_anchors[key] = (anchor, readme(f"client.{resource.access}"))
 
-    def method(self, op: Operation, m: MethodView) -> MethodDoc:
+    def method(self, op: Operation, view: Callable[[], MethodView]) -> MethodDoc:
         """The operation's doc: an earlier run's (`kept`) when its call, anchor and label are this
-        run's, else made from its method view."""
+        run's (its method is not looked at: not drafted, `drafts.Drafts`), else made from its
+        method view (`view()`)."""
         key = op_key(op)
         call, heading, label = self.calls[key]
         was = self.kept.get(key) if self.kept else None
         if was is not None and (was.call, was.anchor, was.access) == (call, heading, label):
             return was
-        return _method_doc(self.api, self.names, self.literals, call, heading, op, m, label)
+        return _method_doc(self.api, self.names, self.literals, call, heading, op, view(), label)
 
     def finish(self, docs: Mapping[str, MethodDoc], spec_file: str) -> ApiDoc:
         """`docs`: operation key → its doc (`method`), for every operation."""

@@ -1,89 +1,79 @@
-"""The resources a few at a time (issue 18, memory): each resource's methods are drafted when the file
-plan (`plan.py`) gets to it, or when a feature asks (`Drafts`), and let go once its module and test
-module are rendered; what the package-level files need of each method — api.md's doc, the
-manifest's facts, the README's examples — is taken as it goes (`Gathered`). Holding every method
-view until the last file was ≈ 90 MB on graph-beta (22,361 operations)."""
+"""A resource at a time (issue 18, memory): the file plan drafts each resource when it gets to it
+(`drafts.Drafts.take`) and lets its method views go once its module and test module are rendered;
+what the package-level files need of each method — api.md's doc (`apidoc_views.DocPlan`), the
+manifest's facts (`manifest.OpFacts`), the README's example part (`readme_views.ExamplePart`) — is
+taken as it goes (`Gathered`). A prose-only regeneration (`Reuse`) takes the docs and parts of the
+operations it did not patch as they were, so a resource whose modules it reuses is drafted only when
+one of its operations needs its view. Holding every method view until the last file was ≈ 90 MB on
+graph-beta (22,361 operations)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..ir import Api, Operation
 from ..naming.plan import Names, op_key
 from .apidoc_views import DocPlan, MethodDoc
 from .auth_views import AuthView
+from .drafts import Drafts
 from .environment import render
-from .extension import MethodHook
 from .literals import Literals
 from .manifest import OpFacts, op_facts
-from .readme_views import ExamplePicker
-from .resource_views import MethodView, ResourceDraft, draft_resource
+from .readme_views import ExamplePart, example_part
+from .resource_views import MethodView, ResourceDraft
 from .suite_views import suite_module_view, support_view
 
 
-class Drafts(Mapping[str, ResourceDraft]):
-    """Every resource's draft (features' `contribute` reads some), made when first asked for and
-    kept until the file plan `take`s it; the file plan takes each once, in its order."""
+class Views:
+    """One resource's method views, drafted on first use (`drafts.take`) and held until let go."""
 
-    def __init__(
-        self,
-        api: Api,
-        names: Names,
-        by_resource: Mapping[str, list[Operation]],
-        hooks: tuple[MethodHook, ...],
-    ) -> None:
-        self.api, self.names, self.by_resource, self.hooks = api, names, by_resource, hooks
-        self._made: dict[str, ResourceDraft] = {}
-
-    def _draft(self, key: str) -> ResourceDraft:
-        resource = self.names.resources[key]
-        return draft_resource(
-            self.api, self.names, resource, self.by_resource.get(key, []), self.hooks
-        )
-
-    def __getitem__(self, key: str) -> ResourceDraft:
-        draft = self._made.get(key)
-        if draft is None:
-            draft = self._made[key] = self._draft(key)
-        return draft
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.names.resources
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names.resources)
-
-    def __len__(self) -> int:
-        return len(self.names.resources)
-
-    def take(self, key: str) -> ResourceDraft:
-        """The resource's draft, forgotten here (made now unless a feature asked for it)."""
-        draft = self._made.pop(key, None)
-        return draft if draft is not None else self._draft(key)
+    def __init__(self, drafts: Drafts, tag: str) -> None:
+        self._drafts, self._tag = drafts, tag
+        self._draft: ResourceDraft | None = None
 
     @property
-    def held(self) -> int:
-        """How many drafts are kept (made and not taken yet)."""
-        return len(self._made)
+    def draft(self) -> ResourceDraft:
+        if self._draft is None:
+            self._draft = self._drafts.take(self._tag)
+        return self._draft
+
+    def methods(self) -> tuple[MethodView, ...]:
+        return self.draft.methods
 
 
 class Gathered:
     """What the package-level files take from each method view, shown a resource at a time
-    (`add`): api.md's method docs (`DocPlan`), the manifest's facts, the README's examples."""
+    (`add`): api.md's method docs, the manifest's facts (`facts=False`: the manifest is reused),
+    the README's example parts (`kept`: an earlier run's, of operations it did not patch)."""
 
-    def __init__(self, api: Api, names: Names, doc_plan: DocPlan) -> None:
-        self.index = {op_key(op): i for i, op in enumerate(api.operations)}
-        self.doc_plan = doc_plan
+    def __init__(
+        self,
+        api: Api,
+        doc_plan: DocPlan,
+        kept: Mapping[str, ExamplePart] | None,
+        facts: bool = True,
+    ) -> None:
+        self.api, self.doc_plan, self.kept, self.with_facts = api, doc_plan, kept, facts
         self.docs: dict[str, MethodDoc] = {}
         self.facts: dict[str, OpFacts] = {}
-        self.picker = ExamplePicker(api, names)
+        self.parts: dict[str, ExamplePart] = {}
 
-    def add(self, ops: Sequence[Operation], methods: Sequence[MethodView]) -> None:
-        for op, m in zip(ops, methods, strict=True):
+    def add(self, ops: Sequence[Operation], views: Views) -> None:
+        for i, op in enumerate(ops):
             key = op_key(op)
-            self.docs[key] = self.doc_plan.method(op, m)
-            self.facts[key] = op_facts(m)
-            self.picker.see(self.index[key], op, m)
+
+            def view(i: int = i) -> MethodView:
+                return views.methods()[i]
+
+            self.docs[key] = self.doc_plan.method(op, view)
+            part = self.kept.get(key) if self.kept else None
+            self.parts[key] = part if part is not None else example_part(self.api, op, view())
+            if self.with_facts:
+                self.facts[key] = op_facts(view())
+
+    def examples(self) -> dict[str, ExamplePart]:
+        """Operation key → its part, in the spec's order (`client_view` takes them so)."""
+        return {op_key(op): self.parts[op_key(op)] for op in self.api.operations}
 
 
 class Suite:
@@ -111,15 +101,16 @@ class Suite:
         put("tests/utils.py", render("package/tests/utils.py.jinja", view=support))
         put("tests/api_resources/__init__.py", render("package/tests/api_resources_init.py.jinja"))
 
-    def module(self, tag: str, ops: list[Operation], methods: Sequence[MethodView]) -> None:
+    def module(self, tag: str, ops: list[Operation], views: Views) -> None:
         names = self.names
-        resource = names.resources[tag]
         path = self.path(names, tag)
         if path in self.done:
             self.put(path, self.done[path])
             return
-        by_key = {op_key(op): m for op, m in zip(ops, methods, strict=True)}
-        view = suite_module_view(self.api, names, resource, ops, by_key, self.literals, self.auth)
+        by_key = {op_key(op): m for op, m in zip(ops, views.methods(), strict=True)}
+        view = suite_module_view(
+            self.api, names, names.resources[tag], ops, by_key, self.literals, self.auth
+        )
         self.put(path, render("package/tests/test_resource.py.jinja", view=view))
 
     @staticmethod

@@ -25,19 +25,21 @@ from .apidoc_views import DocPlan, MethodDoc, for_readme, method_docs
 from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
+from .drafts import Drafts
 from .environment import render, render_pieces
 from .extension import MethodHook, ResourceExtras
 from .fanout import in_child
-from .gather import Drafts, Gathered, Suite
+from .gather import Gathered, Suite, Views
 from .manifest import manifest
 from .model_views import types_module_view
+from .readme_views import ExamplePart
 from .resource_views import resource_module_view
 from .safe import Name
 
 
 @dataclass(frozen=True, slots=True)
 class Reuse:
-    """What an earlier run's plan gives a prose-only regeneration (`generator/stage_cache.py`): its
+    """What an earlier run's plan gives a prose-only regeneration (`generator/stage/cache.py`): its
     names (naming reads no prose) and, for each module it need not render again (types modules,
     resource modules without features' extras and their test modules, `types/__init__.py`,
     `operations.json`), a stub of its rendered text holding exactly the lines `runtime_modules` and
@@ -46,6 +48,7 @@ class Reuse:
     names: Names
     files: dict[str, str]  # path → stub text
     docs: Mapping[str, MethodDoc] = field(default_factory=dict)  # api.md's, of unedited operations
+    examples: Mapping[str, ExamplePart] = field(default_factory=dict)  # the README's, of the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +180,7 @@ def plan_files(
     spec_file: str = "openapi.yml",
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
-    on_docs: Callable[[dict[str, MethodDoc]], None] | None = None,
+    on_docs: Callable[[dict[str, MethodDoc], dict[str, ExamplePart]], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
@@ -185,7 +188,9 @@ def plan_files(
     `reuse`: an earlier run's names and the modules this run need not render again.
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
     one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
-    doc (the stage cache keeps them for `reuse.docs`)."""
+    doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
+    Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
+    modules rendered again and the features that look."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -229,16 +234,19 @@ def plan_files(
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
-        # each resource drafted as it is rendered (or when a feature asks) and let go after
-        drafts = Drafts(api, names, by_resource, hooks)
+        drafts = Drafts(api, names, by_resource, hooks)  # each made when first asked for
         contributions = [a.feature.contribute(a.facts, ctx, drafts) for a in active]
         auth = next((c.auth for c in contributions if c.auth is not None), None)
         if auth is None:
             assert core_auth is not None
             auth = auth_view(core_auth, names, api.target.package.env_prefix)
         access = {k: v for c in contributions for k, v in c.access.items()}
-        kept = reuse.docs if reuse is not None else None
-        gathered = Gathered(api, names, DocPlan(api, names, by_resource, access, kept))
+        gathered = Gathered(
+            api,
+            DocPlan(api, names, by_resource, access, reuse.docs if reuse is not None else None),
+            reuse.examples if reuse is not None else None,
+            facts="operations.json" not in reused,
+        )
         total = len(drafts) + len(names.module_members)
         tick = on_module or (lambda done, total: None)
         files = Planned(emit)
@@ -246,22 +254,24 @@ def plan_files(
         late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
         suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
         suite.support()
+        # a resource at a time: drafted when needed (`gather.Views`: its module, or one of its
+        # operations' docs, parts, facts or test module), let go once they are made
         for tag in names.resources:
-            draft = drafts.take(tag)
             extras: tuple[ResourceExtras, ...] = tuple(
                 c.resources[tag] for c in contributions if tag in c.resources
             )
-            path = f"{pkg}/resources/{draft.resource.module}.py"
+            views = Views(drafts, tag)
+            path = f"{pkg}/resources/{names.resources[tag].module}.py"
             if path in reused and not extras:
                 files.add(path, reused[path])
             else:
-                view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
+                view = resource_module_view(views.draft, names, extras, tuple(names.children(tag)))
                 files.add(path, render("package/resource.py.jinja", view=view))
                 del view
             if tag in by_resource:
-                suite.module(tag, by_resource[tag], draft.methods)
-                gathered.add(by_resource[tag], draft.methods)
-            del draft
+                suite.module(tag, by_resource[tag], views)
+                gathered.add(by_resource[tag], views)
+            del views
             tick(files.count, total)
         exports = sorted(
             [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
@@ -286,14 +296,14 @@ def plan_files(
             if streaming:
                 files.add(f"{pkg}/_credentials.py", credentials)
         docs = gathered.doc_plan.finish(gathered.docs, spec_file)
+        parts = gathered.examples()
         if on_docs is not None:
-            on_docs(method_docs(by_resource, docs))
+            on_docs(method_docs(by_resource, docs), parts)
         operations: str | list[str] = (
             reused["operations.json"]
             if "operations.json" in reused
             else manifest(api, names, gathered.facts)
         )
-        picked = gathered.picker
         del gathered
         if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
             late("operations.json", operations)
@@ -336,7 +346,7 @@ def plan_files(
         api,
         names,
         by_resource,
-        picked,
+        parts,
         sink,
         files.typing_extensions,
         auth=auth,
@@ -357,9 +367,7 @@ def plan_files(
     if not streaming:
         files.add("operations.json", operations)
         for path in [*list(tests)[:4], *(Suite.path(names, tag) for tag in by_resource)]:
-            files.add(
-                path, tests[path]
-            )  # the support files, then by resource as api.md orders them
+            files.add(path, tests[path])  # the support files, then as api.md orders resources
         files.add("api.md", api_md)
     del operations, tests, api_md
     sources = _runtime_sources()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, ResultKind
@@ -24,115 +24,116 @@ class Examples:
     download_args: Code = NO_CODE
 
 
+@dataclass(frozen=True, slots=True)
+class ExamplePart:
+    """What one operation offers the README (`pick_examples`): the arguments of each example it
+    could be (None: it cannot be that one) and of the README's first call. Read from its method's
+    structure and the schemas, never from prose, so a prose-only regeneration keeps the parts of the
+    operations it did not patch (`generator/stage/cache.py`) instead of drafting their methods."""
+
+    first_args: Code  # `"owner-id", name=...`: its positional and required keyword arguments
+    list_args: Code | None = None  # paginated, no required arguments: `limit=50` (or "")
+    get: bool = False  # one path argument, one JSON model back, not paged
+    create_body: Code | None = None  # a POST without path arguments: its body's arguments
+    upload_args: Code | None = None
+    download_args: Code | None = None
+
+
+def example_part(api: Api, op: Operation, m: MethodView) -> ExamplePart:
+    required_kw = [a for a in m.keyword if not a.default]
+    kinds = {r.kind for r in op.results}
+    paged = any(r.pagination is not None for r in op.results)
+    first_args = code(
+        ", ".join([f'"{a.name}-id"' for a in m.positional] + [f"{a.name}=..." for a in required_kw])
+    )
+    list_args = None
+    if paged and not m.positional and not required_kw:
+        limit = next(
+            (
+                r.pagination.limit_param
+                for r in op.results
+                if r.pagination and r.pagination.limit_param
+            ),
+            "",
+        )
+        arg = next((a.name for a in m.keyword if a.wire == limit), "") if limit else ""
+        list_args = code(f"{arg}=50" if arg else "")
+    returns_model = all(
+        isinstance(r.returns, ModelRef) and isinstance(api.schemas.get(r.returns.id), Model)
+        for r in op.results
+    )
+    get = (
+        op.method == "get"
+        and len(m.positional) == 1
+        and not required_kw
+        and kinds == {ResultKind.JSON}
+        and not paged
+        and returns_model
+    )
+    create_body = None
+    if op.method == "post" and not m.positional:
+        if m.flat_body:
+            required = [a for a in m.body_fields if not a.default][:3] or list(m.body_fields[:1])
+            body = code(", ".join(f"{a.name}=..." for a in required))
+        else:
+            body = _body_example(api, op) if m.body_arg is not None else Code("")
+            body = code(f"body={body}") if body else body
+        create_body = body or None
+    upload_args = None
+    if m.body_fields and any(a.annotation.startswith("FileTypes") for a in m.body_fields):
+        args = [f'"{p.name}-id"' for p in m.positional]
+        args += [
+            f'{a.name}=Path("report.pdf")'
+            if a.annotation.startswith("FileTypes")
+            else f'{a.name}="..."'
+            for a in m.body_fields
+            if not a.default
+        ]
+        upload_args = code(", ".join(args))
+    download_args = None
+    if kinds == {ResultKind.BINARY}:
+        args = [f'"{p.name}-id"' for p in m.positional] + [f'{a.name}="..."' for a in required_kw]
+        download_args = code(", ".join(args))
+    return ExamplePart(first_args, list_args, get, create_body, upload_args, download_args)
+
+
+def example_parts(
+    api: Api, methods: Mapping[str, MethodView], kept: Mapping[str, ExamplePart] | None = None
+) -> dict[str, ExamplePart]:
+    """Operation key → its part; `kept`: the parts of an earlier run's operations that this run has
+    as they were (a prose-only regeneration): taken as they are, their methods never looked at."""
+    parts = {}
+    for op in api.operations:
+        key = op_key(op)
+        was = kept.get(key) if kept else None
+        parts[key] = was if was is not None else example_part(api, op, methods[key])
+    return parts
+
+
 def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> Examples:
-    picker = ExamplePicker(api, names)
-    for index, op in enumerate(api.operations):
-        picker.see(index, op, methods[op_key(op)])
-    return picker.examples()
+    return pick(api, names, example_parts(api, methods))
 
 
-class ExamplePicker:
-    """The README's examples: for each kind, the first operation (in the spec's order) that suits
-    it. Shown the operations in any order with their index (`see`), so the file plan can let each
-    resource's method views go once it is rendered; it also keeps what the README says of the
-    first operation (`first_method`, `first_args`)."""
+def pick(api: Api, names: Names, parts: Mapping[str, ExamplePart]) -> Examples:
+    """The README's examples: for each, the first operation (in the spec's order) that can be it."""
+    found: dict[str, Code | Name] = {}
 
-    def __init__(self, api: Api, names: Names) -> None:
-        self.api, self.names = api, names
-        self.found: dict[str, tuple[int, dict[str, Code | Name]]] = {}  # kind → (index, fields)
-        self.first_method = NO_NAME
-        self.first_args = NO_CODE
+    def call(op: Operation) -> Name:
+        return Name(f"client.{names.resource_of(op).access}.{names.op_method[op_key(op)]}")
 
-    def examples(self) -> Examples:
-        fields = {
-            k: v
-            for _, found in sorted(self.found.values(), key=lambda f: f[0])
-            for k, v in found.items()
-        }
-        return Examples(**fields)  # type: ignore[arg-type]
-
-    def see(self, index: int, op: Operation, m: MethodView) -> None:
-        if index == 0:
-            self.first_method = m.name
-            self.first_args = code(
-                ", ".join(
-                    [f'"{a.name}-id"' for a in m.positional]
-                    + [f"{a.name}=..." for a in m.keyword if not a.default]
-                )
-            )
-        for kind, fields in self._candidates(op, m):
-            was = self.found.get(kind)
-            if was is None or index < was[0]:
-                self.found[kind] = (index, fields)
-
-    def _call(self, op: Operation) -> Name:
-        return Name(
-            f"client.{self.names.resource_of(op).access}.{self.names.op_method[op_key(op)]}"
-        )
-
-    def _candidates(
-        self, op: Operation, m: MethodView
-    ) -> Iterator[tuple[str, dict[str, Code | Name]]]:
-        api = self.api
-        required_kw = [a for a in m.keyword if not a.default]
-        kinds = {r.kind for r in op.results}
-        paged = any(r.pagination is not None for r in op.results)
-        if paged and not m.positional and not required_kw:
-            limit = next(
-                (
-                    r.pagination.limit_param
-                    for r in op.results
-                    if r.pagination and r.pagination.limit_param
-                ),
-                "",
-            )
-            arg = next((a.name for a in m.keyword if a.wire == limit), "") if limit else ""
-            yield (
-                "list",
-                {"list_call": self._call(op), "list_args": code(f"{arg}=50" if arg else "")},
-            )
-        returns_model = all(
-            isinstance(r.returns, ModelRef) and isinstance(api.schemas.get(r.returns.id), Model)
-            for r in op.results
-        )
-        if (
-            op.method == "get"
-            and len(m.positional) == 1
-            and not required_kw
-            and kinds == {ResultKind.JSON}
-            and not paged
-            and returns_model
-        ):
-            yield "get", {"get_call": self._call(op)}
-        if op.method == "post" and not m.positional:
-            if m.flat_body:
-                required = [a for a in m.body_fields if not a.default][:3] or list(
-                    m.body_fields[:1]
-                )
-                body = code(", ".join(f"{a.name}=..." for a in required))
-            else:
-                body = _body_example(api, op) if m.body_arg is not None else Code("")
-                body = code(f"body={body}") if body else body
-            if body:
-                yield "create", {"create_call": self._call(op), "create_body": body}
-        if m.body_fields and any(a.annotation.startswith("FileTypes") for a in m.body_fields):
-            args = [f'"{p.name}-id"' for p in m.positional]
-            args += [
-                f'{a.name}=Path("report.pdf")'
-                if a.annotation.startswith("FileTypes")
-                else f'{a.name}="..."'
-                for a in m.body_fields
-                if not a.default
-            ]
-            yield "upload", {"upload_call": self._call(op), "upload_args": code(", ".join(args))}
-        if kinds == {ResultKind.BINARY}:
-            args = [f'"{p.name}-id"' for p in m.positional] + [
-                f'{a.name}="..."' for a in required_kw
-            ]
-            yield (
-                "download",
-                {"download_call": self._call(op), "download_args": code(", ".join(args))},
-            )
+    for op in api.operations:
+        p = parts[op_key(op)]
+        if p.list_args is not None and "list_call" not in found:
+            found["list_call"], found["list_args"] = call(op), p.list_args
+        if p.get and "get_call" not in found:
+            found["get_call"] = call(op)
+        if p.create_body is not None and "create_call" not in found:
+            found["create_call"], found["create_body"] = call(op), p.create_body
+        if p.upload_args is not None and "upload_call" not in found:
+            found["upload_call"], found["upload_args"] = call(op), p.upload_args
+        if p.download_args is not None and "download_call" not in found:
+            found["download_call"], found["download_args"] = call(op), p.download_args
+    return Examples(**found)  # type: ignore[arg-type]
 
 
 def _body_example(api: Api, op: Operation) -> Code:

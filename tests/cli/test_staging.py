@@ -216,17 +216,18 @@ def test_the_naming_caches_are_emptied_before_the_views_are_built(
 
     from generator import pointer
     from generator.naming import routes, rules
+    from generator.render import drafts
 
     api, sink = build(yaml.safe_load(PETS.read_text()))
     sizes: list[int] = []
-    real = gather.draft_resource
+    real = drafts.draft_resource
 
     def draft(*args: Any) -> Any:
         caches = (rules.words, rules.singular, routes.segments, pointer.split)
         sizes.append(sum(c.cache_info().currsize for c in caches))
         return real(*args)
 
-    monkeypatch.setattr(gather, "draft_resource", draft)
+    monkeypatch.setattr(drafts, "draft_resource", draft)
     plan.plan_files(api, sink, features=FEATURES)
     assert sizes and sizes[0] == 0
     assert rules.words("petId") == ("pet", "id")  # still works, filled again on use
@@ -269,8 +270,8 @@ def test_with_the_projects_caches_each_file_is_staged_as_rendered_too(
     it is rendered, as without caches; a second full run finds every text in the module cache:
     nothing but the spec's copy is staged, the bytes are read from the cache when written, and the
     stage cache's snapshot (noted as the files were staged) serves a prose-only edit."""
-    from generator import stage_writer
     from generator.config import select_targets
+    from generator.stage import writer as stage_writer
 
     (target,), root = select_targets(["pets"], pets_project)
     emitted: list[bool] = []
