@@ -32,6 +32,7 @@ from .format import format_tree
 from .memo import Memo
 from .ownership import Ownership, has_header
 from .paths import HEADER
+from .prewrite import Prewrite
 from .progress import SILENT, Progress
 from .tree_index import Seen, TreeIndex
 
@@ -306,7 +307,7 @@ def apply_package(
             )
         progress.stage("writing")
         if diff.stale and not (out.exists() and any(out.iterdir())):
-            _create(out, new)
+            _create(out, new, getattr(new, "prewrite", None))
         elif diff.stale:
             _update(out, new, diff)
     except OSError as exc:
@@ -371,20 +372,33 @@ def _check_relative(files: Iterable[str]) -> None:
             )
 
 
-def _create(out: Path, new: Mapping[str, bytes]) -> None:
+def _create(out: Path, new: Mapping[str, bytes], prewrite: Prewrite | None = None) -> None:
     """A new (or empty) output folder: the whole tree is written into a hidden sibling that is renamed
-    into place, so an interrupted first run leaves no half-written folder behind."""
-    tmp = str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}")
-    os.mkdir(tmp)  # not mkdtemp: the folder keeps the permissions a plain mkdir gives it
+    into place, so an interrupted first run leaves no half-written folder behind. `prewrite`: that
+    sibling made before rendering, some of its files created (empty) by the render child
+    (`prewrite.py`): those are filled, never followed if a link."""
+    if prewrite is not None and os.path.isdir(prewrite.fresh):
+        prewrite.stop()  # what it created is filled; racing it in the same folders costs more
+        tmp, exclusive = prewrite.fresh, None
+    else:
+        tmp, exclusive = (
+            str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}"),
+            True,
+        )
+        os.mkdir(tmp)  # not mkdtemp: the folder keeps the permissions a plain mkdir gives it
     try:
         folders = _Folders()
         folders.known.add(tmp)
         for rel in sorted(new):
-            _put(folders, os.path.join(tmp, rel), _content(new, rel), exclusive=True)
+            _put(folders, os.path.join(tmp, rel), _content(new, rel), exclusive=exclusive)
+        if prewrite is not None:
+            prewrite.settle(new)  # no file is created there after this; none is left empty
         if out.exists():
             out.rmdir()  # empty: checked above
         os.rename(tmp, out)
     except BaseException:
+        if prewrite is not None:
+            prewrite.stop()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
@@ -428,12 +442,15 @@ class _Folders:
 
 
 def _put(
-    folders: _Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool = False
+    folders: _Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool | None = False
 ) -> None:
     """Write `data` (or its pieces) to `path`; `exclusive`: the file must not exist yet (never
-    replaces anything)."""
+    replaces anything); None: a file that exists is emptied and filled, but never a link followed."""
     folders.ensure(os.path.dirname(path))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC), 0o644)
+    mode = os.O_EXCL if exclusive else os.O_TRUNC
+    if exclusive is None:
+        mode |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | mode, 0o644)
     try:
         for part in (data,) if isinstance(data, bytes) else data:
             view = memoryview(part)
