@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from generator.config import adhoc_target
 from generator.ir import Kind, ModelRef, Primitive, ResultKind
 from tests.conftest import FIXTURES
 from tests.support.loopback import LoopServer
+from tests.support.mypy_strict import mypy_strict
 from tests.support.packages import imported_package
 from tests.support.sse_server import WAIT, Endless, Paced, Scripted, event
 
@@ -212,21 +211,10 @@ def test_user_programs_type_check(package: tuple[Any, Path], tmp_path: Path) -> 
     _, root = package
     (tmp_path / "good.py").write_text(GOOD)
     (tmp_path / "bad.py").write_text(BAD)
-
-    def mypy(*targets: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]
-            + ["--cache-dir", str(tmp_path / "cache"), *targets],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            timeout=600,
-            env={"MYPYPATH": str(root / "src"), "PATH": ""},
-        )
-
-    good = mypy(str(root / "src" / "eventsapi"), "good.py")
+    src = root / "src"
+    good = mypy_strict(tmp_path, src, src / "eventsapi", tmp_path / "good.py")
     assert good.returncode == 0, good.stdout[-5000:]
-    bad = mypy("bad.py")
+    bad = mypy_strict(tmp_path, src, tmp_path / "bad.py")
     lines = sorted(
         int(line.split(":")[1]) for line in bad.stdout.splitlines() if ": error:" in line
     )

@@ -9,8 +9,6 @@ import datetime
 import importlib
 import inspect
 import json
-import subprocess
-import sys
 import typing
 import uuid
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ from generator.config import adhoc_target
 from generator.ir import MISSING, Model
 from tests.conftest import FIXTURES
 from tests.support.loopback import Exchange, LoopServer
+from tests.support.mypy_strict import mypy_strict
 from tests.support.packages import imported_package
 
 SPEC = FIXTURES / "specs" / "wire_schema_31.yml"
@@ -394,14 +393,7 @@ def test_types_say_what_is_accepted_and_what_comes_back(
     _, root = wire
     script = tmp_path / "use.py"
     script.write_text(TYPED_USE)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)],
-        env={"MYPYPATH": str(root / "src"), "PATH": ""},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    proc = mypy_strict(tmp_path, root / "src", script)
     lines = proc.stdout.splitlines()
     assert 'Revealed type is "uuid.UUID"' in proc.stdout
     assert 'Revealed type is "int | None"' in proc.stdout

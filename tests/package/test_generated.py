@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from generator import check
 from generator.config import load_targets
 from generator.paths import HEADER
-from generator import check
 from tests.conftest import REPO
+from tests.support.mypy_strict import mypy_strict
 
 TARGETS = load_targets(REPO / "pyproject.toml")
 IDS = [t.name for t in TARGETS]
@@ -51,7 +52,7 @@ def test_committed_targets_generate_without_a_warning(target: object) -> None:
 def test_fast_check_agrees_and_does_not_render(
     target: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.pipeline as pipeline
+    from generator import pipeline
 
     def no_render(*args: object, **kwargs: object) -> None:
         raise AssertionError("the fast path must not render")
@@ -123,25 +124,8 @@ def test_mypy_strict_is_clean(target: object, tmp_path: Path) -> None:
     manifest = json.loads((root / "operations.json").read_text())
     examples = tmp_path / "api_md_examples.py"
     examples.write_text(examples_module(root, target.package, manifest["client"]))  # type: ignore[attr-defined]
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "--no-incremental",
-            str(src / target.package),  # type: ignore[attr-defined]
-            str(root / "tests"),
-            str(examples),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "MYPYPATH": str(src)},
-        timeout=600,
-    )
+    package = src / target.package  # type: ignore[attr-defined]
+    proc = mypy_strict(tmp_path, src, package, root / "tests", examples)
     assert proc.returncode == 0, proc.stdout[-5000:]
 
 
@@ -191,7 +175,7 @@ def test_readme_examples_are_valid_python(target: object) -> None:
     import re
 
     readme = (Path(target.output) / "README.md").read_text()  # type: ignore[attr-defined]
-    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
     assert len(blocks) >= 5
     for block in blocks:
         ast.parse(block)

@@ -8,8 +8,6 @@ tests/fixtures/specs/surface_31.yml."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from generator import generate
 from generator.config import adhoc_target
 from tests.conftest import FIXTURES
+from tests.support.mypy_strict import mypy_strict
 
 PROGRAMS = FIXTURES / "programs"
 SPEC = FIXTURES / "specs" / "surface_31.yml"
@@ -43,26 +42,8 @@ def test_user_programs_type_check_as_marked(tmp_path: Path) -> None:
     out = tmp_path / "surface"
     generate(adhoc_target(str(SPEC), str(out), "surface", "Surface"))
     programs = sorted(PROGRAMS.glob("*.py"))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--show-error-codes",
-            "--no-error-summary",
-            "--hide-error-context",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            *(str(p) for p in programs),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-        env={"MYPYPATH": str(out / "src"), "PATH": ""},
-    )
+    flags = ("--show-error-codes", "--no-error-summary", "--hide-error-context")
+    proc = mypy_strict(tmp_path, out / "src", *programs, extra=flags)
     found: dict[str, set[tuple[int, str]]] = {p.name: set() for p in programs}
     for line in proc.stdout.splitlines():
         if ": note: " in line:

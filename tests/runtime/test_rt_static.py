@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from rt_helpers import RUNTIME_DIR, build_package
 
+from tests.support.mypy_strict import mypy_strict
+
 REPO = RUNTIME_DIR.parents[1]
 
 
@@ -78,7 +80,6 @@ def test_ruff_check_and_format() -> None:
 
 @pytest.mark.slow
 def test_mypy_strict(tmp_path: Path) -> None:
-    mypy = _tool("mypy")
     # the runtime alone, as a package (relative imports need one) ...
     runtime = tmp_path / "runtime_only" / "rt"
     runtime.mkdir(parents=True)
@@ -88,20 +89,6 @@ def test_mypy_strict(tmp_path: Path) -> None:
     # ... and the runtime tests' generated package (with its shim modules), which checks how
     # generated code types against it
     package = build_package(tmp_path / "generated")
-    for target, cwd in ((runtime, runtime.parent), (package, package.parent)):
-        result = subprocess.run(
-            [
-                mypy,
-                "--strict",
-                "--python-version",
-                "3.11",
-                "--cache-dir",
-                str(tmp_path / ".mypy_cache"),
-                target.name,
-            ],
-            cwd=cwd,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
+    for target in (runtime, package):
+        result = mypy_strict(tmp_path, target.parent, target, extra=("--python-version", "3.11"))
         assert result.returncode == 0, result.stdout + result.stderr
