@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from . import stage_cache
     from .config import TargetConfig
     from .ir import Api
-    from .prewrite import Prewrite
     from .spec_copy import Parts
     from .stage_writer import Writer
 
@@ -89,7 +88,6 @@ def _render(
     known: FindingsCache | None = None,
     recorder: stage_cache.Recorder | None = None,
     emit: Callable[[str, str | list[str] | bytes | Parts], None] | None = None,
-    prewrite: Prewrite | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
@@ -143,7 +141,6 @@ def _render(
             spec_file=spec_file,
             emit=emit,
             on_docs=recorder.seen_docs if recorder is not None else None,
-            prewrite=prewrite,  # a new output folder's files created ahead (`prewrite.py`)
         )
         if recorder is not None:
             recorder.names = names
@@ -234,18 +231,24 @@ def _generate_staged(
     time as it is written (`staging.py`), so the package's texts and bytes are never all in memory
     (graph-beta's are 324 MB each). The module cache and the stage cache hold every file by design,
     so with them `prepare` renders into a dict."""
-    from .staging import Staging, spec_size  # not needed by the no-op answer
+    from .staging import Staging  # not needed by the no-op answer
 
     owner = ownership(out, target.package)
-    with Staging.open(out, owner, None, spec_size(target.spec)) as staging:
+    with Staging.open(out, owner, None, _spec_size(target)) as staging:
         with _no_cycle_collection():
-            result, _, prov = _render(
-                target, root, progress, source, None, known, None, staging.add, staging.prewrite
-            )
+            result, _, prov = _render(target, root, progress, source, None, known, emit=staging.add)
             tree = staging.finish(prov, progress)
         index = TreeIndex.for_output(root, out) if root is not None else None
         result.diff = apply_package(tree, out, owner, progress, index)
     return result
+
+
+def _spec_size(target: TargetConfig) -> int:
+    """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
+    try:
+        return Path(target.spec).stat().st_size
+    except OSError:
+        return 0
 
 
 def answer_generate(target: Target, root: Path | None) -> TargetResult | None:

@@ -1,18 +1,22 @@
 """A new output folder's files created ahead, on the second core (issue 18: full generation's write).
 
 A package written into a new (or empty) output folder is written whole into a hidden sibling folder
-that is then renamed into place (`write._create`). Creating a file is most of what writing costs: on
-a busy ext4 file system creating GitHub's 1,680 files took 0.2–1.7 s, while writing into files that
-exist takes a few hundredths. So when the output folder is new, the staging step makes that hidden
-folder before rendering (`Prewrite.fresh`), and the forked child that renders the types modules
-(`render/fanout.py`), once it has handed its texts over, creates their files there, empty (`run`,
-`O_EXCL`: it never opens a file that exists, so it can never empty one the parent wrote), while this
-process renders the rest, formats and hashes. Writing the package then fills the files the child
-made and creates the others as before. Before the folder is renamed into place the child is stopped
-and reaped (`stop`), and any empty file it made that the package does not hold (a file the user
-claims) is removed again, so the folder holds exactly what was written. The guarantees of
-`write.py` are unchanged: the folder is renamed into place only once every file is written, and is
-removed, files and all, when anything fails.
+that is then renamed into place (`write._create`). Creating a file is most of what writing costs, and
+on a busy ext4 file system it costs the most: GitHub's 1,680 files took 0.05–1.4 s to create, while
+renaming as many files that exist took 0.04 s and writing into them a few hundredths. The files'
+names are known only after parse and naming, their number roughly from the spec's size: so when the
+output folder is new, staging makes that hidden folder before the spec is read
+(`Prewrite.for_output`) and forks a process that creates a pool of empty files in it
+(`.clientgen-pool/0`, `1`, …; 128 and one per 8 kB of spec) while this process reads, parses and
+names, when the second core is mostly idle (at the same priority: it is work this process would
+do anyway, later, on the one core it has then; at `nice` 19 a busy machine left it so little
+time that it made a sixth of the files). Writing the package stops that process, renames a pool file to
+each path it writes and fills it (never following a link: `O_NOFOLLOW`), creates the rest as
+before, and removes the pool files left over before the folder is renamed into place. So the
+folder holds exactly what was written, with the same permissions (the pool's files are made
+`0o644` under the same umask, as `write._put` makes them); it is renamed into place only once every
+file is written, and is removed, files and all, when anything fails. Durability is unchanged:
+nothing is synced, as before.
 """
 
 from __future__ import annotations
@@ -22,59 +26,63 @@ import os
 import secrets
 import shutil
 import signal
-from collections.abc import Collection, Iterable
 from pathlib import Path
+
+POOL = ".clientgen-pool"  # below the hidden folder; no generated path starts with a dot folder
+SPEC_BYTES_PER_FILE = 8_000  # GitHub's spec: 13.2 MB → 1,680 files; CaseXchange's 0.55 MB → 404
+POOL_MIN, POOL_MAX = 128, 20_000  # (the runtime modules, pyproject, README: whatever the size)
 
 
 class Prewrite:
-    """The hidden folder a new output folder is written into, and the files created in it ahead."""
+    """The hidden folder a new output folder is written into, and the empty files made ahead in it."""
 
     def __init__(self, fresh: str) -> None:
-        self.fresh = (
-            fresh  # the hidden sibling folder (made; renamed into place by `write._create`)
-        )
-        self.planned: list[str] = []  # files the child creates (relative POSIX paths)
+        self.fresh = fresh  # the hidden sibling folder (renamed into place by `write._create`)
+        self.pool = os.path.join(fresh, POOL)
         self._pid = 0
+        self._spare: list[str] = []
 
     @classmethod
-    def for_output(cls, out: Path) -> Prewrite | None:
-        """A `Prewrite` when `out` is new or an empty folder (and its parent a folder), else None."""
+    def for_output(cls, out: Path, spec_bytes: int) -> Prewrite | None:
+        """A `Prewrite` when `out` is new or an empty folder (and its parent a folder), its pool
+        being filled by a forked process when forking is possible; else None."""
         try:
             if out.exists() and (not out.is_dir() or any(out.iterdir())):
                 return None
             if not out.parent.is_dir():
                 return None
-            fresh = str(
-                out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}"
-            )
+            name = f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}"
+            fresh = str(out.parent / name)
             os.mkdir(fresh)  # not mkdtemp: the folder keeps the permissions a plain mkdir gives it
         except OSError:
             return None  # written as before
-        return cls(fresh)
+        made = cls(fresh)
+        made.start(min(POOL_MAX, POOL_MIN + spec_bytes // SPEC_BYTES_PER_FILE))
+        return made
 
-    def plan(self, rels: Iterable[str]) -> None:
-        """The files the child is to create (in this order); their folders are made here, now."""
-        self.planned = list(rels)
-        for folder in sorted({os.path.dirname(rel) for rel in self.planned}):
-            os.makedirs(os.path.join(self.fresh, folder), exist_ok=True)
+    def start(self, count: int) -> None:
+        """Fork a process that creates `count` empty files in the pool (none when forking is not
+        possible: the files are then created as they are written)."""
+        from .render.fanout import can_fork  # (not imported by the no-op answers)
 
-    def run(self) -> None:
-        """In the child: create each planned file, empty, unless it exists (never replaced)."""
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        for rel in self.planned:
+        if not can_fork():
+            return
+        try:
+            os.mkdir(self.pool)
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # the child: creates files, never returns
             try:
-                os.close(os.open(os.path.join(self.fresh, rel), flags, 0o644))
-            except FileExistsError:
-                continue  # the parent was there first
-            except OSError:
-                return  # the folder is gone (or full): the parent creates what is missing
-
-    def adopt(self, pid: int) -> None:
-        """The child that runs `run` (from `fanout.Deferred.handoff`); stopped by `stop`."""
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                for number in range(count):
+                    os.close(os.open(os.path.join(self.pool, str(number)), flags, 0o644))
+            finally:
+                os._exit(0)
         self._pid = pid
 
     def stop(self) -> None:
-        """Stop and reap the child (idempotent): after this, nothing creates files in `fresh`."""
+        """Stop and reap the pool's process (idempotent): after this nothing creates files here."""
         pid, self._pid = self._pid, 0
         if pid <= 0:
             return
@@ -83,22 +91,36 @@ class Prewrite:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
 
-    def settle(self, written: Collection[str]) -> None:
-        """Stop the child and remove the empty files it made that are not among `written`."""
+    def take(self) -> None:
+        """Stop the process; the files it made are what `claim` hands out."""
         self.stop()
-        extra = [rel for rel in self.planned if rel not in written]
-        for rel in extra:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(self.fresh, rel))
-        for folder in sorted({os.path.dirname(rel) for rel in extra}, key=len, reverse=True):
-            while folder:  # a folder `plan` made that is left empty, and its empty parents
-                try:
-                    os.rmdir(os.path.join(self.fresh, folder))
-                except OSError:
-                    break
-                folder = os.path.dirname(folder)
+        try:
+            self._spare = os.listdir(self.pool)
+        except OSError:
+            self._spare = []
+
+    def claim(self, path: str) -> bool:
+        """Rename a pool file to `path` (in this folder; its folder exists): False when none is left
+        (or the rename failed), and the caller creates the file."""
+        while self._spare:
+            try:
+                os.rename(os.path.join(self.pool, self._spare.pop()), path)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return False
+            return True
+        return False
+
+    def finish(self) -> None:
+        """Remove the pool (its files left over) before the folder is renamed into place."""
+        self.stop()
+        self._spare = []
+        shutil.rmtree(self.pool, ignore_errors=True)
+        if os.path.lexists(self.pool):
+            raise OSError(f"cannot remove {self.pool}")
 
     def discard(self) -> None:
-        """Stop the child and remove the folder unless it was renamed into place."""
+        """Stop the process and remove the folder unless it was renamed into place."""
         self.stop()
         shutil.rmtree(self.fresh, ignore_errors=True)

@@ -157,7 +157,7 @@ class Staging:
         staging = cls(folder, out, owner, memo)
         try:
             if memo is None:  # (the module cache's runs render into a dict, not through this)
-                staging.prewrite = Prewrite.for_output(out)
+                staging.prewrite = Prewrite.for_output(out, spec_bytes)
             yield staging
         finally:
             if staging.prewrite is not None:
@@ -235,11 +235,3 @@ class Staging:
         ordered[provenance.FILE] = hashlib.sha256(record).digest()
         held = {**self._held, provenance.FILE: record}
         return StagedTree(ordered, paths, held, frozenset(self._large), self.prewrite)
-
-
-def spec_size(spec: str) -> int:
-    """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
-    try:
-        return Path(spec).stat().st_size
-    except OSError:
-        return 0

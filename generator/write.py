@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from . import provenance
 from .diagnostics import SpecError, fatal
@@ -32,9 +32,11 @@ from .format import format_tree
 from .memo import Memo
 from .ownership import Ownership, has_header
 from .paths import HEADER
-from .prewrite import Prewrite
 from .progress import SILENT, Progress
 from .tree_index import Seen, TreeIndex
+
+if TYPE_CHECKING:
+    from .prewrite import Prewrite
 
 
 @dataclass
@@ -375,24 +377,25 @@ def _check_relative(files: Iterable[str]) -> None:
 def _create(out: Path, new: Mapping[str, bytes], prewrite: Prewrite | None = None) -> None:
     """A new (or empty) output folder: the whole tree is written into a hidden sibling that is renamed
     into place, so an interrupted first run leaves no half-written folder behind. `prewrite`: that
-    sibling made before rendering, some of its files created (empty) by the render child
-    (`prewrite.py`): those are filled, never followed if a link."""
+    sibling, made before rendering with a pool of empty files (`prewrite.py`), which are renamed to
+    the files written and filled (never following a link)."""
     if prewrite is not None and os.path.isdir(prewrite.fresh):
-        prewrite.stop()  # what it created is filled; racing it in the same folders costs more
-        tmp, exclusive = prewrite.fresh, None
+        tmp = prewrite.fresh
+        prewrite.take()
     else:
-        tmp, exclusive = (
-            str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}"),
-            True,
-        )
+        prewrite = None
+        tmp = str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}")
         os.mkdir(tmp)  # not mkdtemp: the folder keeps the permissions a plain mkdir gives it
     try:
         folders = _Folders()
         folders.known.add(tmp)
         for rel in sorted(new):
-            _put(folders, os.path.join(tmp, rel), _content(new, rel), exclusive=exclusive)
+            path = os.path.join(tmp, rel)
+            folders.ensure(os.path.dirname(path))
+            made = prewrite is not None and prewrite.claim(path)
+            _put(folders, path, _content(new, rel), exclusive=None if made else True)
         if prewrite is not None:
-            prewrite.settle(new)  # no file is created there after this; none is left empty
+            prewrite.finish()  # the pool's files left over
         if out.exists():
             out.rmdir()  # empty: checked above
         os.rename(tmp, out)

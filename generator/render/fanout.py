@@ -12,11 +12,6 @@ only. Whenever the child does not deliver (it could not be started, failed, was 
 does not unpickle), `result()` runs `work()` here, so an error is raised in this process exactly as it
 would be without the child. Disabled or unavailable (no `os.fork`, other threads running, one CPU,
 the environment sets `CLIENTGEN_PARALLEL=off`): `result()` runs `work()` here, when it is asked for.
-
-`then`: more work for the child once its result is sent (the pipe closed, so `result()` has it at
-once): side effects only, which nothing may rely on (`prewrite.py` creates files the parent writes
-anyway). Its child is not reaped by `result()`: `handoff()` gives it to whoever waits for it (or
-stops it); `close()` stops one not handed off.
 """
 
 from __future__ import annotations
@@ -59,11 +54,8 @@ def can_fork() -> bool:
 class Deferred(Generic[T]):
     """The result of `work`, computed by a forked child (`forked`) or here when asked for."""
 
-    def __init__(
-        self, work: Callable[[], T], *, enabled: bool, then: Callable[[], None] | None = None
-    ) -> None:
+    def __init__(self, work: Callable[[], T], *, enabled: bool) -> None:
         self._work = work
-        self._then = then
         self._pid = 0
         self._fd = -1
         if enabled and can_fork():
@@ -93,9 +85,6 @@ class Deferred(Generic[T]):
                     while data:
                         data = data[os.write(write, data) :]
                     code = 0
-                    if self._then is not None:
-                        os.close(write)  # the parent has the result: the rest is extra
-                        self._then()
             finally:
                 os._exit(code)
         os.close(write)
@@ -105,8 +94,7 @@ class Deferred(Generic[T]):
         """The child's result, or `work()` computed here when there is none."""
         if self._pid > 0:
             data = self._read()
-            # a child with more to do is not waited for: a result that unpickles is whole
-            ok = self._then is not None or self._reap()
+            ok = self._reap()
             if ok and data:
                 with contextlib.suppress(Exception):  # a damaged result: computed here instead
                     value: T = pickle.loads(data)  # written by our own child
@@ -134,11 +122,6 @@ class Deferred(Generic[T]):
             return False
         return os.waitstatus_to_exitcode(status) == 0
 
-    def handoff(self) -> int:
-        """The child's process id (0: none) for the caller to reap; `close` leaves it alone."""
-        pid, self._pid = self._pid, 0
-        return pid
-
     def close(self) -> None:
         """Stop and reap a child whose result is not wanted (idempotent)."""
         if self._fd >= 0:
@@ -163,9 +146,6 @@ class Deferred(Generic[T]):
         self.close()
 
 
-def in_child(
-    work: Callable[[], T], *, enabled: bool = True, then: Callable[[], None] | None = None
-) -> Deferred[T]:
-    """Start `work` in a forked child (when `enabled` and possible); `.result()` gives its value.
-    `then`: run in the child after it has sent the value (see the module docstring)."""
-    return Deferred(work, enabled=enabled, then=then)
+def in_child(work: Callable[[], T], *, enabled: bool = True) -> Deferred[T]:
+    """Start `work` in a forked child (when `enabled` and possible); `.result()` gives its value."""
+    return Deferred(work, enabled=enabled)

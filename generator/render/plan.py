@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
@@ -34,9 +34,6 @@ from .model_views import types_module_view
 from .resource_views import MethodView, ResourceDraft, draft_resource, resource_module_view
 from .safe import Name
 from .suite_views import suite_module_view, support_view
-
-if TYPE_CHECKING:
-    from ..prewrite import Prewrite
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +181,6 @@ def plan_files(
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
     on_docs: Callable[[dict[str, MethodDoc]], None] | None = None,
-    prewrite: Prewrite | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
@@ -192,8 +188,7 @@ def plan_files(
     `reuse`: an earlier run's names and the modules this run need not render again.
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
     one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
-    doc (the stage cache keeps them for `reuse.docs`). `prewrite`: a new output folder's, whose
-    types modules' files the forked child creates once its texts are sent (`prewrite.py`)."""
+    doc (the stage cache keeps them for `reuse.docs`)."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -233,11 +228,7 @@ def plan_files(
     # process drafts the resources and renders the rest of the package and then the last ones; the
     # child needs only the names and the model bases, nothing below reads its texts before
     # `result()`, and they go where the serial plan puts them
-    ahead = prewrite if forking and streaming else None
-    if ahead is not None:
-        ahead.plan(sorted(f"{pkg}/types/{m}.py" for m in pending))
-    then = ahead.run if ahead is not None else None
-    with in_child(lambda: render_types(pending[:cut]), enabled=forking, then=then) as types_job:
+    with in_child(lambda: render_types(pending[:cut]), enabled=forking) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -321,8 +312,6 @@ def plan_files(
             for module, text in zip(pending[:cut], types_job.result(), strict=True):
                 files.add(f"{pkg}/types/{module}.py", text)
                 tick(files.count, total)
-            if ahead is not None and types_job.forked:
-                ahead.adopt(types_job.handoff())  # still creating files: stopped before the rename
             for module in types_modules:
                 if f"{pkg}/types/{module}.py" in reused:
                     files.add(f"{pkg}/types/{module}.py", reused[f"{pkg}/types/{module}.py"])

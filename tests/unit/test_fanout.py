@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -123,38 +121,3 @@ def test_no_fork_on_one_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not fanout.can_fork()
     job = fanout.in_child(lambda: os.getpid())
     assert not job.forked and job.result() == os.getpid()
-
-
-@needs_fork
-def test_then_runs_in_the_child_after_the_value_is_sent(tmp_path: Path) -> None:
-    go_on = tmp_path / "go-on"
-    done = tmp_path / "done"
-
-    def then() -> None:
-        while not go_on.exists():  # held until the parent has its value
-            time.sleep(0.01)
-        done.write_text(str(os.getpid()))
-
-    job = fanout.in_child(lambda: os.getpid(), then=then)
-    assert job.forked
-    child = job.result()  # does not wait for `then`
-    assert child != os.getpid() and not done.exists()
-    pid = job.handoff()
-    assert pid == child
-    job.close()  # a handed-off child is left alone …
-    go_on.write_text("")
-    _, status = os.waitpid(pid, 0)  # … and reaped by whoever took it
-    assert os.waitstatus_to_exitcode(status) == 0
-    assert done.read_text() == str(child)
-
-
-@needs_fork
-def test_a_child_still_in_then_is_stopped_by_close(tmp_path: Path) -> None:
-    def then() -> None:
-        time.sleep(60)
-
-    job = fanout.in_child(lambda: 5, then=then)
-    assert job.result() == 5
-    pid = job._pid
-    job.close()
-    assert _reaped(pid)
