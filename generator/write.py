@@ -448,13 +448,18 @@ def _put(
     folders: _Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool | None = False
 ) -> None:
     """Write `data` (or its pieces) to `path`; `exclusive`: the file must not exist yet (never
-    replaces anything); None: a file that exists is emptied and filled, but never a link followed."""
+    replaces anything); None: an empty file made ahead (`prewrite.py`) is filled, never a link
+    followed (not opened with O_TRUNC: ext4 allocates a truncated file's blocks at once on close,
+    which made filling 1,680 files 3× as slow; one that is not empty is emptied first)."""
     folders.ensure(os.path.dirname(path))
-    mode = os.O_EXCL if exclusive else os.O_TRUNC
     if exclusive is None:
-        mode |= getattr(os, "O_NOFOLLOW", 0)
+        mode = getattr(os, "O_NOFOLLOW", 0)
+    else:
+        mode = os.O_EXCL if exclusive else os.O_TRUNC
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | mode, 0o644)
     try:
+        if exclusive is None and os.fstat(fd).st_size:
+            os.ftruncate(fd, 0)
         for part in (data,) if isinstance(data, bytes) else data:
             view = memoryview(part)
             while view:

@@ -149,3 +149,16 @@ def test_a_failed_run_leaves_no_folder_behind(
     with pytest.raises(SpecError):
         pipeline.generate(adhoc_target(str(FIXTURES / "surface_31.yml"), str(out), "s", "S"))
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_fork
+def test_a_pool_file_that_is_not_empty_is_emptied_first(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    ahead = Prewrite.for_output(out, 0)
+    assert ahead is not None
+    _pool_made(ahead, prewrite.POOL_MIN)
+    for name in os.listdir(ahead.pool):
+        Path(ahead.pool, name).write_bytes(b"something much longer than the file\n")
+    new = {"a.py": b"a\n", "b/c.py": b"c\n"}
+    write._create(out, new, ahead)
+    assert read_tree(out) == new
