@@ -31,6 +31,7 @@ from pathlib import Path
 
 POOL = ".clientgen-pool"  # below the hidden folder; no generated path starts with a dot folder
 SPEC_BYTES_PER_FILE = 8_000  # GitHub's spec: 13.2 MB → 1,680 files; CaseXchange's 0.55 MB → 404
+POOL_NICE = 19  # the pool process's priority, below everything else
 POOL_MIN, POOL_MAX = 128, 20_000  # (the runtime modules, pyproject, README: whatever the size)
 
 
@@ -76,7 +77,7 @@ class Prewrite:
         if pid == 0:  # the child: creates files, never returns
             try:
                 with contextlib.suppress(OSError):  # only the CPU time nothing else wants
-                    os.nice(19)
+                    os.nice(POOL_NICE)
                 flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
                 for number in range(count):
                     os.close(os.open(os.path.join(self.pool, str(number)), flags, 0o644))

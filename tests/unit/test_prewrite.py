@@ -24,8 +24,10 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
 
 @pytest.fixture(autouse=True)
 def _forking(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Threads another test left running would keep the pool from being made (`fanout.can_fork`)."""
+    """Threads another test left running would keep the pool from being made (`fanout.can_fork`);
+    at the lowest priority a busy machine (the test run's other worker) would starve it."""
     monkeypatch.setattr(fanout, "other_threads", lambda: False)
+    monkeypatch.setattr(prewrite, "POOL_NICE", 0)
 
 
 def _siblings(out: Path) -> list[str]:
