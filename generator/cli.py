@@ -101,9 +101,12 @@ def generate_cmd(
     quiet: bool,
 ) -> None:
     """Regenerate the configured targets (all by default), or one spec (a file or a URL) with -o."""
+    answered: dict[str, TargetResult] = {}
     if output is None and config_file is None and not full:
-        answers = _answered(names, "generated")
-        if answers is not None:  # nothing changed: answered from provenance without pydantic
+        # nothing changed (answered from provenance) or only prose (regenerated from the stage
+        # cache): through the configuration's cached reading, without pydantic
+        answers = _answered(names, "generated", answered)
+        if answers is not None:
             for result in answers:
                 report_target(result, "generated", verbose, quiet)
             if strict and any(result.diagnostics for result in answers):
@@ -134,7 +137,9 @@ def generate_cmd(
     for target in targets:
         progress = TerminalProgress(target.name, enabled=False if quiet else None)
         try:
-            result = generate(target, root, progress=progress, source=source, full=full)
+            result = answered.get(target.name) or generate(
+                target, root, progress=progress, source=source, full=full
+            )
         except SpecError as exc:
             progress.clear()
             before = f" ({', '.join(done)} generated before it)" if done else ""
@@ -291,9 +296,13 @@ def check_cmd(
     exit_with(max(codes))
 
 
-def _answered(names: Sequence[str], verb: str) -> list[TargetResult] | None:
+def _answered(
+    names: Sequence[str], verb: str, done: dict[str, TargetResult] | None = None
+) -> list[TargetResult] | None:
     """Every named target's answer from provenance, through the configuration's cached reading
-    (`target_cache`), or None when one of them needs the full command."""
+    (`target_cache`), or None when one of them needs the full command. `generate` (`done` given)
+    also regenerates a prose-only edit from the stage cache (`pipeline.generate_replayed`);
+    the targets written so are noted in `done`, so the full command does not redo them."""
     from .pipeline import answer_check, answer_generate
     from .target_cache import recall
 
@@ -305,6 +314,12 @@ def _answered(names: Sequence[str], verb: str) -> list[TargetResult] | None:
     results = []
     for target in targets:
         result = answer(target, root)
+        if result is None and done is not None:
+            from .pipeline import generate_replayed
+
+            result = generate_replayed(target, root)
+            if result is not None:
+                done[target.name] = result
         if result is None:
             return None
         results.append(result)

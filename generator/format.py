@@ -8,6 +8,9 @@ from pathlib import Path
 from .diagnostics import fatal
 
 CONFIG = Path(__file__).with_name("ruff_generated.toml")
+# what `ruff format` changes in a package: Python modules, and the Python code blocks of Markdown
+# files (README.md, api.md). A tree with none of these staged need not be formatted.
+FORMATTED = (".py", ".pyi", ".md")
 
 
 def ruff_binary() -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,11 +21,11 @@ from .validation_cache import FindingsCache
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
-    from . import stage_cache
     from .config import TargetConfig
     from .ir import Api
     from .spec_copy import Parts
-    from .stage_writer import Writer
+    from .stage import cache as stage_cache
+    from .stage.writer import Writer
 
 
 class Target(Protocol):
@@ -52,12 +51,12 @@ class TargetResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     fast_path: bool = False
-    replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage_cache.py`)
+    replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage/cache.py`)
     rendered: dict[str, bytes] = field(
         default_factory=dict
     )  # check: what the spec produces, per file
     classes: int = 0  # schema classes the package defines (not every IR schema gets one)
-    # the stage cache's snapshot being written (`stage_writer.Writer`): committed once written
+    # the stage cache's snapshot being written (`stage.writer.Writer`): committed once written
     snapshot: Writer | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -93,14 +92,15 @@ def _render(
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read. `known`: the validation
     findings of the last run (reused when only prose changed; the new ones are noted in it).
-    `recorder`: notes what the stage cache keeps (`stage_cache.py`). `emit(path, text, bytes or the
+    `recorder`: notes what the stage cache keeps (`stage/cache.py`). `emit(path, text, bytes or the
     pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
     files are then empty."""
     from .features import FEATURES
-    from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
+    from .load import open_spec  # the heavy part: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
     from .shape.stage import shape
+    from .spec_bytes import read_bytes
     from .spec_copy import BUNDLED, copy_bytes, copy_name, copy_parts
 
     start = time.perf_counter()
@@ -202,21 +202,35 @@ def generate(
         result, tree = prepare(
             target, root, progress=progress, source=source, known=known, replay=not full
         )
-        index = TreeIndex.for_output(root, out) if root is not None else None
-        try:
-            result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
-            if result.snapshot is not None:
-                result.snapshot.commit()  # the package is written: its snapshot may serve
-        finally:
-            if result.snapshot is not None:
-                result.snapshot.close()
+        write_prepared(result, tree, root, progress)
     known.save()  # the validation findings, for the next run (only after one that succeeded)
+    remember_written(root, out, result)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def write_prepared(
+    result: TargetResult, tree: dict[str, bytes], root: Path | None, progress: Progress = SILENT
+) -> None:
+    """Write what `prepare` made (`result.diff`), and let its snapshot serve once it is written."""
+    out = Path(result.target.output)
+    index = TreeIndex.for_output(root, out) if root is not None else None
+    try:
+        owner = ownership(out, result.target.package)
+        result.diff = apply_package(tree, out, owner, progress, index)
+        if result.snapshot is not None:
+            result.snapshot.commit()  # the package is written: its snapshot may serve
+    finally:
+        if result.snapshot is not None:
+            result.snapshot.close()
+
+
+def remember_written(root: Path | None, out: Path, result: TargetResult) -> None:
+    """After a `generate` that wrote its package: the next no-op one answers from provenance."""
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
         provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
-    result.seconds = time.perf_counter() - start
-    return result
 
 
 def _generate_staged(
@@ -280,8 +294,8 @@ def prepare(
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
     `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
-    regenerated from the stage cache (`stage_cache.py`; `generate --full` renders everything)."""
-    from .stage_cache import Recorder, stage_file
+    regenerated from the stage cache (`stage/cache.py`; `generate --full` renders everything)."""
+    from .stage.cache import Recorder, stage_file
 
     out = Path(target.output)
     memo = Memo.for_output(root, out)
@@ -313,68 +327,40 @@ def prepare(
 
 
 def _replayed(
-    target: TargetConfig, root: Path | None, source: str, stages: Path | None, memo: Memo | None
+    target: Target, root: Path | None, source: str, stages: Path | None, memo: Memo | None
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
-    """`_replay`, or None when there is no stage cache or anything in it fails: whatever fails
-    there, the full path does properly."""
-    if stages is None or memo is None:
-        return None
-    try:
-        return _replay(target, root, source, stages, memo)
-    except Exception:  # noqa: BLE001 - a cache: any failure is a miss
-        return None
-
-
-def _replay(
-    target: TargetConfig, root: Path | None, source: str, stages: Path, memo: Memo | None
-) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
-    """A prose-only regeneration from the stage cache (`stage_cache.py`), or None for the full path."""
-    from .features import FEATURES
-    from .render.plan import Reuse, plan_files
-    from .spec_copy import copy_bytes
-    from .stage_cache import read_spec, replay, scan
-    from .stage_writer import settle
-    from .write import Formatted
+    """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None."""
+    from .stage.replay import replayed
 
     start = time.perf_counter()
-    spec = Path(target.spec)
-    label = source or target.spec
-    read = read_spec(spec)
-    now = None if read is None else scan(read[1], str(spec), label, target.digest())
-    if read is None or now is None:
-        return None  # the full path says what is wrong
-    raw = read[0]
-    del read
-    settle(stages)  # a full run's snapshot still being written (`stage_writer.py`)
-    again = replay(stages, now, memo)
+    again = replayed(target, source, source or spec_label(target, root), stages, memo)
     if again is None:
         return None
-    sink = DiagnosticSink(file=label)
-    files, names = plan_files(
-        again.api,
-        sink,
-        features=FEATURES,
-        spec_file=again.spec_file,
-        reuse=Reuse(again.names, again.stubs, again.docs),
-    )
-    if not set(sink.sorted()) <= set(again.diagnostics):
-        return None  # something the full run did not say: let it say it
-    tree: dict[str, str | bytes] = dict(files)
-    for rel, data in again.formatted.items():
-        tree[rel] = Formatted(data)
-    tree[again.spec_file] = copy_bytes(again.spec_file, raw, {})
-    prov = provenance.current(
-        source or spec_label(target, root), hashlib.sha256(raw).hexdigest(), target.digest()
-    )
-    result = TargetResult(
-        target,
-        again.api,
-        diagnostics=list(again.diagnostics),
-        seconds=time.perf_counter() - start,
-        classes=len(names.schema_class),
-        replayed=True,
-    )
-    return result, tree, prov
+    result = TargetResult(target, again.api, diagnostics=again.diagnostics, classes=again.classes)
+    result.replayed, result.seconds = True, time.perf_counter() - start
+    return result, again.files, again.prov
+
+
+def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
+    """`generate` of a prose-only edit from the stage cache with any `Target` (the CLI's cached
+    reading of the configuration: no pydantic), or None — nothing written; the full command then
+    reads the configuration and renders."""
+    from .stage.cache import stage_file
+
+    start, out = time.perf_counter(), Path(target.output)
+    memo = Memo.for_output(root, out)
+    with _no_cycle_collection():
+        again = _replayed(target, root, "", stage_file(root, out), memo)
+        if again is None or memo is None:
+            return None
+        result, files, prov = again
+        owner = ownership(out, target.package)
+        tree = build_package(files, prov, out, owner, memo=memo, consume=True)
+    memo.save()
+    write_prepared(result, tree, root)
+    remember_written(root, out, result)
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 def check(
@@ -399,7 +385,7 @@ def check(
         known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
         again = None
         if not full:  # a prose-only edit: what the spec produces, from the stage cache (read only)
-            from .stage_cache import stage_file
+            from .stage.cache import stage_file
 
             again = _replayed(target, root, "", stage_file(root, out), memo)
         result, files, prov = (

@@ -24,11 +24,11 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from . import provenance
 from .diagnostics import SpecError, fatal
-from .format import format_tree
+from .format import FORMATTED, format_tree
 from .memo import Memo
 from .ownership import Ownership, has_header
 from .paths import HEADER
@@ -95,7 +95,7 @@ def build_tree(
         if isinstance(text, bytes) and not rel.endswith(".py"):  # data shipped as it is (the
             done[rel] = raw  # spec's copy): not staged and read back, graph-beta's alone is 47 MB
             continue
-        if isinstance(text, Formatted):  # finished bytes from an earlier run (`stage_cache.py`)
+        if isinstance(text, Formatted):  # finished bytes from an earlier run (`stage/cache.py`)
             done[rel] = bytes(text)
             continue
         if memo is not None:
@@ -106,19 +106,44 @@ def build_tree(
                 continue
         _put(folders, os.path.join(staging, rel), raw)
         del raw, text
-    if any(rel.endswith(".py") for rel in rels if rel not in done):
+    if any(rel.endswith(FORMATTED) for rel in rels if rel not in done):  # also api.md alone
         format_tree(staging)
     for rel in rels:
         if rel not in done:
             done[rel] = _get(os.path.join(staging, rel))
             if memo is not None:
                 memo.put(keys[rel], done[rel])
-    out = {rel: done[rel] for rel in sorted(rels)}
-    final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash(out))
+    digests = {rel: hashlib.sha256(done[rel]).digest() for rel in sorted(rels)}
+    final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash_of(digests))
     record = final.render().encode()
     (staging / provenance.FILE).write_bytes(record)
+    out = Hashed((rel, done[rel]) for rel in digests)
     out[provenance.FILE] = record
+    digests[provenance.FILE] = hashlib.sha256(record).digest()
+    out.digests = digests  # (the tree hash needs them anyway: `apply_package` compares by them)
     return out
+
+
+def _forgets(name: str) -> Any:
+    """`dict`'s method `name`, forgetting the tree's digests first."""
+    method = getattr(dict, name)
+
+    def forgetting(self: Hashed, *args: Any, **kwargs: Any) -> Any:
+        self.digests = None
+        return method(self, *args, **kwargs)
+
+    return forgetting
+
+
+class Hashed(dict[str, bytes]):
+    """A finished tree that knows each file's SHA-256 (`digests`, which `apply_package` compares
+    by); any change to it forgets them (then they are computed again)."""
+
+    digests: dict[str, bytes] | None = None
+
+    __setitem__, __delitem__ = _forgets("__setitem__"), _forgets("__delitem__")
+    __ior__, update, setdefault = _forgets("__ior__"), _forgets("update"), _forgets("setdefault")
+    pop, popitem, clear = _forgets("pop"), _forgets("popitem"), _forgets("clear")
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api
 from ..render.contribution import Context, Contribution, Extension, Preparation, runtime_path
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 F = TypeVar("F")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from ..config import ErrorCodeConfig, TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, ErrorCode
 from ..naming.requests import NameKind, NameRequest
@@ -16,6 +16,9 @@ from ..render.extension import ClientExtras, block
 from ..render.resource_views import ResourceDraft
 from ..render.safe import Code, Doc, Name, doc
 from .base import Context, Contribution, Preparation
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ class ErrorCodes:
     name = "error_codes"
 
     def shape(self, api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
+        from ..config import ErrorCodeConfig  # (pydantic: not for a run that only renders)
+
         codes = []
         for code in dict.fromkeys([*api.error_codes, *config.error_codes]):
             raw = config.error_codes.get(code)

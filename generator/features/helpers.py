@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, LinkHelper, Operation, PresignedUpload
 from ..naming.plan import op_key
@@ -17,6 +17,9 @@ from ..render.resource_views import ResourceDraft
 from ..render.safe import NO_NAME, Code, Doc, Name, TemplateText, code, doc
 from .base import Context, Contribution, Preparation, runtime_path
 from .jsonapi_analysis import DocumentBody, jsonapi_info
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 _FILE_KEYS = ("name", "type", "size")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import (
     Api,
@@ -40,7 +40,6 @@ from ..render.readme_views import fields_example
 from ..render.resource_views import ResourceDraft
 from ..render.safe import NO_CODE, NO_NAME, Code, Name, TemplateText, code, py
 from ..shape.envelopes import JSONAPI_TOP, unwrap
-from ..shape.pagination import jsonapi_pages
 from .base import Context, Contribution, Preparation, runtime_path
 from .jsonapi_analysis import (
     DocumentBody,
@@ -49,6 +48,9 @@ from .jsonapi_analysis import (
     jsonapi_info,
     mentions_jsonapi,
 )
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 # our operator name → spellings an API may use for it
 # ---- views -------------------------------------------------------------------------------------
@@ -352,6 +354,10 @@ class JsonApi:
 
 
 def _shape_results(op: Operation, api: Api, every_json: bool) -> Operation:
+    from ..shape.pagination import (
+        jsonapi_pages,
+    )  # (the shape stage: not for a run that only renders)
+
     results = []
     for r in op.results:
         if r.kind is ResultKind.JSON and r.body is not None and (r.jsonapi or every_json):

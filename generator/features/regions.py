@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .. import escape
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api
 from ..naming.requests import NameRequest
@@ -16,6 +16,9 @@ from ..render.extension import ClientExtras, ClientParam, block
 from ..render.resource_views import ResourceDraft
 from ..render.safe import Code, Name, doc
 from .base import Context, Contribution, Preparation
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,15 @@ you already have), logs in on first use and renews before expiry or on a 401."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Model, ModelRef, SessionLogin
 from ..render.auth_views import AuthPlan, Credential
 from .token_auth import TokenAuth
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 
 class Session(TokenAuth):

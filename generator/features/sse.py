@@ -10,8 +10,8 @@ without such an operation ships none of it."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation, ResultKind
 from ..naming.plan import op_key
@@ -20,6 +20,9 @@ from ..render.extension import MethodContext, MethodExtras, RuntimeImport, block
 from ..render.resource_views import ResourceDraft
 from ..render.safe import Name, code
 from .base import Context, Contribution, Preparation, runtime_path
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 _STREAMS: RuntimeImport = (".._streaming", ("AsyncStream", "Stream"))
 _EXPORTS: RuntimeImport = ("._streaming", ("AsyncStream", "ServerSentEvent", "Stream"))

@@ -7,8 +7,8 @@ its credential arguments, changes no method, and adds its own `_credentials.py`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api
 from ..naming.requests import NameRequest
@@ -16,6 +16,9 @@ from ..render.auth_views import AuthPlan, auth_requests, auth_view
 from ..render.extension import block
 from ..render.resource_views import ResourceDraft
 from .base import Context, Contribution, Preparation, runtime_path
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 
 class TokenAuth:

@@ -5,8 +5,8 @@ method's docstring; the tier is the README's "Access" column."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming.plan import op_key
@@ -15,6 +15,9 @@ from ..render.annotations import py_literal
 from ..render.extension import MethodContext, MethodExtras
 from ..render.resource_views import ResourceDraft
 from .base import Context, Contribution, Preparation
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 TIER, SCOPE = "x-access-tier", "x-key-scope"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, WebhookEvent
 from ..naming.requests import NameRequest
@@ -17,6 +17,9 @@ from ..render.model_views import import_block
 from ..render.resource_views import ResourceDraft
 from ..render.safe import Code, Name
 from .base import Context, Contribution, Preparation, runtime_path
+
+if TYPE_CHECKING:
+    from ..config import TargetConfig
 
 DEFAULT_HEADER = "X-Webhook-Signature"
 

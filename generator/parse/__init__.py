@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme
-from ..load import LoadedSpec
 from ..refs import Resolver
 from .canonical import Canonical
 from .defaults import checked_operation, checked_schemas
@@ -19,6 +18,9 @@ from .results import with_results
 from .schemas import SchemaBuilder
 from .servers import servers
 from .webhooks import build_events, register_webhook_payloads, vendor_events
+
+if TYPE_CHECKING:
+    from ..load import LoadedSpec  # (the loader, yaml: not for a run that only renders)
 
 
 def build_api(spec: LoadedSpec, sink: DiagnosticSink) -> Api:

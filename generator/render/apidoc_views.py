@@ -105,7 +105,7 @@ def api_doc(
     without security is "public" when others need credentials, and one with security is labelled
     with its schemes when operations differ in them. No label anywhere: no Access column.
     `kept`: operation key → its doc from an earlier run of the same spec whose operation this run
-    has as it was (a prose-only regeneration, `generator/stage_cache.py`): taken as it is when its
+    has as it was (a prose-only regeneration, `generator/stage/cache.py`): taken as it is when its
     call, anchor and label are this run's (`method_docs` gives them)."""
     literals = Literals(api.schemas, names)
     anchors, readme = Anchors(), Anchors()
@@ -118,15 +118,16 @@ def api_doc(
         docs = []
         for op in ops:
             key = op_key(op)
-            m = methods[key]
             label = access.get(key) or _access(op, any_auth, several)
-            call = f"client.{resource.access}.{m.name}"
+            call = f"client.{resource.access}.{names.op_method[key]}"  # the method's name
             heading = anchors(call)
             was = kept.get(key) if kept else None
             if was is not None and (was.call, was.anchor, was.access) == (call, heading, label):
-                docs.append(was)
+                docs.append(was)  # its method is not looked at (not drafted: `drafts.Drafts`)
             else:
-                docs.append(_method_doc(api, names, literals, call, heading, op, m, label))
+                docs.append(
+                    _method_doc(api, names, literals, call, heading, op, methods[key], label)
+                )
         readme_anchor = readme(f"client.{resource.access}")
         about = _about(resource)
         resources.append(ResourceDoc(resource, anchor, readme_anchor, about, tuple(docs)))

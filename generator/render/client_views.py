@@ -20,8 +20,8 @@ from .auth_views import AuthView
 from .extension import ClientExtras, ClientParam, RuntimeImport
 from .imports import ImportBlock
 from .package_views import PackageMeta, package_meta
-from .readme_views import Examples, pick_examples
-from .resource_views import MethodView, resource_summary
+from .readme_views import ExamplePart, Examples, pick
+from .resource_views import resource_summary
 from .safe import Code, Doc, Markdown, Name, TemplateText, code, doc
 
 
@@ -74,6 +74,7 @@ class ClientView:
     sync_params: tuple[ClientParam, ...] = ()  # the constructor's keyword arguments (sync client)
     # … of the async client (`httpx.AsyncClient`, `AsyncHooks`)
     async_params: tuple[ClientParam, ...] = ()
+    resource_summaries: tuple[Doc, ...] = ()  # each top-level resource's docstring line
 
     @property
     def arguments(self) -> tuple[Name, ...]:
@@ -87,10 +88,6 @@ class ClientView:
     @property
     def operation_count(self) -> int:
         return sum(len(r.methods) for r in self.docs.resources)
-
-    @property
-    def resource_summaries(self) -> tuple[Doc, ...]:
-        return tuple(resource_summary(r) for r in self.resources)
 
     @property
     def resource_imports(self) -> list[Code]:
@@ -136,7 +133,7 @@ def client_view(
     api: Api,
     names: Names,
     by_resource: Mapping[str, list[Operation]],
-    methods: Mapping[str, MethodView],
+    parts: Mapping[str, ExamplePart],
     sink: DiagnosticSink,
     uses_typing_extensions: bool,
     *,
@@ -147,19 +144,13 @@ def client_view(
     sections: Sections,
     docs: ApiDoc,
 ) -> ClientView:
-    """`uses_typing_extensions`: whether a module rendered so far (a model) imports typing_extensions
+    """`parts`: what each operation offers the README's examples (`readme_views.example_parts`).
+    `uses_typing_extensions`: whether a module rendered so far (a model) imports typing_extensions
     (recorded per file as it is rendered, `plan.Planned`: the texts are not kept)."""
     package = api.target.package
-    first = methods[op_key(api.operations[0])] if api.operations else None
-    first_args = code(
-        ", ".join(
-            [f'"{a.name}-id"' for a in first.positional]
-            + [f"{a.name}=..." for a in first.keyword if not a.default]
-        )
-        if first
-        else ""
-    )
-    examples = pick_examples(api, names, methods)
+    first = op_key(api.operations[0]) if api.operations else None
+    first_args = parts[first].first_args if first is not None else Code("")
+    examples = pick(api, names, parts)
     resources = tuple(names.resources[k] for k in names.top_level())
     first_resource = names.resource_of(api.operations[0]).access if api.operations else Name("")
     error_example = (
@@ -209,12 +200,13 @@ def client_view(
         first_resource=first_resource,
         docs=docs,
         examples=examples,
-        first_method=first.name if first else Name(""),
+        first_method=names.op_method[first] if first is not None else Name(""),
         first_args=first_args,
         error_example=error_example,
         sections=sections,
         sync_params=client_params("", extras),
         async_params=client_params("Async", extras),
+        resource_summaries=tuple(resource_summary(r) for r in resources),
     )
 
 

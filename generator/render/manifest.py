@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .. import escape
 from ..ir import Api, Location, Operation, PageSource, PageStyle, Pagination
 from ..naming.plan import Names, op_key
@@ -15,7 +17,7 @@ def call_of(names: Names, op: Operation) -> Name:
     return Name(f"{names.resource_of(op).access}.{names.op_method[op_key(op)]}")
 
 
-def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> list[str]:
+def manifest(api: Api, names: Names, methods: Mapping[str, MethodView]) -> list[str]:
     """`operations.json`'s text, in pieces (one per operation: see `escape.json_document_pieces`)."""
     package = api.target.package
     doc = {

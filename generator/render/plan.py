@@ -25,20 +25,22 @@ from .apidoc_views import MethodDoc, api_doc, method_docs
 from .auth_views import AuthPlan, AuthView, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
+from .drafts import Drafts, Methods
 from .environment import render, render_pieces
 from .extension import MethodHook, ResourceExtras
 from .fanout import in_child
 from .literals import Literals
 from .manifest import manifest
 from .model_views import types_module_view
-from .resource_views import MethodView, ResourceDraft, draft_resource, resource_module_view
+from .readme_views import ExamplePart, example_parts
+from .resource_views import MethodView, resource_module_view
 from .safe import Name
 from .suite_views import suite_module_view, support_view
 
 
 @dataclass(frozen=True, slots=True)
 class Reuse:
-    """What an earlier run's plan gives a prose-only regeneration (`generator/stage_cache.py`): its
+    """What an earlier run's plan gives a prose-only regeneration (`generator/stage/cache.py`): its
     names (naming reads no prose) and, for each module it need not render again (types modules,
     resource modules without features' extras and their test modules, `types/__init__.py`,
     `operations.json`), a stub of its rendered text holding exactly the lines `runtime_modules` and
@@ -47,6 +49,7 @@ class Reuse:
     names: Names
     files: dict[str, str]  # path → stub text
     docs: Mapping[str, MethodDoc] = field(default_factory=dict)  # api.md's, of unedited operations
+    examples: Mapping[str, ExamplePart] = field(default_factory=dict)  # the README's, of the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +183,7 @@ def plan_files(
     spec_file: str = "openapi.yml",
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
-    on_docs: Callable[[dict[str, MethodDoc]], None] | None = None,
+    on_docs: Callable[[dict[str, MethodDoc], dict[str, ExamplePart]], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
@@ -188,7 +191,9 @@ def plan_files(
     `reuse`: an earlier run's names and the modules this run need not render again.
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
     one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
-    doc (the stage cache keeps them for `reuse.docs`)."""
+    doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
+    Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
+    modules rendered again and the features that look."""
     active = [
         Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
         for f in features
@@ -232,28 +237,22 @@ def plan_files(
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
-        drafts: dict[str, ResourceDraft] = {  # every resource, also one that only holds nested ones
-            key: draft_resource(api, names, resource, by_resource.get(key, []), hooks)
-            for key, resource in names.resources.items()
-        }
-        method_views: dict[str, MethodView] = {
-            op_key(op): m
-            for tag, ops in by_resource.items()
-            for op, m in zip(ops, drafts[tag].methods, strict=True)
-        }
+        drafts = Drafts(api, names, by_resource, hooks)  # each made when first asked for
+        method_views = Methods(drafts, by_resource)
         contributions = [a.feature.contribute(a.facts, ctx, drafts) for a in active]
 
         total = len(drafts) + len(names.module_members)
         tick = on_module or (lambda done, total: None)
         files = Planned(emit)
-        for tag, draft in drafts.items():
+        for tag in drafts:
             extras: tuple[ResourceExtras, ...] = tuple(
                 c.resources[tag] for c in contributions if tag in c.resources
             )
-            path = f"{pkg}/resources/{draft.resource.module}.py"
+            path = f"{pkg}/resources/{names.resources[tag].module}.py"
             if path in reused and not extras:
                 files.add(path, reused[path])
             else:
+                draft = drafts[tag]
                 view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
                 files.add(path, render("package/resource.py.jinja", view=view))
                 del view
@@ -293,8 +292,9 @@ def plan_files(
             spec_file,
             reuse.docs if reuse is not None else None,
         )
+        parts = example_parts(api, method_views, reuse.examples if reuse is not None else None)
         if on_docs is not None:
-            on_docs(method_docs(by_resource, docs))
+            on_docs(method_docs(by_resource, docs), parts)
         operations: str | list[str] = (
             reused["operations.json"]
             if "operations.json" in reused
@@ -344,7 +344,7 @@ def plan_files(
         api,
         names,
         by_resource,
-        method_views,
+        parts,
         sink,
         files.typing_extensions,
         auth=auth,
@@ -380,7 +380,7 @@ def _suite(
     api: Api,
     names: Names,
     by_resource: dict[str, list[Operation]],
-    methods: dict[str, MethodView],
+    methods: Mapping[str, MethodView],
     auth: AuthView,
     spec_file: str,
     done: dict[str, str],

@@ -1,5 +1,5 @@
 """Regeneration with the module cache (`generator/memo.py`) and the stage cache
-(`generator/stage_cache.py`) gives exactly the bytes of a full run, and formats only the files whose
+(`generator/stage/cache.py`) gives exactly the bytes of a full run, and formats only the files whose
 text changed. Casebook's spec, edited nine ways one after another: an operation's summary (also in a
 resource shared with other operations, and once more after the structural edits), an operation's
 description, a property description of a schema many operations use, a parameter's description, a new
@@ -28,19 +28,27 @@ from generator.render import plan
 from generator.write import read_tree
 from tests.conftest import REPO
 
-TABLE = re.search(
-    r"^\[tool\.clientgen\.targets\.casebook\]\n(?:(?!\n\[).)*",
-    (REPO / "pyproject.toml").read_text(encoding="utf-8"),
-    re.MULTILINE | re.DOTALL,
-)
-assert TABLE is not None
+
+def _table(target: str) -> str:
+    """The target's table in the repository's pyproject.toml, with the sub-tables right after it."""
+    found = re.search(
+        rf"^\[tool\.clientgen\.targets\.{target}\]\n"
+        rf"(?:(?!\n\[(?!tool\.clientgen\.targets\.{target}\.)).)*",
+        (REPO / "pyproject.toml").read_text(encoding="utf-8"),
+        re.MULTILINE | re.DOTALL,
+    )
+    assert found is not None
+    return found.group(0)
 
 
-def _project(folder: Path, doc: dict[str, Any]) -> Path:
+def _project(folder: Path, doc: dict[str, Any], target: str = "casebook") -> Path:
+    """A project folder with one target of the repository, its spec `doc` as `<target>.json`."""
     folder.mkdir(parents=True, exist_ok=True)
-    table = TABLE.group(0).replace('spec = "specs/casebook/openapi.yml"', 'spec = "casebook.json"')
+    table = re.sub(
+        r'^spec = ".*"$', f'spec = "{target}.json"', _table(target), count=1, flags=re.MULTILINE
+    )
     (folder / "pyproject.toml").write_text(table + "\n", encoding="utf-8")
-    (folder / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    (folder / f"{target}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
     return folder
 
 
@@ -338,3 +346,46 @@ def test_check_keeps_no_validation_findings(pets_project: Path) -> None:
     shutil.rmtree(pets_project / FOLDER)
     assert pipeline.check(target, root, full=True).diff.stale == []
     assert not (pets_project / FOLDER).exists()
+
+
+def test_a_markdown_file_alone_is_still_formatted(tmp_path: Path) -> None:
+    """ruff formats the Python code blocks of api.md and the README too: when every module is known
+    to the module cache and only a Markdown file is new (a prose edit back to an earlier text), it
+    is formatted all the same — the bytes a run without the cache writes."""
+    from generator import provenance
+    from generator.memo import Memo
+
+    long_call = (
+        "client.things.create(" + ", ".join(f"argument_{i}='value {i}'" for i in range(12)) + ")"
+    )
+    files = {"pkg/mod.py": "x = 1\n", "api.md": f"# API\n\n```python\n{long_call}\n```\n"}
+    prov = provenance.current("spec.json", "0" * 64, "0" * 64)
+    memo = Memo(None, "salt")
+    cold = write.build_tree(dict(files), prov, tmp_path / "cold")
+    assert cold["api.md"] != write.with_header("api.md", files["api.md"])  # ruff changed it
+    memo.put(
+        memo.text_key("pkg/mod.py", write.with_header("pkg/mod.py", "x = 1\n")), cold["pkg/mod.py"]
+    )
+    warm = write.build_tree(dict(files), prov, tmp_path / "warm", memo)
+    assert memo.hits == 1 and warm == cold
+
+
+def test_a_finished_tree_knows_its_digests_until_it_changes(tmp_path: Path) -> None:
+    """`build_tree` hashes every file once (the tree hash needs it) and `apply_package` compares by
+    those digests; a tree changed afterwards forgets them (and is hashed again)."""
+    import hashlib
+
+    from generator import provenance
+
+    prov = provenance.current("spec.json", "0" * 64, "0" * 64)
+    tree = write.build_tree({"pkg/mod.py": "x = 1\n", "README.md": "# R\n"}, prov, tmp_path / "s")
+    assert isinstance(tree, write.Hashed) and tree.digests is not None
+    assert tree.digests == {rel: hashlib.sha256(data).digest() for rel, data in tree.items()}
+    tree["pkg/mod.py"] = b"changed\n"
+    assert tree.digests is None
+    assert write._digests(tree)["pkg/mod.py"] == hashlib.sha256(b"changed\n").digest()
+    tree.digests = {}
+    assert tree.pop("README.md").endswith(b"# R\n") and tree.digests is None
+    tree.digests = {}
+    tree |= {"README.md": b"again"}
+    assert tree.digests is None and tree["README.md"] == b"again"

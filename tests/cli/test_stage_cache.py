@@ -1,4 +1,4 @@
-"""The stage cache (`generator/stage_cache.py`): a prose-only edit regenerated from the last full run's
+"""The stage cache (`generator/stage/cache.py`): a prose-only edit regenerated from the last full run's
 snapshot. What it may reuse is proved from the spec text and a pinned audit of the code reading the
 operations' prose; whatever it cannot prove (another generator, a damaged or forged file, a `$ref` into
 `/paths`, an invalid token) is the full path, and the output is a full run's byte for byte."""
@@ -16,12 +16,15 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, provenance, stage_cache, stage_format, stage_writer
+from generator import pipeline, provenance
 from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
-from generator.render import apidoc_views, plan
+from generator.render import apidoc_views, drafts, plan
+from generator.stage import cache as stage_cache
+from generator.stage import snapshot
+from generator.stage import writer as stage_writer
 from generator.write import read_tree
 from tests.cli.test_incremental import _project
 from tests.conftest import REPO
@@ -64,7 +67,7 @@ def _edit_summary(doc: dict[str, Any], text: str = "List the people (edited)") -
 def test_a_full_run_leaves_the_snapshot_to_a_forked_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The snapshot costs the run only a fork (`stage_writer.py`); the next run waits for it."""
+    """The snapshot costs the run only a fork (`stage/writer.py`); the next run waits for it."""
     if stage_writer.inline():
         pytest.skip("no fork here")
     rendered: list[bool] = []
@@ -183,39 +186,61 @@ def test_a_snapshot_of_another_generator_is_not_used(
 
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
 @pytest.mark.parametrize(
-    "damage", ["truncated", "flipped", "forged", "not a snapshot", "inconsistent"]
+    "damage",
+    ["truncated", "flipped", "flipped pieces", "forged", "not a snapshot", "inconsistent"],
 )
 def test_a_damaged_snapshot_is_no_snapshot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
+    """The index is checked when the file is read, each piece of schemas when it is first needed
+    (`snapshot.LazySchemas`): either way the run takes the full path."""
     doc = _casebook()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, doc, full=True)
     path = _snapshot(warm)
     blob = path.read_bytes()
     head = len(stage_cache.MAGIC) + 32
+    key = blob[len(stage_cache.MAGIC) : head]
+    loaded = stage_cache.load(path, key)
+    assert loaded is not None
+    spans = loaded.api.schemas.spans  # type: ignore[attr-defined]
+    index = (spans[-1][0] + spans[-1][1], len(blob) - 12)  # between the pieces and its tail
+
+    def framed(pickled: bytes) -> bytes:  # an index as `save` frames it: length and CRC-32
+        return blob[:head] + pickled + len(pickled).to_bytes(8, "big") + _crc(pickled)
+
     if damage == "truncated":
         path.write_bytes(blob[: len(blob) // 2])
-    elif damage == "flipped":
-        middle = len(blob) // 2
+    elif damage == "flipped":  # a byte of the index
+        middle = sum(index) // 2
         path.write_bytes(blob[:middle] + bytes([blob[middle] ^ 0xFF]) + blob[middle + 1 :])
+    elif damage == "flipped pieces":  # a byte of every piece: the index is sound, no piece is
+        data = bytearray(blob)
+        for at, size in spans:
+            data[at + size // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+        assert stage_cache.load(path, key) is not None
     elif damage == "forged":  # a pickle that would run a command: refused, never run
-        path.write_bytes(blob[:head] + pickle.dumps(_Boom()))
+        path.write_bytes(framed(pickle.dumps(_Boom())))
     elif damage == "not a snapshot":
-        path.write_bytes(blob[:head] + pickle.dumps({"api": None}))
+        path.write_bytes(framed(pickle.dumps({"api": None})))
     else:  # admissible classes, the right key, contents that do not fit: the replay fails
         from generator.naming.names import Names
 
-        snapshot = stage_cache.load(path, blob[len(stage_cache.MAGIC) : head])
-        assert snapshot is not None
-        snapshot.names = Names()
-        assert stage_cache.save(path, blob[len(stage_cache.MAGIC) : head], snapshot)
+        loaded.names = Names()
+        assert stage_cache.save(path, key, loaded)
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert not result.replayed
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
     _edit_summary(doc, "Once more")
     assert _generate(warm, doc).replayed  # the full run wrote a sound snapshot again
+
+
+def _crc(data: bytes) -> bytes:
+    import zlib
+
+    return zlib.crc32(data).to_bytes(4, "big")
 
 
 class _Boom:
@@ -226,14 +251,14 @@ class _Boom:
 def test_the_unpickler_admits_only_the_generators_classes() -> None:
     for forged in (pickle.dumps(_Boom()), pickle.dumps(stage_cache.save)):
         with pytest.raises(pickle.UnpicklingError):
-            stage_format._Unpickler(io.BytesIO(forged)).load()
+            snapshot._Unpickler(io.BytesIO(forged)).load()
 
 
 def test_the_ir_round_trips_with_its_sentinels() -> None:
     field = Field("a", Primitive("str"), False)
     buffer = io.BytesIO()
-    stage_format._Pickler(buffer).dump([field])
-    (again,) = stage_format._Unpickler(io.BytesIO(buffer.getvalue())).load()
+    snapshot._Pickler(buffer).dump([field])
+    (again,) = snapshot._Unpickler(io.BytesIO(buffer.getvalue())).load()
     assert again == field and again.default is MISSING and again.example is MISSING
 
 
@@ -379,10 +404,10 @@ def test_types_modules_and_the_manifest_read_no_operation() -> None:
 
 
 def test_only_the_audited_modules_read_an_operations_prose() -> None:
-    """`stage_cache.py` patches `Operation.summary`/`description` into the snapshot's IR and renders
+    """`stage/cache.py` patches `Operation.summary`/`description` into the snapshot's IR and renders
     again only the files these modules feed; it reuses the names and the shape stage's result, so
     naming, shape and the features must not read the fields. A new reader fails here: check whether
-    the files it feeds are rendered again in `stage_cache._touched`/`render.plan.Reuse` (and, for
+    the files it feeds are rendered again in `stage.cache._touched`/`render.plan.Reuse` (and, for
     api.md's docs, left out of `Replay.docs`), then list it. (`getattr` with these names and `dataclasses.asdict` would escape the audit: none is used.)"""
     found = set()
     for path in sorted(GENERATOR.rglob("*.py")):
@@ -494,3 +519,136 @@ def test_check_after_a_prose_edit_renders_from_the_snapshot(tmp_path: Path) -> N
     assert fast.replayed and not full.replayed
     assert fast.rendered == full.rendered and fast.diff.stale == full.diff.stale != []
     assert _snapshot(warm).read_bytes() == snapshot  # check writes nothing
+
+
+@pytest.mark.slow  # three generations of CaseXchange: ~3 s
+def test_a_summary_edit_drafts_only_the_edited_resource(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README.md and api.md take every other operation's parts from the snapshot (api.md's doc,
+    the README's example part): no other resource's methods are drafted, and the snapshot's pieces
+    of schemas they would reach are not read. (Casebook's JSON:API feature looks at every method,
+    so CaseXchange, whose features do not.)"""
+    spec = yaml.safe_load((REPO / "specs" / "casexchange" / "openapi.yml").read_text("utf-8"))
+
+    def generate(folder: Path, full: bool = False) -> pipeline.TargetResult:
+        (target,), root = select_targets(["casexchange"], folder)
+        return pipeline.generate(target, root, full=full)
+
+    warm = _project(tmp_path / "warm", spec, "casexchange")
+    generate(warm, full=True)
+    drafted: list[str] = []
+    real = drafts.draft_resource
+
+    def recording(api: Any, names: Any, resource: Any, *rest: Any) -> Any:
+        drafted.append(resource.access)
+        return real(api, names, resource, *rest)
+
+    monkeypatch.setattr(drafts, "draft_resource", recording)
+    loaded: list[Any] = []
+    real_load = stage_cache.load
+    monkeypatch.setattr(stage_cache, "load", lambda *a: loaded.append(real_load(*a)) or loaded[-1])
+    spec["paths"]["/referrals/{id}"]["get"]["summary"] = "Fetch one referral (edited)"
+    (warm / "casexchange.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    result = generate(warm)
+    assert result.replayed
+    assert drafted == ["referrals"]
+    # and of the IR's schemas only the pieces that resource's operations reach were read
+    schemas = loaded[0].api.schemas
+    assert 0 < len(schemas.read) < len(schemas.spans) / 4
+    assert {"README.md", "api.md", "src/casexchange/resources/referrals.py"} <= set(
+        result.diff.changed
+    )
+    monkeypatch.setattr(drafts, "draft_resource", real)
+    with monkeypatch.context() as off:
+        off.setenv("CLIENTGEN_CACHE", "off")
+        cold = _project(tmp_path / "cold", spec, "casexchange")
+        generate(cold, full=True)
+    assert read_tree(warm / "generated" / "casexchange") == read_tree(
+        cold / "generated" / "casexchange"
+    )
+
+
+def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Path) -> None:
+    """The CLI regenerates a prose-only edit from the snapshot through the configuration's cached
+    reading (`pipeline.generate_replayed`): without the configuration's pydantic models, the
+    loader (yaml) and the validation (openapi-pydantic), the shape stage or importlib.metadata."""
+    from tests.cli.test_fast_answers import _run
+
+    spec = yaml.safe_load((pets_project / "pets.yml").read_text(encoding="utf-8"))
+    (pets_project / "pets.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    project = pets_project / "pyproject.toml"
+    project.write_text(project.read_text().replace('"pets.yml"', '"pets.json"'))
+    code, first = _run(pets_project, "generate")
+    assert code == 0 and "pydantic" in first and "generator.config" in first  # it rendered
+    path, method = next(
+        (p, m) for p, item in spec["paths"].items() for m in item if m in ("get", "post")
+    )
+    spec["paths"][path][method]["summary"] = "Edited, and only that."
+    (pets_project / "pets.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    code, modules = _run(pets_project, "generate")
+    assert code == 0 and "generator.stage.replay" in modules and "generator.render.plan" in modules
+    heavy = {
+        m for m in modules if m.startswith(("pydantic", "openapi_pydantic", "importlib.metadata"))
+    }
+    heavy |= {
+        m for m in modules if m.startswith(("generator.config", "generator.shape.pagination"))
+    }
+    heavy |= {"generator.shape.stage", "generator.validate", "generator.load", "yaml"} & modules
+    assert not heavy, sorted(heavy)
+    assert "Edited, and only that." in (pets_project / "generated" / "pets" / "api.md").read_text()
+
+
+def test_a_prose_edit_and_a_structural_one_in_one_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two targets: the first's summary edit is regenerated from its snapshot before the
+    configuration is read properly, the second's structural edit then needs the full command —
+    which writes the second and does not redo the first; both are reported."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    from tests.conftest import FIXTURES, PETS_PROJECT
+
+    spec = yaml.safe_load((FIXTURES / "specs" / "petstore_31.yml").read_text(encoding="utf-8"))
+    other = PETS_PROJECT.replace("pets]", "zoo]").replace('"pets.yml"', '"zoo.json"')
+    other = other.replace('"generated/pets"', '"generated/zoo"').replace('"pets"', '"zoo"')
+    table = PETS_PROJECT.replace('"pets.yml"', '"pets.json"') + other
+    (tmp_path / "pyproject.toml").write_text(table, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def write(name: str, doc: dict[str, Any]) -> None:
+        (tmp_path / f"{name}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+
+    def generate() -> str:
+        result = CliRunner().invoke(cli, ["generate"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        stage_writer.wait()
+        return result.output
+
+    write("pets", spec)
+    write("zoo", spec)
+    generate()
+    path, method = next(
+        (p, m) for p, item in spec["paths"].items() for m in item if m in ("get", "post")
+    )
+    spec["paths"][path][method]["summary"] = "Edited prose."
+    write("pets", spec)
+    zoo = json.loads(json.dumps(spec))
+    zoo["paths"]["/added"] = {"get": {"operationId": "addedOne", "responses": {"204": {}}}}
+    write("zoo", zoo)
+    replays: list[str] = []
+    real = pipeline.generate_replayed
+
+    def recording(target: Any, root: Any) -> Any:
+        result = real(target, root)
+        replays.append(f"{target.name}: {'replayed' if result is not None else 'not replayed'}")
+        return result
+
+    monkeypatch.setattr(pipeline, "generate_replayed", recording)
+    output = generate()
+    assert replays == ["pets: replayed", "zoo: not replayed"]
+    assert output.count("files written") == 2 and "pets: generated" in output
+    assert "Edited prose." in (tmp_path / "generated" / "pets" / "api.md").read_text()
+    assert "GET /added" in (tmp_path / "generated" / "zoo" / "api.md").read_text()
+    assert "fast path" in generate()  # both written as the spec says: nothing to do

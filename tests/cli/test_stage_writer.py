@@ -1,4 +1,4 @@
-"""The stage cache's snapshot is written by a forked child (`generator/stage_writer.py`): renamed into
+"""The stage cache's snapshot is written by a forked child (`generator/stage/writer.py`): renamed into
 place only when the run says its package is written, never half of one, invisible to nobody who waits
 (`settle`), detached from the caller's streams, and never returning into the caller's code."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import stage_writer
+from generator.stage import writer as stage_writer
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(stage_writer.inline(), reason="no fork here: written inline")
@@ -83,7 +83,7 @@ def test_the_snapshot_outlives_a_run_that_exits_at_once(tmp_path: Path) -> None:
         f"""
         import os, sys, time
         from pathlib import Path
-        from generator import stage_writer
+        from generator.stage import writer as stage_writer
         out = Path({str(out)!r})
         def write(ready):
             time.sleep(0.2)  # still at work when the run has gone

@@ -215,17 +215,18 @@ def test_the_naming_caches_are_emptied_before_the_views_are_built(
 
     from generator import pointer
     from generator.naming import routes, rules
+    from generator.render import drafts
 
     api, sink = build(yaml.safe_load(PETS.read_text()))
     sizes: list[int] = []
-    real = plan.draft_resource
+    real = drafts.draft_resource
 
     def draft(*args: Any) -> Any:
         caches = (rules.words, rules.singular, routes.segments, pointer.split)
         sizes.append(sum(c.cache_info().currsize for c in caches))
         return real(*args)
 
-    monkeypatch.setattr(plan, "draft_resource", draft)
+    monkeypatch.setattr(drafts, "draft_resource", draft)
     plan.plan_files(api, sink, features=FEATURES)
     assert sizes and sizes[0] == 0
     assert rules.words("petId") == ("pet", "id")  # still works, filled again on use

@@ -19,6 +19,7 @@ from generator.render.client_views import (
     server_path,
 )
 from generator.render.extension import ClientExtras, ClientParam
+from generator.render.readme_views import example_parts
 from generator.render.safe import Code, Name
 from tests.conftest import spec_doc
 from tests.support.views import Built
@@ -31,7 +32,7 @@ def _client(built: Built, extras: ClientExtras | None = None, **kw: Any) -> Clie
         built.api,
         built.names,
         built.by_resource,
-        built.methods,
+        example_parts(built.api, built.methods),
         built.sink,
         kw.pop("uses_typing_extensions", False),
         auth=auth,

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from generator import generate, stage_writer
+from generator import generate
 from generator.config import load_targets
+from generator.stage import writer as stage_writer
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = REPO.parent / "shared" / "upstream" / "casexchange"

@@ -11,7 +11,9 @@ document's values with their JSON pointers. The snapshot's key is a SHA-256 over
 fingerprint, the Python version, the pydantic and openapi-pydantic versions, the target's configuration
 digest, the spec's path and label, and the text with the prose emptied. The snapshot is made by a
 forked child off the run's critical path and renamed into place once the package is written
-(`stage_writer.py`); the file ends with a CRC-32 of its pickle.
+(`stage/writer.py`). The file holds the IR's schemas in pieces (one per types module) and an index
+of the rest, each with a CRC-32 (`stage/snapshot.py`): a replay reads the index and only the pieces of
+the schemas it asks for — those its edited resources reach.
 
 The next `generate` scans the spec's text (no JSON parse). Same key and same offsets: the text is the
 snapshot's with some prose tokens replaced, each of which must decode as a JSON string — so the new
@@ -58,15 +60,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .stage_format import MAGIC, Snapshot, load, save, stage_file, unlink
-from .stage_keys import Scan, read_spec, scan, scan_parsed
-from .stage_prose import Change, Prose, patched, prose_of
+from .keys import Scan, read_spec, scan, scan_parsed
+from .prose import Change, Prose, patched, prose_of
+from .snapshot import MAGIC, Snapshot, load, save, stage_file, unlink
 
 if TYPE_CHECKING:
-    from .diagnostics import Diagnostic
-    from .ir import Api
-    from .naming.plan import Names
-    from .render.apidoc_views import MethodDoc
+    from ..diagnostics import Diagnostic
+    from ..ir import Api
+    from ..naming.plan import Names
+    from ..render.apidoc_views import MethodDoc
+    from ..render.readme_views import ExamplePart
 
 __all__ = [  # what the pipeline, the benchmark and the tests take from here
     "MAGIC",
@@ -101,6 +104,7 @@ class Replay:
     formatted: dict[str, bytes]  # path → its finished bytes
     changed: int  # prose values that differ from the snapshot's
     docs: dict[str, MethodDoc]  # the api.md docs of the operations no change reaches
+    examples: dict[str, ExamplePart]  # … and their README example parts
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------
@@ -155,6 +159,7 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
         formatted=formatted,
         changed=len(changes),
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
+        examples={k: p for k, p in snapshot.examples.items() if k not in edited},
     )
 
 
@@ -163,7 +168,7 @@ def _touched(api: Api, names: Names, places: set[str]) -> tuple[set[str], set[st
     operation with a parameter at `places` (their methods' docstrings and call samples read the
     operations' and parameters' prose: `resource_views`, `call_samples.call_sample`), and the keys
     of those operations (their api.md docs read the same: `apidoc_views`)."""
-    from .naming.plan import op_key
+    from ..naming.plan import op_key
 
     package = api.target.package.name
     out = set()
@@ -182,7 +187,7 @@ def import_stub(text: str) -> str | None:
     """The lines of a rendered module that `plan_files` reads of it (`runtime_modules`' imports and
     `client_view`'s typing_extensions check): every line that says `import`, with the lines of its
     parentheses; None when the stub would not read the same as the text."""
-    from .render.plan import _imported
+    from ..render.plan import _imported
 
     kept = []
     at = text.find("import")
@@ -216,21 +221,23 @@ class Recorder:
         self.deferred = False  # a JSON spec: its prose is read when the snapshot is made
         self._texts: dict[str, str] | None = None
         self.docs: dict[str, MethodDoc] | None = None  # set by `plan_files` (`on_docs`)
+        self.examples: dict[str, ExamplePart] = {}
 
-    def seen_docs(self, docs: dict[str, MethodDoc]) -> None:
+    def seen_docs(self, docs: dict[str, MethodDoc], examples: dict[str, ExamplePart]) -> None:
         self.docs = docs
+        self.examples = examples
 
     def document(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
         """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them). A JSON
         spec's prose is left to `keep`, which parses the text again (off the run's critical path,
-        `stage_writer.py`); a YAML one's is read here (parsing YAML again would cost more)."""
+        `stage/writer.py`); a YAML one's is read here (parsing YAML again would cost more)."""
         if _json_text(Path(spec)):
             self.deferred = True
             return
         self._read(document, spec, label, config)
 
     def _read(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
-        from .spec_copy import BUNDLED
+        from ..spec_copy import BUNDLED
 
         prose, alone, self.aliased = prose_of(document)
         # a snapshot that could never serve is not kept
@@ -250,8 +257,8 @@ class Recorder:
         sha256: str,
     ) -> Any:
         """Start making the snapshot of a full run whose package is rendered (`files`, not yet
-        handed over to be formatted): a `stage_writer.Writer`, committed once the package is written."""
-        from .stage_writer import start
+        handed over to be formatted): a `stage.writer.Writer`, committed once the package is written."""
+        from .writer import start
 
         names = self.names
         assert names is not None
@@ -273,7 +280,7 @@ class Recorder:
     def stubs(self, files: dict[str, Any], names: Names, package: str, memo: Any) -> None:
         """Note the stubs and module-cache keys of the modules a prose-only run may take as they
         are (before the texts are handed over to be formatted)."""
-        from .write import with_header
+        from ..write import with_header
 
         self.names = names
         pkg = f"src/{package}"
@@ -313,8 +320,8 @@ class Recorder:
         found = None
         if read is not None and hashlib.sha256(read[0]).hexdigest() == sha256:
             if self.deferred:  # a JSON spec: its prose, from the text the run read
-                from .diagnostics import SpecError
-                from .load import parse_text
+                from ..diagnostics import SpecError
+                from ..load import parse_text
 
                 try:
                     document = parse_text(read[1], spec)
@@ -354,6 +361,7 @@ class Recorder:
             self.spec_file,
             kept,
             self.docs,
+            self.examples,
         )
         if not save(self.path, found.key, snapshot, ready):
             unlink(self.path)

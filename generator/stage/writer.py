@@ -1,4 +1,4 @@
-"""Writing the stage cache's snapshot (`stage_cache.py`) off the critical path (issue 18).
+"""Writing the stage cache's snapshot (`stage/cache.py`) off the critical path (issue 18).
 
 A full `generate` forks a child as soon as the package is rendered (before it is formatted and written).
 The child, not the run, does what the snapshot costs: the modules' import stubs and module-cache keys,

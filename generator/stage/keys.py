@@ -1,4 +1,4 @@
-"""The stage cache's key of a spec (`stage_cache.py`): its text with the prose emptied, and the
+"""The stage cache's key of a spec (`stage/cache.py`): its text with the prose emptied, and the
 generator, library and configuration it was made with."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .stage_prose import PROSE_KEYS, Places, prose_of
+from .prose import PROSE_KEYS, Places, prose_of
 
 
 # ---- keys --------------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ class Scan:
 def scan(text: str, spec: str, label: str, config: str) -> Scan | None:
     """`spec`: the spec's path as configured; `label`: the name diagnostics give it. A JSON text is
     scanned as text; any other is parsed (`scan_document`)."""
-    from .validation_cache import scan_prose
+    from ..validation_cache import scan_prose
 
     if not text.lstrip().startswith("{"):
         return scan_document(text, spec, label, config)
@@ -45,8 +45,8 @@ def scan_document(text: str, spec: str, label: str, config: str) -> Scan | None:
     """A YAML spec: parsed as the full path parses it; the key covers the document with every prose
     value emptied (in the document's own key order), None when it cannot serve (unreadable, `$ref`s
     into `/paths` or out of the document, a structure JSON cannot spell)."""
-    from .diagnostics import SpecError
-    from .load import parse_text
+    from ..diagnostics import SpecError
+    from ..load import parse_text
 
     try:
         document = parse_text(text, spec)
@@ -82,7 +82,7 @@ def _blanked(node: Any) -> Any:
 
 
 def _key(mode: bytes, shape: bytes, spec: str, label: str, config: str) -> bytes:
-    from .provenance import dist_version, generator_fingerprint
+    from ..provenance import dist_version, generator_fingerprint
 
     digest = hashlib.sha256(mode + b"\0" + shape)
     for part in (
@@ -99,10 +99,10 @@ def _key(mode: bytes, shape: bytes, spec: str, label: str, config: str) -> bytes
 
 
 def read_spec(spec: Path) -> tuple[bytes, str] | None:
-    """The spec file's bytes and text, or None for anything `load.read_bytes` would refuse or
+    """The spec file's bytes and text, or None for anything `spec_bytes.read_bytes` would refuse or
     report (the full path then says what is wrong)."""
-    from .diagnostics import SpecError
-    from .load import read_bytes
+    from ..diagnostics import SpecError
+    from ..spec_bytes import read_bytes
 
     try:
         raw = read_bytes(spec)

@@ -1,4 +1,4 @@
-"""The prose a prose-only regeneration may take from a spec (`stage_cache.py`): where each
+"""The prose a prose-only regeneration may take from a spec (`stage/cache.py`): where each
 `summary`/`description` value sits, and the IR with changed values patched in as parse computes them."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import pointer as jp
+from .. import pointer as jp
 
 if TYPE_CHECKING:
-    from .ir import Api
+    from ..ir import Api
 
 PROSE_KEYS = frozenset(("summary", "description"))
 _METHOD = "(?:get|put|post|delete|options|head|patch|trace)"
@@ -105,8 +105,8 @@ def patched(api: Api, changes: list[Change], aliased: AbstractSet[str] = frozens
       `says_uuid` (the word "UUID" in it types the parameter as a UUID). So only a new text that is
       not blank, and neither the old nor the new one naming UUIDs: then `doc` is `_text(new)` and the
       type is what it was."""
-    from .parse.field_facts import says_uuid
-    from .parse.operations import _text
+    from ..parse.field_facts import says_uuid
+    from ..parse.operations import _text
 
     ops: dict[str, dict[str, str]] = {}
     params: dict[str, str] = {}

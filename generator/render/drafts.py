@@ -1,0 +1,66 @@
+"""The resources' drafts, each made when first asked for (`plan.plan_files`): a full run asks for
+every one; a prose-only regeneration (`generator/stage/cache.py`) only for the resources it renders
+again and those a feature looks at, and takes everything else the package-level files need of the
+other operations from the snapshot (api.md's docs, the README's example parts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from ..ir import Api, Operation
+from ..naming.plan import Names, op_key
+from .extension import MethodHook
+from .resource_views import MethodView, ResourceDraft, draft_resource
+
+
+class Drafts(Mapping[str, ResourceDraft]):
+    """Resource key → its draft (every resource, also one that only holds nested ones), in the
+    names' order; made on first access and kept."""
+
+    def __init__(
+        self,
+        api: Api,
+        names: Names,
+        by_resource: Mapping[str, list[Operation]],
+        hooks: tuple[MethodHook, ...],
+    ) -> None:
+        self._api = api
+        self._names = names
+        self._by_resource = by_resource
+        self._hooks = hooks
+        self.made: dict[str, ResourceDraft] = {}
+
+    def __getitem__(self, key: str) -> ResourceDraft:
+        draft = self.made.get(key)
+        if draft is None:
+            resource = self._names.resources[key]  # KeyError for a key that is no resource
+            ops = self._by_resource.get(key, [])
+            draft = draft_resource(self._api, self._names, resource, ops, self._hooks)
+            self.made[key] = draft
+        return draft
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names.resources)
+
+    def __len__(self) -> int:
+        return len(self._names.resources)
+
+
+class Methods(Mapping[str, MethodView]):
+    """Operation key → its method view, from its resource's draft (made when first asked for)."""
+
+    def __init__(self, drafts: Drafts, by_resource: Mapping[str, list[Operation]]) -> None:
+        self._drafts = drafts
+        self._at = {
+            op_key(op): (tag, i) for tag, ops in by_resource.items() for i, op in enumerate(ops)
+        }
+
+    def __getitem__(self, key: str) -> MethodView:
+        tag, i = self._at[key]
+        return self._drafts[tag].methods[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)

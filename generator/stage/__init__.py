@@ -1,0 +1,11 @@
+"""The stage cache (issue 18): a prose-only edit regenerated from the last full run's snapshot.
+
+- `cache.py`: the replay's inputs (`replay`) and what a full run records (`Recorder`);
+- `prose.py`: where the spec's prose sits, and patching it into the IR;
+- `keys.py`: the snapshot's key (the spec's text with the prose emptied, the generator, the libraries);
+- `snapshot.py`: the snapshot file (an index and the IR's schemas in pieces, each with a CRC-32,
+  behind an unpickler that admits only the generator's classes);
+- `writer.py`: the forked child that writes it off the run's critical path;
+- `replay.py`: rendering a prose-only edit from it (for `pipeline.prepare`, `check` and
+  `generate_replayed`).
+"""

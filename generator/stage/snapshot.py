@@ -1,0 +1,366 @@
+"""The stage cache's snapshot file (`stage/cache.py`): what it holds, and how it is written and read
+— pickles of the generator's own classes (each slotted IR object one call with its slot values): the
+IR's schemas in pieces, then an index of the rest; each with a CRC-32 checked before it is unpickled,
+by an unpickler that admits nothing else. A replay reads only the pieces it needs."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import io
+import operator
+import os
+import pickle
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from ..cache_files import cache_file
+from ..ir.models import MISSING, _Missing
+from .prose import Places
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
+    from ..ir import Api, Schema
+    from ..naming.plan import Names
+    from ..render.apidoc_views import MethodDoc
+    from ..render.readme_views import ExamplePart
+
+MAGIC = b"clientgen stage cache 6\n"
+KIND = "stages"
+
+
+@dataclass
+class Snapshot:
+    """What a full run leaves for the next prose-only one."""
+
+    places: Places
+    aliased: set[
+        str
+    ]  # `$ref` targets reached from elsewhere than a `parameters` entry (`prose_of`)
+    offsets: list[int]  # where each prose value sits in the text with them emptied (`scan_prose`)
+    tokens: list[str]  # each value's JSON string token as the text spelled it
+    api: Api
+    names: Names
+    diagnostics: list[Diagnostic]
+    spec_file: str
+    files: dict[str, tuple[str, bytes]]  # module path → (import stub, module-cache key)
+    docs: dict[str, MethodDoc]  # operation key → its api.md doc (`apidoc_views.method_docs`)
+    examples: dict[
+        str, ExamplePart
+    ]  # operation key → its README part (`readme_views.example_parts`)
+
+
+# ---- the snapshot file -------------------------------------------------------------------------------
+# MAGIC and the key; the IR's schemas in pieces (a types module's members each, the schemas no module
+# holds in runs of `_RUN`), each pickled alone; then the index — the snapshot with the schemas left
+# out, the schemas' order, each one's piece, each piece's place and CRC-32 — and its length and CRC-32.
+# A prose-only run reads the index and only the pieces of the schemas it asks for (`LazySchemas`).
+_RUN = 64
+_TAIL = 12  # the index's length (8 bytes) and CRC-32 (4)
+
+
+def stage_file(root: Path | None, out: Path) -> Path | None:
+    return cache_file(root, out, KIND, ".bin")
+
+
+def save(
+    path: Path, key: bytes, snapshot: Snapshot, ready: Callable[[], bool] = lambda: True
+) -> bool:
+    """Write the snapshot (False when it cannot serve: an operation object the IR holds twice).
+    `ready()` is asked before the file is renamed into place: False throws it away (the run that
+    made it did not write its package, `stage/writer.py`), and the old file stays. Everything is
+    pickled straight into the file: no second copy in memory."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    api = snapshot.api
+    schemas = api.schemas if isinstance(api.schemas, dict) else dict(api.schemas)  # (loaded: lazy)
+    shell = copy.copy(api)
+    object.__setattr__(shell, "schemas", {})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(MAGIC + key)
+            table = []
+            where: dict[str, int] = {}
+            for n, members in enumerate(_groups(schemas, snapshot.names.schema_module)):
+                summed = _Summed(f)
+                _Pickler(summed).dump({sid: schemas[sid] for sid in members})
+                table.append((summed.size, summed.crc))
+                where.update(dict.fromkeys(members, n))
+            summed = _Summed(f)
+            pickler = _Pickler(summed)
+            pickler.dump((dataclasses.replace(snapshot, api=shell), list(schemas), where, table))
+            f.write(summed.size.to_bytes(8, "big") + summed.crc.to_bytes(4, "big"))
+        if pickler.operations != len(api.operations) or not ready():
+            tmp.unlink()
+            return pickler.operations == len(api.operations)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+    return True
+
+
+def _groups(schemas: dict[str, Schema], modules: Mapping[str, str]) -> list[list[str]]:
+    """The schemas' ids by piece: the members of one types module, or a run of schemas no module
+    holds (in the schemas' order)."""
+    groups: dict[str, list[str]] = {}
+    loose = 0
+    for sid in schemas:
+        module = modules.get(sid)
+        if module is None:
+            module = f"\0{loose // _RUN}"
+            loose += 1
+        groups.setdefault(module, []).append(sid)
+    return list(groups.values())
+
+
+def load(path: Path, key: bytes) -> Snapshot | None:
+    """The snapshot, its schemas read when first asked for (`LazySchemas`), or None. The file is
+    read whole (not mapped: it stays free to be replaced), the index and the pieces as two `bytes`
+    (unpickled without a copy)."""
+    head = MAGIC + key
+    try:
+        with open(path, "rb") as f:
+            total = os.fstat(f.fileno()).st_size
+            if total < len(head) + _TAIL or f.read(len(head)) != head:
+                return None
+            f.seek(total - _TAIL)
+            tail = f.read(_TAIL)
+            size = int.from_bytes(tail[:8], "big")
+            start = total - _TAIL - size - len(head)  # the pieces' length
+            if start < 0:
+                return None
+            f.seek(len(head))
+            pieces = f.read(start)
+            index = f.read(size)
+    except OSError:
+        return None
+    if len(pieces) != start or len(index) != size or len(tail) != _TAIL:
+        return None  # (changed while read)
+    if zlib.crc32(index) != int.from_bytes(tail[8:], "big"):
+        return None  # damaged (a flipped byte in a text would still unpickle), or truncated
+    try:
+        snapshot, order, where, table = _Unpickler(io.BytesIO(index)).load()
+        if not isinstance(snapshot, Snapshot) or sum(n for n, _ in table) != start:
+            return None
+    except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
+        return None
+    del index
+    lazy = LazySchemas(memoryview(pieces), order, where, table, len(head))
+    object.__setattr__(snapshot.api, "schemas", lazy)
+    return snapshot
+
+
+class Damaged(Exception):
+    """A piece of the snapshot is not what was written: the run that reads it takes the full path."""
+
+
+class LazySchemas(Mapping[str, "Schema"]):
+    """The IR's schemas of a loaded snapshot, in their order; each piece is checked and unpickled
+    when one of its schemas is first asked for (a damaged one raises `Damaged`: the replay fails
+    and the run takes the full path)."""
+
+    def __init__(
+        self,
+        data: Any,
+        order: list[str],
+        where: dict[str, int],
+        table: list[tuple[int, int]],
+        origin: int = 0,
+    ) -> None:
+        """`data`: the pieces, one after the other (sizes and CRC-32s in `table`); `origin`: where
+        they start in the file."""
+        self._data = data
+        self._order = order
+        self._where = where
+        self._table = table
+        self._origin = origin
+        self._offsets: list[int] = []
+        at = 0
+        for size, _ in table:
+            self._offsets.append(at)
+            at += size
+        self._loaded: dict[str, Schema] = {}
+        self.read: set[int] = set()  # the pieces read so far
+
+    def __getitem__(self, sid: str) -> Schema:
+        found = self._loaded.get(sid)
+        if found is None:
+            piece = self._where[sid]  # KeyError: no such schema
+            self._read(piece)
+            found = self._loaded[sid]
+        return found
+
+    def _read(self, piece: int) -> None:
+        if piece in self.read:
+            raise Damaged(f"piece {piece} lacks a schema it should hold")
+        length, crc = self._table[piece]
+        start = self._offsets[piece]
+        chunk = self._data[start : start + length]
+        if len(chunk) != length or zlib.crc32(chunk) != crc:
+            raise Damaged(f"piece {piece} is damaged")
+        try:
+            found = _Unpickler(io.BytesIO(chunk)).load()
+        except Exception as error:  # whatever the unpickler says: damaged
+            raise Damaged(f"piece {piece} does not unpickle") from error
+        if not isinstance(found, dict):
+            raise Damaged(f"piece {piece} is no piece")
+        self._loaded.update(found)
+        self.read.add(piece)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each piece sits in the file: (offset, length)."""
+        return [
+            (self._origin + at, size)
+            for at, (size, _) in zip(self._offsets, self._table, strict=True)
+        ]
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+class _Summed:
+    """A file that keeps the CRC-32 and the size of what is written to it."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self._f = f
+        self.crc = 0
+        self.size = 0
+
+    def write(self, data: Any) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += memoryview(data).nbytes
+        return self._f.write(data)
+
+
+def unlink(path: Path | None) -> None:
+    if path is not None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+# ---- pickling the IR ---------------------------------------------------------------------------------
+# The IR is frozen slotted dataclasses; their generated `__getstate__`/`__setstate__` make the default
+# pickle slow (0.39 s to load GitHub's). Here each is one call with its slot values.
+_SLOTS: dict[type, tuple[str, ...] | None] = {}
+_MAKERS: dict[type, Any] = {}
+
+
+def _slots(cls: type) -> tuple[str, ...] | None:
+    names = _SLOTS.get(cls, ())
+    if names == ():
+        found: tuple[str, ...] | None = None
+        if dataclasses.is_dataclass(cls) and cls.__module__.startswith("generator."):
+            names_ = tuple(
+                n
+                for c in reversed(cls.__mro__)
+                for n in c.__dict__.get("__slots__", ())
+                if n not in ("__weakref__", "__dict__")
+            )
+            found = names_ or None
+        _SLOTS[cls] = names = found
+    return names
+
+
+def _make(cls: type, values: tuple[Any, ...]) -> Any:
+    """An instance of slotted class `cls` with `values` in its slots (no `__init__`: the state is
+    restored as it was)."""
+    maker = _MAKERS.get(cls)
+    if maker is None:
+        maker = _MAKERS[cls] = _maker(cls)
+    return maker(*values)
+
+
+def _maker(cls: type) -> Any:
+    """`make(v0, v1, …)`: one statement per slot, each the slot descriptor's own `__set__` (C)."""
+    names = _slots(cls) or ()
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    for i, name in enumerate(names):
+        scope[f"set{i}"] = getattr(cls, name).__set__
+    params = ", ".join(f"v{i}" for i in range(len(names)))
+    lines = [f"def make({params}):", "    o = new(cls)"]
+    lines += [f"    set{i}(o, v{i})" for i in range(len(names))]
+    lines.append("    return o")
+    exec("\n".join(lines), scope)  # noqa: S102 - code made of slot numbers only
+    return scope["make"]
+
+
+_GETTERS: dict[type, Any] = {}
+
+
+def _getter(cls: type) -> Any:
+    """The slot values of an instance of `cls` as a tuple (one C call), or False: not an IR class."""
+    names = _slots(cls)
+    if names is None:
+        return False
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return operator.attrgetter(*names)
+
+
+def _safe(cls: type[str], value: str) -> str:
+    """A `render.safe` string as it was (checked when it was first made)."""
+    return str.__new__(cls, value)
+
+
+def _missing() -> _Missing:
+    return MISSING
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: _Summed) -> None:
+        super().__init__(file, protocol=5)  # only its `write` is used
+        self.operations = 0
+        from ..ir import Operation
+
+        self._operation = Operation
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if cls is _Missing:
+            return _missing, ()
+        if cls is self._operation:
+            self.operations += 1
+        if isinstance(obj, str) and cls.__module__ == "generator.render.safe":
+            return _safe, (cls, str(obj))
+        getter = _GETTERS.get(cls)
+        if getter is None:
+            getter = _GETTERS[cls] = _getter(cls)
+        if getter is False:
+            return NotImplemented
+        return _make, (cls, getter(obj))
+
+
+_BUILTINS = frozenset(("set", "frozenset", "complex", "bytearray", "slice", "range"))
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only the generator's own classes and functions and a few builtins (a cache file is not code)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name in ("_make", "_missing", "_safe"):
+            return super().find_class(module, name)
+        if module == "builtins" and name in _BUILTINS:
+            return super().find_class(module, name)
+        if module == "copyreg" and name == "__newobj__":
+            return super().find_class(module, name)
+        if module.startswith("generator."):
+            found = super().find_class(module, name)
+            if isinstance(found, type):  # a class of the generator's, never one of its functions
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a stage cache")
