@@ -29,6 +29,7 @@ from . import provenance
 from .format import format_tree
 from .memo import Memo
 from .ownership import Ownership
+from .prewrite import Prewrite
 from .progress import SILENT, Progress
 from .spec_copy import Parts
 from .write import (
@@ -86,6 +87,7 @@ class StagedTree(Mapping[str, bytes]):
         paths: dict[str, str],
         held: dict[str, bytes],
         large: frozenset[str] = frozenset(),
+        prewrite: Prewrite | None = None,
         known: Mapping[str, bytes] | None = None,
         memo: Memo | None = None,
     ) -> None:
@@ -93,6 +95,7 @@ class StagedTree(Mapping[str, bytes]):
         self._paths = paths
         self._held = held
         self._large = large  # read a piece at a time
+        self.prewrite = prewrite  # a new output folder's hidden sibling, made ahead (`prewrite.py`)
         self._known = known or {}  # files the module cache knew: their keys (read from it)
         self._memo = memo
 
@@ -139,6 +142,7 @@ class Staging:
         self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
         self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
         self.staged = 0  # files written into the folder
+        self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
 
     @classmethod
     @contextlib.contextmanager
@@ -159,9 +163,14 @@ class Staging:
             )
         except OSError as exc:
             raise _unwritable(exc, out) from None
+        staging = cls(folder, out, owner, memo)
         try:
-            yield cls(folder, out, owner, memo)
+            if memo is None:  # (not with the module cache, as when its runs rendered into a dict)
+                staging.prewrite = Prewrite.for_output(out, spec_bytes)
+            yield staging
         finally:
+            if staging.prewrite is not None:
+                staging.prewrite.discard()
             shutil.rmtree(folder, ignore_errors=True)
 
     def add(self, rel: str, text: str | list[str] | bytes | Parts) -> None:
@@ -258,4 +267,6 @@ class Staging:
         ordered[provenance.FILE] = hashlib.sha256(record).digest()
         keys = {rel: key for rel, (key, _) in self._known.items()}
         held = {provenance.FILE: record}
-        return StagedTree(ordered, paths, held, frozenset(self._large), keys, self._memo)
+        return StagedTree(
+            ordered, paths, held, frozenset(self._large), self.prewrite, keys, self._memo
+        )
