@@ -54,7 +54,7 @@ def replayed(
 
 def _replay(target: Target, source: str, label: str, stages: Path, memo: Memo) -> Replayed | None:
     """A prose-only regeneration from the stage cache (`stage/cache.py`), or None for the full path."""
-    from ..features import FEATURES
+    from ..features import features
     from ..render.plan import Reuse, plan_files
     from ..spec_copy import copy_bytes
     from ..write import Formatted
@@ -77,7 +77,7 @@ def _replay(target: Target, source: str, label: str, stages: Path, memo: Memo) -
     files, names = plan_files(
         again.api,
         sink,
-        features=FEATURES,
+        features=features(again.features),  # only the active ones are imported
         spec_file=again.spec_file,
         reuse=Reuse(again.names, again.stubs, again.docs, again.examples),
     )

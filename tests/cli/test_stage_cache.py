@@ -19,6 +19,7 @@ import yaml
 from generator import pipeline, provenance
 from generator.config import select_targets
 from generator.diagnostics import SpecError
+from generator.features import NAMES
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
 from generator.render import apidoc_views, drafts, plan
@@ -597,6 +598,17 @@ def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Pa
     heavy |= {"generator.shape.stage", "generator.validate", "generator.load", "yaml"} & modules
     assert not heavy, sorted(heavy)
     assert "Edited, and only that." in (pets_project / "generated" / "pets" / "api.md").read_text()
+    # of the feature modules, only those the full run found active (`features.active`, kept in
+    # the snapshot), and what they import
+    features = {m.rsplit(".", 1)[1] for m in first if m.startswith("generator.features.")}
+    assert set(NAMES) <= features  # the full run asked every feature
+    path = _snapshot(pets_project)
+    key = path.read_bytes()[len(stage_cache.MAGIC) : len(stage_cache.MAGIC) + 32]
+    snapshot = stage_cache.load(path, key)
+    assert snapshot is not None
+    imported = {m.rsplit(".", 1)[1] for m in modules if m.startswith("generator.features.")}
+    assert imported & set(NAMES) == set(snapshot.features), sorted(imported)
+    assert set(NAMES) - set(snapshot.features)  # (the pets spec leaves some inactive)
 
 
 def test_a_prose_edit_and_a_structural_one_in_one_command(
