@@ -573,7 +573,8 @@ def test_a_summary_edit_drafts_only_the_edited_resource(
 def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Path) -> None:
     """The CLI regenerates a prose-only edit from the snapshot through the configuration's cached
     reading (`pipeline.generate_replayed`): without the configuration's pydantic models, the
-    loader (yaml) and the validation (openapi-pydantic), the shape stage or importlib.metadata."""
+    loader (yaml) and the validation (openapi-pydantic), the shape stage or importlib.metadata;
+    without click (`quick.py` answers before the commands) and the features that do not apply."""
     from tests.cli.test_fast_answers import _run
 
     spec = yaml.safe_load((pets_project / "pets.yml").read_text(encoding="utf-8"))
@@ -596,6 +597,7 @@ def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Pa
         m for m in modules if m.startswith(("generator.config", "generator.shape.pagination"))
     }
     heavy |= {"generator.shape.stage", "generator.validate", "generator.load", "yaml"} & modules
+    heavy |= {"click", "generator.commands", "generator.cli_support"} & modules  # `quick.py`
     assert not heavy, sorted(heavy)
     assert "Edited, and only that." in (pets_project / "generated" / "pets" / "api.md").read_text()
     # of the feature modules, only those the full run found active (`features.active`, kept in
@@ -611,14 +613,20 @@ def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Pa
     assert set(NAMES) - set(snapshot.features)  # (the pets spec leaves some inactive)
 
 
+@pytest.mark.parametrize("entry", ["commands", "console script"])
 def test_a_prose_edit_and_a_structural_one_in_one_command(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str
 ) -> None:
     """Two targets: the first's summary edit is regenerated from its snapshot before the
     configuration is read properly, the second's structural edit then needs the full command —
-    which writes the second and does not redo the first; both are reported."""
+    which writes the second and does not redo the first; both are reported. The console script
+    (`cli.main`) first asks `quick.answer`, which hands what it wrote to the commands."""
+    import contextlib
+    import io
+
     from click.testing import CliRunner
 
+    from generator import commands, quick
     from generator.cli import cli
     from tests.conftest import FIXTURES, PETS_PROJECT
 
@@ -633,10 +641,18 @@ def test_a_prose_edit_and_a_structural_one_in_one_command(
         (tmp_path / f"{name}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
 
     def generate() -> str:
-        result = CliRunner().invoke(cli, ["generate"], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
+        if entry == "commands":
+            result = CliRunner().invoke(cli, ["generate"], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            stage_writer.wait()
+            return result.output
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):  # `cli.main` without its `quick.leave`
+            done: dict[str, Any] = {}
+            if quick.answer(["generate"], done) is None:
+                commands.run(done, ["generate"])
         stage_writer.wait()
-        return result.output
+        return printed.getvalue()
 
     write("pets", spec)
     write("zoo", spec)
@@ -661,6 +677,7 @@ def test_a_prose_edit_and_a_structural_one_in_one_command(
     output = generate()
     assert replays == ["pets: replayed", "zoo: not replayed"]
     assert output.count("files written") == 2 and "pets: generated" in output
+    assert "fast path" not in output  # pets reported as replayed, not answered again as unchanged
     assert "Edited prose." in (tmp_path / "generated" / "pets" / "api.md").read_text()
     assert "GET /added" in (tmp_path / "generated" / "zoo" / "api.md").read_text()
     assert "fast path" in generate()  # both written as the spec says: nothing to do
