@@ -119,6 +119,7 @@ def answered(
     the targets written so are noted in `done`, so the full command does not redo them."""
     from .pipeline import answer_check, answer_generate
     from .target_cache import recall
+    from .tree_index import forget
 
     found = recall(names, Path.cwd())
     if found is None:
@@ -134,6 +135,7 @@ def answered(
             result = generate_replayed(target, root)
             if result is not None:
                 done[target.name] = result
+        forget()  # the spec's bytes the answer read, when the replay did not take them
         if result is None:
             return None
         results.append(result)

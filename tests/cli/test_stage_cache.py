@@ -117,6 +117,51 @@ def test_a_summary_edit_renders_only_what_reads_it(
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
 
 
+def test_the_replay_takes_the_spec_bytes_the_noop_answer_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`generate` first tries the no-op answer, which reads and hashes the edited spec; the replay
+    that follows takes those bytes and their SHA-256 (`tree_index.read_again`) instead of reading
+    the file again, and lets them go."""
+    import hashlib
+
+    from generator import spec_bytes, tree_index
+
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    reads: list[Path] = []
+    real = spec_bytes.read_bytes
+    monkeypatch.setattr(spec_bytes, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert result.replayed and reads == [] and not tree_index._kept
+    recorded = provenance.read(warm / "generated" / "casebook")
+    assert recorded is not None
+    spec = (warm / "casebook.json").read_bytes()
+    assert recorded.spec_sha256 == hashlib.sha256(spec).hexdigest()
+
+
+def test_kept_spec_bytes_serve_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
+    from generator import tree_index
+
+    spec = tmp_path / "spec.json"
+    spec.write_bytes(b'{"a": 1}')
+    index = tree_index.TreeIndex(None)
+    digest = index.digest(spec)
+    assert digest is not None
+    assert tree_index.read_again(spec) == (b'{"a": 1}', digest)
+    assert tree_index.read_again(spec) is None  # taken once
+    index.digest(spec)
+    spec.write_bytes(b'{"a": 2}')  # another size: other stat data
+    assert tree_index.read_again(spec) is None
+    index.digest(spec)
+    assert tree_index.read_again(tmp_path / "other.json") is None and not tree_index._kept
+    index.digest(spec)
+    tree_index.forget()
+    assert tree_index.read_again(spec) is None
+
+
 @pytest.mark.slow  # three generations of Casebook: 1–2 s
 def test_api_md_takes_the_unedited_operations_docs_from_the_snapshot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
