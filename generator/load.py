@@ -263,6 +263,8 @@ def open_spec(
     parsed = document
     document = bundle_external_refs(document, path, sink, read_document, text)
     key = ""
+    if known is not None and not known.kept:
+        known = None  # nowhere to keep findings: no key to compute
     if known is not None and document is parsed and text.lstrip().startswith("{"):
         key = prose_free_key(text, version)  # the spec's own JSON text is all it validates
     del text  # before the validation child forks: it would keep a copy of the pages

@@ -29,6 +29,7 @@ from . import provenance
 from .format import format_tree
 from .memo import Memo
 from .ownership import Ownership
+from .prewrite import Prewrite
 from .progress import SILENT, Progress
 from .spec_copy import Parts
 from .write import (
@@ -86,11 +87,13 @@ class StagedTree(Mapping[str, bytes]):
         paths: dict[str, str],
         held: dict[str, bytes],
         large: frozenset[str] = frozenset(),
+        prewrite: Prewrite | None = None,
     ) -> None:
         self.digests = digests
         self._paths = paths
         self._held = held
         self._large = large  # read a piece at a time
+        self.prewrite = prewrite  # a new output folder's hidden sibling, made ahead (`prewrite.py`)
 
     def __getitem__(self, rel: str) -> bytes:
         held = self._held.get(rel)
@@ -130,6 +133,7 @@ class Staging:
         self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
         self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
         self.staged = 0  # files written into the folder
+        self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
 
     @classmethod
     @contextlib.contextmanager
@@ -150,9 +154,14 @@ class Staging:
             )
         except OSError as exc:
             raise _unwritable(exc, out) from None
+        staging = cls(folder, out, owner, memo)
         try:
-            yield cls(folder, out, owner, memo)
+            if memo is None:  # (the module cache's runs render into a dict, not through this)
+                staging.prewrite = Prewrite.for_output(out, spec_bytes)
+            yield staging
         finally:
+            if staging.prewrite is not None:
+                staging.prewrite.discard()
             shutil.rmtree(folder, ignore_errors=True)
 
     def add(self, rel: str, text: str | list[str] | bytes | Parts) -> None:
@@ -225,4 +234,4 @@ class Staging:
             raise _unwritable(exc, self.out) from None
         ordered[provenance.FILE] = hashlib.sha256(record).digest()
         held = {**self._held, provenance.FILE: record}
-        return StagedTree(ordered, paths, held, frozenset(self._large))
+        return StagedTree(ordered, paths, held, frozenset(self._large), self.prewrite)

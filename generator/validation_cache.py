@@ -97,6 +97,12 @@ class FindingsCache:
     def for_output(cls, root: Path | None, out: Path) -> FindingsCache:
         return cls(cache_file(root, out, FOLDER.name, ".json"))
 
+    @property
+    def kept(self) -> bool:
+        """Is there a file to keep findings in (a project, caches on)? Without one the key (a scan
+        of the whole spec text: 0.15 s for GitHub's) would serve nothing."""
+        return self.path is not None
+
     def get(self, key: str) -> list[Finding] | None:
         if self.path is None:
             return None

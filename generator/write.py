@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from . import provenance
 from .diagnostics import SpecError, fatal
@@ -34,6 +34,9 @@ from .ownership import Ownership, has_header
 from .paths import HEADER
 from .progress import SILENT, Progress
 from .tree_index import Seen, TreeIndex
+
+if TYPE_CHECKING:
+    from .prewrite import Prewrite
 
 
 @dataclass
@@ -331,7 +334,7 @@ def apply_package(
             )
         progress.stage("writing")
         if diff.stale and not (out.exists() and any(out.iterdir())):
-            _create(out, new)
+            _create(out, new, getattr(new, "prewrite", None))
         elif diff.stale:
             _update(out, new, diff)
     except OSError as exc:
@@ -396,20 +399,34 @@ def _check_relative(files: Iterable[str]) -> None:
             )
 
 
-def _create(out: Path, new: Mapping[str, bytes]) -> None:
+def _create(out: Path, new: Mapping[str, bytes], prewrite: Prewrite | None = None) -> None:
     """A new (or empty) output folder: the whole tree is written into a hidden sibling that is renamed
-    into place, so an interrupted first run leaves no half-written folder behind."""
-    tmp = str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}")
-    os.mkdir(tmp)  # not mkdtemp: the folder keeps the permissions a plain mkdir gives it
+    into place, so an interrupted first run leaves no half-written folder behind. `prewrite`: that
+    sibling, made before rendering with a pool of empty files (`prewrite.py`), which are renamed to
+    the files written and filled (never following a link)."""
+    if prewrite is not None and os.path.isdir(prewrite.fresh):
+        tmp = prewrite.fresh
+        prewrite.take()
+    else:
+        prewrite = None
+        tmp = str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}")
+        os.mkdir(tmp)  # not mkdtemp: the folder keeps the permissions a plain mkdir gives it
     try:
         folders = _Folders()
         folders.known.add(tmp)
         for rel in sorted(new):
-            _put(folders, os.path.join(tmp, rel), _content(new, rel), exclusive=True)
+            path = os.path.join(tmp, rel)
+            folders.ensure(os.path.dirname(path))
+            made = prewrite is not None and prewrite.claim(path)
+            _put(folders, path, _content(new, rel), exclusive=None if made else True)
+        if prewrite is not None:
+            prewrite.finish()  # the pool's files left over
         if out.exists():
             out.rmdir()  # empty: checked above
         os.rename(tmp, out)
     except BaseException:
+        if prewrite is not None:
+            prewrite.stop()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
@@ -453,13 +470,21 @@ class _Folders:
 
 
 def _put(
-    folders: _Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool = False
+    folders: _Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool | None = False
 ) -> None:
     """Write `data` (or its pieces) to `path`; `exclusive`: the file must not exist yet (never
-    replaces anything)."""
+    replaces anything); None: an empty file made ahead (`prewrite.py`) is filled, never a link
+    followed (not opened with O_TRUNC: ext4 allocates a truncated file's blocks at once on close,
+    which made filling 1,680 files 3× as slow; one that is not empty is emptied first)."""
     folders.ensure(os.path.dirname(path))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC), 0o644)
+    if exclusive is None:
+        mode = getattr(os, "O_NOFOLLOW", 0)
+    else:
+        mode = os.O_EXCL if exclusive else os.O_TRUNC
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | mode, 0o644)
     try:
+        if exclusive is None and os.fstat(fd).st_size:
+            os.ftruncate(fd, 0)
         for part in (data,) if isinstance(data, bytes) else data:
             view = memoryview(part)
             while view:

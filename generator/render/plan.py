@@ -121,14 +121,16 @@ def worth_forking(api: Api, types_modules: int) -> bool:
 
 
 # of the types modules' fields; the parent drafts the resources and renders the rest
-CHILD_SHARE = 0.85
+CHILD_SHARE = 1.0
 
 
 def child_share(api: Api, names: Names, modules: list[Name]) -> int:
     """How many of the first types modules the child renders: about CHILD_SHARE of their fields.
-    On GitHub's spec that about balances the two: the parent's own part (drafts, resources, docs,
-    tests: ≈ 0.55 s) and its share of the types modules take as long as the child's share, slowed by
-    the pages it copies (the types modules: ≈ 0.57 s in one process)."""
+    On GitHub's spec all of them about balances the two since the fork comes before the resource
+    drafts: the parent's own part (drafts, features, resources, docs, tests, operations.json:
+    ≈ 0.65–0.7 s of CPU) takes as long as the child's (the types modules, slowed by the pages it
+    copies and the pickling: ≈ 0.65 s; 0.55 s for 0.85 of them, when the parent waited ≈ 0.1 s more
+    for its own share)."""
     weights = [
         sum(1 + len(getattr(api.schemas[sid], "fields", ())) for sid in names.module_members[m])
         for m in modules

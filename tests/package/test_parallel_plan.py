@@ -92,6 +92,7 @@ def test_the_child_takes_the_first_share_of_the_types_modules(
     names = plan_names(api, sink, [])
     modules = list(names.module_members)
     assert len(modules) > 2
+    monkeypatch.setattr(plan, "CHILD_SHARE", 0.5)
     cut = plan.child_share(api, names, modules)
     assert 0 < cut < len(modules)
     monkeypatch.setattr(plan, "CHILD_SHARE", 0.0)
