@@ -305,7 +305,7 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     result["self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["children_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(result))
-    from generator.cli_support import leave
+    from generator.quick import leave
 
     leave(0)  # as `clientgen generate` ends: no teardown of what the run built
 

@@ -1,7 +1,7 @@
-"""What the commands of `cli.py` share: target selection, the exception that carries a spec error to the
+"""What the commands of `commands.py` share: target selection, the exception that carries a spec error to the
 exit, spec downloads and reads, the live-spec options, the version bump of `diff --apply-version`.
 
-Plain helpers of the one CLI room (`cli.py` declares every command); nothing here is a command."""
+Plain helpers of the one CLI room (`commands.py` declares every command); nothing here is a command."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -30,39 +30,6 @@ def select(names: Sequence[str]) -> tuple[list[TargetConfig], Path]:
         raise click.UsageError(str(exc)) from None
 
 
-LEAVE_AT_ONCE = ("generate", "check")
-
-
-def leaves_at_once(args: Sequence[str]) -> bool:
-    """Does this command line end with `leave` (`generate` and `check`, the commands that build a
-    whole package in memory)?"""
-    return next((a for a in args if not a.startswith("-")), "") in LEAVE_AT_ONCE
-
-
-def leave(code: object = 0) -> NoReturn:
-    """End the process now, with `code` as `SystemExit` would (None: 0, an int, else printed and 1).
-    A run that rendered a package holds a few hundred thousand objects (GitHub's spec: the IR, the
-    views, the texts); freeing them one by one at interpreter exit costs 0.1-0.3 s and changes
-    nothing. The atexit handlers still run (a downloaded spec's temporary folder is removed), stdout
-    and stderr are flushed (a failed flush of stdout exits 120, as Python does), then `os._exit`
-    skips the teardown. Only for the `clientgen` command line, never for the library API."""
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:
-        print(code, file=sys.stderr)
-        status = 1
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe, a closed stream
-            if stream is sys.stdout and status == 0:
-                status = 120
-    os._exit(status)
-
-
 def exit_with(code: int) -> None:
     if code:
         sys.exit(int(code))
@@ -79,7 +46,6 @@ class CommandFailed(Exception):
 def download(url: str, timeout: float) -> str:
     """Fetch a spec given as a URL (the same timeout, size bound and HTML detection as `clientgen
     fetch`) into a private temporary folder; the path of the copy."""
-    import atexit
     import shutil
     import tempfile
 
@@ -109,7 +75,6 @@ def read_spec(spec: str) -> bytes:
 
 
 def relative(path: Path, start: Path) -> str:
-    import os
 
     return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
 
@@ -193,11 +158,3 @@ def config_for(old: Path, new: Path, name: str | None) -> tuple[TargetConfig, Pa
 def fail(message: str) -> None:
     click.echo(message, err=True)
     sys.exit(ExitCode.UNUSABLE)
-
-
-def writes(args: Sequence[str]) -> bool:
-    """Could the command line have written something (generate, init, --update, --apply-version)?"""
-    command = next((a for a in args if not a.startswith("-")), "")
-    return command in ("generate", "init") or any(
-        a in ("--update", "--apply-version") for a in args
-    )

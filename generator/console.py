@@ -1,7 +1,8 @@
 """What the commands print: one summary line per target, diagnostics, short diffs, live-check outcomes.
 
-Presentation only (click.echo / click.style); the commands in `cli.py` decide what to run, the pipeline
-and `workflow/` compute it. Imports stay light: `clientgen check` loads this on its fast path.
+Presentation only (`_say`, click.echo / click.style); the commands in `commands.py` decide what to
+run, the pipeline and `workflow/` compute it. Imports stay light: `clientgen check` and a prose-only
+`generate` load this on their fast paths (`quick.py`: no click).
 """
 
 from __future__ import annotations
@@ -11,13 +12,19 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-import click
-
 from .diagnostics import Severity
 
 if TYPE_CHECKING:
     from .pipeline import TargetResult
     from .workflow.live import LiveResult
+
+
+def _say(text: str, err: bool = False) -> None:
+    """One line on stdout (or stderr), flushed, as `click.echo` writes plain text (no click here:
+    `quick.py`)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def plural(count: int, noun: str, plural_form: str = "") -> str:
@@ -50,21 +57,21 @@ def report_target(result: TargetResult, verb: str, verbose: bool, quiet: bool = 
     if result.fast_path:
         parts.append("fast path")
     parts.append(f"{result.seconds:.2f}s")
-    click.echo(", ".join(parts))
+    _say(", ".join(parts))
     if verb == "generated":
         for rel in d.removed:  # never silently: a deleted file is named
-            click.echo(f"  removed: {out}/{rel}")
+            _say(f"  removed: {out}/{rel}")
         if verbose:
             for rel in sorted(d.added + d.changed):
-                click.echo(f"  written: {out}/{rel}")
+                _say(f"  written: {out}/{rel}")
     if verbose:
         for rel in d.user:
-            click.echo(f"  user file (kept): {out}/{rel}")
+            _say(f"  user file (kept): {out}/{rel}")
     shown = result.diagnostics if verbose else result.diagnostics[:20]
     for diag in shown:
-        click.echo("  " + diag.render().replace("\n", "\n  "), err=True)
+        _say("  " + diag.render().replace("\n", "\n  "), err=True)
     if len(result.diagnostics) > len(shown):
-        click.echo(f"  … {len(result.diagnostics) - len(shown)} more (use --verbose)", err=True)
+        _say(f"  … {len(result.diagnostics) - len(shown)} more (use --verbose)", err=True)
 
 
 class TerminalProgress:
@@ -139,6 +146,8 @@ def short_diff(result: TargetResult, out: Path, limit: int = 40) -> str:
 
 def print_live(result: LiveResult, prose: bool, fmt: str, verbose: bool) -> None:
     """The outcome of one live check (`clientgen fetch`, `clientgen check --live`)."""
+    import click
+
     from .workflow.changes import Level
     from .workflow.markdown_json import render_json, render_markdown
     from .workflow.text import render_text

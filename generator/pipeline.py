@@ -94,7 +94,7 @@ def _render(
     `recorder`: notes what the stage cache keeps (`stage/cache.py`). `emit(path, text, bytes or the
     pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
     files are then empty."""
-    from .features import FEATURES
+    from .features import features
     from .load import open_spec  # the heavy part: not needed by the check fast path
     from .parse import build_api
     from .parse.canonical import Canonical
@@ -139,7 +139,7 @@ def _render(
             api,
             sink,
             on_module=progress.step,
-            features=FEATURES,
+            features=features(),
             spec_file=spec_file,
             emit=emit,
             on_docs=recorder.seen_docs if recorder is not None else None,

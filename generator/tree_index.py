@@ -44,6 +44,33 @@ def now_ns() -> int:
 
 _Entry = list[Any]  # [stat key, SHA-256 hex, header flag]: as stored (JSON), compared as they are
 
+# the last file outside a folder that `TreeIndex.digest` read: (path, stat key after the read, its
+# bytes, their SHA-256); one at most, taken by `read_again` or dropped by `forget`
+_kept: list[tuple[str, str, bytes, bytes]] = []
+
+
+def _stat_key(st: os.stat_result) -> str:
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
+
+
+def read_again(path: Path) -> tuple[bytes, bytes] | None:
+    """The bytes and SHA-256 of `path` as `TreeIndex.digest` last read them, when its stat data are
+    still those it had after that read (as the index answers for a file); else None: read it. The
+    kept bytes are let go either way."""
+    kept = _kept.pop() if _kept else None
+    if kept is None or kept[0] != os.fspath(path):
+        return None
+    try:
+        now = _stat_key(os.stat(path))
+    except OSError:
+        return None
+    return (kept[2], kept[3]) if now == kept[1] else None
+
+
+def forget() -> None:
+    """Let go of what `digest` kept (a run that will not ask `read_again`)."""
+    _kept.clear()
+
 
 @dataclass(frozen=True, slots=True)
 class Seen:
@@ -95,16 +122,19 @@ class TreeIndex:
                 found[rel] = seen
 
     def digest(self, path: Path) -> bytes | None:
-        """The SHA-256 of one file outside the folder (the spec), through the same index."""
-        seen = self._file(os.fspath(path), f"\0{path.resolve()}", now_ns())
+        """The SHA-256 of one file outside the folder (the spec), through the same index. When it
+        had to be read, its bytes are kept for `read_again` (the prose-only replay that follows a
+        no-op answer's miss reads the same spec: `stage/replay.py`)."""
+        file = os.fspath(path)
+        seen = self._file(file, f"\0{path.resolve()}", now_ns(), keep=True)
         return None if seen is None else seen.digest
 
-    def _file(self, path: str, rel: str, now: int) -> Seen | None:
+    def _file(self, path: str, rel: str, now: int, keep: bool = False) -> Seen | None:
         try:
             st = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):  # a dangling link, gone meanwhile
             return None
-        key = f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
+        key = _stat_key(st)
         known = self._old.get(rel)
         if known is not None and known[0] == key:
             self._new[rel] = known
@@ -129,6 +159,8 @@ class TreeIndex:
         )
         if settled and unchanged and size == st.st_size:
             self._new[rel] = [key, seen.digest.hex(), int(seen.headed)]
+        if keep and unchanged and len(data) == st.st_size:
+            _kept[:] = [(path, _stat_key(after), data, seen.digest)]
         return seen
 
     def save(self) -> None:

@@ -11,26 +11,73 @@ Everything a target or a spec family adds on top lives in one module here, with 
 - `contribute()`: what it adds to the package — methods, files, README sections, client parts — and
   the runtime modules it ships.
 
-`FEATURES` is the registry, in the order their sections appear where several share a place.
+`FEATURES` is the registry, in the order their sections appear where several share a place
+(`NAMES`; `features(names)` imports only those named).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from . import error_codes, helpers, jsonapi, oauth, regions, session, sse, vendor_docs, webhooks
 from .base import Context, Contribution, Feature, Preparation
 
-FEATURES: tuple[Feature[Any], ...] = (
-    jsonapi.FEATURE,
-    helpers.FEATURE,
-    oauth.FEATURE,
-    regions.FEATURE,
-    session.FEATURE,
-    error_codes.FEATURE,
-    webhooks.FEATURE,
-    sse.FEATURE,
-    vendor_docs.FEATURE,
+if TYPE_CHECKING:
+    from ..diagnostics import DiagnosticSink
+    from ..ir import Api
+
+# the registry's modules, in order; each is imported when asked for (a prose-only replay imports
+# only the features the last full run found active: `active`, `stage/snapshot.py`)
+NAMES: tuple[str, ...] = (
+    "jsonapi",
+    "helpers",
+    "oauth",
+    "regions",
+    "session",
+    "error_codes",
+    "webhooks",
+    "sse",
+    "vendor_docs",
 )
 
-__all__ = ["FEATURES", "Context", "Contribution", "Feature", "Preparation"]
+
+_LOADED: dict[str, Feature[Any]] = {}
+
+
+def features(names: Iterable[str] = NAMES) -> tuple[Feature[Any], ...]:
+    """The features of `names` (which must be registry names), in the registry's order; each
+    module is imported when first asked for."""
+    wanted = set(names)
+    unknown = wanted - set(NAMES)
+    if unknown:
+        raise KeyError(f"no such feature: {sorted(unknown)}")
+    for n in NAMES:
+        if n in wanted and n not in _LOADED:
+            _LOADED[n] = import_module(f"{__name__}.{n}").FEATURE
+    return tuple(_LOADED[n] for n in NAMES if n in wanted)
+
+
+def active(api: Api, sink: DiagnosticSink) -> tuple[str, ...]:
+    """The names of the features that apply to `api` (`Feature.analyse` is not None)."""
+    return tuple(
+        n for n, f in zip(NAMES, features(), strict=True) if f.analyse(api, sink) is not None
+    )
+
+
+def __getattr__(name: str) -> Any:  # (typed Any: mypy 2.4 cannot cache a tuple type here)
+    if name == "FEATURES":  # every feature, imported on first use (`features()` is typed)
+        return features()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "FEATURES",
+    "NAMES",
+    "Context",
+    "Contribution",
+    "Feature",
+    "Preparation",
+    "active",
+    "features",
+]

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
-from ..features import FEATURES
+from ..features import features
 from ..ir import Api
 from .pagination import Pages
 from .results import shape_results
@@ -16,7 +16,7 @@ from .target import target_of, with_overrides
 
 def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
     api = resolve_servers(api, config)
-    for feature in FEATURES:
+    for feature in features():
         api = feature.shape(api, config, sink)
     pages = Pages(config.pagination, dict(api.extensions), sink)
     pages.unknown_operations({op.id for op in api.operations})

@@ -105,6 +105,7 @@ class Replay:
     changed: int  # prose values that differ from the snapshot's
     docs: dict[str, MethodDoc]  # the api.md docs of the operations no change reaches
     examples: dict[str, ExamplePart]  # … and their README example parts
+    features: tuple[str, ...]  # the features the full run found active (the replay imports those)
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------
@@ -160,6 +161,7 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
         changed=len(changes),
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
         examples={k: p for k, p in snapshot.examples.items() if k not in edited},
+        features=snapshot.features,
     )
 
 
@@ -346,6 +348,9 @@ class Recorder:
         """Write the snapshot, or remove the old one when this run cannot leave one. `read`: the
         spec file's bytes and text, read again (they must be what the run read: `sha256`);
         `ready`: see `save`."""
+        from ..diagnostics import DiagnosticSink
+        from ..features import active
+
         kept = self._files
         found = None
         if read is not None and hashlib.sha256(read[0]).hexdigest() == sha256:
@@ -392,6 +397,7 @@ class Recorder:
             kept,
             self.docs,
             self.examples,
+            active(api, DiagnosticSink()),  # (a prose edit changes none of `analyse`'s inputs)
         )
         if not save(self.path, found.key, snapshot, ready):
             unlink(self.path)

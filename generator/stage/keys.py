@@ -98,14 +98,15 @@ def _key(mode: bytes, shape: bytes, spec: str, label: str, config: str) -> bytes
     return digest.digest()
 
 
-def read_spec(spec: Path) -> tuple[bytes, str] | None:
+def read_spec(spec: Path, again: bytes | None = None) -> tuple[bytes, str] | None:
     """The spec file's bytes and text, or None for anything `spec_bytes.read_bytes` would refuse or
-    report (the full path then says what is wrong)."""
+    report (the full path then says what is wrong). `again`: its bytes as just read (a regular file,
+    `tree_index.read_again`), read again only when over the size limit."""
     from ..diagnostics import SpecError
-    from ..spec_bytes import read_bytes
+    from ..spec_bytes import MAX_SPEC_BYTES, read_bytes
 
     try:
-        raw = read_bytes(spec)
+        raw = again if again is not None and len(again) <= MAX_SPEC_BYTES else read_bytes(spec)
         return raw, raw.decode("utf-8-sig")
     except (SpecError, OSError, UnicodeDecodeError):
         return None

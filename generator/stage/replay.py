@@ -44,17 +44,29 @@ def replayed(
 ) -> Replayed | None:
     """`_replay`, or None when there is no stage cache or anything in it fails. `source`: how
     messages name the spec (see `pipeline._render`); `label`: how its provenance names it."""
+    from ..tree_index import read_again
+
+    # the spec's bytes as the no-op answer tried first read them (let go here in any case)
+    kept = read_again(Path(target.spec))
     if stages is None or memo is None:
         return None
     try:
-        return _replay(target, source, label, stages, memo)
+        return _replay(target, source, label, stages, memo, kept)
     except Exception:  # noqa: BLE001 - a cache: any failure is a miss
         return None
 
 
-def _replay(target: Target, source: str, label: str, stages: Path, memo: Memo) -> Replayed | None:
-    """A prose-only regeneration from the stage cache (`stage/cache.py`), or None for the full path."""
-    from ..features import FEATURES
+def _replay(
+    target: Target,
+    source: str,
+    label: str,
+    stages: Path,
+    memo: Memo,
+    kept: tuple[bytes, bytes] | None = None,
+) -> Replayed | None:
+    """A prose-only regeneration from the stage cache (`stage/cache.py`), or None for the full path.
+    `kept`: the spec's bytes and SHA-256 as just read (`tree_index.read_again`)."""
+    from ..features import features
     from ..render.plan import Reuse, plan_files
     from ..spec_copy import copy_bytes
     from ..write import Formatted
@@ -63,7 +75,7 @@ def _replay(target: Target, source: str, label: str, stages: Path, memo: Memo) -
 
     spec = Path(target.spec)
     named = source or target.spec
-    read = read_spec(spec)
+    read = read_spec(spec, kept[0] if kept is not None else None)
     now = None if read is None else scan(read[1], str(spec), named, target.digest())
     if read is None or now is None:
         return None  # the full path says what is wrong
@@ -77,7 +89,7 @@ def _replay(target: Target, source: str, label: str, stages: Path, memo: Memo) -
     files, names = plan_files(
         again.api,
         sink,
-        features=FEATURES,
+        features=features(again.features),  # only the active ones are imported
         spec_file=again.spec_file,
         reuse=Reuse(again.names, again.stubs, again.docs, again.examples),
     )
@@ -87,5 +99,6 @@ def _replay(target: Target, source: str, label: str, stages: Path, memo: Memo) -
     for rel, data in again.formatted.items():
         tree[rel] = Formatted(data)
     tree[again.spec_file] = copy_bytes(again.spec_file, raw, {})
-    prov = provenance.current(label, hashlib.sha256(raw).hexdigest(), target.digest())
+    sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
+    prov = provenance.current(label, sha256.hex(), target.digest())
     return Replayed(again.api, list(again.diagnostics), len(names.schema_class), tree, prov)

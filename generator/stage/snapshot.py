@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 6\n"
+MAGIC = b"clientgen stage cache 7\n"
 KIND = "stages"
 
 
@@ -52,6 +52,7 @@ class Snapshot:
     examples: dict[
         str, ExamplePart
     ]  # operation key → its README part (`readme_views.example_parts`)
+    features: tuple[str, ...] = ()  # the features active in the run (`features.active`)
 
 
 # ---- the snapshot file -------------------------------------------------------------------------------

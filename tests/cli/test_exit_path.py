@@ -1,4 +1,4 @@
-"""`generate` and `check` leave the process with `cli_support.leave` (issue 18): no teardown of the
+"""`generate` and `check` leave the process with `quick.leave` (issue 18): no teardown of the
 objects a run built, but the atexit handlers run, stdout and stderr are flushed (also into a pipe,
 where they are block-buffered) and the exit codes are those of `SystemExit`. Other commands and the
 library API return normally. Subprocesses: what is asserted is the process's own exit."""
@@ -88,7 +88,7 @@ def test_other_commands_return_normally(tmp_path: Path) -> None:
 LEAVE = f"""
 import sys
 sys.path.insert(0, {str(REPO)!r})
-from generator.cli_support import leave
+from generator.quick import leave
 print("buffered")
 leave(sys.argv[1] if sys.argv[1] == "text" else int(sys.argv[1]))
 """

@@ -26,18 +26,18 @@ import atexit
 import sys
 sys.path.insert(0, {str(REPO)!r})
 sys.argv = ["clientgen", *sys.argv[1:]]
-# `generate` and `check` end with `cli_support.leave`, which runs the atexit handlers
+# `generate` and `check` end with `quick.leave`, which runs the atexit handlers
 atexit.register(lambda: print(",".join(sorted({{m for m in sys.modules if m.startswith(("generator.",
-      "pydantic", "jinja2", "yaml", "httpx", "openapi_pydantic", "importlib.metadata"))}}))))
+      "pydantic", "jinja2", "yaml", "httpx", "openapi_pydantic", "importlib.metadata", "click"))}}))))
 from generator.cli import main
 main()
 """
 
-# what a no-op answer may import of the generator: the CLI, the provenance answer and its caches
+# what a no-op answer may import of the generator: the console script and `quick.py` (no click, no
+# commands), the provenance answer and its caches
 LIGHT = {
     "generator.cache_files",
     "generator.cli",
-    "generator.cli_support",
     "generator.console",
     "generator.diagnostics",
     "generator.exitcode",
@@ -48,6 +48,7 @@ LIGHT = {
     "generator.pipeline",
     "generator.progress",
     "generator.provenance",
+    "generator.quick",
     "generator.target_cache",
     "generator.tree_index",
     "generator.validation_cache",

@@ -19,6 +19,7 @@ import yaml
 from generator import pipeline, provenance
 from generator.config import select_targets
 from generator.diagnostics import SpecError
+from generator.features import NAMES
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
 from generator.render import apidoc_views, drafts, gather, plan
@@ -115,6 +116,51 @@ def test_a_summary_edit_renders_only_what_reads_it(
         ]
     )
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+def test_the_replay_takes_the_spec_bytes_the_noop_answer_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`generate` first tries the no-op answer, which reads and hashes the edited spec; the replay
+    that follows takes those bytes and their SHA-256 (`tree_index.read_again`) instead of reading
+    the file again, and lets them go."""
+    import hashlib
+
+    from generator import spec_bytes, tree_index
+
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    reads: list[Path] = []
+    real = spec_bytes.read_bytes
+    monkeypatch.setattr(spec_bytes, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert result.replayed and reads == [] and not tree_index._kept
+    recorded = provenance.read(warm / "generated" / "casebook")
+    assert recorded is not None
+    spec = (warm / "casebook.json").read_bytes()
+    assert recorded.spec_sha256 == hashlib.sha256(spec).hexdigest()
+
+
+def test_kept_spec_bytes_serve_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
+    from generator import tree_index
+
+    spec = tmp_path / "spec.json"
+    spec.write_bytes(b'{"a": 1}')
+    index = tree_index.TreeIndex(None)
+    digest = index.digest(spec)
+    assert digest is not None
+    assert tree_index.read_again(spec) == (b'{"a": 1}', digest)
+    assert tree_index.read_again(spec) is None  # taken once
+    index.digest(spec)
+    spec.write_bytes(b'{"a": 2}')  # another size: other stat data
+    assert tree_index.read_again(spec) is None
+    index.digest(spec)
+    assert tree_index.read_again(tmp_path / "other.json") is None and not tree_index._kept
+    index.digest(spec)
+    tree_index.forget()
+    assert tree_index.read_again(spec) is None
 
 
 @pytest.mark.slow  # three generations of Casebook: 1–2 s
@@ -573,7 +619,8 @@ def test_a_summary_edit_drafts_only_the_edited_resource(
 def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Path) -> None:
     """The CLI regenerates a prose-only edit from the snapshot through the configuration's cached
     reading (`pipeline.generate_replayed`): without the configuration's pydantic models, the
-    loader (yaml) and the validation (openapi-pydantic), the shape stage or importlib.metadata."""
+    loader (yaml) and the validation (openapi-pydantic), the shape stage or importlib.metadata;
+    without click (`quick.py` answers before the commands) and the features that do not apply."""
     from tests.cli.test_fast_answers import _run
 
     spec = yaml.safe_load((pets_project / "pets.yml").read_text(encoding="utf-8"))
@@ -596,18 +643,36 @@ def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Pa
         m for m in modules if m.startswith(("generator.config", "generator.shape.pagination"))
     }
     heavy |= {"generator.shape.stage", "generator.validate", "generator.load", "yaml"} & modules
+    heavy |= {"click", "generator.commands", "generator.cli_support"} & modules  # `quick.py`
     assert not heavy, sorted(heavy)
     assert "Edited, and only that." in (pets_project / "generated" / "pets" / "api.md").read_text()
+    # of the feature modules, only those the full run found active (`features.active`, kept in
+    # the snapshot), and what they import
+    features = {m.rsplit(".", 1)[1] for m in first if m.startswith("generator.features.")}
+    assert set(NAMES) <= features  # the full run asked every feature
+    path = _snapshot(pets_project)
+    key = path.read_bytes()[len(stage_cache.MAGIC) : len(stage_cache.MAGIC) + 32]
+    snapshot = stage_cache.load(path, key)
+    assert snapshot is not None
+    imported = {m.rsplit(".", 1)[1] for m in modules if m.startswith("generator.features.")}
+    assert imported & set(NAMES) == set(snapshot.features), sorted(imported)
+    assert set(NAMES) - set(snapshot.features)  # (the pets spec leaves some inactive)
 
 
+@pytest.mark.parametrize("entry", ["commands", "console script"])
 def test_a_prose_edit_and_a_structural_one_in_one_command(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str
 ) -> None:
     """Two targets: the first's summary edit is regenerated from its snapshot before the
     configuration is read properly, the second's structural edit then needs the full command —
-    which writes the second and does not redo the first; both are reported."""
+    which writes the second and does not redo the first; both are reported. The console script
+    (`cli.main`) first asks `quick.answer`, which hands what it wrote to the commands."""
+    import contextlib
+    import io
+
     from click.testing import CliRunner
 
+    from generator import commands, quick
     from generator.cli import cli
     from tests.conftest import FIXTURES, PETS_PROJECT
 
@@ -622,10 +687,18 @@ def test_a_prose_edit_and_a_structural_one_in_one_command(
         (tmp_path / f"{name}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
 
     def generate() -> str:
-        result = CliRunner().invoke(cli, ["generate"], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
+        if entry == "commands":
+            result = CliRunner().invoke(cli, ["generate"], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            stage_writer.wait()
+            return result.output
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):  # `cli.main` without its `quick.leave`
+            done: dict[str, Any] = {}
+            if quick.answer(["generate"], done) is None:
+                commands.run(done, ["generate"])
         stage_writer.wait()
-        return result.output
+        return printed.getvalue()
 
     write("pets", spec)
     write("zoo", spec)
@@ -650,6 +723,7 @@ def test_a_prose_edit_and_a_structural_one_in_one_command(
     output = generate()
     assert replays == ["pets: replayed", "zoo: not replayed"]
     assert output.count("files written") == 2 and "pets: generated" in output
+    assert "fast path" not in output  # pets reported as replayed, not answered again as unchanged
     assert "Edited prose." in (tmp_path / "generated" / "pets" / "api.md").read_text()
     assert "GET /added" in (tmp_path / "generated" / "zoo" / "api.md").read_text()
     assert "fast path" in generate()  # both written as the spec says: nothing to do
