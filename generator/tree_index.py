@@ -140,10 +140,12 @@ class TreeIndex:
             self._new[rel] = known
             return Seen(bytes.fromhex(known[1]), known[2] == 1)
         try:
-            with open(path, "rb") as f:  # a piece at a time (graph-beta's largest file is 31 MB)
-                first = f.read(_PIECE)
+            with open(path, "rb") as f:
+                # the spec (`keep`) whole, for `read_again`; an output file a piece at a time
+                # (graph-beta's largest is 31 MB)
+                data = first = f.read() if keep else f.read(_PIECE)
                 digest, size = hashlib.sha256(first), len(first)
-                while piece := f.read(_PIECE):
+                while not keep and (piece := f.read(_PIECE)):
                     digest.update(piece)
                     size += len(piece)
         except (FileNotFoundError, IsADirectoryError):
@@ -159,7 +161,7 @@ class TreeIndex:
         )
         if settled and unchanged and size == st.st_size:
             self._new[rel] = [key, seen.digest.hex(), int(seen.headed)]
-        if keep and unchanged and len(data) == st.st_size:
+        if keep and unchanged and size == st.st_size:
             _kept[:] = [(path, _stat_key(after), data, seen.digest)]
         return seen
 
