@@ -1,6 +1,6 @@
 """Memory by stage of one generation (issue 18, graph-beta ≤ 500 MB): not a test.
 
-    python bench/mem_stages.py SPEC OUT [--trace]
+    python bench/mem_stages.py SPEC OUT [--trace] [--stage-peaks]
 
 Runs `pipeline.generate` (a full render into OUT) with each stage wrapped: after load, parse, shape,
 naming, render (`plan_files`, which stages each file as it is rendered), the validation child's answer,
@@ -8,6 +8,8 @@ ruff, staging (`Staging.finish`: hashing the formatted files) and writing (`appl
 the resident set (`/proc/self/statm`), the process's peak so far (`ru_maxrss`) and the CPU time so far;
 after the validation, the peak of the validation child (`RUSAGE_CHILDREN`: the only child reaped by
 then; its resident set counts the pages it shares with the parent since the fork).
+With `--stage-peaks` it also prints each stage's own peak (the kernel's high-water mark `VmHWM`, reset
+after each stage through `/proc/self/clear_refs`; `ru_maxrss` may be reset with it).
 With `--trace`, `tracemalloc` also reports what is alive after parse, naming, render and staging, by
 file and by line (about 3× slower: for graph-beta, tens of minutes on a shared machine).
 """
@@ -30,12 +32,31 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * PAGE / 2**20
 
 
+STAGE_PEAKS = "--stage-peaks" in sys.argv
+
+
+def stage_peak_mb() -> float:
+    """The resident set's high-water mark since the last `reset_peak` (`VmHWM`)."""
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as f:  # "5": reset the peak resident set (Linux)
+        f.write("5")
+
+
 def mark(name: str) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    own = f"  stage's own peak {stage_peak_mb():6.0f} MB" if STAGE_PEAKS else ""
     print(
-        f"{name:26s} rss {rss_mb():6.0f} MB  peak {peak:6.0f} MB  cpu {time.process_time():6.2f} s",
+        f"{name:26s} rss {rss_mb():6.0f} MB  peak {peak:6.0f} MB  cpu {time.process_time():6.2f} s"
+        + own,
         flush=True,
     )
+    if STAGE_PEAKS:
+        reset_peak()
     if tracemalloc.is_tracing() and name in TRACED:
         snap = tracemalloc.take_snapshot()
         now, top = tracemalloc.get_traced_memory()
@@ -69,7 +90,7 @@ def main() -> None:
     spec, out, *flags = sys.argv[1:]
     if "--trace" in flags:
         tracemalloc.start(1)
-    from generator import load, parse, pipeline, staging, validate
+    from generator import load, parse, pipeline, staging, streamed, validate
     from generator.config import adhoc_target
     from generator.render import plan
     from generator.shape import stage
@@ -83,7 +104,7 @@ def main() -> None:
     wrap(validate.Validation, "wait", "validation")
     wrap(staging, "format_tree", "ruff")
     wrap(staging.Staging, "finish", "staging (finish)")
-    wrap(pipeline, "apply_package", "writing (apply_package)")
+    wrap(streamed, "apply_package", "writing (apply_package)")  # generate's full path
     mark("start")
     pipeline.generate(adhoc_target(spec, out, "pkg", "Client"), full=True)
     mark("end")

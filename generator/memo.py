@@ -12,7 +12,7 @@ The cache is one file per output folder below the project (`.cache/clientgen/mod
 the output folder), rewritten after each `generate` with exactly the entries that run used, so it does not
 grow (`check` reads it and never writes it).
 It is plain data (nothing is unpickled from it): a magic line, then entries of a 32-byte key, an 8-byte
-length and the bytes. A missing, unreadable or malformed file is an empty cache; deleting it is always
+length and the bytes; it is read an entry at a time, never whole (issue 18: graph-beta's is 324 MB). A missing, unreadable or malformed file is an empty cache; deleting it is always
 safe, and `CLIENTGEN_CACHE=off` turns it off.
 """
 
@@ -20,23 +20,33 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from .cache_files import cache_file
 
 MAGIC = b"clientgen module cache 1\n"
 FOLDER = Path(".cache") / "clientgen" / "modules"  # below the project root
 _LEN = 8
+_PIECE = 1 << 20  # bytes of a large file hashed at a time
 
 
 class Memo:
-    """The entries of one output folder: read once, looked up while building, then saved."""
+    """The entries of one output folder: looked up while building, then saved. Neither the old file's
+    entries nor the new ones are held in memory (graph-beta's package is 324 MB of them): the old
+    file is indexed (key → where its bytes are) and read an entry at a time; a new entry is
+    appended to an unnamed spill file beside the cache; `save` copies the entries this run used or
+    made from both, one at a time."""
 
     def __init__(self, path: Path | None, salt: str = "") -> None:
         self.path = path
         self._salt = salt.encode()
-        self._old: dict[bytes, bytes] | None = None
-        self._new: dict[bytes, bytes] = {}
+        self._old: dict[bytes, tuple[int, int]] | None = None  # key → (offset, size) in `_file`
+        self._file: BinaryIO | None = None  # the cache file as it was read
+        self._spill: BinaryIO | None = None  # the entries this run made
+        self._new: dict[bytes, tuple[BinaryIO, int, int]] = {}  # key → where its bytes are
         self.hits = 0
         self.misses = 0
 
@@ -61,29 +71,90 @@ class Memo:
         """The key of `text` (rendered, with its header) formatted as the file `rel`."""
         return self._key(b"text", rel, text)
 
+    def file_key(self, rel: str, path: str) -> bytes:
+        """`text_key` of the bytes of the file at `path`, read a piece at a time."""
+        digest = hashlib.sha256(self._salt + b"\0text\0" + rel.encode())
+        digest.update(b"\0" + os.path.getsize(path).to_bytes(_LEN, "big"))
+        with open(path, "rb") as f:
+            while piece := f.read(_PIECE):
+                digest.update(piece)
+        return digest.digest()
+
     # ---- lookups ----------------------------------------------------------------------------------
-    def _entries(self) -> dict[bytes, bytes]:
+    def _entries(self) -> dict[bytes, tuple[int, int]]:
         if self._old is None:
-            self._old = _load(self.path) if self.path is not None else {}
+            self._old, self._file = _index(self.path) if self.path is not None else ({}, None)
         return self._old
 
     def get(self, key: bytes) -> bytes | None:
-        data = self._new.get(key)
-        if data is None:
-            data = self._entries().get(key)
-            if data is not None:
-                self._new[key] = data
-        if data is None:
+        return _read(*self._new[key]) if self.find(key) else None
+
+    def find(self, key: bytes) -> bool:
+        """Whether the cache has the entry (a hit or a miss, as `get` counts them), without
+        reading its bytes."""
+        where = self._new.get(key)
+        if where is None:
+            old = self._entries().get(key)
+            if old is not None and self._file is not None:
+                where = self._new[key] = (self._file, *old)
+        if where is None:
             self.misses += 1
-        else:
-            self.hits += 1
-        return data
+            return False
+        self.hits += 1
+        return True
+
+    def sha256(self, key: bytes) -> bytes:
+        """The SHA-256 of an entry this run used or made, read a piece at a time."""
+        file, offset, size = self._new[key]
+        digest = hashlib.sha256()
+        for at in range(offset, offset + size, _PIECE):
+            digest.update(os.pread(file.fileno(), min(_PIECE, offset + size - at), at))
+        return digest.digest()
+
+    def read(self, key: bytes) -> bytes:
+        """The bytes of an entry this run used or made (`get` found it, or `put` it)."""
+        return _read(*self._new[key])
 
     def put(self, key: bytes, data: bytes) -> None:
-        self._new[key] = data
+        self.put_parts(key, (data,))
+
+    def put_parts(self, key: bytes, parts: Iterable[bytes]) -> None:
+        """An entry whose bytes are `parts` joined (a large file: never whole in memory)."""
+        try:
+            spill = self._spill_file()
+            at = spill.seek(0, os.SEEK_END)
+            for part in parts:
+                spill.write(part)
+            spill.flush()
+            self._new[key] = (spill, at, spill.tell() - at)
+        except OSError:
+            pass  # a cache: the entry is not kept
+
+    def _spill_file(self) -> BinaryIO:
+        if self._spill is None:
+            where = None
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                where = self.path.parent
+            self._spill = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 - closed by `close`
+        return self._spill
 
     def save(self) -> None:
-        """Write the entries this run used or made (and no others); failures cost only speed."""
+        """Write the entries this run used or made (and no others); failures cost only speed. The
+        cache is done with then (`close`)."""
+        try:
+            self._save()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for f in (self._file, self._spill):
+            if f is not None:
+                f.close()
+        self._file = self._spill = None
+        self._old, self._new = None, {}
+
+    def _save(self) -> None:
         if self.path is None or (self._old is not None and self._old.keys() == self._new.keys()):
             return  # no cache, or exactly the entries it holds: nothing to write
         try:
@@ -92,7 +163,7 @@ class Memo:
             with open(tmp, "wb") as f:
                 f.write(MAGIC)
                 for key in sorted(self._new):
-                    data = self._new[key]
+                    data = _read(*self._new[key])
                     f.write(key + len(data).to_bytes(_LEN, "big"))
                     f.write(data)
             os.replace(tmp, self.path)
@@ -100,24 +171,37 @@ class Memo:
             pass
 
 
-def _load(path: Path) -> dict[bytes, bytes]:
+def _read(file: BinaryIO, offset: int, size: int) -> bytes:
+    return os.pread(file.fileno(), size, offset)
+
+
+def _index(path: Path) -> tuple[dict[bytes, tuple[int, int]], BinaryIO | None]:
+    """Where each entry's bytes are in the cache file (and the file, open); an empty index when it
+    is missing, unreadable or malformed."""
     try:
-        blob = path.read_bytes()
+        f = open(path, "rb")  # noqa: SIM115 - kept open: entries are read from it as they are asked
     except OSError:
-        return {}
-    if not blob.startswith(MAGIC):
-        return {}
-    out: dict[bytes, bytes] = {}
-    view = memoryview(blob)
-    at = len(MAGIC)
-    while at < len(blob):
-        if at + 32 + _LEN > len(blob):
-            return {}  # truncated: nothing in it is trusted
-        key = bytes(view[at : at + 32])
-        size = int.from_bytes(view[at + 32 : at + 32 + _LEN], "big")
-        at += 32 + _LEN
-        if at + size > len(blob):
-            return {}
-        out[key] = bytes(view[at : at + size])
-        at += size
-    return out
+        return {}, None
+    try:
+        end = os.fstat(f.fileno()).st_size
+        if f.read(len(MAGIC)) != MAGIC:
+            f.close()
+            return {}, None
+        out: dict[bytes, tuple[int, int]] = {}
+        at = len(MAGIC)
+        while at < end:
+            head = f.read(32 + _LEN)
+            if len(head) < 32 + _LEN:
+                f.close()
+                return {}, None  # truncated: nothing in it is trusted
+            size = int.from_bytes(head[32:], "big")
+            at += 32 + _LEN
+            if at + size > end:
+                f.close()
+                return {}, None
+            out[head[:32]] = (at, size)
+            at = f.seek(size, os.SEEK_CUR)
+    except OSError:
+        f.close()
+        return {}, None
+    return out, f

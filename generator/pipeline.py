@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .spec_copy import Parts
     from .stage import cache as stage_cache
     from .stage.writer import Writer
+    from .streamed import Emit
 
 
 class Target(Protocol):
@@ -52,9 +53,7 @@ class TargetResult:
     seconds: float = 0.0
     fast_path: bool = False
     replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage/cache.py`)
-    rendered: dict[str, bytes] = field(
-        default_factory=dict
-    )  # check: what the spec produces, per file
+    rendered: dict[str, bytes] = field(default_factory=dict)  # check: the spec's files
     classes: int = 0  # schema classes the package defines (not every IR schema gets one)
     # the stage cache's snapshot being written (`stage.writer.Writer`): committed once written
     snapshot: Writer | None = field(default=None, repr=False, compare=False)
@@ -98,6 +97,7 @@ def _render(
     from .features import features
     from .load import open_spec  # the heavy part: not needed by the check fast path
     from .parse import build_api
+    from .parse.canonical import Canonical
     from .render.plan import plan_files
     from .shape.stage import shape
     from .spec_bytes import read_bytes
@@ -123,14 +123,16 @@ def _render(
             emit(spec_file, parts)
         del parts
         progress.stage("building the model")
-        api = build_api(loaded, sink)
         if recorder is not None:
             recorder.document(
                 loaded.document, str(Path(target.spec)), source or target.spec, target.digest()
             )
             recorder.spec_file = spec_file
+        canonical = Canonical(loaded.document)  # parse reads only this copy: the document can go
         loaded = dataclasses.replace(loaded, document={})  # graph-beta's is 166 MB
         validation.release()
+        api = build_api(loaded, sink, canonical)
+        del canonical
         api = shape(api, target, sink)
         progress.stage("rendering modules")
         files, names = plan_files(
@@ -148,9 +150,7 @@ def _render(
         validation.wait(sink)
     finally:
         validation.cancel()
-    tree: dict[str, str | bytes] = dict(files)
-    if copy is not None:
-        tree[spec_file] = copy
+    tree: dict[str, str | bytes] = dict(files) if copy is None else {**files, spec_file: copy}
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,
@@ -196,13 +196,23 @@ def generate(
             fast.seconds = time.perf_counter() - start
             return fast
     known = FindingsCache.for_output(root, out)
-    if Memo.for_output(root, out) is None:  # no caches (no project, or CLIENTGEN_CACHE=off)
-        result = _generate_staged(target, root, out, progress, source, known)
-    else:  # the module and stage caches keep the package's files: rendered into a dict
-        result, tree = prepare(
-            target, root, progress=progress, source=source, known=known, replay=not full
-        )
-        write_prepared(result, tree, root, progress)
+    memo = Memo.for_output(root, out)
+    # a prose-only edit: replayed from the stage cache (`generate_replayed`, as the CLI tries first);
+    # else each file is staged as it is rendered (`streamed.py`), with the project's caches or not
+    again = _generate_replayed(target, root, source) if memo and not full else None
+    if again is not None:
+        result = again
+    else:
+        from .streamed import generate_streamed
+
+        def render(
+            emit: Emit, recorder: stage_cache.Recorder | None
+        ) -> tuple[TargetResult, provenance.Provenance]:
+            result, _, prov = _render(target, root, progress, source, None, known, recorder, emit)
+            return result, prov
+
+        with _no_cycle_collection():
+            result = generate_streamed(target, root, out, progress, source, memo, render)
     known.save()  # the validation findings, for the next run (only after one that succeeded)
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
@@ -231,38 +241,6 @@ def remember_written(root: Path | None, out: Path, result: TargetResult) -> None
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
         provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
-
-
-def _generate_staged(
-    target: TargetConfig,
-    root: Path | None,
-    out: Path,
-    progress: Progress,
-    source: str,
-    known: FindingsCache,
-) -> TargetResult:
-    """`generate` without caches: each file is staged as it is rendered and read back one at a
-    time as it is written (`staging.py`), so the package's texts and bytes are never all in memory
-    (graph-beta's are 324 MB each). The module cache and the stage cache hold every file by design,
-    so with them `prepare` renders into a dict."""
-    from .staging import Staging  # not needed by the no-op answer
-
-    owner = ownership(out, target.package)
-    with Staging.open(out, owner, None, _spec_size(target)) as staging:
-        with _no_cycle_collection():
-            result, _, prov = _render(target, root, progress, source, None, known, emit=staging.add)
-            tree = staging.finish(prov, progress)
-        index = TreeIndex.for_output(root, out) if root is not None else None
-        result.diff = apply_package(tree, out, owner, progress, index)
-    return result
-
-
-def _spec_size(target: TargetConfig) -> int:
-    """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
-    try:
-        return Path(target.spec).stat().st_size
-    except OSError:
-        return 0
 
 
 def answer_generate(target: Target, root: Path | None) -> TargetResult | None:
@@ -296,6 +274,7 @@ def prepare(
     `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
     regenerated from the stage cache (`stage/cache.py`; `generate --full` renders everything)."""
     from .stage.cache import Recorder, stage_file
+    from .streamed import begin_snapshot
 
     out = Path(target.output)
     memo = Memo.for_output(root, out)
@@ -307,18 +286,7 @@ def prepare(
         else:
             recorder = Recorder(stages) if stages is not None else None
             result, files, prov = _render(target, root, progress, source, raw, known, recorder)
-            if recorder is not None and recorder.names is not None and result.api is not None:
-                # made by a forked child, renamed into place once the package is written
-                result.snapshot = recorder.begin(
-                    files,
-                    result.api,
-                    result.diagnostics,
-                    memo,
-                    str(Path(target.spec)),
-                    source or target.spec,
-                    target.digest(),
-                    prov.spec_sha256,
-                )
+            begin_snapshot(recorder, files, result, memo, target, source, prov)
         owner = ownership(out, target.package)
         tree = build_package(files, prov, out, owner, progress, memo, consume=True)
     if memo is not None:
@@ -345,12 +313,16 @@ def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
     """`generate` of a prose-only edit from the stage cache with any `Target` (the CLI's cached
     reading of the configuration: no pydantic), or None — nothing written; the full command then
     reads the configuration and renders."""
+    return _generate_replayed(target, root, "")
+
+
+def _generate_replayed(target: Target, root: Path | None, source: str) -> TargetResult | None:
     from .stage.cache import stage_file
 
     start, out = time.perf_counter(), Path(target.output)
     memo = Memo.for_output(root, out)
     with _no_cycle_collection():
-        again = _replayed(target, root, "", stage_file(root, out), memo)
+        again = _replayed(target, root, source, stage_file(root, out), memo)
         if again is None or memo is None:
             return None
         result, files, prov = again

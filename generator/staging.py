@@ -22,7 +22,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
@@ -88,23 +88,29 @@ class StagedTree(Mapping[str, bytes]):
         held: dict[str, bytes],
         large: frozenset[str] = frozenset(),
         prewrite: Prewrite | None = None,
+        known: Mapping[str, bytes] | None = None,
+        memo: Memo | None = None,
     ) -> None:
         self.digests = digests
         self._paths = paths
         self._held = held
         self._large = large  # read a piece at a time
         self.prewrite = prewrite  # a new output folder's hidden sibling, made ahead (`prewrite.py`)
+        self._known = known or {}  # files the module cache knew: their keys (read from it)
+        self._memo = memo
 
     def __getitem__(self, rel: str) -> bytes:
         held = self._held.get(rel)
         if held is not None:
             return held
+        key = self._known.get(rel)
+        if key is not None and self._memo is not None:
+            return self._memo.read(key)
         return _get(self._paths[rel])
 
     def chunks(self, rel: str) -> Iterator[bytes]:
         """The file's bytes a piece at a time (`write` copies the spec's copy so)."""
-        held = self._held.get(rel)
-        if held is not None or rel not in self._large:
+        if rel in self._held or rel in self._known or rel not in self._large:
             yield self[rel]
             return
         yield from _pieces(self._paths[rel])
@@ -128,7 +134,10 @@ class Staging:
         self._owner = owner
         self._memo = memo
         self._folders = _Folders()
-        self._held: dict[str, bytes] = {}  # known to the module cache: its bytes (it holds them)
+        # known to the module cache: the key and the SHA-256 of its bytes (read from it when written)
+        self._known: dict[str, tuple[bytes, bytes]] = {}
+        # told each staged text and its module-cache key (the stage cache's `Recorder.note`)
+        self.observe: Callable[[str, str | list[str], bytes], None] | None = None
         self._texts: dict[str, bytes | None] = {}  # staged texts: their module-cache key
         self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
         self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
@@ -156,7 +165,7 @@ class Staging:
             raise _unwritable(exc, out) from None
         staging = cls(folder, out, owner, memo)
         try:
-            if memo is None:  # (the module cache's runs render into a dict, not through this)
+            if memo is None:  # (not with the module cache, as when its runs rendered into a dict)
                 staging.prewrite = Prewrite.for_output(out, spec_bytes)
             yield staging
         finally:
@@ -168,7 +177,7 @@ class Staging:
         """Stage one file unless the user claims it: a rendered text (or the list of pieces it is
         made of), or bytes shipped as they are (the spec's copy), whole or in pieces (a tuple)."""
         _check_relative((rel,))
-        if rel in self._held or rel in self._texts or rel in self._data:
+        if rel in self._known or rel in self._texts or rel in self._data:
             raise ValueError(f"{rel} is staged twice")
         if self._owner is not None and self._owner.claimed(rel):
             return
@@ -182,15 +191,9 @@ class Staging:
                 self._data[rel] = digest.digest()
                 if sum(len(part) for part in parts) >= READ_CHUNK:
                     self._large.add(rel)
-            elif self._memo is not None:  # (it keeps the bytes: no point in pieces)
-                raw = with_header(rel, text if isinstance(text, str) else "".join(text))
-                key = self._memo.text_key(rel, raw)
-                known = self._memo.get(key)
-                if known is not None:
-                    self._held[rel] = known
-                    return
-                _put(self._folders, os.path.join(self.tree, rel), raw)
-                self._texts[rel] = key
+            elif self._memo is not None:
+                if not self._add_cached(rel, text, self._memo):
+                    return  # the module cache knows it: nothing staged
             elif isinstance(text, str) and len(text) < READ_CHUNK:
                 _put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
                 self._texts[rel] = None
@@ -201,6 +204,33 @@ class Staging:
         except OSError as exc:
             raise _unwritable(exc, self.out) from None
         self.staged += 1
+
+    def _add_cached(self, rel: str, text: str | list[str], memo: Memo) -> bool:
+        """Stage a text unless the module cache knows what it formats to (then only its key and
+        digest are kept: False); a large one is written in pieces and its key read back from the
+        file."""
+        path = os.path.join(self.tree, rel)
+        if isinstance(text, str) and len(text) < READ_CHUNK:
+            raw = with_header(rel, text)
+            key = memo.text_key(rel, raw)
+            large = False
+        else:
+            _put_parts(self._folders, path, _encoded(rel, text))
+            key = memo.file_key(rel, path)
+            large = True
+        if self.observe is not None:
+            self.observe(rel, text, key)
+        if memo.find(key):  # (a large entry is not read whole for its digest)
+            self._known[rel] = (key, memo.sha256(key))
+            if large:
+                os.unlink(path)
+            return False
+        if large:
+            self._large.add(rel)
+        else:
+            _put(self._folders, path, raw)
+        self._texts[rel] = key
+        return True
 
     def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
         """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
@@ -214,24 +244,29 @@ class Staging:
                 paths[rel] = os.path.join(self.data, rel)
             for rel, key in self._texts.items():
                 paths[rel] = os.path.join(self.tree, rel)
-                if rel in self._large and (key is None or self._memo is None):
+                if rel in self._large:
                     digest = hashlib.sha256()
                     for piece in _pieces(paths[rel]):  # not on the heap whole
                         digest.update(piece)
                     digests[rel] = digest.digest()
+                    if key is not None and self._memo is not None:
+                        self._memo.put_parts(key, _pieces(paths[rel]))
                     continue
                 data = _get(paths[rel])
                 digests[rel] = hashlib.sha256(data).digest()
                 if key is not None and self._memo is not None:
                     self._memo.put(key, data)
                 del data
-            for rel, known in self._held.items():
-                digests[rel] = hashlib.sha256(known).digest()
+            for rel, (_, sha) in self._known.items():
+                digests[rel] = sha
             ordered = {rel: digests[rel] for rel in sorted(digests)}
             final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash_of(ordered))
             record = final.render().encode()
         except OSError as exc:
             raise _unwritable(exc, self.out) from None
         ordered[provenance.FILE] = hashlib.sha256(record).digest()
-        held = {**self._held, provenance.FILE: record}
-        return StagedTree(ordered, paths, held, frozenset(self._large), self.prewrite)
+        keys = {rel: key for rel, (key, _) in self._known.items()}
+        held = {provenance.FILE: record}
+        return StagedTree(
+            ordered, paths, held, frozenset(self._large), self.prewrite, keys, self._memo
+        )

@@ -34,6 +34,7 @@ FOLDER = Path(".cache") / "clientgen" / "trees"  # below the project root
 RACY_NS = 2_000_000_000  # a file changed less than this before it was read is not recorded
 _VERSION = 1
 _CACHES = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}  # as write.read_tree
+_PIECE = 1 << 20  # bytes of a file read at a time
 
 
 def now_ns() -> int:
@@ -140,11 +141,17 @@ class TreeIndex:
             return Seen(bytes.fromhex(known[1]), known[2] == 1)
         try:
             with open(path, "rb") as f:
-                data = f.read()
+                # the spec (`keep`) whole, for `read_again`; an output file a piece at a time
+                # (graph-beta's largest is 31 MB)
+                data = first = f.read() if keep else f.read(_PIECE)
+                digest, size = hashlib.sha256(first), len(first)
+                while not keep and (piece := f.read(_PIECE)):
+                    digest.update(piece)
+                    size += len(piece)
         except (FileNotFoundError, IsADirectoryError):
             return None
         self.read += 1
-        seen = Seen(hashlib.sha256(data).digest(), has_header(data))
+        seen = Seen(digest.digest(), has_header(first))
         after = os.stat(path)
         settled = max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS
         unchanged = (after.st_size, after.st_mtime_ns, after.st_ctime_ns) == (
@@ -152,9 +159,9 @@ class TreeIndex:
             st.st_mtime_ns,
             st.st_ctime_ns,
         )
-        if settled and unchanged and len(data) == st.st_size:
+        if settled and unchanged and size == st.st_size:
             self._new[rel] = [key, seen.digest.hex(), int(seen.headed)]
-        if keep and unchanged and len(data) == st.st_size:
+        if keep and unchanged and size == st.st_size:
             _kept[:] = [(path, _stat_key(after), data, seen.digest)]
         return seen
 

@@ -37,7 +37,9 @@ class Names:
         default_factory=dict
     )  # module → schema ids, in order
     fields: dict[tuple[str, str], Name] = field(default_factory=dict)  # (schema id, wire) → attr
-    members: dict[tuple[str, int], Name] = field(default_factory=dict)  # (enum id, index) → member
+    # enum id → its members' names, by index (one tuple per enum: graph-beta's 191,000 members
+    # keyed by (id, index) pairs were ≈ 16 MB more)
+    members: dict[str, tuple[Name, ...]] = field(default_factory=dict)
     resources: dict[str, ResourceName] = field(default_factory=dict)  # resource key → names
     op_resource: dict[str, str] = field(default_factory=dict)  # op key → resource key
     op_method: dict[str, Name] = field(default_factory=dict)  # op key → method name

@@ -176,7 +176,7 @@ def operation_names(
                 f"{resource.access!r}; it is made unique",
             )
         names.op_method[key] = Name(scope.claim(wanted))
-        arg_scopes[key] = _arguments(api, op, names, sink)
+        arg_scopes[key] = _arguments(api, op, names, sink, key)
     return method_scopes, arg_scopes
 
 
@@ -360,20 +360,22 @@ def _by_param(name: str, index: RouteIndex, op: Operation) -> str:
     return naming.safe_identifier(f"{name}_by_{naming.snake(segs[-1].text)}", "call", reserved)
 
 
-def _arguments(api: Api, op: Operation, names: Names, sink: DiagnosticSink) -> naming.Scope:
-    key = op_key(op)
+def _arguments(
+    api: Api, op: Operation, names: Names, sink: DiagnosticSink, key: str
+) -> naming.Scope:
+    """`key`: the operation's key, one string for every table it keys (`op_key`)."""
     pscope = naming.Scope(sep="_")
     pscope.reserve(*naming.METHOD_RESERVED)
     for p in op.parameters:
         names.params[(key, p.location.value, p.wire_name)] = Name(
             pscope.claim(naming.param_name(p.wire_name))
         )
-    _body_arguments(api, op, names, pscope, sink)
+    _body_arguments(api, op, names, pscope, sink, key)
     return pscope
 
 
 def _body_arguments(
-    api: Api, op: Operation, names: Names, scope: naming.Scope, sink: DiagnosticSink
+    api: Api, op: Operation, names: Names, scope: naming.Scope, sink: DiagnosticSink, key: str
 ) -> None:
     """One keyword argument per property of a flattened body (naming/bodies.py), after the operation's
     parameters. A property whose name a parameter or a per-call option (`timeout`, `extra_body`, …)
@@ -381,7 +383,6 @@ def _body_arguments(
     model = flat_body(api, op)
     if model is None:
         return
-    key = op_key(op)
     taken_by: dict[str, str] = {
         names.params[(key, p.location.value, p.wire_name)]: f"the {p.location.value} parameter "
         f"{p.wire_name!r}"

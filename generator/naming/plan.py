@@ -93,10 +93,10 @@ def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] =
                 names.fields[(sid, f.wire_name)] = Name(scope.claim(naming.field_name(f.wire_name)))
         elif isinstance(schema, Enum):
             scope = naming.Scope()
-            for i, m in enumerate(schema.members):
-                names.members[(sid, i)] = Name(
-                    scope.claim(naming.enum_member_name(m.name or m.value))
-                )
+            names.members[sid] = tuple(
+                Name(scope.claim(naming.enum_member_name(m.name or m.value)))
+                for m in schema.members
+            )
     method_scopes, arg_scopes = operation_names(api, names, sink)
     _requested(names, requests, method_scopes, arg_scopes, sink)
     return names

@@ -23,9 +23,12 @@ if TYPE_CHECKING:
     from ..load import LoadedSpec  # (the loader, yaml: not for a run that only renders)
 
 
-def build_api(spec: LoadedSpec, sink: DiagnosticSink) -> Api:
-    """The IR of the spec alone (the shape stage adds what the target's configuration decides)."""
-    canonical = Canonical(spec.document)  # key order carries no meaning: nothing may depend on it
+def build_api(spec: LoadedSpec, sink: DiagnosticSink, canonical: Canonical | None = None) -> Api:
+    """The IR of the spec alone (the shape stage adds what the target's configuration decides).
+    `canonical`: the document's key-sorted copy when the caller made it (so that it could let the
+    document go before the IR is built: `pipeline._render`); else it is made here."""
+    if canonical is None:  # key order carries no meaning: nothing may depend on it
+        canonical = Canonical(spec.document)
     doc = canonical.document
     if spec.version == "3.1" and not any(k in doc for k in ("paths", "components", "webhooks")):
         sink.warn(

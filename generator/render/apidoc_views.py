@@ -7,8 +7,9 @@ Anchors are GitHub's: a heading's text in lower case without punctuation, `-1`, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
 
 from ..ir import Api, Operation, ResultKind, walk_refs
 from ..naming.plan import Names, ResourceName, op_key
@@ -17,7 +18,7 @@ from .call_samples import CallSample, call_sample
 from .extension import ArgView
 from .literals import Files, Literals, Uses
 from .resource_views import MethodView
-from .safe import Code, Markdown, Name, TemplateText, code, md, md_code
+from .safe import NO_CODE, Code, Markdown, Name, TemplateText, code, md, md_code
 
 SIGNATURE_WIDTH = 100
 _NOT_SLUG = re.compile(r"[^\w\- ]")
@@ -107,38 +108,93 @@ def api_doc(
     `kept`: operation key → its doc from an earlier run of the same spec whose operation this run
     has as it was (a prose-only regeneration, `generator/stage/cache.py`): taken as it is when its
     call, anchor and label are this run's (`method_docs` gives them)."""
-    literals = Literals(api.schemas, names)
-    anchors, readme = Anchors(), Anchors()
-    any_auth = any(op.requires_auth for op in api.operations)
-    several = len({op.security for op in api.operations if op.requires_auth}) > 1
-    resources = []
-    for key, ops in by_resource.items():
-        resource = names.resources[key]
-        anchor = anchors(f"client.{resource.access}")
-        docs = []
+    plan = DocPlan(api, names, by_resource, access, kept)
+    docs: dict[str, MethodDoc] = {}
+    for ops in by_resource.values():
         for op in ops:
             key = op_key(op)
-            label = access.get(key) or _access(op, any_auth, several)
-            call = f"client.{resource.access}.{names.op_method[key]}"  # the method's name
-            heading = anchors(call)
-            was = kept.get(key) if kept else None
-            if was is not None and (was.call, was.anchor, was.access) == (call, heading, label):
-                docs.append(was)  # its method is not looked at (not drafted: `drafts.Drafts`)
-            else:
-                docs.append(
-                    _method_doc(api, names, literals, call, heading, op, methods[key], label)
-                )
-        readme_anchor = readme(f"client.{resource.access}")
-        about = _about(resource)
-        resources.append(ResourceDoc(resource, anchor, readme_anchor, about, tuple(docs)))
-    return ApiDoc(
-        api.title,
-        Name(api.target.package.name),
-        Name(api.target.package.client),
-        tuple(resources),
-        any(m.access for r in resources for m in r.methods),
-        TemplateText(spec_file),
+            docs[key] = plan.method(op, partial(methods.__getitem__, key))  # looked at if not kept
+    return plan.finish(docs, spec_file)
+
+
+class DocPlan:
+    """api.md's view built a method at a time (`method`, in any order: the file plan asks as it
+    drafts each resource and lets the method views go), then put together in the resources' order
+    (`finish`). Anchors depend only on the calls' names, so they are all given out first."""
+
+    def __init__(
+        self,
+        api: Api,
+        names: Names,
+        by_resource: Mapping[str, list[Operation]],
+        access: Mapping[str, str],
+        kept: Mapping[str, MethodDoc] | None = None,
+    ) -> None:
+        self.api, self.names, self.by_resource, self.kept = api, names, by_resource, kept
+        self.literals = Literals(api.schemas, names)
+        anchors, readme = Anchors(), Anchors()
+        any_auth = any(op.requires_auth for op in api.operations)
+        several = len({op.security for op in api.operations if op.requires_auth}) > 1
+        # resource key → (anchor, README anchor); operation key → (call, anchor, Access label)
+        self.resource_anchors: dict[str, tuple[Markdown, Markdown]] = {}
+        self.calls: dict[str, tuple[str, Markdown, str]] = {}
+        for key, ops in by_resource.items():
+            resource = names.resources[key]
+            anchor = anchors(f"client.{resource.access}")
+            for op in ops:
+                okey = op_key(op)
+                call = f"client.{resource.access}.{names.op_method[okey]}"
+                label = access.get(okey) or _access(op, any_auth, several)
+                self.calls[okey] = (call, anchors(call), label)
+            self.resource_anchors[key] = (anchor, readme(f"client.{resource.access}"))
+
+    def method(self, op: Operation, view: Callable[[], MethodView]) -> MethodDoc:
+        """The operation's doc: an earlier run's (`kept`) when its call, anchor and label are this
+        run's (its method is not looked at: not drafted, `drafts.Drafts`), else made from its
+        method view (`view()`)."""
+        key = op_key(op)
+        call, heading, label = self.calls[key]
+        was = self.kept.get(key) if self.kept else None
+        if was is not None and (was.call, was.anchor, was.access) == (call, heading, label):
+            return was
+        return _method_doc(self.api, self.names, self.literals, call, heading, op, view(), label)
+
+    def finish(self, docs: Mapping[str, MethodDoc], spec_file: str) -> ApiDoc:
+        """`docs`: operation key → its doc (`method`), for every operation."""
+        resources = []
+        for key, ops in self.by_resource.items():
+            resource = self.names.resources[key]
+            anchor, readme_anchor = self.resource_anchors[key]
+            methods = tuple(docs[op_key(op)] for op in ops)
+            resources.append(
+                ResourceDoc(resource, anchor, readme_anchor, _about(resource), methods)
+            )
+        api = self.api
+        return ApiDoc(
+            api.title,
+            Name(api.target.package.name),
+            Name(api.target.package.client),
+            tuple(resources),
+            any(m.access for r in resources for m in r.methods),
+            TemplateText(spec_file),
+        )
+
+
+def for_readme(doc: ApiDoc) -> ApiDoc:
+    """What the README reads of api.md's view (each method's call, anchor, HTTP line, summary,
+    label): without the signatures, examples and links, which api.md alone prints (graph-beta:
+    tens of MB kept from api.md to the README otherwise)."""
+    slim = tuple(
+        replace(
+            r,
+            methods=tuple(
+                replace(m, signature=NO_CODE, returns=Markdown(""), links=(), example=NO_CODE)
+                for m in r.methods
+            ),
+        )
+        for r in doc.resources
     )
+    return replace(doc, resources=slim)
 
 
 def method_docs(by_resource: Mapping[str, list[Operation]], doc: ApiDoc) -> dict[str, MethodDoc]:

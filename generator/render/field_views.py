@@ -200,7 +200,7 @@ def default_literal(
         if isinstance(schema, Enum):
             for i, m in enumerate(schema.members):
                 if m.value == value and isinstance(m.value, bool) == isinstance(value, bool):
-                    return f"{names.schema_class[t.id]}.{names.members[(t.id, i)]}"
+                    return f"{names.schema_class[t.id]}.{names.members[t.id][i]}"
         if isinstance(schema, Alias):
             return default_literal(value, schema.target, schemas, names)
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from .. import escape
 from ..ir import Api, Location, Operation, PageSource, PageStyle, Pagination
@@ -17,8 +18,33 @@ def call_of(names: Names, op: Operation) -> Name:
     return Name(f"{names.resource_of(op).access}.{names.op_method[op_key(op)]}")
 
 
-def manifest(api: Api, names: Names, methods: Mapping[str, MethodView]) -> list[str]:
-    """`operations.json`'s text, in pieces (one per operation: see `escape.json_document_pieces`)."""
+@dataclass(frozen=True, slots=True)
+class OpFacts:
+    """What `operations.json` takes from an operation's method view (the file plan keeps this, not
+    the view: graph-beta's 22,361 views are ≈ 90 MB)."""
+
+    body: tuple[str, Name | None, tuple[tuple[str, Name], ...]] | None  # media, argument, fields
+    returns: str  # the annotation as users read it
+
+
+def op_facts(m: MethodView) -> OpFacts:
+    body = (
+        None
+        if m.body_arg is None and not m.body_fields
+        else (
+            m.body_media,
+            m.body_arg.name if m.body_arg else None,
+            tuple((a.wire, a.name) for a in m.body_fields),
+        )
+    )
+    # resource modules name models `_types.X` (the lazy types package); class names never contain
+    # a dot
+    return OpFacts(body, m.returns.replace("_types.", ""))
+
+
+def manifest(api: Api, names: Names, facts: Mapping[str, OpFacts]) -> list[str]:
+    """`operations.json`'s text, in pieces (one per operation: see `escape.json_document_pieces`).
+    `facts`: operation key → `op_facts` of its method view."""
     package = api.target.package
     doc = {
         "_generated": HEADER,
@@ -27,11 +53,11 @@ def manifest(api: Api, names: Names, methods: Mapping[str, MethodView]) -> list[
         "client": package.client,
         "async_client": f"Async{package.client}",
     }
-    ops = (_operation(names, op, methods[op_key(op)]) for op in api.operations)
+    ops = (_operation(names, op, facts[op_key(op)]) for op in api.operations)
     return escape.json_document_pieces(doc, "operations", ops)  # one operation at a time (memory)
 
 
-def _operation(names: Names, op: Operation, m: MethodView) -> dict[str, object]:
+def _operation(names: Names, op: Operation, m: OpFacts) -> dict[str, object]:
     key = op_key(op)
     return {
         "operation_id": op.id,
@@ -50,16 +76,14 @@ def _operation(names: Names, op: Operation, m: MethodView) -> dict[str, object]:
             for p in op.parameters
         ],
         "body": None
-        if m.body_arg is None and not m.body_fields
+        if m.body is None
         else {
-            "media_type": m.body_media,
-            "python_name": m.body_arg.name if m.body_arg else None,
-            "fields": {a.wire: a.name for a in m.body_fields},
+            "media_type": m.body[0],
+            "python_name": m.body[1],
+            "fields": dict(m.body[2]),
             "required": bool(op.body and op.body.required),
         },
-        # the annotation as users read it: resource modules name models `_types.X`
-        # (the lazy types package); class names never contain a dot
-        "returns": m.returns.replace("_types.", ""),
+        "returns": m.returns,
         "paginated": any(r.pagination is not None for r in op.results),
         "pagination": _pagination(op),
     }

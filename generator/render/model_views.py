@@ -140,7 +140,7 @@ def types_module_view(
             )
         elif isinstance(schema, Enum):
             members = tuple(
-                MemberView(names.members[(sid, i)], py_literal(m.value), doc(m.doc))
+                MemberView(names.members[sid][i], py_literal(m.value), doc(m.doc))
                 for i, m in enumerate(schema.members)
             )
             base = Name(

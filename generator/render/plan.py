@@ -21,21 +21,20 @@ from ..naming.plan import Names, op_key, plan_names
 from ..naming.routes import segments
 from ..naming.rules import singular, words
 from ..paths import templates_dir
-from .apidoc_views import MethodDoc, api_doc, method_docs
-from .auth_views import AuthPlan, AuthView, auth_requests, auth_view, plain_auth, with_schemes
+from .apidoc_views import DocPlan, MethodDoc, for_readme, method_docs
+from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
-from .drafts import Drafts, Methods
+from .drafts import Drafts
 from .environment import render, render_pieces
 from .extension import MethodHook, ResourceExtras
 from .fanout import in_child
-from .literals import Literals
+from .gather import Gathered, Suite, Views
 from .manifest import manifest
 from .model_views import types_module_view
-from .readme_views import ExamplePart, example_parts
-from .resource_views import MethodView, resource_module_view
+from .readme_views import ExamplePart
+from .resource_views import resource_module_view
 from .safe import Name
-from .suite_views import suite_module_view, support_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,24 +237,43 @@ def plan_files(
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
         drafts = Drafts(api, names, by_resource, hooks)  # each made when first asked for
-        method_views = Methods(drafts, by_resource)
         contributions = [a.feature.contribute(a.facts, ctx, drafts) for a in active]
-
+        auth = next((c.auth for c in contributions if c.auth is not None), None)
+        if auth is None:
+            assert core_auth is not None
+            auth = auth_view(core_auth, names, api.target.package.env_prefix)
+        access = {k: v for c in contributions for k, v in c.access.items()}
+        gathered = Gathered(
+            api,
+            DocPlan(api, names, by_resource, access, reuse.docs if reuse is not None else None),
+            reuse.examples if reuse is not None else None,
+            facts="operations.json" not in reused,
+        )
         total = len(drafts) + len(names.module_members)
         tick = on_module or (lambda done, total: None)
         files = Planned(emit)
-        for tag in drafts:
+        tests: dict[str, str] = {}  # without `emit`: added after the README, as before
+        late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
+        suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
+        suite.support()
+        # a resource at a time: drafted when needed (`gather.Views`: its module, or one of its
+        # operations' docs, parts, facts or test module), let go once they are made
+        for tag in names.resources:
             extras: tuple[ResourceExtras, ...] = tuple(
                 c.resources[tag] for c in contributions if tag in c.resources
             )
+            views = Views(drafts, tag)
             path = f"{pkg}/resources/{names.resources[tag].module}.py"
             if path in reused and not extras:
                 files.add(path, reused[path])
             else:
-                draft = drafts[tag]
-                view = resource_module_view(draft, names, extras, tuple(names.children(tag)))
+                view = resource_module_view(views.draft, names, extras, tuple(names.children(tag)))
                 files.add(path, render("package/resource.py.jinja", view=view))
                 del view
+            if tag in by_resource:
+                suite.module(tag, by_resource[tag], views)
+                gathered.add(by_resource[tag], views)
+            del views
             tick(files.count, total)
         exports = sorted(
             [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
@@ -274,38 +292,26 @@ def plan_files(
             streaming
         ):  # (the serial order puts it after the types modules: only the dict keeps order)
             files.add(f"{pkg}/types/__init__.py", types_init)
-        auth = next((c.auth for c in contributions if c.auth is not None), None)
         credentials = None
-        if auth is None:
-            assert core_auth is not None
-            auth = auth_view(core_auth, names, api.target.package.env_prefix)
-            if auth.kind != "none":
-                credentials = render("package/credentials.py.jinja", auth=auth)
-                if streaming:
-                    files.add(f"{pkg}/_credentials.py", credentials)
-        docs = api_doc(
-            api,
-            names,
-            by_resource,
-            method_views,
-            {k: v for c in contributions for k, v in c.access.items()},
-            spec_file,
-            reuse.docs if reuse is not None else None,
-        )
-        parts = example_parts(api, method_views, reuse.examples if reuse is not None else None)
+        if not any(c.auth is not None for c in contributions) and auth.kind != "none":
+            credentials = render("package/credentials.py.jinja", auth=auth)
+            if streaming:
+                files.add(f"{pkg}/_credentials.py", credentials)
+        docs = gathered.doc_plan.finish(gathered.docs, spec_file)
+        parts = gathered.examples()
         if on_docs is not None:
             on_docs(method_docs(by_resource, docs), parts)
         operations: str | list[str] = (
             reused["operations.json"]
             if "operations.json" in reused
-            else manifest(api, names, method_views)
+            else manifest(api, names, gathered.facts)
         )
-        suite: dict[str, str] = {}
-        late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
+        del gathered
         if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
             late("operations.json", operations)
-            _suite(api, names, by_resource, method_views, auth, spec_file, reused, late)
+            operations = ""  # staged: let go before api.md (graph-beta's is 31 MB)
             late("api.md", render_pieces("package/api.md.jinja", doc=docs))
+            docs = for_readme(docs)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
@@ -318,10 +324,8 @@ def plan_files(
                     tick(files.count, total)
             api_md = ""
         else:
-            _suite(
-                api, names, by_resource, method_views, auth, spec_file, reused, suite.__setitem__
-            )
             api_md = render("package/api.md.jinja", doc=docs)
+            docs = for_readme(docs)
             mine = render_types(pending[cut:])
             rendered = dict(zip(pending, types_job.result() + mine, strict=True))
             for module in types_modules:
@@ -364,41 +368,13 @@ def plan_files(
     files.add("README.md", render("package/README.md.jinja", view=client))
     if not streaming:
         files.add("operations.json", operations)
-        for path, text in suite.items():
-            files.add(path, text)
+        for path in [*list(tests)[:4], *(Suite.path(names, tag) for tag in by_resource)]:
+            files.add(path, tests[path])  # the support files, then as api.md orders resources
         files.add("api.md", api_md)
-    del operations, suite, api_md
+    del operations, tests, api_md
     sources = _runtime_sources()
     for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]
         files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
     files.add(f"{pkg}/py.typed", "")
     return files.texts, names
-
-
-def _suite(
-    api: Api,
-    names: Names,
-    by_resource: dict[str, list[Operation]],
-    methods: Mapping[str, MethodView],
-    auth: AuthView,
-    spec_file: str,
-    done: dict[str, str],
-    put: Callable[[str, str], None],
-) -> None:
-    """`tests/`: fixtures, checks, and one module per resource (`suite_views.py`), each handed to
-    `put` as it is rendered; `done`: the modules an earlier run rendered (`Reuse.files`)."""
-    support = support_view(api, auth, spec_file)
-    literals = Literals(api.schemas, names)
-    put("tests/__init__.py", render("package/tests/init.py.jinja"))
-    put("tests/conftest.py", render("package/tests/conftest.py.jinja", view=support))
-    put("tests/utils.py", render("package/tests/utils.py.jinja", view=support))
-    put("tests/api_resources/__init__.py", render("package/tests/api_resources_init.py.jinja"))
-    for tag, ops in by_resource.items():
-        resource = names.resources[tag]
-        path = f"tests/api_resources/test_{resource.module}.py"
-        if path in done:
-            put(path, done[path])
-            continue
-        view = suite_module_view(api, names, resource, ops, methods, literals, auth)
-        put(path, render("package/tests/test_resource.py.jinja", view=view))

@@ -209,6 +209,14 @@ def import_stub(text: str) -> str | None:
 
 
 # ---- what a full run records -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Noted:
+    """A streamed run's staged module, as `Recorder.note` took it: its stub and module-cache key."""
+
+    stub: str | None
+    key: bytes
+
+
 class Recorder:
     """Filled by a full run (`pipeline._render`), then `keep` writes the snapshot."""
 
@@ -224,6 +232,8 @@ class Recorder:
         self._texts: dict[str, str] | None = None
         self.docs: dict[str, MethodDoc] | None = None  # set by `plan_files` (`on_docs`)
         self.examples: dict[str, ExamplePart] = {}
+        # a streamed run's staged texts: stub (None: none reads the same) and module-cache key
+        self._noted: dict[str, tuple[str | None, bytes]] = {}
 
     def seen_docs(self, docs: dict[str, MethodDoc], examples: dict[str, ExamplePart]) -> None:
         self.docs = docs
@@ -247,9 +257,18 @@ class Recorder:
         if self.prose is not None and not self.deferred and not _json_text(Path(spec)):
             self.parsed = scan_parsed(document, spec, label, config)  # YAML: from the document
 
+    def note(self, rel: str, text: str | list[str], key: bytes) -> None:
+        """A streamed run's hook (`staging.Staging.observe`): a staged text's import stub and
+        module-cache key, taken as it is staged (the texts are not kept for `stubs`); `begin`
+        without files then uses these."""
+        if rel == "operations.json" or rel.endswith(".py"):
+            stubs = [import_stub(piece) for piece in ([text] if isinstance(text, str) else text)]
+            stub = None if None in stubs else "".join(s for s in stubs if s is not None)
+            self._noted[rel] = (stub, key)
+
     def begin(
         self,
-        files: dict[str, Any],
+        files: dict[str, Any] | None,
         api: Api,
         diagnostics: list[Diagnostic],
         memo: Any,
@@ -259,7 +278,8 @@ class Recorder:
         sha256: str,
     ) -> Any:
         """Start making the snapshot of a full run whose package is rendered (`files`, not yet
-        handed over to be formatted): a `stage.writer.Writer`, committed once the package is written."""
+        handed over to be formatted; None: a streamed run's, `note`d as staged): a
+        `stage.writer.Writer`, committed once the package is written."""
         from .writer import start
 
         names = self.names
@@ -268,8 +288,12 @@ class Recorder:
         diagnostics = list(diagnostics)
         stubbed = []
 
+        if files is None:
+            noted, self._noted = self._noted, {}
+        texts = files if files is not None else {r: _Noted(*n) for r, n in noted.items()}
+
         def prepare() -> None:
-            self.stubs(files, names, package, memo)
+            self.stubs(texts, names, package, memo)
             stubbed.append(True)
 
         def write(ready: Callable[[], bool]) -> None:
@@ -296,6 +320,12 @@ class Recorder:
         self._files = {}
         for rel in rels:
             text = files.get(rel)
+            if isinstance(text, _Noted):  # a streamed run's (`note`)
+                if text.stub is None:
+                    self._files = None
+                    return
+                self._files[rel] = (text.stub, text.key)
+                continue
             if not isinstance(text, str):
                 continue  # a resource without operations has no test module
             stub = import_stub(text)

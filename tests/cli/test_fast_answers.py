@@ -233,3 +233,40 @@ def test_cache_off_means_no_cache_files(
     assert "fast path" in _noop()  # still answered from provenance (read from the files)
     assert not (pets_project / tree_index.FOLDER).exists()
     assert not (pets_project / ".cache/clientgen/targets.json").exists()
+
+
+def test_the_index_hashes_a_large_file_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the index does not know is read a piece at a time (graph-beta's operations.json is
+    31 MB): its digest is the whole file's, its header flag the first lines'."""
+    from typing import Self
+
+    from generator.paths import HEADER
+
+    monkeypatch.setattr(tree_index, "_PIECE", 64)
+    data = f"# {HEADER}\n".encode() + b"x = 1\n" * 100
+    (tmp_path / "big.py").write_bytes(data)
+    (tmp_path / "plain.txt").write_bytes(b"no header here\n" * 20)
+    reads: list[int] = []
+    real_open = open
+
+    class Counting:
+        def __init__(self, f: object) -> None:
+            self.f = f
+
+        def __enter__(self) -> Self:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.f.close()  # type: ignore[attr-defined]
+
+        def read(self, size: int = -1) -> bytes:
+            reads.append(size)
+            return self.f.read(size)  # type: ignore[attr-defined,no-any-return]
+
+    monkeypatch.setattr(tree_index, "open", lambda *a: Counting(real_open(*a)), raising=False)
+    seen = TreeIndex(None).scan(tmp_path)
+    assert seen["big.py"].digest == hashlib.sha256(data).digest() and seen["big.py"].headed
+    assert not seen["plain.txt"].headed
+    assert reads and all(0 < size <= 64 for size in reads)

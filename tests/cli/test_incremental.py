@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import parse, pipeline, target_cache, tree_index, write
+from generator import parse, pipeline, staging, target_cache, tree_index, write
 from generator.config import select_targets
 from generator.render import plan
 from generator.write import read_tree
@@ -148,7 +148,8 @@ def test_incremental_regeneration_equals_a_full_run(
         formatted.append(sum(1 for _ in root.rglob("*.py")))
         real_format(root)
 
-    monkeypatch.setattr(write, "format_tree", counting)
+    monkeypatch.setattr(write, "format_tree", counting)  # a replay's, into a dict
+    monkeypatch.setattr(staging, "format_tree", counting)  # a full run's, staged as rendered
     later = tree_index.now_ns() + 10 * tree_index.RACY_NS  # every file counts as settled: indexed
     monkeypatch.setattr(tree_index, "now_ns", lambda: later)
     warm = _project(tmp_path / "warm", doc)

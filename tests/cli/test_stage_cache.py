@@ -22,7 +22,7 @@ from generator.diagnostics import SpecError
 from generator.features import NAMES
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Primitive
-from generator.render import apidoc_views, drafts, plan
+from generator.render import apidoc_views, drafts, gather, plan
 from generator.stage import cache as stage_cache
 from generator.stage import snapshot
 from generator.stage import writer as stage_writer
@@ -96,6 +96,7 @@ def test_a_summary_edit_renders_only_what_reads_it(
         return real(template, **context)
 
     monkeypatch.setattr(plan, "render", recording)
+    monkeypatch.setattr(gather, "render", recording)  # the test modules
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert result.replayed

@@ -14,7 +14,7 @@ from generator import pipeline, staging
 from generator.config import adhoc_target
 from generator.diagnostics import SpecError, fatal
 from generator.features import FEATURES
-from generator.render import environment, plan
+from generator.render import environment, gather, plan
 from generator.write import read_tree
 from tests.conftest import FIXTURES
 
@@ -43,6 +43,7 @@ def test_a_file_is_handed_on_before_the_next_is_rendered(
         return real(template, **kw)
 
     monkeypatch.setattr(plan, "render", render)
+    monkeypatch.setattr(gather, "render", render)  # the test modules, rendered beside the resources
     monkeypatch.setattr(environment, "PIECE_CHUNKS", 5)  # api.md in many pieces
     emitted: dict[str, str] = {}
     pieces: dict[str, list[str]] = {}
@@ -230,3 +231,109 @@ def test_the_naming_caches_are_emptied_before_the_views_are_built(
     plan.plan_files(api, sink, features=FEATURES)
     assert sizes and sizes[0] == 0
     assert rules.words("petId") == ("pet", "id")  # still works, filled again on use
+
+
+def test_the_document_is_let_go_before_the_model_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parse reads only the document's key-sorted copy (`parse.canonical`): `generate` makes the
+    copy, lets the document go (and the validation's hold on it), then builds the IR from the copy,
+    which is the IR built from the document."""
+    import generator.parse as parse_package
+    from generator.load import load_spec
+
+    seen: list[tuple[dict[str, Any], Any]] = []
+    real = parse_package.build_api
+
+    def build_api(spec: Any, sink: Any, canonical: Any = None) -> Any:
+        seen.append((spec.document, canonical))
+        return real(spec, sink, canonical)
+
+    monkeypatch.setattr(parse_package, "build_api", build_api)
+    target = _target(tmp_path)
+    pipeline.generate(target, full=True)
+    assert len(seen) == 1
+    document, canonical = seen[0]
+    assert document == {} and canonical is not None
+    loaded = load_spec(Path(target.spec), pipeline.DiagnosticSink())
+    assert canonical.document == parse_package.Canonical(loaded.document).document
+    monkeypatch.undo()
+    assert real(loaded, pipeline.DiagnosticSink(), canonical) == real(
+        loaded, pipeline.DiagnosticSink()
+    )
+
+
+def test_with_the_projects_caches_each_file_is_staged_as_rendered_too(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`generate` in a project (module and stage caches on) hands each file to the staging folder as
+    it is rendered, as without caches; a second full run finds every text in the module cache:
+    nothing but the spec's copy is staged, the bytes are read from the cache when written, and the
+    stage cache's snapshot (noted as the files were staged) serves a prose-only edit."""
+    from generator.config import select_targets
+    from generator.stage import writer as stage_writer
+
+    (target,), root = select_targets(["pets"], pets_project)
+    emitted: list[bool] = []
+    real_plan = plan.plan_files
+
+    def plan_files(*args: Any, **kwargs: Any) -> Any:
+        emitted.append(kwargs.get("emit") is not None)
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(plan, "plan_files", plan_files)
+    first = pipeline.generate(target, root, full=True)
+    assert emitted == [True] and first.diff.added
+    assert list((pets_project / ".cache" / "clientgen" / "modules").iterdir())
+    stage_writer.wait()
+    stagings: list[staging.Staging] = []
+    real_finish = staging.Staging.finish
+
+    def finish(self: staging.Staging, *args: Any) -> staging.StagedTree:
+        stagings.append(self)
+        return real_finish(self, *args)
+
+    monkeypatch.setattr(staging.Staging, "finish", finish)
+    again = pipeline.generate(target, root, full=True)
+    assert emitted == [True, True] and not again.diff.changed and not again.diff.added
+    [done] = stagings
+    assert done.staged == 1 and list(done._data) == ["openapi.yml"]  # the texts: all known
+    assert len(done._known) == len(first.diff.added) - 2  # all but the copy and GENERATION.toml
+    monkeypatch.undo()
+    stage_writer.wait()
+    spec = pets_project / "pets.yml"
+    spec.write_text(spec.read_text().replace("summary: List pets", "summary: List the pets"))
+    edited = pipeline.generate(target, root)
+    assert edited.replayed and edited.diff.changed
+
+
+def test_the_module_cache_holds_no_entry_in_memory(tmp_path: Path) -> None:
+    """Entries are read from the cache file and written to a spill file an entry at a time: what
+    the cache keeps per entry is where its bytes are; saved, reloaded, the bytes are the same, a
+    large entry's key is the key of its bytes whole."""
+    import hashlib
+
+    from generator.memo import Memo
+
+    path = tmp_path / "modules" / "m.bin"
+    memo = Memo(path, "salt")
+    small, large = b"x = 1\n", [b"# a\n" * 1000, b"# b\n" * 1000]
+    key_small = memo.text_key("a.py", small)
+    memo.put(key_small, small)
+    staged = tmp_path / "big.md"
+    staged.write_bytes(b"".join(large))
+    key_large = memo.file_key("big.md", str(staged))
+    assert key_large == memo.text_key("big.md", b"".join(large))
+    memo.put_parts(key_large, iter(large))
+    assert all(not isinstance(where, bytes) for where in memo._new.values())
+    assert memo.read(key_large) == b"".join(large)
+    assert memo.sha256(key_large) == hashlib.sha256(b"".join(large)).digest()
+    memo.save()
+    again = Memo(path, "salt")
+    assert again.get(key_small) == small and again.get(key_large) == b"".join(large)
+    assert again._old is not None and not any(isinstance(v, bytes) for v in again._old.values())
+    again.save()  # the same entries: nothing to write
+    third = Memo(path, "salt")
+    assert third.get(key_large) == b"".join(large)
+    third.save()  # only the entry this run used is kept
+    assert Memo(path, "salt").get(key_small) is None

@@ -165,3 +165,28 @@ def test_module_names_are_bounded_by_a_readable_prefix_and_a_digest_of_the_whole
     assert naming.module_name(stem + "_first") == a  # a function of the name alone
     unbroken = "x_" + "y" * 300  # no word boundary near the cut: the prefix is not thrown away
     assert len(naming.module_name(unbroken).rsplit("_", 1)[0]) > naming.MODULE_NAME_LIMIT // 2
+
+
+def test_enum_members_are_one_tuple_per_enum_and_keys_one_string_per_operation(build: Any) -> None:
+    """The naming pass keeps an enum's member names as one tuple (by index), and every table keyed
+    by an operation shares its one key string (graph-beta: 191,000 members, 22,361 operations)."""
+    from generator.naming.plan import op_key, plan_names
+    from tests.conftest import spec_doc
+
+    body = {"type": "object", "properties": {"name": {"type": "string"}}}
+    op = {
+        "operationId": "addPet",
+        "parameters": [{"name": "dry-run", "in": "query", "schema": {"type": "boolean"}}],
+        "requestBody": {"content": {"application/json": {"schema": body}}},
+        "responses": {"204": {"description": "ok"}},
+    }
+    kind = {"type": "string", "enum": ["cat", "dog", "Cat"]}
+    api, sink = build(spec_doc(paths={"/pets": {"post": op}}, schemas={"Kind": kind}))
+    names = plan_names(api, sink)
+    assert names.members["/components/schemas/Kind"] == ("CAT", "DOG", "CAT2")
+    [operation] = api.operations
+    [key] = names.op_method
+    assert key == op_key(operation)
+    shared = [k for k in names.op_resource] + [k for k, _, _ in names.params]
+    shared += [k for k, _ in names.body_fields]
+    assert len(shared) == 3 and all(k is key for k in shared)

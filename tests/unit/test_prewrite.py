@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, prewrite, write
+from generator import pipeline, prewrite, streamed, write
 from generator.config import adhoc_target
 from generator.diagnostics import SpecError
 from generator.prewrite import Prewrite
@@ -147,7 +147,7 @@ def test_a_failed_run_leaves_no_folder_behind(
     def fails(*args: object, **kwargs: object) -> None:
         raise SpecError.__new__(SpecError)
 
-    monkeypatch.setattr(pipeline, "apply_package", fails)
+    monkeypatch.setattr(streamed, "apply_package", fails)  # generate's full path writes there
     with pytest.raises(SpecError):
         pipeline.generate(adhoc_target(str(FIXTURES / "surface_31.yml"), str(out), "s", "S"))
     assert list(tmp_path.iterdir()) == []

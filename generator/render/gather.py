@@ -1,0 +1,118 @@
+"""A resource at a time (issue 18, memory): the file plan drafts each resource when it gets to it
+(`drafts.Drafts.take`) and lets its method views go once its module and test module are rendered;
+what the package-level files need of each method — api.md's doc (`apidoc_views.DocPlan`), the
+manifest's facts (`manifest.OpFacts`), the README's example part (`readme_views.ExamplePart`) — is
+taken as it goes (`Gathered`). A prose-only regeneration (`Reuse`) takes the docs and parts of the
+operations it did not patch as they were, so a resource whose modules it reuses is drafted only when
+one of its operations needs its view. Holding every method view until the last file was ≈ 90 MB on
+graph-beta (22,361 operations)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from ..ir import Api, Operation
+from ..naming.plan import Names, op_key
+from .apidoc_views import DocPlan, MethodDoc
+from .auth_views import AuthView
+from .drafts import Drafts
+from .environment import render
+from .literals import Literals
+from .manifest import OpFacts, op_facts
+from .readme_views import ExamplePart, example_part
+from .resource_views import MethodView, ResourceDraft
+from .suite_views import suite_module_view, support_view
+
+
+class Views:
+    """One resource's method views, drafted on first use (`drafts.take`) and held until let go."""
+
+    def __init__(self, drafts: Drafts, tag: str) -> None:
+        self._drafts, self._tag = drafts, tag
+        self._draft: ResourceDraft | None = None
+
+    @property
+    def draft(self) -> ResourceDraft:
+        if self._draft is None:
+            self._draft = self._drafts.take(self._tag)
+        return self._draft
+
+    def methods(self) -> tuple[MethodView, ...]:
+        return self.draft.methods
+
+
+class Gathered:
+    """What the package-level files take from each method view, shown a resource at a time
+    (`add`): api.md's method docs, the manifest's facts (`facts=False`: the manifest is reused),
+    the README's example parts (`kept`: an earlier run's, of operations it did not patch)."""
+
+    def __init__(
+        self,
+        api: Api,
+        doc_plan: DocPlan,
+        kept: Mapping[str, ExamplePart] | None,
+        facts: bool = True,
+    ) -> None:
+        self.api, self.doc_plan, self.kept, self.with_facts = api, doc_plan, kept, facts
+        self.docs: dict[str, MethodDoc] = {}
+        self.facts: dict[str, OpFacts] = {}
+        self.parts: dict[str, ExamplePart] = {}
+
+    def add(self, ops: Sequence[Operation], views: Views) -> None:
+        for i, op in enumerate(ops):
+            key = op_key(op)
+
+            def view(i: int = i) -> MethodView:
+                return views.methods()[i]
+
+            self.docs[key] = self.doc_plan.method(op, view)
+            part = self.kept.get(key) if self.kept else None
+            self.parts[key] = part if part is not None else example_part(self.api, op, view())
+            if self.with_facts:
+                self.facts[key] = op_facts(view())
+
+    def examples(self) -> dict[str, ExamplePart]:
+        """Operation key → its part, in the spec's order (`client_view` takes them so)."""
+        return {op_key(op): self.parts[op_key(op)] for op in self.api.operations}
+
+
+class Suite:
+    """`tests/`: fixtures, checks (`support`), and one module per resource (`module`), each handed to
+    `put` as it is rendered; `done`: the modules an earlier run rendered (`Reuse.files`)."""
+
+    def __init__(
+        self,
+        api: Api,
+        names: Names,
+        auth: AuthView,
+        spec_file: str,
+        done: Mapping[str, str],
+        put: Callable[[str, str], None],
+    ) -> None:
+        self.api, self.names, self.auth, self.spec_file = api, names, auth, spec_file
+        self.done, self.put = done, put
+        self.literals = Literals(api.schemas, names)
+
+    def support(self) -> None:
+        support = support_view(self.api, self.auth, self.spec_file)
+        put = self.put
+        put("tests/__init__.py", render("package/tests/init.py.jinja"))
+        put("tests/conftest.py", render("package/tests/conftest.py.jinja", view=support))
+        put("tests/utils.py", render("package/tests/utils.py.jinja", view=support))
+        put("tests/api_resources/__init__.py", render("package/tests/api_resources_init.py.jinja"))
+
+    def module(self, tag: str, ops: list[Operation], views: Views) -> None:
+        names = self.names
+        path = self.path(names, tag)
+        if path in self.done:
+            self.put(path, self.done[path])
+            return
+        by_key = {op_key(op): m for op, m in zip(ops, views.methods(), strict=True)}
+        view = suite_module_view(
+            self.api, names, names.resources[tag], ops, by_key, self.literals, self.auth
+        )
+        self.put(path, render("package/tests/test_resource.py.jinja", view=view))
+
+    @staticmethod
+    def path(names: Names, tag: str) -> str:
+        return f"tests/api_resources/test_{names.resources[tag].module}.py"

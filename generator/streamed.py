@@ -1,0 +1,119 @@
+"""`generate`'s full path: each file staged as it is rendered (issue 18, graph-beta's memory).
+
+`plan_files` hands every file to `staging.Staging.add` the moment it exists, ruff formats the
+staging folder once, and `write.apply_package` reads the finished files back one at a time, so the
+package's texts and bytes (graph-beta's are 324 MB each) are never all in memory. With a project's
+caches the same holds: the module cache (`memo.py`) is looked up a file at a time and read and
+written an entry at a time, and the stage cache's recorder (`stage.cache.Recorder.note`) takes each
+module's import stub and module-cache key as it is staged instead of reading a dict of every text.
+A prose-only edit is not rendered here: the stage cache replays it (`pipeline.generate_replayed`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from .memo import Memo
+from .ownership import ownership
+from .progress import Progress
+from .tree_index import TreeIndex
+from .write import apply_package
+
+if TYPE_CHECKING:
+    from .config import TargetConfig
+    from .diagnostics import Diagnostic
+    from .ir import Api
+    from .provenance import Provenance
+    from .stage.cache import Recorder
+    from .stage.writer import Writer
+    from .write import TreeDiff
+
+
+Emit = Callable[[str, Any], None]  # `staging.Staging.add`
+
+
+class Result(Protocol):
+    """What is filled in of `pipeline.TargetResult`."""
+
+    api: Api | None
+    diagnostics: list[Diagnostic]
+    diff: TreeDiff
+    snapshot: Writer | None
+
+
+R = TypeVar("R", bound=Result)
+
+
+def generate_streamed(
+    target: TargetConfig,
+    root: Path | None,
+    out: Path,
+    progress: Progress,
+    source: str,
+    memo: Memo | None,
+    render: Callable[[Emit, Recorder | None], tuple[R, Provenance]],
+) -> R:
+    """Render (`render`: `pipeline._render`, handing each file to the staging folder; the run's
+    result and the package's provenance), stage, format and write the package; `memo`: the
+    project's module cache (None: no caches, so no stage cache either)."""
+    from .stage.cache import Recorder, stage_file
+    from .staging import Staging  # not needed by the no-op answer
+
+    owner = ownership(out, target.package)
+    stages = stage_file(root, out) if memo is not None else None
+    recorder = Recorder(stages) if stages is not None else None
+    with Staging.open(out, owner, memo, _spec_size(target)) as staging:
+        if recorder is not None:
+            staging.observe = recorder.note
+        result, prov = render(staging.add, recorder)
+        # the modules' stubs and keys were noted as they were staged: no files
+        begin_snapshot(recorder, None, result, memo, target, source, prov)
+        # a forked child makes the snapshot from its copy: the names, api.md's docs and the stubs
+        # are let go here (an inline writer keeps what it needs in its own closure)
+        staging.observe = None
+        del recorder
+        tree = staging.finish(prov, progress)
+        index = TreeIndex.for_output(root, out) if root is not None else None
+        try:
+            result.diff = apply_package(tree, out, owner, progress, index)
+            if result.snapshot is not None:
+                result.snapshot.commit()  # the package is written: its snapshot may serve
+        finally:
+            if result.snapshot is not None:
+                result.snapshot.close()
+    if memo is not None:
+        memo.save()
+    return result
+
+
+def begin_snapshot(
+    recorder: Recorder | None,
+    files: dict[str, Any] | None,
+    result: Result,
+    memo: Memo | None,
+    target: TargetConfig,
+    source: str,
+    prov: Provenance,
+) -> None:
+    """Start the stage cache's snapshot of a full run (`stage.cache.Recorder.begin`): made by a
+    forked child, renamed into place once the package is written (`result.snapshot.commit`)."""
+    if recorder is not None and recorder.names is not None and result.api is not None:
+        result.snapshot = recorder.begin(
+            files,
+            result.api,
+            result.diagnostics,
+            memo,
+            str(Path(target.spec)),
+            source or target.spec,
+            target.digest(),
+            prov.spec_sha256,
+        )
+
+
+def _spec_size(target: TargetConfig) -> int:
+    """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
+    try:
+        return Path(target.spec).stat().st_size
+    except OSError:
+        return 0
