@@ -1,12 +1,13 @@
 """Peak memory of one `clientgen` command, the process itself and its children apart: not a test.
 
-    cd PROJECT && python /path/to/bench/cli_peak.py generate [--full]
+    cd PROJECT && python /path/to/bench/cli_peak.py [--stage-peaks] generate [--full]
 
 Runs `python -m generator ARGS` in this process and, as it exits (also through `os._exit`, which the
 CLI uses to skip the interpreter's teardown), prints `getrusage` of the process itself (its peak
 resident set and CPU) and of the children it has reaped (the validation child, ruff, the stage
 snapshot's writer once reaped: a forked child's peak counts the pages it shares with the parent).
-`/usr/bin/time -f %M` around it gives the largest of all of them.
+`/usr/bin/time -f %M` around it gives the largest of all of them. `--stage-peaks` (before the
+command's arguments) also prints each stage's own peak, as `bench/mem_stages.py --stage-peaks` does.
 """
 
 from __future__ import annotations
@@ -41,7 +42,14 @@ def leave(code: int) -> None:
 
 def main() -> None:
     os._exit = leave  # type: ignore[assignment]
-    sys.argv = ["generator", *sys.argv[1:]]
+    args = sys.argv[1:]
+    if args[:1] == ["--stage-peaks"]:
+        import mem_stages  # beside this script
+
+        mem_stages.STAGE_PEAKS = True
+        mem_stages.wrap_stages()
+        args = args[1:]
+    sys.argv = ["generator", *args]
     try:
         runpy.run_module("generator", run_name="__main__")
     finally:

@@ -86,12 +86,9 @@ def wrap(module: Any, attr: str, label: str) -> None:
     setattr(module, attr, wrapper)
 
 
-def main() -> None:
-    spec, out, *flags = sys.argv[1:]
-    if "--trace" in flags:
-        tracemalloc.start(1)
-    from generator import load, parse, pipeline, staging, streamed, validate
-    from generator.config import adhoc_target
+def wrap_stages() -> None:
+    """Wrap each stage's function to `mark` it (also `bench/cli_peak.py --stage-peaks`)."""
+    from generator import load, parse, staging, streamed, validate
     from generator.render import plan
     from generator.shape import stage
 
@@ -105,6 +102,16 @@ def main() -> None:
     wrap(staging, "format_tree", "ruff")
     wrap(staging.Staging, "finish", "staging (finish)")
     wrap(streamed, "apply_package", "writing (apply_package)")  # generate's full path
+
+
+def main() -> None:
+    spec, out, *flags = sys.argv[1:]
+    if "--trace" in flags:
+        tracemalloc.start(1)
+    from generator import pipeline
+    from generator.config import adhoc_target
+
+    wrap_stages()
     mark("start")
     pipeline.generate(adhoc_target(spec, out, "pkg", "Client"), full=True)
     mark("end")

@@ -157,18 +157,27 @@ class Memo:
     def _save(self) -> None:
         if self.path is None or (self._old is not None and self._old.keys() == self._new.keys()):
             return  # no cache, or exactly the entries it holds: nothing to write
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             with open(tmp, "wb") as f:
                 f.write(MAGIC)
                 for key in sorted(self._new):
-                    data = _read(*self._new[key])
-                    f.write(key + len(data).to_bytes(_LEN, "big"))
-                    f.write(data)
+                    file, offset, size = self._new[key]
+                    f.write(key + size.to_bytes(_LEN, "big"))
+                    # a MiB at a time: graph-beta's operations.json and api.md are ≈ 30 MB each
+                    for at in range(offset, offset + size, _PIECE):
+                        want = min(_PIECE, offset + size - at)
+                        piece = _read(file, at, want)
+                        if len(piece) != want:
+                            raise OSError("a cache file is shorter than its index says")
+                        f.write(piece)
             os.replace(tmp, self.path)
         except OSError:
-            pass
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 def _read(file: BinaryIO, offset: int, size: int) -> bytes:

@@ -65,6 +65,7 @@ def generate_streamed(
     recorder = Recorder(stages) if stages is not None else None
     with Staging.open(out, owner, memo, _spec_size(target)) as staging:
         if recorder is not None:
+            recorder.spill_to_disk()  # the stubs and docs wait on disk, not in this process
             staging.observe = recorder.note
         result, prov = render(staging.add, recorder)
         # the modules' stubs and keys were noted as they were staged: no files

@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING, Any
 from .keys import Scan, read_spec, scan, scan_parsed
 from .prose import Change, Prose, patched, prose_of
 from .snapshot import MAGIC, Snapshot, load, save, stage_file, unlink
+from .spill import Spill
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
@@ -234,8 +235,19 @@ class Recorder:
         self.examples: dict[str, ExamplePart] = {}
         # a streamed run's staged texts: stub (None: none reads the same) and module-cache key
         self._noted: dict[str, tuple[str | None, bytes]] = {}
+        self.spill: Spill | None = None  # a streamed run's: `_noted` and the docs kept on disk
+
+    def spill_to_disk(self) -> None:
+        """A streamed run's: what `note` and `seen_docs` take goes to a file (`stage/spill.py`)."""
+        try:
+            self.spill = Spill(self.path.parent)
+        except OSError:
+            self.spill = None
 
     def seen_docs(self, docs: dict[str, MethodDoc], examples: dict[str, ExamplePart]) -> None:
+        if self.spill is not None:
+            self.spill.docs(docs, examples)
+            return
         self.docs = docs
         self.examples = examples
 
@@ -264,7 +276,10 @@ class Recorder:
         if rel == "operations.json" or rel.endswith(".py"):
             stubs = [import_stub(piece) for piece in ([text] if isinstance(text, str) else text)]
             stub = None if None in stubs else "".join(s for s in stubs if s is not None)
-            self._noted[rel] = (stub, key)
+            if self.spill is not None:
+                self.spill.note(rel, stub, key)
+            else:
+                self._noted[rel] = (stub, key)
 
     def begin(
         self,
@@ -288,11 +303,22 @@ class Recorder:
         diagnostics = list(diagnostics)
         stubbed = []
 
+        spill, self.spill = self.spill, None
+        noted: dict[str, tuple[str | None, bytes]] = {}
         if files is None:
             noted, self._noted = self._noted, {}
-        texts = files if files is not None else {r: _Noted(*n) for r, n in noted.items()}
+        if spill is not None:
+            spill.flush()  # (a forked child must not inherit bytes still to be written)
 
         def prepare() -> None:
+            nonlocal noted
+            if spill is not None:  # read back (in the child, or here with an inline writer)
+                noted, docs = spill.read()
+                if docs is not None:
+                    self.seen_docs(*docs)
+                if spill.failed:
+                    noted, self.docs = {}, None  # (`keep` then leaves no snapshot)
+            texts = files if files is not None else {r: _Noted(*n) for r, n in noted.items()}
             self.stubs(texts, names, package, memo)
             stubbed.append(True)
 
@@ -301,7 +327,12 @@ class Recorder:
                 prepare()
             self.keep(api, diagnostics, read_spec(Path(spec)), sha256, spec, label, config, ready)
 
-        return start(self.path, prepare, write)
+        keep = () if spill is None else (spill.fileno(),)
+        try:
+            return start(self.path, prepare, write, keep)
+        finally:
+            if spill is not None:
+                spill.close()  # (a forked child has its own descriptor)
 
     def stubs(self, files: dict[str, Any], names: Names, package: str, memo: Any) -> None:
         """Note the stubs and module-cache keys of the modules a prose-only run may take as they

@@ -94,10 +94,12 @@ def start(
     snapshot: Path,
     prepare: Callable[[], None],
     write: Callable[[Callable[[], bool]], None],
+    keep: tuple[int, ...] = (),
 ) -> Writer:
     """`prepare()`: what must happen before the rendered texts are handed over (inline only: a forked
     child has them as they are now); `write(ready)`: makes and writes the snapshot, calling `ready()`
-    before it renames the file into place (False: throw it away)."""
+    before it renames the file into place (False: throw it away); `keep`: descriptors the child
+    reads (`stage/spill.py`)."""
     _reap()
     if inline():
         prepare()
@@ -127,7 +129,7 @@ def start(
         code = 1
         try:
             os.close(word)
-            _detach(keep=(lock, read))
+            _detach(keep=(lock, read, *keep))
             if locked or _lock(lock, LOCK_WAIT):
                 write(lambda: _told(read, COMMIT_WAIT))
                 code = 0

@@ -337,3 +337,38 @@ def test_the_module_cache_holds_no_entry_in_memory(tmp_path: Path) -> None:
     assert third.get(key_large) == b"".join(large)
     third.save()  # only the entry this run used is kept
     assert Memo(path, "salt").get(key_small) is None
+
+
+def test_the_module_cache_is_saved_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving copies each entry from the spill file in pieces (graph-beta's largest are ≈ 30 MB):
+    no read is larger than a piece, and the saved entries read back whole; a spill file shorter
+    than its index leaves the old cache and no temporary file."""
+    from generator import memo as memo_module
+
+    monkeypatch.setattr(memo_module, "_PIECE", 1000)
+    reads: list[int] = []
+    real_read = memo_module._read
+
+    def read(file: Any, offset: int, size: int) -> bytes:
+        reads.append(size)
+        return real_read(file, offset, size)
+
+    monkeypatch.setattr(memo_module, "_read", read)
+    path = tmp_path / "modules" / "m.bin"
+    memo = memo_module.Memo(path, "salt")
+    large, small = b"".join(b"%06d\n" % i for i in range(1000)), b"x = 1\n"
+    memo.put(key_large := memo.text_key("big.md", large), large)
+    memo.put(key_small := memo.text_key("a.py", small), small)
+    memo.save()
+    assert reads and max(reads) <= 1000 and sum(reads) == len(large) + len(small)
+    again = memo_module.Memo(path, "salt")
+    assert again.get(key_large) == large and again.get(key_small) == small
+    before = path.read_bytes()
+    third = memo_module.Memo(path, "salt")
+    third.put(third.text_key("b.py", small), small)
+    third.get(key_large)
+    monkeypatch.setattr(memo_module, "_read", lambda file, offset, size: real_read(file, offset, 1))
+    third.save()
+    assert path.read_bytes() == before and [p.name for p in path.parent.iterdir()] == ["m.bin"]
