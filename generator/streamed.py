@@ -6,7 +6,8 @@ package's texts and bytes (graph-beta's are 324 MB each) are never all in memory
 caches the same holds: the module cache (`memo.py`) is looked up a file at a time and read and
 written an entry at a time, and the stage cache's recorder (`stage.cache.Recorder.note`) takes each
 module's import stub and module-cache key as it is staged instead of reading a dict of every text.
-A prose-only edit is not rendered here: the stage cache replays it (`pipeline.generate_replayed`)."""
+A prose-only edit is not rendered here: the stage cache replays it (`pipeline.generate_replayed`),
+and `write_replayed` stages and writes it the same way (only the files rendered again are staged)."""
 
 from __future__ import annotations
 
