@@ -91,6 +91,12 @@ def wrap_stages() -> None:
     from generator import load, parse, staging, streamed, validate
     from generator.render import plan
     from generator.shape import stage
+    from generator.stage import cache
+
+    # a prose-only replay (`stage/replay.py`) reads the spec, scans it, loads the snapshot
+    wrap(cache, "scan", "replay: text scan")
+    wrap(cache, "load", "replay: snapshot load")
+    wrap(cache, "replay", "replay: patched IR")
 
     # pipeline imports these inside `_render`, so they are wrapped where they are defined
     wrap(load, "open_spec", "load")
@@ -101,7 +107,7 @@ def wrap_stages() -> None:
     wrap(validate.Validation, "wait", "validation")
     wrap(staging, "format_tree", "ruff")
     wrap(staging.Staging, "finish", "staging (finish)")
-    wrap(streamed, "apply_package", "writing (apply_package)")  # generate's full path
+    wrap(streamed, "apply_package", "writing (apply_package)")  # generate's paths
 
 
 def main() -> None:

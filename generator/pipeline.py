@@ -18,13 +18,14 @@ from .ownership import ownership
 from .progress import SILENT, Progress
 from .tree_index import TreeIndex
 from .validation_cache import FindingsCache
-from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
+from .write import TreeDiff, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
     from .config import TargetConfig
     from .ir import Api
     from .spec_copy import Parts
     from .stage import cache as stage_cache
+    from .stage.replay import Replayed
     from .stage.writer import Writer
     from .streamed import Emit
 
@@ -219,22 +220,6 @@ def generate(
     return result
 
 
-def write_prepared(
-    result: TargetResult, tree: dict[str, bytes], root: Path | None, progress: Progress = SILENT
-) -> None:
-    """Write what `prepare` made (`result.diff`), and let its snapshot serve once it is written."""
-    out = Path(result.target.output)
-    index = TreeIndex.for_output(root, out) if root is not None else None
-    try:
-        owner = ownership(out, result.target.package)
-        result.diff = apply_package(tree, out, owner, progress, index)
-        if result.snapshot is not None:
-            result.snapshot.commit()  # the package is written: its snapshot may serve
-    finally:
-        if result.snapshot is not None:
-            result.snapshot.close()
-
-
 def remember_written(root: Path | None, out: Path, result: TargetResult) -> None:
     """After a `generate` that wrote its package: the next no-op one answers from provenance."""
     recorded = provenance.read(out)
@@ -281,8 +266,8 @@ def prepare(
     stages = stage_file(root, out) if raw is None and memo is not None else None
     with _no_cycle_collection():
         again = _replayed(target, root, source, stages, memo) if replay else None
-        if again is not None:
-            result, files, prov = again
+        if again is not None:  # (the whole package in memory: `tree`)
+            result, files, prov = again[0], again[1].tree(), again[1].prov
         else:
             recorder = Recorder(stages) if stages is not None else None
             result, files, prov = _render(target, root, progress, source, raw, known, recorder)
@@ -296,7 +281,7 @@ def prepare(
 
 def _replayed(
     target: Target, root: Path | None, source: str, stages: Path | None, memo: Memo | None
-) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance] | None:
+) -> tuple[TargetResult, Replayed] | None:
     """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None."""
     from .stage.replay import replayed
 
@@ -306,7 +291,7 @@ def _replayed(
         return None
     result = TargetResult(target, again.api, diagnostics=again.diagnostics, classes=again.classes)
     result.replayed, result.seconds = True, time.perf_counter() - start
-    return result, again.files, again.prov
+    return result, again
 
 
 def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
@@ -318,6 +303,7 @@ def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
 
 def _generate_replayed(target: Target, root: Path | None, source: str) -> TargetResult | None:
     from .stage.cache import stage_file
+    from .streamed import write_replayed
 
     start, out = time.perf_counter(), Path(target.output)
     memo = Memo.for_output(root, out)
@@ -325,11 +311,9 @@ def _generate_replayed(target: Target, root: Path | None, source: str) -> Target
         again = _replayed(target, root, source, stage_file(root, out), memo)
         if again is None or memo is None:
             return None
-        result, files, prov = again
-        owner = ownership(out, target.package)
-        tree = build_package(files, prov, out, owner, memo=memo, consume=True)
+        result = again[0]  # only the files rendered again are staged (graph-beta's memory)
+        result.diff = write_replayed(again[1], out, target.package, root, memo)
     memo.save()
-    write_prepared(result, tree, root)
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
     return result
@@ -361,7 +345,9 @@ def check(
 
             again = _replayed(target, root, "", stage_file(root, out), memo)
         result, files, prov = (
-            again if again is not None else _render(target, root, progress, known=known)
+            (again[0], again[1].tree(), again[1].prov)
+            if again is not None
+            else _render(target, root, progress, known=known)
         )
         result.rendered = render_for_check(files, prov, owner, progress, memo, consume=True)
     result.diff = compare(result.rendered, read_tree(out), owner)

@@ -205,6 +205,18 @@ class Staging:
             raise _unwritable(exc, self.out) from None
         self.staged += 1
 
+    def add_known(self, rel: str, key: bytes) -> None:
+        """Stage a file the module cache holds finished (a replay's module not rendered again,
+        `stage/replay.py`): only its key and digest are kept, its bytes read when written."""
+        _check_relative((rel,))
+        if rel in self._known or rel in self._texts or rel in self._data:
+            raise ValueError(f"{rel} is staged twice")
+        if self._memo is None:
+            raise ValueError(f"{rel}: no module cache to read it from")
+        if self._owner is not None and self._owner.claimed(rel):
+            return
+        self._known[rel] = (key, self._memo.sha256(key))
+
     def _add_cached(self, rel: str, text: str | list[str], memo: Memo) -> bool:
         """Stage a text unless the module cache knows what it formats to (then only its key and
         digest are kept: False); a large one is written in pieces and its key read back from the

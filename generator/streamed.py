@@ -6,7 +6,8 @@ package's texts and bytes (graph-beta's are 324 MB each) are never all in memory
 caches the same holds: the module cache (`memo.py`) is looked up a file at a time and read and
 written an entry at a time, and the stage cache's recorder (`stage.cache.Recorder.note`) takes each
 module's import stub and module-cache key as it is staged instead of reading a dict of every text.
-A prose-only edit is not rendered here: the stage cache replays it (`pipeline.generate_replayed`)."""
+A prose-only edit is not rendered here: the stage cache replays it (`pipeline.generate_replayed`),
+and `write_replayed` stages and writes it the same way (only the files rendered again are staged)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .memo import Memo
 from .ownership import ownership
-from .progress import Progress
+from .progress import SILENT, Progress
 from .tree_index import TreeIndex
 from .write import apply_package
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .ir import Api
     from .provenance import Provenance
     from .stage.cache import Recorder
+    from .stage.replay import Replayed
     from .stage.writer import Writer
     from .write import TreeDiff
 
@@ -86,6 +88,29 @@ def generate_streamed(
     if memo is not None:
         memo.save()
     return result
+
+
+def write_replayed(
+    again: Replayed, out: Path, package: str, root: Path | None, memo: Memo
+) -> TreeDiff:
+    """Stage and write a prose-only replay (`stage/replay.py`) as the full path does: only the files
+    rendered again are staged and formatted; the others are known by their module-cache keys and
+    read from it, one at a time, only when they are written (graph-beta's unchanged files are
+    ≈ 320 MB)."""
+    from .staging import OUTPUT_PER_SPEC_BYTE, Staging
+
+    owner = ownership(out, package)
+    size = sum(len(data) for data in again.files.values())  # the staging folder's estimate
+    with Staging.open(out, owner, memo, size // OUTPUT_PER_SPEC_BYTE) as staging:
+        for rel in sorted(set(again.files) | set(again.known)):
+            key = again.known.get(rel)
+            if key is not None:
+                staging.add_known(rel, key)
+            else:
+                staging.add(rel, again.files.pop(rel))  # let go once staged
+        tree = staging.finish(again.prov)
+        index = TreeIndex.for_output(root, out) if root is not None else None
+        return apply_package(tree, out, owner, SILENT, index)
 
 
 def begin_snapshot(

@@ -102,7 +102,7 @@ class Replay:
     diagnostics: list[Diagnostic]
     spec_file: str
     stubs: dict[str, str]  # path → import stub of each module not rendered again (`plan_files`)
-    formatted: dict[str, bytes]  # path → its finished bytes
+    formatted: dict[str, bytes]  # path → the module-cache key of its finished bytes
     changed: int  # prose values that differ from the snapshot's
     docs: dict[str, MethodDoc]  # the api.md docs of the operations no change reaches
     examples: dict[str, ExamplePart]  # … and their README example parts
@@ -145,12 +145,12 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
     formatted = {}
     stubs = {}
     for rel, (stub, memo_key) in snapshot.files.items():
-        data = memo.get(memo_key)  # looked up for every file: the module cache keeps what it is
+        found = memo.find(memo_key)  # looked up for every file: the module cache keeps what it is
         if rel in again:  # asked for, so a later edit elsewhere finds this file's snapshot bytes
             continue
-        if data is None:
+        if not found:
             return None
-        formatted[rel] = data
+        formatted[rel] = memo_key  # (its bytes are not read here: `replay.Replayed.known`)
         stubs[rel] = stub
     return Replay(
         api=api,

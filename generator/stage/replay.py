@@ -29,14 +29,27 @@ class Target(Protocol):
 
 @dataclass
 class Replayed:
-    """What a replay renders: the patched IR, the snapshot's diagnostics, the package's files (texts,
-    and the finished bytes of those not rendered again) and their provenance."""
+    """What a replay renders: the patched IR, the snapshot's diagnostics, the package's files (the
+    texts rendered again and the spec's copy; the module-cache keys of the others) and their
+    provenance."""
 
     api: Api
     diagnostics: list[Diagnostic]
     classes: int  # schema classes the package defines
-    files: dict[str, str | bytes]
+    files: dict[str, str | bytes]  # rendered again (texts) and the spec's copy (bytes)
+    known: dict[str, bytes]  # the files not rendered again: their module-cache keys
     prov: provenance.Provenance
+    memo: Memo
+
+    def tree(self) -> dict[str, str | bytes]:
+        """The whole package in memory (`check`, `prepare`): the finished bytes of the files not
+        rendered again read from the module cache (`generate` stages them unread: `streamed.py`)."""
+        from ..write import Formatted
+
+        tree: dict[str, str | bytes] = dict(self.files)
+        for rel, key in self.known.items():
+            tree[rel] = Formatted(self.memo.read(key))
+        return tree
 
 
 def replayed(
@@ -69,7 +82,6 @@ def _replay(
     from ..features import features
     from ..render.plan import Reuse, plan_files
     from ..spec_copy import copy_bytes
-    from ..write import Formatted
     from .cache import read_spec, replay, scan
     from .writer import settle
 
@@ -96,9 +108,10 @@ def _replay(
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it
     tree: dict[str, str | bytes] = dict(files)
-    for rel, data in again.formatted.items():
-        tree[rel] = Formatted(data)
     tree[again.spec_file] = copy_bytes(again.spec_file, raw, {})
     sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
     prov = provenance.current(label, sha256.hex(), target.digest())
-    return Replayed(again.api, list(again.diagnostics), len(names.schema_class), tree, prov)
+    diagnostics = list(again.diagnostics)
+    return Replayed(
+        again.api, diagnostics, len(names.schema_class), tree, again.formatted, prov, memo
+    )

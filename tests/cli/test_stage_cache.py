@@ -231,6 +231,32 @@ def test_a_snapshot_of_another_generator_is_not_used(
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
 
 
+@pytest.mark.slow  # three generations of Casebook: 1–2 s
+def test_a_summary_edit_stages_the_unchanged_modules_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`generate`'s replay stages only what it renders again (`streamed.write_replayed`): the
+    modules it takes from the module cache are known by their keys and digests, and an unchanged
+    one is never read (graph-beta's are ≈ 320 MB); the package is a full run's byte for byte."""
+    from generator.memo import Memo
+
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    reads: list[bytes] = []
+    for name in ("get", "read"):
+        real = getattr(Memo, name)
+        monkeypatch.setattr(
+            Memo, name, lambda self, key, real=real: reads.append(key) or real(self, key)
+        )
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert result.replayed and "src/casebook/resources/people.py" in result.diff.changed
+    assert reads == []
+    monkeypatch.undo()
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
 @pytest.mark.parametrize(
     "damage",
