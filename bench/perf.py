@@ -282,7 +282,9 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     plan.plan_files = timed("render", plan.plan_files)
     validate.Validation.wait = timed("validation wait", validate.Validation.wait)
     pipeline.build_package = timed("write+ruff", pipeline.build_package)
-    pipeline.apply_package = timed("write+ruff", pipeline.apply_package)
+    import generator.streamed as streamed  # the cacheless path stages, then applies from there
+
+    streamed.apply_package = timed("write+ruff", streamed.apply_package)
     write.format_tree = timed("ruff", write.format_tree)
     import generator.staging as staging  # `generate` stages while rendering, formats in `finish`
 
