@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from . import provenance
 from .diagnostics import Diagnostic, DiagnosticSink
+from .gcpause import cycle_collection_paused as _no_cycle_collection
 from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
@@ -161,20 +160,6 @@ def _render(
         classes=len(names.schema_class),
     )
     return result, tree, prov
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The pipeline builds a few hundred thousand containers and frees them in one go; the cycle
-    collector's passes over them are pure overhead (~15 % of the CPU time for GitHub's spec) and
-    change nothing it could free in time to matter, so they are paused for the run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def generate(
