@@ -27,6 +27,19 @@ def _target(tmp_path: Path, out: str = "out") -> Any:
     return adhoc_target(str(spec), str(tmp_path / out), "pets", "Pets")
 
 
+def _spied_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The staged files read whole (`staging._read`), in order."""
+    reads: list[str] = []
+    real_read = staging._read
+
+    def read(path: str) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(staging, "_read", read)
+    return reads
+
+
 def test_a_file_is_handed_on_before_the_next_is_rendered(
     build: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -124,14 +137,7 @@ def test_generate_stages_each_file_while_rendering(
         folders.append(os.path.dirname(self.tree))
 
     monkeypatch.setattr(staging.Staging, "add", add)
-    reads: list[str] = []
-    real_read = staging._read
-
-    def read(path: str) -> bytes:
-        reads.append(path)
-        return real_read(path)
-
-    monkeypatch.setattr(staging, "_read", read)
+    reads = _spied_reads(monkeypatch)
     monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # a large package's: nothing held till written
     trees: list[staging.StagedTree] = []
     real_finish = staging.Staging.finish
@@ -177,14 +183,7 @@ def test_a_small_package_is_read_back_once(tmp_path: Path, monkeypatch: pytest.M
     """Up to `HOLD_UP_TO` characters of staged texts, `finish` keeps the formatted bytes it reads
     for their digests, and writing takes them from there: each staged file is read once (the
     large ones a piece at a time, as always), and the package is the same."""
-    reads: list[str] = []
-    real_read = staging._read
-
-    def read(path: str) -> bytes:
-        reads.append(path)
-        return real_read(path)
-
-    monkeypatch.setattr(staging, "_read", read)
+    reads = _spied_reads(monkeypatch)
     trees: list[staging.StagedTree] = []
     real_finish = staging.Staging.finish
 
