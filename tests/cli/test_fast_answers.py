@@ -42,6 +42,7 @@ LIGHT = {
     "generator.diagnostics",
     "generator.exitcode",
     "generator.format",
+    "generator.gcpause",  # (the standard library's gc and contextlib only)
     "generator.memo",
     "generator.ownership",
     "generator.paths",
