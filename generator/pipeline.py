@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import provenance
 from .diagnostics import Diagnostic, DiagnosticSink
 from .gcpause import cycle_collection_paused as _no_cycle_collection
+from .keep import hold_until_exit
 from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
@@ -202,7 +203,7 @@ def generate(
     known.save()  # the validation findings, for the next run (only after one that succeeded)
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def remember_written(root: Path | None, out: Path, result: TargetResult) -> None:
@@ -301,7 +302,7 @@ def _generate_replayed(target: Target, root: Path | None, source: str) -> Target
     memo.save()
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def check(
@@ -341,7 +342,7 @@ def check(
         if recorded is not None:
             provenance.remember_verified(root, out, recorded)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def answer_check(target: Target, root: Path | None) -> TargetResult | None:

@@ -43,6 +43,7 @@ LIGHT = {
     "generator.exitcode",
     "generator.format",
     "generator.gcpause",  # (the standard library's gc and contextlib only)
+    "generator.keep",  # (typing only)
     "generator.memo",
     "generator.ownership",
     "generator.paths",
