@@ -151,9 +151,10 @@ class Worklist(Generic[Item, T]):
         ]
 
     def _ready(self) -> bool:
-        """Can the child's result be read (it is done, or gone)?"""
-        readable, _, _ = select.select([self._result], [], [], 0)
-        return bool(readable)
+        """Can the child's result be read (it is done, or gone)? (`poll`: any descriptor number.)"""
+        poller = select.poll()
+        poller.register(self._result, select.POLLIN)
+        return bool(poller.poll(0))
 
     def _collect(self) -> list[T]:
         """The child's results (none when it did not deliver), the child reaped."""
