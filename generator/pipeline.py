@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from . import provenance
 from .diagnostics import Diagnostic, DiagnosticSink
+from .gcpause import cycle_collection_paused as _no_cycle_collection
+from .keep import hold_until_exit
 from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
@@ -163,20 +163,6 @@ def _render(
     return result, tree, prov
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The pipeline builds a few hundred thousand containers and frees them in one go; the cycle
-    collector's passes over them are pure overhead (~15 % of the CPU time for GitHub's spec) and
-    change nothing it could free in time to matter, so they are paused for the run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def generate(
     target: TargetConfig,
     root: Path | None = None,
@@ -217,7 +203,7 @@ def generate(
     known.save()  # the validation findings, for the next run (only after one that succeeded)
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def remember_written(root: Path | None, out: Path, result: TargetResult) -> None:
@@ -316,7 +302,7 @@ def _generate_replayed(target: Target, root: Path | None, source: str) -> Target
     memo.save()
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def check(
@@ -356,7 +342,7 @@ def check(
         if recorded is not None:
             provenance.remember_verified(root, out, recorded)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def answer_check(target: Target, root: Path | None) -> TargetResult | None:

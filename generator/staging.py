@@ -35,7 +35,6 @@ from .spec_copy import Parts
 from .write import (
     _check_relative,
     _Folders,
-    _get,
     _headed,
     _put,
     _unwritable,
@@ -50,6 +49,10 @@ OUTPUT_PER_SPEC_BYTE = 12
 OUTPUT_FIXED = 8 << 20
 
 
+# a package whose staged texts are at most this large keeps their formatted bytes from `finish` to
+# the write (GitHub's: ≈ 8 MB; each file read once, not twice); a larger one (graph-beta's: 324 MB)
+# is read again, one file at a time, when written
+HOLD_UP_TO = 32 << 20
 SLICE = 1 << 20  # characters of a large text encoded at a time
 READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
 
@@ -62,6 +65,19 @@ def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
     for piece in [text] if isinstance(text, str) else text:
         for at in range(0, len(piece), SLICE):
             yield piece[at : at + SLICE].encode()
+
+
+def _read(path: str) -> bytes:
+    """A small file's bytes (without a Python file object: a staged package is thousands of them)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        size = os.fstat(fd).st_size + 1  # one read to the end, one to see it is the end
+        parts = []
+        while part := os.read(fd, size):
+            parts.append(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _pieces(path: str) -> Iterator[bytes]:
@@ -106,7 +122,7 @@ class StagedTree(Mapping[str, bytes]):
         key = self._known.get(rel)
         if key is not None and self._memo is not None:
             return self._memo.read(key)
-        return _get(self._paths[rel])
+        return _read(self._paths[rel])
 
     def chunks(self, rel: str) -> Iterator[bytes]:
         """The file's bytes a piece at a time (`write` copies the spec's copy so)."""
@@ -142,6 +158,7 @@ class Staging:
         self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
         self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
         self.staged = 0  # files written into the folder
+        self._small = 0  # characters of the texts staged whole (`HOLD_UP_TO`)
         self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
 
     @classmethod
@@ -197,6 +214,7 @@ class Staging:
             elif isinstance(text, str) and len(text) < READ_CHUNK:
                 _put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
                 self._texts[rel] = None
+                self._small += len(text)
             else:  # the header and the text encoded a slice at a time: no copy of a large text
                 _put_parts(self._folders, os.path.join(self.tree, rel), _encoded(rel, text))
                 self._texts[rel] = None
@@ -224,6 +242,7 @@ class Staging:
         path = os.path.join(self.tree, rel)
         if isinstance(text, str) and len(text) < READ_CHUNK:
             raw = with_header(rel, text)
+            self._small += len(text)
             key = memo.text_key(rel, raw)
             large = False
         else:
@@ -248,6 +267,8 @@ class Staging:
         """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
         progress.stage("formatting")
         paths: dict[str, str] = {}
+        held: dict[str, bytes] = {}
+        hold = self._small <= HOLD_UP_TO  # (with the module cache, texts it knew are not read)
         try:
             if any(rel.endswith(".py") for rel in self._texts):
                 format_tree(Path(self.tree))
@@ -264,10 +285,12 @@ class Staging:
                     if key is not None and self._memo is not None:
                         self._memo.put_parts(key, _pieces(paths[rel]))
                     continue
-                data = _get(paths[rel])
+                data = _read(paths[rel])
                 digests[rel] = hashlib.sha256(data).digest()
                 if key is not None and self._memo is not None:
                     self._memo.put(key, data)
+                if hold:
+                    held[rel] = data
                 del data
             for rel, (_, sha) in self._known.items():
                 digests[rel] = sha
@@ -278,7 +301,7 @@ class Staging:
             raise _unwritable(exc, self.out) from None
         ordered[provenance.FILE] = hashlib.sha256(record).digest()
         keys = {rel: key for rel, (key, _) in self._known.items()}
-        held = {provenance.FILE: record}
+        held[provenance.FILE] = record
         return StagedTree(
             ordered, paths, held, frozenset(self._large), self.prewrite, keys, self._memo
         )

@@ -42,6 +42,8 @@ LIGHT = {
     "generator.diagnostics",
     "generator.exitcode",
     "generator.format",
+    "generator.gcpause",  # (the standard library's gc and contextlib only)
+    "generator.keep",  # (typing only)
     "generator.memo",
     "generator.ownership",
     "generator.paths",

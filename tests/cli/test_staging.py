@@ -27,6 +27,19 @@ def _target(tmp_path: Path, out: str = "out") -> Any:
     return adhoc_target(str(spec), str(tmp_path / out), "pets", "Pets")
 
 
+def _spied_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The staged files read whole (`staging._read`), in order."""
+    reads: list[str] = []
+    real_read = staging._read
+
+    def read(path: str) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(staging, "_read", read)
+    return reads
+
+
 def test_a_file_is_handed_on_before_the_next_is_rendered(
     build: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -124,14 +137,8 @@ def test_generate_stages_each_file_while_rendering(
         folders.append(os.path.dirname(self.tree))
 
     monkeypatch.setattr(staging.Staging, "add", add)
-    reads: list[str] = []
-    real_get = staging._get
-
-    def get(path: str) -> bytes:
-        reads.append(path)
-        return real_get(path)
-
-    monkeypatch.setattr(staging, "_get", get)
+    reads = _spied_reads(monkeypatch)
+    monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # a large package's: nothing held till written
     trees: list[staging.StagedTree] = []
     real_finish = staging.Staging.finish
 
@@ -170,6 +177,31 @@ def test_generate_stages_each_file_while_rendering(
     monkeypatch.undo()
     again = pipeline.prepare(_target(tmp_path))[1]  # the non-streaming path: the same bytes
     assert again == out
+
+
+def test_a_small_package_is_read_back_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to `HOLD_UP_TO` characters of staged texts, `finish` keeps the formatted bytes it reads
+    for their digests, and writing takes them from there: each staged file is read once (the
+    large ones a piece at a time, as always), and the package is the same."""
+    reads = _spied_reads(monkeypatch)
+    trees: list[staging.StagedTree] = []
+    real_finish = staging.Staging.finish
+
+    def finish(self: staging.Staging, *args: Any) -> staging.StagedTree:
+        trees.append(real_finish(self, *args))
+        return trees[-1]
+
+    monkeypatch.setattr(staging.Staging, "finish", finish)
+    pipeline.generate(_target(tmp_path), full=True)
+    texts = {rel for rel in trees[0] if rel not in trees[0]._large} - {"openapi.yml"}
+    assert trees[0]._held.keys() == texts  # the texts' bytes (and GENERATION.toml)
+    assert len(reads) == len(set(reads)) == len(texts)  # each read once (and the spec's copy)
+    held = read_tree(tmp_path / "out")
+    monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # the same package, read again when written
+    (tmp_path / "b").mkdir()
+    pipeline.generate(_target(tmp_path / "b"), full=True)
+    assert trees[1]._held.keys() == {"GENERATION.toml"}
+    assert read_tree(tmp_path / "b" / "out") == held
 
 
 def test_a_failure_while_rendering_leaves_no_staging_folder_and_no_output(
