@@ -499,21 +499,24 @@ class SchemaBuilder:
             else set()
         )
         fields: list[Field] = []
+        at = jp.join(sid, "properties")
         for wire, sub in props.items():
-            where = jp.join(sid, "properties", wire)
+            where = jp.join(at, wire)
             resolved = self.resolver.deref(sub, where)[1] if isinstance(sub, dict) else {}
             resolved = resolved if isinstance(resolved, dict) else {}
             own = sub if isinstance(sub, dict) else {}
-            # a property without a `$ref` is its own node: no merged copy needed (it is only read)
-            merged = own if resolved is own and "$ref" not in own else property_node(own, resolved)
+            # a property without a `$ref` is its own node: no merged copy needed (it is only read),
+            # and what it says of itself is all there is to read (`alone`)
+            alone = resolved is own
+            merged = own if alone and "$ref" not in own else property_node(own, resolved)
             constant, value = constant_value(merged, self.resolver, where)
             t = (
                 LiteralOf((value,))
                 if constant
                 else self.type_of(sub, where, (f"{name} {wire}", wire))
             )
-            read_only = bool(own.get("readOnly") or resolved.get("readOnly"))
-            write_only = bool(own.get("writeOnly") or resolved.get("writeOnly"))
+            read_only = bool(own.get("readOnly") or (not alone and resolved.get("readOnly")))
+            write_only = bool(own.get("writeOnly") or (not alone and resolved.get("writeOnly")))
             fields.append(
                 Field(
                     wire_name=wire,
@@ -522,7 +525,7 @@ class SchemaBuilder:
                     # never returned, so neither can be required of both
                     required=wire in required and not read_only and not write_only,
                     listed_required=wire in required,
-                    doc=node_doc(own) or node_doc(resolved),
+                    doc=node_doc(own) or ("" if alone else node_doc(resolved)),
                     default=value if constant else merged.get("default", MISSING),
                     read_only=read_only,
                     write_only=write_only,
@@ -532,7 +535,7 @@ class SchemaBuilder:
                     constant=constant,
                     secret=mentions_format(own, "password", self.resolver, where),
                     format=string_format(merged),
-                    example=_first_example(own, resolved),
+                    example=schema_example(own) if alone else _first_example(own, resolved),
                 )
             )
         for wire in sorted(required - set(props)):

@@ -1,5 +1,6 @@
 """The short cuts of the hot helpers answer as the general walk does: `walk_refs` for a leaf type,
-`mentions_format` for a node with nothing to look into, `field_name`'s reserved words."""
+`mentions_format` for a node with nothing to look into, `field_name`'s reserved words, the
+resolver's remembered lookups and `constant_value` for a property with none of its keywords."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from generator.ir.types import (
     walk_refs,
 )
 from generator.naming.rules import field_name
-from generator.parse.field_facts import mentions_format
+from generator.diagnostics import DiagnosticSink
+from generator.parse.field_facts import constant_value, mentions_format
 from generator.refs import Resolver
 
 
@@ -53,3 +55,34 @@ def test_field_name_reserved_words() -> None:
     assert field_name("list") == "list"  # a builtin a field may shadow
     assert field_name("class") == "class_"
     assert field_name("2fa") == "field_2fa"
+
+
+def test_resolver_remembers_found_references_but_reports_each_broken_one() -> None:
+    document = {
+        "components": {
+            "schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"type": "string"}}
+        }
+    }
+    sink = DiagnosticSink()
+    resolver = Resolver(document, "spec.json", sink)
+    ref = {"$ref": "#/components/schemas/A"}
+    first = resolver.deref(ref, "/x")
+    assert first == ("/components/schemas/B", {"type": "string"})
+    again = resolver.deref(ref, "/y")
+    assert again == first and again[1] is document["components"]["schemas"]["B"]
+    plain = {"type": "integer"}
+    assert resolver.deref(plain, "/z") == ("/z", plain)  # nothing to follow: the node and its place
+    assert resolver.deref({"$ref": 3}, "/w") == ("/w", {"$ref": 3})  # not a reference
+    broken = {"$ref": "#/components/schemas/Missing"}
+    assert resolver.deref(broken, "/p") == ("/p/$ref", {})
+    assert resolver.deref(broken, "/q") == ("/q/$ref", {})
+    assert [d.pointer for d in sink.sorted()] == ["/p", "/q"]  # each place is told
+
+
+def test_constant_value_without_its_keywords_is_no_constant() -> None:
+    resolver = Resolver({"components": {"schemas": {"T": {"const": "tag"}}}})
+    assert constant_value({"type": "string", "default": "x"}, resolver, "#") == (False, None)
+    assert constant_value({"enum": ["x"], "default": "x"}, resolver, "#") == (True, "x")
+    assert constant_value({"const": 2}, resolver, "#") == (True, 2)
+    one = {"allOf": [{"$ref": "#/components/schemas/T"}]}
+    assert constant_value(one, resolver, "#") == (True, "tag")
