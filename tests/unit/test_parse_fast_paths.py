@@ -1,6 +1,7 @@
 """The short cuts of the hot helpers answer as the general walk does: `walk_refs` for a leaf type,
 `mentions_format` for a node with nothing to look into, `field_name`'s reserved words, the
-resolver's remembered lookups and `constant_value` for a property with none of its keywords."""
+resolver's remembered lookups, `constant_value` for a property with none of its keywords, `words`
+for a text without capitals or without non-ASCII letters, a scope's first claim."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from generator.ir.types import (
     UnionOf,
     walk_refs,
 )
-from generator.naming.rules import field_name
+from generator.naming.rules import Scope, ascii_fold, field_name, words
 from generator.diagnostics import DiagnosticSink
 from generator.parse.field_facts import constant_value, mentions_format
 from generator.refs import Resolver
@@ -86,3 +87,28 @@ def test_constant_value_without_its_keywords_is_no_constant() -> None:
     assert constant_value({"const": 2}, resolver, "#") == (True, 2)
     one = {"allOf": [{"$ref": "#/components/schemas/T"}]}
     assert constant_value(one, resolver, "#") == (True, "tag")
+
+
+def test_words_without_capitals_or_non_ascii_split_as_the_general_rule() -> None:
+    # the same words whichever spelling: the short cut (no capitals) and the camel-case splitting
+    assert words("pull_request-review id") == ("pull", "request", "review", "id")
+    assert words("PullRequest_reviewID") == ("pull", "request", "review", "id")
+    assert words("HTTPServer2fa") == ("http", "server2fa")
+    assert words("straße Äpfel") == ("strae", "apfel")  # folded to ASCII first, as before
+    assert words("ÄpfelÖl") == ("apfel", "ol")  # capitals that appear only once folded
+    assert ascii_fold("plain text") == "plain text"
+    assert ascii_fold("ﬁle ü") == "file u"
+
+
+def test_scope_claims_plain_names_first_then_suffixes() -> None:
+    scope = Scope(sep="_")
+    assert [scope.claim(n) for n in ("id", "id", "id", "v2", "v2")] == [
+        "id",
+        "id_2",
+        "id_3",
+        "v2",
+        "v2_2",
+    ]
+    folded = Scope(casefold=True)  # module names: `pet2` is taken by `pet`'s suffix already
+    claimed = [folded.claim(n) for n in ("Pet", "pet", "PET2", "pet2")]
+    assert claimed == ["Pet", "pet2", "PET2_2", "pet2_3"]
