@@ -382,12 +382,12 @@ class SchemaBuilder:
 
     # ---- named inline schemas -----------------------------------------------------------------
     def _inline(self, node: dict[str, Any], where: str, hint: tuple[str, str | None]) -> str:
-        if where.startswith(COMPONENTS) and len(jp.split(where)) == 3:
+        if _is_component(where):
             return self._register(where, node, (jp.split(where)[-1], None), component=True)
         # the node's own place in the document; a node made up while parsing (an allOf merge, a
         # oneOf branch completed with its parent's properties) is the schema at `where`
         sid = self.canonical.origin(node) or where
-        if sid.startswith(COMPONENTS) and len(jp.split(sid)) == 3:
+        if _is_component(sid):
             return self._register(sid, node, (jp.split(sid)[-1], None), component=True)
         return self._register(sid, node, hint, component=False, at=where)
 
@@ -570,6 +570,11 @@ def _first_example(own: dict[str, Any], resolved: dict[str, Any]) -> Any:
     """A property's example: its own, else that of the schema its `$ref` names."""
     found = schema_example(own)
     return schema_example(resolved) if found is MISSING else found
+
+
+def _is_component(pointer: str) -> bool:
+    """`/components/schemas/<name>` itself (three tokens), not a place inside one."""
+    return pointer.startswith(COMPONENTS) and pointer.count("/") == 3
 
 
 def _schema_order(sid: str) -> tuple[int, str]:
