@@ -69,6 +69,9 @@ from .schema_facts import (
 
 MAX_DEPTH = 64
 COMPONENTS = "/components/schemas/"
+# `type_of`'s short cut: a schema of one of these types with none of these keywords
+_PLAIN_TYPES = frozenset(("string", "integer", "number", "boolean"))
+_SPECIAL = frozenset(("$ref", "const", "enum", "allOf", "oneOf", "anyOf", "nullable"))
 
 
 @dataclass
@@ -203,6 +206,13 @@ class SchemaBuilder:
                 "too-deep", where, f"schema nested more than {MAX_DEPTH} levels; typed as Any"
             )
             return AnyType()
+        plain = node.get("type") if isinstance(node, dict) else None
+        if type(plain) is str and plain in _PLAIN_TYPES and _SPECIAL.isdisjoint(node):
+            # a plain `string`/`integer`/`number`/`boolean` (most properties): not nullable, nothing
+            # to look into — what the general path below makes of it, without its questions
+            kind = primitive_kind(plain, node.get("format"))
+            assert kind is not None
+            return Primitive(kind)
         if node is True or node == {}:
             return AnyType()
         if node is False:

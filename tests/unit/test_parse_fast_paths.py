@@ -112,3 +112,27 @@ def test_scope_claims_plain_names_first_then_suffixes() -> None:
     folded = Scope(casefold=True)  # module names: `pet2` is taken by `pet`'s suffix already
     claimed = [folded.claim(n) for n in ("Pet", "pet", "PET2", "pet2")]
     assert claimed == ["Pet", "pet2", "PET2_2", "pet2_3"]
+
+
+def test_plain_primitive_short_cut_types_as_the_general_path() -> None:
+    """`type_of` answers a plain `string`/`integer`/`number`/`boolean` at once; the same schema with
+    its type spelled as a one-item list goes the general way and must come out the same."""
+    from generator.parse.canonical import Canonical
+    from generator.parse.schemas import SchemaBuilder
+
+    canonical = Canonical({"openapi": "3.1.0"})
+    sink = DiagnosticSink()
+    builder = SchemaBuilder(Resolver(canonical.document, "", sink), sink, "3.1", canonical)
+    formats = ("date", "date-time", "time", "uuid", "binary", "byte", "int64", "DateTime", "x")
+    for kind in ("string", "integer", "number", "boolean"):
+        for extra in ({}, *({"format": f} for f in formats), {"description": "d", "example": 1}):
+            node = {"type": kind, **extra}
+            quick = builder.type_of(node, "/a", ("a", None))
+            general = builder.type_of({**node, "type": [kind]}, "/a", ("a", None))
+            assert quick == general and isinstance(quick, Primitive) and not quick.nullable
+    # what the short cut leaves to the general path
+    assert builder.type_of({"type": "string", "nullable": True}, "/a", ("a", None)).nullable
+    assert builder.type_of({"type": "string", "enum": ["x"]}, "/a", ("a", None)) != Primitive(
+        Kind.STRING
+    )
+    assert sink.sorted() == []
