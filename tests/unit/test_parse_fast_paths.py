@@ -136,3 +136,30 @@ def test_plain_primitive_short_cut_types_as_the_general_path() -> None:
         Kind.STRING
     )
     assert sink.sorted() == []
+
+
+def test_under_responses_reads_raw_tokens_as_the_split_pointer() -> None:
+    from generator import pointer
+    from generator.naming.plan import _under_responses
+
+    def by_split(sid: str) -> bool:
+        tokens = pointer.split(sid)
+        return tokens[:2] == ("components", "responses") or (
+            tokens[:1] == ("paths",) and len(tokens) > 3 and tokens[3] == "responses"
+        )
+
+    cases = [
+        "/components/responses/NotFound/content/application~1json/schema",
+        "/components/responses",
+        "/components/responses~1x",
+        "/components/schemas/responses",
+        "/paths/~1a~1{b}/get/responses/200/content/x/schema",
+        "/paths/~1a/get/responses",
+        "/paths/a~1responses/get/x",
+        "/paths/~1a/get/responses~0/1",
+        "/paths/~1a/get/parameters/0/schema/properties/responses",
+        "#/components/responses/x",
+        "",
+    ]
+    assert [_under_responses(c) for c in cases] == [by_split(c) for c in cases]
+    assert [_under_responses(c) for c in cases].count(True) == 5
