@@ -8,8 +8,9 @@ import gc
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import provenance
 from .diagnostics import Diagnostic, DiagnosticSink
@@ -265,7 +266,7 @@ def prepare(
     memo = Memo.for_output(root, out)
     stages = stage_file(root, out) if raw is None and memo is not None else None
     with _no_cycle_collection():
-        again = _replayed(target, root, source, stages, memo) if replay else None
+        again = _replayed(target, root, source, memo) if replay and raw is None else None
         if again is not None:  # (the whole package in memory: `tree`)
             result, files, prov = again[0], again[1].tree(), again[1].prov
         else:
@@ -280,13 +281,15 @@ def prepare(
 
 
 def _replayed(
-    target: Target, root: Path | None, source: str, stages: Path | None, memo: Memo | None
+    target: Target, root: Path | None, source: str, memo: Memo | None, st: Any = None
 ) -> tuple[TargetResult, Replayed] | None:
-    """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None."""
+    """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None; `st`: the
+    staging folder that takes each file as it is rendered (`streamed.write_replayed`)."""
+    from .stage.cache import stage_file
     from .stage.replay import replayed
 
-    start = time.perf_counter()
-    again = replayed(target, source, source or spec_label(target, root), stages, memo)
+    start, stages = time.perf_counter(), stage_file(root, Path(target.output))
+    again = replayed(target, source, source or spec_label(target, root), stages, memo, st)
     if again is None:
         return None
     result = TargetResult(target, again.api, diagnostics=again.diagnostics, classes=again.classes)
@@ -302,18 +305,17 @@ def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
 
 
 def _generate_replayed(target: Target, root: Path | None, source: str) -> TargetResult | None:
-    from .stage.cache import stage_file
     from .streamed import write_replayed
 
     start, out = time.perf_counter(), Path(target.output)
     memo = Memo.for_output(root, out)
-    with _no_cycle_collection():
-        again = _replayed(target, root, source, stage_file(root, out), memo)
-        if again is None or memo is None:
-            return None
-        result = again[0]  # only the files rendered again are staged (graph-beta's memory)
-        result.diff = write_replayed(again[1], out, target.package, root, memo)
-    memo.save()
+    if memo is None:
+        return None
+    with _no_cycle_collection():  # each file staged as it is rendered (graph-beta's memory)
+        replay = partial(_replayed, target, root, source, memo)
+        result = write_replayed(target, root, memo, replay)  # (and saves the module cache)
+    if result is None:
+        return None
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
     return result
@@ -339,11 +341,8 @@ def check(
     memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     with _no_cycle_collection():
         known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
-        again = None
-        if not full:  # a prose-only edit: what the spec produces, from the stage cache (read only)
-            from .stage.cache import stage_file
-
-            again = _replayed(target, root, "", stage_file(root, out), memo)
+        # a prose-only edit: what the spec produces, from the stage cache (read only)
+        again = _replayed(target, root, "", memo) if not full else None
         result, files, prov = (
             (again[0], again[1].tree(), again[1].prov)
             if again is not None

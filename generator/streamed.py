@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     from .config import TargetConfig
     from .diagnostics import Diagnostic
     from .ir import Api
+    from .pipeline import Target
     from .provenance import Provenance
     from .stage.cache import Recorder
     from .stage.replay import Replayed
     from .stage.writer import Writer
+    from .staging import Staging
     from .write import TreeDiff
 
 
@@ -91,26 +93,32 @@ def generate_streamed(
 
 
 def write_replayed(
-    again: Replayed, out: Path, package: str, root: Path | None, memo: Memo
-) -> TreeDiff:
-    """Stage and write a prose-only replay (`stage/replay.py`) as the full path does: only the files
-    rendered again are staged and formatted; the others are known by their module-cache keys and
-    read from it, one at a time, only when they are written (graph-beta's unchanged files are
-    ≈ 320 MB)."""
+    target: Target,
+    root: Path | None,
+    memo: Memo,
+    replay: Callable[[Staging], tuple[R, Replayed] | None],
+) -> R | None:
+    """Replay a prose-only edit (`replay`: `stage/replay.py`, given the staging folder) and write it
+    as the full path does: each file is staged as it is rendered — the module-cache keys of those
+    not rendered again (read from it, one at a time, only when written: graph-beta's unchanged
+    files are ≈ 320 MB), the texts of the others; only those are formatted. None: a miss (nothing
+    written)."""
     from .staging import OUTPUT_PER_SPEC_BYTE, Staging
 
-    owner = ownership(out, package)
-    size = sum(len(data) for data in again.files.values())  # the staging folder's estimate
-    with Staging.open(out, owner, memo, size // OUTPUT_PER_SPEC_BYTE) as staging:
-        for rel in sorted(set(again.files) | set(again.known)):
-            key = again.known.get(rel)
-            if key is not None:
-                staging.add_known(rel, key)
-            else:
-                staging.add(rel, again.files.pop(rel))  # let go once staged
-        tree = staging.finish(again.prov)
+    out = Path(target.output)
+    owner = ownership(out, target.package)
+    # staged: the spec's copy, api.md, the README and the modules rendered again (≈ 2× the spec)
+    with Staging.open(out, owner, memo, 2 * _spec_size(target) // OUTPUT_PER_SPEC_BYTE) as staging:
+        again = replay(staging)
+        if again is None:
+            return None
+        result, prov = again[0], again[1].prov
+        del again  # (the `Replayed` holds no file: all staged)
+        tree = staging.finish(prov)
         index = TreeIndex.for_output(root, out) if root is not None else None
-        return apply_package(tree, out, owner, SILENT, index)
+        result.diff = apply_package(tree, out, owner, SILENT, index)
+    memo.save()
+    return result
 
 
 def begin_snapshot(
@@ -137,7 +145,7 @@ def begin_snapshot(
         )
 
 
-def _spec_size(target: TargetConfig) -> int:
+def _spec_size(target: Target) -> int:
     """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
     try:
         return Path(target.spec).stat().st_size

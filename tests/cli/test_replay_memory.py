@@ -1,0 +1,160 @@
+"""A prose-only replay's memory (issue 18, graph-beta): `generate`'s replay hands each file to the
+staging folder as it is rendered and holds none of them after; the snapshot's prose is compared a
+piece at a time and let go; the modules' import stubs are shared; a large spec's bytes are let go
+once scanned and read again for its copy. The output is a full run's byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pipeline, spec_bytes, staging
+from generator.config import select_targets
+from generator.render import plan
+from generator.stage import cache as stage_cache
+from generator.stage import replay, snapshot
+from generator.write import read_tree
+from tests.cli.test_incremental import _project
+from tests.cli.test_stage_cache import (
+    _casebook,
+    _edit_summary,
+    _full_tree,
+    _generate,
+    _key_of,
+    _snapshot,
+)
+
+
+@pytest.mark.slow  # three generations of Casebook: 1–2 s
+def test_the_replay_stages_each_file_as_it_is_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plan_files` hands every file to the staging folder (`emit`): api.md is staged before the
+    README is rendered, and what the replay returns holds no file."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    events: list[str] = []
+    returned: list[Any] = []
+    real_add, real_known = staging.Staging.add, staging.Staging.add_known
+    real_render, real_replay, real_load = plan.render, replay._replay, stage_cache.load
+
+    def add(self: Any, rel: str, text: Any) -> None:
+        events.append(f"staged {rel}")
+        real_add(self, rel, text)
+
+    def add_known(self: Any, rel: str, key: bytes) -> None:
+        events.append(f"known {rel}")
+        real_known(self, rel, key)
+
+    def render(template: str, **context: Any) -> str:
+        events.append(f"rendered {template}")
+        return real_render(template, **context)
+
+    def load(*args: Any) -> Any:
+        events.append("loaded the snapshot")
+        return real_load(*args)
+
+    def replayed(*args: Any) -> Any:
+        again = real_replay(*args)
+        returned.append(again)
+        return again
+
+    monkeypatch.setattr(staging.Staging, "add", add)
+    monkeypatch.setattr(staging.Staging, "add_known", add_known)
+    monkeypatch.setattr(plan, "render", render)
+    monkeypatch.setattr(replay, "_replay", replayed)
+    monkeypatch.setattr(stage_cache, "load", load)
+    _edit_summary(doc)
+    result = _generate(warm, doc)
+    assert result.replayed
+    (again,) = returned
+    assert again.files == {} and again.known == {}  # every file staged, none held
+    assert events.index("staged api.md") < events.index("rendered package/README.md.jinja")
+    assert events.index("known src/casebook/types/__init__.py") < events.index(
+        "rendered package/README.md.jinja"
+    )
+    # the spec's copy staged (and its bytes let go) before the snapshot is loaded
+    assert events.index("staged openapi.json") < events.index("loaded the snapshot")
+    staged = [e.split(" ", 1)[1] for e in events if e.startswith(("staged", "known"))]
+    assert len(staged) == len(set(staged))
+    monkeypatch.undo()
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+@pytest.mark.slow  # one generation of Casebook: < 1 s
+def test_the_snapshots_prose_is_compared_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prose's places, offsets and tokens are pieces of the file beside the index: a replay's
+    `load` hands each to its check and keeps none; without a check they are read whole."""
+    monkeypatch.setattr(snapshot, "_PROSE", 7)
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    path, key = _snapshot(warm), _key_of(warm)
+    whole = snapshot.load(path, key)
+    assert whole is not None and len(whole.tokens) > 3 * 7
+    assert len(whole.places) == len(whole.offsets) == len(whole.tokens)
+    seen: list[tuple[int, int]] = []
+
+    def check(at: int, places: Any, offsets: list[int], tokens: list[str]) -> bool:
+        assert places == whole.places[at : at + len(tokens)]
+        assert offsets == whole.offsets[at : at + len(tokens)]
+        assert tokens == whole.tokens[at : at + len(tokens)]
+        seen.append((at, len(tokens)))
+        return True
+
+    lean = snapshot.load(path, key, check)
+    assert lean is not None and lean.places == lean.offsets == lean.tokens == []
+    assert [at for at, _ in seen] == list(range(0, len(whole.tokens), 7))
+    assert all(n == 7 for _, n in seen[:-1]) and sum(n for _, n in seen) == len(whole.tokens)
+    assert snapshot.load(path, key, lambda *a: False) is None  # a check that says no: no snapshot
+
+
+@pytest.mark.slow  # one generation of Casebook: < 1 s
+def test_the_modules_share_a_few_import_stubs(tmp_path: Path) -> None:
+    """A module's stub is one line per `_` module it imports (and the typing_extensions line):
+    modules that import the same share one copy in the snapshot."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    loaded = snapshot.load(_snapshot(warm), _key_of(warm))
+    assert loaded is not None
+    stubs = [stub for stub, _ in loaded.files.values()]
+    assert len(stubs) > 100
+    assert len({id(stub) for stub in stubs}) == len(set(stubs)) < len(stubs) // 10
+    assert all(line.startswith("from ") for stub in stubs for line in stub.splitlines())
+    text = "from ._models import BaseModel\nfrom typing_extensions import Literal\nx = 1\n"
+    assert (
+        stage_cache.import_stub(text) == "from ._models import _\nfrom typing_extensions import _\n"
+    )
+
+
+@pytest.mark.slow  # two generations of Casebook, three checks: 1–2 s
+def test_a_large_spec_is_read_again_for_its_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check`'s replay (no staging folder) lets a spec over `KEEP_SPEC_UP_TO` go once scanned and
+    reads it again for its copy: what a full run renders; a file that changed meanwhile is a miss
+    (the full path then renders what it holds)."""
+    monkeypatch.setattr(replay, "KEEP_SPEC_UP_TO", 0)
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    _edit_summary(doc)
+    (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    (target,), root = select_targets(["casebook"], warm)
+    reads: list[Path] = []
+    real = spec_bytes.read_bytes
+    monkeypatch.setattr(spec_bytes, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    result = pipeline.check(target, root)
+    assert result.replayed and reads == [Path(target.spec)]
+    full = pipeline.check(target, root, full=True)
+    assert not full.replayed and result.rendered == full.rendered
+    assert result.rendered["openapi.json"].endswith(json.dumps(doc, indent=1).encode()[1:] + b"\n")
+    monkeypatch.setattr(spec_bytes, "read_bytes", lambda p, *a: real(p, *a) + b" ")
+    assert not pipeline.check(target, root).replayed
