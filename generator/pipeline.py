@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ from .ownership import ownership
 from .progress import SILENT, Progress
 from .tree_index import TreeIndex
 from .validation_cache import FindingsCache
-from .write import TreeDiff, build_package, compare, read_tree, render_for_check
+from .write import TreeDiff, build_package
 
 if TYPE_CHECKING:
     from .config import TargetConfig
@@ -55,7 +55,7 @@ class TargetResult:
     seconds: float = 0.0
     fast_path: bool = False
     replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage/cache.py`)
-    rendered: dict[str, bytes] = field(default_factory=dict)  # check: the spec's files
+    rendered: Mapping[str, bytes] = field(default_factory=dict)  # check: the spec's files
     classes: int = 0  # schema classes the package defines (not every IR schema gets one)
     # the stage cache's snapshot being written (`stage.writer.Writer`): committed once written
     snapshot: Writer | None = field(default=None, repr=False, compare=False)
@@ -338,18 +338,16 @@ def check(
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
+    from .checked import compare_folder, render_checked  # each file staged as it is rendered
+
     memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
-    with _no_cycle_collection():
-        known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
-        # a prose-only edit: what the spec produces, from the stage cache (read only)
-        again = _replayed(target, root, "", memo) if not full else None
-        result, files, prov = (
-            (again[0], again[1].tree(), again[1].prov)
-            if again is not None
-            else _render(target, root, progress, known=known)
-        )
-        result.rendered = render_for_check(files, prov, owner, progress, memo, consume=True)
-    result.diff = compare(result.rendered, read_tree(out), owner)
+    known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
+    render = partial(_render, target, root, progress, known=known)  # (given `emit`)
+    with _no_cycle_collection():  # a prose-only edit: from the stage cache (read only)
+        replay = None if full else partial(_replayed, target, root, "", memo)
+        result, rendered = render_checked(target, owner, memo, progress, replay, render)
+    result.rendered = rendered
+    result.diff = compare_folder(rendered, out, owner)
     if not result.diff.stale:
         recorded = provenance.read(out)
         if recorded is not None:

@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 
-from generator import pipeline, spec_bytes, staging
+from generator import checked, pipeline, spec_bytes, staging
 from generator.config import select_targets
 from generator.render import plan
 from generator.stage import cache as stage_cache
 from generator.stage import replay, snapshot
-from generator.write import read_tree
+from generator.memo import Memo
+from generator.ownership import ownership
+from generator.write import compare, read_tree
 from tests.cli.test_incremental import _project
 from tests.cli.test_stage_cache import (
     _casebook,
@@ -134,13 +136,13 @@ def test_the_modules_share_a_few_import_stubs(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.slow  # two generations of Casebook, three checks: 1–2 s
+@pytest.mark.slow  # two generations of Casebook, three `prepare`s: 1–2 s
 def test_a_large_spec_is_read_again_for_its_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`check`'s replay (no staging folder) lets a spec over `KEEP_SPEC_UP_TO` go once scanned and
-    reads it again for its copy: what a full run renders; a file that changed meanwhile is a miss
-    (the full path then renders what it holds)."""
+    """`prepare`'s replay (the package in memory, no staging folder) lets a spec over
+    `KEEP_SPEC_UP_TO` go once scanned and reads it again for its copy: what a full render gives;
+    a file that changed meanwhile is a miss (the full path then renders what it holds)."""
     monkeypatch.setattr(replay, "KEEP_SPEC_UP_TO", 0)
     doc = _casebook()
     warm = _project(tmp_path / "warm", doc)
@@ -151,10 +153,82 @@ def test_a_large_spec_is_read_again_for_its_copy(
     reads: list[Path] = []
     real = spec_bytes.read_bytes
     monkeypatch.setattr(spec_bytes, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
-    result = pipeline.check(target, root)
-    assert result.replayed and reads == [Path(target.spec)]
-    full = pipeline.check(target, root, full=True)
-    assert not full.replayed and result.rendered == full.rendered
-    assert result.rendered["openapi.json"].endswith(json.dumps(doc, indent=1).encode()[1:] + b"\n")
+    result, tree = pipeline.prepare(target, root)
+    assert result.replayed and reads == [Path(target.spec)] * 2  # scanned, then read for its copy
+    assert tree["openapi.json"].endswith(json.dumps(doc, indent=1).encode()[1:] + b"\n")
     monkeypatch.setattr(spec_bytes, "read_bytes", lambda p, *a: real(p, *a) + b" ")
-    assert not pipeline.check(target, root).replayed
+    memo = Memo.for_output(root, Path(target.output))
+    assert pipeline._replayed(target, root, "", memo) is None
+    monkeypatch.undo()
+    assert tree == _full_tree(tmp_path, doc, monkeypatch)
+
+
+@pytest.mark.slow  # two generations of Casebook, two checks: 1–2 s
+def test_check_stages_and_compares_a_file_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` stages what the spec produces as `generate` does (a prose-only edit replayed from
+    the stage cache, else the full render), in a folder of the system's; what it rendered is kept
+    in a temporary file, not in memory (`checked.Kept`), and compared with the output folder a file
+    at a time: the same diff and files as a full render compared with the whole folder."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    out = warm / "generated" / "casebook"
+    (out / "notes.txt").write_text("the user's\n", encoding="utf-8")
+    _edit_summary(doc)
+    (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    (target,), root = select_targets(["casebook"], warm)
+    opened: list[Path] = []
+    real_open = staging.Staging.open
+    monkeypatch.setattr(
+        staging.Staging, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k)
+    )
+    result = pipeline.check(target, root)
+    full = pipeline.check(target, root, full=True)
+    assert result.replayed and not full.replayed and len(opened) == 2
+    assert isinstance(result.rendered, checked.Kept) and isinstance(full.rendered, checked.Kept)
+    assert dict(result.rendered) == dict(full.rendered)
+    _, tree = pipeline.prepare(target, root, replay=False)
+    assert dict(result.rendered) == tree  # what `generate` would write
+    assert result.diff == full.diff == compare(tree, read_tree(out), ownership(out, "casebook"))
+    assert "src/casebook/resources/people.py" in result.diff.changed
+    assert result.diff.user == ["notes.txt"]
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".casebook.clientgen-")]
+
+
+def test_compare_folder_is_compare_of_the_whole_folder(tmp_path: Path) -> None:
+    """`checked.compare_folder` gives `write.compare`'s diff of the folder read whole: changed,
+    added, removed, unchanged, the user's files (claimed, or without the header), caches left out."""
+    from generator.paths import HEADER
+
+    out = tmp_path / "out"
+    files = {
+        "same.py": f"# {HEADER}\nx = 1\n",
+        "changed.py": f"# {HEADER}\nx = 2\n",
+        "removed.py": f"# {HEADER}\nx = 3\n",
+        "mine.txt": "no header\n",
+        "custom/kept.py": f"# {HEADER}\n",
+        "__pycache__/x.pyc": "bytecode",
+        "pkg/.mypy_cache/y": "cache",
+    }
+    for rel, text in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    (out / ".clientgenignore").write_text("custom/\n", encoding="utf-8")
+    new = {
+        "same.py": files["same.py"].encode(),
+        "changed.py": f"# {HEADER}\nx = 20\n".encode(),
+        "added.py": f"# {HEADER}\n".encode(),
+    }
+    owner = ownership(out, "pkg")
+    for who in (owner, None):
+        assert checked.compare_folder(new, out, who) == compare(new, read_tree(out), who)
+    diff = checked.compare_folder(new, out, owner)
+    assert (diff.added, diff.changed, diff.removed, diff.unchanged) == (
+        ["added.py"],
+        ["changed.py"],
+        ["removed.py"],
+        1,
+    )
+    assert diff.user == [".clientgenignore", "custom/kept.py", "mine.txt"]
