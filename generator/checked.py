@@ -10,6 +10,7 @@ whole in memory (graph-beta's are ≈ 320 MB each)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -21,7 +22,7 @@ from .memo import Memo
 from .ownership import Ownership, has_header
 from .progress import Progress
 from .staging import OUTPUT_PER_SPEC_BYTE, StagedTree, Staging
-from .write import TreeDiff, diff_trees
+from .write import TreeDiff
 
 if TYPE_CHECKING:
     from .pipeline import Target
@@ -58,14 +59,26 @@ def render_checked(
 
 
 def compare_folder(new: Mapping[str, bytes], out: Path, owner: Ownership | None) -> TreeDiff:
-    """`write.compare(new, read_tree(out), owner)`, the output folder's files read one at a time."""
+    """`write.compare(new, read_tree(out), owner)`, each file of the output folder read (and
+    hashed) a piece at a time and compared by SHA-256 with what `new` knows (`Kept.digest`: graph-
+    beta's spec copy, api.md and operations.json are 30–47 MB each)."""
     old = FolderTree.of(out)
-    if owner is None:
-        return diff_trees(new, old)
-    produced = set(new)
-    user = sorted(rel for rel in old if owner.users(rel, has_header(old.head(rel)), produced))
-    diff = diff_trees(new, old.without(user))
-    diff.user = user
+    diff = TreeDiff()
+    if owner is not None:
+        produced = set(new)
+        diff.user = sorted(
+            rel for rel in old if owner.users(rel, has_header(old.head(rel)), produced)
+        )
+        old = old.without(diff.user)
+    digest = new.digest if isinstance(new, Kept) else lambda rel: hashlib.sha256(new[rel]).digest()
+    for rel in new:
+        if rel not in old:
+            diff.added.append(rel)
+        elif old.digest(rel) != digest(rel):
+            diff.changed.append(rel)
+        else:
+            diff.unchanged += 1
+    diff.removed = sorted(set(old) - set(new))
     return diff
 
 
@@ -91,7 +104,11 @@ class Kept(Mapping[str, bytes]):
             self._where[rel] = (at, size)
             at += size
         self._file.flush()
-        self._order = list(tree)
+        self._digests = tree.digests
+
+    def digest(self, rel: str) -> bytes:
+        """The file's SHA-256 (known since it was staged)."""
+        return self._digests[rel]
 
     def __getitem__(self, rel: str) -> bytes:
         key = self._keys.get(rel)
@@ -104,10 +121,10 @@ class Kept(Mapping[str, bytes]):
         return rel in self._where or rel in self._keys
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._order)
+        return iter(self._digests)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._digests)
 
 
 def _size(spec: Path) -> int:

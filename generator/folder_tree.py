@@ -4,11 +4,13 @@ compares the output folder a file at a time, `checked.py`)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 CACHES = ("__pycache__", ".mypy_cache")
+PIECE = 1 << 20  # bytes of a file read at a time for its digest
 
 
 def listed(folder: Path) -> dict[str, str]:
@@ -51,6 +53,17 @@ class FolderTree(Mapping[str, bytes]):
     def head(self, rel: str) -> bytes:
         """The file's first 512 bytes (where clientgen's header is looked for)."""
         return read(self._paths[rel], 512) or b""
+
+    def digest(self, rel: str) -> bytes:
+        """The file's SHA-256, read a piece at a time (that of no bytes: gone meanwhile)."""
+        digest = hashlib.sha256()
+        try:
+            with open(self._paths[rel], "rb") as f:
+                while piece := f.read(PIECE):
+                    digest.update(piece)
+        except (FileNotFoundError, IsADirectoryError):
+            return hashlib.sha256().digest()
+        return digest.digest()
 
     def without(self, rels: list[str]) -> FolderTree:
         gone = set(rels)
