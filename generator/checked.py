@@ -25,9 +25,8 @@ from .staging import OUTPUT_PER_SPEC_BYTE, StagedTree, Staging
 from .write import TreeDiff
 
 if TYPE_CHECKING:
-    from .pipeline import Target
     from .provenance import Provenance
-    from .stage.replay import Replayed
+    from .stage.replay import Replayed, Target
 
 R = TypeVar("R")
 

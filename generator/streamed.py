@@ -11,6 +11,7 @@ and `write_replayed` stages and writes it the same way (only the files rendered 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -25,10 +26,9 @@ if TYPE_CHECKING:
     from .config import TargetConfig
     from .diagnostics import Diagnostic
     from .ir import Api
-    from .pipeline import Target
     from .provenance import Provenance
     from .stage.cache import Recorder
-    from .stage.replay import Replayed
+    from .stage.replay import Replayed, Target
     from .stage.writer import Writer
     from .staging import Staging
     from .write import TreeDiff
@@ -103,12 +103,17 @@ def write_replayed(
     not rendered again (read from it, one at a time, only when written: graph-beta's unchanged
     files are ≈ 320 MB), the texts of the others; only those are formatted. None: a miss (nothing
     written)."""
+    from .diagnostics import SpecError
     from .staging import OUTPUT_PER_SPEC_BYTE, Staging
 
     out = Path(target.output)
     owner = ownership(out, target.package)
-    # staged: the spec's copy, api.md, the README and the modules rendered again (≈ 2× the spec)
-    with Staging.open(out, owner, memo, 2 * _spec_size(target) // OUTPUT_PER_SPEC_BYTE) as staging:
+    with contextlib.ExitStack() as stack:
+        try:  # staged: the spec's copy, api.md, the README, the modules rendered again (≈ 2× spec)
+            size = 2 * _spec_size(target) // OUTPUT_PER_SPEC_BYTE
+            staging = stack.enter_context(Staging.open(out, owner, memo, size))
+        except SpecError:
+            return None  # (the output folder is not clientgen's, …: the full path says so)
         again = replay(staging)
         if again is None:
             return None

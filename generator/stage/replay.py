@@ -19,16 +19,20 @@ if TYPE_CHECKING:
     from ..ir import Api
 
 
-# `check`'s and `prepare`'s replay (no staging folder): a spec larger than this is let go once
-# scanned and read again for its copy after render (graph-beta's is 47 MB, GitHub's 11 MB)
+# `prepare`'s replay (no staging folder): a spec larger than this is let go once scanned and read
+# again for its copy after render (graph-beta's is 47 MB, GitHub's 11 MB)
 KEEP_SPEC_UP_TO = 16 << 20
 
 
 class Target(Protocol):
-    """What a replay reads of a target (`pipeline.Target` has it)."""
+    """What a replay reads of a target, and where it writes it (`pipeline.Target` has it)."""
 
     @property
     def spec(self) -> str: ...
+    @property
+    def output(self) -> str: ...
+    @property
+    def package(self) -> str: ...
     def digest(self) -> str: ...
 
 
@@ -47,8 +51,9 @@ class Replayed:
     memo: Memo
 
     def tree(self) -> dict[str, str | bytes]:
-        """The whole package in memory (`check`, `prepare`): the finished bytes of the files not
-        rendered again read from the module cache (`generate` stages them unread: `streamed.py`)."""
+        """The whole package in memory (`prepare`): the finished bytes of the files not rendered
+        again read from the module cache (`generate` and `check` stage them unread: `streamed.py`,
+        `checked.py`)."""
         from ..write import Formatted
 
         tree: dict[str, str | bytes] = dict(self.files)
@@ -74,7 +79,7 @@ def replayed(
 ) -> Replayed | None:
     """`_replay`, or None when there is no stage cache or anything in it fails. `source`: how
     messages name the spec (see `pipeline._render`); `label`: how its provenance names it.
-    `staging`: takes every file as it is rendered (`generate`: `streamed.generate_replayed`) —
+    `staging`: takes every file as it is rendered (`streamed.write_replayed`, `checked.py`) —
     the module-cache keys of those not rendered again, the texts of the others, the spec's copy;
     the `Replayed` then holds no file."""
     from ..tree_index import read_again
