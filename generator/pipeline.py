@@ -19,7 +19,7 @@ from .ownership import ownership
 from .progress import SILENT, Progress
 from .tree_index import TreeIndex
 from .validation_cache import FindingsCache
-from .write import TreeDiff, build_package
+from .write import TreeDiff
 
 if TYPE_CHECKING:
     from .config import TargetConfig
@@ -245,43 +245,28 @@ def answer_generate(target: Target, root: Path | None) -> TargetResult | None:
     return fast
 
 
-def prepare(
-    target: TargetConfig,
-    root: Path | None = None,
-    raw: bytes | None = None,
-    *,
-    progress: Progress = SILENT,
-    source: str = "",
-    known: FindingsCache | None = None,
-    replay: bool = True,
-) -> tuple[TargetResult, dict[str, bytes]]:
-    """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
-    a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
-    `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
-    regenerated from the stage cache (`stage/cache.py`; `generate --full` renders everything)."""
-    from .stage.cache import Recorder, stage_file
-    from .streamed import begin_snapshot
+def take(
+    target: TargetConfig, root: Path | None, raw: bytes, before_write: Callable[[], None]
+) -> TargetResult:
+    """`generate --full` from `raw`, the spec's bytes read as if they were the file `target.spec`
+    (`fetch --update`'s live spec, not yet written): the package is rendered, staged and formatted
+    first — a spec that cannot be used raises SpecError before anything is written — then
+    `before_write` runs (it writes the spec) and the package is written, as `generate` writes it."""
+    from .streamed import generate_streamed
 
     out = Path(target.output)
-    memo = Memo.for_output(root, out)
-    stages = stage_file(root, out) if raw is None and memo is not None else None
+
+    def render(emit: Emit, recorder: stage_cache.Recorder | None) -> tuple[TargetResult, Any]:
+        result, _, prov = _render(target, root, SILENT, "", raw, None, recorder, emit)
+        return result, prov
+
     with _no_cycle_collection():
-        again = _replayed(target, root, source, memo) if replay and raw is None else None
-        if again is not None:  # (the whole package in memory: `tree`)
-            result, files, prov = again[0], again[1].tree(), again[1].prov
-        else:
-            recorder = Recorder(stages) if stages is not None else None
-            result, files, prov = _render(target, root, progress, source, raw, known, recorder)
-            begin_snapshot(recorder, files, result, memo, target, source, prov)
-        owner = ownership(out, target.package)
-        tree = build_package(files, prov, out, owner, progress, memo, consume=True)
-    if memo is not None:
-        memo.save()
-    return result, tree
+        memo = Memo.for_output(root, out)
+        return generate_streamed(target, root, out, SILENT, "", memo, render, before_write)
 
 
 def _replayed(
-    target: Target, root: Path | None, source: str, memo: Memo | None, st: Any = None
+    target: Target, root: Path | None, source: str, memo: Memo | None, st: Any
 ) -> tuple[TargetResult, Replayed] | None:
     """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None; `st`: the
     staging folder that takes each file as it is rendered (`streamed.write_replayed`)."""

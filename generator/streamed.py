@@ -57,15 +57,18 @@ def generate_streamed(
     source: str,
     memo: Memo | None,
     render: Callable[[Emit, Recorder | None], tuple[R, Provenance]],
+    before_write: Callable[[], None] | None = None,
 ) -> R:
     """Render (`render`: `pipeline._render`, handing each file to the staging folder; the run's
     result and the package's provenance), stage, format and write the package; `memo`: the
-    project's module cache (None: no caches, so no stage cache either)."""
+    project's module cache (None: no caches, so no stage cache either). `before_write`: runs once
+    the package is formatted, before it is written (`fetch --update` writes the live spec then:
+    no snapshot is made of a spec that is not its file yet)."""
     from .stage.cache import Recorder, stage_file
     from .staging import Staging  # not needed by the no-op answer
 
     owner = ownership(out, target.package)
-    stages = stage_file(root, out) if memo is not None else None
+    stages = stage_file(root, out) if memo is not None and before_write is None else None
     recorder = Recorder(stages) if stages is not None else None
     with Staging.open(out, owner, memo, _spec_size(target)) as staging:
         if recorder is not None:
@@ -79,6 +82,8 @@ def generate_streamed(
         staging.observe = None
         del recorder
         tree = staging.finish(prov, progress)
+        if before_write is not None:
+            before_write()
         index = TreeIndex.for_output(root, out) if root is not None else None
         try:
             result.diff = apply_package(tree, out, owner, progress, index)
@@ -118,7 +123,7 @@ def write_replayed(
         if again is None:
             return None
         result, prov = again[0], again[1].prov
-        del again  # (the `Replayed` holds no file: all staged)
+        del again  # (its files are all staged)
         tree = staging.finish(prov)
         index = TreeIndex.for_output(root, out) if root is not None else None
         result.diff = apply_package(tree, out, owner, SILENT, index)

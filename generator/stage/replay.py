@@ -1,5 +1,5 @@
 """The stage cache's replay (`stage/cache.py`): a prose-only edit rendered from the last full run's
-snapshot, for `generate` and `check` (`pipeline.prepare`, `pipeline.check`) and for the CLI before it
+snapshot, for `generate` and `check` (`streamed.write_replayed`, `checked.py`) and for the CLI before it
 reads the configuration properly (`pipeline.generate_replayed`, through the configuration's cached
 reading: a summary edit imports neither pydantic nor the loader). Anything that fails here is a miss:
 the full path does it properly."""
@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from ..ir import Api
 
 
-# `prepare`'s replay (no staging folder): a spec larger than this is let go once scanned and read
-# again for its copy after render (graph-beta's is 47 MB, GitHub's 11 MB)
-KEEP_SPEC_UP_TO = 16 << 20
-
-
 class Target(Protocol):
     """What a replay reads of a target, and where it writes it (`pipeline.Target` has it)."""
 
@@ -38,28 +33,13 @@ class Target(Protocol):
 
 @dataclass
 class Replayed:
-    """What a replay renders: the patched IR, the snapshot's diagnostics, the package's files (the
-    texts rendered again and the spec's copy; the module-cache keys of the others) and their
-    provenance."""
+    """What a replay renders, its files all staged (`Stager`): the patched IR, the snapshot's
+    diagnostics and the package's provenance."""
 
     api: Api
     diagnostics: list[Diagnostic]
     classes: int  # schema classes the package defines
-    files: dict[str, str | bytes]  # rendered again (texts) and the spec's copy (bytes)
-    known: dict[str, bytes]  # the files not rendered again: their module-cache keys
     prov: provenance.Provenance
-    memo: Memo
-
-    def tree(self) -> dict[str, str | bytes]:
-        """The whole package in memory (`prepare`): the finished bytes of the files not rendered
-        again read from the module cache (`generate` and `check` stage them unread: `streamed.py`,
-        `checked.py`)."""
-        from ..write import Formatted
-
-        tree: dict[str, str | bytes] = dict(self.files)
-        for rel, key in self.known.items():
-            tree[rel] = Formatted(self.memo.read(key))
-        return tree
 
 
 class Stager(Protocol):
@@ -75,13 +55,13 @@ def replayed(
     label: str,
     stages: Path | None,
     memo: Memo | None,
-    staging: Stager | None = None,
+    staging: Stager,
 ) -> Replayed | None:
     """`_replay`, or None when there is no stage cache or anything in it fails. `source`: how
     messages name the spec (see `pipeline._render`); `label`: how its provenance names it.
     `staging`: takes every file as it is rendered (`streamed.write_replayed`, `checked.py`) —
-    the module-cache keys of those not rendered again, the texts of the others, the spec's copy;
-    the `Replayed` then holds no file."""
+    the module-cache keys of those not rendered again, the texts of the others, the spec's copy
+    (a miss leaves what it staged there: the caller's folder is let go)."""
     from ..tree_index import read_again
 
     if stages is None or memo is None:
@@ -99,11 +79,10 @@ def _replay(
     label: str,
     stages: Path,
     memo: Memo,
-    staging: Stager | None = None,
+    staging: Stager,
 ) -> Replayed | None:
     """A prose-only regeneration from the stage cache (`stage/cache.py`), or None for the full path.
-    The spec's bytes are let go before the snapshot is loaded: staged as its copy (`staging`), or,
-    when large, read again for it after render (which must find the same SHA-256)."""
+    The spec's bytes are let go before the snapshot is loaded: staged as its copy."""
     from ..features import features
     from ..render.plan import Reuse, plan_files
     from ..spec_copy import copy_name, copy_parts
@@ -122,9 +101,7 @@ def _replay(
     sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
     del read, kept
     name = copy_name(spec, {})  # (a bundled spec leaves no snapshot)
-    if staging is not None:  # staged as it is, in pieces (graph-beta's is 47 MB)
-        staging.add(name, copy_parts(name, raw, {}))
-    held = raw if staging is None and len(raw) <= KEEP_SPEC_UP_TO else None  # else read again
+    staging.add(name, copy_parts(name, raw, {}))  # as it is, in pieces (graph-beta's is 47 MB)
     del raw
     settle(stages)  # a full run's snapshot still being written (`stage/writer.py`)
     again = replay(stages, now, memo)
@@ -134,18 +111,16 @@ def _replay(
     sink = DiagnosticSink(file=named)
     known = again.formatted
     staged: set[str] = set()
-    emit = None
-    if staging is not None:
 
-        def emit(rel: str, text: str | list[str]) -> None:
-            key = known.get(rel)
-            if key is not None:  # the module cache's bytes: not rendered again (or the same)
-                staging.add_known(rel, key)
-            else:
-                staging.add(rel, text)
-            staged.add(rel)
+    def emit(rel: str, text: str | list[str]) -> None:
+        key = known.get(rel)
+        if key is not None:  # the module cache's bytes: not rendered again (or the same)
+            staging.add_known(rel, key)
+        else:
+            staging.add(rel, text)
+        staged.add(rel)
 
-    files, names = plan_files(
+    _, names = plan_files(
         again.api,
         sink,
         features=features(again.features),  # only the active ones are imported
@@ -155,27 +130,7 @@ def _replay(
     )
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it
+    for rel in sorted(set(known) - staged):
+        staging.add_known(rel, known[rel])
     prov = provenance.current(label, sha256.hex(), target.digest())
-    diagnostics, classes = list(again.diagnostics), len(names.schema_class)
-    if staging is not None:
-        for rel in sorted(set(known) - staged):
-            staging.add_known(rel, known[rel])
-        return Replayed(again.api, diagnostics, classes, {}, {}, prov, memo)  # all staged
-    copy = _spec_copy(spec, name, sha256, held)
-    if copy is None:
-        return None  # the spec changed since it was scanned
-    tree: dict[str, str | bytes] = {**files, name: copy}
-    return Replayed(again.api, diagnostics, classes, tree, known, prov, memo)
-
-
-def _spec_copy(spec: Path, name: str, sha256: bytes, raw: bytes | None) -> bytes | None:
-    """The spec's copy in the package, from its bytes as scanned (`raw`) or read again (None: not
-    those scanned)."""
-    from ..spec_bytes import read_bytes
-    from ..spec_copy import copy_bytes
-
-    if raw is None:
-        raw = read_bytes(spec)
-        if hashlib.sha256(raw).digest() != sha256:
-            return None
-    return copy_bytes(name, raw, {})
+    return Replayed(again.api, list(again.diagnostics), len(names.schema_class), prov)

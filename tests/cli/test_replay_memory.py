@@ -1,7 +1,8 @@
 """A prose-only replay's memory (issue 18, graph-beta): `generate`'s replay hands each file to the
-staging folder as it is rendered and holds none of them after; the snapshot's prose is compared a
-piece at a time and let go; the modules' import stubs are shared; a large spec's bytes are let go
-once scanned and read again for its copy. The output is a full run's byte for byte."""
+staging folder as it is rendered (the spec's copy before the snapshot is loaded) and holds none of
+them after; the snapshot's prose is compared a piece at a time and let go; the modules' import stubs
+are shared; `check` stages as `generate` does and compares a file at a time; `fetch --update`
+(`pipeline.take`) stages too. The output is a full run's byte for byte."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from typing import Any
 
 import pytest
 
-from generator import checked, pipeline, spec_bytes, staging
+from generator import checked, pipeline, staging
 from generator.config import select_targets
+from generator.ownership import ownership
 from generator.render import plan
 from generator.stage import cache as stage_cache
 from generator.stage import replay, snapshot
-from generator.memo import Memo
-from generator.ownership import ownership
 from generator.write import compare, read_tree
 from tests.cli.test_incremental import _project
 from tests.cli.test_stage_cache import (
@@ -73,8 +73,8 @@ def test_the_replay_stages_each_file_as_it_is_rendered(
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert result.replayed
-    (again,) = returned
-    assert again.files == {} and again.known == {}  # every file staged, none held
+    (again,) = returned  # every file staged: what the replay returns has no field for any
+    assert sorted(vars(again)) == ["api", "classes", "diagnostics", "prov"]
     assert events.index("staged api.md") < events.index("rendered package/README.md.jinja")
     assert events.index("known src/casebook/types/__init__.py") < events.index(
         "rendered package/README.md.jinja"
@@ -136,33 +136,6 @@ def test_the_modules_share_a_few_import_stubs(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.slow  # two generations of Casebook, three `prepare`s: 1–2 s
-def test_a_large_spec_is_read_again_for_its_copy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`prepare`'s replay (the package in memory, no staging folder) lets a spec over
-    `KEEP_SPEC_UP_TO` go once scanned and reads it again for its copy: what a full render gives;
-    a file that changed meanwhile is a miss (the full path then renders what it holds)."""
-    monkeypatch.setattr(replay, "KEEP_SPEC_UP_TO", 0)
-    doc = _casebook()
-    warm = _project(tmp_path / "warm", doc)
-    _generate(warm, doc, full=True)
-    _edit_summary(doc)
-    (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
-    (target,), root = select_targets(["casebook"], warm)
-    reads: list[Path] = []
-    real = spec_bytes.read_bytes
-    monkeypatch.setattr(spec_bytes, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
-    result, tree = pipeline.prepare(target, root)
-    assert result.replayed and reads == [Path(target.spec)] * 2  # scanned, then read for its copy
-    assert tree["openapi.json"].endswith(json.dumps(doc, indent=1).encode()[1:] + b"\n")
-    monkeypatch.setattr(spec_bytes, "read_bytes", lambda p, *a: real(p, *a) + b" ")
-    memo = Memo.for_output(root, Path(target.output))
-    assert pipeline._replayed(target, root, "", memo) is None
-    monkeypatch.undo()
-    assert tree == _full_tree(tmp_path, doc, monkeypatch)
-
-
 @pytest.mark.slow  # two generations of Casebook, two checks: 1–2 s
 def test_check_stages_and_compares_a_file_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -189,9 +162,10 @@ def test_check_stages_and_compares_a_file_at_a_time(
     assert result.replayed and not full.replayed and len(opened) == 2
     assert isinstance(result.rendered, checked.Kept) and isinstance(full.rendered, checked.Kept)
     assert dict(result.rendered) == dict(full.rendered)
-    _, tree = pipeline.prepare(target, root, replay=False)
-    assert dict(result.rendered) == tree  # what `generate` would write
-    assert result.diff == full.diff == compare(tree, read_tree(out), ownership(out, "casebook"))
+    tree = _full_tree(tmp_path, doc, monkeypatch)  # what `generate` writes
+    assert dict(result.rendered) == tree
+    in_order = {rel: tree[rel] for rel in result.rendered}  # (GENERATION.toml last, as it was)
+    assert result.diff == full.diff == compare(in_order, read_tree(out), ownership(out, "casebook"))
     assert "src/casebook/resources/people.py" in result.diff.changed
     assert result.diff.user == ["notes.txt"]
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".casebook.clientgen-")]
@@ -232,3 +206,39 @@ def test_compare_folder_is_compare_of_the_whole_folder(tmp_path: Path) -> None:
         1,
     )
     assert diff.user == [".clientgenignore", "custom/kept.py", "mine.txt"]
+
+
+@pytest.mark.slow  # two generations of Casebook: ~1 s
+def test_take_stages_the_live_spec_and_writes_it_before_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`fetch --update`'s regeneration (`pipeline.take`) renders into the staging folder (`emit`),
+    formats, then lets the caller write the spec, then writes the package: a full run's bytes."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    _edit_summary(doc, "Live prose")
+    body = json.dumps(doc, indent=1).encode()
+    (target,), root = select_targets(["casebook"], warm)
+    events: list[str] = []
+    real_render, real_finish = pipeline._render, staging.Staging.finish
+
+    def render(*args: Any, **kwargs: Any) -> Any:
+        events.append("render, staged" if args[7] is not None else "render, in a dict")
+        return real_render(*args, **kwargs)
+
+    def finish(self: Any, *args: Any) -> Any:
+        events.append("formatted")
+        return real_finish(self, *args)
+
+    def write_spec() -> None:
+        events.append("spec written")
+        Path(target.spec).write_bytes(body)
+
+    monkeypatch.setattr(pipeline, "_render", render)
+    monkeypatch.setattr(staging.Staging, "finish", finish)
+    result = pipeline.take(target, root, body, write_spec)
+    assert events == ["render, staged", "formatted", "spec written"]
+    assert "api.md" in result.diff.changed
+    monkeypatch.undo()
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
