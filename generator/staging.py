@@ -124,6 +124,14 @@ class StagedTree(Mapping[str, bytes]):
             return self._memo.read(key)
         return _read(self._paths[rel])
 
+    def key(self, rel: str) -> bytes | None:
+        """The module-cache key a file's bytes are read by (None: read from the staging folder)."""
+        return self._known.get(rel) if self._memo is not None and rel not in self._held else None
+
+    @property
+    def memo(self) -> Memo | None:
+        return self._memo
+
     def chunks(self, rel: str) -> Iterator[bytes]:
         """The file's bytes a piece at a time (`write` copies the spec's copy so)."""
         if rel in self._held or rel in self._known or rel not in self._large:
@@ -164,14 +172,24 @@ class Staging:
     @classmethod
     @contextlib.contextmanager
     def open(
-        cls, out: Path, owner: Ownership | None, memo: Memo | None, spec_bytes: int
+        cls,
+        out: Path,
+        owner: Ownership | None,
+        memo: Memo | None,
+        spec_bytes: int,
+        aside: bool = False,
     ) -> Iterator[Staging]:
         """A staging folder for a package made from a spec of `spec_bytes` bytes (on tmpfs when it
-        has room for the estimated output several times over), removed when the block ends."""
+        has room for the estimated output several times over), removed when the block ends.
+        `aside`: for `check` (`checked.py`), which writes nothing beside the output folder and
+        needs no ownership of it: a folder of the system's."""
         try:
             out = out.resolve()
-            ensure_ours(out, owner)
-            fallback = out.parent if out.parent.is_dir() else Path(tempfile.gettempdir())
+            if not aside:
+                ensure_ours(out, owner)
+            fallback = Path(tempfile.gettempdir())
+            if out.parent.is_dir() and not aside:
+                fallback = out.parent
             estimate = OUTPUT_PER_SPEC_BYTE * spec_bytes + OUTPUT_FIXED
             folder = Path(
                 tempfile.mkdtemp(
@@ -182,7 +200,7 @@ class Staging:
             raise _unwritable(exc, out) from None
         staging = cls(folder, out, owner, memo)
         try:
-            if memo is None:  # (not with the module cache, as when its runs rendered into a dict)
+            if memo is None and not aside:  # (not with the module cache, nor for `check`)
                 staging.prewrite = Prewrite.for_output(out, spec_bytes)
             yield staging
         finally:
