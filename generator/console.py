@@ -152,9 +152,9 @@ def print_live(result: LiveResult, prose: bool, fmt: str, verbose: bool) -> None
     from .workflow.markdown_json import render_json, render_markdown
     from .workflow.text import render_text
 
-    name, report, url = result.target.name, result.report, result.fetched.url
+    name, report, url = result.target.name, result.report, result.url
     status_err = fmt != "text"  # keep stdout a clean JSON/Markdown document
-    how = "not modified since the last fetch" if result.fetched.not_modified else "downloaded"
+    how = "not modified since the last fetch" if result.not_modified else "downloaded"
     docs = len(report.of(Level.PROSE))
     if not result.drift:
         note = (
