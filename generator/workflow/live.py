@@ -152,7 +152,7 @@ def _take(target: TargetConfig, root: Path | None, live: Path) -> TargetResult:
 def _aside(data: bytes | Path, suffix: str) -> Path:
     """`data` (or the file's bytes) in a new private temporary file (created exclusively, readable
     by its owner only)."""
-    fd, name = tempfile.mkstemp(prefix="clientgen-spec", suffix=suffix)
+    fd, name = tempfile.mkstemp(prefix="clientgen-live-", suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as file:
             if isinstance(data, Path):

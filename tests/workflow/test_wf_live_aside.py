@@ -20,8 +20,15 @@ SMALL = (Path(__file__).parent / "fixtures" / "shop_old.yml").read_bytes()
 SMALL_NEW = (Path(__file__).parent / "fixtures" / "shop_new.yml").read_bytes()
 
 
-def _asides() -> set[Path]:
-    return set(Path(tempfile.gettempdir()).glob("clientgen-spec*"))
+def _asides() -> list[Path]:
+    return sorted(Path(tempfile.gettempdir()).iterdir())
+
+
+@pytest.fixture(autouse=True)
+def _private_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The temporary folder of this test alone (others may use the system's at the same time)."""
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
 
 
 def _update(project: Project, url: str) -> live.LiveResult:
@@ -34,11 +41,12 @@ def test_the_live_spec_is_regenerated_from_a_private_file_with_no_download_held(
 ) -> None:
     url = live_server.serve("/openapi.yml", SMALL_NEW)
     project: Project = make_project(SMALL, generated=True)
-    before, seen = _asides(), []
+    seen: list[Path] = []
     real_take = live.take
 
     def take(target: Any, root: Any, raw: Any, before_write: Any) -> Any:
         assert isinstance(raw, Path) and raw.read_bytes() == SMALL_NEW
+        assert raw.parent == Path(tempfile.gettempdir())
         assert stat.S_IMODE(raw.stat().st_mode) == 0o600  # the owner's only
         gc.collect()
         held = [o for o in gc.get_objects() if isinstance(o, Fetched)]
@@ -50,7 +58,7 @@ def test_the_live_spec_is_regenerated_from_a_private_file_with_no_download_held(
     result = _update(project, url)
     assert result.generated is not None and result.url == url and seen
     assert project.spec.read_bytes() == SMALL_NEW
-    assert not seen[0].exists() and _asides() == before  # nothing left in the temporary folder
+    assert not seen[0].exists() and _asides() == []  # nothing left in the temporary folder
 
 
 def test_the_committed_spec_is_put_back_when_writing_the_package_fails(
@@ -58,7 +66,6 @@ def test_the_committed_spec_is_put_back_when_writing_the_package_fails(
 ) -> None:
     url = live_server.serve("/openapi.yml", SMALL_NEW)
     project: Project = make_project(SMALL, generated=True)
-    before = _asides()
 
     def take(target: Any, root: Any, raw: Path, before_write: Any) -> Any:
         before_write()  # the spec is written, then the package's write fails
@@ -69,5 +76,5 @@ def test_the_committed_spec_is_put_back_when_writing_the_package_fails(
     with pytest.raises(OSError, match="disk full"):
         _update(project, url)
     assert project.spec.read_bytes() == SMALL
-    assert _asides() == before
+    assert _asides() == []
     assert [p.name for p in project.spec.parent.iterdir()] == ["openapi.yml"]
