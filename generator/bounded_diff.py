@@ -5,7 +5,8 @@ one (graph-beta's api.md: 27 MB, a million lines) is not handed to `difflib`, wh
 lines it is given and whose memory holds them all: the common head and tail are found by comparing the
 bytes (linear, a block at a time), and only the changed region between them — with its context lines —
 is diffed, its hunk headers numbered as in the whole file (lines counted by `\\n`). A region of more
-than `REGION_LINES` lines on either side is not diffed: one line says the file changed, with both sizes.
+than `REGION_LINES` lines or `REGION_BYTES` bytes on either side is not diffed: one line says the file
+changed, with both sizes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import re
 from collections.abc import Iterator
 
 WHOLE = 1024 * 1024  # bytes: files up to this size (both sides) are diffed whole
-REGION_LINES = 2_000  # a larger file's changed region is diffed up to this many lines a side
+REGION_LINES = 2_000  # a larger file's changed region is diffed up to this many lines a side …
+REGION_BYTES = 256 * 1024  # … and this many bytes (one line may be a whole minified document)
 _BLOCK = 64 * 1024
 _HUNK = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
@@ -35,17 +37,25 @@ def file_diff(old: bytes, new: bytes, old_name: str, new_name: str, context: int
         )
     head = _line_start(old, _common_head(old, new), context)
     tail = _line_end(old, len(old) - _common_tail(old, new, head), context)
-    old_part, new_part = old[head:tail], new[head : len(new) - (len(old) - tail)]
-    if max(old_part.count(b"\n"), new_part.count(b"\n")) > REGION_LINES:
+    new_end = len(new) - (len(old) - tail)
+    if (
+        max(tail - head, new_end - head) > REGION_BYTES
+        or max(old.count(b"\n", head, tail), new.count(b"\n", head, new_end)) > REGION_LINES
+    ):
         note = (
             f"changed: {len(old):,} → {len(new):,} bytes; the changed part spans more than "
-            f"{REGION_LINES:,} lines, too many to show here (diff the folder after `clientgen "
-            "generate`, e.g. with `git diff`)"
+            f"{REGION_LINES:,} lines or {REGION_BYTES // 1024:,} KiB, too much to show here (diff "
+            "the folder after `clientgen generate`, e.g. with `git diff`)"
         )
         return [f"--- {old_name}", f"+++ {new_name}", note]
     before = old.count(b"\n", 0, head)  # lines above the region: the same on both sides
     lines = difflib.unified_diff(
-        _lines(old_part), _lines(new_part), old_name, new_name, n=context, lineterm=""
+        _lines(old[head:tail]),
+        _lines(new[head:new_end]),
+        old_name,
+        new_name,
+        n=context,
+        lineterm="",
     )
     return list(_numbered(lines, before))
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator import bounded_diff
-from generator.bounded_diff import REGION_LINES, WHOLE, file_diff
+from generator.bounded_diff import REGION_BYTES, REGION_LINES, WHOLE, file_diff
 
 
 def _whole(old: bytes, new: bytes) -> list[str]:
@@ -97,3 +97,12 @@ def test_a_changed_region_past_the_bound_is_one_line_with_the_sizes(
     diff = file_diff(old, new, "a (committed)", "b (from spec)")
     assert diff[:2] == ["--- a (committed)", "+++ b (from spec)"] and len(diff) == 3
     assert f"{len(old):,} → {len(new):,} bytes" in diff[2] and "git diff" in diff[2]
+
+
+def test_one_long_changed_line_past_the_bound_is_one_line_with_the_sizes() -> None:
+    """A minified document is one line: a change in it is not printed (it is the whole file)."""
+    old = b"{\n" + b'"key": "value", ' * 80_000 + b"\n}\n"
+    new = old.replace(b"value", b"other", 1)
+    diff = file_diff(old, new, "a", "b")
+    assert len(diff) == 3 and f"{len(old):,} → {len(new):,} bytes" in diff[2]
+    assert len(old) > REGION_BYTES
