@@ -103,20 +103,32 @@ def test_a_transfer_cut_short_is_refused(
     assert "the transfer failed" in result.stderr and "truncated" in result.stderr
 
 
-def test_every_known_spec_passes_validation() -> None:
+def _passes_validation(known: list[Path]) -> None:
     from generator.workflow.fetch import validate
 
-    known = [
-        REPO / "specs" / "casexchange" / "openapi.yml",
-        REPO / "specs" / "casebook" / "openapi.yml",
-        *sorted(UPSTREAM.glob("public-*.yml")),
-        *sorted(UPSTREAM.glob("internal-*")),
-        *sorted((REPO / "tests" / "fixtures" / "specs").glob("*.yml")),
-        *sorted((Path(__file__).parent / "fixtures").glob("*.yml")),
-    ]
     for path in known:
         if path.is_file():
             assert validate(path.read_bytes(), str(path))["openapi"]
+
+
+def test_every_committed_and_fixture_spec_passes_validation() -> None:
+    _passes_validation(
+        [
+            REPO / "specs" / "casexchange" / "openapi.yml",
+            REPO / "specs" / "casebook" / "openapi.yml",
+            *sorted((REPO / "tests" / "fixtures" / "specs").glob("*.yml")),
+            *sorted((Path(__file__).parent / "fixtures").glob("*.yml")),
+        ]
+    )
+
+
+@pytest.mark.slow
+def test_every_upstream_spec_passes_validation() -> None:
+    """The vendor's published history (about 1 MB of YAML, most of it with anchors: the
+    alias-counting reader); the committed specs above are of the same family."""
+    _passes_validation(
+        [*sorted(UPSTREAM.glob("public-*.yml")), *sorted(UPSTREAM.glob("internal-*"))]
+    )
 
 
 @pytest.mark.parametrize("kind", ["unreachable", "html-page"])
