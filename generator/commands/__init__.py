@@ -1,12 +1,11 @@
 """Command line: every `clientgen` command is declared in this package (`cli.main` runs them, after
 asking `quick.py` for the answers that need no click); the work is done by library functions.
 
-    generate   regenerate the configured targets, or one spec with -o     (generate.py → pipeline.py)
-    check      is generated/ what the specs produce? --live: and do the specs still match the live ones?
-                                                                         (check.py, live.py)
-    fetch      download a target's live spec, compare it, --update takes it (live.py → workflow/live.py)
-    diff       change report between two specs                           (diff.py → workflow/diff.py)
-    init       add a starter target table to pyproject.toml             (new_target.py → project_edit.py)
+    generate.py    `generate`: the configured targets, or one spec with -o (→ pipeline.py)
+    check.py       `check`: is generated/ what the specs produce? (with --live, also live.py)
+    live.py        `fetch`: a target's live spec compared, --update takes it (→ workflow/live.py)
+    diff.py        `diff`: the change report between two specs (→ workflow/diff.py)
+    new_target.py  `init`: a starter target table in pyproject.toml (→ project_edit.py)
 
 What the commands share (target selection, spec downloads, the live-spec options, the error that
 carries a spec error to the exit) is `support.py`; what they print is `generator/console.py`.

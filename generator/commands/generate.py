@@ -1,6 +1,7 @@
-"""`clientgen generate`: regenerate the configured targets (all by default), or one spec (a file or a
-URL) with -o (`pipeline.generate`). A plain `generate` that needs no rendering, or only a prose-only
-replay, is answered before this command by `quick.py`; the targets it wrote are reported here."""
+"""`clientgen generate`: regenerate the configured targets (all by default), or one spec (a file
+or a URL) with -o (`pipeline.generate`). A plain `generate` that needs no rendering, or only a
+prose-only replay, is answered before this command by `quick.py`; the targets it wrote are reported
+here."""
 
 from __future__ import annotations
 

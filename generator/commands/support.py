@@ -2,8 +2,8 @@
 spec downloads and reads, the live-spec options and the report formats, the version bump of
 `diff --apply-version`.
 
-Plain helpers of the one CLI room (the package `generator/commands/` declares every command); nothing
-here is a command."""
+Plain helpers of the one CLI room (the package `generator/commands/` declares every command);
+nothing here is a command."""
 
 from __future__ import annotations
 
