@@ -281,7 +281,6 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     parse.build_api = timed("parse (IR)", parse.build_api)
     plan.plan_files = timed("render", plan.plan_files)
     validate.Validation.wait = timed("validation wait", validate.Validation.wait)
-    pipeline.build_package = timed("write+ruff", pipeline.build_package)
     import generator.streamed as streamed  # the cacheless path stages, then applies from there
 
     streamed.apply_package = timed("write+ruff", streamed.apply_package)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .keep import will_leave
 from .quick import answer, leave, leaves_at_once, plain
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ def main() -> None:
 
         run()
         return
+    will_leave()
     try:
         done: dict[str, TargetResult] = {}
         code = answer(args, done)

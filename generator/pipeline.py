@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import provenance
 from .diagnostics import Diagnostic, DiagnosticSink
+from .gcpause import cycle_collection_paused as _no_cycle_collection
+from .keep import hold_until_exit
 from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
 from .tree_index import TreeIndex
 from .validation_cache import FindingsCache
-from .write import TreeDiff, build_package, compare, read_tree, render_for_check
+from .write import TreeDiff
 
 if TYPE_CHECKING:
     from .config import TargetConfig
@@ -54,7 +55,7 @@ class TargetResult:
     seconds: float = 0.0
     fast_path: bool = False
     replayed: bool = False  # a prose-only edit regenerated from the stage cache (`stage/cache.py`)
-    rendered: dict[str, bytes] = field(default_factory=dict)  # check: the spec's files
+    rendered: Mapping[str, bytes] = field(default_factory=dict)  # check: the spec's files
     classes: int = 0  # schema classes the package defines (not every IR schema gets one)
     # the stage cache's snapshot being written (`stage.writer.Writer`): committed once written
     snapshot: Writer | None = field(default=None, repr=False, compare=False)
@@ -163,20 +164,6 @@ def _render(
     return result, tree, prov
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The pipeline builds a few hundred thousand containers and frees them in one go; the cycle
-    collector's passes over them are pure overhead (~15 % of the CPU time for GitHub's spec) and
-    change nothing it could free in time to matter, so they are paused for the run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def generate(
     target: TargetConfig,
     root: Path | None = None,
@@ -217,7 +204,7 @@ def generate(
     known.save()  # the validation findings, for the next run (only after one that succeeded)
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def remember_written(root: Path | None, out: Path, result: TargetResult) -> None:
@@ -244,49 +231,36 @@ def answer_generate(target: Target, root: Path | None) -> TargetResult | None:
     return fast
 
 
-def prepare(
-    target: TargetConfig,
-    root: Path | None = None,
-    raw: bytes | None = None,
-    *,
-    progress: Progress = SILENT,
-    source: str = "",
-    known: FindingsCache | None = None,
-    replay: bool = True,
-) -> tuple[TargetResult, dict[str, bytes]]:
-    """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
-    a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
-    `known`: the last validation findings (see `_render`). `replay`: a prose-only edit may be
-    regenerated from the stage cache (`stage/cache.py`; `generate --full` renders everything)."""
-    from .stage.cache import Recorder, stage_file
-    from .streamed import begin_snapshot
+def take(
+    target: TargetConfig, root: Path | None, raw: bytes, before_write: Callable[[], None]
+) -> TargetResult:
+    """`generate --full` from `raw`, the spec's bytes read as if they were the file `target.spec`
+    (`fetch --update`'s live spec, not yet written): the package is rendered, staged and formatted
+    first — a spec that cannot be used raises SpecError before anything is written — then
+    `before_write` runs (it writes the spec) and the package is written, as `generate` writes it."""
+    from .streamed import generate_streamed
 
     out = Path(target.output)
-    memo = Memo.for_output(root, out)
-    stages = stage_file(root, out) if raw is None and memo is not None else None
+
+    def render(emit: Emit, recorder: stage_cache.Recorder | None) -> tuple[TargetResult, Any]:
+        result, _, prov = _render(target, root, SILENT, "", raw, None, recorder, emit)
+        return result, prov
+
     with _no_cycle_collection():
-        again = _replayed(target, root, source, stages, memo) if replay else None
-        if again is not None:  # (the whole package in memory: `tree`)
-            result, files, prov = again[0], again[1].tree(), again[1].prov
-        else:
-            recorder = Recorder(stages) if stages is not None else None
-            result, files, prov = _render(target, root, progress, source, raw, known, recorder)
-            begin_snapshot(recorder, files, result, memo, target, source, prov)
-        owner = ownership(out, target.package)
-        tree = build_package(files, prov, out, owner, progress, memo, consume=True)
-    if memo is not None:
-        memo.save()
-    return result, tree
+        memo = Memo.for_output(root, out)
+        return generate_streamed(target, root, out, SILENT, "", memo, render, before_write)
 
 
 def _replayed(
-    target: Target, root: Path | None, source: str, stages: Path | None, memo: Memo | None
+    target: Target, root: Path | None, source: str, memo: Memo | None, st: Any
 ) -> tuple[TargetResult, Replayed] | None:
-    """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None."""
+    """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None; `st`: the
+    staging folder that takes each file as it is rendered (`streamed.write_replayed`)."""
+    from .stage.cache import stage_file
     from .stage.replay import replayed
 
-    start = time.perf_counter()
-    again = replayed(target, source, source or spec_label(target, root), stages, memo)
+    start, stages = time.perf_counter(), stage_file(root, Path(target.output))
+    again = replayed(target, source, source or spec_label(target, root), stages, memo, st)
     if again is None:
         return None
     result = TargetResult(target, again.api, diagnostics=again.diagnostics, classes=again.classes)
@@ -302,21 +276,20 @@ def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
 
 
 def _generate_replayed(target: Target, root: Path | None, source: str) -> TargetResult | None:
-    from .stage.cache import stage_file
     from .streamed import write_replayed
 
     start, out = time.perf_counter(), Path(target.output)
     memo = Memo.for_output(root, out)
-    with _no_cycle_collection():
-        again = _replayed(target, root, source, stage_file(root, out), memo)
-        if again is None or memo is None:
-            return None
-        result = again[0]  # only the files rendered again are staged (graph-beta's memory)
-        result.diff = write_replayed(again[1], out, target.package, root, memo)
-    memo.save()
+    if memo is None:
+        return None
+    with _no_cycle_collection():  # each file staged as it is rendered (graph-beta's memory)
+        replay = partial(_replayed, target, root, source, memo)
+        result = write_replayed(target, root, memo, replay)  # (and saves the module cache)
+    if result is None:
+        return None
     remember_written(root, out, result)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def check(
@@ -336,27 +309,22 @@ def check(
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
-    memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
-    with _no_cycle_collection():
-        known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
-        again = None
-        if not full:  # a prose-only edit: what the spec produces, from the stage cache (read only)
-            from .stage.cache import stage_file
+    from .checked import compare_folder, render_checked  # each file staged as it is rendered
 
-            again = _replayed(target, root, "", stage_file(root, out), memo)
-        result, files, prov = (
-            (again[0], again[1].tree(), again[1].prov)
-            if again is not None
-            else _render(target, root, progress, known=known)
-        )
-        result.rendered = render_for_check(files, prov, owner, progress, memo, consume=True)
-    result.diff = compare(result.rendered, read_tree(out), owner)
+    memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
+    known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
+    render = partial(_render, target, root, progress, known=known)  # (given `emit`)
+    with _no_cycle_collection():  # a prose-only edit: from the stage cache (read only)
+        replay = None if full else partial(_replayed, target, root, "", memo)
+        result, rendered = render_checked(target, owner, memo, progress, replay, render)
+    result.rendered = rendered
+    result.diff = compare_folder(rendered, out, owner)
     if not result.diff.stale:
         recorded = provenance.read(out)
         if recorded is not None:
             provenance.remember_verified(root, out, recorded)
     result.seconds = time.perf_counter() - start
-    return result
+    return hold_until_exit(result)
 
 
 def answer_check(target: Target, root: Path | None) -> TargetResult | None:

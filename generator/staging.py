@@ -35,7 +35,6 @@ from .spec_copy import Parts
 from .write import (
     _check_relative,
     _Folders,
-    _get,
     _headed,
     _put,
     _unwritable,
@@ -50,6 +49,10 @@ OUTPUT_PER_SPEC_BYTE = 12
 OUTPUT_FIXED = 8 << 20
 
 
+# a package whose staged texts are at most this large keeps their formatted bytes from `finish` to
+# the write (GitHub's: ≈ 8 MB; each file read once, not twice); a larger one (graph-beta's: 324 MB)
+# is read again, one file at a time, when written
+HOLD_UP_TO = 32 << 20
 SLICE = 1 << 20  # characters of a large text encoded at a time
 READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
 
@@ -62,6 +65,19 @@ def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
     for piece in [text] if isinstance(text, str) else text:
         for at in range(0, len(piece), SLICE):
             yield piece[at : at + SLICE].encode()
+
+
+def _read(path: str) -> bytes:
+    """A small file's bytes (without a Python file object: a staged package is thousands of them)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        size = os.fstat(fd).st_size + 1  # one read to the end, one to see it is the end
+        parts = []
+        while part := os.read(fd, size):
+            parts.append(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _pieces(path: str) -> Iterator[bytes]:
@@ -106,7 +122,15 @@ class StagedTree(Mapping[str, bytes]):
         key = self._known.get(rel)
         if key is not None and self._memo is not None:
             return self._memo.read(key)
-        return _get(self._paths[rel])
+        return _read(self._paths[rel])
+
+    def key(self, rel: str) -> bytes | None:
+        """The module-cache key a file's bytes are read by (None: read from the staging folder)."""
+        return self._known.get(rel) if self._memo is not None and rel not in self._held else None
+
+    @property
+    def memo(self) -> Memo | None:
+        return self._memo
 
     def chunks(self, rel: str) -> Iterator[bytes]:
         """The file's bytes a piece at a time (`write` copies the spec's copy so)."""
@@ -142,19 +166,30 @@ class Staging:
         self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
         self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
         self.staged = 0  # files written into the folder
+        self._small = 0  # characters of the texts staged whole (`HOLD_UP_TO`)
         self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
 
     @classmethod
     @contextlib.contextmanager
     def open(
-        cls, out: Path, owner: Ownership | None, memo: Memo | None, spec_bytes: int
+        cls,
+        out: Path,
+        owner: Ownership | None,
+        memo: Memo | None,
+        spec_bytes: int,
+        aside: bool = False,
     ) -> Iterator[Staging]:
         """A staging folder for a package made from a spec of `spec_bytes` bytes (on tmpfs when it
-        has room for the estimated output several times over), removed when the block ends."""
+        has room for the estimated output several times over), removed when the block ends.
+        `aside`: for `check` (`checked.py`), which writes nothing beside the output folder and
+        needs no ownership of it: a folder of the system's."""
         try:
             out = out.resolve()
-            ensure_ours(out, owner)
-            fallback = out.parent if out.parent.is_dir() else Path(tempfile.gettempdir())
+            if not aside:
+                ensure_ours(out, owner)
+            fallback = Path(tempfile.gettempdir())
+            if out.parent.is_dir() and not aside:
+                fallback = out.parent
             estimate = OUTPUT_PER_SPEC_BYTE * spec_bytes + OUTPUT_FIXED
             folder = Path(
                 tempfile.mkdtemp(
@@ -165,7 +200,7 @@ class Staging:
             raise _unwritable(exc, out) from None
         staging = cls(folder, out, owner, memo)
         try:
-            if memo is None:  # (not with the module cache, as when its runs rendered into a dict)
+            if memo is None and not aside:  # (not with the module cache, nor for `check`)
                 staging.prewrite = Prewrite.for_output(out, spec_bytes)
             yield staging
         finally:
@@ -197,6 +232,7 @@ class Staging:
             elif isinstance(text, str) and len(text) < READ_CHUNK:
                 _put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
                 self._texts[rel] = None
+                self._small += len(text)
             else:  # the header and the text encoded a slice at a time: no copy of a large text
                 _put_parts(self._folders, os.path.join(self.tree, rel), _encoded(rel, text))
                 self._texts[rel] = None
@@ -224,6 +260,7 @@ class Staging:
         path = os.path.join(self.tree, rel)
         if isinstance(text, str) and len(text) < READ_CHUNK:
             raw = with_header(rel, text)
+            self._small += len(text)
             key = memo.text_key(rel, raw)
             large = False
         else:
@@ -248,6 +285,8 @@ class Staging:
         """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
         progress.stage("formatting")
         paths: dict[str, str] = {}
+        held: dict[str, bytes] = {}
+        hold = self._small <= HOLD_UP_TO  # (with the module cache, texts it knew are not read)
         try:
             if any(rel.endswith(".py") for rel in self._texts):
                 format_tree(Path(self.tree))
@@ -264,10 +303,12 @@ class Staging:
                     if key is not None and self._memo is not None:
                         self._memo.put_parts(key, _pieces(paths[rel]))
                     continue
-                data = _get(paths[rel])
+                data = _read(paths[rel])
                 digests[rel] = hashlib.sha256(data).digest()
                 if key is not None and self._memo is not None:
                     self._memo.put(key, data)
+                if hold:
+                    held[rel] = data
                 del data
             for rel, (_, sha) in self._known.items():
                 digests[rel] = sha
@@ -278,7 +319,7 @@ class Staging:
             raise _unwritable(exc, self.out) from None
         ordered[provenance.FILE] = hashlib.sha256(record).digest()
         keys = {rel: key for rel, (key, _) in self._known.items()}
-        held = {provenance.FILE: record}
+        held[provenance.FILE] = record
         return StagedTree(
             ordered, paths, held, frozenset(self._large), self.prewrite, keys, self._memo
         )

@@ -11,6 +11,7 @@ and `write_replayed` stages and writes it the same way (only the files rendered 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
     from .ir import Api
     from .provenance import Provenance
     from .stage.cache import Recorder
-    from .stage.replay import Replayed
+    from .stage.replay import Replayed, Target
     from .stage.writer import Writer
+    from .staging import Staging
     from .write import TreeDiff
 
 
@@ -55,15 +57,18 @@ def generate_streamed(
     source: str,
     memo: Memo | None,
     render: Callable[[Emit, Recorder | None], tuple[R, Provenance]],
+    before_write: Callable[[], None] | None = None,
 ) -> R:
     """Render (`render`: `pipeline._render`, handing each file to the staging folder; the run's
     result and the package's provenance), stage, format and write the package; `memo`: the
-    project's module cache (None: no caches, so no stage cache either)."""
+    project's module cache (None: no caches, so no stage cache either). `before_write`: runs once
+    the package is formatted, before it is written (`fetch --update` writes the live spec then:
+    no snapshot is made of a spec that is not its file yet)."""
     from .stage.cache import Recorder, stage_file
     from .staging import Staging  # not needed by the no-op answer
 
     owner = ownership(out, target.package)
-    stages = stage_file(root, out) if memo is not None else None
+    stages = stage_file(root, out) if memo is not None and before_write is None else None
     recorder = Recorder(stages) if stages is not None else None
     with Staging.open(out, owner, memo, _spec_size(target)) as staging:
         if recorder is not None:
@@ -77,6 +82,8 @@ def generate_streamed(
         staging.observe = None
         del recorder
         tree = staging.finish(prov, progress)
+        if before_write is not None:
+            before_write()
         index = TreeIndex.for_output(root, out) if root is not None else None
         try:
             result.diff = apply_package(tree, out, owner, progress, index)
@@ -91,26 +98,37 @@ def generate_streamed(
 
 
 def write_replayed(
-    again: Replayed, out: Path, package: str, root: Path | None, memo: Memo
-) -> TreeDiff:
-    """Stage and write a prose-only replay (`stage/replay.py`) as the full path does: only the files
-    rendered again are staged and formatted; the others are known by their module-cache keys and
-    read from it, one at a time, only when they are written (graph-beta's unchanged files are
-    ≈ 320 MB)."""
+    target: Target,
+    root: Path | None,
+    memo: Memo,
+    replay: Callable[[Staging], tuple[R, Replayed] | None],
+) -> R | None:
+    """Replay a prose-only edit (`replay`: `stage/replay.py`, given the staging folder) and write it
+    as the full path does: each file is staged as it is rendered — the module-cache keys of those
+    not rendered again (read from it, one at a time, only when written: graph-beta's unchanged
+    files are ≈ 320 MB), the texts of the others; only those are formatted. None: a miss (nothing
+    written)."""
+    from .diagnostics import SpecError
     from .staging import OUTPUT_PER_SPEC_BYTE, Staging
 
-    owner = ownership(out, package)
-    size = sum(len(data) for data in again.files.values())  # the staging folder's estimate
-    with Staging.open(out, owner, memo, size // OUTPUT_PER_SPEC_BYTE) as staging:
-        for rel in sorted(set(again.files) | set(again.known)):
-            key = again.known.get(rel)
-            if key is not None:
-                staging.add_known(rel, key)
-            else:
-                staging.add(rel, again.files.pop(rel))  # let go once staged
-        tree = staging.finish(again.prov)
+    out = Path(target.output)
+    owner = ownership(out, target.package)
+    with contextlib.ExitStack() as stack:
+        try:  # staged: the spec's copy, api.md, the README, the modules rendered again (≈ 2× spec)
+            size = 2 * _spec_size(target) // OUTPUT_PER_SPEC_BYTE
+            staging = stack.enter_context(Staging.open(out, owner, memo, size))
+        except SpecError:
+            return None  # (the output folder is not clientgen's, …: the full path says so)
+        again = replay(staging)
+        if again is None:
+            return None
+        result, prov = again[0], again[1].prov
+        del again  # (its files are all staged)
+        tree = staging.finish(prov)
         index = TreeIndex.for_output(root, out) if root is not None else None
-        return apply_package(tree, out, owner, SILENT, index)
+        result.diff = apply_package(tree, out, owner, SILENT, index)
+    memo.save()
+    return result
 
 
 def begin_snapshot(
@@ -137,7 +155,7 @@ def begin_snapshot(
         )
 
 
-def _spec_size(target: TargetConfig) -> int:
+def _spec_size(target: Target) -> int:
     """The spec's size in bytes (0 when it cannot be read: loading it reports why)."""
     try:
         return Path(target.spec).stat().st_size

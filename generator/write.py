@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from . import provenance
 from .diagnostics import SpecError, fatal
+from .folder_tree import CACHES, listed, read
 from .format import FORMATTED, format_tree
 from .memo import Memo
 from .ownership import Ownership, has_header
@@ -148,25 +149,9 @@ class Hashed(dict[str, bytes]):
 
 def read_tree(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` (bytecode and mypy caches left out; symbolic links to folders not
-    followed), by relative POSIX path in path order. Plain `os` calls: the `check` and no-op `generate`
-    answers read thousands of files with it."""
-    if not folder.is_dir():
-        return {}
-    base = os.fspath(folder)
-    found: dict[str, bytes] = {}
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = [d for d in dirnames if d not in _CACHES]
-        rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        for name in filenames:
-            if name in _CACHES:
-                continue
-            try:
-                with open(os.path.join(dirpath, name), "rb") as f:
-                    found[prefix + name] = f.read()
-            except (FileNotFoundError, IsADirectoryError):  # a dangling link, gone meanwhile
-                continue
-    return {rel: found[rel] for rel in sorted(found, key=lambda r: r.split("/"))}
+    followed), by relative POSIX path in path order (`folder_tree.listed`)."""
+    found = {rel: read(path) for rel, path in listed(folder).items()}
+    return {rel: data for rel, data in found.items() if data is not None}
 
 
 def diff_trees(new: Mapping[str, bytes], old: Mapping[str, bytes]) -> TreeDiff:
@@ -518,31 +503,11 @@ def _write_atomic(folders: _Folders, path: str, data: bytes | Iterable[bytes]) -
         raise
 
 
-_CACHES = ("__pycache__", ".mypy_cache")
-
-
 def _prune(out: Path, folder: Path) -> None:
     """Remove folders a removal left without files (bytecode caches do not count)."""
     while folder != out and folder.is_dir():
         with os.scandir(folder) as entries:
-            if any(e.name not in _CACHES for e in entries):
+            if any(e.name not in CACHES for e in entries):
                 return
         shutil.rmtree(folder, ignore_errors=True)
         folder = folder.parent
-
-
-def render_for_check(
-    files: Mapping[str, str | bytes],
-    prov: provenance.Provenance,
-    owner: Ownership | None = None,
-    progress: Progress = SILENT,
-    memo: Memo | None = None,
-    *,
-    consume: bool = False,
-) -> dict[str, bytes]:
-    """`build_package` for `check`, in a temporary folder (`consume`: as there)."""
-    files = _handed_over(files, owner, consume)
-    progress.stage("formatting")
-    scratch = scratch_parent(files, Path(tempfile.gettempdir()))
-    with tempfile.TemporaryDirectory(prefix="clientgen-check-", dir=scratch) as tmp:
-        return build_tree(files, prov, Path(tmp), memo)

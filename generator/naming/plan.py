@@ -82,9 +82,10 @@ def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] =
     """Every name of the package: schemas, fields, members, resources, methods, arguments, and what
     the active features ask for (`requests`)."""
     names = Names()
-    emitted = emitted_schemas(api)
+    deps: dict[str, list[str]] = {}  # each schema's references, walked once for both passes below
+    emitted = emitted_schemas(api, deps)
     _schema_names(api, emitted, names, sink)
-    _schema_modules(api, emitted, names)
+    _schema_modules(api, emitted, names, deps)
     for sid in emitted:
         schema = api.schemas[sid]
         if isinstance(schema, Model):
@@ -102,9 +103,11 @@ def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] =
     return names
 
 
-def emitted_schemas(api: Api) -> list[str]:
+def emitted_schemas(api: Api, deps: dict[str, list[str]] | None = None) -> list[str]:
     """Schema ids that get a class, in `api.schemas` order: everything but the inline schemas of
-    responses that no operation reaches as a success body, a declared JSON error body or a header."""
+    responses that no operation reaches as a success body, a declared JSON error body or a header.
+    `deps`: filled with the references (`_deps`) of each schema reached."""
+    deps = {} if deps is None else deps
     roots: list[str] = [sid for sid in api.schemas if not _under_responses(sid)]
     for op in api.operations:
         types: list[TypeRef] = [t for _, t in error_bodies(op)]
@@ -118,14 +121,16 @@ def emitted_schemas(api: Api) -> list[str]:
         sid = roots.pop()
         if sid not in seen and sid in api.schemas:
             seen.add(sid)
-            roots += _deps(api.schemas[sid])
+            roots += deps.setdefault(sid, _deps(api.schemas[sid]))
     return [sid for sid in api.schemas if sid in seen]
 
 
 def _under_responses(sid: str) -> bool:
-    tokens = pointer.split(sid)
-    return tokens[:2] == ("components", "responses") or (
-        tokens[:1] == ("paths",) and len(tokens) > 3 and tokens[3] == "responses"
+    # the first tokens of a plain pointer need no unescaping to be compared with these words (which
+    # hold no `~` or `/`): no lookup in `pointer.split`'s cache for each of the 6,700 GitHub ids
+    tokens = sid[1:].split("/", 4) if sid.startswith("/") else list(pointer.split(sid))
+    return tokens[:2] == ["components", "responses"] or (
+        tokens[:1] == ["paths"] and len(tokens) > 3 and tokens[3] == "responses"
     )
 
 
@@ -212,17 +217,25 @@ def _claim_classes(
     return classes, params
 
 
-def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
+def _schema_modules(
+    api: Api, emitted: list[str], names: Names, known: dict[str, list[str]]
+) -> None:
     """Group schemas into modules. An inline schema's class (one minted for a place inside another
     emitted schema: a property's, an item's, a variant's) lives in its owner's module — the outermost
     emitted schema whose pointer contains its own (a component, or an operation's body, response or
     parameter schema). Owners are then grouped by strongly connected component of their members'
     references, so imports between modules never form a cycle. A module is named after its first
     owner's class, cut to a bounded file name (`rules.module_name`); the class keeps its whole name.
-    Inside a module, schemas come dependencies first (then in `emitted` order)."""
+    Inside a module, schemas come dependencies first (then in `emitted` order). `known`: the
+    references of the schemas `emitted_schemas` walked (each emitted one)."""
     emitted_set = set(emitted)
     owner = {sid: _owner(sid, emitted_set) for sid in emitted}
-    deps = {sid: [r for r in _deps(api.schemas[sid]) if r in emitted_set] for sid in emitted}
+    deps = {
+        sid: [
+            r for r in (known[sid] if sid in known else _deps(api.schemas[sid])) if r in emitted_set
+        ]
+        for sid in emitted
+    }
     members: dict[str, list[str]] = {}
     for sid in emitted:
         members.setdefault(owner[sid], []).append(sid)

@@ -107,6 +107,8 @@ CLIENT_RESERVED = frozenset(
 
 
 def ascii_fold(text: str) -> str:
+    if text.isascii():  # NFKD leaves ASCII as it is
+        return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
@@ -114,6 +116,9 @@ def ascii_fold(text: str) -> str:
 def words(text: str) -> tuple[str, ...]:
     """Split any spelling (camelCase, snake_case, kebab-case, spaces, PascalCase) into lower words."""
     text = ascii_fold(text)
+    lower = text.lower()
+    if text == lower:  # no capital letter: nothing for `_CAMEL` to split (snake_case, kebab-case)
+        return tuple(w for w in _WORD_SPLIT.split(lower) if w)
     text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
     text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
     return tuple(w.lower() for w in _WORD_SPLIT.split(text) if w)
@@ -143,6 +148,7 @@ def safe_identifier(name: str, fallback: str, reserved: frozenset[str] = frozens
     return name
 
 
+@lru_cache(maxsize=65536)  # GitHub's spec: 37,700 fields, 4,900 distinct wire names
 def field_name(wire: str) -> str:
     return safe_identifier(snake(wire), "field", _FIELD_RESERVED)
 
@@ -226,6 +232,10 @@ class Scope:
     sep: str = ""  # "_" for snake_case scopes (attributes, arguments, modules)
 
     def claim(self, name: str) -> str:
+        key = name.lower() if self.casefold else name
+        if key not in self.taken:  # most claims: the plain name is free
+            self.taken.add(key)
+            return name
         candidate, n = name, 2
         sep = self.sep or ("_" if name[-1:].isdigit() else "")
         while self._key(candidate) in self.taken:

@@ -9,6 +9,7 @@ from ..diagnostics import DiagnosticSink
 from ..refs import Resolver
 
 MAX_DEPTH = 6
+_NESTED = frozenset(("$ref", "properties", "allOf", "oneOf", "anyOf"))  # what `_collect` reads
 
 
 def known_error_codes(resolver: Resolver) -> tuple[str, ...]:
@@ -57,7 +58,8 @@ def _collect(resolver: Resolver, node: Any, found: list[str], seen: set[int], de
             values = code.get("x-known-values") or code.get("enum") or []
             found.extend(v for v in values if isinstance(v, str))
         for sub in props.values():
-            _collect(resolver, sub, found, seen, depth + 1)
+            if isinstance(sub, dict) and not _NESTED.isdisjoint(sub):  # a plain property: no codes
+                _collect(resolver, sub, found, seen, depth + 1)
     for key in ("allOf", "oneOf", "anyOf"):
         for sub in node.get(key) or []:
             _collect(resolver, sub, found, seen, depth + 1)

@@ -26,6 +26,8 @@ def constant_value(node: dict[str, Any], resolver: Resolver, where: str) -> tupl
     """`(True, value)` for a property that can only have one value: `const`, or a one-value `enum` whose
     value is also the `default` (pydantic/FastAPI write `Literal["x"] = "x"` tags like that). A
     `allOf: [$ref]` wrapper (pydantic v1 style) is looked through."""
+    if "const" not in node and "enum" not in node and "allOf" not in node:  # most properties
+        return False, None
     parts = node.get("allOf")
     if "const" not in node and "enum" not in node and isinstance(parts, list) and len(parts) == 1:
         inner = resolver.deref(parts[0], where)[1]

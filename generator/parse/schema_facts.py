@@ -26,8 +26,8 @@ def json_kind(value: Any) -> str:
 def node_doc(node: dict[str, Any]) -> str:
     for key in ("description", "title", "summary"):
         value = node.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if isinstance(value, str) and (value := value.strip()):
+            return value
     return ""
 
 

@@ -69,6 +69,9 @@ from .schema_facts import (
 
 MAX_DEPTH = 64
 COMPONENTS = "/components/schemas/"
+# `type_of`'s short cut: a schema of one of these types with none of these keywords
+_PLAIN_TYPES = frozenset(("string", "integer", "number", "boolean"))
+_SPECIAL = frozenset(("$ref", "const", "enum", "allOf", "oneOf", "anyOf", "nullable"))
 
 
 @dataclass
@@ -203,6 +206,13 @@ class SchemaBuilder:
                 "too-deep", where, f"schema nested more than {MAX_DEPTH} levels; typed as Any"
             )
             return AnyType()
+        plain = node.get("type") if isinstance(node, dict) else None
+        if type(plain) is str and plain in _PLAIN_TYPES and _SPECIAL.isdisjoint(node):
+            # a plain `string`/`integer`/`number`/`boolean` (most properties): not nullable, nothing
+            # to look into — what the general path below makes of it, without its questions
+            kind = primitive_kind(plain, node.get("format"))
+            assert kind is not None
+            return Primitive(kind)
         if node is True or node == {}:
             return AnyType()
         if node is False:
@@ -382,12 +392,12 @@ class SchemaBuilder:
 
     # ---- named inline schemas -----------------------------------------------------------------
     def _inline(self, node: dict[str, Any], where: str, hint: tuple[str, str | None]) -> str:
-        if where.startswith(COMPONENTS) and len(jp.split(where)) == 3:
+        if _is_component(where):
             return self._register(where, node, (jp.split(where)[-1], None), component=True)
         # the node's own place in the document; a node made up while parsing (an allOf merge, a
         # oneOf branch completed with its parent's properties) is the schema at `where`
         sid = self.canonical.origin(node) or where
-        if sid.startswith(COMPONENTS) and len(jp.split(sid)) == 3:
+        if _is_component(sid):
             return self._register(sid, node, (jp.split(sid)[-1], None), component=True)
         return self._register(sid, node, hint, component=False, at=where)
 
@@ -499,21 +509,24 @@ class SchemaBuilder:
             else set()
         )
         fields: list[Field] = []
+        at = jp.join(sid, "properties")
         for wire, sub in props.items():
-            where = jp.join(sid, "properties", wire)
+            where = jp.join(at, wire)
             resolved = self.resolver.deref(sub, where)[1] if isinstance(sub, dict) else {}
             resolved = resolved if isinstance(resolved, dict) else {}
             own = sub if isinstance(sub, dict) else {}
-            # a property without a `$ref` is its own node: no merged copy needed (it is only read)
-            merged = own if resolved is own and "$ref" not in own else property_node(own, resolved)
+            # a property without a `$ref` is its own node: no merged copy needed (it is only read),
+            # and what it says of itself is all there is to read (`alone`)
+            alone = resolved is own
+            merged = own if alone and "$ref" not in own else property_node(own, resolved)
             constant, value = constant_value(merged, self.resolver, where)
             t = (
                 LiteralOf((value,))
                 if constant
                 else self.type_of(sub, where, (f"{name} {wire}", wire))
             )
-            read_only = bool(own.get("readOnly") or resolved.get("readOnly"))
-            write_only = bool(own.get("writeOnly") or resolved.get("writeOnly"))
+            read_only = bool(own.get("readOnly") or (not alone and resolved.get("readOnly")))
+            write_only = bool(own.get("writeOnly") or (not alone and resolved.get("writeOnly")))
             fields.append(
                 Field(
                     wire_name=wire,
@@ -522,7 +535,7 @@ class SchemaBuilder:
                     # never returned, so neither can be required of both
                     required=wire in required and not read_only and not write_only,
                     listed_required=wire in required,
-                    doc=node_doc(own) or node_doc(resolved),
+                    doc=node_doc(own) or ("" if alone else node_doc(resolved)),
                     default=value if constant else merged.get("default", MISSING),
                     read_only=read_only,
                     write_only=write_only,
@@ -532,7 +545,7 @@ class SchemaBuilder:
                     constant=constant,
                     secret=mentions_format(own, "password", self.resolver, where),
                     format=string_format(merged),
-                    example=_first_example(own, resolved),
+                    example=schema_example(own) if alone else _first_example(own, resolved),
                 )
             )
         for wire in sorted(required - set(props)):
@@ -567,6 +580,11 @@ def _first_example(own: dict[str, Any], resolved: dict[str, Any]) -> Any:
     """A property's example: its own, else that of the schema its `$ref` names."""
     found = schema_example(own)
     return schema_example(resolved) if found is MISSING else found
+
+
+def _is_component(pointer: str) -> bool:
+    """`/components/schemas/<name>` itself (three tokens), not a place inside one."""
+    return pointer.startswith(COMPONENTS) and pointer.count("/") == 3
 
 
 def _schema_order(sid: str) -> tuple[int, str]:

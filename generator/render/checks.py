@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from ..ir import Constraints, Model
+from ..ir.models import NO_CONSTRAINTS
 from ..naming.plan import Names
 from .annotations import py_literal
 from .safe import Code, code
@@ -44,6 +45,8 @@ def strict_checks(model: Model, names: Names) -> Code:
 
 
 def _constraint_items(c: Constraints) -> list[tuple[str, str]]:
+    if c is NO_CONSTRAINTS:  # (most fields: parse shares one object for "no constraints")
+        return []
     out: list[tuple[str, str]] = []
     if c.pattern:
         out.append(("pattern", py_literal(c.pattern)))

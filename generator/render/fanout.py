@@ -1,17 +1,28 @@
-"""Work done on a second core: a forked child computes a pure function while this process goes on.
+"""Work done on a second core: pure jobs shared by a forked child and this process (issue 18).
 
-The file plan renders the types modules (about half of the rendering of a large spec) in a child
-forked once naming is done, while the parent builds the resources, the docs and the tests, then
-takes the child's texts where the serial plan puts them, so the output is the same byte for byte.
+The file plan renders the types modules in a forked child while it renders the rest of the package
+(`plan.py`). How long each side takes depends on the spec and on what else the machine runs: with a
+fixed split, whichever side is done first waits for the other (0.02–0.6 s for GitHub's spec,
+depending on the load). So the child works through the list from the front, and this process, once
+its own part is done, takes items from the back, one at a time, until the child's result is there:
 
-`in_child(work)` forks (POSIX, a single-threaded process, `enabled`); the child runs `work()`, sends
-its result pickled through a pipe and leaves with `os._exit` (no atexit handlers, none of the
-parent's buffers flushed twice). `result()` reads it. `work` must be a pure function of what the
-process holds at the fork: whatever else it does (a diagnostic, a cache filled) happens in the child
-only. Whenever the child does not deliver (it could not be started, failed, was killed, or its result
-does not unpickle), `result()` runs `work()` here, so an error is raised in this process exactly as it
-would be without the child. Disabled or unavailable (no `os.fork`, other threads running, one CPU,
-the environment sets `CLIENTGEN_PARALLEL=off`): `result()` runs `work()` here, when it is asked for.
+- the child computes `work(items[0])`, `work(items[1])`, … and before each one reads (without
+  waiting) the items this process has claimed; when it reaches one, or the end of the list, it
+  sends the results it has, pickled, through a pipe and leaves with `os._exit`;
+- `results()` here claims the last item not claimed yet (tells the child through a second pipe),
+  computes it, and goes on until the child's result can be read, then reads it. An item both sides
+  computed (the child had started it before it saw the claim) is taken from this process: `work`
+  is a pure function, so both are the same.
+
+Every item is computed by exactly one of `work` here or in the child as far as the result goes, and
+the results are in the list's order, so the output is the same as `[work(x) for x in items]`,
+whoever computed what. Whenever the child does not deliver (it could not start, failed, died, or
+its result does not unpickle), the items it should have computed are computed here in order, so an
+error is raised here exactly as without the child; an error while this process takes items from
+the back only ends that phase (the item is computed again, in order, at the end). The child leaves
+with `os._exit` (no atexit handlers, none of the parent's buffers flushed twice). Disabled or
+unavailable (no `os.fork`, other threads running, one CPU, the environment sets
+`CLIENTGEN_PARALLEL=off`: `can_fork`): everything is computed here, in order, when asked for.
 """
 
 from __future__ import annotations
@@ -19,14 +30,16 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+Item = TypeVar("Item")
 
 OFF = ("0", "off", "no", "false")
 
@@ -51,14 +64,20 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32" and not other_threads() and cores() >= 2
 
 
-class Deferred(Generic[T]):
-    """The result of `work`, computed by a forked child (`forked`) or here when asked for."""
+_CLAIM = 4  # bytes of a claimed index (writes of up to PIPE_BUF bytes to a pipe are atomic)
 
-    def __init__(self, work: Callable[[], T], *, enabled: bool) -> None:
+
+class Worklist(Generic[Item, T]):
+    """`work` over `items`, by a forked child from the front and by `results()` from the back."""
+
+    def __init__(self, items: Sequence[Item], work: Callable[[Item], T], *, enabled: bool) -> None:
+        self._items = items
         self._work = work
         self._pid = 0
-        self._fd = -1
-        if enabled and can_fork():
+        self._result = -1  # the child's results (read here)
+        self._claims = -1  # the items claimed here (written here)
+        self.taken = 0  # items computed here from the back (for tests and measurements)
+        if enabled and items and can_fork():
             self._fork()
 
     @property
@@ -67,51 +86,98 @@ class Deferred(Generic[T]):
 
     def _fork(self) -> None:
         try:
-            read, write = os.pipe()
+            result_r, result_w = os.pipe()
         except OSError:
+            return
+        try:
+            claims_r, claims_w = os.pipe()
+        except OSError:
+            os.close(result_r)
+            os.close(result_w)
             return
         try:
             pid = os.fork()
         except OSError:  # out of processes or memory: computed here instead
-            os.close(read)
-            os.close(write)
+            for fd in (result_r, result_w, claims_r, claims_w):
+                os.close(fd)
             return
         if pid == 0:  # the child: never returns; on any error the parent computes it again
             code = 1
             try:
                 with contextlib.suppress(BaseException):
-                    os.close(read)
-                    data = memoryview(pickle.dumps(self._work(), pickle.HIGHEST_PROTOCOL))
+                    os.close(result_r)
+                    os.close(claims_w)
+                    data = memoryview(pickle.dumps(self._front(claims_r), pickle.HIGHEST_PROTOCOL))
                     while data:
-                        data = data[os.write(write, data) :]
+                        data = data[os.write(result_w, data) :]
                     code = 0
             finally:
                 os._exit(code)
-        os.close(write)
-        self._pid, self._fd = pid, read
+        os.close(result_w)
+        os.close(claims_r)
+        os.set_blocking(claims_w, False)  # a claim that would wait ends the taking instead
+        self._pid, self._result, self._claims = pid, result_r, claims_w
 
-    def result(self) -> T:
-        """The child's result, or `work()` computed here when there is none."""
-        if self._pid > 0:
-            data = self._read()
-            ok = self._reap()
-            if ok and data:
-                with contextlib.suppress(Exception):  # a damaged result: computed here instead
-                    value: T = pickle.loads(data)  # written by our own child
-                    return value
-        return self._work()
+    def _front(self, claims: int) -> list[T]:
+        """(In the child.) The results from the front of the list up to the first item claimed by
+        the parent (or the end)."""
+        os.set_blocking(claims, False)
+        done: list[T] = []
+        first_claimed = len(self._items)
+        for item in self._items:
+            first_claimed = min(first_claimed, _read_claims(claims))
+            if len(done) >= first_claimed:
+                break
+            done.append(self._work(item))
+        return done
 
-    def _read(self) -> bytes:
+    def results(self) -> list[T]:
+        """`[work(x) for x in items]`, computed by the child and here (see the module's doc)."""
+        count = len(self._items)
+        if self._pid <= 0:
+            return [self._work(item) for item in self._items]
+        mine: dict[int, T] = {}
+        index = count
+        with contextlib.suppress(Exception):  # (an error: computed again, in order, below)
+            while index > 0 and not self._ready():
+                index -= 1
+                os.write(self._claims, index.to_bytes(_CLAIM, "little"))
+                mine[index] = self._work(self._items[index])
+                self.taken += 1
+        theirs = self._collect()
+        return [
+            mine[i] if i in mine else theirs[i] if i < len(theirs) else self._work(item)
+            for i, item in enumerate(self._items)
+        ]
+
+    def _ready(self) -> bool:
+        """Can the child's result be read (it is done, or gone)? (`poll`: any descriptor number.)"""
+        poller = select.poll()
+        poller.register(self._result, select.POLLIN)
+        return bool(poller.poll(0))
+
+    def _collect(self) -> list[T]:
+        """The child's results (none when it did not deliver), the child reaped."""
         chunks: list[bytes] = []
         try:
-            while chunk := os.read(self._fd, 1 << 20):
+            while chunk := os.read(self._result, 1 << 20):
                 chunks.append(chunk)
         except OSError:
             chunks = []
-        finally:
-            os.close(self._fd)
-            self._fd = -1
-        return b"".join(chunks)
+        self._close_pipes()
+        ok = self._reap()
+        if ok and chunks:
+            with contextlib.suppress(Exception):  # a damaged result: computed here instead
+                value: list[T] = pickle.loads(b"".join(chunks))  # written by our own child
+                if isinstance(value, list):
+                    return value
+        return []
+
+    def _close_pipes(self) -> None:
+        for fd in (self._result, self._claims):
+            if fd >= 0:
+                os.close(fd)
+        self._result = self._claims = -1
 
     def _reap(self) -> bool:
         """Wait for the child; did it exit cleanly?"""
@@ -123,18 +189,14 @@ class Deferred(Generic[T]):
         return os.waitstatus_to_exitcode(status) == 0
 
     def close(self) -> None:
-        """Stop and reap a child whose result is not wanted (idempotent)."""
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        """Stop and reap a child whose results are not wanted (idempotent)."""
+        self._close_pipes()
         if self._pid > 0:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self._reap()
 
-    def __enter__(self) -> Deferred[T]:
+    def __enter__(self) -> Worklist[Item, T]:
         return self
 
     def __exit__(
@@ -146,6 +208,17 @@ class Deferred(Generic[T]):
         self.close()
 
 
-def in_child(work: Callable[[], T], *, enabled: bool = True) -> Deferred[T]:
-    """Start `work` in a forked child (when `enabled` and possible); `.result()` gives its value."""
-    return Deferred(work, enabled=enabled)
+def _read_claims(fd: int) -> int:
+    """The lowest index claimed in what can be read now from `fd` (a large number: none)."""
+    lowest = 1 << 62
+    while True:
+        try:
+            data = os.read(fd, 1 << 12)
+        except BlockingIOError:
+            return lowest
+        except OSError:
+            return lowest
+        if not data:  # the parent closed it: nothing more will be claimed
+            return lowest
+        for at in range(0, len(data) - _CLAIM + 1, _CLAIM):
+            lowest = min(lowest, int.from_bytes(data[at : at + _CLAIM], "little"))

@@ -19,7 +19,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming.plan import Names, op_key, plan_names
 from ..naming.routes import segments
-from ..naming.rules import singular, words
+from ..naming.rules import field_name, singular, words
 from ..paths import templates_dir
 from .apidoc_views import DocPlan, MethodDoc, for_readme, method_docs
 from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth, with_schemes
@@ -28,7 +28,7 @@ from .contribution import Context, Contribution, Extension
 from .drafts import Drafts
 from .environment import render, render_pieces
 from .extension import MethodHook, ResourceExtras
-from .fanout import in_child
+from .fanout import Worklist
 from .gather import Gathered, Suite, Views
 from .manifest import manifest
 from .model_views import types_module_view
@@ -206,7 +206,7 @@ def plan_files(
     names = plan_names(api, sink, requests) if reuse is None else reuse.names
     # the naming pass's caches serve nothing below (the views neither split words, paths nor
     # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
-    for naming_cache in (words, singular, segments, jp.split):
+    for naming_cache in (words, singular, field_name, segments, jp.split):
         naming_cache.cache_clear()
     ctx = Context(api, names, sink)
     preparations = [a.feature.prepare(a.facts, ctx) for a in active]
@@ -222,17 +222,19 @@ def plan_files(
     # streaming without a second process: this one renders them all, one at a time
     cut = child_share(api, names, pending) if forking or not streaming else 0
 
+    def render_one(module: Name) -> str:
+        view = types_module_view(api, names, module, bases)
+        return render("package/types_module.py.jinja", view=view)
+
     def render_types(modules: list[Name]) -> list[str]:
-        return [
-            render("package/types_module.py.jinja", view=types_module_view(api, names, m, bases))
-            for m in modules
-        ]
+        return [render_one(m) for m in modules]
 
     # the first types modules to render are rendered by a forked child (`fanout.py`) while this
-    # process drafts the resources and renders the rest of the package and then the last ones; the
+    # process drafts the resources and renders the rest of the package and then the last ones
+    # (and, should the child not be done by then, its last ones: the two meet in the middle); the
     # child needs only the names and the model bases, nothing below reads its texts before
-    # `result()`, and they go where the serial plan puts them
-    with in_child(lambda: render_types(pending[:cut]), enabled=forking) as types_job:
+    # `results()`, and they go where the serial plan puts them
+    with Worklist(pending[:cut], render_one, enabled=forking) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -315,7 +317,7 @@ def plan_files(
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
-            for module, text in zip(pending[:cut], types_job.result(), strict=True):
+            for module, text in zip(pending[:cut], types_job.results(), strict=True):
                 files.add(f"{pkg}/types/{module}.py", text)
                 tick(files.count, total)
             for module in types_modules:
@@ -327,7 +329,7 @@ def plan_files(
             api_md = render("package/api.md.jinja", doc=docs)
             docs = for_readme(docs)
             mine = render_types(pending[cut:])
-            rendered = dict(zip(pending, types_job.result() + mine, strict=True))
+            rendered = dict(zip(pending, types_job.results() + mine, strict=True))
             for module in types_modules:
                 path = f"{pkg}/types/{module}.py"
                 files.add(path, reused[path] if path in reused else rendered[module])

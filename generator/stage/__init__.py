@@ -7,6 +7,6 @@
   behind an unpickler that admits only the generator's classes);
 - `writer.py`: the forked child that writes it off the run's critical path;
 - `spill.py`: what a streamed run's recorder takes (stubs, docs), kept on disk until the child reads it;
-- `replay.py`: rendering a prose-only edit from it (for `pipeline.prepare`, `check` and
-  `generate_replayed`).
+- `replay.py`: rendering a prose-only edit from it, each file staged as it is rendered (for
+  `generate`, `check` and `generate_replayed`).
 """

@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .keys import Scan, read_spec, scan, scan_parsed
-from .prose import Change, Prose, patched, prose_of
+from .prose import Change, Places, Prose, patched, prose_of
 from .snapshot import MAGIC, Snapshot, load, save, stage_file, unlink
 from .spill import Spill
 
@@ -118,26 +118,40 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
     emptied; with the same offsets it is T with the tokens at those places replaced; each token
     that differs is decoded as a JSON string (and must be one): so it is T's document with those
     string values replaced, and nothing else."""
-    snapshot = load(path, now.key)
-    if snapshot is None or now.offsets != snapshot.offsets:
-        return None
-    if now.places is not None and now.places != snapshot.places:
-        return None  # (a YAML spec: the same key with other places cannot happen; checked anyway)
-    if len(now.tokens) != len(snapshot.tokens):
-        return None
     changes: list[Change] = []
-    for i, (new, old) in enumerate(zip(now.tokens, snapshot.tokens, strict=True)):
-        if new != old:
-            values: list[Any] = [old, new]
-            if now.places is None:  # JSON tokens
-                try:
-                    values = [json.loads(old), json.loads(new)]
-                except ValueError:
-                    return None
-            if not all(isinstance(v, str) for v in values):
-                return None
-            where, key = snapshot.places[i]
-            changes.append(Change(where, key, values[0], values[1]))
+    compared = [0]  # prose values compared so far
+
+    def compare(at: int, places: Places, offsets: list[int], tokens: list[str]) -> bool:
+        """One piece of the snapshot's prose against the text's (`load` lets each go)."""
+        end = at + len(tokens)
+        if now.offsets[at:end] != offsets or len(now.tokens) < end:
+            return False
+        if now.places is not None and now.places[at:end] != places:
+            return False  # (a YAML spec: the same key with other places cannot happen; checked)
+        for i, (new, old) in enumerate(zip(now.tokens[at:end], tokens, strict=True)):
+            if new != old:
+                values: list[Any] = [old, new]
+                if now.places is None:  # JSON tokens
+                    try:
+                        values = [json.loads(old), json.loads(new)]
+                    except ValueError:
+                        return False
+                if not all(isinstance(v, str) for v in values):
+                    return False
+                where, key = places[i]
+                changes.append(Change(where, key, values[0], values[1]))
+        compared[0] = end
+        return True
+
+    snapshot = load(path, now.key, compare)
+    if (
+        snapshot is None
+        or len(now.tokens) != compared[0]
+        or len(now.offsets) not in (0, compared[0])
+    ):
+        return (
+            None  # (the snapshot's pieces hold as many values as it says: `load`; YAML: no offsets)
+        )
     api = patched(snapshot.api, changes, snapshot.aliased)
     if api is None:
         return None
@@ -187,26 +201,19 @@ def _touched(api: Api, names: Names, places: set[str]) -> tuple[set[str], set[st
 
 
 def import_stub(text: str) -> str | None:
-    """The lines of a rendered module that `plan_files` reads of it (`runtime_modules`' imports and
-    `client_view`'s typing_extensions check): every line that says `import`, with the lines of its
-    parentheses; None when the stub would not read the same as the text."""
+    """What `plan_files` reads of a rendered module (`runtime_modules`' imports and `client_view`'s
+    typing_extensions check), as a few lines that read the same: one `from ._x import _` per `_`
+    module it imports, and `from typing_extensions import _` when it has that line — so most
+    modules share one of a few stubs (`Recorder.stubs` keeps one copy of each); None when the
+    stub would not read the same as the text."""
     from ..render.plan import _imported
 
-    kept = []
-    at = text.find("import")
-    while at != -1:
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
-        end = len(text) if end == -1 else end
-        opened = text.rfind("(", start, end)
-        if opened != -1 and text.find(")", opened, end) == -1:  # `import (` … `)` over lines
-            close = text.find(")", end)
-            end = len(text) if close == -1 else close + 1
-        kept.append(text[start:end])
-        at = text.find("import", end)
-    stub = "\n".join(kept) + "\n"
-    same = _imported(stub) == _imported(text) and (_IMPORT_LINE in stub) == (_IMPORT_LINE in text)
-    return stub if same else None
+    imported = _imported(text)
+    lines = [f"from .{module} import _\n" for module in sorted(imported)]
+    if _IMPORT_LINE in text:
+        lines.append(f"{_IMPORT_LINE} _\n")
+    stub = "".join(lines)
+    return stub if _imported(stub) == imported else None
 
 
 # ---- what a full run records -------------------------------------------------------------------------
@@ -349,13 +356,14 @@ class Recorder:
                 f"tests/api_resources/test_{resource.module}.py",
             ]
         self._files = {}
+        shared: dict[str, str] = {}  # one copy of each stub (most modules share a few)
         for rel in rels:
             text = files.get(rel)
             if isinstance(text, _Noted):  # a streamed run's (`note`)
                 if text.stub is None:
                     self._files = None
                     return
-                self._files[rel] = (text.stub, text.key)
+                self._files[rel] = (shared.setdefault(text.stub, text.stub), text.key)
                 continue
             if not isinstance(text, str):
                 continue  # a resource without operations has no test module
@@ -363,6 +371,7 @@ class Recorder:
             if stub is None:
                 self._files = None
                 return
+            stub = shared.setdefault(stub, stub)
             self._files[rel] = (stub, memo.text_key(rel, with_header(rel, text)))
 
     def keep(

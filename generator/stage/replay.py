@@ -1,5 +1,5 @@
 """The stage cache's replay (`stage/cache.py`): a prose-only edit rendered from the last full run's
-snapshot, for `generate` and `check` (`pipeline.prepare`, `pipeline.check`) and for the CLI before it
+snapshot, for `generate` and `check` (`streamed.write_replayed`, `checked.py`) and for the CLI before it
 reads the configuration properly (`pipeline.generate_replayed`, through the configuration's cached
 reading: a summary edit imports neither pydantic nor the loader). Anything that fails here is a miss:
 the full path does it properly."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import provenance
 from ..diagnostics import Diagnostic, DiagnosticSink
@@ -20,51 +20,55 @@ if TYPE_CHECKING:
 
 
 class Target(Protocol):
-    """What a replay reads of a target (`pipeline.Target` has it)."""
+    """What a replay reads of a target, and where it writes it (`pipeline.Target` has it)."""
 
     @property
     def spec(self) -> str: ...
+    @property
+    def output(self) -> str: ...
+    @property
+    def package(self) -> str: ...
     def digest(self) -> str: ...
 
 
 @dataclass
 class Replayed:
-    """What a replay renders: the patched IR, the snapshot's diagnostics, the package's files (the
-    texts rendered again and the spec's copy; the module-cache keys of the others) and their
-    provenance."""
+    """What a replay renders, its files all staged (`Stager`): the patched IR, the snapshot's
+    diagnostics and the package's provenance."""
 
     api: Api
     diagnostics: list[Diagnostic]
     classes: int  # schema classes the package defines
-    files: dict[str, str | bytes]  # rendered again (texts) and the spec's copy (bytes)
-    known: dict[str, bytes]  # the files not rendered again: their module-cache keys
     prov: provenance.Provenance
-    memo: Memo
 
-    def tree(self) -> dict[str, str | bytes]:
-        """The whole package in memory (`check`, `prepare`): the finished bytes of the files not
-        rendered again read from the module cache (`generate` stages them unread: `streamed.py`)."""
-        from ..write import Formatted
 
-        tree: dict[str, str | bytes] = dict(self.files)
-        for rel, key in self.known.items():
-            tree[rel] = Formatted(self.memo.read(key))
-        return tree
+class Stager(Protocol):
+    """Where a replay hands each file as it is rendered (`staging.Staging` has it)."""
+
+    def add(self, rel: str, text: Any) -> None: ...
+    def add_known(self, rel: str, key: bytes) -> None: ...
 
 
 def replayed(
-    target: Target, source: str, label: str, stages: Path | None, memo: Memo | None
+    target: Target,
+    source: str,
+    label: str,
+    stages: Path | None,
+    memo: Memo | None,
+    staging: Stager,
 ) -> Replayed | None:
     """`_replay`, or None when there is no stage cache or anything in it fails. `source`: how
-    messages name the spec (see `pipeline._render`); `label`: how its provenance names it."""
+    messages name the spec (see `pipeline._render`); `label`: how its provenance names it.
+    `staging`: takes every file as it is rendered (`streamed.write_replayed`, `checked.py`) —
+    the module-cache keys of those not rendered again, the texts of the others, the spec's copy
+    (a miss leaves what it staged there: the caller's folder is let go)."""
     from ..tree_index import read_again
 
-    # the spec's bytes as the no-op answer tried first read them (let go here in any case)
-    kept = read_again(Path(target.spec))
     if stages is None or memo is None:
+        read_again(Path(target.spec))  # the bytes the no-op answer read: let go
         return None
     try:
-        return _replay(target, source, label, stages, memo, kept)
+        return _replay(target, source, label, stages, memo, staging)
     except Exception:  # noqa: BLE001 - a cache: any failure is a miss
         return None
 
@@ -75,43 +79,58 @@ def _replay(
     label: str,
     stages: Path,
     memo: Memo,
-    kept: tuple[bytes, bytes] | None = None,
+    staging: Stager,
 ) -> Replayed | None:
     """A prose-only regeneration from the stage cache (`stage/cache.py`), or None for the full path.
-    `kept`: the spec's bytes and SHA-256 as just read (`tree_index.read_again`)."""
+    The spec's bytes are let go before the snapshot is loaded: staged as its copy."""
     from ..features import features
     from ..render.plan import Reuse, plan_files
-    from ..spec_copy import copy_bytes
+    from ..spec_copy import copy_name, copy_parts
+    from ..tree_index import read_again
     from .cache import read_spec, replay, scan
     from .writer import settle
 
     spec = Path(target.spec)
     named = source or target.spec
+    kept = read_again(spec)  # the spec's bytes and SHA-256 as the no-op answer just read them
     read = read_spec(spec, kept[0] if kept is not None else None)
     now = None if read is None else scan(read[1], str(spec), named, target.digest())
     if read is None or now is None:
         return None  # the full path says what is wrong
     raw = read[0]
-    del read
+    sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
+    del read, kept
+    name = copy_name(spec, {})  # (a bundled spec leaves no snapshot)
+    staging.add(name, copy_parts(name, raw, {}))  # as it is, in pieces (graph-beta's is 47 MB)
+    del raw
     settle(stages)  # a full run's snapshot still being written (`stage/writer.py`)
     again = replay(stages, now, memo)
-    if again is None:
+    del now
+    if again is None or again.spec_file != name:
         return None
     sink = DiagnosticSink(file=named)
-    files, names = plan_files(
+    known = again.formatted
+    staged: set[str] = set()
+
+    def emit(rel: str, text: str | list[str]) -> None:
+        key = known.get(rel)
+        if key is not None:  # the module cache's bytes: not rendered again (or the same)
+            staging.add_known(rel, key)
+        else:
+            staging.add(rel, text)
+        staged.add(rel)
+
+    _, names = plan_files(
         again.api,
         sink,
         features=features(again.features),  # only the active ones are imported
-        spec_file=again.spec_file,
+        spec_file=name,
         reuse=Reuse(again.names, again.stubs, again.docs, again.examples),
+        emit=emit,
     )
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it
-    tree: dict[str, str | bytes] = dict(files)
-    tree[again.spec_file] = copy_bytes(again.spec_file, raw, {})
-    sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
+    for rel in sorted(set(known) - staged):
+        staging.add_known(rel, known[rel])
     prov = provenance.current(label, sha256.hex(), target.digest())
-    diagnostics = list(again.diagnostics)
-    return Replayed(
-        again.api, diagnostics, len(names.schema_class), tree, again.formatted, prov, memo
-    )
+    return Replayed(again.api, list(again.diagnostics), len(names.schema_class), prov)

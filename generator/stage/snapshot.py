@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 7\n"
+MAGIC = b"clientgen stage cache 8\n"
 KIND = "stages"
 
 
@@ -57,10 +57,13 @@ class Snapshot:
 
 # ---- the snapshot file -------------------------------------------------------------------------------
 # MAGIC and the key; the IR's schemas in pieces (a types module's members each, the schemas no module
-# holds in runs of `_RUN`), each pickled alone; then the index — the snapshot with the schemas left
-# out, the schemas' order, each one's piece, each piece's place and CRC-32 — and its length and CRC-32.
-# A prose-only run reads the index and only the pieces of the schemas it asks for (`LazySchemas`).
+# holds in runs of `_RUN`), each pickled alone; the prose's places, offsets and tokens in pieces of
+# `_PROSE`; then the index — the snapshot with the schemas and the prose left out, the schemas'
+# order, each one's piece, each piece's size and CRC-32, the prose's count and pieces — and its
+# length and CRC-32. A prose-only run reads the index, compares the prose a piece at a time
+# (`load`'s `prose`) and reads only the pieces of the schemas it asks for (`LazySchemas`).
 _RUN = 64
+_PROSE = 4096  # prose values in a piece
 _TAIL = 12  # the index's length (8 bytes) and CRC-32 (4)
 _PIECE = 1 << 20  # bytes of the index read at a time for its CRC
 
@@ -92,9 +95,20 @@ def save(
                 _Pickler(summed).dump({sid: schemas[sid] for sid in members})
                 table.append((summed.size, summed.crc))
                 where.update(dict.fromkeys(members, n))
+            prose = []  # the prose's places, offsets and tokens, _PROSE of each a piece
+            for at in range(0, len(snapshot.tokens), _PROSE):
+                summed = _Summed(f)
+                chunk = slice(at, at + _PROSE)
+                pickle.dump(
+                    (snapshot.places[chunk], snapshot.offsets[chunk], snapshot.tokens[chunk]),
+                    summed,
+                    protocol=5,
+                )
+                prose.append((summed.size, summed.crc))
             summed = _Summed(f)
             pickler = _Pickler(summed)
-            pickler.dump((dataclasses.replace(snapshot, api=shell), list(schemas), where, table))
+            rest = dataclasses.replace(snapshot, api=shell, places=[], offsets=[], tokens=[])
+            pickler.dump((rest, list(schemas), where, table, (len(snapshot.tokens), prose)))
             f.write(summed.size.to_bytes(8, "big") + summed.crc.to_bytes(4, "big"))
         if pickler.operations != len(api.operations) or not ready():
             tmp.unlink()
@@ -121,11 +135,18 @@ def _groups(schemas: dict[str, Schema], modules: Mapping[str, str]) -> list[list
     return list(groups.values())
 
 
-def load(path: Path, key: bytes) -> Snapshot | None:
+# told each piece of the prose as it is read: its first value's number and its places, offsets
+# and tokens (False: this snapshot cannot serve)
+ProseCheck = Callable[[int, Places, list[int], list[str]], bool]
+
+
+def load(path: Path, key: bytes, prose: ProseCheck | None = None) -> Snapshot | None:
     """The snapshot, its schemas read when first asked for (`LazySchemas`), or None. The file is
-    read, not mapped (it stays free to be replaced): the pieces as one `bytes`; the index checked
-    a piece at a time, then unpickled from the file (graph-beta's is ≈ 137 MB: not held as bytes
-    beside what it unpickles to)."""
+    read, not mapped (it stays free to be replaced): the index checked a piece at a time, then
+    unpickled from the file (graph-beta's is ≈ 110 MB: not held as bytes beside what it unpickles
+    to); the schemas' pieces as one `bytes`; the prose a piece at a time, each handed to `prose`
+    and let go (graph-beta's 145,000 values are ≈ 50 MB as objects; without `prose` they are
+    kept in the snapshot's `places`, `offsets` and `tokens`)."""
     head = MAGIC + key
     try:
         with open(path, "rb") as f:
@@ -138,22 +159,60 @@ def load(path: Path, key: bytes) -> Snapshot | None:
             start = total - _TAIL - size - len(head)  # the pieces' length
             if start < 0 or len(tail) != _TAIL:
                 return None
-            f.seek(len(head))
-            pieces = f.read(start)
-            if len(pieces) != start or _crc32(f, size) != int.from_bytes(tail[8:], "big"):
+            f.seek(len(head) + start)
+            if _crc32(f, size) != int.from_bytes(tail[8:], "big"):
                 return None  # damaged (a flipped byte in a text would still unpickle), or truncated
             f.seek(len(head) + start)
             try:
-                snapshot, order, where, table = _Unpickler(f).load()
-                if not isinstance(snapshot, Snapshot) or sum(n for n, _ in table) != start:
+                snapshot, order, where, table, (count, spans) = _Unpickler(f).load()
+                schemas = sum(n for n, _ in table)
+                if (
+                    not isinstance(snapshot, Snapshot)
+                    or schemas + sum(n for n, _ in spans) != start
+                ):
                     return None
             except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
+                return None
+            f.seek(len(head))
+            pieces = f.read(schemas)
+            if len(pieces) != schemas or not _prose(f, spans, count, snapshot, prose):
                 return None
     except OSError:
         return None
     lazy = LazySchemas(memoryview(pieces), order, where, table, len(head))
     object.__setattr__(snapshot.api, "schemas", lazy)
     return snapshot
+
+
+def _prose(
+    f: IO[bytes],
+    spans: list[tuple[int, int]],
+    count: int,
+    snapshot: Snapshot,
+    check: ProseCheck | None,
+) -> bool:
+    """Read the prose's pieces (after the schemas'), each checked and handed to `check`, or kept
+    in `snapshot` when there is none; False: damaged, or `check` said no."""
+    at = 0
+    for size, crc in spans:
+        data = f.read(size)
+        if len(data) != size or zlib.crc32(data) != crc:
+            return False
+        try:
+            places, offsets, tokens = _Unpickler(io.BytesIO(data)).load()
+        except Exception:  # noqa: BLE001 - damaged
+            return False
+        del data
+        if len(places) != len(tokens) or len(offsets) not in (0, len(tokens)) or not tokens:
+            return False
+        if check is not None and not check(at, places, offsets, tokens):
+            return False
+        if check is None:
+            snapshot.places += places
+            snapshot.offsets += offsets
+            snapshot.tokens += tokens
+        at += len(tokens)
+    return at == count
 
 
 def _crc32(file: IO[bytes], size: int) -> int | None:

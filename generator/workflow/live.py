@@ -8,9 +8,7 @@ from pathlib import Path
 
 from ..config import TargetConfig
 from ..diagnostics import SpecError
-from ..ownership import ownership
-from ..pipeline import TargetResult, prepare, spec_label
-from ..write import apply_package
+from ..pipeline import TargetResult, spec_label, take
 from .changes import Report, Side
 from .diff import diff_sides
 from .fetch import Fetched, FetchError, fetch_spec, remember
@@ -98,30 +96,40 @@ def live_check(
 
 def _take(target: TargetConfig, root: Path | None, body: bytes, old: bytes | None) -> TargetResult:
     """Regenerate from the live spec and write it over the committed one. The whole package is built
-    first (the `$ref` rules, escaping, names, formatting: everything but writing), so a live spec that
-    cannot be used is refused before anything is written; the old spec is put back if writing fails."""
+    first (the `$ref` rules, escaping, names, formatting: everything but writing; staged as
+    `generate` stages it), so a live spec that cannot be used is refused before anything is
+    written; the old spec is put back if writing fails."""
+    spec = Path(target.spec)
+    written: list[bool] = []
+
+    def write_spec() -> None:  # the package is formatted: the spec first, then the package
+        spec.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(spec, body)
+        written.append(True)
+
     try:
-        result, tree = prepare(target, root, raw=body)
+        return take(target, root, body, write_spec)
     except SpecError as exc:
-        if exc.diagnostic.code.startswith(("output-", "bad-output")):
+        if written or exc.diagnostic.code.startswith(("output-", "bad-output")):
+            _put_back(spec, old, written)
             raise
         raise FetchError(
             f"the live document cannot be used: {exc.diagnostic.message}",
             exc.diagnostic.hint or "nothing was written",
         ) from None
-    spec = Path(target.spec)
-    spec.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(spec, body)
-    try:
-        out = Path(target.output)
-        result.diff = apply_package(tree, out, ownership(out, target.package))
-        return result
     except BaseException:
-        if old is None:
-            spec.unlink(missing_ok=True)
-        else:
-            _atomic_write(spec, old)
+        _put_back(spec, old, written)
         raise
+
+
+def _put_back(spec: Path, old: bytes | None, written: list[bool]) -> None:
+    """The committed spec back in place of the live one, if that was written."""
+    if not written:
+        return
+    if old is None:
+        spec.unlink(missing_ok=True)
+    else:
+        _atomic_write(spec, old)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

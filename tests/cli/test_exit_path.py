@@ -25,9 +25,9 @@ print("main returned")
 """
 
 
-def _clientgen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _clientgen(cwd: Path, *args: str, script: str = WRAPPED) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-I", "-c", WRAPPED, *args],
+        [sys.executable, "-I", "-c", script, *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -44,6 +44,38 @@ def test_generate_leaves_after_flushing_its_output(tmp_path: Path) -> None:
     assert "main returned" not in proc.stdout  # `leave` ended the process inside main()
     assert "atexit ran" in proc.stderr
     assert (tmp_path / "out" / "GENERATION.toml").is_file()
+
+
+HELD = WRAPPED.replace(
+    'atexit.register(lambda: print("atexit ran", file=sys.stderr))',
+    "import generator.keep as keep\n"
+    "atexit.register(lambda: print('held:', [type(v).__name__ for v in keep._held],"
+    " file=sys.stderr))",
+)
+
+
+def _held(cwd: Path, *args: str) -> str:
+    proc = _clientgen(cwd, *args, script=HELD)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stderr
+
+
+def test_the_last_result_is_held_until_the_process_ends(tmp_path: Path, pets_project: Path) -> None:
+    """The command line does not free the last target's result (its IR) when the command returns:
+    `os._exit` lets it go with the process. `generate` and a `check` that renders."""
+    spec = FIXTURES / "specs" / "petstore_31.yml"
+    assert "held: ['TargetResult']" in _held(tmp_path, "generate", str(spec), "-o", "out")
+    assert "held: ['TargetResult']" in _held(pets_project, "generate", "-q")
+    assert "held: ['TargetResult']" in _held(pets_project, "check", "--full")
+
+
+def test_the_library_api_holds_nothing(tmp_path: Path) -> None:
+    from generator import keep, pipeline
+    from generator.config import adhoc_target
+
+    spec = str(FIXTURES / "specs" / "petstore_31.yml")
+    pipeline.generate(adhoc_target(spec, str(tmp_path / "out"), "pets", None))
+    assert keep._held == []
 
 
 def test_generate_warnings_under_strict_exit_1(tmp_path: Path) -> None:

@@ -41,7 +41,10 @@ LIGHT = {
     "generator.console",
     "generator.diagnostics",
     "generator.exitcode",
+    "generator.folder_tree",
     "generator.format",
+    "generator.gcpause",  # (the standard library's gc and contextlib only)
+    "generator.keep",  # (typing only)
     "generator.memo",
     "generator.ownership",
     "generator.paths",

@@ -95,7 +95,14 @@ def test_a_summary_edit_renders_only_what_reads_it(
         rendered.append(template)
         return real(template, **context)
 
+    real_pieces = plan.render_pieces
+
+    def recording_pieces(template: str, **context: Any) -> list[str]:
+        rendered.append(template)
+        return real_pieces(template, **context)
+
     monkeypatch.setattr(plan, "render", recording)
+    monkeypatch.setattr(plan, "render_pieces", recording_pieces)  # api.md, staged in pieces
     monkeypatch.setattr(gather, "render", recording)  # the test modules
     _edit_summary(doc)
     result = _generate(warm, doc)

@@ -14,8 +14,9 @@ from generator import pipeline, staging
 from generator.config import adhoc_target
 from generator.diagnostics import SpecError, fatal
 from generator.features import FEATURES
+from generator.progress import SILENT
 from generator.render import environment, gather, plan
-from generator.write import read_tree
+from generator.write import build_package, read_tree
 from tests.conftest import FIXTURES
 
 PETS = FIXTURES / "specs" / "petstore_31.yml"
@@ -25,6 +26,19 @@ def _target(tmp_path: Path, out: str = "out") -> Any:
     spec = tmp_path / "pets.yml"
     spec.write_text(PETS.read_text())
     return adhoc_target(str(spec), str(tmp_path / out), "pets", "Pets")
+
+
+def _spied_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The staged files read whole (`staging._read`), in order."""
+    reads: list[str] = []
+    real_read = staging._read
+
+    def read(path: str) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(staging, "_read", read)
+    return reads
 
 
 def test_a_file_is_handed_on_before_the_next_is_rendered(
@@ -124,14 +138,8 @@ def test_generate_stages_each_file_while_rendering(
         folders.append(os.path.dirname(self.tree))
 
     monkeypatch.setattr(staging.Staging, "add", add)
-    reads: list[str] = []
-    real_get = staging._get
-
-    def get(path: str) -> bytes:
-        reads.append(path)
-        return real_get(path)
-
-    monkeypatch.setattr(staging, "_get", get)
+    reads = _spied_reads(monkeypatch)
+    monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # a large package's: nothing held till written
     trees: list[staging.StagedTree] = []
     real_finish = staging.Staging.finish
 
@@ -168,8 +176,34 @@ def test_generate_stages_each_file_while_rendering(
     assert not os.path.exists(folders[0])
     out = read_tree(tmp_path / "out")
     monkeypatch.undo()
-    again = pipeline.prepare(_target(tmp_path))[1]  # the non-streaming path: the same bytes
-    assert again == out
+    target = _target(tmp_path)  # the non-streaming path (a dict of texts): the same bytes
+    _, files, prov = pipeline._render(target, None, SILENT)
+    assert build_package(files, prov, Path(target.output)) == out
+
+
+def test_a_small_package_is_read_back_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to `HOLD_UP_TO` characters of staged texts, `finish` keeps the formatted bytes it reads
+    for their digests, and writing takes them from there: each staged file is read once (the
+    large ones a piece at a time, as always), and the package is the same."""
+    reads = _spied_reads(monkeypatch)
+    trees: list[staging.StagedTree] = []
+    real_finish = staging.Staging.finish
+
+    def finish(self: staging.Staging, *args: Any) -> staging.StagedTree:
+        trees.append(real_finish(self, *args))
+        return trees[-1]
+
+    monkeypatch.setattr(staging.Staging, "finish", finish)
+    pipeline.generate(_target(tmp_path), full=True)
+    texts = {rel for rel in trees[0] if rel not in trees[0]._large} - {"openapi.yml"}
+    assert trees[0]._held.keys() == texts  # the texts' bytes (and GENERATION.toml)
+    assert len(reads) == len(set(reads)) == len(texts)  # each read once (and the spec's copy)
+    held = read_tree(tmp_path / "out")
+    monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # the same package, read again when written
+    (tmp_path / "b").mkdir()
+    pipeline.generate(_target(tmp_path / "b"), full=True)
+    assert trees[1]._held.keys() == {"GENERATION.toml"}
+    assert read_tree(tmp_path / "b" / "out") == held
 
 
 def test_a_failure_while_rendering_leaves_no_staging_folder_and_no_output(

@@ -93,3 +93,33 @@ def _strings(node: Any) -> Any:
             stack.extend(item)
         elif isinstance(item, str):
             yield item
+
+
+def test_remembered_pointers_equal_fresh_ones_in_any_order() -> None:
+    """Pointers spelled once are kept for the ancestors of later questions: asking in any order (a
+    deep node first, then its siblings and ancestors) answers as a fresh copy asked once."""
+    doc: dict[str, Any] = {
+        "paths": {"/a/{b}": {"get": {"responses": {"200": {"content": {"j": {"schema": {}}}}}}}},
+        "components": {"schemas": {"x/y": {"properties": {"p": {"items": [{}, {"z": {}}]}}}}},
+    }
+
+    def containers(node: Any) -> list[Any]:
+        found = [node]
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                found += containers(child)
+        return found
+
+    canonical = Canonical(doc)
+    count = len(containers(canonical.document))
+    positions = list(range(count))
+    for order in (positions, positions[::-1], positions[1::2] + positions[::2]):
+        asked = Canonical(doc)
+        nodes = containers(asked.document)
+        for i in order:
+            fresh = Canonical(doc)
+            assert asked.origin(nodes[i]) == fresh.origin(containers(fresh.document)[i])
+    assert count == 18
+    assert canonical.origin(canonical.document["components"]["schemas"]["x/y"]) == (
+        "/components/schemas/x~1y"
+    )

@@ -1,16 +1,20 @@
-"""`generator/render/fanout.py`: a pure function computed by a forked child, or here when the child
-does not deliver (the same value, the same exception), and no child left behind."""
+"""`generator/render/fanout.py`: a list of pure jobs done by a forked child from the front and by this
+process from the back until they meet — the results in the list's order, whoever computed them; the
+same values and the same (first) exception as computing them in order here; no child left behind."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pytest
 
 from generator.render import fanout
+from generator.render.fanout import Worklist
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+PARENT = os.getpid()
 
 
 @pytest.fixture(autouse=True)
@@ -28,67 +32,100 @@ def _reaped(pid: int) -> bool:
     return False
 
 
+def _where(item: int) -> tuple[int, bool]:
+    return item * item, os.getpid() == PARENT
+
+
 @needs_fork
-def test_the_child_computes_the_value() -> None:
-    parent = os.getpid()
-    job = fanout.in_child(lambda: (os.getpid(), {"a": "x" * 300_000}))
-    assert job.forked
-    pid = job._pid
-    where, value = job.result()
-    assert where not in (parent, 0)  # computed in another process …
-    assert value == {"a": "x" * 300_000}  # … and sent back whole (larger than a pipe's buffer)
+def test_the_results_are_in_order_and_computed_by_both() -> None:
+    """Items that take a while: this process takes items from the back while the child works."""
+
+    def slow(item: int) -> tuple[int, bool]:
+        time.sleep(0.002)
+        return _where(item)
+
+    with Worklist(range(400), slow, enabled=True) as job:
+        assert job.forked
+        pid = job._pid
+        got = job.results()
+    assert [value for value, _ in got] == [i * i for i in range(400)]
+    here = [i for i, (_, in_parent) in enumerate(got) if in_parent]
+    assert here and len(here) == job.taken  # this process computed some …
+    assert here == list(range(400 - len(here), 400))  # … from the back, none twice
+    assert got[0] == (0, False)  # the child the front
     assert _reaped(pid)
 
 
 @needs_fork
-def test_an_error_in_the_child_is_raised_here() -> None:
-    parent = os.getpid()
+def test_a_large_result_comes_back_whole() -> None:
+    with Worklist([1, 2], lambda item: "x" * 300_000 * item, enabled=True) as job:
+        job._ready = lambda: True  # type: ignore[method-assign]  # (nothing taken from the back)
+        assert job.results() == ["x" * 300_000, "x" * 600_000]
 
-    def work() -> int:
-        raise ValueError(f"failed in {'this process' if os.getpid() == parent else 'the child'}")
 
-    job = fanout.in_child(work)
-    assert job.forked
-    with pytest.raises(ValueError, match="failed in this process"):
-        job.result()
+@needs_fork
+def test_a_child_done_first_leaves_nothing_to_take() -> None:
+    with Worklist(range(5), _where, enabled=True) as job:
+        while not job._ready():
+            time.sleep(0.01)
+        got = job.results()
+    assert got == [(i * i, False) for i in range(5)] and job.taken == 0
+
+
+@needs_fork
+def test_the_first_error_in_order_is_raised_here() -> None:
+    """Items 3 and 7 fail: the error of item 3 is raised, in this process, as in one process."""
+
+    def work(item: int) -> int:
+        if item in (3, 7):
+            where = "this process" if os.getpid() == PARENT else "the child"
+            raise ValueError(f"item {item} failed in {where}")
+        return item
+
+    with Worklist(range(10), work, enabled=True) as job:
+        assert job.forked
+        with pytest.raises(ValueError, match="item 3 failed in this process"):
+            job.results()
 
 
 @needs_fork
 def test_a_child_that_dies_is_replaced_by_computing_here() -> None:
-    parent = os.getpid()
+    def work(item: int) -> tuple[int, bool]:
+        if os.getpid() != PARENT and item == 2:
+            os._exit(3)
+        return _where(item)
 
-    def work() -> str:
-        if os.getpid() != parent:
-            os._exit(3)  # the child dies without a word
-        return "here"
-
-    assert fanout.in_child(work).result() == "here"
+    with Worklist(range(6), work, enabled=True) as job:
+        job._ready = lambda: True  # type: ignore[method-assign]
+        assert job.results() == [(i * i, True) for i in range(6)]
 
 
 @needs_fork
 def test_an_unpicklable_result_is_computed_here() -> None:
-    parent = os.getpid()
-    job = fanout.in_child(lambda: (lambda: None) if os.getpid() != parent else "here")
-    assert job.result() == "here"
+    def work(item: int) -> object:
+        return (lambda: item) if os.getpid() != PARENT else item
 
-
-def test_disabled_computes_here_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    job = fanout.in_child(lambda: calls.append(os.getpid()) or 7, enabled=False)
-    assert not job.forked and calls == []
-    assert job.result() == 7 and calls == [os.getpid()]
-    monkeypatch.setenv("CLIENTGEN_PARALLEL", "off")
-    assert not fanout.can_fork()
-    assert not fanout.in_child(lambda: 1).forked
+    with Worklist(range(3), work, enabled=True) as job:
+        job._ready = lambda: True  # type: ignore[method-assign]
+        assert job.results() == [0, 1, 2]
 
 
 @needs_fork
-def test_close_stops_and_reaps_a_child_not_waited_for() -> None:
-    with fanout.in_child(lambda: __import__("time").sleep(30)) as job:
-        pid = job._pid
-        assert job.forked
+def test_close_stops_a_running_child() -> None:
+    job = Worklist(range(3), lambda item: time.sleep(30), enabled=True)
+    pid = job._pid
+    job.close()
+    job.close()
     assert _reaped(pid)
-    job.close()  # idempotent
+
+
+def test_not_forked_when_disabled_or_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not Worklist(range(3), _where, enabled=False).forked
+    assert not Worklist([], _where, enabled=True).forked
+    monkeypatch.setenv("CLIENTGEN_PARALLEL", "off")
+    job = Worklist(range(3), _where, enabled=True)
+    assert not job.forked
+    assert job.results() == [(0, True), (1, True), (4, True)]
 
 
 @needs_fork
@@ -101,7 +138,7 @@ def test_no_fork_with_other_threads_running(monkeypatch: pytest.MonkeyPatch) -> 
     thread.start()
     try:
         assert not fanout.can_fork()
-        assert not fanout.in_child(lambda: 1).forked
+        assert not Worklist([1], _where, enabled=True).forked
     finally:
         stop.set()
         thread.join()
@@ -110,8 +147,10 @@ def test_no_fork_with_other_threads_running(monkeypatch: pytest.MonkeyPatch) -> 
 @needs_fork
 def test_the_child_flushes_nothing_of_the_parent(capfd: pytest.CaptureFixture[str]) -> None:
     sys.stdout.write("pending once")  # buffered, not yet flushed, when the child is forked
-    job = fanout.in_child(lambda: 1)
-    assert job.result() == 1
+    with Worklist([1], _where, enabled=True) as job:
+        assert job.forked
+        job._ready = lambda: True  # type: ignore[method-assign]
+        assert job.results() == [(1, False)]
     sys.stdout.flush()
     assert capfd.readouterr().out.count("pending once") == 1
 
@@ -119,5 +158,5 @@ def test_the_child_flushes_nothing_of_the_parent(capfd: pytest.CaptureFixture[st
 def test_no_fork_on_one_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fanout, "cores", lambda: 1)
     assert not fanout.can_fork()
-    job = fanout.in_child(lambda: os.getpid())
-    assert not job.forked and job.result() == os.getpid()
+    job = Worklist([2], _where, enabled=True)
+    assert not job.forked and job.results() == [(4, True)]

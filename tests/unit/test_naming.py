@@ -190,3 +190,25 @@ def test_enum_members_are_one_tuple_per_enum_and_keys_one_string_per_operation(b
     shared = [k for k in names.op_resource] + [k for k, _, _ in names.params]
     shared += [k for k, _ in names.body_fields]
     assert len(shared) == 3 and all(k is key for k in shared)
+
+
+def test_references_walked_once_serve_both_passes(build: Any) -> None:
+    """`emitted_schemas` hands the references it walked to the module plan: the same emitted list,
+    and references equal to walking each schema again."""
+    from generator.naming.plan import _deps, emitted_schemas
+    from tests.conftest import spec_doc
+
+    schemas: dict[str, Any] = {
+        "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+        "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}, "n": {}}},
+        "C": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"x": {"type": "string"}}},
+        },
+    }
+    api, _ = build(spec_doc(schemas=schemas))
+    deps: dict[str, list[str]] = {}
+    emitted = emitted_schemas(api, deps)
+    assert emitted == emitted_schemas(api) and set(emitted) <= set(deps)
+    assert all(deps[sid] == _deps(api.schemas[sid]) for sid in emitted)
+    assert deps["/components/schemas/A"] == ["/components/schemas/B"]

@@ -1,5 +1,7 @@
 """The short cuts of the hot helpers answer as the general walk does: `walk_refs` for a leaf type,
-`mentions_format` for a node with nothing to look into, `field_name`'s reserved words."""
+`mentions_format` for a node with nothing to look into, `field_name`'s reserved words, the
+resolver's remembered lookups, `constant_value` for a property with none of its keywords, `words`
+for a text without capitals or without non-ASCII letters, a scope's first claim."""
 
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from generator.ir.types import (
     UnionOf,
     walk_refs,
 )
-from generator.naming.rules import field_name
-from generator.parse.field_facts import mentions_format
+from generator.naming.rules import Scope, ascii_fold, field_name, words
+from generator.diagnostics import DiagnosticSink
+from generator.parse.field_facts import constant_value, mentions_format
 from generator.refs import Resolver
 
 
@@ -53,3 +56,110 @@ def test_field_name_reserved_words() -> None:
     assert field_name("list") == "list"  # a builtin a field may shadow
     assert field_name("class") == "class_"
     assert field_name("2fa") == "field_2fa"
+
+
+def test_resolver_remembers_found_references_but_reports_each_broken_one() -> None:
+    document = {
+        "components": {
+            "schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"type": "string"}}
+        }
+    }
+    sink = DiagnosticSink()
+    resolver = Resolver(document, "spec.json", sink)
+    ref = {"$ref": "#/components/schemas/A"}
+    first = resolver.deref(ref, "/x")
+    assert first == ("/components/schemas/B", {"type": "string"})
+    again = resolver.deref(ref, "/y")
+    assert again == first and again[1] is document["components"]["schemas"]["B"]
+    plain = {"type": "integer"}
+    assert resolver.deref(plain, "/z") == ("/z", plain)  # nothing to follow: the node and its place
+    assert resolver.deref({"$ref": 3}, "/w") == ("/w", {"$ref": 3})  # not a reference
+    broken = {"$ref": "#/components/schemas/Missing"}
+    assert resolver.deref(broken, "/p") == ("/p/$ref", {})
+    assert resolver.deref(broken, "/q") == ("/q/$ref", {})
+    assert [d.pointer for d in sink.sorted()] == ["/p", "/q"]  # each place is told
+
+
+def test_constant_value_without_its_keywords_is_no_constant() -> None:
+    resolver = Resolver({"components": {"schemas": {"T": {"const": "tag"}}}})
+    assert constant_value({"type": "string", "default": "x"}, resolver, "#") == (False, None)
+    assert constant_value({"enum": ["x"], "default": "x"}, resolver, "#") == (True, "x")
+    assert constant_value({"const": 2}, resolver, "#") == (True, 2)
+    one = {"allOf": [{"$ref": "#/components/schemas/T"}]}
+    assert constant_value(one, resolver, "#") == (True, "tag")
+
+
+def test_words_without_capitals_or_non_ascii_split_as_the_general_rule() -> None:
+    # the same words whichever spelling: the short cut (no capitals) and the camel-case splitting
+    assert words("pull_request-review id") == ("pull", "request", "review", "id")
+    assert words("PullRequest_reviewID") == ("pull", "request", "review", "id")
+    assert words("HTTPServer2fa") == ("http", "server2fa")
+    assert words("straße Äpfel") == ("strae", "apfel")  # folded to ASCII first, as before
+    assert words("ÄpfelÖl") == ("apfel", "ol")  # capitals that appear only once folded
+    assert ascii_fold("plain text") == "plain text"
+    assert ascii_fold("ﬁle ü") == "file u"
+
+
+def test_scope_claims_plain_names_first_then_suffixes() -> None:
+    scope = Scope(sep="_")
+    assert [scope.claim(n) for n in ("id", "id", "id", "v2", "v2")] == [
+        "id",
+        "id_2",
+        "id_3",
+        "v2",
+        "v2_2",
+    ]
+    folded = Scope(casefold=True)  # module names: `pet2` is taken by `pet`'s suffix already
+    claimed = [folded.claim(n) for n in ("Pet", "pet", "PET2", "pet2")]
+    assert claimed == ["Pet", "pet2", "PET2_2", "pet2_3"]
+
+
+def test_plain_primitive_short_cut_types_as_the_general_path() -> None:
+    """`type_of` answers a plain `string`/`integer`/`number`/`boolean` at once; the same schema with
+    its type spelled as a one-item list goes the general way and must come out the same."""
+    from generator.parse.canonical import Canonical
+    from generator.parse.schemas import SchemaBuilder
+
+    canonical = Canonical({"openapi": "3.1.0"})
+    sink = DiagnosticSink()
+    builder = SchemaBuilder(Resolver(canonical.document, "", sink), sink, "3.1", canonical)
+    formats = ("date", "date-time", "time", "uuid", "binary", "byte", "int64", "DateTime", "x")
+    for kind in ("string", "integer", "number", "boolean"):
+        for extra in ({}, *({"format": f} for f in formats), {"description": "d", "example": 1}):
+            node = {"type": kind, **extra}
+            quick = builder.type_of(node, "/a", ("a", None))
+            general = builder.type_of({**node, "type": [kind]}, "/a", ("a", None))
+            assert quick == general and isinstance(quick, Primitive) and not quick.nullable
+    # what the short cut leaves to the general path
+    assert builder.type_of({"type": "string", "nullable": True}, "/a", ("a", None)).nullable
+    assert builder.type_of({"type": "string", "enum": ["x"]}, "/a", ("a", None)) != Primitive(
+        Kind.STRING
+    )
+    assert sink.sorted() == []
+
+
+def test_under_responses_reads_raw_tokens_as_the_split_pointer() -> None:
+    from generator import pointer
+    from generator.naming.plan import _under_responses
+
+    def by_split(sid: str) -> bool:
+        tokens = pointer.split(sid)
+        return tokens[:2] == ("components", "responses") or (
+            tokens[:1] == ("paths",) and len(tokens) > 3 and tokens[3] == "responses"
+        )
+
+    cases = [
+        "/components/responses/NotFound/content/application~1json/schema",
+        "/components/responses",
+        "/components/responses~1x",
+        "/components/schemas/responses",
+        "/paths/~1a~1{b}/get/responses/200/content/x/schema",
+        "/paths/~1a/get/responses",
+        "/paths/a~1responses/get/x",
+        "/paths/~1a/get/responses~0/1",
+        "/paths/~1a/get/parameters/0/schema/properties/responses",
+        "#/components/responses/x",
+        "",
+    ]
+    assert [_under_responses(c) for c in cases] == [by_split(c) for c in cases]
+    assert [_under_responses(c) for c in cases].count(True) == 5

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...ir import AnyType, Kind, ListOf, MapOf, Model, ModelRef, Primitive, Schema, TypeRef, UnionOf
 from ...ir.models import Alias
@@ -82,9 +83,13 @@ _CURSOR_WORDS = re.compile(r"\b(cursor|token)\b", re.IGNORECASE)
 MAX_DEPTH = 3  # `_links.next.href`, `meta.pagination.next_cursor`
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
+@lru_cache(maxsize=16384)  # GitHub's spec: 33,000 calls, a few thousand distinct names
 def norm(name: str) -> str:
     """A name as its meaning is looked up: `next_page_url`, `nextPageUrl`, `@odata.nextLink` alike."""
-    return re.sub(r"[^0-9a-z]", "", name.lower())
+    return _NOT_ALNUM.sub("", name.lower())
 
 
 def resolve(t: TypeRef, schemas: dict[str, Schema]) -> TypeRef:
