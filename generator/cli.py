@@ -1,4 +1,4 @@
-"""The `clientgen` console script (`main`). The commands are declared in `commands.py` (click); a
+"""The `clientgen` console script (`main`). The commands are declared in `commands/` (click); a
 plain `generate` or `check` of configured targets is first answered by `quick.py`, without click,
 when nothing or only prose changed. `generate` and `check` end with `quick.leave` (no teardown of
 what they built)."""
@@ -37,7 +37,7 @@ def main() -> None:
 
 
 def __getattr__(name: str) -> Any:
-    """What `cli` named before the commands moved to `commands.py` (`cli.cli`, the click group).
+    """What `cli` named before the commands moved to `commands/` (`cli.cli`, the click group).
     Not the module's own attributes (`__path__`, which every `from generator.cli import` asks)."""
     if name.startswith("__"):
         raise AttributeError(name)

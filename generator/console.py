@@ -1,6 +1,6 @@
 """What the commands print: one summary line per target, diagnostics, short diffs, live-check outcomes.
 
-Presentation only (`_say`, click.echo / click.style); the commands in `commands.py` decide what to
+Presentation only (`_say`, click.echo / click.style); the commands in `commands/` decide what to
 run, the pipeline and `workflow/` compute it. Imports stay light: `clientgen check` and a prose-only
 `generate` load this on their fast paths (`quick.py`: no click).
 """

@@ -3,7 +3,7 @@ configured targets — target names and `-q`/`-v` (`generate`: `--strict` too), 
 nothing changed (answered from provenance) or, for `generate`, only prose changed (regenerated from
 the stage cache: `pipeline.generate_replayed`). Read through the configuration's cached reading
 (`target_cache`): no click, no pydantic. Anything else, or a target one of them cannot answer, goes
-to the commands (`commands.py`), which are told what was written here.
+to the commands (`commands/`), which are told what was written here.
 
 Also how `generate` and `check` end (`leave`): without tearing down what they built."""
 

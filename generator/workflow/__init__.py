@@ -1,6 +1,6 @@
 """The regeneration workflow: spec change reports (`clientgen diff`), live-spec drift (`clientgen fetch`,
 `clientgen check --live`) and the pieces the pre-commit hook and CI use. Plain functions, no click: the
-commands are declared in generator/commands.py and print through generator/console.py.
+commands are declared in generator/commands/ and print through generator/console.py.
 
 changes.py      Change / Report data, classification levels, semver suggestion
 sides.py        one spec file → IR + naming pass (the input of every comparison)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .openapi import Operation, resolve
+from .openapi import Operation, SchemaValidator, resolve
 from .postman import PostmanRequest
 
 AUTH_HEADERS = {"x-api-key", "authorization"}
@@ -331,13 +331,23 @@ def _omitted_required(
             )
 
 
+_validators: dict[int, tuple[dict[str, Any], SchemaValidator]] = {}
+
+
+def _validator_for(doc: dict[str, Any]) -> SchemaValidator:
+    """One validator per spec document (it converts the whole document to JSON Schema): the
+    document is kept beside it so that its id is not reused."""
+    cached = _validators.get(id(doc))
+    if cached is None or cached[0] is not doc:
+        cached = _validators[id(doc)] = (doc, SchemaValidator(doc))
+    return cached[1]
+
+
 def _advise(plan: CallPlan, spec_op: Operation | None, doc: dict[str, Any]) -> None:
     """Note where what Postman sends is not valid for the spec (the client sends it all the same)."""
-    from .openapi import SchemaValidator
-
     if spec_op is None:
         return
-    validator = SchemaValidator(doc)
+    validator = _validator_for(doc)
     for param in spec_op.parameters:
         values = (
             [v for k, v in plan.request.query if k == param["name"]]

@@ -20,6 +20,18 @@ def _module(path: Path) -> str:
     return ".".join(parts)
 
 
+def _statements(path: Path) -> list[ast.AST]:
+    """Every statement of the module, however nested (an import is a statement: no expression
+    holds one, so expressions are not walked)."""
+    found: list[ast.AST] = []
+    todo: list[ast.AST] = [ast.parse(path.read_text(encoding="utf-8"))]
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        todo.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.expr))
+    return found
+
+
 @cache
 def graph() -> dict[str, frozenset[str]]:
     modules = {_module(p): p for p in ROOT.rglob("*.py")}
@@ -27,7 +39,7 @@ def graph() -> dict[str, frozenset[str]]:
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         found: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _statements(path):
             if isinstance(node, ast.Import):
                 found.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom):
@@ -96,7 +108,7 @@ def flat_graph(files: list[Path]) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for path in files:
         found: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _statements(path):
             if isinstance(node, ast.ImportFrom) and node.level == 1:
                 found.update([node.module] if node.module else [a.name for a in node.names])
         out[path.stem] = frozenset(m for m in found if m in names and m != path.stem)

@@ -1,5 +1,5 @@
 """`quick.plain`: which command lines the console script answers without click (`quick.py`);
-everything else goes to the commands (`commands.py`), which parse it."""
+everything else goes to the commands (`commands/`), which parse it."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""What the commands of `commands.py` share: target selection, the exception that carries a spec error to the
-exit, spec downloads and reads, the live-spec options, the version bump of `diff --apply-version`.
+"""What the commands share: target selection, the exception that carries a spec error to the exit,
+spec downloads and reads, the live-spec options and the report formats, the version bump of
+`diff --apply-version`.
 
-Plain helpers of the one CLI room (`commands.py` declares every command); nothing here is a command."""
+Plain helpers of the one CLI room (the package `generator/commands/` declares every command);
+nothing here is a command."""
 
 from __future__ import annotations
 
@@ -14,15 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .diagnostics import SpecError
-from .exitcode import ExitCode
+from ..diagnostics import SpecError
+from ..exitcode import ExitCode
 
 if TYPE_CHECKING:
-    from .config import TargetConfig
+    from ..config import TargetConfig
 
 
 def select(names: Sequence[str]) -> tuple[list[TargetConfig], Path]:
-    from .config import TargetSelectionError, select_targets  # pydantic: not for the no-op answers
+    from ..config import TargetSelectionError, select_targets  # pydantic: not for the no-op answers
 
     try:
         return select_targets(names, Path.cwd())
@@ -49,7 +51,7 @@ def download(url: str, timeout: float) -> str:
     import shutil
     import tempfile
 
-    from .workflow.fetch import FetchError, fetch_spec
+    from ..workflow.fetch import FetchError, fetch_spec
 
     try:
         fetched = fetch_spec(url, None, timeout=timeout)
@@ -78,6 +80,16 @@ def relative(path: Path, start: Path) -> str:
 
     return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
 
+
+FORMATS = click.Choice(["text", "json", "markdown"])
+
+spec_timeout = click.option(  # `generate -o URL`, `init URL`
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a spec given as a URL.",
+)
 
 _LIVE_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--url",), {"help": "Fetch from this URL instead of the target's live_url."}),
@@ -127,7 +139,7 @@ def live_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def write_version(
     suggestion: tuple[str, str], config: TargetConfig, project: Path, err: bool
 ) -> None:
-    from .project_edit import set_package_version
+    from ..project_edit import set_package_version
 
     bump, version = suggestion
     if bump == "none":
@@ -147,7 +159,7 @@ def write_version(
 def config_for(old: Path, new: Path, name: str | None) -> tuple[TargetConfig, Path | None]:
     """The configured target the comparison is about (see `workflow.targets`), and its pyproject.toml
     (None with generic names)."""
-    from .workflow.targets import TargetLookupError, target_for
+    from ..workflow.targets import TargetLookupError, target_for
 
     try:
         return target_for(old, new, name, Path.cwd())
