@@ -119,22 +119,19 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def short_diff(result: TargetResult, out: Path, limit: int = 40) -> str:
-    """The first lines of a unified diff of the changed files (committed → what the spec produces)."""
-    import difflib
+    """The first lines of a unified diff of the changed files (committed → what the spec produces);
+    a large file's at a bounded cost (`bounded_diff`)."""
+    from .bounded_diff import file_diff
 
     lines: list[str] = []
     for rel in sorted(
         result.diff.changed, key=lambda r: (r == "GENERATION.toml", r)
     ):  # provenance last
-        old = (out / rel).read_text(encoding="utf-8", errors="replace").splitlines()
-        new = result.rendered.get(rel, b"").decode("utf-8", errors="replace").splitlines()
-        lines += difflib.unified_diff(
-            old,
-            new,
+        lines += file_diff(
+            (out / rel).read_bytes(),
+            result.rendered.get(rel, b""),
             f"{out.name}/{rel} (committed)",
             f"{out.name}/{rel} (from spec)",
-            n=1,
-            lineterm="",
         )
         if len(lines) > limit:
             break
@@ -152,9 +149,9 @@ def print_live(result: LiveResult, prose: bool, fmt: str, verbose: bool) -> None
     from .workflow.markdown_json import render_json, render_markdown
     from .workflow.text import render_text
 
-    name, report, url = result.target.name, result.report, result.fetched.url
+    name, report, url = result.target.name, result.report, result.url
     status_err = fmt != "text"  # keep stdout a clean JSON/Markdown document
-    how = "not modified since the last fetch" if result.fetched.not_modified else "downloaded"
+    how = "not modified since the last fetch" if result.not_modified else "downloaded"
     docs = len(report.of(Level.PROSE))
     if not result.drift:
         note = (

@@ -230,18 +230,18 @@ def open_spec(
     sink: DiagnosticSink,
     *,
     background: bool = True,
-    raw: bytes | None = None,
+    raw: bytes | Path | None = None,
     known: FindingsCache | None = None,
 ) -> tuple[LoadedSpec, Validation]:
     """`load_spec` with the validation possibly still running in a forked child: the caller must call
     `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up. `raw`: the
-    spec's bytes when they are not (yet) in the file at `path` (relative `$ref`s still resolve from
-    `path`'s folder, under the same rules). `known`: the findings of the last validation, reused when
+    spec's bytes when they are not (yet) in the file at `path`, or a file holding them (a private
+    copy; relative `$ref`s still resolve from `path`'s folder, under the same rules). `known`: the findings of the last validation, reused when
     only prose changed since (`validation_cache`)."""
     file = str(path)
-    given = raw  # the caller's bytes (kept by the caller anyway), for `_reread`
-    if raw is None:
-        raw = read_bytes(path)
+    given = raw  # the caller's bytes (kept by the caller anyway) or file, for `_reread`
+    if raw is None or isinstance(raw, Path):
+        raw = read_bytes(raw or path)
     elif len(raw) > MAX_SPEC_BYTES:
         raise fatal(
             "too-large", f"spec is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file
@@ -279,11 +279,11 @@ def open_spec(
     return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
 
 
-def _reread(path: Path, raw: bytes | None) -> dict[str, Any]:
+def _reread(path: Path, raw: bytes | Path | None) -> dict[str, Any]:
     """The document again (for validation's in-process fallback once the parsed one was let go):
     the same bytes read the same way; its diagnostics were reported the first time."""
-    if raw is None:
-        raw = read_bytes(path)
+    if raw is None or isinstance(raw, Path):
+        raw = read_bytes(raw or path)
     text = read_text(path, raw)
     return bundle_external_refs(
         parse_text(text, str(path)), path, DiagnosticSink(file=str(path)), read_document, text

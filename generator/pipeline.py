@@ -84,14 +84,14 @@ def _render(
     root: Path | None,
     progress: Progress,
     source: str = "",
-    raw: bytes | None = None,
+    raw: Path | None = None,
     known: FindingsCache | None = None,
     recorder: stage_cache.Recorder | None = None,
     emit: Callable[[str, str | list[str] | bytes | Parts], None] | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
-    (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
-    (a downloaded spec that is not written yet); else the file is read. `known`: the validation
+    (a downloaded spec: its URL). `raw`: a file holding the spec's bytes, read as if it were the file
+    `target.spec` (a downloaded spec that is not written yet: a private copy); else that file is read. `known`: the validation
     findings of the last run (reused when only prose changed; the new ones are noted in it).
     `recorder`: notes what the stage cache keeps (`stage/cache.py`). `emit(path, text, bytes or the
     pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
@@ -118,7 +118,7 @@ def _render(
         parts: Parts = (
             (copy_bytes(spec_file, b"", loaded.document),)
             if BUNDLED in loaded.document
-            else copy_parts(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
+            else copy_parts(spec_file, read_bytes(raw or Path(target.spec)), {})
         )
         copy = b"".join(parts) if emit is None else None
         if emit is not None:  # staged as it is, in pieces: not copied again
@@ -232,10 +232,10 @@ def answer_generate(target: Target, root: Path | None) -> TargetResult | None:
 
 
 def take(
-    target: TargetConfig, root: Path | None, raw: bytes, before_write: Callable[[], None]
+    target: TargetConfig, root: Path | None, raw: Path, before_write: Callable[[], None]
 ) -> TargetResult:
-    """`generate --full` from `raw`, the spec's bytes read as if they were the file `target.spec`
-    (`fetch --update`'s live spec, not yet written): the package is rendered, staged and formatted
+    """`generate --full` from the file `raw`, read as if it were the file `target.spec`
+    (`fetch --update`'s live spec, not yet written: a private copy, read as `generate` reads its spec): the package is rendered, staged and formatted
     first — a spec that cannot be used raises SpecError before anything is written — then
     `before_write` runs (it writes the spec) and the package is written, as `generate` writes it."""
     from .streamed import generate_streamed

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +26,8 @@ class NoLiveUrl(Exception):
 @dataclass
 class LiveResult:
     target: TargetConfig
-    fetched: Fetched
+    url: str  # where the live spec came from
+    not_modified: bool  # answered 304: the cached copy is current
     committed: str  # label of the committed spec
     report: Report
     drift: bool
@@ -53,8 +56,31 @@ def live_check(
         )
     cache_dir = (root / CACHE) if (cache and root is not None) else None
     fetched = fetch_spec(source, cache_dir, timeout=timeout, retries=retries, backoff=backoff)
-    spec = Path(target.spec)
     committed = spec_label(target, root)
+    report, drift, changed = _compare(target, fetched, committed, source, cache_dir, prose)
+    result = LiveResult(target, fetched.url, fetched.not_modified, committed, report, drift)
+    if update and changed:
+        live = _aside(fetched.body, ".live")
+        del fetched  # the live spec's bytes and document: its private copy is read as a spec is
+        try:
+            result.generated = _take(target, root, live)
+        finally:
+            live.unlink(missing_ok=True)
+    return result
+
+
+def _compare(
+    target: TargetConfig,
+    fetched: Fetched,
+    committed: str,
+    source: str,
+    cache_dir: Path | None,
+    prose: bool,
+) -> tuple[Report, bool, bool]:
+    """The report of the committed spec against the live one, whether that is drift, and whether
+    anything changed at all (documentation included). What it reads (both sides' models, the
+    committed spec's bytes) is let go when it returns."""
+    spec = Path(target.spec)
     old_bytes = spec.read_bytes() if spec.is_file() else None
     try:
         new = side_from_document(fetched.document, fetched.body, target, source)
@@ -76,39 +102,37 @@ def live_check(
             target.package,
             [],
         )
-        drift, changed = True, True
-    elif old_bytes == fetched.body:
+        return report, True, True
+    if old_bytes == fetched.body:
         report = Report(
             Side(committed, new.api.version, new.package_version),
             Side(source, new.api.version, new.package_version),
             target.package,
             [],
         )
-        drift = changed = False
-    else:
-        report = diff_sides(read_side(spec, target, label=committed), new)
-        drift, changed = report.drift(prose), report.drift(prose=True)
-    result = LiveResult(target, fetched, committed, report, drift)
-    if update and changed:
-        result.generated = _take(target, root, fetched.body, old_bytes)
-    return result
+        return report, False, False
+    del old_bytes  # (the committed side is read next)
+    report = diff_sides(read_side(spec, target, label=committed), new)
+    return report, report.drift(prose), report.drift(prose=True)
 
 
-def _take(target: TargetConfig, root: Path | None, body: bytes, old: bytes | None) -> TargetResult:
-    """Regenerate from the live spec and write it over the committed one. The whole package is built
-    first (the `$ref` rules, escaping, names, formatting: everything but writing; staged as
-    `generate` stages it), so a live spec that cannot be used is refused before anything is
-    written; the old spec is put back if writing fails."""
+def _take(target: TargetConfig, root: Path | None, live: Path) -> TargetResult:
+    """Regenerate from the live spec (its private copy `live`) and write it over the committed one.
+    The whole package is built first (the `$ref` rules, escaping, names, formatting: everything but
+    writing; staged as `generate` stages it), so a live spec that cannot be used is refused before
+    anything is written; the committed spec (kept aside in a private copy) is put back if writing
+    fails."""
     spec = Path(target.spec)
+    old = _aside(spec, ".old") if spec.is_file() else None
     written: list[bool] = []
 
     def write_spec() -> None:  # the package is formatted: the spec first, then the package
         spec.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(spec, body)
+        _atomic_copy(live, spec)
         written.append(True)
 
     try:
-        return take(target, root, body, write_spec)
+        return take(target, root, live, write_spec)
     except SpecError as exc:
         if written or exc.diagnostic.code.startswith(("output-", "bad-output")):
             _put_back(spec, old, written)
@@ -120,19 +144,39 @@ def _take(target: TargetConfig, root: Path | None, body: bytes, old: bytes | Non
     except BaseException:
         _put_back(spec, old, written)
         raise
+    finally:
+        if old is not None:
+            old.unlink(missing_ok=True)
 
 
-def _put_back(spec: Path, old: bytes | None, written: list[bool]) -> None:
+def _aside(data: bytes | Path, suffix: str) -> Path:
+    """`data` (or the file's bytes) in a new private temporary file (created exclusively, readable
+    by its owner only)."""
+    fd, name = tempfile.mkstemp(prefix="clientgen-live-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            if isinstance(data, Path):
+                with data.open("rb") as source:
+                    shutil.copyfileobj(source, file)
+            else:
+                file.write(data)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _put_back(spec: Path, old: Path | None, written: list[bool]) -> None:
     """The committed spec back in place of the live one, if that was written."""
     if not written:
         return
     if old is None:
         spec.unlink(missing_ok=True)
     else:
-        _atomic_write(spec, old)
+        _atomic_copy(old, spec)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_copy(source: Path, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.clientgen-tmp")
-    tmp.write_bytes(data)
+    shutil.copyfile(source, tmp)
     os.replace(tmp, path)

@@ -237,7 +237,9 @@ def test_take_stages_the_live_spec_and_writes_it_before_the_package(
 
     monkeypatch.setattr(pipeline, "_render", render)
     monkeypatch.setattr(staging.Staging, "finish", finish)
-    result = pipeline.take(target, root, body, write_spec)
+    live = tmp_path / "live.json"  # fetch --update's private copy of the live spec
+    live.write_bytes(body)
+    result = pipeline.take(target, root, live, write_spec)
     assert events == ["render, staged", "formatted", "spec written"]
     assert "api.md" in result.diff.changed
     monkeypatch.undo()
