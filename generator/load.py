@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
-
 from .diagnostics import DiagnosticSink, fatal
 from .refs import bundle_external_refs
-from .spec_bytes import MAX_SPEC_BYTES, read_bytes
+from .spec_bytes import MAX_NODES, MAX_SPEC_BYTES, read_bytes
 from .validate import Validation
 from .validation_cache import FindingsCache, prose_free_key
 
@@ -30,90 +27,6 @@ class LoadedSpec:
     document: dict[str, Any]
     sha256: str
     version: str  # "3.0" or "3.1"
-
-
-class _SafeLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates and timestamps as strings (specs are JSON data models)."""
-
-
-_RESOLVERS = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
-}
-_SafeLoader.yaml_implicit_resolvers = _RESOLVERS
-
-# An anchor (`&name`) where YAML allows one: at the start of a node, after indentation, `-`, `:`, `?`,
-# `,`, `[` or `{`. Quoted text that merely looks like one only sends the document down the slower path.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s,\[\]{}]", re.MULTILINE)
-
-_FastLoader: type | None = None
-if hasattr(yaml, "CSafeLoader"):  # libyaml: several times faster; used when there are no anchors
-
-    class _CLoader(yaml.CSafeLoader):
-        pass
-
-    _CLoader.yaml_implicit_resolvers = _RESOLVERS
-    _FastLoader = _CLoader
-
-
-class _BoundedComposer(_SafeLoader):
-    """Counts aliases while composing, and measures what the composed graph expands to before any
-    Python object is built, so a YAML 'billion laughs' document fails at once."""
-
-    max_aliases = 10_000
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > self.max_aliases:
-                raise yaml.YAMLError(f"more than {self.max_aliases} YAML aliases (anchor bomb?)")
-        return super().compose_node(parent, index)
-
-    def get_single_data(self) -> Any:
-        node = self.get_single_node()
-        if node is None:
-            return None
-        if _expanded_size(node) > MAX_NODES:
-            raise yaml.YAMLError(
-                f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb?)"
-            )
-        return self.construct_document(node)
-
-
-def _expanded_size(root: yaml.Node) -> int:
-    """How many nodes the document has once every alias is expanded (shared nodes counted once
-    per use), computed over the composed graph in time linear in its distinct nodes. A node that
-    contains itself (`&a [*a]`) expands without end."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
-        children = _children(node)
-        if children_done or not children:
-            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
-            open_nodes.discard(id(node))
-            continue
-        if id(node) in open_nodes:
-            return MAX_NODES + 1
-        open_nodes.add(id(node))
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in sizes)
-    return sizes[id(root)]
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
 
 
 def read_document(path: Path, limit: int | None = None) -> dict[str, Any]:
@@ -154,13 +67,11 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
                 "too-deep", "the document is nested too deeply to read", file=file
             ) from None
     else:
+        from .yaml_text import MarkedYAMLError, YAMLError, load_yaml  # (JSON specs: no PyYAML)
+
         try:
-            # libyaml cannot count aliases while it composes, so it reads only documents without
-            # anchors; a document with anchors goes through the pure-Python composer that counts them.
-            fast = _FastLoader is not None and not _ANCHOR.search(text)
-            loader = _FastLoader if fast and _FastLoader else _BoundedComposer
-            data = yaml.load(text, Loader=loader)  # safe loaders only
-        except yaml.MarkedYAMLError as exc:
+            data = load_yaml(text)
+        except MarkedYAMLError as exc:
             mark = exc.problem_mark
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             raise fatal(
@@ -169,7 +80,7 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
                 file=file,
                 hint="fix the YAML syntax (indentation, quoting, unclosed brackets)",
             ) from None
-        except yaml.YAMLError as exc:
+        except YAMLError as exc:
             raise fatal("invalid-yaml", f"invalid YAML: {exc}", file=file) from None
         except RecursionError:
             raise fatal(
@@ -186,9 +97,6 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
         # JSON: keys are strings, no aliases to expand, depth bounded by the json module
         return cast("dict[str, Any]", data)
     return cast("dict[str, Any]", _stringify_keys(data, 0, file, [0]))
-
-
-MAX_NODES = 10_000_000  # after expanding YAML aliases; a "billion laughs" document stops here
 
 
 def _stringify_keys(node: Any, depth: int, file: str, count: list[int]) -> Any:

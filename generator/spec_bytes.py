@@ -8,6 +8,7 @@ from pathlib import Path
 from .diagnostics import fatal
 
 MAX_SPEC_BYTES = 256 * 1024 * 1024
+MAX_NODES = 10_000_000  # after expanding YAML aliases; a "billion laughs" document stops here
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:

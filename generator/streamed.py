@@ -64,12 +64,15 @@ def generate_streamed(
     project's module cache (None: no caches, so no stage cache either). `before_write`: runs once
     the package is formatted, before it is written (`fetch --update` writes the live spec then:
     no snapshot is made of a spec that is not its file yet)."""
-    from .stage.cache import Recorder, stage_file
     from .staging import Staging  # not needed by the no-op answer
 
     owner = ownership(out, target.package)
-    stages = stage_file(root, out) if memo is not None and before_write is None else None
-    recorder = Recorder(stages) if stages is not None else None
+    recorder: Recorder | None = None
+    if memo is not None and before_write is None:  # without caches: no stage cache (nor its import)
+        from .stage.cache import Recorder, stage_file
+
+        stages = stage_file(root, out)
+        recorder = Recorder(stages) if stages is not None else None
     with Staging.open(out, owner, memo, _spec_size(target)) as staging:
         if recorder is not None:
             recorder.spill_to_disk()  # the stubs and docs wait on disk, not in this process

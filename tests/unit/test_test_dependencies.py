@@ -21,7 +21,7 @@ USED_BY = {
     "pre-commit": ("tests/workflow/test_wf_precommit.py", '"-m", "pre_commit"'),
     "markdown-it-py": ("tests/unit/test_escape.py", "from markdown_it import"),
     # the stubs of `yaml` for `mypy --strict` over generator/ (scripts/lint)
-    "types-PyYAML": ("generator/load.py", "import yaml"),
+    "types-PyYAML": ("generator/yaml_text.py", "import yaml"),
     "build": ("tests/package/test_publishable.py", '"-m", "build", "--no-isolation"'),
     "twine": ("tests/package/test_publishable.py", '"-m", "twine"'),
     # `build --no-isolation` builds generated packages with the backend installed here

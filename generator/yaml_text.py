@@ -1,0 +1,109 @@
+"""Reading YAML spec text (`load.parse_text`): safe loaders only, dates kept as strings, aliases counted
+and the expanded size bounded (a "billion laughs" document fails at once). Its own module so that a JSON
+spec's generation never imports PyYAML (issue 18: imports off the serial path before rendering)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from .spec_bytes import MAX_NODES
+
+YAMLError = yaml.YAMLError
+MarkedYAMLError = yaml.MarkedYAMLError
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates and timestamps as strings (specs are JSON data models)."""
+
+
+_RESOLVERS = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+_SafeLoader.yaml_implicit_resolvers = _RESOLVERS
+
+# An anchor (`&name`) where YAML allows one: at the start of a node, after indentation, `-`, `:`, `?`,
+# `,`, `[` or `{`. Quoted text that merely looks like one only sends the document down the slower path.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s,\[\]{}]", re.MULTILINE)
+
+_FastLoader: type | None = None
+if hasattr(yaml, "CSafeLoader"):  # libyaml: several times faster; used when there are no anchors
+
+    class _CLoader(yaml.CSafeLoader):
+        pass
+
+    _CLoader.yaml_implicit_resolvers = _RESOLVERS
+    _FastLoader = _CLoader
+
+
+class _BoundedComposer(_SafeLoader):
+    """Counts aliases while composing, and measures what the composed graph expands to before any
+    Python object is built, so a YAML 'billion laughs' document fails at once."""
+
+    max_aliases = 10_000
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > self.max_aliases:
+                raise yaml.YAMLError(f"more than {self.max_aliases} YAML aliases (anchor bomb?)")
+        return super().compose_node(parent, index)
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_NODES:
+            raise yaml.YAMLError(
+                f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb?)"
+            )
+        return self.construct_document(node)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document has once every alias is expanded (shared nodes counted once
+    per use), computed over the composed graph in time linear in its distinct nodes. A node that
+    contains itself (`&a [*a]`) expands without end."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+            open_nodes.discard(id(node))
+            continue
+        if id(node) in open_nodes:
+            return MAX_NODES + 1
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def load_yaml(text: str) -> Any:
+    """The YAML document `text` as plain data; raises `yaml.YAMLError` (`MarkedYAMLError` with a
+    position) for text that is not YAML or expands too far."""
+    # libyaml cannot count aliases while it composes, so it reads only documents without
+    # anchors; a document with anchors goes through the pure-Python composer that counts them.
+    fast = _FastLoader is not None and not _ANCHOR.search(text)
+    loader = _FastLoader if fast and _FastLoader else _BoundedComposer
+    return yaml.load(text, Loader=loader)  # safe loaders only

@@ -1,0 +1,59 @@
+"""What a full generation imports (issue 18: imports off the serial stretch before rendering). A JSON
+spec's generation through the command line never imports PyYAML (the YAML reader is
+`generator/yaml_text.py`, imported only for YAML text), and without a project's caches the stage cache
+(`generator/stage/`) is not imported either. Structure, no timings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import FIXTURES, REPO
+
+RUN = f"""
+import atexit
+import sys
+sys.path.insert(0, {str(REPO)!r})
+sys.argv = ["clientgen", *sys.argv[1:]]
+atexit.register(lambda: print(",".join(sorted(m for m in sys.modules if m.startswith(("generator.",
+      "yaml", "pydantic", "jinja2"))))))
+from generator.cli import main
+main()
+"""
+
+
+def _generate(folder: Path, spec: Path) -> set[str]:
+    """`clientgen generate SPEC -o out` in a fresh interpreter; the modules it imported."""
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", RUN, "generate", str(spec), "-o", "out", "-q"],
+        check=False,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (folder / "out" / "pyproject.toml").is_file()  # it generated a package
+    return set(proc.stdout.strip().splitlines()[-1].split(","))
+
+
+def test_a_json_spec_is_generated_without_pyyaml_or_the_stage_cache(tmp_path: Path) -> None:
+    document = yaml.safe_load((FIXTURES / "specs" / "petstore_31.yml").read_text())
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(document))
+    modules = _generate(tmp_path, spec)
+    assert "generator.render.plan" in modules  # it rendered
+    assert not {m for m in modules if m == "yaml" or m.startswith("yaml.")}
+    assert "generator.yaml_text" not in modules
+    assert not {m for m in modules if m.startswith("generator.stage.")}
+
+
+def test_a_yaml_spec_still_reads_through_the_yaml_reader(tmp_path: Path) -> None:
+    spec = tmp_path / "pets.yml"
+    spec.write_text((FIXTURES / "specs" / "petstore_31.yml").read_text())
+    modules = _generate(tmp_path, spec)
+    assert {"generator.yaml_text", "yaml"} <= modules
