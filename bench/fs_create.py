@@ -4,7 +4,7 @@ files that exist (issue 18: why `generator/prewrite.py` makes a pool of empty fi
     python bench/fs_create.py [FOLDER] [--files 1680] [--runs 3]
 
 In FOLDER (default: .cache/perf/fs, on the output's file system), per run: N files created and
-written (3,000 bytes each, as `write._create` did), then N empty files created (what the pool process
+written (3,000 bytes each, as `write_files.create` did), then N empty files created (what the pool process
 does), renamed to the same names in another folder and filled (what writing does with the pool:
 without O_TRUNC; `FS_TRUNC=1` adds it, which on ext4 makes the fill allocate blocks at close).
 Prints wall and CPU seconds of each step. Not a test.

@@ -1,7 +1,7 @@
 """A new output folder's files created ahead, on the second core (issue 18: full generation's write).
 
 A package written into a new (or empty) output folder is written whole into a hidden sibling folder
-that is then renamed into place (`write._create`). Creating a file is most of what writing costs, and
+that is then renamed into place (`write_files.create`). Creating a file is most of what writing costs, and
 on a busy ext4 file system it costs the most: GitHub's 1,680 files took 0.05–1.4 s to create, while
 renaming as many files that exist took 0.04 s and writing into them a few hundredths. The files'
 names are known only after parse and naming, their number roughly from the spec's size: so when the
@@ -15,7 +15,7 @@ share of the two cores during parse (parse 1.7–3.0 s wall for 0.85 s of CPU). 
 each path it writes and fills it (never following a link: `O_NOFOLLOW`), creates the rest as
 before, and removes the pool files left over before the folder is renamed into place. So the
 folder holds exactly what was written, with the same permissions (the pool's files are made
-`0o644` under the same umask, as `write._put` makes them); it is renamed into place only once every
+`0o644` under the same umask, as `write_files.put` makes them); it is renamed into place only once every
 file is written, and is removed, files and all, when anything fails. Durability is unchanged:
 nothing is synced, as before.
 """
@@ -39,7 +39,7 @@ class Prewrite:
     """The hidden folder a new output folder is written into, and the empty files made ahead in it."""
 
     def __init__(self, fresh: str) -> None:
-        self.fresh = fresh  # the hidden sibling folder (renamed into place by `write._create`)
+        self.fresh = fresh  # the hidden sibling folder (renamed into place by `write_files.create`)
         self.pool = os.path.join(fresh, POOL)
         self._pid = 0
         self._spare: list[str] = []

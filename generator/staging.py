@@ -34,14 +34,13 @@ from .progress import SILENT, Progress
 from .spec_copy import Parts
 from .write import (
     _check_relative,
-    _Folders,
     _headed,
-    _put,
     _unwritable,
     ensure_ours,
     scratch_for,
     with_header,
 )
+from .write_files import Folders, put
 
 # what a package's files take, from its spec's size, to choose the staging folder's file system before
 # they exist (graph-beta: 47 MB → 359 MB, the committed clients ≈ 5–10×; a small spec's runtime modules)
@@ -86,7 +85,7 @@ def _pieces(path: str) -> Iterator[bytes]:
             yield chunk
 
 
-def _put_parts(folders: _Folders, path: str, parts: Iterable[bytes | memoryview]) -> None:
+def _put_parts(folders: Folders, path: str, parts: Iterable[bytes | memoryview]) -> None:
     folders.ensure(os.path.dirname(path))
     with open(path, "wb") as f:
         f.writelines(parts)
@@ -157,7 +156,7 @@ class Staging:
         self.out = out
         self._owner = owner
         self._memo = memo
-        self._folders = _Folders()
+        self._folders = Folders()
         # known to the module cache: the key and the SHA-256 of its bytes (read from it when written)
         self._known: dict[str, tuple[bytes, bytes]] = {}
         # told each staged text and its module-cache key (the stage cache's `Recorder.note`)
@@ -230,7 +229,7 @@ class Staging:
                 if not self._add_cached(rel, text, self._memo):
                     return  # the module cache knows it: nothing staged
             elif isinstance(text, str) and len(text) < READ_CHUNK:
-                _put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
+                put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
                 self._texts[rel] = None
                 self._small += len(text)
             else:  # the header and the text encoded a slice at a time: no copy of a large text
@@ -277,7 +276,7 @@ class Staging:
         if large:
             self._large.add(rel)
         else:
-            _put(self._folders, path, raw)
+            put(self._folders, path, raw)
         self._texts[rel] = key
         return True
 

@@ -14,30 +14,25 @@ without clientgen's header) are never written, replaced or deleted; the diff lis
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import os
-import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from . import provenance
+from . import provenance, write_files
 from .diagnostics import SpecError, fatal
-from .folder_tree import CACHES, listed, read
+from .folder_tree import listed, read
 from .format import FORMATTED, format_tree
 from .memo import Memo
 from .ownership import Ownership, has_header
 from .paths import HEADER
 from .progress import SILENT, Progress
 from .tree_index import Seen, TreeIndex
-
-if TYPE_CHECKING:
-    from .prewrite import Prewrite
 
 
 @dataclass
@@ -84,7 +79,7 @@ def build_tree(
     With `memo` (the module cache) only the files whose text it has not seen are written and
     formatted; the others get the bytes they were formatted to before, and what is formatted here is
     stored in it."""
-    folders = _Folders()
+    folders = write_files.Folders()
     done: dict[str, bytes] = {}
     keys: dict[str, bytes] = {}
     rels = list(files)
@@ -105,7 +100,7 @@ def build_tree(
             if known is not None:
                 done[rel] = known
                 continue
-        _put(folders, os.path.join(staging, rel), raw)
+        write_files.put(folders, os.path.join(staging, rel), raw)
         del raw, text
     if any(rel.endswith(FORMATTED) for rel in rels if rel not in done):  # also api.md alone
         format_tree(staging)
@@ -319,9 +314,9 @@ def apply_package(
             )
         progress.stage("writing")
         if diff.stale and not (out.exists() and any(out.iterdir())):
-            _create(out, new, getattr(new, "prewrite", None))
+            write_files.create(out, new, getattr(new, "prewrite", None))
         elif diff.stale:
-            _update(out, new, diff)
+            write_files.update(out, new, diff.changed, diff.added, diff.removed)
     except OSError as exc:
         raise _unwritable(exc, out) from None
     return diff
@@ -384,130 +379,6 @@ def _check_relative(files: Iterable[str]) -> None:
             )
 
 
-def _create(out: Path, new: Mapping[str, bytes], prewrite: Prewrite | None = None) -> None:
-    """A new (or empty) output folder: the whole tree is written into a hidden sibling that is renamed
-    into place, so an interrupted first run leaves no half-written folder behind. `prewrite`: that
-    sibling, made before rendering with a pool of empty files (`prewrite.py`), which are renamed to
-    the files written and filled (never following a link)."""
-    if prewrite is not None and os.path.isdir(prewrite.fresh):
-        tmp = prewrite.fresh
-        prewrite.take()
-    else:
-        prewrite = None
-        tmp = str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}")
-        os.mkdir(tmp)  # not mkdtemp: the folder keeps the permissions a plain mkdir gives it
-    try:
-        folders = _Folders()
-        folders.known.add(tmp)
-        for rel in sorted(new):
-            path = os.path.join(tmp, rel)
-            folders.ensure(os.path.dirname(path))
-            made = prewrite is not None and prewrite.claim(path)
-            _put(folders, path, _content(new, rel), exclusive=None if made else True)
-        if prewrite is not None:
-            prewrite.finish()  # the pool's files left over
-        if out.exists():
-            out.rmdir()  # empty: checked above
-        os.rename(tmp, out)
-    except BaseException:
-        if prewrite is not None:
-            prewrite.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _update(out: Path, new: Mapping[str, bytes], diff: TreeDiff) -> None:
-    """Write the changed and added files, remove the removed ones; GENERATION.toml last."""
-    out.mkdir(exist_ok=True)
-    folders = _Folders()
-    for rel in sorted(diff.changed):
-        if rel != provenance.FILE:
-            _write_atomic(folders, os.path.join(out, rel), _content(new, rel))
-    for rel in sorted(
-        diff.added
-    ):  # nothing to replace: written in place (GENERATION.toml still comes last)
-        if rel != provenance.FILE:
-            try:
-                _put(folders, os.path.join(out, rel), _content(new, rel), exclusive=True)
-            except (
-                FileExistsError
-            ):  # appeared since the folder was read: replace it atomically after all
-                _write_atomic(folders, os.path.join(out, rel), _content(new, rel))
-    emptied = set()
-    for rel in diff.removed:
-        (out / rel).unlink(missing_ok=True)
-        emptied.add((out / rel).parent)
-    for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):  # deepest first
-        _prune(out, folder)
-    _write_atomic(folders, os.path.join(out, provenance.FILE), new[provenance.FILE])
-
-
-class _Folders:
-    """The folders known to exist, so that writing 2,600 files does not stat their folders 2,600 times."""
-
-    def __init__(self) -> None:
-        self.known: set[str] = set()
-
-    def ensure(self, folder: str) -> None:
-        if folder not in self.known:
-            os.makedirs(folder, exist_ok=True)
-            self.known.add(folder)
-
-
-def _put(
-    folders: _Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool | None = False
-) -> None:
-    """Write `data` (or its pieces) to `path`; `exclusive`: the file must not exist yet (never
-    replaces anything); None: an empty file made ahead (`prewrite.py`) is filled, never a link
-    followed (not opened with O_TRUNC: ext4 allocates a truncated file's blocks at once on close,
-    which made filling 1,680 files 3× as slow; one that is not empty is emptied first)."""
-    folders.ensure(os.path.dirname(path))
-    if exclusive is None:
-        mode = getattr(os, "O_NOFOLLOW", 0)
-    else:
-        mode = os.O_EXCL if exclusive else os.O_TRUNC
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | mode, 0o644)
-    try:
-        if exclusive is None and os.fstat(fd).st_size:
-            os.ftruncate(fd, 0)
-        for part in (data,) if isinstance(data, bytes) else data:
-            view = memoryview(part)
-            while view:
-                view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
-
-
-def _content(new: Mapping[str, bytes], rel: str) -> bytes | Iterable[bytes]:
-    """The bytes of `new[rel]`, or their pieces when `new` is a `StagedTree`, which reads them a
-    piece at a time (graph-beta's spec copy: 47 MB)."""
-    chunks = getattr(new, "chunks", None)
-    return new[rel] if chunks is None else cast("Iterable[bytes]", chunks(rel))
-
-
 def _get(path: str) -> bytes:
     with open(path, "rb") as f:
         return f.read()
-
-
-def _write_atomic(folders: _Folders, path: str, data: bytes | Iterable[bytes]) -> None:
-    """Write a hidden temporary file beside `path`, then rename it over `path`."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".{name}.clientgen-tmp")
-    try:
-        _put(folders, tmp, data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _prune(out: Path, folder: Path) -> None:
-    """Remove folders a removal left without files (bytecode caches do not count)."""
-    while folder != out and folder.is_dir():
-        with os.scandir(folder) as entries:
-            if any(e.name not in CACHES for e in entries):
-                return
-        shutil.rmtree(folder, ignore_errors=True)
-        folder = folder.parent

@@ -168,12 +168,12 @@ def test_interrupted_first_generation_leaves_nothing_behind(
     """A new output folder is written whole beside it and renamed into place: a failure half-way leaves
     neither a half-written folder (which the next run would refuse as "not made by clientgen") nor the
     hidden sibling; the next run then succeeds."""
-    import generator.write as write
+    import generator.write_files as write_files
 
     spec = FIXTURES / "specs" / "petstore_31.yml"
     out = tmp_path / "out" / "pets"
     target = adhoc_target(str(spec), str(out), "pets", "Pets")
-    real_put, calls = write._put, []
+    real_put, calls = write_files.put, []
 
     def failing_put(*args: Any, **kwargs: Any) -> None:
         calls.append(args[1])
@@ -181,7 +181,7 @@ def test_interrupted_first_generation_leaves_nothing_behind(
             raise KeyboardInterrupt  # e.g. Ctrl-C while the tree is being written
         real_put(*args, **kwargs)
 
-    monkeypatch.setattr(write, "_put", failing_put)
+    monkeypatch.setattr(write_files, "put", failing_put)
     try:
         generate(target)
     except KeyboardInterrupt:
@@ -190,7 +190,7 @@ def test_interrupted_first_generation_leaves_nothing_behind(
         raise AssertionError("the write was not interrupted")
     assert not out.exists()
     assert list((tmp_path / "out").iterdir()) == []
-    monkeypatch.setattr(write, "_put", real_put)
+    monkeypatch.setattr(write_files, "put", real_put)
     result = generate(target)
     assert (out / "GENERATION.toml").is_file() and result.diff.added
 

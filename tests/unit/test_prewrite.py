@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, prewrite, streamed, write
+from generator import pipeline, prewrite, streamed, write_files
 from generator.config import adhoc_target
 from generator.diagnostics import SpecError
 from generator.prewrite import Prewrite
@@ -75,13 +75,13 @@ def test_create_through_the_pool_writes_the_same_tree(tmp_path: Path, files: int
     new = {f"src/p/types/m{i}.py": f"m{i}\n".encode() for i in range(files)} | {"a.md": b"a\n"}
     plain = tmp_path / "plain" / "out"
     plain.parent.mkdir()
-    write._create(plain, new)
+    write_files.create(plain, new)
     out = tmp_path / "ahead" / "out"
     out.parent.mkdir()
     ahead = Prewrite.for_output(out, 0)
     assert ahead is not None
     _pool_made(ahead, prewrite.POOL_MIN)
-    write._create(out, new, ahead)
+    write_files.create(out, new, ahead)
     assert read_tree(out) == read_tree(plain) == new
     assert not (out / prewrite.POOL).exists()
     for rel in new:
@@ -104,7 +104,7 @@ def test_a_link_planted_in_the_pool_is_not_followed(tmp_path: Path) -> None:
         os.unlink(os.path.join(ahead.pool, name))
         os.symlink(victim, os.path.join(ahead.pool, name))
     with pytest.raises(OSError):
-        write._create(out, {"b.py": b"b\n"}, ahead)
+        write_files.create(out, {"b.py": b"b\n"}, ahead)
     assert victim.read_text() == "keep me"
     assert not out.exists() and _siblings(out) == ["victim.txt"]
 
@@ -162,5 +162,5 @@ def test_a_pool_file_that_is_not_empty_is_emptied_first(tmp_path: Path) -> None:
     for name in os.listdir(ahead.pool):
         Path(ahead.pool, name).write_bytes(b"something much longer than the file\n")
     new = {"a.py": b"a\n", "b/c.py": b"c\n"}
-    write._create(out, new, ahead)
+    write_files.create(out, new, ahead)
     assert read_tree(out) == new
