@@ -57,6 +57,7 @@ LIGHT = {
     "generator.validation_cache",
     "generator.version",
     "generator.write",
+    "generator.write_files",  # (the standard library, provenance and folder_tree only)
 }
 
 
