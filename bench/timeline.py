@@ -60,7 +60,7 @@ def main(spec: str, out: str) -> None:
     event("main")
     import shutil
 
-    from generator import load, parse, pipeline, prewrite, staging, streamed, validate, write
+    from generator import load, parse, pipeline, prewrite, staging, streamed, validate, write_files
     from generator.config import adhoc_target
     from generator.parse import canonical
     from generator.render import fanout, plan
@@ -82,7 +82,7 @@ def main(spec: str, out: str) -> None:
         (staging, "format_tree", "ruff"),
         (staging.Staging, "finish", "finish"),
         (streamed, "apply_package", "write"),
-        (write, "_create", "new folder"),
+        (write_files, "create", "new folder"),
         (prewrite.Prewrite, "start", "pool start"),
         (prewrite.Prewrite, "take", "pool stopped"),
         (shutil, "rmtree", "rmtree"),
