@@ -177,6 +177,7 @@ def stages_of_an_edit(folder: Path, n: int = 7) -> dict[str, float]:
         setattr(module, name, wrapper)
 
     timed(pipeline, "answer_generate", "no-op answer tried first")
+    timed(stage_cache, "edited", "stage cache: the text against the snapshot's")
     timed(stage_cache, "scan", "stage cache: scan the spec's text")
     timed(stage_cache, "load", "stage cache: load the snapshot's index")
     timed(plan, "plan_files", "views + templates (pieces of the snapshot read)")

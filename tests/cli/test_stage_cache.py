@@ -279,8 +279,9 @@ def test_a_damaged_snapshot_is_no_snapshot(
     _generate(warm, doc, full=True)
     path = _snapshot(warm)
     blob = path.read_bytes()
-    head = len(stage_cache.MAGIC) + 32
-    key = blob[len(stage_cache.MAGIC) : head]
+    kept = snapshot.peek(path)  # the key, then the spec's text and its spans (`stage/edit.py`)
+    assert kept is not None
+    key, head = kept.key, kept.at + kept.text_size + kept.spans_size
     loaded = stage_cache.load(path, key)
     assert loaded is not None
     spans = loaded.api.schemas.spans  # type: ignore[attr-defined]

@@ -1,0 +1,164 @@
+"""A JSON spec's new text compared with the text its snapshot was made from (`generator/stage/edit.py`):
+one prose token replaced is found without scanning the new text, and whatever `edited` accepts, the
+scan of the new text agrees with it (same key, the snapshot's tokens with that one replaced); the
+rest is scanned as before. The output stays a full run's byte for byte."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pipeline
+from generator.config import select_targets
+from generator.stage import cache as stage_cache
+from generator.stage import edit, snapshot
+from generator.write import read_tree
+from tests.cli.test_incremental import _project
+from tests.cli.test_stage_cache import _casebook, _full_tree, _generate, _snapshot
+
+_OP = '"summary": "List people"'
+
+
+def _op_summary(text: str) -> int:
+    at = text.find(_OP)
+    assert at != -1
+    return at + len('"summary": ')
+
+
+def _replace(text: str, at: int, old: str, new: str) -> str:
+    assert text[at : at + len(old)] == old
+    return text[:at] + new + text[at + len(old) :]
+
+
+# (label, how the text changes, served by `edited`: one prose token replaced, or none)
+TEXTS: list[tuple[str, Callable[[str], str], bool]] = [
+    ("the same text", lambda t: t, True),
+    (
+        "a summary",
+        lambda t: _replace(t, _op_summary(t), '"List people"', '"List all people"'),
+        True,
+    ),
+    (
+        "a summary with escapes and a key's text inside",
+        lambda t: _replace(
+            t,
+            _op_summary(t),
+            '"List people"',
+            '"List \\"summary\\": \\"x\\", \\\\ caf\\u00e9 \\n people"',
+        ),
+        True,
+    ),
+    ("a summary emptied", lambda t: _replace(t, _op_summary(t), '"List people"', '""'), True),
+    (
+        "a character outside the token: after its closing quote",
+        lambda t: _replace(t, _op_summary(t), '"List people"', '"List people" '),
+        False,
+    ),
+    (
+        "the token broken by a quote",
+        lambda t: _replace(t, _op_summary(t), '"List people"', '"List" people"'),
+        False,
+    ),
+    (
+        "the key renamed",
+        lambda t: _replace(t, _op_summary(t) - len('"summary": '), '"summary"', '"summarx"'),
+        False,
+    ),
+    ("an operation id", lambda t: t.replace('"listPeople"', '"listPersons"', 1), False),
+    (
+        "two operations' summaries",
+        lambda t: t.replace('"List people"', '"List the people"').replace(
+            '"List cases"', '"List the cases"'
+        ),
+        False,
+    ),
+]
+
+
+def _warm(tmp_path: Path) -> tuple[Path, tuple[str, str, str], str]:
+    """A full run of Casebook: its snapshot, what `edited` is told of the target, the spec's text."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    (target,), _ = select_targets(["casebook"], warm)
+    args = (str(Path(target.spec)), target.spec, target.digest())
+    return _snapshot(warm), args, (warm / "casebook.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow  # a full run of Casebook and a dozen scans of its text: ~2 s
+def test_what_edited_accepts_the_scan_agrees_with(tmp_path: Path) -> None:
+    path, args, text = _warm(tmp_path)
+    before = stage_cache.scan(text, *args)
+    assert before is not None
+    for label, change, served in TEXTS:
+        new = change(text)
+        found = edit.edited(path, new, *args)
+        assert (found is not None) is served, label
+        if found is None:
+            continue
+        json.loads(new)  # (every served text is JSON)
+        now = stage_cache.scan(new, *args)
+        assert now is not None and now.key == found.key == before.key, label
+        expected = list(before.tokens)
+        if found.index >= 0:
+            assert expected[found.index] == found.old, label
+            expected[found.index] = found.new
+        assert now.tokens == expected and now.offsets == before.offsets, label
+        assert (found.index == -1) == (new == text), label
+    assert edit.edited(path, "openapi: 3.0.0\n", *args) is None  # YAML: scanned
+    assert edit.edited(path, text, args[0], args[1], "another configuration") is None
+
+
+@pytest.mark.slow  # a full run of Casebook, damaged snapshots: ~1 s
+def test_a_damaged_or_missing_kept_text_is_scanned(tmp_path: Path) -> None:
+    path, args, text = _warm(tmp_path)
+    assert edit.edited(path, text, *args) is not None
+    head = snapshot.peek(path)
+    assert head is not None and head.text_size == len(text.encode())
+    blob = path.read_bytes()
+    for at in (head.at + 10, head.at + head.text_size + 3):  # a byte of the text, of the spans
+        path.write_bytes(blob[:at] + bytes([blob[at] ^ 0x01]) + blob[at + 1 :])
+        assert edit.edited(path, text, *args) is None
+    path.write_bytes(blob[:40])
+    assert snapshot.peek(path) is None and edit.edited(path, text, *args) is None
+
+
+def _with_text(folder: Path, text: str) -> pipeline.TargetResult:
+    (folder / "casebook.json").write_text(text, encoding="utf-8")
+    (target,), root = select_targets(["casebook"], folder)
+    return pipeline.generate(target, root)
+
+
+@pytest.mark.slow  # full runs of Casebook beside two replays: ~3 s
+def test_an_edit_found_without_a_scan_equals_a_full_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A summary with escapes and a key's text inside is replayed without scanning the text; two
+    summaries edited at once are scanned and replayed; both equal a full run byte for byte."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    _snapshot(warm)
+    text = (warm / "casebook.json").read_text(encoding="utf-8")
+    scanned: list[int] = []
+    real_scan = stage_cache.scan
+
+    def counting(*a: Any) -> Any:
+        scanned.append(1)
+        return real_scan(*a)
+
+    monkeypatch.setattr(stage_cache, "scan", counting)
+    for label, change, served in TEXTS[2:3] + TEXTS[-1:]:
+        scanned.clear()
+        new = change(text)
+        result = _with_text(warm, new)
+        assert result.replayed, label
+        assert scanned == ([] if served else [1]), label
+        cold_doc: dict[str, Any] = json.loads(new)
+        assert read_tree(warm / "generated" / "casebook") == _full_tree(
+            tmp_path / label.replace(" ", "_"), cold_doc, monkeypatch
+        ), label
