@@ -122,6 +122,7 @@ def write_replayed(
             staging = stack.enter_context(Staging.open(out, owner, memo, size))
         except SpecError:
             return None  # (the output folder is not clientgen's, …: the full path says so)
+        staging.format_early()  # the few large texts rendered again: formatted while rendering
         again = replay(staging)
         if again is None:
             return None

@@ -162,3 +162,36 @@ def test_an_edit_found_without_a_scan_equals_a_full_run(
         assert read_tree(warm / "generated" / "casebook") == _full_tree(
             tmp_path / label.replace(" ", "_"), cold_doc, monkeypatch
         ), label
+
+
+@pytest.mark.slow  # a full run of Casebook and a replay: ~2 s
+def test_a_replays_texts_formatted_as_they_are_staged_equal_a_full_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Staging.format_early` (a replay): every text at least `EARLY` characters long is formatted
+    as soon as it is staged, in a folder of its own, while the rest is rendered; with `EARLY` at
+    one character, all of them are (the resource module, api.md, README.md), and the package is a
+    full run's byte for byte."""
+    from generator import format as fmt
+    from generator import staging
+
+    monkeypatch.setattr(staging, "EARLY", 1)
+    started: list[str] = []
+    real_start = fmt.Formatting.start
+
+    def start(self: fmt.Formatting, path: str, rel: str) -> None:
+        assert Path(path).is_file()  # staged, not yet formatted
+        started.append(rel)
+        real_start(self, path, rel)
+
+    monkeypatch.setattr(fmt.Formatting, "start", start)
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    assert started == []  # (a full run formats its tree once)
+    _snapshot(warm)
+    doc["paths"]["/people/people"]["get"]["summary"] = "List the people, formatted early"
+    result = _generate(warm, doc)
+    assert result.replayed
+    assert {"README.md", "api.md"} <= set(started) and any(r.endswith(".py") for r in started)
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
