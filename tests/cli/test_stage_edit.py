@@ -195,3 +195,20 @@ def test_a_replays_texts_formatted_as_they_are_staged_equal_a_full_run(
     assert result.replayed
     assert {"README.md", "api.md"} <= set(started) and any(r.endswith(".py") for r in started)
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
+@pytest.mark.slow  # a full run of Casebook and three replays: ~3 s
+def test_a_replay_leaves_the_module_cache_as_the_full_run_saved_it(tmp_path: Path) -> None:
+    """Every entry a replay takes is the last full run's, so it does not rewrite the file; the
+    next edits (another summary, then back to the snapshot's own text) still replay."""
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    _snapshot(warm)
+    (cache,) = (warm / ".cache" / "clientgen" / "modules").iterdir()
+    saved = cache.read_bytes()
+    original = doc["paths"]["/people/people"]["get"]["summary"]
+    for summary in ("List the people", "List every person", original):
+        doc["paths"]["/people/people"]["get"]["summary"] = summary
+        assert _generate(warm, doc).replayed, summary
+        assert cache.read_bytes() == saved, summary
