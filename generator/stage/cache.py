@@ -193,7 +193,7 @@ def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | No
     api = patched(snapshot.api, changes, snapshot.aliased)
     if api is None:
         return None
-    again, edited = _touched(api, snapshot.names, {c.where for c in changes})
+    again, edited = _touched(api, snapshot.names, changes)
     formatted = {}
     stubs = {}
     for rel, (stub, memo_key) in snapshot.files.items():
@@ -218,13 +218,17 @@ def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | No
     )
 
 
-def _touched(api: Api, names: Names, places: set[str]) -> tuple[set[str], set[str]]:
-    """The resource and test modules of the resources holding the operations at `places` or an
-    operation with a parameter at `places` (their methods' docstrings and call samples read the
-    operations' and parameters' prose: `resource_views`, `call_samples.call_sample`), and the keys
-    of those operations (their api.md docs read the same: `apidoc_views`)."""
+def _touched(api: Api, names: Names, changes: list[Change]) -> tuple[set[str], set[str]]:
+    """The resource modules of the resources holding the operations the changes are at, or an
+    operation with a parameter they are at (their methods' docstrings read the prose:
+    `resource_views`), with their test modules when a value on either side names CSV (the only
+    prose a call sample reads: `call_samples.CSV`), and the keys of those operations (their api.md
+    docs read the same: `apidoc_views`)."""
     from ..naming.plan import op_key
+    from ..render.call_samples import CSV
 
+    places = {c.where for c in changes}
+    samples = any(CSV in value.lower() for c in changes for value in (c.old, c.new))
     package = api.target.package.name
     out = set()
     edited = set()
@@ -234,7 +238,8 @@ def _touched(api: Api, names: Names, places: set[str]) -> tuple[set[str], set[st
             edited.add(key)
             module = names.resources[names.op_resource[key]].module
             out.add(f"src/{package}/resources/{module}.py")
-            out.add(f"tests/api_resources/test_{module}.py")
+            if samples:
+                out.add(f"tests/api_resources/test_{module}.py")
     return out, edited
 
 

@@ -212,3 +212,66 @@ def test_a_replay_leaves_the_module_cache_as_the_full_run_saved_it(tmp_path: Pat
         doc["paths"]["/people/people"]["get"]["summary"] = summary
         assert _generate(warm, doc).replayed, summary
         assert cache.read_bytes() == saved, summary
+
+
+def test_a_call_sample_reads_of_an_operations_prose_only_whether_it_names_csv() -> None:
+    """`stage.cache._touched` renders a resource's test module again only when a prose value on
+    either side names CSV (`call_samples.CSV`): that is all its call samples read of the prose. A
+    new read here fails this test: render the test modules again in `_touched` for it."""
+    import ast
+
+    from tests.conftest import REPO
+
+    source = (REPO / "generator" / "render" / "call_samples.py").read_text(encoding="utf-8")
+    reads = []
+    for function in ast.walk(ast.parse(source)):
+        if isinstance(function, ast.FunctionDef):
+            for node in ast.walk(function):
+                if isinstance(node, ast.Attribute) and node.attr in ("summary", "description"):
+                    reads.append((function.name, ast.get_source_segment(source, node)))
+    assert reads == [("_member", "op.summary"), ("_member", "op.description")]
+    member = next(f for f in ast.walk(ast.parse(source)) if getattr(f, "name", None) == "_member")
+    uses = [
+        ast.get_source_segment(source, parent)
+        for parent in ast.walk(member)
+        for child in ast.iter_child_nodes(parent)
+        if isinstance(child, ast.Name) and child.id == "text" and isinstance(child.ctx, ast.Load)
+    ]
+    assert uses == ["CSV in text"]
+
+
+@pytest.mark.slow  # full runs of CaseXchange beside a replay: ~4 s
+def test_a_summary_that_names_csv_renders_its_test_module_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload's call sample is a CSV file when its operation's prose names CSV: that edit is
+    replayed with its resource's test module rendered again, equal to a full run."""
+    import yaml
+
+    from tests.conftest import REPO
+
+    spec = yaml.safe_load((REPO / "specs" / "casexchange" / "openapi.yml").read_text("utf-8"))
+
+    def generate(folder: Path, full: bool = False) -> pipeline.TargetResult:
+        (target,), root = select_targets(["casexchange"], folder)
+        return pipeline.generate(target, root, full=full)
+
+    warm = _project(tmp_path / "warm", spec, "casexchange")
+    generate(warm, full=True)
+    _snapshot(warm)
+    spec["paths"]["/cases/{caseId}/documents"]["post"]["summary"] = "Attach a CSV file to a case"
+    (warm / "casexchange.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    result = generate(warm)
+    assert result.replayed
+    changed = [rel for rel in result.diff.changed if rel.startswith("tests/")]
+    assert (
+        len(changed) == 1
+        and "sample.csv" in (warm / "generated" / "casexchange" / changed[0]).read_text()
+    )
+    with monkeypatch.context() as off:
+        off.setenv("CLIENTGEN_CACHE", "off")
+        cold = _project(tmp_path / "cold", spec, "casexchange")
+        generate(cold, full=True)
+    assert read_tree(warm / "generated" / "casexchange") == read_tree(
+        cold / "generated" / "casexchange"
+    )
