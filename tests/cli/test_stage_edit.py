@@ -23,6 +23,11 @@ from tests.cli.test_stage_cache import _casebook, _full_tree, _generate, _snapsh
 _OP = '"summary": "List people"'
 
 
+def _casexchange(folder: Path, full: bool = False) -> pipeline.TargetResult:
+    (target,), root = select_targets(["casexchange"], folder)
+    return pipeline.generate(target, root, full=full)
+
+
 def _op_summary(text: str) -> int:
     at = text.find(_OP)
     assert at != -1
@@ -251,17 +256,12 @@ def test_a_summary_that_names_csv_renders_its_test_module_again(
     from tests.conftest import REPO
 
     spec = yaml.safe_load((REPO / "specs" / "casexchange" / "openapi.yml").read_text("utf-8"))
-
-    def generate(folder: Path, full: bool = False) -> pipeline.TargetResult:
-        (target,), root = select_targets(["casexchange"], folder)
-        return pipeline.generate(target, root, full=full)
-
     warm = _project(tmp_path / "warm", spec, "casexchange")
-    generate(warm, full=True)
+    _casexchange(warm, full=True)
     _snapshot(warm)
     spec["paths"]["/cases/{caseId}/documents"]["post"]["summary"] = "Attach a CSV file to a case"
     (warm / "casexchange.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
-    result = generate(warm)
+    result = _casexchange(warm)
     assert result.replayed
     changed = [rel for rel in result.diff.changed if rel.startswith("tests/")]
     assert (
@@ -271,7 +271,7 @@ def test_a_summary_that_names_csv_renders_its_test_module_again(
     with monkeypatch.context() as off:
         off.setenv("CLIENTGEN_CACHE", "off")
         cold = _project(tmp_path / "cold", spec, "casexchange")
-        generate(cold, full=True)
+        _casexchange(cold, full=True)
     assert read_tree(warm / "generated" / "casexchange") == read_tree(
         cold / "generated" / "casexchange"
     )
