@@ -119,10 +119,11 @@ class Memo:
         file, offset, size, _ = self._new[key]
         return _read(file, offset, size)
 
-    def put(self, key: bytes, data: bytes) -> None:
-        self.put_parts(key, (data,))
+    def put(self, key: bytes, data: bytes, sha256: bytes | None = None) -> None:
+        """An entry (`sha256`: its bytes' SHA-256, when the caller has it)."""
+        self.put_parts(key, (data,), sha256)
 
-    def put_parts(self, key: bytes, parts: Iterable[bytes]) -> None:
+    def put_parts(self, key: bytes, parts: Iterable[bytes], sha256: bytes | None = None) -> None:
         """An entry whose bytes are `parts` joined (a large file: never whole in memory)."""
         try:
             spill = self._spill_file()
@@ -130,9 +131,10 @@ class Memo:
             digest = hashlib.sha256()
             for part in parts:
                 spill.write(part)
-                digest.update(part)
+                if sha256 is None:
+                    digest.update(part)
             spill.flush()
-            self._new[key] = (spill, at, spill.tell() - at, digest.digest())
+            self._new[key] = (spill, at, spill.tell() - at, sha256 or digest.digest())
         except OSError:
             pass  # a cache: the entry is not kept
 

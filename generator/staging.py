@@ -316,12 +316,12 @@ class Staging:
                         digest.update(piece)
                     digests[rel] = digest.digest()
                     if key is not None and self._memo is not None:
-                        self._memo.put_parts(key, _pieces(paths[rel]))
+                        self._memo.put_parts(key, _pieces(paths[rel]), digests[rel])
                     continue
                 data = _read(paths[rel])
                 digests[rel] = hashlib.sha256(data).digest()
                 if key is not None and self._memo is not None:
-                    self._memo.put(key, data)
+                    self._memo.put(key, data, digests[rel])
                 if hold:
                     held[rel] = data
                 del data
