@@ -85,7 +85,9 @@ class Split:
 
     def __init__(self, schemas: SchemaBuilder, *, enabled: bool) -> None:
         self._pid = 0
-        self._fd = -1
+        self._fd = -1  # the records (read here)
+        self._claims = -1  # the schemas built here (the child need not build them)
+        self._claimed: list[str] = []
         self._buffer = bytearray()
         self._records: dict[str, Record] = {}
         # (for tests and measurements) bodies taken from the child; records that did not hold here
@@ -98,30 +100,39 @@ class Split:
         return self._pid > 0
 
     def _fork(self, schemas: SchemaBuilder) -> None:
+        fds: list[int] = []
         try:
-            read, write = os.pipe()
+            read, write = os.pipe()  # the records
+            fds += (read, write)
+            claims_read, claims_write = os.pipe()  # the schemas built here
+            fds += (claims_read, claims_write)
         except OSError:
+            for fd in fds:
+                os.close(fd)
             return
         with contextlib.suppress(OSError, AttributeError):  # fewer waits for a slow reader
             fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 1 << 20)
         try:
             pid = os.fork()
         except OSError:  # out of processes or memory: built here
-            os.close(read)
-            os.close(write)
+            for fd in fds:
+                os.close(fd)
             return
         if pid == 0:  # the child: never returns
             code = 1
             try:
                 with contextlib.suppress(BaseException):
                     os.close(read)
-                    _child(schemas, write)
+                    os.close(claims_write)
+                    _child(schemas, write, claims_read)
                     code = 0
             finally:
                 os._exit(code)
         os.close(write)
+        os.close(claims_read)
         os.set_blocking(read, False)
-        self._pid, self._fd = pid, read
+        os.set_blocking(claims_write, False)  # a claim that would wait is dropped: only a hint
+        self._pid, self._fd, self._claims = pid, read, claims_write
 
     # ---- here: the serial drain, with the child's records where they hold ------------------------
     def drain(self, schemas: SchemaBuilder) -> None:
@@ -142,7 +153,18 @@ class Split:
                 self.refused += record is not None
                 built[sid] = schemas._build_named(pending[sid])
                 self.built_here += 1
+                if self._claims >= 0:
+                    self._claim(sid)
         self.close()
+
+    def _claim(self, sid: str) -> None:
+        """Tell the child (a few at a time) that `sid` is built here: it need not build it."""
+        self._claimed.append(sid)
+        if len(self._claimed) >= _PATIENCE:
+            message = "\0".join(self._claimed).encode("utf-8", "surrogatepass") + b"\0"
+            self._claimed.clear()
+            with contextlib.suppress(OSError):  # full: the child builds them too (no matter)
+                os.write(self._claims, message)
 
     def settle(self, timeout: float) -> None:
         """(For tests.) Take all the child sends, waiting at most `timeout` seconds for its end."""
@@ -183,6 +205,9 @@ class Split:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+        if self._claims >= 0:
+            os.close(self._claims)
+            self._claims = -1
 
     def close(self) -> None:
         """Stop and reap the child (idempotent); its records are not wanted any more."""
@@ -408,8 +433,9 @@ class _Recording(SchemaBuilder):
         super()._add_base(sid, node, hint, model)
 
 
-def _child(parent: SchemaBuilder, out: int) -> None:
-    """Drain the components' queue with a noting builder, sending the records as they are made."""
+def _child(parent: SchemaBuilder, out: int, claims: int) -> None:
+    """Drain the components' queue with a noting builder, sending the records as they are made;
+    what the parent has built (`claims`) is not built."""
     events: list[tuple[Any, ...]] = []
     sink = _Noted(file=parent.sink.file)
     pending, memo = _Asked(parent.pending), _Memo(parent._component_types)
@@ -430,11 +456,12 @@ def _child(parent: SchemaBuilder, out: int) -> None:
     records: list[Record] = []
     dump = _dumper()
     pipe = _Pipe(out)
-    while queue:  # a level at a time, from its end: this process drains from the front
+    claimed = _Claims(claims)
+    while queue:  # a level at a time, from its end: the parent drains from the front
         level = queue[::-1]
         del queue[:]
         for sid in level:
-            if sid in built:
+            if sid in built or sid in claimed.read():
                 continue
             own = dict.__getitem__(pending, sid)
             head = (sid, own.component, _encode(own.node, builder.canonical), own.hints[0])
@@ -447,6 +474,32 @@ def _child(parent: SchemaBuilder, out: int) -> None:
     if records:
         pipe.send(dump(records))
     pipe.finish()
+
+
+class _Claims:
+    """(In the child.) The schemas the parent has built so far."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._sids: set[str] = set()
+        self._rest = b""
+        os.set_blocking(fd, False)
+
+    def read(self) -> set[str]:
+        while self._fd >= 0:
+            try:
+                data = os.read(self._fd, 1 << 16)
+            except BlockingIOError:
+                break
+            except OSError:
+                data = b""
+            if not data:  # the parent is done
+                os.close(self._fd)
+                self._fd = -1
+                break
+            *sids, self._rest = (self._rest + data).split(b"\0")
+            self._sids.update(s.decode("utf-8", "surrogatepass") for s in sids)
+        return self._sids
 
 
 class _Pipe:

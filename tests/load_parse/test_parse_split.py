@@ -315,33 +315,32 @@ def test_githubs_spec_parses_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # ---- the child's failure modes: everything is built here --------------------------------------------
-def _failing(monkeypatch: pytest.MonkeyPatch, child: Callable[[SchemaBuilder, int], None]) -> None:
-    monkeypatch.setattr(split, "_child", child)
+Child = Callable[[SchemaBuilder, int, int], None]
 
 
-def _dies(schemas: SchemaBuilder, out: int) -> None:
+def _dies(schemas: SchemaBuilder, out: int, claims: int) -> None:
     os._exit(3)
 
 
-def _raises(schemas: SchemaBuilder, out: int) -> None:
+def _raises(schemas: SchemaBuilder, out: int, claims: int) -> None:
     raise RuntimeError("broken")
 
 
-def _garbage(schemas: SchemaBuilder, out: int) -> None:
+def _garbage(schemas: SchemaBuilder, out: int, claims: int) -> None:
     message = b"not a pickle"
     os.write(out, len(message).to_bytes(4, "little") + message)
 
 
-def _truncated(schemas: SchemaBuilder, out: int) -> None:
+def _truncated(schemas: SchemaBuilder, out: int, claims: int) -> None:
     os.write(out, (1000).to_bytes(4, "little") + b"short")
 
 
 @pytest.mark.parametrize("child", [_dies, _raises, _garbage, _truncated], ids=lambda f: f.__name__)
 def test_a_child_that_does_not_deliver(
-    child: Callable[[SchemaBuilder, int], None], tricky: Path, monkeypatch: pytest.MonkeyPatch
+    child: Child, tricky: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = _serial(tricky, monkeypatch)
-    _failing(monkeypatch, child)
+    monkeypatch.setattr(split, "_child", child)
     parsed, (used,) = _split(tricky, monkeypatch)
     assert parsed == serial
     assert used.replayed == 0
