@@ -17,7 +17,6 @@ from .operations import OperationBuilder, is_cookie_name, warn_header_name
 from .results import with_results
 from .schemas import SchemaBuilder
 from .servers import servers
-from .split import Split, worth_it
 from .webhooks import build_events, register_webhook_payloads, vendor_events
 
 if TYPE_CHECKING:
@@ -42,12 +41,9 @@ def build_api(spec: LoadedSpec, sink: DiagnosticSink, canonical: Canonical | Non
     resolver = Resolver(doc, spec.path, sink)
     schemas = SchemaBuilder(resolver, sink, spec.version, canonical)
     schemas.register_components()
-    # the components' bodies on a second core while the operations are built here (split.py)
-    with Split(schemas, enabled=worth_it(schemas)) as split:
-        ops = OperationBuilder(resolver, schemas, sink).build_all()
-        register_webhook_payloads(doc, schemas)
-        entries = vendor_events(doc, schemas, sink)
-        split.drain(schemas)
+    ops = OperationBuilder(resolver, schemas, sink).build_all()
+    register_webhook_payloads(doc, schemas)
+    entries = vendor_events(doc, schemas, sink)
     built = checked_schemas(schemas.finish(), sink)
     synthetic, webhooks = build_events(entries, built, sink)
     built.update(synthetic)

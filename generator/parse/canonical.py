@@ -52,14 +52,6 @@ class Canonical:
             pointers[id(child)] = known
         return known
 
-    def node(self, ident: int) -> Any:
-        """The copy's mapping or list whose `id()` is `ident` (None: not one of the copy's). A forked
-        child's ids of the copy are this process's (`split.py`)."""
-        if ident == id(self.document):
-            return self.document
-        up = self._parents.get(ident)
-        return None if up is None else up[0][up[1]]
-
     def _copy(self, root: dict[str, Any]) -> dict[str, Any]:
         # iterative: a JSON document may nest deeper than Python's recursion limit
         out: dict[str, Any] = {}

@@ -422,17 +422,12 @@ class SchemaBuilder:
             own = self._build_body(pending)
             if isinstance(own, Model):
                 own_id, own_hint = base_model_id(sid), f"{pending.hints[0][0]} base"
-                base_model = replace(own, id=own_id, name_hint=own_hint)
-                self._add_base(own_id, node, own_hint, base_model)
+                self.pending[own_id] = _Pending(own_id, node, [(own_hint, None)])
+                self.built[own_id] = base_model = replace(own, id=own_id, name_hint=own_hint)
         union = hierarchy_union(
             self.hierarchies[sid], disc, base_model, self._nullable(node), self.sink
         )
         return Alias(sid, pending.hints[0][0], node_doc(node), union)
-
-    def _add_base(self, sid: str, node: dict[str, Any], hint: str, model: Model) -> None:
-        """A concrete inheritance base's own model, beside the union that takes its name."""
-        self.pending[sid] = _Pending(sid, node, [(hint, None)])
-        self.built[sid] = model
 
     def _build_body(self, pending: _Pending) -> Schema:
         node, sid = pending.node, pending.id
