@@ -47,11 +47,14 @@ from .discriminators import (
     values_fit,
 )
 from .field_facts import (
+    NOT_PLAIN,
+    PLAIN_TYPES,
     admits_null,
     constant_value,
     is_ref_only,
     member_names,
     mentions_format,
+    plain_field,
     property_node,
     string_format,
     value_key,
@@ -511,6 +514,14 @@ class SchemaBuilder:
         fields: list[Field] = []
         at = jp.join(sid, "properties")
         for wire, sub in props.items():
+            if (
+                type(sub) is dict
+                and type(plain := sub.get("type")) is str
+                and plain in PLAIN_TYPES
+                and NOT_PLAIN.isdisjoint(sub)
+            ):
+                fields.append(plain_field(wire, sub, wire in required))
+                continue
             where = jp.join(at, wire)
             resolved = self.resolver.deref(sub, where)[1] if isinstance(sub, dict) else {}
             resolved = resolved if isinstance(resolved, dict) else {}

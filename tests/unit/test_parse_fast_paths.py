@@ -5,6 +5,9 @@ for a text without capitals or without non-ASCII letters, a scope's first claim.
 
 from __future__ import annotations
 
+import pytest
+
+from generator.diagnostics import DiagnosticSink
 from generator.ir.types import (
     AnyType,
     Kind,
@@ -17,7 +20,6 @@ from generator.ir.types import (
     walk_refs,
 )
 from generator.naming.rules import Scope, ascii_fold, field_name, words
-from generator.diagnostics import DiagnosticSink
 from generator.parse.field_facts import constant_value, mentions_format
 from generator.refs import Resolver
 
@@ -136,6 +138,70 @@ def test_plain_primitive_short_cut_types_as_the_general_path() -> None:
         Kind.STRING
     )
     assert sink.sorted() == []
+
+
+def test_plain_properties_make_the_fields_of_the_general_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`_model` makes a plain property's field at once (`field_facts.plain_field`); with the short
+    cut turned off (every property has a `type`, so none is plain) the general path makes the same
+    fields, and a property with any of the keywords the short cut leaves alone goes the general way."""
+    from generator.parse import field_facts, schemas
+    from generator.parse.canonical import Canonical
+    from generator.parse.schemas import SchemaBuilder
+
+    extras: list[dict[str, object]] = [
+        {},
+        {"format": "password"},
+        {"format": "Date-Time"},
+        {"format": 3},
+        {"readOnly": True},
+        {"writeOnly": True, "default": "x"},
+        {"default": 0, "example": 5, "deprecated": True},
+        {"examples": [1, 2], "title": "T", "description": "  d  "},
+        {"minLength": 1, "maxLength": 9, "pattern": "^a", "x-extra": 1},
+        {"minimum": 0, "exclusiveMaximum": 10, "multipleOf": 2},
+        {"summary": "s", "readOnly": False, "deprecated": 0},
+    ]
+    properties: dict[str, object] = {}
+    for kind in ("string", "integer", "number", "boolean"):
+        for i, extra in enumerate(extras):
+            properties[f"{kind}{i}"] = {"type": kind, **extra}
+    # not plain: each goes the general way with the short cut on too
+    properties["ref"] = {"$ref": "#/components/schemas/S"}
+    properties["const"] = {"type": "string", "const": "c"}
+    properties["tag"] = {"type": "string", "enum": ["t"], "default": "t"}
+    properties["nullable"] = {"type": "string", "nullable": True}
+    properties["items"] = {"type": "string", "items": {"format": "password"}}
+    properties["listed"] = {"type": ["string"]}
+    node = {"type": "object", "properties": properties, "required": [*properties, "gone"]}
+    document = {"openapi": "3.0.3", "components": {"schemas": {"M": node, "S": {"type": "string"}}}}
+
+    def fields() -> tuple[object, ...]:
+        canonical = Canonical(document)
+        sink = DiagnosticSink()
+        builder = SchemaBuilder(Resolver(canonical.document, "", sink), sink, "3.0", canonical)
+        built = builder._model(
+            "/components/schemas/M", "M", canonical.document["components"]["schemas"]["M"], ""
+        )
+        assert sink.sorted() == []
+        return built.fields
+
+    calls: list[str] = []
+    real = field_facts.plain_field
+
+    def counted(wire: str, node: dict[str, object], listed: bool) -> object:
+        calls.append(wire)
+        return real(wire, node, listed)
+
+    monkeypatch.setattr(schemas, "plain_field", counted)
+    quick = fields()
+    assert len(calls) == 4 * len(extras)  # every plain one, none of the others
+    monkeypatch.setattr(schemas, "NOT_PLAIN", field_facts.NOT_PLAIN | {"type"})
+    general = fields()
+    assert len(calls) == 4 * len(extras)
+    assert quick == general
+    assert [f.secret for f in quick[:4]] == [False, True, False, False]
 
 
 def test_under_responses_reads_raw_tokens_as_the_split_pointer() -> None:
