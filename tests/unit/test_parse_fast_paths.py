@@ -162,6 +162,9 @@ def test_plain_properties_make_the_fields_of_the_general_path(
         {"minLength": 1, "maxLength": 9, "pattern": "^a", "x-extra": 1},
         {"minimum": 0, "exclusiveMaximum": 10, "multipleOf": 2},
         {"summary": "s", "readOnly": False, "deprecated": 0},
+        {"nullable": True},
+        {"nullable": False, "format": "password"},
+        {"nullable": "yes", "default": None},
     ]
     properties: dict[str, object] = {}
     for kind in ("string", "integer", "number", "boolean"):
@@ -171,7 +174,7 @@ def test_plain_properties_make_the_fields_of_the_general_path(
     properties["ref"] = {"$ref": "#/components/schemas/S"}
     properties["const"] = {"type": "string", "const": "c"}
     properties["tag"] = {"type": "string", "enum": ["t"], "default": "t"}
-    properties["nullable"] = {"type": "string", "nullable": True}
+    properties["null"] = {"type": "null"}
     properties["items"] = {"type": "string", "items": {"format": "password"}}
     properties["listed"] = {"type": ["string"]}
     node = {"type": "object", "properties": properties, "required": [*properties, "gone"]}
@@ -201,7 +204,14 @@ def test_plain_properties_make_the_fields_of_the_general_path(
     general = fields()
     assert len(calls) == 4 * len(extras)
     assert quick == general
-    assert [f.secret for f in quick[:4]] == [False, True, False, False]
+    by_name = {f.wire_name: f for f in quick}  # type: ignore[attr-defined]
+    assert [by_name[f"string{i}"].secret for i in range(4)] == [False, True, False, False]
+    last = len(extras) - 1
+    assert [by_name[f"integer{i}"].type.nullable for i in range(last - 2, last + 1)] == [
+        True,
+        False,
+        False,
+    ]
 
 
 def test_under_responses_reads_raw_tokens_as_the_split_pointer() -> None:
