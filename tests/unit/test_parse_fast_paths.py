@@ -239,3 +239,23 @@ def test_under_responses_reads_raw_tokens_as_the_split_pointer() -> None:
     ]
     assert [_under_responses(c) for c in cases] == [by_split(c) for c in cases]
     assert [_under_responses(c) for c in cases].count(True) == 5
+
+
+def test_hints_are_attached_as_replace_would() -> None:
+    """`finish` attaches each schema's name hints with one call of its class (`_with_hints`): the
+    same object `dataclasses.replace` makes, for each kind of named schema."""
+    from dataclasses import replace
+
+    from generator.ir import Alias, Enum, EnumMember, Field, Model, NameHints
+    from generator.parse.schemas import _with_hints
+
+    hints = NameHints((("A", None), ("B c", "c")), (("A", None),), True, "X response")
+    made = [
+        Model("#/a", "A", "doc", (Field("x", Primitive(Kind.STRING), True),), None, closed=True),
+        Enum("#/e", "E", "", (EnumMember("v", "d", "V"),), "string", nullable=True),
+        Alias("#/l", "L", "d", ListOf(ModelRef("#/a")), example=[1]),
+    ]
+    for schema in made:
+        attached = _with_hints(schema, hints)
+        assert attached == replace(schema, hints=hints) and type(attached) is type(schema)
+        assert attached.hints is hints and schema.hints is None
