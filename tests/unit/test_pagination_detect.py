@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from generator.config import TargetConfig
-from generator.diagnostics import DiagnosticSink
+from generator.config import read_target
+from generator.diagnostics import DiagnosticSink, SpecError
 from generator.ir import Api, PageSource, Pagination
 from generator.load import load_spec
 from generator.parse import build_api
@@ -63,7 +63,7 @@ def shaped(
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(doc))
     sink = DiagnosticSink(file=str(spec))
-    target = TargetConfig.model_validate(
+    target = read_target(
         {
             "name": "t",
             "spec": str(spec),
@@ -72,7 +72,9 @@ def shaped(
             "client_name": "Shop",
             "env_prefix": "SHOP",
             **config,
-        }
+        },
+        "test",
+        "",
     )
     return shape(build_api(load_spec(spec, sink), sink), target, sink), sink
 
@@ -386,8 +388,8 @@ def test_target_default_applies_where_it_fits_and_detect_can_be_off(tmp_path: Pa
 
 
 def test_a_declaration_needs_its_keys() -> None:
-    with pytest.raises(ValueError, match="needs `next`"):
-        TargetConfig.model_validate(
+    with pytest.raises(SpecError, match="needs `next`"):
+        read_target(
             {
                 "name": "t",
                 "spec": "s.json",
@@ -396,5 +398,7 @@ def test_a_declaration_needs_its_keys() -> None:
                 "client_name": "X",
                 "env_prefix": "X",
                 "pagination": {"operations": {"a": {"style": "cursor", "param": "c"}}},
-            }
+            },
+            "test",
+            "",
         )

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.config import TargetConfig
+from generator.config import TargetConfig, read_target
 from generator.diagnostics import DiagnosticSink
 from generator.ir import Api, ListOf, MediaKind, ModelRef, Package
 from generator.load import load_spec
@@ -45,9 +45,7 @@ def _parse(tmp_path: Path) -> tuple[Api, DiagnosticSink]:
 
 def _config(**extra: Any) -> TargetConfig:
     base = {"name": "t", "spec": "s.json", "output": "out/shop", "package": "shop"}
-    return TargetConfig.model_validate(
-        {**base, "client_name": "Shop", "env_prefix": "SHOP", **extra}
-    )
+    return read_target({**base, "client_name": "Shop", "env_prefix": "SHOP", **extra}, "test", "")
 
 
 def test_parse_alone_decides_no_envelope_and_no_pages(tmp_path: Path) -> None:
