@@ -16,6 +16,8 @@ from generator.ir import Api, PageSource, Pagination
 from generator.load import load_spec
 from generator.parse import build_api
 from generator.render.manifest import style_name
+from generator.shape.pagination.body import Bodies, find_items, find_signals
+from generator.shape.pagination.detect import resource_word
 from generator.shape.stage import shape
 from tests.conftest import spec_doc
 
@@ -235,6 +237,36 @@ NOT_PAGED: dict[str, tuple[str, dict[str, Any]]] = {
 def test_near_misses_are_not_paginated(tmp_path: Path, case: str) -> None:
     method, op = NOT_PAGED[case]
     assert one(tmp_path, method, op) is None
+
+
+def test_operations_sharing_bodies_page_as_each_alone(tmp_path: Path) -> None:
+    """Detection asks each distinct question about a response body once (`body.Bodies`): every
+    style and near miss in one spec (the `Item` list is the body of several), each operation paged
+    as it is alone, and each remembered answer the one `find_items` / `find_signals` give."""
+    cases = [(m, op) for m, op, _, _ in STYLES.values()] + list(NOT_PAGED.values())
+    # the same last path word everywhere: a question is the body and that word
+    ops = {f"op{i}": (m, f"/v{i}/items", op) for i, (m, op) in enumerate(cases)}
+    api, _ = shaped(tmp_path, ops)
+    for i, (op_id, spec_op) in enumerate(ops.items()):
+        (tmp_path / str(i)).mkdir()
+        alone, _ = shaped(tmp_path / str(i), {op_id: spec_op})
+        assert page_of(api, op_id) == page_of(alone, op_id), op_id
+    bodies = Bodies(api.schemas)
+    asked = 0
+    for op in api.operations:
+        word = resource_word(op.path)
+        for r in op.results:
+            if r.body is None:
+                continue
+            items = bodies.items(r.body, word)
+            assert items == find_items(r.body, api.schemas, word)
+            assert bodies.items(r.body, word) is items  # remembered
+            skip = items.path if items is not None else ()
+            signals = bodies.signals(r.body, skip)
+            assert signals == find_signals(r.body, api.schemas, skip)
+            assert bodies.signals(r.body, skip) is signals
+            asked += 1
+    assert asked >= len(ops)
 
 
 # --- vendor extensions -------------------------------------------------------------------------
