@@ -120,3 +120,19 @@ def test_page_fields_follow_the_schema(tmp_path: Path) -> None:
         ("pagination", "per_page"),
     )
     assert page.total_pages_field is None and page.page_field is None
+
+
+def test_jsonapi_shaping_leaves_operations_without_jsonapi_results_as_they_are(
+    tmp_path: Path,
+) -> None:
+    """The JSON:API feature's shape returns each operation without a JSON:API result itself (not
+    a copy); with `jsonapi = true` every JSON result is shaped as JSON:API."""
+    from generator.features.jsonapi import FEATURE
+
+    api, sink = _parse(tmp_path)
+    plain = FEATURE.shape(api, _config(), sink)
+    assert all(a is b for a, b in zip(plain.operations, api.operations, strict=True))
+    every = FEATURE.shape(api, _config(jsonapi=True), sink)
+    listing = next(op for op in every.operations if op.id == "listItems")
+    assert listing is not next(op for op in api.operations if op.id == "listItems")
+    assert all(r.jsonapi for r in listing.results if r.body is not None)
