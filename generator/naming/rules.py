@@ -209,6 +209,18 @@ def member_words(text: str) -> tuple[str, ...]:
 
 
 def enum_member_name(value: object) -> str:
+    if type(value) is str:  # most values; GitHub: 9,200 members, 830 distinct values
+        return text_member_name(value)
+    return _member_name(value)
+
+
+@lru_cache(maxsize=65536)
+def text_member_name(value: str) -> str:
+    """`enum_member_name` of a string, remembered (emptied with the other naming caches)."""
+    return _member_name(value)
+
+
+def _member_name(value: object) -> str:
     if value is True:
         return "TRUE"
     if value is False:

@@ -118,6 +118,17 @@ def test_singular_answers_as_the_inflector() -> None:
         assert singular.__wrapped__(word) == inflection.singularize(word), word
 
 
+def test_enum_member_names_of_strings_are_remembered_and_the_same() -> None:
+    from generator.naming.rules import _member_name, enum_member_name, text_member_name
+
+    values: list[object] = ["open", "in-progress", "HTTPServer", "", " ", "Ünïcode", "1", "None"]
+    values += [1, -2, 1.5, -0.0, True, False, None, ["a"], {"k": 1}]
+    for value in values:
+        assert enum_member_name(value) == _member_name(value), value
+    assert enum_member_name("open") is enum_member_name("open")  # remembered
+    assert text_member_name.cache_info().currsize > 0
+
+
 def test_scope_claims_plain_names_first_then_suffixes() -> None:
     scope = Scope(sep="_")
     assert [scope.claim(n) for n in ("id", "id", "id", "v2", "v2")] == [
