@@ -37,10 +37,15 @@ T = TypeVar("T")
 OFF = ("0", "off", "no", "false")
 
 
+def other_threads() -> bool:
+    """Does this process run other threads (a lock one of them holds would stay held in the child)?"""
+    return threading.active_count() > 1
+
+
 def can_fork() -> bool:
     if os.environ.get("CLIENTGEN_PARALLEL", "").strip().lower() in OFF:
         return False
-    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
+    return hasattr(os, "fork") and sys.platform != "win32" and not other_threads()
 
 
 def run(work: Callable[[], T]) -> T:
