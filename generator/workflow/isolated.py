@@ -67,9 +67,9 @@ def run(work: Callable[[], T]) -> T:
         try:
             with contextlib.suppress(BaseException):
                 os.close(read_end)
-                outcome = _outcome(work)
+                sent = pickle.dumps(_outcome(work), pickle.HIGHEST_PROTOCOL)  # whole, or nothing
                 with os.fdopen(write_end, "wb") as pipe:
-                    pickle.dump(outcome, pipe, pickle.HIGHEST_PROTOCOL)
+                    pipe.write(sent)
                 code = 0
         finally:
             os._exit(code)
@@ -82,11 +82,11 @@ def run(work: Callable[[], T]) -> T:
         raise
     finally:
         os.close(read_end)
-        _reap(pid)
+        delivered = _reap(pid)
     kind: str = ""
     value: Any = None
     try:
-        if data:
+        if data and delivered:
             kind, value = pickle.loads(data)
     except Exception:  # noqa: BLE001 - a result that does not unpickle: computed here
         kind = ""
@@ -125,7 +125,10 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _reap(pid: int) -> None:
-    """Wait for the child: it has sent its result (or died), so it is leaving."""
-    with contextlib.suppress(ChildProcessError, InterruptedError):
-        os.waitpid(pid, 0)
+def _reap(pid: int) -> bool:
+    """Wait for the child (it has sent its result, or died: it is leaving); did it end normally?"""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return False
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
