@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wf_support import Project
+from wf_support import UPSTREAM, Project, upstream
 
 from generator.config import load_targets
 from generator.diagnostics import SpecError
 from generator.workflow import isolated, live
+from generator.workflow.changes import Level, Report
 from generator.workflow.fetch import Fetched, FetchError, validate
+from generator.workflow.diff import diff_files
+from generator.workflow.markdown_json import render_json, render_markdown
 from generator.workflow.text import render_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,10 +45,16 @@ def _check(project: Project, *, update: bool = False) -> live.LiveResult:
     return live.live_check(target, project.root, url=URL, update=update, cache=False)
 
 
-def _outcome(result: live.LiveResult) -> tuple[Any, ...]:
-    report = result.report
+def _rendered(report: Report) -> tuple[Any, ...]:
+    """Everything the commands print of a report."""
     changes = [c.as_json() for c in report.changes]
-    return (report.old, report.new, report.package, changes, result.drift, render_text(report))
+    text = render_text(report, verbose=True, prose_is_drift=False)
+    markdown = render_markdown(report, prose_is_drift=False)
+    return (report.old, report.new, report.package, changes, text, render_json(report), markdown)
+
+
+def _outcome(result: live.LiveResult) -> tuple[Any, ...]:
+    return (*_rendered(result.report), result.drift)
 
 
 def _where(monkeypatch: pytest.MonkeyPatch, name: str, log: Path) -> None:
@@ -116,6 +125,19 @@ def test_errors_come_back_as_the_comparison_raised_them(
     (forked, here), (forked_fetch, here_fetch) = raised["spec"], raised["fetch"]
     assert forked == here and forked.code == "invalid-yaml"
     assert forked_fetch == here_fetch and "not supported" in forked_fetch[0]
+
+
+@pytest.mark.slow
+def test_a_large_report_comes_back_from_the_child_as_it_prints_in_process() -> None:
+    """A vendor spec's history (235 changes of every level and layer): the report sent back from the
+    child prints, in every format, what the comparison made here prints."""
+    old, new = UPSTREAM / "public-2026-03-31.yml", UPSTREAM / "public-2026-04-15.yml"
+    upstream(old.name), upstream(new.name)  # (skips where the history is not available)
+    forked = isolated.run(lambda: (os.getpid(), diff_files(old, new)))
+    assert forked[0] != os.getpid()
+    here = diff_files(old, new)
+    assert len(here.changes) > 200 and {c.level for c in here.changes} == set(Level)
+    assert _rendered(forked[1]) == _rendered(here)
 
 
 class _Odd(Exception):
