@@ -2,11 +2,55 @@
 
 from __future__ import annotations
 
+from generator import escape
+from generator.ir import AnyType, Field, Kind, ListOf, Primitive, Schema, TypeRef, UnionOf
 from generator.ir.models import NO_CONSTRAINTS, Constraints
-from generator.render import checks
+from generator.naming.plan import Names
+from generator.render import checks, field_views, safe
+from generator.render.annotations import Annotator, Context, Imports, union_members
 
 
 def test_no_constraints_answer_as_an_equal_object() -> None:
     assert checks._constraint_items(NO_CONSTRAINTS) == checks._constraint_items(Constraints()) == []
     limits = Constraints(min_length=1, pattern="^a$", maximum=float("inf"))
     assert checks._constraint_items(limits) == [("pattern", '"^a$"'), ("min_length", "1")]
+
+
+def test_one_member_union_as_the_general_ordering() -> None:
+    """`top_parts` returns a single member (and `None` when nullable) without de-duplicating:
+    what `union_members` makes of the same parts."""
+    schemas: dict[str, Schema] = {}
+    annotator = Annotator(schemas, Names(), frozenset({"str"}))
+    cases: list[TypeRef] = [
+        Primitive(kind)
+        for kind in Kind
+        if kind is not Kind.BINARY  # (a file in INPUT: one part as well)
+    ]
+    cases += [Primitive(Kind.INTEGER, nullable=True), Primitive(Kind.NULL, nullable=True)]
+    cases += [AnyType(), AnyType(nullable=True), ListOf(Primitive(Kind.STRING), nullable=True)]
+    cases += [UnionOf((Primitive(Kind.NULL), Primitive(Kind.INTEGER), Primitive(Kind.INTEGER)))]
+    for t in cases:
+        for ctx in Context:
+            fast = annotator.top_parts(t, ctx, Imports())
+            general = union_members(annotator._parts(t, ctx, Imports()), t.nullable)
+            assert fast == general, (t, ctx)
+    assert annotator.top_parts(Primitive(Kind.STRING, nullable=True), Context.MODEL, Imports()) == [
+        "_b.str",
+        "None",
+    ]
+
+
+def test_field_doc_without_notes_is_the_spec_text() -> None:
+    plain = Field("a", Primitive(Kind.STRING), required=False, doc="The name.")
+    empty = Field("b", Primitive(Kind.STRING), required=True)
+    for f in (plain, empty):
+        assert field_views._doc(f) == field_views.doc_with_notes(f) == f.doc
+    noted = Field("c", Primitive(Kind.STRING), required=False, doc="Id.", deprecated=True)
+    assert field_views._doc(noted) == field_views.doc_with_notes(noted) == "Id. Deprecated."
+
+
+def test_docs_escaped_once_are_the_same_docs() -> None:
+    for text in ("", 'Say "hi"', "a\\b", "x\r\ny"):
+        assert field_views._field_doc(text) == safe.doc(text) == escape.py_docstring(text)
+        assert type(safe.doc(text)) is safe.Doc
+    assert safe.doc(safe.Doc("")) == ""
