@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import jinja2
+import pytest
+
 from generator import escape
 from generator.ir import AnyType, Field, Kind, ListOf, Primitive, Schema, TypeRef, UnionOf
 from generator.ir.models import NO_CONSTRAINTS, Constraints
 from generator.naming.plan import Names
 from generator.render import checks, field_views, safe
 from generator.render.annotations import Annotator, Context, Imports, union_members
+from generator.render.contexts import PY_CODE
+from generator.render.environment import environment
 
 
 def test_no_constraints_answer_as_an_equal_object() -> None:
@@ -54,3 +61,44 @@ def test_docs_escaped_once_are_the_same_docs() -> None:
         assert field_views._field_doc(text) == safe.doc(text) == escape.py_docstring(text)
         assert type(safe.doc(text)) is safe.Doc
     assert safe.doc(safe.Doc("")) == ""
+
+
+def _render(source: str, template: str = "t.py.jinja", **context: Any) -> str:
+    env = environment()
+    code = env.compile(source, name=template)
+    return env.template_class.from_code(env, code, env.make_globals(None)).render(**context)
+
+
+class _SubCode(safe.Code):  # not a marker type itself: the general check takes it
+    __slots__ = ()
+
+
+def test_values_printed_inline_as_the_general_check_prints_them() -> None:
+    """A value of a marker type allowed where it lands is printed inline; every other value goes
+    through `environment.checked`: both give its `str()`."""
+    values: list[object] = [
+        safe.Code("a + 1"),
+        safe.Name("n"),
+        safe.TemplateText("t"),
+        _SubCode("s"),
+    ]
+    values += [3, 1.5, True, None]
+    for value in values:
+        assert _render("x = {{ v }}\n", v=value) == f"x = {value}\n"
+        assert environment().checked("t.py.jinja", PY_CODE, value) == str(value)
+        assert type(environment().checked("t.py.jinja", PY_CODE, value)) is str
+    assert type(_SubCode("s")) not in environment().markers(PY_CODE)
+    assert environment().markers(PY_CODE) == {safe.Code, safe.Name, safe.TemplateText}
+
+
+def test_attributes_and_constants_as_jinja_gives_them() -> None:
+    """`_getattr` is Jinja's: an item of a mapping when there is no attribute; a string constant is
+    `TemplateText` (made once per module) and compares as its text."""
+    view = {"kind": safe.TemplateText("model"), "name": safe.Name("Pet")}
+    source = '{% if v.kind == "model" %}{{ v.name }} = {{ "x" }}{% endif %}\n'
+    assert _render(source, v=view) == "Pet = x"  # (trim_blocks: the line end after a tag)
+    assert (
+        _render('{{ "a" if v.name else "b" }}{{ "a" if not v.name else "b" }}\n', v=view) == "ab\n"
+    )
+    with pytest.raises(jinja2.UndefinedError):
+        _render("{{ v.missing }}\n", v=view)
