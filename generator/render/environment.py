@@ -152,6 +152,8 @@ def _indent(value: str, width: int = 4) -> safe.Safe:
     """Jinja's `indent` (the first line and blank lines left as they are) keeping the marker type."""
     if not isinstance(value, safe.Safe):
         raise UnsafeOutput(f"indent of an unescaped string: {value[:80]!r}")
+    if "\n" not in value:  # (most docs: one line) nothing to indent
+        return value
     first, *rest = value.split("\n")
     pad = " " * width
     return type(value)("\n".join([first, *(pad + line if line else line for line in rest)]))

@@ -14,7 +14,7 @@ from generator.naming.plan import Names
 from generator.render import checks, field_views, safe
 from generator.render.annotations import Annotator, Context, Imports, union_members
 from generator.render.contexts import PY_CODE
-from generator.render.environment import environment
+from generator.render.environment import UnsafeOutput, environment
 
 
 def test_no_constraints_answer_as_an_equal_object() -> None:
@@ -102,3 +102,12 @@ def test_attributes_and_constants_as_jinja_gives_them() -> None:
     )
     with pytest.raises(jinja2.UndefinedError):
         _render("{{ v.missing }}\n", v=view)
+
+
+def test_indent_of_one_line_is_the_line() -> None:
+    indent = environment().filters["indent"]
+    for value in (safe.Doc("one line"), safe.Doc(""), safe.Code("x = 1"), safe.Name("n")):
+        assert indent(value, 4) == value and type(indent(value, 4)) is type(value)
+    assert indent(safe.Doc("a\n\nb"), 4) == "a\n\n    b"
+    with pytest.raises(UnsafeOutput):
+        indent("plain", 4)
