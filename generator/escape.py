@@ -211,7 +211,16 @@ def _indented(value: Any, newline: str) -> str:
 
 
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
+_STRING = json.encoder.encode_basestring  # what the encoder above does with a `str` (C)
+_PLAIN = {True: "true", False: "false", None: "null"}
 
 
 def _scalar(value: Any) -> str:
+    kind = type(value)
+    if kind is str:  # (most scalars of operations.json) without the encoder's own call
+        return _STRING(value)
+    if kind is bool or value is None:
+        return _PLAIN[value]
+    if kind is int:
+        return int.__repr__(value)
     return _SCALAR.encode(value)

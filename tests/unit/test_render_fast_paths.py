@@ -111,3 +111,10 @@ def test_indent_of_one_line_is_the_line() -> None:
     assert indent(safe.Doc("a\n\nb"), 4) == "a\n\n    b"
     with pytest.raises(UnsafeOutput):
         indent("plain", 4)
+
+
+def test_json_scalars_as_the_encoder_writes_them() -> None:
+    values: list[object] = ["a", 'é"\\\n\x00\ud800\u2028', "", True, False, None, 0, -5, 10**30]
+    values += [1.5, -0.0, 1e300, float("nan"), float("inf")]
+    for value in values:
+        assert escape._scalar(value) == escape._SCALAR.encode(value), value
