@@ -152,7 +152,8 @@ def md_code(value: str, *, table: bool = False) -> str:
     line = _visible(" ".join(value.split()))
     if table:
         line = line.replace("|", "\\|")
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
+    runs = re.findall(r"`+", line) if "`" in line else ()  # (most spans: no backtick in them)
+    fence = "`" * (max((len(run) for run in runs), default=0) + 1)
     if line.startswith("`") or line.endswith("`") or (line[:1] == " " and line[-1:] == " "):
         line = f" {line} "
     return f"{fence}{line}{fence}"

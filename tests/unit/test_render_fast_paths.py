@@ -8,11 +8,11 @@ import jinja2
 import pytest
 
 from generator import escape
-from generator.ir import AnyType, Field, Kind, ListOf, Primitive, Schema, TypeRef, UnionOf
+from generator.ir import AnyType, Field, Kind, ListOf, Model, Primitive, Schema, TypeRef, UnionOf
 from generator.ir.models import NO_CONSTRAINTS, Constraints
 from generator.naming.plan import Names
 from generator.render import checks, field_views, safe
-from generator.render.annotations import Annotator, Context, Imports, union_members
+from generator.render.annotations import Annotator, Context, Imports, py_literal, union_members
 from generator.render.contexts import PY_CODE
 from generator.render.environment import UnsafeOutput, environment
 
@@ -118,3 +118,27 @@ def test_json_scalars_as_the_encoder_writes_them() -> None:
     values += [1.5, -0.0, 1e300, float("nan"), float("inf")]
     for value in values:
         assert escape._scalar(value) == escape._SCALAR.encode(value), value
+
+
+def test_strict_checks_skip_only_fields_without_checks() -> None:
+    """A field without constraints and without a checked format adds nothing; the keys are the
+    literals `py_literal` writes."""
+    model = Model(
+        "#/components/schemas/M",
+        "M",
+        "",
+        extra=None,
+        fields=(
+            Field("a", Primitive(Kind.STRING), required=True),
+            Field("b", Primitive(Kind.STRING), required=True, format="email"),
+            Field(
+                "c", Primitive(Kind.STRING), required=True, constraints=Constraints(max_length=3)
+            ),
+            Field("d", Primitive(Kind.STRING), required=True, constraints=Constraints()),
+        ),
+    )
+    names = Names(fields={(model.id, w): safe.Name(w) for w in "abcd"})
+    assert checks.strict_checks(model, names) == (
+        '{"b": {"format": "email"}, "c": {"max_length": 3}}'
+    )
+    assert checks._KEYS == {k: py_literal(k) for k in checks._KEYS}
