@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -30,10 +31,59 @@ def format_tree(root: Path) -> None:
         capture_output=True,
         text=True,
     )
-    if fmt.returncode != 0:
+    formatted(fmt.returncode, fmt.stderr)
+
+
+class Formatting:
+    """Files formatted as soon as they are staged (a regeneration's few large modules: formatted
+    while the rest is rendered), then put back where they were staged (`wait`). Each is moved to
+    a folder of its own at the same relative path and formatted there as `format_tree` formats a
+    folder (the same command over "."), so ruff sees what a run over the whole tree would."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base  # where the folders of their own go (inside the staging folder)
+        self._running: list[tuple[subprocess.Popen[bytes], str, str]] = []
+
+    def start(self, path: str, rel: str) -> None:
+        """Format the staged file at `path` (`rel` below its tree), in the background."""
+        root = os.path.join(self.base, str(len(self._running)))
+        moved = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(moved), exist_ok=True)
+        os.replace(path, moved)
+        command = [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."]
+        proc = subprocess.Popen(
+            command,
+            cwd=root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._running.append((proc, moved, path))
+
+    def wait(self) -> None:
+        """Wait for every file started and put it back (a failure as `format_tree` reports it)."""
+        running, self._running = self._running, []
+        ended = [
+            (proc.communicate()[1], proc.returncode, moved, path) for proc, moved, path in running
+        ]
+        for err, code, moved, path in ended:
+            formatted(code, err.decode(errors="replace"))
+            os.replace(moved, path)
+
+    def stop(self) -> None:
+        """End whatever still runs (the run failed: its staging folder goes)."""
+        for proc, _, _ in self._running:
+            proc.kill()
+            proc.wait()
+        self._running = []
+
+
+def formatted(code: int, stderr: str) -> None:
+    """How `ruff format` ended: a failure is a fatal diagnostic."""
+    if code != 0:
         raise fatal(
             "format-failed",
-            f"ruff could not format the generated code: {_first_line(fmt.stderr)}",
+            f"ruff could not format the generated code: {_first_line(stderr)}",
             hint="this is a clientgen bug (the emitted code does not parse); please report it",
         )
 

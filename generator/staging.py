@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
-from .format import format_tree
+from .format import FORMATTED, Formatting, format_tree
 from .memo import Memo
 from .ownership import Ownership
 from .prewrite import Prewrite
@@ -53,6 +53,7 @@ OUTPUT_FIXED = 8 << 20
 # is read again, one file at a time, when written
 HOLD_UP_TO = 32 << 20
 SLICE = 1 << 20  # characters of a large text encoded at a time
+EARLY = 64 << 10  # characters of a text formatted as soon as it is staged, when `early` is set
 READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
 
 
@@ -166,7 +167,11 @@ class Staging:
         self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
         self.staged = 0  # files written into the folder
         self._small = 0  # characters of the texts staged whole (`HOLD_UP_TO`)
+        self._early: set[str] = set()  # the texts `early` formats
         self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
+        # set by a regeneration (`streamed.write_replayed`): its few large texts are formatted as
+        # soon as they are staged, while the rest is rendered (the others in `finish`, as before)
+        self.early: Formatting | None = None
 
     @classmethod
     @contextlib.contextmanager
@@ -205,7 +210,13 @@ class Staging:
         finally:
             if staging.prewrite is not None:
                 staging.prewrite.discard()
+            if staging.early is not None:
+                staging.early.stop()
             shutil.rmtree(folder, ignore_errors=True)
+
+    def format_early(self) -> None:
+        """Format each large text as soon as it is staged (see `early`)."""
+        self.early = Formatting(os.path.join(os.path.dirname(self.tree), "early"))
 
     def add(self, rel: str, text: str | list[str] | bytes | Parts) -> None:
         """Stage one file unless the user claims it: a rendered text (or the list of pieces it is
@@ -278,6 +289,9 @@ class Staging:
         else:
             put(self._folders, path, raw)
         self._texts[rel] = key
+        if self.early is not None and rel.endswith(FORMATTED) and (large or len(text) >= EARLY):
+            self.early.start(path, rel)
+            self._early.add(rel)
         return True
 
     def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
@@ -287,8 +301,10 @@ class Staging:
         held: dict[str, bytes] = {}
         hold = self._small <= HOLD_UP_TO  # (with the module cache, texts it knew are not read)
         try:
-            if any(rel.endswith(".py") for rel in self._texts):
-                format_tree(Path(self.tree))
+            if any(rel.endswith(FORMATTED) for rel in self._texts if rel not in self._early):
+                format_tree(Path(self.tree))  # (while the early ones are out of the tree)
+            if self.early is not None:
+                self.early.wait()  # (and put back)
             digests = dict(self._data)
             for rel in self._data:
                 paths[rel] = os.path.join(self.data, rel)
@@ -300,12 +316,12 @@ class Staging:
                         digest.update(piece)
                     digests[rel] = digest.digest()
                     if key is not None and self._memo is not None:
-                        self._memo.put_parts(key, _pieces(paths[rel]))
+                        self._memo.put_parts(key, _pieces(paths[rel]), digests[rel])
                     continue
                 data = _read(paths[rel])
                 digests[rel] = hashlib.sha256(data).digest()
                 if key is not None and self._memo is not None:
-                    self._memo.put(key, data)
+                    self._memo.put(key, data, digests[rel])
                 if hold:
                     held[rel] = data
                 del data

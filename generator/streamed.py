@@ -122,6 +122,7 @@ def write_replayed(
             staging = stack.enter_context(Staging.open(out, owner, memo, size))
         except SpecError:
             return None  # (the output folder is not clientgen's, …: the full path says so)
+        staging.format_early()  # the few large texts rendered again: formatted while rendering
         again = replay(staging)
         if again is None:
             return None
@@ -130,7 +131,11 @@ def write_replayed(
         tree = staging.finish(prov)
         index = TreeIndex.for_output(root, out) if root is not None else None
         result.diff = apply_package(tree, out, owner, SILENT, index)
-    memo.save()
+    # not saved: the module cache stays as the last full run left it — every entry a replay takes
+    # is one of that run's (`stage.cache.replay` finds them all), and its own few (the edited
+    # resource's, api.md's, README's) are texts the next edit changes again; rewriting the whole
+    # file (GitHub's: 11 MB) would cost a replay more than its ruff
+    memo.close()
     return result
 
 

@@ -277,18 +277,10 @@ def plan_files(
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
-        exports = sorted(
-            [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
-            + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
-        )
         types_init = (
             reused[f"{pkg}/types/__init__.py"]
             if f"{pkg}/types/__init__.py" in reused
-            else render(
-                "package/types_init.py.jinja",
-                exports=exports,
-                type_imports=reexports((m, n) for n, m in exports),
-            )
+            else _types_init(names)
         )
         if (
             streaming
@@ -380,3 +372,16 @@ def plan_files(
         files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
     files.add(f"{pkg}/py.typed", "")
     return files.texts, names
+
+
+def _types_init(names: Names) -> str:
+    """`types/__init__.py`: every schema class and parameter class, lazily from its module."""
+    exports = sorted(
+        [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
+        + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
+    )
+    return render(
+        "package/types_init.py.jinja",
+        exports=exports,
+        type_imports=reexports((m, n) for n, m in exports),
+    )
