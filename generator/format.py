@@ -23,19 +23,45 @@ def format_tree(root: Path) -> None:
     """`ruff format` over every .py file below `root`. The import blocks are emitted sorted and without
     unused names (`render/imports.py`), so `ruff check --fix` has nothing to do and is not run; a test runs
     `ruff check` over generated trees to keep it so."""
-    fmt = subprocess.run(
+    wait_format(start_format(root))
+
+
+def start_format(root: Path) -> subprocess.Popen[str]:
+    """`format_tree(root)` started in the background: `wait_format` ends it (`staging.py` formats
+    what is staged before the render's last files while they are rendered)."""
+    return subprocess.Popen(
         [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."],
         cwd=root,
-        check=False,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def wait_format(fmt: subprocess.Popen[str]) -> None:
+    """Wait for a `start_format` run; ruff's failure is the `format-failed` error."""
+    try:
+        _, stderr = fmt.communicate()
+    except BaseException:  # (interrupted: as `subprocess.run` does)
+        stop_format(fmt)
+        raise
     if fmt.returncode != 0:
         raise fatal(
             "format-failed",
-            f"ruff could not format the generated code: {_first_line(fmt.stderr)}",
+            f"ruff could not format the generated code: {_first_line(stderr)}",
             hint="this is a clientgen bug (the emitted code does not parse); please report it",
         )
+
+
+def stop_format(fmt: subprocess.Popen[str]) -> None:
+    """End a `start_format` run whose result is not wanted (a failure elsewhere), and reap it
+    (idempotent: a run already waited for is left as it is)."""
+    if fmt.returncode is None:
+        fmt.kill()
+        fmt.wait()
+    for stream in (fmt.stdout, fmt.stderr):
+        if stream is not None:
+            stream.close()
 
 
 def _first_line(text: str) -> str:

@@ -21,12 +21,13 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
-from .format import format_tree
+from .format import format_tree, start_format, stop_format, wait_format
 from .memo import Memo
 from .ownership import Ownership
 from .prewrite import Prewrite
@@ -148,10 +149,17 @@ class StagedTree(Mapping[str, bytes]):
 class Staging:
     """A staging folder that takes the package's files one at a time (`add`), then formats them
     (`finish`). Rendered texts go below `tree/`, which ruff formats (its `.py` files, and the Python
-    code blocks of Markdown files); bytes shipped as they are (the spec's copy) below `data/`."""
+    code blocks of Markdown files); bytes shipped as they are (the spec's copy) below `data/`.
+    `settled()` starts ruff on `tree/` at once, in the background, and the texts staged after it go
+    below `late/`, formatted by a second run in `finish` (issue 18: the render's last, serial files
+    are rendered on one core while ruff formats the others on the second)."""
 
     def __init__(self, folder: Path, out: Path, owner: Ownership | None, memo: Memo | None) -> None:
         self.tree = os.path.join(folder, "tree")
+        self.late = os.path.join(folder, "late")
+        self._root = self.tree  # where texts are staged now (`late` after `settled`)
+        self._early: subprocess.Popen[str] | None = None  # ruff over `tree/` (`settled`)
+        self._staged_late: set[str] = set()  # the texts staged below `late/`
         self.data = os.path.join(folder, "data")
         self.out = out
         self._owner = owner
@@ -203,6 +211,8 @@ class Staging:
                 staging.prewrite = Prewrite.for_output(out, spec_bytes)
             yield staging
         finally:
+            if staging._early is not None:  # (before its folder goes)
+                stop_format(staging._early)
             if staging.prewrite is not None:
                 staging.prewrite.discard()
             shutil.rmtree(folder, ignore_errors=True)
@@ -229,12 +239,12 @@ class Staging:
                 if not self._add_cached(rel, text, self._memo):
                     return  # the module cache knows it: nothing staged
             elif isinstance(text, str) and len(text) < READ_CHUNK:
-                put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
-                self._texts[rel] = None
+                put(self._folders, os.path.join(self._root, rel), with_header(rel, text))
+                self._text_staged(rel, None)
                 self._small += len(text)
             else:  # the header and the text encoded a slice at a time: no copy of a large text
-                _put_parts(self._folders, os.path.join(self.tree, rel), _encoded(rel, text))
-                self._texts[rel] = None
+                _put_parts(self._folders, os.path.join(self._root, rel), _encoded(rel, text))
+                self._text_staged(rel, None)
                 self._large.add(rel)
         except OSError as exc:
             raise _unwritable(exc, self.out) from None
@@ -256,7 +266,7 @@ class Staging:
         """Stage a text unless the module cache knows what it formats to (then only its key and
         digest are kept: False); a large one is written in pieces and its key read back from the
         file."""
-        path = os.path.join(self.tree, rel)
+        path = os.path.join(self._root, rel)
         if isinstance(text, str) and len(text) < READ_CHUNK:
             raw = with_header(rel, text)
             self._small += len(text)
@@ -277,8 +287,46 @@ class Staging:
             self._large.add(rel)
         else:
             put(self._folders, path, raw)
-        self._texts[rel] = key
+        self._text_staged(rel, key)
         return True
+
+    def _text_staged(self, rel: str, key: bytes | None) -> None:
+        self._texts[rel] = key
+        if self._root == self.late:
+            self._staged_late.add(rel)
+
+    def settled(self) -> None:
+        """The texts staged so far are complete (the render's remaining files are few): ruff starts
+        formatting them now, in the background, and those staged from now on go below `late/`.
+        Whatever is staged where, `finish` formats every file as one run over the whole tree would:
+        `ruff format` formats each file by itself, with the same binary, configuration and flags."""
+        if self._root != self.tree or not any(rel.endswith(".py") for rel in self._texts):
+            return
+        try:
+            self._early = start_format(Path(self.tree))
+        except OSError:
+            return  # (`finish` formats them all, and says what is wrong)
+        self._root = self.late
+
+    def _format(self) -> None:
+        """Format every staged text (`settled`: the early run waited for, the late files formatted
+        meanwhile). A tree without a Python module is not formatted (as before)."""
+        early, self._early = self._early, None
+        if early is None:
+            if any(rel.endswith(".py") for rel in self._texts):
+                format_tree(Path(self.tree))
+            return
+        late = None
+        try:
+            if self._staged_late:
+                late = start_format(Path(self.late))
+            wait_format(early)  # (the early run's failure is reported first: its files come first)
+            if late is not None:
+                wait_format(late)
+        finally:  # (a failure: neither run is left behind)
+            stop_format(early)
+            if late is not None:
+                stop_format(late)
 
     def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
         """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
@@ -287,13 +335,12 @@ class Staging:
         held: dict[str, bytes] = {}
         hold = self._small <= HOLD_UP_TO  # (with the module cache, texts it knew are not read)
         try:
-            if any(rel.endswith(".py") for rel in self._texts):
-                format_tree(Path(self.tree))
+            self._format()
             digests = dict(self._data)
             for rel in self._data:
                 paths[rel] = os.path.join(self.data, rel)
             for rel, key in self._texts.items():
-                paths[rel] = os.path.join(self.tree, rel)
+                paths[rel] = os.path.join(self.late if rel in self._staged_late else self.tree, rel)
                 if rel in self._large:
                     digest = hashlib.sha256()
                     for piece in _pieces(paths[rel]):  # not on the heap whole

@@ -56,10 +56,10 @@ def generate_streamed(
     progress: Progress,
     source: str,
     memo: Memo | None,
-    render: Callable[[Emit, Recorder | None], tuple[R, Provenance]],
+    render: Callable[[Staging, Recorder | None], tuple[R, Provenance]],
     before_write: Callable[[], None] | None = None,
 ) -> R:
-    """Render (`render`: `pipeline._render`, handing each file to the staging folder; the run's
+    """Render (`render`: `pipeline._render`, handing each file to `staging`; the run's
     result and the package's provenance), stage, format and write the package; `memo`: the
     project's module cache (None: no caches, so no stage cache either). `before_write`: runs once
     the package is formatted, before it is written (`fetch --update` writes the live spec then:
@@ -77,7 +77,7 @@ def generate_streamed(
         if recorder is not None:
             recorder.spill_to_disk()  # the stubs and docs wait on disk, not in this process
             staging.observe = recorder.note
-        result, prov = render(staging.add, recorder)
+        result, prov = render(staging, recorder)
         # the modules' stubs and keys were noted as they were staged: no files
         begin_snapshot(recorder, None, result, memo, target, source, prov)
         # a forked child makes the snapshot from its copy: the names, api.md's docs and the stubs

@@ -183,6 +183,7 @@ def plan_files(
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
     on_docs: Callable[[dict[str, MethodDoc], dict[str, ExamplePart]], None] | None = None,
+    settled: Callable[[], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
@@ -191,6 +192,8 @@ def plan_files(
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
     one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
     doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
+    `settled()`: told, when the types modules were rendered on two cores, once they all are
+    (before they are handed on to `emit`): ruff may start on the files handed on so far.
     Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
     modules rendered again and the features that look."""
     active = [
@@ -317,9 +320,14 @@ def plan_files(
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
-            for module, text in zip(pending[:cut], types_job.results(), strict=True):
+            forked = types_job.forked  # (until `results` reaps the child)
+            theirs = types_job.results()
+            if settled is not None and forked:  # the second core is free again
+                settled()
+            for module, text in zip(pending[:cut], theirs, strict=True):
                 files.add(f"{pkg}/types/{module}.py", text)
                 tick(files.count, total)
+            del theirs
             for module in types_modules:
                 if f"{pkg}/types/{module}.py" in reused:
                     files.add(f"{pkg}/types/{module}.py", reused[f"{pkg}/types/{module}.py"])
