@@ -150,16 +150,18 @@ class Staging:
     """A staging folder that takes the package's files one at a time (`add`), then formats them
     (`finish`). Rendered texts go below `tree/`, which ruff formats (its `.py` files, and the Python
     code blocks of Markdown files); bytes shipped as they are (the spec's copy) below `data/`.
-    `settled()` starts ruff on `tree/` at once, in the background, and the texts staged after it go
-    below `late/`, formatted by a second run in `finish` (issue 18: the render's last, serial files
-    are rendered on one core while ruff formats the others on the second)."""
+    `settled()` starts ruff at once, in the background, on the texts staged so far, and those staged
+    after it go into a folder of their own (`late1/`, …), formatted by the next `settled()` or by a
+    last run in `finish` (issue 18: the render's last files are rendered on one core while ruff
+    formats the others on the second)."""
 
     def __init__(self, folder: Path, out: Path, owner: Ownership | None, memo: Memo | None) -> None:
         self.tree = os.path.join(folder, "tree")
-        self.late = os.path.join(folder, "late")
-        self._root = self.tree  # where texts are staged now (`late` after `settled`)
-        self._early: subprocess.Popen[str] | None = None  # ruff over `tree/` (`settled`)
-        self._staged_late: set[str] = set()  # the texts staged below `late/`
+        self._folder = folder
+        self._root = self.tree  # where texts are staged now (`late1/`, … after `settled`)
+        self._in_root = 0  # texts staged there
+        self._root_of: dict[str, str] = {}  # the texts not staged below `tree/`: where they are
+        self._runs: list[subprocess.Popen[str]] = []  # ruff, started by `settled`
         self.data = os.path.join(folder, "data")
         self.out = out
         self._owner = owner
@@ -211,8 +213,8 @@ class Staging:
                 staging.prewrite = Prewrite.for_output(out, spec_bytes)
             yield staging
         finally:
-            if staging._early is not None:  # (before its folder goes)
-                stop_format(staging._early)
+            for run in staging._runs:  # (before their folder goes)
+                stop_format(run)
             if staging.prewrite is not None:
                 staging.prewrite.discard()
             shutil.rmtree(folder, ignore_errors=True)
@@ -292,41 +294,42 @@ class Staging:
 
     def _text_staged(self, rel: str, key: bytes | None) -> None:
         self._texts[rel] = key
-        if self._root == self.late:
-            self._staged_late.add(rel)
+        self._in_root += 1
+        if self._root != self.tree:
+            self._root_of[rel] = self._root
 
     def settled(self) -> None:
-        """The texts staged so far are complete (the render's remaining files are few): ruff starts
-        formatting them now, in the background, and those staged from now on go below `late/`.
-        Whatever is staged where, `finish` formats every file as one run over the whole tree would:
-        `ruff format` formats each file by itself, with the same binary, configuration and flags."""
-        if self._root != self.tree or not any(rel.endswith(".py") for rel in self._texts):
+        """The texts staged so far are complete: ruff starts formatting them now, in the background,
+        and those staged from now on go into a folder of their own. `finish` formats every file as
+        one run over the whole tree would: `ruff format` formats each file by itself, and every run
+        is the same binary with the same configuration and flags. (Nothing to format yet, or no
+        Python module staged so far: nothing starts.)"""
+        if not self._in_root or not any(rel.endswith(".py") for rel in self._texts):
             return
         try:
-            self._early = start_format(Path(self.tree))
+            self._runs.append(start_format(Path(self._root)))
         except OSError:
-            return  # (`finish` formats them all, and says what is wrong)
-        self._root = self.late
+            return  # (`finish` formats them, and says what is wrong)
+        self._root = os.path.join(self._folder, f"late{len(self._runs)}")
+        self._in_root = 0
 
     def _format(self) -> None:
-        """Format every staged text (`settled`: the early run waited for, the late files formatted
-        meanwhile). A tree without a Python module is not formatted (as before)."""
-        early, self._early = self._early, None
-        if early is None:
+        """Format every staged text: the runs `settled` started and one over the texts staged since
+        (waited for in order: the first failure is reported, as one run would report it), or one
+        run over the tree; a tree without a Python module is not formatted (as before)."""
+        runs, self._runs = self._runs, []
+        if not runs:
             if any(rel.endswith(".py") for rel in self._texts):
                 format_tree(Path(self.tree))
             return
-        late = None
         try:
-            if self._staged_late:
-                late = start_format(Path(self.late))
-            wait_format(early)  # (the early run's failure is reported first: its files come first)
-            if late is not None:
-                wait_format(late)
-        finally:  # (a failure: neither run is left behind)
-            stop_format(early)
-            if late is not None:
-                stop_format(late)
+            if self._in_root:
+                runs.append(start_format(Path(self._root)))
+            for run in runs:
+                wait_format(run)
+        finally:  # (a failure: no run is left behind)
+            for run in runs:
+                stop_format(run)
 
     def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
         """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
@@ -340,7 +343,7 @@ class Staging:
             for rel in self._data:
                 paths[rel] = os.path.join(self.data, rel)
             for rel, key in self._texts.items():
-                paths[rel] = os.path.join(self.late if rel in self._staged_late else self.tree, rel)
+                paths[rel] = os.path.join(self._root_of.get(rel, self.tree), rel)
                 if rel in self._large:
                     digest = hashlib.sha256()
                     for piece in _pieces(paths[rel]):  # not on the heap whole

@@ -192,8 +192,9 @@ def plan_files(
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
     one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
     doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
-    `settled()`: told, when the types modules were rendered on two cores, once they all are
-    (before they are handed on to `emit`): ruff may start on the files handed on so far.
+    `settled()`: told, when the types modules are rendered on two cores, once they all are (before
+    they are handed on to `emit`), and before that once the child is done if this process is not:
+    ruff may start on the files handed on so far.
     Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
     modules rendered again and the features that look."""
     active = [
@@ -261,6 +262,12 @@ def plan_files(
         late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
         suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
         suite.support()
+        early = [settled] if settled is not None and types_job.forked else []
+
+        def child_done() -> None:  # (once) the child is done first: ruff may use the second core
+            if early and types_job.done():
+                early.pop()()
+
         # a resource at a time: drafted when needed (`gather.Views`: its module, or one of its
         # operations' docs, parts, facts or test module), let go once they are made
         for tag in names.resources:
@@ -280,6 +287,7 @@ def plan_files(
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
+            child_done()
         exports = sorted(
             [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
             + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
@@ -315,7 +323,9 @@ def plan_files(
         if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
             late("operations.json", operations)
             operations = ""  # staged: let go before api.md (graph-beta's is 31 MB)
+            child_done()
             late("api.md", render_pieces("package/api.md.jinja", doc=docs))
+            child_done()
             docs = for_readme(docs)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])

@@ -67,7 +67,7 @@ def _staged(
     tmp_path: Path, early: dict[str, str], late: dict[str, str], *, split: bool
 ) -> dict[str, bytes]:
     """The finished files of a staging folder given `early`, then (after `settled` when `split`)
-    `late`; `APART`: were the late ones staged below `late/`?"""
+    `late`; `APART`: were the late ones staged apart (not below `tree/`)?"""
     with staging.Staging.open(tmp_path / "out", None, None, 0, aside=True) as st:
         for rel, text in early.items():
             st.add(rel, text)
@@ -76,7 +76,7 @@ def _staged(
             st.settled()
         for rel, text in late.items():
             st.add(rel, text)
-        APART[:] = [os.path.isfile(os.path.join(st.late, rel)) for rel in late]
+        APART[:] = [not os.path.isfile(os.path.join(st.tree, rel)) for rel in late]
         return dict(st.finish(PROV))
 
 
@@ -85,7 +85,7 @@ def test_two_runs_format_the_files_as_one_run_does(tmp_path: Path, started: Runs
     assert started.roots == ["tree"]  # one run, over the whole tree
     started.clear()
     two = _staged(tmp_path / "two", EARLY, LATE, split=True)
-    assert started.roots == ["tree", "late"]  # the early run (`settled`), then the late one
+    assert started.roots == ["tree", "late1"]  # the early run (`settled`), then the late one
     assert APART == [True] * len(LATE)
     assert two == one
     # ruff did change them (else the comparison would prove nothing)
@@ -95,6 +95,24 @@ def test_two_runs_format_the_files_as_one_run_does(tmp_path: Path, started: Runs
     assert b'client.pets.get("a")' in one["api.md"]
     assert b"c = pkg.Client()" in one["README.md"]
     assert one["operations.json"].endswith(b'{"a":  1}\n')  # not a formatted file
+
+
+def test_each_settled_starts_a_run_over_what_was_staged_since(
+    tmp_path: Path, started: Runs
+) -> None:
+    one = _staged(tmp_path / "one", EARLY, LATE, split=False)
+    started.clear()
+    with staging.Staging.open(tmp_path / "two" / "out", None, None, 0, aside=True) as st:
+        for rel, text in EARLY.items():
+            st.add(rel, text)
+            st.settled()  # after each text: a run over it alone
+        st.add("spec.json", b'{"openapi": "3.1.0"}')
+        st.settled()  # (no text staged since: none)
+        for rel, text in LATE.items():
+            st.add(rel, text)
+        two = dict(st.finish(PROV))
+    assert started.roots == ["tree", "late1", "late2", "late3", "late4"]
+    assert two == one
 
 
 def test_settled_before_any_module_leaves_the_formatting_to_finish(
@@ -122,7 +140,7 @@ def test_a_ruff_failure_is_todays_format_failure(tmp_path: Path, where: str, sta
             _staged(tmp_path / str(split), early, late, split=split)
         errors.append(raised.value.diagnostic)
     one, two = errors
-    assert started.roots == ["tree", "tree", "late"]
+    assert started.roots == ["tree", "tree", "late1"]
     assert two.code == one.code == "format-failed"
     assert two.render() == one.render()  # (ruff's own message: its first lines on stderr)
 
@@ -140,7 +158,9 @@ def test_an_early_run_is_stopped_when_rendering_fails(tmp_path: Path, started: R
     assert folder and not os.path.exists(folder)
 
 
-def _events(monkeypatch: pytest.MonkeyPatch, parallel: str, tmp_path: Path) -> list[str]:
+def _events(
+    monkeypatch: pytest.MonkeyPatch, parallel: str, tmp_path: Path, child_done: bool | None = None
+) -> list[str]:
     """What `pipeline.generate` hands to the staging folder, in order, with `settled` among them."""
     monkeypatch.setattr(plan, "FORK_FROM", 1)  # a small spec forks too
     monkeypatch.setattr(fanout, "other_threads", lambda: False)  # (a test's loopback server)
@@ -158,6 +178,8 @@ def _events(monkeypatch: pytest.MonkeyPatch, parallel: str, tmp_path: Path) -> l
 
     monkeypatch.setattr(staging.Staging, "add", add)
     monkeypatch.setattr(staging.Staging, "settled", settled)
+    if child_done is not None:  # (what `Worklist.done` answers while this process renders its part)
+        monkeypatch.setattr(fanout.Worklist, "done", lambda self: child_done)
     spec = FIXTURES / "specs" / "petstore_31.yml"
     pipeline.generate(adhoc_target(str(spec), str(tmp_path / parallel / "pets"), None, None))
     return events
@@ -166,9 +188,9 @@ def _events(monkeypatch: pytest.MonkeyPatch, parallel: str, tmp_path: Path) -> l
 def test_generate_starts_ruff_when_the_render_child_is_done(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Runs
 ) -> None:
-    """With the types modules rendered by a child, `settled` comes once, after the resources and
-    before the first types module is staged; the package is the one a single process writes."""
-    events = _events(monkeypatch, "on", tmp_path)
+    """With the types modules rendered by a child, `settled` comes after the resources and before
+    the first types module is staged; the package is the one a single process writes."""
+    events = _events(monkeypatch, "on", tmp_path, child_done=False)
     assert events.count("<settled>") == 1
     at = events.index("<settled>")
     types = [i for i, rel in enumerate(events) if "/types/" in rel and "__init__" not in rel]
@@ -176,10 +198,33 @@ def test_generate_starts_ruff_when_the_render_child_is_done(
         i for i, rel in enumerate(events) if "/resources/" in rel and "__init__" not in rel
     ]
     assert types and resources and max(resources) < at < min(types)
-    assert started.roots == ["tree", "late"]
+    assert started.roots == ["tree", "late1"]
     started.clear()
     assert "<settled>" not in _events(monkeypatch, "off", tmp_path)  # one process: not told
     assert started.roots == ["tree"]  # one run over the whole tree
+    one, two = (tmp_path / mode / "pets" for mode in ("off", "on"))
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert all((one / rel).read_bytes() == (two / rel).read_bytes() for rel in files)
+
+
+def test_ruff_starts_as_soon_as_the_child_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Runs
+) -> None:
+    """A child done before this process's own part: `settled` right after the first resource (the
+    second core is free), and again when the two meet; three runs, the same package."""
+    events = _events(monkeypatch, "on", tmp_path, child_done=True)
+    assert events.count("<settled>") == 2
+    first = events.index("<settled>")
+    resources = [
+        i for i, rel in enumerate(events) if "/resources/" in rel and "__init__" not in rel
+    ]
+    types = [i for i, rel in enumerate(events) if "/types/" in rel and "__init__" not in rel]
+    assert resources[0] < first < events.index("api.md")
+    assert max(resources) < events.index("<settled>", first + 1) < min(types)
+    assert started.roots == ["tree", "late1", "late2"]
+    started.clear()
+    _events(monkeypatch, "off", tmp_path)
     one, two = (tmp_path / mode / "pets" for mode in ("off", "on"))
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
