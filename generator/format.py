@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -26,15 +27,18 @@ def format_tree(root: Path) -> None:
     wait_format(start_format(root))
 
 
-def start_format(root: Path) -> subprocess.Popen[str]:
+def start_format(root: Path, *, aside: bool = False) -> subprocess.Popen[str]:
     """`format_tree(root)` started in the background: `wait_format` ends it (`staging.py` formats
-    what is staged before the render's last files while they are rendered)."""
+    what is staged before the render's last files while they are rendered). `aside`: on one thread
+    (this process renders meanwhile: ruff takes the other core, not both)."""
+    env = {**os.environ, "RAYON_NUM_THREADS": "1"} if aside else None
     return subprocess.Popen(
         [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
 
 

@@ -307,7 +307,7 @@ class Staging:
         if not self._in_root or not any(rel.endswith(".py") for rel in self._texts):
             return
         try:
-            self._runs.append(start_format(Path(self._root)))
+            self._runs.append(start_format(Path(self._root), aside=True))
         except OSError:
             return  # (`finish` formats them, and says what is wrong)
         self._root = os.path.join(self._folder, f"late{len(self._runs)}")

@@ -53,8 +53,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[Runs]:
     runs = Runs()
     real = fmt.start_format
 
-    def start(root: Path) -> subprocess.Popen[str]:
-        runs.append((root.name, real(root)))
+    def start(root: Path, **kwargs: bool) -> subprocess.Popen[str]:
+        runs.append((root.name, real(root, **kwargs)))
         return runs[-1][1]
 
     monkeypatch.setattr(fmt, "start_format", start)  # `format_tree`'s
