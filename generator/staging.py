@@ -5,7 +5,8 @@ so a folder clientgen must not touch fails before any work), and `plan_files` ha
 `Staging.add` as soon as its text exists: the text gets its header, is looked up in the module cache
 and, unless known there, written into the staging folder and let go (the spec's copy, bytes shipped as
 they are, is staged beside the texts, where ruff does not look). `Staging.finish` runs ruff over the
-folder once and returns a `StagedTree`: the finished package as a mapping of relative path → bytes that
+folder once (or, when the render told `settled`, over what was staged since the runs `settled` started
+in the background, and waits for those) and returns a `StagedTree`: the finished package as a mapping of relative path → bytes that
 knows every file's SHA-256 but reads a file's bytes from the staging folder only when asked, one at a
 time (`write.apply_package` compares by digest and writes file by file). So neither the rendered texts
 nor the formatted bytes of a package are ever all in memory: graph-beta's are 324 MB of each.
