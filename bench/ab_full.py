@@ -1,8 +1,9 @@
-"""Alternating A/B of GitHub's full generation: this tree against another copy of the generator
-(issue 18; e.g. a `git archive` of main), each run a fresh process, the two interleaved.
+"""Alternating A/B of GitHub's full generation: two copies of the generator (issue 18; `git archive`
+copies, so that edits in a worktree cannot leak into the runs), each run a fresh process, the two
+interleaved.
 
-    git archive main | tar -x -C /tmp/base
-    nice .venv/bin/python bench/ab_full.py /tmp/base [PAIRS]
+    git archive main | tar -x -C /tmp/base; git archive HEAD | tar -x -C /tmp/this
+    nice .venv/bin/python bench/ab_full.py /tmp/base /tmp/this [PAIRS]
 
 Not a test. Each run is `bench/perf.py --worker-generate` of that copy (`PYTHONPATH` set to it, its
 bytecode cached, a new output folder), measured from outside: wall time, and CPU (user + sys) of the
@@ -45,8 +46,8 @@ def run(tree: Path, out: Path) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def main(base: Path, pairs: int) -> None:
-    trees = {"A (base)": base.resolve(), "B (this)": REPO}
+def main(base: Path, this: Path, pairs: int) -> None:
+    trees = {"A (base)": base.resolve(), "B (this)": this.resolve()}
     for tree in trees.values():  # bytecode compiled, caches warm
         run(tree, WORK / "warm" / "gh")
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
@@ -67,6 +68,6 @@ def main(base: Path, pairs: int) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) == 3 else 6)
+    main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) == 4 else 6)
