@@ -7,13 +7,47 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..ir import MISSING, Field, Primitive
 from ..refs import Resolver
-from .schema_facts import PROSE
+from .formats import primitive_kind
+from .schema_facts import PROSE, node_constraints, node_doc, schema_example
 
 _SCALARS = (str, int, bool)
 _MAX_SCAN = 8  # levels of anyOf/items/additionalProperties looked into for `format: password`
 _NESTING = ("anyOf", "oneOf", "allOf", "prefixItems")
 _CHILD_KEYS = frozenset((*_NESTING, "items", "additionalProperties"))
+# a plain property (`plain_field`): one of these types, none of these keywords
+PLAIN_TYPES = frozenset(("string", "integer", "number", "boolean"))
+NOT_PLAIN = frozenset(("$ref", "const", "enum", *_CHILD_KEYS))
+
+
+def plain_field(wire: str, node: dict[str, Any], listed: bool) -> Field:
+    """The field of a plain `string`/`integer`/`number`/`boolean` property (a `type` in `PLAIN_TYPES`,
+    none of `NOT_PLAIN`, perhaps `nullable`: most properties, GitHub 29,000 of 37,800): what the
+    general path of `SchemaBuilder._model` makes of it — no `$ref` to follow, no constant, nothing
+    nested that could say `format: password`, null a value only by `nullable: true` — without its
+    questions. `listed`: in the model's `required`."""
+    read_only = bool(node.get("readOnly"))
+    write_only = bool(node.get("writeOnly"))
+    fmt = node.get("format")
+    kind = primitive_kind(node["type"], fmt)
+    assert kind is not None  # every plain type has one
+    return Field(
+        wire_name=wire,
+        type=Primitive(kind, nullable=node.get("nullable") is True),
+        required=listed and not read_only and not write_only,
+        listed_required=listed,
+        doc=node_doc(node),
+        default=node.get("default", MISSING),
+        read_only=read_only,
+        write_only=write_only,
+        deprecated=bool(node.get("deprecated")),
+        constraints=node_constraints(node),
+        constant=False,
+        secret=fmt == "password",
+        format=fmt.lower() if isinstance(fmt, str) else "",
+        example=schema_example(node),
+    )
 
 
 def property_node(own: dict[str, Any], resolved: dict[str, Any]) -> dict[str, Any]:

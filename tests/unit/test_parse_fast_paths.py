@@ -5,6 +5,9 @@ for a text without capitals or without non-ASCII letters, a scope's first claim.
 
 from __future__ import annotations
 
+import pytest
+
+from generator.diagnostics import DiagnosticSink
 from generator.ir.types import (
     AnyType,
     Kind,
@@ -17,7 +20,6 @@ from generator.ir.types import (
     walk_refs,
 )
 from generator.naming.rules import Scope, ascii_fold, field_name, words
-from generator.diagnostics import DiagnosticSink
 from generator.parse.field_facts import constant_value, mentions_format
 from generator.refs import Resolver
 
@@ -138,6 +140,80 @@ def test_plain_primitive_short_cut_types_as_the_general_path() -> None:
     assert sink.sorted() == []
 
 
+def test_plain_properties_make_the_fields_of_the_general_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`_model` makes a plain property's field at once (`field_facts.plain_field`); with the short
+    cut turned off (every property has a `type`, so none is plain) the general path makes the same
+    fields, and a property with any of the keywords the short cut leaves alone goes the general way."""
+    from generator.parse import field_facts, schemas
+    from generator.parse.canonical import Canonical
+    from generator.parse.schemas import SchemaBuilder
+
+    extras: list[dict[str, object]] = [
+        {},
+        {"format": "password"},
+        {"format": "Date-Time"},
+        {"format": 3},
+        {"readOnly": True},
+        {"writeOnly": True, "default": "x"},
+        {"default": 0, "example": 5, "deprecated": True},
+        {"examples": [1, 2], "title": "T", "description": "  d  "},
+        {"minLength": 1, "maxLength": 9, "pattern": "^a", "x-extra": 1},
+        {"minimum": 0, "exclusiveMaximum": 10, "multipleOf": 2},
+        {"summary": "s", "readOnly": False, "deprecated": 0},
+        {"nullable": True},
+        {"nullable": False, "format": "password"},
+        {"nullable": "yes", "default": None},
+    ]
+    properties: dict[str, object] = {}
+    for kind in ("string", "integer", "number", "boolean"):
+        for i, extra in enumerate(extras):
+            properties[f"{kind}{i}"] = {"type": kind, **extra}
+    # not plain: each goes the general way with the short cut on too
+    properties["ref"] = {"$ref": "#/components/schemas/S"}
+    properties["const"] = {"type": "string", "const": "c"}
+    properties["tag"] = {"type": "string", "enum": ["t"], "default": "t"}
+    properties["null"] = {"type": "null"}
+    properties["items"] = {"type": "string", "items": {"format": "password"}}
+    properties["listed"] = {"type": ["string"]}
+    node = {"type": "object", "properties": properties, "required": [*properties, "gone"]}
+    document = {"openapi": "3.0.3", "components": {"schemas": {"M": node, "S": {"type": "string"}}}}
+
+    def fields() -> tuple[object, ...]:
+        canonical = Canonical(document)
+        sink = DiagnosticSink()
+        builder = SchemaBuilder(Resolver(canonical.document, "", sink), sink, "3.0", canonical)
+        built = builder._model(
+            "/components/schemas/M", "M", canonical.document["components"]["schemas"]["M"], ""
+        )
+        assert sink.sorted() == []
+        return built.fields
+
+    calls: list[str] = []
+    real = field_facts.plain_field
+
+    def counted(wire: str, node: dict[str, object], listed: bool) -> object:
+        calls.append(wire)
+        return real(wire, node, listed)
+
+    monkeypatch.setattr(schemas, "plain_field", counted)
+    quick = fields()
+    assert len(calls) == 4 * len(extras)  # every plain one, none of the others
+    monkeypatch.setattr(schemas, "NOT_PLAIN", field_facts.NOT_PLAIN | {"type"})
+    general = fields()
+    assert len(calls) == 4 * len(extras)
+    assert quick == general
+    by_name = {f.wire_name: f for f in quick}  # type: ignore[attr-defined]
+    assert [by_name[f"string{i}"].secret for i in range(4)] == [False, True, False, False]
+    last = len(extras) - 1
+    assert [by_name[f"integer{i}"].type.nullable for i in range(last - 2, last + 1)] == [
+        True,
+        False,
+        False,
+    ]
+
+
 def test_under_responses_reads_raw_tokens_as_the_split_pointer() -> None:
     from generator import pointer
     from generator.naming.plan import _under_responses
@@ -163,3 +239,23 @@ def test_under_responses_reads_raw_tokens_as_the_split_pointer() -> None:
     ]
     assert [_under_responses(c) for c in cases] == [by_split(c) for c in cases]
     assert [_under_responses(c) for c in cases].count(True) == 5
+
+
+def test_hints_are_attached_as_replace_would() -> None:
+    """`finish` attaches each schema's name hints with one call of its class (`_with_hints`): the
+    same object `dataclasses.replace` makes, for each kind of named schema."""
+    from dataclasses import replace
+
+    from generator.ir import Alias, Enum, EnumMember, Field, Model, NameHints
+    from generator.parse.schemas import _with_hints
+
+    hints = NameHints((("A", None), ("B c", "c")), (("A", None),), True, "X response")
+    made = [
+        Model("#/a", "A", "doc", (Field("x", Primitive(Kind.STRING), True),), None, closed=True),
+        Enum("#/e", "E", "", (EnumMember("v", "d", "V"),), "string", nullable=True),
+        Alias("#/l", "L", "d", ListOf(ModelRef("#/a")), example=[1]),
+    ]
+    for schema in made:
+        attached = _with_hints(schema, hints)
+        assert attached == replace(schema, hints=hints) and type(attached) is type(schema)
+        assert attached.hints is hints and schema.hints is None
