@@ -229,3 +229,28 @@ def test_ruff_starts_as_soon_as_the_child_is_done(
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     assert all((one / rel).read_bytes() == (two / rel).read_bytes() for rel in files)
+
+
+def test_with_the_module_cache_the_entries_are_the_formatted_bytes(tmp_path: Path) -> None:
+    """With a project's module cache, the texts staged after `settled` are formatted as well, and the
+    cache keeps each one's formatted bytes: a second staging finds them all (nothing staged, no
+    run) and gives the same package."""
+    from generator.memo import Memo
+
+    one = _staged(tmp_path / "one", EARLY, LATE, split=False)
+    memo = Memo(tmp_path / "memo.bin")
+    packages = []
+    for attempt in ("first", "again"):
+        with staging.Staging.open(tmp_path / attempt / "out", None, memo, 0, aside=True) as st:
+            for rel, text in EARLY.items():
+                st.add(rel, text)
+            st.add("spec.json", b'{"openapi": "3.1.0"}')
+            st.settled()
+            for rel, text in LATE.items():
+                st.add(rel, text)
+            packages.append((dict(st.finish(PROV)), st.staged))
+        memo.save()
+        memo = Memo(tmp_path / "memo.bin")
+    (first, staged_first), (again, staged_again) = packages
+    assert first == one and again == one
+    assert staged_first == len(EARLY) + len(LATE) + 1 and staged_again == 1  # then only the data
