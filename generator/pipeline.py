@@ -94,7 +94,7 @@ def _render(
     `target.spec` (a downloaded spec that is not written yet: a private copy); else that file is read. `known`: the validation
     findings of the last run (reused when only prose changed; the new ones are noted in it).
     `recorder`: notes what the stage cache keeps (`stage/cache.py`). `staging`: takes each file as
-    soon as it exists (`Staging.add`; and `settled`, see `plan_files`); the returned files are then empty."""
+    soon as it exists (`Staging.add`, and `settled`: see `plan_files`); no files are returned then."""
     from .features import features
     from .load import open_spec  # the heavy part: not needed by the check fast path
     from .parse import build_api

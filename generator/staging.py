@@ -6,10 +6,11 @@ so a folder clientgen must not touch fails before any work), and `plan_files` ha
 and, unless known there, written into the staging folder and let go (the spec's copy, bytes shipped as
 they are, is staged beside the texts, where ruff does not look). `Staging.finish` runs ruff over the
 folder once (or, when the render told `settled`, over what was staged since the runs `settled` started
-in the background, and waits for those) and returns a `StagedTree`: the finished package as a mapping of relative path → bytes that
-knows every file's SHA-256 but reads a file's bytes from the staging folder only when asked, one at a
-time (`write.apply_package` compares by digest and writes file by file). So neither the rendered texts
-nor the formatted bytes of a package are ever all in memory: graph-beta's are 324 MB of each.
+in the background, and waits for those) and returns a `StagedTree`: the finished package as a mapping
+of relative path → bytes that knows every file's SHA-256 but reads a file's bytes from the staging
+folder only when asked, one at a time (`write.apply_package` compares by digest and writes file by
+file). So neither the rendered texts nor the formatted bytes of a package are ever all in memory:
+graph-beta's are 324 MB of each.
 
 The staging folder is removed when the `Staging.open` block ends, whatever happens; a file system
 problem is the same fatal diagnostic naming the output folder as in `write.build_package`.

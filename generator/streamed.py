@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from .write import TreeDiff
 
 
-Emit = Callable[[str, Any], None]  # `staging.Staging.add`
-
-
 class Result(Protocol):
     """What is filled in of `pipeline.TargetResult`."""
 
