@@ -315,20 +315,26 @@ class Staging:
         self._root = os.path.join(self._folder, f"late{len(self._runs)}")
         self._in_root = 0
 
-    def _format(self) -> None:
+    def _format(self, done: Callable[[str], None]) -> None:
         """Format every staged text: the runs `settled` started and one over the texts staged since
         (waited for in order: the first failure is reported, as one run would report it), or one
-        run over the tree; a tree without a Python module is not formatted (as before)."""
+        run over the tree; a tree without a Python module is not formatted (as before). `done(root)`
+        is told when a folder's texts are formatted (while the runs after it go on)."""
         runs, self._runs = self._runs, []
         if not runs:
             if any(rel.endswith(".py") for rel in self._texts):
                 format_tree(Path(self.tree))
+            done(self.tree)
             return
+        roots = [self.tree] + [
+            os.path.join(self._folder, f"late{n}") for n in range(1, len(runs) + 1)
+        ]
         try:
             if self._in_root:
                 runs.append(start_format(Path(self._root)))
-            for run in runs:
+            for run, root in zip(runs, roots):
                 wait_format(run)
+                done(root)
         finally:  # (a failure: no run is left behind)
             for run in runs:
                 stop_format(run)
@@ -339,13 +345,14 @@ class Staging:
         paths: dict[str, str] = {}
         held: dict[str, bytes] = {}
         hold = self._small <= HOLD_UP_TO  # (with the module cache, texts it knew are not read)
-        try:
-            self._format()
-            digests = dict(self._data)
-            for rel in self._data:
-                paths[rel] = os.path.join(self.data, rel)
-            for rel, key in self._texts.items():
-                paths[rel] = os.path.join(self._root_of.get(rel, self.tree), rel)
+        digests = dict(self._data)
+        by_root: dict[str, list[tuple[str, bytes | None]]] = {}  # in the order they were staged
+        for rel, key in self._texts.items():
+            by_root.setdefault(self._root_of.get(rel, self.tree), []).append((rel, key))
+
+        def formatted(root: str) -> None:  # its texts read and hashed (and cached)
+            for rel, key in by_root.pop(root, ()):
+                paths[rel] = os.path.join(root, rel)
                 if rel in self._large:
                     digest = hashlib.sha256()
                     for piece in _pieces(paths[rel]):  # not on the heap whole
@@ -361,6 +368,13 @@ class Staging:
                 if hold:
                     held[rel] = data
                 del data
+
+        try:
+            for rel in self._data:
+                paths[rel] = os.path.join(self.data, rel)
+            self._format(formatted)
+            if by_root:  # (every folder of texts is formatted by one of the runs)
+                raise RuntimeError(f"staged texts not formatted: {sorted(by_root)}")
             for rel, (_, sha) in self._known.items():
                 digests[rel] = sha
             ordered = {rel: digests[rel] for rel in sorted(digests)}

@@ -254,3 +254,34 @@ def test_with_the_module_cache_the_entries_are_the_formatted_bytes(tmp_path: Pat
     (first, staged_first), (again, staged_again) = packages
     assert first == one and again == one
     assert staged_first == len(EARLY) + len(LATE) + 1 and staged_again == 1  # then only the data
+
+
+def test_a_folder_is_read_back_while_the_later_runs_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Runs
+) -> None:
+    """`finish` reads and hashes the texts of a folder as soon as its run is done, before it waits
+    for the next one (the parent would be idle meanwhile)."""
+    events: list[str] = []
+    real_read, real_wait = staging._read, staging.wait_format
+
+    def read(path: str) -> bytes:
+        events.append("read " + os.path.relpath(path, os.path.dirname(os.path.dirname(path))))
+        return real_read(path)
+
+    def wait(run: subprocess.Popen[str]) -> None:
+        events.append("wait " + next(root for root, proc in started if proc is run))
+        real_wait(run)
+
+    monkeypatch.setattr(staging, "_read", read)
+    monkeypatch.setattr(staging, "wait_format", wait)
+    early = {"a.py": "a=1\n", "b.py": "b=2\n"}
+    late = {"c.py": "c=3\n"}
+    _staged(tmp_path, early, late, split=True)
+    assert started.roots == ["tree", "late1"]  # both started before the first wait
+    assert events[:5] == [  # (then the spec's copy, read with the package)
+        "wait tree",
+        "read tree/a.py",
+        "read tree/b.py",
+        "wait late1",
+        "read late1/c.py",
+    ]
