@@ -9,7 +9,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import TargetConfig, read_toml
+from .config import read_toml
+from .config_schema import TargetConfig
 from .diagnostics import fatal
 from .naming import pascal, snake, upper_snake
 

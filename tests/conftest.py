@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def generate_package(tmp_path: Path) -> Iterator[Callable[..., tuple[Any, Path]]
                 str(spec), str(tmp_path / name), name, cfg.pop("client_name", "Client")
             )
             if cfg:
-                target = target.model_copy(update=cfg)
+                target = replace(target, **cfg)
             return imported.enter_context(imported_package(target)), tmp_path / name
 
         yield _gen

@@ -69,7 +69,7 @@ class ErrorCodes:
     name = "error_codes"
 
     def shape(self, api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
-        from ..config import ErrorCodeConfig  # (pydantic: not for a run that only renders)
+        from ..config import ErrorCodeConfig
 
         codes = []
         for code in dict.fromkeys([*api.error_codes, *config.error_codes]):

@@ -354,6 +354,13 @@ class JsonApi:
 
 
 def _shape_results(op: Operation, api: Api, every_json: bool) -> Operation:
+    """`op` itself when none of its results is JSON:API (GitHub: all 1,223 operations, each
+    `replace`d for nothing before)."""
+    if not any(
+        r.kind is ResultKind.JSON and r.body is not None and (r.jsonapi or every_json)
+        for r in op.results
+    ):
+        return op
     from ..shape.pagination import (
         jsonapi_pages,
     )  # (the shape stage: not for a run that only renders)

@@ -19,7 +19,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming.plan import Names, op_key, plan_names
 from ..naming.routes import segments
-from ..naming.rules import field_name, singular, words
+from ..naming.rules import field_name, singular, text_member_name, words
 from ..paths import templates_dir
 from .apidoc_views import DocPlan, MethodDoc, for_readme, method_docs
 from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth, with_schemes
@@ -210,7 +210,7 @@ def plan_files(
     names = plan_names(api, sink, requests) if reuse is None else reuse.names
     # the naming pass's caches serve nothing below (the views neither split words, paths nor
     # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
-    for naming_cache in (words, singular, field_name, segments, jp.split):
+    for naming_cache in (words, singular, field_name, text_member_name, segments, jp.split):
         naming_cache.cache_clear()
     ctx = Context(api, names, sink)
     preparations = [a.feature.prepare(a.facts, ctx) for a in active]

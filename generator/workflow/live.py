@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import TargetConfig
 from ..diagnostics import SpecError
 from ..pipeline import TargetResult, spec_label, take
+from . import isolated
 from .changes import Report, Side
 from .diff import diff_sides
 from .fetch import Fetched, FetchError, fetch_spec, remember
@@ -57,7 +58,11 @@ def live_check(
     cache_dir = (root / CACHE) if (cache and root is not None) else None
     fetched = fetch_spec(source, cache_dir, timeout=timeout, retries=retries, backoff=backoff)
     committed = spec_label(target, root)
-    report, drift, changed = _compare(target, fetched, committed, source, cache_dir, prose)
+    # in a forked child (`isolated`): the comparison's memory (both sides' documents, IR and names)
+    # leaves with it, and the regeneration below starts from this process's small heap
+    report, drift, changed = isolated.run(
+        lambda: _compare(target, fetched, committed, source, cache_dir, prose)
+    )
     result = LiveResult(target, fetched.url, fetched.not_modified, committed, report, drift)
     if update and changed:
         live = _aside(fetched.body, ".live")

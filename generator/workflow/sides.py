@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ def read_side(path: Path, config: TargetConfig, label: str = "") -> SpecSide:
     """Raises SpecError when the file cannot be used as a spec (the caller reports it)."""
     sink = DiagnosticSink(file=str(path))
     loaded = load_spec(path, sink)
-    cfg = config.model_copy(update={"spec": str(path)})
+    cfg = replace(config, spec=str(path))
     api = shape(build_api(loaded, sink), cfg, sink)
     names = plan_names(api, sink)
     return SpecSide(label or str(path), loaded.document, api, names, cfg)

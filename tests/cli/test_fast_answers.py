@@ -82,7 +82,7 @@ def test_a_noop_answer_imports_neither_pydantic_nor_the_renderer(
     the renderer, the spec loader or importlib.metadata (the generator fingerprint reads ruff's
     version from its dist-info)."""
     code, first = _run(pets_project, "generate")
-    assert code == 0 and "pydantic" in first and "generator.render.plan" in first  # it rendered
+    assert code == 0 and "generator.render.plan" in first  # it rendered
     code, modules = _run(pets_project, command)
     assert code == 0
     assert modules <= LIGHT, sorted(modules - LIGHT)

@@ -26,10 +26,10 @@ main()
 """
 
 
-def _generate(folder: Path, spec: Path) -> set[str]:
+def _generate(folder: Path, spec: Path, *flags: str) -> set[str]:
     """`clientgen generate SPEC -o out` in a fresh interpreter; the modules it imported."""
     proc = subprocess.run(
-        [sys.executable, "-I", "-c", RUN, "generate", str(spec), "-o", "out", "-q"],
+        [sys.executable, "-I", "-c", RUN, "generate", str(spec), "-o", "out", "-q", *flags],
         check=False,
         cwd=folder,
         capture_output=True,
@@ -50,6 +50,25 @@ def test_a_json_spec_is_generated_without_pyyaml_or_the_stage_cache(tmp_path: Pa
     assert not {m for m in modules if m == "yaml" or m.startswith("yaml.")}
     assert "generator.yaml_text" not in modules
     assert not {m for m in modules if m.startswith("generator.stage.")}
+    # the configuration is read without pydantic (its schema is for tables the cheap reader refuses)
+    assert not {m for m in modules if m.startswith("pydantic")}
+    assert "generator.config_schema" not in modules
+
+
+def test_a_plain_config_file_is_read_without_pydantic(tmp_path: Path) -> None:
+    document = yaml.safe_load((FIXTURES / "specs" / "petstore_31.yml").read_text())
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(document))
+    config = tmp_path / "clientgen.toml"
+    config.write_text(
+        'client_name = "Pets"\nmethod_names = { listPets = "pets.all" }\n'
+        "[pagination]\ndetect = false\n"
+    )
+    modules = _generate(tmp_path, spec, "--config", str(config))
+    assert "generator.config" in modules
+    assert not {m for m in modules if m.startswith("pydantic")}
+    assert "generator.config_schema" not in modules
+    assert "class Pets" in (tmp_path / "out" / "src" / "out" / "_client.py").read_text()
 
 
 def test_a_yaml_spec_still_reads_through_the_yaml_reader(tmp_path: Path) -> None:

@@ -661,7 +661,7 @@ def test_a_summary_edit_imports_neither_pydantic_nor_the_parser(pets_project: Pa
     project = pets_project / "pyproject.toml"
     project.write_text(project.read_text().replace('"pets.yml"', '"pets.json"'))
     code, first = _run(pets_project, "generate")
-    assert code == 0 and "pydantic" in first and "generator.config" in first  # it rendered
+    assert code == 0 and "generator.render.plan" in first  # it rendered
     path, method = next(
         (p, m) for p, item in spec["paths"].items() for m in item if m in ("get", "post")
     )

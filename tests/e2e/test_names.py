@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def calls(build: Any, doc: dict[str, Any], **config: Any) -> tuple[dict[str, str
     """{"GET /path": "resource.method"} and the diagnostics of naming `doc`."""
     target = None
     if config:
-        target = adhoc_target("spec.json", "out", "testapi", None).model_copy(update=config)
+        target = replace(adhoc_target("spec.json", "out", "testapi", None), **config)
     api, sink = build(doc, target) if target else build(doc)
     names = plan_names(api, sink)
     found = {
@@ -403,7 +404,7 @@ def test_resources_methods_and_classes_are_renamed_by_configuration(build: Any) 
         "resource_names": {"customers.sources": "payment_sources", "People": "persons"},
         "class_names": {"Person": "StaffMember", "Pet": "Animal"},
     }
-    target = adhoc_target("spec.json", "out", "testapi", None).model_copy(update=config)
+    target = replace(adhoc_target("spec.json", "out", "testapi", None), **config)
     api, sink = build(RENAMES, target)
     names = plan_names(api, sink)
     found = {
@@ -425,7 +426,7 @@ def test_configured_names_that_match_nothing_or_are_taken_warn(build: Any) -> No
         "resource_names": {"Nope": "x", "customers": "people"},
         "class_names": {"Nothing": "Y", "Pet": "Person"},
     }
-    target = adhoc_target("spec.json", "out", "testapi", None).model_copy(update=config)
+    target = replace(adhoc_target("spec.json", "out", "testapi", None), **config)
     api, sink = build(RENAMES, target)
     names = plan_names(api, sink)
     messages = [(d.code, d.message) for d in sink.sorted()]
@@ -645,7 +646,7 @@ def test_diff_reports_the_committed_clients_renames_as_breaking(name: str) -> No
     renamed = REVIEWED[name]
     assert set(renamed) <= set(target.method_names)
     before = {k: v for k, v in target.method_names.items() if k not in renamed}
-    old = target.model_copy(update={"method_names": before})
+    old = replace(target, method_names=before)
     report = diff_files(Path(target.spec), Path(target.spec), target, old_config=old)
     found = {(c.code, c.subject, c.message, c.level) for c in report.changes}
     assert all(c.layer is Layer.PYTHON for c in report.changes)

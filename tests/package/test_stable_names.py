@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator import check
 from generator.config import TargetConfig, load_targets
 from generator.load import read_document
 from generator.naming.plan import plan_names
-from generator import check
 from generator.provenance import FILE as PROVENANCE
-
 from tests.conftest import REPO, spec_doc
 
 TARGETS = load_targets(REPO / "pyproject.toml")
@@ -78,7 +78,7 @@ def test_reordering_every_mapping_of_a_committed_spec_changes_no_generated_byte(
     spec = tmp_path / "openapi.yml"
     spec.write_text(json.dumps(document, indent=1) + "\n")
 
-    result = check(target.model_copy(update={"spec": str(spec)}), REPO, full=True)
+    result = check(replace(target, spec=str(spec)), REPO, full=True)
 
     assert result.diff.stale == [PROVENANCE, SPEC_COPY]  # every other file is byte-identical
     assert result.rendered[SPEC_COPY].endswith(spec.read_bytes())
@@ -154,7 +154,7 @@ def test_a_new_query_enum_value_in_casexchange_touches_one_module(tmp_path: Path
     spec = tmp_path / "openapi.yml"  # JSON is YAML: the spec's copy keeps its name
     spec.write_text(json.dumps(document))
 
-    result = check(target.model_copy(update={"spec": str(spec)}), REPO, full=True)
+    result = check(replace(target, spec=str(spec)), REPO, full=True)
 
     module = "src/casexchange/types/list_available_firms_source.py"
     resource = "src/casexchange/resources/firms.py"  # the argument's `Literal[...]` of the values

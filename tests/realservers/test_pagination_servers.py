@@ -31,7 +31,7 @@ from support.realservers import (
     client_package,
 )
 
-from generator.config import PaginationConfig
+from generator.config import PageDeclaration, PaginationConfig
 
 pytestmark = pytest.mark.slow
 
@@ -103,19 +103,10 @@ def test_json_server_start_and_limit_page_by_offset(
 def chroma_pages(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """Chroma's client with `POST .../get` declared paginated by the target's configuration (the
     ad-hoc run's `--config FILE` table): its `ids` column pages by `offset`/`limit` in the body."""
-    pagination = PaginationConfig.model_validate(
-        {
-            "operations": {
-                "collection_get": {
-                    "style": "offset",
-                    "param": "offset",
-                    "param_in": "body",
-                    "limit_param": "limit",
-                    "items": "ids",
-                }
-            }
-        }
+    declared = PageDeclaration(
+        style="offset", param="offset", param_in="body", limit_param="limit", items="ids"
     )
+    pagination = PaginationConfig(operations={"collection_get": declared})
     folder = tmp_path_factory.mktemp("chroma_pages")
     return client_package(CHROMA, folder, "chroma_pages", pagination=pagination)
 

@@ -24,6 +24,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,13 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from support.hostile import AUTH_KINDS, CANARY, PAYLOAD, check_package, payload, rich_spec
 
+from generator import generate
 from generator.config import SessionConfig, adhoc_target
 from generator.diagnostics import DiagnosticSink, SpecError
-from generator.load import load_spec
 from generator.features import FEATURES
+from generator.load import load_spec
 from generator.parse import build_api
 from generator.paths import templates_dir
-from generator import generate
 from generator.render.plan import plan_files
 from generator.shape.stage import shape
 
@@ -398,9 +399,8 @@ def test_every_string_field_hostile_with_a_session_login(tmp_path: Path) -> None
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(rich_spec(payload, "bearer")))
     out = tmp_path / "hostile"
-    target = adhoc_target(str(spec), str(out), "hostile", "Hostile").model_copy(
-        update={"session": SessionConfig(login_operation=payload("createItem"))}
-    )
+    session = SessionConfig(login_operation=payload("createItem"))
+    target = replace(adhoc_target(str(spec), str(out), "hostile", "Hostile"), session=session)
     generate(target)
     check_package(out, "hostile")
     credentials = (out / "src" / "hostile" / "_credentials.py").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -294,7 +294,7 @@ def client_package(kind: ServerKind, folder: Path, package: str = "", **config: 
     import it."""
     name = package or kind.package
     target = adhoc_target(str(kind.spec_file), str(folder / name), name, kind.client_name)
-    with imported_package(target.model_copy(update=config)) as imported:
+    with imported_package(replace(target, **config)) as imported:
         return imported
 
 

@@ -5,7 +5,7 @@ naming (with the core auth's name requests) → resource drafts. For the view bu
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +229,7 @@ def build_views(doc: dict[str, Any], folder: Path, **target: Any) -> Built:
     sink = DiagnosticSink(file=str(path))
     config = adhoc_target(str(path), str(folder / "out"), "petshop", "PetShop")
     if target:
-        config = config.model_copy(update=target)
+        config = replace(config, **target)
     api = shape(build_api(load_spec(path, sink), sink), config, sink)
     auth = with_schemes(plain_auth(api, sink), api)
     names = plan_names(api, sink, auth_requests(auth))

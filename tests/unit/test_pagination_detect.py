@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
-from generator.config import TargetConfig
-from generator.diagnostics import DiagnosticSink
+from generator.config import read_target
+from generator.diagnostics import DiagnosticSink, SpecError
 from generator.ir import Api, PageSource, Pagination
 from generator.load import load_spec
 from generator.parse import build_api
 from generator.render.manifest import style_name
+from generator.shape.pagination.body import Bodies, find_items, find_signals
+from generator.shape.pagination.detect import resource_word
 from generator.shape.stage import shape
 from tests.conftest import spec_doc
 
@@ -63,7 +65,7 @@ def shaped(
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(doc))
     sink = DiagnosticSink(file=str(spec))
-    target = TargetConfig.model_validate(
+    target = read_target(
         {
             "name": "t",
             "spec": str(spec),
@@ -72,7 +74,9 @@ def shaped(
             "client_name": "Shop",
             "env_prefix": "SHOP",
             **config,
-        }
+        },
+        "test",
+        "",
     )
     return shape(build_api(load_spec(spec, sink), sink), target, sink), sink
 
@@ -235,6 +239,36 @@ def test_near_misses_are_not_paginated(tmp_path: Path, case: str) -> None:
     assert one(tmp_path, method, op) is None
 
 
+def test_operations_sharing_bodies_page_as_each_alone(tmp_path: Path) -> None:
+    """Detection asks each distinct question about a response body once (`body.Bodies`): every
+    style and near miss in one spec (the `Item` list is the body of several), each operation paged
+    as it is alone, and each remembered answer the one `find_items` / `find_signals` give."""
+    cases = [(m, op) for m, op, _, _ in STYLES.values()] + list(NOT_PAGED.values())
+    # the same last path word everywhere: a question is the body and that word
+    ops = {f"op{i}": (m, f"/v{i}/items", op) for i, (m, op) in enumerate(cases)}
+    api, _ = shaped(tmp_path, ops)
+    for i, (op_id, spec_op) in enumerate(ops.items()):
+        (tmp_path / str(i)).mkdir()
+        alone, _ = shaped(tmp_path / str(i), {op_id: spec_op})
+        assert page_of(api, op_id) == page_of(alone, op_id), op_id
+    bodies = Bodies(api.schemas)
+    asked = 0
+    for op in api.operations:
+        word = resource_word(op.path)
+        for r in op.results:
+            if r.body is None:
+                continue
+            items = bodies.items(r.body, word)
+            assert items == find_items(r.body, api.schemas, word)
+            assert bodies.items(r.body, word) is items  # remembered
+            skip = items.path if items is not None else ()
+            signals = bodies.signals(r.body, skip)
+            assert signals == find_signals(r.body, api.schemas, skip)
+            assert bodies.signals(r.body, skip) is signals
+            asked += 1
+    assert asked >= len(ops)
+
+
 # --- vendor extensions -------------------------------------------------------------------------
 def test_x_ms_pageable_declares_next_link_and_null_switches_off(tmp_path: Path) -> None:
     body = obj(value=ITEMS, nextLink=STR)
@@ -386,8 +420,8 @@ def test_target_default_applies_where_it_fits_and_detect_can_be_off(tmp_path: Pa
 
 
 def test_a_declaration_needs_its_keys() -> None:
-    with pytest.raises(ValueError, match="needs `next`"):
-        TargetConfig.model_validate(
+    with pytest.raises(SpecError, match="needs `next`"):
+        read_target(
             {
                 "name": "t",
                 "spec": "s.json",
@@ -396,5 +430,7 @@ def test_a_declaration_needs_its_keys() -> None:
                 "client_name": "X",
                 "env_prefix": "X",
                 "pagination": {"operations": {"a": {"style": "cursor", "param": "c"}}},
-            }
+            },
+            "test",
+            "",
         )

@@ -19,7 +19,7 @@ from generator.ir.types import (
     UnionOf,
     walk_refs,
 )
-from generator.naming.rules import Scope, ascii_fold, field_name, words
+from generator.naming.rules import Scope, ascii_fold, field_name, singular, words
 from generator.parse.field_facts import constant_value, mentions_format
 from generator.refs import Resolver
 
@@ -100,6 +100,35 @@ def test_words_without_capitals_or_non_ascii_split_as_the_general_rule() -> None
     assert words("ÄpfelÖl") == ("apfel", "ol")  # capitals that appear only once folded
     assert ascii_fold("plain text") == "plain text"
     assert ascii_fold("ﬁle ü") == "file u"
+
+
+def test_singular_answers_as_the_inflector() -> None:
+    """`singular` runs `inflection.singularize`'s rules compiled once: the same answer for plural
+    and singular words, irregular ones, the uncountables (also at a word's end), any case."""
+    import inflection
+
+    table = [
+        *("statuses", "repositories", "people", "matrices", "octopi", "CamelOctopi", "zombies"),
+        *("kine", "Kine", "oxen", "sheep", "Sheep", "fish", "tv series", "news", "data", "axes"),
+        *("analyses", "quizzes", "aliases", "indices", "movies", "wives", "mice", "vertices"),
+        *("user", "issues", "PullRequests", "ADDRESSES", "bus", "buses", "", "s", "equipment"),
+    ]
+    table += [
+        rule.strip("^$()?i").replace("(", "").replace(")", "") for rule, _ in inflection.SINGULARS
+    ]
+    for word in table:
+        assert singular.__wrapped__(word) == inflection.singularize(word), word
+
+
+def test_enum_member_names_of_strings_are_remembered_and_the_same() -> None:
+    from generator.naming.rules import _member_name, enum_member_name, text_member_name
+
+    values: list[object] = ["open", "in-progress", "HTTPServer", "", " ", "Ünïcode", "1", "None"]
+    values += [1, -2, 1.5, -0.0, True, False, None, ["a"], {"k": 1}]
+    for value in values:
+        assert enum_member_name(value) == _member_name(value), value
+    assert enum_member_name("open") is enum_member_name("open")  # remembered
+    assert text_member_name.cache_info().currsize > 0
 
 
 def test_scope_claims_plain_names_first_then_suffixes() -> None:

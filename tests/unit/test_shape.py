@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.config import TargetConfig
+from generator.config import TargetConfig, read_target
 from generator.diagnostics import DiagnosticSink
 from generator.ir import Api, ListOf, MediaKind, ModelRef, Package
 from generator.load import load_spec
@@ -45,9 +45,7 @@ def _parse(tmp_path: Path) -> tuple[Api, DiagnosticSink]:
 
 def _config(**extra: Any) -> TargetConfig:
     base = {"name": "t", "spec": "s.json", "output": "out/shop", "package": "shop"}
-    return TargetConfig.model_validate(
-        {**base, "client_name": "Shop", "env_prefix": "SHOP", **extra}
-    )
+    return read_target({**base, "client_name": "Shop", "env_prefix": "SHOP", **extra}, "test", "")
 
 
 def test_parse_alone_decides_no_envelope_and_no_pages(tmp_path: Path) -> None:
@@ -122,3 +120,19 @@ def test_page_fields_follow_the_schema(tmp_path: Path) -> None:
         ("pagination", "per_page"),
     )
     assert page.total_pages_field is None and page.page_field is None
+
+
+def test_jsonapi_shaping_leaves_operations_without_jsonapi_results_as_they_are(
+    tmp_path: Path,
+) -> None:
+    """The JSON:API feature's shape returns each operation without a JSON:API result itself (not
+    a copy); with `jsonapi = true` every JSON result is shaped as JSON:API."""
+    from generator.features.jsonapi import FEATURE
+
+    api, sink = _parse(tmp_path)
+    plain = FEATURE.shape(api, _config(), sink)
+    assert all(a is b for a, b in zip(plain.operations, api.operations, strict=True))
+    every = FEATURE.shape(api, _config(jsonapi=True), sink)
+    listing = next(op for op in every.operations if op.id == "listItems")
+    assert listing is not next(op for op in api.operations if op.id == "listItems")
+    assert all(r.jsonapi for r in listing.results if r.body is not None)

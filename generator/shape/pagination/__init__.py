@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from ...config import PageDeclaration, PaginationConfig
 from ...diagnostics import DiagnosticSink
 from ...ir import JsonValue, Operation, PageSource, PageStyle, Pagination, Schema, TypeRef
+from .body import Bodies
 from .declared import Declaration, Unfit, build, item_type
 from .detect import Names, detect
 from .extensions import OFF, declared_by_extension
@@ -42,6 +43,7 @@ class Pages:
         self.sink = sink
         self.where = where
         self.names = Names(config.page_param, config.limit_param, config.pagination_field)
+        self._bodies: Bodies | None = None  # detection's answers about response bodies
 
     def decide(
         self,
@@ -66,7 +68,9 @@ class Pages:
                 return found
         chosen = self._default(op, body, schemas)
         if chosen is None and cfg.detect:
-            chosen = detect(op, body, schemas, self.names)
+            if self._bodies is None or self._bodies.schemas is not schemas:
+                self._bodies = Bodies(schemas)
+            chosen = detect(op, body, schemas, self.names, self._bodies)
         if chosen is None and op.id in cfg.include:
             chosen = self._included(op, body, schemas)
         if chosen is None:

@@ -279,3 +279,34 @@ def _classify(
         put("page", path)
     elif number and key in LIMIT:
         put("limit", path)
+
+
+class Bodies:
+    """`find_items` and `find_signals` over one mapping of schemas, each question answered once:
+    operations share response bodies (GitHub: 952 and 526 questions, 610 and 302 distinct). The
+    answers are frozen values, so a shared one cannot be changed by the operation it is given to."""
+
+    def __init__(self, schemas: dict[str, Schema]) -> None:
+        self.schemas = schemas
+        self._items: dict[tuple[TypeRef, str], Items | None] = {}
+        self._signals: dict[tuple[TypeRef, Path], Signals] = {}
+
+    def items(self, body: TypeRef, resource: str = "") -> Items | None:
+        key = (body, resource)
+        try:
+            return self._items[key]
+        except KeyError:
+            found = self._items[key] = find_items(body, self.schemas, resource)
+            return found
+        except TypeError:  # a body holding an unhashable value (a literal's list): not remembered
+            return find_items(body, self.schemas, resource)
+
+    def signals(self, body: TypeRef, skip: Path = ()) -> Signals:
+        key = (body, skip)
+        try:
+            return self._signals[key]
+        except KeyError:
+            found = self._signals[key] = find_signals(body, self.schemas, skip)
+            return found
+        except TypeError:
+            return find_signals(body, self.schemas, skip)

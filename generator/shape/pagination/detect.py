@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ...ir import Operation, PageStyle, Pagination, Schema, TypeRef, UnionOf
-from .body import Items, Path, Signals, find_items, find_signals, model_of, norm, resolve
+from .body import Bodies, Items, Path, Signals, model_of, norm, resolve
 from .knobs import ENDING_BEFORE, STARTING_AFTER, Knob, Knobs, knobs_of
 
 
@@ -22,13 +22,19 @@ class Names:
 
 
 def detect(
-    op: Operation, body: TypeRef, schemas: dict[str, Schema], names: Names = Names()
+    op: Operation,
+    body: TypeRef,
+    schemas: dict[str, Schema],
+    names: Names = Names(),
+    bodies: Bodies | None = None,
 ) -> Pagination | None:
-    items = find_items(body, schemas, resource_word(op.path))
+    """`bodies`: the answers about response bodies so far (`body.Bodies` over `schemas`)."""
+    bodies = Bodies(schemas) if bodies is None else bodies
+    items = bodies.items(body, resource_word(op.path))
     if items is None:
         return None
     knobs = knobs_of(op, schemas)
-    signals = find_signals(body, schemas, skip=items.path)
+    signals = bodies.signals(body, skip=items.path)
     limit = knobs.limit(names.limit_param)
     base = Pagination(
         PageStyle.PAGE_NUMBER,
