@@ -300,16 +300,16 @@ class Staging:
         if self._root != self.tree:
             self._root_of[rel] = self._root
 
-    def settled(self) -> None:
-        """The texts staged so far are complete: ruff starts formatting them now, in the background,
-        and those staged from now on go into a folder of their own. `finish` formats every file as
-        one run over the whole tree would: `ruff format` formats each file by itself, and every run
-        is the same binary with the same configuration and flags. (Nothing to format yet, or no
-        Python module staged so far: nothing starts.)"""
+    def settled(self, wide: bool = False) -> None:
+        """The texts staged so far are complete: ruff starts formatting them now, in the background
+        (on one thread unless `wide`), and those staged from now on go into a folder of their own.
+        `finish` formats every file as one run over the whole tree would: `ruff format` formats each
+        file by itself, and every run is the same binary with the same configuration and flags.
+        (Nothing to format yet, or no Python module staged so far: nothing starts.)"""
         if not self._in_root or not any(rel.endswith(".py") for rel in self._texts):
             return
         try:
-            self._runs.append(start_format(Path(self._root), aside=True))
+            self._runs.append(start_format(Path(self._root), aside=not wide))
         except OSError:
             return  # (`finish` formats them, and says what is wrong)
         self._root = os.path.join(self._folder, f"late{len(self._runs)}")

@@ -183,7 +183,7 @@ def plan_files(
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
     on_docs: Callable[[dict[str, MethodDoc], dict[str, ExamplePart]], None] | None = None,
-    settled: Callable[[], None] | None = None,
+    settled: Callable[[bool], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
@@ -192,9 +192,10 @@ def plan_files(
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
     one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
     doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
-    `settled()`: told, when the types modules are rendered on two cores, once they all are (before
-    they are handed on to `emit`), and before that once the child is done if this process is not:
-    ruff may start on the files handed on so far.
+    `settled(wide)`: told, when the types modules are rendered on two cores, once they all are
+    (before they are handed on to `emit`), and before that once the child is done if this process is
+    not: ruff may start on the files handed on so far; and once the types modules are handed on
+    (`wide`: little is left to render, ruff may use both cores).
     Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
     modules rendered again and the features that look."""
     active = [
@@ -266,7 +267,7 @@ def plan_files(
 
         def child_done() -> None:  # (once) the child is done first: ruff may use the second core
             if early and types_job.done():
-                early.pop()()
+                early.pop()(False)
 
         # a resource at a time: drafted when needed (`gather.Views`: its module, or one of its
         # operations' docs, parts, facts or test module), let go once they are made
@@ -333,10 +334,12 @@ def plan_files(
             forked = types_job.forked  # (until `results` reaps the child)
             theirs = types_job.results()
             if settled is not None and forked:  # the second core is free again
-                settled()
+                settled(False)
             for module, text in zip(pending[:cut], theirs, strict=True):
                 files.add(f"{pkg}/types/{module}.py", text)
                 tick(files.count, total)
+            if settled is not None and forked:  # the bulk of ruff's work: started before the rest
+                settled(True)
             del theirs
             for module in types_modules:
                 if f"{pkg}/types/{module}.py" in reused:

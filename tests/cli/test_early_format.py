@@ -42,6 +42,8 @@ APART: list[bool] = []
 class Runs(list[tuple[str, "subprocess.Popen[str]"]]):
     """The ruff runs started, in order: the name of the folder each formats, and its process."""
 
+    aside: list[bool]  # each run on one thread (`start_format(aside=True)`)?
+
     @property
     def roots(self) -> list[str]:
         return [root for root, _ in self]
@@ -51,9 +53,11 @@ class Runs(list[tuple[str, "subprocess.Popen[str]"]]):
 def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[Runs]:
     """Every ruff run started (by `settled`, `finish` or `format_tree`), in order."""
     runs = Runs()
+    runs.aside = []
     real = fmt.start_format
 
     def start(root: Path, **kwargs: bool) -> subprocess.Popen[str]:
+        runs.aside.append(kwargs.get("aside", False))
         runs.append((root.name, real(root, **kwargs)))
         return runs[-1][1]
 
@@ -172,9 +176,9 @@ def _events(
         events.append(rel)
         real_add(self, rel, text)  # type: ignore[arg-type]
 
-    def settled(self: staging.Staging) -> None:
-        events.append("<settled>")
-        real_settled(self)
+    def settled(self: staging.Staging, wide: bool = False) -> None:
+        events.append("<settled wide>" if wide else "<settled>")
+        real_settled(self, wide)
 
     monkeypatch.setattr(staging.Staging, "add", add)
     monkeypatch.setattr(staging.Staging, "settled", settled)
@@ -189,18 +193,21 @@ def test_generate_starts_ruff_when_the_render_child_is_done(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Runs
 ) -> None:
     """With the types modules rendered by a child, `settled` comes after the resources and before
-    the first types module is staged; the package is the one a single process writes."""
+    the first types module is staged, and (`wide`) after the last one, before the client files; the
+    package is the one a single process writes."""
     events = _events(monkeypatch, "on", tmp_path, child_done=False)
-    assert events.count("<settled>") == 1
-    at = events.index("<settled>")
+    assert events.count("<settled>") == 1 and events.count("<settled wide>") == 1
+    at, wide = events.index("<settled>"), events.index("<settled wide>")
     types = [i for i, rel in enumerate(events) if "/types/" in rel and "__init__" not in rel]
     resources = [
         i for i, rel in enumerate(events) if "/resources/" in rel and "__init__" not in rel
     ]
     assert types and resources and max(resources) < at < min(types)
-    assert started.roots == ["tree", "late1"]
+    assert max(types) < wide < events.index("src/pets/_client.py")
+    assert started.roots == ["tree", "late1", "late2"]
+    assert started.aside == [True, False, False]  # one thread while this process renders
     started.clear()
-    assert "<settled>" not in _events(monkeypatch, "off", tmp_path)  # one process: not told
+    assert not any("<settled" in e for e in _events(monkeypatch, "off", tmp_path))  # one process
     assert started.roots == ["tree"]  # one run over the whole tree
     one, two = (tmp_path / mode / "pets" for mode in ("off", "on"))
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
@@ -212,9 +219,9 @@ def test_ruff_starts_as_soon_as_the_child_is_done(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Runs
 ) -> None:
     """A child done before this process's own part: `settled` right after the first resource (the
-    second core is free), and again when the two meet; three runs, the same package."""
+    second core is free), and again when the two meet; four runs, the same package."""
     events = _events(monkeypatch, "on", tmp_path, child_done=True)
-    assert events.count("<settled>") == 2
+    assert events.count("<settled>") == 2 and events.count("<settled wide>") == 1
     first = events.index("<settled>")
     resources = [
         i for i, rel in enumerate(events) if "/resources/" in rel and "__init__" not in rel
@@ -222,7 +229,7 @@ def test_ruff_starts_as_soon_as_the_child_is_done(
     types = [i for i, rel in enumerate(events) if "/types/" in rel and "__init__" not in rel]
     assert resources[0] < first < events.index("api.md")
     assert max(resources) < events.index("<settled>", first + 1) < min(types)
-    assert started.roots == ["tree", "late1", "late2"]
+    assert started.roots == ["tree", "late1", "late2", "late3"]
     started.clear()
     _events(monkeypatch, "off", tmp_path)
     one, two = (tmp_path / mode / "pets" for mode in ("off", "on"))
