@@ -288,8 +288,7 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     import generator.staging as staging  # `generate` stages while rendering, formats in `finish`
 
     staging.Staging.finish = timed("write+ruff", staging.Staging.finish)  # type: ignore[method-assign]
-    # ruff: one run over the staging folder, or the wait for the run `settled` started and a second
-    staging.Staging._format = timed("ruff", staging.Staging._format)  # type: ignore[method-assign]
+    staging.format_tree = timed("ruff", staging.format_tree)
     result: dict[str, Any] = {"imports": t_imported - t_start}
     try:
         res = pipeline.generate(adhoc_target(spec, out, package, client))

@@ -158,7 +158,7 @@ def stages_of_an_edit(folder: Path, n: int = 7) -> dict[str, float]:
     start = time.process_time()
     import generator.cli  # what the command imports before it answers
     import generator.features  # noqa: F401 - imported by the replay
-    from generator import pipeline, staging, streamed, target_cache
+    from generator import memo, pipeline, staging, streamed, target_cache
     from generator.render import plan
     from generator.stage import cache as stage_cache
 
@@ -177,11 +177,13 @@ def stages_of_an_edit(folder: Path, n: int = 7) -> dict[str, float]:
         setattr(module, name, wrapper)
 
     timed(pipeline, "answer_generate", "no-op answer tried first")
+    timed(stage_cache, "edited", "stage cache: the text against the snapshot's")
     timed(stage_cache, "scan", "stage cache: scan the spec's text")
     timed(stage_cache, "load", "stage cache: load the snapshot's index")
     timed(plan, "plan_files", "views + templates (pieces of the snapshot read)")
     timed(staging.Staging, "finish", "staging (module cache, ruff)")
     timed(streamed, "apply_package", "apply_package (compare, write)")
+    timed(memo.Memo, "save", "module cache saved")
     doc = json.loads((folder / "github.json").read_text(encoding="utf-8"))
     _edit(doc, n)
     (folder / "github.json").write_text(json.dumps(doc), encoding="utf-8")

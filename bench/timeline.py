@@ -80,8 +80,6 @@ def main(spec: str, out: str) -> None:
         (fanout.Worklist, "results", "join (the parent takes from the back)"),
         (validate.Validation, "wait", "validation wait"),
         (staging, "format_tree", "ruff"),
-        (staging, "start_format", "ruff started"),
-        (staging, "wait_format", "ruff waited for"),
         (staging.Staging, "finish", "finish"),
         (streamed, "apply_package", "write"),
         (write_files, "create", "new folder"),

@@ -15,10 +15,11 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from .common_ends import common_head, common_tail
+
 WHOLE = 1024 * 1024  # bytes: files up to this size (both sides) are diffed whole
 REGION_LINES = 2_000  # a larger file's changed region is diffed up to this many lines a side …
 REGION_BYTES = 256 * 1024  # … and this many bytes (one line may be a whole minified document)
-_BLOCK = 64 * 1024
 _HUNK = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
@@ -35,8 +36,8 @@ def file_diff(old: bytes, new: bytes, old_name: str, new_name: str, context: int
                 lineterm="",
             )
         )
-    head = _line_start(old, _common_head(old, new), context)
-    tail = _line_end(old, len(old) - _common_tail(old, new, head), context)
+    head = _line_start(old, common_head(old, new), context)
+    tail = _line_end(old, len(old) - common_tail(old, new, head), context)
     new_end = len(new) - (len(old) - tail)
     if (
         max(tail - head, new_end - head) > REGION_BYTES
@@ -82,42 +83,6 @@ def _numbered(lines: Iterator[str], before: int) -> Iterator[str]:
         yield (
             f"@@ -{int(old_at) + before}{old_len or ''} +{int(new_at) + before}{new_len or ''} @@"
         )
-
-
-def _common_head(a: bytes, b: bytes) -> int:
-    """How many leading bytes `a` and `b` share."""
-    end, at = min(len(a), len(b)), 0
-    while at < end and a[at : at + _BLOCK] == b[at : at + _BLOCK]:
-        at += _BLOCK
-    if at >= end:
-        return end
-    hi = min(at + _BLOCK, end)  # the first difference is in [at, hi): halve it
-    while hi - at > 1:
-        mid = (at + hi) // 2
-        if a[at:mid] == b[at:mid]:
-            at = mid
-        else:
-            hi = mid
-    return at
-
-
-def _common_tail(a: bytes, b: bytes, head: int) -> int:
-    """How many trailing bytes `a` and `b` share, not reaching back into the first `head` bytes."""
-    most, n = min(len(a), len(b)) - head, 0
-    la, lb = len(a), len(b)
-    while n < most:
-        step = min(_BLOCK, most - n)
-        if a[la - n - step : la - n] != b[lb - n - step : lb - n]:
-            lo, hi = n, n + step  # the tail ends in (lo, hi]: halve it
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if a[la - mid : la - n] == b[lb - mid : lb - n]:
-                    lo = mid
-                else:
-                    hi = mid
-            return lo
-        n += step
-    return most
 
 
 def _line_start(data: bytes, at: int, context: int) -> int:

@@ -40,8 +40,8 @@ def render_checked(
     render: Callable[..., tuple[R, object, Provenance]],
 ) -> tuple[R, Kept]:
     """What the spec produces, staged and kept (`Kept`): `replay(staging)` (a prose-only edit from
-    the stage cache; None: a miss), else `render(staging=…)` (`pipeline._render`, handing each file
-    to it). The run's result, and the package."""
+    the stage cache; None: a miss), else `render(emit=…)` (`pipeline._render`, handing each file
+    to `emit`). The run's result, and the package."""
     out = Path(target.output)
     size = _size(Path(target.spec))
     if replay is not None and memo is not None:
@@ -53,7 +53,7 @@ def render_checked(
             if again is not None:
                 return again[0], Kept(staging.finish(again[1].prov, progress))
     with Staging.open(out, owner, memo, size, aside=True) as staging:
-        result, _, prov = render(staging=staging)
+        result, _, prov = render(emit=staging.add)
         return result, Kept(staging.finish(prov, progress))
 
 

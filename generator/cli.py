@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .gcpause import cycle_collection_paused
 from .keep import will_leave
 from .quick import answer, leave, leaves_at_once, plain
 
@@ -26,7 +27,8 @@ def main() -> None:
     will_leave()
     try:
         done: dict[str, TargetResult] = {}
-        code = answer(args, done)
+        with cycle_collection_paused():  # (the imports too: the replay's are ≈ 0.1 s of classes)
+            code = answer(args, done)
         if code is None:
             from .commands import run
 

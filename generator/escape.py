@@ -152,7 +152,8 @@ def md_code(value: str, *, table: bool = False) -> str:
     line = _visible(" ".join(value.split()))
     if table:
         line = line.replace("|", "\\|")
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
+    runs = re.findall(r"`+", line) if "`" in line else ()  # (most spans: no backtick in them)
+    fence = "`" * (max((len(run) for run in runs), default=0) + 1)
     if line.startswith("`") or line.endswith("`") or (line[:1] == " " and line[-1:] == " "):
         line = f" {line} "
     return f"{fence}{line}{fence}"
@@ -211,7 +212,16 @@ def _indented(value: Any, newline: str) -> str:
 
 
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
+_STRING = json.encoder.encode_basestring  # what the encoder above does with a `str` (C)
+_PLAIN = {True: "true", False: "false", None: "null"}
 
 
 def _scalar(value: Any) -> str:
+    kind = type(value)
+    if kind is str:  # (most scalars of operations.json) without the encoder's own call
+        return _STRING(value)
+    if kind is bool or value is None:
+        return _PLAIN[value]
+    if kind is int:
+        return int.__repr__(value)
     return _SCALAR.encode(value)

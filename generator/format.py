@@ -24,48 +24,68 @@ def format_tree(root: Path) -> None:
     """`ruff format` over every .py file below `root`. The import blocks are emitted sorted and without
     unused names (`render/imports.py`), so `ruff check --fix` has nothing to do and is not run; a test runs
     `ruff check` over generated trees to keep it so."""
-    wait_format(start_format(root))
-
-
-def start_format(root: Path, *, aside: bool = False) -> subprocess.Popen[str]:
-    """`format_tree(root)` started in the background: `wait_format` ends it (`staging.py` formats
-    what is staged before the render's last files while they are rendered). `aside`: on one thread
-    (this process renders meanwhile: ruff takes the other core, not both)."""
-    env = {**os.environ, "RAYON_NUM_THREADS": "1"} if aside else None
-    return subprocess.Popen(
+    fmt = subprocess.run(
         [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."],
         cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        check=False,
+        capture_output=True,
         text=True,
-        env=env,
     )
+    formatted(fmt.returncode, fmt.stderr)
 
 
-def wait_format(fmt: subprocess.Popen[str]) -> None:
-    """Wait for a `start_format` run; ruff's failure is the `format-failed` error."""
-    try:
-        _, stderr = fmt.communicate()
-    except BaseException:  # (interrupted: as `subprocess.run` does)
-        stop_format(fmt)
-        raise
-    if fmt.returncode != 0:
+class Formatting:
+    """Files formatted as soon as they are staged (a regeneration's few large modules: formatted
+    while the rest is rendered), then put back where they were staged (`wait`). Each is moved to
+    a folder of its own at the same relative path and formatted there as `format_tree` formats a
+    folder (the same command over "."), so ruff sees what a run over the whole tree would."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base  # where the folders of their own go (inside the staging folder)
+        self._running: list[tuple[subprocess.Popen[bytes], str, str]] = []
+
+    def start(self, path: str, rel: str) -> None:
+        """Format the staged file at `path` (`rel` below its tree), in the background."""
+        root = os.path.join(self.base, str(len(self._running)))
+        moved = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(moved), exist_ok=True)
+        os.replace(path, moved)
+        command = [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."]
+        proc = subprocess.Popen(
+            command,
+            cwd=root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._running.append((proc, moved, path))
+
+    def wait(self) -> None:
+        """Wait for every file started and put it back (a failure as `format_tree` reports it)."""
+        running, self._running = self._running, []
+        ended = [
+            (proc.communicate()[1], proc.returncode, moved, path) for proc, moved, path in running
+        ]
+        for err, code, moved, path in ended:
+            formatted(code, err.decode(errors="replace"))
+            os.replace(moved, path)
+
+    def stop(self) -> None:
+        """End whatever still runs (the run failed: its staging folder goes)."""
+        for proc, _, _ in self._running:
+            proc.kill()
+            proc.wait()
+        self._running = []
+
+
+def formatted(code: int, stderr: str) -> None:
+    """How `ruff format` ended: a failure is a fatal diagnostic."""
+    if code != 0:
         raise fatal(
             "format-failed",
             f"ruff could not format the generated code: {_first_line(stderr)}",
             hint="this is a clientgen bug (the emitted code does not parse); please report it",
         )
-
-
-def stop_format(fmt: subprocess.Popen[str]) -> None:
-    """End a `start_format` run whose result is not wanted (a failure elsewhere), and reap it
-    (idempotent: a run already waited for is left as it is)."""
-    if fmt.returncode is None:
-        fmt.kill()
-        fmt.wait()
-    for stream in (fmt.stdout, fmt.stderr):
-        if stream is not None:
-            stream.close()
 
 
 def _first_line(text: str) -> str:

@@ -10,9 +10,11 @@ file says is a change to its key.
 
 The cache is one file per output folder below the project (`.cache/clientgen/modules/`, git-ignored; outside
 the output folder), rewritten after each `generate` with exactly the entries that run used, so it does not
-grow (`check` reads it and never writes it).
-It is plain data (nothing is unpickled from it): a magic line, then entries of a 32-byte key, an 8-byte
-length and the bytes; it is read an entry at a time, never whole (issue 18: graph-beta's is 324 MB). A missing, unreadable or malformed file is an empty cache; deleting it is always
+grow (`check` reads it and never writes it; nor does a prose-only replay, `streamed.write_replayed`, whose
+entries all come from the last full run's file).
+It is plain data (nothing is unpickled from it): a magic line, then entries of a 32-byte key, the
+SHA-256 of the bytes (so a regeneration knows the digest of every file it takes from the cache without
+reading it), an 8-byte length and the bytes; it is read an entry at a time, never whole (issue 18: graph-beta's is 324 MB). A missing, unreadable or malformed file is an empty cache; deleting it is always
 safe, and `CLIENTGEN_CACHE=off` turns it off.
 """
 
@@ -27,10 +29,14 @@ from typing import BinaryIO
 
 from .cache_files import cache_file
 
-MAGIC = b"clientgen module cache 1\n"
+MAGIC = b"clientgen module cache 2\n"
 FOLDER = Path(".cache") / "clientgen" / "modules"  # below the project root
 _LEN = 8
+_HEAD = 32 + 32 + _LEN  # an entry's key, SHA-256 and length
 _PIECE = 1 << 20  # bytes of a large file hashed at a time
+
+
+_Where = tuple[BinaryIO, int, int, bytes]  # an entry's file, offset, size and SHA-256
 
 
 class Memo:
@@ -43,10 +49,11 @@ class Memo:
     def __init__(self, path: Path | None, salt: str = "") -> None:
         self.path = path
         self._salt = salt.encode()
-        self._old: dict[bytes, tuple[int, int]] | None = None  # key → (offset, size) in `_file`
+        # key → (offset, size, SHA-256) in `_file`
+        self._old: dict[bytes, tuple[int, int, bytes]] | None = None
         self._file: BinaryIO | None = None  # the cache file as it was read
         self._spill: BinaryIO | None = None  # the entries this run made
-        self._new: dict[bytes, tuple[BinaryIO, int, int]] = {}  # key → where its bytes are
+        self._new: dict[bytes, _Where] = {}  # key → where its bytes are, and their SHA-256
         self.hits = 0
         self.misses = 0
 
@@ -81,13 +88,13 @@ class Memo:
         return digest.digest()
 
     # ---- lookups ----------------------------------------------------------------------------------
-    def _entries(self) -> dict[bytes, tuple[int, int]]:
+    def _entries(self) -> dict[bytes, tuple[int, int, bytes]]:
         if self._old is None:
             self._old, self._file = _index(self.path) if self.path is not None else ({}, None)
         return self._old
 
     def get(self, key: bytes) -> bytes | None:
-        return _read(*self._new[key]) if self.find(key) else None
+        return self.read(key) if self.find(key) else None
 
     def find(self, key: bytes) -> bool:
         """Whether the cache has the entry (a hit or a miss, as `get` counts them), without
@@ -104,29 +111,30 @@ class Memo:
         return True
 
     def sha256(self, key: bytes) -> bytes:
-        """The SHA-256 of an entry this run used or made, read a piece at a time."""
-        file, offset, size = self._new[key]
-        digest = hashlib.sha256()
-        for at in range(offset, offset + size, _PIECE):
-            digest.update(os.pread(file.fileno(), min(_PIECE, offset + size - at), at))
-        return digest.digest()
+        """The SHA-256 of an entry this run used or made (kept beside its bytes)."""
+        return self._new[key][3]
 
     def read(self, key: bytes) -> bytes:
         """The bytes of an entry this run used or made (`get` found it, or `put` it)."""
-        return _read(*self._new[key])
+        file, offset, size, _ = self._new[key]
+        return _read(file, offset, size)
 
-    def put(self, key: bytes, data: bytes) -> None:
-        self.put_parts(key, (data,))
+    def put(self, key: bytes, data: bytes, sha256: bytes | None = None) -> None:
+        """An entry (`sha256`: its bytes' SHA-256, when the caller has it)."""
+        self.put_parts(key, (data,), sha256)
 
-    def put_parts(self, key: bytes, parts: Iterable[bytes]) -> None:
+    def put_parts(self, key: bytes, parts: Iterable[bytes], sha256: bytes | None = None) -> None:
         """An entry whose bytes are `parts` joined (a large file: never whole in memory)."""
         try:
             spill = self._spill_file()
             at = spill.seek(0, os.SEEK_END)
+            digest = hashlib.sha256()
             for part in parts:
                 spill.write(part)
+                if sha256 is None:
+                    digest.update(part)
             spill.flush()
-            self._new[key] = (spill, at, spill.tell() - at)
+            self._new[key] = (spill, at, spill.tell() - at, sha256 or digest.digest())
         except OSError:
             pass  # a cache: the entry is not kept
 
@@ -163,8 +171,8 @@ class Memo:
             with open(tmp, "wb") as f:
                 f.write(MAGIC)
                 for key in sorted(self._new):
-                    file, offset, size = self._new[key]
-                    f.write(key + size.to_bytes(_LEN, "big"))
+                    file, offset, size, sha = self._new[key]
+                    f.write(key + sha + size.to_bytes(_LEN, "big"))
                     # a MiB at a time: graph-beta's operations.json and api.md are ≈ 30 MB each
                     for at in range(offset, offset + size, _PIECE):
                         want = min(_PIECE, offset + size - at)
@@ -184,7 +192,7 @@ def _read(file: BinaryIO, offset: int, size: int) -> bytes:
     return os.pread(file.fileno(), size, offset)
 
 
-def _index(path: Path) -> tuple[dict[bytes, tuple[int, int]], BinaryIO | None]:
+def _index(path: Path) -> tuple[dict[bytes, tuple[int, int, bytes]], BinaryIO | None]:
     """Where each entry's bytes are in the cache file (and the file, open); an empty index when it
     is missing, unreadable or malformed."""
     try:
@@ -196,19 +204,19 @@ def _index(path: Path) -> tuple[dict[bytes, tuple[int, int]], BinaryIO | None]:
         if f.read(len(MAGIC)) != MAGIC:
             f.close()
             return {}, None
-        out: dict[bytes, tuple[int, int]] = {}
+        out: dict[bytes, tuple[int, int, bytes]] = {}
         at = len(MAGIC)
         while at < end:
-            head = f.read(32 + _LEN)
-            if len(head) < 32 + _LEN:
+            head = f.read(_HEAD)
+            if len(head) < _HEAD:
                 f.close()
                 return {}, None  # truncated: nothing in it is trusted
-            size = int.from_bytes(head[32:], "big")
-            at += 32 + _LEN
+            size = int.from_bytes(head[64:], "big")
+            at += _HEAD
             if at + size > end:
                 f.close()
                 return {}, None
-            out[head[:32]] = (at, size)
+            out[head[:32]] = (at, size, head[32:64])
             at = f.seek(size, os.SEEK_CUR)
     except OSError:
         f.close()

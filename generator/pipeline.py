@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .stage import cache as stage_cache
     from .stage.replay import Replayed
     from .stage.writer import Writer
-    from .staging import Staging
+    from .streamed import Emit
 
 
 class Target(Protocol):
@@ -87,14 +87,15 @@ def _render(
     raw: Path | None = None,
     known: FindingsCache | None = None,
     recorder: stage_cache.Recorder | None = None,
-    staging: Staging | None = None,
+    emit: Callable[[str, str | list[str] | bytes | Parts], None] | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: a file holding the spec's bytes, read as if it were the file
     `target.spec` (a downloaded spec that is not written yet: a private copy); else that file is read. `known`: the validation
     findings of the last run (reused when only prose changed; the new ones are noted in it).
-    `recorder`: notes what the stage cache keeps (`stage/cache.py`). `staging`: takes each file as
-    soon as it exists (`Staging.add`, and `settled`: see `plan_files`); no files are returned then."""
+    `recorder`: notes what the stage cache keeps (`stage/cache.py`). `emit(path, text, bytes or the
+    pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
+    files are then empty."""
     from .features import features
     from .load import open_spec  # the heavy part: not needed by the check fast path
     from .parse import build_api
@@ -119,9 +120,9 @@ def _render(
             if BUNDLED in loaded.document
             else copy_parts(spec_file, read_bytes(raw or Path(target.spec)), {})
         )
-        copy = b"".join(parts) if staging is None else None
-        if staging is not None:  # staged as it is, in pieces: not copied again
-            staging.add(spec_file, parts)
+        copy = b"".join(parts) if emit is None else None
+        if emit is not None:  # staged as it is, in pieces: not copied again
+            emit(spec_file, parts)
         del parts
         progress.stage("building the model")
         if recorder is not None:
@@ -142,8 +143,7 @@ def _render(
             on_module=progress.step,
             features=features(),
             spec_file=spec_file,
-            emit=staging.add if staging is not None else None,
-            settled=staging.settled if staging is not None else None,
+            emit=emit,
             on_docs=recorder.seen_docs if recorder is not None else None,
         )
         if recorder is not None:
@@ -194,9 +194,9 @@ def generate(
         from .streamed import generate_streamed
 
         def render(
-            st: Staging, recorder: stage_cache.Recorder | None
+            emit: Emit, recorder: stage_cache.Recorder | None
         ) -> tuple[TargetResult, provenance.Provenance]:
-            result, _, prov = _render(target, root, progress, source, None, known, recorder, st)
+            result, _, prov = _render(target, root, progress, source, None, known, recorder, emit)
             return result, prov
 
         with _no_cycle_collection():
@@ -242,8 +242,8 @@ def take(
 
     out = Path(target.output)
 
-    def render(staging: Staging, recorder: stage_cache.Recorder | None) -> tuple[TargetResult, Any]:
-        result, _, prov = _render(target, root, SILENT, "", raw, None, recorder, staging)
+    def render(emit: Emit, recorder: stage_cache.Recorder | None) -> tuple[TargetResult, Any]:
+        result, _, prov = _render(target, root, SILENT, "", raw, None, recorder, emit)
         return result, prov
 
     with _no_cycle_collection():
@@ -313,7 +313,7 @@ def check(
 
     memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
-    render = partial(_render, target, root, progress, known=known)  # (given `staging`)
+    render = partial(_render, target, root, progress, known=known)  # (given `emit`)
     with _no_cycle_collection():  # a prose-only edit: from the stage cache (read only)
         replay = None if full else partial(_replayed, target, root, "", memo)
         result, rendered = render_checked(target, owner, memo, progress, replay, render)

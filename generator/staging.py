@@ -5,12 +5,10 @@ so a folder clientgen must not touch fails before any work), and `plan_files` ha
 `Staging.add` as soon as its text exists: the text gets its header, is looked up in the module cache
 and, unless known there, written into the staging folder and let go (the spec's copy, bytes shipped as
 they are, is staged beside the texts, where ruff does not look). `Staging.finish` runs ruff over the
-folder once (or, when the render told `settled`, over what was staged since the runs `settled` started
-in the background, and waits for those) and returns a `StagedTree`: the finished package as a mapping
-of relative path → bytes that knows every file's SHA-256 but reads a file's bytes from the staging
-folder only when asked, one at a time (`write.apply_package` compares by digest and writes file by
-file). So neither the rendered texts nor the formatted bytes of a package are ever all in memory:
-graph-beta's are 324 MB of each.
+folder once and returns a `StagedTree`: the finished package as a mapping of relative path → bytes that
+knows every file's SHA-256 but reads a file's bytes from the staging folder only when asked, one at a
+time (`write.apply_package` compares by digest and writes file by file). So neither the rendered texts
+nor the formatted bytes of a package are ever all in memory: graph-beta's are 324 MB of each.
 
 The staging folder is removed when the `Staging.open` block ends, whatever happens; a file system
 problem is the same fatal diagnostic naming the output folder as in `write.build_package`.
@@ -23,13 +21,12 @@ import dataclasses
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
-from .format import format_tree, start_format, stop_format, wait_format
+from .format import FORMATTED, Formatting, format_tree
 from .memo import Memo
 from .ownership import Ownership
 from .prewrite import Prewrite
@@ -56,6 +53,7 @@ OUTPUT_FIXED = 8 << 20
 # is read again, one file at a time, when written
 HOLD_UP_TO = 32 << 20
 SLICE = 1 << 20  # characters of a large text encoded at a time
+EARLY = 64 << 10  # characters of a text formatted as soon as it is staged, when `early` is set
 READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
 
 
@@ -151,19 +149,10 @@ class StagedTree(Mapping[str, bytes]):
 class Staging:
     """A staging folder that takes the package's files one at a time (`add`), then formats them
     (`finish`). Rendered texts go below `tree/`, which ruff formats (its `.py` files, and the Python
-    code blocks of Markdown files); bytes shipped as they are (the spec's copy) below `data/`.
-    `settled()` starts ruff at once, in the background, on the texts staged so far, and those staged
-    after it go into a folder of their own (`late1/`, …), formatted by the next `settled()` or by a
-    last run in `finish` (issue 18: the render's last files are rendered on one core while ruff
-    formats the others on the second)."""
+    code blocks of Markdown files); bytes shipped as they are (the spec's copy) below `data/`."""
 
     def __init__(self, folder: Path, out: Path, owner: Ownership | None, memo: Memo | None) -> None:
         self.tree = os.path.join(folder, "tree")
-        self._folder = folder
-        self._root = self.tree  # where texts are staged now (`late1/`, … after `settled`)
-        self._in_root = 0  # texts staged there
-        self._root_of: dict[str, str] = {}  # the texts not staged below `tree/`: where they are
-        self._runs: list[subprocess.Popen[str]] = []  # ruff, started by `settled`
         self.data = os.path.join(folder, "data")
         self.out = out
         self._owner = owner
@@ -178,7 +167,11 @@ class Staging:
         self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
         self.staged = 0  # files written into the folder
         self._small = 0  # characters of the texts staged whole (`HOLD_UP_TO`)
+        self._early: set[str] = set()  # the texts `early` formats
         self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
+        # set by a regeneration (`streamed.write_replayed`): its few large texts are formatted as
+        # soon as they are staged, while the rest is rendered (the others in `finish`, as before)
+        self.early: Formatting | None = None
 
     @classmethod
     @contextlib.contextmanager
@@ -215,11 +208,15 @@ class Staging:
                 staging.prewrite = Prewrite.for_output(out, spec_bytes)
             yield staging
         finally:
-            for run in staging._runs:  # (before their folder goes)
-                stop_format(run)
             if staging.prewrite is not None:
                 staging.prewrite.discard()
+            if staging.early is not None:
+                staging.early.stop()
             shutil.rmtree(folder, ignore_errors=True)
+
+    def format_early(self) -> None:
+        """Format each large text as soon as it is staged (see `early`)."""
+        self.early = Formatting(os.path.join(os.path.dirname(self.tree), "early"))
 
     def add(self, rel: str, text: str | list[str] | bytes | Parts) -> None:
         """Stage one file unless the user claims it: a rendered text (or the list of pieces it is
@@ -243,12 +240,12 @@ class Staging:
                 if not self._add_cached(rel, text, self._memo):
                     return  # the module cache knows it: nothing staged
             elif isinstance(text, str) and len(text) < READ_CHUNK:
-                put(self._folders, os.path.join(self._root, rel), with_header(rel, text))
-                self._text_staged(rel, None)
+                put(self._folders, os.path.join(self.tree, rel), with_header(rel, text))
+                self._texts[rel] = None
                 self._small += len(text)
             else:  # the header and the text encoded a slice at a time: no copy of a large text
-                _put_parts(self._folders, os.path.join(self._root, rel), _encoded(rel, text))
-                self._text_staged(rel, None)
+                _put_parts(self._folders, os.path.join(self.tree, rel), _encoded(rel, text))
+                self._texts[rel] = None
                 self._large.add(rel)
         except OSError as exc:
             raise _unwritable(exc, self.out) from None
@@ -270,7 +267,7 @@ class Staging:
         """Stage a text unless the module cache knows what it formats to (then only its key and
         digest are kept: False); a large one is written in pieces and its key read back from the
         file."""
-        path = os.path.join(self._root, rel)
+        path = os.path.join(self.tree, rel)
         if isinstance(text, str) and len(text) < READ_CHUNK:
             raw = with_header(rel, text)
             self._small += len(text)
@@ -291,53 +288,11 @@ class Staging:
             self._large.add(rel)
         else:
             put(self._folders, path, raw)
-        self._text_staged(rel, key)
-        return True
-
-    def _text_staged(self, rel: str, key: bytes | None) -> None:
         self._texts[rel] = key
-        self._in_root += 1
-        if self._root != self.tree:
-            self._root_of[rel] = self._root
-
-    def settled(self, wide: bool = False) -> None:
-        """The texts staged so far are complete: ruff starts formatting them now, in the background
-        (on one thread unless `wide`), and those staged from now on go into a folder of their own.
-        `finish` formats every file as one run over the whole tree would: `ruff format` formats each
-        file by itself, and every run is the same binary with the same configuration and flags.
-        (Nothing to format yet, or no Python module staged so far: nothing starts.)"""
-        if not self._in_root or not any(rel.endswith(".py") for rel in self._texts):
-            return
-        try:
-            self._runs.append(start_format(Path(self._root), aside=not wide))
-        except OSError:
-            return  # (`finish` formats them, and says what is wrong)
-        self._root = os.path.join(self._folder, f"late{len(self._runs)}")
-        self._in_root = 0
-
-    def _format(self, done: Callable[[str], None]) -> None:
-        """Format every staged text: the runs `settled` started and one over the texts staged since
-        (waited for in order: the first failure is reported, as one run would report it), or one
-        run over the tree; a tree without a Python module is not formatted (as before). `done(root)`
-        is told when a folder's texts are formatted (while the runs after it go on)."""
-        runs, self._runs = self._runs, []
-        if not runs:
-            if any(rel.endswith(".py") for rel in self._texts):
-                format_tree(Path(self.tree))
-            done(self.tree)
-            return
-        roots = [self.tree] + [
-            os.path.join(self._folder, f"late{n}") for n in range(1, len(runs) + 1)
-        ]
-        try:
-            if self._in_root:
-                runs.append(start_format(Path(self._root)))
-            for run, root in zip(runs, roots):
-                wait_format(run)
-                done(root)
-        finally:  # (a failure: no run is left behind)
-            for run in runs:
-                stop_format(run)
+        if self.early is not None and rel.endswith(FORMATTED) and (large or len(text) >= EARLY):
+            self.early.start(path, rel)
+            self._early.add(rel)
+        return True
 
     def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
         """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
@@ -345,36 +300,31 @@ class Staging:
         paths: dict[str, str] = {}
         held: dict[str, bytes] = {}
         hold = self._small <= HOLD_UP_TO  # (with the module cache, texts it knew are not read)
-        digests = dict(self._data)
-        by_root: dict[str, list[tuple[str, bytes | None]]] = {}  # in the order they were staged
-        for rel, key in self._texts.items():
-            by_root.setdefault(self._root_of.get(rel, self.tree), []).append((rel, key))
-
-        def formatted(root: str) -> None:  # its texts read and hashed (and cached)
-            for rel, key in by_root.pop(root, ()):
-                paths[rel] = os.path.join(root, rel)
+        try:
+            if any(rel.endswith(FORMATTED) for rel in self._texts if rel not in self._early):
+                format_tree(Path(self.tree))  # (while the early ones are out of the tree)
+            if self.early is not None:
+                self.early.wait()  # (and put back)
+            digests = dict(self._data)
+            for rel in self._data:
+                paths[rel] = os.path.join(self.data, rel)
+            for rel, key in self._texts.items():
+                paths[rel] = os.path.join(self.tree, rel)
                 if rel in self._large:
                     digest = hashlib.sha256()
                     for piece in _pieces(paths[rel]):  # not on the heap whole
                         digest.update(piece)
                     digests[rel] = digest.digest()
                     if key is not None and self._memo is not None:
-                        self._memo.put_parts(key, _pieces(paths[rel]))
+                        self._memo.put_parts(key, _pieces(paths[rel]), digests[rel])
                     continue
                 data = _read(paths[rel])
                 digests[rel] = hashlib.sha256(data).digest()
                 if key is not None and self._memo is not None:
-                    self._memo.put(key, data)
+                    self._memo.put(key, data, digests[rel])
                 if hold:
                     held[rel] = data
                 del data
-
-        try:
-            for rel in self._data:
-                paths[rel] = os.path.join(self.data, rel)
-            self._format(formatted)
-            if by_root:  # (every folder of texts is formatted by one of the runs)
-                raise RuntimeError(f"staged texts not formatted: {sorted(by_root)}")
             for rel, (_, sha) in self._known.items():
                 digests[rel] = sha
             ordered = {rel: digests[rel] for rel in sorted(digests)}

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .write import TreeDiff
 
 
+Emit = Callable[[str, Any], None]  # `staging.Staging.add`
+
+
 class Result(Protocol):
     """What is filled in of `pipeline.TargetResult`."""
 
@@ -53,10 +56,10 @@ def generate_streamed(
     progress: Progress,
     source: str,
     memo: Memo | None,
-    render: Callable[[Staging, Recorder | None], tuple[R, Provenance]],
+    render: Callable[[Emit, Recorder | None], tuple[R, Provenance]],
     before_write: Callable[[], None] | None = None,
 ) -> R:
-    """Render (`render`: `pipeline._render`, handing each file to `staging`; the run's
+    """Render (`render`: `pipeline._render`, handing each file to the staging folder; the run's
     result and the package's provenance), stage, format and write the package; `memo`: the
     project's module cache (None: no caches, so no stage cache either). `before_write`: runs once
     the package is formatted, before it is written (`fetch --update` writes the live spec then:
@@ -74,7 +77,7 @@ def generate_streamed(
         if recorder is not None:
             recorder.spill_to_disk()  # the stubs and docs wait on disk, not in this process
             staging.observe = recorder.note
-        result, prov = render(staging, recorder)
+        result, prov = render(staging.add, recorder)
         # the modules' stubs and keys were noted as they were staged: no files
         begin_snapshot(recorder, None, result, memo, target, source, prov)
         # a forked child makes the snapshot from its copy: the names, api.md's docs and the stubs
@@ -119,6 +122,7 @@ def write_replayed(
             staging = stack.enter_context(Staging.open(out, owner, memo, size))
         except SpecError:
             return None  # (the output folder is not clientgen's, …: the full path says so)
+        staging.format_early()  # the few large texts rendered again: formatted while rendering
         again = replay(staging)
         if again is None:
             return None
@@ -127,7 +131,11 @@ def write_replayed(
         tree = staging.finish(prov)
         index = TreeIndex.for_output(root, out) if root is not None else None
         result.diff = apply_package(tree, out, owner, SILENT, index)
-    memo.save()
+    # not saved: the module cache stays as the last full run left it — every entry a replay takes
+    # is one of that run's (`stage.cache.replay` finds them all), and its own few (the edited
+    # resource's, api.md's, README's) are texts the next edit changes again; rewriting the whole
+    # file (GitHub's: 11 MB) would cost a replay more than its ruff
+    memo.close()
     return result
 
 

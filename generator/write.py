@@ -370,7 +370,7 @@ def _check_relative(files: Iterable[str]) -> None:
     """Every planned file lies inside the package folder (the names are checked long before this; a
     path that could leave the output folder is a clientgen bug, stopped here before anything is written)."""
     for rel in files:
-        parts = [part for part in rel.split("/") if part not in ("", ".")]  # PurePosixPath's
+        parts = [part for part in rel.split("/") if part not in ("", ".")]  # PurePosixPath's parts
         if not parts or rel.startswith("/") or ".." in parts or "\\" in rel:
             raise fatal(
                 "bad-output-path",

@@ -120,10 +120,9 @@ class Annotator:
     def top_parts(self, t: TypeRef, ctx: Context, imports: Imports) -> list[str]:
         """The members of the top-level union `t` renders to, de-duplicated, `None` last."""
         parts = self._parts(t, ctx, imports)
-        if t.nullable:
-            parts.append("None")
-        unique = list(dict.fromkeys(parts))
-        return [p for p in unique if p != "None"] + (["None"] if "None" in unique else [])
+        if len(parts) == 1 and parts[0] != "None":  # (most types) nothing to de-duplicate or move
+            return [parts[0], "None"] if t.nullable else parts
+        return union_members(parts, t.nullable)
 
     def _parts(self, t: TypeRef, ctx: Context, imports: Imports) -> list[str]:
         if isinstance(t, Primitive):
@@ -257,6 +256,14 @@ class Annotator:
             tags.update((value, tag) for value in values)
         mapping = ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in tags.items())
         return f"_t.Annotated[{' | '.join(members)}, _disc({py_literal(t.discriminator.property)}, {{{mapping}}})]"
+
+
+def union_members(parts: list[str], nullable: bool) -> list[str]:
+    """A union's members (`parts`, and `None` when `nullable`), de-duplicated, `None` last."""
+    if nullable:
+        parts.append("None")
+    unique = list(dict.fromkeys(parts))
+    return [p for p in unique if p != "None"] + (["None"] if "None" in unique else [])
 
 
 def tagged_members(

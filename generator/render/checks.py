@@ -35,13 +35,29 @@ def strict_checks(model: Model, names: Names) -> Code:
     """`{attribute: {check: value, ...}, ...}` as Python source, or "" when there is nothing to check."""
     entries = []
     for f in model.fields:
+        if f.constraints is NO_CONSTRAINTS and f.format not in CHECKED_FORMATS:
+            continue  # (most fields) nothing to check
         items = _constraint_items(f.constraints)
         if f.format in CHECKED_FORMATS:
             items.append(("format", py_literal(f.format)))
         if items:
-            body = ", ".join(f"{py_literal(k)}: {v}" for k, v in items)
+            body = ", ".join(f"{_KEYS[k]}: {v}" for k, v in items)
             entries.append(f"{py_literal(names.fields[(model.id, f.wire_name)])}: {{{body}}}")
     return code("{" + ", ".join(entries) + "}" if entries else "")
+
+
+_LIMITS = (
+    "min_length",
+    "max_length",
+    "minimum",
+    "maximum",
+    "exclusive_minimum",
+    "exclusive_maximum",
+    "multiple_of",
+    "min_items",
+    "max_items",
+)
+_KEYS = {key: py_literal(key) for key in ("pattern", "format", *_LIMITS)}  # each written once
 
 
 def _constraint_items(c: Constraints) -> list[tuple[str, str]]:
@@ -50,17 +66,7 @@ def _constraint_items(c: Constraints) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if c.pattern:
         out.append(("pattern", py_literal(c.pattern)))
-    for key in (
-        "min_length",
-        "max_length",
-        "minimum",
-        "maximum",
-        "exclusive_minimum",
-        "exclusive_maximum",
-        "multiple_of",
-        "min_items",
-        "max_items",
-    ):
+    for key in _LIMITS:
         value = getattr(c, key)
         if isinstance(value, (int, float)) and math.isfinite(value):
             out.append((key, repr(value)))

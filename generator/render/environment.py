@@ -24,7 +24,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator, Frame
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 
 from ..paths import templates_dir
 from . import safe
@@ -38,19 +38,41 @@ class UnsafeOutput(TypeError):
 
 class _CheckingCodeGenerator(CodeGenerator):
     """Marks string constants and macro output as `TemplateText`, and checks every printed value against
-    the output context its position in the template gives it."""
+    the output context its position in the template gives it.
+
+    What the checks cost is kept small (issue 18: GitHub's package prints 315,000 values): a printed
+    value whose exact type is one of the markers allowed where it lands is printed as it is, inline
+    (its text is what `str()` of it gives); any other goes through `environment.checked`, which
+    refuses it or gives its `str()`. The module binds `environment.getattr` once (`_getattr`), and
+    each string constant of the template is made `TemplateText` once, when the module loads."""
 
     _lexer: Lexer
     _where: dict[int, str]
+    _kinds: dict[str, str]  # output context → the module global holding its marker types
+    _texts: dict[str, str]  # string constant → the module global holding it as TemplateText
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
         self._lexer = lexer_for(self.name or "")
         self._where = {}
+        self._kinds = {}
+        self._texts = {}
         super().visit_Template(node, frame)
         if not self._lexer.at_rest:
             raise jinja2.TemplateSyntaxError(
                 f"{self.name} ends inside a string, code span or fence", 1, self.name, self.filename
             )
+        # module globals, bound when the module loads (the functions above read them when called)
+        self.writeline("_getattr = environment.getattr")
+        for where, global_name in self._kinds.items():
+            self.writeline(f"{global_name} = environment.markers({where!r})")
+        for text, global_name in self._texts.items():
+            self.writeline(f"{global_name} = environment.template_text({text!r})")
+
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        self.write("_getattr(")
+        self.visit(node.node, frame)
+        self.write(f", {node.attr!r})")
 
     def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
         for child in node.nodes:
@@ -61,16 +83,19 @@ class _CheckingCodeGenerator(CodeGenerator):
         super().visit_Output(node, frame)
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
-        where = self._where[id(node)]
-        self.write(f"str(environment.checked({self.name!r}, {where!r}, ")
+        self.write("(_v if type(_v := ")
 
     def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
-        self.write("))")
+        where = self._where[id(node)]
+        kinds = self._kinds.setdefault(where, f"_kinds{len(self._kinds)}")
+        self.write(f") in {kinds} else environment.checked({self.name!r}, {where!r}, _v))")
 
     def visit_Const(self, node: nodes.Const, frame: Frame) -> None:
         value = node.as_const(frame.eval_ctx)
-        if isinstance(value, (str, list, tuple, dict)):  # a folded `{"a": "b"}` holds strings too
-            self.write(f"environment.template_text({value!r})")
+        if isinstance(value, str):
+            self.write(self._texts.setdefault(value, f"_text{len(self._texts)}"))
+        elif isinstance(value, (list, tuple, dict)):  # a folded `{"a": "b"}` holds strings too
+            self.write(f"environment.template_text({value!r})")  # (a new one each time: mutable)
         else:
             super().visit_Const(node, frame)
 
@@ -84,9 +109,20 @@ _PRINTABLE = {
 }
 
 
-def _checked(template: str, where: str, value: Any) -> Any:
+# The marker types allowed per context, printed as they are (`_CheckingCodeGenerator`).
+_MARKERS = {
+    where: frozenset(k for k in kinds if issubclass(k, str)) for where, kinds in ALLOWED.items()
+}
+
+
+def _markers(where: str) -> frozenset[type]:
+    return _MARKERS[where]
+
+
+def _checked(template: str, where: str, value: Any) -> str:
+    """The text of a value printed where it is allowed (`str()` of it); anything else is refused."""
     if type(value) in _PRINTABLE[where] or isinstance(value, ALLOWED[where]):
-        return value
+        return str(value)
     raise UnsafeOutput(
         f"template {template} printed {type(value).__name__} {str(value)[:80]!r} in a {where}; "
         f"allowed there: {', '.join(t.__name__ for t in ALLOWED[where])} (use an escaping filter or a "
@@ -109,12 +145,15 @@ class _Environment(jinja2.Environment):
     code_generator_class = _CheckingCodeGenerator
     template_text = staticmethod(_template_text)
     checked = staticmethod(_checked)
+    markers = staticmethod(_markers)
 
 
 def _indent(value: str, width: int = 4) -> safe.Safe:
     """Jinja's `indent` (the first line and blank lines left as they are) keeping the marker type."""
     if not isinstance(value, safe.Safe):
         raise UnsafeOutput(f"indent of an unescaped string: {value[:80]!r}")
+    if "\n" not in value:  # (most docs: one line) nothing to indent
+        return value
     first, *rest = value.split("\n")
     pad = " " * width
     return type(value)("\n".join([first, *(pad + line if line else line for line in rest)]))

@@ -150,10 +150,6 @@ class Worklist(Generic[Item, T]):
             for i, item in enumerate(self._items)
         ]
 
-    def done(self) -> bool:
-        """Has the child delivered (or is it gone)? Never waits."""
-        return self._pid > 0 and self._ready()
-
     def _ready(self) -> bool:
         """Can the child's result be read (it is done, or gone)? (`poll`: any descriptor number.)"""
         poller = select.poll()

@@ -14,6 +14,7 @@ The rules (templates/runtime/CONTRACT.md, "Model fields"):
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,7 +38,7 @@ from ..ir.models import _Missing
 from ..ir.types import JsonValue
 from ..naming.plan import Names
 from .annotations import Annotator, Context, Imports, names_uuid, py_literal
-from .safe import NO_CODE, Code, Doc, Name, code, doc, py
+from .safe import NO_CODE, NO_DOC, Code, Doc, Name, code, doc, py
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +108,39 @@ def field_view(
     if f.secret:
         options.append("repr=False")
     value = f"_Field({', '.join(options)})" if options else default
-    return FieldView(name, code(annotation), code(default), alias, doc(_doc(f)), code(value))
+    text = _doc(f)
+    return FieldView(
+        name,
+        code(annotation),
+        code(default),
+        alias,
+        _field_doc(text) if text else NO_DOC,
+        code(value),
+    )
+
+
+# GitHub's 37,800 fields have 10,800 docs, 2,800 of them distinct: each escaped once (bounded, as
+# the import keys are: a spec with more distinct docs escapes the rest as they come)
+@functools.lru_cache(maxsize=4096)
+def _field_doc(text: str) -> Doc:
+    return doc(text)
 
 
 def _doc(f: Field) -> str:
+    if not (
+        f.constant
+        or f.default is not MISSING
+        or f.read_only
+        or f.write_only
+        or f.deprecated
+        or f.constraints.pattern
+    ):
+        return f.doc  # (most fields) nothing added to the spec's text
+    return doc_with_notes(f)
+
+
+def doc_with_notes(f: Field) -> str:
+    """The field's doc followed by what the field's other facts tell a reader."""
     parts = [f.doc]
     if f.constant:
         parts.append(f"Always `{py_literal(f.default)}`: set and sent automatically.")

@@ -183,7 +183,6 @@ def plan_files(
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
     on_docs: Callable[[dict[str, MethodDoc], dict[str, ExamplePart]], None] | None = None,
-    settled: Callable[[bool], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
@@ -192,10 +191,6 @@ def plan_files(
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
     one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
     doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
-    `settled(wide)`: told, when the types modules are rendered on two cores, once they all are
-    (before they are handed on to `emit`), and before that once the child is done if this process is
-    not: ruff may start on the files handed on so far; and once the types modules are handed on
-    (`wide`: little is left to render, ruff may use both cores).
     Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
     modules rendered again and the features that look."""
     active = [
@@ -263,12 +258,6 @@ def plan_files(
         late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
         suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
         suite.support()
-        early = [settled] if settled is not None and types_job.forked else []
-
-        def child_done() -> None:  # (once) the child is done first: ruff may use the second core
-            if early and types_job.done():
-                early.pop()(False)
-
         # a resource at a time: drafted when needed (`gather.Views`: its module, or one of its
         # operations' docs, parts, facts or test module), let go once they are made
         for tag in names.resources:
@@ -288,19 +277,10 @@ def plan_files(
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
-            child_done()
-        exports = sorted(
-            [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
-            + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
-        )
         types_init = (
             reused[f"{pkg}/types/__init__.py"]
             if f"{pkg}/types/__init__.py" in reused
-            else render(
-                "package/types_init.py.jinja",
-                exports=exports,
-                type_imports=reexports((m, n) for n, m in exports),
-            )
+            else _types_init(names)
         )
         if (
             streaming
@@ -324,23 +304,14 @@ def plan_files(
         if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
             late("operations.json", operations)
             operations = ""  # staged: let go before api.md (graph-beta's is 31 MB)
-            child_done()
             late("api.md", render_pieces("package/api.md.jinja", doc=docs))
-            child_done()
             docs = for_readme(docs)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
-            forked = types_job.forked  # (until `results` reaps the child)
-            theirs = types_job.results()
-            if settled is not None and forked:  # the second core is free again
-                settled(False)
-            for module, text in zip(pending[:cut], theirs, strict=True):
+            for module, text in zip(pending[:cut], types_job.results(), strict=True):
                 files.add(f"{pkg}/types/{module}.py", text)
                 tick(files.count, total)
-            if settled is not None and forked:  # the bulk of ruff's work: started before the rest
-                settled(True)
-            del theirs
             for module in types_modules:
                 if f"{pkg}/types/{module}.py" in reused:
                     files.add(f"{pkg}/types/{module}.py", reused[f"{pkg}/types/{module}.py"])
@@ -401,3 +372,16 @@ def plan_files(
         files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
     files.add(f"{pkg}/py.typed", "")
     return files.texts, names
+
+
+def _types_init(names: Names) -> str:
+    """`types/__init__.py`: every schema class and parameter class, lazily from its module."""
+    exports = sorted(
+        [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
+        + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
+    )
+    return render(
+        "package/types_init.py.jinja",
+        exports=exports,
+        type_imports=reexports((m, n) for n, m in exports),
+    )

@@ -94,6 +94,7 @@ class TemplateText(Safe):
 
 NO_NAME = Name("")  # dataclass defaults
 NO_CODE = Code("")
+NO_DOC = Doc("")
 
 
 _S = TypeVar("_S", bound=Safe)
@@ -118,6 +119,8 @@ def py(value: object) -> Code:
 
 
 def doc(value: str) -> Doc:
+    if not value and type(value) is str:  # (most docs of fields and enum members) nothing to escape
+        return NO_DOC
     return value if isinstance(value, Doc) else Doc(escape.py_docstring(_raw(value, Doc)))
 
 

@@ -60,6 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .edit import Edit, edited
 from .keys import Scan, read_spec, scan, scan_parsed
 from .prose import Change, Places, Prose, patched, prose_of
 from .snapshot import MAGIC, Snapshot, load, save, stage_file, unlink
@@ -75,9 +76,11 @@ if TYPE_CHECKING:
 __all__ = [  # what the pipeline, the benchmark and the tests take from here
     "MAGIC",
     "Change",
+    "Edit",
     "Recorder",
     "Replay",
     "Scan",
+    "edited",
     "import_stub",
     "load",
     "patched",
@@ -110,16 +113,18 @@ class Replay:
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------
-def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
+def replay(path: Path, now: Scan | Edit, memo: Any) -> Replay | None:
     """The prose-only run's inputs, or None when the snapshot cannot prove them (see the module).
 
     The snapshot's text T was valid JSON, and its prose values were checked to be, in order, the
     decoded `tokens` at `offsets`. The new text has the same key, so the same text with the prose
     emptied; with the same offsets it is T with the tokens at those places replaced; each token
     that differs is decoded as a JSON string (and must be one): so it is T's document with those
-    string values replaced, and nothing else."""
+    string values replaced, and nothing else. (An `Edit` says so of one token: `stage/edit.py`.)"""
     changes: list[Change] = []
     compared = [0]  # prose values compared so far
+    if isinstance(now, Edit):
+        return _replay_edit(path, now, memo)
 
     def compare(at: int, places: Places, offsets: list[int], tokens: list[str]) -> bool:
         """One piece of the snapshot's prose against the text's (`load` lets each go)."""
@@ -152,10 +157,43 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
         return (
             None  # (the snapshot's pieces hold as many values as it says: `load`; YAML: no offsets)
         )
+    return _inputs(snapshot, changes, memo)
+
+
+def _replay_edit(path: Path, now: Edit, memo: Any) -> Replay | None:
+    """`replay` of a text that is the snapshot's with one prose token replaced (or none)."""
+    changes: list[Change] = []
+    compared = [0]
+
+    def compare(at: int, places: Places, offsets: list[int], tokens: list[str]) -> bool:
+        end = at + len(tokens)
+        if at <= now.index < end:
+            i = now.index - at
+            if tokens[i] != now.old:
+                return False  # (the kept text's token is the snapshot's: checked when written)
+            if now.new != now.old:
+                values = json.loads(now.old), json.loads(now.new)
+                if not all(isinstance(v, str) for v in values):
+                    return False
+                changes.append(Change(*places[i], *values))
+        compared[0] = end
+        return True
+
+    try:
+        snapshot = load(path, now.key, compare)
+    except ValueError:  # (a token that does not decode: checked in `edited`)
+        return None
+    if snapshot is None or now.index >= compared[0]:
+        return None
+    return _inputs(snapshot, changes, memo)
+
+
+def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | None:
+    """The replay's inputs from the snapshot and the prose values that changed."""
     api = patched(snapshot.api, changes, snapshot.aliased)
     if api is None:
         return None
-    again, edited = _touched(api, snapshot.names, {c.where for c in changes})
+    again, edited = _touched(api, snapshot.names, changes)
     formatted = {}
     stubs = {}
     for rel, (stub, memo_key) in snapshot.files.items():
@@ -180,13 +218,17 @@ def replay(path: Path, now: Scan, memo: Any) -> Replay | None:
     )
 
 
-def _touched(api: Api, names: Names, places: set[str]) -> tuple[set[str], set[str]]:
-    """The resource and test modules of the resources holding the operations at `places` or an
-    operation with a parameter at `places` (their methods' docstrings and call samples read the
-    operations' and parameters' prose: `resource_views`, `call_samples.call_sample`), and the keys
-    of those operations (their api.md docs read the same: `apidoc_views`)."""
+def _touched(api: Api, names: Names, changes: list[Change]) -> tuple[set[str], set[str]]:
+    """The resource modules of the resources holding the operations the changes are at, or an
+    operation with a parameter they are at (their methods' docstrings read the prose:
+    `resource_views`), with their test modules when a value on either side names CSV (the only
+    prose a call sample reads: `call_samples.CSV`), and the keys of those operations (their api.md
+    docs read the same: `apidoc_views`)."""
     from ..naming.plan import op_key
+    from ..render.call_samples import CSV
 
+    places = {c.where for c in changes}
+    samples = any(CSV in value.lower() for c in changes for value in (c.old, c.new))
     package = api.target.package.name
     out = set()
     edited = set()
@@ -196,7 +238,8 @@ def _touched(api: Api, names: Names, places: set[str]) -> tuple[set[str], set[st
             edited.add(key)
             module = names.resources[names.op_resource[key]].module
             out.add(f"src/{package}/resources/{module}.py")
-            out.add(f"tests/api_resources/test_{module}.py")
+            if samples:
+                out.add(f"tests/api_resources/test_{module}.py")
     return out, edited
 
 
@@ -439,7 +482,8 @@ class Recorder:
             self.examples,
             active(api, DiagnosticSink()),  # (a prose edit changes none of `analyse`'s inputs)
         )
-        if not save(self.path, found.key, snapshot, ready):
+        text = read[0] if read is not None and found.places is None else b""  # JSON: its text
+        if not save(self.path, found.key, snapshot, ready, found.shape, text):
             unlink(self.path)
 
 

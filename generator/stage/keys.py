@@ -24,6 +24,7 @@ class Scan:
     offsets: list[int]
     tokens: list[str]
     places: Places | None = None
+    shape: bytes = b""  # the SHA-256 of the text (or document) with the prose emptied: in `key`
 
 
 def scan(text: str, spec: str, label: str, config: str) -> Scan | None:
@@ -34,11 +35,9 @@ def scan(text: str, spec: str, label: str, config: str) -> Scan | None:
     if not text.lstrip().startswith("{"):
         return scan_document(text, spec, label, config)
     blanked, offsets, tokens = scan_prose(text)
-    return Scan(
-        _key(b"json", blanked.encode("utf-8", "surrogatepass"), spec, label, config),
-        offsets,
-        tokens,
-    )
+    shape = hashlib.sha256(blanked.encode("utf-8", "surrogatepass")).digest()
+    del blanked
+    return Scan(key_of(b"json", shape, spec, label, config), offsets, tokens, shape=shape)
 
 
 def scan_document(text: str, spec: str, label: str, config: str) -> Scan | None:
@@ -67,8 +66,9 @@ def scan_parsed(document: Any, spec: str, label: str, config: str) -> Scan | Non
         )
     except (ValueError, RecursionError):  # a cycle (YAML aliases) or nesting JSON cannot spell
         return None
-    key = _key(b"document", shape.encode("utf-8", "surrogatepass"), spec, label, config)
-    return Scan(key, [], [v for _, _, v in prose], [(w, k) for w, k, _ in prose])
+    digest = hashlib.sha256(shape.encode("utf-8", "surrogatepass")).digest()
+    key = key_of(b"document", digest, spec, label, config)
+    return Scan(key, [], [v for _, _, v in prose], [(w, k) for w, k, _ in prose], digest)
 
 
 def _blanked(node: Any) -> Any:
@@ -81,7 +81,10 @@ def _blanked(node: Any) -> Any:
     return node
 
 
-def _key(mode: bytes, shape: bytes, spec: str, label: str, config: str) -> bytes:
+def key_of(mode: bytes, shape: bytes, spec: str, label: str, config: str) -> bytes:
+    """The snapshot's key: `shape` (the SHA-256 of the text, or document, with the prose emptied)
+    and what else decides the IR, names and diagnostics — the generator, Python, pydantic and
+    openapi-pydantic, the target's configuration, the spec's path and label."""
     from ..provenance import dist_version, generator_fingerprint
 
     digest = hashlib.sha256(mode + b"\0" + shape)

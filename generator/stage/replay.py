@@ -87,14 +87,18 @@ def _replay(
     from ..render.plan import Reuse, plan_files
     from ..spec_copy import copy_name, copy_parts
     from ..tree_index import read_again
-    from .cache import read_spec, replay, scan
+    from .cache import Edit, Scan, edited, read_spec, replay, scan
     from .writer import settle
 
     spec = Path(target.spec)
     named = source or target.spec
     kept = read_again(spec)  # the spec's bytes and SHA-256 as the no-op answer just read them
     read = read_spec(spec, kept[0] if kept is not None else None)
-    now = None if read is None else scan(read[1], str(spec), named, target.digest())
+    settle(stages)  # a full run's snapshot still being written (`stage/writer.py`)
+    now: Scan | Edit | None = None
+    if read is not None:  # one prose token replaced (`stage/edit.py`), else the text scanned
+        args = (str(spec), named, target.digest())
+        now = edited(stages, read[1], *args) or scan(read[1], *args)
     if read is None or now is None:
         return None  # the full path says what is wrong
     raw = read[0]
@@ -103,7 +107,6 @@ def _replay(
     name = copy_name(spec, {})  # (a bundled spec leaves no snapshot)
     staging.add(name, copy_parts(name, raw, {}))  # as it is, in pieces (graph-beta's is 47 MB)
     del raw
-    settle(stages)  # a full run's snapshot still being written (`stage/writer.py`)
     again = replay(stages, now, memo)
     del now
     if again is None or again.spec_file != name:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import hashlib
 import io
 import operator
 import os
 import pickle
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 8\n"
+MAGIC = b"clientgen stage cache 9\n"
 KIND = "stages"
 
 
@@ -56,7 +58,8 @@ class Snapshot:
 
 
 # ---- the snapshot file -------------------------------------------------------------------------------
-# MAGIC and the key; the IR's schemas in pieces (a types module's members each, the schemas no module
+# MAGIC and the key; the head (`Head`: the shape's digest, the spec text's SHA-256 and length) and
+# that text, as the run read it (a replay compares the new text with it: `stage/edit.py`); the IR's schemas in pieces (a types module's members each, the schemas no module
 # holds in runs of `_RUN`), each pickled alone; the prose's places, offsets and tokens in pieces of
 # `_PROSE`; then the index — the snapshot with the schemas and the prose left out, the schemas'
 # order, each one's piece, each piece's size and CRC-32, the prose's count and pieces — and its
@@ -66,19 +69,95 @@ _RUN = 64
 _PROSE = 4096  # prose values in a piece
 _TAIL = 12  # the index's length (8 bytes) and CRC-32 (4)
 _PIECE = 1 << 20  # bytes of the index read at a time for its CRC
+_HEAD = 32 + 32 + 32 + 8 + 8  # after MAGIC: key, shape, SHA-256 of text and spans, their lengths
+
+
+@dataclass(frozen=True)
+class Head:
+    """The start of a snapshot file: its key, the SHA-256 of the spec's text with the prose
+    emptied (`keys.Scan.shape`, which the key covers), and where the spec's text and its prose
+    tokens' spans are (`text_of`)."""
+
+    key: bytes
+    shape: bytes
+    sha256: bytes  # of the text's bytes and the spans' bytes
+    at: int
+    text_size: int
+    spans_size: int
+
+
+def peek(path: Path) -> Head | None:
+    """The snapshot's head, or None (no file, another format, too short)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(len(MAGIC) + _HEAD)
+    except OSError:
+        return None
+    if len(data) != len(MAGIC) + _HEAD or not data.startswith(MAGIC):
+        return None
+    at = len(MAGIC)
+    text, spans = (int.from_bytes(data[i : i + 8], "big") for i in (at + 96, at + 104))
+    return Head(
+        data[at : at + 32],
+        data[at + 32 : at + 64],
+        data[at + 64 : at + 96],
+        at + _HEAD,
+        text,
+        spans,
+    )
+
+
+def text_of(path: Path, head: Head) -> tuple[bytes, array[int]] | None:
+    """The spec's text the snapshot was made from (a JSON text) and where each prose token sits in
+    it as decoded (`spans`: start and end of each, in the prose's order), or None (none kept, or
+    not what was kept: their SHA-256 is checked)."""
+    if head.text_size == 0:
+        return None
+    try:
+        with open(path, "rb") as f:
+            f.seek(head.at)
+            data = f.read(head.text_size)
+            spans = f.read(head.spans_size)
+    except OSError:
+        return None
+    digest = hashlib.sha256(data)
+    digest.update(spans)
+    if len(data) + len(spans) != head.text_size + head.spans_size or digest.digest() != head.sha256:
+        return None
+    found = array("q")
+    found.frombytes(spans)
+    return data, found
 
 
 def stage_file(root: Path | None, out: Path) -> Path | None:
     return cache_file(root, out, KIND, ".bin")
 
 
+def spans(offsets: list[int], tokens: list[str]) -> array[int]:
+    """Where each prose token sits in the text (start, end), from where its emptied `""` sits in the
+    text with the prose emptied (`scan_prose`): the tokens before it are that much longer."""
+    out = array("q")
+    shift = 0
+    for at, token in zip(offsets, tokens, strict=True):
+        out.append(at + shift)
+        out.append(at + shift + len(token))
+        shift += len(token) - 2
+    return out
+
+
 def save(
-    path: Path, key: bytes, snapshot: Snapshot, ready: Callable[[], bool] = lambda: True
+    path: Path,
+    key: bytes,
+    snapshot: Snapshot,
+    ready: Callable[[], bool] = lambda: True,
+    shape: bytes = bytes(32),
+    text: bytes = b"",
 ) -> bool:
     """Write the snapshot (False when it cannot serve: an operation object the IR holds twice).
     `ready()` is asked before the file is renamed into place: False throws it away (the run that
     made it did not write its package, `stage/writer.py`), and the old file stays. Everything is
-    pickled straight into the file: no second copy in memory."""
+    pickled straight into the file: no second copy in memory. `shape`: the key's digest of the
+    text with the prose emptied; `text`: the spec's text it was made from (for `stage/edit.py`)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     api = snapshot.api
     schemas = api.schemas if isinstance(api.schemas, dict) else dict(api.schemas)  # (loaded: lazy)
@@ -87,7 +166,14 @@ def save(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
-            f.write(MAGIC + key)
+            located = spans(snapshot.offsets, snapshot.tokens).tobytes() if text else b""
+            digest = hashlib.sha256(text)
+            digest.update(located)
+            sizes = len(text).to_bytes(8, "big") + len(located).to_bytes(8, "big")
+            f.write(MAGIC + key + shape + digest.digest() + sizes)
+            f.write(text)
+            f.write(located)
+            del located
             table = []
             where: dict[str, int] = {}
             for n, members in enumerate(_groups(schemas, snapshot.names.schema_module)):
@@ -151,18 +237,20 @@ def load(path: Path, key: bytes, prose: ProseCheck | None = None) -> Snapshot | 
     try:
         with open(path, "rb") as f:
             total = os.fstat(f.fileno()).st_size
-            if total < len(head) + _TAIL or f.read(len(head)) != head:
+            if total < len(MAGIC) + _HEAD + _TAIL or f.read(len(head)) != head:
                 return None
+            sizes = f.read(_HEAD - 32)[-16:]  # the text's and the spans' (`Head`)
+            base = len(MAGIC) + _HEAD + sum(int.from_bytes(sizes[i : i + 8], "big") for i in (0, 8))
             f.seek(total - _TAIL)
             tail = f.read(_TAIL)
             size = int.from_bytes(tail[:8], "big")
-            start = total - _TAIL - size - len(head)  # the pieces' length
+            start = total - _TAIL - size - base  # the pieces' length
             if start < 0 or len(tail) != _TAIL:
                 return None
-            f.seek(len(head) + start)
+            f.seek(base + start)
             if _crc32(f, size) != int.from_bytes(tail[8:], "big"):
                 return None  # damaged (a flipped byte in a text would still unpickle), or truncated
-            f.seek(len(head) + start)
+            f.seek(base + start)
             try:
                 snapshot, order, where, table, (count, spans) = _Unpickler(f).load()
                 schemas = sum(n for n, _ in table)
@@ -173,13 +261,13 @@ def load(path: Path, key: bytes, prose: ProseCheck | None = None) -> Snapshot | 
                     return None
             except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
                 return None
-            f.seek(len(head))
+            f.seek(base)
             pieces = f.read(schemas)
             if len(pieces) != schemas or not _prose(f, spans, count, snapshot, prose):
                 return None
     except OSError:
         return None
-    lazy = LazySchemas(memoryview(pieces), order, where, table, len(head))
+    lazy = LazySchemas(memoryview(pieces), order, where, table, base)
     object.__setattr__(snapshot.api, "schemas", lazy)
     return snapshot
 

@@ -107,11 +107,12 @@ def test_a_summary_edit_renders_only_what_reads_it(
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert result.replayed
-    # one resource module and one test module (the edited operation's) — Casebook's JSON:API
-    # resources carry features' extras and are rendered again too; no types module, no manifest
+    # one resource module (the edited operation's) — Casebook's JSON:API resources carry
+    # features' extras and are rendered again too; no types module, no manifest, and no test
+    # module: its call samples read no prose but whether it names CSV (`call_samples.CSV`)
     assert "package/types_module.py.jinja" not in rendered
     assert "package/types_init.py.jinja" not in rendered
-    assert rendered.count("package/tests/test_resource.py.jinja") == 1
+    assert rendered.count("package/tests/test_resource.py.jinja") == 0
     assert "package/api.md.jinja" in rendered and "package/README.md.jinja" in rendered
     assert sorted(result.diff.changed) == sorted(
         [
@@ -123,6 +124,16 @@ def test_a_summary_edit_renders_only_what_reads_it(
         ]
     )
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+    # a summary that names CSV: its resource's test module too; then one that does not, as
+    # the snapshot's did not: the snapshot's test module again (changes are taken against it)
+    for summary, tests in (("Export the people as CSV", 1), ("List the people", 0)):
+        rendered.clear()
+        _edit_summary(doc, summary)
+        assert _generate(warm, doc).replayed
+        assert rendered.count("package/tests/test_resource.py.jinja") == tests, summary
+        assert read_tree(warm / "generated" / "casebook") == _full_tree(
+            tmp_path / str(tests), doc, monkeypatch
+        ), summary
 
 
 def test_the_replay_takes_the_spec_bytes_the_noop_answer_read(
@@ -279,8 +290,9 @@ def test_a_damaged_snapshot_is_no_snapshot(
     _generate(warm, doc, full=True)
     path = _snapshot(warm)
     blob = path.read_bytes()
-    head = len(stage_cache.MAGIC) + 32
-    key = blob[len(stage_cache.MAGIC) : head]
+    kept = snapshot.peek(path)  # the key, then the spec's text and its spans (`stage/edit.py`)
+    assert kept is not None
+    key, head = kept.key, kept.at + kept.text_size + kept.spans_size
     loaded = stage_cache.load(path, key)
     assert loaded is not None
     spans = loaded.api.schemas.spans  # type: ignore[attr-defined]

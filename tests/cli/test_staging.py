@@ -406,3 +406,29 @@ def test_the_module_cache_is_saved_a_piece_at_a_time(
     monkeypatch.setattr(memo_module, "_read", lambda file, offset, size: real_read(file, offset, 1))
     third.save()
     assert path.read_bytes() == before and [p.name for p in path.parent.iterdir()] == ["m.bin"]
+
+
+@pytest.mark.parametrize(
+    ("rel", "inside"),
+    [
+        ("src/pkg/_client.py", True),
+        ("a/./b.py", True),
+        ("a//b.py", True),
+        ("README.md", True),
+        ("", False),
+        (".", False),
+        ("./", False),
+        ("/etc/passwd", False),
+        ("a/../../b", False),
+        ("..", False),
+        ("a\\b.py", False),
+    ],
+)
+def test_only_paths_inside_the_output_folder_are_staged(rel: str, inside: bool) -> None:
+    from generator.write import _check_relative
+
+    if inside:
+        _check_relative([rel])
+    else:
+        with pytest.raises(SpecError, match="bad-output-path|not a path inside"):
+            _check_relative([rel])

@@ -1,0 +1,86 @@
+"""A JSON spec's new text against the text its snapshot was made from (issue 18: the one-operation
+edit's cost): one prose token replaced is found without scanning the new text.
+
+The snapshot keeps the spec's text T it was made from, where each prose token sits in it, and the
+SHA-256 of T with the prose emptied (its `shape`, which the key covers), all checked by a SHA-256
+(`snapshot.Head`, `snapshot.text_of`). The new text N is compared with T from both ends: when they
+differ only inside the span [s, e) of one prose token of T — N = T[:s] + X + T[e:] — and X is one
+JSON string token, N is T with that string value replaced and nothing else, so N with its prose
+emptied is T's (`scan_prose` finds no key inside a string token, whose quotes are all escaped, and
+the token X replaces is one too): the same shape, the same offsets, the same tokens but that one.
+The key is then `keys.key_of` over T's shape and this run's generator, configuration and spec, and
+the scan of N (0.05 s of CPU for GitHub's spec) is not needed. Anything else — a YAML spec, no text
+kept or not the kept one, an edit across more than one token or outside them, an X that is not one
+JSON string — is `keys.scan`'s work, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..common_ends import common_head, common_tail
+from .keys import key_of
+from .snapshot import peek, text_of
+
+# one JSON string token, whole (`validation_cache._VALUE`'s token)
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The new text is the snapshot's with the prose token number `index` (-1: none, the texts are
+    the same) spelled `new` instead of `old`."""
+
+    key: bytes
+    index: int
+    old: str
+    new: str
+
+
+def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | None:
+    """`text` (the spec's, decoded as `keys.read_spec` decodes it) against the snapshot at `path`
+    (see the module), or None: scan it."""
+    if not text.lstrip().startswith("{"):
+        return None
+    head = peek(path)
+    if head is None or head.key != key_of(b"json", head.shape, spec, label, config):
+        return None
+    kept = text_of(path, head)
+    if kept is None:
+        return None
+    raw, spans = kept
+    try:
+        old = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    del raw, kept
+    start = common_head(old, text)
+    if start == len(old) == len(text):
+        return Edit(head.key, -1, "", "")
+    end = len(old) - common_tail(old, text, start)
+    index = _containing(spans, start, end)
+    if index < 0:
+        return None
+    s, e = spans[2 * index], spans[2 * index + 1]
+    new = text[s : e + len(text) - len(old)]
+    if _TOKEN.fullmatch(new) is None:
+        return None
+    try:
+        if not isinstance(json.loads(new), str):  # (a string token: always; invalid escapes raise)
+            return None
+    except ValueError:
+        return None
+    return Edit(head.key, index, old[s:e], new)
+
+
+def _containing(spans: array[int], start: int, end: int) -> int:
+    """The number of the token whose span holds [start, end), or -1."""
+    index = bisect_right(spans[0::2], start) - 1
+    if index < 0 or end > spans[2 * index + 1]:
+        return -1
+    return index
