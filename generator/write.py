@@ -57,7 +57,7 @@ def with_header(rel: str, text: str | bytes) -> bytes:
     ships as it is, such as its spec's copy) already carry theirs."""
     if isinstance(text, bytes):
         return text
-    return _headed(rel, text).encode()
+    return _headed(rel, "").encode() + text.encode()  # (not one str: the header's dash widens it)
 
 
 def _headed(rel: str, text: str) -> str:
