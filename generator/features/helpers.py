@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, LinkHelper, Operation, PresignedUpload
-from ..naming.plan import op_key
+from ..naming.names import op_key
 from ..naming.requests import NameKind, NameRequest
 from ..render.extension import ResourceExtras, block
 from ..render.resource_views import ResourceDraft

@@ -25,7 +25,7 @@ from ..ir import (
     Operation,
     ResultKind,
 )
-from ..naming.plan import Names, op_key
+from ..naming.names import Names, op_key
 from ..naming.requests import NameKind, NameRequest
 from ..render.annotations import Context as Use
 from ..render.extension import (

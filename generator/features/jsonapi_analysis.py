@@ -25,7 +25,7 @@ from ..ir import (
     TypeRef,
     UnionOf,
 )
-from ..naming.plan import op_key
+from ..naming.names import op_key
 
 _OPERATORS = {
     "neq": ("neq", "ne", "not"),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation, ResultKind
-from ..naming.plan import op_key
+from ..naming.names import op_key
 from ..naming.requests import NameRequest
 from ..render.extension import MethodContext, MethodExtras, RuntimeImport, block
 from ..render.resource_views import ResourceDraft

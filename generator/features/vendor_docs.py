@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
-from ..naming.plan import op_key
+from ..naming.names import op_key
 from ..naming.requests import NameRequest
 from ..render.annotations import py_literal
 from ..render.extension import MethodContext, MethodExtras

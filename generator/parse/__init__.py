@@ -4,29 +4,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import pointer as jp
-from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme
-from ..refs import Resolver
-from .canonical import Canonical
-from .defaults import checked_operation, checked_schemas
-from .errors import known_error_codes
-from .info import package_info
-from .nodes import mapping
-from .operations import OperationBuilder, is_cookie_name, warn_header_name
-from .results import with_results
-from .schemas import SchemaBuilder
-from .servers import servers
-from .webhooks import build_events, register_webhook_payloads, vendor_events
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the builders are imported by `build_api`: a replay imports `parse.results` only
+    from ..diagnostics import DiagnosticSink
     from ..load import LoadedSpec  # (the loader, yaml: not for a run that only renders)
+    from ..refs import Resolver
+    from .canonical import Canonical
 
 
 def build_api(spec: LoadedSpec, sink: DiagnosticSink, canonical: Canonical | None = None) -> Api:
     """The IR of the spec alone (the shape stage adds what the target's configuration decides).
     `canonical`: the document's key-sorted copy when the caller made it (so that it could let the
     document go before the IR is built: `pipeline._render`); else it is made here."""
+    from ..refs import Resolver
+    from .canonical import Canonical
+    from .defaults import checked_operation, checked_schemas
+    from .errors import known_error_codes
+    from .info import package_info
+    from .nodes import mapping
+    from .operations import OperationBuilder
+    from .results import with_results
+    from .schemas import SchemaBuilder
+    from .servers import servers
+    from .webhooks import build_events, register_webhook_payloads, vendor_events
+
     if canonical is None:  # key order carries no meaning: nothing may depend on it
         canonical = Canonical(spec.document)
     doc = canonical.document
@@ -68,6 +70,10 @@ def build_api(spec: LoadedSpec, sink: DiagnosticSink, canonical: Canonical | Non
 
 
 def _security(raw: Any, resolver: Resolver, sink: DiagnosticSink) -> tuple[SecurityScheme, ...]:
+    from .. import pointer as jp
+    from .nodes import mapping
+    from .operations import is_cookie_name, warn_header_name
+
     out = []
     for name, node in raw.items() if isinstance(raw, dict) else ():
         where, node = resolver.deref(node, jp.join("/components/securitySchemes", name))

@@ -13,3 +13,9 @@ def mapping(raw: Any) -> dict[str, Any]:
 def sequence(raw: Any) -> list[Any]:
     """`raw` when it is a list, else an empty one."""
     return raw if isinstance(raw, list) else []
+
+
+def text(raw: Any) -> str:
+    """A prose value (`summary`, `description`) as parse keeps it: stripped; "" unless a string (the
+    stage cache's replay patches prose with it too: `stage/prose.py`)."""
+    return raw.strip() if isinstance(raw, str) else ""

@@ -28,6 +28,7 @@ from .field_facts import says_uuid
 from .form_body import encodings, member_fields
 from .media import media_kind
 from .nodes import sequence
+from .nodes import text as _text
 from .schema_facts import node_constraints, schema_example
 from .schemas import SchemaBuilder
 from .servers import servers
@@ -422,10 +423,6 @@ _STATUS = re.compile(r"[1-5](?:[0-9]{2}|XX)|default")
 
 def _path_names(path: str) -> list[str]:
     return re.findall(r"{([^{}]+)}", path)
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _sort_fields(node: dict[str, Any], schema: Any) -> tuple[str, ...]:

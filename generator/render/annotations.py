@@ -26,7 +26,7 @@ from ..ir import (
     UnionOf,
     walk_refs,
 )
-from ..naming.plan import Names
+from ..naming.names import Names
 from .safe import Code
 
 COMPONENTS = "/components/schemas/"

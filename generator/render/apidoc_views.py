@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from ..ir import Api, Operation, ResultKind, walk_refs
-from ..naming.plan import Names, ResourceName, op_key
+from ..naming.names import Names, ResourceName, op_key
 from .annotations import one_line
 from .call_samples import CallSample, call_sample
 from .extension import ArgView

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme
-from ..naming.plan import Names
+from ..naming.names import Names
 from ..naming.requests import NameKind, NameRequest
 from .safe import Code, Doc, Name, code, doc
 from .wire_views import default_requirements, requirements_code

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..ir import Api, Field, MediaKind, Model, ModelRef, Operation, TypeRef
 from ..naming.bodies import argument_fields, flat_body, reachable_params, sent_fields
-from ..naming.plan import Names, op_key
+from ..naming.names import Names, op_key
 from .annotations import Annotator, Context, Imports, one_line, py_literal
 from .extension import ArgView
 from .safe import NO_CODE, Code, Name, code

@@ -9,7 +9,7 @@ import math
 
 from ..ir import Constraints, Model
 from ..ir.models import NO_CONSTRAINTS
-from ..naming.plan import Names
+from ..naming.names import Names
 from .annotations import py_literal
 from .safe import Code, code
 

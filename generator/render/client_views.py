@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .. import escape
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
-from ..naming.plan import Names, ResourceName, op_key
+from ..naming.names import Names, ResourceName, op_key
 from ..naming.runtime import SERVER_ERROR, status_classes
 from .annotations import one_line
 from .apidoc_views import ApiDoc

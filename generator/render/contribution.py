@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from ..diagnostics import DiagnosticSink
 from ..ir import Api
-from ..naming.plan import Names
+from ..naming.names import Names
 from ..naming.requests import NameRequest
 from .auth_views import AuthView
 from .extension import ClientExtras, MethodHook, ResourceExtras, RuntimeImport

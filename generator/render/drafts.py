@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from ..ir import Api, Operation
-from ..naming.plan import Names, op_key
+from ..naming.names import Names, op_key
 from .extension import MethodHook
 from .resource_views import MethodView, ResourceDraft, draft_resource
 

@@ -36,7 +36,7 @@ from ..ir import (
 )
 from ..ir.models import _Missing
 from ..ir.types import JsonValue
-from ..naming.plan import Names
+from ..naming.names import Names
 from .annotations import Annotator, Context, Imports, names_uuid, py_literal
 from .safe import NO_CODE, NO_DOC, Code, Doc, Name, code, doc, py
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from ..ir import Api, Operation
-from ..naming.plan import Names, op_key
+from ..naming.names import Names, op_key
 from .apidoc_views import DocPlan, MethodDoc
 from .auth_views import AuthView
 from .drafts import Drafts

@@ -31,7 +31,7 @@ from ..ir import (
     TypeRef,
     UnionOf,
 )
-from ..naming.plan import Names
+from ..naming.names import Names
 from .safe import Code, code, py
 from .samples import FileSample, Sample, Sampler, parse_datetime
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .. import escape
 from ..ir import Api, Location, Operation, PageSource, PageStyle, Pagination
-from ..naming.plan import Names, op_key
+from ..naming.names import Names, op_key
 from ..paths import HEADER
 from ..version import __version__
 from .resource_views import MethodView

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import Alias, Api, Enum, Model, walk_refs
-from ..naming.plan import Names
+from ..naming.names import Names
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, py_literal
 from .checks import strict_checks
 from .field_views import FieldView, field_view

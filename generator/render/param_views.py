@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..ir import Api, Model
 from ..naming.bodies import sent_fields
-from ..naming.plan import Names
+from ..naming.names import Names
 from .annotations import Annotator, Context, Imports
 from .safe import Code, Doc, Name, code, doc
 

@@ -17,7 +17,7 @@ from typing import Any
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
-from ..naming.plan import Names, op_key, plan_names
+from ..naming.names import Names, op_key
 from ..naming.routes import segments
 from ..naming.rules import field_name, singular, text_member_name, words
 from ..paths import templates_dir
@@ -203,7 +203,14 @@ def plan_files(
     requests = [r for a in active for r in a.feature.names(a.facts, api)]
     if core_auth is not None:
         requests += auth_requests(core_auth)
-    names = plan_names(api, sink, requests) if reuse is None else reuse.names
+    if reuse is None:
+        from ..naming.plan import (
+            plan_names,
+        )  # the naming pass: not a replay's (it reuses the names)
+
+        names = plan_names(api, sink, requests)
+    else:
+        names = reuse.names
     # the naming pass's caches serve nothing below (the views neither split words, paths nor
     # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
     for naming_cache in (words, singular, field_name, text_member_name, segments, jp.split):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, ResultKind
-from ..naming.plan import Names, op_key
+from ..naming.names import Names, op_key
 from .resource_views import MethodView
 from .safe import NO_CODE, NO_NAME, Code, Name, code, py
 

@@ -15,7 +15,7 @@ from ..ir import (
     ResultKind,
 )
 from ..ir.models import _Missing
-from ..naming.plan import Names, ResourceName, op_key
+from ..naming.names import Names, ResourceName, op_key
 from ..parse.results import error_bodies
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .body_views import BodyView, body_view

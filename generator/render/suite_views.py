@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import Api, Operation, Result, SecurityScheme
-from ..naming.plan import Names, ResourceName, op_key
+from ..naming.names import Names, ResourceName, op_key
 from .annotations import Annotator, Context, Imports
 from .auth_views import AuthView
 from .call_samples import call_sample

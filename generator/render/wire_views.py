@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..ir import Api, ModelRef, Operation, TypeRef
-from ..naming.plan import Names
+from ..naming.names import Names
 from ..parse.results import accept_media
 from .annotations import Annotator, Context, Imports
 from .safe import Code, code, py

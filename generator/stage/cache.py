@@ -69,7 +69,7 @@ from .spill import Spill
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
     from ..ir import Api
-    from ..naming.plan import Names
+    from ..naming.names import Names
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
@@ -224,7 +224,7 @@ def _touched(api: Api, names: Names, changes: list[Change]) -> tuple[set[str], s
     `resource_views`), with their test modules when a value on either side names CSV (the only
     prose a call sample reads: `call_samples.CSV`), and the keys of those operations (their api.md
     docs read the same: `apidoc_views`)."""
-    from ..naming.plan import op_key
+    from ..naming.names import op_key
     from ..render.call_samples import CSV
 
     places = {c.where for c in changes}

@@ -106,7 +106,7 @@ def patched(api: Api, changes: list[Change], aliased: AbstractSet[str] = frozens
       not blank, and neither the old nor the new one naming UUIDs: then `doc` is `_text(new)` and the
       type is what it was."""
     from ..parse.field_facts import says_uuid
-    from ..parse.operations import _text
+    from ..parse.nodes import text as _text  # (not `parse.operations`: its builders)
 
     ops: dict[str, dict[str, str]] = {}
     params: dict[str, str] = {}

@@ -27,7 +27,7 @@ from .prose import Places
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
     from ..ir import Api, Schema
-    from ..naming.plan import Names
+    from ..naming.names import Names
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..ir import Alias as IrAlias
 from ..ir import Api, Model, Operation, walk_refs
-from ..naming.plan import op_key
+from ..naming.names import op_key
 from ..render.extension import ArgView
 from ..render.model_views import types_module_view
 from ..render.resource_views import draft_resource

@@ -28,8 +28,15 @@ main()
 
 def _generate(folder: Path, spec: Path, *flags: str) -> set[str]:
     """`clientgen generate SPEC -o out` in a fresh interpreter; the modules it imported."""
+    modules = _modules(folder, "generate", str(spec), "-o", "out", "-q", *flags)
+    assert (folder / "out" / "pyproject.toml").is_file()  # it generated a package
+    return modules
+
+
+def _modules(folder: Path, *args: str) -> set[str]:
+    """`clientgen ARGS` in a fresh interpreter in `folder`; the modules it imported."""
     proc = subprocess.run(
-        [sys.executable, "-I", "-c", RUN, "generate", str(spec), "-o", "out", "-q", *flags],
+        [sys.executable, "-I", "-c", RUN, *args],
         check=False,
         cwd=folder,
         capture_output=True,
@@ -37,7 +44,6 @@ def _generate(folder: Path, spec: Path, *flags: str) -> set[str]:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert (folder / "out" / "pyproject.toml").is_file()  # it generated a package
     return set(proc.stdout.strip().splitlines()[-1].split(","))
 
 
@@ -76,3 +82,32 @@ def test_a_yaml_spec_still_reads_through_the_yaml_reader(tmp_path: Path) -> None
     spec.write_text((FIXTURES / "specs" / "petstore_31.yml").read_text())
     modules = _generate(tmp_path, spec)
     assert {"generator.yaml_text", "yaml"} <= modules
+
+
+def test_a_prose_edit_is_replayed_without_the_loader_parse_or_the_naming_pass(
+    tmp_path: Path,
+) -> None:
+    """A summary edit is regenerated from the stage cache (`generator/stage/replay.py`): it imports
+    neither the loader nor the parse stage's builders nor the naming pass (`naming.plan`) — the
+    replay takes the IR and the names from the snapshot. Of parse it needs `parse.results` (what
+    the views ask of an operation's results) and what the prose patch reads (`stage/prose.py`)."""
+    document = yaml.safe_load((FIXTURES / "specs" / "petstore_31.yml").read_text())
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.clientgen.targets.pets]\nspec = "pets.json"\noutput = "out"\npackage = "pets"\n'
+        'client_name = "Pets"\nenv_prefix = "PETS"\n'
+    )
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(document))
+    full = _modules(tmp_path, "generate", "-q")
+    assert {"generator.naming.plan", "generator.parse.schemas"} <= full  # the full path
+    operation = next(iter(next(iter(document["paths"].values())).values()))
+    operation["summary"] = "An edited summary"
+    spec.write_text(json.dumps(document))
+    replayed = _modules(tmp_path, "generate", "-q")
+    assert "generator.stage.replay" in replayed and "generator.render.plan" in replayed
+    assert "An edited summary" in (tmp_path / "out" / "README.md").read_text()
+    assert not {m for m in replayed if m.startswith(("pydantic", "yaml"))}
+    assert "generator.parse.results" in replayed
+    assert not {"generator.parse.schemas", "generator.parse.operations"} & replayed  # the builders
+    assert "generator.naming.plan" not in replayed
+    assert not {"generator.load", "generator.validate", "generator.config_schema"} & replayed

@@ -275,6 +275,7 @@ def test_the_document_is_let_go_before_the_model_is_built(
     which is the IR built from the document."""
     import generator.parse as parse_package
     from generator.load import load_spec
+    from generator.parse.canonical import Canonical
 
     seen: list[tuple[dict[str, Any], Any]] = []
     real = parse_package.build_api
@@ -290,7 +291,7 @@ def test_the_document_is_let_go_before_the_model_is_built(
     document, canonical = seen[0]
     assert document == {} and canonical is not None
     loaded = load_spec(Path(target.spec), pipeline.DiagnosticSink())
-    assert canonical.document == parse_package.Canonical(loaded.document).document
+    assert canonical.document == Canonical(loaded.document).document
     monkeypatch.undo()
     assert real(loaded, pipeline.DiagnosticSink(), canonical) == real(
         loaded, pipeline.DiagnosticSink()
