@@ -62,8 +62,8 @@ def main(spec: str, out: str) -> None:
 
     from generator import load, parse, pipeline, prewrite, staging, streamed, validate, write_files
     from generator.config import adhoc_target
-    from generator.parse import canonical
     from generator.naming import plan as naming
+    from generator.parse import canonical
     from generator.render import fanout, plan
 
     event("imported")

@@ -286,24 +286,32 @@ class Validation:
         try:
             while chunk := os.read(self._fd, 1 << 20):
                 chunks.append(chunk)
-            found: list[Finding] | None = list(pickle.loads(b"".join(chunks)))
-        except Exception:  # the child died before answering (nothing, or a part, was written)
-            found = None
-        self._reap(kill=False)  # it exits right after writing
-        return found
+        except OSError:
+            chunks = []
+        if self._reap(kill=False) and chunks:  # it exits right after writing, with 0 when whole
+            with contextlib.suppress(Exception):  # damaged: validated here instead
+                found = pickle.loads(b"".join(chunks))  # written by our own child
+                if isinstance(found, list):
+                    return found
+        return None  # the child died before answering
 
     def cancel(self) -> None:
         """Stop and reap the child, if any (idempotent)."""
         self._reap(kill=True)
 
-    def _reap(self, *, kill: bool) -> None:
+    def _reap(self, *, kill: bool) -> bool:
+        """Close the pipe and reap the child (stopped first with `kill`): did it exit with 0?"""
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if self._pid is not None:
-            pid, self._pid = self._pid, None
-            if kill:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGTERM)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        if self._pid is None:
+            return False
+        pid, self._pid = self._pid, None
+        if kill:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            return False
+        return os.waitstatus_to_exitcode(status) == 0
