@@ -90,7 +90,7 @@ def main(spec: str, out: str) -> None:
         (pipeline, "remember_written", "remember"),
     ]:
         wrap(owner, attr, name)
-    pipeline.generate(adhoc_target(spec, out, None, None))  # names from the output folder
+    _held = pipeline.generate(adhoc_target(spec, out, None, None))  # never freed, as the CLI
     event("generated")
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     os.write(

@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, {str(REPO)!r})
 sys.argv = ["clientgen", *sys.argv[1:]]
 atexit.register(lambda: print(",".join(sorted(m for m in sys.modules if m.startswith(("generator.",
-      "yaml", "pydantic", "jinja2", "multiprocessing"))))))
+      "yaml", "pydantic", "jinja2", "multiprocessing", "tomllib"))))))
 from generator.cli import main
 main()
 """
@@ -63,6 +63,9 @@ def test_a_json_spec_is_generated_without_pyyaml_or_the_stage_cache(tmp_path: Pa
     # the validation child is a plain fork: `multiprocessing` (≈ 15 ms of imports) is not loaded
     assert "generator.validate" in modules
     assert not {m for m in modules if m == "multiprocessing" or m.startswith("multiprocessing.")}
+    # no TOML is read outside a project: no configuration file, no provenance read back after writing
+    if not any((folder / "pyproject.toml").exists() for folder in [tmp_path, *tmp_path.parents]):
+        assert "tomllib" not in modules
 
 
 def test_a_plain_config_file_is_read_without_pydantic(tmp_path: Path) -> None:
