@@ -32,7 +32,16 @@ def _run(tmp_path: Path, *args: str) -> str:
 
 def test_timeline_reaches_every_stage(tmp_path: Path) -> None:
     out = _run(tmp_path, "bench/timeline.py", str(SPEC), str(tmp_path / "out"))
-    for stage in ("load", "canonical copy", "parse", "naming", "render", "ruff", "write", "new folder"):
+    for stage in (
+        "load",
+        "canonical copy",
+        "parse",
+        "naming",
+        "render",
+        "ruff",
+        "write",
+        "new folder",
+    ):
         assert f"] {stage} >" in out and f"] {stage} <" in out, stage
     assert "generated" in out
 
@@ -44,7 +53,9 @@ def test_mem_stages_reaches_every_stage(tmp_path: Path) -> None:
 
 
 def test_perf_worker_times_every_stage(tmp_path: Path) -> None:
-    out = _run(tmp_path, "bench/perf.py", "--worker-generate", str(SPEC), str(tmp_path / "o"), "d", "D")
+    out = _run(
+        tmp_path, "bench/perf.py", "--worker-generate", str(SPEC), str(tmp_path / "o"), "d", "D"
+    )
     result = json.loads(out.strip().splitlines()[-1])
     assert result["ok"] is True and result["operations"] == 5
     assert set(result["stages"]) >= {"load", "parse (IR)", "render", "ruff", "write"}
