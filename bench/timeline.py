@@ -64,7 +64,6 @@ def main(spec: str, out: str) -> None:
     from generator.config import adhoc_target
     from generator.naming import plan as naming
     from generator.parse import canonical
-    from generator.naming import plan as naming
     from generator.render import fanout, plan
 
     event("imported")
