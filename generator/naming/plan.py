@@ -175,7 +175,8 @@ def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSi
                 "use a name under components/schemas, or a class name as generated",
             )
     emitted_set = set(emitted)
-    param_ids = sorted(param_schemas(api) & emitted_set, key=emitted.index)
+    position = {sid: i for i, sid in enumerate(emitted)}  # not `emitted.index`: a walk per id
+    param_ids = sorted(param_schemas(api) & emitted_set, key=position.__getitem__)
     classes, params = _claim_classes(emitted, wanted, configured, param_ids, sink)
     names.schema_class.update(classes)
     names.param_class.update(params)

@@ -66,6 +66,9 @@ METHOD_RESERVED = frozenset(
 # what a field may not be called (`field_name`, once per property: computed once)
 _FIELD_RESERVED = PY_BUILTINS & {"print", "exec", "eval"} | MODEL_RESERVED
 RESOURCE_RESERVED = frozenset({"with_raw_response"})
+# what an argument (`param_name`) and a class (`class_name`) may not be called: built once
+_PARAM_RESERVED = METHOD_RESERVED | {"cast", "httpx"}
+_CLASS_RESERVED = frozenset({"None", "True", "False"})
 # Keyword arguments of the generated clients' constructors; credential arguments must not take them.
 CLIENT_OPTIONS = frozenset(
     {
@@ -129,7 +132,9 @@ def snake(text: str) -> str:
 
 
 def pascal(text: str) -> str:
-    return "".join(w[:1].upper() + w[1:] for w in words(text))
+    # `words` gives lower-case ASCII letters and digits only: `capitalize` upper-cases the first
+    # character as `w[:1].upper() + w[1:]` would (the rest is lower case already)
+    return "".join(map(str.capitalize, words(text)))
 
 
 def upper_snake(text: str) -> str:
@@ -154,11 +159,11 @@ def field_name(wire: str) -> str:
 
 
 def param_name(wire: str) -> str:
-    return safe_identifier(snake(wire), "param", METHOD_RESERVED | {"cast", "httpx"})
+    return safe_identifier(snake(wire), "param", _PARAM_RESERVED)
 
 
 def class_name(hint: str) -> str:
-    return safe_identifier(pascal(hint), "Model", frozenset({"None", "True", "False"}))
+    return safe_identifier(pascal(hint), "Model", _CLASS_RESERVED)
 
 
 # File systems allow 255 bytes per name; a module name derived from spec text (an inline schema's place,

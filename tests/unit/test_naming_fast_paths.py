@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from generator.naming.plan import _dependencies_first, _walk_dependencies, field_names
-from generator.naming.rules import Scope, field_name
+from generator.naming.rules import Scope, class_name, field_name, param_name, pascal, words
 from generator.render.safe import Name
 
 
@@ -53,3 +55,45 @@ def test_a_module_of_one_schema_orders_as_the_general_walk() -> None:
         assert _dependencies_first(alone, deps, position) == alone
     # two members go the general way: the referenced one first
     assert _dependencies_first(["/a", "/b"], deps, position) == ["/b", "/a"]
+
+
+@pytest.mark.parametrize(
+    "text", ["actions-cache-list", "userId", "HTTPServer2fa", "v2beta_x", "über Größe", "2fa", ""]
+)
+def test_pascal_capitalizes_as_upper_casing_each_words_first_character(text: str) -> None:
+    assert pascal(text) == "".join(w[:1].upper() + w[1:] for w in words(text))
+
+
+def test_param_and_class_names_keep_their_reserved_words() -> None:
+    assert param_name("cast") == "cast_" and param_name("httpx") == "httpx_"
+    assert param_name("timeout") == "timeout_" and param_name("class") == "class_"
+    assert param_name("userId") == "user_id"
+    assert class_name("none") == "None_" and class_name("true") == "True_"
+    assert class_name("pet") == "Pet" and class_name("2fa") == "Model2fa"
+
+
+def test_param_typeddicts_are_claimed_in_emitted_order(build: Any) -> None:
+    """The `…Param` names are claimed in `emitted` order (a position table, not `list.index`): a
+    clash between two of them suffixes the later schema."""
+    from generator.naming.plan import emitted_schemas, plan_names
+    from tests.conftest import spec_doc
+
+    C = "#/components/schemas/"
+    prop = {"type": "object", "properties": {"n": {"type": "string"}}}
+    schemas: dict[str, Any] = {
+        "Zed": {"type": "object", "properties": {"a": {"$ref": C + "Alpha"}}},
+        "Alpha": {"type": "object", "properties": {"m": {"$ref": C + "Mid"}, "p": prop}},
+        "Mid": prop,
+        "AlphaParam": prop,  # a class of the name Alpha's TypedDict wants
+    }
+    body = {"content": {"application/json": {"schema": {"$ref": C + "Zed"}}}}
+    paths = {
+        "/z": {"post": {"operationId": "makeZ", "requestBody": body, "responses": {"204": {}}}}
+    }
+    api, sink = build(spec_doc(paths=paths, schemas=schemas))
+    names = plan_names(api, sink)
+    emitted = emitted_schemas(api)
+    params = list(names.param_class)
+    assert len(params) >= 3
+    assert params == sorted(params, key=emitted.index)
+    assert names.param_class["/components/schemas/Alpha"] == "AlphaParam2"
