@@ -121,10 +121,11 @@ def words(text: str) -> tuple[str, ...]:
     text = ascii_fold(text)
     lower = text.lower()
     if text == lower:  # no capital letter: nothing for `_CAMEL` to split (snake_case, kebab-case)
-        return tuple(w for w in _WORD_SPLIT.split(lower) if w)
+        return tuple(filter(None, _WORD_SPLIT.split(lower)))  # the non-empty pieces
     text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
     text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
-    return tuple(w.lower() for w in _WORD_SPLIT.split(text) if w)
+    # ASCII (folded): lower-casing before the split cuts at the same places
+    return tuple(filter(None, _WORD_SPLIT.split(text.lower())))
 
 
 def snake(text: str) -> str:

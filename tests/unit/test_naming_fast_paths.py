@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from generator.naming.plan import _dependencies_first, _walk_dependencies, field_names
-from generator.naming.rules import Scope, class_name, field_name, param_name, pascal, words
+from generator.naming.routes import RouteIndex, _key
+from generator.naming.rules import (
+    Scope,
+    ascii_fold,
+    class_name,
+    field_name,
+    param_name,
+    pascal,
+    words,
+)
 from generator.render.safe import Name
 
 
@@ -97,3 +107,35 @@ def test_param_typeddicts_are_claimed_in_emitted_order(build: Any) -> None:
     assert len(params) >= 3
     assert params == sorted(params, key=emitted.index)
     assert names.param_class["/components/schemas/Alpha"] == "AlphaParam2"
+
+
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])")
+
+
+def _general_words(text: str) -> tuple[str, ...]:
+    """`words` as written before its short cuts: two camel-case passes, then a split of every text."""
+    text = ascii_fold(text)
+    text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
+    text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
+    return tuple(w.lower() for w in re.split(r"[^0-9a-zA-Z]+", text) if w)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["HTTPServerError", "aBCd", "ABcD", "userID2FA", "--Foo__bar--", "Ünïcode Näme", "", "__", "x"],
+)
+def test_words_with_capitals_split_as_the_general_rule(text: str) -> None:
+    words.cache_clear()
+    assert words(text) == _general_words(text)
+
+
+def test_route_index_computes_each_key_once_and_answers_as_before() -> None:
+    paths = ["/pets", "/pets/{id}", "/pets/{id}/toys", "/pets", "/stores/{sid}", "/v1/x.json"]
+    index = RouteIndex.of(paths)
+    keys = [_key(p) for p in dict.fromkeys(paths)]  # the general formulas, a key per question
+    below = {_key(p)[:i] for p in dict.fromkeys(paths) for i in range(len(_key(p)))}
+    assert index.extended == {p for p in paths if _key(p) in below}
+    holders = {k[:-1] for k in keys if k[-1:] == ("{}",)}
+    assert index.collections == {p for p in paths if _key(p) in holders}
+    assert index.extended == {"/pets", "/pets/{id}"} and index.collections == {"/pets"}
+    assert index.counts["/pets"] == 2
