@@ -18,7 +18,11 @@ from functools import lru_cache
 import inflection
 
 _WORD_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])")
+# Where a camel-case spelling is cut (`userId`, `HTTPServer`): between a lower-case letter or digit
+# and a capital, and between two capitals when a lower-case letter follows. Marked as empty matches
+# at every such place of the text at once: the same places two passes of the consuming pattern
+# `([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])` (each pass leaves the overlapping ones to the next) find.
+_CAMEL_CUT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 PY_KEYWORDS = frozenset(keyword.kwlist)
 PY_BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
@@ -120,12 +124,10 @@ def words(text: str) -> tuple[str, ...]:
     """Split any spelling (camelCase, snake_case, kebab-case, spaces, PascalCase) into lower words."""
     text = ascii_fold(text)
     lower = text.lower()
-    if text == lower:  # no capital letter: nothing for `_CAMEL` to split (snake_case, kebab-case)
+    if text == lower:  # no capital letter: nothing for `_CAMEL_CUT` to cut (snake_case, kebab-case)
         return tuple(filter(None, _WORD_SPLIT.split(lower)))  # the non-empty pieces
-    text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
-    text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
     # ASCII (folded): lower-casing before the split cuts at the same places
-    return tuple(filter(None, _WORD_SPLIT.split(text.lower())))
+    return tuple(filter(None, _WORD_SPLIT.split(_CAMEL_CUT.sub(" ", text).lower())))
 
 
 def snake(text: str) -> str:
