@@ -89,6 +89,7 @@ def wrap(module: Any, attr: str, label: str) -> None:
 def wrap_stages() -> None:
     """Wrap each stage's function to `mark` it (also `bench/cli_peak.py --stage-peaks`)."""
     from generator import load, parse, staging, streamed, validate
+    from generator.naming import plan as naming
     from generator.render import plan
     from generator.shape import stage
     from generator.stage import cache
@@ -102,7 +103,7 @@ def wrap_stages() -> None:
     wrap(load, "open_spec", "load")
     wrap(parse, "build_api", "parse")
     wrap(stage, "shape", "shape")
-    wrap(plan, "plan_names", "naming")
+    wrap(naming, "plan_names", "naming")
     wrap(plan, "plan_files", "render (plan_files)")
     wrap(validate.Validation, "wait", "validation")
     wrap(staging, "format_tree", "ruff")

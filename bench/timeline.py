@@ -62,8 +62,8 @@ def main(spec: str, out: str) -> None:
 
     from generator import load, parse, pipeline, prewrite, staging, streamed, validate, write_files
     from generator.config import adhoc_target
-    from generator.naming import plan as naming_plan
     from generator.parse import canonical
+    from generator.naming import plan as naming
     from generator.render import fanout, plan
 
     event("imported")
@@ -74,7 +74,7 @@ def main(spec: str, out: str) -> None:
         (load, "open_spec", "load"),
         (canonical.Canonical, "__init__", "canonical copy"),
         (parse, "build_api", "parse"),
-        (naming_plan, "plan_names", "naming"),  # imported where it is called: wrapped at home
+        (naming, "plan_names", "naming"),
         (plan, "plan_files", "render"),
         (fanout.Worklist, "_fork", "fork render child"),
         (fanout.Worklist, "_front", "child's work"),
