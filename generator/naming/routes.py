@@ -167,10 +167,11 @@ class RouteIndex:
         counts: dict[str, int] = {}
         for p in paths:
             counts[p] = counts.get(p, 0) + 1
-        below = {_key(p)[:i] for p in counts for i in range(len(_key(p)))}
-        extended = frozenset(p for p in counts if _key(p) in below)
-        holders = {_key(p)[:-1] for p in counts if _key(p)[-1:] == ("{}",)}
-        collections = frozenset(p for p in counts if _key(p) in holders)
+        keys = {p: _key(p) for p in counts}  # each path's key once (not once per prefix)
+        below = {key[:i] for key in keys.values() for i in range(len(key))}
+        extended = frozenset(p for p in counts if keys[p] in below)
+        holders = {key[:-1] for key in keys.values() if key[-1:] == ("{}",)}
+        collections = frozenset(p for p in counts if keys[p] in holders)
         return cls(counts, extended, collections, _common_prefix([segments(p) for p in counts]))
 
     def significant(self, path: str) -> tuple[Segment, ...]:

@@ -18,7 +18,11 @@ from functools import lru_cache
 import inflection
 
 _WORD_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])")
+# Where a camel-case spelling is cut (`userId`, `HTTPServer`): between a lower-case letter or digit
+# and a capital, and between two capitals when a lower-case letter follows. Marked as empty matches
+# at every such place of the text at once: the same places two passes of the consuming pattern
+# `([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])` (each pass leaves the overlapping ones to the next) find.
+_CAMEL_CUT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 PY_KEYWORDS = frozenset(keyword.kwlist)
 PY_BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
@@ -66,6 +70,9 @@ METHOD_RESERVED = frozenset(
 # what a field may not be called (`field_name`, once per property: computed once)
 _FIELD_RESERVED = PY_BUILTINS & {"print", "exec", "eval"} | MODEL_RESERVED
 RESOURCE_RESERVED = frozenset({"with_raw_response"})
+# what an argument (`param_name`) and a class (`class_name`) may not be called: built once
+_PARAM_RESERVED = METHOD_RESERVED | {"cast", "httpx"}
+_CLASS_RESERVED = frozenset({"None", "True", "False"})
 # Keyword arguments of the generated clients' constructors; credential arguments must not take them.
 CLIENT_OPTIONS = frozenset(
     {
@@ -117,11 +124,10 @@ def words(text: str) -> tuple[str, ...]:
     """Split any spelling (camelCase, snake_case, kebab-case, spaces, PascalCase) into lower words."""
     text = ascii_fold(text)
     lower = text.lower()
-    if text == lower:  # no capital letter: nothing for `_CAMEL` to split (snake_case, kebab-case)
-        return tuple(w for w in _WORD_SPLIT.split(lower) if w)
-    text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
-    text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
-    return tuple(w.lower() for w in _WORD_SPLIT.split(text) if w)
+    if text == lower:  # no capital letter: nothing for `_CAMEL_CUT` to cut (snake_case, kebab-case)
+        return tuple(filter(None, _WORD_SPLIT.split(lower)))  # the non-empty pieces
+    # ASCII (folded): lower-casing before the split cuts at the same places
+    return tuple(filter(None, _WORD_SPLIT.split(_CAMEL_CUT.sub(" ", text).lower())))
 
 
 def snake(text: str) -> str:
@@ -129,7 +135,9 @@ def snake(text: str) -> str:
 
 
 def pascal(text: str) -> str:
-    return "".join(w[:1].upper() + w[1:] for w in words(text))
+    # `words` gives lower-case ASCII letters and digits only: `capitalize` upper-cases the first
+    # character as `w[:1].upper() + w[1:]` would (the rest is lower case already)
+    return "".join(map(str.capitalize, words(text)))
 
 
 def upper_snake(text: str) -> str:
@@ -154,11 +162,11 @@ def field_name(wire: str) -> str:
 
 
 def param_name(wire: str) -> str:
-    return safe_identifier(snake(wire), "param", METHOD_RESERVED | {"cast", "httpx"})
+    return safe_identifier(snake(wire), "param", _PARAM_RESERVED)
 
 
 def class_name(hint: str) -> str:
-    return safe_identifier(pascal(hint), "Model", frozenset({"None", "True", "False"}))
+    return safe_identifier(pascal(hint), "Model", _CLASS_RESERVED)
 
 
 # File systems allow 255 bytes per name; a module name derived from spec text (an inline schema's place,
