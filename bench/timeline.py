@@ -62,8 +62,8 @@ def main(spec: str, out: str) -> None:
 
     from generator import load, parse, pipeline, prewrite, staging, streamed, validate, write_files
     from generator.config import adhoc_target
-    from generator.parse import canonical
     from generator.naming import plan as naming
+    from generator.parse import canonical
     from generator.render import fanout, plan
 
     event("imported")
@@ -90,7 +90,7 @@ def main(spec: str, out: str) -> None:
         (pipeline, "remember_written", "remember"),
     ]:
         wrap(owner, attr, name)
-    pipeline.generate(adhoc_target(spec, out, None, None))  # names from the output folder
+    _held = pipeline.generate(adhoc_target(spec, out, None, None))  # never freed, as the CLI
     event("generated")
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     os.write(

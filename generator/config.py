@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -155,6 +154,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise fatal("bad-config", f"cannot read {path}: {exc}", file=str(path)) from None
+    import tomllib  # (only where a file is read: not on `generate SPEC -o OUT`'s path)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -208,7 +208,10 @@ def generate(
 
 
 def remember_written(root: Path | None, out: Path, result: TargetResult) -> None:
-    """After a `generate` that wrote its package: the next no-op one answers from provenance."""
+    """After a `generate` that wrote its package: the next no-op one answers from provenance.
+    Outside a project (no `root`) nothing is remembered, and the record is not read back."""
+    if root is None:
+        return
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)

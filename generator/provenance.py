@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -132,9 +131,15 @@ class Provenance:
 
 def read(folder: Path) -> Provenance | None:
     try:
-        data = tomllib.loads((folder / FILE).read_text(encoding="utf-8"))
+        text = (folder / FILE).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    import tomllib  # (only with a record to read: a new output folder has none)
+
+    try:
+        data = tomllib.loads(text)
         return Provenance(**{k: str(data.get(k, "")) for k in Provenance.__dataclass_fields__})
-    except (OSError, tomllib.TOMLDecodeError, TypeError):
+    except (tomllib.TOMLDecodeError, TypeError):
         return None
 
 

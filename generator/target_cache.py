@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +57,8 @@ def remember(root: Path) -> None:
     its targets; anything that goes wrong means nothing is kept (the cache costs only speed)."""
     if _off():
         return
+    import tomllib
+
     from .config import targets_from
 
     project_file = root / "pyproject.toml"
@@ -104,6 +105,8 @@ def recall(names: Sequence[str], start: Path) -> tuple[list[CachedTarget], Path]
                 return _select(cached["targets"], names, folder)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             pass
+        import tomllib  # (only where a pyproject.toml is found: not on `generate SPEC -o OUT`'s)
+
         try:  # no usable cache here: is this the project (then read it properly) or not?
             tool = tomllib.loads(data.decode("utf-8")).get("tool", {})
         except ValueError:  # not UTF-8, not TOML: the proper reading reports it

@@ -1,7 +1,8 @@
 """What a full generation imports (issue 18: imports off the serial stretch before rendering). A JSON
 spec's generation through the command line never imports PyYAML (the YAML reader is
 `generator/yaml_text.py`, imported only for YAML text), and without a project's caches the stage cache
-(`generator/stage/`) is not imported either. Structure, no timings."""
+(`generator/stage/`) is not imported either, nor `multiprocessing` (the validation child is a plain
+fork). Structure, no timings."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import sys
 sys.path.insert(0, {str(REPO)!r})
 sys.argv = ["clientgen", *sys.argv[1:]]
 atexit.register(lambda: print(",".join(sorted(m for m in sys.modules if m.startswith(("generator.",
-      "yaml", "pydantic", "jinja2"))))))
+      "yaml", "pydantic", "jinja2", "multiprocessing", "tomllib"))))))
 from generator.cli import main
 main()
 """
@@ -59,6 +60,12 @@ def test_a_json_spec_is_generated_without_pyyaml_or_the_stage_cache(tmp_path: Pa
     # the configuration is read without pydantic (its schema is for tables the cheap reader refuses)
     assert not {m for m in modules if m.startswith("pydantic")}
     assert "generator.config_schema" not in modules
+    # the validation child is a plain fork: `multiprocessing` (≈ 15 ms of imports) is not loaded
+    assert "generator.validate" in modules
+    assert not {m for m in modules if m == "multiprocessing" or m.startswith("multiprocessing.")}
+    # no TOML is read outside a project: no configuration file, no provenance read back after writing
+    if not any((folder / "pyproject.toml").exists() for folder in [tmp_path, *tmp_path.parents]):
+        assert "tomllib" not in modules
 
 
 def test_a_plain_config_file_is_read_without_pydantic(tmp_path: Path) -> None:
