@@ -105,3 +105,81 @@ def test_the_child_takes_the_first_share_of_the_types_modules(
         monkeypatch.setattr(plan, "CHILD_SHARE", share)
         serial, parallel = _plans(target, monkeypatch, forks=share > 0)
         assert parallel == serial
+
+
+def _streamed(target: TargetConfig) -> dict[str, str]:
+    """The files `plan_files` hands on one at a time (`emit`, as the pipeline stages them)."""
+    sink = DiagnosticSink(file=target.spec)
+    api = shape(build_api(load_spec(Path(target.spec), sink), sink), target, sink)
+    got: dict[str, str] = {}
+
+    def emit(rel: str, text: str | list[str]) -> None:
+        assert rel not in got
+        got[rel] = text if isinstance(text, str) else "".join(text)
+
+    plan.plan_files(api, sink, features=FEATURES, emit=emit)
+    return got
+
+
+@pytest.mark.parametrize("child", ["all", "first", "none"])
+def test_types_init_is_an_item_of_the_child_s_list(
+    child: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`types/__init__.py` is the first item of the render child's list (before the types modules,
+    issue 18 bal18): whether the child renders it and the modules (`all`), only it (`first`: the
+    parent renders the modules after the join) or nothing (`none`: the parent renders it too), the
+    plan — kept or handed on file by file — is the one a single process makes."""
+    monkeypatch.setattr(plan, "FORK_FROM", 1)
+    target = adhoc_target(str(FIXTURES / "surface_31.yml"), str(tmp_path / "out"), "surface", "S")
+    lists: list[list[object]] = []
+    real_init = fanout.Worklist.__init__
+
+    def spy(
+        self: fanout.Worklist[object, object], items: list[object], *a: object, **k: object
+    ) -> None:
+        lists.append(list(items))
+        real_init(self, items, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fanout.Worklist, "__init__", spy)
+    if child != "all":
+        count = 1 if child == "first" else 0
+
+        def front(self: fanout.Worklist[object, object], claims: int) -> list[object]:
+            return [self._work(item) for item in self._items[:count]]
+
+        monkeypatch.setattr(fanout.Worklist, "_front", front)
+    serial, parallel = _plans(target, monkeypatch)
+    assert parallel == serial
+    assert lists[1][0] is None  # types/__init__.py, then the types modules
+    assert lists[1][1:] and None not in lists[1][1:]
+    assert lists[0] == lists[1]  # (`CLIENTGEN_PARALLEL=off`: the same list, computed here)
+    assert "src/surface/types/__init__.py" in dict(serial[0])
+    streamed = _streamed(target)  # (CLIENTGEN_PARALLEL is `on` here)
+    assert (
+        streamed.get("src/surface/types/__init__.py")
+        == dict(serial[0])["src/surface/types/__init__.py"]
+    )
+    assert streamed == dict(serial[0])
+    assert lists[2][0] is None
+
+
+def test_types_init_stays_with_the_parent_when_nothing_forks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spec too small to fork (or a share of 0) keeps `types/__init__.py` out of the list."""
+    target = adhoc_target(str(FIXTURES / "surface_31.yml"), str(tmp_path / "out"), "surface", "S")
+    lists: list[list[object]] = []
+    real_init = fanout.Worklist.__init__
+
+    def spy(
+        self: fanout.Worklist[object, object], items: list[object], *a: object, **k: object
+    ) -> None:
+        lists.append(list(items))
+        real_init(self, items, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fanout.Worklist, "__init__", spy)
+    monkeypatch.setattr(fanout, "other_threads", lambda: False)
+    monkeypatch.setattr(plan, "FORK_FROM", 10_000)
+    streamed = _streamed(target)
+    assert "src/surface/types/__init__.py" in streamed
+    assert None not in lists[-1]
