@@ -107,6 +107,21 @@ def test_the_child_takes_the_first_share_of_the_types_modules(
         assert parallel == serial
 
 
+def _lists(monkeypatch: pytest.MonkeyPatch) -> list[list[object]]:
+    """The item lists of the worklists made from now on (`fanout.Worklist`), in order."""
+    lists: list[list[object]] = []
+    real_init = fanout.Worklist.__init__
+
+    def spy(
+        self: fanout.Worklist[object, object], items: list[object], *a: object, **k: object
+    ) -> None:
+        lists.append(list(items))
+        real_init(self, items, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fanout.Worklist, "__init__", spy)
+    return lists
+
+
 def _streamed(target: TargetConfig) -> dict[str, str]:
     """The files `plan_files` hands on one at a time (`emit`, as the pipeline stages them)."""
     sink = DiagnosticSink(file=target.spec)
@@ -131,16 +146,7 @@ def test_types_init_is_an_item_of_the_child_s_list(
     plan — kept or handed on file by file — is the one a single process makes."""
     monkeypatch.setattr(plan, "FORK_FROM", 1)
     target = adhoc_target(str(FIXTURES / "surface_31.yml"), str(tmp_path / "out"), "surface", "S")
-    lists: list[list[object]] = []
-    real_init = fanout.Worklist.__init__
-
-    def spy(
-        self: fanout.Worklist[object, object], items: list[object], *a: object, **k: object
-    ) -> None:
-        lists.append(list(items))
-        real_init(self, items, *a, **k)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(fanout.Worklist, "__init__", spy)
+    lists = _lists(monkeypatch)
     if child != "all":
         count = 1 if child == "first" else 0
 
@@ -168,16 +174,7 @@ def test_types_init_stays_with_the_parent_when_nothing_forks(
 ) -> None:
     """A spec too small to fork (or a share of 0) keeps `types/__init__.py` out of the list."""
     target = adhoc_target(str(FIXTURES / "surface_31.yml"), str(tmp_path / "out"), "surface", "S")
-    lists: list[list[object]] = []
-    real_init = fanout.Worklist.__init__
-
-    def spy(
-        self: fanout.Worklist[object, object], items: list[object], *a: object, **k: object
-    ) -> None:
-        lists.append(list(items))
-        real_init(self, items, *a, **k)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(fanout.Worklist, "__init__", spy)
+    lists = _lists(monkeypatch)
     monkeypatch.setattr(fanout, "other_threads", lambda: False)
     monkeypatch.setattr(plan, "FORK_FROM", 10_000)
     streamed = _streamed(target)
