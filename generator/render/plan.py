@@ -236,23 +236,12 @@ def plan_files(
     def render_types(modules: list[Name]) -> list[str]:
         return [render_one(m) for m in modules]
 
-    # `types/__init__.py` (≈ 0.05 s of GitHub's, a function of the names only) goes to the child
-    # too, at the front of its list: with all the types modules the child was done ≈ 0.2 s before
-    # the parent's own part (issue 18, bal18); `None` stands for it in the list
-    init_path = f"{pkg}/types/__init__.py"
-    init_in_child = forking and cut > 0 and init_path not in reused
-    jobs: list[Name | None] = [*([None] if init_in_child else []), *pending[:cut]]
-    head = len(jobs) - cut  # 1 when the list starts with `types/__init__.py`
-
-    def work(item: Name | None) -> str:
-        return _types_init(names) if item is None else render_one(item)
-
     # the first types modules to render are rendered by a forked child (`fanout.py`) while this
     # process drafts the resources and renders the rest of the package and then the last ones
     # (and, should the child not be done by then, its last ones: the two meet in the middle); the
     # child needs only the names and the model bases, nothing below reads its texts before
     # `results()`, and they go where the serial plan puts them
-    with Worklist(jobs, work, enabled=forking) as types_job:
+    with Worklist(pending[:cut], render_one, enabled=forking) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -296,15 +285,14 @@ def plan_files(
             del views
             tick(files.count, total)
         types_init = (
-            ""
-            if init_in_child
-            else reused[init_path]
-            if init_path in reused
+            reused[f"{pkg}/types/__init__.py"]
+            if f"{pkg}/types/__init__.py" in reused
             else _types_init(names)
         )
-        if streaming and not init_in_child:
-            # (the serial order puts it after the types modules: only the dict keeps order)
-            files.add(init_path, types_init)
+        if (
+            streaming
+        ):  # (the serial order puts it after the types modules: only the dict keeps order)
+            files.add(f"{pkg}/types/__init__.py", types_init)
         credentials = None
         if not any(c.auth is not None for c in contributions) and auth.kind != "none":
             credentials = render("package/credentials.py.jinja", auth=auth)
@@ -328,11 +316,7 @@ def plan_files(
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
-            done = types_job.results()
-            if init_in_child:
-                types_init = done[0]
-                files.add(init_path, types_init)
-            for module, text in zip(pending[:cut], done[head:], strict=True):
+            for module, text in zip(pending[:cut], types_job.results(), strict=True):
                 files.add(f"{pkg}/types/{module}.py", text)
                 tick(files.count, total)
             for module in types_modules:
@@ -344,10 +328,7 @@ def plan_files(
             api_md = render("package/api.md.jinja", doc=docs)
             docs = for_readme(docs)
             mine = render_types(pending[cut:])
-            done = types_job.results()
-            if init_in_child:
-                types_init = done[0]
-            rendered = dict(zip(pending, done[head:] + mine, strict=True))
+            rendered = dict(zip(pending, types_job.results() + mine, strict=True))
             for module in types_modules:
                 path = f"{pkg}/types/{module}.py"
                 files.add(path, reused[path] if path in reused else rendered[module])
