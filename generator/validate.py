@@ -221,8 +221,33 @@ class Validation:
         self._fd: int | None = None  # the read end of its pipe
         self._known = known
         self._on_found = on_found
+        # `ahead`: what the child reads its document and version from (dropped here once forked)
+        self._source: Callable[[], tuple[dict[str, Any], str]] | None = None
         if background and known is None and can_fork():
             self._fork()
+
+    @classmethod
+    def ahead(
+        cls,
+        source: Callable[[], tuple[dict[str, Any], str]],
+        *,
+        reload: Callable[[], dict[str, Any]],
+    ) -> Validation:
+        """A validation forked before the caller has the document: the child reads its own
+        (`source`: the document as written and its version), so none is shared with the caller,
+        which names the version once it knows it (`reads`). Without a child (no fork), `wait`
+        validates what `reload` reads."""
+        made = cls({}, "", background=False, reload=reload)
+        made._document = None
+        if can_fork():
+            made._source = source
+            made._fork()
+            made._source = None  # (it holds the text: the child has its own)
+        return made
+
+    def reads(self, version: str) -> None:
+        """The document's version, once the caller knows it (`ahead`'s in-process fallback)."""
+        self._version = version
 
     def _fork(self) -> None:
         try:
@@ -240,6 +265,8 @@ class Validation:
             try:
                 with contextlib.suppress(BaseException):
                     os.close(receive)
+                    if self._source is not None:
+                        self._document, self._version = self._source()
                     assert self._document is not None  # kept until `release`, after the fork
                     _child(self._document, self._version, send)
                     code = 0
