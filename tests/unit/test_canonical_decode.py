@@ -1,0 +1,216 @@
+"""A JSON spec decoded straight into parse's key-sorted form (`Canonical.decode`, issue 18): the same
+copy, the same pointers and the same IR as the copy of the document read as written; `open_spec(
+canonical=True)` makes it only where that is safe, and its validation child (forked first, reading
+the text as written itself) finds what validating the written document finds."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import load, validate
+from generator.diagnostics import DiagnosticSink, SpecError
+from generator.load import load_spec, open_spec, parse_text, read_document
+from generator.parse import build_api
+from generator.parse.canonical import Canonical
+
+REPO = Path(__file__).resolve().parents[2]
+SPECS = sorted(
+    [*(REPO / "tests" / "fixtures" / "specs").glob("*.y*ml")]
+    + [*(REPO / "tests" / "fixtures" / "specs").glob("*.json")]
+    + [*(REPO / "specs").glob("*/openapi.yml")]
+)
+fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+
+
+def _containers(node: Any) -> list[Any]:
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        found.append(item)
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend(c for c in children if isinstance(c, (dict, list)))
+    return found
+
+
+def _same_copy(text: str) -> Canonical:
+    """`Canonical.decode(text)` against `Canonical(json.loads(text))`: the same document, key order
+    included, and every container at the same pointer; returns the decoded one."""
+    decoded, other = Canonical.decode(text)
+    assert decoded is not None and other is None
+    copied = Canonical(json.loads(text))
+    assert json.dumps(decoded.document) == json.dumps(copied.document)  # order-sensitive
+    mine, theirs = _containers(decoded.document), _containers(copied.document)
+    assert len(mine) == len(theirs)
+    for a, b in zip(mine, theirs, strict=True):  # walked alike: the same place
+        assert decoded.origin(a) == copied.origin(b)
+    return decoded
+
+
+def test_sorted_as_the_copy_with_every_pointer() -> None:
+    text = json.dumps(
+        {
+            "z": [[{"b": 1, "a": [[], [{"y": {}}]]}], {}, "s", None],
+            "paths": {"/a~b/{c}": {"get": {"parameters": [{"schema": {"x": 1, "b": []}}]}}},
+            "é": {"ü": "unicode keys", "": "an empty key"},
+            "a": {},
+        }
+    )
+    decoded = _same_copy(text)
+    assert list(decoded.document) == ["a", "paths", "z", "é"]
+    inner = decoded.document["z"][0][0]["a"][1][0]["y"]
+    assert decoded.origin(inner) == "/z/0/0/a/1/0/y"
+    assert decoded.origin(decoded.document["paths"]["/a~b/{c}"]) == "/paths/~1a~0b~1{c}"
+    assert decoded.origin({}) is None
+
+
+def test_a_key_given_twice_keeps_the_last_value_as_json_does() -> None:
+    text = '{"b": {"k": 1}, "a": 0, "b": {"k": 2, "j": [{"i": 0}]}, "a": [1]}'
+    decoded = _same_copy(text)
+    assert decoded.document == {"a": [1], "b": {"j": [{"i": 0}], "k": 2}}
+    assert decoded.origin(decoded.document["b"]["j"][0]) == "/b/j/0"
+
+
+def test_what_is_not_an_object_is_handed_back() -> None:
+    assert Canonical.decode("[1, {}]") == (None, [1, {}])
+    assert Canonical.decode('"text"') == (None, "text")
+    with pytest.raises(json.JSONDecodeError):
+        Canonical.decode('{"a": }')
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_parse_builds_the_same_api_from_either_copy(spec: Path) -> None:
+    """Each fixture spec and committed spec, as JSON in its written order: the decoded copy and the
+    copy of the document give the same IR and the same diagnostics."""
+    loaded = load_spec(spec, DiagnosticSink(file=str(spec)))
+    text = json.dumps(loaded.document)  # (a YAML spec: its written order)
+    decoded = _same_copy(text)
+    built = []
+    for canonical in (decoded, Canonical(json.loads(text))):
+        sink = DiagnosticSink(file="spec")
+        built.append((repr(build_api(loaded, sink, canonical)), sink.sorted()))
+    assert built[0] == built[1]
+
+
+def _json_spec(tmp_path: Path, source: str = "spec_warnings_30.yml") -> Path:
+    """A fixture spec written as JSON in its written order (keys not sorted)."""
+    document = read_document(REPO / "tests" / "fixtures" / "specs" / source)
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(document, indent=1))
+    return path
+
+
+def _findings(path: Path) -> list[Any]:
+    sink = DiagnosticSink(file=str(path))
+    load_spec(path, sink)
+    return sink.sorted()
+
+
+@fork_only
+def test_sorted_at_once_where_it_can_be(tmp_path: Path) -> None:
+    path = _json_spec(tmp_path)
+    sink = DiagnosticSink(file=str(path))
+    loaded, validation = open_spec(path, sink, canonical=True)
+    try:
+        assert loaded.canonical is not None and loaded.document is loaded.canonical.document
+        assert validation.in_background
+        written = parse_text(path.read_text(), str(path))
+        assert list(written) != sorted(written)  # the text's own order is not sorted …
+        assert list(loaded.document) == sorted(written)  # … the document parse reads is
+        assert loaded.document == written
+        validation.release()
+        validation.wait(sink)
+    finally:
+        validation.cancel()
+    assert sink.sorted() == _findings(path)
+    assert any(d.code == "spec-invalid" for d in sink.items)
+
+
+@fork_only
+@pytest.mark.parametrize("case", ["yaml", "external ref", "too large", "in-process", "unasked"])
+def test_read_as_written_where_it_cannot_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """A YAML text, a text that may refer to another file, a text over the bound, a validation in
+    this process and a caller that does not take the sorted form: the document as written."""
+    path = _json_spec(tmp_path)
+    background, canonical = case != "in-process", case != "unasked"
+    if case == "yaml":
+        path = REPO / "tests" / "fixtures" / "specs" / "spec_warnings_30.yml"
+    elif case == "external ref":
+        (tmp_path / "other.json").write_text('{"type": "string"}')
+        document = json.loads(path.read_text())
+        document.setdefault("components", {}).setdefault("schemas", {})["Other"] = {"$ref": "other.json"}
+        path.write_text(json.dumps(document))
+    elif case == "too large":
+        monkeypatch.setattr(load, "DECODE_SORTED_MAX", len(path.read_text()) - 1)
+    sink = DiagnosticSink(file=str(path))
+    loaded, validation = open_spec(path, sink, background=background, canonical=canonical)
+    try:
+        assert loaded.canonical is None
+        if case != "external ref":
+            assert list(loaded.document) == list(parse_text(path.read_text(), str(path)))
+        validation.wait(sink)
+    finally:
+        validation.cancel()
+    assert sink.sorted() == _findings(path)
+
+
+@fork_only
+@pytest.mark.parametrize("how", ["no fork", "the child fails"])
+def test_validated_here_when_the_child_does_not_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """No child (fork refused) or a child that fails reading the text: the findings come from the
+    file read again here, under the version the caller named."""
+    path = _json_spec(tmp_path)
+    if how == "no fork":
+        monkeypatch.setattr(validate, "can_fork", lambda: False)
+        monkeypatch.setattr(load, "can_fork", lambda: True)  # the sorted form is still made
+
+    def broken(text: str, file: str) -> Any:
+        raise RuntimeError("the child fails")
+
+    if how == "the child fails":
+        monkeypatch.setattr(load, "_as_written", broken)
+    sink = DiagnosticSink(file=str(path))
+    loaded, validation = open_spec(path, sink, canonical=True)
+    try:
+        assert loaded.canonical is not None
+        assert validation.in_background == (how != "no fork")
+        validation.release()
+        validation.wait(sink)
+    finally:
+        validation.cancel()
+    assert sink.sorted() == _findings(path)
+
+
+@fork_only
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [('{"openapi": "3.0.3", "paths": }', "invalid-json"), ('{"swagger": "2.0"}', "swagger-2")],
+)
+def test_a_bad_text_is_the_same_error_and_the_child_is_reaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, code: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    started: list[validate.Validation] = []
+    real = validate.Validation.ahead.__func__  # type: ignore[attr-defined]
+
+    def ahead(cls: type[validate.Validation], *args: Any, **kwargs: Any) -> Any:
+        started.append(real(cls, *args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(validate.Validation, "ahead", classmethod(ahead))
+    errors = []
+    for canonical in (True, False):
+        with pytest.raises(SpecError) as caught:
+            open_spec(path, DiagnosticSink(file=str(path)), canonical=canonical)
+        errors.append(caught.value.diagnostic)
+    assert errors[0] == errors[1] and errors[0].code == code
+    assert len(started) == 1 and not started[0].in_background  # stopped and reaped
