@@ -144,7 +144,9 @@ def test_read_as_written_where_it_cannot_be(
     elif case == "external ref":
         (tmp_path / "other.json").write_text('{"type": "string"}')
         document = json.loads(path.read_text())
-        document.setdefault("components", {}).setdefault("schemas", {})["Other"] = {"$ref": "other.json"}
+        document.setdefault("components", {}).setdefault("schemas", {})["Other"] = {
+            "$ref": "other.json"
+        }
         path.write_text(json.dumps(document))
     elif case == "too large":
         monkeypatch.setattr(load, "DECODE_SORTED_MAX", len(path.read_text()) - 1)
