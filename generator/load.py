@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from .diagnostics import DiagnosticSink, SpecError, fatal
 from .refs import _may_have_external_ref, bundle_external_refs
 from .spec_bytes import MAX_NODES, MAX_SPEC_BYTES, read_bytes
-from .validate import Validation, can_fork
+from .validate import Validation
 from .validation_cache import FindingsCache, prose_free_key
 
 if TYPE_CHECKING:
@@ -177,9 +177,9 @@ def open_spec(
     spec's bytes when they are not (yet) in the file at `path`, or a file holding them (a private
     copy; relative `$ref`s still resolve from `path`'s folder, under the same rules). `known`: the findings of the last validation, reused when
     only prose changed since (`validation_cache`). `canonical`: the caller parses the document and
-    takes the spec's key-sorted form (`LoadedSpec.canonical`) when one was made: a JSON spec of at
-    most `DECODE_SORTED_MAX` characters that cannot refer to another file, validated in a child
-    (nothing known) that is forked first and decodes the text as written itself."""
+    takes the spec's key-sorted form (`LoadedSpec.canonical`) when one was made — a JSON spec of at
+    most `DECODE_SORTED_MAX` characters that cannot refer to another file, without known findings:
+    decoded straight into that form, which is also what is validated (`validate.findings`)."""
     file = str(path)
     given = raw  # the caller's bytes (kept by the caller anyway) or file, for `_reread`
     if raw is None or isinstance(raw, Path):
@@ -194,18 +194,15 @@ def open_spec(
     if known is not None and not known.kept:
         known = None  # nowhere to keep findings: no key to compute
     reload = partial(_reread, path, given)
-    if canonical and known is None and background and _sorted_at_once(text) and can_fork():
-        # the child reads the text as written (its findings and their order are the document's);
-        # this process never holds that document, nor shares one with the child
-        validation = Validation.ahead(partial(_as_written, text, file), reload=reload)
-        try:
-            made = parse_canonical(text, file)
-            del text
-            version = _checked_version(made.document, file, sink)
-        except BaseException:
-            validation.cancel()
-            raise
-        validation.reads(version)
+    if canonical and known is None and _sorted_at_once(text):
+        made = parse_canonical(text, file)
+        del text  # before the validation child forks: it would keep a copy of the pages
+        version = _checked_version(made.document, file, sink)
+        # the child validates the copy parse reads (the document as written only when it has
+        # more errors than are reported: which are depends on the order; `validate.findings`)
+        validation = Validation(
+            made.document, version, background=background, reload=reload, key_sorted=True
+        )
         return LoadedSpec(file, made.document, digest, version, made), validation
     document = parse_text(text, file)
     version = _checked_version(document, file, sink)
@@ -233,12 +230,6 @@ def _sorted_at_once(text: str) -> bool:
         and text.lstrip().startswith("{")
         and not _may_have_external_ref(text)
     )
-
-
-def _as_written(text: str, file: str) -> tuple[dict[str, Any], str]:
-    """(In the validation child.) The document as `parse_text` reads it, and its version."""
-    document = parse_text(text, file)
-    return document, _check_version(document, file)
 
 
 def _checked_version(document: dict[str, Any], file: str, sink: DiagnosticSink) -> str:

@@ -131,27 +131,25 @@ def test_sorted_at_once_where_it_can_be(tmp_path: Path) -> None:
 
 
 @fork_only
-@pytest.mark.parametrize("case", ["yaml", "external ref", "too large", "in-process", "unasked"])
+@pytest.mark.parametrize("case", ["yaml", "external ref", "too large", "unasked"])
 def test_read_as_written_where_it_cannot_be(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
-    """A YAML text, a text that may refer to another file, a text over the bound, a validation in
-    this process and a caller that does not take the sorted form: the document as written."""
+    """A YAML text, a text that may refer to another file, a text over the bound and a caller that
+    does not take the sorted form: the document as written."""
     path = _json_spec(tmp_path)
-    background, canonical = case != "in-process", case != "unasked"
     if case == "yaml":
         path = REPO / "tests" / "fixtures" / "specs" / "spec_warnings_30.yml"
     elif case == "external ref":
         (tmp_path / "other.json").write_text('{"type": "string"}')
         document = json.loads(path.read_text())
-        document.setdefault("components", {}).setdefault("schemas", {})["Other"] = {
-            "$ref": "other.json"
-        }
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Other"] = {"$ref": "other.json"}
         path.write_text(json.dumps(document))
     elif case == "too large":
         monkeypatch.setattr(load, "DECODE_SORTED_MAX", len(path.read_text()) - 1)
     sink = DiagnosticSink(file=str(path))
-    loaded, validation = open_spec(path, sink, background=background, canonical=canonical)
+    loaded, validation = open_spec(path, sink, canonical=case != "unasked")
     try:
         assert loaded.canonical is None
         if case != "external ref":
@@ -163,27 +161,26 @@ def test_read_as_written_where_it_cannot_be(
 
 
 @fork_only
-@pytest.mark.parametrize("how", ["no fork", "the child fails"])
-def test_validated_here_when_the_child_does_not_answer(
+@pytest.mark.parametrize("how", ["in-process", "no fork", "the child fails"])
+def test_the_same_findings_however_validated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
-    """No child (fork refused) or a child that fails reading the text: the findings come from the
-    file read again here, under the version the caller named."""
+    """The sorted form validated in this process (asked, or no fork), or the child failing (the
+    file read again, as written): the findings of the document as written."""
     path = _json_spec(tmp_path)
     if how == "no fork":
         monkeypatch.setattr(validate, "can_fork", lambda: False)
-        monkeypatch.setattr(load, "can_fork", lambda: True)  # the sorted form is still made
 
-    def broken(text: str, file: str) -> Any:
+    def broken(*args: Any) -> None:
         raise RuntimeError("the child fails")
 
     if how == "the child fails":
-        monkeypatch.setattr(load, "_as_written", broken)
+        monkeypatch.setattr(validate, "_child", broken)
     sink = DiagnosticSink(file=str(path))
-    loaded, validation = open_spec(path, sink, canonical=True)
+    loaded, validation = open_spec(path, sink, background=how != "in-process", canonical=True)
     try:
         assert loaded.canonical is not None
-        assert validation.in_background == (how != "no fork")
+        assert validation.in_background == (how == "the child fails")
         validation.release()
         validation.wait(sink)
     finally:
@@ -191,28 +188,45 @@ def test_validated_here_when_the_child_does_not_answer(
     assert sink.sorted() == _findings(path)
 
 
-@fork_only
+def _many_errors() -> dict[str, Any]:
+    """A document as written (not key-sorted) with errors in many places."""
+    paths = {
+        f"/{name}": {"get": {"responses": {"200": {"description": 7}}, "parameters": [{"in": 1}]}}
+        for name in ("zeta", "alpha", "mu", "beta", "omega", "delta")
+    }
+    return {"openapi": "3.0.3", "paths": paths, "info": {"title": 1}}
+
+
+@pytest.mark.parametrize("limit", [3, 50])
+def test_the_sorted_form_gives_the_written_documents_findings(
+    monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    """Within the limit, the sorted form's findings are the written document's (the same set);
+    over it, which are kept depends on the order, so the document as written is validated."""
+    monkeypatch.setattr(validate, "MAX_ERRORS", limit)
+    written = _many_errors()
+    decoded, _ = Canonical.decode(json.dumps(written))
+    assert decoded is not None
+    mine = validate.findings(decoded.document, "3.0", as_written=lambda: written)
+    theirs = validate.findings(written, "3.0")
+    unsorted = validate.findings(decoded.document, "3.0")  # (what it would be without)
+    if limit == 3:
+        assert len(theirs) == 3 and mine == theirs and sorted(unsorted) != sorted(theirs)
+    else:
+        assert 3 < len(theirs) < limit
+        assert sorted(mine) == sorted(theirs) == sorted(unsorted)
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [('{"openapi": "3.0.3", "paths": }', "invalid-json"), ('{"swagger": "2.0"}', "swagger-2")],
 )
-def test_a_bad_text_is_the_same_error_and_the_child_is_reaped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, code: str
-) -> None:
+def test_a_bad_text_is_the_same_error(tmp_path: Path, text: str, code: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(text)
-    started: list[validate.Validation] = []
-    real = validate.Validation.ahead.__func__  # type: ignore[attr-defined]
-
-    def ahead(cls: type[validate.Validation], *args: Any, **kwargs: Any) -> Any:
-        started.append(real(cls, *args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(validate.Validation, "ahead", classmethod(ahead))
     errors = []
     for canonical in (True, False):
         with pytest.raises(SpecError) as caught:
             open_spec(path, DiagnosticSink(file=str(path)), canonical=canonical)
         errors.append(caught.value.diagnostic)
     assert errors[0] == errors[1] and errors[0].code == code
-    assert len(started) == 1 and not started[0].in_background  # stopped and reaped
