@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .diagnostics import DiagnosticSink, SpecError, fatal
-from .refs import _may_have_external_ref, bundle_external_refs
+from .refs import bundle_external_refs
 from .spec_bytes import MAX_NODES, MAX_SPEC_BYTES, read_bytes
 from .validate import Validation
 from .validation_cache import FindingsCache, prose_free_key
@@ -194,8 +194,8 @@ def open_spec(
     if known is not None and not known.kept:
         known = None  # nowhere to keep findings: no key to compute
     reload = partial(_reread, path, given)
-    if canonical and known is None and _sorted_at_once(text):
-        made = parse_canonical(text, file)
+    made = parse_canonical(text, file) if canonical and known is None and _sortable(text) else None
+    if made is not None and not made.refers_out:  # (else bundled from the document as written)
         del text  # before the validation child forks: it would keep a copy of the pages
         version = _checked_version(made.document, file, sink)
         # the child validates the copy parse reads (the document as written only when it has
@@ -204,6 +204,7 @@ def open_spec(
             made.document, version, background=background, reload=reload, key_sorted=True
         )
         return LoadedSpec(file, made.document, digest, version, made), validation
+    del made
     document = parse_text(text, file)
     version = _checked_version(document, file, sink)
     parsed = document
@@ -223,13 +224,10 @@ def open_spec(
     return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
 
 
-def _sorted_at_once(text: str) -> bool:
-    """Can `text` be decoded straight into parse's form (`open_spec(canonical=True)`)?"""
-    return (
-        len(text) <= DECODE_SORTED_MAX
-        and text.lstrip().startswith("{")
-        and not _may_have_external_ref(text)
-    )
+def _sortable(text: str) -> bool:
+    """Is `text` decoded straight into parse's form (`open_spec(canonical=True)`)? It is then used
+    unless it may refer to another file (`Canonical.refers_out`)."""
+    return len(text) <= DECODE_SORTED_MAX and text.lstrip().startswith("{")
 
 
 def _checked_version(document: dict[str, Any], file: str, sink: DiagnosticSink) -> str:

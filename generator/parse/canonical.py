@@ -47,6 +47,9 @@ class Canonical:
             self.document: dict[str, Any] = self._copy(document)
         else:
             self._parents, self.document = parents, document
+        # (`decode`) some mapping has a `$ref` that is a string not starting with `#`: the document
+        # may refer to another file (`refs.bundle_external_refs`); a data key's value counts too
+        self.refers_out = False
         # the pointers spelled so far, of the nodes asked about and their ancestors (siblings share
         # them: GitHub's 6,110 questions reach 2,500 more containers); by id, as the copy's nodes
         # live as long as this object
@@ -60,10 +63,13 @@ class Canonical:
         members sorted by key (of a key given twice, the last value, as `json.loads` keeps it),
         lists in their order, and each container's parent."""
         parents: dict[int, tuple[Any, str | int]] = {}
-        data = json.loads(text, object_pairs_hook=_sorting(parents))
+        outside: list[str] = []
+        data = json.loads(text, object_pairs_hook=_sorting(parents, outside))
         if not isinstance(data, dict):
             return None, data
-        return cls(data, parents), None
+        made = cls(data, parents)
+        made.refers_out = bool(outside)
+        return made, None
 
     def origin(self, node: object) -> str | None:
         """Where `node` sits in the document (a JSON pointer), when it is one of the document's own
@@ -122,11 +128,12 @@ class Canonical:
 
 
 def _sorting(
-    parents: dict[int, tuple[Any, str | int]],
+    parents: dict[int, tuple[Any, str | int]], outside: list[str]
 ) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     """The decoder's hook for each JSON object (its members, in the text's order): the mapping with
-    its members sorted, its containers (and those of its lists) noted in `parents`. The decoder
-    makes a container before the object that holds it, so each is noted once, by its holder."""
+    its members sorted, its containers (and those of its lists) noted in `parents`, a `$ref` that is
+    not a fragment in `outside`. The decoder makes a container before the object that holds it, so
+    each is noted once, by its holder."""
 
     def under(items: list[Any]) -> None:
         for index, value in enumerate(items):
@@ -147,6 +154,9 @@ def _sorting(
                 parents[id(value)] = (mapping, key)
                 if value:
                     under(value)
+        ref = mapping.get("$ref")
+        if type(ref) is str and not ref.startswith("#"):
+            outside.append(ref)
         return mapping
 
     return made

@@ -75,6 +75,21 @@ def test_a_key_given_twice_keeps_the_last_value_as_json_does() -> None:
     assert decoded.origin(decoded.document["b"]["j"][0]) == "/b/j/0"
 
 
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [
+        ('{"a": {"$ref": "#/b"}, "b": [{"$ref": "#/a"}]}', False),
+        ('{"a": [[{"$ref": "other.json#/b"}]]}', True),
+        ('{"a": {"$ref": "https://example.com/s.json"}}', True),
+        ('{"a": {"example": {"$ref": "data.json"}}}', True),  # (a data key's: the walk decides)
+        ('{"a": {"$ref": 7}}', False),
+    ],
+)
+def test_a_ref_to_another_file_is_noticed(text: str, out: bool) -> None:
+    decoded, _ = Canonical.decode(text)
+    assert decoded is not None and decoded.refers_out is out
+
+
 def test_what_is_not_an_object_is_handed_back() -> None:
     assert Canonical.decode("[1, {}]") == (None, [1, {}])
     assert Canonical.decode('"text"') == (None, "text")
