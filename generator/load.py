@@ -8,17 +8,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from .diagnostics import DiagnosticSink, fatal
+from .diagnostics import DiagnosticSink, SpecError, fatal
 from .refs import bundle_external_refs
 from .spec_bytes import MAX_NODES, MAX_SPEC_BYTES, read_bytes
 from .validate import Validation
 from .validation_cache import FindingsCache, prose_free_key
 
+if TYPE_CHECKING:
+    from .parse.canonical import Canonical
+
 MAX_DEPTH = 400
+# a JSON spec of at most this many characters is decoded straight into parse's key-sorted form
+# (`open_spec(canonical=True)`); a larger one is copied into it, with fresh strings, so that its
+# document's memory can be returned once parsed (graph-beta: 47 MB of text)
+DECODE_SORTED_MAX = 24_000_000
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +38,8 @@ class LoadedSpec:
     document: dict[str, Any]
     sha256: str
     version: str  # "3.0" or "3.1"
+    # `document` is this copy's (`open_spec(canonical=True)`): already key-sorted, for parse
+    canonical: Canonical | None = None
 
 
 def read_document(path: Path, limit: int | None = None) -> dict[str, Any]:
@@ -53,19 +66,7 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
     stripped = text.lstrip()
     data: Any
     if stripped.startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise fatal(
-                "invalid-json",
-                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                file=file,
-                hint="fix the syntax error; a JSON validator shows it in context",
-            ) from None
-        except RecursionError:
-            raise fatal(
-                "too-deep", "the document is nested too deeply to read", file=file
-            ) from None
+        data = _json(json.loads, text, file)
     else:
         from .yaml_text import MarkedYAMLError, YAMLError, load_yaml  # (JSON specs: no PyYAML)
 
@@ -87,16 +88,45 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
                 "too-deep", "the document is nested too deeply to read", file=file
             ) from None
     if not isinstance(data, dict):
-        raise fatal(
-            "not-openapi",
-            f"the document is a {type(data).__name__}, not an OpenAPI object",
-            file=file,
-            hint="an OpenAPI document is a mapping with an 'openapi' key",
-        )
+        raise _not_openapi(data, file)
     if stripped.startswith("{"):
         # JSON: keys are strings, no aliases to expand, depth bounded by the json module
         return cast("dict[str, Any]", data)
     return cast("dict[str, Any]", _stringify_keys(data, 0, file, [0]))
+
+
+def parse_canonical(text: str, file: str) -> Canonical:
+    """JSON text (an object) decoded straight into the key-sorted form parse reads
+    (`parse.canonical.Canonical.decode`), with `parse_text`'s errors."""
+    from .parse.canonical import Canonical
+
+    made, other = _json(Canonical.decode, text, file)
+    if made is None:
+        raise _not_openapi(other, file)
+    return made
+
+
+def _json(decode: Callable[[str], _T], text: str, file: str) -> _T:
+    try:
+        return decode(text)
+    except json.JSONDecodeError as exc:
+        raise fatal(
+            "invalid-json",
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            file=file,
+            hint="fix the syntax error; a JSON validator shows it in context",
+        ) from None
+    except RecursionError:
+        raise fatal("too-deep", "the document is nested too deeply to read", file=file) from None
+
+
+def _not_openapi(data: object, file: str) -> SpecError:
+    return fatal(
+        "not-openapi",
+        f"the document is a {type(data).__name__}, not an OpenAPI object",
+        file=file,
+        hint="an OpenAPI document is a mapping with an 'openapi' key",
+    )
 
 
 def _stringify_keys(node: Any, depth: int, file: str, count: list[int]) -> Any:
@@ -140,12 +170,16 @@ def open_spec(
     background: bool = True,
     raw: bytes | Path | None = None,
     known: FindingsCache | None = None,
+    canonical: bool = False,
 ) -> tuple[LoadedSpec, Validation]:
     """`load_spec` with the validation possibly still running in a forked child: the caller must call
     `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up. `raw`: the
     spec's bytes when they are not (yet) in the file at `path`, or a file holding them (a private
     copy; relative `$ref`s still resolve from `path`'s folder, under the same rules). `known`: the findings of the last validation, reused when
-    only prose changed since (`validation_cache`)."""
+    only prose changed since (`validation_cache`). `canonical`: the caller parses the document and
+    takes the spec's key-sorted form (`LoadedSpec.canonical`) when one was made — a JSON spec of at
+    most `DECODE_SORTED_MAX` characters that cannot refer to another file, without known findings:
+    decoded straight into that form, which is also what is validated (`validate.findings`)."""
     file = str(path)
     given = raw  # the caller's bytes (kept by the caller anyway) or file, for `_reread`
     if raw is None or isinstance(raw, Path):
@@ -157,7 +191,46 @@ def open_spec(
     digest = hashlib.sha256(raw).hexdigest()
     text = read_text(path, raw)
     del raw
+    if known is not None and not known.kept:
+        known = None  # nowhere to keep findings: no key to compute
+    reload = partial(_reread, path, given)
+    made = parse_canonical(text, file) if canonical and known is None and _sortable(text) else None
+    if made is not None and not made.refers_out:  # (else bundled from the document as written)
+        del text  # before the validation child forks: it would keep a copy of the pages
+        version = _checked_version(made.document, file, sink)
+        # the child validates the copy parse reads (the document as written only when it has
+        # more errors than are reported: which are depends on the order; `validate.findings`)
+        validation = Validation(
+            made.document, version, background=background, reload=reload, key_sorted=True
+        )
+        return LoadedSpec(file, made.document, digest, version, made), validation
+    del made
     document = parse_text(text, file)
+    version = _checked_version(document, file, sink)
+    parsed = document
+    document = bundle_external_refs(document, path, sink, read_document, text)
+    key = ""
+    if known is not None and document is parsed and text.lstrip().startswith("{"):
+        key = prose_free_key(text, version)  # the spec's own JSON text is all it validates
+    del text  # before the validation child forks: it would keep a copy of the pages
+    validation = Validation(
+        document,
+        version,
+        background=background,
+        known=known.get(key) if known is not None and key else None,
+        on_found=(lambda found: known.put(key, found)) if known is not None and key else None,
+        reload=reload,
+    )
+    return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
+
+
+def _sortable(text: str) -> bool:
+    """Is `text` decoded straight into parse's form (`open_spec(canonical=True)`)? It is then used
+    unless it may refer to another file (`Canonical.refers_out`)."""
+    return len(text) <= DECODE_SORTED_MAX and text.lstrip().startswith("{")
+
+
+def _checked_version(document: dict[str, Any], file: str, sink: DiagnosticSink) -> str:
     version = _check_version(document, file)
     if str(document.get("openapi")).startswith("3.2"):
         sink.warn(
@@ -168,23 +241,7 @@ def open_spec(
             "security scheme metadata) is not used by the generated client",
             "check that the API does not depend on a 3.2-only feature, or set `openapi: 3.1.1`",
         )
-    parsed = document
-    document = bundle_external_refs(document, path, sink, read_document, text)
-    key = ""
-    if known is not None and not known.kept:
-        known = None  # nowhere to keep findings: no key to compute
-    if known is not None and document is parsed and text.lstrip().startswith("{"):
-        key = prose_free_key(text, version)  # the spec's own JSON text is all it validates
-    del text  # before the validation child forks: it would keep a copy of the pages
-    validation = Validation(
-        document,
-        version,
-        background=background,
-        known=known.get(key) if known is not None and key else None,
-        on_found=(lambda found: known.put(key, found)) if known is not None and key else None,
-        reload=lambda: _reread(path, given),
-    )
-    return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
+    return version
 
 
 def _reread(path: Path, raw: bytes | Path | None) -> dict[str, Any]:

@@ -108,9 +108,11 @@ def _render(
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
     progress.stage("reading the spec")
+    # validation runs alongside parse + render; parse's key-sorted form made while decoding when it
+    # can be (the stage cache's recorder reads the document as written)
     loaded, validation = open_spec(
-        Path(target.spec), sink, raw=raw, known=known
-    )  # validation runs alongside parse + render
+        Path(target.spec), sink, raw=raw, known=known, canonical=recorder is None
+    )
     try:
         # the spec's copy, made now, while little else is in memory (graph-beta's is 47 MB): its
         # name, and for a bundled spec the bundled document serialised, else the spec's bytes
@@ -130,8 +132,9 @@ def _render(
                 loaded.document, str(Path(target.spec)), source or target.spec, target.digest()
             )
             recorder.spec_file = spec_file
-        canonical = Canonical(loaded.document)  # parse reads only this copy: the document can go
-        loaded = dataclasses.replace(loaded, document={})  # graph-beta's is 166 MB
+        # parse reads only this copy: the document can go (graph-beta's is 166 MB)
+        canonical = loaded.canonical or Canonical(loaded.document)
+        loaded = dataclasses.replace(loaded, document={}, canonical=None)
         validation.release()
         api = build_api(loaded, sink, canonical)
         del canonical

@@ -30,16 +30,24 @@ _TOO_DEEP = ("", "the spec is too deeply nested to validate fully", "")
 Finding = tuple[str, str, str]  # pointer, message, hint
 
 
-def findings(document: dict[str, Any], version: str) -> list[Finding]:
-    """What openapi-pydantic says about the document, as (pointer, message, hint), in its order."""
+def findings(
+    document: dict[str, Any],
+    version: str,
+    as_written: Callable[[], dict[str, Any]] | None = None,
+) -> list[Finding]:
+    """What openapi-pydantic says about the document, as (pointer, message, hint), in its order.
+    `as_written`: given when `document` is the key-sorted copy (`parse/canonical.py`), it reads the
+    document as written. The errors of one document are the same set in any order of its mappings,
+    but which `MAX_ERRORS` of them are kept depends on that order: with more, the document as
+    written is validated instead (the findings then are those of its order)."""
     from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
     from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
 
     model: type[OpenAPI30 | OpenAPI31] = OpenAPI30 if version == "3.0" else OpenAPI31
-    if str(document.get("openapi")).startswith("3.2"):  # read as 3.1 (load.py warns once)
-        document = {**document, "openapi": "3.1.1"}
     try:
-        errors = piecewise_errors(model, document)
+        errors = piecewise_errors(model, _as_read(document))
+        if as_written is not None and len(errors) > MAX_ERRORS:
+            errors = piecewise_errors(model, _as_read(as_written()))
     except RecursionError:
         return [_TOO_DEEP]
     out = []
@@ -49,6 +57,12 @@ def findings(document: dict[str, Any], version: str) -> list[Finding]:
         loc = [str(p) for p in error["loc"] if not _is_union_tag(str(p))]
         out.append((jp.join("", *loc), str(error["msg"]), _HINT))
     return out
+
+
+def _as_read(document: dict[str, Any]) -> dict[str, Any]:
+    if str(document.get("openapi")).startswith("3.2"):  # read as 3.1 (load.py warns once)
+        return {**document, "openapi": "3.1.1"}
+    return document
 
 
 CHUNK = 64  # entries of a large mapping validated at a time
@@ -181,9 +195,9 @@ _UNION_TAGS = frozenset(
 )
 
 
-def _child(document: dict[str, Any], version: str, out: int) -> None:
+def _child(found: Callable[[], list[Finding]], out: int) -> None:
     """(In the forked child.) The findings, pickled, written to `out`."""
-    data = memoryview(pickle.dumps(findings(document, version), pickle.HIGHEST_PROTOCOL))
+    data = memoryview(pickle.dumps(found(), pickle.HIGHEST_PROTOCOL))
     while data:
         data = data[os.write(out, data) :]
 
@@ -209,12 +223,17 @@ class Validation:
         known: list[Finding] | None = None,
         on_found: Callable[[list[Finding]], None] | None = None,
         reload: Callable[[], dict[str, Any]] | None = None,
+        key_sorted: bool = False,
     ) -> None:
         """`known`: the findings, already known (`validation_cache`): nothing is validated.
         `on_found`: told the findings once they are known (to keep them). `reload`: reads the document
-        again, for the in-process fallback after `release` (a child that died)."""
+        again (as written), for the in-process fallback after `release` (a child that died).
+        `key_sorted`: `document` is the key-sorted copy parse reads (`findings`' `as_written`:
+        `reload`, which is then needed)."""
+        assert reload is not None or not key_sorted
         self._document: dict[str, Any] | None = document
         self._reload = reload
+        self._key_sorted = key_sorted
         self._found: list[Finding] | None = None  # validated in-process by `release`
         self._version = version
         self._pid: int | None = None  # the child, until reaped
@@ -240,8 +259,9 @@ class Validation:
             try:
                 with contextlib.suppress(BaseException):
                     os.close(receive)
-                    assert self._document is not None  # kept until `release`, after the fork
-                    _child(self._document, self._version, send)
+                    document = self._document
+                    assert document is not None  # kept until `release`, after the fork
+                    _child(functools.partial(self._findings, document), send)
                     code = 0
             finally:
                 os._exit(code)
@@ -259,7 +279,7 @@ class Validation:
         if self._document is None:
             return
         if self._pid is None and self._known is None:
-            self._found = findings(self._document, self._version)
+            self._found = self._findings(self._document)
         if self._pid is None or self._reload is not None:
             self._document = None
 
@@ -269,11 +289,17 @@ class Validation:
         if found is None:
             found = self._found
         if found is None:
-            document = self._document if self._document is not None else self._reloaded()
-            found = findings(document, self._version)
+            if self._document is not None:
+                found = self._findings(self._document)
+            else:  # read again, as written
+                found = findings(self._reloaded(), self._version)
         if self._known is None and self._on_found is not None:
             self._on_found(found)
         report(found, sink)
+
+    def _findings(self, document: dict[str, Any]) -> list[Finding]:
+        """The findings of the document this validation was given."""
+        return findings(document, self._version, self._reload if self._key_sorted else None)
 
     def _reloaded(self) -> dict[str, Any]:
         assert self._reload is not None  # `release` keeps the document when it cannot be reloaded

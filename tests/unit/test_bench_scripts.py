@@ -58,4 +58,10 @@ def test_perf_worker_times_every_stage(tmp_path: Path) -> None:
     )
     result = json.loads(out.strip().splitlines()[-1])
     assert result["ok"] is True and result["operations"] == 5
-    assert set(result["stages"]) >= {"load", "parse (IR)", "render", "ruff", "write"}
+    stages = {"load", "canonical copy", "parse (IR)", "shape", "render", "ruff", "write"}
+    assert set(result["stages"]) >= stages
+
+
+def test_stretch_reaches_the_naming_pass(tmp_path: Path) -> None:
+    out = _run(tmp_path, "bench/stretch.py", str(SPEC))
+    assert out.startswith("stretch cpu ") and "validation child cpu" in out
