@@ -275,6 +275,41 @@ def test_a_summary_edit_stages_the_unchanged_modules_unread(
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
 
 
+def test_a_reused_stub_is_read_once_and_counts_as_its_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Planned.add(..., reused=True)` (a replay's stubs, `Reuse.files`: most modules share one of a
+    few) reads each distinct stub once, and what it records — the `_` modules imported, whether
+    a checked file imports typing_extensions — is what reading every file gives."""
+    stub = stage_cache.import_stub(
+        "from .._fields import X\nfrom typing_extensions import Self\nfrom ._models import Y\n"
+    )
+    other = stage_cache.import_stub("from .._errors import E\n")
+    assert stub is not None and other is not None
+    files = [("a.py", stub, False), ("b.py", other, True), ("c.py", stub, True)]
+    files += [("d.py", "from ._paginator import P\n", True), ("e.py", other, True)]
+    reads: list[str] = []
+    real = plan._imported
+    monkeypatch.setattr(plan, "_imported", lambda text: reads.append(text) or real(text))
+    reused, plain = plan.Planned(), plan.Planned()
+    for rel, text, checked in files:
+        plain.add(rel, text, checked=checked)
+    assert len(reads) == 5
+    reads.clear()
+    for rel, text, checked in files:
+        reused.add(rel, text, checked=checked, reused=rel != "d.py")
+    assert reads == [stub, other, files[3][1]]  # each stub once; a text not reused, as before
+    assert reused.imported == plain.imported == {"_fields", "_models", "_errors", "_paginator"}
+    assert reused.typing_extensions and plain.typing_extensions  # c.py, checked
+    unchecked = plan.Planned()
+    unchecked.add("a.py", stub, checked=False, reused=True)
+    unchecked.add("c.py", stub, reused=True)  # the same stub, now checked
+    assert unchecked.typing_extensions and unchecked.texts == {"a.py": stub, "c.py": stub}
+    first = plan.Planned()
+    first.add("a.py", stub, checked=False, reused=True)
+    assert not first.typing_extensions  # an unchecked file does not count
+
+
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
 @pytest.mark.parametrize(
     "damage",
