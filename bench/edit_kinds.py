@@ -95,7 +95,9 @@ def _env(tree: str, cold: bool = False) -> dict[str, str]:
 
 def _run(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
