@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from corpora import spec_path
+from regen_ab import _env, _run  # the same commands, measured the same way
 from regen_speed import PROJECT
 
 REPO = "/repos/{owner}/{repo}"
@@ -79,31 +79,6 @@ KINDS: dict[str, Callable[[dict[str, Any], int], None]] = {
     "new query parameter": _query_param,
     "new operation": _operation,
 }
-
-
-def _env(tree: str, cold: bool = False) -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=tree)
-    env["PYTHONPYCACHEPREFIX"] = str(
-        Path(".cache", "perf", "kinds-pycache", tree.strip("/").replace("/", "_")).resolve()
-    )
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.pop("CLIENTGEN_CACHE", None)
-    if cold:
-        env["CLIENTGEN_CACHE"] = "off"
-    return env
-
-
-def _run(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        raise RuntimeError(err.decode(errors="replace")[-800:])
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 def _settle(folder: Path) -> None:
