@@ -118,6 +118,8 @@ class Surface:
     resources: dict[str, list[str]]  # client attribute → method names
     methods: dict[str, Method]
     classes: dict[str, PyClass]
+    # the string enums' class names, when `classes` does not hold every class (a pruned surface)
+    str_enums: frozenset[str] | None = None
 
 
 def build_surface(side: SpecSide, package: str) -> Surface:
