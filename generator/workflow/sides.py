@@ -58,6 +58,15 @@ def side_from_document(
 ) -> SpecSide:
     """A side from an already parsed and checked document (a downloaded spec): no second parse, no
     schema validation (its warnings do not change a comparison). Raises SpecError like read_side."""
+    loaded, sink = live_loaded(document, body, config, label)
+    api = shape(build_api(loaded, sink), config, sink)
+    return SpecSide(label, loaded.document, api, plan_names(api, sink), config)
+
+
+def live_loaded(
+    document: dict[str, Any], body: bytes, config: TargetConfig, label: str
+) -> tuple[LoadedSpec, DiagnosticSink]:
+    """A downloaded document as a loaded spec (`side_from_document`'s first step)."""
     version = str(document.get("openapi", ""))
     if not version.startswith(("3.0", "3.1", "3.2")):
         raise fatal(
@@ -74,8 +83,7 @@ def side_from_document(
     loaded = LoadedSpec(
         label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1")
     )
-    api = shape(build_api(loaded, sink), config, sink)
-    return SpecSide(label, document, api, plan_names(api, sink), config)
+    return loaded, sink
 
 
 def default_config(path: Path) -> TargetConfig:

@@ -1,0 +1,146 @@
+"""`fetch`'s comparison in three forked children, one after the other, none holding both sides
+(issue 18): graph-beta's two documents, IRs and names together took 1,147 MB in one process.
+
+1. the live side (its private copy read, parsed and built as `generate` builds, `lean.live`) is
+   summarised (`pruned.summarise`): digests and stubs back to this process, its pieces to a private
+   file; the download is remembered (ETag cache) once the side is built;
+2. the committed side is built the same way (`lean.committed`) and compared with the live one's
+   summary and the pieces it needs (`pruned.compare`); the changes found come back;
+3. both documents are read again, alone, for what only they show (`diff.finish`: documentation-only
+   changes, and the fallback differences when nothing else differs); the report comes back.
+
+Each child's memory leaves with it. The errors the command handles come back as they were raised
+(`isolated.attempt`), in the order the in-process comparison raises them (the live side first). Any
+other outcome — a child that did not deliver, a side that cannot be summarised faithfully — and
+`compare` returns None: the caller compares in-process, as before.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..config import TargetConfig
+from ..diagnostics import DiagnosticSink, SpecError
+from ..load import open_spec, parse_text
+from . import isolated, lean
+from .changes import Collector, Report, Side
+from .diff import finish
+from .fetch import Fetched, FetchError, remember
+from .pieces import PieceReader, PieceWriter
+from .pruned import NewSummary, summarise
+from .pruned import compare as compare_pruned
+from .sides import UNREADABLE, describe, live_loaded
+
+
+class _Failed(Exception):
+    """A step after a side was built failed: not an error of the spec (the caller falls back)."""
+
+
+def compare(
+    target: TargetConfig,
+    fetched: Fetched,
+    live: Path,
+    committed: str,
+    source: str,
+    cache_dir: Path | None,
+) -> Report | None:
+    """The report of the committed spec against the live one (`live`: the download's private copy;
+    `fetched` without its bytes and document), or None when it could not be made apart."""
+    fd, name = tempfile.mkstemp(prefix="clientgen-pieces-")
+    os.close(fd)
+    pieces = Path(name)
+    try:
+        new = isolated.attempt(lambda: _new_side(target, fetched, live, source, cache_dir, pieces))
+        spec = Path(target.spec)
+        if not spec.is_file():
+            return Report(Side(committed, "", ""), new.side, target.package, [])
+        if _same_bytes(spec, live):
+            old = Side(committed, new.side.api_version, new.side.package_version)
+            return Report(old, new.side, target.package, [])
+        out, old = isolated.attempt(lambda: _old_side(target, committed, new, pieces))
+        return isolated.attempt(lambda: _documents(target, live, source, out, old, new))
+    except isolated.NotDelivered:
+        return None
+    finally:
+        pieces.unlink(missing_ok=True)
+
+
+def _new_side(
+    target: TargetConfig,
+    fetched: Fetched,
+    live: Path,
+    source: str,
+    cache_dir: Path | None,
+    pieces: Path,
+) -> NewSummary:
+    body = live.read_bytes()
+    try:
+        built = lean.live(body, fetched.url, target, source)
+    except SpecError as exc:
+        raise FetchError(
+            f"the live document cannot be used: {exc.diagnostic.message}",
+            exc.diagnostic.hint or "nothing was written",
+        ) from None
+    except UNREADABLE as exc:  # a malformed document the parser does not anticipate
+        raise FetchError(
+            f"the live document has a structure clientgen cannot read ({describe(exc)})",
+            "a truncated download or a broken publish; nothing was written",
+        ) from None
+    remember(replace(fetched, body=body), cache_dir)
+    del body
+    try:
+        return summarise(built, PieceWriter(pieces))
+    except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
+        raise _Failed(describe(exc)) from None
+
+
+def _old_side(
+    target: TargetConfig, committed: str, new: NewSummary, pieces: Path
+) -> tuple[Collector, Side]:
+    old = lean.committed(Path(target.spec), target, committed)
+    out = Collector()
+    try:
+        reader = PieceReader(pieces, new.index)
+        compare_pruned(old, new, reader, out)
+        reader.close()
+    except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
+        raise _Failed(describe(exc)) from None
+    return out, Side(old.label, old.api.version, old.package_version)
+
+
+def _documents(
+    target: TargetConfig, live: Path, source: str, out: Collector, old: Side, new: NewSummary
+) -> Report:
+    try:
+        body = live.read_bytes()
+        new_document = _live_document(body, source, target)
+        del body
+        spec = Path(target.spec)
+        loaded, validation = open_spec(spec, DiagnosticSink(file=str(spec)), background=False)
+        validation.cancel()
+        return finish(out, loaded.document, new_document, old, new.side, new.package)
+    except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
+        raise _Failed(describe(exc)) from None
+
+
+def _live_document(body: bytes, source: str, target: TargetConfig) -> dict[str, Any]:
+    return live_loaded(parse_text(body.decode("utf-8-sig"), source), body, target, source)[
+        0
+    ].document
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Do two files hold the same bytes (read a MiB at a time)?"""
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            x, y = fa.read(1 << 20), fb.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
