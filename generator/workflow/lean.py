@@ -78,18 +78,28 @@ def committed(path: Path, config: TargetConfig, label: str) -> Built:
     sink = DiagnosticSink(file=str(path))
     loaded, validation = open_spec(path, sink, background=False)
     validation.cancel()
-    return _build(loaded, replace(config, spec=str(path)), sink, label or str(path))
+    del validation  # it holds the document too
+    box = [loaded]
+    del loaded  # `_build` lets the document go before the IR is built: nothing else may hold it
+    return _build(box, replace(config, spec=str(path)), sink, label or str(path))
 
 
-def live(body: bytes, url: str, config: TargetConfig, label: str) -> Built:
-    """`side_from_document` of the downloaded `body` (parsed as `fetch.validate` parsed it)."""
+def live(path: Path, url: str, config: TargetConfig, label: str) -> Built:
+    """`side_from_document` of the download whose bytes `path` holds (parsed as `fetch.validate`
+    parsed them)."""
+    body = path.read_bytes()
     document = parse_text(body.decode("utf-8-sig"), url)
-    loaded, sink = live_loaded(document, body, config, label)
-    del document
-    return _build(loaded, config, sink, label)
+    box = [live_loaded(document, body, config, label)]
+    del document, body
+    loaded, sink = box.pop()
+    box2 = [loaded]
+    del loaded
+    return _build(box2, config, sink, label)
 
 
-def _build(loaded: LoadedSpec, config: TargetConfig, sink: DiagnosticSink, label: str) -> Built:
+def _build(box: list[LoadedSpec], config: TargetConfig, sink: DiagnosticSink, label: str) -> Built:
+    """`box` holds the only reference to the loaded spec: its document is let go before parse."""
+    loaded = box.pop()
     document = loaded.document
     targets = hook_targets(document)
     orders = _content_orders(document)

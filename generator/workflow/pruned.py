@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pickle
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, replace
 
 from ..ir import Api, Constraints, Operation, Schema, TypeRef, walk_refs
@@ -30,11 +31,11 @@ from .digests import (
     schema_piece,
     schema_refs,
 )
-from .lean import Built, KnownLimits
+from .lean import Built, KnownLimits, Unsummarised
 from .pieces import PieceReader, PieceWriter
 from .py_diff import PythonComparer
 from .sides import package_name
-from .surface import Surface
+from .surface import Method, PyClass, Surface, surface_classes, surface_methods
 from .wire_hooks import WebhookComparer
 from .wire_ops import OperationComparer, match_key
 
@@ -97,40 +98,41 @@ def _operation_digests(built: Built, writer: PieceWriter | None) -> list[bytes]:
 
 
 def summarise(built: Built, writer: PieceWriter) -> NewSummary:
-    """(The new side's process.) Its digests, its pieces written."""
+    """(The new side's process.) Its digests, its pieces written; the surface is made, stored and
+    digested one method and class at a time (never held whole)."""
     package = package_name(built.side())
     operations = _operation_digests(built, writer)
-    surface = built.surface(package)
+    resources: dict[str, list[str]] = {}
     methods: dict[str, bytes] = {}
-    for call, method in surface.methods.items():
+    endpoint: dict[str, str] = {}
+    for call, method in surface_methods(built.side(), resources):
+        _once(call, methods)
         piece = pickle.dumps(method, PROTOCOL)
         writer.put("method", call, piece)
-        methods[call] = object_digest(method)
+        methods[call], endpoint[call] = digest(piece), method.endpoint
     classes: dict[str, bytes] = {}
-    for name, cls in surface.classes.items():
+    str_enums: set[str] = set()
+    for name, cls in surface_classes(built.side()):
+        _once(name, classes)
         piece = pickle.dumps(cls, PROTOCOL)
         writer.put("class", name, piece)
-        classes[name] = object_digest(cls)
+        classes[name] = digest(piece)
+        if cls.kind == "enum" and cls.value_kind == "string":
+            str_enums.add(name)
     writer.close()
-    endpoints = Counter(m.endpoint for m in surface.methods.values())
+    endpoints = Counter(endpoint.values())
     return NewSummary(
         side=Side(built.label, built.api.version, built.package_version),
         package=package,
         shell=replace(built.api, schemas={}, operations=tuple(map(stub, built.api.operations))),
         operations=operations,
         methods=methods,
-        shared=frozenset(c for c, m in surface.methods.items() if endpoints[m.endpoint] > 1),
+        shared=frozenset(c for c, e in endpoint.items() if endpoints[e] > 1),
         classes=classes,
-        resources=surface.resources,
-        str_enums=_str_enums(surface),
+        resources=resources,
+        str_enums=frozenset(str_enums),
         payloads=built.payloads,
         index=writer.index,
-    )
-
-
-def _str_enums(surface: Surface) -> frozenset[str]:
-    return frozenset(
-        n for n, c in surface.classes.items() if c.kind == "enum" and c.value_kind == "string"
     )
 
 
@@ -161,7 +163,7 @@ def compare(old: Built, new: NewSummary, pieces: PieceReader, out: Collector) ->
     )
     operations.run()
     WebhookComparer(old.payloads, new.payloads, operations.schemas, out).run()
-    old_surface, new_surface = _surfaces(old.surface(new.package), new, pieces)
+    old_surface, new_surface = _surfaces(old, new, pieces)
     PythonComparer(old_surface, new_surface, out).run()
 
 
@@ -193,23 +195,30 @@ def _new_api(
     return api, KnownLimits(limits), hints
 
 
-def _surfaces(old: Surface, new: NewSummary, pieces: PieceReader) -> tuple[Surface, Surface]:
-    """Both surfaces without what is equal on both sides (see the module's doc)."""
-    same_methods = {
-        c
-        for c, m in old.methods.items()
-        if c in new.methods and c not in new.shared and object_digest(m) == new.methods[c]
-    }
-    same_classes = {
-        n for n, c in old.classes.items() if n in new.classes and object_digest(c) == new.classes[n]
-    }
-    old_kept = Surface(
-        old.package,
-        old.resources,
-        {c: m for c, m in old.methods.items() if c not in same_methods},
-        {n: c for n, c in old.classes.items() if n not in same_classes},
-        _str_enums(old),
-    )
+def _surfaces(old: Built, new: NewSummary, pieces: PieceReader) -> tuple[Surface, Surface]:
+    """Both surfaces without what is equal on both sides (see the module's doc); the old one made a
+    method and a class at a time, the equal ones never kept."""
+    resources: dict[str, list[str]] = {}
+    methods: dict[str, Method] = {}
+    same_methods: set[str] = set()
+    for call, m in surface_methods(old.side(), resources):
+        _once(call, methods, same_methods)
+        if call in new.methods and call not in new.shared and object_digest(m) == new.methods[call]:
+            same_methods.add(call)
+        else:
+            methods[call] = m
+    classes: dict[str, PyClass] = {}
+    same_classes: set[str] = set()
+    str_enums: set[str] = set()
+    for name, c in surface_classes(old.side()):
+        _once(name, classes, same_classes)
+        if c.kind == "enum" and c.value_kind == "string":
+            str_enums.add(name)
+        if name in new.classes and object_digest(c) == new.classes[name]:
+            same_classes.add(name)
+        else:
+            classes[name] = c
+    old_kept = Surface(new.package, resources, methods, classes, frozenset(str_enums))
     new_kept = Surface(
         new.package,
         new.resources,
@@ -218,3 +227,10 @@ def _surfaces(old: Surface, new: NewSummary, pieces: PieceReader) -> tuple[Surfa
         new.str_enums,
     )
     return old_kept, new_kept
+
+
+def _once(name: str, *seen: Container[str]) -> None:
+    """A surface's names are unique (the naming pass makes them so); were one made twice, the
+    pruned surfaces could not keep the whole one's order: the caller compares in-process."""
+    if any(name in names for names in seen):
+        raise Unsummarised(f"{name} is in the surface twice")

@@ -77,9 +77,8 @@ def _new_side(
     cache_dir: Path | None,
     pieces: Path,
 ) -> NewSummary:
-    body = live.read_bytes()
     try:
-        built = lean.live(body, fetched.url, target, source)
+        built = lean.live(live, fetched.url, target, source)
     except SpecError as exc:
         raise FetchError(
             f"the live document cannot be used: {exc.diagnostic.message}",
@@ -90,8 +89,7 @@ def _new_side(
             f"the live document has a structure clientgen cannot read ({describe(exc)})",
             "a truncated download or a broken publish; nothing was written",
         ) from None
-    remember(replace(fetched, body=body), cache_dir)
-    del body
+    remember(replace(fetched, body=live.read_bytes()), cache_dir)
     try:
         return summarise(built, PieceWriter(pieces))
     except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
