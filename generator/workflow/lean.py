@@ -59,6 +59,7 @@ class Built:
     hints: dict[str, str]  # `schema_hints` of every schema
     limits: KnownLimits
     payloads: dict[str, TypeRef]  # `wire_hooks.webhook_payloads`
+    paths: PathDigests
 
     @property
     def package_version(self) -> str:
@@ -103,6 +104,7 @@ def _build(box: list[LoadedSpec], config: TargetConfig, sink: DiagnosticSink, la
     document = loaded.document
     targets = hook_targets(document)
     orders = _content_orders(document)
+    paths = path_digests(document)
     canonical = Canonical(document)  # parse reads only this copy: the document can go
     loaded = dataclasses.replace(loaded, document={})
     del document
@@ -111,8 +113,45 @@ def _build(box: list[LoadedSpec], config: TargetConfig, sink: DiagnosticSink, la
     del canonical
     names = plan_names(api, sink)
     return Built(
-        label, api, names, config, schema_hints(api.schemas), limits, payloads(api, targets)
+        label,
+        api,
+        names,
+        config,
+        schema_hints(api.schemas),
+        limits,
+        payloads(api, targets),
+        paths,
     )
+
+
+@dataclass
+class PathDigests:
+    """Each path item's digest (of its `repr`: equal only when equal, key order and types included),
+    and whether anything in the document may point into `paths` (then no path item may be left out
+    of a comparison of the documents: `split`)."""
+
+    items: dict[str, bytes]
+    referenced: bool
+
+
+def path_digests(document: dict[str, Any]) -> PathDigests:
+    from .digests import digest
+
+    items: dict[str, bytes] = {}
+    referenced = False
+    for key, value in document.items():
+        if key == "paths" and isinstance(value, dict):
+            for path, item in value.items():
+                text = repr(item)
+                referenced = referenced or _points_into_paths(text)
+                items[path] = digest(text.encode())
+        else:
+            referenced = referenced or _points_into_paths(repr(value))
+    return PathDigests(items, referenced)
+
+
+def _points_into_paths(text: str) -> bool:
+    return "#/paths" in text or "#/%" in text  # (a percent-encoded pointer: not read, assumed)
 
 
 def _content_orders(document: dict[str, Any]) -> dict[str, list[str]]:

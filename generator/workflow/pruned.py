@@ -31,7 +31,7 @@ from .digests import (
     schema_piece,
     schema_refs,
 )
-from .lean import Built, KnownLimits, Unsummarised
+from .lean import Built, KnownLimits, PathDigests, Unsummarised
 from .pieces import PieceReader, PieceWriter
 from .py_diff import PythonComparer
 from .sides import package_name
@@ -57,6 +57,7 @@ class NewSummary:
     str_enums: frozenset[str]
     payloads: dict[str, TypeRef]
     index: dict[tuple[str, str], tuple[int, int]]
+    paths: PathDigests
 
 
 def stub(op: Operation) -> Operation:
@@ -133,6 +134,7 @@ def summarise(built: Built, writer: PieceWriter) -> NewSummary:
         str_enums=frozenset(str_enums),
         payloads=built.payloads,
         index=writer.index,
+        paths=built.paths,
     )
 
 

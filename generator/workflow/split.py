@@ -18,7 +18,9 @@ other outcome — a child that did not deliver, a side that cannot be summarised
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from . import isolated, lean
 from .changes import Collector, Report, Side
 from .diff import finish
 from .fetch import Fetched, FetchError, remember
+from .lean import PathDigests
 from .pieces import PieceReader, PieceWriter
 from .pruned import NewSummary, summarise
 from .pruned import compare as compare_pruned
@@ -61,8 +64,13 @@ def compare(
         if _same_bytes(spec, live):
             old = Side(committed, new.side.api_version, new.side.package_version)
             return Report(old, new.side, target.package, [])
-        out, old = isolated.attempt(lambda: _old_side(target, committed, new, pieces))
-        return isolated.attempt(lambda: _documents(target, live, source, out, old, new))
+        out, old, old_paths = isolated.attempt(lambda: _old_side(target, committed, new, pieces))
+        side, package, same = new.side, new.package, _same_paths(old_paths, new.paths)
+        # the summary is let go: it is not copied into the next child
+        new = None  # type: ignore[assignment]
+        return isolated.attempt(
+            lambda: _documents(target, live, source, out, old, side, package, same)
+        )
     except isolated.NotDelivered:
         return None
     finally:
@@ -98,7 +106,7 @@ def _new_side(
 
 def _old_side(
     target: TargetConfig, committed: str, new: NewSummary, pieces: Path
-) -> tuple[Collector, Side]:
+) -> tuple[Collector, Side, PathDigests]:
     old = lean.committed(Path(target.spec), target, committed)
     out = Collector()
     try:
@@ -107,22 +115,63 @@ def _old_side(
         reader.close()
     except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
         raise _Failed(describe(exc)) from None
-    return out, Side(old.label, old.api.version, old.package_version)
+    return out, Side(old.label, old.api.version, old.package_version), old.paths
 
 
 def _documents(
-    target: TargetConfig, live: Path, source: str, out: Collector, old: Side, new: NewSummary
+    target: TargetConfig,
+    live: Path,
+    source: str,
+    out: Collector,
+    old: Side,
+    new: Side,
+    package: str,
+    same: frozenset[str],
 ) -> Report:
+    """Both documents read (the path items equal on both sides, `same`, left out as they are read)
+    and compared as `diff.finish` compares them."""
     try:
         body = live.read_bytes()
-        new_document = _live_document(body, source, target)
+        new_document = _without(_live_document(body, source, target), same)
         del body
         spec = Path(target.spec)
         loaded, validation = open_spec(spec, DiagnosticSink(file=str(spec)), background=False)
         validation.cancel()
-        return finish(out, loaded.document, new_document, old, new.side, new.package)
+        del validation
+        old_document = _without(loaded.document, same)
+        del loaded
+        return finish(out, old_document, new_document, old, new, package)
     except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
         raise _Failed(describe(exc)) from None
+
+
+def _same_paths(old: PathDigests, new: PathDigests) -> frozenset[str]:
+    """The path items the documents' comparison may leave out: equal on both sides (their digests),
+    and each the only one of its template on both sides (`prose` pairs a new path with an old one of
+    the same template); none when anything may point into `paths`. Two equal path items show no
+    prose change and no difference in meaning, and nothing else is compared through them."""
+    if old.referenced or new.referenced:
+        return frozenset()
+    templates = Counter(_template(p) for p in old.items) + Counter(_template(p) for p in new.items)
+    return frozenset(
+        p
+        for p, d in new.items.items()
+        if old.items.get(p) == d and templates[_template(p)] == 2  # this path, once a side
+    )
+
+
+def _without(document: dict[str, Any], same: frozenset[str]) -> dict[str, Any]:
+    """`document` with each path item in `same` an empty mapping (the same on both sides)."""
+    paths = document.get("paths")
+    if same and isinstance(paths, dict):
+        for path in same:
+            if path in paths:
+                paths[path] = {}
+    return document
+
+
+def _template(path: str) -> str:
+    return re.sub(r"{[^{}]*}", "{}", path)
 
 
 def _live_document(body: bytes, source: str, target: TargetConfig) -> dict[str, Any]:
