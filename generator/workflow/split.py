@@ -18,10 +18,10 @@ other outcome — a child that did not deliver, a side that cannot be summarised
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import tempfile
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from ..load import open_spec, parse_text
 from . import isolated, lean
 from .changes import Collector, Report, Side
 from .diff import finish
-from .fetch import Fetched, FetchError, remember
+from .fetch import Fetched, FetchError, remember_file
 from .lean import PathDigests
 from .pieces import PieceReader, PieceWriter
 from .pruned import NewSummary, summarise
@@ -53,21 +53,18 @@ def compare(
 ) -> Report | None:
     """The report of the committed spec against the live one (`live`: the download's private copy;
     `fetched` without its bytes and document), or None when it could not be made apart."""
-    fd, name = tempfile.mkstemp(prefix="clientgen-pieces-")
-    os.close(fd)
-    pieces = Path(name)
+    pieces, summary = _private("clientgen-pieces-"), _private("clientgen-summary-")
     try:
-        new = isolated.attempt(lambda: _new_side(target, fetched, live, source, cache_dir, pieces))
+        side, package = isolated.attempt(
+            lambda: _new_side(target, fetched, live, source, cache_dir, pieces, summary)
+        )
         spec = Path(target.spec)
         if not spec.is_file():
-            return Report(Side(committed, "", ""), new.side, target.package, [])
+            return Report(Side(committed, "", ""), side, target.package, [])
         if _same_bytes(spec, live):
-            old = Side(committed, new.side.api_version, new.side.package_version)
-            return Report(old, new.side, target.package, [])
-        out, old, old_paths = isolated.attempt(lambda: _old_side(target, committed, new, pieces))
-        side, package, same = new.side, new.package, _same_paths(old_paths, new.paths)
-        # the summary is let go: it is not copied into the next child
-        new = None  # type: ignore[assignment]
+            old = Side(committed, side.api_version, side.package_version)
+            return Report(old, side, target.package, [])
+        out, old, same = isolated.attempt(lambda: _old_side(target, committed, pieces, summary))
         return isolated.attempt(
             lambda: _documents(target, live, source, out, old, side, package, same)
         )
@@ -75,6 +72,13 @@ def compare(
         return None
     finally:
         pieces.unlink(missing_ok=True)
+        summary.unlink(missing_ok=True)
+
+
+def _private(prefix: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=prefix)
+    os.close(fd)
+    return Path(name)
 
 
 def _new_side(
@@ -84,7 +88,9 @@ def _new_side(
     source: str,
     cache_dir: Path | None,
     pieces: Path,
-) -> NewSummary:
+    summary: Path,
+) -> tuple[Side, str]:
+    """The live side built and summarised: its pieces and its summary written to their files."""
     try:
         built = lean.live(live, fetched.url, target, source)
     except SpecError as exc:
@@ -97,25 +103,33 @@ def _new_side(
             f"the live document has a structure clientgen cannot read ({describe(exc)})",
             "a truncated download or a broken publish; nothing was written",
         ) from None
-    remember(replace(fetched, body=live.read_bytes()), cache_dir)
+    remember_file(fetched, live, cache_dir)
     try:
-        return summarise(built, PieceWriter(pieces))
+        new = summarise(built, PieceWriter(pieces))
+        with summary.open("wb") as file:
+            pickle.dump(new, file, pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
         raise _Failed(describe(exc)) from None
+    return new.side, new.package
 
 
 def _old_side(
-    target: TargetConfig, committed: str, new: NewSummary, pieces: Path
-) -> tuple[Collector, Side, PathDigests]:
+    target: TargetConfig, committed: str, pieces: Path, summary: Path
+) -> tuple[Collector, Side, frozenset[str]]:
+    """The committed side built, then (in the memory its build let go) the live side's summary
+    read, and the two compared."""
     old = lean.committed(Path(target.spec), target, committed)
     out = Collector()
     try:
+        with summary.open("rb") as file:
+            new: NewSummary = pickle.load(file)  # written by this command's own child
         reader = PieceReader(pieces, new.index)
         compare_pruned(old, new, reader, out)
         reader.close()
+        same = _same_paths(old.paths, new.paths)
     except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
         raise _Failed(describe(exc)) from None
-    return out, Side(old.label, old.api.version, old.package_version), old.paths
+    return out, Side(old.label, old.api.version, old.package_version), same
 
 
 def _documents(
