@@ -106,6 +106,7 @@ def _new_side(
     remember_file(fetched, live, cache_dir)
     try:
         new = summarise(built, PieceWriter(pieces))
+        del built  # its IR and names: the summary is pickled in the memory they leave
         with summary.open("wb") as file:
             pickle.dump(new, file, pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 - not the spec's fault: compared in-process
