@@ -15,8 +15,8 @@ from generator.config import load_targets
 from generator.diagnostics import SpecError
 from generator.workflow import isolated, lean, live
 from generator.workflow.changes import Level, Report
-from generator.workflow.fetch import Fetched, FetchError, validate
 from generator.workflow.diff import diff_files
+from generator.workflow.fetch import Fetched, FetchError, validate
 from generator.workflow.markdown_json import render_json, render_markdown
 from generator.workflow.text import render_text
 

@@ -10,6 +10,7 @@ pairs are compared both ways, so every change kind the differ knows goes through
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable
@@ -18,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_wf_diff_accuracy import *  # noqa: F403 - every accuracy test, run again with `diff` below
-from test_wf_rules import *  # noqa: F403 - every rule test, run again with `compare` below
+
+# every accuracy and rule test, collected here again: their `diff` and `compare` fixtures (below)
+# also make each comparison apart
+from test_wf_diff_accuracy import *
+from test_wf_rules import *
 from test_wf_rules import Doc, base
 from wf_support import UPSTREAM, upstream
 
@@ -106,7 +110,7 @@ HISTORY = [
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("old", "new"), list(zip(HISTORY, HISTORY[1:], strict=False)))
+@pytest.mark.parametrize(("old", "new"), list(itertools.pairwise(HISTORY)))
 def test_the_vendor_history_reports_the_same_apart(old: str, new: str) -> None:
     upstream(old), upstream(new)  # (skips where the history is not available)
     report = _same_both_ways(UPSTREAM / old, UPSTREAM / new)
@@ -123,9 +127,7 @@ def test_the_largest_history_step_reports_the_same_apart() -> None:
     assert len(report.changes) > 200 and {c.level for c in report.changes} == set(Level)
 
 
-def test_no_process_builds_both_sides(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_process_builds_both_sides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The live side's IR, the committed side's IR and the documents' comparison are each made in
     a child of their own; the process that compares the IR never holds a document; no child
     holds the live side whole together with the committed one."""
