@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
-from ..ir import Alias, Api, Model, Operation, TypeRef, walk_refs
+from ..ir import Api, Operation, TypeRef, walk_refs
+from ..naming.plan import sccs
 from .lean import KnownLimits
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -39,16 +40,6 @@ def operation_piece(op: Operation, limits: KnownLimits) -> bytes:
     return pickle.dumps((op, tuple(limits.of(p) for p in op.parameters)), PROTOCOL)
 
 
-def schema_refs(schema: object) -> list[str]:
-    """The schema ids a schema's fields, extra values or alias target name."""
-    if isinstance(schema, Model):
-        out = [r for f in schema.fields for r in walk_refs(f.type)]
-        return out + (walk_refs(schema.extra) if schema.extra is not None else [])
-    if isinstance(schema, Alias):
-        return walk_refs(schema.target)
-    return []
-
-
 def operation_refs(op: Operation) -> list[str]:
     """The schema ids an operation's parameters, body, responses and results name."""
     types: list[TypeRef | None] = [p.type for p in op.parameters]
@@ -62,57 +53,22 @@ def operation_refs(op: Operation) -> list[str]:
 
 def deep_digests(own: Mapping[str, bytes], refs: Mapping[str, list[str]]) -> dict[str, bytes]:
     """Each schema's digest with everything it reaches: the group of schemas that reach each other
-    (strongly connected, Tarjan's algorithm without recursion) hashed with the groups it leads to."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
+    (strongly connected) hashed with the groups it leads to, which come first."""
+    graph = {sid: [r for r in refs.get(sid, ()) if r in own] for sid in own}
     out: dict[str, bytes] = {}
-    for root in own:
-        if root in index:
-            continue
-        work: list[tuple[str, Iterator[str]]] = [(root, iter(refs.get(root, ())))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in own:
-                    continue  # a missing schema: hashed by its id below
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(refs.get(child, ()))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                group: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.append(member)
-                    if member == node:
-                        break
-                members = set(group)
-                leads = sorted(
-                    {
-                        out[r] if r in out else b"missing:" + r.encode()
-                        for m in group
-                        for r in refs.get(m, ())
-                        if r not in members
-                    }
-                )
-                value = digest(*sorted(own[m] for m in group), b"|", *leads)
-                for member in group:
-                    out[member] = value
+    for group in sccs(graph):
+        members = set(group)
+        leads = sorted(
+            {
+                out[r] if r in out else b"missing:" + r.encode()
+                for m in group
+                for r in refs.get(m, ())
+                if r not in members
+            }
+        )
+        value = digest(*sorted(own[m] for m in group), b"|", *leads)
+        for member in group:
+            out[member] = value
     return out
 
 

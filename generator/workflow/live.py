@@ -15,7 +15,7 @@ from . import isolated, split
 from .changes import Report, Side
 from .diff import diff_sides
 from .fetch import Fetched, FetchError, fetch_spec, remember, validate
-from .sides import UNREADABLE, describe, read_side, side_from_document
+from .sides import live_document_errors, read_side, side_from_document
 
 CACHE = Path(".cache") / "clientgen" / "live"
 
@@ -108,18 +108,8 @@ def _compare(
     committed spec's bytes) is let go when it returns."""
     spec = Path(target.spec)
     old_bytes = spec.read_bytes() if spec.is_file() else None
-    try:
+    with live_document_errors():
         new = side_from_document(fetched.document, fetched.body, target, source)
-    except SpecError as exc:
-        raise FetchError(
-            f"the live document cannot be used: {exc.diagnostic.message}",
-            exc.diagnostic.hint or "nothing was written",
-        ) from None
-    except UNREADABLE as exc:  # a malformed document the parser does not anticipate
-        raise FetchError(
-            f"the live document has a structure clientgen cannot read ({describe(exc)})",
-            "a truncated download or a broken publish; nothing was written",
-        ) from None
     remember(fetched, cache_dir)
     if old_bytes is None:
         report = Report(

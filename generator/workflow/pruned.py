@@ -20,6 +20,7 @@ from collections.abc import Container
 from dataclasses import dataclass, replace
 
 from ..ir import Api, Constraints, Operation, Schema, TypeRef, walk_refs
+from ..naming.plan import schema_deps
 from .changes import Collector, Side
 from .digests import (
     deep_digests,
@@ -29,7 +30,6 @@ from .digests import (
     operation_piece,
     operation_refs,
     schema_piece,
-    schema_refs,
 )
 from .lean import Built, KnownLimits, PathDigests, Unsummarised
 from .pieces import PieceReader, PieceWriter
@@ -87,7 +87,7 @@ def _operation_digests(built: Built, writer: PieceWriter | None) -> list[bytes]:
         piece = schema_piece(api, sid, built.hints)
         if writer is not None:
             writer.put("schema", sid, piece)
-        own[sid], refs[sid] = digest(piece), schema_refs(schema)
+        own[sid], refs[sid] = digest(piece), schema_deps(schema)
     deep = deep_digests(own, refs)
     out: list[bytes] = []
     for i, op in enumerate(api.operations):
@@ -192,7 +192,7 @@ def _new_api(
         schemas[sid] = schema
         if hint is not None:
             hints[sid] = hint
-        todo += schema_refs(schema)
+        todo += schema_deps(schema)
     api = replace(new.shell, operations=tuple(ops), schemas=schemas)
     return api, KnownLimits(limits), hints
 

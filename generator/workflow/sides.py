@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..config import TargetConfig, adhoc_target
-from ..diagnostics import DiagnosticSink, fatal
+from ..diagnostics import DiagnosticSink, SpecError, fatal
 from ..ir import Api
 from ..load import LoadedSpec, load_spec, read_document
 from ..naming import snake
@@ -17,6 +19,7 @@ from ..parse import build_api
 from ..refs import bundle_external_refs
 from ..shape.stage import shape
 from ..versions import pep440
+from .fetch import FetchError
 
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).
 UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError)
@@ -24,6 +27,24 @@ UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError, Recur
 
 def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
+
+
+@contextmanager
+def live_document_errors() -> Iterator[None]:
+    """A downloaded document that cannot be built into a side: a `FetchError` (nothing is
+    written), whether the generator refused it or its parser met a structure it does not expect."""
+    try:
+        yield
+    except SpecError as exc:
+        raise FetchError(
+            f"the live document cannot be used: {exc.diagnostic.message}",
+            exc.diagnostic.hint or "nothing was written",
+        ) from None
+    except UNREADABLE as exc:  # a malformed document the parser does not anticipate
+        raise FetchError(
+            f"the live document has a structure clientgen cannot read ({describe(exc)})",
+            "a truncated download or a broken publish; nothing was written",
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -26,17 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from ..config import TargetConfig
-from ..diagnostics import DiagnosticSink, SpecError
+from ..diagnostics import DiagnosticSink
 from ..load import open_spec, parse_text
 from . import isolated, lean
 from .changes import Collector, Report, Side
 from .diff import finish
-from .fetch import Fetched, FetchError, remember_file
+from .fetch import Fetched, remember_file
 from .lean import PathDigests
 from .pieces import PieceReader, PieceWriter
 from .pruned import NewSummary, summarise
 from .pruned import compare as compare_pruned
-from .sides import UNREADABLE, describe, live_loaded
+from .sides import describe, live_document_errors, live_loaded
 
 
 class _Failed(Exception):
@@ -91,18 +91,8 @@ def _new_side(
     summary: Path,
 ) -> tuple[Side, str]:
     """The live side built and summarised: its pieces and its summary written to their files."""
-    try:
+    with live_document_errors():
         built = lean.live(live, fetched.url, target, source)
-    except SpecError as exc:
-        raise FetchError(
-            f"the live document cannot be used: {exc.diagnostic.message}",
-            exc.diagnostic.hint or "nothing was written",
-        ) from None
-    except UNREADABLE as exc:  # a malformed document the parser does not anticipate
-        raise FetchError(
-            f"the live document has a structure clientgen cannot read ({describe(exc)})",
-            "a truncated download or a broken publish; nothing was written",
-        ) from None
     remember_file(fetched, live, cache_dir)
     try:
         new = summarise(built, PieceWriter(pieces))

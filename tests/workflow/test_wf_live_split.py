@@ -27,7 +27,7 @@ from test_wf_rules import *
 from test_wf_rules import Doc, base
 from wf_support import UPSTREAM, upstream
 
-from generator.workflow import isolated, lean, live, split
+from generator.workflow import digests, isolated, lean, live, split
 from generator.workflow.changes import Level, Report
 from generator.workflow.diff import diff_files
 from generator.workflow.fetch import Fetched, validate
@@ -251,3 +251,13 @@ def test_a_parameter_given_by_several_media_types_is_compared_the_same_apart(
     assert [c.message for c in report.changes if c.code == "request-constraint-changed"] == [
         "maxLength 3 → 2"
     ]
+
+
+def test_a_schema_digest_covers_everything_it_reaches() -> None:
+    own = {"A": b"a", "B": b"b", "C": b"c", "D": b"d"}
+    refs = {"A": ["B"], "B": ["C", "A"], "C": ["X"], "D": []}  # A ↔ B, C → a missing X
+    deep = digests.deep_digests(own, refs)
+    assert deep["A"] == deep["B"] != deep["C"]
+    changed = digests.deep_digests({**own, "C": b"c2"}, refs)
+    assert changed["A"] != deep["A"] and changed["C"] != deep["C"] and changed["D"] == deep["D"]
+    assert digests.deep_digests(own, {**refs, "C": ["Y"]})["A"] != deep["A"]
