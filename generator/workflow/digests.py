@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from ..ir import Api, Operation, TypeRef, walk_refs
 from ..naming.plan import sccs
-from .lean import KnownLimits
+from .wire_ops import Limits
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
@@ -35,7 +35,7 @@ def schema_piece(api: Api, sid: str, hints: Mapping[str, str]) -> bytes:
     return pickle.dumps((api.schemas[sid], hints.get(sid)), PROTOCOL)
 
 
-def operation_piece(op: Operation, limits: KnownLimits) -> bytes:
+def operation_piece(op: Operation, limits: Limits) -> bytes:
     """An operation and its parameters' limits, pickled."""
     return pickle.dumps((op, tuple(limits.of(p) for p in op.parameters)), PROTOCOL)
 

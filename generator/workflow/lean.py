@@ -25,6 +25,7 @@ from ..parse import build_api
 from ..parse.canonical import Canonical
 from ..shape.stage import shape
 from ..versions import pep440
+from .digests import digest
 from .sides import SpecSide, live_loaded
 from .surface import Surface, build_surface
 from .wire_hooks import hook_targets, payloads
@@ -135,8 +136,6 @@ class PathDigests:
 
 
 def path_digests(document: dict[str, Any]) -> PathDigests:
-    from .digests import digest
-
     items: dict[str, bytes] = {}
     referenced = False
     for key, value in document.items():
