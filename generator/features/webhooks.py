@@ -13,7 +13,7 @@ from ..ir import Api, WebhookEvent
 from ..naming.requests import NameRequest
 from ..render.annotations import Imports
 from ..render.extension import block
-from ..render.model_views import import_block
+from ..render.imports import import_block
 from ..render.resource_views import ResourceDraft
 from ..render.safe import Code, Name
 from .base import Context, Contribution, Preparation, runtime_path

@@ -13,6 +13,10 @@ class _Missing:
     def __repr__(self) -> str:
         return "MISSING"
 
+    def __reduce__(self) -> str:
+        """Unpickled as the one `MISSING` (compared by identity and equality alike)."""
+        return "MISSING"
+
 
 MISSING = _Missing()
 

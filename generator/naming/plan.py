@@ -120,7 +120,7 @@ def field_names(wires: list[str], plain: dict[str, Name]) -> list[Name]:
 def emitted_schemas(api: Api, deps: dict[str, list[str]] | None = None) -> list[str]:
     """Schema ids that get a class, in `api.schemas` order: everything but the inline schemas of
     responses that no operation reaches as a success body, a declared JSON error body or a header.
-    `deps`: filled with the references (`_deps`) of each schema reached."""
+    `deps`: filled with the references (`schema_deps`) of each schema reached."""
     deps = {} if deps is None else deps
     roots: list[str] = [sid for sid in api.schemas if not _under_responses(sid)]
     for op in api.operations:
@@ -135,7 +135,7 @@ def emitted_schemas(api: Api, deps: dict[str, list[str]] | None = None) -> list[
         sid = roots.pop()
         if sid not in seen and sid in api.schemas:
             seen.add(sid)
-            roots += deps.setdefault(sid, _deps(api.schemas[sid]))
+            roots += deps.setdefault(sid, schema_deps(api.schemas[sid]))
     return [sid for sid in api.schemas if sid in seen]
 
 
@@ -247,7 +247,9 @@ def _schema_modules(
     owner = {sid: _owner(sid, emitted_set) for sid in emitted}
     deps = {
         sid: [
-            r for r in (known[sid] if sid in known else _deps(api.schemas[sid])) if r in emitted_set
+            r
+            for r in (known[sid] if sid in known else schema_deps(api.schemas[sid]))
+            if r in emitted_set
         ]
         for sid in emitted
     }
@@ -261,7 +263,7 @@ def _schema_modules(
     position = {sid: i for i, sid in enumerate(emitted)}
     scope = naming.Scope(casefold=True, sep="_")
     scope.reserve("__init__")
-    for component in _sccs(graph):
+    for component in sccs(graph):
         roots = sorted(component, key=position.__getitem__)
         full = naming.safe_identifier(naming.snake(names.schema_class[roots[0]]), "model")
         module = Name(scope.claim(naming.module_name(full)))
@@ -317,7 +319,8 @@ def _walk_dependencies(
     return order
 
 
-def _deps(schema: Schema) -> list[str]:
+def schema_deps(schema: Schema) -> list[str]:
+    """The schema ids a schema's fields, extra values or alias target name."""
     if isinstance(schema, Model):
         out = [r for f in schema.fields for r in walk_refs(f.type)]
         return out + (walk_refs(schema.extra) if schema.extra is not None else [])
@@ -326,7 +329,7 @@ def _deps(schema: Schema) -> list[str]:
     return []
 
 
-def _sccs(graph: dict[str, list[str]]) -> list[list[str]]:
+def sccs(graph: dict[str, list[str]]) -> list[list[str]]:
     """Tarjan's algorithm, iterative; components come out dependencies-first."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

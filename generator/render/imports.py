@@ -14,8 +14,13 @@ import functools
 import re
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .safe import Code
+
+if TYPE_CHECKING:
+    from ..naming.names import Names
+    from .annotations import Imports
 
 _THIRD_PARTY = frozenset({"httpx", "pydantic", "pydantic_core", "typing_extensions"})
 _DIGITS = re.compile(r"\d+")
@@ -120,3 +125,38 @@ class ImportBlock:
                 out.append(Code(""))
             out.extend(Code(text) for _, text in sorted(sections[number]))
         return out
+
+
+def import_block(
+    imports: Imports, names: Names, current_module: str | None, prefix: str
+) -> ImportBlock:
+    """`prefix` is the relative path to the types package ("." inside it, "..types." outside)."""
+    block = ImportBlock()
+    if imports.builtins:
+        block.add("builtins", "_b")
+    if imports.typing:
+        block.add("typing", "_t")
+    if imports.datetime:
+        block.add("datetime", "_dt")
+    if imports.uuid:
+        block.add("uuid", "_uuid")
+    if imports.runtime:
+        block.add_from(
+            "._fields" if prefix == ".types." else ".._fields",
+            *((name, "_" + name) for name in sorted(imports.runtime)),
+        )
+    if imports.unions:
+        block.add_from(
+            "._unions" if prefix == ".types." else ".._unions",
+            ("Tag", "_Tag"),
+            ("discriminator", "_disc"),
+        )
+    for sid in imports.schemas:
+        module = names.schema_module[sid]
+        if module != current_module:
+            block.add_from(f"{prefix}{module}", names.schema_class[sid])
+    for sid in imports.params:
+        module = names.schema_module[sid]
+        if module != current_module:
+            block.add_from(f"{prefix}{module}", names.param_class[sid])
+    return block

@@ -10,7 +10,7 @@ from ..naming.names import Names
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, py_literal
 from .checks import strict_checks
 from .field_views import FieldView, field_view
-from .imports import ImportBlock
+from .imports import import_block
 from .param_views import ParamView, param_views
 from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc
 
@@ -46,41 +46,6 @@ class TypesModuleView:
     schemas: tuple[SchemaView, ...]
     rebuild: tuple[Name, ...]  # models to model_rebuild() (recursive within the module)
     params: tuple[ParamView, ...] = ()  # the models' `…Param` TypedDicts (render/param_views.py)
-
-
-def import_block(
-    imports: Imports, names: Names, current_module: str | None, prefix: str
-) -> ImportBlock:
-    """`prefix` is the relative path to the types package ("." inside it, "..types." outside)."""
-    block = ImportBlock()
-    if imports.builtins:
-        block.add("builtins", "_b")
-    if imports.typing:
-        block.add("typing", "_t")
-    if imports.datetime:
-        block.add("datetime", "_dt")
-    if imports.uuid:
-        block.add("uuid", "_uuid")
-    if imports.runtime:
-        block.add_from(
-            "._fields" if prefix == ".types." else ".._fields",
-            *((name, "_" + name) for name in sorted(imports.runtime)),
-        )
-    if imports.unions:
-        block.add_from(
-            "._unions" if prefix == ".types." else ".._unions",
-            ("Tag", "_Tag"),
-            ("discriminator", "_disc"),
-        )
-    for sid in imports.schemas:
-        module = names.schema_module[sid]
-        if module != current_module:
-            block.add_from(f"{prefix}{module}", names.schema_class[sid])
-    for sid in imports.params:
-        module = names.schema_module[sid]
-        if module != current_module:
-            block.add_from(f"{prefix}{module}", names.param_class[sid])
-    return block
 
 
 def types_module_view(

@@ -18,7 +18,6 @@ from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming.names import Names, op_key
-from ..naming.routes import segments
 from ..naming.rules import field_name, singular, text_member_name, words
 from ..paths import templates_dir
 from .apidoc_views import DocPlan, MethodDoc, for_readme, method_docs
@@ -31,7 +30,6 @@ from .extension import MethodHook, ResourceExtras
 from .fanout import Worklist
 from .gather import Gathered, Suite, Views
 from .manifest import manifest
-from .model_views import types_module_view
 from .readme_views import ExamplePart
 from .resource_views import resource_module_view
 from .safe import Name
@@ -142,6 +140,9 @@ def child_share(api: Api, names: Names, modules: list[Name]) -> int:
     return len(modules)
 
 
+_TYPING_EXTENSIONS = "from typing_extensions import"
+
+
 class Planned:
     """The files planned so far: what later files need to know of them is recorded per file (the
     `_` modules they import, whether one imports typing_extensions), so the texts themselves can be
@@ -154,19 +155,30 @@ class Planned:
         self.count = 0
         self._emit = emit
         self._seen: set[str] = set()
+        self._stubs: dict[str, tuple[set[str], bool]] = {}  # a reused stub's imports, read once
 
-    def add(self, rel: str, text: str | list[str], *, checked: bool = True) -> None:
+    def add(
+        self, rel: str, text: str | list[str], *, checked: bool = True, reused: bool = False
+    ) -> None:
         """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
         no import statement spans two: `operations.json`). `checked`: counts for
         `typing_extensions` (what `client_view` looks at: the files planned before it in the
-        serial order; a file handed on early for memory's sake is not one of them)."""
+        serial order; a file handed on early for memory's sake is not one of them). `reused`: an
+        earlier run's stub (`Reuse.files`): most modules share one of a few, each read once."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
         for piece in [text] if isinstance(text, str) else text:
+            if reused:
+                found = self._stubs.get(piece)
+                if found is None:
+                    found = self._stubs[piece] = _imported(piece), _TYPING_EXTENSIONS in piece
+                self.imported |= found[0]
+                self.typing_extensions |= checked and found[1]
+                continue
             self.imported |= _imported(piece)
-            if checked and not self.typing_extensions and "from typing_extensions import" in piece:
+            if checked and not self.typing_extensions and _TYPING_EXTENSIONS in piece:
                 self.typing_extensions = True
         if self._emit is None:
             self.texts[rel] = text if isinstance(text, str) else "".join(text)
@@ -204,17 +216,17 @@ def plan_files(
     if core_auth is not None:
         requests += auth_requests(core_auth)
     if reuse is None:
-        from ..naming.plan import (
-            plan_names,
-        )  # the naming pass: not a replay's (it reuses the names)
+        # the naming pass: not a replay's (it reuses the names)
+        from ..naming.plan import plan_names
+        from ..naming.routes import segments
 
         names = plan_names(api, sink, requests)
+        # the naming pass's caches serve nothing below (the views neither split words, paths nor
+        # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
+        for naming_cache in (words, singular, field_name, text_member_name, segments, jp.split):
+            naming_cache.cache_clear()
     else:
         names = reuse.names
-    # the naming pass's caches serve nothing below (the views neither split words, paths nor
-    # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
-    for naming_cache in (words, singular, field_name, text_member_name, segments, jp.split):
-        naming_cache.cache_clear()
     ctx = Context(api, names, sink)
     preparations = [a.feature.prepare(a.facts, ctx) for a in active]
     hooks: tuple[MethodHook, ...] = tuple(p.method for p in preparations if p.method is not None)
@@ -228,6 +240,9 @@ def plan_files(
     forking = worth_forking(api, len(pending))
     # streaming without a second process: this one renders them all, one at a time
     cut = child_share(api, names, pending) if forking or not streaming else 0
+
+    if pending:  # (before the fork below: imported once; a prose-only replay renders none)
+        from .model_views import types_module_view
 
     def render_one(module: Name) -> str:
         view = types_module_view(api, names, module, bases)
@@ -274,7 +289,7 @@ def plan_files(
             views = Views(drafts, tag)
             path = f"{pkg}/resources/{names.resources[tag].module}.py"
             if path in reused and not extras:
-                files.add(path, reused[path])
+                files.add(path, reused[path], reused=True)
             else:
                 view = resource_module_view(views.draft, names, extras, tuple(names.children(tag)))
                 files.add(path, render("package/resource.py.jinja", view=view))
@@ -321,7 +336,11 @@ def plan_files(
                 tick(files.count, total)
             for module in types_modules:
                 if f"{pkg}/types/{module}.py" in reused:
-                    files.add(f"{pkg}/types/{module}.py", reused[f"{pkg}/types/{module}.py"])
+                    files.add(
+                        f"{pkg}/types/{module}.py",
+                        reused[f"{pkg}/types/{module}.py"],
+                        reused=True,
+                    )
                     tick(files.count, total)
             api_md = ""
         else:

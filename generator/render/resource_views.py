@@ -28,8 +28,7 @@ from .extension import (
     RuntimeImport,
 )
 from .field_views import accepts_none
-from .imports import ImportBlock
-from .model_views import import_block
+from .imports import ImportBlock, import_block
 from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
 from .style_views import wire_styles
 from .wire_views import (

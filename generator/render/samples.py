@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -44,7 +43,7 @@ from ..ir import (
 from ..ir.models import NO_CONSTRAINTS, _Missing
 from .patterns import string_for
 
-UUID_NAMESPACE = uuid.UUID("7c0ba5a6-7b3c-4f1a-9a57-3f1f54c0d9d1")
+UUID_NAMESPACE = "7c0ba5a6-7b3c-4f1a-9a57-3f1f54c0d9d1"  # of `sample_uuid`'s uuid5
 DATE = "2024-05-06"
 DATE_TIME = "2024-05-06T07:08:09Z"
 TIME = "07:08:09"
@@ -63,7 +62,15 @@ Sample = JsonValue | FileSample | list[FileSample]
 
 
 def sample_uuid(name: str) -> str:
-    return str(uuid.uuid5(UUID_NAMESPACE, name or "value"))
+    import uuid  # (where a sample is a uuid: `uuid` imports `platform`, not a summary edit's cost)
+
+    return str(uuid.uuid5(uuid.UUID(UUID_NAMESPACE), name or "value"))
+
+
+def _uuid(text: str) -> object:
+    import uuid
+
+    return uuid.UUID(text)
 
 
 class Sampler:
@@ -372,5 +379,5 @@ _PARSERS: dict[Kind, Callable[[str], object]] = {
         rf"\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?{_OFFSET}?",
         lambda t: dt.time.fromisoformat(t.upper().replace("Z", "+00:00")),
     ),
-    Kind.UUID: _checked(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", uuid.UUID),
+    Kind.UUID: _checked(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", _uuid),
 }

@@ -6,6 +6,8 @@
 - `snapshot.py`: the snapshot file (an index and the IR's schemas in pieces, each with a CRC-32,
   behind an unpickler that admits only the generator's classes);
 - `writer.py`: the forked child that writes it off the run's critical path;
+- `sharing.py`: equal IR values (a parameter many operations take, a type reference) pickled once in the
+  snapshot, shared when it is read;
 - `spill.py`: what a streamed run's recorder takes (stubs, docs), kept on disk until the child reads it;
 - `replay.py`: rendering a prose-only edit from it, each file staged as it is rendered (for
   `generate`, `check` and `generate_replayed`).

@@ -481,13 +481,20 @@ def _missing() -> _Missing:
     return MISSING
 
 
+def _same(obj: Any) -> Any:
+    """An IR value equal to one unpickled before, as that one (`sharing.py`)."""
+    return obj
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, file: _Summed) -> None:
         super().__init__(file, protocol=5)  # only its `write` is used
         self.operations = 0
         from ..ir import Operation
+        from .sharing import Sharing
 
         self._operation = Operation
+        self._sharing = Sharing(_slots)
 
     def reducer_override(self, obj: Any) -> Any:
         cls = type(obj)
@@ -495,6 +502,9 @@ class _Pickler(pickle.Pickler):
             return _missing, ()
         if cls is self._operation:
             self.operations += 1
+        first = self._sharing.known(obj)
+        if first is not None:  # pickled before (memoized): a reference to it
+            return _same, (first,)
         if isinstance(obj, str) and cls.__module__ == "generator.render.safe":
             return _safe, (cls, str(obj))
         getter = _GETTERS.get(cls)
@@ -512,7 +522,7 @@ class _Unpickler(pickle.Unpickler):
     """Only the generator's own classes and functions and a few builtins (a cache file is not code)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == __name__ and name in ("_make", "_missing", "_safe"):
+        if module == __name__ and name in ("_make", "_missing", "_safe", "_same"):
             return super().find_class(module, name)
         if module == "builtins" and name in _BUILTINS:
             return super().find_class(module, name)

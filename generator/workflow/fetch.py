@@ -137,6 +137,12 @@ def remember(fetched: Fetched, cache_dir: Path | None) -> None:
         _write_cache(cache_dir, fetched.url, fetched.body, fetched.etag)
 
 
+def remember_file(fetched: Fetched, body: Path, cache_dir: Path | None) -> None:
+    """`remember` for a download whose bytes are in the file `body` (read only when stored)."""
+    if cache_dir is not None and not fetched.not_modified and fetched.etag:
+        _write_cache(cache_dir, fetched.url, body.read_bytes(), fetched.etag)
+
+
 def _get(
     url: str,
     headers: dict[str, str],

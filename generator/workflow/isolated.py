@@ -48,20 +48,34 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32" and not other_threads()
 
 
+class NotDelivered(Exception):
+    """(`attempt`) The child could not start, died, raised an error the caller does not handle, or
+    sent what does not unpickle."""
+
+
 def run(work: Callable[[], T]) -> T:
     """`work()`, computed in a forked child where one can be (see the module's doc)."""
     if not can_fork():
         return work()
     try:
+        return attempt(work)
+    except NotDelivered:
+        return work()  # the child did not deliver
+
+
+def attempt(work: Callable[[], T]) -> T:
+    """`work()`'s value from a forked child, or its handled error raised here (as `run`); raises
+    `NotDelivered` whenever the child does not deliver — the caller decides what to do instead."""
+    try:
         read_end, write_end = os.pipe()
     except OSError:
-        return work()
+        raise NotDelivered from None
     try:
         pid = os.fork()
-    except OSError:  # out of processes or memory: computed here instead
+    except OSError:  # out of processes or memory
         os.close(read_end)
         os.close(write_end)
-        return work()
+        raise NotDelivered from None
     if pid == 0:  # the child: never returns
         code = 1
         try:
@@ -99,7 +113,7 @@ def run(work: Callable[[], T]) -> T:
         raise FetchError(*value)
     if kind == "raise":
         raise value
-    return work()  # the child did not deliver
+    raise NotDelivered
 
 
 def _outcome(work: Callable[[], Any]) -> tuple[str, Any]:

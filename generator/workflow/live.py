@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import TargetConfig
 from ..diagnostics import SpecError
 from ..pipeline import TargetResult, spec_label, take
-from . import isolated
+from . import isolated, split
 from .changes import Report, Side
 from .diff import diff_sides
-from .fetch import Fetched, FetchError, fetch_spec, remember
-from .sides import UNREADABLE, describe, read_side, side_from_document
+from .fetch import Fetched, FetchError, fetch_spec, remember, validate
+from .sides import live_document_errors, read_side, side_from_document
 
 CACHE = Path(".cache") / "clientgen" / "live"
 
@@ -58,20 +58,41 @@ def live_check(
     cache_dir = (root / CACHE) if (cache and root is not None) else None
     fetched = fetch_spec(source, cache_dir, timeout=timeout, retries=retries, backoff=backoff)
     committed = spec_label(target, root)
-    # in a forked child (`isolated`): the comparison's memory (both sides' documents, IR and names)
-    # leaves with it, and the regeneration below starts from this process's small heap
-    report, drift, changed = isolated.run(
-        lambda: _compare(target, fetched, committed, source, cache_dir, prose)
-    )
-    result = LiveResult(target, fetched.url, fetched.not_modified, committed, report, drift)
-    if update and changed:
-        live = _aside(fetched.body, ".live")
-        del fetched  # the live spec's bytes and document: its private copy is read as a spec is
-        try:
+    live: Path | None = None
+    try:
+        report: Report | None = None
+        if isolated.can_fork():
+            # the comparison in forked children, one side at a time (`split`): the download's bytes
+            # and document are let go first, so that no child starts with them
+            live = _aside(fetched.body, ".live")
+            fetched = replace(fetched, body=b"", document={})
+            report = split.compare(target, fetched, live, committed, source, cache_dir)
+            if report is None:  # a child did not deliver: as before, from the download
+                fetched = _reloaded(fetched, live)
+        if report is not None:
+            drift, changed = report.drift(prose), report.drift(prose=True)
+        else:
+            # in a forked child (`isolated`) where one can be: the comparison's memory leaves
+            # with it, and the regeneration below starts from this process's small heap
+            report, drift, changed = isolated.run(
+                lambda: _compare(target, fetched, committed, source, cache_dir, prose)
+            )
+        result = LiveResult(target, fetched.url, fetched.not_modified, committed, report, drift)
+        if update and changed:
+            if live is None:
+                live = _aside(fetched.body, ".live")
+            del fetched  # the live spec's bytes and document: its private copy is read as a spec is
             result.generated = _take(target, root, live)
-        finally:
+    finally:
+        if live is not None:
             live.unlink(missing_ok=True)
     return result
+
+
+def _reloaded(fetched: Fetched, live: Path) -> Fetched:
+    """The download again from its private copy (read as `fetch_spec` read it)."""
+    body = live.read_bytes()
+    return replace(fetched, body=body, document=validate(body, fetched.url))
 
 
 def _compare(
@@ -87,18 +108,8 @@ def _compare(
     committed spec's bytes) is let go when it returns."""
     spec = Path(target.spec)
     old_bytes = spec.read_bytes() if spec.is_file() else None
-    try:
+    with live_document_errors():
         new = side_from_document(fetched.document, fetched.body, target, source)
-    except SpecError as exc:
-        raise FetchError(
-            f"the live document cannot be used: {exc.diagnostic.message}",
-            exc.diagnostic.hint or "nothing was written",
-        ) from None
-    except UNREADABLE as exc:  # a malformed document the parser does not anticipate
-        raise FetchError(
-            f"the live document has a structure clientgen cannot read ({describe(exc)})",
-            "a truncated download or a broken publish; nothing was written",
-        ) from None
     remember(fetched, cache_dir)
     if old_bytes is None:
         report = Report(

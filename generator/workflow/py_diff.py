@@ -310,5 +310,7 @@ class PythonComparer:
         return all(v in allowed or plain.get(type(v), "") in accepted for v in values)
 
     def _is_str_enum(self, name: str) -> bool:
+        if self.new.str_enums is not None:
+            return name in self.new.str_enums
         c = self.new.classes.get(name)
         return c is not None and c.kind == "enum" and c.value_kind == "string"

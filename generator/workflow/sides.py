@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..config import TargetConfig, adhoc_target
-from ..diagnostics import DiagnosticSink, fatal
+from ..diagnostics import DiagnosticSink, SpecError, fatal
 from ..ir import Api
 from ..load import LoadedSpec, load_spec, read_document
 from ..naming import snake
@@ -17,6 +19,7 @@ from ..parse import build_api
 from ..refs import bundle_external_refs
 from ..shape.stage import shape
 from ..versions import pep440
+from .fetch import FetchError
 
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).
 UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError)
@@ -24,6 +27,24 @@ UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError, Recur
 
 def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
+
+
+@contextmanager
+def live_document_errors() -> Iterator[None]:
+    """A downloaded document that cannot be built into a side: a `FetchError` (nothing is
+    written), whether the generator refused it or its parser met a structure it does not expect."""
+    try:
+        yield
+    except SpecError as exc:
+        raise FetchError(
+            f"the live document cannot be used: {exc.diagnostic.message}",
+            exc.diagnostic.hint or "nothing was written",
+        ) from None
+    except UNREADABLE as exc:  # a malformed document the parser does not anticipate
+        raise FetchError(
+            f"the live document has a structure clientgen cannot read ({describe(exc)})",
+            "a truncated download or a broken publish; nothing was written",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,15 @@ def side_from_document(
 ) -> SpecSide:
     """A side from an already parsed and checked document (a downloaded spec): no second parse, no
     schema validation (its warnings do not change a comparison). Raises SpecError like read_side."""
+    loaded, sink = live_loaded(document, body, config, label)
+    api = shape(build_api(loaded, sink), config, sink)
+    return SpecSide(label, loaded.document, api, plan_names(api, sink), config)
+
+
+def live_loaded(
+    document: dict[str, Any], body: bytes, config: TargetConfig, label: str
+) -> tuple[LoadedSpec, DiagnosticSink]:
+    """A downloaded document as a loaded spec (`side_from_document`'s first step)."""
     version = str(document.get("openapi", ""))
     if not version.startswith(("3.0", "3.1", "3.2")):
         raise fatal(
@@ -74,8 +104,7 @@ def side_from_document(
     loaded = LoadedSpec(
         label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1")
     )
-    api = shape(build_api(loaded, sink), config, sink)
-    return SpecSide(label, document, api, plan_names(api, sink), config)
+    return loaded, sink
 
 
 def default_config(path: Path) -> TargetConfig:

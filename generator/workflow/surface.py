@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..ir import Alias as IrAlias
@@ -118,15 +119,25 @@ class Surface:
     resources: dict[str, list[str]]  # client attribute → method names
     methods: dict[str, Method]
     classes: dict[str, PyClass]
+    # the string enums' class names, when `classes` does not hold every class (a pruned surface)
+    str_enums: frozenset[str] | None = None
 
 
 def build_surface(side: SpecSide, package: str) -> Surface:
+    resources: dict[str, list[str]] = {}
+    methods = dict(surface_methods(side, resources))
+    return Surface(package, resources, methods, dict(surface_classes(side)))
+
+
+def surface_methods(
+    side: SpecSide, resources: dict[str, list[str]]
+) -> Iterator[tuple[str, Method]]:
+    """The surface's methods one at a time (`resources` filled as they are made): a caller that
+    keeps only some of them never holds them all."""
     api, names = side.api, side.names
     by_tag: dict[str, list[Operation]] = {}
     for op in api.operations:
         by_tag.setdefault(names.op_resource[op_key(op)], []).append(op)
-    resources: dict[str, list[str]] = {}
-    methods: dict[str, Method] = {}
     for tag, ops in by_tag.items():
         resource = names.resources[tag]
         view = draft_resource(api, names, resource, ops)
@@ -135,36 +146,47 @@ def build_surface(side: SpecSide, package: str) -> Surface:
             args = [_arg(a, i) for i, a in enumerate(m.positional)]
             args += [_arg(a, -1) for a in m.keyword if a.name not in {x.name for x in m.positional}]
             call = f"{resource.access}.{m.name}"
-            methods[call] = Method(
+            yield (
                 call,
-                resource.access,
-                match_key(op),
-                op_label(op),
-                {a.name: a for a in args},
-                clean(m.returns),
+                Method(
+                    call,
+                    resource.access,
+                    match_key(op),
+                    op_label(op),
+                    {a.name: a for a in args},
+                    clean(m.returns),
+                ),
             )
+
+
+def surface_classes(side: SpecSide) -> Iterator[tuple[str, PyClass]]:
+    """The surface's classes one at a time."""
+    api, names = side.api, side.names
     inputs, outputs = _usage(api)
-    classes: dict[str, PyClass] = {}
     sid_of = {cls: sid for sid, cls in names.schema_class.items()}
     for module in names.module_members:
         for sv in types_module_view(api, names, module).schemas:
             sid = sid_of[sv.name]
             used = frozenset(u for u, ids in (("input", inputs), ("output", outputs)) if sid in ids)
             schema = api.schemas[sid]
-            classes[sv.name] = PyClass(
+            yield (
                 sv.name,
-                sv.kind,
-                sid,
-                fields={
-                    f.name: PyField(f.name, f.alias or f.name, clean(f.annotation), f.default == "")
-                    for f in sv.fields
-                },
-                members={m.name: m.value for m in sv.members},
-                annotation=clean(sv.annotation),
-                value_kind=getattr(schema, "value_kind", ""),
-                used=used,
+                PyClass(
+                    sv.name,
+                    sv.kind,
+                    sid,
+                    fields={
+                        f.name: PyField(
+                            f.name, f.alias or f.name, clean(f.annotation), f.default == ""
+                        )
+                        for f in sv.fields
+                    },
+                    members={m.name: m.value for m in sv.members},
+                    annotation=clean(sv.annotation),
+                    value_kind=getattr(schema, "value_kind", ""),
+                    used=used,
+                ),
             )
-    return Surface(package, resources, methods, classes)
 
 
 def _arg(a: ArgView, position: int) -> Arg:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import pointer as jp
-from ..ir import AnyType, ModelRef, TypeRef
+from ..ir import AnyType, Api, ModelRef, TypeRef
 from ..refs import Resolver
 from .changes import Collector, Layer, Level
 from .sides import SpecSide
@@ -21,18 +21,31 @@ _METHODS = ("post", "put", "get", "patch", "delete", "options", "head", "trace")
 
 def webhook_payloads(side: SpecSide) -> dict[str, TypeRef]:
     """Label (`webhook case.created`) → the type of what is delivered."""
-    out: dict[str, TypeRef] = {
-        f"webhook {e.name}": ModelRef(e.schema_id) for e in side.api.webhooks
-    }
-    hooks = side.document.get("webhooks")
-    refs = Resolver(side.document)
+    return payloads(side.api, hook_targets(side.document))
+
+
+def payloads(api: Api, targets: list[tuple[str, str | None]]) -> dict[str, TypeRef]:
+    """The payload types: the vendor extension's events, then `webhooks` (`hook_targets`) as the
+    parser typed them."""
+    out: dict[str, TypeRef] = {f"webhook {e.name}": ModelRef(e.schema_id) for e in api.webhooks}
+    for label, target in targets:
+        body: TypeRef = ModelRef(target) if target in api.schemas else AnyType()
+        out.setdefault(label, body)
+    return out
+
+
+def hook_targets(document: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """What the document's `webhooks` deliver, read from the document alone: (label, where the
+    payload's schema is defined, or None when there is no schema)."""
+    out: list[tuple[str, str | None]] = []
+    hooks = document.get("webhooks")
+    refs = Resolver(document)
     for name, item in hooks.items() if isinstance(hooks, dict) else ():
         where, item = _deref(refs, item, jp.join("/webhooks", name))
         methods = [m for m in _METHODS if isinstance(item, dict) and isinstance(item.get(m), dict)]
         for method in methods:
             label = f"webhook {name}" + (f" ({method.upper()})" if method != "post" else "")
-            body = _body_type(refs, item[method], jp.join(where, method), side)
-            out.setdefault(label, body)
+            out.append((label, _body_target(refs, item[method], jp.join(where, method))))
     return out
 
 
@@ -43,22 +56,27 @@ def _deref(refs: Resolver, node: Any, where: str) -> tuple[str, Any]:
         return where, None
 
 
-def _body_type(refs: Resolver, op: dict[str, Any], where: str, side: SpecSide) -> TypeRef:
-    """The payload's schema id: where its schema is defined (the parser names it by that place)."""
+def _body_target(refs: Resolver, op: dict[str, Any], where: str) -> str | None:
+    """Where the payload's schema is defined (the parser names it by that place)."""
     at, body = _deref(refs, op.get("requestBody"), jp.join(where, "requestBody"))
     content = body.get("content") if isinstance(body, dict) else None
     for media, entry in content.items() if isinstance(content, dict) else ():
         if isinstance(entry, dict) and "schema" in entry:
             target, _ = _deref(refs, entry["schema"], jp.join(at, "content", media, "schema"))
-            return ModelRef(target) if target in side.api.schemas else AnyType()
-    return AnyType()
+            return target
+    return None
 
 
 class WebhookComparer:
     def __init__(
-        self, old: SpecSide, new: SpecSide, schemas: SchemaComparer, out: Collector
+        self,
+        old: dict[str, TypeRef],
+        new: dict[str, TypeRef],
+        schemas: SchemaComparer,
+        out: Collector,
     ) -> None:
-        self.old, self.new = webhook_payloads(old), webhook_payloads(new)
+        """`old`, `new`: each side's `webhook_payloads`."""
+        self.old, self.new = old, new
         self.schemas, self.out = schemas, out
 
     def run(self) -> None:

@@ -4,15 +4,30 @@ access tier. Schemas are compared by `SchemaComparer` in the direction the data 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol
 
-from ..ir import Api, Location, MediaType, Operation, Parameter, RequestBody, Response
+from ..ir import (
+    Api,
+    Constraints,
+    Location,
+    MediaType,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+)
 from .changes import Change, Collector, Layer, Level
 from .wire_params import ParameterLimits
 from .wire_schema import Direction, SchemaComparer
 
 # Access tiers in increasing order of privilege (x-access-tier); unknown values compare as "different".
 TIERS = ("public", "read_only", "read", "standard", "write", "full", "admin")
+
+
+class Limits(Protocol):
+    """A parameter's validation limits (`ParameterLimits`, or ones computed before: `summary`)."""
+
+    def of(self, p: Parameter) -> tuple[Constraints, Constraints]: ...
 
 
 def op_label(op: Operation) -> str:
@@ -35,10 +50,19 @@ class OperationComparer:
         new: Api,
         out: Collector,
         documents: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
+        *,
+        limits: tuple[Limits, Limits] | None = None,
+        hints: tuple[dict[str, str], dict[str, str]] | None = None,
     ) -> None:
+        """`limits`: each side's parameter limits when they were read before (else from
+        `documents`); `hints`: each side's `schema_hints` when computed over more schemas than the
+        Apis hold (a pruned side's)."""
         self.old, self.new, self.out = old, new, out
-        self.schemas = SchemaComparer(old, new, out)
-        self.limits = (ParameterLimits(documents[0]), ParameterLimits(documents[1]))
+        self.schemas = SchemaComparer(old, new, out, hints)
+        self.limits: tuple[Limits, Limits] = limits or (
+            ParameterLimits(documents[0]),
+            ParameterLimits(documents[1]),
+        )
 
     def _add(
         self, level: bool | Level, code: str, subject: str, message: str, op: str = ""

@@ -83,14 +83,21 @@ def _is_component(schema_id: str) -> bool:
 
 
 class SchemaComparer:
-    def __init__(self, old: Api, new: Api, out: Collector) -> None:
+    def __init__(
+        self,
+        old: Api,
+        new: Api,
+        out: Collector,
+        hints: tuple[dict[str, str], dict[str, str]] | None = None,
+    ) -> None:
         self.old, self.new, self.out = old, new, out
         # per pair of models: what was found in it directly, and the pairs its fields lead to
         self._own: dict[_Pair, list[Change]] = {}
         self._edges: dict[_Pair, set[_Pair]] = {}
         self._stack: list[_Pair] = []
         # the words each schema's class name is made from (an inline schema's: the naming pass's choice)
-        self._hints = {id(old): schema_hints(old.schemas), id(new): schema_hints(new.schemas)}
+        old_hints, new_hints = hints or (schema_hints(old.schemas), schema_hints(new.schemas))
+        self._hints = {id(old): old_hints, id(new): new_hints}
 
     # ---- helpers -----------------------------------------------------------------------------
     def _add(

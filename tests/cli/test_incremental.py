@@ -24,7 +24,7 @@ import yaml
 
 from generator import parse, pipeline, staging, target_cache, tree_index, write
 from generator.config import select_targets
-from generator.render import plan
+from generator.render import model_views
 from generator.write import read_tree
 from tests.conftest import REPO
 
@@ -170,13 +170,13 @@ def test_incremental_regeneration_equals_a_full_run(
 
     monkeypatch.setattr(parse, "build_api", counting_parse)
     typed: list[str] = []
-    real_types = plan.types_module_view
+    real_types = model_views.types_module_view  # (`plan_files` imports it when it renders any)
 
     def counting_types(api: Any, names: Any, module: str, bases: Any) -> Any:
         typed.append(module)
         return real_types(api, names, module, bases)
 
-    monkeypatch.setattr(plan, "types_module_view", counting_types)
+    monkeypatch.setattr(model_views, "types_module_view", counting_types)
     for n, (label, edit, replayed) in enumerate(EDITS):
         edit(doc)
         (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")

@@ -97,7 +97,8 @@ def test_a_prose_edit_is_replayed_without_the_loader_parse_or_the_naming_pass(
     """A summary edit is regenerated from the stage cache (`generator/stage/replay.py`): it imports
     neither the loader nor the parse stage's builders nor the naming pass (`naming.plan`) — the
     replay takes the IR and the names from the snapshot. Of parse it needs `parse.results` (what
-    the views ask of an operation's results) and what the prose patch reads (`stage/prose.py`)."""
+    the views ask of an operation's results) and what the prose patch reads (`stage/prose.py`);
+    nor the types modules' views (`render.model_views`), route naming or `uuid` (edit18)."""
     document = yaml.safe_load((FIXTURES / "specs" / "petstore_31.yml").read_text())
     (tmp_path / "pyproject.toml").write_text(
         '[tool.clientgen.targets.pets]\nspec = "pets.json"\noutput = "out"\npackage = "pets"\n'
@@ -118,3 +119,6 @@ def test_a_prose_edit_is_replayed_without_the_loader_parse_or_the_naming_pass(
     assert not {"generator.parse.schemas", "generator.parse.operations"} & replayed  # the builders
     assert "generator.naming.plan" not in replayed
     assert not {"generator.load", "generator.validate", "generator.config_schema"} & replayed
+    # what only types modules, route naming and uuid samples need: none is rendered or named again
+    assert {"generator.render.model_views", "generator.naming.routes"} <= full
+    assert not {"generator.render.model_views", "generator.naming.routes", "uuid"} & replayed

@@ -21,7 +21,7 @@ from generator.config import select_targets
 from generator.diagnostics import SpecError
 from generator.features import NAMES
 from generator.ir.models import MISSING, Field
-from generator.ir.types import Primitive
+from generator.ir.types import Kind, Primitive
 from generator.render import apidoc_views, drafts, gather, plan
 from generator.stage import cache as stage_cache
 from generator.stage import snapshot
@@ -310,6 +310,41 @@ def test_a_summary_edit_stages_the_unchanged_modules_unread(
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
 
 
+def test_a_reused_stub_is_read_once_and_counts_as_its_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Planned.add(..., reused=True)` (a replay's stubs, `Reuse.files`: most modules share one of a
+    few) reads each distinct stub once, and what it records — the `_` modules imported, whether
+    a checked file imports typing_extensions — is what reading every file gives."""
+    stub = stage_cache.import_stub(
+        "from .._fields import X\nfrom typing_extensions import Self\nfrom ._models import Y\n"
+    )
+    other = stage_cache.import_stub("from .._errors import E\n")
+    assert stub is not None and other is not None
+    files = [("a.py", stub, False), ("b.py", other, True), ("c.py", stub, True)]
+    files += [("d.py", "from ._paginator import P\n", True), ("e.py", other, True)]
+    reads: list[str] = []
+    real = plan._imported
+    monkeypatch.setattr(plan, "_imported", lambda text: reads.append(text) or real(text))
+    reused, plain = plan.Planned(), plan.Planned()
+    for rel, text, checked in files:
+        plain.add(rel, text, checked=checked)
+    assert len(reads) == 5
+    reads.clear()
+    for rel, text, checked in files:
+        reused.add(rel, text, checked=checked, reused=rel != "d.py")
+    assert reads == [stub, other, files[3][1]]  # each stub once; a text not reused, as before
+    assert reused.imported == plain.imported == {"_fields", "_models", "_errors", "_paginator"}
+    assert reused.typing_extensions and plain.typing_extensions  # c.py, checked
+    unchecked = plan.Planned()
+    unchecked.add("a.py", stub, checked=False, reused=True)
+    unchecked.add("c.py", stub, reused=True)  # the same stub, now checked
+    assert unchecked.typing_extensions and unchecked.texts == {"a.py": stub, "c.py": stub}
+    first = plan.Planned()
+    first.add("a.py", stub, checked=False, reused=True)
+    assert not first.typing_extensions  # an unchecked file does not count
+
+
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
 @pytest.mark.parametrize(
     "damage",
@@ -387,6 +422,75 @@ def test_the_ir_round_trips_with_its_sentinels() -> None:
     snapshot._Pickler(buffer).dump([field])
     (again,) = snapshot._Unpickler(io.BytesIO(buffer.getvalue())).load()
     assert again == field and again.default is MISSING and again.example is MISSING
+
+
+def _round_trip(values: list[Any]) -> list[Any]:
+    buffer = io.BytesIO()
+    snapshot._Pickler(buffer).dump(values)  # type: ignore[arg-type]
+    loaded: list[Any] = snapshot._Unpickler(io.BytesIO(buffer.getvalue())).load()
+    return loaded
+
+
+def test_equal_ir_values_are_unpickled_as_one() -> None:
+    """The snapshot writes an IR value equal to one written before as a reference to it
+    (`stage/sharing.py`): the operations that take the same parameter, response or type share one
+    object when loaded, and every value reads as it was written."""
+    from generator.ir import Location, ModelRef, Parameter
+
+    def owner() -> Parameter:  # a new object each time, as parse makes one per operation
+        return Parameter("owner", Location.PATH, ModelRef("#/c/owner"), True, doc="The owner.")
+
+    values = [owner(), owner(), Primitive(Kind.STRING), Primitive(Kind.STRING), owner()]
+    assert len({id(v) for v in values}) == 5
+    again = _round_trip(values)
+    assert again == values
+    assert again[0] is again[1] is again[4] and again[2] is again[3]
+    assert again[0].type is again[4].type
+
+
+def test_ir_values_equal_but_printed_otherwise_are_not_shared() -> None:
+    """`==` takes `True` for `1`, `0.0` for `-0.0` and a `Name` for the `str` it spells: such values
+    stay apart, each read back with its own classes (a default printed `1` stays `1`)."""
+    from generator.ir import Location, Parameter
+    from generator.render.safe import Name
+
+    def limit(default: Any, doc: str = "At most.") -> Parameter:
+        return Parameter(
+            "limit", Location.QUERY, Primitive(Kind.INTEGER), False, doc=doc, default=default
+        )
+
+    values = [limit(1), limit(True), limit(1.0), limit(0.0), limit(-0.0), limit(0)]
+    values += [limit(0, Name("At_most")), limit(0, "At_most"), limit(True)]
+    again = _round_trip(values)
+    assert [(type(p.default), repr(p.default)) for p in again] == [
+        (type(p.default), repr(p.default)) for p in values
+    ]
+    assert type(again[6].doc) is Name and type(again[7].doc) is str
+    # the second `limit(True)` is equal to `limit(1)`, seen first, and not identical: kept apart too
+    assert len({id(p) for p in again}) == len(values)
+
+
+def test_the_values_shared_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pickler remembers at most `sharing.MOST` distinct values (the writer's memory on
+    graph-beta); values past that are written as ever and read back equal."""
+    from generator.stage import sharing
+
+    monkeypatch.setattr(sharing, "MOST", 2)
+    values = [Primitive(kind) for kind in (Kind.STRING, Kind.INTEGER, Kind.BOOLEAN)] * 2
+    again = _round_trip([Primitive(v.kind) for v in values])
+    assert again == values
+    assert again[0] is again[3] and again[1] is again[4] and again[2] is not again[5]
+
+
+def test_an_ir_value_holding_a_dict_is_pickled_as_ever() -> None:
+    """A value that cannot be a dict key (an example object) is not shared, and reads back equal."""
+    from generator.ir import Location, Parameter
+
+    def with_example() -> Parameter:
+        return Parameter("q", Location.QUERY, Primitive(Kind.STRING), False, example={"a": [1]})
+
+    first, second = _round_trip([with_example(), with_example()])
+    assert first == second == with_example() and first is not second
 
 
 def test_an_invalid_token_is_reported_as_without_the_cache(tmp_path: Path) -> None:

@@ -195,7 +195,7 @@ def test_enum_members_are_one_tuple_per_enum_and_keys_one_string_per_operation(b
 def test_references_walked_once_serve_both_passes(build: Any) -> None:
     """`emitted_schemas` hands the references it walked to the module plan: the same emitted list,
     and references equal to walking each schema again."""
-    from generator.naming.plan import _deps, emitted_schemas
+    from generator.naming.plan import emitted_schemas, schema_deps
     from tests.conftest import spec_doc
 
     schemas: dict[str, Any] = {
@@ -210,5 +210,5 @@ def test_references_walked_once_serve_both_passes(build: Any) -> None:
     deps: dict[str, list[str]] = {}
     emitted = emitted_schemas(api, deps)
     assert emitted == emitted_schemas(api) and set(emitted) <= set(deps)
-    assert all(deps[sid] == _deps(api.schemas[sid]) for sid in emitted)
+    assert all(deps[sid] == schema_deps(api.schemas[sid]) for sid in emitted)
     assert deps["/components/schemas/A"] == ["/components/schemas/B"]

@@ -1,6 +1,6 @@
-"""`fetch --update` compares the two specs in a forked child (`workflow.isolated`): the sides' documents,
-IR and names never enter the command's own process, and what comes back — the report, or the error — is
-what the comparison gives in-process."""
+"""`fetch --update` compares the two specs in forked children (`workflow.isolated`, `workflow.split`):
+the sides' documents, IR and names never enter the command's own process, and what comes back — the
+report, or the error — is what the comparison gives in-process."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from wf_support import UPSTREAM, Project, upstream
 
 from generator.config import load_targets
 from generator.diagnostics import SpecError
-from generator.workflow import isolated, live
+from generator.workflow import isolated, lean, live
 from generator.workflow.changes import Level, Report
-from generator.workflow.fetch import Fetched, FetchError, validate
 from generator.workflow.diff import diff_files
+from generator.workflow.fetch import Fetched, FetchError, validate
 from generator.workflow.markdown_json import render_json, render_markdown
 from generator.workflow.text import render_text
 
@@ -57,19 +57,19 @@ def _outcome(result: live.LiveResult) -> tuple[Any, ...]:
     return (*_rendered(result.report), result.drift)
 
 
-def _where(monkeypatch: pytest.MonkeyPatch, name: str, log: Path) -> None:
-    """Record the process each call of `live.<name>` runs in."""
-    real = getattr(live, name)
+def _where(monkeypatch: pytest.MonkeyPatch, name: str, log: Path, module: Any = live) -> None:
+    """Record the process each call of `<module>.<name>` runs in."""
+    real = getattr(module, name)
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         with log.open("a") as file:
             file.write(f"{name} {os.getpid()}\n")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(live, name, recorded)
+    monkeypatch.setattr(module, name, recorded)
 
 
-def test_the_comparison_runs_in_a_child_and_reports_what_it_reports_in_process(
+def test_the_comparison_runs_in_children_and_reports_what_it_reports_in_process(
     make_project: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     assert isolated.can_fork()
@@ -77,30 +77,33 @@ def test_the_comparison_runs_in_a_child_and_reports_what_it_reports_in_process(
     log = tmp_path / "where.log"
     _where(monkeypatch, "read_side", log)
     _where(monkeypatch, "diff_sides", log)
+    _where(monkeypatch, "live", log, lean)
+    _where(monkeypatch, "committed", log, lean)
     project: Project = make_project(OLD, generated=True)
     forked = _check(project)
     seen = log.read_text().split()
-    assert seen[0::2] == ["read_side", "diff_sides"]
-    assert str(os.getpid()) not in seen[1::2]  # both sides were read and compared elsewhere
+    assert seen[0::2] == ["live", "committed"]  # each side built apart (`split`)
+    assert str(os.getpid()) not in seen[1::2] and seen[1] != seen[3]
     log.unlink()
     monkeypatch.setenv("CLIENTGEN_PARALLEL", "off")
     here = _check(project)
+    assert log.read_text().split()[0::2] == ["read_side", "diff_sides"]
     assert log.read_text().split()[1::2] == [str(os.getpid())] * 2
     assert _outcome(forked) == _outcome(here)
     assert forked.drift and forked.report.changes  # the fixtures differ in meaning
 
 
-def test_update_regenerates_in_this_process_after_the_childs_comparison(
+def test_update_regenerates_in_this_process_after_the_childrens_comparison(
     make_project: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _serve(monkeypatch, NEW)
     log = tmp_path / "where.log"
-    _where(monkeypatch, "diff_sides", log)
+    _where(monkeypatch, "committed", log, lean)
     _where(monkeypatch, "take", log)
     project: Project = make_project(OLD, generated=True)
     result = _check(project, update=True)
     (compared, in_child), (taken, here) = (line.split() for line in log.read_text().splitlines())
-    assert (compared, taken) == ("diff_sides", "take")
+    assert (compared, taken) == ("committed", "take")
     assert in_child != str(os.getpid()) and here == str(os.getpid())
     assert result.generated is not None and project.spec.read_bytes() == NEW
 
