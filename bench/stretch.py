@@ -3,6 +3,10 @@ form made (`load.open_spec` as `pipeline._render` calls it), parse, shape and th
 work before the render fork, with the validation child running beside it as in a run.
 
     python bench/stretch.py SPEC      # e.g. .cache/corpora/node_modules/@octokit/openapi/generated/api.github.com.json
+    python bench/stretch.py SPEC --known FILE   # as a project run with the caches on has it
+
+`--known FILE`: the validation findings file (`validation_cache.FindingsCache`) of a project run with
+the caches on; a missing one (or one of another text) is a run whose findings are not known.
 
 Not a test. Prints one line: the CPU (user + sys) and minor page faults of this process over the
 stretch (imports excluded), and the validation child's CPU. Alternate two `git archive` copies with
@@ -22,7 +26,7 @@ import sys
 from pathlib import Path
 
 
-def main(spec: str) -> None:
+def main(spec: str, known_file: str | None = None) -> None:
     gc.disable()  # as the pipeline has it (`pipeline._no_cycle_collection`)
     from generator.config import adhoc_target
     from generator.diagnostics import DiagnosticSink
@@ -31,13 +35,15 @@ def main(spec: str) -> None:
     from generator.parse import build_api
     from generator.parse.canonical import Canonical
     from generator.shape.stage import shape
+    from generator.validation_cache import FindingsCache
 
     target = adhoc_target(spec, os.devnull, None, None)
     # (a copy of a generator from before `canonical=` measures as it ran then)
     asked = {"canonical": True} if "canonical" in inspect.signature(open_spec).parameters else {}
     before = resource.getrusage(resource.RUSAGE_SELF)
     sink = DiagnosticSink(file=spec)
-    loaded, validation = open_spec(Path(spec), sink, **asked)
+    known = None if known_file is None else FindingsCache(Path(known_file))
+    loaded, validation = open_spec(Path(spec), sink, known=known, **asked)
     canonical = getattr(loaded, "canonical", None) or Canonical(loaded.document)
     loaded = dataclasses.replace(loaded, document={})
     validation.release()
@@ -59,6 +65,6 @@ def main(spec: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 4) or (len(sys.argv) == 4 and sys.argv[2] != "--known"):
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[3] if len(sys.argv) == 4 else None)

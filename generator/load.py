@@ -178,8 +178,9 @@ def open_spec(
     copy; relative `$ref`s still resolve from `path`'s folder, under the same rules). `known`: the findings of the last validation, reused when
     only prose changed since (`validation_cache`). `canonical`: the caller parses the document and
     takes the spec's key-sorted form (`LoadedSpec.canonical`) when one was made — a JSON spec of at
-    most `DECODE_SORTED_MAX` characters that cannot refer to another file, without known findings:
-    decoded straight into that form, which is also what is validated (`validate.findings`)."""
+    most `DECODE_SORTED_MAX` characters that cannot refer to another file: decoded straight into
+    that form, which is also what is validated (`validate.findings`; its findings are those of the
+    document as written, so `known`'s key is the text's as before)."""
     file = str(path)
     given = raw  # the caller's bytes (kept by the caller anyway) or file, for `_reread`
     if raw is None or isinstance(raw, Path):
@@ -194,25 +195,24 @@ def open_spec(
     if known is not None and not known.kept:
         known = None  # nowhere to keep findings: no key to compute
     reload = partial(_reread, path, given)
-    made = parse_canonical(text, file) if canonical and known is None and _sortable(text) else None
+    made = parse_canonical(text, file) if canonical and _sortable(text) else None
     if made is not None and not made.refers_out:  # (else bundled from the document as written)
-        del text  # before the validation child forks: it would keep a copy of the pages
-        version = _checked_version(made.document, file, sink)
-        # the child validates the copy parse reads (the document as written only when it has
-        # more errors than are reported: which are depends on the order; `validate.findings`)
-        validation = Validation(
-            made.document, version, background=background, reload=reload, key_sorted=True
-        )
-        return LoadedSpec(file, made.document, digest, version, made), validation
-    del made
-    document = parse_text(text, file)
-    version = _checked_version(document, file, sink)
-    parsed = document
-    document = bundle_external_refs(document, path, sink, read_document, text)
+        document = made.document
+        version = _checked_version(document, file, sink)
+    else:
+        made = None
+        document = parse_text(text, file)
+        version = _checked_version(document, file, sink)
+        parsed = document
+        document = bundle_external_refs(document, path, sink, read_document, text)
+        if document is not parsed:
+            known = None  # bundled: more than the spec's own text is validated
     key = ""
-    if known is not None and document is parsed and text.lstrip().startswith("{"):
+    if known is not None and text.lstrip().startswith("{"):
         key = prose_free_key(text, version)  # the spec's own JSON text is all it validates
     del text  # before the validation child forks: it would keep a copy of the pages
+    # a sorted form's child validates the copy parse reads (the document as written only when it
+    # has more errors than are reported: which are depends on the order; `validate.findings`)
     validation = Validation(
         document,
         version,
@@ -220,8 +220,9 @@ def open_spec(
         known=known.get(key) if known is not None and key else None,
         on_found=(lambda found: known.put(key, found)) if known is not None and key else None,
         reload=reload,
+        key_sorted=made is not None,
     )
-    return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
+    return LoadedSpec(file, document, digest, version, made), validation
 
 
 def _sortable(text: str) -> bool:

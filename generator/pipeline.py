@@ -109,10 +109,8 @@ def _render(
     sink = DiagnosticSink(file=source or target.spec)
     progress.stage("reading the spec")
     # validation runs alongside parse + render; parse's key-sorted form made while decoding when it
-    # can be (the stage cache's recorder reads the document as written)
-    loaded, validation = open_spec(
-        Path(target.spec), sink, raw=raw, known=known, canonical=recorder is None
-    )
+    # can be (the stage cache's recorder then reads the text again: `Recorder.document`)
+    loaded, validation = open_spec(Path(target.spec), sink, raw=raw, known=known, canonical=True)
     try:
         # the spec's copy, made now, while little else is in memory (graph-beta's is 47 MB): its
         # name, and for a bundled spec the bundled document serialised, else the spec's bytes
@@ -129,7 +127,11 @@ def _render(
         progress.stage("building the model")
         if recorder is not None:
             recorder.document(
-                loaded.document, str(Path(target.spec)), source or target.spec, target.digest()
+                loaded.document,
+                str(Path(target.spec)),
+                source or target.spec,
+                target.digest(),
+                key_sorted=loaded.canonical is not None,
             )
             recorder.spec_file = spec_file
         # parse reads only this copy: the document can go (graph-beta's is 166 MB)

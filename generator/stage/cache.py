@@ -301,11 +301,16 @@ class Recorder:
         self.docs = docs
         self.examples = examples
 
-    def document(self, document: dict[str, Any], spec: str, label: str, config: str) -> None:
+    def document(
+        self, document: dict[str, Any], spec: str, label: str, config: str, *, key_sorted: bool
+    ) -> None:
         """The parsed document (before parse; `spec`, `label`, `config` as `scan` takes them). A JSON
         spec's prose is left to `keep`, which parses the text again (off the run's critical path,
-        `stage/writer.py`); a YAML one's is read here (parsing YAML again would cost more)."""
-        if _json_text(Path(spec)):
+        `stage/writer.py`); a YAML one's is read here (parsing YAML again would cost more), in the
+        document's order. `key_sorted`: `document` was decoded from a JSON text into parse's
+        key-sorted form (`load.open_spec(canonical=True)`): never read here, as its order is not the
+        text's — the run's text is JSON, and `keep` reads only a file with the bytes the run read."""
+        if key_sorted or _json_text(Path(spec)):
             self.deferred = True
             return
         self._read(document, spec, label, config)

@@ -219,6 +219,41 @@ def _key_of(folder: Path) -> bytes:
     return now.key
 
 
+@pytest.mark.slow  # three generations of Casebook: 1–2 s
+def test_a_project_run_takes_the_sorted_decode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the caches on, a JSON spec is decoded straight into parse's key-sorted form
+    (`load.open_spec(canonical=True)`) too: the recorder reads the prose from the text the run read
+    (`Recorder.document`), so the snapshot holds what the document as written gives, and a prose
+    edit replays to a full run's bytes."""
+    from generator import load
+
+    sorted_form: list[bool] = []
+    real = load.open_spec
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        loaded, validation = real(*args, **kwargs)
+        sorted_form.append(loaded.canonical is not None)
+        return loaded, validation
+
+    monkeypatch.setattr(load, "open_spec", spied)
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    snapshots = []
+    for sortable in (False, True):  # the document as written (as before), then the sorted form
+        with monkeypatch.context() as m:
+            if not sortable:
+                m.setattr(load, "_sortable", lambda text: False)
+            assert not _generate(warm, doc, full=True).replayed
+        snapshots.append(stage_cache.load(_snapshot(warm), _key_of(warm)))
+    assert sorted_form == [False, True]
+    assert snapshots[0] is not None and snapshots[0] == snapshots[1]
+    _edit_summary(doc)
+    assert _generate(warm, doc).replayed
+    assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
+
+
 @pytest.mark.slow  # a few generations of Casebook: 1–2 s
 def test_generate_full_and_a_structural_edit_take_the_full_path(tmp_path: Path) -> None:
     doc = _casebook()

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "tests" / "fixtures" / "specs" / "docs_30.yml"
 
@@ -62,6 +64,9 @@ def test_perf_worker_times_every_stage(tmp_path: Path) -> None:
     assert set(result["stages"]) >= stages
 
 
-def test_stretch_reaches_the_naming_pass(tmp_path: Path) -> None:
-    out = _run(tmp_path, "bench/stretch.py", str(SPEC))
+@pytest.mark.parametrize("known", [False, True])
+def test_stretch_reaches_the_naming_pass(tmp_path: Path, known: bool) -> None:
+    """`--known FILE`: as a project run with the caches on (a findings file that is not there yet)."""
+    args = ["--known", str(tmp_path / "findings.json")] if known else []
+    out = _run(tmp_path, "bench/stretch.py", str(SPEC), *args)
     assert out.startswith("stretch cpu ") and "validation child cpu" in out

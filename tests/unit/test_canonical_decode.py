@@ -19,6 +19,7 @@ from generator.diagnostics import DiagnosticSink, SpecError, render_report
 from generator.load import load_spec, open_spec, parse_text, read_document
 from generator.parse import build_api
 from generator.parse.canonical import Canonical
+from generator.validation_cache import FindingsCache
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = sorted(
@@ -277,3 +278,42 @@ def test_a_bad_text_is_the_same_error(tmp_path: Path, text: str, code: str) -> N
             open_spec(path, DiagnosticSink(file=str(path)), canonical=canonical)
         errors.append(caught.value.diagnostic)
     assert errors[0] == errors[1] and errors[0].code == code
+
+
+def _validated(path: Path, known: FindingsCache, canonical: bool) -> tuple[bool, list[Any]]:
+    """`open_spec` with a findings file, validated in this process: (the sorted form made?, the
+    diagnostics); the findings are kept."""
+    sink = DiagnosticSink(file=str(path))
+    loaded, validation = open_spec(path, sink, background=False, known=known, canonical=canonical)
+    validation.release()
+    validation.wait(sink)
+    known.save()
+    return loaded.canonical is not None, sink.sorted()
+
+
+def test_known_findings_with_the_sorted_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project run keeps its findings (`validation_cache`) and takes the sorted form: the findings
+    are the written document's, kept under the key of the text (the one the document as written
+    gives), and a prose edit reuses them without validating."""
+    path = _json_spec(tmp_path)
+    expected = _findings(path)
+    keys = []
+    for canonical in (False, True):
+        cache = tmp_path / f"findings-{canonical}.json"
+        assert _validated(path, FindingsCache(cache), canonical) == (canonical, expected)
+        keys.append(json.loads(cache.read_text())["key"])
+    assert keys[0] == keys[1]
+    text = path.read_text()
+    assert '"description": "' in text
+    path.write_text(text.replace('"description": "', '"description": "Edited. ', 1))
+
+    def unused(*args: Any) -> list[Any]:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(validate, "piecewise_errors", unused)
+    assert _validated(path, FindingsCache(tmp_path / "findings-True.json"), True) == (
+        True,
+        expected,
+    )
