@@ -83,7 +83,9 @@ SSE = {"_sse", "_streaming"}  # the sse feature: only for specs with text/event-
 
 @pytest.mark.parametrize("package", COMMITTED, ids=lambda p: p.name)
 def test_committed_clients_ship_no_event_streams(package: Path) -> None:
-    assert not _check_committed(package) & SSE  # none of the three has a text/event-stream operation
+    assert (
+        not _check_committed(package) & SSE
+    )  # none of the three has a text/event-stream operation
     init = (package / "__init__.py").read_text(encoding="utf-8")
     assert "Stream" not in init and "ServerSentEvent" not in init
 
