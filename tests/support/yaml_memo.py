@@ -23,7 +23,7 @@ import pickle
 from collections.abc import Callable
 from typing import Any
 
-import generator.yaml_text as yaml_text
+from generator import yaml_text
 
 MIN_CHARS = 50_000
 MAX_ENTRIES = 32  # distinct large texts kept per process (the vendor's spec history is ~10)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-import generator.yaml_text as yaml_text
+from generator import yaml_text
 from generator.load import parse_text
 from tests.support import yaml_memo
 
