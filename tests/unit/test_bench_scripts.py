@@ -60,7 +60,16 @@ def test_perf_worker_times_every_stage(tmp_path: Path) -> None:
     )
     result = json.loads(out.strip().splitlines()[-1])
     assert result["ok"] is True and result["operations"] == 5
-    stages = {"load", "canonical copy", "parse (IR)", "shape", "render", "ruff", "write"}
+    stages = {
+        "lazy imports",
+        "load",
+        "canonical copy",
+        "parse (IR)",
+        "shape",
+        "render",
+        "ruff",
+        "write",
+    }
     assert set(result["stages"]) >= stages
 
 
