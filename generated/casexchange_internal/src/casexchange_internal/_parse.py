@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pydantic
 
 from ._checks import constraint_errors
 from ._construct import construct_type
-from ._endpoint import ResponseSpec
 from ._exceptions import APIResponseValidationError
 from ._logs import Redactor, logger
 from ._models import attach, get_field
+
+if TYPE_CHECKING:
+    from ._endpoint import ResponseSpec
 
 __all__ = ["decode_json", "decode_text", "shape_result"]
 
