@@ -8,12 +8,19 @@ interpreters and in an order that alternates from round to round, `bench/perf_ru
 --baseline` (httpx + pydantic + one model) and the import probe of each tree, exactly as `bench/perf.py
 --only import` does (bytecode in `.cache/perf/pycache`). Prints the medians of CPU and wall for each, the
 difference to the baseline, and the load average before and after.
+
+    nice .venv/bin/python bench/import_ab.py --instructions BASE_SRC THIS_SRC PACKAGE CLIENT
+
+counts instead the instructions each of the three processes runs (`valgrind --tool=cachegrind`, one
+run each: the count does not depend on the load), the interpreter's start (`python -I -c pass`) as a
+fourth line; the differences are what the import and construction add.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -32,6 +39,36 @@ def probe(args: list[str]) -> dict[str, float]:
         check=True,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def instructions(args: list[str]) -> int:
+    proc = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+        + [sys.executable, "-I", "-X", f"pycache_prefix={PYCACHE}"]
+        + ([str(HERE / "perf_runtime.py"), "import-probe", *args] if args else ["-c", "pass"]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    match = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    assert match, proc.stderr[-2000:]
+    return int(match[1].replace(",", ""))
+
+
+def count(base: str, this: str, package: str, client: str) -> None:
+    runs = {
+        "start": [],
+        "baseline": ["--baseline"],
+        "A (base)": [base, package, client],
+        "B (this)": [this, package, client],
+    }
+    for args in runs.values():  # bytecode cached
+        if args:
+            probe(args)
+    got = {name: instructions(args) for name, args in runs.items()}
+    for name, n in got.items():
+        extra = f"  → +{(n - got['baseline']) / 1e6:.1f} M over the baseline" if "(" in name else ""
+        print(f"{name}: {n / 1e6:.1f} M instructions{extra}")
 
 
 def main(base: str, this: str, package: str, client: str, rounds: int) -> None:
@@ -74,4 +111,7 @@ def main(base: str, this: str, package: str, client: str, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5], int(sys.argv[5]) if len(sys.argv) > 5 else 9)
+    if sys.argv[1] == "--instructions":
+        count(*sys.argv[2:6])
+    else:
+        main(*sys.argv[1:5], int(sys.argv[5]) if len(sys.argv) > 5 else 9)
