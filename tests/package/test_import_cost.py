@@ -78,6 +78,7 @@ def probe(src: Path, pkg: str, client: str, resource: str, tmp_path: Path) -> di
     )
     proc = subprocess.run(
         [sys.executable, "-I", "-c", code],
+        check=False,
         capture_output=True,
         text=True,
         cwd=tmp_path,
