@@ -33,6 +33,8 @@ _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-corr
 
 @dataclass(slots=True)
 class ErrorInfo:
+    """What an error response's body says, in the fields most APIs use for it."""
+
     message: str | None = None
     code: str | None = None
     details: object = None
