@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pydantic
 
-from ._checks import constraint_errors
 from ._construct import construct_type
 from ._exceptions import APIResponseValidationError
 from ._logs import Redactor, logger
@@ -134,7 +133,12 @@ def _validate(
         value = spec.adapter.validate_json(data, strict=strict)
     except pydantic.ValidationError as exc:
         return None, [dict(error) for error in exc.errors(include_url=False)]
-    return value, constraint_errors(value) if strict else []
+    if not strict:
+        return value, []
+    # strict mode only: not imported with the client
+    from ._checks import constraint_errors
+
+    return value, constraint_errors(value)
 
 
 def _unvalidated(
