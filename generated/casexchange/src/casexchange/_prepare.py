@@ -122,11 +122,7 @@ class RequestBuilder:
     def __init__(self) -> None:
         self._state: tuple[
             object, list[tuple[bytes, bytes]], dict[tuple[str, ...], list[tuple[bytes, bytes]]]
-        ] = (
-            None,
-            [],
-            {},
-        )
+        ] = (None, [], {})
 
     def build(
         self, client: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest, timeout: Any
