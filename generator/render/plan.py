@@ -57,7 +57,8 @@ class Active:
 
 # a relative import; only where nothing but indentation precedes it on its line (`_imported` checks:
 # searching for the literal `from ` first is several times faster than anchoring at every line)
-_IMPORT = re.compile(r"from (\.+)(_\w+)? import ([\w, ()\n]+?)(?:\)|$)", re.MULTILINE)
+_IMPORT = re.compile(r"from (\.+)(_\w+)? import[ \t]*([^\n]*)")
+_COMMENT = re.compile(r"#[^\n]*")
 
 
 def _imported(text: str) -> set[str]:
@@ -73,8 +74,21 @@ def _imported(text: str) -> set[str]:
         if module:
             found.add(module)
         else:
-            found.update(n.split(" as ")[0].strip() for n in names.replace("(", "").split(","))
+            found.update(_names(text, match.end(3), _COMMENT.sub("", names)))
     return {m for m in found if m.startswith("_")}
+
+
+def _names(text: str, end: int, line: str) -> list[str]:
+    """The names of `from . import …` whose first line, comment removed, is `line` and ends at `end`:
+    `_a, _b as b` up to a `;`, or a parenthesised list over as many lines as it takes (comments on them)."""
+    if line.lstrip().startswith("("):
+        while ")" not in line and end < len(text):
+            nxt = text.find("\n", end + 1)
+            nxt = len(text) if nxt < 0 else nxt
+            line += " " + _COMMENT.sub("", text[end + 1 : nxt])
+            end = nxt
+        line = line.split(")")[0].replace("(", "")
+    return [n.split(" as ")[0].strip() for n in line.split(";")[0].split(",")]
 
 
 @cache

@@ -238,6 +238,42 @@ def test_http_client_is_created_on_first_request(
     assert created[0].is_closed and client.is_closed and copy.is_closed
 
 
+def test_http_client_is_created_once_under_threads(
+    fakeapi: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight threads make a fresh client's first request at once: one ``httpx.Client`` is made
+    (a slow factory widens the window in which a second one could be), and every call gets it."""
+    import threading
+    import time
+
+    created: list[httpx.Client] = []
+    _counting_factory(monkeypatch, "Client", created)
+    counting = httpx.Client
+
+    def slow(**kwargs: Any) -> Any:
+        time.sleep(0.05)
+        return counting(**kwargs)
+
+    monkeypatch.setattr(httpx, "Client", slow)
+    client = fakeapi.FakeAPI(token=API_KEY)
+    start = threading.Barrier(8)
+    seen: list[object] = []
+
+    def first_request() -> None:
+        start.wait()
+        client.referrals.retrieve("x")
+        seen.append(client._http)
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(created) == 1 and len(seen) == 8 and all(http is created[0] for http in seen)
+    client.close()
+    assert created[0].is_closed
+
+
 def test_closed_before_first_request(fakeapi: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     created: list[httpx.Client] = []
     _counting_factory(monkeypatch, "Client", created)

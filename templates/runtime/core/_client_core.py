@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 import httpx
 
@@ -16,7 +16,6 @@ from ._constants import (
     DEFAULT_MAX_RETRY_WAIT,
     DEFAULT_TIMEOUT,
 )
-from ._endpoint import AnyEndpoint, ResponseSpec
 from ._exceptions import APIStatusError, ErrorEntries, make_status_error
 from ._hooks import AsyncHooks, Hooks
 from ._http_pool import LazyHttp
@@ -35,6 +34,9 @@ from ._retry import (
     within_deadline,
 )
 from ._types import NOT_GIVEN, NotGiven, Timeout
+
+if TYPE_CHECKING:
+    from ._endpoint import AnyEndpoint, ResponseSpec
 
 __all__ = ["BaseClient", "LazyHttp"]
 

@@ -32,6 +32,8 @@ __all__ = ["AsyncHooks", "ErrorEvent", "Hooks", "RequestEvent", "ResponseEvent"]
 
 @dataclass(frozen=True, slots=True)
 class RequestEvent:
+    """What ``before_request`` hooks get: one attempt's request, about to be sent."""
+
     request: httpx.Request
     """The request of this attempt, about to be sent; its headers may be changed."""
     operation_id: str
@@ -43,6 +45,8 @@ class RequestEvent:
 
 @dataclass(frozen=True, slots=True)
 class ResponseEvent:
+    """What ``after_response`` hooks get: one attempt's response."""
+
     response: httpx.Response
     """Status, headers and (but for a file download) the body, already read."""
     operation_id: str
@@ -58,6 +62,8 @@ class ResponseEvent:
 
 @dataclass(frozen=True, slots=True)
 class ErrorEvent:
+    """What ``on_error`` hooks get: the exception a call is about to raise."""
+
     error: APIError
     """The exception the call raises (its message is already redacted)."""
     operation_id: str

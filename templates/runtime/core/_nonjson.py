@@ -8,14 +8,16 @@ be JSON (``application/json``, ``+json``) and is not is broken, and raises in bo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._endpoint import ResponseSpec
 from ._exceptions import APIResponseValidationError
 from ._logs import Redactor, logger
 from ._parse import decode_json
+
+if TYPE_CHECKING:
+    from ._endpoint import ResponseSpec
 
 __all__ = ["decode_success", "is_textual"]
 

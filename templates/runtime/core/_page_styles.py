@@ -4,13 +4,15 @@ generator's detection of it (`generator/shape/pagination/`)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import httpx
 
-from ._endpoint import FieldPath, PageSpec
 from ._models import get_field
 from ._options import RequestOptions
+
+if TYPE_CHECKING:
+    from ._endpoint import FieldPath, PageSpec
 
 __all__ = ["STRATEGIES", "PageStrategy", "as_int", "dig", "next_from_link_header"]
 

@@ -27,12 +27,14 @@ __all__ = ["ErrorInfo", "parse_error_body"]
 _MAX_MESSAGE = 500
 TEXT_PREFIX = 64 * 1024
 """Characters of a non-JSON error body (an HTML page, plain text) looked at for the message."""
-_SPACE = re.compile(r"\s+")
+_SPACE = r"\s+"  # compiled on first use (`re` keeps it), not when the client is imported
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 
 
 @dataclass(slots=True)
 class ErrorInfo:
+    """What an error response's body says, in the fields most APIs use for it."""
+
     message: str | None = None
     code: str | None = None
     details: object = None
@@ -51,7 +53,7 @@ def _text(value: object) -> str | None:
             text = json.dumps(value, default=str)
         except (ValueError, TypeError, RecursionError):
             return None
-    text = _SPACE.sub(" ", text[: _MAX_MESSAGE * 4]).strip()
+    text = re.sub(_SPACE, " ", text[: _MAX_MESSAGE * 4]).strip()
     if len(text) > _MAX_MESSAGE:
         text = text[: _MAX_MESSAGE - 1] + "…"
     return text or None

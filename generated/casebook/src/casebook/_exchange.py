@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._body import aread_body, read_body
-from ._endpoint import AnyEndpoint
 from ._exceptions import APITimeoutError
 from ._limits import LIMITS_KEY, CallLimits, limits_of
 from ._logs import logger
@@ -18,6 +17,7 @@ from ._redirects import Redirects, is_redirect, where
 
 if TYPE_CHECKING:
     from ._client_core import BaseClient
+    from ._endpoint import AnyEndpoint
 
 __all__ = ["aexchange", "build_request", "exchange"]
 

@@ -14,7 +14,7 @@ import re
 
 __all__ = ["LineDecoder", "LineTooLong"]
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END = r"\r\n|\r|\n"  # compiled on first use (`re` keeps it), not on import
 
 
 class LineTooLong(Exception):
@@ -68,7 +68,7 @@ class LineDecoder:
                 text = text[1:]
         if not text:
             return []
-        pieces = _LINE_END.split(text)
+        pieces = re.split(_LINE_END, text)
         if len(pieces) == 1:
             self._keep(text)
             return []

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pydantic_core
 
-from ._endpoint import AnyEndpoint, FieldPath, PageSpec
 from ._logs import logger
 from ._models import attach, get_field
 from ._options import RequestOptions
 from ._page_styles import STRATEGIES, PageStrategy, as_int, dig, next_from_link_header
 from ._serialize import to_jsonable
 from ._types import NotGiven
+
+if TYPE_CHECKING:
+    from ._endpoint import AnyEndpoint, FieldPath, PageSpec
 
 __all__ = ["STRATEGIES", "AsyncPage", "PageStrategy", "SyncPage", "next_from_link_header"]
 

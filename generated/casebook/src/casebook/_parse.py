@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pydantic
 
-from ._checks import constraint_errors
 from ._construct import construct_type
-from ._endpoint import ResponseSpec
 from ._exceptions import APIResponseValidationError
 from ._logs import Redactor, logger
 from ._models import attach, get_field
+
+if TYPE_CHECKING:
+    from ._endpoint import ResponseSpec
 
 __all__ = ["decode_json", "decode_text", "shape_result"]
 
@@ -131,7 +132,12 @@ def _validate(spec: ResponseSpec, data: str | bytes, strict: bool) -> tuple[Any,
         value = spec.adapter.validate_json(data, strict=strict)
     except pydantic.ValidationError as exc:
         return None, [dict(error) for error in exc.errors(include_url=False)]
-    return value, constraint_errors(value) if strict else []
+    if not strict:
+        return value, []
+    # strict mode only: not imported with the client
+    from ._checks import constraint_errors
+
+    return value, constraint_errors(value)
 
 
 def _unvalidated(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -14,7 +14,6 @@ from ._constants import (
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_REDIRECTS,
 )
-from ._endpoint import AnyEndpoint, Endpoint
 from ._exceptions import APIError
 from ._exchange import aexchange, build_request, exchange
 from ._hooks import (
@@ -34,6 +33,9 @@ from ._prepare import PreparedRequest
 from ._response import APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, AsyncClosing, Body, Closing, Headers, NotGiven, Query, Timeout
 from ._wrappers import consume_response_mode
+
+if TYPE_CHECKING:
+    from ._endpoint import AnyEndpoint, Endpoint
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 

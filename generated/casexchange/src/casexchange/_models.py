@@ -27,7 +27,6 @@ class BaseModel(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(
         extra="allow",
         populate_by_name=True,
-        use_attribute_docstrings=True,
         protected_namespaces=(),
         arbitrary_types_allowed=False,
         defer_build=True,  # a model's validator is built on its first use, not when it is imported
@@ -52,6 +51,13 @@ class BaseModel(pydantic.BaseModel):
         data = self.to_dict(exclude_unset=exclude_unset, exclude_none=exclude_none)
         separators = (",", ":") if indent is None else None
         return json.dumps(data, indent=indent, separators=separators, ensure_ascii=False)
+
+
+# Every generated model takes its fields' descriptions from their attribute docstrings. Set after the
+# class is made, so that subclasses inherit it (pydantic merges the bases' ``model_config`` into each
+# new model's) but this class, which has no fields, skips the extraction: it reads the source through
+# ``inspect.getmodule``, whose first call resolves the path of every loaded module (≈ 10 ms on import).
+BaseModel.model_config["use_attribute_docstrings"] = True
 
 
 def complete_dump(value: object, data: object, *, request: bool) -> None:

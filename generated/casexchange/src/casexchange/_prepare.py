@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import httpx
@@ -15,7 +15,6 @@ import httpx
 from ._auth import Auth
 from ._constants import IDEMPOTENCY_HEADER
 from ._cookies import cookie_header
-from ._endpoint import AnyEndpoint
 from ._exceptions import FileTooLargeError
 from ._fields import is_omittable
 from ._files import FileStream, MultipartStream, open_content
@@ -35,6 +34,9 @@ from ._serialize import (
 )
 from ._types import NotGiven
 from ._wire import to_wire
+
+if TYPE_CHECKING:
+    from ._endpoint import AnyEndpoint
 
 __all__ = ["PreparedRequest", "RequestBuilder", "prepare_request"]
 
@@ -120,11 +122,7 @@ class RequestBuilder:
     def __init__(self) -> None:
         self._state: tuple[
             object, list[tuple[bytes, bytes]], dict[tuple[str, ...], list[tuple[bytes, bytes]]]
-        ] = (
-            None,
-            [],
-            {},
-        )
+        ] = (None, [], {})
 
     def build(
         self, client: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest, timeout: Any

@@ -14,7 +14,7 @@ from . import _clock
 
 __all__ = ["RateLimit", "parse_rate_limit", "parse_retry_after", "seconds_until_reset"]
 
-_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)")
+_NUMBER = r"\s*(\d+(?:\.\d+)?)"  # compiled on first use (`re` keeps it), not on import
 
 # Reset values above this are absolute Unix timestamps; smaller ones are seconds from now.
 _EPOCH_THRESHOLD = 1_000_000_000.0
@@ -38,7 +38,7 @@ class RateLimit:
 def _first_number(value: str | None) -> float | None:
     if value is None:
         return None
-    match = _NUMBER.match(value)
+    match = re.match(_NUMBER, value)
     return float(match.group(1)) if match else None
 
 

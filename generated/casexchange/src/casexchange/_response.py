@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 
 from ._binary import AsyncBinaryResponse, BinaryResponse, _wrap_transport_error
 from ._body import aread_body, read_body
 from ._constants import DEFAULT_MAX_EVENT_SIZE
-from ._endpoint import ResponseSpec
 from ._exceptions import ResponseTooLargeError
 from ._lines import LineDecoder, LineTooLong
 from ._logs import Redactor
@@ -21,6 +20,9 @@ from ._models import get_field
 from ._nonjson import decode_success
 from ._parse import shape_result
 from ._ratelimit import RateLimit, parse_rate_limit
+
+if TYPE_CHECKING:
+    from ._endpoint import ResponseSpec
 
 __all__ = [
     "APIResponse",

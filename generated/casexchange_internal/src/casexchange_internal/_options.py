@@ -13,6 +13,8 @@ __all__ = ["RequestOptions"]
 
 @dataclass(frozen=True, slots=True)
 class RequestOptions:
+    """The arguments of one call, as the generated method passes them to ``request()``."""
+
     path: Mapping[str, object] | None = None
     query: Mapping[str, object] | None = None
     headers: Mapping[str, object] | None = None

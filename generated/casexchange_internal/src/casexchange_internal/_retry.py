@@ -39,6 +39,8 @@ _RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemotePro
 
 @dataclass(frozen=True, slots=True)
 class RetryDecision:
+    """Whether to retry a failed attempt, and after how long."""
+
     delay: float | None
     """Seconds to wait before retrying, or ``None`` to give up."""
     reason: str | None = None
