@@ -110,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def _server() -> Iterator[Server]:
     server = Server()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server
     server.shutdown()
