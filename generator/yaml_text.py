@@ -25,25 +25,54 @@ _RESOLVERS = {
 }
 _SafeLoader.yaml_implicit_resolvers = _RESOLVERS
 
+
+class _Bounds:
+    """What a document may hold, checked on the composed node graph before any Python object is
+    built: at most `max_aliases` alias uses, at most `MAX_NODES` values once every alias is expanded
+    (so a "billion laughs" document fails at once, whichever loader composed it)."""
+
+    max_aliases = 10_000
+
+    @classmethod
+    def check(cls, root: yaml.Node) -> None:
+        if _alias_uses(root) > cls.max_aliases:
+            raise yaml.YAMLError(f"more than {cls.max_aliases} YAML aliases (anchor bomb?)")
+        if _expanded_size(root) > MAX_NODES:
+            raise yaml.YAMLError(
+                f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb?)"
+            )
+
+
 # An anchor (`&name`) where YAML allows one: at the start of a node, after indentation, `-`, `:`, `?`,
-# `,`, `[` or `{`. Quoted text that merely looks like one only sends the document down the slower path.
+# `,`, `[` or `{`. Quoted text that merely looks like one only costs the graph's check. Without an
+# anchor there is no alias: the composed graph is a tree, nothing to check.
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s,\[\]{}]", re.MULTILINE)
 
 _FastLoader: type | None = None
-if hasattr(yaml, "CSafeLoader"):  # libyaml: several times faster; used when there are no anchors
+_FastBounded: type | None = None
+if hasattr(yaml, "CSafeLoader"):  # libyaml: several times faster
 
     class _CLoader(yaml.CSafeLoader):
         pass
 
+    class _CBounded(_CLoader):
+        """libyaml composes the whole graph (linear in the text: an alias is a second reference to
+        its anchor's node, never a copy); the graph is checked before it is constructed."""
+
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            _Bounds.check(node)
+            return self.construct_document(node)
+
     _CLoader.yaml_implicit_resolvers = _RESOLVERS
-    _FastLoader = _CLoader
+    _FastLoader, _FastBounded = _CLoader, _CBounded
 
 
 class _BoundedComposer(_SafeLoader):
-    """Counts aliases while composing, and measures what the composed graph expands to before any
-    Python object is built, so a YAML 'billion laughs' document fails at once."""
-
-    max_aliases = 10_000
+    """The pure-Python reader (no libyaml): counts aliases while composing, so a document with too
+    many fails before it is composed, then checks the graph as libyaml's reader does."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -52,19 +81,32 @@ class _BoundedComposer(_SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
-            if self._aliases > self.max_aliases:
-                raise yaml.YAMLError(f"more than {self.max_aliases} YAML aliases (anchor bomb?)")
+            if self._aliases > _Bounds.max_aliases:
+                raise yaml.YAMLError(f"more than {_Bounds.max_aliases} YAML aliases (anchor bomb?)")
         return super().compose_node(parent, index)
 
     def get_single_data(self) -> Any:
         node = self.get_single_node()
         if node is None:
             return None
-        if _expanded_size(node) > MAX_NODES:
-            raise yaml.YAMLError(
-                f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb?)"
-            )
+        _Bounds.check(node)
         return self.construct_document(node)
+
+
+def _alias_uses(root: yaml.Node) -> int:
+    """How many aliases the document uses: every reference to a node beyond its first (a composer
+    makes an alias a second reference to its anchor's node), over the distinct nodes once."""
+    seen = {id(root)}
+    stack = [root]
+    uses = 0
+    while stack:
+        for child in _children(stack.pop()):
+            if id(child) in seen:
+                uses += 1
+            else:
+                seen.add(id(child))
+                stack.append(child)
+    return uses
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -102,8 +144,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def load_yaml(text: str) -> Any:
     """The YAML document `text` as plain data; raises `yaml.YAMLError` (`MarkedYAMLError` with a
     position) for text that is not YAML or expands too far."""
-    # libyaml cannot count aliases while it composes, so it reads only documents without
-    # anchors; a document with anchors goes through the pure-Python composer that counts them.
-    fast = _FastLoader is not None and not _ANCHOR.search(text)
-    loader = _FastLoader if fast and _FastLoader else _BoundedComposer
-    return yaml.load(text, Loader=loader)  # safe loaders only
+    if _FastLoader is None or _FastBounded is None:
+        return yaml.load(text, Loader=_BoundedComposer)  # safe loaders only
+    return yaml.load(text, Loader=_FastBounded if _ANCHOR.search(text) else _FastLoader)

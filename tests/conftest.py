@@ -18,7 +18,6 @@ from generator.ir import Api
 from generator.load import load_spec
 from generator.parse import build_api
 from generator.shape.stage import shape
-from tests.support import yaml_memo
 from tests.support.packages import imported_package
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,8 +25,6 @@ SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 pytest_plugins = ("tests.support.fixtures",)  # fixtures every folder shares (`server`)
-
-yaml_memo.install()  # each large YAML spec text read once per test process (tests/support/yaml_memo.py)
 
 
 def spec_doc(
