@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support.examples import examples
+
 
 def _modules(fakeapi: Any) -> tuple[Any, Any]:
     return importlib.import_module("fakeapi._lines"), importlib.import_module("fakeapi._sse")
@@ -144,7 +146,7 @@ STREAM = (
 ).encode()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=len(STREAM)), max_size=12))
 def test_events_do_not_depend_on_how_the_bytes_are_split(fakeapi: Any, cuts: list[int]) -> None:
     points = sorted(set(cuts))

@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from generator import escape
 from generator.render import safe
 from generator.render.environment import UnsafeOutput, environment
+from tests.support.examples import examples
 
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=40) | st.sampled_from(
     ['"""', "'''", "\\", "\\N{", "\r\n", "\x00", "\x7f", "{{ x }}", "\u2028", "\ud800", "`", "``"]
@@ -33,7 +34,7 @@ def _no_surrogates(text: str) -> str:
     return "".join("\ufffd" if ord(c) in SURROGATES else c for c in text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=ANY_TEXT)
 def test_python_string_literal_is_one_literal_equal_to_the_text(text: str) -> None:
     literal = escape.py_string(text)
@@ -42,7 +43,7 @@ def test_python_string_literal_is_one_literal_equal_to_the_text(text: str) -> No
     assert len(tree.body) == 1 and ast.literal_eval(literal) == text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=ANY_TEXT)
 def test_docstring_text_stays_one_docstring(text: str) -> None:
     source = f'def f():\n    """{escape.py_docstring(text)}"""\n    return 1\n'
@@ -61,14 +62,14 @@ def test_docstring_text_ending_in_a_quote_does_not_close_early() -> None:
     assert len(ast.parse(source).body) == 2
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=ANY_TEXT)
 def test_comment_text_stays_one_comment(text: str) -> None:
     tree = ast.parse(f"# {escape.py_comment(text)}\nx = 1\n")
     assert len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=ANY_TEXT)
 def test_toml_string_is_one_value_equal_to_the_text(text: str) -> None:
     parsed = tomllib.loads(f"k = {escape.toml_string(text)}\nother = 1\n")
@@ -84,7 +85,7 @@ def _inline_tokens(markdown: str) -> list[Any]:
     return [child for t in inline for child in (t.children or [])]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=ANY_TEXT)
 def test_markdown_text_is_plain_text(text: str) -> None:
     """In a sentence, the escaped text renders as that text only (no emphasis, link, code, HTML, line
@@ -95,7 +96,7 @@ def test_markdown_text_is_plain_text(text: str) -> None:
     assert rendered == "before " + escape._visible(" ".join(text.split())) + " after"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=ANY_TEXT)
 def test_markdown_code_span_is_one_code_span(text: str) -> None:
     shown = escape._visible(" ".join(text.split()))
@@ -107,7 +108,7 @@ def test_markdown_code_span_is_one_code_span(text: str) -> None:
     assert tokens[1].content.replace("\ufffd", "\x00") == shown
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=ANY_TEXT)
 def test_markdown_code_in_a_table_cell_stays_in_its_cell(text: str) -> None:
     table = f"| a | b |\n| --- | --- |\n| {escape.md_code(text, table=True)} | x |\n"
@@ -116,7 +117,7 @@ def test_markdown_code_in_a_table_cell_stays_in_its_cell(text: str) -> None:
     assert len(cells) == 2  # the `|` in the text did not open a third cell
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=st.dictionaries(ANY_TEXT, ANY_TEXT, max_size=4))
 def test_json_document_is_utf8_json(data: dict[str, str]) -> None:
     text = escape.json_document(data)
@@ -135,7 +136,7 @@ _JSON = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     data=st.dictionaries(ANY_TEXT.filter(lambda k: k != "items"), _JSON, max_size=3),
     items=st.lists(_JSON, max_size=4),

@@ -15,7 +15,7 @@ USED_BY = {
     "syrupy": ("tests/load_parse/test_bad_input.py", "== snapshot"),
     "mypy": ("scripts/lint", ".venv/bin/mypy"),
     "hypothesis": ("tests/security/test_hostile.py", "from hypothesis import"),
-    "pytest-xdist": ("scripts/test", "pytest -n 2"),
+    "pytest-xdist": ("scripts/test", 'pytest -n "$workers"'),
     "pytest-asyncio": ("pyproject.toml", 'asyncio_mode = "auto"'),
     "jsonschema": ("tests/support/openapi.py", "import jsonschema"),
     "pre-commit": ("tests/workflow/test_wf_precommit.py", '"-m", "pre_commit"'),
