@@ -60,11 +60,7 @@ if hasattr(yaml, "CSafeLoader"):  # libyaml: several times faster
         its anchor's node, never a copy); the graph is checked before it is constructed."""
 
         def get_single_data(self) -> Any:
-            node = self.get_single_node()
-            if node is None:
-                return None
-            _Bounds.check(node)
-            return self.construct_document(node)
+            return _checked_data(self)
 
     _CLoader.yaml_implicit_resolvers = _RESOLVERS
     _FastLoader, _FastBounded = _CLoader, _CBounded
@@ -86,11 +82,16 @@ class _BoundedComposer(_SafeLoader):
         return super().compose_node(parent, index)
 
     def get_single_data(self) -> Any:
-        node = self.get_single_node()
-        if node is None:
-            return None
-        _Bounds.check(node)
-        return self.construct_document(node)
+        return _checked_data(self)
+
+
+def _checked_data(loader: Any) -> Any:
+    """The one document `loader` reads, its composed graph checked before it is constructed."""
+    node = loader.get_single_node()
+    if node is None:
+        return None
+    _Bounds.check(node)
+    return loader.construct_document(node)
 
 
 def _alias_uses(root: yaml.Node) -> int:
