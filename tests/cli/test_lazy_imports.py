@@ -7,13 +7,12 @@ fork). Structure, no timings."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from tests.conftest import FIXTURES, REPO
+from tests.support.processes import isolated_python
 
 RUN = f"""
 import atexit
@@ -36,16 +35,7 @@ def _generate(folder: Path, spec: Path, *flags: str) -> set[str]:
 
 def _modules(folder: Path, *args: str) -> set[str]:
     """`clientgen ARGS` in a fresh interpreter in `folder`; the modules it imported."""
-    proc = subprocess.run(
-        [sys.executable, "-I", "-c", RUN, *args],
-        check=False,
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return set(proc.stdout.strip().splitlines()[-1].split(","))
+    return set(isolated_python(RUN, *args, cwd=folder, timeout=300).split(","))
 
 
 def test_a_json_spec_is_generated_without_pyyaml_or_the_stage_cache(tmp_path: Path) -> None:

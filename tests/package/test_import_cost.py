@@ -15,7 +15,6 @@ never timings. `bench/perf.py --only import` and `bench/import_ab.py` measure th
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import pytest
 
 from generator.config import load_targets
 from tests.conftest import REPO
+from tests.support.processes import isolated_python
 
 TARGETS = load_targets(REPO / "pyproject.toml")
 IDS = [t.name for t in TARGETS]
@@ -76,16 +76,7 @@ def probe(src: Path, pkg: str, client: str, resource: str, tmp_path: Path) -> di
         heavy=NOT_AT_IMPORT,
         here=str(tmp_path),
     )
-    proc = subprocess.run(
-        [sys.executable, "-I", "-c", code],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(isolated_python(code, cwd=tmp_path, timeout=120))
     return result
 
 

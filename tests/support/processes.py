@@ -30,3 +30,21 @@ def stop_group(proc: subprocess.Popen[bytes], *, term_wait: float) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def isolated_python(code: str, *args: str, cwd: object, timeout: float) -> str:
+    """`python -I -c CODE ARGS` in `cwd` (a fresh interpreter that sees neither the environment's
+    PYTHON* variables nor the user's site packages); fails the test with the end of its stderr unless
+    it exits 0, and gives the last line it printed."""
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", code, *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout.strip().splitlines()[-1]
