@@ -48,13 +48,18 @@ def test_garbage_the_run_left_is_still_collected() -> None:
 
 
 def test_objects_frozen_by_the_program_stay_frozen() -> None:
+    sentinel = [{"frozen": True}]
     gc.collect()
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
         with cycle_collection_paused():
             made = [{"n": 1}]
-        assert gc.get_freeze_count() == frozen  # not thawed
+        # not thawed: the sentinel is still in the permanent generation (which `get_objects` leaves
+        # out), and the count has not fallen back (frozen objects other threads of a test worker
+        # free meanwhile leave it a few lower, which is why it is not compared for equality)
+        assert not any(obj is sentinel for obj in gc.get_objects())
+        assert gc.get_freeze_count() > frozen // 2
         assert _in_generation(made, 0)  # (left where they are, as before)
     finally:
         gc.unfreeze()
