@@ -197,7 +197,8 @@ def first_call_probe(argv: list[str]) -> dict[str, Any]:
         "first_use_cpu_ms": (c2 - c1) * 1000,
         "first_call_ms": (t3 - t2) * 1000,
         "first_call_cpu_ms": (c3 - c2) * 1000,
-        "second_call_ms": (t4 - t3) * 1000,  # the same method again: what a call costs after the first
+        "second_call_ms": (t4 - t3)
+        * 1000,  # the same method again: what a call costs after the first
         "call_modules": len(sys.modules) - n,
         "result": type(result).__name__,
         "sources_read": sum(1 for f in linecache.cache if str(f).startswith(root)),

@@ -137,4 +137,6 @@ def test_docs_say_what_each_flag_means(users: tuple[Any, Path, list[httpx.Reques
     assert "name: str\n" in source
     assert "password: _Omittable[str] = _Field(\n        default=_UNSET," in source
     # the docstring's text is also the field's description (pydantic reads no source)
-    assert 'description="Write-only: never returned by the server; required when sending."' in source
+    assert (
+        'description="Write-only: never returned by the server; required when sending."' in source
+    )

@@ -58,7 +58,8 @@ def test_docstring_text_stays_one_docstring(text: str) -> None:
 
 
 LINES = st.lists(
-    st.sampled_from(["", " ", "\t", "  - item", "\tcode", "    deep", "text", ' "q"', "a  "]) | ANY_TEXT,
+    st.sampled_from(["", " ", "\t", "  - item", "\tcode", "    deep", "text", ' "q"', "a  "])
+    | ANY_TEXT,
     max_size=6,
 ).map("\n".join)
 
