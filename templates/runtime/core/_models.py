@@ -14,7 +14,11 @@ from ._fields import is_omittable
 __all__ = [
     "BaseModel",
     "GeneratedModel",
-    "complete_dump", "get_envelope", "get_field", "get_validation_errors"]
+    "complete_dump",
+    "get_envelope",
+    "get_field",
+    "get_validation_errors",
+]
 
 # Side data lives in the instance ``__dict__`` under names pydantic never uses for fields (a
 # leading underscore), rather than in pydantic private attributes: private attributes make

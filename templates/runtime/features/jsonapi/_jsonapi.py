@@ -183,7 +183,6 @@ class JsonApiResource(GeneratedModel):
         return ident
 
 
-
 @dataclass(frozen=True, slots=True)
 class JsonApiErrorObject:
     """One entry of a JSON:API error document's ``errors`` array."""
