@@ -17,6 +17,9 @@ context has exactly one function here that turns any `str` into text that stays 
 Characters that are not printable (controls, DEL, lone surrogates, line/paragraph separators, bidirectional
 overrides) are written as escapes in Python and TOML, and as visible `\\uXXXX` text in Markdown, so no output
 file can hide text from a reader (Trojan Source) or fail to encode as UTF-8.
+
+`docstring_text` is no escaper: it is what a `py_docstring` attribute docstring reads as (pydantic's
+description of the field), which the renderer writes again through `py_string` as `Field(description=…)`.
 """
 
 from __future__ import annotations
