@@ -11,6 +11,14 @@ difference to the baseline, and the load average before and after.
 
     nice .venv/bin/python bench/import_ab.py --instructions BASE_SRC THIS_SRC PACKAGE CLIENT
 
+    nice .venv/bin/python bench/import_ab.py --first-call BASE_SRC THIS_SRC PACKAGE CLIENT BODY [ROUNDS]
+
+times, alternating, the first call of a method in a fresh interpreter (`perf_runtime.py
+first-call-probe`: `FIRST_CALLS[PACKAGE]`, the response BODY through `httpx.MockTransport`; write BODY
+with `perf_runtime.first_call_body`) for each tree: medians of the import + construction, the first use
+of the resource and the first call (CPU and wall), then the instructions of one probe process of each
+tree (`valgrind`, as below).
+
 counts instead the instructions each of the three processes runs (`valgrind --tool=cachegrind`, one
 run each: the count does not depend on the load), the interpreter's start (`python -I -c pass`) as a
 fourth line; the differences are what the import and construction add.
@@ -30,10 +38,10 @@ HERE = Path(__file__).resolve().parent
 PYCACHE = HERE.parent / ".cache" / "perf" / "pycache"
 
 
-def probe(args: list[str]) -> dict[str, float]:
+def probe(args: list[str], mode: str = "import-probe") -> dict[str, float]:
     proc = subprocess.run(
         [sys.executable, "-I", "-X", f"pycache_prefix={PYCACHE}", str(HERE / "perf_runtime.py")]
-        + ["import-probe", *args],
+        + [mode, *args],
         capture_output=True,
         text=True,
         check=True,
@@ -41,11 +49,11 @@ def probe(args: list[str]) -> dict[str, float]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def instructions(args: list[str]) -> int:
+def instructions(args: list[str], mode: str = "import-probe") -> int:
     proc = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
         + [sys.executable, "-I", "-X", f"pycache_prefix={PYCACHE}"]
-        + ([str(HERE / "perf_runtime.py"), "import-probe", *args] if args else ["-c", "pass"]),
+        + ([str(HERE / "perf_runtime.py"), mode, *args] if args else ["-c", "pass"]),
         capture_output=True,
         text=True,
         check=True,
@@ -110,8 +118,49 @@ def main(base: str, this: str, package: str, client: str, rounds: int) -> None:
         print(f"{name}: CPU {cpu:.1f} ms, wall {wall:.1f} ms (median of {rounds}){extra}")
 
 
+def first_calls(base: str, this: str, package: str, client: str, body: str, rounds: int) -> None:
+    trees = {"A (base)": base, "B (this)": this}
+    for src in trees.values():
+        subprocess.run(
+            [sys.executable, "-X", f"pycache_prefix={PYCACHE}", "-m", "compileall", "-q", src],
+            check=False,
+            capture_output=True,
+        )
+
+    def args(src: str) -> list[str]:
+        return [src, package, client, body]
+
+    for src in trees.values():  # bytecode cached, files in the page cache
+        probe(args(src), "first-call-probe")
+    got: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    print(f"load before: {os.getloadavg()[0]:.2f}", flush=True)
+    for i in range(rounds):
+        for name in list(trees) if i % 2 == 0 else list(reversed(trees)):
+            got[name].append(probe(args(trees[name]), "first-call-probe"))
+    print(f"load after: {os.getloadavg()[0]:.2f}")
+    for name, rs in got.items():
+        parts = []
+        for key, label in (
+            ("import", "import + construction"),
+            ("first_use", "first use"),
+            ("first_call", "first call"),
+        ):
+            cpu = statistics.median(r[f"{key}_cpu_ms"] for r in rs)
+            wall = statistics.median(r[f"{key}_ms"] for r in rs)
+            parts.append(f"{label} CPU {cpu:.1f} / wall {wall:.1f} ms")
+        print(
+            f"{name}: " + "; ".join(parts) + f" (medians of {rounds}); the call loads"
+            f" {rs[0]['call_modules']} modules, reads {rs[0]['sources_read']} package source files"
+        )
+    for name, src in trees.items():
+        n = instructions(args(src), "first-call-probe")
+        print(f"{name}: {n / 1e6:.1f} M instructions, the whole probe process")
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--instructions":
+    if sys.argv[1] == "--first-call":
+        first_calls(*sys.argv[2:7], int(sys.argv[7]) if len(sys.argv) > 7 else 9)
+    elif sys.argv[1] == "--instructions":
         count(*sys.argv[2:6])
     else:
         main(*sys.argv[1:5], int(sys.argv[5]) if len(sys.argv) > 5 else 9)

@@ -823,8 +823,7 @@ def _probe(args: list[str]) -> dict[str, Any]:
             "-X",
             f"pycache_prefix={PYCACHE}",
             str(HERE / "perf_runtime.py"),
-            "import-probe",
-            *args,
+            *(args if args[0] == "first-call-probe" else ["import-probe", *args]),
         ],
         capture_output=True,
         text=True,
@@ -912,6 +911,33 @@ def section_import(rep: Report, quick: bool) -> None:
                 f"{med([x['first_method_ms'] for x in res]):.1f} ms "
                 f"(CPU {med([x['first_method_cpu_ms'] for x in res]):.1f} ms)",
             )
+        _first_call_row(rep, package, src, client, rounds)
+
+
+def _first_call_row(rep: Report, package: str, src: Path, client: str, rounds: int) -> None:
+    """The first call of a method in a fresh interpreter, through `httpx.MockTransport` with a valid
+    body (`perf_runtime.first-call-probe`): its models load, pydantic builds their validators."""
+    import perf_runtime
+
+    if package not in perf_runtime.FIRST_CALLS:
+        return
+    resource, method, _ = perf_runtime.FIRST_CALLS[package]
+    body = WORK / f"first_call_{package}.json"
+    spec = corpora.spec_path("github") if package == "github" else None
+    body.write_bytes(perf_runtime.first_call_body(package, spec))
+    args = ["first-call-probe", str(src), package, client, str(body)]
+    _probe(args)  # bytecode cached
+    got = [_probe(args) for _ in range(rounds)]
+    rep.data["import"][package]["first_call"] = got
+    rep.add(
+        "import",
+        f"  first call of client.{resource}.{method}(…) in a fresh interpreter (MockTransport), "
+        f"median of {rounds}",
+        f"{med([x['first_call_ms'] for x in got]):.1f} ms "
+        f"(CPU {med([x['first_call_cpu_ms'] for x in got]):.1f} ms), {got[0]['call_modules']} modules, "
+        f"{got[0]['sources_read']} package sources read",
+        f"the second call {med([x['second_call_ms'] for x in got]):.1f} ms",
+    )
 
 
 def _runtime(args: list[str]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
     python bench/perf_runtime.py import-probe SRC PACKAGE CLIENT RESOURCE...   # one import measurement
     python bench/perf_runtime.py import-probe --baseline                       # httpx + pydantic + 1 model
+    python bench/perf_runtime.py first-call-probe SRC PACKAGE CLIENT BODY      # a method's first call
     python bench/perf_runtime.py call [--iterations N] [--blocks B]            # per-call overhead
     python bench/perf_runtime.py paginate [--pages 100] [--per-page 100]       # paginator time and memory
 
@@ -130,6 +131,78 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
             model_modules=len(sys.modules) - n1,
         )
     return out
+
+
+# the first call of a method in a fresh interpreter
+# ---------------------------------------------------------------------------------------------------------
+# package: (resource, method, positional arguments); the response body is `first_call_body(package, …)`
+FIRST_CALLS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "casexchange": ("webhooks", "get", ("00000000-0000-4000-8000-000000000001",)),
+    "github": ("repos", "get", ("octocat", "hello-world")),
+}
+
+
+def first_call_body(package: str, spec: Path | None = None) -> bytes:
+    """A valid response body for `FIRST_CALLS[package]`: CaseXchange's webhook envelope, or GitHub's
+    spec example of a full repository (`spec`: GitHub's JSON spec) with the two `language` fields it
+    leaves out, which the schema requires (null)."""
+    if package == "casexchange":
+        return json.dumps({"data": _subscription(1), "meta": META}).encode()
+    assert spec is not None, "GitHub's body comes from its spec's example"
+    examples = json.loads(spec.read_bytes())["components"]["examples"]
+    body = examples["full-repository-default-response"]["value"]
+    body["language"] = None
+    body["source"]["language"] = None
+    return json.dumps(body).encode()
+
+
+def first_call_probe(argv: list[str]) -> dict[str, Any]:
+    """`import pkg; client = Client(…, http_client=<MockTransport>)`, the first use of the resource, then
+    time its method's first call (its models load, pydantic builds their validators and parses the
+    body) and a second one. Run with `python -I -X pycache_prefix=…`, as `import_probe`."""
+    src, package, client_name, body_path = argv
+    resource, method, args = FIRST_CALLS[package]
+    body = Path(body_path).read_bytes()
+    sys.path.insert(0, src)
+    import importlib
+    import inspect
+    import linecache
+
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers=JSON_HEADERS)
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    cls = getattr(importlib.import_module(package), client_name)
+    creds = {
+        name: "dummy-credential"
+        for name, p in inspect.signature(cls.__init__).parameters.items()
+        if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD
+    }
+    client = cls(**creds, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    t1, c1 = time.perf_counter(), time.process_time()
+    res = getattr(client, resource)
+    t2, c2 = time.perf_counter(), time.process_time()
+    n = len(sys.modules)
+    result = getattr(res, method)(*args)
+    t3, c3 = time.perf_counter(), time.process_time()
+    getattr(res, method)(*args)
+    t4 = time.perf_counter()
+    root = str(Path(src).resolve())
+    return {
+        "import_ms": (t1 - t0) * 1000,
+        "import_cpu_ms": (c1 - c0) * 1000,
+        "first_use_ms": (t2 - t1) * 1000,
+        "first_use_cpu_ms": (c2 - c1) * 1000,
+        "first_call_ms": (t3 - t2) * 1000,
+        "first_call_cpu_ms": (c3 - c2) * 1000,
+        "second_call_ms": (t4 - t3)
+        * 1000,  # the same method again: what a call costs after the first
+        "call_modules": len(sys.modules) - n,
+        "result": type(result).__name__,
+        "sources_read": sum(1 for f in linecache.cache if str(f).startswith(root)),
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -420,6 +493,9 @@ def bench_paginate(pages: int, per_page: int, runs: int, src: Path) -> dict[str,
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "import-probe":
         print(json.dumps(import_probe(sys.argv[2:])))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "first-call-probe":
+        print(json.dumps(first_call_probe(sys.argv[2:])))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=("call", "paginate"))

@@ -17,10 +17,14 @@ context has exactly one function here that turns any `str` into text that stays 
 Characters that are not printable (controls, DEL, lone surrogates, line/paragraph separators, bidirectional
 overrides) are written as escapes in Python and TOML, and as visible `\\uXXXX` text in Markdown, so no output
 file can hide text from a reader (Trojan Source) or fail to encode as UTF-8.
+
+`docstring_text` is no escaper: it is what a `py_docstring` attribute docstring reads as (pydantic's
+description of the field), which the renderer writes again through `py_string` as `Field(description=…)`.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import re
@@ -90,11 +94,28 @@ def py_docstring(text: str) -> str:
     shown as `\\uXXXX` text (a docstring holding a lone surrogate cannot even be a class's `__doc__`),
     every backslash doubled (so `\\N{`, `\\u` and a final `\\` are text), `\"\"\"` broken up, other quotes
     kept, and a space after a final `"`."""
+    return _docstring_value(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def docstring_text(text: str, indent: int) -> str:
+    """What pydantic takes as a field's description from an attribute docstring written as
+    `py_docstring(text)`, its lines after the first indented by `indent` spaces: the docstring's value
+    (escapes undone) with its blank lines emptied (pydantic reads the class's source through
+    `textwrap.dedent`, which empties lines of only spaces and tabs) and cleaned by `inspect.cleandoc`.
+    The generator writes it as the field's `Field(description=…)`, so pydantic reads no source."""
+    first, *rest = _docstring_value(text).split("\n")
+    pad = " " * indent
+    value = "\n".join([first, *(pad + line if line else line for line in rest)])
+    return inspect.cleandoc(_BLANK_LINE.sub("", value))
+
+
+_BLANK_LINE = re.compile(r"^[ \t]+$", re.MULTILINE)
+
+
+def _docstring_value(text: str) -> str:
+    """The value of `py_docstring(text)` in a docstring: the text with its escapes undone."""
     text = _visible(text.replace("\r\n", "\n").replace("\r", "\n").strip())
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if text.endswith('"'):
-        text += " "
-    return text
+    return text + " " if text.endswith('"') else text
 
 
 def py_comment(text: str) -> str:

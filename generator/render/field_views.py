@@ -18,6 +18,7 @@ import functools
 import math
 from dataclasses import dataclass
 
+from ..escape import docstring_text
 from ..ir import (
     MISSING,
     Alias,
@@ -98,8 +99,9 @@ def field_view(
             elif not validate:
                 imports.typing = True
                 default = f"_t.cast(_t.Any, {default})"
+    text = _doc(f)
     options = []
-    if default and (alias or f.secret or validate):
+    if default and (alias or f.secret or validate or text):
         options.append(f"default={default}")
     if validate:
         options.append("validate_default=True")
@@ -107,8 +109,9 @@ def field_view(
         options += [f"validation_alias={py(alias)}", f"serialization_alias={py(alias)}"]
     if f.secret:
         options.append("repr=False")
+    if text:  # the docstring's text, so that pydantic need not read the source for it
+        options.append(f"description={_description(text)}")
     value = f"_Field({', '.join(options)})" if options else default
-    text = _doc(f)
     return FieldView(
         name,
         code(annotation),
@@ -124,6 +127,13 @@ def field_view(
 @functools.lru_cache(maxsize=4096)
 def _field_doc(text: str) -> Doc:
     return doc(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _description(text: str) -> Code:
+    """The literal of the field's description: its docstring's text (`escape.docstring_text`; the
+    docstring is indented by 4 in the class body, `types_module.py.jinja`)."""
+    return py(docstring_text(text, 4))
 
 
 def _doc(f: Field) -> str:

@@ -79,7 +79,7 @@ def types_module_view(
             )
             if extra in ("_t.Any", "_t.Any | None"):  # extra="allow" already keeps untyped values
                 extra = Code("")
-            base_module, base_class = (bases or {}).get(sid, (".._models", "_BaseModel"))
+            base_module, base_class = (bases or {}).get(sid, (".._models", "_GeneratedModel"))
             base = Name(base_class)
             modules[base] = base_module
             read_only = [py_literal(f.wire_name) for f in schema.fields if f.read_only]
@@ -161,7 +161,7 @@ def _forward_refs(api: Api, order: list[str], members: set[str]) -> bool:
 _RANK: dict[type, int] = {Enum: 0, Model: 1, Alias: 2}
 
 _BASE_MODULES = {
-    "_BaseModel": ".._models",
+    "_GeneratedModel": ".._models",
     "_OpenStrEnum": ".._enums",
     "_OpenIntEnum": ".._enums",
     "_OpenEnum": ".._enums",

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -55,6 +55,43 @@ def test_docstring_text_stays_one_docstring(text: str) -> None:
     value.encode("utf-8")  # hidden characters are shown as text: a class __doc__ must encode
     visible = escape._visible(text.replace("\r\n", "\n").replace("\r", "\n").strip())
     assert value.rstrip(" ") == visible.rstrip(" ")
+
+
+LINES = st.lists(
+    st.sampled_from(["", " ", "\t", "  - item", "\tcode", "    deep", "text", ' "q"', "a  "])
+    | ANY_TEXT,
+    max_size=6,
+).map("\n".join)
+
+
+def _attribute_docstring(source: str) -> str | None:
+    """The description pydantic (`use_attribute_docstrings`) reads from the attribute docstring of
+    `x` in `source`: the class's source through `textwrap.dedent`, the string after the annotated
+    assignment, `inspect.cleandoc`."""
+    import inspect
+    import textwrap
+
+    (cls,) = ast.parse(textwrap.dedent(source)).body
+    assert isinstance(cls, ast.ClassDef)
+    ann, expr = cls.body
+    assert isinstance(ann, ast.AnnAssign) and isinstance(expr, ast.Expr)
+    assert isinstance(expr.value, ast.Constant) and isinstance(expr.value.value, str)
+    return inspect.cleandoc(expr.value.value)
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(text=LINES)
+@example(text="a\n\tcode\n  - item")  # a tab: its width depends on the indentation before it
+@example(text="a  \n  \n\t\nb")  # lines of blanks: emptied
+def test_docstring_text_is_what_pydantic_reads_from_the_attribute_docstring(text: str) -> None:
+    """A field's `Field(description=…)` (`escape.docstring_text`) is the description pydantic took from
+    the attribute docstring the field still has (`types_module.py.jinja`: indented by 4)."""
+    if not text.strip():
+        return  # no docstring is written
+    body = escape.py_docstring(text).split("\n")
+    indented = "\n".join([body[0], *("    " + line if line else line for line in body[1:])])
+    source = f'class C:\n    x: int\n    """{indented}"""\n'
+    assert escape.docstring_text(text, 4) == _attribute_docstring(source)
 
 
 def test_docstring_text_ending_in_a_quote_does_not_close_early() -> None:

@@ -23,7 +23,12 @@ def _only(view: TypesModuleView) -> SchemaView:
 def test_a_model_module(shop: Built) -> None:
     view = _module(shop, "Pet")
     pet = _only(view)
-    assert (view.module, pet.kind, pet.name, pet.bases) == ("pet", "model", "Pet", "_BaseModel")
+    assert (view.module, pet.kind, pet.name, pet.bases) == (
+        "pet",
+        "model",
+        "Pet",
+        "_GeneratedModel",
+    )
     assert [f.name for f in pet.fields] == [
         "first_name",
         "id",
@@ -40,11 +45,11 @@ def test_a_model_module(shop: Built) -> None:
     # the models it names come from their own modules; runtime helpers under private aliases
     assert "from .kind import Kind" in view.import_lines
     assert "from .owner import Owner" in view.import_lines
-    assert "from .._models import BaseModel as _BaseModel" in view.import_lines
+    assert "from .._models import GeneratedModel as _GeneratedModel" in view.import_lines
     code_lines = [line for line in view.import_lines if line]
-    assert code_lines.index("from .._models import BaseModel as _BaseModel") < code_lines.index(
-        "from .kind import Kind"
-    )  # `..` before `.`
+    assert code_lines.index(
+        "from .._models import GeneratedModel as _GeneratedModel"
+    ) < code_lines.index("from .kind import Kind")  # `..` before `.`
 
 
 def test_a_model_with_a_param_typeddict_carries_it(shop: Built) -> None:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar, overload
 
 import pydantic
 
-from ._models import BaseModel, get_envelope, get_field
+from ._models import GeneratedModel, get_envelope, get_field
 from ._serialize import to_jsonable
 from ._types import NotGiven
 
@@ -137,7 +137,7 @@ def _typed(raw: object, as_: type[_M] | None) -> object:
     return cls.model_validate(data)
 
 
-class JsonApiResource(BaseModel, use_attribute_docstrings=False):
+class JsonApiResource(GeneratedModel):
     """Base of generated JSON:API resource models: ``related()`` reads the document's ``included``."""
 
     @overload
@@ -180,11 +180,6 @@ class JsonApiResource(BaseModel, use_attribute_docstrings=False):
         ident = identifier(self)
         assert ident is not None
         return ident
-
-
-# Its subclasses, the generated resource models, take their fields' descriptions from attribute
-# docstrings; this class has no fields and skips the extraction, as `_models.BaseModel` does.
-JsonApiResource.model_config["use_attribute_docstrings"] = True
 
 
 @dataclass(frozen=True, slots=True)

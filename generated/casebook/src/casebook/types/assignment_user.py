@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,28 @@ class AssignmentUserType(_OpenStrEnum):
 class AssignmentUser(_JsonApiResource):
     """Assigns a unit of work (case, intake report, ...) to a user: GET the unit of work, read its `assignment_id`, then create an `assignment_users` record with that `assignment_id` and the assignee's `user_id`. The Memberships service path segment is not documented (`/memberships` inferred)."""
 
-    attributes: _Omittable[AssignmentUserAttributes] = _UNSET
+    attributes: _Omittable[AssignmentUserAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `assignment_users` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `assignment_users` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[AssignmentUserRelationships] = _UNSET
+    relationships: _Omittable[AssignmentUserRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `assignment_users` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `assignment_users` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: AssignmentUserType
+    type: AssignmentUserType = _Field(description="Always `assignment_users`.")
     """Always `assignment_users`."""

@@ -5,29 +5,39 @@ import datetime as _dt
 import typing as _t
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "AssignmentUserAttributes",
 ]
 
 
-class AssignmentUserAttributes(_BaseModel):
+class AssignmentUserAttributes(_GeneratedModel):
     """Attributes of `assignment_users` resources. Tenant-specific attributes may also appear."""
 
-    assignment_id: _Coerced[_uuid.UUID, str]
+    assignment_id: _Coerced[_uuid.UUID, str] = _Field(
+        description="The unit of work's `assignment_id` attribute."
+    )
     """The unit of work's `assignment_id` attribute."""
 
-    created_at: _Omittable[_dt.datetime] = _UNSET
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent.",
+    )
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    updated_at: _Omittable[_dt.datetime] = _UNSET
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent.",
+    )
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
-    user_id: _Coerced[_uuid.UUID, str]
+    user_id: _Coerced[_uuid.UUID, str] = _Field(description="Id of the user being assigned.")
     """Id of the user being assigned."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

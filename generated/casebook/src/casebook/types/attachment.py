@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,28 @@ class AttachmentType(_OpenStrEnum):
 class Attachment(_JsonApiResource):
     """A file attached to a record. Creating the record does not upload the file: the create response carries a pre-signed AWS S3 URL to upload the bytes to, and files are limited to 10 MB (both documented). Upload with HTTP PUT, the file's MIME type as `Content-Type` and no Casebook `Authorization` header (inferred). How an attachment is tied to its record is not published."""
 
-    attributes: _Omittable[AttachmentAttributes] = _UNSET
+    attributes: _Omittable[AttachmentAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `attachments` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `attachments` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[AttachmentRelationships] = _UNSET
+    relationships: _Omittable[AttachmentRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `attachments` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `attachments` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: AttachmentType
+    type: AttachmentType = _Field(description="Always `attachments`.")
     """Always `attachments`."""

@@ -4,34 +4,48 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "AttachmentAttributes",
 ]
 
 
-class AttachmentAttributes(_BaseModel):
+class AttachmentAttributes(_GeneratedModel):
     """Attributes of `attachments` resources. Tenant-specific attributes may also appear."""
 
-    content_type: _Omittable[str] = _UNSET
+    content_type: _Omittable[str] = _Field(default=_UNSET, description="Inferred: MIME type of the file.")
     """Inferred: MIME type of the file."""
 
-    created_at: _Omittable[_dt.datetime] = _UNSET
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent.",
+    )
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    file_name: _Omittable[str] = _UNSET
+    file_name: _Omittable[str] = _Field(default=_UNSET, description="Inferred: original file name.")
     """Inferred: original file name."""
 
-    file_size: _Omittable[int] = _UNSET
+    file_size: _Omittable[int] = _Field(
+        default=_UNSET,
+        description="Inferred: file size in bytes. The 10 MB upload limit is documented; whether MB means 10,000,000 or 10,485,760 bytes is not.",
+    )
     """Inferred: file size in bytes. The 10 MB upload limit is documented; whether MB means 10,000,000 or 10,485,760 bytes is not."""
 
-    updated_at: _Omittable[_dt.datetime] = _UNSET
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent.",
+    )
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
-    upload_url: _Omittable[str] = _UNSET
+    upload_url: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Inferred: pre-signed AWS S3 URL returned when the record is created; PUT the file bytes to it. The pre-signed URL itself is documented, the attribute name is not. Read-only: set by the server, never sent.",
+    )
     """Inferred: pre-signed AWS S3 URL returned when the record is created; PUT the file bytes to it. The pre-signed URL itself is documented, the attribute name is not. Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset(

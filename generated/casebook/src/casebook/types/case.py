@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,28 @@ class CaseType(_OpenStrEnum):
 class Case(_JsonApiResource):
     """The central record of an individual's, family's or organisation's situation over time (Engage). A unit of work. Attributes are tenant-configured; only `assignment_id` is documented."""
 
-    attributes: _Omittable[CaseAttributes] = _UNSET
+    attributes: _Omittable[CaseAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `cases` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `cases` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[CaseRelationships] = _UNSET
+    relationships: _Omittable[CaseRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `cases` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `cases` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: CaseType
+    type: CaseType = _Field(description="Always `cases`.")
     """Always `cases`."""

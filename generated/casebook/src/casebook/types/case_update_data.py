@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_attributes import CaseAttributes
 from .case_relationships import CaseRelationships
 
@@ -26,16 +28,22 @@ class CaseUpdateDataType(_OpenStrEnum):
     CASES = "cases"
 
 
-class CaseUpdateData(_BaseModel):
+class CaseUpdateData(_GeneratedModel):
     """Changes to an existing `cases` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    attributes: _Omittable[CaseAttributes] = _UNSET
+    attributes: _Omittable[CaseAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `cases` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `cases` resources. Tenant-specific attributes may also appear."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    relationships: _Omittable[CaseRelationships] = _UNSET
+    relationships: _Omittable[CaseRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `cases` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `cases` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: CaseUpdateDataType
+    type: CaseUpdateDataType = _Field(description="Always `cases`.")
     """Always `cases`."""

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .filter_null import FilterNull
 
 __all__ = [
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class DateFilterOperators(_BaseModel):
+class DateFilterOperators(_GeneratedModel):
     """Operator form of a date filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
     g: _Omittable[_dt.date] = _UNSET

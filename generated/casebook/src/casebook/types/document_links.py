@@ -5,14 +5,14 @@ import typing as _t
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "DocumentLinks",
 ]
 
 
-class DocumentLinks(_BaseModel):
+class DocumentLinks(_GeneratedModel):
     """Top-level links of a single-resource document."""
 
     self: _Omittable[str] = _UNSET

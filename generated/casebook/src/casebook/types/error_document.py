@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .error import Error
 from .json_api import JsonApi
 from .meta import Meta
@@ -15,15 +17,20 @@ __all__ = [
 ]
 
 
-class ErrorDocument(_BaseModel):
+class ErrorDocument(_GeneratedModel):
     """A JSON:API error document."""
 
     errors: list[Error]
 
-    jsonapi: _Omittable[JsonApi] = _UNSET
+    jsonapi: _Omittable[JsonApi] = _Field(
+        default=_UNSET, description="JSON:API object describing the server's implementation."
+    )
     """JSON:API object describing the server's implementation."""
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"errors": {"min_items": 1}}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,28 @@ class IntakeReportType(_OpenStrEnum):
 class IntakeReport(_JsonApiResource):
     """The starting record of an inquiry, service referral or incident (a unit of work). Attributes and relationships are tenant-configured and not published; only `assignment_id` is documented."""
 
-    attributes: _Omittable[IntakeReportAttributes] = _UNSET
+    attributes: _Omittable[IntakeReportAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `reports` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `reports` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[IntakeReportRelationships] = _UNSET
+    relationships: _Omittable[IntakeReportRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `reports` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `reports` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: IntakeReportType
+    type: IntakeReportType = _Field(description="Always `reports`.")
     """Always `reports`."""

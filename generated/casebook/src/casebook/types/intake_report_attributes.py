@@ -5,26 +5,37 @@ import datetime as _dt
 import typing as _t
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "IntakeReportAttributes",
 ]
 
 
-class IntakeReportAttributes(_BaseModel):
+class IntakeReportAttributes(_GeneratedModel):
     """Attributes of `reports` resources. Tenant-specific attributes may also appear."""
 
-    assignment_id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+    assignment_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET,
+        description="Id of this unit of work's assignment. To assign the record to a user, create an `assignment_users` record (Memberships) with this `assignment_id` and the user's `user_id`. Read-only: set by the server, never sent.",
+    )
     """Id of this unit of work's assignment. To assign the record to a user, create an `assignment_users` record (Memberships) with this `assignment_id` and the user's `user_id`. Read-only: set by the server, never sent."""
 
-    created_at: _Omittable[_dt.datetime] = _UNSET
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent.",
+    )
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    updated_at: _Omittable[_dt.datetime] = _UNSET
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent.",
+    )
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset(

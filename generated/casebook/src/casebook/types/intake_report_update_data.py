@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .intake_report_attributes import IntakeReportAttributes
 from .intake_report_relationships import IntakeReportRelationships
 
@@ -26,16 +28,22 @@ class IntakeReportUpdateDataType(_OpenStrEnum):
     REPORTS = "reports"
 
 
-class IntakeReportUpdateData(_BaseModel):
+class IntakeReportUpdateData(_GeneratedModel):
     """Changes to an existing `reports` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    attributes: _Omittable[IntakeReportAttributes] = _UNSET
+    attributes: _Omittable[IntakeReportAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `reports` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `reports` resources. Tenant-specific attributes may also appear."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    relationships: _Omittable[IntakeReportRelationships] = _UNSET
+    relationships: _Omittable[IntakeReportRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `reports` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `reports` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: IntakeReportUpdateDataType
+    type: IntakeReportUpdateDataType = _Field(description="Always `reports`.")
     """Always `reports`."""

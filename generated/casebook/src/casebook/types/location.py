@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,27 @@ class LocationType(_OpenStrEnum):
 class Location(_JsonApiResource):
     """A provider's physical location (Providers service). Linked to its provider in both directions: after creating the provider, PATCH the location to reference it."""
 
-    attributes: _Omittable[LocationAttributes] = _UNSET
+    attributes: _Omittable[LocationAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `locations` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `locations` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[LocationRelationships] = _UNSET
+    relationships: _Omittable[LocationRelationships] = _Field(
+        default=_UNSET, description="Relationships of `locations` resources."
+    )
     """Relationships of `locations` resources."""
 
-    type: LocationType
+    type: LocationType = _Field(description="Always `locations`.")
     """Always `locations`."""

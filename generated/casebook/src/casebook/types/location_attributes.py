@@ -4,46 +4,54 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "LocationAttributes",
 ]
 
 
-class LocationAttributes(_BaseModel):
+class LocationAttributes(_GeneratedModel):
     """Attributes of `locations` resources. Tenant-specific attributes may also appear."""
 
-    address1: _Omittable[str] = _UNSET
+    address1: _Omittable[str] = _Field(default=_UNSET, description="Street address, line 1 [test-repo].")
     """Street address, line 1 [test-repo]."""
 
-    address2: str | None = None
+    address2: str | None = _Field(default=None, description="Street address, line 2 [test-repo].")
     """Street address, line 2 [test-repo]."""
 
-    city: _Omittable[str] = _UNSET
+    city: _Omittable[str] = _Field(default=_UNSET, description="[test-repo]")
     """[test-repo]"""
 
-    country: _Omittable[str] = _UNSET
+    country: _Omittable[str] = _Field(default=_UNSET, description="Country code [test-repo].")
     """Country code [test-repo]."""
 
-    created_at: _Omittable[_dt.datetime] = _UNSET
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent.",
+    )
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    latitude: float | None = None
+    latitude: float | None = _Field(default=None, description="[test-repo]")
     """[test-repo]"""
 
-    longitude: float | None = None
+    longitude: float | None = _Field(default=None, description="[test-repo]")
     """[test-repo]"""
 
-    state: _Omittable[str] = _UNSET
+    state: _Omittable[str] = _Field(default=_UNSET, description="State / province code [test-repo].")
     """State / province code [test-repo]."""
 
-    updated_at: _Omittable[_dt.datetime] = _UNSET
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent.",
+    )
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
-    zip_code: _Omittable[str] = _UNSET
+    zip_code: _Omittable[str] = _Field(default=_UNSET, description="ZIP / postal code [test-repo].")
     """ZIP / postal code [test-repo]."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .location_attributes import LocationAttributes
 from .location_relationships import LocationRelationships
 
@@ -26,16 +28,21 @@ class LocationUpdateDataType(_OpenStrEnum):
     LOCATIONS = "locations"
 
 
-class LocationUpdateData(_BaseModel):
+class LocationUpdateData(_GeneratedModel):
     """Changes to an existing `locations` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    attributes: _Omittable[LocationAttributes] = _UNSET
+    attributes: _Omittable[LocationAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `locations` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `locations` resources. Tenant-specific attributes may also appear."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    relationships: _Omittable[LocationRelationships] = _UNSET
+    relationships: _Omittable[LocationRelationships] = _Field(
+        default=_UNSET, description="Relationships of `locations` resources."
+    )
     """Relationships of `locations` resources."""
 
-    type: LocationUpdateDataType
+    type: LocationUpdateDataType = _Field(description="Always `locations`.")
     """Always `locations`."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,28 @@ class NoteType(_OpenStrEnum):
 class Note(_JsonApiResource):
     """A note on a record (Attachments and Notes service). Only `created_at` is a documented attribute; how a note is tied to its record is not published."""
 
-    attributes: _Omittable[NoteAttributes] = _UNSET
+    attributes: _Omittable[NoteAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `notes` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `notes` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[NoteRelationships] = _UNSET
+    relationships: _Omittable[NoteRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `notes` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `notes` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: NoteType
+    type: NoteType = _Field(description="Always `notes`.")
     """Always `notes`."""

@@ -4,25 +4,35 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "NoteAttributes",
 ]
 
 
-class NoteAttributes(_BaseModel):
+class NoteAttributes(_GeneratedModel):
     """Attributes of `notes` resources. Tenant-specific attributes may also appear."""
 
-    body: _Omittable[str] = _UNSET
+    body: _Omittable[str] = _Field(
+        default=_UNSET, description="Inferred: note text (attribute name not published)."
+    )
     """Inferred: note text (attribute name not published)."""
 
-    created_at: _Omittable[_dt.datetime] = _UNSET
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Creation timestamp (documented filter field: `filter[created_at][ge]=...`). Read-only: set by the server, never sent.",
+    )
     """Creation timestamp (documented filter field: `filter[created_at][ge]=...`). Read-only: set by the server, never sent."""
 
-    updated_at: _Omittable[_dt.datetime] = _UNSET
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent.",
+    )
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

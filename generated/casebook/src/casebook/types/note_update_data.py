@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .note_attributes import NoteAttributes
 from .note_relationships import NoteRelationships
 
@@ -26,16 +28,22 @@ class NoteUpdateDataType(_OpenStrEnum):
     NOTES = "notes"
 
 
-class NoteUpdateData(_BaseModel):
+class NoteUpdateData(_GeneratedModel):
     """Changes to an existing `notes` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    attributes: _Omittable[NoteAttributes] = _UNSET
+    attributes: _Omittable[NoteAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `notes` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `notes` resources. Tenant-specific attributes may also appear."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    relationships: _Omittable[NoteRelationships] = _UNSET
+    relationships: _Omittable[NoteRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `notes` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `notes` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: NoteUpdateDataType
+    type: NoteUpdateDataType = _Field(description="Always `notes`.")
     """Always `notes`."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .filter_null import FilterNull
 
 __all__ = [
@@ -11,7 +11,7 @@ __all__ = [
 ]
 
 
-class NumberFilterOperators(_BaseModel):
+class NumberFilterOperators(_GeneratedModel):
     """Operator form of a number filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
     g: _Omittable[float] = _UNSET

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import typing as _t
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "PaginationLinks",
 ]
 
 
-class PaginationLinks(_BaseModel):
+class PaginationLinks(_GeneratedModel):
     """Top-level links of a collection document. `prev`/`next` are null (or absent) at the ends. Not documented for Casebook: read `next` when present, otherwise request page n+1 until a page has fewer than `page[size]` items."""
 
     first: str | None = None

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,28 @@ class PersonType(_OpenStrEnum):
 class Person(_JsonApiResource):
     """A human known to the system (client, family member, collateral contact, ...). Which attributes are required is configured per tenant (Admin > Intake / Engage dynamic pages), so none are marked required here; tenant-specific attributes are allowed."""
 
-    attributes: _Omittable[PersonAttributes] = _UNSET
+    attributes: _Omittable[PersonAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `people` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `people` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[PersonRelationships] = _UNSET
+    relationships: _Omittable[PersonRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `people` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `people` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: PersonType
+    type: PersonType = _Field(description="Always `people`.")
     """Always `people`."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .hispanic_or_latino import HispanicOrLatino
 
 __all__ = [
@@ -14,25 +16,36 @@ __all__ = [
 ]
 
 
-class PersonAttributes(_BaseModel):
+class PersonAttributes(_GeneratedModel):
     """Attributes of `people` resources. Tenant-specific attributes may also appear."""
 
-    created_at: _Omittable[_dt.datetime] = _UNSET
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent.",
+    )
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    date_of_birth: _dt.date | None = None
+    date_of_birth: _dt.date | None = _Field(default=None, description="Inferred: date of birth (YYYY-MM-DD).")
     """Inferred: date of birth (YYYY-MM-DD)."""
 
-    first_name: _Omittable[str] = _UNSET
+    first_name: _Omittable[str] = _Field(default=_UNSET, description="Inferred: given name.")
     """Inferred: given name."""
 
-    hispanic_or_latino: _Omittable[HispanicOrLatino] = _UNSET
+    hispanic_or_latino: _Omittable[HispanicOrLatino] = _Field(
+        default=_UNSET, description="Only `yes`, `no`, `unable to determine` or `unknown` are accepted."
+    )
     """Only `yes`, `no`, `unable to determine` or `unknown` are accepted."""
 
-    last_name: _Omittable[str] = _UNSET
+    last_name: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Family name (documented as a filterable attribute: `filter[last_name][like]=Doe`).",
+    )
     """Family name (documented as a filterable attribute: `filter[last_name][like]=Doe`)."""
 
-    updated_at: _Omittable[_dt.datetime] = _UNSET
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent.",
+    )
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

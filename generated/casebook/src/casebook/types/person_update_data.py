@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .person_attributes import PersonAttributes
 from .person_relationships import PersonRelationships
 
@@ -26,16 +28,22 @@ class PersonUpdateDataType(_OpenStrEnum):
     PEOPLE = "people"
 
 
-class PersonUpdateData(_BaseModel):
+class PersonUpdateData(_GeneratedModel):
     """Changes to an existing `people` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    attributes: _Omittable[PersonAttributes] = _UNSET
+    attributes: _Omittable[PersonAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `people` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `people` resources. Tenant-specific attributes may also appear."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    relationships: _Omittable[PersonRelationships] = _UNSET
+    relationships: _Omittable[PersonRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `people` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `people` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: PersonUpdateDataType
+    type: PersonUpdateDataType = _Field(description="Always `people`.")
     """Always `people`."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,27 @@ class ProviderType(_OpenStrEnum):
 class Provider(_JsonApiResource):
     """An organisation or individual delivering human services. Always give a provider a location: the UI needs one to render the provider page, but the API does not enforce it. Providers and locations are linked in both directions; after creating both, PATCH each side to reference the other."""
 
-    attributes: _Omittable[ProviderAttributes] = _UNSET
+    attributes: _Omittable[ProviderAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `providers` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `providers` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[ProviderRelationships] = _UNSET
+    relationships: _Omittable[ProviderRelationships] = _Field(
+        default=_UNSET, description="Relationships of `providers` resources."
+    )
     """Relationships of `providers` resources."""
 
-    type: ProviderType
+    type: ProviderType = _Field(description="Always `providers`.")
     """Always `providers`."""

@@ -4,28 +4,39 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ProviderAttributes",
 ]
 
 
-class ProviderAttributes(_BaseModel):
+class ProviderAttributes(_GeneratedModel):
     """Attributes of `providers` resources. Tenant-specific attributes may also appear."""
 
-    created_at: _Omittable[_dt.datetime] = _UNSET
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent.",
+    )
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    name: _Omittable[str] = _UNSET
+    name: _Omittable[str] = _Field(default=_UNSET, description="Provider name [test-repo].")
     """Provider name [test-repo]."""
 
-    published: _Omittable[bool] = _UNSET
+    published: _Omittable[bool] = _Field(
+        default=_UNSET,
+        description="Whether the provider is published (set by PATCH in the test harness) [test-repo].",
+    )
     """Whether the provider is published (set by PATCH in the test harness) [test-repo]."""
 
-    updated_at: _Omittable[_dt.datetime] = _UNSET
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent.",
+    )
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

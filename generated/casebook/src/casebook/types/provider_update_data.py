@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .provider_attributes import ProviderAttributes
 from .provider_relationships import ProviderRelationships
 
@@ -26,16 +28,21 @@ class ProviderUpdateDataType(_OpenStrEnum):
     PROVIDERS = "providers"
 
 
-class ProviderUpdateData(_BaseModel):
+class ProviderUpdateData(_GeneratedModel):
     """Changes to an existing `providers` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    attributes: _Omittable[ProviderAttributes] = _UNSET
+    attributes: _Omittable[ProviderAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `providers` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `providers` resources. Tenant-specific attributes may also appear."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    relationships: _Omittable[ProviderRelationships] = _UNSET
+    relationships: _Omittable[ProviderRelationships] = _Field(
+        default=_UNSET, description="Relationships of `providers` resources."
+    )
     """Relationships of `providers` resources."""
 
-    type: ProviderUpdateDataType
+    type: ProviderUpdateDataType = _Field(description="Always `providers`.")
     """Always `providers`."""

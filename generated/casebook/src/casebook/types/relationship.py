@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .meta import Meta
 from .relationship_links import RelationshipLinks
 
@@ -14,13 +16,19 @@ __all__ = [
 ]
 
 
-class Relationship(_BaseModel):
+class Relationship(_GeneratedModel):
     """A JSON:API relationship object of an undocumented relationship. `data` is a resource identifier, an array of them, or null."""
 
-    data: _t.Any | None = None
+    data: _t.Any | None = _Field(
+        default=None,
+        description="Resource linkage: a ResourceIdentifier, an array of ResourceIdentifier, or null.",
+    )
     """Resource linkage: a ResourceIdentifier, an array of ResourceIdentifier, or null."""
 
     links: _Omittable[RelationshipLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""

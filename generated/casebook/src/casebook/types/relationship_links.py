@@ -5,14 +5,14 @@ import typing as _t
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "RelationshipLinks",
 ]
 
 
-class RelationshipLinks(_BaseModel):
+class RelationshipLinks(_GeneratedModel):
     related: _Omittable[str] = _UNSET
 
     self: _Omittable[str] = _UNSET

@@ -5,14 +5,14 @@ import typing as _t
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ResourceLinks",
 ]
 
 
-class ResourceLinks(_BaseModel):
+class ResourceLinks(_GeneratedModel):
     self: _Omittable[str] = _UNSET
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"self": {"format": "uri"}}

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .meta import Meta
 from .relationship import Relationship
 from .resource_links import ResourceLinks
@@ -15,7 +17,7 @@ __all__ = [
 ]
 
 
-class ResourceObject(_BaseModel):
+class ResourceObject(_GeneratedModel):
     """Any JSON:API resource object (used for `included`, which may hold related resources of any type, including lookup types not described here)."""
 
     attributes: _Omittable[dict[str, _t.Any | None]] = _UNSET
@@ -24,7 +26,10 @@ class ResourceObject(_BaseModel):
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
     relationships: _Omittable[dict[str, Relationship]] = _UNSET

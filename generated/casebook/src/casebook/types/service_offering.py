@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
@@ -31,19 +33,28 @@ class ServiceOfferingType(_OpenStrEnum):
 class ServiceOffering(_JsonApiResource):
     """A service a provider offers. In the UI an offering has a name (required), a type (required, tenant-configured list), languages, the person providing the service, a description, a unit of delivery (e.g. beds, class), schedule start/end times and a rostering flag; only `provider_id` and `archived` are documented API attribute names. A client counts as enrolled when a service enrollment for the offering is `in-progress` with an end date in the future."""
 
-    attributes: _Omittable[ServiceOfferingAttributes] = _UNSET
+    attributes: _Omittable[ServiceOfferingAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `service_offerings` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `service_offerings` resources. Tenant-specific attributes may also appear."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Server-generated UUID.")
     """Server-generated UUID."""
 
     links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: _Omittable[ServiceOfferingRelationships] = _UNSET
+    relationships: _Omittable[ServiceOfferingRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `service_offerings` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `service_offerings` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: ServiceOfferingType
+    type: ServiceOfferingType = _Field(description="Always `service_offerings`.")
     """Always `service_offerings`."""

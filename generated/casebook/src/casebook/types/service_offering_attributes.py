@@ -5,41 +5,59 @@ import datetime as _dt
 import typing as _t
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ServiceOfferingAttributes",
 ]
 
 
-class ServiceOfferingAttributes(_BaseModel):
+class ServiceOfferingAttributes(_GeneratedModel):
     """Attributes of `service_offerings` resources. Tenant-specific attributes may also appear."""
 
-    archived: _Omittable[bool] = _UNSET
+    archived: _Omittable[bool] = _Field(
+        default=_UNSET, description="Archived offerings are inactive (documented filter field)."
+    )
     """Archived offerings are inactive (documented filter field)."""
 
-    created_at: _Omittable[_dt.datetime] = _UNSET
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent.",
+    )
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    description: str | None = None
+    description: str | None = _Field(default=None, description="Inferred: free-text description.")
     """Inferred: free-text description."""
 
-    languages: _Omittable[list[str]] = _UNSET
+    languages: _Omittable[list[str]] = _Field(
+        default=_UNSET, description="Inferred: languages the service is offered in."
+    )
     """Inferred: languages the service is offered in."""
 
-    name: _Omittable[str] = _UNSET
+    name: _Omittable[str] = _Field(
+        default=_UNSET, description="Inferred: offering name (required in the UI)."
+    )
     """Inferred: offering name (required in the UI)."""
 
-    provider_id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+    provider_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, description="Id of the provider offering the service (documented filter field)."
+    )
     """Id of the provider offering the service (documented filter field)."""
 
-    unit_of_delivery: str | None = None
+    unit_of_delivery: str | None = _Field(
+        default=None, description="Inferred: unit the service is delivered in (e.g. beds, class)."
+    )
     """Inferred: unit the service is delivered in (e.g. beds, class)."""
 
-    updated_at: _Omittable[_dt.datetime] = _UNSET
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET,
+        description="Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent.",
+    )
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

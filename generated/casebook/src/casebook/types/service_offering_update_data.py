@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .service_offering_attributes import ServiceOfferingAttributes
 from .service_offering_relationships import ServiceOfferingRelationships
 
@@ -26,16 +28,22 @@ class ServiceOfferingUpdateDataType(_OpenStrEnum):
     SERVICE_OFFERINGS = "service_offerings"
 
 
-class ServiceOfferingUpdateData(_BaseModel):
+class ServiceOfferingUpdateData(_GeneratedModel):
     """Changes to an existing `service_offerings` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    attributes: _Omittable[ServiceOfferingAttributes] = _UNSET
+    attributes: _Omittable[ServiceOfferingAttributes] = _Field(
+        default=_UNSET,
+        description="Attributes of `service_offerings` resources. Tenant-specific attributes may also appear.",
+    )
     """Attributes of `service_offerings` resources. Tenant-specific attributes may also appear."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    relationships: _Omittable[ServiceOfferingRelationships] = _UNSET
+    relationships: _Omittable[ServiceOfferingRelationships] = _Field(
+        default=_UNSET,
+        description="Relationships of `service_offerings` resources. No relationship names are documented; any relationship object is accepted.",
+    )
     """Relationships of `service_offerings` resources. No relationship names are documented; any relationship object is accepted."""
 
-    type: ServiceOfferingUpdateDataType
+    type: ServiceOfferingUpdateDataType = _Field(description="Always `service_offerings`.")
     """Always `service_offerings`."""

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "StringFilterOperators",
 ]
 
 
-class StringFilterOperators(_BaseModel):
+class StringFilterOperators(_GeneratedModel):
     """Operator form of a text filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
     g: _Omittable[str] = _UNSET

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid as _uuid
 
+from pydantic import Field as _Field
+
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .meta import Meta
 from .relationship_links import RelationshipLinks
 
@@ -27,7 +29,7 @@ class ToOneProviderTypeDataType(_OpenStrEnum):
     PROVIDER_TYPES = "provider_types"
 
 
-class ToOneProviderTypeData(_BaseModel):
+class ToOneProviderTypeData(_GeneratedModel):
     """A `provider_types` resource identifier, or null for an empty relationship."""
 
     id: _Coerced[_uuid.UUID, str]
@@ -35,13 +37,18 @@ class ToOneProviderTypeData(_BaseModel):
     type: ToOneProviderTypeDataType
 
 
-class ToOneProviderType(_BaseModel):
+class ToOneProviderType(_GeneratedModel):
     """To-one relationship to `provider_types`."""
 
-    data: ToOneProviderTypeData | None = None
+    data: ToOneProviderTypeData | None = _Field(
+        default=None, description="A `provider_types` resource identifier, or null for an empty relationship."
+    )
     """A `provider_types` resource identifier, or null for an empty relationship."""
 
     links: _Omittable[RelationshipLinks] = _UNSET
 
-    meta: _Omittable[Meta] = _UNSET
+    meta: _Omittable[Meta] = _Field(
+        default=_UNSET,
+        description="Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented.",
+    )
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""

@@ -6,7 +6,7 @@ import uuid as _uuid
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .filter_null import FilterNull
 
 __all__ = [
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class UuidFilterOperators(_BaseModel):
+class UuidFilterOperators(_GeneratedModel):
     """Operator form of a UUID filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
     g: _OmittableCoerced[_uuid.UUID, str] = _UNSET

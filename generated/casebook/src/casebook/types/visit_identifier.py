@@ -5,7 +5,7 @@ import uuid as _uuid
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "VisitIdentifierType",
@@ -22,7 +22,7 @@ class VisitIdentifierType(_OpenStrEnum):
     VISITS = "visits"
 
 
-class VisitIdentifier(_BaseModel):
+class VisitIdentifier(_GeneratedModel):
     """Resource identifier of a `visits` resource."""
 
     id: _Coerced[_uuid.UUID, str]

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case import Case
 
 __all__ = [
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class AcknowledgeCaseResponseMeta(_BaseModel):
+class AcknowledgeCaseResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class AcknowledgeCaseResponse(_BaseModel):
-    data: Case
+class AcknowledgeCaseResponse(_GeneratedModel):
+    data: Case = _Field(
+        description="A referral from either firm's point of view (this older API calls it a case), with the base case's fields\ncopied onto it. For the receiving firm, client fields of a SENT case are masked until it acknowledges."
+    )
     """A referral from either firm's point of view (this older API calls it a case), with the base case's fields
     copied onto it. For the receiving firm, client fields of a SENT case are masked until it acknowledges."""
 

@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "AcknowledgeReferralBody",
 ]
 
 
-class AcknowledgeReferralBody(_BaseModel):
-    reason: _Omittable[str] = _UNSET
+class AcknowledgeReferralBody(_GeneratedModel):
+    reason: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Optional text saved on the status-history entry this step creates; line breaks become spaces.",
+    )
     """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

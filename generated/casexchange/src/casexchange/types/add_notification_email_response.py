@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "AddNotificationEmailResponseData",
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class AddNotificationEmailResponseData(_BaseModel):
+class AddNotificationEmailResponseData(_GeneratedModel):
     email: _Omittable[str] = _UNSET
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
@@ -26,13 +26,13 @@ class AddNotificationEmailResponseData(_BaseModel):
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
-class AddNotificationEmailResponseMeta(_BaseModel):
+class AddNotificationEmailResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class AddNotificationEmailResponse(_BaseModel):
+class AddNotificationEmailResponse(_GeneratedModel):
     data: AddNotificationEmailResponseData
 
     meta: AddNotificationEmailResponseMeta

@@ -9,7 +9,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .warm_transfer import WarmTransfer
 
 __all__ = [
@@ -28,7 +28,7 @@ class AvailableFirmSource(_OpenStrEnum):
     DIRECTORY = "directory"
 
 
-class AvailableFirm(_BaseModel):
+class AvailableFirm(_GeneratedModel):
     case_types: _Omittable[list[str]] = _Field(
         default=_UNSET, validation_alias="caseTypes", serialization_alias="caseTypes"
     )
@@ -45,11 +45,17 @@ class AvailableFirm(_BaseModel):
         default=None, validation_alias="referralInstructions", serialization_alias="referralInstructions"
     )
 
-    source: _Omittable[AvailableFirmSource] = _UNSET
+    source: _Omittable[AvailableFirmSource] = _Field(
+        default=_UNSET,
+        description="`network` if the firm is in your private network, `directory` if it is only listed in Network Xchange.",
+    )
     """`network` if the firm is in your private network, `directory` if it is only listed in Network Xchange."""
 
     warm_transfer: WarmTransfer | None = _Field(
-        default=None, validation_alias="warmTransfer", serialization_alias="warmTransfer"
+        default=None,
+        validation_alias="warmTransfer",
+        serialization_alias="warmTransfer",
+        description="How to hand a caller over to this firm by phone: its published phone and backup phone, offices and\ninstructions, with your relationship's overrides applied field by field. Only present if your firm has an\nACTIVE relationship sending to it or it is listed in Network Xchange; null as well when the firm published\nnone of this. An override with an empty office list hides the firm's default offices instead of\ninheriting them.",
     )
     """How to hand a caller over to this firm by phone: its published phone and backup phone, offices and
     instructions, with your relationship's overrides applied field by field. Only present if your firm has an

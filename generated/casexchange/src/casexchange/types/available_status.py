@@ -6,7 +6,7 @@ from pydantic import Field as _Field
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "AvailableStatusStatus",
@@ -36,19 +36,25 @@ class AvailableStatusStatus(_OpenStrEnum):
     PENDING_SPIN_OFF = "pending_spin_off"
 
 
-class AvailableStatus(_BaseModel):
+class AvailableStatus(_GeneratedModel):
     """A status your firm may move the referral to next."""
 
-    label: str
+    label: str = _Field(description="Display text for the step.")
     """Display text for the step."""
 
     requires_closing_status: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="requiresClosingStatus", serialization_alias="requiresClosingStatus"
+        default=_UNSET,
+        validation_alias="requiresClosingStatus",
+        serialization_alias="requiresClosingStatus",
+        description="Present and true if the step needs a `closingStatus`.",
     )
     """Present and true if the step needs a `closingStatus`."""
 
     requires_reason: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="requiresReason", serialization_alias="requiresReason"
+        default=_UNSET,
+        validation_alias="requiresReason",
+        serialization_alias="requiresReason",
+        description="Present and true if the step needs a reason.",
     )
     """Present and true if the step needs a reason."""
 

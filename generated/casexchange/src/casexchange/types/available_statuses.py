@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .available_status import AvailableStatus
 
 __all__ = [
@@ -46,15 +46,19 @@ class AvailableStatusesParty(_OpenStrEnum):
     RECEIVER = "receiver"
 
 
-class AvailableStatuses(_BaseModel):
+class AvailableStatuses(_GeneratedModel):
     available_transitions: list[AvailableStatus] = _Field(
         validation_alias="availableTransitions", serialization_alias="availableTransitions"
     )
 
     current_status: AvailableStatusesCurrentStatus = _Field(
-        validation_alias="currentStatus", serialization_alias="currentStatus"
+        validation_alias="currentStatus",
+        serialization_alias="currentStatus",
+        description="CaseStatus; the old `received` value is reported as `under_evaluation`.",
     )
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
-    party: AvailableStatusesParty
+    party: AvailableStatusesParty = _Field(
+        description="Your firm's side on this referral, which decides the possible steps."
+    )
     """Your firm's side on this referral, which decides the possible steps."""

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "BeginClosingReferralBodyClosingStatus",
@@ -41,9 +41,12 @@ class BeginClosingReferralBodyPayoutType(_OpenStrEnum):
     OTHER = "other"
 
 
-class BeginClosingReferralBody(_BaseModel):
+class BeginClosingReferralBody(_GeneratedModel):
     attorney_fees: _Omittable[float] = _Field(
-        default=_UNSET, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+        default=_UNSET,
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars.",
     )
     """Attorney fees in US dollars."""
 
@@ -51,17 +54,23 @@ class BeginClosingReferralBody(_BaseModel):
         default=_UNSET,
         validation_alias="clientFeeAgreementPercentage",
         serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
     closing_status: BeginClosingReferralBodyClosingStatus = _Field(
-        validation_alias="closingStatus", serialization_alias="closingStatus"
+        validation_alias="closingStatus",
+        serialization_alias="closingStatus",
+        description="Kind of outcome (any letter case).",
     )
     """Kind of outcome (any letter case)."""
 
     closure_reason: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="closureReason", serialization_alias="closureReason"
+        default=_UNSET,
+        validation_alias="closureReason",
+        serialization_alias="closureReason",
+        description="Explanation of the closure, saved on the referral.",
     )
     """Explanation of the closure, saved on the referral."""
 
@@ -69,6 +78,7 @@ class BeginClosingReferralBody(_BaseModel):
         default=None,
         validation_alias="estimatedDistributionDate",
         serialization_alias="estimatedDistributionDate",
+        description="Calendar date, `YYYY-MM-DD`.",
     )
     """Calendar date, `YYYY-MM-DD`."""
 
@@ -76,11 +86,17 @@ class BeginClosingReferralBody(_BaseModel):
         default=_UNSET, validation_alias="payoutType", serialization_alias="payoutType"
     )
 
-    reason: _Omittable[str] = _UNSET
+    reason: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Optional text saved on the status-history entry this step creates; line breaks become spaces.",
+    )
     """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
 
     settlement_amount: _Omittable[float] = _Field(
-        default=_UNSET, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        default=_UNSET,
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount in US dollars; if given it must be above zero.",
     )
     """Settlement amount in US dollars; if given it must be above zero."""
 

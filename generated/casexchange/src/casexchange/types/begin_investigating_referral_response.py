@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .referral import Referral
 
 __all__ = [
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class BeginInvestigatingReferralResponseMeta(_BaseModel):
+class BeginInvestigatingReferralResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class BeginInvestigatingReferralResponse(_BaseModel):
-    data: Referral
+class BeginInvestigatingReferralResponse(_GeneratedModel):
+    data: Referral = _Field(
+        description="A referral from either firm's point of view: mainly its own fields (money, outcome, workflow). From the parent\ncase only `caseType` and `clientPhone` are included; fetch the case for the rest. While the referral is SENT\nand your firm is the receiver, `clientPhone`, `leadAttorneyName`, the warm-transfer failure fields and\n`notes` are null and `customFields` is empty until you acknowledge."
+    )
     """A referral from either firm's point of view: mainly its own fields (money, outcome, workflow). From the parent
     case only `caseType` and `clientPhone` are included; fetch the case for the rest. While the referral is SENT
     and your firm is the receiver, `clientPhone`, `leadAttorneyName`, the warm-transfer failure fields and

@@ -10,14 +10,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "BulkUpdateJob",
 ]
 
 
-class BulkUpdateJob(_BaseModel):
+class BulkUpdateJob(_GeneratedModel):
     completed_at: _dt.datetime | None = _Field(
         default=None, validation_alias="completedAt", serialization_alias="completedAt"
     )

@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseClosingStatus",
@@ -56,12 +56,15 @@ class CaseWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class Case(_BaseModel):
+class Case(_GeneratedModel):
     """A referral from either firm's point of view (this older API calls it a case), with the base case's fields
     copied onto it. For the receiving firm, client fields of a SENT case are masked until it acknowledges."""
 
     attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+        default=None,
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars; null until recorded.",
     )
     """Attorney fees in US dollars; null until recorded."""
 
@@ -70,7 +73,10 @@ class Case(_BaseModel):
     )
 
     case_county: str | None = _Field(
-        default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
+        default=None,
+        validation_alias="caseCounty",
+        serialization_alias="caseCounty",
+        description="County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is\nderived from `casePostalCode`, or failing that from `clientPostalCode`.",
     )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
@@ -82,7 +88,10 @@ class Case(_BaseModel):
     )
 
     client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
+        default=None,
+        validation_alias="clientEmail",
+        serialization_alias="clientEmail",
+        description="Masked for the receiver until acknowledgment — `hidden@acknowledgereceipt.com` from `GET /cases/{id}`, null in `GET /cases`.",
     )
     """Masked for the receiver until acknowledgment — `hidden@acknowledgereceipt.com` from `GET /cases/{id}`, null in `GET /cases`."""
 
@@ -90,6 +99,7 @@ class Case(_BaseModel):
         default=None,
         validation_alias="clientFeeAgreementPercentage",
         serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
@@ -103,26 +113,41 @@ class Case(_BaseModel):
     )
 
     client_phone: str | None = _Field(
-        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
+        default=None,
+        validation_alias="clientPhone",
+        serialization_alias="clientPhone",
+        description="Masked for the receiver until acknowledgment — `***-***-****` from `GET /cases/{id}`, null in `GET /cases`.",
     )
     """Masked for the receiver until acknowledgment — `***-***-****` from `GET /cases/{id}`, null in `GET /cases`."""
 
     closed_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="closedDate", serialization_alias="closedDate"
+        default=None,
+        validation_alias="closedDate",
+        serialization_alias="closedDate",
+        description="Time of the latest entry into CLOSED.",
     )
     """Time of the latest entry into CLOSED."""
 
     closing_status: CaseClosingStatus | None = _Field(
-        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+        default=None,
+        validation_alias="closingStatus",
+        serialization_alias="closingStatus",
+        description="Closing outcome (ClosingStatus); null until closing has started.",
     )
     """Closing outcome (ClosingStatus); null until closing has started."""
 
     closure_reason: str | None = _Field(
-        default=None, validation_alias="closureReason", serialization_alias="closureReason"
+        default=None,
+        validation_alias="closureReason",
+        serialization_alias="closureReason",
+        description="Free-text reason given when the referral was closed; null before that.",
     )
     """Free-text reason given when the referral was closed; null before that."""
 
-    county: str | None = None
+    county: str | None = _Field(
+        default=None,
+        description="County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to\nit when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm\nuntil it acknowledges.",
+    )
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
@@ -137,6 +162,7 @@ class Case(_BaseModel):
         default=None,
         validation_alias="estimatedDateOfResolution",
         serialization_alias="estimatedDateOfResolution",
+        description="Expected resolution date (accepted as a date, returned as a timestamp); null until estimated.",
     )
     """Expected resolution date (accepted as a date, returned as a timestamp); null until estimated."""
 
@@ -144,10 +170,11 @@ class Case(_BaseModel):
         default=None,
         validation_alias="estimatedDistributionDate",
         serialization_alias="estimatedDistributionDate",
+        description="Expected distribution date (accepted as a date, returned as a timestamp); null until estimated.",
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
-    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _Field(default=_UNSET, description="UUID of the referral.")
     """UUID of the referral."""
 
     incident_date: _dt.date | None = _Field(
@@ -161,26 +188,38 @@ class Case(_BaseModel):
     jurisdiction: str | None = None
 
     lead_attorney_name: str | None = _Field(
-        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+        default=None,
+        validation_alias="leadAttorneyName",
+        serialization_alias="leadAttorneyName",
+        description="Name of the receiving firm's lead attorney; null until someone is assigned.",
     )
     """Name of the receiving firm's lead attorney; null until someone is assigned."""
 
     net_fee_to_handling_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+        default=None,
+        validation_alias="netFeeToHandlingFirm",
+        serialization_alias="netFeeToHandlingFirm",
+        description="`attorneyFees − netFeeToSendingFirm`; null when that value is null.",
     )
     """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
 
     net_fee_to_sending_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+        default=None,
+        validation_alias="netFeeToSendingFirm",
+        serialization_alias="netFeeToSendingFirm",
+        description="`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;\nnull when either value is missing or zero.",
     )
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
     null when either value is missing or zero."""
 
-    notes: str | None = None
+    notes: str | None = _Field(default=None, description="The sending firm's notes on the case, combined.")
     """The sending firm's notes on the case, combined."""
 
     payout_type: CasePayoutType | None = _Field(
-        default=None, validation_alias="payoutType", serialization_alias="payoutType"
+        default=None,
+        validation_alias="payoutType",
+        serialization_alias="payoutType",
+        description="How the settlement money is paid out; null until chosen during closing.",
     )
     """How the settlement money is paid out; null until chosen during closing."""
 
@@ -190,6 +229,7 @@ class Case(_BaseModel):
         default=None,
         validation_alias="projectedSettlementAmount",
         serialization_alias="projectedSettlementAmount",
+        description="Settlement expected while the case is still open, in US dollars; null until estimated.",
     )
     """Settlement expected while the case is still open, in US dollars; null until estimated."""
 
@@ -198,23 +238,35 @@ class Case(_BaseModel):
     )
 
     referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        default=_UNSET,
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="The firm receiving the referral.",
     )
     """The firm receiving the referral."""
 
     referring_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
-        default=_UNSET, validation_alias="referringFirmId", serialization_alias="referringFirmId"
+        default=_UNSET,
+        validation_alias="referringFirmId",
+        serialization_alias="referringFirmId",
+        description="The firm that made the referral.",
     )
     """The firm that made the referral."""
 
     resolution_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
+        default=None,
+        validation_alias="resolutionDate",
+        serialization_alias="resolutionDate",
+        description="When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that\nnever went through CLOSING.",
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
     never went through CLOSING."""
 
     sending_firm_percentage: float | None = _Field(
-        default=None, validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+        default=None,
+        validation_alias="sendingFirmPercentage",
+        serialization_alias="sendingFirmPercentage",
+        description="Sending firm's referral fee, in whole percent of the attorney fees — 33.33 stands for 33.33 %.",
     )
     """Sending firm's referral fee, in whole percent of the attorney fees — 33.33 stands for 33.33 %."""
 
@@ -223,7 +275,10 @@ class Case(_BaseModel):
     )
 
     settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        default=None,
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount in US dollars; null until recorded.",
     )
     """Settlement amount in US dollars; null until recorded."""
 
@@ -231,7 +286,9 @@ class Case(_BaseModel):
         default=None, validation_alias="signedDate", serialization_alias="signedDate"
     )
 
-    status: _Omittable[str] = _UNSET
+    status: _Omittable[str] = _Field(
+        default=_UNSET, description="CaseStatus (an old RECEIVED value appears as `under_evaluation`)."
+    )
     """CaseStatus (an old RECEIVED value appears as `under_evaluation`)."""
 
     statute_of_limitations_expiration: _dt.datetime | None = _Field(
@@ -250,6 +307,7 @@ class Case(_BaseModel):
         default=_UNSET,
         validation_alias="warmTransferSuccessful",
         serialization_alias="warmTransferSuccessful",
+        description="True when the warm transfer to the receiving firm went through.",
     )
     """True when the warm transfer to the receiving firm went through."""
 
@@ -257,6 +315,7 @@ class Case(_BaseModel):
         default=None,
         validation_alias="warmTransferUnsuccessfulReason",
         serialization_alias="warmTransferUnsuccessfulReason",
+        description="Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving\nfirm until it acknowledges the referral.",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
     firm until it acknowledges the referral."""
@@ -265,6 +324,7 @@ class Case(_BaseModel):
         default=None,
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
+        description="Category of a failed warm transfer; null for the receiving firm until it acknowledges.",
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""
 

@@ -10,7 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_snapshot import CaseSnapshot
 from .casex_webhook_envelope import (
     CasexWebhookEnvelopeActor,
@@ -25,53 +25,82 @@ __all__ = [
 ]
 
 
-class CaseCreatedEvent(_BaseModel):
+class CaseCreatedEvent(_GeneratedModel):
     """A case was created."""
 
-    actor: CasexWebhookEnvelopeActor
+    actor: CasexWebhookEnvelopeActor = _Field(
+        description="Who made the change — deliberately without a user id, as the other firm's user ids are never disclosed. It\ndoes not tell the channel either (the app and the API are not distinguished), so recognise your own\nchanges by comparing with what you last wrote."
+    )
     """Who made the change — deliberately without a user id, as the other firm's user ids are never disclosed. It
     does not tell the channel either (the app and the API are not distinguished), so recognise your own
     changes by comparing with what you last wrote."""
 
     base_case_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+        validation_alias="baseCaseId",
+        serialization_alias="baseCaseId",
+        description="Case behind the referral; unchanged across re-referrals.",
     )
     """Case behind the referral; unchanged across re-referrals."""
 
     changed_fields: _Omittable[list[str]] = _Field(
-        default=_UNSET, validation_alias="changedFields", serialization_alias="changedFields"
+        default=_UNSET,
+        validation_alias="changedFields",
+        serialization_alias="changedFields",
+        description="Only on `case.updated` and `note.updated`, already reduced to what your firm may see. Entries are `data`\nproperty names, except the marker `customFields`, which means your custom field values changed and you should\nfetch the case again. Masked recipients never get that marker.",
     )
     """Only on `case.updated` and `note.updated`, already reduced to what your firm may see. Entries are `data`
     property names, except the marker `customFields`, which means your custom field values changed and you should
     fetch the case again. Masked recipients never get that marker."""
 
-    data: CaseSnapshot
+    data: CaseSnapshot = _Field(
+        description="Event-specific payload; `x-webhook-events` gives its schema per event."
+    )
     """Event-specific payload; `x-webhook-events` gives its schema per event."""
 
-    event: _t.Literal["case.created"]
+    event: _t.Literal["case.created"] = _Field(description="Same value as the `X-CaseXchange-Event` header.")
     """Same value as the `X-CaseXchange-Event` header."""
 
-    event_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="eventId", serialization_alias="eventId")
+    event_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="eventId",
+        serialization_alias="eventId",
+        description="Same as `X-CaseXchange-Event-Id`. A single fact has a single `eventId`, shared by the copies sent to both\nfirms and to all subscriptions of one firm: use it to correlate, and `X-CaseXchange-Delivery` to\nde-duplicate.",
+    )
     """Same as `X-CaseXchange-Event-Id`. A single fact has a single `eventId`, shared by the copies sent to both
     firms and to all subscriptions of one firm: use it to correlate, and `X-CaseXchange-Delivery` to
     de-duplicate."""
 
-    is_test_case: bool = _Field(validation_alias="isTestCase", serialization_alias="isTestCase")
+    is_test_case: bool = _Field(
+        validation_alias="isTestCase",
+        serialization_alias="isTestCase",
+        description="True for test cases; filter these out in production.",
+    )
     """True for test cases; filter these out in production."""
 
-    occurred_at: _dt.datetime = _Field(validation_alias="occurredAt", serialization_alias="occurredAt")
+    occurred_at: _dt.datetime = _Field(
+        validation_alias="occurredAt",
+        serialization_alias="occurredAt",
+        description="Commit time of the underlying change. Keep the delivery with the latest `occurredAt`; for two status\ndeliveries with the same time, chain them through `data.previousStatus` → `data.status`.",
+    )
     """Commit time of the underlying change. Keep the delivery with the latest `occurredAt`; for two status
     deliveries with the same time, chain them through `data.previousStatus` → `data.status`."""
 
-    perspective: CasexWebhookEnvelopePerspective
+    perspective: CasexWebhookEnvelopePerspective = _Field(
+        description="Your firm's side on this referral (`sent` or `received`), as in CaseXchange notifications."
+    )
     """Your firm's side on this referral (`sent` or `received`), as in CaseXchange notifications."""
 
-    pii_masked: bool = _Field(validation_alias="piiMasked", serialization_alias="piiMasked")
+    pii_masked: bool = _Field(
+        validation_alias="piiMasked",
+        serialization_alias="piiMasked",
+        description="True only when your firm is the receiver and has not acknowledged yet; `data.case` is then a\n`MaskedCaseSnapshot`.",
+    )
     """True only when your firm is the receiver and has not acknowledged yet; `data.case` is then a
     `MaskedCaseSnapshot`."""
 
     recipient_firm_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="recipientFirmId", serialization_alias="recipientFirmId"
+        validation_alias="recipientFirmId",
+        serialization_alias="recipientFirmId",
+        description="Firm this delivery was prepared for, so a misrouted delivery can be spotted.",
     )
     """Firm this delivery was prepared for, so a misrouted delivery can be spotted."""
 
@@ -80,21 +109,29 @@ class CaseCreatedEvent(_BaseModel):
     )
 
     referent_firm: CasexWebhookEnvelopeReferentFirm | None = _Field(
-        validation_alias="referentFirm", serialization_alias="referentFirm"
+        validation_alias="referentFirm",
+        serialization_alias="referentFirm",
+        description="Receiving firm of this hop; null for a draft.",
     )
     """Receiving firm of this hop; null for a draft."""
 
     referral_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="referralId", serialization_alias="referralId"
+        validation_alias="referralId",
+        serialization_alias="referralId",
+        description="The referral (hop) the event concerns; a firm can hold several on one case.",
     )
     """The referral (hop) the event concerns; a firm can hold several on one case."""
 
     referring_firm: CasexWebhookEnvelopeReferringFirm = _Field(
-        validation_alias="referringFirm", serialization_alias="referringFirm"
+        validation_alias="referringFirm",
+        serialization_alias="referringFirm",
+        description="Sending firm of this hop.",
     )
     """Sending firm of this hop."""
 
     schema_version: CasexWebhookEnvelopeSchemaVersion = _Field(
-        validation_alias="schemaVersion", serialization_alias="schemaVersion"
+        validation_alias="schemaVersion",
+        serialization_alias="schemaVersion",
+        description="Envelope format version; goes up only on a breaking change.",
     )
     """Envelope format version; goes up only on a breaking change."""

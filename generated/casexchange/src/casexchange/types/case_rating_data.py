@@ -6,7 +6,7 @@ import typing as _t
 from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseRatingDataRatingSource",
@@ -24,28 +24,40 @@ class CaseRatingDataRatingSource(_OpenStrEnum):
     AI = "ai"
 
 
-class CaseRatingData(_BaseModel):
+class CaseRatingData(_GeneratedModel):
     """`data` of `case.rated`: the sending firm's own assessment of its case. Only the owning firm ever receives
     it — never a receiving firm. `ratingNotes` is never sent to anyone, because the classifier's explanation repeats
     facts about the client."""
 
     case_rating_tier: int | None = _Field(
-        validation_alias="caseRatingTier", serialization_alias="caseRatingTier"
+        validation_alias="caseRatingTier",
+        serialization_alias="caseRatingTier",
+        description="Rating stored on the current referral of the case.",
     )
     """Rating stored on the current referral of the case."""
 
-    previous_tier: int | None = _Field(validation_alias="previousTier", serialization_alias="previousTier")
+    previous_tier: int | None = _Field(
+        validation_alias="previousTier",
+        serialization_alias="previousTier",
+        description="Case tier before the change; null for a new case.",
+    )
     """Case tier before the change; null for a new case."""
 
-    rated_tier: int | None = _Field(validation_alias="ratedTier", serialization_alias="ratedTier")
+    rated_tier: int | None = _Field(
+        validation_alias="ratedTier",
+        serialization_alias="ratedTier",
+        description="Tier proposed by the AI classifier, if it ran.",
+    )
     """Tier proposed by the AI classifier, if it ran."""
 
     rating_source: CaseRatingDataRatingSource = _Field(
-        validation_alias="ratingSource", serialization_alias="ratingSource"
+        validation_alias="ratingSource",
+        serialization_alias="ratingSource",
+        description="`ai` for the classifier, `manual` for any user change (app or API).",
     )
     """`ai` for the classifier, `manual` for any user change (app or API)."""
 
-    tier: int | None
+    tier: int | None = _Field(description="Case tier after the change.")
     """Case tier after the change."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseSnapshotClosingStatus",
@@ -77,18 +77,26 @@ class CaseSnapshotWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class CaseSnapshot(_BaseModel):
+class CaseSnapshot(_GeneratedModel):
     """The referral as re-read after the change was committed, using the same field names as `GET /cases`, so pushed
     and polled data agree. Delivered to the sender, and to the receiver once it has acknowledged."""
 
-    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
+    attorney_fees: float | None = _Field(
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars; null until recorded.",
+    )
     """Attorney fees in US dollars; null until recorded."""
 
     base_case_id: _Coerced[_uuid.UUID, str] = _Field(
         validation_alias="baseCaseId", serialization_alias="baseCaseId"
     )
 
-    case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
+    case_county: str | None = _Field(
+        validation_alias="caseCounty",
+        serialization_alias="caseCounty",
+        description="County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is\nderived from `casePostalCode`, or failing that from `clientPostalCode`.",
+    )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
@@ -101,7 +109,9 @@ class CaseSnapshot(_BaseModel):
     client_email: str | None = _Field(validation_alias="clientEmail", serialization_alias="clientEmail")
 
     client_fee_agreement_percentage: float | None = _Field(
-        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+        validation_alias="clientFeeAgreementPercentage",
+        serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
@@ -116,17 +126,25 @@ class CaseSnapshot(_BaseModel):
 
     client_phone: str | None = _Field(validation_alias="clientPhone", serialization_alias="clientPhone")
 
-    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
+    closed_date: _dt.datetime | None = _Field(
+        validation_alias="closedDate",
+        serialization_alias="closedDate",
+        description="Time of the latest entry into CLOSED.",
+    )
     """Time of the latest entry into CLOSED."""
 
     closing_status: CaseSnapshotClosingStatus | None = _Field(
-        validation_alias="closingStatus", serialization_alias="closingStatus"
+        validation_alias="closingStatus",
+        serialization_alias="closingStatus",
+        description="Closing outcome (ClosingStatus); null until closing has started.",
     )
     """Closing outcome (ClosingStatus); null until closing has started."""
 
     closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
 
-    county: str | None
+    county: str | None = _Field(
+        description="County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to\nit when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm\nuntil it acknowledges."
+    )
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
@@ -136,16 +154,22 @@ class CaseSnapshot(_BaseModel):
     description: str | None
 
     estimated_date_of_resolution: _dt.datetime | None = _Field(
-        validation_alias="estimatedDateOfResolution", serialization_alias="estimatedDateOfResolution"
+        validation_alias="estimatedDateOfResolution",
+        serialization_alias="estimatedDateOfResolution",
+        description="Expected resolution date; null until estimated.",
     )
     """Expected resolution date; null until estimated."""
 
     estimated_distribution_date: _dt.datetime | None = _Field(
-        validation_alias="estimatedDistributionDate", serialization_alias="estimatedDistributionDate"
+        validation_alias="estimatedDistributionDate",
+        serialization_alias="estimatedDistributionDate",
+        description="Expected distribution date; null until estimated.",
     )
     """Expected distribution date; null until estimated."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(
+        description="UUID of the referral (the API calls referrals cases here)."
+    )
     """UUID of the referral (the API calls referrals cases here)."""
 
     incident_date: _dt.date | None = _Field(
@@ -159,70 +183,98 @@ class CaseSnapshot(_BaseModel):
     jurisdiction: str | None
 
     lead_attorney_name: str | None = _Field(
-        validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+        validation_alias="leadAttorneyName",
+        serialization_alias="leadAttorneyName",
+        description="Name of the receiving firm's lead attorney; null until someone is assigned.",
     )
     """Name of the receiving firm's lead attorney; null until someone is assigned."""
 
     net_fee_to_handling_firm: float | None = _Field(
-        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+        validation_alias="netFeeToHandlingFirm",
+        serialization_alias="netFeeToHandlingFirm",
+        description="`attorneyFees − netFeeToSendingFirm`; null when that value is null.",
     )
     """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
 
     net_fee_to_sending_firm: float | None = _Field(
-        validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+        validation_alias="netFeeToSendingFirm",
+        serialization_alias="netFeeToSendingFirm",
+        description="`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;\nnull when either value is missing or zero.",
     )
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
     null when either value is missing or zero."""
 
     payout_type: CaseSnapshotPayoutType | None = _Field(
-        validation_alias="payoutType", serialization_alias="payoutType"
+        validation_alias="payoutType",
+        serialization_alias="payoutType",
+        description="How the settlement money is paid out; null until chosen during closing.",
     )
     """How the settlement money is paid out; null until chosen during closing."""
 
     phase: str | None
 
     projected_settlement_amount: float | None = _Field(
-        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
+        validation_alias="projectedSettlementAmount",
+        serialization_alias="projectedSettlementAmount",
+        description="Settlement expected while the case is still open, in US dollars; null until estimated.",
     )
     """Settlement expected while the case is still open, in US dollars; null until estimated."""
 
     reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+        validation_alias="referenceNumber",
+        serialization_alias="referenceNumber",
+        description="Generated case reference. Cases created by CSV import may hold whatever text the firm supplied, since the\nformat is not checked — do not parse it.",
     )
     """Generated case reference. Cases created by CSV import may hold whatever text the firm supplied, since the
     format is not checked — do not parse it."""
 
     referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="Receiving firm; null for a draft.",
     )
     """Receiving firm; null for a draft."""
 
     referring_firm_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="referringFirmId", serialization_alias="referringFirmId"
+        validation_alias="referringFirmId",
+        serialization_alias="referringFirmId",
+        description="The firm that made the referral.",
     )
     """The firm that made the referral."""
 
     resolution_date: _dt.datetime | None = _Field(
-        validation_alias="resolutionDate", serialization_alias="resolutionDate"
+        validation_alias="resolutionDate",
+        serialization_alias="resolutionDate",
+        description="When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that\nnever went through CLOSING.",
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
     never went through CLOSING."""
 
     sending_firm_percentage: float | None = _Field(
-        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+        validation_alias="sendingFirmPercentage",
+        serialization_alias="sendingFirmPercentage",
+        description="Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs\nstrictly between 0 and 1 are refused as probable fractions; 0 means no fee.",
     )
     """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
     strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
 
-    sent_date: _dt.datetime | None = _Field(validation_alias="sentDate", serialization_alias="sentDate")
+    sent_date: _dt.datetime | None = _Field(
+        validation_alias="sentDate",
+        serialization_alias="sentDate",
+        description="When the referral was sent; null for a draft.",
+    )
     """When the referral was sent; null for a draft."""
 
     settlement_amount: float | None = _Field(
-        validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount in US dollars; null until recorded.",
     )
     """Settlement amount in US dollars; null until recorded."""
 
-    status: CaseSnapshotStatus
+    status: CaseSnapshotStatus = _Field(
+        description="Normalised status: old `received` is reported as `under_evaluation`, and the sender's private `terminated` /\n`exhausted` labels as `rejected`."
+    )
     """Normalised status: old `received` is reported as `under_evaluation`, and the sender's private `terminated` /
     `exhausted` labels as `rejected`."""
 
@@ -236,13 +288,16 @@ class CaseSnapshot(_BaseModel):
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
     warm_transfer_successful: bool = _Field(
-        validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
+        validation_alias="warmTransferSuccessful",
+        serialization_alias="warmTransferSuccessful",
+        description="True when the warm transfer to the receiving firm went through.",
     )
     """True when the warm transfer to the receiving firm went through."""
 
     warm_transfer_unsuccessful_reason: str | None = _Field(
         validation_alias="warmTransferUnsuccessfulReason",
         serialization_alias="warmTransferUnsuccessfulReason",
+        description="Why the warm transfer failed, as free text (only set when the reason type is OTHER). Not masked in this\nschema — the masked snapshot simply leaves the field out.",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Not masked in this
     schema — the masked snapshot simply leaves the field out."""
@@ -250,6 +305,7 @@ class CaseSnapshot(_BaseModel):
     warm_transfer_unsuccessful_reason_type: CaseSnapshotWarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
+        description="Category of a failed warm transfer. Not masked here; the masked snapshot leaves it out.",
     )
     """Category of a failed warm transfer. Not masked here; the masked snapshot leaves it out."""
 

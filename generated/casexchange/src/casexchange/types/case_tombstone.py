@@ -6,14 +6,14 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseTombstone",
 ]
 
 
-class CaseTombstone(_BaseModel):
+class CaseTombstone(_GeneratedModel):
     """`data` of `case.deleted`: ids only, captured before the draft was removed; the envelope likewise describes the
     state just before deletion."""
 
@@ -21,7 +21,7 @@ class CaseTombstone(_BaseModel):
         validation_alias="baseCaseId", serialization_alias="baseCaseId"
     )
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="UUID of the deleted draft referral.")
     """UUID of the deleted draft referral."""
 
     reference_number: str | None = _Field(

@@ -8,21 +8,23 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseType",
 ]
 
 
-class CaseType(_BaseModel):
+class CaseType(_GeneratedModel):
     description: str | None = None
 
     display_name: str | None = _Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
 
-    explanation: str | None = None
+    explanation: str | None = _Field(
+        default=None, description="Older name of `description`, still seen in some responses; read either."
+    )
     """Older name of `description`, still seen in some responses; read either."""
 
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET

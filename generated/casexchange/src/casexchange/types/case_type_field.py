@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseTypeFieldEnumOptionsItem",
@@ -17,13 +17,13 @@ __all__ = [
 ]
 
 
-class CaseTypeFieldEnumOptionsItem(_BaseModel):
+class CaseTypeFieldEnumOptionsItem(_GeneratedModel):
     label: _Omittable[str] = _UNSET
 
     value: _Omittable[str] = _UNSET
 
 
-class CaseTypeFieldValidationRule(_BaseModel):
+class CaseTypeFieldValidationRule(_GeneratedModel):
     max: _Omittable[float] = _UNSET
 
     max_length: _Omittable[int] = _Field(
@@ -33,7 +33,7 @@ class CaseTypeFieldValidationRule(_BaseModel):
     min: _Omittable[float] = _UNSET
 
 
-class CaseTypeField(_BaseModel):
+class CaseTypeField(_GeneratedModel):
     display_name: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="displayName", serialization_alias="displayName"
     )

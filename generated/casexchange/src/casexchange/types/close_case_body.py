@@ -7,14 +7,14 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CloseCaseBody",
 ]
 
 
-class CloseCaseBody(_BaseModel):
+class CloseCaseBody(_GeneratedModel):
     attorney_fees: _Omittable[float] = _Field(
         default=_UNSET, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import typing as _t
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CloseMedReferralBody",
 ]
 
 
-class CloseMedReferralBody(_BaseModel):
+class CloseMedReferralBody(_GeneratedModel):
     note: str | None = None
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

@@ -7,17 +7,20 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CloseReferralBody",
 ]
 
 
-class CloseReferralBody(_BaseModel):
+class CloseReferralBody(_GeneratedModel):
     closure_reason: str = _Field(validation_alias="closureReason", serialization_alias="closureReason")
 
-    reason: _Omittable[str] = _UNSET
+    reason: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Optional text saved on the status-history entry this step creates; line breaks become spaces.",
+    )
     """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import typing as _t
 
-from .._models import BaseModel as _BaseModel
+from pydantic import Field as _Field
+
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CompleteTreatmentMedReferralBody",
 ]
 
 
-class CompleteTreatmentMedReferralBody(_BaseModel):
-    notify: bool = True
+class CompleteTreatmentMedReferralBody(_GeneratedModel):
+    notify: bool = _Field(
+        default=True,
+        description="`false` turns off both the per-referral email to the firm and the acceptance text to the patient (useful when\nloading existing patients). Activity log, webhooks and notes in a connected case-management system are written\nregardless. Default: `True`.",
+    )
     """`false` turns off both the per-referral email to the firm and the acceptance text to the patient (useful when
     loading existing patients). Activity log, webhooks and notes in a connected case-management system are written
     regardless. Default: `True`."""

@@ -10,28 +10,37 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CreateCaseBody",
 ]
 
 
-class CreateCaseBody(_BaseModel):
+class CreateCaseBody(_GeneratedModel):
     allow_duplicate_client: bool = _Field(
-        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+        default=False,
+        validation_alias="allowDuplicateClient",
+        serialization_alias="allowDuplicateClient",
+        description="Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate\nmatter. Every override is audited. Default: `False`.",
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
     matter. Every override is audited. Default: `False`."""
 
     case_county: str | None = _Field(
-        default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
+        default=None,
+        validation_alias="caseCounty",
+        serialization_alias="caseCounty",
+        description="County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is\nderived from `casePostalCode`, or failing that from `clientPostalCode`.",
     )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     case_postal_code: str | None = _Field(
-        default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
+        default=None,
+        validation_alias="casePostalCode",
+        serialization_alias="casePostalCode",
+        description="ZIP code of the place the case is about; used to work out `caseCounty`.",
     )
     """ZIP code of the place the case is about; used to work out `caseCounty`."""
 
@@ -54,11 +63,17 @@ class CreateCaseBody(_BaseModel):
     )
 
     client_postal_code: str | None = _Field(
-        default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
+        default=None,
+        validation_alias="clientPostalCode",
+        serialization_alias="clientPostalCode",
+        description="Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state.",
     )
     """Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state."""
 
-    county: str | None = None
+    county: str | None = _Field(
+        default=None,
+        description="County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to\nit when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm\nuntil it acknowledges.",
+    )
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
@@ -70,7 +85,10 @@ class CreateCaseBody(_BaseModel):
     )
 
     is_retainer_signed: bool = _Field(
-        default=False, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+        default=False,
+        validation_alias="isRetainerSigned",
+        serialization_alias="isRetainerSigned",
+        description="Default: `False`.",
     )
     """Default: `False`."""
 

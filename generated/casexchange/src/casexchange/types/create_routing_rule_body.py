@@ -9,17 +9,22 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CreateRoutingRuleBody",
 ]
 
 
-class CreateRoutingRuleBody(_BaseModel):
+class CreateRoutingRuleBody(_GeneratedModel):
     conditions: list[dict[str, _t.Any | None]]
 
-    is_active: bool = _Field(default=True, validation_alias="isActive", serialization_alias="isActive")
+    is_active: bool = _Field(
+        default=True,
+        validation_alias="isActive",
+        serialization_alias="isActive",
+        description="Default: `True`.",
+    )
     """Default: `True`."""
 
     name: str

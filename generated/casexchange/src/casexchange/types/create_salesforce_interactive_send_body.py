@@ -10,69 +10,102 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CreateSalesforceInteractiveSendBody",
 ]
 
 
-class CreateSalesforceInteractiveSendBody(_BaseModel):
+class CreateSalesforceInteractiveSendBody(_GeneratedModel):
     allow_duplicate_client: bool = _Field(
-        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+        default=False,
+        validation_alias="allowDuplicateClient",
+        serialization_alias="allowDuplicateClient",
+        description="Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate\nmatter. Every override is audited. Default: `False`.",
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
     matter. Every override is audited. Default: `False`."""
 
     idempotency_key: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="idempotencyKey", serialization_alias="idempotencyKey"
+        validation_alias="idempotencyKey",
+        serialization_alias="idempotencyKey",
+        description="New UUID chosen by the caller for every distinct submission. Re-sending the same key gives back the first\noutcome (200, `attempt.replay: true`) rather than a second case.",
     )
     """New UUID chosen by the caller for every distinct submission. Re-sending the same key gives back the first
     outcome (200, `attempt.replay: true`) rather than a second case."""
 
     mapping_version: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="mappingVersion", serialization_alias="mappingVersion"
+        default=_UNSET,
+        validation_alias="mappingVersion",
+        serialization_alias="mappingVersion",
+        description="Diagnostic echo of the version from `GET /salesforce/send-mapping`. A stale value is logged, never refused;\nthe live mapping configuration is always used.",
     )
     """Diagnostic echo of the version from `GET /salesforce/send-mapping`. A stale value is logged, never refused;
     the live mapping configuration is always used."""
 
     notes: _Omittable[str] = _UNSET
 
-    overrides: dict[str, str | float | bool | None] = {}
+    overrides: dict[str, str | float | bool | None] = _Field(
+        default={},
+        description="Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields\nlisted in `sendFields` of `GET /salesforce/send-mapping`. Default: `{}`.",
+    )
     """Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields
     listed in `sendFields` of `GET /salesforce/send-mapping`. Default: `{}`."""
 
-    re_refer: bool = _Field(default=False, validation_alias="reRefer", serialization_alias="reRefer")
+    re_refer: bool = _Field(
+        default=False,
+        validation_alias="reRefer",
+        serialization_alias="reRefer",
+        description="If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one. Default: `False`.",
+    )
     """If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one. Default: `False`."""
 
     round_robin_position: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
+        default=_UNSET,
+        validation_alias="roundRobinPosition",
+        serialization_alias="roundRobinPosition",
+        description="Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`.\nThe rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range\nincludes 1); slots for later attempts leave it alone.",
     )
     """Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`.
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
     routing_rule_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
-        default=_UNSET, validation_alias="routingRuleId", serialization_alias="routingRuleId"
+        default=_UNSET,
+        validation_alias="routingRuleId",
+        serialization_alias="routingRuleId",
+        description="Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a\nwarning logged on our side, unless it is a live rule of your firm.",
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
     warning logged on our side, unless it is a live rule of your firm."""
 
     sf_object_api_name: str = _Field(
-        validation_alias="sfObjectApiName", serialization_alias="sfObjectApiName"
+        validation_alias="sfObjectApiName",
+        serialization_alias="sfObjectApiName",
+        description="API name of the Salesforce object, such as `litify_pm__Matter__c`.",
     )
     """API name of the Salesforce object, such as `litify_pm__Matter__c`."""
 
     sf_record_type_dev_name: str | None = _Field(
-        default=None, validation_alias="sfRecordTypeDevName", serialization_alias="sfRecordTypeDevName"
+        default=None,
+        validation_alias="sfRecordTypeDevName",
+        serialization_alias="sfRecordTypeDevName",
+        description="Developer name of the record type; omit or send null to match profiles without a record type.",
     )
     """Developer name of the record type; omit or send null to match profiles without a record type."""
 
-    source_record_id: str = _Field(validation_alias="sourceRecordId", serialization_alias="sourceRecordId")
+    source_record_id: str = _Field(
+        validation_alias="sourceRecordId",
+        serialization_alias="sourceRecordId",
+        description="Salesforce id (15 or 18 characters) of the record being sent. Pattern: `^[a-zA-Z0-9]{15,18}$`.",
+    )
     """Salesforce id (15 or 18 characters) of the record being sent. Pattern: `^[a-zA-Z0-9]{15,18}$`."""
 
     target_firm_ids: _Coerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
-        validation_alias="targetFirmIds", serialization_alias="targetFirmIds"
+        validation_alias="targetFirmIds",
+        serialization_alias="targetFirmIds",
+        description="Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send\nexactly one firm today.",
     )
     """Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send
     exactly one firm today."""

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .interactive_send_result import InteractiveSendResult
 
 __all__ = [
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class CreateSalesforceInteractiveSendResponseMeta2(_BaseModel):
+class CreateSalesforceInteractiveSendResponseMeta2(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class CreateSalesforceInteractiveSendResponse2(_BaseModel):
-    data: InteractiveSendResult
+class CreateSalesforceInteractiveSendResponse2(_GeneratedModel):
+    data: InteractiveSendResult = _Field(
+        description="Outcome of an idempotent interactive send or re-referral. `attempt.state` says where write-back stands:\n`writeback_pending` (the background job will stamp the bridge fields), `completed` (already stamped), or\n`superseded` (final, seen on replay: a later re-referral replaced this attempt's referral, so nothing will be\nstamped). The bridge fields appearing on the Salesforce record are the only completion signal, usually\nwithin about five minutes. Sends that run out of retries become `needs_attention` for an administrator\nwithout telling the org, so consider a record still unstamped after your timeout stale rather than polling\nforever."
+    )
     """Outcome of an idempotent interactive send or re-referral. `attempt.state` says where write-back stands:
     `writeback_pending` (the background job will stamp the bridge fields), `completed` (already stamped), or
     `superseded` (final, seen on replay: a later re-referral replaced this attempt's referral, so nothing will be

@@ -11,7 +11,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CreateSentCaseBodyExternalSystem",
@@ -29,21 +29,30 @@ class CreateSentCaseBodyExternalSystem(_OpenStrEnum):
     MORGAN_MORGAN = "morgan_morgan"
 
 
-class CreateSentCaseBody(_BaseModel):
+class CreateSentCaseBody(_GeneratedModel):
     allow_duplicate_client: bool = _Field(
-        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+        default=False,
+        validation_alias="allowDuplicateClient",
+        serialization_alias="allowDuplicateClient",
+        description="Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate\nmatter. Every override is audited. Default: `False`.",
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
     matter. Every override is audited. Default: `False`."""
 
     case_county: str | None = _Field(
-        default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
+        default=None,
+        validation_alias="caseCounty",
+        serialization_alias="caseCounty",
+        description="County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is\nderived from `casePostalCode`, or failing that from `clientPostalCode`.",
     )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     case_postal_code: str | None = _Field(
-        default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
+        default=None,
+        validation_alias="casePostalCode",
+        serialization_alias="casePostalCode",
+        description="ZIP code of the place the case is about (for example the incident location); used to work out `caseCounty`.",
     )
     """ZIP code of the place the case is about (for example the incident location); used to work out `caseCounty`."""
 
@@ -78,11 +87,17 @@ class CreateSentCaseBody(_BaseModel):
     )
 
     client_postal_code: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
+        default=_UNSET,
+        validation_alias="clientPostalCode",
+        serialization_alias="clientPostalCode",
+        description="Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state.",
     )
     """Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state."""
 
-    county: str | None = None
+    county: str | None = _Field(
+        default=None,
+        description="County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to\nit when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm\nuntil it acknowledges.",
+    )
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
@@ -102,7 +117,10 @@ class CreateSentCaseBody(_BaseModel):
     )
 
     is_retainer_signed: bool = _Field(
-        default=False, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+        default=False,
+        validation_alias="isRetainerSigned",
+        serialization_alias="isRetainerSigned",
+        description="Default: `False`.",
     )
     """Default: `False`."""
 
@@ -111,19 +129,28 @@ class CreateSentCaseBody(_BaseModel):
     notes: _Omittable[str] = _UNSET
 
     referent_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
-        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        default=_UNSET,
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="Receiving firm; leave it out to create a DRAFT.",
     )
     """Receiving firm; leave it out to create a DRAFT."""
 
     round_robin_position: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
+        default=_UNSET,
+        validation_alias="roundRobinPosition",
+        serialization_alias="roundRobinPosition",
+        description="Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`.\nThe rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range\nincludes 1); slots for later attempts leave it alone.",
     )
     """Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`.
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
     routing_rule_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
-        default=_UNSET, validation_alias="routingRuleId", serialization_alias="routingRuleId"
+        default=_UNSET,
+        validation_alias="routingRuleId",
+        serialization_alias="routingRuleId",
+        description="Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a\nwarning logged on our side, unless it is a live rule of your firm.",
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
     warning logged on our side, unless it is a live rule of your firm."""

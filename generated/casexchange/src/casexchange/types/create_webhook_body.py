@@ -3,19 +3,23 @@ from __future__ import annotations
 
 import typing as _t
 
+from pydantic import Field as _Field
+
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CreateWebhookBody",
 ]
 
 
-class CreateWebhookBody(_BaseModel):
+class CreateWebhookBody(_GeneratedModel):
     description: _Omittable[str] = _UNSET
 
-    url: str
+    url: str = _Field(
+        description="Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a\npublic IP address."
+    )
     """Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a
     public IP address."""
 

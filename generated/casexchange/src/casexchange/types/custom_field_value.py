@@ -6,21 +6,25 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CustomFieldValue",
 ]
 
 
-class CustomFieldValue(_BaseModel):
+class CustomFieldValue(_GeneratedModel):
     """Value of one custom field on a referral."""
 
     display_name: str = _Field(validation_alias="displayName", serialization_alias="displayName")
 
     field_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="fieldId", serialization_alias="fieldId")
 
-    field_name: str = _Field(validation_alias="fieldName", serialization_alias="fieldName")
+    field_name: str = _Field(
+        validation_alias="fieldName",
+        serialization_alias="fieldName",
+        description="Internal name of the field.",
+    )
     """Internal name of the field."""
 
     field_type: str = _Field(validation_alias="fieldType", serialization_alias="fieldType")

@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "DisableWebhookEchoResponseMeta",
@@ -14,14 +14,14 @@ __all__ = [
 ]
 
 
-class DisableWebhookEchoResponseMeta(_BaseModel):
+class DisableWebhookEchoResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class DisableWebhookEchoResponse(_BaseModel):
-    data: dict[str, _t.Any | None] | None
+class DisableWebhookEchoResponse(_GeneratedModel):
+    data: dict[str, _t.Any | None] | None = _Field(description="Never has a value (null).")
     """Never has a value (null)."""
 
     meta: DisableWebhookEchoResponseMeta

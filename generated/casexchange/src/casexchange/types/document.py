@@ -9,14 +9,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "Document",
 ]
 
 
-class Document(_BaseModel):
+class Document(_GeneratedModel):
     case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "DocumentDataOrigin",
@@ -26,12 +26,14 @@ class DocumentDataOrigin(_OpenStrEnum):
     CLIO = "clio"
 
 
-class DocumentData(_BaseModel):
+class DocumentData(_GeneratedModel):
     """`data` of `document.uploaded`, metadata only. Fetch the file via
     `GET /cases/{referralId}/documents/{id}/download`; signed URLs expire, so webhooks never carry one."""
 
     base_case_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+        validation_alias="baseCaseId",
+        serialization_alias="baseCaseId",
+        description="Case the document belongs to. Always set, since documents without a case (fee agreements) raise no event.",
     )
     """Case the document belongs to. Always set, since documents without a case (fee agreements) raise no event."""
 
@@ -39,7 +41,9 @@ class DocumentData(_BaseModel):
 
     file_name: str = _Field(validation_alias="fileName", serialization_alias="fileName")
 
-    file_size: int = _Field(validation_alias="fileSize", serialization_alias="fileSize")
+    file_size: int = _Field(
+        validation_alias="fileSize", serialization_alias="fileSize", description="File size, in bytes."
+    )
     """File size, in bytes."""
 
     file_type: str = _Field(validation_alias="fileType", serialization_alias="fileType")
@@ -48,22 +52,30 @@ class DocumentData(_BaseModel):
 
     is_public: bool = _Field(validation_alias="isPublic", serialization_alias="isPublic")
 
-    origin: DocumentDataOrigin
+    origin: DocumentDataOrigin = _Field(
+        description="`clio` when the file came in through the Clio Manage document sync."
+    )
     """`clio` when the file came in through the Clio Manage document sync."""
 
     referral_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        validation_alias="referralId", serialization_alias="referralId"
+        validation_alias="referralId",
+        serialization_alias="referralId",
+        description="Referral holding the file, or null when it was uploaded to the case as a whole.",
     )
     """Referral holding the file, or null when it was uploaded to the case as a whole."""
 
     uploaded_at: _dt.datetime = _Field(validation_alias="uploadedAt", serialization_alias="uploadedAt")
 
     uploaded_by_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        validation_alias="uploadedById", serialization_alias="uploadedById"
+        validation_alias="uploadedById",
+        serialization_alias="uploadedById",
+        description="Uploader's user UUID — only sent to the uploader's firm, null for the other firm.",
     )
     """Uploader's user UUID — only sent to the uploader's firm, null for the other firm."""
 
     uploaded_by_name: str | None = _Field(
-        validation_alias="uploadedByName", serialization_alias="uploadedByName"
+        validation_alias="uploadedByName",
+        serialization_alias="uploadedByName",
+        description="Uploader's display name.",
     )
     """Uploader's display name."""

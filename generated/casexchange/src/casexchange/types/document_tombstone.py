@@ -6,24 +6,28 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "DocumentTombstone",
 ]
 
 
-class DocumentTombstone(_BaseModel):
+class DocumentTombstone(_GeneratedModel):
     """`data` of `document.deleted`: ids only."""
 
     base_case_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+        validation_alias="baseCaseId",
+        serialization_alias="baseCaseId",
+        description="Case the removed document belonged to.",
     )
     """Case the removed document belonged to."""
 
     id: _Coerced[_uuid.UUID, str]
 
     referral_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        validation_alias="referralId", serialization_alias="referralId"
+        validation_alias="referralId",
+        serialization_alias="referralId",
+        description="Referral the removed document was attached to.",
     )
     """Referral the removed document was attached to."""

@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .error_details import ErrorDetails
 
 __all__ = [
@@ -17,23 +17,28 @@ __all__ = [
 ]
 
 
-class ErrorError(_BaseModel):
-    code: str
+class ErrorError(_GeneratedModel):
+    code: str = _Field(
+        description="Machine-readable error code. The set is open: new codes can appear at any time, so branch on the HTTP status first and treat unknown codes generically. `x-known-values` lists every code documented so far, whatever the status."
+    )
     """Machine-readable error code. The set is open: new codes can appear at any time, so branch on the HTTP status first and treat unknown codes generically. `x-known-values` lists every code documented so far, whatever the status."""
 
-    details: _Omittable[ErrorDetails] = _UNSET
+    details: _Omittable[ErrorDetails] = _Field(
+        default=_UNSET,
+        description="Extra information about an error; its shape depends on the code. Validation failures come either as a list of field problems or as an object whose `errors` member holds that list (both forms are in use). Other codes put their own objects here, e.g. `{ maxBytes }` for `file_too_large`.",
+    )
     """Extra information about an error; its shape depends on the code. Validation failures come either as a list of field problems or as an object whose `errors` member holds that list (both forms are in use). Other codes put their own objects here, e.g. `{ maxBytes }` for `file_too_large`."""
 
     message: str
 
 
-class ErrorMeta(_BaseModel):
+class ErrorMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class Error(_BaseModel):
+class Error(_GeneratedModel):
     error: ErrorError
 
     meta: ErrorMeta

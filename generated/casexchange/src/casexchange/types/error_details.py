@@ -5,7 +5,7 @@ import typing as _t
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .field_error import FieldError
 
 __all__ = [
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class ErrorDetailsVariant2(_BaseModel):
+class ErrorDetailsVariant2(_GeneratedModel):
     errors: _Omittable[list[FieldError]] = _UNSET
 
 

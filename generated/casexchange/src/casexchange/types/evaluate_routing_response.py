@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .routing_evaluation import RoutingEvaluation
 
 __all__ = [
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class EvaluateRoutingResponseMeta(_BaseModel):
+class EvaluateRoutingResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class EvaluateRoutingResponse(_BaseModel):
-    data: RoutingEvaluation | None
+class EvaluateRoutingResponse(_GeneratedModel):
+    data: RoutingEvaluation | None = _Field(
+        description="How a case profile would be routed; null when no active rule applies."
+    )
     """How a case profile would be routed; null when no active rule applies."""
 
     meta: EvaluateRoutingResponseMeta

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ExternalCaseLinkExternalSystem",
@@ -28,7 +28,7 @@ class ExternalCaseLinkExternalSystem(_OpenStrEnum):
     LITIFY = "litify"
 
 
-class ExternalCaseLink(_BaseModel):
+class ExternalCaseLink(_GeneratedModel):
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
     external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")

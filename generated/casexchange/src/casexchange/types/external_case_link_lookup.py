@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .external_case_link import ExternalCaseLinkExternalSystem
 
 __all__ = [
@@ -30,19 +30,27 @@ class ExternalCaseLinkLookupReferralClosingStatus(_OpenStrEnum):
     NO_LONGER_PURSUING = "no_longer_pursuing"
 
 
-class ExternalCaseLinkLookupReferral(_BaseModel):
+class ExternalCaseLinkLookupReferral(_GeneratedModel):
     attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
 
     can_begin_closing: bool = _Field(
-        validation_alias="canBeginClosing", serialization_alias="canBeginClosing"
+        validation_alias="canBeginClosing",
+        serialization_alias="canBeginClosing",
+        description="Whether the receiver may move the referral to `closing`.",
     )
     """Whether the receiver may move the referral to `closing`."""
 
-    can_close: bool = _Field(validation_alias="canClose", serialization_alias="canClose")
+    can_close: bool = _Field(
+        validation_alias="canClose",
+        serialization_alias="canClose",
+        description="Whether the receiver may move the referral from `closing` to `closed`.",
+    )
     """Whether the receiver may move the referral from `closing` to `closed`."""
 
     client_fee_agreement_percentage: float | None = _Field(
-        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+        validation_alias="clientFeeAgreementPercentage",
+        serialization_alias="clientFeeAgreementPercentage",
+        description="Fraction between 0 and 1.",
     )
     """Fraction between 0 and 1."""
 
@@ -50,7 +58,11 @@ class ExternalCaseLinkLookupReferral(_BaseModel):
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
 
-    current_status: str = _Field(validation_alias="currentStatus", serialization_alias="currentStatus")
+    current_status: str = _Field(
+        validation_alias="currentStatus",
+        serialization_alias="currentStatus",
+        description="CaseStatus; `received` is reported as `under_evaluation`.",
+    )
     """CaseStatus; `received` is reported as `under_evaluation`."""
 
     id: _Coerced[_uuid.UUID, str]
@@ -64,12 +76,14 @@ class ExternalCaseLinkLookupReferral(_BaseModel):
     )
 
     valid_next_statuses: list[str] = _Field(
-        validation_alias="validNextStatuses", serialization_alias="validNextStatuses"
+        validation_alias="validNextStatuses",
+        serialization_alias="validNextStatuses",
+        description="Statuses your firm (sender or receiver) may move the referral to.",
     )
     """Statuses your firm (sender or receiver) may move the referral to."""
 
 
-class ExternalCaseLinkLookup(_BaseModel):
+class ExternalCaseLinkLookup(_GeneratedModel):
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
     external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")

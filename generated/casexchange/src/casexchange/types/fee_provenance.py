@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "FeeProvenanceKind",
@@ -43,30 +43,42 @@ class FeeProvenanceMissingFactsItem(_OpenStrEnum):
     RATE_STRUCTURE = "rate_structure"
 
 
-class FeeProvenance(_BaseModel):
+class FeeProvenance(_GeneratedModel):
     """Where the effective sending-firm fee comes from. `percentage` here is the value that applies, whereas
     `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
     The sending firm's fee schedule itself is never revealed."""
 
     coverage_lapsed: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="coverageLapsed", serialization_alias="coverageLapsed"
+        default=_UNSET,
+        validation_alias="coverageLapsed",
+        serialization_alias="coverageLapsed",
+        description="Present and true when the matching agreement no longer covers this referral.",
     )
     """Present and true when the matching agreement no longer covers this referral."""
 
-    kind: FeeProvenanceKind
+    kind: FeeProvenanceKind = _Field(
+        description="`locked`: the percentage stamped when the referral was sent. `estimated`: worked out now from the agreements\nvalid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).\n`none`: nothing stamped and nothing applies."
+    )
     """`locked`: the percentage stamped when the referral was sent. `estimated`: worked out now from the agreements
     valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
     `none`: nothing stamped and nothing applies."""
 
     missing_facts: _Omittable[list[FeeProvenanceMissingFactsItem]] = _Field(
-        default=_UNSET, validation_alias="missingFacts", serialization_alias="missingFacts"
+        default=_UNSET,
+        validation_alias="missingFacts",
+        serialization_alias="missingFacts",
+        description="Only for `pending`; the outcome facts still needed to fix the percentage.",
     )
     """Only for `pending`; the outcome facts still needed to fix the percentage."""
 
-    percentage: float | None
+    percentage: float | None = _Field(
+        description="Effective fee as a whole percent (33.33 = 33.33 %); null for `pending` and `none`."
+    )
     """Effective fee as a whole percent (33.33 = 33.33 %); null for `pending` and `none`."""
 
     resolved_as_of: _dt.date | None = _Field(
-        validation_alias="resolvedAsOf", serialization_alias="resolvedAsOf"
+        validation_alias="resolvedAsOf",
+        serialization_alias="resolvedAsOf",
+        description="Platform date (`YYYY-MM-DD`) the calculation used; null for `locked`.",
     )
     """Platform date (`YYYY-MM-DD`) the calculation used; null for `locked`."""

@@ -9,14 +9,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "FeeRuleSnapshot",
 ]
 
 
-class FeeRuleSnapshot(_BaseModel):
+class FeeRuleSnapshot(_GeneratedModel):
     """Copy, taken at send time, of the fee rule that set `sendingFirmPercentage`. Snapshots written before
     2026-08-11 lack `effectiveFrom`, `effectiveTo` and `resolvedAsOf`."""
 
@@ -34,7 +34,9 @@ class FeeRuleSnapshot(_BaseModel):
         validation_alias="jurisdictionCode", serialization_alias="jurisdictionCode"
     )
 
-    percentage: float | None
+    percentage: float | None = _Field(
+        description="Whole percent set by the rule; null for structure-based rules."
+    )
     """Whole percent set by the rule; null for structure-based rules."""
 
     resolved_as_of: _Omittable[_dt.date] = _Field(

@@ -10,14 +10,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "Firm",
 ]
 
 
-class Firm(_BaseModel):
+class Firm(_GeneratedModel):
     address: str | None = None
 
     city: str | None = None

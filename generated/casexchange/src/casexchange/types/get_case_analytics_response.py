@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetCaseAnalyticsResponseMeta",
@@ -14,14 +14,14 @@ __all__ = [
 ]
 
 
-class GetCaseAnalyticsResponseMeta(_BaseModel):
+class GetCaseAnalyticsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetCaseAnalyticsResponse(_BaseModel):
-    data: dict[str, _t.Any | None]
+class GetCaseAnalyticsResponse(_GeneratedModel):
+    data: dict[str, _t.Any | None] = _Field(description="Case statistics (free-form object).")
     """Case statistics (free-form object)."""
 
     meta: GetCaseAnalyticsResponseMeta

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetCaseStatusHistoryResponseDataItem",
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class GetCaseStatusHistoryResponseDataItem(_BaseModel):
+class GetCaseStatusHistoryResponseDataItem(_GeneratedModel):
     created_at: _Omittable[_dt.datetime] = _Field(
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
@@ -34,13 +34,13 @@ class GetCaseStatusHistoryResponseDataItem(_BaseModel):
     status: _Omittable[str] = _UNSET
 
 
-class GetCaseStatusHistoryResponseMeta(_BaseModel):
+class GetCaseStatusHistoryResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetCaseStatusHistoryResponse(_BaseModel):
+class GetCaseStatusHistoryResponse(_GeneratedModel):
     data: list[GetCaseStatusHistoryResponseDataItem]
 
     meta: GetCaseStatusHistoryResponseMeta

@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetDashboardResponseMeta",
@@ -14,14 +14,14 @@ __all__ = [
 ]
 
 
-class GetDashboardResponseMeta(_BaseModel):
+class GetDashboardResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetDashboardResponse(_BaseModel):
-    data: dict[str, _t.Any | None]
+class GetDashboardResponse(_GeneratedModel):
+    data: dict[str, _t.Any | None] = _Field(description="Dashboard figures (free-form object).")
     """Dashboard figures (free-form object)."""
 
     meta: GetDashboardResponseMeta

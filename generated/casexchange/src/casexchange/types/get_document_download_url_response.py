@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetDocumentDownloadUrlResponseData",
@@ -17,9 +17,12 @@ __all__ = [
 ]
 
 
-class GetDocumentDownloadUrlResponseData(_BaseModel):
+class GetDocumentDownloadUrlResponseData(_GeneratedModel):
     download_url: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="downloadUrl", serialization_alias="downloadUrl"
+        default=_UNSET,
+        validation_alias="downloadUrl",
+        serialization_alias="downloadUrl",
+        description="Alternative name for `url` used in some vendor documentation; may be absent.",
     )
     """Alternative name for `url` used in some vendor documentation; may be absent."""
 
@@ -28,7 +31,10 @@ class GetDocumentDownloadUrlResponseData(_BaseModel):
     )
 
     file_name: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
+        default=_UNSET,
+        validation_alias="fileName",
+        serialization_alias="fileName",
+        description="File name, mentioned by vendor documentation; may be absent.",
     )
     """File name, mentioned by vendor documentation; may be absent."""
 
@@ -41,13 +47,13 @@ class GetDocumentDownloadUrlResponseData(_BaseModel):
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
-class GetDocumentDownloadUrlResponseMeta(_BaseModel):
+class GetDocumentDownloadUrlResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetDocumentDownloadUrlResponse(_BaseModel):
+class GetDocumentDownloadUrlResponse(_GeneratedModel):
     data: GetDocumentDownloadUrlResponseData
 
     meta: GetDocumentDownloadUrlResponseMeta

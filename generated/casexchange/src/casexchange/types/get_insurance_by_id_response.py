@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .med_insurance import MedInsurance
 
 __all__ = [
@@ -14,13 +14,13 @@ __all__ = [
 ]
 
 
-class GetInsuranceByIdResponseMeta(_BaseModel):
+class GetInsuranceByIdResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetInsuranceByIdResponse(_BaseModel):
+class GetInsuranceByIdResponse(_GeneratedModel):
     data: MedInsurance
 
     meta: GetInsuranceByIdResponseMeta

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetMedCaseDocumentResponseDataVariant2Encoding",
@@ -29,7 +29,7 @@ class GetMedCaseDocumentResponseDataVariant2Encoding(_OpenStrEnum):
     BASE64 = "base64"
 
 
-class GetMedCaseDocumentResponseDataVariant1(_BaseModel):
+class GetMedCaseDocumentResponseDataVariant1(_GeneratedModel):
     content_type: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="contentType", serialization_alias="contentType"
     )
@@ -54,7 +54,7 @@ class GetMedCaseDocumentResponseDataVariant1(_BaseModel):
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
-class GetMedCaseDocumentResponseDataVariant2(_BaseModel):
+class GetMedCaseDocumentResponseDataVariant2(_GeneratedModel):
     content_type: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="contentType", serialization_alias="contentType"
     )
@@ -74,13 +74,13 @@ class GetMedCaseDocumentResponseDataVariant2(_BaseModel):
     id: _Omittable[str] = _UNSET
 
 
-class GetMedCaseDocumentResponseMeta(_BaseModel):
+class GetMedCaseDocumentResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetMedCaseDocumentResponse(_BaseModel):
+class GetMedCaseDocumentResponse(_GeneratedModel):
     data: GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2
 
     meta: GetMedCaseDocumentResponseMeta

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .med_referral import MedReferral
 
 __all__ = [
@@ -14,13 +14,13 @@ __all__ = [
 ]
 
 
-class GetMedReferralByIdResponseMeta(_BaseModel):
+class GetMedReferralByIdResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetMedReferralByIdResponse(_BaseModel):
+class GetMedReferralByIdResponse(_GeneratedModel):
     data: MedReferral
 
     meta: GetMedReferralByIdResponseMeta

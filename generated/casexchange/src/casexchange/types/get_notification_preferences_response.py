@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetNotificationPreferencesResponseMeta",
@@ -14,14 +14,14 @@ __all__ = [
 ]
 
 
-class GetNotificationPreferencesResponseMeta(_BaseModel):
+class GetNotificationPreferencesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetNotificationPreferencesResponse(_BaseModel):
-    data: dict[str, _t.Any | None]
+class GetNotificationPreferencesResponse(_GeneratedModel):
+    data: dict[str, _t.Any | None] = _Field(description="Notification settings (free-form object).")
     """Notification settings (free-form object)."""
 
     meta: GetNotificationPreferencesResponseMeta

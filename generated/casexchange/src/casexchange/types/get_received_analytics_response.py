@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .warm_transfer_analytics import WarmTransferAnalytics
 
 __all__ = [
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class GetReceivedAnalyticsResponseData(_BaseModel):
+class GetReceivedAnalyticsResponseData(_GeneratedModel):
     """Received-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,
     `currentStageBreakdown`, `currentStageStats`, `activePipeline`, `activePipelineFlow`,
     `timeToAcknowledgeTrend`, `timeToAcknowledgeStats`, `timeToSignTrend`, `timeToSignStats`,
@@ -35,20 +35,25 @@ class GetReceivedAnalyticsResponseData(_BaseModel):
     stay stable), each row with label, count and share, plus the total and the previous window's total."""
 
     warm_transfer: _Omittable[WarmTransferAnalytics] = _Field(
-        default=_UNSET, validation_alias="warmTransfer", serialization_alias="warmTransfer"
+        default=_UNSET,
+        validation_alias="warmTransfer",
+        serialization_alias="warmTransfer",
+        description="Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason\n(category or text); referrals with no recorded outcome are left out of every figure.",
     )
     """Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason
     (category or text); referrals with no recorded outcome are left out of every figure."""
 
 
-class GetReceivedAnalyticsResponseMeta(_BaseModel):
+class GetReceivedAnalyticsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetReceivedAnalyticsResponse(_BaseModel):
-    data: GetReceivedAnalyticsResponseData
+class GetReceivedAnalyticsResponse(_GeneratedModel):
+    data: GetReceivedAnalyticsResponseData = _Field(
+        description="Received-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,\n`currentStageBreakdown`, `currentStageStats`, `activePipeline`, `activePipelineFlow`,\n`timeToAcknowledgeTrend`, `timeToAcknowledgeStats`, `timeToSignTrend`, `timeToSignStats`,\n`outcomesOfReceived`, `outcomesReceivedStats`, `outcomesOfClosed`, `outcomesClosedStats`, `topSendingFirms`,\n`topCaseTypeJurisdictions`) are passed through untyped. `timeToAcknowledgeStats`: per-case mean, median and\np90, leaving out (and counting separately) acknowledgments slower than `outlierThresholdHours`, plus gap-free\nday/week/month buckets over `[rangeStart, rangeEnd]` (`avgHours` null where nothing was acknowledged), and —\nwhen a referral date range is set — the preceding window for comparison. `timeToSignStats`: the same for sent-to-signed\ntime in days (threshold 365), bucketed by signed date. `activePipelineFlow`: the five active stages in\norder, each with its current count, share of the active total, how many referrals ever reached it and what\npercentage of those went on to the next stage (from status history, so never above 100 %), plus 30-day\nthroughput with the previous 30 days alongside. `currentStageStats`: every stage holding a case now or 30\ndays ago, largest first, with its count now, its count 30 days ago (rebuilt from status history) and its\nshare. `outcomesReceivedStats` / `outcomesClosedStats`: outcome shares in a fixed order (so chart colours\nstay stable), each row with label, count and share, plus the total and the previous window's total."
+    )
     """Received-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,
     `currentStageBreakdown`, `currentStageStats`, `activePipeline`, `activePipelineFlow`,
     `timeToAcknowledgeTrend`, `timeToAcknowledgeStats`, `timeToSignTrend`, `timeToSignStats`,

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .received_referral import ReceivedReferral
 
 __all__ = [
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class GetReceivedReferralResponseMeta(_BaseModel):
+class GetReceivedReferralResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetReceivedReferralResponse(_BaseModel):
-    data: ReceivedReferral
+class GetReceivedReferralResponse(_GeneratedModel):
+    data: ReceivedReferral = _Field(
+        description="A referral your firm received, with the parent case's fields merged in. Until your firm acknowledges (status\nSENT), client personal data, description, notes, lead attorney and the warm-transfer failure fields are null.\nAdmin-global keys see everything."
+    )
     """A referral your firm received, with the parent case's fields merged in. Until your firm acknowledges (status
     SENT), client personal data, description, notes, lead attorney and the warm-transfer failure fields are null.
     Admin-global keys see everything."""

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .referral_status_update import ReferralStatusUpdate
 
 __all__ = [
@@ -14,13 +14,13 @@ __all__ = [
 ]
 
 
-class GetReferralStatusHistoryResponseMeta(_BaseModel):
+class GetReferralStatusHistoryResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetReferralStatusHistoryResponse(_BaseModel):
+class GetReferralStatusHistoryResponse(_GeneratedModel):
     data: list[ReferralStatusUpdate]
 
     meta: GetReferralStatusHistoryResponseMeta

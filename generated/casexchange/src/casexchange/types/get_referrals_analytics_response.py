@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetReferralsAnalyticsResponseMeta",
@@ -14,14 +14,14 @@ __all__ = [
 ]
 
 
-class GetReferralsAnalyticsResponseMeta(_BaseModel):
+class GetReferralsAnalyticsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetReferralsAnalyticsResponse(_BaseModel):
-    data: dict[str, _t.Any | None]
+class GetReferralsAnalyticsResponse(_GeneratedModel):
+    data: dict[str, _t.Any | None] = _Field(description="Referral-flow figures (free-form object).")
     """Referral-flow figures (free-form object)."""
 
     meta: GetReferralsAnalyticsResponseMeta

@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetRevenueReceivedAnalyticsResponseMeta",
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class GetRevenueReceivedAnalyticsResponseMeta(_BaseModel):
+class GetRevenueReceivedAnalyticsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetRevenueReceivedAnalyticsResponse(_BaseModel):
-    data: dict[str, _t.Any | None]
+class GetRevenueReceivedAnalyticsResponse(_GeneratedModel):
+    data: dict[str, _t.Any | None] = _Field(
+        description="Revenue figures for received referrals (free-form object)."
+    )
     """Revenue figures for received referrals (free-form object)."""
 
     meta: GetRevenueReceivedAnalyticsResponseMeta

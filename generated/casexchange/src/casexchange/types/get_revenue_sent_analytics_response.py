@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetRevenueSentAnalyticsResponseMeta",
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class GetRevenueSentAnalyticsResponseMeta(_BaseModel):
+class GetRevenueSentAnalyticsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetRevenueSentAnalyticsResponse(_BaseModel):
-    data: dict[str, _t.Any | None]
+class GetRevenueSentAnalyticsResponse(_GeneratedModel):
+    data: dict[str, _t.Any | None] = _Field(
+        description="Revenue figures for sent referrals (free-form object)."
+    )
     """Revenue figures for sent referrals (free-form object)."""
 
     meta: GetRevenueSentAnalyticsResponseMeta

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .send_mapping import SendMapping
 
 __all__ = [
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class GetSalesforceSendMappingResponseMeta(_BaseModel):
+class GetSalesforceSendMappingResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetSalesforceSendMappingResponse(_BaseModel):
-    data: SendMapping
+class GetSalesforceSendMappingResponse(_GeneratedModel):
+    data: SendMapping = _Field(
+        description="Mapping of the active v2 sending profile for one Salesforce object / record type pair, as used by the\nmanaged package's send component."
+    )
     """Mapping of the active v2 sending profile for one Salesforce object / record type pair, as used by the
     managed package's send component."""
 

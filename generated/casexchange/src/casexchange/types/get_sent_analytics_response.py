@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .warm_transfer_analytics import WarmTransferAnalytics
 
 __all__ = [
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class GetSentAnalyticsResponseData(_BaseModel):
+class GetSentAnalyticsResponseData(_GeneratedModel):
     """Sent-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,
     `currentStageBreakdown`, `trend`, `trendStats`, `outcomesOfSent`, `outcomesOfSigned`,
     `referralLooksDistribution`, `signedCasesByReferralAttempt`, `topSigningFirms`, `topCaseTypeJurisdictions`)
@@ -32,20 +32,25 @@ class GetSentAnalyticsResponseData(_BaseModel):
     narrowed."""
 
     warm_transfer: _Omittable[WarmTransferAnalytics] = _Field(
-        default=_UNSET, validation_alias="warmTransfer", serialization_alias="warmTransfer"
+        default=_UNSET,
+        validation_alias="warmTransfer",
+        serialization_alias="warmTransfer",
+        description="Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason\n(category or text); referrals with no recorded outcome are left out of every figure.",
     )
     """Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason
     (category or text); referrals with no recorded outcome are left out of every figure."""
 
 
-class GetSentAnalyticsResponseMeta(_BaseModel):
+class GetSentAnalyticsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetSentAnalyticsResponse(_BaseModel):
-    data: GetSentAnalyticsResponseData
+class GetSentAnalyticsResponse(_GeneratedModel):
+    data: GetSentAnalyticsResponseData = _Field(
+        description="Sent-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,\n`currentStageBreakdown`, `trend`, `trendStats`, `outcomesOfSent`, `outcomesOfSigned`,\n`referralLooksDistribution`, `signedCasesByReferralAttempt`, `topSigningFirms`, `topCaseTypeJurisdictions`)\nare passed through untyped. `topSigningFirms` ranks receivers by cases whose latest referral is signed, in\nlitigation or closing (closed, won and lost cases no longer count since 2026-09-08). `trendStats` regroups\nthe daily `trend` into gap-free day, week or month buckets over `[rangeStart, rangeEnd]` (bucket size\nfollows the span), with the total, mean per bucket, busiest bucket and — when a referral date range is\nset — the totals of the previous window of equal length; empty buckets count 0. Without a date range, an\nisolated cluster far from the rest (such as a legacy import dated decades earlier) is cut from the range\nand reported in `excluded`: still part of `total`, but not of `trend`, `avgPerBucket` or `peak`, so\nsum(trend) + excluded.count = total. `excluded` is normally null, and a range you request is never\nnarrowed."
+    )
     """Sent-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,
     `currentStageBreakdown`, `trend`, `trendStats`, `outcomesOfSent`, `outcomesOfSigned`,
     `referralLooksDistribution`, `signedCasesByReferralAttempt`, `topSigningFirms`, `topCaseTypeJurisdictions`)

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetSentCaseAvailableStatusesResponseData",
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class GetSentCaseAvailableStatusesResponseData(_BaseModel):
+class GetSentCaseAvailableStatusesResponseData(_GeneratedModel):
     available_transitions: _Omittable[list[dict[str, _t.Any | None]]] = _Field(
         default=_UNSET, validation_alias="availableTransitions", serialization_alias="availableTransitions"
     )
@@ -29,13 +29,13 @@ class GetSentCaseAvailableStatusesResponseData(_BaseModel):
     party: _Omittable[str] = _UNSET
 
 
-class GetSentCaseAvailableStatusesResponseMeta(_BaseModel):
+class GetSentCaseAvailableStatusesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class GetSentCaseAvailableStatusesResponse(_BaseModel):
+class GetSentCaseAvailableStatusesResponse(_GeneratedModel):
     data: GetSentCaseAvailableStatusesResponseData
 
     meta: GetSentCaseAvailableStatusesResponseMeta

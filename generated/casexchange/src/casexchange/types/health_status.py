@@ -6,7 +6,7 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .rate_limit_pair import RateLimitPair
 
 __all__ = [
@@ -26,7 +26,7 @@ class HealthStatusStatus(_OpenStrEnum):
     OK = "ok"
 
 
-class HealthStatusRateLimitsTiers(_BaseModel):
+class HealthStatusRateLimitsTiers(_GeneratedModel):
     full: RateLimitPair
 
     read_only: RateLimitPair
@@ -34,9 +34,11 @@ class HealthStatusRateLimitsTiers(_BaseModel):
     standard: RateLimitPair
 
 
-class HealthStatusRateLimits(_BaseModel):
+class HealthStatusRateLimits(_GeneratedModel):
     firm_aggregate: RateLimitPair = _Field(
-        validation_alias="firmAggregate", serialization_alias="firmAggregate"
+        validation_alias="firmAggregate",
+        serialization_alias="firmAggregate",
+        description="Ceiling shared by all keys of one firm.",
     )
     """Ceiling shared by all keys of one firm."""
 
@@ -45,7 +47,7 @@ class HealthStatusRateLimits(_BaseModel):
     window_seconds: int = _Field(validation_alias="windowSeconds", serialization_alias="windowSeconds")
 
 
-class HealthStatus(_BaseModel):
+class HealthStatus(_GeneratedModel):
     rate_limits: HealthStatusRateLimits = _Field(
         validation_alias="rateLimits", serialization_alias="rateLimits"
     )

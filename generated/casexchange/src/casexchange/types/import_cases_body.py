@@ -3,21 +3,24 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ImportCasesBody",
 ]
 
 
-class ImportCasesBody(_BaseModel):
+class ImportCasesBody(_GeneratedModel):
     allow_duplicate_client: bool = _Field(
-        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+        default=False,
+        validation_alias="allowDuplicateClient",
+        serialization_alias="allowDuplicateClient",
+        description="Form field `'true'` or `'false'` applying to the whole file. If it is not set, any row whose client was\nalready sent by your firm to that receiver from another case of that case type (still active, or sent no more than 7\ndays before the referral date given in the row) is reported as row error `duplicate_client_referral` with\n`details: { matches, overrideField }`; other rows are imported normally. Default: `False`.",
     )
     """Form field `'true'` or `'false'` applying to the whole file. If it is not set, any row whose client was
     already sent by your firm to that receiver from another case of that case type (still active, or sent no more than 7
     days before the referral date given in the row) is reported as row error `duplicate_client_referral` with
     `details: { matches, overrideField }`; other rows are imported normally. Default: `False`."""
 
-    file: bytes
+    file: bytes = _Field(description="CSV file, 20 MB at most.")
     """CSV file, 20 MB at most."""

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ImportCasesResponseData",
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class ImportCasesResponseData(_BaseModel):
+class ImportCasesResponseData(_GeneratedModel):
     created: _Omittable[int] = _UNSET
 
     errors: _Omittable[list[dict[str, _t.Any | None]]] = _UNSET
@@ -27,13 +27,13 @@ class ImportCasesResponseData(_BaseModel):
     updated: _Omittable[int] = _UNSET
 
 
-class ImportCasesResponseMeta(_BaseModel):
+class ImportCasesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ImportCasesResponse(_BaseModel):
+class ImportCasesResponse(_GeneratedModel):
     data: ImportCasesResponseData
 
     meta: ImportCasesResponseMeta

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .bulk_update_job import BulkUpdateJob
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class ImportCasesUpdateResponseDataVariant1(_BaseModel):
+class ImportCasesUpdateResponseDataVariant1(_GeneratedModel):
     errors: _Omittable[list[dict[str, _t.Any | None]]] = _UNSET
 
     skipped: _Omittable[int] = _UNSET
@@ -26,14 +26,16 @@ class ImportCasesUpdateResponseDataVariant1(_BaseModel):
     updated: _Omittable[int] = _UNSET
 
 
-class ImportCasesUpdateResponseMeta(_BaseModel):
+class ImportCasesUpdateResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ImportCasesUpdateResponse(_BaseModel):
-    data: ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob
+class ImportCasesUpdateResponse(_GeneratedModel):
+    data: ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob = _Field(
+        description="Either a synchronous result summary or the job processing the file."
+    )
     """Either a synchronous result summary or the job processing the file."""
 
     meta: ImportCasesUpdateResponseMeta

@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .sent_case import SentCase
 
 __all__ = [
@@ -31,21 +31,23 @@ class InteractiveSendResultAttemptState(_OpenStrEnum):
     FAILED = "failed"
 
 
-class InteractiveSendResultAttempt(_BaseModel):
+class InteractiveSendResultAttempt(_GeneratedModel):
     id: _Coerced[_uuid.UUID, str]
 
     idempotency_key: _Coerced[_uuid.UUID, str] = _Field(
         validation_alias="idempotencyKey", serialization_alias="idempotencyKey"
     )
 
-    replay: bool
+    replay: bool = _Field(
+        description="True when this answer repeats an earlier submission with the same idempotency key rather than a new send."
+    )
     """True when this answer repeats an earlier submission with the same idempotency key rather than a new send."""
 
-    state: InteractiveSendResultAttemptState
+    state: InteractiveSendResultAttemptState = _Field(description="Where the attempt is in its lifecycle.")
     """Where the attempt is in its lifecycle."""
 
 
-class InteractiveSendResult(_BaseModel):
+class InteractiveSendResult(_GeneratedModel):
     """Outcome of an idempotent interactive send or re-referral. `attempt.state` says where write-back stands:
     `writeback_pending` (the background job will stamp the bridge fields), `completed` (already stamped), or
     `superseded` (final, seen on replay: a later re-referral replaced this attempt's referral, so nothing will be
@@ -56,6 +58,10 @@ class InteractiveSendResult(_BaseModel):
 
     attempt: InteractiveSendResultAttempt
 
-    sent_case: SentCase = _Field(validation_alias="sentCase", serialization_alias="sentCase")
+    sent_case: SentCase = _Field(
+        validation_alias="sentCase",
+        serialization_alias="sentCase",
+        description="A case seen by the firm that owns and sends it. Top-level referral fields come from the latest referral;\n`referrals` lists every referral of the case.",
+    )
     """A case seen by the firm that owns and sends it. Top-level referral fields come from the latest referral;
     `referrals` lists every referral of the case."""

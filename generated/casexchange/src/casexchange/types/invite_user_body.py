@@ -5,21 +5,21 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "InviteUserBody",
 ]
 
 
-class InviteUserBody(_BaseModel):
+class InviteUserBody(_GeneratedModel):
     email: str
 
     first_name: str = _Field(validation_alias="firstName", serialization_alias="firstName")
 
     last_name: str = _Field(validation_alias="lastName", serialization_alias="lastName")
 
-    role: str
+    role: str = _Field(description="User role name (UserRole).")
     """User role name (UserRole)."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

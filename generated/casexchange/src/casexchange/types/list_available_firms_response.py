@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .available_firm import AvailableFirm
 from .pagination import Pagination
 
@@ -17,13 +17,13 @@ __all__ = [
 ]
 
 
-class ListAvailableFirmsResponseMeta(_BaseModel):
+class ListAvailableFirmsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListAvailableFirmsResponse(_BaseModel):
+class ListAvailableFirmsResponse(_GeneratedModel):
     data: list[AvailableFirm]
 
     meta: ListAvailableFirmsResponseMeta

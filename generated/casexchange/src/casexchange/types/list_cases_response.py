@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case import Case
 
 __all__ = [
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class ListCasesResponseData(_BaseModel):
+class ListCasesResponseData(_GeneratedModel):
     items: _Omittable[list[Case]] = _UNSET
 
     limit: _Omittable[int] = _UNSET
@@ -27,13 +27,13 @@ class ListCasesResponseData(_BaseModel):
     total: _Omittable[int] = _UNSET
 
 
-class ListCasesResponseMeta(_BaseModel):
+class ListCasesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListCasesResponse(_BaseModel):
+class ListCasesResponse(_GeneratedModel):
     data: ListCasesResponseData
 
     meta: ListCasesResponseMeta

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ListCountiesResponseDataItem",
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class ListCountiesResponseDataItem(_BaseModel):
+class ListCountiesResponseDataItem(_GeneratedModel):
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     jurisdiction_code: _Omittable[str] = _Field(
@@ -28,13 +28,13 @@ class ListCountiesResponseDataItem(_BaseModel):
     name: _Omittable[str] = _UNSET
 
 
-class ListCountiesResponseMeta(_BaseModel):
+class ListCountiesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListCountiesResponse(_BaseModel):
+class ListCountiesResponse(_GeneratedModel):
     data: list[ListCountiesResponseDataItem]
 
     meta: ListCountiesResponseMeta

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .external_case_link_lookup import ExternalCaseLinkLookup
 from .pagination import Pagination
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListExternalLinksResponseMeta(_BaseModel):
+class ListExternalLinksResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListExternalLinksResponse(_BaseModel):
+class ListExternalLinksResponse(_GeneratedModel):
     data: list[ExternalCaseLinkLookup]
 
     meta: ListExternalLinksResponseMeta

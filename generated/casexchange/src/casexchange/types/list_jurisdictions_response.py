@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ListJurisdictionsResponseDataItem",
@@ -16,19 +16,19 @@ __all__ = [
 ]
 
 
-class ListJurisdictionsResponseDataItem(_BaseModel):
+class ListJurisdictionsResponseDataItem(_GeneratedModel):
     code: _Omittable[str] = _UNSET
 
     name: _Omittable[str] = _UNSET
 
 
-class ListJurisdictionsResponseMeta(_BaseModel):
+class ListJurisdictionsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListJurisdictionsResponse(_BaseModel):
+class ListJurisdictionsResponse(_GeneratedModel):
     data: list[ListJurisdictionsResponseDataItem]
 
     meta: ListJurisdictionsResponseMeta

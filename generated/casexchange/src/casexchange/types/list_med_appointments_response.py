@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .med_appointment import MedAppointment
 from .pagination import Pagination
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListMedAppointmentsResponseMeta(_BaseModel):
+class ListMedAppointmentsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListMedAppointmentsResponse(_BaseModel):
+class ListMedAppointmentsResponse(_GeneratedModel):
     data: list[MedAppointment]
 
     meta: ListMedAppointmentsResponseMeta

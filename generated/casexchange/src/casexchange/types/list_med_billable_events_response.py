@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .med_billable_event import MedBillableEvent
 
 __all__ = [
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class ListMedBillableEventsResponseMetaTotals(_BaseModel):
+class ListMedBillableEventsResponseMetaTotals(_GeneratedModel):
     total_billed: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="totalBilled", serialization_alias="totalBilled"
     )
@@ -27,7 +27,7 @@ class ListMedBillableEventsResponseMetaTotals(_BaseModel):
     )
 
 
-class ListMedBillableEventsResponseMeta(_BaseModel):
+class ListMedBillableEventsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
@@ -35,7 +35,7 @@ class ListMedBillableEventsResponseMeta(_BaseModel):
     totals: _Omittable[ListMedBillableEventsResponseMetaTotals] = _UNSET
 
 
-class ListMedBillableEventsResponse(_BaseModel):
+class ListMedBillableEventsResponse(_GeneratedModel):
     data: list[MedBillableEvent]
 
     meta: ListMedBillableEventsResponseMeta

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .med_case_document import MedCaseDocument
 from .pagination import Pagination
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListMedCaseDocumentsResponseMeta(_BaseModel):
+class ListMedCaseDocumentsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListMedCaseDocumentsResponse(_BaseModel):
+class ListMedCaseDocumentsResponse(_GeneratedModel):
     data: list[MedCaseDocument]
 
     meta: ListMedCaseDocumentsResponseMeta

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .provider_doctor import ProviderDoctor
 
 __all__ = [
@@ -14,13 +14,13 @@ __all__ = [
 ]
 
 
-class ListMyDoctorsResponseMeta(_BaseModel):
+class ListMyDoctorsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListMyDoctorsResponse(_BaseModel):
+class ListMyDoctorsResponse(_GeneratedModel):
     data: list[ProviderDoctor]
 
     meta: ListMyDoctorsResponseMeta

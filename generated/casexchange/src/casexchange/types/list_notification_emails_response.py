@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ListNotificationEmailsResponseDataItem",
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class ListNotificationEmailsResponseDataItem(_BaseModel):
+class ListNotificationEmailsResponseDataItem(_GeneratedModel):
     email: _Omittable[str] = _UNSET
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
@@ -26,13 +26,13 @@ class ListNotificationEmailsResponseDataItem(_BaseModel):
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
-class ListNotificationEmailsResponseMeta(_BaseModel):
+class ListNotificationEmailsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListNotificationEmailsResponse(_BaseModel):
+class ListNotificationEmailsResponse(_GeneratedModel):
     data: list[ListNotificationEmailsResponseDataItem]
 
     meta: ListNotificationEmailsResponseMeta

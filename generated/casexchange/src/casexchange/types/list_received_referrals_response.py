@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .pagination import Pagination
 from .received_referral_list_item import ReceivedReferralListItem
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListReceivedReferralsResponseMeta(_BaseModel):
+class ListReceivedReferralsResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListReceivedReferralsResponse(_BaseModel):
+class ListReceivedReferralsResponse(_GeneratedModel):
     data: list[ReceivedReferralListItem]
 
     meta: ListReceivedReferralsResponseMeta

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .pagination import Pagination
 from .sent_case_list_item import SentCaseListItem
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListSentCasesResponseMeta(_BaseModel):
+class ListSentCasesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListSentCasesResponse(_BaseModel):
+class ListSentCasesResponse(_GeneratedModel):
     data: list[SentCaseListItem]
 
     meta: ListSentCasesResponseMeta

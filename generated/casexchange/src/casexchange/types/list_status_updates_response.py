@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .pagination import Pagination
 from .public_status_update import PublicStatusUpdate
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListStatusUpdatesResponseMeta(_BaseModel):
+class ListStatusUpdatesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListStatusUpdatesResponse(_BaseModel):
+class ListStatusUpdatesResponse(_GeneratedModel):
     data: list[PublicStatusUpdate]
 
     meta: ListStatusUpdatesResponseMeta

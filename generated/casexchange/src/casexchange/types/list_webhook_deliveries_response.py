@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .pagination import Pagination
 from .webhook_delivery import WebhookDelivery
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListWebhookDeliveriesResponseMeta(_BaseModel):
+class ListWebhookDeliveriesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListWebhookDeliveriesResponse(_BaseModel):
+class ListWebhookDeliveriesResponse(_GeneratedModel):
     data: list[WebhookDelivery]
 
     meta: ListWebhookDeliveriesResponseMeta

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .pagination import Pagination
 from .webhook_echo_capture import WebhookEchoCapture
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListWebhookEchoCapturesResponseMeta(_BaseModel):
+class ListWebhookEchoCapturesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListWebhookEchoCapturesResponse(_BaseModel):
+class ListWebhookEchoCapturesResponse(_GeneratedModel):
     data: list[WebhookEchoCapture]
 
     meta: ListWebhookEchoCapturesResponseMeta

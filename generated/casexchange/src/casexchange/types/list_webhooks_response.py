@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .pagination import Pagination
 from .webhook_subscription import WebhookSubscription
 
@@ -15,13 +15,13 @@ __all__ = [
 ]
 
 
-class ListWebhooksResponseMeta(_BaseModel):
+class ListWebhooksResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ListWebhooksResponse(_BaseModel):
+class ListWebhooksResponse(_GeneratedModel):
     data: list[WebhookSubscription]
 
     meta: ListWebhooksResponseMeta

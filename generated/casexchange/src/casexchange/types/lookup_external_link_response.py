@@ -8,7 +8,7 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .external_case_link import ExternalCaseLinkExternalSystem
 from .external_case_link_lookup import ExternalCaseLinkLookupReferral
 
@@ -18,13 +18,13 @@ __all__ = [
 ]
 
 
-class LookupExternalLinkResponseMeta(_BaseModel):
+class LookupExternalLinkResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class LookupExternalLinkResponse(_BaseModel):
+class LookupExternalLinkResponse(_GeneratedModel):
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
     external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .public_status_update import PublicStatusUpdate
 
 __all__ = [
@@ -14,13 +14,13 @@ __all__ = [
 ]
 
 
-class LookupStatusUpdatesResponseMeta(_BaseModel):
+class LookupStatusUpdatesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class LookupStatusUpdatesResponse(_BaseModel):
+class LookupStatusUpdatesResponse(_GeneratedModel):
     data: list[PublicStatusUpdate]
 
     meta: LookupStatusUpdatesResponseMeta

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MaskedCaseSnapshotClosingStatus",
@@ -50,7 +50,7 @@ class MaskedCaseSnapshotStatus(_OpenStrEnum):
     PENDING_SPIN_OFF = "pending_spin_off"
 
 
-class MaskedCaseSnapshot(_BaseModel):
+class MaskedCaseSnapshot(_GeneratedModel):
     """Snapshot for a receiving firm that has not acknowledged yet (`piiMasked: true`): only identifiers, the status
     both firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the
     object rather than null."""
@@ -59,7 +59,11 @@ class MaskedCaseSnapshot(_BaseModel):
         validation_alias="baseCaseId", serialization_alias="baseCaseId"
     )
 
-    case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
+    case_county: str | None = _Field(
+        validation_alias="caseCounty",
+        serialization_alias="caseCounty",
+        description="County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is\nderived from `casePostalCode`, or failing that from `clientPostalCode`.",
+    )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
@@ -71,7 +75,7 @@ class MaskedCaseSnapshot(_BaseModel):
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="UUID of the referral.")
     """UUID of the referral."""
 
     is_retainer_signed: bool = _Field(
@@ -85,19 +89,25 @@ class MaskedCaseSnapshot(_BaseModel):
     )
 
     referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="The firm receiving the referral.",
     )
     """The firm receiving the referral."""
 
     referring_firm_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="referringFirmId", serialization_alias="referringFirmId"
+        validation_alias="referringFirmId",
+        serialization_alias="referringFirmId",
+        description="The firm that made the referral.",
     )
     """The firm that made the referral."""
 
-    sent_date: _dt.datetime | None = _Field(validation_alias="sentDate", serialization_alias="sentDate")
+    sent_date: _dt.datetime | None = _Field(
+        validation_alias="sentDate", serialization_alias="sentDate", description="Time the referral went out."
+    )
     """Time the referral went out."""
 
-    status: MaskedCaseSnapshotStatus
+    status: MaskedCaseSnapshotStatus = _Field(description="Normalised status, as in `CaseSnapshot.status`.")
     """Normalised status, as in `CaseSnapshot.status`."""
 
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 from .._enums import OpenEnum as _OpenEnum
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .masked_case_snapshot import MaskedCaseSnapshot
 
 __all__ = [
@@ -93,36 +93,50 @@ class MaskedStatusChangeDataStatus(_OpenStrEnum):
     PENDING_SPIN_OFF = "pending_spin_off"
 
 
-class MaskedStatusChangeData(_BaseModel):
+class MaskedStatusChangeData(_GeneratedModel):
     """Status-event `data` for a receiving firm that has not acknowledged (`piiMasked: true`): the same keys, with a
     masked case snapshot and `message` set to null."""
 
-    case: MaskedCaseSnapshot
+    case: MaskedCaseSnapshot = _Field(
+        description="Snapshot for a receiving firm that has not acknowledged yet (`piiMasked: true`): only identifiers, the status\nboth firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the\nobject rather than null."
+    )
     """Snapshot for a receiving firm that has not acknowledged yet (`piiMasked: true`): only identifiers, the status
     both firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the
     object rather than null."""
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: _dt.datetime = _Field(
+        validation_alias="createdAt",
+        serialization_alias="createdAt",
+        description="Equal to the envelope's `occurredAt`.",
+    )
     """Equal to the envelope's `occurredAt`."""
 
     created_by_name: str | None = _Field(
-        validation_alias="createdByName", serialization_alias="createdByName"
+        validation_alias="createdByName",
+        serialization_alias="createdByName",
+        description="Display name of the person who acted (never a user id); null for system changes.",
     )
     """Display name of the person who acted (never a user id); null for system changes."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Id of the status-update row.")
     """Id of the status-update row."""
 
     is_message: MaskedStatusChangeDataIsMessage = _Field(
-        validation_alias="isMessage", serialization_alias="isMessage"
+        validation_alias="isMessage",
+        serialization_alias="isMessage",
+        description="Always false; partner messages produce no webhook events.",
     )
     """Always false; partner messages produce no webhook events."""
 
-    message: str | None
+    message: str | None = _Field(
+        description="Always null when masked, because a sender's referral notes travel in this field when a draft is sent."
+    )
     """Always null when masked, because a sender's referral notes travel in this field when a draft is sent."""
 
     previous_status: MaskedStatusChangeDataPreviousStatus | None = _Field(
-        validation_alias="previousStatus", serialization_alias="previousStatus"
+        validation_alias="previousStatus",
+        serialization_alias="previousStatus",
+        description="Status the referral left (normalised); null for the first row. Two status deliveries with the same\n`occurredAt` come from one transaction — order them by linking `previousStatus` to `status`.",
     )
     """Status the referral left (normalised); null for the first row. Two status deliveries with the same
     `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
@@ -135,9 +149,11 @@ class MaskedStatusChangeData(_BaseModel):
         validation_alias="referralId", serialization_alias="referralId"
     )
 
-    source: MaskedStatusChangeDataSource
+    source: MaskedStatusChangeDataSource = _Field(
+        description="System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not\ntold apart today."
+    )
     """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
     told apart today."""
 
-    status: MaskedStatusChangeDataStatus
+    status: MaskedStatusChangeDataStatus = _Field(description="Status the referral entered (normalised).")
     """Status the referral entered (normalised)."""

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MatchCandidateCurrentStatus",
@@ -53,21 +53,29 @@ class MatchCandidateMatchedFieldsItem(_OpenStrEnum):
     PHONE = "phone"
 
 
-class MatchCandidate(_BaseModel):
+class MatchCandidate(_GeneratedModel):
     """A referral whose client fits the identifiers you searched with."""
 
     client_name: str = _Field(validation_alias="clientName", serialization_alias="clientName")
 
     current_status: MatchCandidateCurrentStatus = _Field(
-        validation_alias="currentStatus", serialization_alias="currentStatus"
+        validation_alias="currentStatus",
+        serialization_alias="currentStatus",
+        description="CaseStatus; the old `received` value is reported as `under_evaluation`.",
     )
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
-    match_score: float = _Field(validation_alias="matchScore", serialization_alias="matchScore")
+    match_score: float = _Field(
+        validation_alias="matchScore",
+        serialization_alias="matchScore",
+        description="Weighted confidence, at most 1.",
+    )
     """Weighted confidence, at most 1."""
 
     matched_fields: list[MatchCandidateMatchedFieldsItem] = _Field(
-        validation_alias="matchedFields", serialization_alias="matchedFields"
+        validation_alias="matchedFields",
+        serialization_alias="matchedFields",
+        description="Identifiers that matched; `fullName` is added when first and last name both match.",
     )
     """Identifiers that matched; `fullName` is added when first and last name both match."""
 

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MatchReferralsBodyIdentifiers",
@@ -17,11 +17,14 @@ __all__ = [
 ]
 
 
-class MatchReferralsBodyIdentifiers(_BaseModel):
+class MatchReferralsBodyIdentifiers(_GeneratedModel):
     """Give at least one identifier."""
 
     date_of_birth: _Omittable[_dt.date] = _Field(
-        default=_UNSET, validation_alias="dateOfBirth", serialization_alias="dateOfBirth"
+        default=_UNSET,
+        validation_alias="dateOfBirth",
+        serialization_alias="dateOfBirth",
+        description="Calendar date, `YYYY-MM-DD`.",
     )
     """Calendar date, `YYYY-MM-DD`."""
 
@@ -35,7 +38,7 @@ class MatchReferralsBodyIdentifiers(_BaseModel):
         default=_UNSET, validation_alias="lastName", serialization_alias="lastName"
     )
 
-    phone: _Omittable[str] = _UNSET
+    phone: _Omittable[str] = _Field(default=_UNSET, description="Compared as digits only.")
     """Compared as digits only."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
@@ -47,8 +50,8 @@ class MatchReferralsBodyIdentifiers(_BaseModel):
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
-class MatchReferralsBody(_BaseModel):
-    identifiers: MatchReferralsBodyIdentifiers
+class MatchReferralsBody(_GeneratedModel):
+    identifiers: MatchReferralsBodyIdentifiers = _Field(description="Give at least one identifier.")
     """Give at least one identifier."""
 
 

@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MeAuthMethod",
@@ -37,8 +37,12 @@ class MeTier(_OpenStrEnum):
     FULL = "FULL"
 
 
-class Me(_BaseModel):
-    auth_method: MeAuthMethod = _Field(validation_alias="authMethod", serialization_alias="authMethod")
+class Me(_GeneratedModel):
+    auth_method: MeAuthMethod = _Field(
+        validation_alias="authMethod",
+        serialization_alias="authMethod",
+        description="How the call was authenticated: public API key or Salesforce-issued token.",
+    )
     """How the call was authenticated: public API key or Salesforce-issued token."""
 
     firm_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="firmId", serialization_alias="firmId")
@@ -47,5 +51,5 @@ class Me(_BaseModel):
 
     key_name: str = _Field(validation_alias="keyName", serialization_alias="keyName")
 
-    tier: MeTier
+    tier: MeTier = _Field(description="Access tier of the key.")
     """Access tier of the key."""

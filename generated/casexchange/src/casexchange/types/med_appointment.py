@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedAppointmentCategory",
@@ -62,7 +62,7 @@ class MedAppointmentSource(_OpenStrEnum):
     PREMIER = "premier"
 
 
-class MedAppointmentDoctor(_BaseModel):
+class MedAppointmentDoctor(_GeneratedModel):
     first_name: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
     )
@@ -76,23 +76,26 @@ class MedAppointmentDoctor(_BaseModel):
     title: str | None = None
 
 
-class MedAppointmentLocation(_BaseModel):
+class MedAppointmentLocation(_GeneratedModel):
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     name: _Omittable[str] = _UNSET
 
 
-class MedAppointment(_BaseModel):
+class MedAppointment(_GeneratedModel):
     appointment_date: _dt.date | None = _Field(
         default=None, validation_alias="appointmentDate", serialization_alias="appointmentDate"
     )
 
     appointment_time: str | None = _Field(
-        default=None, validation_alias="appointmentTime", serialization_alias="appointmentTime"
+        default=None,
+        validation_alias="appointmentTime",
+        serialization_alias="appointmentTime",
+        description="Time of day as `HH:MM:SS`.",
     )
     """Time of day as `HH:MM:SS`."""
 
-    attended: bool | None = None
+    attended: bool | None = _Field(default=None, description="Null while no outcome has been recorded.")
     """Null while no outcome has been recorded."""
 
     cancelled_at: _dt.datetime | None = _Field(
@@ -147,16 +150,25 @@ class MedAppointment(_BaseModel):
         default=_UNSET, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
     )
 
-    source: _Omittable[MedAppointmentSource] = _UNSET
+    source: _Omittable[MedAppointmentSource] = _Field(
+        default=_UNSET,
+        description="Appointments synced from Premier have their date, time and status owned by Premier.",
+    )
     """Appointments synced from Premier have their date, time and status owned by Premier."""
 
     total_billed: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="totalBilled", serialization_alias="totalBilled"
+        default=_UNSET,
+        validation_alias="totalBilled",
+        serialization_alias="totalBilled",
+        description="Sum of `costBilled` over the billing lines, as a decimal string.",
     )
     """Sum of `costBilled` over the billing lines, as a decimal string."""
 
     total_paid: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="totalPaid", serialization_alias="totalPaid"
+        default=_UNSET,
+        validation_alias="totalPaid",
+        serialization_alias="totalPaid",
+        description="Sum of `amountPaid` over the billing lines, as a decimal string.",
     )
     """Sum of `amountPaid` over the billing lines, as a decimal string."""
 

@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedAppointmentCreateRequestCategory",
@@ -33,13 +33,16 @@ class MedAppointmentCreateRequestCategory(_OpenStrEnum):
     OTHER = "other"
 
 
-class MedAppointmentCreateRequest(_BaseModel):
+class MedAppointmentCreateRequest(_GeneratedModel):
     appointment_date: _Omittable[_dt.date] = _Field(
         default=_UNSET, validation_alias="appointmentDate", serialization_alias="appointmentDate"
     )
 
     appointment_time: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="appointmentTime", serialization_alias="appointmentTime"
+        default=_UNSET,
+        validation_alias="appointmentTime",
+        serialization_alias="appointmentTime",
+        description="Pattern: `^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?$`.",
     )
     """Pattern: `^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?$`."""
 
@@ -47,7 +50,11 @@ class MedAppointmentCreateRequest(_BaseModel):
 
     category: MedAppointmentCreateRequestCategory | None = None
 
-    doctor_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="doctorId", serialization_alias="doctorId")
+    doctor_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="doctorId",
+        serialization_alias="doctorId",
+        description="An id from `GET /me/doctors`.",
+    )
     """An id from `GET /me/doctors`."""
 
     insurance_id: _Coerced[_uuid.UUID | None, str] = _Field(
@@ -55,7 +62,10 @@ class MedAppointmentCreateRequest(_BaseModel):
     )
 
     med_referral_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        default=_UNSET, validation_alias="medReferralId", serialization_alias="medReferralId"
+        default=_UNSET,
+        validation_alias="medReferralId",
+        serialization_alias="medReferralId",
+        description="If omitted, the referral of your practice on this case that is most active is used.",
     )
     """If omitted, the referral of your practice on this case that is most active is used."""
 
@@ -64,7 +74,9 @@ class MedAppointmentCreateRequest(_BaseModel):
     )
 
     provider_location_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="providerLocationId", serialization_alias="providerLocationId"
+        validation_alias="providerLocationId",
+        serialization_alias="providerLocationId",
+        description="An id from `GET /me/locations`.",
     )
     """An id from `GET /me/locations`."""
 

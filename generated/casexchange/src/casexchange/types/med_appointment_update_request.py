@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedAppointmentUpdateRequestCategory",
@@ -33,7 +33,7 @@ class MedAppointmentUpdateRequestCategory(_OpenStrEnum):
     OTHER = "other"
 
 
-class MedAppointmentUpdateRequest(_BaseModel):
+class MedAppointmentUpdateRequest(_GeneratedModel):
     """`doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are
     when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime`, `attended` and
     `cancelled` — sending any of them, even unchanged, gives 400 `premier_owned_field`."""
@@ -43,13 +43,19 @@ class MedAppointmentUpdateRequest(_BaseModel):
     )
 
     appointment_time: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="appointmentTime", serialization_alias="appointmentTime"
+        default=_UNSET,
+        validation_alias="appointmentTime",
+        serialization_alias="appointmentTime",
+        description="Pattern: `^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?$`.",
     )
     """Pattern: `^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?$`."""
 
     attended: bool | None = None
 
-    cancelled: _Omittable[bool] = _UNSET
+    cancelled: _Omittable[bool] = _Field(
+        default=_UNSET,
+        description="`true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in\nthe same request (`cancelled: false` with `attended` is fine).",
+    )
     """`true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in
     the same request (`cancelled: false` with `attended` is fine)."""
 

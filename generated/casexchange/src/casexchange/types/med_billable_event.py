@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedBillableEventKind",
@@ -32,9 +32,12 @@ class MedBillableEventKind(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class MedBillableEvent(_BaseModel):
+class MedBillableEvent(_GeneratedModel):
     amount_paid: str | None = _Field(
-        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
+        default=None,
+        validation_alias="amountPaid",
+        serialization_alias="amountPaid",
+        description='Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);\nat most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`.',
     )
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
@@ -44,7 +47,10 @@ class MedBillableEvent(_BaseModel):
     )
 
     cost_billed: str | None = _Field(
-        default=None, validation_alias="costBilled", serialization_alias="costBilled"
+        default=None,
+        validation_alias="costBilled",
+        serialization_alias="costBilled",
+        description='Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);\nat most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`.',
     )
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""

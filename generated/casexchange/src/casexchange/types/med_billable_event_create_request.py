@@ -7,7 +7,7 @@ import typing as _t
 from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedBillableEventCreateRequestKind",
@@ -26,22 +26,30 @@ class MedBillableEventCreateRequestKind(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class MedBillableEventCreateRequest(_BaseModel):
+class MedBillableEventCreateRequest(_GeneratedModel):
     amount_paid: str | None = _Field(
-        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
+        default=None,
+        validation_alias="amountPaid",
+        serialization_alias="amountPaid",
+        description='Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);\nat most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`.',
     )
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
     cost_billed: str | None = _Field(
-        default=None, validation_alias="costBilled", serialization_alias="costBilled"
+        default=None,
+        validation_alias="costBilled",
+        serialization_alias="costBilled",
+        description='Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);\nat most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`.',
     )
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
     description: str
 
-    kind: MedBillableEventCreateRequestKind
+    kind: MedBillableEventCreateRequestKind = _Field(
+        description="PRESCRIPTION_COST lines come from prescriptions and cannot be created here."
+    )
     """PRESCRIPTION_COST lines come from prescriptions and cannot be created here."""
 
     paid_date: _dt.date | None = _Field(

@@ -8,24 +8,30 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedBillableEventUpdateRequest",
 ]
 
 
-class MedBillableEventUpdateRequest(_BaseModel):
+class MedBillableEventUpdateRequest(_GeneratedModel):
     """Partial update; `kind` cannot change."""
 
     amount_paid: str | None = _Field(
-        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
+        default=None,
+        validation_alias="amountPaid",
+        serialization_alias="amountPaid",
+        description='Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);\nat most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`.',
     )
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
     cost_billed: str | None = _Field(
-        default=None, validation_alias="costBilled", serialization_alias="costBilled"
+        default=None,
+        validation_alias="costBilled",
+        serialization_alias="costBilled",
+        description='Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);\nat most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`.',
     )
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""

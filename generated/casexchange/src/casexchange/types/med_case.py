@@ -11,14 +11,14 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedCase",
 ]
 
 
-class MedCase(_BaseModel):
+class MedCase(_GeneratedModel):
     attorney_email: str | None = _Field(
         default=None, validation_alias="attorneyEmail", serialization_alias="attorneyEmail"
     )

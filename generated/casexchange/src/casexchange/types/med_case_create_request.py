@@ -8,14 +8,14 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedCaseCreateRequest",
 ]
 
 
-class MedCaseCreateRequest(_BaseModel):
+class MedCaseCreateRequest(_GeneratedModel):
     """Every field is optional; in practice send at least a patient first or last name."""
 
     attorney_email: _Omittable[str] = _Field(
@@ -27,7 +27,10 @@ class MedCaseCreateRequest(_BaseModel):
     )
 
     attorney_phone: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
+        default=_UNSET,
+        validation_alias="attorneyPhone",
+        serialization_alias="attorneyPhone",
+        description="Only the digits of the number.",
     )
     """Only the digits of the number."""
 
@@ -72,7 +75,10 @@ class MedCaseCreateRequest(_BaseModel):
     )
 
     patient_phone: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="patientPhone", serialization_alias="patientPhone"
+        default=_UNSET,
+        validation_alias="patientPhone",
+        serialization_alias="patientPhone",
+        description="Only the digits of the number.",
     )
     """Only the digits of the number."""
 

@@ -11,7 +11,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedCaseDocumentSource",
@@ -30,9 +30,12 @@ class MedCaseDocumentSource(_OpenStrEnum):
     PREMIER_SYNC = "premier_sync"
 
 
-class MedCaseDocument(_BaseModel):
+class MedCaseDocument(_GeneratedModel):
     appointment_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        default=_UNSET, validation_alias="appointmentId", serialization_alias="appointmentId"
+        default=_UNSET,
+        validation_alias="appointmentId",
+        serialization_alias="appointmentId",
+        description="Appointment the file belongs to; null for files on the case itself.",
     )
     """Appointment the file belongs to; null for files on the case itself."""
 
@@ -47,18 +50,29 @@ class MedCaseDocument(_BaseModel):
     )
 
     file_size: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="fileSize", serialization_alias="fileSize"
+        default=_UNSET,
+        validation_alias="fileSize",
+        serialization_alias="fileSize",
+        description="File size, in bytes.",
     )
     """File size, in bytes."""
 
-    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, description="Document handle (id of the case–document junction row)."
+    )
     """Document handle (id of the case–document junction row)."""
 
-    pending: _Omittable[bool] = _UNSET
+    pending: _Omittable[bool] = _Field(
+        default=_UNSET,
+        description="When true the file content is not stored yet, so the first download may be slow.",
+    )
     """When true the file content is not stored yet, so the first download may be slow."""
 
     shared_with_providers: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="sharedWithProviders", serialization_alias="sharedWithProviders"
+        default=_UNSET,
+        validation_alias="sharedWithProviders",
+        serialization_alias="sharedWithProviders",
+        description="Whether the case's providers can see the file right now. Practice keys never receive hidden files, so for\nthem it is always true; firm keys also see hidden ones, marked false.",
     )
     """Whether the case's providers can see the file right now. Practice keys never receive hidden files, so for
     them it is always true; firm keys also see hidden ones, marked false."""

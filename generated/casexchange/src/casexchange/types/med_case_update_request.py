@@ -10,14 +10,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedCaseUpdateRequest",
 ]
 
 
-class MedCaseUpdateRequest(_BaseModel):
+class MedCaseUpdateRequest(_GeneratedModel):
     """Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a
     CaseXchange case."""
 
@@ -30,7 +30,10 @@ class MedCaseUpdateRequest(_BaseModel):
     )
 
     attorney_phone: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
+        default=_UNSET,
+        validation_alias="attorneyPhone",
+        serialization_alias="attorneyPhone",
+        description="Only the digits of the number.",
     )
     """Only the digits of the number."""
 
@@ -79,7 +82,10 @@ class MedCaseUpdateRequest(_BaseModel):
     )
 
     patient_phone: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="patientPhone", serialization_alias="patientPhone"
+        default=_UNSET,
+        validation_alias="patientPhone",
+        serialization_alias="patientPhone",
+        description="Only the digits of the number.",
     )
     """Only the digits of the number."""
 

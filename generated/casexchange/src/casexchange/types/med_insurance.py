@@ -10,7 +10,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedInsuranceInsuranceType",
@@ -31,7 +31,7 @@ class MedInsuranceInsuranceType(_OpenStrEnum):
     OTHER = "other"
 
 
-class MedInsurance(_BaseModel):
+class MedInsurance(_GeneratedModel):
     adjuster_email: str | None = _Field(
         default=None, validation_alias="adjusterEmail", serialization_alias="adjusterEmail"
     )

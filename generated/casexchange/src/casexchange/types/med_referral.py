@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedReferralStatus",
@@ -37,19 +37,28 @@ class MedReferralStatus(_OpenStrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class MedReferral(_BaseModel):
+class MedReferral(_GeneratedModel):
     acknowledged_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="acknowledgedAt", serialization_alias="acknowledgedAt"
+        default=None,
+        validation_alias="acknowledgedAt",
+        serialization_alias="acknowledgedAt",
+        description="When the provider acknowledged the referral. Optional; only documented by vendor examples.",
     )
     """When the provider acknowledged the referral. Optional; only documented by vendor examples."""
 
     closed_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="closedAt", serialization_alias="closedAt"
+        default=None,
+        validation_alias="closedAt",
+        serialization_alias="closedAt",
+        description="When the referral was closed. Optional; only documented by vendor examples.",
     )
     """When the referral was closed. Optional; only documented by vendor examples."""
 
     closed_note: str | None = _Field(
-        default=None, validation_alias="closedNote", serialization_alias="closedNote"
+        default=None,
+        validation_alias="closedNote",
+        serialization_alias="closedNote",
+        description="Note recorded when the referral was closed. Optional; only documented by vendor examples.",
     )
     """Note recorded when the referral was closed. Optional; only documented by vendor examples."""
 
@@ -58,14 +67,20 @@ class MedReferral(_BaseModel):
     )
 
     doctor_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
-        default=_UNSET, validation_alias="doctorIds", serialization_alias="doctorIds"
+        default=_UNSET,
+        validation_alias="doctorIds",
+        serialization_alias="doctorIds",
+        description="User ids of the doctors assigned to the referral.",
     )
     """User ids of the doctors assigned to the referral."""
 
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     location_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
-        default=_UNSET, validation_alias="locationIds", serialization_alias="locationIds"
+        default=_UNSET,
+        validation_alias="locationIds",
+        serialization_alias="locationIds",
+        description="Provider location ids assigned to the referral.",
     )
     """Provider location ids assigned to the referral."""
 
@@ -88,30 +103,45 @@ class MedReferral(_BaseModel):
     )
 
     rejection_reason_code: str | None = _Field(
-        default=None, validation_alias="rejectionReasonCode", serialization_alias="rejectionReasonCode"
+        default=None,
+        validation_alias="rejectionReasonCode",
+        serialization_alias="rejectionReasonCode",
+        description="Coded reason given when the provider rejected the referral. Optional; only documented by vendor examples.",
     )
     """Coded reason given when the provider rejected the referral. Optional; only documented by vendor examples."""
 
     rejection_reason_note: str | None = _Field(
-        default=None, validation_alias="rejectionReasonNote", serialization_alias="rejectionReasonNote"
+        default=None,
+        validation_alias="rejectionReasonNote",
+        serialization_alias="rejectionReasonNote",
+        description="Free-text note accompanying a rejection. Optional; only documented by vendor examples.",
     )
     """Free-text note accompanying a rejection. Optional; only documented by vendor examples."""
 
     responded_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="respondedAt", serialization_alias="respondedAt"
+        default=None,
+        validation_alias="respondedAt",
+        serialization_alias="respondedAt",
+        description="When the provider accepted or rejected it. Optional; only documented by vendor examples.",
     )
     """When the provider accepted or rejected it. Optional; only documented by vendor examples."""
 
-    status: _Omittable[MedReferralStatus] = _UNSET
+    status: _Omittable[MedReferralStatus] = _Field(default=_UNSET, description="MedicalReferralStatus.")
     """MedicalReferralStatus."""
 
     treatment_completed_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="treatmentCompletedAt", serialization_alias="treatmentCompletedAt"
+        default=None,
+        validation_alias="treatmentCompletedAt",
+        serialization_alias="treatmentCompletedAt",
+        description="When treatment was completed. Optional; only documented by vendor examples.",
     )
     """When treatment was completed. Optional; only documented by vendor examples."""
 
     treatment_started_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="treatmentStartedAt", serialization_alias="treatmentStartedAt"
+        default=None,
+        validation_alias="treatmentStartedAt",
+        serialization_alias="treatmentStartedAt",
+        description="When treatment started. Optional; only documented by vendor examples.",
     )
     """When treatment started. Optional; only documented by vendor examples."""
 
@@ -120,11 +150,17 @@ class MedReferral(_BaseModel):
     )
 
     withdrawn_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="withdrawnAt", serialization_alias="withdrawnAt"
+        default=None,
+        validation_alias="withdrawnAt",
+        serialization_alias="withdrawnAt",
+        description="When the referral was withdrawn. Optional; only documented by vendor examples.",
     )
     """When the referral was withdrawn. Optional; only documented by vendor examples."""
 
     withdrawn_note: str | None = _Field(
-        default=None, validation_alias="withdrawnNote", serialization_alias="withdrawnNote"
+        default=None,
+        validation_alias="withdrawnNote",
+        serialization_alias="withdrawnNote",
+        description="Note recorded when the firm withdrew the referral. Optional; only documented by vendor examples.",
     )
     """Note recorded when the firm withdrew the referral. Optional; only documented by vendor examples."""

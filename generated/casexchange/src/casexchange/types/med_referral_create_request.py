@@ -10,30 +10,38 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedReferralCreateRequest",
 ]
 
 
-class MedReferralCreateRequest(_BaseModel):
+class MedReferralCreateRequest(_GeneratedModel):
     """Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider
     connection); otherwise 403."""
 
     doctor_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
-        default=_UNSET, validation_alias="doctorIds", serialization_alias="doctorIds"
+        default=_UNSET,
+        validation_alias="doctorIds",
+        serialization_alias="doctorIds",
+        description="User ids of doctors to assign.",
     )
     """User ids of doctors to assign."""
 
     location_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
-        default=_UNSET, validation_alias="locationIds", serialization_alias="locationIds"
+        default=_UNSET,
+        validation_alias="locationIds",
+        serialization_alias="locationIds",
+        description="Provider location ids to assign.",
     )
     """Provider location ids to assign."""
 
     notes: _Omittable[str] = _UNSET
 
     provider_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="providerId", serialization_alias="providerId"
+        validation_alias="providerId",
+        serialization_alias="providerId",
+        description="UUID of the provider to refer to; must be in your network.",
     )
     """UUID of the provider to refer to; must be in your network."""

@@ -8,14 +8,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MedReferralUpdateRequest",
 ]
 
 
-class MedReferralUpdateRequest(_BaseModel):
+class MedReferralUpdateRequest(_GeneratedModel):
     """Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed
     here."""
 

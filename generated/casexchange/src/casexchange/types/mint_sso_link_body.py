@@ -5,14 +5,14 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MintSsoLinkBody",
 ]
 
 
-class MintSsoLinkBody(_BaseModel):
+class MintSsoLinkBody(_GeneratedModel):
     email: str
 
     first_name: str = _Field(validation_alias="firstName", serialization_alias="firstName")

@@ -6,7 +6,7 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .network_relationship import NetworkRelationship
 
 __all__ = [
@@ -14,8 +14,12 @@ __all__ = [
 ]
 
 
-class NetworkFirmDetail(_BaseModel):
-    case_types: list[str] = _Field(validation_alias="caseTypes", serialization_alias="caseTypes")
+class NetworkFirmDetail(_GeneratedModel):
+    case_types: list[str] = _Field(
+        validation_alias="caseTypes",
+        serialization_alias="caseTypes",
+        description="Display names of the firm's active specialties that the product supports.",
+    )
     """Display names of the firm's active specialties that the product supports."""
 
     firm_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="firmId", serialization_alias="firmId")
@@ -26,13 +30,20 @@ class NetworkFirmDetail(_BaseModel):
         default=None,
         validation_alias="generalReferralInstructions",
         serialization_alias="generalReferralInstructions",
+        description="The firm's general referral instructions; only returned when `inNetwork` is false.",
     )
     """The firm's general referral instructions; only returned when `inNetwork` is false."""
 
-    in_network: bool = _Field(validation_alias="inNetwork", serialization_alias="inNetwork")
+    in_network: bool = _Field(
+        validation_alias="inNetwork",
+        serialization_alias="inNetwork",
+        description="True if a relationship exists in this direction.",
+    )
     """True if a relationship exists in this direction."""
 
     jurisdictions: list[str]
 
-    relationship: NetworkRelationship | None
+    relationship: NetworkRelationship | None = _Field(
+        description="Null if there is no relationship in this direction."
+    )
     """Null if there is no relationship in this direction."""

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "NetworkRelationship",
 ]
 
 
-class NetworkRelationship(_BaseModel):
+class NetworkRelationship(_GeneratedModel):
     days_for_investigating: int | None = _Field(
         validation_alias="daysForInvestigating", serialization_alias="daysForInvestigating"
     )
@@ -26,6 +26,8 @@ class NetworkRelationship(_BaseModel):
     )
 
     sending_percentage: float | None = _Field(
-        validation_alias="sendingPercentage", serialization_alias="sendingPercentage"
+        validation_alias="sendingPercentage",
+        serialization_alias="sendingPercentage",
+        description="Referral fee as a whole percent (33.33 = 33.33 %).",
     )
     """Referral fee as a whole percent (33.33 = 33.33 %)."""

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "NoteDataOrigin",
@@ -26,15 +26,19 @@ class NoteDataOrigin(_OpenStrEnum):
     CLIO = "clio"
 
 
-class NoteData(_BaseModel):
+class NoteData(_GeneratedModel):
     """`data` of `note.created` and `note.updated`: ids and the note text, without a case snapshot."""
 
     author_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        validation_alias="authorId", serialization_alias="authorId"
+        validation_alias="authorId",
+        serialization_alias="authorId",
+        description="Author's user UUID — only sent to the firm owning the note, null for the other firm.",
     )
     """Author's user UUID — only sent to the firm owning the note, null for the other firm."""
 
-    author_name: str | None = _Field(validation_alias="authorName", serialization_alias="authorName")
+    author_name: str | None = _Field(
+        validation_alias="authorName", serialization_alias="authorName", description="Author's display name."
+    )
     """Author's display name."""
 
     base_case_id: _Coerced[_uuid.UUID, str] = _Field(
@@ -45,12 +49,18 @@ class NoteData(_BaseModel):
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    firm_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="firmId", serialization_alias="firmId")
+    firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="firmId",
+        serialization_alias="firmId",
+        description="Firm that owns the note; each firm keeps its own notes.",
+    )
     """Firm that owns the note; each firm keeps its own notes."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    origin: NoteDataOrigin
+    origin: NoteDataOrigin = _Field(
+        description="`clio` when the note came from Clio Manage instead of being written in CaseXchange."
+    )
     """`clio` when the note came from Clio Manage instead of being written in CaseXchange."""
 
     referral_id: _Coerced[_uuid.UUID, str] = _Field(

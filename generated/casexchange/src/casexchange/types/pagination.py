@@ -5,14 +5,14 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "Pagination",
 ]
 
 
-class Pagination(_BaseModel):
+class Pagination(_GeneratedModel):
     limit: _Omittable[int] = _UNSET
 
     page: _Omittable[int] = _UNSET

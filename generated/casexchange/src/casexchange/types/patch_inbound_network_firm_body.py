@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "PatchInboundNetworkFirmBodyStatus",
@@ -26,7 +26,7 @@ class PatchInboundNetworkFirmBodyStatus(_OpenStrEnum):
     INACTIVE = "inactive"
 
 
-class PatchInboundNetworkFirmBody(_BaseModel):
+class PatchInboundNetworkFirmBody(_GeneratedModel):
     description: str | None = None
 
     referral_instructions: str | None = _Field(

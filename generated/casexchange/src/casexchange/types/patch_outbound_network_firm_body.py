@@ -5,14 +5,14 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "PatchOutboundNetworkFirmBody",
 ]
 
 
-class PatchOutboundNetworkFirmBody(_BaseModel):
+class PatchOutboundNetworkFirmBody(_GeneratedModel):
     days_for_investigating: int | None = _Field(
         default=None, validation_alias="daysForInvestigating", serialization_alias="daysForInvestigating"
     )
@@ -24,7 +24,10 @@ class PatchOutboundNetworkFirmBody(_BaseModel):
     description: str | None = None
 
     sending_percentage: float | None = _Field(
-        default=None, validation_alias="sendingPercentage", serialization_alias="sendingPercentage"
+        default=None,
+        validation_alias="sendingPercentage",
+        serialization_alias="sendingPercentage",
+        description="A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is\naccepted.",
     )
     """A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is
     accepted."""

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "PendingRelationshipDirection",
@@ -26,11 +26,15 @@ class PendingRelationshipDirection(_OpenStrEnum):
     OUTBOUND = "outbound"
 
 
-class PendingRelationship(_BaseModel):
-    direction: PendingRelationshipDirection
+class PendingRelationship(_GeneratedModel):
+    direction: PendingRelationshipDirection = _Field(
+        description="`outbound`: your firm asked and waits for them. `inbound`: they asked and wait for you."
+    )
     """`outbound`: your firm asked and waits for them. `inbound`: they asked and wait for you."""
 
-    firm_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="firmId", serialization_alias="firmId")
+    firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="firmId", serialization_alias="firmId", description="The other firm."
+    )
     """The other firm."""
 
     firm_name: str = _Field(validation_alias="firmName", serialization_alias="firmName")

@@ -10,7 +10,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ProviderDoctorRole",
@@ -28,7 +28,7 @@ class ProviderDoctorRole(_OpenStrEnum):
     PROVIDER_ADMIN = "PROVIDER_ADMIN"
 
 
-class ProviderDoctor(_BaseModel):
+class ProviderDoctor(_GeneratedModel):
     email: _Omittable[str] = _UNSET
 
     first_name: _Omittable[str] = _Field(

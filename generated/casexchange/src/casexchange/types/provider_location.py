@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ProviderLocationAddress",
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class ProviderLocationAddress(_BaseModel):
+class ProviderLocationAddress(_GeneratedModel):
     city: _Omittable[str] = _UNSET
 
     country: _Omittable[str] = _UNSET
@@ -30,7 +30,7 @@ class ProviderLocationAddress(_BaseModel):
     )
 
 
-class ProviderLocation(_BaseModel):
+class ProviderLocation(_GeneratedModel):
     address: _Omittable[ProviderLocationAddress] = _UNSET
 
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "PublicStatusUpdateSource",
@@ -56,19 +56,25 @@ class PublicStatusUpdateStatus(_OpenStrEnum):
     PENDING_SPIN_OFF = "pending_spin_off"
 
 
-class PublicStatusUpdate(_BaseModel):
+class PublicStatusUpdate(_GeneratedModel):
     """A status change or partner message, with the referral it belongs to."""
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
     created_by_name: str | None = _Field(
-        validation_alias="createdByName", serialization_alias="createdByName"
+        validation_alias="createdByName",
+        serialization_alias="createdByName",
+        description="Name of the person who wrote the entry; null for system entries.",
     )
     """Name of the person who wrote the entry; null for system entries."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    is_message: bool = _Field(validation_alias="isMessage", serialization_alias="isMessage")
+    is_message: bool = _Field(
+        validation_alias="isMessage",
+        serialization_alias="isMessage",
+        description="True for a message between the firms, false for a status change.",
+    )
     """True for a message between the firms, false for a status change."""
 
     message: str | None
@@ -83,5 +89,7 @@ class PublicStatusUpdate(_BaseModel):
 
     source: PublicStatusUpdateSource
 
-    status: PublicStatusUpdateStatus
+    status: PublicStatusUpdateStatus = _Field(
+        description="CaseStatus; the old `received` value is reported as `under_evaluation`."
+    )
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""

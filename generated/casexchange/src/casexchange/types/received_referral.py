@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .custom_field_value import CustomFieldValue
 from .fee_provenance import FeeProvenance
 from .fee_rule_snapshot import FeeRuleSnapshot
@@ -94,74 +94,116 @@ class ReceivedReferralWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class ReceivedReferral(_BaseModel):
+class ReceivedReferral(_GeneratedModel):
     """A referral your firm received, with the parent case's fields merged in. Until your firm acknowledges (status
     SENT), client personal data, description, notes, lead attorney and the warm-transfer failure fields are null.
     Admin-global keys see everything."""
 
-    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
+    attorney_fees: float | None = _Field(
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars.",
+    )
     """Attorney fees in US dollars."""
 
     base_case_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+        validation_alias="baseCaseId", serialization_alias="baseCaseId", description="Id of the parent case."
     )
     """Id of the parent case."""
 
-    case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
+    case_county: str | None = _Field(
+        validation_alias="caseCounty",
+        serialization_alias="caseCounty",
+        description="County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is\nderived from `casePostalCode`, or failing that from `clientPostalCode`.",
+    )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
 
     client_address1: str | None = _Field(
-        validation_alias="clientAddress1", serialization_alias="clientAddress1"
+        validation_alias="clientAddress1",
+        serialization_alias="clientAddress1",
+        description="Hidden (null) until the referral is acknowledged.",
     )
     """Hidden (null) until the referral is acknowledged."""
 
     client_address2: str | None = _Field(
-        validation_alias="clientAddress2", serialization_alias="clientAddress2"
+        validation_alias="clientAddress2",
+        serialization_alias="clientAddress2",
+        description="Hidden (null) until the referral is acknowledged.",
     )
     """Hidden (null) until the referral is acknowledged."""
 
-    client_city: str | None = _Field(validation_alias="clientCity", serialization_alias="clientCity")
+    client_city: str | None = _Field(
+        validation_alias="clientCity",
+        serialization_alias="clientCity",
+        description="Hidden (null) until the referral is acknowledged.",
+    )
     """Hidden (null) until the referral is acknowledged."""
 
     client_date_of_birth: _dt.datetime | None = _Field(
-        validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+        validation_alias="clientDateOfBirth",
+        serialization_alias="clientDateOfBirth",
+        description="Hidden (null) until the referral is acknowledged.",
     )
     """Hidden (null) until the referral is acknowledged."""
 
-    client_email: str | None = _Field(validation_alias="clientEmail", serialization_alias="clientEmail")
+    client_email: str | None = _Field(
+        validation_alias="clientEmail",
+        serialization_alias="clientEmail",
+        description="Hidden (null) until the referral is acknowledged.",
+    )
     """Hidden (null) until the referral is acknowledged."""
 
     client_fee_agreement_percentage: float | None = _Field(
-        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+        validation_alias="clientFeeAgreementPercentage",
+        serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
     client_first_name: str | None = _Field(
-        validation_alias="clientFirstName", serialization_alias="clientFirstName"
+        validation_alias="clientFirstName",
+        serialization_alias="clientFirstName",
+        description="Hidden (null) until the referral is acknowledged.",
     )
     """Hidden (null) until the referral is acknowledged."""
 
     client_last_name: str | None = _Field(
-        validation_alias="clientLastName", serialization_alias="clientLastName"
+        validation_alias="clientLastName",
+        serialization_alias="clientLastName",
+        description="Hidden (null) until the referral is acknowledged.",
     )
     """Hidden (null) until the referral is acknowledged."""
 
-    client_phone: str | None = _Field(validation_alias="clientPhone", serialization_alias="clientPhone")
+    client_phone: str | None = _Field(
+        validation_alias="clientPhone",
+        serialization_alias="clientPhone",
+        description="Hidden (null) until the referral is acknowledged.",
+    )
     """Hidden (null) until the referral is acknowledged."""
 
     client_postal_code: str | None = _Field(
-        validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
+        validation_alias="clientPostalCode",
+        serialization_alias="clientPostalCode",
+        description="Hidden (null) until the referral is acknowledged.",
     )
     """Hidden (null) until the referral is acknowledged."""
 
-    client_state: str | None = _Field(validation_alias="clientState", serialization_alias="clientState")
+    client_state: str | None = _Field(
+        validation_alias="clientState",
+        serialization_alias="clientState",
+        description="State (two letters) in which the client's ZIP code lies; hidden until acknowledgment.",
+    )
     """State (two letters) in which the client's ZIP code lies; hidden until acknowledgment."""
 
-    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
+    closed_date: _dt.datetime | None = _Field(
+        validation_alias="closedDate",
+        serialization_alias="closedDate",
+        description="Time of the latest entry into CLOSED.",
+    )
     """Time of the latest entry into CLOSED."""
 
     closing_status: ReceivedReferralClosingStatus | None = _Field(
@@ -170,11 +212,17 @@ class ReceivedReferral(_BaseModel):
 
     closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
 
-    cms_id: str | None = _Field(validation_alias="cmsId", serialization_alias="cmsId")
+    cms_id: str | None = _Field(
+        validation_alias="cmsId",
+        serialization_alias="cmsId",
+        description="Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,\nSmartAdvocate and Salesforce intake ids, checked in that order.",
+    )
     """Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,
     SmartAdvocate and Salesforce intake ids, checked in that order."""
 
-    county: str | None
+    county: str | None = _Field(
+        description="County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to\nit when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm\nuntil it acknowledges."
+    )
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
@@ -185,7 +233,7 @@ class ReceivedReferral(_BaseModel):
         validation_alias="customFields", serialization_alias="customFields"
     )
 
-    description: str | None
+    description: str | None = _Field(description="Hidden (null) until the referral is acknowledged.")
     """Hidden (null) until the referral is acknowledged."""
 
     estimated_date_of_resolution: _dt.datetime | None = _Field(
@@ -197,7 +245,9 @@ class ReceivedReferral(_BaseModel):
     )
 
     fee_provenance: FeeProvenance = _Field(
-        validation_alias="feeProvenance", serialization_alias="feeProvenance"
+        validation_alias="feeProvenance",
+        serialization_alias="feeProvenance",
+        description="Where the effective sending-firm fee comes from. `percentage` here is the value that applies, whereas\n`sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).\nThe sending firm's fee schedule itself is never revealed.",
     )
     """Where the effective sending-firm fee comes from. `percentage` here is the value that applies, whereas
     `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
@@ -206,7 +256,9 @@ class ReceivedReferral(_BaseModel):
     id: _Coerced[_uuid.UUID, str]
 
     incident_date: _dt.datetime | None = _Field(
-        validation_alias="incidentDate", serialization_alias="incidentDate"
+        validation_alias="incidentDate",
+        serialization_alias="incidentDate",
+        description="Hidden (null) until the referral is acknowledged.",
     )
     """Hidden (null) until the referral is acknowledged."""
 
@@ -217,22 +269,30 @@ class ReceivedReferral(_BaseModel):
     jurisdiction: str | None
 
     lead_attorney_name: str | None = _Field(
-        validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+        validation_alias="leadAttorneyName",
+        serialization_alias="leadAttorneyName",
+        description="Hidden (null) until the referral is acknowledged.",
     )
     """Hidden (null) until the referral is acknowledged."""
 
     net_fee_to_handling_firm: float | None = _Field(
-        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+        validation_alias="netFeeToHandlingFirm",
+        serialization_alias="netFeeToHandlingFirm",
+        description="`attorneyFees − netFeeToSendingFirm`; null when that value is null.",
     )
     """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
 
     net_fee_to_sending_firm: float | None = _Field(
-        validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+        validation_alias="netFeeToSendingFirm",
+        serialization_alias="netFeeToSendingFirm",
+        description="`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;\nnull when either value is missing or zero.",
     )
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
     null when either value is missing or zero."""
 
-    notes: str | None
+    notes: str | None = _Field(
+        description="Combined referral notes visible to you; hidden until acknowledgment."
+    )
     """Combined referral notes visible to you; hidden until acknowledgment."""
 
     payout_type: ReceivedReferralPayoutType | None = _Field(
@@ -242,7 +302,9 @@ class ReceivedReferral(_BaseModel):
     phase: str | None
 
     projected_settlement_amount: float | None = _Field(
-        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
+        validation_alias="projectedSettlementAmount",
+        serialization_alias="projectedSettlementAmount",
+        description="Expected settlement in US dollars.",
     )
     """Expected settlement in US dollars."""
 
@@ -255,7 +317,9 @@ class ReceivedReferral(_BaseModel):
     )
 
     resolution_date: _dt.datetime | None = _Field(
-        validation_alias="resolutionDate", serialization_alias="resolutionDate"
+        validation_alias="resolutionDate",
+        serialization_alias="resolutionDate",
+        description="When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that\nnever went through CLOSING.",
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
     never went through CLOSING."""
@@ -273,23 +337,31 @@ class ReceivedReferral(_BaseModel):
     )
 
     sending_firm_percentage: float | None = _Field(
-        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+        validation_alias="sendingFirmPercentage",
+        serialization_alias="sendingFirmPercentage",
+        description="Value stamped when the referral was sent (whole percent 0–100 of attorney fees, 33.33 standing for\n33.33 %; inputs strictly between 0 and 1 are refused). Stays null if no stamp was made; the fee that\nactually applies is in `feeProvenance.percentage`. A value of 0 means no fee.",
     )
     """Value stamped when the referral was sent (whole percent 0–100 of attorney fees, 33.33 standing for
     33.33 %; inputs strictly between 0 and 1 are refused). Stays null if no stamp was made; the fee that
     actually applies is in `feeProvenance.percentage`. A value of 0 means no fee."""
 
     sending_firm_percentage_source: ReceivedReferralSendingFirmPercentageSource | None = _Field(
-        validation_alias="sendingFirmPercentageSource", serialization_alias="sendingFirmPercentageSource"
+        validation_alias="sendingFirmPercentageSource",
+        serialization_alias="sendingFirmPercentageSource",
+        description="How `sendingFirmPercentage` was stamped.",
     )
     """How `sendingFirmPercentage` was stamped."""
 
     settlement_amount: float | None = _Field(
-        validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount in US dollars.",
     )
     """Settlement amount in US dollars."""
 
-    status: ReceivedReferralStatus
+    status: ReceivedReferralStatus = _Field(
+        description="CaseStatus; the old `received` value is reported as `under_evaluation`."
+    )
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
     statute_of_limitations_expiration: _dt.datetime | None = _Field(
@@ -302,13 +374,16 @@ class ReceivedReferral(_BaseModel):
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
     warm_transfer_successful: bool = _Field(
-        validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
+        validation_alias="warmTransferSuccessful",
+        serialization_alias="warmTransferSuccessful",
+        description="True when the warm transfer to the receiving firm went through.",
     )
     """True when the warm transfer to the receiving firm went through."""
 
     warm_transfer_unsuccessful_reason: str | None = _Field(
         validation_alias="warmTransferUnsuccessfulReason",
         serialization_alias="warmTransferUnsuccessfulReason",
+        description="Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving\nfirm until it acknowledges the referral.",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
     firm until it acknowledges the referral."""
@@ -317,6 +392,7 @@ class ReceivedReferral(_BaseModel):
         _Field(
             validation_alias="warmTransferUnsuccessfulReasonType",
             serialization_alias="warmTransferUnsuccessfulReasonType",
+            description="Category of a failed warm transfer; null for the receiving firm until it acknowledges.",
         )
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ReceivedReferralListItemClosingStatus",
@@ -62,14 +62,18 @@ class ReceivedReferralListItemWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class ReceivedReferralListItem(_BaseModel):
+class ReceivedReferralListItem(_GeneratedModel):
     """Compact row for a referral your firm received."""
 
     closing_status: ReceivedReferralListItemClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
 
-    cms_id: str | None = _Field(validation_alias="cmsId", serialization_alias="cmsId")
+    cms_id: str | None = _Field(
+        validation_alias="cmsId",
+        serialization_alias="cmsId",
+        description="Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,\nSmartAdvocate and Salesforce intake ids, checked in that order.",
+    )
     """Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,
     SmartAdvocate and Salesforce intake ids, checked in that order."""
 
@@ -97,19 +101,24 @@ class ReceivedReferralListItem(_BaseModel):
         validation_alias="sendingFirmName", serialization_alias="sendingFirmName"
     )
 
-    status: ReceivedReferralListItemStatus
+    status: ReceivedReferralListItemStatus = _Field(
+        description="CaseStatus; the old `received` value is reported as `under_evaluation`."
+    )
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
     warm_transfer_successful: bool = _Field(
-        validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
+        validation_alias="warmTransferSuccessful",
+        serialization_alias="warmTransferSuccessful",
+        description="True when the warm transfer to the receiving firm went through.",
     )
     """True when the warm transfer to the receiving firm went through."""
 
     warm_transfer_unsuccessful_reason: str | None = _Field(
         validation_alias="warmTransferUnsuccessfulReason",
         serialization_alias="warmTransferUnsuccessfulReason",
+        description="Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving\nfirm until it acknowledges the referral.",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
     firm until it acknowledges the referral."""
@@ -119,5 +128,6 @@ class ReceivedReferralListItem(_BaseModel):
     ) = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
+        description="Category of a failed warm transfer; null for the receiving firm until it acknowledges.",
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""

@@ -7,15 +7,15 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "RecordExtensionSelectorMissBody",
 ]
 
 
-class RecordExtensionSelectorMissBody(_BaseModel):
-    adapter: str
+class RecordExtensionSelectorMissBody(_GeneratedModel):
+    adapter: str = _Field(description="Name of the site adapter, typically the case-management product.")
     """Name of the site adapter, typically the case-management product."""
 
     adapter_version: str = _Field(validation_alias="adapterVersion", serialization_alias="adapterVersion")
@@ -24,10 +24,14 @@ class RecordExtensionSelectorMissBody(_BaseModel):
         validation_alias="extensionVersion", serialization_alias="extensionVersion"
     )
 
-    selector_key: str = _Field(validation_alias="selectorKey", serialization_alias="selectorKey")
+    selector_key: str = _Field(
+        validation_alias="selectorKey",
+        serialization_alias="selectorKey",
+        description="Which selector failed.",
+    )
     """Which selector failed."""
 
-    url: str
+    url: str = _Field(description="Address of the page where it failed.")
     """Address of the page where it failed."""
 
     user_agent: _Omittable[str] = _Field(

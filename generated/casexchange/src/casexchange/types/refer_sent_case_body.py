@@ -10,16 +10,19 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ReferSentCaseBody",
 ]
 
 
-class ReferSentCaseBody(_BaseModel):
+class ReferSentCaseBody(_GeneratedModel):
     allow_duplicate_client: bool = _Field(
-        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+        default=False,
+        validation_alias="allowDuplicateClient",
+        serialization_alias="allowDuplicateClient",
+        description="Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate\nmatter. Every override is audited. Default: `False`.",
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
     matter. Every override is audited. Default: `False`."""
@@ -31,14 +34,20 @@ class ReferSentCaseBody(_BaseModel):
     )
 
     round_robin_position: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
+        default=_UNSET,
+        validation_alias="roundRobinPosition",
+        serialization_alias="roundRobinPosition",
+        description="Optional: pass back `roundRobinPosition` from `GET /routing/re-refer` untouched; needs `routingRuleId`.\nThe rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range\nincludes 1); slots for later attempts leave it alone.",
     )
     """Optional: pass back `roundRobinPosition` from `GET /routing/re-refer` untouched; needs `routingRuleId`.
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
     routing_rule_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
-        default=_UNSET, validation_alias="routingRuleId", serialization_alias="routingRuleId"
+        default=_UNSET,
+        validation_alias="routingRuleId",
+        serialization_alias="routingRuleId",
+        description="Optional id of the routing rule that chose the recipient (from `GET /routing/re-refer`). Ignored, with a\nwarning logged on our side, unless it is a live rule of your firm.",
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/re-refer`). Ignored, with a
     warning logged on our side, unless it is a live rule of your firm."""

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .sent_case import SentCase
 
 __all__ = [
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class ReferSentCaseResponseMeta(_BaseModel):
+class ReferSentCaseResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class ReferSentCaseResponse(_BaseModel):
-    data: SentCase
+class ReferSentCaseResponse(_GeneratedModel):
+    data: SentCase = _Field(
+        description="A case seen by the firm that owns and sends it. Top-level referral fields come from the latest referral;\n`referrals` lists every referral of the case."
+    )
     """A case seen by the firm that owns and sends it. Top-level referral fields come from the latest referral;
     `referrals` lists every referral of the case."""
 

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .custom_field_value import CustomFieldValue
 
 __all__ = [
@@ -77,29 +77,47 @@ class ReferralWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class Referral(_BaseModel):
+class Referral(_GeneratedModel):
     """A referral from either firm's point of view: mainly its own fields (money, outcome, workflow). From the parent
     case only `caseType` and `clientPhone` are included; fetch the case for the rest. While the referral is SENT
     and your firm is the receiver, `clientPhone`, `leadAttorneyName`, the warm-transfer failure fields and
     `notes` are null and `customFields` is empty until you acknowledge."""
 
-    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
+    attorney_fees: float | None = _Field(
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars.",
+    )
     """Attorney fees in US dollars."""
 
-    case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
+    case_type: str | None = _Field(
+        validation_alias="caseType",
+        serialization_alias="caseType",
+        description="System name of the parent case's case type, e.g. `personal_injury`.",
+    )
     """System name of the parent case's case type, e.g. `personal_injury`."""
 
     client_fee_agreement_percentage: float | None = _Field(
-        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+        validation_alias="clientFeeAgreementPercentage",
+        serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    client_phone: str | None = _Field(validation_alias="clientPhone", serialization_alias="clientPhone")
+    client_phone: str | None = _Field(
+        validation_alias="clientPhone",
+        serialization_alias="clientPhone",
+        description="Client phone from the parent case; null for the receiving firm until it acknowledges. (`GET /cases/{id}`\nshows the placeholder `***-***-****` instead.)",
+    )
     """Client phone from the parent case; null for the receiving firm until it acknowledges. (`GET /cases/{id}`
     shows the placeholder `***-***-****` instead.)"""
 
-    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
+    closed_date: _dt.datetime | None = _Field(
+        validation_alias="closedDate",
+        serialization_alias="closedDate",
+        description="Time of the latest entry into CLOSED.",
+    )
     """Time of the latest entry into CLOSED."""
 
     closing_status: ReferralClosingStatus | None = _Field(
@@ -133,17 +151,21 @@ class Referral(_BaseModel):
     )
 
     net_fee_to_handling_firm: float | None = _Field(
-        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+        validation_alias="netFeeToHandlingFirm",
+        serialization_alias="netFeeToHandlingFirm",
+        description="`attorneyFees − netFeeToSendingFirm`; null when that value is null.",
     )
     """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
 
     net_fee_to_sending_firm: float | None = _Field(
-        validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+        validation_alias="netFeeToSendingFirm",
+        serialization_alias="netFeeToSendingFirm",
+        description="`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;\nnull when either value is missing or zero.",
     )
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
     null when either value is missing or zero."""
 
-    notes: str | None
+    notes: str | None = _Field(description="Combined referral notes the caller may see.")
     """Combined referral notes the caller may see."""
 
     payout_type: ReferralPayoutType | None = _Field(
@@ -153,43 +175,59 @@ class Referral(_BaseModel):
     phase: str | None
 
     projected_settlement_amount: float | None = _Field(
-        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
+        validation_alias="projectedSettlementAmount",
+        serialization_alias="projectedSettlementAmount",
+        description="Expected settlement in US dollars.",
     )
     """Expected settlement in US dollars."""
 
     reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+        validation_alias="referenceNumber",
+        serialization_alias="referenceNumber",
+        description="Generated reference, e.g. `PREFIX-0001`.",
     )
     """Generated reference, e.g. `PREFIX-0001`."""
 
     referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="Receiving firm, or null for a draft.",
     )
     """Receiving firm, or null for a draft."""
 
     referring_firm_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="referringFirmId", serialization_alias="referringFirmId"
+        validation_alias="referringFirmId",
+        serialization_alias="referringFirmId",
+        description="The firm that made the referral.",
     )
     """The firm that made the referral."""
 
     resolution_date: _dt.datetime | None = _Field(
-        validation_alias="resolutionDate", serialization_alias="resolutionDate"
+        validation_alias="resolutionDate",
+        serialization_alias="resolutionDate",
+        description="When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that\nnever went through CLOSING.",
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
     never went through CLOSING."""
 
     sending_firm_percentage: float | None = _Field(
-        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+        validation_alias="sendingFirmPercentage",
+        serialization_alias="sendingFirmPercentage",
+        description="Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs\nstrictly between 0 and 1 are refused as probable fractions; 0 means no fee.",
     )
     """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
     strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
 
     settlement_amount: float | None = _Field(
-        validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount in US dollars.",
     )
     """Settlement amount in US dollars."""
 
-    status: ReferralStatus
+    status: ReferralStatus = _Field(
+        description="Status shared by both firms; an old `received` value shows as `under_evaluation`."
+    )
     """Status shared by both firms; an old `received` value shows as `under_evaluation`."""
 
     statute_of_limitations_expiration: _dt.datetime | None = _Field(
@@ -200,13 +238,16 @@ class Referral(_BaseModel):
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
     warm_transfer_successful: bool = _Field(
-        validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
+        validation_alias="warmTransferSuccessful",
+        serialization_alias="warmTransferSuccessful",
+        description="True when the warm transfer to the receiving firm went through.",
     )
     """True when the warm transfer to the receiving firm went through."""
 
     warm_transfer_unsuccessful_reason: str | None = _Field(
         validation_alias="warmTransferUnsuccessfulReason",
         serialization_alias="warmTransferUnsuccessfulReason",
+        description="Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving\nfirm until it acknowledges the referral.",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
     firm until it acknowledges the referral."""
@@ -214,6 +255,7 @@ class Referral(_BaseModel):
     warm_transfer_unsuccessful_reason_type: ReferralWarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
+        description="Category of a failed warm transfer; null for the receiving firm until it acknowledges.",
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""
 

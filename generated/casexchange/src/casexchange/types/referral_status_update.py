@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ReferralStatusUpdateSource",
@@ -56,7 +56,7 @@ class ReferralStatusUpdateStatus(_OpenStrEnum):
     PENDING_SPIN_OFF = "pending_spin_off"
 
 
-class ReferralStatusUpdate(_BaseModel):
+class ReferralStatusUpdate(_GeneratedModel):
     """One entry of the status history both firms see; the sender's private categorisations are excluded."""
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")

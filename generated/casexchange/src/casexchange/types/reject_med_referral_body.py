@@ -6,7 +6,7 @@ import typing as _t
 from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "RejectMedReferralBodyReasonCode",
@@ -29,8 +29,11 @@ class RejectMedReferralBodyReasonCode(_OpenStrEnum):
     OTHER = "other"
 
 
-class RejectMedReferralBody(_BaseModel):
-    notify: bool = True
+class RejectMedReferralBody(_GeneratedModel):
+    notify: bool = _Field(
+        default=True,
+        description="`false` turns off both the per-referral email to the firm and the acceptance text to the patient (useful when\nloading existing patients). Activity log, webhooks and notes in a connected case-management system are written\nregardless. Default: `True`.",
+    )
     """`false` turns off both the per-referral email to the firm and the acceptance text to the patient (useful when
     loading existing patients). Activity log, webhooks and notes in a connected case-management system are written
     regardless. Default: `True`."""

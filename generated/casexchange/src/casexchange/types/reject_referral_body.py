@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import typing as _t
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "RejectReferralBody",
 ]
 
 
-class RejectReferralBody(_BaseModel):
+class RejectReferralBody(_GeneratedModel):
     reason: str
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

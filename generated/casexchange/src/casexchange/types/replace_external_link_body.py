@@ -10,7 +10,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ReplaceExternalLinkBodyExternalSystem",
@@ -29,7 +29,7 @@ class ReplaceExternalLinkBodyExternalSystem(_OpenStrEnum):
     LITIFY = "litify"
 
 
-class ReplaceExternalLinkBody(_BaseModel):
+class ReplaceExternalLinkBody(_GeneratedModel):
     external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
 
     external_system: ReplaceExternalLinkBodyExternalSystem = _Field(

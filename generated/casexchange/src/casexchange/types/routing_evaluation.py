@@ -9,7 +9,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .warm_transfer import WarmTransfer
 
 __all__ = [
@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-class RoutingEvaluationAssignmentsItem(_BaseModel):
+class RoutingEvaluationAssignmentsItem(_GeneratedModel):
     firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
         default=_UNSET, validation_alias="firmId", serialization_alias="firmId"
     )
@@ -31,7 +31,10 @@ class RoutingEvaluationAssignmentsItem(_BaseModel):
     )
 
     warm_transfer: WarmTransfer | None = _Field(
-        default=None, validation_alias="warmTransfer", serialization_alias="warmTransfer"
+        default=None,
+        validation_alias="warmTransfer",
+        serialization_alias="warmTransfer",
+        description="How to hand a caller over to this firm by phone: its published phone and backup phone, offices and\ninstructions, with your relationship's overrides applied field by field. Only present if your firm has an\nACTIVE relationship sending to it or it is listed in Network Xchange; null as well when the firm published\nnone of this. An override with an empty office list hides the firm's default offices instead of\ninheriting them.",
     )
     """How to hand a caller over to this firm by phone: its published phone and backup phone, offices and
     instructions, with your relationship's overrides applied field by field. Only present if your firm has an
@@ -40,16 +43,19 @@ class RoutingEvaluationAssignmentsItem(_BaseModel):
     inheriting them."""
 
 
-class RoutingEvaluationRule(_BaseModel):
+class RoutingEvaluationRule(_GeneratedModel):
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     name: _Omittable[str] = _UNSET
 
 
-class RoutingEvaluation(_BaseModel):
+class RoutingEvaluation(_GeneratedModel):
     """How a case profile would be routed; null when no active rule applies."""
 
-    assignments: _Omittable[list[RoutingEvaluationAssignmentsItem]] = _UNSET
+    assignments: _Omittable[list[RoutingEvaluationAssignmentsItem]] = _Field(
+        default=_UNSET,
+        description="Active slots of the matched rule that may take this attempt (inside their attempt range, and for re-refer\nnot a firm that already had the case), starting at the current round-robin pick and continuing in configured\norder with wrap-around. `assignments[0]` is always the pick; if it is an outside contact its `firmId` (and\n`selectedFirmId`) is null, meaning nothing can be routed automatically — fall back to choosing by hand. The\norder shifts as the pointer advances; only position 0 is meaningful.",
+    )
     """Active slots of the matched rule that may take this attempt (inside their attempt range, and for re-refer
     not a firm that already had the case), starting at the current round-robin pick and continuing in configured
     order with wrap-around. `assignments[0]` is always the pick; if it is an outside contact its `firmId` (and
@@ -57,7 +63,10 @@ class RoutingEvaluation(_BaseModel):
     order shifts as the pointer advances; only position 0 is meaningful."""
 
     round_robin_position: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
+        default=_UNSET,
+        validation_alias="roundRobinPosition",
+        serialization_alias="roundRobinPosition",
+        description="Opaque token: return it unchanged as `roundRobinPosition`, together with `rule.id` as `routingRuleId`, on\n`POST /sent-cases` or `POST /sent-cases/{id}/refer` to move the rule's pointer on. It is not an index into\n`assignments`; the current pick is `assignments[0]` (or the entry matching `selectedFirmId`).",
     )
     """Opaque token: return it unchanged as `roundRobinPosition`, together with `rule.id` as `routingRuleId`, on
     `POST /sent-cases` or `POST /sent-cases/{id}/refer` to move the rule's pointer on. It is not an index into
@@ -66,7 +75,10 @@ class RoutingEvaluation(_BaseModel):
     rule: _Omittable[RoutingEvaluationRule] = _UNSET
 
     selected_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        default=_UNSET, validation_alias="selectedFirmId", serialization_alias="selectedFirmId"
+        default=_UNSET,
+        validation_alias="selectedFirmId",
+        serialization_alias="selectedFirmId",
+        description="Firm the round-robin pointer selects right now — send to it. Null when the selected slot is an outside\ncontact rather than a CaseXchange firm.",
     )
     """Firm the round-robin pointer selects right now — send to it. Null when the selected slot is an outside
     contact rather than a CaseXchange firm."""

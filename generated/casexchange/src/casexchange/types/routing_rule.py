@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "RoutingRuleAssignmentsItemRecipientType",
@@ -31,7 +31,7 @@ class RoutingRuleAssignmentsItemRecipientType(_OpenStrEnum):
     EXTERNAL_CONTACT = "external_contact"
 
 
-class RoutingRuleAssignmentsItem(_BaseModel):
+class RoutingRuleAssignmentsItem(_GeneratedModel):
     assignment_order: _Omittable[int] = _Field(
         default=_UNSET, validation_alias="assignmentOrder", serialization_alias="assignmentOrder"
     )
@@ -48,18 +48,29 @@ class RoutingRuleAssignmentsItem(_BaseModel):
         default=_UNSET, validation_alias="externalContactId", serialization_alias="externalContactId"
     )
 
-    firm_name: str | None = _Field(default=None, validation_alias="firmName", serialization_alias="firmName")
+    firm_name: str | None = _Field(
+        default=None,
+        validation_alias="firmName",
+        serialization_alias="firmName",
+        description="CaseXchange firm this slot sends to; null for an outside contact.",
+    )
     """CaseXchange firm this slot sends to; null for an outside contact."""
 
     first_attempt: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="firstAttempt", serialization_alias="firstAttempt"
+        default=_UNSET,
+        validation_alias="firstAttempt",
+        serialization_alias="firstAttempt",
+        description="Earliest referral attempt this slot serves (1 = first send).",
     )
     """Earliest referral attempt this slot serves (1 = first send)."""
 
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_active: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+        default=_UNSET,
+        validation_alias="isActive",
+        serialization_alias="isActive",
+        description="Inactive slots never receive a send.",
     )
     """Inactive slots never receive a send."""
 
@@ -76,7 +87,7 @@ class RoutingRuleAssignmentsItem(_BaseModel):
     )
 
 
-class RoutingRule(_BaseModel):
+class RoutingRule(_GeneratedModel):
     assignments: _Omittable[list[RoutingRuleAssignmentsItem]] = _UNSET
 
     case_type_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
@@ -104,7 +115,10 @@ class RoutingRule(_BaseModel):
     )
 
     jurisdiction_code: str | None = _Field(
-        default=None, validation_alias="jurisdictionCode", serialization_alias="jurisdictionCode"
+        default=None,
+        validation_alias="jurisdictionCode",
+        serialization_alias="jurisdictionCode",
+        description="Old single-state field; matching uses `jurisdictionCodes`.",
     )
     """Old single-state field; matching uses `jurisdictionCodes`."""
 
@@ -114,7 +128,9 @@ class RoutingRule(_BaseModel):
 
     name: _Omittable[str] = _UNSET
 
-    priority: _Omittable[int] = _UNSET
+    priority: _Omittable[int] = _Field(
+        default=_UNSET, description="Lower numbers are tried first; the first active rule that matches wins."
+    )
     """Lower numbers are tried first; the first active rule that matches wins."""
 
     tier_numbers: _Omittable[list[int]] = _Field(

@@ -10,7 +10,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SendMappingMatchKeyMode",
@@ -34,7 +34,7 @@ class SendMappingMatchKeyMode(_OpenStrEnum):
     LOOKUP = "lookup"
 
 
-class SendMappingMatchKey(_BaseModel):
+class SendMappingMatchKey(_GeneratedModel):
     """Either `{mode: externalId, fieldName}` or `{mode: lookup, lookupField, relatedExternalIdField?, useRecordId?}`.
     A lookup key needs `relatedExternalIdField`, `useRecordId` or both — matching the related record by its
     external-id field, by its Salesforce record id through CaseXchange sync links, or one then the other."""
@@ -53,22 +53,26 @@ class SendMappingMatchKey(_BaseModel):
         default=_UNSET,
         validation_alias="relatedExternalIdField",
         serialization_alias="relatedExternalIdField",
+        description="May be left out of a lookup key if `useRecordId` is set; one of the two is required.",
     )
     """May be left out of a lookup key if `useRecordId` is set; one of the two is required."""
 
     use_record_id: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="useRecordId", serialization_alias="useRecordId"
+        default=_UNSET,
+        validation_alias="useRecordId",
+        serialization_alias="useRecordId",
+        description="Find the related record through its Salesforce record id, using CaseXchange sync links. Not needed if `relatedExternalIdField` is given.",
     )
     """Find the related record through its Salesforce record id, using CaseXchange sync links. Not needed if `relatedExternalIdField` is given."""
 
 
-class SendMappingPrefillItem(_BaseModel):
+class SendMappingPrefillItem(_GeneratedModel):
     canonical_key: str = _Field(validation_alias="canonicalKey", serialization_alias="canonicalKey")
 
     sf_field_api_name: str = _Field(validation_alias="sfFieldApiName", serialization_alias="sfFieldApiName")
 
 
-class SendMappingProfile(_BaseModel):
+class SendMappingProfile(_GeneratedModel):
     id: _Coerced[_uuid.UUID, str]
 
     sf_object_api_name: str = _Field(
@@ -79,23 +83,31 @@ class SendMappingProfile(_BaseModel):
         validation_alias="sfRecordTypeDevName", serialization_alias="sfRecordTypeDevName"
     )
 
-    version: _dt.datetime
+    version: _dt.datetime = _Field(
+        description="For diagnostics only; the send endpoint reloads the live configuration anyway."
+    )
     """For diagnostics only; the send endpoint reloads the live configuration anyway."""
 
 
-class SendMappingResolvers(_BaseModel):
+class SendMappingResolvers(_GeneratedModel):
     """Translation tables for this connection, so the send component can resolve prefill values locally."""
 
-    case_type_map: dict[str, str] = _Field(validation_alias="caseTypeMap", serialization_alias="caseTypeMap")
+    case_type_map: dict[str, str] = _Field(
+        validation_alias="caseTypeMap",
+        serialization_alias="caseTypeMap",
+        description="CaseXchange case-type slug per Salesforce record id (normalised to 15 characters); active entries only, primary wins.",
+    )
     """CaseXchange case-type slug per Salesforce record id (normalised to 15 characters); active entries only, primary wins."""
 
     value_maps: dict[str, dict[str, str]] = _Field(
-        validation_alias="valueMaps", serialization_alias="valueMaps"
+        validation_alias="valueMaps",
+        serialization_alias="valueMaps",
+        description="Salesforce → CaseXchange value translations, keyed by the exact `sfFieldApiName` used in `prefill`.",
     )
     """Salesforce → CaseXchange value translations, keyed by the exact `sfFieldApiName` used in `prefill`."""
 
 
-class SendMappingSendFieldsItem(_BaseModel):
+class SendMappingSendFieldsItem(_GeneratedModel):
     canonical_key: str = _Field(validation_alias="canonicalKey", serialization_alias="canonicalKey")
 
     editable: bool
@@ -113,35 +125,45 @@ class SendMappingSendFieldsItem(_BaseModel):
     type: str
 
 
-class SendMappingWritebackItem(_BaseModel):
+class SendMappingWritebackItem(_GeneratedModel):
     canonical_key: str = _Field(validation_alias="canonicalKey", serialization_alias="canonicalKey")
 
     sf_field_api_name: str = _Field(validation_alias="sfFieldApiName", serialization_alias="sfFieldApiName")
 
 
-class SendMapping(_BaseModel):
+class SendMapping(_GeneratedModel):
     """Mapping of the active v2 sending profile for one Salesforce object / record type pair, as used by the
     managed package's send component."""
 
     match_key: SendMappingMatchKey | None = _Field(
-        validation_alias="matchKey", serialization_alias="matchKey"
+        validation_alias="matchKey",
+        serialization_alias="matchKey",
+        description="Either `{mode: externalId, fieldName}` or `{mode: lookup, lookupField, relatedExternalIdField?, useRecordId?}`.\nA lookup key needs `relatedExternalIdField`, `useRecordId` or both — matching the related record by its\nexternal-id field, by its Salesforce record id through CaseXchange sync links, or one then the other.",
     )
     """Either `{mode: externalId, fieldName}` or `{mode: lookup, lookupField, relatedExternalIdField?, useRecordId?}`.
     A lookup key needs `relatedExternalIdField`, `useRecordId` or both — matching the related record by its
     external-id field, by its Salesforce record id through CaseXchange sync links, or one then the other."""
 
-    prefill: list[SendMappingPrefillItem]
+    prefill: list[SendMappingPrefillItem] = _Field(
+        description="Fields filled in on the send form from CaseXchange data (links towards CaseXchange or both ways)."
+    )
     """Fields filled in on the send form from CaseXchange data (links towards CaseXchange or both ways)."""
 
     profile: SendMappingProfile
 
-    resolvers: SendMappingResolvers
+    resolvers: SendMappingResolvers = _Field(
+        description="Translation tables for this connection, so the send component can resolve prefill values locally."
+    )
     """Translation tables for this connection, so the send component can resolve prefill values locally."""
 
     send_fields: list[SendMappingSendFieldsItem] = _Field(
-        validation_alias="sendFields", serialization_alias="sendFields"
+        validation_alias="sendFields",
+        serialization_alias="sendFields",
+        description="Every send-form field, with prefill values filled in where available.",
     )
     """Every send-form field, with prefill values filled in where available."""
 
-    writeback: list[SendMappingWritebackItem]
+    writeback: list[SendMappingWritebackItem] = _Field(
+        description="Fields the org expects to be written back after sending (links towards Salesforce or both ways)."
+    )
     """Fields the org expects to be written back after sending (links towards Salesforce or both ways)."""

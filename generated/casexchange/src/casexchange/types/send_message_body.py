@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SendMessageBodyRequestedStatus",
@@ -40,8 +40,10 @@ class SendMessageBodyRequestedStatus(_OpenStrEnum):
     PENDING_SPIN_OFF = "pending_spin_off"
 
 
-class SendMessageBody(_BaseModel):
-    id: str
+class SendMessageBody(_GeneratedModel):
+    id: str = _Field(
+        description="Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference\nnumber (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-management\nid on a referral it received (DearLegal, Neos, Clio, SmartAdvocate, Salesforce intake record, or a Case\nStatus id, user-entered or numeric) or, for cases it sent, their Salesforce record id. Ids recorded by other\nfirms never match, even on a shared case. Matching tries UUIDs, then reference numbers, then\nintegration ids; the firm must be sender or receiver of the result (otherwise 404). When a\ncase-management or Case Status id fits several of the firm's cases, the answer is 409\n`ambiguous_external_id`;\nseveral referrals of one case resolve to the live one. A Salesforce record id of sent cases picks the\ncase still being referred (else the newest) and is ambiguous only when two or more are still being\nreferred."
+    )
     """Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference
     number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-management
     id on a referral it received (DearLegal, Neos, Clio, SmartAdvocate, Salesforce intake record, or a Case
@@ -57,7 +59,10 @@ class SendMessageBody(_BaseModel):
     message: str
 
     requested_status: _Omittable[SendMessageBodyRequestedStatus] = _Field(
-        default=_UNSET, validation_alias="requestedStatus", serialization_alias="requestedStatus"
+        default=_UNSET,
+        validation_alias="requestedStatus",
+        serialization_alias="requestedStatus",
+        description="Status you ask the other firm to move to (optional, any letter case).",
     )
     """Status you ask the other firm to move to (optional, any letter case)."""
 

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .public_status_update import PublicStatusUpdate
 
 __all__ = [
@@ -14,14 +14,16 @@ __all__ = [
 ]
 
 
-class SendMessageResponseMeta(_BaseModel):
+class SendMessageResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class SendMessageResponse(_BaseModel):
-    data: PublicStatusUpdate
+class SendMessageResponse(_GeneratedModel):
+    data: PublicStatusUpdate = _Field(
+        description="A status change or partner message, with the referral it belongs to."
+    )
     """A status change or partner message, with the referral it belongs to."""
 
     meta: SendMessageResponseMeta

@@ -9,28 +9,38 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SendReferralBody",
 ]
 
 
-class SendReferralBody(_BaseModel):
+class SendReferralBody(_GeneratedModel):
     allow_duplicate_client: bool = _Field(
-        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+        default=False,
+        validation_alias="allowDuplicateClient",
+        serialization_alias="allowDuplicateClient",
+        description="Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate\nmatter. Every override is audited. Default: `False`.",
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
     matter. Every override is audited. Default: `False`."""
 
-    notes: _Omittable[str] = _UNSET
+    notes: _Omittable[str] = _Field(
+        default=_UNSET, description="Optional text added to the referral's notes; line breaks become spaces."
+    )
     """Optional text added to the referral's notes; line breaks become spaces."""
 
-    reason: _Omittable[str] = _UNSET
+    reason: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Optional text saved on the status-history entry this step creates; line breaks become spaces.",
+    )
     """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
 
     referent_firm_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="The firm receiving the referral.",
     )
     """The firm receiving the referral."""
 

@@ -11,7 +11,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .custom_field_value import CustomFieldValue
 from .sent_case_referral_summary import SentCaseReferralSummary
 
@@ -80,28 +80,40 @@ class SentCaseWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class SentCase(_BaseModel):
+class SentCase(_GeneratedModel):
     """A case seen by the firm that owns and sends it. Top-level referral fields come from the latest referral;
     `referrals` lists every referral of the case."""
 
     attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+        default=None,
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars; null until recorded.",
     )
     """Attorney fees in US dollars; null until recorded."""
 
     case_county: str | None = _Field(
-        default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
+        default=None,
+        validation_alias="caseCounty",
+        serialization_alias="caseCounty",
+        description="County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is\nderived from `casePostalCode`, or failing that from `clientPostalCode`.",
     )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     case_county_source: SentCaseCaseCountySource | None = _Field(
-        default=None, validation_alias="caseCountySource", serialization_alias="caseCountySource"
+        default=None,
+        validation_alias="caseCountySource",
+        serialization_alias="caseCountySource",
+        description="Where `caseCounty` came from.",
     )
     """Where `caseCounty` came from."""
 
     case_postal_code: str | None = _Field(
-        default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
+        default=None,
+        validation_alias="casePostalCode",
+        serialization_alias="casePostalCode",
+        description="ZIP code of the place the case is about.",
     )
     """ZIP code of the place the case is about."""
 
@@ -131,6 +143,7 @@ class SentCase(_BaseModel):
         default=None,
         validation_alias="clientFeeAgreementPercentage",
         serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
@@ -152,32 +165,50 @@ class SentCase(_BaseModel):
     )
 
     client_state: str | None = _Field(
-        default=None, validation_alias="clientState", serialization_alias="clientState"
+        default=None,
+        validation_alias="clientState",
+        serialization_alias="clientState",
+        description="State (two letters) in which the client's ZIP code lies.",
     )
     """State (two letters) in which the client's ZIP code lies."""
 
     closed_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="closedDate", serialization_alias="closedDate"
+        default=None,
+        validation_alias="closedDate",
+        serialization_alias="closedDate",
+        description="Time of the latest entry into CLOSED.",
     )
     """Time of the latest entry into CLOSED."""
 
     closing_status: SentCaseClosingStatus | None = _Field(
-        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+        default=None,
+        validation_alias="closingStatus",
+        serialization_alias="closingStatus",
+        description="Closing outcome (ClosingStatus); null until closing has started.",
     )
     """Closing outcome (ClosingStatus); null until closing has started."""
 
     closure_reason: str | None = _Field(
-        default=None, validation_alias="closureReason", serialization_alias="closureReason"
+        default=None,
+        validation_alias="closureReason",
+        serialization_alias="closureReason",
+        description="Free-text reason given when the referral was closed; null before that.",
     )
     """Free-text reason given when the referral was closed; null before that."""
 
-    county: str | None = None
+    county: str | None = _Field(
+        default=None,
+        description="County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to\nit when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm\nuntil it acknowledges.",
+    )
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
 
     county_source: SentCaseCountySource | None = _Field(
-        default=None, validation_alias="countySource", serialization_alias="countySource"
+        default=None,
+        validation_alias="countySource",
+        serialization_alias="countySource",
+        description="Where `county` came from.",
     )
     """Where `county` came from."""
 
@@ -199,6 +230,7 @@ class SentCase(_BaseModel):
         default=None,
         validation_alias="estimatedDateOfResolution",
         serialization_alias="estimatedDateOfResolution",
+        description="Expected resolution date (accepted as a date, returned as a timestamp); null until estimated.",
     )
     """Expected resolution date (accepted as a date, returned as a timestamp); null until estimated."""
 
@@ -206,10 +238,11 @@ class SentCase(_BaseModel):
         default=None,
         validation_alias="estimatedDistributionDate",
         serialization_alias="estimatedDistributionDate",
+        description="Expected distribution date (accepted as a date, returned as a timestamp); null until estimated.",
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
-    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _Field(default=_UNSET, description="UUID of the base case.")
     """UUID of the base case."""
 
     incident_date: _dt.datetime | None = _Field(
@@ -223,23 +256,35 @@ class SentCase(_BaseModel):
     jurisdiction: str | None = None
 
     lead_attorney_name: str | None = _Field(
-        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+        default=None,
+        validation_alias="leadAttorneyName",
+        serialization_alias="leadAttorneyName",
+        description="Name of the receiving firm's lead attorney; null until someone is assigned.",
     )
     """Name of the receiving firm's lead attorney; null until someone is assigned."""
 
     net_fee_to_handling_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+        default=None,
+        validation_alias="netFeeToHandlingFirm",
+        serialization_alias="netFeeToHandlingFirm",
+        description="`attorneyFees − netFeeToSendingFirm`; null when that value is null.",
     )
     """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
 
     net_fee_to_sending_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+        default=None,
+        validation_alias="netFeeToSendingFirm",
+        serialization_alias="netFeeToSendingFirm",
+        description="`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is\nnot shown on this resource); null when either value is missing or zero.",
     )
     """`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is
     not shown on this resource); null when either value is missing or zero."""
 
     payout_type: SentCasePayoutType | None = _Field(
-        default=None, validation_alias="payoutType", serialization_alias="payoutType"
+        default=None,
+        validation_alias="payoutType",
+        serialization_alias="payoutType",
+        description="How the settlement money is paid out; null until chosen during closing.",
     )
     """How the settlement money is paid out; null until chosen during closing."""
 
@@ -249,16 +294,23 @@ class SentCase(_BaseModel):
         default=None,
         validation_alias="projectedSettlementAmount",
         serialization_alias="projectedSettlementAmount",
+        description="Settlement expected while the case is still open, in US dollars; null until estimated.",
     )
     """Settlement expected while the case is still open, in US dollars; null until estimated."""
 
     rated_tier: int | None = _Field(
-        default=None, validation_alias="ratedTier", serialization_alias="ratedTier"
+        default=None,
+        validation_alias="ratedTier",
+        serialization_alias="ratedTier",
+        description="Reserved for a later rating feature; currently always empty.",
     )
     """Reserved for a later rating feature; currently always empty."""
 
     rating_notes: str | None = _Field(
-        default=None, validation_alias="ratingNotes", serialization_alias="ratingNotes"
+        default=None,
+        validation_alias="ratingNotes",
+        serialization_alias="ratingNotes",
+        description="Reserved for a later rating feature; currently always empty.",
     )
     """Reserved for a later rating feature; currently always empty."""
 
@@ -266,7 +318,9 @@ class SentCase(_BaseModel):
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    referrals: _Omittable[list[SentCaseReferralSummary]] = _UNSET
+    referrals: _Omittable[list[SentCaseReferralSummary]] = _Field(
+        default=_UNSET, description="Every referral of the case, latest first."
+    )
     """Every referral of the case, latest first."""
 
     requires_update: _Omittable[bool] = _Field(
@@ -274,7 +328,10 @@ class SentCase(_BaseModel):
     )
 
     resolution_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
+        default=None,
+        validation_alias="resolutionDate",
+        serialization_alias="resolutionDate",
+        description="When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that\nnever went through CLOSING.",
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
     never went through CLOSING."""
@@ -288,13 +345,18 @@ class SentCase(_BaseModel):
     )
 
     settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        default=None,
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount in US dollars; null until recorded.",
     )
     """Settlement amount in US dollars; null until recorded."""
 
     source: str | None = None
 
-    status: _Omittable[str] = _UNSET
+    status: _Omittable[str] = _Field(
+        default=_UNSET, description="CaseStatus of the latest referral, or `draft` when the case has none."
+    )
     """CaseStatus of the latest referral, or `draft` when the case has none."""
 
     statute_of_limitations_expiration: _dt.datetime | None = _Field(
@@ -303,7 +365,10 @@ class SentCase(_BaseModel):
         serialization_alias="statuteOfLimitationsExpiration",
     )
 
-    tier: int | None = None
+    tier: int | None = _Field(
+        default=None,
+        description="The sender's rating of the case, 1 (top priority) to 5 (lowest); unrelated to API key tiers. Null if unrated.",
+    )
     """The sender's rating of the case, 1 (top priority) to 5 (lowest); unrelated to API key tiers. Null if unrated."""
 
     title: str | None = None
@@ -316,6 +381,7 @@ class SentCase(_BaseModel):
         default=_UNSET,
         validation_alias="warmTransferSuccessful",
         serialization_alias="warmTransferSuccessful",
+        description="True when the warm transfer to the receiving firm went through.",
     )
     """True when the warm transfer to the receiving firm went through."""
 
@@ -323,6 +389,7 @@ class SentCase(_BaseModel):
         default=None,
         validation_alias="warmTransferUnsuccessfulReason",
         serialization_alias="warmTransferUnsuccessfulReason",
+        description="Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since\nthe data belongs to the sending firm.",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since
     the data belongs to the sending firm."""
@@ -331,6 +398,7 @@ class SentCase(_BaseModel):
         default=None,
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
+        description="Category of a failed warm transfer; not hidden, as this is the sender's own data.",
     )
     """Category of a failed warm transfer; not hidden, as this is the sender's own data."""
 

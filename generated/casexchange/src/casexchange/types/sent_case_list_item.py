@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SentCaseListItemWarmTransferUnsuccessfulReasonType",
@@ -31,7 +31,7 @@ class SentCaseListItemWarmTransferUnsuccessfulReasonType(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class SentCaseListItem(_BaseModel):
+class SentCaseListItem(_GeneratedModel):
     closing_status: str | None = _Field(
         default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
     )
@@ -66,10 +66,13 @@ class SentCaseListItem(_BaseModel):
         default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
     )
 
-    status: _Omittable[str] = _UNSET
+    status: _Omittable[str] = _Field(default=_UNSET, description="CaseStatus.")
     """CaseStatus."""
 
-    tier: int | None = None
+    tier: int | None = _Field(
+        default=None,
+        description="The sender's rating of the case, 1 (top priority) to 5 (lowest); unrelated to API key tiers. Null if unrated.",
+    )
     """The sender's rating of the case, 1 (top priority) to 5 (lowest); unrelated to API key tiers. Null if unrated."""
 
     updated_at: _Omittable[_dt.datetime] = _Field(
@@ -80,6 +83,7 @@ class SentCaseListItem(_BaseModel):
         default=_UNSET,
         validation_alias="warmTransferSuccessful",
         serialization_alias="warmTransferSuccessful",
+        description="Whether the warm transfer succeeded, taken from the latest referral.",
     )
     """Whether the warm transfer succeeded, taken from the latest referral."""
 
@@ -87,6 +91,7 @@ class SentCaseListItem(_BaseModel):
         default=None,
         validation_alias="warmTransferUnsuccessfulReason",
         serialization_alias="warmTransferUnsuccessfulReason",
+        description="Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since\nthe data belongs to the sending firm.",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since
     the data belongs to the sending firm."""
@@ -96,6 +101,7 @@ class SentCaseListItem(_BaseModel):
             default=None,
             validation_alias="warmTransferUnsuccessfulReasonType",
             serialization_alias="warmTransferUnsuccessfulReasonType",
+            description="Category of a failed warm transfer.",
         )
     )
     """Category of a failed warm transfer."""

@@ -12,7 +12,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SentCaseReferralSummaryClosingStatus",
@@ -44,13 +44,16 @@ class SentCaseReferralSummaryPayoutType(_OpenStrEnum):
     OTHER = "other"
 
 
-class SentCaseReferralSummary(_BaseModel):
+class SentCaseReferralSummary(_GeneratedModel):
     """One referral of a sent case (latest first), with its own money and outcome fields, so every attempt of a
     re-referred case is visible. Fields the receiver manages (`sendingFirmPercentage`, `isRetainerSigned`) are
     not included."""
 
     attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+        default=None,
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars; null until recorded.",
     )
     """Attorney fees in US dollars; null until recorded."""
 
@@ -58,22 +61,32 @@ class SentCaseReferralSummary(_BaseModel):
         default=None,
         validation_alias="clientFeeAgreementPercentage",
         serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
     closed_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="closedDate", serialization_alias="closedDate"
+        default=None,
+        validation_alias="closedDate",
+        serialization_alias="closedDate",
+        description="Time of the latest entry into CLOSED.",
     )
     """Time of the latest entry into CLOSED."""
 
     closing_status: SentCaseReferralSummaryClosingStatus | None = _Field(
-        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+        default=None,
+        validation_alias="closingStatus",
+        serialization_alias="closingStatus",
+        description="Closing outcome (ClosingStatus); null until closing has started.",
     )
     """Closing outcome (ClosingStatus); null until closing has started."""
 
     closure_reason: str | None = _Field(
-        default=None, validation_alias="closureReason", serialization_alias="closureReason"
+        default=None,
+        validation_alias="closureReason",
+        serialization_alias="closureReason",
+        description="Free-text reason given when the referral was closed; null before that.",
     )
     """Free-text reason given when the referral was closed; null before that."""
 
@@ -89,6 +102,7 @@ class SentCaseReferralSummary(_BaseModel):
         default=None,
         validation_alias="estimatedDateOfResolution",
         serialization_alias="estimatedDateOfResolution",
+        description="Expected resolution date (accepted as a date, returned as a timestamp); null until estimated.",
     )
     """Expected resolution date (accepted as a date, returned as a timestamp); null until estimated."""
 
@@ -96,6 +110,7 @@ class SentCaseReferralSummary(_BaseModel):
         default=None,
         validation_alias="estimatedDistributionDate",
         serialization_alias="estimatedDistributionDate",
+        description="Expected distribution date (accepted as a date, returned as a timestamp); null until estimated.",
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
@@ -106,17 +121,26 @@ class SentCaseReferralSummary(_BaseModel):
     )
 
     lead_attorney_name: str | None = _Field(
-        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+        default=None,
+        validation_alias="leadAttorneyName",
+        serialization_alias="leadAttorneyName",
+        description="Name of the receiving firm's lead attorney; null until someone is assigned.",
     )
     """Name of the receiving firm's lead attorney; null until someone is assigned."""
 
     net_fee_to_handling_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+        default=None,
+        validation_alias="netFeeToHandlingFirm",
+        serialization_alias="netFeeToHandlingFirm",
+        description="`attorneyFees − netFeeToSendingFirm`; null when that value is null.",
     )
     """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
 
     net_fee_to_sending_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+        default=None,
+        validation_alias="netFeeToSendingFirm",
+        serialization_alias="netFeeToSendingFirm",
+        description="`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is\nnot shown on this resource); null when either value is missing or zero.",
     )
     """`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is
     not shown on this resource); null when either value is missing or zero."""
@@ -124,7 +148,10 @@ class SentCaseReferralSummary(_BaseModel):
     notes: str | None = None
 
     payout_type: SentCaseReferralSummaryPayoutType | None = _Field(
-        default=None, validation_alias="payoutType", serialization_alias="payoutType"
+        default=None,
+        validation_alias="payoutType",
+        serialization_alias="payoutType",
+        description="How the settlement money is paid out; null until chosen during closing.",
     )
     """How the settlement money is paid out; null until chosen during closing."""
 
@@ -132,6 +159,7 @@ class SentCaseReferralSummary(_BaseModel):
         default=None,
         validation_alias="projectedSettlementAmount",
         serialization_alias="projectedSettlementAmount",
+        description="Settlement expected while the case is still open, in US dollars; null until estimated.",
     )
     """Settlement expected while the case is still open, in US dollars; null until estimated."""
 
@@ -144,17 +172,23 @@ class SentCaseReferralSummary(_BaseModel):
     )
 
     resolution_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
+        default=None,
+        validation_alias="resolutionDate",
+        serialization_alias="resolutionDate",
+        description="When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that\nnever went through CLOSING.",
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
     never went through CLOSING."""
 
     settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        default=None,
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount in US dollars; null until recorded.",
     )
     """Settlement amount in US dollars; null until recorded."""
 
-    status: _Omittable[str] = _UNSET
+    status: _Omittable[str] = _Field(default=_UNSET, description="CaseStatus.")
     """CaseStatus."""
 
     updated_at: _Omittable[_dt.datetime] = _Field(

@@ -8,16 +8,19 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SignReferralBody",
 ]
 
 
-class SignReferralBody(_BaseModel):
+class SignReferralBody(_GeneratedModel):
     attorney_fees: _Omittable[float] = _Field(
-        default=_UNSET, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+        default=_UNSET,
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars.",
     )
     """Attorney fees in US dollars."""
 
@@ -25,6 +28,7 @@ class SignReferralBody(_BaseModel):
         default=_UNSET,
         validation_alias="clientFeeAgreementPercentage",
         serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
@@ -33,6 +37,7 @@ class SignReferralBody(_BaseModel):
         default=None,
         validation_alias="estimatedDateOfResolution",
         serialization_alias="estimatedDateOfResolution",
+        description="Calendar date, `YYYY-MM-DD`.",
     )
     """Calendar date, `YYYY-MM-DD`."""
 
@@ -40,26 +45,35 @@ class SignReferralBody(_BaseModel):
         default=_UNSET, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
     )
 
-    notes: _Omittable[str] = _UNSET
+    notes: _Omittable[str] = _Field(
+        default=_UNSET, description="Optional text added to the referral's notes; line breaks become spaces."
+    )
     """Optional text added to the referral's notes; line breaks become spaces."""
 
-    phase: _Omittable[str] = _UNSET
+    phase: _Omittable[str] = _Field(
+        default=_UNSET, description="Free-text label for the stage the case is in."
+    )
     """Free-text label for the stage the case is in."""
 
     projected_settlement_amount: _Omittable[float] = _Field(
         default=_UNSET,
         validation_alias="projectedSettlementAmount",
         serialization_alias="projectedSettlementAmount",
+        description="Expected settlement in US dollars.",
     )
     """Expected settlement in US dollars."""
 
-    reason: _Omittable[str] = _UNSET
+    reason: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Optional text saved on the status-history entry this step creates; line breaks become spaces.",
+    )
     """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
 
     statute_of_limitations_expiration: _dt.date | None = _Field(
         default=None,
         validation_alias="statuteOfLimitationsExpiration",
         serialization_alias="statuteOfLimitationsExpiration",
+        description="Calendar date, `YYYY-MM-DD`.",
     )
     """Calendar date, `YYYY-MM-DD`."""
 

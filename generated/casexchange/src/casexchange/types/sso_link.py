@@ -6,18 +6,24 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SsoLink",
 ]
 
 
-class SsoLink(_BaseModel):
-    expires_at: _dt.datetime = _Field(validation_alias="expiresAt", serialization_alias="expiresAt")
+class SsoLink(_GeneratedModel):
+    expires_at: _dt.datetime = _Field(
+        validation_alias="expiresAt",
+        serialization_alias="expiresAt",
+        description="About 60 seconds after the link was made.",
+    )
     """About 60 seconds after the link was made."""
 
-    url: str
+    url: str = _Field(
+        description="One-time sign-in URL. The secret token forms part of the path, and the server keeps nothing but a SHA-256 hash of it."
+    )
     """One-time sign-in URL. The secret token forms part of the path, and the server keeps nothing but a SHA-256 hash of it."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"url": {"format": "uri"}}

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 from .._enums import OpenEnum as _OpenEnum
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_snapshot import CaseSnapshot
 
 __all__ = [
@@ -93,35 +93,47 @@ class StatusChangeDataStatus(_OpenStrEnum):
     PENDING_SPIN_OFF = "pending_spin_off"
 
 
-class StatusChangeData(_BaseModel):
+class StatusChangeData(_GeneratedModel):
     """`data` of `referral.sent`, `referral.received`, `referral.accepted`, `referral.rejected` and
     `case.status_changed` — one shape for all five so one handler can process them."""
 
-    case: CaseSnapshot
+    case: CaseSnapshot = _Field(
+        description="The referral as re-read after the change was committed, using the same field names as `GET /cases`, so pushed\nand polled data agree. Delivered to the sender, and to the receiver once it has acknowledged."
+    )
     """The referral as re-read after the change was committed, using the same field names as `GET /cases`, so pushed
     and polled data agree. Delivered to the sender, and to the receiver once it has acknowledged."""
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: _dt.datetime = _Field(
+        validation_alias="createdAt",
+        serialization_alias="createdAt",
+        description="Equal to the envelope's `occurredAt`.",
+    )
     """Equal to the envelope's `occurredAt`."""
 
     created_by_name: str | None = _Field(
-        validation_alias="createdByName", serialization_alias="createdByName"
+        validation_alias="createdByName",
+        serialization_alias="createdByName",
+        description="Display name of the person who acted (never a user id); null for system changes.",
     )
     """Display name of the person who acted (never a user id); null for system changes."""
 
-    id: _Coerced[_uuid.UUID, str]
+    id: _Coerced[_uuid.UUID, str] = _Field(description="Id of the status-update row.")
     """Id of the status-update row."""
 
     is_message: StatusChangeDataIsMessage = _Field(
-        validation_alias="isMessage", serialization_alias="isMessage"
+        validation_alias="isMessage",
+        serialization_alias="isMessage",
+        description="Always false; partner messages produce no webhook events.",
     )
     """Always false; partner messages produce no webhook events."""
 
-    message: str | None
+    message: str | None = _Field(description="Free-text note stored with the transition.")
     """Free-text note stored with the transition."""
 
     previous_status: StatusChangeDataPreviousStatus | None = _Field(
-        validation_alias="previousStatus", serialization_alias="previousStatus"
+        validation_alias="previousStatus",
+        serialization_alias="previousStatus",
+        description="Status the referral left (normalised); null for the first row. Two status deliveries with the same\n`occurredAt` come from one transaction — order them by linking `previousStatus` to `status`.",
     )
     """Status the referral left (normalised); null for the first row. Two status deliveries with the same
     `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
@@ -134,9 +146,11 @@ class StatusChangeData(_BaseModel):
         validation_alias="referralId", serialization_alias="referralId"
     )
 
-    source: StatusChangeDataSource
+    source: StatusChangeDataSource = _Field(
+        description="System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not\ntold apart today."
+    )
     """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
     told apart today."""
 
-    status: StatusChangeDataStatus
+    status: StatusChangeDataStatus = _Field(description="Status the referral entered (normalised).")
     """Status the referral entered (normalised)."""

@@ -7,14 +7,14 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateCaseBody",
 ]
 
 
-class UpdateCaseBody(_BaseModel):
+class UpdateCaseBody(_GeneratedModel):
     case_type: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="caseType", serialization_alias="caseType"
     )

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateCaseStatusBodyStatus",
@@ -38,17 +38,23 @@ class UpdateCaseStatusBodyStatus(_OpenStrEnum):
     PENDING_SPIN_OFF = "pending_spin_off"
 
 
-class UpdateCaseStatusBody(_BaseModel):
+class UpdateCaseStatusBody(_GeneratedModel):
     closing_status: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="closingStatus", serialization_alias="closingStatus"
+        default=_UNSET,
+        validation_alias="closingStatus",
+        serialization_alias="closingStatus",
+        description="Needed when moving to CLOSED.",
     )
     """Needed when moving to CLOSED."""
 
-    notes: _Omittable[str] = _UNSET
+    notes: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400\nwithout it).",
+    )
     """Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400
     without it)."""
 
-    status: UpdateCaseStatusBodyStatus
+    status: UpdateCaseStatusBodyStatus = _Field(description="Target CaseStatus.")
     """Target CaseStatus."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateNotificationPreferencesResponseMeta",
@@ -14,13 +14,13 @@ __all__ = [
 ]
 
 
-class UpdateNotificationPreferencesResponseMeta(_BaseModel):
+class UpdateNotificationPreferencesResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class UpdateNotificationPreferencesResponse(_BaseModel):
+class UpdateNotificationPreferencesResponse(_GeneratedModel):
     data: dict[str, _t.Any | None]
 
     meta: UpdateNotificationPreferencesResponseMeta

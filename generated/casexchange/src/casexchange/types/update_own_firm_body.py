@@ -5,14 +5,14 @@ import typing as _t
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateOwnFirmBody",
 ]
 
 
-class UpdateOwnFirmBody(_BaseModel):
+class UpdateOwnFirmBody(_GeneratedModel):
     address: _Omittable[str] = _UNSET
 
     city: _Omittable[str] = _UNSET

@@ -11,7 +11,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateReferralBodyPayoutType",
@@ -33,7 +33,7 @@ class UpdateReferralBodyPayoutType(_OpenStrEnum):
     OTHER = "other"
 
 
-class UpdateReferralBodyCustomFieldsItem(_BaseModel):
+class UpdateReferralBodyCustomFieldsItem(_GeneratedModel):
     field_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="fieldId", serialization_alias="fieldId")
 
     value: str | None
@@ -44,9 +44,12 @@ class UpdateReferralBodyCustomFieldsItem(_BaseModel):
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
-class UpdateReferralBody(_BaseModel):
+class UpdateReferralBody(_GeneratedModel):
     attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+        default=None,
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees in US dollars.",
     )
     """Attorney fees in US dollars."""
 
@@ -54,12 +57,16 @@ class UpdateReferralBody(_BaseModel):
         default=None,
         validation_alias="clientFeeAgreementPercentage",
         serialization_alias="clientFeeAgreementPercentage",
+        description="Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike\n`sendingFirmPercentage`, this is not a whole percent.",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
     custom_fields: _Omittable[list[UpdateReferralBodyCustomFieldsItem]] = _Field(
-        default=_UNSET, validation_alias="customFields", serialization_alias="customFields"
+        default=_UNSET,
+        validation_alias="customFields",
+        serialization_alias="customFields",
+        description="Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or\nfurther along; otherwise 403.",
     )
     """Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or
     further along; otherwise 403."""
@@ -68,6 +75,7 @@ class UpdateReferralBody(_BaseModel):
         default=None,
         validation_alias="estimatedDateOfResolution",
         serialization_alias="estimatedDateOfResolution",
+        description="Calendar date, `YYYY-MM-DD`.",
     )
     """Calendar date, `YYYY-MM-DD`."""
 
@@ -75,6 +83,7 @@ class UpdateReferralBody(_BaseModel):
         default=None,
         validation_alias="estimatedDistributionDate",
         serialization_alias="estimatedDistributionDate",
+        description="Calendar date, `YYYY-MM-DD`.",
     )
     """Calendar date, `YYYY-MM-DD`."""
 
@@ -98,17 +107,24 @@ class UpdateReferralBody(_BaseModel):
         default=None,
         validation_alias="projectedSettlementAmount",
         serialization_alias="projectedSettlementAmount",
+        description="Expected settlement in US dollars.",
     )
     """Expected settlement in US dollars."""
 
     sending_firm_percentage: float | None = _Field(
-        default=None, validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+        default=None,
+        validation_alias="sendingFirmPercentage",
+        serialization_alias="sendingFirmPercentage",
+        description="Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs\nstrictly between 0 and 1 are refused as probable fractions; 0 means no fee.",
     )
     """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
     strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
 
     settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        default=None,
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount in US dollars.",
     )
     """Settlement amount in US dollars."""
 
@@ -116,6 +132,7 @@ class UpdateReferralBody(_BaseModel):
         default=None,
         validation_alias="statuteOfLimitationsExpiration",
         serialization_alias="statuteOfLimitationsExpiration",
+        description="Calendar date, `YYYY-MM-DD`.",
     )
     """Calendar date, `YYYY-MM-DD`."""
 

@@ -9,14 +9,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateRoutingRuleBody",
 ]
 
 
-class UpdateRoutingRuleBody(_BaseModel):
+class UpdateRoutingRuleBody(_GeneratedModel):
     conditions: _Omittable[list[dict[str, _t.Any | None]]] = _UNSET
 
     is_active: _Omittable[bool] = _Field(

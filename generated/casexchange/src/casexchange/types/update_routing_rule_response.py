@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .routing_rule import RoutingRule
 
 __all__ = [
@@ -14,13 +14,13 @@ __all__ = [
 ]
 
 
-class UpdateRoutingRuleResponseMeta(_BaseModel):
+class UpdateRoutingRuleResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class UpdateRoutingRuleResponse(_BaseModel):
+class UpdateRoutingRuleResponse(_GeneratedModel):
     data: RoutingRule
 
     meta: UpdateRoutingRuleResponseMeta

@@ -8,16 +8,19 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateSentCaseBody",
 ]
 
 
-class UpdateSentCaseBody(_BaseModel):
+class UpdateSentCaseBody(_GeneratedModel):
     case_postal_code: str | None = _Field(
-        default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
+        default=None,
+        validation_alias="casePostalCode",
+        serialization_alias="casePostalCode",
+        description="ZIP code of the place the case is about. Changing either ZIP code recomputes the counties, except a county\nthe sender entered itself.",
     )
     """ZIP code of the place the case is about. Changing either ZIP code recomputes the counties, except a county
     the sender entered itself."""

@@ -7,22 +7,28 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateWebhookBody",
 ]
 
 
-class UpdateWebhookBody(_BaseModel):
+class UpdateWebhookBody(_GeneratedModel):
     description: str | None = None
 
     is_active: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+        default=_UNSET,
+        validation_alias="isActive",
+        serialization_alias="isActive",
+        description="Inactive subscriptions are skipped when delivering.",
     )
     """Inactive subscriptions are skipped when delivering."""
 
-    url: _Omittable[str] = _UNSET
+    url: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.",
+    )
     """Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

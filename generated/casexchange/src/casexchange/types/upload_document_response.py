@@ -5,7 +5,7 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .document import Document
 
 __all__ = [
@@ -14,13 +14,13 @@ __all__ = [
 ]
 
 
-class UploadDocumentResponseMeta(_BaseModel):
+class UploadDocumentResponseMeta(_GeneratedModel):
     request_id: str = _Field(validation_alias="requestId", serialization_alias="requestId")
 
     timestamp: _dt.datetime
 
 
-class UploadDocumentResponse(_BaseModel):
+class UploadDocumentResponse(_GeneratedModel):
     data: Document
 
     meta: UploadDocumentResponseMeta

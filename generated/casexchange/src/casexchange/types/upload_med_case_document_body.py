@@ -10,7 +10,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UploadMedCaseDocumentBodyCategory",
@@ -41,16 +41,19 @@ class UploadMedCaseDocumentBodyCategory(_OpenStrEnum):
     OTHER = "other"
 
 
-class UploadMedCaseDocumentBody(_BaseModel):
+class UploadMedCaseDocumentBody(_GeneratedModel):
     appointment_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
-        default=_UNSET, validation_alias="appointmentId", serialization_alias="appointmentId"
+        default=_UNSET,
+        validation_alias="appointmentId",
+        serialization_alias="appointmentId",
+        description="Appointment to attach the file to; must be on this case.",
     )
     """Appointment to attach the file to; must be on this case."""
 
-    category: UploadMedCaseDocumentBodyCategory
+    category: UploadMedCaseDocumentBodyCategory = _Field(description="Kind of document.")
     """Kind of document."""
 
-    file: bytes
+    file: bytes = _Field(description="The file, 25 MB at most.")
     """The file, 25 MB at most."""
 
     note: _Omittable[str] = _UNSET

@@ -10,14 +10,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "User",
 ]
 
 
-class User(_BaseModel):
+class User(_GeneratedModel):
     created_at: _Omittable[_dt.datetime] = _Field(
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
@@ -42,7 +42,9 @@ class User(_BaseModel):
         default=_UNSET, validation_alias="lastName", serialization_alias="lastName"
     )
 
-    role: _Omittable[str] = _UNSET
+    role: _Omittable[str] = _Field(
+        default=_UNSET, description="User role name (UserRole); values are not enumerated by the vendor."
+    )
     """User role name (UserRole); values are not enumerated by the vendor."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

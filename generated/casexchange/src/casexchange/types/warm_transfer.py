@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "WarmTransferOfficeLocationsItem",
@@ -11,13 +11,13 @@ __all__ = [
 ]
 
 
-class WarmTransferOfficeLocationsItem(_BaseModel):
+class WarmTransferOfficeLocationsItem(_GeneratedModel):
     address: str
 
     name: str
 
 
-class WarmTransfer(_BaseModel):
+class WarmTransfer(_GeneratedModel):
     """How to hand a caller over to this firm by phone: its published phone and backup phone, offices and
     instructions, with your relationship's overrides applied field by field. Only present if your firm has an
     ACTIVE relationship sending to it or it is listed in Network Xchange; null as well when the firm published

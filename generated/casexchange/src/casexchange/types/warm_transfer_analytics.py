@@ -9,7 +9,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "WarmTransferAnalyticsReasonBreakdownItemReasonType",
@@ -32,7 +32,7 @@ class WarmTransferAnalyticsReasonBreakdownItemReasonType(_OpenStrEnum):
     OTHER = "OTHER"
 
 
-class WarmTransferAnalyticsByPartnerFirmItem(_BaseModel):
+class WarmTransferAnalyticsByPartnerFirmItem(_GeneratedModel):
     attempted: _Omittable[int] = _UNSET
 
     firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
@@ -44,25 +44,31 @@ class WarmTransferAnalyticsByPartnerFirmItem(_BaseModel):
     )
 
     success_rate: int | None = _Field(
-        default=None, validation_alias="successRate", serialization_alias="successRate"
+        default=None,
+        validation_alias="successRate",
+        serialization_alias="successRate",
+        description="Whole-number percentage 0–100; null when nothing was attempted.",
     )
     """Whole-number percentage 0–100; null when nothing was attempted."""
 
     successful: _Omittable[int] = _UNSET
 
 
-class WarmTransferAnalyticsKpis(_BaseModel):
+class WarmTransferAnalyticsKpis(_GeneratedModel):
     attempted: _Omittable[int] = _UNSET
 
     success_rate: int | None = _Field(
-        default=None, validation_alias="successRate", serialization_alias="successRate"
+        default=None,
+        validation_alias="successRate",
+        serialization_alias="successRate",
+        description="Whole-number percentage 0–100; null when nothing was attempted.",
     )
     """Whole-number percentage 0–100; null when nothing was attempted."""
 
     successful: _Omittable[int] = _UNSET
 
 
-class WarmTransferAnalyticsReasonBreakdownItem(_BaseModel):
+class WarmTransferAnalyticsReasonBreakdownItem(_GeneratedModel):
     count: _Omittable[int] = _UNSET
 
     reason_type: _Omittable[WarmTransferAnalyticsReasonBreakdownItemReasonType] = _Field(
@@ -70,26 +76,32 @@ class WarmTransferAnalyticsReasonBreakdownItem(_BaseModel):
     )
 
 
-class WarmTransferAnalyticsTrendItem(_BaseModel):
+class WarmTransferAnalyticsTrendItem(_GeneratedModel):
     attempted: _Omittable[int] = _UNSET
 
-    month: _Omittable[str] = _UNSET
+    month: _Omittable[str] = _Field(default=_UNSET, description="`YYYY-MM` in the requested time zone.")
     """`YYYY-MM` in the requested time zone."""
 
     success_rate: int | None = _Field(
-        default=None, validation_alias="successRate", serialization_alias="successRate"
+        default=None,
+        validation_alias="successRate",
+        serialization_alias="successRate",
+        description="Whole-number percentage 0–100; null when nothing was attempted.",
     )
     """Whole-number percentage 0–100; null when nothing was attempted."""
 
     successful: _Omittable[int] = _UNSET
 
 
-class WarmTransferAnalytics(_BaseModel):
+class WarmTransferAnalytics(_GeneratedModel):
     """Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason
     (category or text); referrals with no recorded outcome are left out of every figure."""
 
     by_partner_firm: _Omittable[list[WarmTransferAnalyticsByPartnerFirmItem]] = _Field(
-        default=_UNSET, validation_alias="byPartnerFirm", serialization_alias="byPartnerFirm"
+        default=_UNSET,
+        validation_alias="byPartnerFirm",
+        serialization_alias="byPartnerFirm",
+        description="The 10 partner firms with the most attempts — receivers on `/analytics/sent`, senders on\n`/analytics/received`.",
     )
     """The 10 partner firms with the most attempts — receivers on `/analytics/sent`, senders on
     `/analytics/received`."""
@@ -97,9 +109,14 @@ class WarmTransferAnalytics(_BaseModel):
     kpis: _Omittable[WarmTransferAnalyticsKpis] = _UNSET
 
     reason_breakdown: _Omittable[list[WarmTransferAnalyticsReasonBreakdownItem]] = _Field(
-        default=_UNSET, validation_alias="reasonBreakdown", serialization_alias="reasonBreakdown"
+        default=_UNSET,
+        validation_alias="reasonBreakdown",
+        serialization_alias="reasonBreakdown",
+        description="Failed transfers counted per reason category (free-text reasons are never grouped; text without a category counts as OTHER).",
     )
     """Failed transfers counted per reason category (free-text reasons are never grouped; text without a category counts as OTHER)."""
 
-    trend: _Omittable[list[WarmTransferAnalyticsTrendItem]] = _UNSET
+    trend: _Omittable[list[WarmTransferAnalyticsTrendItem]] = _Field(
+        default=_UNSET, description="One entry per month that has data, oldest first, grouped by sent date."
+    )
     """One entry per month that has data, oldest first, grouped by sent date."""

@@ -9,7 +9,7 @@ from pydantic import Field as _Field
 
 from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "WebhookDeliveryEventType",
@@ -79,7 +79,7 @@ class WebhookDeliveryStatus(_OpenStrEnum):
     EXHAUSTED = "EXHAUSTED"
 
 
-class WebhookDelivery(_BaseModel):
+class WebhookDelivery(_GeneratedModel):
     attempts: int
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
@@ -91,7 +91,9 @@ class WebhookDelivery(_BaseModel):
     event_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="eventId", serialization_alias="eventId")
 
     event_type: WebhookDeliveryEventType = _Field(
-        validation_alias="eventType", serialization_alias="eventType"
+        validation_alias="eventType",
+        serialization_alias="eventType",
+        description="Event name: a `WebhookEventType` value for firm subscriptions, a `MedexWebhookEventType` value for practice\nsubscriptions.",
     )
     """Event name: a `WebhookEventType` value for firm subscriptions, a `MedexWebhookEventType` value for practice
     subscriptions."""
@@ -101,7 +103,9 @@ class WebhookDelivery(_BaseModel):
     last_error: str | None = _Field(validation_alias="lastError", serialization_alias="lastError")
 
     last_status_code: int | None = _Field(
-        validation_alias="lastStatusCode", serialization_alias="lastStatusCode"
+        validation_alias="lastStatusCode",
+        serialization_alias="lastStatusCode",
+        description="HTTP status returned by the latest attempt.",
     )
     """HTTP status returned by the latest attempt."""
 
@@ -109,7 +113,9 @@ class WebhookDelivery(_BaseModel):
         validation_alias="nextRetryAt", serialization_alias="nextRetryAt"
     )
 
-    status: WebhookDeliveryStatus
+    status: WebhookDeliveryStatus = _Field(
+        description="`EXHAUSTED`: all 5 attempts failed and no more retries will happen."
+    )
     """`EXHAUSTED`: all 5 attempts failed and no more retries will happen."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"attempts": {"minimum": 0}}

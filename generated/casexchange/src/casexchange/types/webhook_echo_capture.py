@@ -8,7 +8,7 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "WebhookEchoCaptureSignatureDetails",
@@ -16,26 +16,28 @@ __all__ = [
 ]
 
 
-class WebhookEchoCaptureSignatureDetails(_BaseModel):
+class WebhookEchoCaptureSignatureDetails(_GeneratedModel):
     match: bool
 
-    received: str
+    received: str = _Field(description="Value of the `X-CaseXchange-Signature` header.")
     """Value of the `X-CaseXchange-Signature` header."""
 
-    timestamp: int
+    timestamp: int = _Field(description="Unix time in seconds, read from the signature.")
     """Unix time in seconds, read from the signature."""
 
 
-class WebhookEchoCapture(_BaseModel):
-    body: dict[str, _t.Any | None]
+class WebhookEchoCapture(_GeneratedModel):
+    body: dict[str, _t.Any | None] = _Field(description="The payload, parsed as JSON.")
     """The payload, parsed as JSON."""
 
-    headers: dict[str, str]
+    headers: dict[str, str] = _Field(description="Headers CaseXchange sent to the echo endpoint.")
     """Headers CaseXchange sent to the echo endpoint."""
 
     id: _Coerced[_uuid.UUID, str]
 
-    raw_body: str = _Field(validation_alias="rawBody", serialization_alias="rawBody")
+    raw_body: str = _Field(
+        validation_alias="rawBody", serialization_alias="rawBody", description="The exact signed bytes."
+    )
     """The exact signed bytes."""
 
     received_at: _dt.datetime = _Field(validation_alias="receivedAt", serialization_alias="receivedAt")
@@ -44,7 +46,11 @@ class WebhookEchoCapture(_BaseModel):
         validation_alias="signatureDetails", serialization_alias="signatureDetails"
     )
 
-    signature_valid: bool = _Field(validation_alias="signatureValid", serialization_alias="signatureValid")
+    signature_valid: bool = _Field(
+        validation_alias="signatureValid",
+        serialization_alias="signatureValid",
+        description="Whether the `X-CaseXchange-Signature` that was sent verifies with the subscription's secret. During the\n24 hours following a rotation the previous secret also passes this check, so captures signed just before\nrotating still show as valid — real deliveries use only the current secret.",
+    )
     """Whether the `X-CaseXchange-Signature` that was sent verifies with the subscription's secret. During the
     24 hours following a rotation the previous secret also passes this check, so captures signed just before
     rotating still show as valid — real deliveries use only the current secret."""

@@ -5,19 +5,27 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "WebhookEchoEnableResult",
 ]
 
 
-class WebhookEchoEnableResult(_BaseModel):
-    echo_token: str = _Field(validation_alias="echoToken", serialization_alias="echoToken")
+class WebhookEchoEnableResult(_GeneratedModel):
+    echo_token: str = _Field(
+        validation_alias="echoToken",
+        serialization_alias="echoToken",
+        description="Opaque token that is part of the echo URL. It is a credential: the echo intake accepts unauthenticated posts\ncarrying it, so whoever has it can flood your captures. Only this response ever contains it.",
+    )
     """Opaque token that is part of the echo URL. It is a credential: the echo intake accepts unauthenticated posts
     carrying it, so whoever has it can flood your captures. Only this response ever contains it."""
 
-    echo_url: str = _Field(validation_alias="echoUrl", serialization_alias="echoUrl")
+    echo_url: str = _Field(
+        validation_alias="echoUrl",
+        serialization_alias="echoUrl",
+        description="CaseXchange-hosted URL that now receives the subscription's deliveries.",
+    )
     """CaseXchange-hosted URL that now receives the subscription's deliveries."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

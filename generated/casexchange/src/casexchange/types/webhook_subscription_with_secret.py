@@ -8,14 +8,14 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "WebhookSubscriptionWithSecret",
 ]
 
 
-class WebhookSubscriptionWithSecret(_BaseModel):
+class WebhookSubscriptionWithSecret(_GeneratedModel):
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
     description: str | None
@@ -24,24 +24,36 @@ class WebhookSubscriptionWithSecret(_BaseModel):
 
     is_active: bool = _Field(validation_alias="isActive", serialization_alias="isActive")
 
-    is_echo_active: bool = _Field(validation_alias="isEchoActive", serialization_alias="isEchoActive")
+    is_echo_active: bool = _Field(
+        validation_alias="isEchoActive",
+        serialization_alias="isEchoActive",
+        description="True while echo mode is on: deliveries go to the echo endpoint and can be read via\n`GET /webhooks/{id}/echo/captures` instead of reaching `url`. This flag is the only indicator, since `url`\nlooks the same either way.",
+    )
     """True while echo mode is on: deliveries go to the echo endpoint and can be read via
     `GET /webhooks/{id}/echo/captures` instead of reaching `url`. This flag is the only indicator, since `url`
     looks the same either way."""
 
-    original_url: str | None = _Field(validation_alias="originalUrl", serialization_alias="originalUrl")
+    original_url: str | None = _Field(
+        validation_alias="originalUrl",
+        serialization_alias="originalUrl",
+        description="Endpoint saved when echo mode was switched on — equal to `url` while echo is on, null otherwise. Kept for\nbackward compatibility; read `url` and `isEchoActive` instead.",
+    )
     """Endpoint saved when echo mode was switched on — equal to `url` while echo is on, null otherwise. Kept for
     backward compatibility; read `url` and `isEchoActive` instead."""
 
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
-    url: str
+    url: str = _Field(
+        description="Your registered HTTPS endpoint. It always shows your own URL, even in echo mode: deliveries then go to\nCaseXchange's echo endpoint, but that URL is never returned by reads because it contains the echo token,\nwhich allows unauthenticated posts to the echo intake. Use `isEchoActive` to see whether deliveries are being\ndiverted; only `POST /webhooks/{id}/echo/enable` returns the echo URL and token."
+    )
     """Your registered HTTPS endpoint. It always shows your own URL, even in echo mode: deliveries then go to
     CaseXchange's echo endpoint, but that URL is never returned by reads because it contains the echo token,
     which allows unauthenticated posts to the echo intake. Use `isEchoActive` to see whether deliveries are being
     diverted; only `POST /webhooks/{id}/echo/enable` returns the echo URL and token."""
 
-    secret: str
+    secret: str = _Field(
+        description="HMAC signing secret. Only returned by create and rotate-secret and never readable afterwards, so store it at\nonce."
+    )
     """HMAC signing secret. Only returned by create and rotate-secret and never readable afterwards, so store it at
     once."""
 

@@ -5,7 +5,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "AddressData",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class AddressData(_BaseModel):
+class AddressData(_GeneratedModel):
     city: str | None = None
 
     country: str | None = None

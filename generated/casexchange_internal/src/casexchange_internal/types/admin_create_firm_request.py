@@ -5,7 +5,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .address_data import AddressData
 
 __all__ = [
@@ -13,11 +13,14 @@ __all__ = [
 ]
 
 
-class AdminCreateFirmRequest(_BaseModel):
+class AdminCreateFirmRequest(_GeneratedModel):
     address: AddressData | None = None
 
     can_send_referrals: bool = _Field(
-        default=False, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
+        default=False,
+        validation_alias="canSendReferrals",
+        serialization_alias="canSendReferrals",
+        description="Default: `False`.",
     )
     """Default: `False`."""
 
@@ -29,22 +32,25 @@ class AdminCreateFirmRequest(_BaseModel):
 
     description: str | None = None
 
-    jurisdictions: list[str] = []
+    jurisdictions: list[str] = _Field(default=[], description="Default: `[]`.")
     """Default: `[]`."""
 
     name: str
 
     reference_prefix: str | None = _Field(
-        default=None, validation_alias="referencePrefix", serialization_alias="referencePrefix"
+        default=None,
+        validation_alias="referencePrefix",
+        serialization_alias="referencePrefix",
+        description="Pattern: `^[A-Z0-9_-]*$`.",
     )
     """Pattern: `^[A-Z0-9_-]*$`."""
 
-    specialties: list[str] = []
+    specialties: list[str] = _Field(default=[], description="Default: `[]`.")
     """Default: `[]`."""
 
     website: str | None = None
 
-    type: _t.Any | None
+    type: _t.Any | None = _Field(description="Required by the spec but not described.")
     """Required by the spec but not described."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .analytics_kpi_metrics import AnalyticsKpiMetrics
 from .case_status import CaseStatus
 
@@ -19,19 +19,19 @@ __all__ = [
 ]
 
 
-class AnalyticsDataActivePipelineItem(_BaseModel):
+class AnalyticsDataActivePipelineItem(_GeneratedModel):
     count: _Omittable[int] = _UNSET
 
     status: _Omittable[CaseStatus] = _UNSET
 
 
-class AnalyticsDataOutcomesItem(_BaseModel):
+class AnalyticsDataOutcomesItem(_GeneratedModel):
     count: _Omittable[int] = _UNSET
 
     status: _Omittable[CaseStatus] = _UNSET
 
 
-class AnalyticsDataReferralTrendItem(_BaseModel):
+class AnalyticsDataReferralTrendItem(_GeneratedModel):
     date: _Omittable[_dt.date] = _UNSET
 
     received: _Omittable[int] = _UNSET
@@ -39,9 +39,12 @@ class AnalyticsDataReferralTrendItem(_BaseModel):
     sent: _Omittable[int] = _UNSET
 
 
-class AnalyticsData(_BaseModel):
+class AnalyticsData(_GeneratedModel):
     active_pipeline: _Omittable[list[AnalyticsDataActivePipelineItem]] = _Field(
-        default=_UNSET, validation_alias="activePipeline", serialization_alias="activePipeline"
+        default=_UNSET,
+        validation_alias="activePipeline",
+        serialization_alias="activePipeline",
+        description="Open cases right now, counted per status.",
     )
     """Open cases right now, counted per status."""
 
@@ -49,7 +52,9 @@ class AnalyticsData(_BaseModel):
         default=_UNSET, validation_alias="kpiMetrics", serialization_alias="kpiMetrics"
     )
 
-    outcomes: _Omittable[list[AnalyticsDataOutcomesItem]] = _UNSET
+    outcomes: _Omittable[list[AnalyticsDataOutcomesItem]] = _Field(
+        default=_UNSET, description="How cases ended during the period, counted per status."
+    )
     """How cases ended during the period, counted per status."""
 
     referral_trend: _Omittable[list[AnalyticsDataReferralTrendItem]] = _Field(

@@ -5,40 +5,58 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "AnalyticsKpiMetrics",
 ]
 
 
-class AnalyticsKpiMetrics(_BaseModel):
+class AnalyticsKpiMetrics(_GeneratedModel):
     progression_rate: float | None = _Field(
-        default=None, validation_alias="progressionRate", serialization_alias="progressionRate"
+        default=None,
+        validation_alias="progressionRate",
+        serialization_alias="progressionRate",
+        description="Share (percent) of the firm's decided outgoing cases that moved forward instead of being rejected.",
     )
     """Share (percent) of the firm's decided outgoing cases that moved forward instead of being rejected."""
 
     total_progressed: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="totalProgressed", serialization_alias="totalProgressed"
+        default=_UNSET,
+        validation_alias="totalProgressed",
+        serialization_alias="totalProgressed",
+        description="Outgoing cases that moved forward.",
     )
     """Outgoing cases that moved forward."""
 
     total_received: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="totalReceived", serialization_alias="totalReceived"
+        default=_UNSET,
+        validation_alias="totalReceived",
+        serialization_alias="totalReceived",
+        description="Cases referred to the firm during the period.",
     )
     """Cases referred to the firm during the period."""
 
     total_rejected: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="totalRejected", serialization_alias="totalRejected"
+        default=_UNSET,
+        validation_alias="totalRejected",
+        serialization_alias="totalRejected",
+        description="Outgoing cases that were rejected.",
     )
     """Outgoing cases that were rejected."""
 
     total_sent: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="totalSent", serialization_alias="totalSent"
+        default=_UNSET,
+        validation_alias="totalSent",
+        serialization_alias="totalSent",
+        description="Cases the firm referred out during the period.",
     )
     """Cases the firm referred out during the period."""
 
     total_settlement_value: _Omittable[float] = _Field(
-        default=_UNSET, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
+        default=_UNSET,
+        validation_alias="totalSettlementValue",
+        serialization_alias="totalSettlementValue",
+        description="Settlements of the cases the firm won during the period, added up.",
     )
     """Settlements of the cases the firm won during the period, added up."""

@@ -5,14 +5,14 @@ import datetime as _dt
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "AnalyticsTrendItem",
 ]
 
 
-class AnalyticsTrendItem(_BaseModel):
+class AnalyticsTrendItem(_GeneratedModel):
     count: _Omittable[int] = _UNSET
 
     date: _Omittable[_dt.date] = _UNSET

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_summary_api_response_def import CaseSummaryApiResponseDef
 from .pagination_info import PaginationInfo
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class ApiListResponseCaseSummary(_BaseModel):
+class ApiListResponseCaseSummary(_GeneratedModel):
     message: str | None = None
 
     success: bool

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .firm_api_response_data_def import FirmApiResponseDataDef
 from .pagination_info import PaginationInfo
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class ApiListResponseFirm(_BaseModel):
+class ApiListResponseFirm(_GeneratedModel):
     message: str | None = None
 
     success: bool

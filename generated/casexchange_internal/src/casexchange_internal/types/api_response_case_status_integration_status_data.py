@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ApiResponseCaseStatusIntegrationStatusDataData",
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class ApiResponseCaseStatusIntegrationStatusDataData(_BaseModel):
+class ApiResponseCaseStatusIntegrationStatusDataData(_GeneratedModel):
     has_status_mapping: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="hasStatusMapping", serialization_alias="hasStatusMapping"
     )
@@ -33,7 +33,7 @@ class ApiResponseCaseStatusIntegrationStatusDataData(_BaseModel):
     )
 
 
-class ApiResponseCaseStatusIntegrationStatusData(_BaseModel):
+class ApiResponseCaseStatusIntegrationStatusData(_GeneratedModel):
     message: str | None = None
 
     success: bool

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .firm_api_response_data_def import FirmApiResponseDataDef
 
 __all__ = [
@@ -11,7 +11,7 @@ __all__ = [
 ]
 
 
-class ApiResponseFirm(_BaseModel):
+class ApiResponseFirm(_GeneratedModel):
     message: str | None = None
 
     success: bool

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .integration_settings_response import IntegrationSettingsResponse
 
 __all__ = [
@@ -11,7 +11,7 @@ __all__ = [
 ]
 
 
-class ApiResponseIntegrationSettingsResponse(_BaseModel):
+class ApiResponseIntegrationSettingsResponse(_GeneratedModel):
     message: str | None = None
 
     success: bool

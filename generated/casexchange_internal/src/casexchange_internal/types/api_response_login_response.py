@@ -5,7 +5,7 @@ import typing as _t
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .login_meta_envelope import LoginMetaEnvelope
 from .login_response_def import LoginResponseDef
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class ApiResponseLoginResponseVariant1(_BaseModel):
+class ApiResponseLoginResponseVariant1(_GeneratedModel):
     message: str | None = None
 
     success: bool

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ApiResponseStringArray",
 ]
 
 
-class ApiResponseStringArray(_BaseModel):
+class ApiResponseStringArray(_GeneratedModel):
     message: str | None = None
 
     success: bool

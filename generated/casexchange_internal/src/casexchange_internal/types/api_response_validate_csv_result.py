@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .csv_validation_result import CsvValidationResult
 
 __all__ = [
@@ -12,11 +12,11 @@ __all__ = [
 ]
 
 
-class ApiResponseValidateCsvResultData(_BaseModel):
+class ApiResponseValidateCsvResultData(_GeneratedModel):
     validation: _Omittable[CsvValidationResult] = _UNSET
 
 
-class ApiResponseValidateCsvResult(_BaseModel):
+class ApiResponseValidateCsvResult(_GeneratedModel):
     message: str | None = None
 
     success: bool

@@ -4,14 +4,14 @@ from __future__ import annotations
 import uuid as _uuid
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "BasicFirmInfo",
 ]
 
 
-class BasicFirmInfo(_BaseModel):
+class BasicFirmInfo(_GeneratedModel):
     id: _Coerced[_uuid.UUID, str]
 
     name: str

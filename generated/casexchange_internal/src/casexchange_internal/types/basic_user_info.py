@@ -6,14 +6,14 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "BasicUserInfo",
 ]
 
 
-class BasicUserInfo(_BaseModel):
+class BasicUserInfo(_GeneratedModel):
     first_name: str = _Field(validation_alias="firstName", serialization_alias="firstName")
 
     id: _Coerced[_uuid.UUID, str]

@@ -5,7 +5,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseStatusConfigUpdate",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class CaseStatusConfigUpdate(_BaseModel):
+class CaseStatusConfigUpdate(_GeneratedModel):
     api_key: str | None = _Field(default=None, validation_alias="apiKey", serialization_alias="apiKey")
 
     enabled: bool

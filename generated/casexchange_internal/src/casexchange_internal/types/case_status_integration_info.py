@@ -5,14 +5,14 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseStatusIntegrationInfo",
 ]
 
 
-class CaseStatusIntegrationInfo(_BaseModel):
+class CaseStatusIntegrationInfo(_GeneratedModel):
     enabled: _Omittable[bool] = _UNSET
 
     has_api_key: _Omittable[bool] = _Field(

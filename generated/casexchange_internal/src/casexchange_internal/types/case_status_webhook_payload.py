@@ -5,14 +5,14 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CaseStatusWebhookPayload",
 ]
 
 
-class CaseStatusWebhookPayload(_BaseModel):
+class CaseStatusWebhookPayload(_GeneratedModel):
     case_id: str = _Field(validation_alias="caseId", serialization_alias="caseId")
 
     external_id: str | None = _Field(

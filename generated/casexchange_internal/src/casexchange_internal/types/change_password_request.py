@@ -5,14 +5,14 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ChangePasswordRequest",
 ]
 
 
-class ChangePasswordRequest(_BaseModel):
+class ChangePasswordRequest(_GeneratedModel):
     current_password: str = _Field(
         validation_alias="currentPassword", serialization_alias="currentPassword", repr=False
     )

@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CleanSeedResultDeleted",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class CleanSeedResultDeleted(_BaseModel):
+class CleanSeedResultDeleted(_GeneratedModel):
     advertisements: _Omittable[int] = _UNSET
 
     base_cases: _Omittable[int] = _Field(
@@ -25,7 +25,7 @@ class CleanSeedResultDeleted(_BaseModel):
     users: _Omittable[int] = _UNSET
 
 
-class CleanSeedResult(_BaseModel):
+class CleanSeedResult(_GeneratedModel):
     """How many top-level records a cleanup removed."""
 
     deleted: _Omittable[CleanSeedResultDeleted] = _UNSET

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import typing as _t
 
-from .._models import BaseModel as _BaseModel
+from pydantic import Field as _Field
+
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CloseCaseRequest",
 ]
 
 
-class CloseCaseRequest(_BaseModel):
-    reason: str
+class CloseCaseRequest(_GeneratedModel):
+    reason: str = _Field(description="Why the case is being closed (mandatory).")
     """Why the case is being closed (mandatory)."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

@@ -5,18 +5,18 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CompleteInvitationRequest",
 ]
 
 
-class CompleteInvitationRequest(_BaseModel):
-    password: str = _Field(repr=False)
+class CompleteInvitationRequest(_GeneratedModel):
+    password: str = _Field(repr=False, description="Password the user picks.")
     """Password the user picks."""
 
-    token: str
+    token: str = _Field(description="Token from the invitation email.")
     """Token from the invitation email."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

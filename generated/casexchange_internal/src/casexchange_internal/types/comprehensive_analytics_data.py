@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .receiver_analytics import ReceiverAnalytics
 from .referrer_analytics import ReferrerAnalytics
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class ComprehensiveAnalyticsData(_BaseModel):
+class ComprehensiveAnalyticsData(_GeneratedModel):
     receiver_analytics: _Omittable[ReceiverAnalytics] = _Field(
         default=_UNSET, validation_alias="receiverAnalytics", serialization_alias="receiverAnalytics"
     )

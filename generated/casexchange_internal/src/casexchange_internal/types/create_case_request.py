@@ -8,15 +8,19 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CreateCaseRequest",
 ]
 
 
-class CreateCaseRequest(_BaseModel):
-    case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
+class CreateCaseRequest(_GeneratedModel):
+    case_type: str = _Field(
+        validation_alias="caseType",
+        serialization_alias="caseType",
+        description='Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.',
+    )
     """Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored."""
 
     client_email: str | None = _Field(

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import typing as _t
 
-from .._models import BaseModel as _BaseModel
+from pydantic import Field as _Field
+
+from .._models import GeneratedModel as _GeneratedModel
 from .public_api_key_tier import PublicApiKeyTier
 
 __all__ = [
@@ -11,11 +13,13 @@ __all__ = [
 ]
 
 
-class CreatePublicApiKeyRequest(_BaseModel):
-    name: str
+class CreatePublicApiKeyRequest(_GeneratedModel):
+    name: str = _Field(description="Label to recognise the key by.")
     """Label to recognise the key by."""
 
-    tier: PublicApiKeyTier
+    tier: PublicApiKeyTier = _Field(
+        description="Access tier of a public API key (shown in lower case as `x-access-tier` in the public spec)."
+    )
     """Access tier of a public API key (shown in lower case as `x-access-tier` in the public spec)."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"name": {"min_length": 1}}

@@ -7,17 +7,21 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CreateUserRequest",
 ]
 
 
-class CreateUserRequest(_BaseModel):
+class CreateUserRequest(_GeneratedModel):
     email: str
 
-    firm_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="firmId", serialization_alias="firmId")
+    firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="firmId",
+        serialization_alias="firmId",
+        description="Firm of the new user. System administrators may name any customer firm; firm administrators can only use\ntheir own.",
+    )
     """Firm of the new user. System administrators may name any customer firm; firm administrators can only use
     their own."""
 
@@ -25,7 +29,9 @@ class CreateUserRequest(_BaseModel):
 
     last_name: str = _Field(validation_alias="lastName", serialization_alias="lastName")
 
-    role: str
+    role: str = _Field(
+        description="Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."
+    )
     """Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

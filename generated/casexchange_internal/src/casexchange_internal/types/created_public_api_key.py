@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .public_api_key_tier import PublicApiKeyTier
 
 __all__ = [
@@ -13,20 +13,28 @@ __all__ = [
 ]
 
 
-class CreatedPublicApiKey(_BaseModel):
+class CreatedPublicApiKey(_GeneratedModel):
     """A newly created key with its plaintext value, which is never shown again. The vendor's Postman tests read it from `plainKey`; its auth guide calls it `key`. Accept either."""
 
     id: str
 
     name: _Omittable[str] = _UNSET
 
-    tier: _Omittable[PublicApiKeyTier] = _UNSET
+    tier: _Omittable[PublicApiKeyTier] = _Field(
+        default=_UNSET,
+        description="Access tier of a public API key (shown in lower case as `x-access-tier` in the public spec).",
+    )
     """Access tier of a public API key (shown in lower case as `x-access-tier` in the public spec)."""
 
-    key: _Omittable[str] = _UNSET
+    key: _Omittable[str] = _Field(
+        default=_UNSET, description="Same value under the name used by the auth guide."
+    )
     """Same value under the name used by the auth guide."""
 
     plain_key: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="plainKey", serialization_alias="plainKey"
+        default=_UNSET,
+        validation_alias="plainKey",
+        serialization_alias="plainKey",
+        description="Full key, e.g. `cxp_std_…`.",
     )
     """Full key, e.g. `cxp_std_…`."""

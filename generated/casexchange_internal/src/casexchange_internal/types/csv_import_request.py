@@ -7,26 +7,32 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CsvImportRequest",
 ]
 
 
-class CsvImportRequest(_BaseModel):
-    delimiter: str = ","
+class CsvImportRequest(_GeneratedModel):
+    delimiter: str = _Field(default=",", description='Default: `","`.')
     """Default: `","`."""
 
-    file: bytes
+    file: bytes = _Field(description="CSV file to import.")
     """CSV file to import."""
 
     referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        default=_UNSET,
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="Optional receiving firm applied to every row.",
     )
     """Optional receiving firm applied to every row."""
 
     skip_header_row: bool = _Field(
-        default=True, validation_alias="skipHeaderRow", serialization_alias="skipHeaderRow"
+        default=True,
+        validation_alias="skipHeaderRow",
+        serialization_alias="skipHeaderRow",
+        description="Default: `True`.",
     )
     """Default: `True`."""

@@ -9,7 +9,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_status import CaseStatus
 from .csv_row_result import CsvRowResult
 
@@ -30,16 +30,22 @@ class CsvImportResultSuccessfulCasesItemOperation(_OpenStrEnum):
     UPDATE = "update"
 
 
-class CsvImportResultSuccessfulCasesItem(_BaseModel):
+class CsvImportResultSuccessfulCasesItem(_GeneratedModel):
     client_date_of_birth: str | None = _Field(
-        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+        default=None,
+        validation_alias="clientDateOfBirth",
+        serialization_alias="clientDateOfBirth",
+        description="Client's birth date, `YYYY-MM-DD`.",
     )
     """Client's birth date, `YYYY-MM-DD`."""
 
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     incident_date: str | None = _Field(
-        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
+        default=None,
+        validation_alias="incidentDate",
+        serialization_alias="incidentDate",
+        description="Incident date, `YYYY-MM-DD`.",
     )
     """Incident date, `YYYY-MM-DD`."""
 
@@ -54,7 +60,7 @@ class CsvImportResultSuccessfulCasesItem(_BaseModel):
     title: _Omittable[str] = _UNSET
 
 
-class CsvImportResult(_BaseModel):
+class CsvImportResult(_GeneratedModel):
     created: _Omittable[int] = _UNSET
 
     failed: _Omittable[int] = _UNSET

@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .csv_validation_error import CsvValidationError
 
 __all__ = [
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class CsvRowResult(_BaseModel):
+class CsvRowResult(_GeneratedModel):
     errors: _Omittable[list[CsvValidationError]] = _UNSET
 
     is_valid: _Omittable[bool] = _Field(

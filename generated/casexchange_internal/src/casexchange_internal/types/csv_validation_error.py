@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "CsvValidationError",
 ]
 
 
-class CsvValidationError(_BaseModel):
+class CsvValidationError(_GeneratedModel):
     field: _Omittable[str] = _UNSET
 
     message: _Omittable[str] = _UNSET

@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .csv_row_result import CsvRowResult
 
 __all__ = [
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class CsvValidationResult(_BaseModel):
+class CsvValidationResult(_GeneratedModel):
     file_name: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
     )

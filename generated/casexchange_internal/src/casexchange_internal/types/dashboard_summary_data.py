@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .recent_activity_item import RecentActivityItem
 
 __all__ = [
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class DashboardSummaryDataReceivedStats(_BaseModel):
+class DashboardSummaryDataReceivedStats(_GeneratedModel):
     active: _Omittable[int] = _UNSET
 
     needs_review: _Omittable[int] = _Field(
@@ -23,13 +23,13 @@ class DashboardSummaryDataReceivedStats(_BaseModel):
     )
 
 
-class DashboardSummaryDataSentStats(_BaseModel):
+class DashboardSummaryDataSentStats(_GeneratedModel):
     active: _Omittable[int] = _UNSET
 
     pending: _Omittable[int] = _UNSET
 
 
-class DashboardSummaryData(_BaseModel):
+class DashboardSummaryData(_GeneratedModel):
     received_stats: _Omittable[DashboardSummaryDataReceivedStats] = _Field(
         default=_UNSET, validation_alias="receivedStats", serialization_alias="receivedStats"
     )

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "DocumentDownloadResponse",
 ]
 
 
-class DocumentDownloadResponse(_BaseModel):
+class DocumentDownloadResponse(_GeneratedModel):
     content_type: str = _Field(validation_alias="contentType", serialization_alias="contentType")
 
     download_url: str = _Field(validation_alias="downloadUrl", serialization_alias="downloadUrl")

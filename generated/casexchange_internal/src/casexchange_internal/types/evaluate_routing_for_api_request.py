@@ -5,21 +5,29 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "EvaluateRoutingForApiRequest",
 ]
 
 
-class EvaluateRoutingForApiRequest(_BaseModel):
-    case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
+class EvaluateRoutingForApiRequest(_GeneratedModel):
+    case_type: str = _Field(
+        validation_alias="caseType",
+        serialization_alias="caseType",
+        description="Case type, as system name or display name (required).",
+    )
     """Case type, as system name or display name (required)."""
 
-    jurisdiction: str | None = None
+    jurisdiction: str | None = _Field(
+        default=None, description="Jurisdiction code; leave it out to consider nationwide rules."
+    )
     """Jurisdiction code; leave it out to consider nationwide rules."""
 
-    severity: int | None = None
+    severity: int | None = _Field(
+        default=None, description="Tier 1–5; leave it out to consider rules for any tier."
+    )
     """Tier 1–5; leave it out to consider rules for any tier."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

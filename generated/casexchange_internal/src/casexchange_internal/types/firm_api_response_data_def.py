@@ -10,7 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .address_data import AddressData
 
 __all__ = [
@@ -18,16 +18,22 @@ __all__ = [
 ]
 
 
-class FirmApiResponseDataDef(_BaseModel):
+class FirmApiResponseDataDef(_GeneratedModel):
     address: AddressData | None = None
 
     can_send_referrals: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
+        default=_UNSET,
+        validation_alias="canSendReferrals",
+        serialization_alias="canSendReferrals",
+        description="True for paying customers, which may send referrals.",
     )
     """True for paying customers, which may send referrals."""
 
     case_status_subscriber: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="caseStatusSubscriber", serialization_alias="caseStatusSubscriber"
+        default=_UNSET,
+        validation_alias="caseStatusSubscriber",
+        serialization_alias="caseStatusSubscriber",
+        description="Derived; true when the firm has a working Case Status integration.",
     )
     """Derived; true when the firm has a working Case Status integration."""
 
@@ -48,7 +54,10 @@ class FirmApiResponseDataDef(_BaseModel):
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_internal: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="isInternal", serialization_alias="isInternal"
+        default=_UNSET,
+        validation_alias="isInternal",
+        serialization_alias="isInternal",
+        description="True for firms used internally by CaseXchange.",
     )
     """True for firms used internally by CaseXchange."""
 
@@ -58,13 +67,17 @@ class FirmApiResponseDataDef(_BaseModel):
         default=_UNSET,
         validation_alias="lastCaseReferenceSequence",
         serialization_alias="lastCaseReferenceSequence",
+        description="Last number used in this firm's case reference numbers.",
     )
     """Last number used in this firm's case reference numbers."""
 
     name: _Omittable[str] = _UNSET
 
     reference_prefix: str | None = _Field(
-        default=None, validation_alias="referencePrefix", serialization_alias="referencePrefix"
+        default=None,
+        validation_alias="referencePrefix",
+        serialization_alias="referencePrefix",
+        description="Prefix used in this firm's case reference numbers.",
     )
     """Prefix used in this firm's case reference numbers."""
 

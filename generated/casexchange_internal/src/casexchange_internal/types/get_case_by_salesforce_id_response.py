@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_status import CaseStatus
 
 __all__ = [
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class GetCaseBySalesforceIdResponseData(_BaseModel):
+class GetCaseBySalesforceIdResponseData(_GeneratedModel):
     client_first_name: str | None = _Field(
         default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
     )
@@ -26,11 +26,16 @@ class GetCaseBySalesforceIdResponseData(_BaseModel):
         default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
     )
 
-    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, description="Base case id; pass it to the re-refer operation."
+    )
     """Base case id; pass it to the re-refer operation."""
 
     is_active: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+        default=_UNSET,
+        validation_alias="isActive",
+        serialization_alias="isActive",
+        description="True while the latest referral is still going (no new referral possible); false once it was rejected or\nwithdrawn, when the case can be re-referred.",
     )
     """True while the latest referral is still going (no new referral possible); false once it was rejected or
     withdrawn, when the case can be re-referred."""
@@ -39,13 +44,15 @@ class GetCaseBySalesforceIdResponseData(_BaseModel):
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    status: _Omittable[CaseStatus] = _UNSET
+    status: _Omittable[CaseStatus] = _Field(
+        default=_UNSET, description="Status of the case's most recent referral."
+    )
     """Status of the case's most recent referral."""
 
     title: str | None = None
 
 
-class GetCaseBySalesforceIdResponse(_BaseModel):
+class GetCaseBySalesforceIdResponse(_GeneratedModel):
     message: str | None = None
 
     success: bool

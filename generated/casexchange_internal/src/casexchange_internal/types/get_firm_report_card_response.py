@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetFirmReportCardResponseDataStats",
@@ -17,41 +17,53 @@ __all__ = [
 ]
 
 
-class GetFirmReportCardResponseDataStats(_BaseModel):
+class GetFirmReportCardResponseDataStats(_GeneratedModel):
     avg_acknowledgement_time_minutes: float | None = _Field(
-        validation_alias="avgAcknowledgementTimeMinutes", serialization_alias="avgAcknowledgementTimeMinutes"
+        validation_alias="avgAcknowledgementTimeMinutes",
+        serialization_alias="avgAcknowledgementTimeMinutes",
+        description="Mean minutes from the latest SENT to the first acknowledgment (UNDER_EVALUATION; old RECEIVED events count\nas such); null without data.",
     )
     """Mean minutes from the latest SENT to the first acknowledgment (UNDER_EVALUATION; old RECEIVED events count
     as such); null without data."""
 
     avg_decision_time_days: int | None = _Field(
-        validation_alias="avgDecisionTimeDays", serialization_alias="avgDecisionTimeDays"
+        validation_alias="avgDecisionTimeDays",
+        serialization_alias="avgDecisionTimeDays",
+        description="Mean days from creating the referral to the first decision (signed or rejected); null without data.",
     )
     """Mean days from creating the referral to the first decision (signed or rejected); null without data."""
 
     cases_received_last30_days: int = _Field(
-        validation_alias="casesReceivedLast30Days", serialization_alias="casesReceivedLast30Days"
+        validation_alias="casesReceivedLast30Days",
+        serialization_alias="casesReceivedLast30Days",
+        description="Referrals this firm sent out in the past 30 days, counted from SENT events.",
     )
     """Referrals this firm sent out in the past 30 days, counted from SENT events."""
 
     cases_sent_last30_days: int = _Field(
-        validation_alias="casesSentLast30Days", serialization_alias="casesSentLast30Days"
+        validation_alias="casesSentLast30Days",
+        serialization_alias="casesSentLast30Days",
+        description="Cases sent to this firm in the past 30 days — by the caller's firm, or by anyone for administrators.",
     )
     """Cases sent to this firm in the past 30 days — by the caller's firm, or by anyone for administrators."""
 
     cases_signed_last30_days: int = _Field(
-        validation_alias="casesSignedLast30Days", serialization_alias="casesSignedLast30Days"
+        validation_alias="casesSignedLast30Days",
+        serialization_alias="casesSignedLast30Days",
+        description="Cases that reached SIGNED in the past 30 days.",
     )
     """Cases that reached SIGNED in the past 30 days."""
 
 
-class GetFirmReportCardResponseData(_BaseModel):
+class GetFirmReportCardResponseData(_GeneratedModel):
     firm_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="firmId", serialization_alias="firmId")
 
     firm_name: str = _Field(validation_alias="firmName", serialization_alias="firmName")
 
     is_relationship_specific: bool = _Field(
-        validation_alias="isRelationshipSpecific", serialization_alias="isRelationshipSpecific"
+        validation_alias="isRelationshipSpecific",
+        serialization_alias="isRelationshipSpecific",
+        description="`true`: figures cover only the referral relationship between the caller's firm and this firm. `false`:\nplatform-wide figures (administrators and internal users).",
     )
     """`true`: figures cover only the referral relationship between the caller's firm and this firm. `false`:
     platform-wide figures (administrators and internal users)."""
@@ -59,7 +71,7 @@ class GetFirmReportCardResponseData(_BaseModel):
     stats: GetFirmReportCardResponseDataStats
 
 
-class GetFirmReportCardResponse(_BaseModel):
+class GetFirmReportCardResponse(_GeneratedModel):
     message: str | None = None
 
     success: bool

@@ -5,14 +5,14 @@ import datetime as _dt
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetHealthStatusResponse",
 ]
 
 
-class GetHealthStatusResponse(_BaseModel):
+class GetHealthStatusResponse(_GeneratedModel):
     environment: _Omittable[str] = _UNSET
 
     status: _Omittable[str] = _UNSET

@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetSpecialtiesDetailedResponseDataItem",
@@ -13,17 +13,20 @@ __all__ = [
 ]
 
 
-class GetSpecialtiesDetailedResponseDataItem(_BaseModel):
+class GetSpecialtiesDetailedResponseDataItem(_GeneratedModel):
     display_name: str | None = _Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
+        default=None,
+        validation_alias="displayName",
+        serialization_alias="displayName",
+        description='Display name, e.g. "Personal Injury".',
     )
     """Display name, e.g. "Personal Injury"."""
 
-    name: _Omittable[str] = _UNSET
+    name: _Omittable[str] = _Field(default=_UNSET, description="System name, e.g. `personal_injury`.")
     """System name, e.g. `personal_injury`."""
 
 
-class GetSpecialtiesDetailedResponse(_BaseModel):
+class GetSpecialtiesDetailedResponse(_GeneratedModel):
     message: str | None = None
 
     success: bool

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_status import CaseStatus
 
 __all__ = [
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class GetStatusRequestByTokenResponseData(_BaseModel):
+class GetStatusRequestByTokenResponseData(_GeneratedModel):
     case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
@@ -33,7 +33,7 @@ class GetStatusRequestByTokenResponseData(_BaseModel):
     )
 
 
-class GetStatusRequestByTokenResponse(_BaseModel):
+class GetStatusRequestByTokenResponse(_GeneratedModel):
     data: _Omittable[GetStatusRequestByTokenResponseData] = _UNSET
 
     success: _Omittable[bool] = _UNSET

@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "GetUnmaskedCaseStatusKeyResponseData",
@@ -13,11 +13,11 @@ __all__ = [
 ]
 
 
-class GetUnmaskedCaseStatusKeyResponseData(_BaseModel):
+class GetUnmaskedCaseStatusKeyResponseData(_GeneratedModel):
     api_key: str | None = _Field(default=None, validation_alias="apiKey", serialization_alias="apiKey")
 
 
-class GetUnmaskedCaseStatusKeyResponse(_BaseModel):
+class GetUnmaskedCaseStatusKeyResponse(_GeneratedModel):
     message: str | None = None
 
     success: bool

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "HandleCaseStatusWebhookResponse",
 ]
 
 
-class HandleCaseStatusWebhookResponse(_BaseModel):
+class HandleCaseStatusWebhookResponse(_GeneratedModel):
     message: _Omittable[str] = _UNSET
 
     success: _Omittable[bool] = _UNSET

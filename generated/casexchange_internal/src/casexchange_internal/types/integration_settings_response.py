@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_status_integration_info import CaseStatusIntegrationInfo
 from .salesforce_integration_info import SalesforceIntegrationInfo
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class IntegrationSettingsResponse(_BaseModel):
+class IntegrationSettingsResponse(_GeneratedModel):
     case_status_config: CaseStatusIntegrationInfo | None = _Field(
         default=None, validation_alias="caseStatusConfig", serialization_alias="caseStatusConfig"
     )

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "LinkCaseToCsRequest",
 ]
 
 
-class LinkCaseToCsRequest(_BaseModel):
+class LinkCaseToCsRequest(_GeneratedModel):
     """Body for linking a case to its record in Case Status."""
 
-    cs_link_user_id: str = _Field(validation_alias="csLinkUserId", serialization_alias="csLinkUserId")
+    cs_link_user_id: str = _Field(
+        validation_alias="csLinkUserId",
+        serialization_alias="csLinkUserId",
+        description="Id of the case in the outside system (the firm's own case-management id or the Case Status internal id);\nused to match the records when synchronising.",
+    )
     """Id of the case in the outside system (the firm's own case-management id or the Case Status internal id);
     used to match the records when synchronising."""

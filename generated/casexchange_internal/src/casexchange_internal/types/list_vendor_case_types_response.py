@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ListVendorCaseTypesResponseDataItem",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class ListVendorCaseTypesResponseDataItem(_BaseModel):
+class ListVendorCaseTypesResponseDataItem(_GeneratedModel):
     display_name: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="displayName", serialization_alias="displayName"
     )
@@ -21,7 +21,7 @@ class ListVendorCaseTypesResponseDataItem(_BaseModel):
     name: _Omittable[str] = _UNSET
 
 
-class ListVendorCaseTypesResponse(_BaseModel):
+class ListVendorCaseTypesResponse(_GeneratedModel):
     data: _Omittable[list[ListVendorCaseTypesResponseDataItem]] = _UNSET
 
     success: _Omittable[bool] = _UNSET

@@ -5,7 +5,7 @@ import typing as _t
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .vendor_firm import VendorFirm
 
 __all__ = [
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class ListVendorFirmsResponse(_BaseModel):
+class ListVendorFirmsResponse(_GeneratedModel):
     data: _Omittable[list[VendorFirm]] = _UNSET
 
     pagination: _Omittable[dict[str, _t.Any | None]] = _UNSET

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ListVendorJurisdictionsResponseDataItem",
@@ -11,13 +11,13 @@ __all__ = [
 ]
 
 
-class ListVendorJurisdictionsResponseDataItem(_BaseModel):
+class ListVendorJurisdictionsResponseDataItem(_GeneratedModel):
     code: _Omittable[str] = _UNSET
 
     name: _Omittable[str] = _UNSET
 
 
-class ListVendorJurisdictionsResponse(_BaseModel):
+class ListVendorJurisdictionsResponse(_GeneratedModel):
     data: _Omittable[list[ListVendorJurisdictionsResponseDataItem]] = _UNSET
 
     success: _Omittable[bool] = _UNSET

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .login_response_def import LoginResponseDef
 
 __all__ = [
@@ -12,11 +12,11 @@ __all__ = [
 ]
 
 
-class LoginMetaEnvelopeMeta(_BaseModel):
+class LoginMetaEnvelopeMeta(_GeneratedModel):
     success: _Omittable[bool] = _UNSET
 
 
-class LoginMetaEnvelope(_BaseModel):
+class LoginMetaEnvelope(_GeneratedModel):
     """Envelope variant `{ meta: { success }, data }` shown by one version of the auth guide."""
 
     data: LoginResponseDef

@@ -5,14 +5,14 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "LoginRequest",
 ]
 
 
-class LoginRequest(_BaseModel):
+class LoginRequest(_GeneratedModel):
     email: str
 
     password: str = _Field(repr=False)

@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = [
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class LoginResponseDef(_BaseModel):
+class LoginResponseDef(_GeneratedModel):
     access_token: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="accessToken", serialization_alias="accessToken"
     )

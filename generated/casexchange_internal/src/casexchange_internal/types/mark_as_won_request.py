@@ -3,21 +3,27 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "MarkAsWonRequest",
 ]
 
 
-class MarkAsWonRequest(_BaseModel):
-    attorney_fees: float = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
+class MarkAsWonRequest(_GeneratedModel):
+    attorney_fees: float = _Field(
+        validation_alias="attorneyFees",
+        serialization_alias="attorneyFees",
+        description="Attorney fees taken from the settlement.",
+    )
     """Attorney fees taken from the settlement."""
 
-    notes: str | None = None
+    notes: str | None = _Field(default=None, description="Optional note for the `won` entry.")
     """Optional note for the `won` entry."""
 
     settlement_amount: float = _Field(
-        validation_alias="settlementAmount", serialization_alias="settlementAmount"
+        validation_alias="settlementAmount",
+        serialization_alias="settlementAmount",
+        description="Settlement amount obtained.",
     )
     """Settlement amount obtained."""

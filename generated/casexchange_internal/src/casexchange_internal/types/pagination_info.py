@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "PaginationInfo",
 ]
 
 
-class PaginationInfo(_BaseModel):
+class PaginationInfo(_GeneratedModel):
     limit: int
 
     page: int

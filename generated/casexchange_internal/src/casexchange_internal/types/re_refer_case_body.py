@@ -8,18 +8,22 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ReReferCaseBody",
 ]
 
 
-class ReReferCaseBody(_BaseModel):
-    notes: _Omittable[str] = _UNSET
+class ReReferCaseBody(_GeneratedModel):
+    notes: _Omittable[str] = _Field(
+        default=_UNSET, description="Optional internal note for this referral only."
+    )
     """Optional internal note for this referral only."""
 
     referent_firm_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="The new receiving firm.",
     )
     """The new receiving firm."""

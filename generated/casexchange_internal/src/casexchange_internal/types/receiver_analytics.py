@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .analytics_chart_item import AnalyticsChartItem
 from .analytics_trend_item import AnalyticsTrendItem
 from .receiver_kpi_metrics import ReceiverKpiMetrics
@@ -15,16 +15,23 @@ __all__ = [
 ]
 
 
-class ReceiverAnalytics(_BaseModel):
+class ReceiverAnalytics(_GeneratedModel):
     active_pipeline: _Omittable[list[AnalyticsChartItem]] = _Field(
-        default=_UNSET, validation_alias="activePipeline", serialization_alias="activePipeline"
+        default=_UNSET,
+        validation_alias="activePipeline",
+        serialization_alias="activePipeline",
+        description="Cases the firm is handling now, per status.",
     )
     """Cases the firm is handling now, per status."""
 
     kpis: _Omittable[ReceiverKpiMetrics] = _UNSET
 
-    outcomes: _Omittable[list[AnalyticsChartItem]] = _UNSET
+    outcomes: _Omittable[list[AnalyticsChartItem]] = _Field(
+        default=_UNSET, description="How the firm's incoming cases ended."
+    )
     """How the firm's incoming cases ended."""
 
-    trend: _Omittable[list[AnalyticsTrendItem]] = _UNSET
+    trend: _Omittable[list[AnalyticsTrendItem]] = _Field(
+        default=_UNSET, description="Incoming cases over time."
+    )
     """Incoming cases over time."""

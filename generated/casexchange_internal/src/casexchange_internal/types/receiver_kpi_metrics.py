@@ -5,25 +5,34 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ReceiverKpiMetrics",
 ]
 
 
-class ReceiverKpiMetrics(_BaseModel):
+class ReceiverKpiMetrics(_GeneratedModel):
     avg_time_to_sign_days: int | None = _Field(
-        default=None, validation_alias="avgTimeToSignDays", serialization_alias="avgTimeToSignDays"
+        default=None,
+        validation_alias="avgTimeToSignDays",
+        serialization_alias="avgTimeToSignDays",
+        description="Mean number of days your firm needed to sign a case it received.",
     )
     """Mean number of days your firm needed to sign a case it received."""
 
     total_received: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="totalReceived", serialization_alias="totalReceived"
+        default=_UNSET,
+        validation_alias="totalReceived",
+        serialization_alias="totalReceived",
+        description="Cases referred to the firm during the period.",
     )
     """Cases referred to the firm during the period."""
 
     total_settlement_value: _Omittable[float] = _Field(
-        default=_UNSET, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
+        default=_UNSET,
+        validation_alias="totalSettlementValue",
+        serialization_alias="totalSettlementValue",
+        description="Settlements of the cases the firm won during the period, added up.",
     )
     """Settlements of the cases the firm won during the period, added up."""

@@ -10,7 +10,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_status import CaseStatus
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class RecentActivityItem(_BaseModel):
+class RecentActivityItem(_GeneratedModel):
     case_id: _Coerced[_uuid.UUID | None, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )

@@ -5,21 +5,27 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "ReferrerKpiMetrics",
 ]
 
 
-class ReferrerKpiMetrics(_BaseModel):
+class ReferrerKpiMetrics(_GeneratedModel):
     avg_time_to_decision_days: int | None = _Field(
-        default=None, validation_alias="avgTimeToDecisionDays", serialization_alias="avgTimeToDecisionDays"
+        default=None,
+        validation_alias="avgTimeToDecisionDays",
+        serialization_alias="avgTimeToDecisionDays",
+        description="Mean number of days receivers needed to sign or reject.",
     )
     """Mean number of days receivers needed to sign or reject."""
 
     progression_rate: float | None = _Field(
-        default=None, validation_alias="progressionRate", serialization_alias="progressionRate"
+        default=None,
+        validation_alias="progressionRate",
+        serialization_alias="progressionRate",
+        description="Share (percent) of the firm's decided outgoing cases that moved forward instead of being rejected.",
     )
     """Share (percent) of the firm's decided outgoing cases that moved forward instead of being rejected."""
 
@@ -32,6 +38,9 @@ class ReferrerKpiMetrics(_BaseModel):
     )
 
     total_sent: _Omittable[int] = _Field(
-        default=_UNSET, validation_alias="totalSent", serialization_alias="totalSent"
+        default=_UNSET,
+        validation_alias="totalSent",
+        serialization_alias="totalSent",
+        description="Cases the firm referred out during the period.",
     )
     """Cases the firm referred out during the period."""

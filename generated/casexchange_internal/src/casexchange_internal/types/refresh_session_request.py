@@ -5,17 +5,20 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "RefreshSessionRequest",
 ]
 
 
-class RefreshSessionRequest(_BaseModel):
+class RefreshSessionRequest(_GeneratedModel):
     """Only for callers without the refresh cookie (server to server)."""
 
     refresh_token: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="refreshToken", serialization_alias="refreshToken"
+        default=_UNSET,
+        validation_alias="refreshToken",
+        serialization_alias="refreshToken",
+        description="Refresh token from the login answer.",
     )
     """Refresh token from the login answer."""

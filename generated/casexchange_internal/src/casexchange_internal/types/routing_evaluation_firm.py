@@ -9,33 +9,44 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "RoutingEvaluationFirm",
 ]
 
 
-class RoutingEvaluationFirm(_BaseModel):
+class RoutingEvaluationFirm(_GeneratedModel):
     contact_email: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="contactEmail", serialization_alias="contactEmail"
+        default=_UNSET,
+        validation_alias="contactEmail",
+        serialization_alias="contactEmail",
+        description="Email address to reach it.",
     )
     """Email address to reach it."""
 
     contact_phone: str | None = _Field(
-        default=None, validation_alias="contactPhone", serialization_alias="contactPhone"
+        default=None,
+        validation_alias="contactPhone",
+        serialization_alias="contactPhone",
+        description="Phone number to reach it.",
     )
     """Phone number to reach it."""
 
-    id: _Coerced[_uuid.UUID | None, str] = _UNSET
+    id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, description="Firm UUID; null when the target is an outside contact."
+    )
     """Firm UUID; null when the target is an outside contact."""
 
     is_external_contact: bool = _Field(
-        default=False, validation_alias="isExternalContact", serialization_alias="isExternalContact"
+        default=False,
+        validation_alias="isExternalContact",
+        serialization_alias="isExternalContact",
+        description="True when the target is an outside contact rather than a CaseXchange firm. Default: `False`.",
     )
     """True when the target is an outside contact rather than a CaseXchange firm. Default: `False`."""
 
-    name: _Omittable[str] = _UNSET
+    name: _Omittable[str] = _Field(default=_UNSET, description="Name of the firm or contact.")
     """Name of the firm or contact."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .routing_evaluation_firm import RoutingEvaluationFirm
 
 __all__ = [
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class RoutingEvaluationResultRule(_BaseModel):
+class RoutingEvaluationResultRule(_GeneratedModel):
     description: str | None = None
 
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
@@ -25,11 +25,14 @@ class RoutingEvaluationResultRule(_BaseModel):
     name: _Omittable[str] = _UNSET
 
 
-class RoutingEvaluationResult(_BaseModel):
+class RoutingEvaluationResult(_GeneratedModel):
     firm: RoutingEvaluationFirm | None = None
 
     is_active: _Omittable[bool] = _Field(
-        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+        default=_UNSET,
+        validation_alias="isActive",
+        serialization_alias="isActive",
+        description="Whether the target firm is active on CaseXchange; always false for outside contacts.",
     )
     """Whether the target firm is active on CaseXchange; always false for outside contacts."""
 

@@ -5,7 +5,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SalesforceConfigUpdate",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class SalesforceConfigUpdate(_BaseModel):
+class SalesforceConfigUpdate(_GeneratedModel):
     client_id: str | None = _Field(default=None, validation_alias="clientId", serialization_alias="clientId")
 
     enabled: bool

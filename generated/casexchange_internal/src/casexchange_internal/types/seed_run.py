@@ -11,7 +11,7 @@ from .._enums import OpenStrEnum as _OpenStrEnum
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .seed_run_options import SeedRunOptions
 from .seed_run_summary import SeedRunSummary
 
@@ -32,12 +32,12 @@ class SeedRunStatus(_OpenStrEnum):
     FAILED = "failed"
 
 
-class SeedRun(_BaseModel):
+class SeedRun(_GeneratedModel):
     created_at: _Omittable[_dt.datetime] = _Field(
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    error: str | None = None
+    error: str | None = _Field(default=None, description="Failure message when `status` is `failed`.")
     """Failure message when `status` is `failed`."""
 
     id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
@@ -48,11 +48,15 @@ class SeedRun(_BaseModel):
         default=_UNSET,
         validation_alias="seededAdvertisementIds",
         serialization_alias="seededAdvertisementIds",
+        description="Advertisements this run created (they have no firm reference, hence listed separately).",
     )
     """Advertisements this run created (they have no firm reference, hence listed separately)."""
 
     seeded_firm_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
-        default=_UNSET, validation_alias="seededFirmIds", serialization_alias="seededFirmIds"
+        default=_UNSET,
+        validation_alias="seededFirmIds",
+        serialization_alias="seededFirmIds",
+        description="Firms this run created, so cleanup can target them exactly.",
     )
     """Firms this run created, so cleanup can target them exactly."""
 

@@ -6,7 +6,7 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .seed_module import SeedModule
 
 __all__ = [
@@ -14,27 +14,48 @@ __all__ = [
 ]
 
 
-class SeedRunOptions(_BaseModel):
+class SeedRunOptions(_GeneratedModel):
     cases_per_firm: int = _Field(
-        default=10, validation_alias="casesPerFirm", serialization_alias="casesPerFirm"
+        default=10,
+        validation_alias="casesPerFirm",
+        serialization_alias="casesPerFirm",
+        description="How many base cases each referring firm gets. Default: `10`.",
     )
     """How many base cases each referring firm gets. Default: `10`."""
 
-    clean: bool = False
+    clean: bool = _Field(
+        default=False, description="Remove earlier demo data before seeding. Default: `False`."
+    )
     """Remove earlier demo data before seeding. Default: `False`."""
 
     date_from: _dt.date | None = _Field(
-        default=None, validation_alias="dateFrom", serialization_alias="dateFrom"
+        default=None,
+        validation_alias="dateFrom",
+        serialization_alias="dateFrom",
+        description="Earliest date (inclusive) for generated CaseX/LeadX events.",
     )
     """Earliest date (inclusive) for generated CaseX/LeadX events."""
 
-    date_to: _dt.date | None = _Field(default=None, validation_alias="dateTo", serialization_alias="dateTo")
+    date_to: _dt.date | None = _Field(
+        default=None,
+        validation_alias="dateTo",
+        serialization_alias="dateTo",
+        description="Latest date (inclusive) for generated CaseX/LeadX events.",
+    )
     """Latest date (inclusive) for generated CaseX/LeadX events."""
 
-    firm_count: int = _Field(default=8, validation_alias="firmCount", serialization_alias="firmCount")
+    firm_count: int = _Field(
+        default=8,
+        validation_alias="firmCount",
+        serialization_alias="firmCount",
+        description="How many law firms to generate. Default: `8`.",
+    )
     """How many law firms to generate. Default: `8`."""
 
-    modules: list[SeedModule] = [SeedModule.CASEX, SeedModule.LEADX, SeedModule.ADS]
+    modules: list[SeedModule] = _Field(
+        default=[SeedModule.CASEX, SeedModule.LEADX, SeedModule.ADS],
+        description="Which parts of the demo data to generate. Default: `['casex', 'leadx', 'ads']`.",
+    )
     """Which parts of the demo data to generate. Default: `['casex', 'leadx', 'ads']`."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

@@ -5,14 +5,14 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SeedRunSummary",
 ]
 
 
-class SeedRunSummary(_BaseModel):
+class SeedRunSummary(_GeneratedModel):
     """How many records of each kind a finished run produced."""
 
     ad_targets: _Omittable[int] = _Field(

@@ -6,20 +6,22 @@ import uuid as _uuid
 from pydantic import Field as _Field
 
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "SendDraftReferralRequest",
 ]
 
 
-class SendDraftReferralRequest(_BaseModel):
+class SendDraftReferralRequest(_GeneratedModel):
     """Body for sending a draft; the case becomes `sent`."""
 
-    notes: str | None = None
+    notes: str | None = _Field(default=None, description="Optional note to go with the referral.")
     """Optional note to go with the referral."""
 
     referent_firm_id: _Coerced[_uuid.UUID, str] = _Field(
-        validation_alias="referentFirmId", serialization_alias="referentFirmId"
+        validation_alias="referentFirmId",
+        serialization_alias="referentFirmId",
+        description="Firm that receives the referral.",
     )
     """Firm that receives the referral."""

@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_status import CaseStatus
 
 __all__ = [
@@ -15,12 +15,15 @@ __all__ = [
 ]
 
 
-class SendPartnerMessageBody(_BaseModel):
-    message: str
+class SendPartnerMessageBody(_GeneratedModel):
+    message: str = _Field(description="Text sent to the other firm.")
     """Text sent to the other firm."""
 
     requested_status: _Omittable[CaseStatus] = _Field(
-        default=_UNSET, validation_alias="requestedStatus", serialization_alias="requestedStatus"
+        default=_UNSET,
+        validation_alias="requestedStatus",
+        serialization_alias="requestedStatus",
+        description="Optional status you would like the case to move to; the partner receives an emailed link to confirm it\nwithout signing in.",
     )
     """Optional status you would like the case to move to; the partner receives an emailed link to confirm it
     without signing in."""

@@ -10,7 +10,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .basic_user_info import BasicUserInfo
 from .case_status import CaseStatus
 from .status_source import StatusSource
@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 
-class StatusUpdateApiResponseDef(_BaseModel):
+class StatusUpdateApiResponseDef(_GeneratedModel):
     case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )

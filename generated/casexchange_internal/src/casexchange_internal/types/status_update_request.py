@@ -5,7 +5,7 @@ import typing as _t
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_status import CaseStatus
 from .status_source import StatusSource
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class StatusUpdateRequest(_BaseModel):
+class StatusUpdateRequest(_GeneratedModel):
     message: str
 
     source: _Omittable[StatusSource] = _UNSET

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .vendor_lead_response import VendorLeadResponse
 
 __all__ = [
@@ -11,7 +11,7 @@ __all__ = [
 ]
 
 
-class SubmitVendorLeadResponse(_BaseModel):
+class SubmitVendorLeadResponse(_GeneratedModel):
     data: _Omittable[VendorLeadResponse] = _UNSET
 
     success: _Omittable[bool] = _UNSET

@@ -9,16 +9,19 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateCaseRequest",
 ]
 
 
-class UpdateCaseRequest(_BaseModel):
+class UpdateCaseRequest(_GeneratedModel):
     case_type: _Omittable[str] = _Field(
-        default=_UNSET, validation_alias="caseType", serialization_alias="caseType"
+        default=_UNSET,
+        validation_alias="caseType",
+        serialization_alias="caseType",
+        description='Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.',
     )
     """Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored."""
 

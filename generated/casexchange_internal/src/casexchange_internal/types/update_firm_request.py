@@ -7,7 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .address_data import AddressData
 
 __all__ = [
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class UpdateFirmRequest(_BaseModel):
+class UpdateFirmRequest(_GeneratedModel):
     address: AddressData | None = None
 
     can_send_referrals: _Omittable[bool] = _Field(
@@ -37,7 +37,10 @@ class UpdateFirmRequest(_BaseModel):
     name: _Omittable[str] = _UNSET
 
     reference_prefix: str | None = _Field(
-        default=None, validation_alias="referencePrefix", serialization_alias="referencePrefix"
+        default=None,
+        validation_alias="referencePrefix",
+        serialization_alias="referencePrefix",
+        description="Prefix for case references; only system administrators may set it, and `null` removes it. Pattern: `^[A-Z0-9_-]*$`.",
     )
     """Prefix for case references; only system administrators may set it, and `null` removes it. Pattern: `^[A-Z0-9_-]*$`."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .case_status_config_update import CaseStatusConfigUpdate
 from .salesforce_config_update import SalesforceConfigUpdate
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class UpdateIntegrationPayload(_BaseModel):
+class UpdateIntegrationPayload(_GeneratedModel):
     case_status_config: CaseStatusConfigUpdate | None = _Field(
         default=None, validation_alias="caseStatusConfig", serialization_alias="caseStatusConfig"
     )

@@ -7,14 +7,14 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateProfileRequest",
 ]
 
 
-class UpdateProfileRequest(_BaseModel):
+class UpdateProfileRequest(_GeneratedModel):
     first_name: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
     )

@@ -7,14 +7,14 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UpdateUserRequest",
 ]
 
 
-class UpdateUserRequest(_BaseModel):
+class UpdateUserRequest(_GeneratedModel):
     first_name: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
     )
@@ -27,7 +27,10 @@ class UpdateUserRequest(_BaseModel):
         default=_UNSET, validation_alias="lastName", serialization_alias="lastName"
     )
 
-    role: _Omittable[str] = _UNSET
+    role: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.",
+    )
     """Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

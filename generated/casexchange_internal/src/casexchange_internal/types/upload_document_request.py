@@ -3,19 +3,24 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "UploadDocumentRequest",
 ]
 
 
-class UploadDocumentRequest(_BaseModel):
-    description: str | None = None
+class UploadDocumentRequest(_GeneratedModel):
+    description: str | None = _Field(default=None, description="Optional text about the file.")
     """Optional text about the file."""
 
-    file: bytes
+    file: bytes = _Field(description="The file.")
     """The file."""
 
-    is_public: bool = _Field(default=False, validation_alias="isPublic", serialization_alias="isPublic")
+    is_public: bool = _Field(
+        default=False,
+        validation_alias="isPublic",
+        serialization_alias="isPublic",
+        description="Share the file with the other firm too. Default: `False`.",
+    )
     """Share the file with the other firm too. Default: `False`."""

@@ -10,7 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 from .basic_firm_info import BasicFirmInfo
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class UserApiResponseDataDef(_BaseModel):
+class UserApiResponseDataDef(_GeneratedModel):
     created_at: _Omittable[_dt.datetime] = _Field(
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
@@ -49,7 +49,10 @@ class UserApiResponseDataDef(_BaseModel):
         default=_UNSET, validation_alias="lastName", serialization_alias="lastName"
     )
 
-    role: _Omittable[str] = _UNSET
+    role: _Omittable[str] = _Field(
+        default=_UNSET,
+        description="Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.",
+    )
     """Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."""
 
     updated_at: _Omittable[_dt.datetime] = _Field(

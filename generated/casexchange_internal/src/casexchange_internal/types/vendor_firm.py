@@ -8,14 +8,14 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "VendorFirm",
 ]
 
 
-class VendorFirm(_BaseModel):
+class VendorFirm(_GeneratedModel):
     contact_email: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="contactEmail", serialization_alias="contactEmail"
     )

@@ -9,15 +9,20 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "VendorLeadCreate",
 ]
 
 
-class VendorLeadCreate(_BaseModel):
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
+class VendorLeadCreate(_GeneratedModel):
+    case_type: str | None = _Field(
+        default=None,
+        validation_alias="caseType",
+        serialization_alias="caseType",
+        description="Name of the case type.",
+    )
     """Name of the case type."""
 
     client_date_of_birth: _dt.date | None = _Field(
@@ -28,10 +33,18 @@ class VendorLeadCreate(_BaseModel):
         default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
     )
 
-    client_first_name: str = _Field(validation_alias="clientFirstName", serialization_alias="clientFirstName")
+    client_first_name: str = _Field(
+        validation_alias="clientFirstName",
+        serialization_alias="clientFirstName",
+        description="Client's first name.",
+    )
     """Client's first name."""
 
-    client_last_name: str = _Field(validation_alias="clientLastName", serialization_alias="clientLastName")
+    client_last_name: str = _Field(
+        validation_alias="clientLastName",
+        serialization_alias="clientLastName",
+        description="Client's last name.",
+    )
     """Client's last name."""
 
     client_phone: str | None = _Field(
@@ -41,7 +54,10 @@ class VendorLeadCreate(_BaseModel):
     description: str | None = None
 
     destination_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
-        default=_UNSET, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
+        default=_UNSET,
+        validation_alias="destinationFirmId",
+        serialization_alias="destinationFirmId",
+        description="Firm to send the lead to directly; leave it out to list the lead on the marketplace.",
     )
     """Firm to send the lead to directly; leave it out to list the lead on the marketplace."""
 
@@ -49,14 +65,14 @@ class VendorLeadCreate(_BaseModel):
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
     )
 
-    jurisdiction: str | None = None
+    jurisdiction: str | None = _Field(default=None, description="Jurisdiction code such as `CA` or `NY`.")
     """Jurisdiction code such as `CA` or `NY`."""
 
     notes: str | None = None
 
     tier: int | None = None
 
-    title: str
+    title: str = _Field(description="Short title of the lead.")
     """Short title of the lead."""
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {

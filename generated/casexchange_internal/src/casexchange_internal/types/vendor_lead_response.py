@@ -11,7 +11,7 @@ from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
 from .._fields import OmittableCoerced as _OmittableCoerced
-from .._models import BaseModel as _BaseModel
+from .._models import GeneratedModel as _GeneratedModel
 
 __all__ = [
     "VendorLeadResponseStatus",
@@ -31,7 +31,7 @@ class VendorLeadResponseStatus(_OpenStrEnum):
     REFERRED = "referred"
 
 
-class VendorLeadResponse(_BaseModel):
+class VendorLeadResponse(_GeneratedModel):
     created_at: _Omittable[_dt.datetime] = _Field(
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
