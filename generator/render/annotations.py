@@ -91,7 +91,8 @@ class Annotator:
     _inlining: set[str] = field(default_factory=set)  # aliases being written out (PARAM)
     qualify: str = ""  # prefix of class names (`_types.`: looked up in the lazy types package)
 
-    def _builtin(self, name: str, imports: Imports) -> str:
+    def builtin(self, name: str, imports: Imports) -> str:
+        """`name` (a builtin) as the module can name it: `_b.name` where a class body redefines it."""
         if name in self.shadowed:
             imports.builtins = True
             return f"_b.{name}"
@@ -135,8 +136,8 @@ class Annotator:
             if t.kind is Kind.UUID:
                 imports.uuid = True
                 # arguments (and model fields, through `_Coerced`) also take the text form
-                return [text, self._builtin("str", imports)] if ctx is not Context.MODEL else [text]
-            return [self._builtin(text, imports)]
+                return [text, self.builtin("str", imports)] if ctx is not Context.MODEL else [text]
+            return [self.builtin(text, imports)]
         if isinstance(t, AnyType):
             imports.typing = True
             return ["_t.Any"]
@@ -147,13 +148,13 @@ class Annotator:
             if ctx is not Context.MODEL:
                 imports.typing = True
                 return [f"_t.Sequence[{inner}]"]
-            return [f"{self._builtin('list', imports)}[{inner}]"]
+            return [f"{self.builtin('list', imports)}[{inner}]"]
         if isinstance(t, MapOf):
             inner = self.render(t.value, ctx, imports)
             if ctx is not Context.MODEL:
                 imports.typing = True
                 return [f"_t.Mapping[str, {inner}]"]
-            return [f"{self._builtin('dict', imports)}[{self._builtin('str', imports)}, {inner}]"]
+            return [f"{self.builtin('dict', imports)}[{self.builtin('str', imports)}, {inner}]"]
         if isinstance(t, LiteralOf):
             if all(v is None or isinstance(v, (str, int, bool)) for v in t.values):
                 imports.typing = True
@@ -167,12 +168,12 @@ class Annotator:
             imports.schemas.add(t.id)
             name = self.qualify + self.names.schema_class[t.id]
             if isinstance(schema, Enum) and ctx is Context.FIELD_INPUT:
-                return [name, self._builtin(_enum_fallback(schema), imports)]
+                return [name, self.builtin(_enum_fallback(schema), imports)]
             if isinstance(schema, Enum) and ctx is not Context.MODEL:
                 return [name, self._enum_values(schema, imports)]
             if ctx is not Context.MODEL and names_uuid(t.id, self.schemas):
                 # a named `format: uuid` (`Uuid = UUID`) takes the text form too, like a plain one
-                return [name, self._builtin("str", imports)]
+                return [name, self.builtin("str", imports)]
             param = self.names.param_class.get(t.id) if ctx is Context.PARAM else None
             if param is not None:
                 if self.qualify:  # looked up in the lazy types package, like the model
@@ -219,7 +220,7 @@ class Annotator:
             imports.typing = True
             return f"_t.Literal[{', '.join(py_literal(m.value) for m in schema.members)}]"
         plain = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-        return self._builtin(plain.get(schema.value_kind, "str"), imports)
+        return self.builtin(plain.get(schema.value_kind, "str"), imports)
 
     def _tuple(self, t: ListOf, ctx: Context, imports: Imports) -> list[str]:
         """`prefixItems`: `tuple[A, B, *tuple[R, ...]]` (rest items), `tuple[A, B]` (`items: false`),
@@ -231,7 +232,7 @@ class Annotator:
             parts = list(dict.fromkeys(p for i in items for p in self.top_parts(i, ctx, imports)))
             return [f"_t.Sequence[{' | '.join(parts)}]"]
         prefix = [self.render(p, ctx, imports) for p in t.prefix]
-        tuple_ = self._builtin("tuple", imports)
+        tuple_ = self.builtin("tuple", imports)
         full = ", ".join(prefix)
         if not t.closed:
             full += f", *{tuple_}[{self.render(t.item, ctx, imports)}, ...]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -31,12 +32,16 @@ class SchemaView:
     members: tuple[MemberView, ...] = ()
     bases: Name = NO_NAME
     annotation: Code = NO_CODE  # alias target
-    extra_annotation: Code = NO_CODE  # type of additional properties values
     read_only: Code = (
         NO_CODE  # `frozenset({...})` of the wire names of read-only fields (never sent), or ""
     )
     constants: Code = NO_CODE  # `{wire name: value}` of the constant fields (always sent), or ""
     checks: Code = NO_CODE  # `{attribute: {check: value}}` for strict response validation, or ""
+    extra_type: Code = NO_CODE  # `__pydantic_extra__`'s annotation (additional properties), or ""
+    # the annotations of the three tables above, each set with its table
+    read_only_type: Code = NO_CODE
+    constants_type: Code = NO_CODE
+    checks_type: Code = NO_CODE
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +62,9 @@ def types_module_view(
         (sid, m) for sid in names.module_members[module] if isinstance(m := api.schemas[sid], Model)
     ]
     attrs = {names.fields[(sid, f.wire_name)] for sid, m in models for f in m.fields}
-    annotator = Annotator(api.schemas, names, frozenset(attrs & BUILTIN_TYPES))
+    annotator = Annotator(api.schemas, names, frozenset(attrs & _CLASS_BODY_BUILTINS))
     imports = Imports()
+    builtins = _Builtins(annotator, imports)
     views: list[SchemaView] = []
     uses_field = False
     modules = dict(_BASE_MODULES)
@@ -97,10 +103,23 @@ def types_module_view(
                     doc(schema.doc or schema.title),
                     fields,
                     bases=base,
-                    extra_annotation=extra,
-                    read_only=code(f"frozenset({{{', '.join(read_only)}}})" if read_only else ""),
+                    read_only=builtins.code("{frozenset}(%s)", "{%s}" % ", ".join(read_only))
+                    if read_only
+                    else NO_CODE,
                     constants=code(f"{{{', '.join(constants)}}}" if constants else ""),
                     checks=checks,
+                    extra_type=builtins.code("{dict}[{str}, %s]", extra) if extra else NO_CODE,
+                    read_only_type=builtins.code("_t.ClassVar[{frozenset}[{str}]]")
+                    if read_only
+                    else NO_CODE,
+                    constants_type=builtins.code("_t.ClassVar[_t.Mapping[{str}, {object}]]")
+                    if constants
+                    else NO_CODE,
+                    checks_type=builtins.code(
+                        "_t.ClassVar[_t.Mapping[{str}, _t.Mapping[{str}, {object}]]]"
+                    )
+                    if checks
+                    else NO_CODE,
                 )
             )
         elif isinstance(schema, Enum):
@@ -156,6 +175,25 @@ def _forward_refs(api: Api, order: list[str], members: set[str]) -> bool:
                 return True
         defined.add(sid)
     return False
+
+
+# builtins a model's class body names (its annotations, `__clientgen_*__` tables, `__pydantic_extra__`):
+# a field of the module with one of these names makes them `_b.<name>`
+_CLASS_BODY_BUILTINS = BUILTIN_TYPES | {"object", "frozenset"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Builtins:
+    """Code with `{name}` placeholders for builtins, filled as the module can name them."""
+
+    annotator: Annotator
+    imports: Imports
+
+    def code(self, pattern: str, *parts: str) -> Code:
+        """`pattern`'s `{name}`s filled by `Annotator.builtin`, then its `%s`s by `parts` (code made
+        elsewhere, which may hold braces)."""
+        filled = re.sub(r"\{(\w+)\}", lambda m: self.annotator.builtin(m[1], self.imports), pattern)
+        return code(filled % parts if parts else filled)
 
 
 _RANK: dict[type, int] = {Enum: 0, Model: 1, Alias: 2}

@@ -157,6 +157,33 @@ BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
         ),
     ),
     (
+        "class-body-tables-under-shadowed-builtins",
+        _doc(
+            {"/f": _get("getF", _ref("F"))},
+            {
+                "F": {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer"},
+                    "properties": {
+                        "frozenset": {"type": "string", "default": "x"},
+                        "object": {"type": "object", "properties": {"id": {"type": "integer"}}},
+                        "dict": {"type": "string", "readOnly": True},
+                        "str": {"type": "string", "pattern": "^a"},
+                        "kind": {"type": "string", "enum": ["f"], "default": "f"},
+                    },
+                    "required": ["kind"],
+                }
+            },
+        ),
+        True,
+        (
+            "the model's class-body tables and extra-values annotation named `object`, `str`, `dict` and "
+            "`frozenset` as they are, so a field with one of those names shadowed them: mypy --strict reports "
+            '`Variable "…object" is not valid as a type` (GitHub\'s GitRef.object, GitTag.object), and a field '
+            "`frozenset` with a default made `__clientgen_read_only__ = frozenset({...})` call the default"
+        ),
+    ),
+    (
         "tag-named-like-a-model",
         _doc(
             {"/pets": _get("listPets", {"type": "array", "items": _ref("Pet")}, tags=["pet"])},

@@ -92,7 +92,7 @@ def test_enums_alias_and_extra_properties(shop: Built, views: Callable[..., Buil
     assert [(m.name, m.value) for m in level.members] == [("VALUE_1", "1"), ("VALUE_2", "2")]
     color = _only(_module(built, "Color"))
     assert [m.name for m in color.members] == ["RED", "DARK_BLUE"]
-    assert _only(_module(built, "Bag")).extra_annotation == "int"
+    assert _only(_module(built, "Bag")).extra_type == "dict[str, int]"
     node = _module(built, "Node")
     assert node.rebuild == ("Node",)  # refers to itself
     assert _only(node).fields[0].annotation == "_Omittable[list[Node]]"
