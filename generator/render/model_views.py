@@ -103,7 +103,7 @@ def types_module_view(
                     doc(schema.doc or schema.title),
                     fields,
                     bases=base,
-                    read_only=builtins.code("{frozenset}(%s)", "{%s}" % ", ".join(read_only))
+                    read_only=builtins.code("{frozenset}(%s)", f"{{{', '.join(read_only)}}}")
                     if read_only
                     else NO_CODE,
                     constants=code(f"{{{', '.join(constants)}}}" if constants else ""),
