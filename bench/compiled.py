@@ -73,9 +73,11 @@ def compiler() -> str:
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise BuildError(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        raise BuildError(
+            f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        )
 
 
 def build(files: list[str]) -> None:
