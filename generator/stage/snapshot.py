@@ -207,7 +207,7 @@ def save(
     return True
 
 
-def _groups(schemas: dict[str, Schema], modules: Mapping[str, str]) -> list[list[str]]:
+def _groups(schemas: Mapping[str, Schema], modules: Mapping[str, str]) -> list[list[str]]:
     """The schemas' ids by piece: the members of one types module, or a run of schemas no module
     holds (in the schemas' order)."""
     groups: dict[str, list[str]] = {}
