@@ -11,8 +11,9 @@ LICENSE, generator/ and templates/: the hook compiles in place, so never in the 
 stale `.so` would shadow the edited `.py`) to `.cache/compiled/src`, builds the wheel there with
 `python -m build --wheel` (an isolated build environment: the hook's pinned hatch-mypyc and mypy from
 PyPI) and `HATCH_BUILD_HOOK_ENABLE_MYPYC=1`, and installs it into `.cache/compiled/venv`. The venv is
-reused while the sources hash the same (`.cache/compiled/stamp`). The C compiles run two at a time
-(`DIST_EXTRA_CONFIG`: setuptools' `build_ext --parallel`). Needs a C compiler (`cc`/`gcc`) and PyPI.
+reused while the sources hash the same (`.cache/compiled/stamp`), one build at a time
+(`.cache/compiled.lock`). The C compiles run two at a time (`DIST_EXTRA_CONFIG`: setuptools'
+`build_ext --parallel`). Needs a C compiler (`cc`/`gcc`) and PyPI.
 """
 
 from __future__ import annotations
@@ -103,13 +104,19 @@ def build(files: list[str]) -> None:
 
 
 def ensure(force: bool = False) -> Path:
-    """The compiled install's venv, built first unless the stamp says it holds these sources."""
+    """The compiled install's venv, built first unless the stamp says it holds these sources. One
+    process at a time (a lock beside the folder): two test workers asking at once build it once."""
+    import fcntl
+
     files = source_files()
     digest = sources_hash(files)
-    if not force and venv_python().exists() and STAMP.exists() and STAMP.read_text() == digest:
-        return VENV
-    build(files)
-    STAMP.write_text(digest)
+    WORK.parent.mkdir(parents=True, exist_ok=True)
+    with open(WORK.parent / "compiled.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not force and venv_python().exists() and STAMP.exists() and STAMP.read_text() == digest:
+            return VENV
+        build(files)
+        STAMP.write_text(digest)
     return VENV
 
 
