@@ -5,6 +5,11 @@ interleaved.
     git archive main | tar -x -C /tmp/base; git archive HEAD | tar -x -C /tmp/this
     nice .venv/bin/python bench/ab_full.py /tmp/base /tmp/this [PAIRS]
 
+Either side may instead be a venv with clientgen installed (a folder with `pyvenv.cfg`): the compiled
+install, `nice .venv/bin/python bench/ab_full.py /tmp/this .cache/compiled/venv 8` (pure against
+compiled, the same sources); its runs are that venv's python with this checkout's `bench/perf.py`
+as the worker and no `PYTHONPATH`.
+
 Not a test. Each run is `bench/perf.py --worker-generate` of that copy (`PYTHONPATH` set to it, its
 bytecode cached, a new output folder), measured from outside: wall time, and CPU (user + sys) of the
 process and the children it waited for (`wait4`: the render child, ruff, the validation child, the
@@ -31,10 +36,15 @@ def run(tree: Path, out: Path) -> tuple[float, float]:
     """(wall, CPU) of one full generation by the generator in `tree`."""
     shutil.rmtree(out.parent, ignore_errors=True)
     out.parent.mkdir(parents=True)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(tree)
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")
+    }
     env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
-    args = [sys.executable, str(tree / "bench" / "perf.py"), "--worker-generate"]
+    if (tree / "pyvenv.cfg").is_file():  # an installed clientgen (the compiled wheel's venv)
+        args = [str(tree / "bin" / "python"), str(REPO / "bench" / "perf.py"), "--worker-generate"]
+    else:
+        env["PYTHONPATH"] = str(tree)
+        args = [sys.executable, str(tree / "bench" / "perf.py"), "--worker-generate"]
     start = time.perf_counter()
     proc = subprocess.Popen(
         [*args, str(SPEC), str(out), "gh", "Gh"], env=env, stdout=subprocess.DEVNULL

@@ -42,14 +42,20 @@ def generator_fingerprint() -> str:
     root = os.fspath(Path(__file__).resolve().parent)
     tpl = os.fspath(templates_dir())
     # installed as a wheel, the templates live inside the package: count them once, as templates
-    code = [f for f in _files(root, skip=tpl) if f.endswith(".py")]
-    code += [f for f in _files(root, skip=tpl) if f.endswith(".toml")]
+    files = _files(root, skip=tpl)
+    code = [f for f in files if f.endswith(".py")]
+    code += [f for f in files if f.endswith(".toml")]
+    # the compiled build's extension modules, by name (each is made from the `.py` counted above):
+    # its caches are not the pure build's (their pickles differ), though the sources are the same
+    compiled = [f for f in files if f.endswith((".so", ".pyd"))]
     templates = [f for f in _files(tpl) if f.endswith((".py", ".jinja", ".typed"))]
     digest = hashlib.sha256()
     for base, rels in ((root, code), (tpl, templates)):
         for rel in rels:
             with open(os.path.join(base, rel), "rb") as f:
                 digest.update(rel.encode() + b"\0" + f.read() + b"\0")
+    for rel in compiled:
+        digest.update(b"compiled " + rel.encode() + b"\0")
     digest.update(b"ruff " + _ruff_version().encode())
     return digest.hexdigest()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .media import MediaKind
@@ -40,7 +41,9 @@ class Api:
     description: str
     servers: tuple[Server, ...]
     security_schemes: tuple[SecurityScheme, ...]
-    schemas: dict[str, Schema]  # id -> schema, in a deterministic order
+    # id -> schema, in a deterministic order: a dict, or a replay's `stage.snapshot.LazySchemas`
+    # (a Mapping: so typed, the compiled build's native code does not insist on a dict)
+    schemas: Mapping[str, Schema]
     operations: tuple[Operation, ...]
     openapi_version: str
     error_codes: tuple[str, ...] = ()  # documented `error.code` values

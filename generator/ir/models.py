@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .types import JsonValue, TypeRef
+from .types import JsonValue, Number, TypeRef
 
 
 class _Missing:
@@ -26,13 +26,13 @@ class Constraints:
     min_length: int | None = None
     max_length: int | None = None
     pattern: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: float | None = None
-    exclusive_maximum: float | None = None
+    minimum: Number | None = None
+    maximum: Number | None = None
+    exclusive_minimum: Number | None = None
+    exclusive_maximum: Number | None = None
     min_items: int | None = None
     max_items: int | None = None
-    multiple_of: float | None = None
+    multiple_of: Number | None = None
 
 
 NO_CONSTRAINTS = Constraints()

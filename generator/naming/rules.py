@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import inflection
 
@@ -239,7 +240,9 @@ def _member_name(value: object) -> str:
         if not isinstance(value, str):
             text = "VALUE"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = ("NEG_" if float(value) < 0 else "") + "VALUE_" + str(abs(value)).replace(".", "_")
+        # `abs` of an int-or-float is typed `float`; as `Any` the compiled build keeps 1 an int (not 1.0)
+        number: Any = value
+        text = ("NEG_" if number < 0 else "") + "VALUE_" + str(abs(number)).replace(".", "_")
     return safe_identifier(text, "VALUE", frozenset({"MRO", "NAME", "VALUE_"}))
 
 

@@ -9,7 +9,7 @@ import binascii
 import datetime as dt
 import math
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from .. import pointer as jp
@@ -35,7 +35,7 @@ from ..ir.types import JsonValue
 _MAX_DEPTH = 32
 
 
-def checked_schemas(schemas: dict[str, Schema], sink: DiagnosticSink) -> dict[str, Schema]:
+def checked_schemas(schemas: Mapping[str, Schema], sink: DiagnosticSink) -> dict[str, Schema]:
     """`schemas` with every invalid field default dropped (and reported)."""
     out: dict[str, Schema] = {}
     for sid, schema in schemas.items():
@@ -56,7 +56,9 @@ def checked_schemas(schemas: dict[str, Schema], sink: DiagnosticSink) -> dict[st
     return out
 
 
-def checked_operation(op: Operation, schemas: dict[str, Schema], sink: DiagnosticSink) -> Operation:
+def checked_operation(
+    op: Operation, schemas: Mapping[str, Schema], sink: DiagnosticSink
+) -> Operation:
     """`op` with every invalid parameter default dropped (and reported)."""
     if all(p.default is MISSING for p in op.parameters):
         return op
@@ -82,7 +84,7 @@ def _warn(sink: DiagnosticSink, where: str, value: object, problem: str) -> None
 
 
 def default_problem(
-    value: object, t: TypeRef, schemas: dict[str, Schema], depth: int = 0
+    value: object, t: TypeRef, schemas: Mapping[str, Schema], depth: int = 0
 ) -> str | None:
     """Why `value` is not a valid value of `t`, or None when it is."""
     if depth > _MAX_DEPTH or isinstance(t, AnyType):
@@ -106,7 +108,7 @@ def default_problem(
 
 
 def _named_problem(
-    value: object, t: ModelRef, schemas: dict[str, Schema], depth: int
+    value: object, t: ModelRef, schemas: Mapping[str, Schema], depth: int
 ) -> str | None:
     schema = schemas.get(t.id)
     if isinstance(schema, Enum):
@@ -127,7 +129,9 @@ def _named_problem(
     return None
 
 
-def _list_problem(value: object, t: ListOf, schemas: dict[str, Schema], depth: int) -> str | None:
+def _list_problem(
+    value: object, t: ListOf, schemas: Mapping[str, Schema], depth: int
+) -> str | None:
     if not isinstance(value, list):
         return "not an array"
     if t.closed and len(value) > len(t.prefix):
@@ -136,7 +140,7 @@ def _list_problem(value: object, t: ListOf, schemas: dict[str, Schema], depth: i
     return _first(default_problem(v, it, schemas, depth + 1) for v, it in zip(value, types))
 
 
-def _accepts_null(t: TypeRef, schemas: dict[str, Schema]) -> bool:
+def _accepts_null(t: TypeRef, schemas: Mapping[str, Schema]) -> bool:
     if isinstance(t, Primitive):
         return t.kind is Kind.NULL
     if isinstance(t, LiteralOf):

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..ir import MISSING, Constraints, JsonValue
 from ..ir.models import NO_CONSTRAINTS, _Missing
+from ..ir.types import Number
 
 PROSE = frozenset({"description", "summary", "title", "example", "examples", "x-description"})
 
@@ -31,7 +32,7 @@ def node_doc(node: dict[str, Any]) -> str:
     return ""
 
 
-def num_or_none(value: Any) -> float | None:
+def num_or_none(value: Any) -> Number | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 

@@ -7,6 +7,7 @@ model of its own: the envelope's fields with `event` fixed to that name and `dat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -92,7 +93,7 @@ def vendor_events(
 
 
 def build_events(
-    entries: list[dict[str, Any]], built: dict[str, Schema], sink: DiagnosticSink
+    entries: list[dict[str, Any]], built: Mapping[str, Schema], sink: DiagnosticSink
 ) -> tuple[dict[str, Schema], tuple[WebhookEvent, ...]]:
     """Synthesise one model per event from its envelope model; returns (new schemas, events)."""
     new: dict[str, Schema] = {}

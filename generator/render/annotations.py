@@ -7,6 +7,7 @@ schema `Any`, `date` or `BaseModel` can never shadow them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from .. import escape, pointer
@@ -85,7 +86,7 @@ class Imports:
 
 @dataclass
 class Annotator:
-    schemas: dict[str, Schema]
+    schemas: Mapping[str, Schema]
     names: Names
     shadowed: frozenset[str] = frozenset()  # builtin names a class body redefines (a method `list`)
     _inlining: set[str] = field(default_factory=set)  # aliases being written out (PARAM)
@@ -268,7 +269,7 @@ def union_members(parts: list[str], nullable: bool) -> list[str]:
 
 
 def tagged_members(
-    t: UnionOf, schemas: dict[str, Schema]
+    t: UnionOf, schemas: Mapping[str, Schema]
 ) -> list[tuple[ModelRef, list[str]]] | None:
     """Each member with the discriminator values that select it, or None when the union cannot be
     discriminated (no discriminator, a member that is not an object model or that no value selects).
@@ -315,7 +316,7 @@ def one_line(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def names_uuid(sid: str, schemas: dict[str, Schema], depth: int = 0) -> bool:
+def names_uuid(sid: str, schemas: Mapping[str, Schema], depth: int = 0) -> bool:
     """Whether the schema is an alias of `uuid.UUID` (directly or through other aliases)."""
     schema = schemas.get(sid)
     if depth > 16 or not isinstance(schema, Alias):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..escape import docstring_text
@@ -174,7 +175,7 @@ def doc_with_notes(f: Field) -> str:
     return " ".join(p for p in parts if p)
 
 
-def accepts_none(t: TypeRef, schemas: dict[str, Schema], depth: int = 0) -> bool:
+def accepts_none(t: TypeRef, schemas: Mapping[str, Schema], depth: int = 0) -> bool:
     """Whether the field's type takes `None` (nullable, `Any`, a null-accepting alias or enum)."""
     if t.nullable or isinstance(t, AnyType) or depth > 16:
         return True
@@ -193,7 +194,7 @@ def accepts_none(t: TypeRef, schemas: dict[str, Schema], depth: int = 0) -> bool
     return False
 
 
-def holds_uuid(t: TypeRef, schemas: dict[str, Schema], depth: int = 0) -> bool:
+def holds_uuid(t: TypeRef, schemas: Mapping[str, Schema], depth: int = 0) -> bool:
     """Whether a `uuid.UUID` appears in the field's annotation itself (not inside another model)."""
     if depth > 16:
         return False
@@ -209,7 +210,7 @@ def holds_uuid(t: TypeRef, schemas: dict[str, Schema], depth: int = 0) -> bool:
 
 
 def default_literal(
-    value: JsonValue, t: TypeRef, schemas: dict[str, Schema], names: Names
+    value: JsonValue, t: TypeRef, schemas: Mapping[str, Schema], names: Names
 ) -> str | None:
     """The Python expression of a (valid) spec default for a field of type `t`, or None when it cannot
     be written as a plain literal of that type (dates, UUIDs, objects: shown in the docs only)."""

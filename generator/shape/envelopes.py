@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..ir import Model, ModelRef, Schema, TypeRef
 
 JSONAPI_TOP = ("included", "links", "meta", "jsonapi")  # a JSON:API document's other members
 
 
 def unwrap(
-    body: TypeRef, schemas: dict[str, Schema], field: str, others: tuple[str, ...]
+    body: TypeRef, schemas: Mapping[str, Schema], field: str, others: tuple[str, ...]
 ) -> tuple[str | None, TypeRef]:
     """(the envelope field, what the method returns): `field` when the body is an object with that
     field and nothing but `others` beside it; else (None, the whole body)."""
@@ -22,7 +24,7 @@ def unwrap(
     return None, body
 
 
-def model_of(t: TypeRef, schemas: dict[str, Schema]) -> Model | None:
+def model_of(t: TypeRef, schemas: Mapping[str, Schema]) -> Model | None:
     if isinstance(t, ModelRef):
         schema = schemas.get(t.id)
         if isinstance(schema, Model):

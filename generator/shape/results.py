@@ -4,6 +4,7 @@ configuration can still declare or switch off theirs)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ..config import TargetConfig
@@ -13,14 +14,14 @@ from .pagination import Pages
 
 
 def shape_results(
-    op: Operation, schemas: dict[str, Schema], config: TargetConfig, pages: Pages
+    op: Operation, schemas: Mapping[str, Schema], config: TargetConfig, pages: Pages
 ) -> Operation:
     results = tuple(_result(op, r, schemas, config, pages) for r in op.results)
     return op if results == op.results else replace(op, results=results)
 
 
 def _result(
-    op: Operation, r: Result, schemas: dict[str, Schema], config: TargetConfig, pages: Pages
+    op: Operation, r: Result, schemas: Mapping[str, Schema], config: TargetConfig, pages: Pages
 ) -> Result:
     if r.kind is not ResultKind.JSON or r.body is None:
         return r

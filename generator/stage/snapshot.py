@@ -207,7 +207,7 @@ def save(
     return True
 
 
-def _groups(schemas: dict[str, Schema], modules: Mapping[str, str]) -> list[list[str]]:
+def _groups(schemas: Mapping[str, Schema], modules: Mapping[str, str]) -> list[list[str]]:
     """The schemas' ids by piece: the members of one types module, or a run of schemas no module
     holds (in the schemas' order)."""
     groups: dict[str, list[str]] = {}
@@ -414,7 +414,10 @@ def unlink(path: Path | None) -> None:
 
 # ---- pickling the IR ---------------------------------------------------------------------------------
 # The IR is frozen slotted dataclasses; their generated `__getstate__`/`__setstate__` make the default
-# pickle slow (0.39 s to load GitHub's). Here each is one call with its slot values.
+# pickle slow (0.39 s to load GitHub's). Here each is one call with its slot values. In the compiled
+# build (pyproject.toml's mypyc hook) a class of a compiled module is a native class: no `__slots__`
+# in its namespace, its attributes named in `__mypyc_attrs__`, and its own pickling restores a frozen
+# one through `__setattr__`, which refuses (so no snapshot was ever written): it is pickled here too.
 _SLOTS: dict[type, tuple[str, ...] | None] = {}
 _MAKERS: dict[type, Any] = {}
 
@@ -427,7 +430,7 @@ def _slots(cls: type) -> tuple[str, ...] | None:
             names_ = tuple(
                 n
                 for c in reversed(cls.__mro__)
-                for n in c.__dict__.get("__slots__", ())
+                for n in c.__dict__.get("__slots__", c.__dict__.get("__mypyc_attrs__", ()))
                 if n not in ("__weakref__", "__dict__")
             )
             found = names_ or None
@@ -447,7 +450,9 @@ def _make(cls: type, values: tuple[Any, ...]) -> Any:
 def _maker(cls: type) -> Any:
     """`make(v0, v1, …)`: one statement per slot, each the slot descriptor's own `__set__` (C)."""
     names = _slots(cls) or ()
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    # `cls.__new__`: `object.__new__` for a plain class, the type's own for a native (compiled) one,
+    # which refuses `object.__new__`; neither calls `__init__`
+    scope: dict[str, Any] = {"new": cls.__new__, "cls": cls}
     for i, name in enumerate(names):
         scope[f"set{i}"] = getattr(cls, name).__set__
     params = ", ".join(f"v{i}" for i in range(len(names)))

@@ -8,7 +8,9 @@ says "written" once the package is on disk (`Writer.commit`), and only then is t
 place (atomic: a reader sees the old snapshot or the new one, never half of one). A run that fails,
 or exits without a word, closes the pipe: the temporary file is removed. The child never returns
 into the caller's code (`os._exit`), its standard streams are /dev/null (a caller reading the run's
-output does not wait for it), every wait of it is bounded, and any failure in it costs only speed.
+output does not wait for it), every wait of it is bounded, and any failure in it costs only speed —
+and is written down beside the snapshot (`failure_file`: `<snapshot>.failed`, the traceback) so a
+test or a user can see why no snapshot appeared.
 
 Readers wait for a writer: the child holds an exclusive `flock` on the snapshot's lock file, taken by
 the run before the fork (so there is no moment when a fresh run could read before the writer locks);
@@ -131,7 +133,7 @@ def start(
             os.close(word)
             _detach(keep=(lock, read, *keep))
             if locked or _lock(lock, LOCK_WAIT):
-                write(lambda: _told(read, COMMIT_WAIT))
+                _write_recorded(snapshot, lambda: write(lambda: _told(read, COMMIT_WAIT)))
                 code = 0
         finally:
             os._exit(code)
@@ -139,6 +141,26 @@ def start(
     os.close(lock)  # the child's copy holds the lock
     _children.append(pid)
     return Writer(pid, word, None)
+
+
+def failure_file(snapshot: Path) -> Path:
+    """Where a forked writer that failed says why (its streams are /dev/null): the exception's type,
+    message and traceback; removed by the next writer that succeeds."""
+    return snapshot.with_name(snapshot.name + ".failed")
+
+
+def _write_recorded(snapshot: Path, write: Callable[[], None]) -> None:
+    failed = failure_file(snapshot)
+    try:
+        write()
+    except BaseException:
+        import traceback
+
+        with contextlib.suppress(OSError):
+            failed.write_text(traceback.format_exc(), encoding="utf-8")
+        raise
+    with contextlib.suppress(OSError):
+        failed.unlink(missing_ok=True)
 
 
 def settle(snapshot: Path, timeout: float = LOCK_WAIT) -> None:

@@ -29,7 +29,9 @@ def payloads(api: Api, targets: list[tuple[str, str | None]]) -> dict[str, TypeR
     parser typed them."""
     out: dict[str, TypeRef] = {f"webhook {e.name}": ModelRef(e.schema_id) for e in api.webhooks}
     for label, target in targets:
-        body: TypeRef = ModelRef(target) if target in api.schemas else AnyType()
+        body: TypeRef = (
+            ModelRef(target) if target is not None and target in api.schemas else AnyType()
+        )
         out.setdefault(label, body)
     return out
 

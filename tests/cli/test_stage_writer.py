@@ -76,6 +76,29 @@ def test_a_failing_writer_never_returns_into_the_caller(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_a_failing_writer_says_why_beside_the_snapshot_until_one_succeeds(tmp_path: Path) -> None:
+    """The child's streams are /dev/null: its failure is written to `<snapshot>.failed` (how the
+    compiled build's silent failure to pickle was found), and the next writer that succeeds removes it."""
+    out = tmp_path / "stages" / "x.bin"
+
+    def boom(ready: Callable[[], bool]) -> None:
+        raise RuntimeError("cannot pickle this")
+
+    writer = stage_writer.start(out, lambda: None, boom)
+    writer.commit()
+    stage_writer.settle(out)
+    stage_writer.wait()
+    failed = stage_writer.failure_file(out)
+    assert failed.name == "x.bin.failed"
+    text = failed.read_text(encoding="utf-8")
+    assert "RuntimeError: cannot pickle this" in text and "Traceback" in text
+    writer = stage_writer.start(out, lambda: None, _writer(out))
+    writer.commit()
+    stage_writer.settle(out)
+    stage_writer.wait()
+    assert out.exists() and not failed.exists()
+
+
 def test_the_snapshot_outlives_a_run_that_exits_at_once(tmp_path: Path) -> None:
     """The CLI may leave with `os._exit` right after the package is written: the child finishes."""
     out = tmp_path / "stages" / "x.bin"

@@ -9,6 +9,7 @@ stage it reports was reached: no figures asserted.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,26 @@ def test_perf_worker_times_every_stage(tmp_path: Path) -> None:
         "write",
     }
     assert set(result["stages"]) >= stages
+    assert result["compiled"] is False  # the editable install: the canonical copy timed apart
+
+
+def test_the_compiled_build_says_when_there_is_no_c_compiler(tmp_path: Path) -> None:
+    """`bench/compiled.py` (the compiled install for benchmarks and the slow tier's checks) fails
+    with a sentence, not a setuptools traceback, when no C compiler is on PATH; it builds nothing."""
+    git = shutil.which("git")
+    assert git is not None
+    (tmp_path / "git").symlink_to(git)  # PATH: git only (no cc, no gcc)
+    done = subprocess.run(
+        [sys.executable, "bench/compiled.py", "--force"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": str(tmp_path), "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 1
+    assert "no C compiler found" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("known", [False, True])

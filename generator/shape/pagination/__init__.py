@@ -49,7 +49,7 @@ class Pages:
         self,
         op: Operation,
         body: TypeRef,
-        schemas: dict[str, Schema],
+        schemas: Mapping[str, Schema],
         owned: tuple[Pagination | None, TypeRef | None] | None = None,
     ) -> tuple[Pagination | None, TypeRef | None]:
         """The result's pagination and item type. `owned`: what a feature decided for a result it
@@ -95,7 +95,7 @@ class Pages:
                     )
 
     def _default(
-        self, op: Operation, body: TypeRef, schemas: dict[str, Schema]
+        self, op: Operation, body: TypeRef, schemas: Mapping[str, Schema]
     ) -> Pagination | None:
         """The target's default declaration, where it fits (elsewhere it is silently not used)."""
         if self.config.default is None:
@@ -106,7 +106,7 @@ class Pages:
             return None
 
     def _extension(
-        self, op: Operation, body: TypeRef, schemas: dict[str, Schema]
+        self, op: Operation, body: TypeRef, schemas: Mapping[str, Schema]
     ) -> tuple[Pagination | None, TypeRef | None] | None:
         try:
             declared = declared_by_extension(dict(op.extensions), self.document)
@@ -126,7 +126,7 @@ class Pages:
         self,
         op: Operation,
         body: TypeRef,
-        schemas: dict[str, Schema],
+        schemas: Mapping[str, Schema],
         declared: Declaration,
         *,
         config: bool,
@@ -147,7 +147,7 @@ class Pages:
         return found, item_type(body, schemas, found.items_field)
 
     def _included(
-        self, op: Operation, body: TypeRef, schemas: dict[str, Schema]
+        self, op: Operation, body: TypeRef, schemas: Mapping[str, Schema]
     ) -> Pagination | None:
         """`include`: pages by the configured page parameter, whatever the response says."""
         query = {p.wire_name for p in op.parameters if p.location.value == "query"}

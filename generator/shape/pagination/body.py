@@ -5,6 +5,7 @@ names mean (`norm`: lower case, letters and digits only) and checked by their ty
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,7 +93,7 @@ def norm(name: str) -> str:
     return _NOT_ALNUM.sub("", name.lower())
 
 
-def resolve(t: TypeRef, schemas: dict[str, Schema]) -> TypeRef:
+def resolve(t: TypeRef, schemas: Mapping[str, Schema]) -> TypeRef:
     """`t` with named aliases followed to what they stand for."""
     seen: set[str] = set()
     while isinstance(t, ModelRef) and t.id not in seen:
@@ -104,18 +105,18 @@ def resolve(t: TypeRef, schemas: dict[str, Schema]) -> TypeRef:
     return t
 
 
-def model_of(t: TypeRef, schemas: dict[str, Schema]) -> Model | None:
+def model_of(t: TypeRef, schemas: Mapping[str, Schema]) -> Model | None:
     t = resolve(t, schemas)
     schema = schemas.get(t.id) if isinstance(t, ModelRef) else None
     return schema if isinstance(schema, Model) else None
 
 
-def kind_of(t: TypeRef, schemas: dict[str, Schema]) -> Kind | None:
+def kind_of(t: TypeRef, schemas: Mapping[str, Schema]) -> Kind | None:
     t = resolve(t, schemas)
     return t.kind if isinstance(t, Primitive) else None
 
 
-def is_typed(item: TypeRef, schemas: dict[str, Schema]) -> bool:
+def is_typed(item: TypeRef, schemas: Mapping[str, Schema]) -> bool:
     """A list's items say what they are: not `any`, not a free-form map of `any`."""
     item = resolve(item, schemas)
     if isinstance(item, AnyType):
@@ -129,12 +130,12 @@ class Items:
     item: TypeRef
 
 
-def list_item(t: TypeRef, schemas: dict[str, Schema]) -> TypeRef | None:
+def list_item(t: TypeRef, schemas: Mapping[str, Schema]) -> TypeRef | None:
     t = resolve(t, schemas)
     return t.item if isinstance(t, ListOf) else None
 
 
-def find_items(body: TypeRef, schemas: dict[str, Schema], resource: str = "") -> Items | None:
+def find_items(body: TypeRef, schemas: Mapping[str, Schema], resource: str = "") -> Items | None:
     """The body's typed list of items: the body itself, its one list field, or the list a known name
     (`data`, `items`, …; `_embedded.<name>`; the path's last word) picks among several. None when the
     choice is not clear."""
@@ -159,7 +160,7 @@ def find_items(body: TypeRef, schemas: dict[str, Schema], resource: str = "") ->
 
 
 def _choose(
-    found: list[tuple[Path, TypeRef]], schemas: dict[str, Schema], resource: str
+    found: list[tuple[Path, TypeRef]], schemas: Mapping[str, Schema], resource: str
 ) -> tuple[Path, TypeRef] | None:
     if len(found) == 1:
         return found[0]
@@ -197,7 +198,7 @@ class Signals:
         return tuple(p for p in found if p is not None)
 
 
-def find_signals(body: TypeRef, schemas: dict[str, Schema], skip: Path = ()) -> Signals:
+def find_signals(body: TypeRef, schemas: Mapping[str, Schema], skip: Path = ()) -> Signals:
     """Every signal of the body, the shallowest of each kind (never inside the items)."""
     found: dict[str, Path] = {}
     model = model_of(body, schemas)
@@ -207,7 +208,7 @@ def find_signals(body: TypeRef, schemas: dict[str, Schema], skip: Path = ()) -> 
 
 
 def _walk(
-    model: Model, at: Path, schemas: dict[str, Schema], skip: Path, found: dict[str, Path]
+    model: Model, at: Path, schemas: Mapping[str, Schema], skip: Path, found: dict[str, Path]
 ) -> None:
     """Breadth first: a signal at the top wins over one in a nested object."""
     level: list[tuple[Model, Path]] = [(model, at)]
@@ -236,7 +237,7 @@ def _classify(
     doc: str,
     parent: str,
     path: Path,
-    schemas: dict[str, Schema],
+    schemas: Mapping[str, Schema],
     found: dict[str, Path],
 ) -> None:
     key = norm(name)
@@ -286,7 +287,7 @@ class Bodies:
     operations share response bodies (GitHub: 952 and 526 questions, 610 and 302 distinct). The
     answers are frozen values, so a shared one cannot be changed by the operation it is given to."""
 
-    def __init__(self, schemas: dict[str, Schema]) -> None:
+    def __init__(self, schemas: Mapping[str, Schema]) -> None:
         self.schemas = schemas
         self._items: dict[tuple[TypeRef, str], Items | None] = {}
         self._signals: dict[tuple[TypeRef, Path], Signals] = {}

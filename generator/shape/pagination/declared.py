@@ -4,6 +4,7 @@ URL is a field of it) before it is used; a declaration that does not fit says wh
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ...ir import Operation, PageSource, PageStyle, Pagination, Schema, TypeRef
@@ -37,7 +38,9 @@ class Unfit(Exception):
     """A declaration that does not fit its operation (the message says what is wrong)."""
 
 
-def build(op: Operation, body: TypeRef, schemas: dict[str, Schema], d: Declaration) -> Pagination:
+def build(
+    op: Operation, body: TypeRef, schemas: Mapping[str, Schema], d: Declaration
+) -> Pagination:
     """The pagination a declaration describes, checked against the operation; raises `Unfit`."""
     items = _items(body, schemas, d.items, op.path)
     param_in, param = _param(op, schemas, d.param, d.param_in, required=d.style in NEEDS_PARAM)
@@ -80,7 +83,7 @@ def build(op: Operation, body: TypeRef, schemas: dict[str, Schema], d: Declarati
     return found
 
 
-def item_type(body: TypeRef, schemas: dict[str, Schema], items: Path) -> TypeRef | None:
+def item_type(body: TypeRef, schemas: Mapping[str, Schema], items: Path) -> TypeRef | None:
     """The item type of the list at `items` (None: not a typed list)."""
     t: TypeRef | None = body
     for part in items:
@@ -90,7 +93,7 @@ def item_type(body: TypeRef, schemas: dict[str, Schema], items: Path) -> TypeRef
     return item if item is not None and is_typed(item, schemas) else None
 
 
-def has_field(body: TypeRef, schemas: dict[str, Schema], path: Path) -> bool:
+def has_field(body: TypeRef, schemas: Mapping[str, Schema], path: Path) -> bool:
     t: TypeRef | None = body
     for part in path:
         model = model_of(t, schemas) if t is not None else None
@@ -100,7 +103,7 @@ def has_field(body: TypeRef, schemas: dict[str, Schema], path: Path) -> bool:
     return t is not None
 
 
-def _items(body: TypeRef, schemas: dict[str, Schema], items: Path | None, path: str) -> Path:
+def _items(body: TypeRef, schemas: Mapping[str, Schema], items: Path | None, path: str) -> Path:
     if items is None:
         found = find_items(body, schemas, resource_word(path))
         if found is None:
@@ -112,7 +115,7 @@ def _items(body: TypeRef, schemas: dict[str, Schema], items: Path | None, path: 
 
 
 def _param(
-    op: Operation, schemas: dict[str, Schema], name: str, where: str, *, required: bool
+    op: Operation, schemas: Mapping[str, Schema], name: str, where: str, *, required: bool
 ) -> tuple[str, Knob | None]:
     if not name:
         if required:
@@ -125,6 +128,6 @@ def _param(
     raise Unfit(f"the parameter {name!r} is not in the request's {where or 'query or JSON body'}")
 
 
-def _named(op: Operation, schemas: dict[str, Schema], name: str, where: str) -> Knob | None:
+def _named(op: Operation, schemas: Mapping[str, Schema], name: str, where: str) -> Knob | None:
     knobs = query_knobs(op, schemas) if where == "query" else body_knobs(op, schemas)
     return next((k for k in knobs if k.name == name), None)

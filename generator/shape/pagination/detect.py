@@ -5,6 +5,7 @@ cursor, Stripe's `starting_after`, an offset, a page number."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ...ir import Operation, PageStyle, Pagination, Schema, TypeRef, UnionOf
@@ -24,7 +25,7 @@ class Names:
 def detect(
     op: Operation,
     body: TypeRef,
-    schemas: dict[str, Schema],
+    schemas: Mapping[str, Schema],
     names: Names = Names(),
     bodies: Bodies | None = None,
 ) -> Pagination | None:
@@ -97,7 +98,7 @@ def _declares_link_header(op: Operation) -> bool:
 
 
 def _holder(
-    body: TypeRef, schemas: dict[str, Schema], signals: Signals, configured: str
+    body: TypeRef, schemas: Mapping[str, Schema], signals: Signals, configured: str
 ) -> Path | None:
     """The object holding the page counters, exposed as `page.pagination` (the configured
     `pagination_field` when the body has it)."""
@@ -127,7 +128,7 @@ def _cursor(knobs: Knobs, signals: Signals) -> tuple[Knob, Path] | None:
     return (cursors[0], path) if len(cursors) == 1 else None
 
 
-def _has_ids(items: Items, schemas: dict[str, Schema]) -> bool:
+def _has_ids(items: Items, schemas: Mapping[str, Schema]) -> bool:
     """Every item has an `id` (the next page starts after the last one's)."""
     item = resolve(items.item, schemas)
     variants = item.variants if isinstance(item, UnionOf) else (item,)

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ...ir import ListOf, Location, Operation, PageSource, PageStyle, Pagination, Schema, TypeRef
 from .body import find_signals, model_of
 
 
 def jsonapi_pages(
-    op: Operation, returns: TypeRef, body: TypeRef, schemas: dict[str, Schema]
+    op: Operation, returns: TypeRef, body: TypeRef, schemas: Mapping[str, Schema]
 ) -> tuple[Pagination | None, TypeRef | None]:
     """A JSON:API collection with a page parameter: `page` / `page[number]`, `page[size]`, `links.next`."""
     if not isinstance(returns, ListOf):

@@ -3,6 +3,7 @@ select a page — its number, an offset, a cursor, Stripe's `starting_after` —
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ...ir import JsonValue, Kind, Location, MediaKind, Operation, Schema, TypeRef
@@ -99,7 +100,7 @@ class Knobs:
         )
 
 
-def knobs_of(op: Operation, schemas: dict[str, Schema]) -> Knobs:
+def knobs_of(op: Operation, schemas: Mapping[str, Schema]) -> Knobs:
     """The operation's paging knobs: those of its JSON body when the body has one that selects a
     page (a POST search), else its query parameters."""
     query = query_knobs(op, schemas)
@@ -110,7 +111,7 @@ def knobs_of(op: Operation, schemas: dict[str, Schema]) -> Knobs:
     return Knobs("query", query)
 
 
-def query_knobs(op: Operation, schemas: dict[str, Schema]) -> tuple[Knob, ...]:
+def query_knobs(op: Operation, schemas: Mapping[str, Schema]) -> tuple[Knob, ...]:
     return tuple(
         _knob(p.wire_name, p.type, schemas, p.default)
         for p in op.parameters
@@ -118,7 +119,7 @@ def query_knobs(op: Operation, schemas: dict[str, Schema]) -> tuple[Knob, ...]:
     )
 
 
-def body_knobs(op: Operation, schemas: dict[str, Schema]) -> tuple[Knob, ...]:
+def body_knobs(op: Operation, schemas: Mapping[str, Schema]) -> tuple[Knob, ...]:
     """The top-level fields of the operation's JSON request body."""
     if op.body is None or not op.body.media:
         return ()
@@ -131,7 +132,7 @@ def body_knobs(op: Operation, schemas: dict[str, Schema]) -> tuple[Knob, ...]:
     )
 
 
-def _knob(name: str, t: TypeRef, schemas: dict[str, Schema], default: object) -> Knob:
+def _knob(name: str, t: TypeRef, schemas: Mapping[str, Schema], default: object) -> Knob:
     value: JsonValue | None = None if default is MISSING else default  # type: ignore[assignment]
     number = value if isinstance(value, int) and not isinstance(value, bool) else None
     return Knob(name, kind_of(t, schemas), number)
