@@ -110,10 +110,16 @@ def ensure(force: bool = False) -> Path:
 
     files = source_files()
     digest = sources_hash(files)
+
+    def fresh() -> bool:
+        return venv_python().exists() and STAMP.exists() and STAMP.read_text() == digest
+
+    if force or not fresh():
+        compiler()  # no compiler: say so at once, not after waiting for another process's build
     WORK.parent.mkdir(parents=True, exist_ok=True)
     with open(WORK.parent / "compiled.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not force and venv_python().exists() and STAMP.exists() and STAMP.read_text() == digest:
+        if not force and fresh():
             return VENV
         build(files)
         STAMP.write_text(digest)
