@@ -2,7 +2,8 @@
 .cache/compiled/venv, reused while the sources hash the same) behaves as the pure one: the listed
 modules are extension modules; the committed clients and GitHub's client come out byte-identical,
 with the same diagnostics; a summary edit in a project with the caches on is replayed from the
-snapshot the full run left, without importing the parser, and equals a full run.
+snapshot the full run left, without importing the parser, and equals a full run; `clientgen diff`
+(IR pieces pickled between processes) reports what the pure build reports.
 
 Slow tier: the first build compiles ~37 modules (minutes on two CPUs). It needs a C compiler and PyPI
 (the hook's pinned hatch-mypyc and mypy, in an isolated build environment)."""
@@ -274,3 +275,25 @@ def test_a_summary_edit_is_replayed_without_the_parser(compiled: Path, tmp_path:
     proc = _clientgen(compiled, full, "generate", CLIENTGEN_CACHE="off")
     assert proc.returncode == 0, proc.stderr
     assert _same_tree(comp / "generated", full / "generated") == []
+
+
+def test_diff_reports_what_the_pure_build_reports(compiled: Path, tmp_path: Path) -> None:
+    """`clientgen diff` compares the two specs' IR in a forked child whose pieces are pickled back
+    (`workflow/`): the compiled build's IR classes must travel too. Two dated vendor specs of
+    CaseXchange (test data in ../shared/upstream), two report formats, against the pure build."""
+    history = REPO.parent / "shared" / "upstream" / "casexchange"
+    old, new = history / "public-2026-03-31.yml", history / "public-2026-04-15.yml"
+    if not (old.is_file() and new.is_file()):
+        pytest.skip(f"vendor spec history not available ({history})")
+    for fmt in ("json", "markdown"):
+        pure, native = (
+            _clientgen(python, tmp_path, "diff", str(old), str(new), "--format", fmt)
+            for python in (_pure(), compiled)
+        )
+        assert (native.returncode, native.stdout, native.stderr) == (
+            pure.returncode,
+            pure.stdout,
+            pure.stderr,
+        )
+        if fmt == "json":  # an empty report would prove nothing
+            assert json.loads(native.stdout)["changes"], native.stdout[:2000]
