@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from .quick_init import quick_init
+
 
 class Kind(enum.Enum):
     """Primitive kinds, decided once from (type, format) in parse.schemas."""
@@ -34,6 +36,7 @@ JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dic
 Number: TypeAlias = int | float
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Primitive:
     kind: Kind
@@ -45,6 +48,7 @@ class AnyType:
     nullable: bool = True
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ListOf:
     """An array. With `prefix` (JSON Schema `prefixItems`) it is a tuple: the first items have their own
@@ -58,12 +62,14 @@ class ListOf:
     min_items: int = 0
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MapOf:
     value: TypeRef
     nullable: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LiteralOf:
     """A const or single-valued enum inline (e.g. a discriminator tag)."""
@@ -72,6 +78,7 @@ class LiteralOf:
     nullable: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ModelRef:
     """Points at a Model, Enum or Alias in Api.schemas by its id (a JSON pointer)."""
@@ -86,6 +93,7 @@ class Discriminator:
     mapping: tuple[tuple[str, str], ...]  # (wire value, schema id)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class UnionOf:
     variants: tuple[TypeRef, ...]
