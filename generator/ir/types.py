@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeAlias
 
 from .quick_init import quick_init
@@ -106,10 +106,12 @@ TypeRef = Primitive | AnyType | ListOf | MapOf | LiteralOf | ModelRef | UnionOf
 
 def with_nullable(t: TypeRef, nullable: bool = True) -> TypeRef:
     """Copy of `t` with the nullable flag set (frozen dataclasses are replaced, never mutated)."""
-    from dataclasses import replace
-
     if t.nullable == nullable:
         return t
+    if type(t) is ModelRef:  # the common cases, without `replace`'s look at the fields
+        return ModelRef(t.id, nullable)
+    if type(t) is Primitive:
+        return Primitive(t.kind, nullable)
     return replace(t, nullable=nullable)
 
 
