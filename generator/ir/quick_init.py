@@ -13,21 +13,26 @@ A GitHub generation makes ≈ 150,000 IR objects before the render fork, all on 
 accepts what the IR uses (positional fields with plain defaults) and refuses the rest at import
 time: `default_factory`, `InitVar`, `field(init=False)`, keyword-only fields, `__post_init__`.
 
-Only for classes of modules that are not compiled with mypyc (pyproject.toml's list): a decorator
-other than `dataclass` makes a compiled class a slower non-native one.
+In a module compiled with mypyc (pyproject.toml's list) it is called after the class, not used as its
+decorator: mypyc keeps a class native (its `__init__` compiled) only under `dataclass` alone, and
+`quick_init` leaves a compiled class as it is; the pure-Python install gets the quick `__init__`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from types import FunctionType
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
 
 def quick_init(cls: type[_T]) -> type[_T]:
-    """`cls` with an `__init__` that sets each field's slot through its descriptor."""
-    original: Any = cls.__init__
+    """`cls` with an `__init__` that sets each field's slot through its descriptor; a class compiled
+    with mypyc (whose `__init__` is native code already) as it is."""
+    original: Any = cls.__dict__.get("__init__")
+    if not isinstance(original, FunctionType) and dataclasses.is_dataclass(cls):
+        return cls  # compiled: a native class's `__init__` is not a Python function
     fields = _checked_fields(cls, original)
     code = original.__code__
     self_name = code.co_varnames[0]  # `self`, unless a field is called that

@@ -15,9 +15,18 @@ import pytest
 import generator.ir.models
 import generator.ir.operations
 import generator.ir.types
+import generator.naming.routes
+import generator.render.apidoc_views
+import generator.render.extension
+import generator.render.field_views
+import generator.render.model_views
+import generator.render.resource_views
 from generator.ir import MISSING, Field, ModelRef, Primitive
 from generator.ir.quick_init import quick_init
 from generator.ir.types import Kind
+from generator.naming.routes import Segment
+from generator.render.field_views import FieldView
+from generator.render.model_views import SchemaView
 
 _MARK = object()  # a default is passed on as the object it is
 
@@ -157,7 +166,17 @@ def test_what_it_cannot_make_the_same_is_refused(make: Any, says: str) -> None:
 
 def _quick_classes() -> list[type[Any]]:
     found = []
-    for module in (generator.ir.models, generator.ir.operations, generator.ir.types):
+    for module in (
+        generator.ir.models,
+        generator.ir.operations,
+        generator.ir.types,
+        generator.naming.routes,
+        generator.render.apidoc_views,
+        generator.render.extension,
+        generator.render.field_views,
+        generator.render.model_views,
+        generator.render.resource_views,
+    ):
         for value in vars(module).values():
             if (
                 isinstance(value, type)
@@ -170,9 +189,9 @@ def _quick_classes() -> list[type[Any]]:
     return found
 
 
-def test_the_ir_s_hot_classes_take_what_their_dataclass_declares() -> None:
+def test_the_hot_classes_take_what_their_dataclass_declares() -> None:
     quick = _quick_classes()
-    assert {Field, Primitive, ModelRef} <= set(quick)
+    assert {Field, Primitive, ModelRef, FieldView, SchemaView, Segment} <= set(quick)
     for cls in quick:
         # the same fields through `dataclass` alone: the signature of the `__init__` it makes
         twin = dataclasses.make_dataclass(
@@ -190,3 +209,17 @@ def test_the_ir_s_hot_classes_take_what_their_dataclass_declares() -> None:
     made = Field("id", Primitive(Kind.INTEGER), True, doc="The id.")
     assert made == Field("id", Primitive(Kind.INTEGER), True, "The id.", MISSING)
     assert (made.wire_name, made.required, made.doc, made.secret) == ("id", True, "The id.", False)
+
+
+def test_a_class_whose_init_is_not_python_is_left_as_it_is() -> None:
+    """What a class compiled with mypyc looks like to it: a dataclass whose `__init__` is native code
+    (here: a slot wrapper standing in for it) keeps that `__init__`."""
+
+    @dataclass(frozen=True, slots=True)
+    class Native:
+        x: int = 0
+
+    native_init = object.__init__
+    type.__setattr__(Native, "__init__", native_init)
+    assert quick_init(Native) is Native
+    assert Native.__dict__["__init__"] is native_init
