@@ -21,7 +21,6 @@ decorator: mypyc keeps a class native (its `__init__` compiled) only under `data
 from __future__ import annotations
 
 import dataclasses
-from types import FunctionType
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -30,9 +29,9 @@ _T = TypeVar("_T")
 def quick_init(cls: type[_T]) -> type[_T]:
     """`cls` with an `__init__` that sets each field's slot through its descriptor; a class compiled
     with mypyc (whose `__init__` is native code already) as it is."""
+    if "__mypyc_attrs__" in cls.__dict__:
+        return cls  # compiled by mypyc: a native class, made by compiled code
     original: Any = cls.__dict__.get("__init__")
-    if not isinstance(original, FunctionType) and dataclasses.is_dataclass(cls):
-        return cls  # compiled: a native class's `__init__` is not a Python function
     fields = _checked_fields(cls, original)
     code = original.__code__
     self_name = code.co_varnames[0]  # `self`, unless a field is called that
