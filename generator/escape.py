@@ -86,6 +86,8 @@ _HIDDEN = re.compile(
 
 
 def _visible(text: str) -> str:
+    if text.isprintable():  # most texts (one line): every character `_HIDDEN` names is unprintable
+        return text
     return _HIDDEN.sub(lambda m: _u(m.group()), text)
 
 

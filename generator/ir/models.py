@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .quick_init import quick_init
 from .types import JsonValue, Number, TypeRef
 
 
@@ -38,6 +39,7 @@ class Constraints:
 NO_CONSTRAINTS = Constraints()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Field:
     wire_name: str
@@ -60,6 +62,7 @@ class Field:
     example: JsonValue | _Missing = MISSING  # the property schema's `example` / first `examples`
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NameHints:
     """Where a named schema is used, as words the naming pass makes its class name from."""
@@ -72,6 +75,7 @@ class NameHints:
     data: str = ""  # an envelope's `data` reference (`X response`), for places that disagree
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Model:
     id: str  # JSON pointer of the schema (or of its first use, for inline schemas)
@@ -86,6 +90,7 @@ class Model:
     min_properties: int | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class EnumMember:
     value: JsonValue
@@ -93,6 +98,7 @@ class EnumMember:
     name: str = ""  # the spec's name for the member (`x-enum-varnames` / `x-enumNames`), or ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Enum:
     id: str

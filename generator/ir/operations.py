@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .media import MediaKind
 from .models import MISSING, NO_CONSTRAINTS, Constraints, Field, _Missing
+from .quick_init import quick_init
 from .servers import Server
 from .types import JsonValue, TypeRef
 
@@ -18,6 +19,7 @@ class Location(enum.Enum):
     COOKIE = "cookie"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Parameter:
     wire_name: str
@@ -49,6 +51,7 @@ class Encoding:
     allow_reserved: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MediaType:
     media_type: str
@@ -65,6 +68,7 @@ class MediaType:
 _SENT_FIRST = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RequestBody:
     required: bool
@@ -83,6 +87,7 @@ class RequestBody:
         )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Header:
     wire_name: str
@@ -91,6 +96,7 @@ class Header:
     doc: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Response:
     status: str  # "200", "2XX", "default"
@@ -137,6 +143,7 @@ class PageSource(enum.Enum):
 FieldPath = tuple[str, ...]  # wire names from the response body's root; () = the body itself
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Pagination:
     """Decided by the shape stage (`generator/shape/pagination/`); written into the generated
@@ -162,6 +169,7 @@ class Pagination:
     source: PageSource = PageSource.DETECTED
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Result:
     """What a successful call returns, for one success status."""
@@ -177,6 +185,7 @@ class Result:
     jsonapi: bool = False  # a JSON:API document (`application/vnd.api+json`, or the target says so)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Operation:
     id: str  # operationId, or one derived from method + path

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeAlias
+
+from .quick_init import quick_init
 
 
 class Kind(enum.Enum):
@@ -34,6 +36,7 @@ JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dic
 Number: TypeAlias = int | float
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Primitive:
     kind: Kind
@@ -45,6 +48,7 @@ class AnyType:
     nullable: bool = True
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ListOf:
     """An array. With `prefix` (JSON Schema `prefixItems`) it is a tuple: the first items have their own
@@ -58,12 +62,14 @@ class ListOf:
     min_items: int = 0
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MapOf:
     value: TypeRef
     nullable: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LiteralOf:
     """A const or single-valued enum inline (e.g. a discriminator tag)."""
@@ -72,6 +78,7 @@ class LiteralOf:
     nullable: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ModelRef:
     """Points at a Model, Enum or Alias in Api.schemas by its id (a JSON pointer)."""
@@ -86,6 +93,7 @@ class Discriminator:
     mapping: tuple[tuple[str, str], ...]  # (wire value, schema id)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class UnionOf:
     variants: tuple[TypeRef, ...]
@@ -98,10 +106,12 @@ TypeRef = Primitive | AnyType | ListOf | MapOf | LiteralOf | ModelRef | UnionOf
 
 def with_nullable(t: TypeRef, nullable: bool = True) -> TypeRef:
     """Copy of `t` with the nullable flag set (frozen dataclasses are replaced, never mutated)."""
-    from dataclasses import replace
-
     if t.nullable == nullable:
         return t
+    if type(t) is ModelRef:  # the common cases, without `replace`'s look at the fields
+        return ModelRef(t.id, nullable)
+    if type(t) is Primitive:
+        return Primitive(t.kind, nullable)
     return replace(t, nullable=nullable)
 
 

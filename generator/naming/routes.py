@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..ir.quick_init import quick_init
 from .rules import singular, words
 
 HTTP_VERBS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -221,3 +222,9 @@ def _common_prefix(all_segments: list[tuple[Segment, ...]]) -> int:
     while n and not all(any(not x.param for x in s[n:]) for s in all_segments):
         n -= 1
     return n
+
+
+# their quick `__init__` in the pure-Python install (`ir/quick_init.py`): called, not a decorator,
+# so that mypyc keeps the compiled classes native
+quick_init(Segment)
+quick_init(Shape)

@@ -5,6 +5,7 @@ that only names another. Pure reads of the spec: no diagnostics."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..ir import MISSING, Field, Primitive
@@ -30,11 +31,12 @@ def plain_field(wire: str, node: dict[str, Any], listed: bool) -> Field:
     read_only = bool(node.get("readOnly"))
     write_only = bool(node.get("writeOnly"))
     fmt = node.get("format")
-    kind = primitive_kind(node["type"], fmt)
-    assert kind is not None  # every plain type has one
+    nullable = node.get("nullable") is True
     return Field(
         wire_name=wire,
-        type=Primitive(kind, nullable=node.get("nullable") is True),
+        type=_plain_type(node["type"], fmt, nullable)
+        if fmt is None or type(fmt) is str
+        else _make_plain_type(node["type"], fmt, nullable),
         required=listed and not read_only and not write_only,
         listed_required=listed,
         doc=node_doc(node),
@@ -48,6 +50,17 @@ def plain_field(wire: str, node: dict[str, Any], listed: bool) -> Field:
         format=fmt.lower() if isinstance(fmt, str) else "",
         example=schema_example(node),
     )
+
+
+def _make_plain_type(type_name: str, fmt: object, nullable: bool) -> Primitive:
+    kind = primitive_kind(type_name, fmt)
+    assert kind is not None  # every plain type has one
+    return Primitive(kind, nullable=nullable)
+
+
+# one object per (type, format, nullable) (GitHub: 29,000 plain fields, 40 of these): IR types are
+# values, equal ones interchangeable; bounded, as formats are the spec's text
+_plain_type = lru_cache(maxsize=512)(_make_plain_type)
 
 
 def property_node(own: dict[str, Any], resolved: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from ..ir import Api, Operation, ResultKind, walk_refs
+from ..ir.quick_init import quick_init
 from ..naming.names import Names, ResourceName, op_key
 from .annotations import one_line
 from .call_samples import CallSample, call_sample
@@ -334,3 +335,8 @@ def _readable(literal: str) -> str:
     """A literal as documentation spells it: `datetime.date(…)` (the tests' `_dt` alias spelled out)."""
     parts = _STRING.split(literal)
     return "".join(p if i % 2 else p.replace("_dt.", "datetime.") for i, p in enumerate(parts))
+
+
+# their quick `__init__` in the pure-Python install (`ir/quick_init.py`): called, not a decorator,
+# so that mypyc keeps the compiled classes native
+quick_init(MethodDoc)

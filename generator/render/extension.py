@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..ir import Location, Operation
+from ..ir.quick_init import quick_init
 from .annotations import Annotator, Imports
 from .environment import render
 from .safe import Code, Doc, Name, TemplateText
@@ -23,6 +24,7 @@ def block(template: str, **context: object) -> TemplateText:
     return TemplateText(render(template, **context))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ArgView:
     """One argument of a generated method."""

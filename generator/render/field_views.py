@@ -37,6 +37,7 @@ from ..ir import (
     UnionOf,
 )
 from ..ir.models import _Missing
+from ..ir.quick_init import quick_init
 from ..ir.types import JsonValue
 from ..naming.names import Names
 from .annotations import Annotator, Context, Imports, names_uuid, py_literal
@@ -277,3 +278,8 @@ def _json_literal(value: JsonValue) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{py(k)}: {_json_literal(v)}" for k, v in value.items()) + "}"
     return py_literal(value)
+
+
+# their quick `__init__` in the pure-Python install (`ir/quick_init.py`): called, not a decorator,
+# so that mypyc keeps the compiled classes native
+quick_init(FieldView)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import Alias, Api, Enum, Model, walk_refs
+from ..ir.quick_init import quick_init
 from ..naming.names import Names
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, py_literal
 from .checks import strict_checks
@@ -204,3 +205,10 @@ _BASE_MODULES = {
     "_OpenIntEnum": ".._enums",
     "_OpenEnum": ".._enums",
 }
+
+
+# their quick `__init__` in the pure-Python install (`ir/quick_init.py`): called, not a decorator,
+# so that mypyc keeps the compiled classes native
+quick_init(MemberView)
+quick_init(SchemaView)
+quick_init(TypesModuleView)

@@ -15,6 +15,7 @@ from ..ir import (
     ResultKind,
 )
 from ..ir.models import _Missing
+from ..ir.quick_init import quick_init
 from ..naming.names import Names, ResourceName, op_key
 from ..parse.results import error_bodies
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
@@ -498,3 +499,9 @@ def _doc(
         ]
     lines += ["", f"`{op.method.upper()} {op.path}` (operationId `{op.id}`)"]
     return "\n".join(lines)
+
+
+# their quick `__init__` in the pure-Python install (`ir/quick_init.py`): called, not a decorator,
+# so that mypyc keeps the compiled classes native
+quick_init(ResponseSpecView)
+quick_init(MethodView)

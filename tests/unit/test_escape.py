@@ -271,3 +271,14 @@ def test_names_are_checked_when_made() -> None:
     for bad in ["a b", "1x", "a-b", "x;y", "a\n", "é"]:
         with pytest.raises(ValueError):
             safe.Name(bad)
+
+
+def test_a_printable_text_has_no_hidden_character() -> None:
+    """`_visible` returns a text `str.isprintable()` accepts as it is: no character of `_HIDDEN` is
+    printable (every code point checked), and such a text is what the substitution leaves alone."""
+    printable = "".join(ch for ch in map(chr, range(0x110000)) if ch.isprintable())
+    assert escape._HIDDEN.search(printable) is None
+    assert escape._visible("a\u200eb") == "a\\u200eb"  # unprintable: still shown
+    assert escape._visible("tab\tand\nline") == "tab\tand\nline"  # unprintable, nothing hidden
+    text = "plain text, ünïcode — and “quotes”"
+    assert escape._visible(text) is text

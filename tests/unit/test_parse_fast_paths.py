@@ -288,3 +288,45 @@ def test_hints_are_attached_as_replace_would() -> None:
         attached = _with_hints(schema, hints)
         assert attached == replace(schema, hints=hints) and type(attached) is type(schema)
         assert attached.hints is hints and schema.hints is None
+
+
+def test_plain_fields_share_one_type_object_per_type_format_and_nullable() -> None:
+    """`plain_field`'s types are made once per (type, format, nullable) (`_plain_type`); a format
+    that is not a string (no key) is read as before."""
+    from generator.parse.field_facts import plain_field
+
+    def typ(node: dict[str, object]) -> object:
+        return plain_field("p", node, True).type
+
+    same = [typ({"type": "string", "format": "uuid", "description": str(i)}) for i in range(3)]
+    assert same[0] == Primitive(Kind.UUID) and all(t is same[0] for t in same)
+    nullable = typ({"type": "string", "format": "uuid", "nullable": True})
+    assert nullable == Primitive(Kind.UUID, nullable=True) and nullable is not same[0]
+    assert typ({"type": "number", "format": "int64"}) == Primitive(Kind.INTEGER)
+    assert typ({"type": "string", "format": ["uuid"]}) == Primitive(Kind.STRING)
+    assert typ({"type": "string", "format": {"a": 1}, "nullable": True}) == Primitive(
+        Kind.STRING, nullable=True
+    )
+
+
+@pytest.mark.parametrize(
+    "t",
+    [
+        Primitive(Kind.DATE),
+        ModelRef("#/a"),
+        ListOf(ModelRef("#/a"), prefix=(Primitive(Kind.STRING),), closed=True, min_items=1),
+        MapOf(Primitive(Kind.INTEGER)),
+        LiteralOf(("x",)),
+        UnionOf((ModelRef("#/a"), AnyType())),
+        AnyType(),
+    ],
+)
+def test_with_nullable_is_replace(t: object) -> None:
+    import dataclasses
+
+    from generator.ir.types import with_nullable
+
+    for flag in (True, False):
+        made = with_nullable(t, flag)  # type: ignore[arg-type]
+        assert made == dataclasses.replace(t, nullable=flag)  # type: ignore[type-var]
+        assert type(made) is type(t) and (made is t) == (t.nullable == flag)  # type: ignore[attr-defined]
