@@ -194,6 +194,21 @@ def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | No
     if api is None:
         return None
     again, edited = _touched(api, snapshot.names, changes)
+    return reused(snapshot, api, snapshot.names, again, edited, len(changes), memo)
+
+
+def reused(
+    snapshot: Snapshot,
+    api: Api,
+    names: Names,
+    again: set[str],
+    edited: set[str],
+    changed: int,
+    memo: Any,
+) -> Replay | None:
+    """The replay's inputs: `api` and `names`, the modules of `again` rendered again, the api.md
+    docs and README parts of the operations `edited` made again, the rest from the snapshot (and
+    the module cache, which must hold every file it names)."""
     formatted = {}
     stubs = {}
     for rel, (stub, memo_key) in snapshot.files.items():
@@ -206,12 +221,12 @@ def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | No
         stubs[rel] = stub
     return Replay(
         api=api,
-        names=snapshot.names,
+        names=names,
         diagnostics=snapshot.diagnostics,
         spec_file=snapshot.spec_file,
         stubs=stubs,
         formatted=formatted,
-        changed=len(changes),
+        changed=changed,
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
         examples={k: p for k, p in snapshot.examples.items() if k not in edited},
         features=snapshot.features,
@@ -438,6 +453,7 @@ class Recorder:
         `ready`: see `save`."""
         from ..diagnostics import DiagnosticSink
         from ..features import active
+        from .layout import layout_of
 
         kept = self._files
         found = None
@@ -486,6 +502,7 @@ class Recorder:
             self.docs,
             self.examples,
             active(api, DiagnosticSink()),  # (a prose edit changes none of `analyse`'s inputs)
+            layout_of(read[1]) if read is not None and found.places is None else None,
         )
         text = read[0] if read is not None and found.places is None else b""  # JSON: its text
         if not save(self.path, found.key, snapshot, ready, found.shape, text):

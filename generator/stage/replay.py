@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic, DiagnosticSink
 from ..memo import Memo
 
 if TYPE_CHECKING:
+    from ..config_types import TargetConfig
     from ..ir import Api
 
 
@@ -96,19 +97,26 @@ def _replay(
     read = read_spec(spec, kept[0] if kept is not None else None)
     settle(stages)  # a full run's snapshot still being written (`stage/writer.py`)
     now: Scan | Edit | None = None
-    if read is not None:  # one prose token replaced (`stage/edit.py`), else the text scanned
-        args = (str(spec), named, target.digest())
-        now = edited(stages, read[1], *args) or scan(read[1], *args)
-    if read is None or now is None:
+    if read is None:
         return None  # the full path says what is wrong
-    raw = read[0]
+    args = (str(spec), named, target.digest())
+    now = edited(stages, read[1], *args) or scan(read[1], *args)
+    config = _config(target)  # (a structural edit needs the configuration the shape stage reads)
+    if now is None and config is None:
+        return None
+    raw, text = read
     sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
     del read, kept
     name = copy_name(spec, {})  # (a bundled spec leaves no snapshot)
     staging.add(name, copy_parts(name, raw, {}))  # as it is, in pieces (graph-beta's is 47 MB)
     del raw
-    again = replay(stages, now, memo)
+    again = replay(stages, now, memo) if now is not None else None
     del now
+    if again is None and config is not None:  # one or a few operations changed: `structural.py`
+        from .structural import structural
+
+        again = structural(stages, text, str(spec), named, config, memo)
+    del text
     if again is None or again.spec_file != name:
         return None
     sink = DiagnosticSink(file=named)
@@ -137,3 +145,11 @@ def _replay(
         staging.add_known(rel, known[rel])
     prov = provenance.current(label, sha256.hex(), target.digest())
     return Replayed(again.api, list(again.diagnostics), len(names.schema_class), prov)
+
+
+def _config(target: Target) -> TargetConfig | None:
+    """The target's configuration when it is one (`generate`, `check`), else None (the CLI's
+    cached reading of it, before the configuration is read properly: no structural replay)."""
+    from ..config_types import TargetConfig
+
+    return target if isinstance(target, TargetConfig) else None

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from ..naming.names import Names
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
+    from .layout import Layout
 
-MAGIC = b"clientgen stage cache 9\n"
+MAGIC = b"clientgen stage cache 10\n"
 KIND = "stages"
 
 
@@ -55,6 +56,7 @@ class Snapshot:
         str, ExamplePart
     ]  # operation key → its README part (`readme_views.example_parts`)
     features: tuple[str, ...] = ()  # the features active in the run (`features.active`)
+    layout: Layout | None = None  # where the JSON text's parts sit (`layout.py`), for `structural.py`
 
 
 # ---- the snapshot file -------------------------------------------------------------------------------
