@@ -268,12 +268,38 @@ def _replayed(
     from .stage.replay import replayed
 
     start, stages = time.perf_counter(), stage_file(root, Path(target.output))
-    again = replayed(target, source, source or spec_label(target, root), stages, memo, st)
+    label = source or spec_label(target, root)
+    configure = partial(_configured, target, root)
+    again = replayed(target, source, label, stages, memo, st, configure)
     if again is None:
         return None
     result = TargetResult(target, again.api, diagnostics=again.diagnostics, classes=again.classes)
     result.replayed, result.seconds = True, time.perf_counter() - start
     return result, again
+
+
+def _configured(target: Target, root: Path | None) -> TargetConfig | None:
+    """The target's configuration (a structural replay's shape stage reads it: `stage/structural.py`):
+    `target` itself, or for the configuration's cached reading (`target_cache.CachedTarget`) the
+    project's target of that name read now — when it is the one that reading was made of (the same
+    digest, spec and output) — else None."""
+    from .config_types import TargetConfig
+
+    if isinstance(target, TargetConfig):
+        return target
+    if root is None:
+        return None
+    try:
+        from .config import select_targets
+
+        (found,), _ = select_targets([target.name], root)
+    except Exception:  # noqa: BLE001 - any doubt: the full command reads it and says what is wrong
+        return None
+    same = found.digest() == target.digest() and all(
+        Path(a).resolve() == Path(b).resolve()
+        for a, b in ((found.spec, target.spec), (found.output, target.output))
+    )
+    return found if same else None
 
 
 def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:

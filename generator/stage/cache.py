@@ -56,7 +56,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,10 +68,12 @@ from .spill import Spill
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
+    from ..escape import Made
     from ..ir import Api
     from ..naming.names import Names
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
+    from ..validate import Validation
 
 __all__ = [  # what the pipeline, the benchmark and the tests take from here
     "MAGIC",
@@ -110,6 +112,9 @@ class Replay:
     docs: dict[str, MethodDoc]  # the api.md docs of the operations no change reaches
     examples: dict[str, ExamplePart]  # … and their README example parts
     features: tuple[str, ...]  # the features the full run found active (the replay imports those)
+    manifest: dict[str, Made] = field(default_factory=dict)  # `Reuse.manifest` (`structural.py`)
+    # a structural replay's validation of the changed path items, still running (`structural.valid`)
+    validation: Validation | None = None
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the full path does it properly."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,6 +19,7 @@ from ..memo import Memo
 if TYPE_CHECKING:
     from ..config_types import TargetConfig
     from ..ir import Api
+    from .cache import Replay
 
 
 class Target(Protocol):
@@ -57,19 +59,21 @@ def replayed(
     stages: Path | None,
     memo: Memo | None,
     staging: Stager,
+    configure: Callable[[], TargetConfig | None] = lambda: None,
 ) -> Replayed | None:
     """`_replay`, or None when there is no stage cache or anything in it fails. `source`: how
     messages name the spec (see `pipeline._render`); `label`: how its provenance names it.
     `staging`: takes every file as it is rendered (`streamed.write_replayed`, `checked.py`) —
     the module-cache keys of those not rendered again, the texts of the others, the spec's copy
-    (a miss leaves what it staged there: the caller's folder is let go)."""
+    (a miss leaves what it staged there: the caller's folder is let go). `configure`: the target's
+    configuration, which a structural edit needs (`structural.py`), or None."""
     from ..tree_index import read_again
 
     if stages is None or memo is None:
         read_again(Path(target.spec))  # the bytes the no-op answer read: let go
         return None
     try:
-        return _replay(target, source, label, stages, memo, staging)
+        return _replay(target, source, label, stages, memo, staging, configure)
     except Exception:  # noqa: BLE001 - a cache: any failure is a miss
         return None
 
@@ -81,11 +85,11 @@ def _replay(
     stages: Path,
     memo: Memo,
     staging: Stager,
+    configure: Callable[[], TargetConfig | None],
 ) -> Replayed | None:
-    """A prose-only regeneration from the stage cache (`stage/cache.py`), or None for the full path.
-    The spec's bytes are let go before the snapshot is loaded: staged as its copy."""
-    from ..features import features
-    from ..render.plan import Reuse, plan_files
+    """A prose-only regeneration from the stage cache (`stage/cache.py`), or a structural one
+    (`structural.py`), or None for the full path. The spec's bytes are let go before the snapshot
+    is loaded: staged as its copy."""
     from ..spec_copy import copy_name, copy_parts
     from ..tree_index import read_again
     from .cache import Edit, Scan, edited, read_spec, replay, scan
@@ -101,7 +105,7 @@ def _replay(
         return None  # the full path says what is wrong
     args = (str(spec), named, target.digest())
     now = edited(stages, read[1], *args) or scan(read[1], *args)
-    config = _config(target)  # (a structural edit needs the configuration the shape stage reads)
+    config = configure() if now is None else None  # (the shape stage reads it: `structural.py`)
     if now is None and config is None:
         return None
     raw, text = read
@@ -112,12 +116,36 @@ def _replay(
     del raw
     again = replay(stages, now, memo) if now is not None else None
     del now
-    if again is None and config is not None:  # one or a few operations changed: `structural.py`
-        from .structural import structural
+    if again is None:  # one or a few operations changed: `structural.py`
+        config = config or configure()
+        if config is not None:
+            from .structural import structural
 
-        again = structural(stages, text, str(spec), named, config, memo)
+            again = structural(stages, text, str(spec), named, config, memo)
     del text
-    if again is None or again.spec_file != name:
+    if again is None:
+        return None
+    try:
+        return _rendered(again, name, named, label, target, sha256, staging)
+    finally:
+        if again.validation is not None:
+            again.validation.cancel()  # (reaped: after `structural.valid`, nothing to stop)
+
+
+def _rendered(
+    again: Replay,
+    name: str,
+    named: str,
+    label: str,
+    target: Target,
+    sha256: bytes,
+    staging: Stager,
+) -> Replayed | None:
+    """The replay's files, each staged as it is rendered (see `_replay`)."""
+    from ..features import features
+    from ..render.plan import Reuse, plan_files
+
+    if again.spec_file != name:
         return None
     sink = DiagnosticSink(file=named)
     known = again.formatted
@@ -136,20 +164,17 @@ def _replay(
         sink,
         features=features(again.features),  # only the active ones are imported
         spec_file=name,
-        reuse=Reuse(again.names, again.stubs, again.docs, again.examples),
+        reuse=Reuse(again.names, again.stubs, again.docs, again.examples, again.manifest),
         emit=emit,
     )
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it
+    if again.validation is not None:
+        from .structural import valid
+
+        if not valid(again.validation):
+            return None  # openapi-pydantic finds something in the changed operations
     for rel in sorted(set(known) - staged):
         staging.add_known(rel, known[rel])
     prov = provenance.current(label, sha256.hex(), target.digest())
     return Replayed(again.api, list(again.diagnostics), len(names.schema_class), prov)
-
-
-def _config(target: Target) -> TargetConfig | None:
-    """The target's configuration when it is one (`generate`, `check`), else None (the CLI's
-    cached reading of it, before the configuration is read properly: no structural replay)."""
-    from ..config_types import TargetConfig
-
-    return target if isinstance(target, TargetConfig) else None

@@ -56,7 +56,7 @@ class Snapshot:
         str, ExamplePart
     ]  # operation key → its README part (`readme_views.example_parts`)
     features: tuple[str, ...] = ()  # the features active in the run (`features.active`)
-    layout: Layout | None = None  # where the JSON text's parts sit (`layout.py`), for `structural.py`
+    layout: Layout | None = None  # where the JSON text's parts sit (`structural.py`)
 
 
 # ---- the snapshot file -------------------------------------------------------------------------------

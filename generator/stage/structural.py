@@ -42,8 +42,10 @@ from .snapshot import Snapshot, load, peek, text_of
 if TYPE_CHECKING:
     from ..config import TargetConfig
     from ..diagnostics import DiagnosticSink
+    from ..escape import Made
     from ..ir import Api, Operation, TypeRef
     from ..naming.names import Names
+    from ..validate import Validation
     from .cache import Replay
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -97,7 +99,12 @@ def region(old: str, new: str, layout: Layout) -> Region | None:
         now = after[path]
         if item == now:
             continue
-        if not isinstance(item, dict) or not isinstance(now, dict) or "$ref" in item or "$ref" in now:
+        if (
+            not isinstance(item, dict)
+            or not isinstance(now, dict)
+            or "$ref" in item
+            or "$ref" in now
+        ):
             return None
         if {k: v for k, v in item.items() if k not in _METHODS} != {
             k: v for k, v in now.items() if k not in _METHODS
@@ -208,9 +215,7 @@ def parsed(
     for sid in schemas.pending:
         if not sid.startswith("/components/schemas/") or sid not in known:
             return None  # a schema of the changed operations' own: a new class
-    return {
-        (op.path, op.method): with_results(checked_operation(op, known, sink)) for op in ops
-    }
+    return {(op.path, op.method): with_results(checked_operation(op, known, sink)) for op in ops}
 
 
 def shaped(
@@ -289,11 +294,6 @@ def structural(
 ) -> Replay | None:
     """The replay's inputs for a structural edit of `text` (the spec's, decoded as `keys.read_spec`
     decodes it), or None (see the module)."""
-    from ..diagnostics import DiagnosticSink
-    from ..naming.bodies import param_roots, reachable_params
-    from ..naming.names import op_key
-    from .cache import reused
-
     if not text.lstrip().startswith("{"):
         return None
     head = peek(path)
@@ -315,8 +315,37 @@ def structural(
         return None
     api = snapshot.api
     inside = tuple(jp.join("/paths", p) for p in found.new)
-    if any(d.pointer == w or d.pointer.startswith(w + "/") for d in snapshot.diagnostics for w in inside):
+    if any(
+        d.pointer == w or d.pointer.startswith(w + "/")
+        for d in snapshot.diagnostics
+        for w in inside
+    ):
         return None  # the full run said something there: let the full path say it again
+    # openapi-pydantic's findings of the changed path items, in a forked child while this process
+    # parses and renders (`replay._replay` waits for them before anything is written)
+    validation = _validation(found.new, _top(old, snapshot.layout, "openapi"), api.openapi_version)
+    inputs = None
+    try:
+        inputs = _served(snapshot, found, old, spec, config, memo)
+    finally:
+        if inputs is None:
+            validation.cancel()
+    if inputs is not None:
+        inputs.validation = validation
+    return inputs
+
+
+def _served(
+    snapshot: Snapshot, found: Region, old: str, spec: str, config: TargetConfig, memo: Any
+) -> Replay | None:
+    """`structural`'s inputs once the edit is located (see the module)."""
+    from ..diagnostics import DiagnosticSink
+    from ..naming.bodies import param_roots, reachable_params
+    from ..naming.names import op_key
+    from .cache import reused
+
+    assert snapshot.layout is not None
+    api = snapshot.api
     shared: dict[str, Any] = {}
     security = _top(old, snapshot.layout, "security")
     if security is not None:
@@ -334,8 +363,6 @@ def structural(
         parsed(items, methods, shared, snapshot, spec, sink) for items in (found.old, found.new)
     ]
     if both[0] is None or both[1] is None or sink.items:
-        return None
-    if not _valid(found.new, _top(old, snapshot.layout, "openapi"), api.openapi_version):
         return None
     keys = [(c.path, c.method) for c in found.changed]
     before = shaped({k: both[0][k] for k in keys}, api, config, sink)
@@ -389,7 +416,27 @@ def structural(
         module = names.resources[names.op_resource[op_key(after[key])]].module
         again |= {f"src/{package}/resources/{module}.py", f"tests/api_resources/test_{module}.py"}
     edited = {op_key(after[key]) for key in keys}
-    return reused(snapshot, new_api, names, again, edited, len(keys), memo)
+    kept = _manifest(snapshot, memo)
+    if kept is None:
+        return None
+    inputs = reused(snapshot, new_api, names, again, edited, len(keys), memo)
+    if inputs is not None:
+        inputs.manifest = {k: v for k, v in kept.items() if k not in edited}
+    return inputs
+
+
+def _manifest(snapshot: Snapshot, memo: Any) -> dict[str, Made] | None:
+    """Each operation's piece of the full run's `operations.json` (from the module cache)."""
+    from ..render.manifest import pieces
+
+    found = snapshot.files.get("operations.json")
+    if found is None or not memo.find(found[1]):
+        return None
+    try:
+        text = memo.read(found[1]).decode("utf-8")
+    except (OSError, UnicodeDecodeError, KeyError):
+        return None
+    return pieces(snapshot.api, text)
 
 
 def _same_features(api: Api, new: Api, found: tuple[str, ...], touched: set[str]) -> bool:
@@ -407,16 +454,28 @@ def _same_features(api: Api, new: Api, found: tuple[str, ...], touched: set[str]
         if requests[0] != requests[1] or sink.items:
             return False
         if any(
-            r.scope in touched for r in requests[1] if r.kind in (NameKind.ARGUMENT, NameKind.METHOD)
+            r.scope in touched
+            for r in requests[1]
+            if r.kind in (NameKind.ARGUMENT, NameKind.METHOD)
         ):
             return False
     return set(found) <= set(NAMES)
 
 
-def _valid(items: dict[str, Any], openapi: Any, version: str) -> bool:
-    """openapi-pydantic finds nothing in these path items (`validate.findings` of a document of
-    them alone: `paths` is validated a few entries at a time, each the same alone)."""
-    from ..validate import findings
+def _validation(items: dict[str, Any], openapi: Any, version: str) -> Validation:
+    """openapi-pydantic's validation of these path items (`validate.findings` of a document of them
+    alone: `paths` is validated a few entries at a time, each the same alone), begun in a forked
+    child; `valid` says what it found."""
+    from ..validate import Validation
 
     document = {"openapi": openapi, "info": {"title": "", "version": ""}, "paths": items}
-    return not [f for f in findings(document, version) if f[0].startswith("/paths")]
+    return Validation(document, version, background=True)
+
+
+def valid(validation: Validation) -> bool:
+    """The validation `structural` began found nothing in the changed path items."""
+    from ..diagnostics import DiagnosticSink
+
+    sink = DiagnosticSink()
+    validation.wait(sink)
+    return not [d for d in sink.items if d.pointer.startswith("/paths")]
