@@ -507,10 +507,10 @@ class Recorder:
             self.docs,
             self.examples,
             active(api, DiagnosticSink()),  # (a prose edit changes none of `analyse`'s inputs)
-            layout_of(read[1]) if read is not None and found.places is None else None,
         )
         text = read[0] if read is not None and found.places is None else b""  # JSON: its text
-        if not save(self.path, found.key, snapshot, ready, found.shape, text):
+        layout = layout_of(read[1]) if text and read is not None else None
+        if not save(self.path, found.key, snapshot, ready, found.shape, text, layout):
             unlink(self.path)
 
 

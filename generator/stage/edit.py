@@ -53,7 +53,7 @@ def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | 
     kept = text_of(path, head)
     if kept is None:
         return None
-    raw, spans = kept
+    raw, spans = kept.text, kept.spans
     try:
         old = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

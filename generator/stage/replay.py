@@ -104,11 +104,17 @@ def _replay(
     if read is None:
         return None  # the full path says what is wrong
     args = (str(spec), named, target.digest())
-    now = edited(stages, read[1], *args) or scan(read[1], *args)
-    config = configure() if now is None else None  # (the shape stage reads it: `structural.py`)
-    if now is None and config is None:
+    now = edited(stages, read[1], *args)
+    located = None
+    if now is None:  # inside some operations: a structural edit is not scanned (`structural.py`)
+        from .structural import locate
+
+        located = locate(stages, read[1], *args)
+        if located is None or located.prose_only:
+            now = scan(read[1], *args)
+    if now is None and located is None:
         return None
-    raw, text = read
+    raw = read[0]
     sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
     del read, kept
     name = copy_name(spec, {})  # (a bundled spec leaves no snapshot)
@@ -116,13 +122,13 @@ def _replay(
     del raw
     again = replay(stages, now, memo) if now is not None else None
     del now
-    if again is None:  # one or a few operations changed: `structural.py`
-        config = config or configure()
+    if again is None and located is not None:  # some operations changed: `structural.py`
+        config = configure()  # (the shape stage reads it)
         if config is not None:
             from .structural import structural
 
-            again = structural(stages, text, str(spec), named, config, memo)
-    del text
+            again = structural(stages, located, named, config, memo)
+    del located
     if again is None:
         return None
     try:

@@ -37,6 +37,7 @@ from .. import pointer as jp
 from ..common_ends import common_head, common_tail
 from .keys import key_of
 from .layout import Layout, members
+from .prose import PROSE_KEYS
 from .snapshot import Snapshot, load, peek, text_of
 
 if TYPE_CHECKING:
@@ -284,35 +285,65 @@ def _own(names: Names, key: str) -> dict[Any, Any]:
     }
 
 
-def structural(
-    path: Path,
-    text: str,
-    spec: str,
-    label: str,
-    config: TargetConfig,
-    memo: Any,
-) -> Replay | None:
-    """The replay's inputs for a structural edit of `text` (the spec's, decoded as `keys.read_spec`
-    decodes it), or None (see the module)."""
+@dataclass(frozen=True)
+class Located:
+    """An edit `locate` found inside `paths`: the snapshot's key, its kept text, the path items."""
+
+    key: bytes
+    old: str
+    layout: Layout
+    region: Region
+
+    @property
+    def prose_only(self) -> bool:
+        """Every changed operation differs only in `summary`/`description` strings: the prose
+        replay's (`stage/cache.py`), which costs less."""
+        return all(_prose_only(c.old, c.new) for c in self.region.changed)
+
+
+def locate(path: Path, text: str, spec: str, label: str, config: str) -> Located | None:
+    """Where a JSON `text` (the spec's, decoded as `keys.read_spec` decodes it) differs from the
+    text the snapshot at `path` was made with (`config`: the target's configuration digest), when
+    that is inside some operations of `paths` (see the module); else None."""
     if not text.lstrip().startswith("{"):
         return None
     head = peek(path)
-    if head is None or head.key != key_of(b"json", head.shape, spec, label, config.digest()):
+    if head is None or head.key != key_of(b"json", head.shape, spec, label, config):
         return None
     kept = text_of(path, head)
-    if kept is None:
+    if kept is None or kept.layout is None:
         return None
     try:
-        old = kept[0].decode("utf-8-sig")
+        old = kept.text.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    del kept
-    snapshot = load(path, head.key, lambda at, places, offsets, tokens: True)
-    if snapshot is None or snapshot.layout is None:
+    found = region(old, text, kept.layout)
+    return None if found is None else Located(head.key, old, kept.layout, found)
+
+
+def _prose_only(old: Any, new: Any) -> bool:
+    if type(old) is not type(new):
+        return False
+    if type(old) is dict:
+        if old.keys() != new.keys():
+            return False
+        return all(
+            (k in PROSE_KEYS and type(v) is str and type(new[k]) is str) or _prose_only(v, new[k])
+            for k, v in old.items()
+        )
+    if type(old) is list:
+        return len(old) == len(new) and all(_prose_only(a, b) for a, b in zip(old, new))
+    return bool(old == new)
+
+
+def structural(
+    path: Path, located: Located, spec: str, config: TargetConfig, memo: Any
+) -> Replay | None:
+    """The replay's inputs for the edit `locate` found, or None (see the module)."""
+    snapshot = load(path, located.key, lambda at, places, offsets, tokens: True)
+    if snapshot is None:
         return None
-    found = region(old, text, snapshot.layout)
-    if found is None:
-        return None
+    found, old, layout = located.region, located.old, located.layout
     api = snapshot.api
     inside = tuple(jp.join("/paths", p) for p in found.new)
     if any(
@@ -323,10 +354,10 @@ def structural(
         return None  # the full run said something there: let the full path say it again
     # openapi-pydantic's findings of the changed path items, in a forked child while this process
     # parses and renders (`replay._replay` waits for them before anything is written)
-    validation = _validation(found.new, _top(old, snapshot.layout, "openapi"), api.openapi_version)
+    validation = _validation(found.new, _top(old, layout, "openapi"), api.openapi_version)
     inputs = None
     try:
-        inputs = _served(snapshot, found, old, spec, config, memo)
+        inputs = _served(snapshot, found, old, layout, spec, config, memo)
     finally:
         if inputs is None:
             validation.cancel()
@@ -336,7 +367,13 @@ def structural(
 
 
 def _served(
-    snapshot: Snapshot, found: Region, old: str, spec: str, config: TargetConfig, memo: Any
+    snapshot: Snapshot,
+    found: Region,
+    old: str,
+    layout: Layout,
+    spec: str,
+    config: TargetConfig,
+    memo: Any,
 ) -> Replay | None:
     """`structural`'s inputs once the edit is located (see the module)."""
     from ..diagnostics import DiagnosticSink
@@ -344,13 +381,12 @@ def _served(
     from ..naming.names import op_key
     from .cache import reused
 
-    assert snapshot.layout is not None
     api = snapshot.api
     shared: dict[str, Any] = {}
-    security = _top(old, snapshot.layout, "security")
+    security = _top(old, layout, "security")
     if security is not None:
         shared["security"] = security
-    reached = components(old, snapshot.layout, [*found.old.values(), *found.new.values()])
+    reached = components(old, layout, [*found.old.values(), *found.new.values()])
     if reached is None:
         return None
     if reached:

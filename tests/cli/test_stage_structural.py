@@ -1,0 +1,508 @@
+"""A structural edit of one or a few operations served from the last full run's snapshot
+(`generator/stage/structural.py`): the tree, the diagnostics and the exit code equal a cacheless full
+run's byte for byte whatever serves the edit; the edits the replay takes skip the whole API's parse,
+naming and types modules; everything it cannot prove falls back to the full path."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import parse, pipeline
+from generator.cache_files import cache_file
+from generator.config import select_targets
+from generator.naming import plan as naming_plan
+from generator.parse import schemas as parse_schemas
+from generator.render import model_views
+from generator.stage import layout as stage_layout
+from generator.stage import structural
+from generator.stage import writer as stage_writer
+from generator.write import read_tree
+
+REPO = Path(__file__).resolve().parents[2]
+
+PROJECT = """[tool.clientgen.targets.shop]
+spec = "shop.json"
+output = "out/shop"
+package = "shop"
+client_name = "Shop"
+env_prefix = "SHOP"
+"""
+
+
+def _shop() -> dict[str, Any]:
+    """A small API with no feature active: pets (a list, a create with a body, one by id) and
+    stores."""
+    pet_ref = {"$ref": "#/components/schemas/Pet"}
+    ok_pet = {"description": "A pet.", "content": {"application/json": {"schema": pet_ref}}}
+    error = {
+        "description": "An error.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Shop", "version": "1.0.0"},
+        "servers": [{"url": "https://shop.example.com/v1"}],
+        "tags": [{"name": "pets"}, {"name": "stores"}],
+        "paths": {
+            "/pets": {
+                "get": {
+                    "operationId": "listPets",
+                    "summary": "List pets",
+                    "tags": ["pets"],
+                    "parameters": [{"$ref": "#/components/parameters/Limit"}],
+                    "responses": {
+                        "200": {
+                            "description": "The pets.",
+                            "content": {
+                                "application/json": {"schema": {"type": "array", "items": pet_ref}}
+                            },
+                        },
+                        "default": error,
+                    },
+                },
+                "post": {
+                    "operationId": "createPet",
+                    "summary": "Create a pet",
+                    "tags": ["pets"],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/NewPet"}}
+                        },
+                    },
+                    "responses": {"201": ok_pet, "default": error},
+                },
+            },
+            "/pets/{petId}": {
+                "parameters": [{"$ref": "#/components/parameters/PetId"}],
+                "get": {
+                    "operationId": "getPet",
+                    "summary": "Get a pet",
+                    "tags": ["pets"],
+                    "responses": {"200": ok_pet, "default": error},
+                },
+                "delete": {
+                    "operationId": "deletePet",
+                    "summary": "Delete a pet",
+                    "tags": ["pets"],
+                    "responses": {"204": {"description": "Deleted."}},
+                },
+            },
+            "/stores": {
+                "get": {
+                    "operationId": "listStores",
+                    "summary": "List stores",
+                    "tags": ["stores"],
+                    "parameters": [{"name": "city", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {
+                            "description": "The stores.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Store"},
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "parameters": {
+                "Limit": {
+                    "name": "limit",
+                    "in": "query",
+                    "description": "How many at most.",
+                    "schema": {"type": "integer", "maximum": 100},
+                },
+                "PetId": {
+                    "name": "petId",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                },
+            },
+            "schemas": {
+                "Pet": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "tag": {"type": "string"},
+                    },
+                },
+                "NewPet": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"name": {"type": "string"}, "tag": {"type": "string"}},
+                },
+                "Store": {
+                    "type": "object",
+                    "properties": {"id": {"type": "string"}, "city": {"type": "string"}},
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {"code": {"type": "integer"}, "message": {"type": "string"}},
+                },
+            },
+        },
+    }
+
+
+def _params(doc: dict[str, Any], path: str, method: str) -> list[Any]:
+    params: list[Any] = doc["paths"][path][method].setdefault("parameters", [])
+    return params
+
+
+def _query(name: str, schema: Any = None, **more: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "schema": {"type": "string"} if schema is None else schema,
+        **more,
+    }
+
+
+def _new_query(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "get").append(_query("species", description="Only these."))
+
+
+def _type_changed(doc: dict[str, Any]) -> None:
+    _params(doc, "/stores", "get")[0]["schema"] = {"type": "integer"}
+
+
+def _array_query(doc: dict[str, Any]) -> None:
+    _params(doc, "/stores", "get").append(
+        _query("ids", {"type": "array", "items": {"type": "string"}})
+    )
+
+
+def _removed_query(doc: dict[str, Any]) -> None:
+    del _params(doc, "/stores", "get")[0]
+
+
+def _page(doc: dict[str, Any]) -> None:
+    _params(doc, "/stores", "get").append(_query("page", {"type": "integer"}))
+    _params(doc, "/stores", "get").append(_query("limit", {"type": "integer"}))
+
+
+def _body_collision(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "post").append(_query("name"))
+
+
+def _option_collision(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "get").append(_query("timeout"))
+
+
+def _bad_location(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "get").append({"name": "q", "in": "querry", "schema": {"type": "string"}})
+
+
+def _no_schema(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "get").append({"name": "q", "in": "query"})
+
+
+def _dangling(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "get").append({"$ref": "#/components/parameters/Nowhere"})
+
+
+def _duplicate_id(doc: dict[str, Any]) -> None:
+    doc["paths"]["/stores"]["get"]["operationId"] = "listPets"
+
+
+def _inline_enum(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "get").append(_query("kind", {"type": "string", "enum": ["cat", "dog"]}))
+
+
+def _in_components(doc: dict[str, Any]) -> None:
+    doc["components"]["schemas"]["Pet"]["properties"]["age"] = {"type": "integer"}
+
+
+def _new_operation(doc: dict[str, Any]) -> None:
+    op = copy.deepcopy(doc["paths"]["/pets/{petId}"]["get"])
+    op["operationId"] = "replacePet"
+    doc["paths"]["/pets/{petId}"]["put"] = op
+
+
+def _removed_operation(doc: dict[str, Any]) -> None:
+    del doc["paths"]["/pets/{petId}"]["delete"]
+
+
+def _removed_tag(doc: dict[str, Any]) -> None:
+    del doc["paths"]["/stores"]
+    doc["tags"] = [t for t in doc["tags"] if t["name"] != "stores"]
+
+
+def _summary(doc: dict[str, Any], text: str = "Get one pet") -> None:
+    doc["paths"]["/pets/{petId}"]["get"]["summary"] = text
+
+
+def _two_operations(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets/{petId}", "delete").append(_query("force", {"type": "boolean"}))
+    doc["paths"]["/stores"]["get"]["summary"] = "List every store"
+
+
+STRUCTURAL, PROSE, FULL = "structural replay", "prose replay", "full path"
+
+# (label, edit, what serves it after a full run)
+EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("a new optional query parameter", _new_query, STRUCTURAL),
+    ("a parameter's schema type changed", _type_changed, STRUCTURAL),
+    ("an array query parameter", _array_query, STRUCTURAL),
+    ("a query parameter removed", _removed_query, STRUCTURAL),
+    ("page and limit parameters (pagination)", _page, STRUCTURAL),
+    ("a parameter named as a body field (a warning)", _body_collision, FULL),
+    ("a parameter named as a per-call option", _option_collision, STRUCTURAL),
+    ("an invalid location", _bad_location, FULL),
+    ("a parameter without a schema (valid: typed Any)", _no_schema, STRUCTURAL),
+    ("a $ref that does not resolve", _dangling, FULL),
+    ("a duplicate operationId", _duplicate_id, FULL),
+    ("an inline enum", _inline_enum, FULL),
+    ("an edit in components", _in_components, FULL),
+    ("a new operation", _new_operation, FULL),
+    ("a removed operation", _removed_operation, FULL),
+    ("a removed tag", _removed_tag, FULL),
+    ("a summary", _summary, PROSE),
+    ("two operations of two path items", _two_operations, STRUCTURAL),
+]
+
+# one after another: each structural edit served, then a summary (the text differs from the
+# snapshot's in all of them: served by the structural replay), a fallback, and one served again
+ROW: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("a new optional query parameter", _new_query, STRUCTURAL),
+    ("a parameter's schema type changed", _type_changed, STRUCTURAL),
+    ("page and limit parameters (pagination)", _page, STRUCTURAL),
+    ("a summary after structural edits", _summary, STRUCTURAL),
+    ("two operations of two path items", _two_operations, STRUCTURAL),
+    ("an edit in components", _in_components, FULL),
+    ("a summary after a full run", lambda d: _summary(d, "Get that pet"), PROSE),
+    ("a query parameter removed", _removed_query, STRUCTURAL),
+]
+
+
+def _write(folder: Path, doc: dict[str, Any]) -> None:
+    (folder / "shop.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+
+
+def _project(folder: Path, doc: dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text(PROJECT, encoding="utf-8")
+    _write(folder, doc)
+    return folder
+
+
+def _generate(folder: Path, full: bool = False) -> pipeline.TargetResult:
+    (target,), root = select_targets(["shop"], folder)
+    result = pipeline.generate(target, root, full=full)
+    stage_writer.wait()  # a full run's snapshot, in place before the next run
+    return result
+
+
+def _cold(folder: Path, doc: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as off:
+        off.setenv("CLIENTGEN_CACHE", "off")
+        cold = _project(folder, doc)
+        result = _generate(cold, full=True)
+    return read_tree(cold / "out" / "shop"), _said(result)
+
+
+def _said(result: pipeline.TargetResult) -> list[tuple[str, str, str, str, str]]:
+    """The diagnostics as the command prints them, but for the spec's path (another folder)."""
+    return [(d.severity.value, d.code, d.pointer, d.message, d.hint) for d in result.diagnostics]
+
+
+def _served(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    served: list[bool] = []
+    real = structural.structural
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        served.append(found is not None)
+        return found
+
+    monkeypatch.setattr(structural, "structural", spy)
+    return served
+
+
+# the fast tier takes a served edit, a fallback with a warning and a summary; the slow tier all
+FAST = {
+    "a new optional query parameter",
+    "a parameter named as a body field (a warning)",
+    "a summary",
+}
+
+
+@pytest.mark.parametrize(
+    ("label", "edit", "served"),
+    [pytest.param(*e, marks=() if e[0] in FAST else pytest.mark.slow, id=e[0]) for e in EDITS],
+)
+def test_a_structural_edit_equals_a_full_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    label: str,
+    edit: Callable[[dict[str, Any]], None],
+    served: str,
+) -> None:
+    """Each edit alone after a full run: the structural replay serves exactly the edits it can
+    prove, and the tree and diagnostics are a cacheless full run's whatever serves it."""
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    _edited(tmp_path, warm, doc, edit, served, label, monkeypatch)
+
+
+def _edited(
+    tmp_path: Path,
+    warm: Path,
+    doc: dict[str, Any],
+    edit: Callable[[dict[str, Any]], None],
+    served: str,
+    label: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _served(monkeypatch)
+    edit(doc)
+    _write(warm, doc)
+    result = _generate(warm)
+    assert result.diff.stale, label
+    assert (result.replayed, any(calls)) == {
+        STRUCTURAL: (True, True),
+        PROSE: (True, False),
+        FULL: (False, False),
+    }[served], label
+    tree, diagnostics = _cold(tmp_path / "cold", doc, monkeypatch)
+    assert read_tree(warm / "out" / "shop") == tree, label
+    assert _said(result) == diagnostics, label
+
+
+@pytest.mark.slow  # 17 generations of a small spec
+def test_structural_edits_in_a_row_each_equal_a_full_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One edit after another, compared with the snapshot the last full run left (served edits
+    leave it as it is; the others write a new one): each tree is a full run's, and a summary edit
+    after structural ones is served."""
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    for label, edit, served in ROW:
+        with monkeypatch.context() as patch:
+            _edited(tmp_path / label, warm, doc, edit, served, label, patch)
+
+
+def test_the_structural_replay_parses_names_and_renders_only_the_changed_operation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the full path under another name: no document parse, no schema built, no naming pass,
+    no types module rendered; only the changed operation parsed (its old and new objects)."""
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    counted: dict[str, int] = {}
+
+    def counting(owner: Any, name: str) -> None:
+        real = getattr(owner, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counted[name] = counted.get(name, 0) + 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+
+    counting(parse, "build_api")
+    counting(naming_plan, "plan_names")
+    counting(model_views, "types_module_view")
+    counting(parse_schemas.SchemaBuilder, "_build_named")
+    from generator.parse import operations as parse_operations
+
+    counting(parse_operations.OperationBuilder, "build")
+    _new_query(doc)
+    _write(warm, doc)
+    result = _generate(warm)
+    assert result.replayed
+    assert counted == {"build": 2}  # the operation as it was (checked) and as it is
+
+
+def test_a_stale_snapshot_is_compared_as_the_full_run_left_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A served edit does not rewrite the snapshot: the next edit is compared with the full run's
+    text, so an edit undone is the full run's text again (the no-op answer after a replay of it)."""
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    stages = warm / ".cache" / "clientgen" / "stages"
+    (snapshot,) = (p for p in stages.iterdir() if p.suffix == ".bin")
+    before = snapshot.read_bytes()
+    edited = copy.deepcopy(doc)
+    _new_query(edited)
+    _write(warm, edited)
+    assert _generate(warm).replayed
+    assert snapshot.read_bytes() == before
+    _write(warm, doc)  # undone
+    result = _generate(warm)
+    tree, diagnostics = _cold(tmp_path / "cold", doc, monkeypatch)
+    assert read_tree(warm / "out" / "shop") == tree
+    assert _said(result) == diagnostics
+
+
+@pytest.mark.slow  # 8 commands
+def test_the_cli_serves_a_structural_edit_with_the_full_runs_output(tmp_path: Path) -> None:
+    """Through the command line (the configuration's cached reading first): the same exit code,
+    standard error and tree as a cacheless `generate --full`, with and without a warning."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("CLIENTGEN_CACHE", None)
+    for label, edit in (("served", _new_query), ("a warning", _body_collision)):
+        doc = _shop()
+        warm = _project(tmp_path / label / "warm", doc)
+        cold = _project(tmp_path / label / "cold", doc)
+        gen = [sys.executable, "-m", "generator", "generate"]
+        subprocess.run(gen, cwd=warm, env=env, check=True, capture_output=True)
+        edit(doc)
+        _write(warm, doc)
+        _write(cold, doc)
+        snapshot = cache_file(warm, warm / "out" / "shop", "stages", ".bin")
+        assert snapshot is not None
+        stage_writer.settle(snapshot)
+        got = subprocess.run(
+            [*gen, "--strict"], check=False, cwd=warm, env=env, capture_output=True, text=True
+        )
+        want = subprocess.run(
+            [*gen, "--full", "--strict"],
+            check=False,
+            cwd=cold,
+            env={**env, "CLIENTGEN_CACHE": "off"},
+            capture_output=True,
+            text=True,
+        )
+        assert got.returncode == want.returncode, label
+        assert got.stderr.replace(str(warm), "P") == want.stderr.replace(str(cold), "P"), label
+        assert read_tree(warm / "out" / "shop") == read_tree(cold / "out" / "shop"), label
+
+
+def test_layout_finds_each_member_and_refuses_a_key_given_twice() -> None:
+    text = json.dumps(_shop(), indent=1)
+    found = stage_layout.layout_of(text)
+    assert found is not None
+    for path, (key, start, end) in found.paths:
+        assert json.loads(text[start:end]) == _shop()["paths"][path]
+        assert text[key:start].startswith(json.dumps(path))
+    for (kind, name), (_, start, end) in found.components.items():
+        assert json.loads(text[start:end]) == _shop()["components"][kind][name]
+    twice = text.replace('"/stores":', '"/pets":', 1)
+    assert stage_layout.layout_of(twice) is None
+    assert stage_layout.members('"a": 1, "a": 2') is None
+    assert stage_layout.members('"a": 1, "b": [2]') == {"a": 1, "b": [2]}
