@@ -28,7 +28,7 @@ the same full run's text again (a stale snapshot cannot serve: its kept text is 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,7 @@ from .snapshot import Snapshot, load, peek, text_of
 
 if TYPE_CHECKING:
     from ..config import TargetConfig
-    from ..diagnostics import DiagnosticSink
+    from ..diagnostics import Diagnostic, DiagnosticSink
     from ..escape import Made
     from ..ir import Api, Operation, TypeRef
     from ..naming.names import Names
@@ -59,8 +59,8 @@ class Changed:
 
     path: str
     method: str
-    old: dict[str, Any]
-    new: dict[str, Any]
+    old: dict[str, Any] | None  # None: a new operation
+    new: dict[str, Any] | None  # None: a removed one
 
 
 @dataclass(frozen=True)
@@ -91,33 +91,28 @@ def region(old: str, new: str, layout: Layout) -> Region | None:
         return None
     before = members(old[lo:hi])
     after = members(new[lo : hi + len(new) - len(old)])
-    if before is None or after is None or list(before) != list(after):
-        return None  # (another path item added, removed or renamed, or a key given twice)
-    if len(before) != last - first + 1:
-        return None
+    if before is None or after is None or len(before) != last - first + 1:
+        return None  # (a key given twice)
+    outside = {p for i, (p, _) in enumerate(items) if not first <= i <= last}
+    if outside & after.keys():
+        return None  # (a path item named as one outside the region: given twice)
     changed: list[Changed] = []
-    for path, item in before.items():
-        now = after[path]
+    for path in [*before, *(p for p in after if p not in before)]:
+        item, now = before.get(path), after.get(path)
         if item == now:
             continue
-        if (
-            not isinstance(item, dict)
-            or not isinstance(now, dict)
-            or "$ref" in item
-            or "$ref" in now
-        ):
+        if any(x is not None and (not isinstance(x, dict) or "$ref" in x) for x in (item, now)):
             return None
-        if {k: v for k, v in item.items() if k not in _METHODS} != {
-            k: v for k, v in now.items() if k not in _METHODS
-        }:
+        if item is not None and now is not None and _own_members(item) != _own_members(now):
             return None  # (the path item's own parameters, servers, …: every operation of it)
-        if [m for m in _METHODS if m in item] != [m for m in _METHODS if m in now]:
-            return None  # (an operation added or removed)
         for method in _METHODS:
-            if method in item and item[method] != now[method]:
-                if not isinstance(item[method], dict) or not isinstance(now[method], dict):
-                    return None
-                changed.append(Changed(path, method, item[method], now[method]))
+            was = item.get(method) if item is not None else None
+            will = now.get(method) if now is not None else None
+            if was == will:
+                continue
+            if any(x is not None and not isinstance(x, dict) for x in (was, will)):
+                return None
+            changed.append(Changed(path, method, was, will))
     if not changed or len(changed) > MAX_CHANGED:
         return None
     touched = {c.path for c in changed}
@@ -126,6 +121,10 @@ def region(old: str, new: str, layout: Layout) -> Region | None:
         {p: v for p, v in after.items() if p in touched},
         changed,
     )
+
+
+def _own_members(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in _METHODS}
 
 
 def _refs(node: Any) -> Iterator[str]:
@@ -189,11 +188,12 @@ def parsed(
     snapshot: Snapshot,
     file: str,
     sink: DiagnosticSink,
-) -> dict[tuple[str, str], Operation] | None:
+) -> tuple[dict[tuple[str, str], Operation], Callable[[Operation], int]] | None:
     """The operations of `items` (path → path item; `methods`: those of each asked for) parsed as
     `parse.build_api` parses them, in a
     document of these path items and the `components` they reach (`shared`: its other members);
-    None when parse would make a schema the snapshot lacks (an inline object, enum, …)."""
+    None when parse would make a schema the snapshot lacks (an inline object, enum, …). With them,
+    the rank `parse` sorts operations by (where their first tag is in the document's `tags`)."""
     from ..parse.canonical import Canonical
     from ..parse.defaults import checked_operation
     from ..parse.operations import OperationBuilder
@@ -210,20 +210,21 @@ def parsed(
     ops = [
         op
         for path, item in doc["paths"].items()
-        for op in builder.build_item(path, item, methods[path])
+        for op in builder.build_item(path, item, methods.get(path, ()))
     ]
     known = snapshot.api.schemas
     for sid in schemas.pending:
         if not sid.startswith("/components/schemas/") or sid not in known:
             return None  # a schema of the changed operations' own: a new class
-    return {(op.path, op.method): with_results(checked_operation(op, known, sink)) for op in ops}
+    return {
+        (op.path, op.method): with_results(checked_operation(op, known, sink)) for op in ops
+    }, builder.tag_rank
 
 
 def shaped(
     ops: dict[tuple[str, str], Operation], api: Api, config: TargetConfig, sink: DiagnosticSink
 ) -> dict[tuple[str, str], Operation] | None:
     """`ops` shaped as `shape.stage.shape` shapes each; None when a feature shapes any of them."""
-    from ..diagnostics import DiagnosticSink
     from ..features import features
     from ..shape.pagination import Pages
     from ..shape.servers import resolve_servers
@@ -233,7 +234,7 @@ def shaped(
     for feature in features():
         if feature.shape(alone, config, sink).operations != alone.operations:
             return None
-    pages = Pages(config.pagination, dict(api.extensions), DiagnosticSink())  # (the full run's)
+    pages = Pages(config.pagination, dict(api.extensions), sink)  # (its warnings: the full path's)
     return {
         key: shape_operation(op, alone.schemas, config, pages)
         for key, op in zip(ops, alone.operations, strict=True)
@@ -298,7 +299,10 @@ class Located:
     def prose_only(self) -> bool:
         """Every changed operation differs only in `summary`/`description` strings: the prose
         replay's (`stage/cache.py`), which costs less."""
-        return all(_prose_only(c.old, c.new) for c in self.region.changed)
+        return all(
+            c.old is not None and c.new is not None and _prose_only(c.old, c.new)
+            for c in self.region.changed
+        )
 
 
 def locate(path: Path, text: str, spec: str, label: str, config: str) -> Located | None:
@@ -377,88 +381,198 @@ def _served(
 ) -> Replay | None:
     """`structural`'s inputs once the edit is located (see the module)."""
     from ..diagnostics import DiagnosticSink
-    from ..naming.bodies import param_roots, reachable_params
     from ..naming.names import op_key
     from .cache import reused
 
     api = snapshot.api
     shared: dict[str, Any] = {}
-    security = _top(old, layout, "security")
-    if security is not None:
-        shared["security"] = security
+    for key in ("security", "tags"):  # (the default security; the operations' order)
+        value = _top(old, layout, key)
+        if value is not None:
+            shared[key] = value
     reached = components(old, layout, [*found.old.values(), *found.new.values()])
     if reached is None:
         return None
     if reached:
         shared["components"] = reached
     sink = DiagnosticSink(file=spec)
-    methods: dict[str, set[str]] = {}
-    for c in found.changed:
-        methods.setdefault(c.path, set()).add(c.method)
-    both = [
-        parsed(items, methods, shared, snapshot, spec, sink) for items in (found.old, found.new)
-    ]
-    if both[0] is None or both[1] is None or sink.items:
+    sides = []
+    for items, side in ((found.old, "old"), (found.new, "new")):
+        methods: dict[str, set[str]] = {}
+        for c in found.changed:
+            if getattr(c, side) is not None:
+                methods.setdefault(c.path, set()).add(c.method)
+        got = parsed(items, methods, shared, snapshot, spec, sink)
+        if got is None or sink.items:
+            return None
+        ops = shaped(got[0], api, config, sink)
+        if ops is None or sink.items:
+            return None
+        sides.append((ops, got[1]))
+    (before, _), (after, rank) = sides
+    at = {op_key(op): i for i, op in enumerate(api.operations)}
+    for was in before.values():
+        i = at.get(op_key(was))
+        if i is None or api.operations[i] != was:
+            return None  # the per-operation path does not give the full run's operation
+    in_place = before.keys() == after.keys()
+    if in_place:
+        changed = _changed(snapshot, before, after, sink)
+    else:
+        changed = _added_or_removed(snapshot, before, after, rank, config, sink)
+    if changed is None:
         return None
-    keys = [(c.path, c.method) for c in found.changed]
-    before = shaped({k: both[0][k] for k in keys}, api, config, sink)
-    after = shaped({k: both[1][k] for k in keys}, api, config, sink)
-    if before is None or after is None or sink.items:
+    new_api, names, diagnostics = changed
+    touched = {op_key(op) for side in (before, after) for op in side.values()}
+    if not _same_features(api, new_api, snapshot.features, touched, in_place):
         return None
+    if not _same_schemas(snapshot.names, api, new_api, before, after):
+        return None
+    package = api.target.package.name
+    again = {"operations.json"}
+    for key in touched:
+        for table in (snapshot.names, names):
+            if key in table.op_resource:
+                module = table.resources[table.op_resource[key]].module
+                again |= {
+                    f"src/{package}/resources/{module}.py",
+                    f"tests/api_resources/test_{module}.py",
+                }
+    kept = _manifest(snapshot, memo)
+    if kept is None:
+        return None
+    inputs = reused(snapshot, new_api, names, again, touched, len(found.changed), memo)
+    if inputs is not None:
+        inputs.manifest = {k: v for k, v in kept.items() if k not in touched}
+        if diagnostics is not None:
+            inputs.diagnostics = diagnostics
+    return inputs
+
+
+Ops = dict[tuple[str, str], "Operation"]
+
+
+def _changed(
+    snapshot: Snapshot, before: Ops, after: Ops, sink: DiagnosticSink
+) -> tuple[Api, Names, list[Diagnostic] | None] | None:
+    """Operations changed in place: the same resource and method names (`_same_home`), their
+    arguments named again by the naming pass's own per-operation code."""
+    from ..naming.names import op_key
+
+    api = snapshot.api
     at = {op_key(op): i for i, op in enumerate(api.operations)}
     operations = list(api.operations)
-    for key in keys:
-        was, now = before[key], after[key]
-        i = at.get(op_key(was))
-        if i is None or operations[i] != was:
-            return None  # the per-operation path does not give the full run's operation
+    for key, was in before.items():
+        now = after[key]
         if not _same_home(was, now, api):
             return None
         if _arguments(api, was, snapshot.names, sink) != _own(snapshot.names, op_key(was)):
             return None
-        emitted_old, emitted_new = _emitted_roots(was), _emitted_roots(now)
-        if not emitted_old <= emitted_new or not emitted_new <= snapshot.names.schema_class.keys():
-            return None
-        operations[i] = now
+        operations[at[op_key(was)]] = now
     new_api = dataclasses.replace(api, operations=tuple(operations))
     names = dataclasses.replace(
         snapshot.names,
         params=dict(snapshot.names.params),
         body_fields=dict(snapshot.names.body_fields),
     )
-    params_old: set[str] = set()
-    params_new: set[str] = set()
-    for key in keys:
-        was, now = before[key], after[key]
-        params_old |= reachable_params(api, param_roots(api, was))
-        params_new |= reachable_params(new_api, param_roots(new_api, now))
+    for key, was in before.items():
         for table, values in _own(snapshot.names, op_key(was)).items():
             for k in values:
                 del getattr(names, table)[k]
-        for table, values in _arguments(new_api, now, names, sink).items():
+        for table, values in _arguments(new_api, after[key], names, sink).items():
             getattr(names, table).update(values)
     if sink.items:
         return None  # an argument's name collides (a warning the full path gives)
-    emitted = snapshot.names.schema_class.keys()
-    if not (params_old & emitted) <= params_new or not (params_new & emitted) <= set(
-        names.param_class
-    ):
+    return new_api, names, None
+
+
+def _added_or_removed(
+    snapshot: Snapshot,
+    before: Ops,
+    after: Ops,
+    rank: Callable[[Operation], int],
+    config: TargetConfig,
+    sink: DiagnosticSink,
+) -> tuple[Api, Names, list[Diagnostic] | None] | None:
+    """Operations added or removed (and changed): the operation half of the naming pass run on
+    the whole API, as it ran on the full run's (checked: the snapshot's names and its
+    diagnostics among the snapshot's); every operation the edit did not touch keeps its names,
+    and the resources are the same. The diagnostics: the snapshot's, the pass's own exchanged."""
+    from ..diagnostics import DiagnosticSink
+    from ..naming.names import op_key
+    from ..naming.operations import operation_names
+    from ..shape.pagination import Pages
+
+    api, names = snapshot.api, snapshot.names
+    order = {m: i for i, m in enumerate(_METHODS)}
+
+    def place(op: Operation) -> tuple[int, str, int]:
+        return rank(op), op.path, order[op.method]  # (`OperationBuilder.build_all`'s order)
+
+    if sorted(api.operations, key=place) != list(api.operations):
+        return None  # (not the order this rank gives: the snapshot's is the truth)
+    gone = {op_key(op) for op in before.values()}
+    operations = [op for op in api.operations if op_key(op) not in gone]
+    new_api = dataclasses.replace(
+        api, operations=tuple(sorted([*operations, *after.values()], key=place))
+    )
+    said = []
+    for ids in ({op.id for op in api.operations}, {op.id for op in new_api.operations}):
+        heard = DiagnosticSink()  # (`shape.stage.shape`'s: an unknown operation configured)
+        Pages(config.pagination, dict(api.extensions), heard).unknown_operations(ids)
+        said.append(heard.sorted())
+    if said[0] != said[1]:
         return None
-    if not _same_features(api, new_api, snapshot.features, {op_key(after[k]) for k in keys}):
+    runs = []
+    for each in (api, new_api):
+        fresh = dataclasses.replace(
+            names, resources={}, op_resource={}, op_method={}, params={}, body_fields={}
+        )
+        heard = DiagnosticSink(file=sink.file)
+        operation_names(each, fresh, heard)
+        runs.append((fresh, heard.sorted()))
+    (again, old_said), (made, new_said) = runs
+    tables = ("resources", "op_resource", "op_method", "params", "body_fields")
+    if any(getattr(again, t) != getattr(names, t) for t in tables):
+        return None  # the pass does not give the full run's names
+    if list(made.resources.items()) != list(names.resources.items()):
+        return None  # a resource added, removed or named otherwise
+    touched = gone | {op_key(op) for op in after.values()}
+    for table in ("op_resource", "op_method"):
+        mine, theirs = getattr(made, table), getattr(names, table)
+        if {k: v for k, v in mine.items() if k not in touched} != {
+            k: v for k, v in theirs.items() if k not in touched
+        }:
+            return None  # another operation's method or resource changed
+    for table in ("params", "body_fields"):
+        mine, theirs = getattr(made, table), getattr(names, table)
+        if {k: v for k, v in mine.items() if k[0] not in touched} != {
+            k: v for k, v in theirs.items() if k[0] not in touched
+        }:
+            return None
+    known = set(snapshot.diagnostics)
+    if not set(old_said) <= known:
         return None
-    package = api.target.package.name
-    again = {"operations.json"}
-    for key in keys:
-        module = names.resources[names.op_resource[op_key(after[key])]].module
-        again |= {f"src/{package}/resources/{module}.py", f"tests/api_resources/test_{module}.py"}
-    edited = {op_key(after[key]) for key in keys}
-    kept = _manifest(snapshot, memo)
-    if kept is None:
-        return None
-    inputs = reused(snapshot, new_api, names, again, edited, len(keys), memo)
-    if inputs is not None:
-        inputs.manifest = {k: v for k, v in kept.items() if k not in edited}
-    return inputs
+    diagnostics = sorted(
+        (known - set(old_said)) | set(new_said), key=lambda d: (d.pointer, d.code, d.message)
+    )
+    return new_api, made, diagnostics
+
+
+def _same_schemas(names: Names, api: Api, new: Api, before: Ops, after: Ops) -> bool:
+    """The edit makes no class appear or go: the response schemas the changed operations reach
+    (`naming.plan.emitted_schemas`' roots) and the `…Param` models their bodies reach
+    (`naming.bodies.param_schemas`) were reached before and still are."""
+    from ..naming.bodies import param_roots, reachable_params
+
+    emitted = names.schema_class.keys()
+    roots_old = {r for op in before.values() for r in _emitted_roots(op)}
+    roots_new = {r for op in after.values() for r in _emitted_roots(op)}
+    if not roots_old <= roots_new or not roots_new <= emitted:
+        return False
+    params_old = {p for op in before.values() for p in reachable_params(api, param_roots(api, op))}
+    params_new = {p for op in after.values() for p in reachable_params(new, param_roots(new, op))}
+    return (params_old & emitted) <= params_new and (params_new & emitted) <= set(names.param_class)
 
 
 def _manifest(snapshot: Snapshot, memo: Any) -> dict[str, Made] | None:
@@ -475,9 +589,12 @@ def _manifest(snapshot: Snapshot, memo: Any) -> dict[str, Made] | None:
     return pieces(snapshot.api, text)
 
 
-def _same_features(api: Api, new: Api, found: tuple[str, ...], touched: set[str]) -> bool:
+def _same_features(
+    api: Api, new: Api, found: tuple[str, ...], touched: set[str], in_place: bool = True
+) -> bool:
     """The same features active in the new API as in the full run, asking the naming pass for the
-    same names, none of them an argument or method of a changed operation (claimed in its scope)."""
+    same names, none of them an argument or method of a changed operation (claimed in its scope);
+    with operations added or removed (not `in_place`), none a method or an argument at all."""
     from ..diagnostics import DiagnosticSink
     from ..features import NAMES, active, features
     from ..naming.requests import NameKind
@@ -490,7 +607,7 @@ def _same_features(api: Api, new: Api, found: tuple[str, ...], touched: set[str]
         if requests[0] != requests[1] or sink.items:
             return False
         if any(
-            r.scope in touched
+            r.scope in touched or not in_place
             for r in requests[1]
             if r.kind in (NameKind.ARGUMENT, NameKind.METHOD)
         ):
