@@ -180,6 +180,8 @@ def _rendered(
 
         if not valid(again.validation):
             return None  # openapi-pydantic finds something in the changed operations
+        if again.on_valid is not None:
+            again.on_valid()
     for rel in sorted(set(known) - staged):
         staging.add_known(rel, known[rel])
     prov = provenance.current(label, sha256.hex(), target.digest())

@@ -28,8 +28,11 @@ the same full run's text again (a stale snapshot cannot serve: its kept text is 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -349,7 +352,7 @@ def structural(
         return None
     found, old, layout = located.region, located.old, located.layout
     api = snapshot.api
-    inside = tuple(jp.join("/paths", p) for p in found.new)
+    inside = tuple(jp.join("/paths", p) for p in {**found.old, **found.new})
     if any(
         d.pointer == w or d.pointer.startswith(w + "/")
         for d in snapshot.diagnostics
@@ -357,17 +360,58 @@ def structural(
     ):
         return None  # the full run said something there: let the full path say it again
     # openapi-pydantic's findings of the changed path items, in a forked child while this process
-    # parses and renders (`replay._replay` waits for them before anything is written)
-    validation = _validation(found.new, _top(old, layout, "openapi"), api.openapi_version)
+    # parses and renders (`replay._replay` waits for them before anything is written); not of a
+    # path item that differs from the full run's in prose only (any string is valid there: what
+    # `validation_cache` rests on too), nor of one an earlier replay validated (`_validated`)
+    openapi = _top(old, layout, "openapi")
+    known = _validated(path, located.key)
+    todo: dict[str, Any] = {}
+    digests = []
+    for where, item in found.new.items():
+        digest = _digest(openapi, where, item)
+        if not _prose_only(found.old.get(where), item) and digest not in known:
+            todo[where] = item
+            digests.append(digest)
+    validation = _validation(todo, openapi, api.openapi_version) if todo else None
     inputs = None
     try:
         inputs = _served(snapshot, found, old, layout, spec, config, memo)
     finally:
-        if inputs is None:
+        if inputs is None and validation is not None:
             validation.cancel()
-    if inputs is not None:
+    if inputs is not None and validation is not None:
         inputs.validation = validation
+        inputs.on_valid = partial(_remember_valid, path, located.key, digests)
     return inputs
+
+
+def _valid_file(path: Path) -> Path:
+    return path.with_name(path.name + ".valid")
+
+
+def _digest(openapi: Any, where: str, item: Any) -> str:
+    text = json.dumps([openapi, where, item], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _validated(path: Path, key: bytes) -> set[str]:
+    """The digests (`_digest`) of the path items replays validated clean since the snapshot with
+    `key` was made (beside it: its key's line first, then one digest a line)."""
+    try:
+        lines = _valid_file(path).read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return set(lines[1:]) if lines[:1] == [key.hex()] else set()
+
+
+def _remember_valid(path: Path, key: bytes, digests: list[str]) -> None:
+    """Note path items openapi-pydantic found nothing in (a later edit need not validate them)."""
+    known = _validated(path, key)
+    try:
+        with open(_valid_file(path), "a" if known else "w", encoding="ascii") as f:
+            f.write("".join(f"{d}\n" for d in [*([] if known else [key.hex()]), *digests]))
+    except OSError:
+        pass
 
 
 def _served(

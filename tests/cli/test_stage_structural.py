@@ -506,3 +506,164 @@ def test_layout_finds_each_member_and_refuses_a_key_given_twice() -> None:
     assert stage_layout.layout_of(twice) is None
     assert stage_layout.members('"a": 1, "a": 2') is None
     assert stage_layout.members('"a": 1, "b": [2]') == {"a": 1, "b": [2]}
+
+
+GITHUB = REPO / ".cache/corpora/node_modules/@octokit/openapi/generated/api.github.com.json"
+GITHUB_PROJECT = """[tool.clientgen.targets.github]
+spec = "github.json"
+output = "out/github"
+package = "github"
+client_name = "GitHub"
+env_prefix = "GITHUB"
+"""
+_REPO = "/repos/{owner}/{repo}"
+
+
+def _gh_query(doc: dict[str, Any]) -> None:
+    _params(doc, _REPO, "get").append(_query("bench_q", description="A query parameter."))
+
+
+def _gh_type(doc: dict[str, Any]) -> None:
+    sha = next(p for p in _params(doc, f"{_REPO}/commits", "get") if p.get("name") == "sha")
+    sha["schema"] = {"type": "integer"}
+
+
+def _gh_page(doc: dict[str, Any]) -> None:
+    """`repos/get` takes `per_page` and `page`: its method would paginate, were it a list."""
+    _params(doc, _REPO, "get").extend(
+        [{"$ref": "#/components/parameters/per-page"}, {"$ref": "#/components/parameters/page"}]
+    )
+
+
+def _gh_operation(doc: dict[str, Any]) -> None:
+    op = copy.deepcopy(doc["paths"][_REPO]["get"])
+    op["operationId"] = "repos/get-bench"
+    op["parameters"] = [p for p in op.get("parameters", []) if "$ref" in p]
+    doc["paths"][f"{_REPO}/bench"] = {"get": op}
+
+
+def _gh_removed(doc: dict[str, Any]) -> None:
+    del doc["paths"][f"{_REPO}/topics"]["put"]
+
+
+def _gh_summary(doc: dict[str, Any]) -> None:
+    doc["paths"][_REPO]["get"]["summary"] = "Get a repository (edited)"
+
+
+def _summary_again(doc: dict[str, Any]) -> None:
+    doc["paths"][_REPO]["get"]["summary"] = "Get a repository (edited again)"
+
+
+def _gh_shared_schema(doc: dict[str, Any]) -> None:
+    doc["components"]["schemas"]["simple-user"]["properties"]["bench"] = {"type": "string"}
+
+
+def _gh_removed_tag(doc: dict[str, Any]) -> None:
+    for path, item in list(doc["paths"].items()):
+        for method in [m for m, op in item.items() if isinstance(op, dict)]:
+            if "codespaces" in item[method].get("tags", ()):
+                del item[method]
+        if not any(isinstance(op, dict) and "responses" in op for op in item.values()):
+            del doc["paths"][path]
+    doc["tags"] = [t for t in doc.get("tags", []) if t.get("name") != "codespaces"]
+
+
+# one after another on GitHub's spec: the structural edits, a summary after them, then the four
+# kinds issue 18 names (a summary, a new operation, a schema many operations use, a removed tag)
+GITHUB_ROW: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("a new optional query parameter", _gh_query, STRUCTURAL),
+    ("a parameter's schema type changed", _gh_type, STRUCTURAL),
+    ("per_page and page", _gh_page, STRUCTURAL),
+    ("a new operation", _gh_operation, STRUCTURAL),
+    ("a removed operation", _gh_removed, STRUCTURAL),
+    ("a summary after structural edits", _gh_summary, STRUCTURAL),
+    ("a schema many operations use", _gh_shared_schema, FULL),
+    ("a summary", _summary_again, PROSE),
+    ("a removed tag", _gh_removed_tag, FULL),
+]
+
+
+@pytest.mark.slow  # 19 generations of GitHub's spec: ≈ 1.5 min
+def test_structural_edits_of_githubs_spec_equal_full_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not GITHUB.is_file():
+        pytest.skip("the corpus is not installed (bash scripts/setup)")
+    doc = json.loads(GITHUB.read_text(encoding="utf-8"))
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    (warm / "pyproject.toml").write_text(GITHUB_PROJECT, encoding="utf-8")
+
+    def write(folder: Path, doc: dict[str, Any]) -> None:
+        (folder / "github.json").write_text(json.dumps(doc), encoding="utf-8")
+
+    def generate(folder: Path, full: bool = False) -> pipeline.TargetResult:
+        (target,), root = select_targets(["github"], folder)
+        result = pipeline.generate(target, root, full=full)
+        stage_writer.wait()
+        return result
+
+    write(warm, doc)
+    generate(warm, full=True)
+    for n, (label, edit, served) in enumerate(GITHUB_ROW):
+        calls = _served(monkeypatch)
+        edit(doc)
+        write(warm, doc)
+        result = generate(warm)
+        assert result.diff.stale, label
+        assert (result.replayed, any(calls)) == {
+            STRUCTURAL: (True, True),
+            PROSE: (True, False),
+            FULL: (False, False),
+        }[served], label
+        with monkeypatch.context() as off:
+            off.setenv("CLIENTGEN_CACHE", "off")
+            cold = tmp_path / f"cold{n}"
+            cold.mkdir()
+            (cold / "pyproject.toml").write_text(GITHUB_PROJECT, encoding="utf-8")
+            write(cold, doc)
+            full = generate(cold, full=True)
+        assert read_tree(warm / "out" / "github") == read_tree(cold / "out" / "github"), label
+        assert _said(result) == _said(full), label
+
+
+def test_a_path_item_is_validated_once_and_prose_never(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openapi-pydantic validates a changed path item in a child once: not again when the next
+    edit leaves it as the last replay validated it, never when it differs from the full run's in
+    prose only; a path item changed again is validated again, and what it finds is the full
+    path's to say."""
+    from generator import validate
+
+    started: list[list[str]] = []
+    real = validate.Validation.__init__
+
+    def counting(self: Any, document: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        started.append(sorted(document.get("paths", {})))
+        real(self, document, *args, **kwargs)
+
+    monkeypatch.setattr(validate.Validation, "__init__", counting)
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    started.clear()
+    steps: list[tuple[Callable[[dict[str, Any]], None], list[list[str]], bool]] = [
+        (_new_query, [["/pets"]], True),  # validated
+        (lambda d: _summary(d, "Get a pet, edited"), [], True),  # /pets as validated; prose
+        (_type_changed, [["/stores"]], True),  # only the path item changed now
+        (_bad_location, [["/pets"]], False),  # changed again: validated, and the full path
+    ]
+    for n, (edit, validated, served) in enumerate(steps):
+        started.clear()
+        edit(doc)
+        _write(warm, doc)
+        result = _generate(warm)
+        assert result.replayed is served, n
+        # (after the replay's own, a full path validates the whole document)
+        assert started[: len(validated)] == validated and (len(started) > len(validated)) is (
+            not served
+        ), n
+        tree, diagnostics = _cold(tmp_path / f"cold{n}", doc, monkeypatch)
+        assert read_tree(warm / "out" / "shop") == tree
+        assert _said(result) == diagnostics
