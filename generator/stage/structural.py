@@ -459,10 +459,13 @@ def _served(
         i = at.get(op_key(was))
         if i is None or api.operations[i] != was:
             return None  # the per-operation path does not give the full run's operation
-    in_place = before.keys() == after.keys()
-    if in_place:
-        changed = _changed(snapshot, before, after, sink)
-    else:
+    # the same operations, whose names cannot change: their arguments named alone; else (or when
+    # that says anything) the operation half of the naming pass on the whole API
+    changed = None
+    if before.keys() == after.keys():
+        changed = _changed(snapshot, before, after, DiagnosticSink())
+    in_place = changed is not None
+    if changed is None:
         changed = _added_or_removed(snapshot, before, after, rank, config, sink)
     if changed is None:
         return None
@@ -500,7 +503,8 @@ def _changed(
     snapshot: Snapshot, before: Ops, after: Ops, sink: DiagnosticSink
 ) -> tuple[Api, Names, list[Diagnostic] | None] | None:
     """Operations changed in place: the same resource and method names (`_same_home`), their
-    arguments named again by the naming pass's own per-operation code."""
+    arguments named again by the naming pass's own per-operation code; None when that cannot
+    be shown or says anything (`sink`)."""
     from ..naming.names import op_key
 
     api = snapshot.api
@@ -509,7 +513,7 @@ def _changed(
     for key, was in before.items():
         now = after[key]
         if not _same_home(was, now, api):
-            return None
+            return None  # (its method may be named otherwise: `_added_or_removed`)
         if _arguments(api, was, snapshot.names, sink) != _own(snapshot.names, op_key(was)):
             return None
         operations[at[op_key(was)]] = now
@@ -538,7 +542,7 @@ def _added_or_removed(
     config: TargetConfig,
     sink: DiagnosticSink,
 ) -> tuple[Api, Names, list[Diagnostic] | None] | None:
-    """Operations added or removed (and changed): the operation half of the naming pass run on
+    """Operations added, removed or changed otherwise: the operation half of the naming pass run on
     the whole API, as it ran on the full run's (checked: the snapshot's names and its
     diagnostics among the snapshot's); every operation the edit did not touch keeps its names,
     and the resources are the same. The diagnostics: the snapshot's, the pass's own exchanged."""
