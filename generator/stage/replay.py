@@ -60,20 +60,23 @@ def replayed(
     memo: Memo | None,
     staging: Stager,
     configure: Callable[[], TargetConfig | None] = lambda: None,
+    *,
+    writes: bool = True,
 ) -> Replayed | None:
     """`_replay`, or None when there is no stage cache or anything in it fails. `source`: how
     messages name the spec (see `pipeline._render`); `label`: how its provenance names it.
     `staging`: takes every file as it is rendered (`streamed.write_replayed`, `checked.py`) —
     the module-cache keys of those not rendered again, the texts of the others, the spec's copy
     (a miss leaves what it staged there: the caller's folder is let go). `configure`: the target's
-    configuration, which a structural edit needs (`structural.py`), or None."""
+    configuration, which a structural edit needs (`structural.py`), or None. `writes`: the path
+    items a structural replay validated are noted beside the snapshot (`check`: not)."""
     from ..tree_index import read_again
 
     if stages is None or memo is None:
         read_again(Path(target.spec))  # the bytes the no-op answer read: let go
         return None
     try:
-        return _replay(target, source, label, stages, memo, staging, configure)
+        return _replay(target, source, label, stages, memo, staging, configure, writes)
     except Exception:  # noqa: BLE001 - a cache: any failure is a miss
         return None
 
@@ -86,6 +89,7 @@ def _replay(
     memo: Memo,
     staging: Stager,
     configure: Callable[[], TargetConfig | None],
+    writes: bool,
 ) -> Replayed | None:
     """A prose-only regeneration from the stage cache (`stage/cache.py`), or a structural one
     (`structural.py`), or None for the full path. The spec's bytes are let go before the snapshot
@@ -132,6 +136,8 @@ def _replay(
     if again is None:
         return None
     try:
+        if not writes:
+            again.on_valid = None
         return _rendered(again, name, named, label, target, sha256, staging)
     finally:
         if again.validation is not None:

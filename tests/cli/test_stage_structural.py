@@ -667,3 +667,33 @@ def test_a_path_item_is_validated_once_and_prose_never(
         tree, diagnostics = _cold(tmp_path / f"cold{n}", doc, monkeypatch)
         assert read_tree(warm / "out" / "shop") == tree
         assert _said(result) == diagnostics
+
+
+def test_check_serves_a_structural_edit_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` renders a structural edit from the snapshot as `check --full` renders it (the same
+    files stale, the same bytes) and leaves the project's caches as they were."""
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    _new_operation(doc)
+    _write(warm, doc)
+    (target,), root = select_targets(["shop"], warm)
+    caches = warm / ".cache"
+    before = {p: p.read_bytes() for p in caches.rglob("*") if p.is_file()}
+    calls = _served(monkeypatch)
+    got = pipeline.check(target, root)
+    assert got.replayed and any(calls)
+    assert {p: p.read_bytes() for p in caches.rglob("*") if p.is_file()} == before
+    want = pipeline.check(target, root, full=True)
+    assert (got.diff.changed, got.diff.added, got.diff.removed) == (
+        want.diff.changed,
+        want.diff.added,
+        want.diff.removed,
+    )
+    assert got.diff.stale
+    assert {k: got.rendered[k] for k in got.rendered} == {
+        k: want.rendered[k] for k in want.rendered
+    }
+    assert _said(got) == _said(want)
