@@ -403,11 +403,25 @@ def test_structural_edits_in_a_row_each_equal_a_full_run(
             _edited(tmp_path / label, warm, doc, edit, served, label, patch)
 
 
+@pytest.mark.parametrize(
+    ("edit", "builds", "passes"),
+    [(_new_query, 2, 0), (_new_operation, 1, 2)],
+    ids=["a changed operation", "a new operation"],
+)
 def test_the_structural_replay_parses_names_and_renders_only_the_changed_operation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[dict[str, Any]], None],
+    builds: int,
+    passes: int,
 ) -> None:
-    """Not the full path under another name: no document parse, no schema built, no naming pass,
-    no types module rendered; only the changed operation parsed (its old and new objects)."""
+    """Not the full path under another name: no document parse, no schema built, no naming pass
+    (schemas, fields, members), no types module rendered; only the changed operations parsed (a
+    changed one as it was, checked against the snapshot, and as it is); the operation half of the
+    naming pass only when an operation is added or removed (on both APIs: the old run checked)."""
+    from generator.naming import operations as naming_operations
+    from generator.parse import operations as parse_operations
+
     doc = _shop()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
@@ -424,16 +438,15 @@ def test_the_structural_replay_parses_names_and_renders_only_the_changed_operati
 
     counting(parse, "build_api")
     counting(naming_plan, "plan_names")
+    counting(naming_operations, "operation_names")
     counting(model_views, "types_module_view")
     counting(parse_schemas.SchemaBuilder, "_build_named")
-    from generator.parse import operations as parse_operations
-
     counting(parse_operations.OperationBuilder, "build")
-    _new_query(doc)
+    edit(doc)
     _write(warm, doc)
     result = _generate(warm)
     assert result.replayed
-    assert counted == {"build": 2}  # the operation as it was (checked) and as it is
+    assert counted == {"build": builds, **({"operation_names": passes} if passes else {})}
 
 
 def test_a_stale_snapshot_is_compared_as_the_full_run_left_it(
