@@ -475,6 +475,8 @@ def _served(
         return None
     if not _same_schemas(snapshot.names, api, new_api, before, after):
         return None
+    if not _same_auth(api, new_api):
+        return None
     package = api.target.package.name
     again = {"operations.json"}
     for key in touched:
@@ -607,6 +609,18 @@ def _added_or_removed(
     return new_api, made, diagnostics
 
 
+def _same_auth(api: Api, new: Api) -> bool:
+    """The client's credentials are the same: the security schemes the operations use, their roles
+    and the default requirements (`render.auth_views`, as `plan_files` makes them without a
+    feature of its own: one that has one is compared by `_same_features`), and what it says."""
+    from ..diagnostics import DiagnosticSink
+    from ..render.auth_views import plain_auth, with_schemes
+
+    said = [DiagnosticSink(), DiagnosticSink()]
+    plans = [with_schemes(plain_auth(a, s), a) for a, s in zip((api, new), said, strict=True)]
+    return plans[0] == plans[1] and said[0].sorted() == said[1].sorted()
+
+
 def _same_schemas(names: Names, api: Api, new: Api, before: Ops, after: Ops) -> bool:
     """The edit makes no class appear or go: the response schemas the changed operations reach
     (`naming.plan.emitted_schemas`' roots) and the `…Param` models their bodies reach
@@ -651,7 +665,10 @@ def _same_features(
     if active(new, sink) != found or sink.items:
         return False
     for feature in features(found):
-        requests = [list(feature.names(feature.analyse(a, sink), a)) for a in (api, new)]
+        facts = [feature.analyse(a, sink) for a in (api, new)]
+        if facts[0] != facts[1]:
+            return False  # (what it renders from them could differ)
+        requests = [list(feature.names(f, a)) for f, a in zip(facts, (api, new), strict=True)]
         if requests[0] != requests[1] or sink.items:
             return False
         if any(

@@ -120,6 +120,10 @@ def _shop() -> dict[str, Any]:
             },
         },
         "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "key": {"type": "apiKey", "in": "header", "name": "X-Shop-Key"},
+            },
             "parameters": {
                 "Limit": {
                     "name": "limit",
@@ -250,6 +254,11 @@ def _summary(doc: dict[str, Any], text: str = "Get one pet") -> None:
     doc["paths"]["/pets/{petId}"]["get"]["summary"] = text
 
 
+def _security(doc: dict[str, Any]) -> None:
+    """One operation names a scheme: the others are no longer used (the client's credentials)."""
+    doc["paths"]["/stores"]["get"]["security"] = [{"bearer": []}]
+
+
 def _two_operations(doc: dict[str, Any]) -> None:
     _params(doc, "/pets/{petId}", "delete").append(_query("force", {"type": "boolean"}))
     doc["paths"]["/stores"]["get"]["summary"] = "List every store"
@@ -277,6 +286,7 @@ EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("a removed tag", _removed_tag, FULL),
     ("a summary", _summary, PROSE),
     ("two operations of two path items", _two_operations, STRUCTURAL),
+    ("an operation's security (the client's credentials)", _security, FULL),
 ]
 
 # one after another: each structural edit served, then a summary (the text differs from the
