@@ -115,7 +115,7 @@ class Replay:
     manifest: dict[str, Made] = field(default_factory=dict)  # `Reuse.manifest` (`structural.py`)
     # a structural replay's validation of the changed path items, still running (`structural.valid`)
     validation: Validation | None = None
-    on_valid: Callable[[], None] | None = None  # told once it found nothing
+    learnt: list[Callable[[], None]] = field(default_factory=list)  # told once it is served
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------

@@ -27,9 +27,14 @@ the same full run's text again (a stale snapshot cannot serve: its kept text is 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import io
 import json
+import os
+import pickle
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -374,14 +379,19 @@ def structural(
             digests.append(digest)
     validation = _validation(todo, openapi, api.openapi_version) if todo else None
     inputs = None
+    learnt: list[Callable[[], None]] = []  # what the replay notes once it is served
     try:
-        inputs = _served(snapshot, found, old, layout, spec, config, memo)
+        inputs = _served(
+            snapshot, found, old, layout, spec, config, memo, (path, located.key, learnt)
+        )
     finally:
         if inputs is None and validation is not None:
             validation.cancel()
-    if inputs is not None and validation is not None:
+    if inputs is not None:
         inputs.validation = validation
-        inputs.on_valid = partial(_remember_valid, path, located.key, digests)
+        if validation is not None:
+            learnt.append(partial(_remember_valid, path, located.key, digests))
+        inputs.learnt = learnt
     return inputs
 
 
@@ -422,8 +432,10 @@ def _served(
     spec: str,
     config: TargetConfig,
     memo: Any,
+    notes: tuple[Path, bytes, list[Callable[[], None]]],
 ) -> Replay | None:
-    """`structural`'s inputs once the edit is located (see the module)."""
+    """`structural`'s inputs once the edit is located (see the module); `notes`: the snapshot's
+    file and key, and what to note beside it once the replay is served."""
     from ..diagnostics import DiagnosticSink
     from ..naming.names import op_key
     from .cache import reused
@@ -466,7 +478,7 @@ def _served(
         changed = _changed(snapshot, before, after, DiagnosticSink())
     in_place = changed is not None
     if changed is None:
-        changed = _added_or_removed(snapshot, before, after, rank, config, sink)
+        changed = _added_or_removed(snapshot, before, after, rank, config, sink, notes)
     if changed is None:
         return None
     new_api, names, diagnostics = changed
@@ -543,6 +555,7 @@ def _added_or_removed(
     rank: Callable[[Operation], int],
     config: TargetConfig,
     sink: DiagnosticSink,
+    notes: tuple[Path, bytes, list[Callable[[], None]]],
 ) -> tuple[Api, Names, list[Diagnostic] | None] | None:
     """Operations added, removed or changed otherwise: the operation half of the naming pass run on
     the whole API, as it ran on the full run's (checked: the snapshot's names and its
@@ -573,18 +586,23 @@ def _added_or_removed(
         said.append(heard.sorted())
     if said[0] != said[1]:
         return None
-    runs = []
-    for each in (api, new_api):
+
+    def run(each: Api) -> tuple[Names, list[Diagnostic]]:
         fresh = dataclasses.replace(
             names, resources={}, op_resource={}, op_method={}, params={}, body_fields={}
         )
         heard = DiagnosticSink(file=sink.file)
         operation_names(each, fresh, heard)
-        runs.append((fresh, heard.sorted()))
-    (again, old_said), (made, new_said) = runs
+        return fresh, heard.sorted()
+
     tables = ("resources", "op_resource", "op_method", "params", "body_fields")
-    if any(getattr(again, t) != getattr(names, t) for t in tables):
-        return None  # the pass does not give the full run's names
+    old_said = _said_before(notes[0], notes[1])  # (an earlier replay ran it on this snapshot)
+    if old_said is None:
+        again, old_said = run(api)
+        if any(getattr(again, t) != getattr(names, t) for t in tables):
+            return None  # the pass does not give the full run's names
+        notes[2].append(partial(_remember_said, notes[0], notes[1], old_said))
+    made, new_said = run(new_api)
     if list(made.resources.items()) != list(names.resources.items()):
         return None  # a resource added, removed or named otherwise
     touched = gone | {op_key(op) for op in after.values()}
@@ -607,6 +625,42 @@ def _added_or_removed(
         (known - set(old_said)) | set(new_said), key=lambda d: (d.pointer, d.code, d.message)
     )
     return new_api, made, diagnostics
+
+
+def _said_file(path: Path) -> Path:
+    return path.with_name(path.name + ".naming")
+
+
+def _said_before(path: Path, key: bytes) -> list[Diagnostic] | None:
+    """What the operation half of the naming pass said of the snapshot's API — when an earlier
+    replay ran it and it gave the snapshot's names (beside the snapshot: its key, then the
+    diagnostics pickled); None: run it."""
+    from .snapshot import _Unpickler
+
+    try:
+        data = _said_file(path).read_bytes()
+    except OSError:
+        return None
+    if data[:32] != key or len(data) < 36:
+        return None
+    if zlib.crc32(data[36:]) != int.from_bytes(data[32:36], "big"):
+        return None
+    try:
+        found = _Unpickler(io.BytesIO(data[36:])).load()
+    except Exception:  # noqa: BLE001 - damaged: run the pass
+        return None
+    return found if isinstance(found, list) else None
+
+
+def _remember_said(path: Path, key: bytes, said: list[Diagnostic]) -> None:
+    data = pickle.dumps(said, protocol=5)
+    tmp = path.with_name(f".{_said_file(path).name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(key + zlib.crc32(data).to_bytes(4, "big") + data)
+        os.replace(tmp, _said_file(path))
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _same_auth(api: Api, new: Api) -> bool:

@@ -732,3 +732,33 @@ def test_check_serves_a_structural_edit_and_writes_nothing(
         k: want.rendered[k] for k in want.rendered
     }
     assert _said(got) == _said(want)
+
+
+def test_the_old_apis_operation_pass_runs_once_a_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operation added: the operation pass runs on the old API (checked against the snapshot's
+    names) and the new one; what it said of the old API is noted beside the snapshot, so the next
+    such edit runs it on the new API only — the same output as a full run each time."""
+    from generator.naming import operations as naming_operations
+
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    passes: list[int] = []
+    real = naming_operations.operation_names
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        passes.append(len(args[0].operations))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(naming_operations, "operation_names", counting)
+    for n, (edit, runs) in enumerate(((_new_operation, 2), (_removed_operation, 1))):
+        passes.clear()
+        edit(doc)
+        _write(warm, doc)
+        result = _generate(warm)
+        assert result.replayed and len(passes) == runs, n
+        tree, diagnostics = _cold(tmp_path / f"cold{n}", doc, monkeypatch)
+        assert read_tree(warm / "out" / "shop") == tree
+        assert _said(result) == diagnostics
