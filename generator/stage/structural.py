@@ -400,7 +400,12 @@ def _valid_file(path: Path) -> Path:
 
 
 def _digest(openapi: Any, where: str, item: Any) -> str:
-    text = json.dumps([openapi, where, item], sort_keys=True, ensure_ascii=False)
+    """The path item's identity for validation: with its prose emptied (`keys._blanked`), as
+    `validation_cache` keys a document (a `summary`'s or `description`'s string changes nothing
+    openapi-pydantic finds)."""
+    from .keys import _blanked
+
+    text = json.dumps([openapi, where, _blanked(item)], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -662,6 +662,10 @@ def test_structural_edits_of_githubs_spec_equal_full_runs(
         assert _said(result) == _said(full), label
 
 
+def _list_summary(doc: dict[str, Any]) -> None:
+    doc["paths"]["/pets"]["get"]["summary"] = "List the pets"
+
+
 def test_a_path_item_is_validated_once_and_prose_never(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -686,6 +690,7 @@ def test_a_path_item_is_validated_once_and_prose_never(
     steps: list[tuple[Callable[[dict[str, Any]], None], list[list[str]], bool]] = [
         (_new_query, [["/pets"]], True),  # validated
         (lambda d: _summary(d, "Get a pet, edited"), [], True),  # /pets as validated; prose
+        (_list_summary, [], True),  # /pets: in prose only, from what was validated
         (_type_changed, [["/stores"]], True),  # only the path item changed now
         (_bad_location, [["/pets"]], False),  # changed again: validated, and the full path
     ]
