@@ -107,16 +107,16 @@ def region(old: str, new: str, layout: Layout) -> Region | None:
     changed: list[Changed] = []
     for path in [*before, *(p for p in after if p not in before)]:
         item, now = before.get(path), after.get(path)
-        if item == now:
+        if _same(item, now):
             continue
         if any(x is not None and (not isinstance(x, dict) or "$ref" in x) for x in (item, now)):
             return None
-        if item is not None and now is not None and _own_members(item) != _own_members(now):
+        if item is not None and now is not None and not _same(_shared(item), _shared(now)):
             return None  # (the path item's own parameters, servers, …: every operation of it)
         for method in _METHODS:
             was = item.get(method) if item is not None else None
             will = now.get(method) if now is not None else None
-            if was == will:
+            if _same(was, will):
                 continue
             if any(x is not None and not isinstance(x, dict) for x in (was, will)):
                 return None
@@ -131,8 +131,18 @@ def region(old: str, new: str, layout: Layout) -> Region | None:
     )
 
 
-def _own_members(item: dict[str, Any]) -> dict[str, Any]:
+def _shared(item: dict[str, Any]) -> dict[str, Any]:
+    """A path item's own members (what its operations share)."""
     return {k: v for k, v in item.items() if k not in _METHODS}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """The same JSON values, as parse would read them: `==` takes `1` for `1.0` and `true`, and
+    `0.0` for `-0.0`, which the generated code prints apart; their JSON texts do not."""
+    if a != b:
+        return False
+    dump = partial(json.dumps, sort_keys=True, ensure_ascii=False)
+    return bool(dump(a) == dump(b))
 
 
 def _refs(node: Any) -> Iterator[str]:
@@ -345,7 +355,7 @@ def _prose_only(old: Any, new: Any) -> bool:
         )
     if type(old) is list:
         return len(old) == len(new) and all(_prose_only(a, b) for a, b in zip(old, new))
-    return bool(old == new)
+    return _same(old, new)
 
 
 def structural(

@@ -102,7 +102,15 @@ def _shop() -> dict[str, Any]:
                     "operationId": "listStores",
                     "summary": "List stores",
                     "tags": ["stores"],
-                    "parameters": [{"name": "city", "in": "query", "schema": {"type": "string"}}],
+                    "parameters": [
+                        {"name": "city", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "size",
+                            "in": "query",
+                            "schema": {"type": "number", "maximum": 5},
+                            "example": 5,
+                        },
+                    ],
                     "responses": {
                         "200": {
                             "description": "The stores.",
@@ -254,6 +262,12 @@ def _summary(doc: dict[str, Any], text: str = "Get one pet") -> None:
     doc["paths"]["/pets/{petId}"]["get"]["summary"] = text
 
 
+def _respelled(doc: dict[str, Any]) -> None:
+    """`5` → `5.0` (equal in Python, printed apart), beside a change of another operation."""
+    _new_query(doc)
+    _params(doc, "/stores", "get")[1]["example"] = 5.0
+
+
 def _security(doc: dict[str, Any]) -> None:
     """One operation names a scheme: the others are no longer used (the client's credentials)."""
     doc["paths"]["/stores"]["get"]["security"] = [{"bearer": []}]
@@ -287,6 +301,7 @@ EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("a summary", _summary, PROSE),
     ("two operations of two path items", _two_operations, STRUCTURAL),
     ("an operation's security (the client's credentials)", _security, FULL),
+    ("a number respelled beside another change", _respelled, STRUCTURAL),
 ]
 
 # one after another: each structural edit served, then a summary (the text differs from the
