@@ -1,28 +1,33 @@
 """A structural edit of one or a few operations, served from the last full run's snapshot (issue 18):
 "a partial full path" — only the changed operations are validated, parsed, shaped and named; every
-other operation, every schema and every name comes from the snapshot.
+other operation, every schema and every name comes from the snapshot. docs/performance.md ("A
+structural one-operation edit served from the snapshot") says why each step equals the full path's.
 
-Served (anything else, or any doubt, is None: the full path):
+Served (anything else, or any doubt, is None: the full path, which says what is wrong):
 
-- a JSON spec whose text differs from the snapshot's kept text (`stage/edit.py`'s comparison from
-  both ends) only inside the values of `paths` entries (`layout.py` says where each sits), the same
-  path items before and after, each with the same members but its operations' (the same methods);
-- each changed operation keeps its path, method, operationId, tags and security, and its method's
-  naming inputs (`naming.operations`: whether it returns a list), so no method, resource or other
-  operation's name can change; its arguments are named again by `naming.operations._arguments`;
-- the changed operations create no schema: every schema they reach is a component the snapshot
-  already has, and they reach no more and no fewer response schemas nor `…Param` models;
-- nothing reports anything: openapi-pydantic says nothing of the changed path items (validated alone,
-  as `validate.piecewise_errors` validates `paths` a few entries at a time: the same errors),
-  parse, shape and argument naming warn of nothing, and the snapshot had no diagnostic inside those
-  path items; so the diagnostics are the snapshot's;
-- no feature is active (the snapshot's, and none the new API would make active), and none shapes
-  the changed operations.
+- a JSON spec whose text differs from the snapshot's kept text (compared from both ends, as
+  `stage/edit.py` does) only inside the values of `paths` entries (`layout.py` says where each
+  sits): operations changed, added or removed (at most `MAX_CHANGED`), each path item's own members
+  the same, no path item `$ref`, no key given twice;
+- openapi-pydantic finds nothing in the changed path items (validated alone in a forked child, as
+  `validate.piecewise_errors` validates `paths` a few entries at a time), and the snapshot had no
+  diagnostic inside them;
+- parse, run on a document of the changed path items and the components they reach, makes no schema
+  the snapshot lacks (no new class), warns of nothing, and gives each changed or removed operation's
+  old object exactly the snapshot's operation (the per-operation entry points checked against the
+  whole pass on every replay); the shape stage's per-operation step likewise, no feature shaping them;
+- naming: the same operations in place whose resource and method names cannot change get their
+  arguments named by the naming pass's own per-operation code, silently; otherwise the operation
+  half of the naming pass runs on the whole API (its run on the snapshot's API reproducing the
+  snapshot's names, noted once a snapshot), keeping the resources and every other operation's names,
+  its diagnostics exchanged for the old run's;
+- the same classes (response schemas and `…Param` models reached), the same active features (facts
+  and name requests), the same client credentials.
 
-Each changed operation's old text is parsed and shaped the same way, and must give the snapshot's
-operation exactly (the same IR, the same argument names): the per-operation entry points are checked
-against the whole pass on every replay. The snapshot is not rewritten: the next edit is compared with
-the same full run's text again (a stale snapshot cannot serve: its kept text is what is compared).
+The snapshot is not rewritten: the next edit is compared with the same full run's text again (what a
+replay compares is always the snapshot's own text). Beside it, a replay notes the path items it
+validated (`.valid`) and what the operation pass said of the snapshot's API (`.naming`), both keyed
+by the snapshot's key; `check` notes nothing.
 """
 
 from __future__ import annotations
