@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import pointer as jp
 from ..common_ends import common_head, common_tail
-from .keys import key_of
+from .edit import kept_text
 from .layout import Layout, members
 from .prose import PROSE_KEYS
-from .snapshot import Snapshot, load, peek, text_of
+from .snapshot import Snapshot, load
 
 if TYPE_CHECKING:
     from ..config import TargetConfig
@@ -332,20 +332,14 @@ def locate(path: Path, text: str, spec: str, label: str, config: str) -> Located
     """Where a JSON `text` (the spec's, decoded as `keys.read_spec` decodes it) differs from the
     text the snapshot at `path` was made with (`config`: the target's configuration digest), when
     that is inside some operations of `paths` (see the module); else None."""
-    if not text.lstrip().startswith("{"):
+    found = kept_text(path, text, spec, label, config)
+    if found is None:
         return None
-    head = peek(path)
-    if head is None or head.key != key_of(b"json", head.shape, spec, label, config):
+    key, kept, old = found
+    if kept.layout is None:
         return None
-    kept = text_of(path, head)
-    if kept is None or kept.layout is None:
-        return None
-    try:
-        old = kept.text.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    found = region(old, text, kept.layout)
-    return None if found is None else Located(head.key, old, kept.layout, found)
+    changed = region(old, text, kept.layout)
+    return None if changed is None else Located(key, old, kept.layout, changed)
 
 
 def _prose_only(old: Any, new: Any) -> bool:

@@ -389,6 +389,15 @@ def test_a_structural_edit_equals_a_full_run(
     _edited(tmp_path, warm, doc, edit, served, label, monkeypatch)
 
 
+def _served_by(result: pipeline.TargetResult, calls: list[bool], served: str, label: str) -> None:
+    """The run was served as `served` says (`calls`: the structural replay's answers, `_served`)."""
+    assert (result.replayed, any(calls)) == {
+        STRUCTURAL: (True, True),
+        PROSE: (True, False),
+        FULL: (False, False),
+    }[served], label
+
+
 def _edited(
     tmp_path: Path,
     warm: Path,
@@ -403,11 +412,7 @@ def _edited(
     _write(warm, doc)
     result = _generate(warm)
     assert result.diff.stale, label
-    assert (result.replayed, any(calls)) == {
-        STRUCTURAL: (True, True),
-        PROSE: (True, False),
-        FULL: (False, False),
-    }[served], label
+    _served_by(result, calls, served, label)
     tree, diagnostics = _cold(tmp_path / "cold", doc, monkeypatch)
     assert read_tree(warm / "out" / "shop") == tree, label
     assert _said(result) == diagnostics, label
@@ -661,11 +666,7 @@ def test_structural_edits_of_githubs_spec_equal_full_runs(
         write(warm, doc)
         result = generate(warm)
         assert result.diff.stale, label
-        assert (result.replayed, any(calls)) == {
-            STRUCTURAL: (True, True),
-            PROSE: (True, False),
-            FULL: (False, False),
-        }[served], label
+        _served_by(result, calls, served, label)
         with monkeypatch.context() as off:
             off.setenv("CLIENTGEN_CACHE", "off")
             cold = tmp_path / f"cold{n}"
