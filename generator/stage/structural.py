@@ -366,12 +366,7 @@ def structural(
         return None
     found, old, layout = located.region, located.old, located.layout
     api = snapshot.api
-    inside = tuple(jp.join("/paths", p) for p in {**found.old, **found.new})
-    if any(
-        d.pointer == w or d.pointer.startswith(w + "/")
-        for d in snapshot.diagnostics
-        for w in inside
-    ):
+    if _said_there(snapshot, found):
         return None  # the full run said something there: let the full path say it again
     # openapi-pydantic's findings of the changed path items, in a forked child while this process
     # parses and renders (`replay._replay` waits for them before anything is written); not of a
@@ -402,6 +397,26 @@ def structural(
             learnt.append(partial(_remember_valid, path, located.key, digests))
         inputs.learnt = learnt
     return inputs
+
+
+def _said_there(snapshot: Snapshot, found: Region) -> bool:
+    """Whether a diagnostic of the full run lies inside a changed path item, but outside its
+    operations the edit leaves as they are (their own diagnostics stay theirs)."""
+    changed = {(c.path, c.method) for c in found.changed}
+    inside = [jp.join("/paths", p) for p in {**found.old, **found.new}]
+    kept = [
+        jp.join("/paths", p, m)
+        for p, item in found.new.items()
+        for m in _METHODS
+        if m in item and (p, m) not in changed
+    ]
+
+    def under(pointer: str, places: list[str]) -> bool:
+        return any(pointer == w or pointer.startswith(w + "/") for w in places)
+
+    return any(
+        under(d.pointer, inside) and not under(d.pointer, kept) for d in snapshot.diagnostics
+    )
 
 
 def _valid_file(path: Path) -> Path:

@@ -682,6 +682,29 @@ def _list_summary(doc: dict[str, Any]) -> None:
     doc["paths"]["/pets"]["get"]["summary"] = "List the pets"
 
 
+def test_an_edit_beside_an_operation_with_a_warning_is_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full run warned of `createPet` (an argument's collision); an edit of `listPets`, in the
+    same path item, is served (the warning stays `createPet`'s); an edit of `createPet` itself
+    takes the full path, which says it again."""
+    doc = _shop()
+    _body_collision(doc)
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    steps: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+        ("the other operation of the path item", _new_query, STRUCTURAL),
+        (
+            "the operation warned of",
+            lambda d: _params(d, "/pets", "post").append(_query("x")),
+            FULL,
+        ),
+    ]
+    for n, (label, edit, served) in enumerate(steps):
+        with monkeypatch.context() as patch:
+            _edited(tmp_path / str(n), warm, doc, edit, served, label, patch)
+
+
 def test_a_path_item_is_validated_once_and_prose_never(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
