@@ -111,7 +111,7 @@ def _replay(
     now = edited(stages, read[1], *args)
     located = None
     if now is None:  # inside some operations: a structural edit is not scanned (`structural.py`)
-        from .structural import locate
+        from .region import locate
 
         located = locate(stages, read[1], *args)
         if located is None or located.prose_only:

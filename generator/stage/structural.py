@@ -32,25 +32,16 @@ by the snapshot's key; `check` notes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
-import io
-import json
-import os
-import pickle
-import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import pointer as jp
-from ..common_ends import common_head, common_tail
-from .edit import kept_text
-from .layout import Layout, members
-from .prose import PROSE_KEYS
+from .layout import Layout
+from .notes import digest, remember_said, remember_valid, said_before, validated
+from .region import METHODS, Located, Region, components, prose_only, top
 from .snapshot import Snapshot, load
 
 if TYPE_CHECKING:
@@ -61,147 +52,6 @@ if TYPE_CHECKING:
     from ..naming.names import Names
     from ..validate import Validation
     from .cache import Replay
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-MAX_CHANGED = 16  # operations changed at most (more: the full path)
-
-
-@dataclass(frozen=True)
-class Changed:
-    """One operation whose object differs: its path, method and both objects as decoded."""
-
-    path: str
-    method: str
-    old: dict[str, Any] | None  # None: a new operation
-    new: dict[str, Any] | None  # None: a removed one
-
-
-@dataclass(frozen=True)
-class Region:
-    """The path items the edit is inside, as they were and as they are."""
-
-    old: dict[str, Any]
-    new: dict[str, Any]
-    changed: list[Changed]
-
-
-def region(old: str, new: str, layout: Layout) -> Region | None:
-    """The path items holding everything that differs between the two texts, or None."""
-    start = common_head(old, new)
-    if start == len(old) == len(new):
-        return None
-    end = len(old) - common_tail(old, new, start)
-    top = layout.top.get("paths")
-    if top is None or not (top[1] < start and end < top[2]):
-        return None  # (outside `paths`' braces)
-    items = layout.paths
-    first = next((i for i in range(len(items) - 1, -1, -1) if items[i][1][0] <= start), None)
-    last = next((i for i, (_, span) in enumerate(items) if span[2] >= end), None)
-    if first is None or last is None or last < first:
-        return None  # (before the first path item's key, or after the last one's value)
-    lo, hi = items[first][1][0], items[last][1][2]
-    if not (lo <= start and end <= hi):
-        return None
-    before = members(old[lo:hi])
-    after = members(new[lo : hi + len(new) - len(old)])
-    if before is None or after is None or len(before) != last - first + 1:
-        return None  # (a key given twice)
-    outside = {p for i, (p, _) in enumerate(items) if not first <= i <= last}
-    if outside & after.keys():
-        return None  # (a path item named as one outside the region: given twice)
-    changed: list[Changed] = []
-    for path in [*before, *(p for p in after if p not in before)]:
-        item, now = before.get(path), after.get(path)
-        if _same(item, now):
-            continue
-        if any(x is not None and (not isinstance(x, dict) or "$ref" in x) for x in (item, now)):
-            return None
-        if item is not None and now is not None and not _same(_shared(item), _shared(now)):
-            return None  # (the path item's own parameters, servers, …: every operation of it)
-        for method in _METHODS:
-            was = item.get(method) if item is not None else None
-            will = now.get(method) if now is not None else None
-            if _same(was, will):
-                continue
-            if any(x is not None and not isinstance(x, dict) for x in (was, will)):
-                return None
-            changed.append(Changed(path, method, was, will))
-    if not changed or len(changed) > MAX_CHANGED:
-        return None
-    touched = {c.path for c in changed}
-    return Region(
-        {p: v for p, v in before.items() if p in touched},
-        {p: v for p, v in after.items() if p in touched},
-        changed,
-    )
-
-
-def _shared(item: dict[str, Any]) -> dict[str, Any]:
-    """A path item's own members (what its operations share)."""
-    return {k: v for k, v in item.items() if k not in _METHODS}
-
-
-def _same(a: Any, b: Any) -> bool:
-    """The same JSON values, as parse would read them: `==` takes `1` for `1.0` and `true`, and
-    `0.0` for `-0.0`, which the generated code prints apart; their JSON texts do not."""
-    if a != b:
-        return False
-    dump = partial(json.dumps, sort_keys=True, ensure_ascii=False)
-    return bool(dump(a) == dump(b))
-
-
-def _refs(node: Any) -> Iterator[str]:
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if type(node) is dict:
-            ref = node.get("$ref")
-            if type(ref) is str:
-                yield ref
-            stack += [v for v in node.values() if type(v) is dict or type(v) is list]
-        elif type(node) is list:
-            stack += [v for v in node if type(v) is dict or type(v) is list]
-
-
-def components(text: str, layout: Layout, roots: list[Any]) -> dict[str, Any] | None:
-    """The `components` entries the nodes `roots` reach through `$ref`s (and those reach), decoded
-    from the kept text; None for a `$ref` that leaves `components` or the document (the full path
-    reads it: a dangling one is its warning)."""
-    out: dict[str, dict[str, Any]] = {}
-    seen: set[tuple[str, str]] = set()
-    stack = [ref for root in roots for ref in _refs(root)]
-    while stack:
-        ref = stack.pop()
-        if not ref.startswith("#/components/"):
-            return None
-        try:
-            tokens = jp.split(ref)
-        except ValueError:
-            return None
-        if len(tokens) < 3:
-            return None
-        entry = (tokens[1], tokens[2])
-        if entry in seen:
-            continue
-        seen.add(entry)
-        span = layout.components.get(entry)
-        if span is None:
-            return None
-        found = members(text[span[0] : span[2]])
-        if found is None:
-            return None
-        value = found[entry[1]]
-        out.setdefault(entry[0], {})[entry[1]] = value
-        stack += _refs(value)
-    return out
-
-
-def _top(text: str, layout: Layout, key: str) -> Any:
-    span = layout.top.get(key)
-    if span is None:
-        return None
-    found = members(text[span[0] : span[2]])
-    return None if found is None else found.get(key)
 
 
 def parsed(
@@ -309,54 +159,6 @@ def _own(names: Names, key: str) -> dict[Any, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Located:
-    """An edit `locate` found inside `paths`: the snapshot's key, its kept text, the path items."""
-
-    key: bytes
-    old: str
-    layout: Layout
-    region: Region
-
-    @property
-    def prose_only(self) -> bool:
-        """Every changed operation differs only in `summary`/`description` strings: the prose
-        replay's (`stage/cache.py`), which costs less."""
-        return all(
-            c.old is not None and c.new is not None and _prose_only(c.old, c.new)
-            for c in self.region.changed
-        )
-
-
-def locate(path: Path, text: str, spec: str, label: str, config: str) -> Located | None:
-    """Where a JSON `text` (the spec's, decoded as `keys.read_spec` decodes it) differs from the
-    text the snapshot at `path` was made with (`config`: the target's configuration digest), when
-    that is inside some operations of `paths` (see the module); else None."""
-    found = kept_text(path, text, spec, label, config)
-    if found is None:
-        return None
-    key, kept, old = found
-    if kept.layout is None:
-        return None
-    changed = region(old, text, kept.layout)
-    return None if changed is None else Located(key, old, kept.layout, changed)
-
-
-def _prose_only(old: Any, new: Any) -> bool:
-    if type(old) is not type(new):
-        return False
-    if type(old) is dict:
-        if old.keys() != new.keys():
-            return False
-        return all(
-            (k in PROSE_KEYS and type(v) is str and type(new[k]) is str) or _prose_only(v, new[k])
-            for k, v in old.items()
-        )
-    if type(old) is list:
-        return len(old) == len(new) and all(_prose_only(a, b) for a, b in zip(old, new))
-    return _same(old, new)
-
-
 def structural(
     path: Path, located: Located, spec: str, config: TargetConfig, memo: Any
 ) -> Replay | None:
@@ -371,16 +173,16 @@ def structural(
     # openapi-pydantic's findings of the changed path items, in a forked child while this process
     # parses and renders (`replay._replay` waits for them before anything is written); not of a
     # path item that differs from the full run's in prose only (any string is valid there: what
-    # `validation_cache` rests on too), nor of one an earlier replay validated (`_validated`)
-    openapi = _top(old, layout, "openapi")
-    known = _validated(path, located.key)
+    # `validation_cache` rests on too), nor of one an earlier replay validated (`notes.validated`)
+    openapi = top(old, layout, "openapi")
+    known = validated(path, located.key)
     todo: dict[str, Any] = {}
     digests = []
     for where, item in found.new.items():
-        digest = _digest(openapi, where, item)
-        if not _prose_only(found.old.get(where), item) and digest not in known:
+        made = digest(openapi, where, item)
+        if not prose_only(found.old.get(where), item) and made not in known:
             todo[where] = item
-            digests.append(digest)
+            digests.append(made)
     validation = _validation(todo, openapi, api.openapi_version) if todo else None
     inputs = None
     learnt: list[Callable[[], None]] = []  # what the replay notes once it is served
@@ -394,7 +196,7 @@ def structural(
     if inputs is not None:
         inputs.validation = validation
         if validation is not None:
-            learnt.append(partial(_remember_valid, path, located.key, digests))
+            learnt.append(partial(remember_valid, path, located.key, digests))
         inputs.learnt = learnt
     return inputs
 
@@ -407,7 +209,7 @@ def _said_there(snapshot: Snapshot, found: Region) -> bool:
     kept = [
         jp.join("/paths", p, m)
         for p, item in found.new.items()
-        for m in _METHODS
+        for m in METHODS
         if m in item and (p, m) not in changed
     ]
 
@@ -417,40 +219,6 @@ def _said_there(snapshot: Snapshot, found: Region) -> bool:
     return any(
         under(d.pointer, inside) and not under(d.pointer, kept) for d in snapshot.diagnostics
     )
-
-
-def _valid_file(path: Path) -> Path:
-    return path.with_name(path.name + ".valid")
-
-
-def _digest(openapi: Any, where: str, item: Any) -> str:
-    """The path item's identity for validation: with its prose emptied (`keys._blanked`), as
-    `validation_cache` keys a document (a `summary`'s or `description`'s string changes nothing
-    openapi-pydantic finds)."""
-    from .keys import _blanked
-
-    text = json.dumps([openapi, where, _blanked(item)], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _validated(path: Path, key: bytes) -> set[str]:
-    """The digests (`_digest`) of the path items replays validated clean since the snapshot with
-    `key` was made (beside it: its key's line first, then one digest a line)."""
-    try:
-        lines = _valid_file(path).read_text(encoding="ascii").split()
-    except (OSError, UnicodeDecodeError):
-        return set()
-    return set(lines[1:]) if lines[:1] == [key.hex()] else set()
-
-
-def _remember_valid(path: Path, key: bytes, digests: list[str]) -> None:
-    """Note path items openapi-pydantic found nothing in (a later edit need not validate them)."""
-    known = _validated(path, key)
-    try:
-        with open(_valid_file(path), "a" if known else "w", encoding="ascii") as f:
-            f.write("".join(f"{d}\n" for d in [*([] if known else [key.hex()]), *digests]))
-    except OSError:
-        pass
 
 
 def _served(
@@ -472,7 +240,7 @@ def _served(
     api = snapshot.api
     shared: dict[str, Any] = {}
     for key in ("security", "tags"):  # (the default security; the operations' order)
-        value = _top(old, layout, key)
+        value = top(old, layout, key)
         if value is not None:
             shared[key] = value
     reached = components(old, layout, [*found.old.values(), *found.new.values()])
@@ -596,7 +364,7 @@ def _added_or_removed(
     from ..shape.pagination import Pages
 
     api, names = snapshot.api, snapshot.names
-    order = {m: i for i, m in enumerate(_METHODS)}
+    order = {m: i for i, m in enumerate(METHODS)}
 
     def place(op: Operation) -> tuple[int, str, int]:
         return rank(op), op.path, order[op.method]  # (`OperationBuilder.build_all`'s order)
@@ -625,12 +393,12 @@ def _added_or_removed(
         return fresh, heard.sorted()
 
     tables = ("resources", "op_resource", "op_method", "params", "body_fields")
-    old_said = _said_before(notes[0], notes[1])  # (an earlier replay ran it on this snapshot)
+    old_said = said_before(notes[0], notes[1])  # (an earlier replay ran it on this snapshot)
     if old_said is None:
         again, old_said = run(api)
         if any(getattr(again, t) != getattr(names, t) for t in tables):
             return None  # the pass does not give the full run's names
-        notes[2].append(partial(_remember_said, notes[0], notes[1], old_said))
+        notes[2].append(partial(remember_said, notes[0], notes[1], old_said))
     made, new_said = run(new_api)
     if list(made.resources.items()) != list(names.resources.items()):
         return None  # a resource added, removed or named otherwise
@@ -654,42 +422,6 @@ def _added_or_removed(
         (known - set(old_said)) | set(new_said), key=lambda d: (d.pointer, d.code, d.message)
     )
     return new_api, made, diagnostics
-
-
-def _said_file(path: Path) -> Path:
-    return path.with_name(path.name + ".naming")
-
-
-def _said_before(path: Path, key: bytes) -> list[Diagnostic] | None:
-    """What the operation half of the naming pass said of the snapshot's API — when an earlier
-    replay ran it and it gave the snapshot's names (beside the snapshot: its key, then the
-    diagnostics pickled); None: run it."""
-    from .snapshot import _Unpickler
-
-    try:
-        data = _said_file(path).read_bytes()
-    except OSError:
-        return None
-    if data[:32] != key or len(data) < 36:
-        return None
-    if zlib.crc32(data[36:]) != int.from_bytes(data[32:36], "big"):
-        return None
-    try:
-        found = _Unpickler(io.BytesIO(data[36:])).load()
-    except Exception:  # noqa: BLE001 - damaged: run the pass
-        return None
-    return found if isinstance(found, list) else None
-
-
-def _remember_said(path: Path, key: bytes, said: list[Diagnostic]) -> None:
-    data = pickle.dumps(said, protocol=5)
-    tmp = path.with_name(f".{_said_file(path).name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(key + zlib.crc32(data).to_bytes(4, "big") + data)
-        os.replace(tmp, _said_file(path))
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def _same_auth(api: Api, new: Api) -> bool:
