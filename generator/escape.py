@@ -205,14 +205,47 @@ def json_document_pieces(data: dict[str, Any], key: str, items: Iterable[Any]) -
     """`json_document_items` as the pieces that make it, one per item (and the document around them):
     written one after the other they are the text, which is never built (graph-beta's manifest is
     30 MB of ASCII, which joined with the header's dash would be a 60 MB string)."""
-    pieces = [_no_surrogates(_indented(item, "\n    ")) for item in items]  # at depth 2
+    pieces = [item if type(item) is Made else item_piece(item) for item in items]
     if not pieces:
         return [json_document({**data, key: []})]
-    shell = _no_surrogates(json.dumps({**data, key: [None]}, indent=2, ensure_ascii=False))
-    at = shell.rindex("null")  # the placeholder: the last value of the document
+    head, tail = document_shell(data, key)
     for i in range(len(pieces) - 1):
         pieces[i] += ",\n    "
-    return [shell[:at], *pieces, shell[at + 4 :] + "\n"]
+    return [head, *pieces, tail]
+
+
+class Made(str):
+    """An item's piece as `item_piece` made it (an earlier run's: `json_document_pieces` takes it
+    as it is)."""
+
+    __slots__ = ()
+
+
+def item_piece(item: Any) -> str:
+    """One item of `json_document_pieces`' list, as its text holds it (at depth 2)."""
+    return _no_surrogates(_indented(item, "\n    "))
+
+
+def document_shell(data: dict[str, Any], key: str) -> tuple[str, str]:
+    """What `json_document_pieces` writes before its items and after them (a non-empty list)."""
+    shell = _no_surrogates(json.dumps({**data, key: [None]}, indent=2, ensure_ascii=False))
+    at = shell.rindex("null")  # the placeholder: the last value of the document
+    return shell[:at], shell[at + 4 :] + "\n"
+
+
+def item_pieces(text: str, data: dict[str, Any], key: str) -> list[Made] | None:
+    """The items' pieces of a text `json_document_pieces(data, key, …)` wrote, or None when it is
+    not one. Each item is an object at depth 2: between two, the text holds `,` and a new line
+    indented four spaces then `{`, which no item holds (a string's new lines are escaped, and an
+    item's own members are indented deeper)."""
+    head, tail = document_shell(data, key)
+    if not (text.startswith(head) and text.endswith(tail)) or len(text) < len(head) + len(tail):
+        return None
+    middle = text[len(head) : len(text) - len(tail)]
+    if not middle.startswith("{"):
+        return None
+    parts = middle.split(",\n    {")
+    return [Made(p if i == 0 else "{" + p) for i, p in enumerate(parts)]
 
 
 def _indented(value: Any, newline: str) -> str:

@@ -260,20 +260,53 @@ def take(
 
 
 def _replayed(
-    target: Target, root: Path | None, source: str, memo: Memo | None, st: Any
+    target: Target,
+    root: Path | None,
+    source: str,
+    memo: Memo | None,
+    st: Any,
+    *,
+    writes: bool = True,
 ) -> tuple[TargetResult, Replayed] | None:
-    """A prose-only edit rendered from the stage cache (`stage/replay.py`), or None; `st`: the
-    staging folder that takes each file as it is rendered (`streamed.write_replayed`)."""
+    """A prose-only or structural edit rendered from the stage cache (`stage/replay.py`), or None;
+    `st`: the staging folder that takes each file as it is rendered (`streamed.write_replayed`);
+    `writes`: the run may note what it learnt in the stage cache (`check` writes nothing)."""
     from .stage.cache import stage_file
     from .stage.replay import replayed
 
     start, stages = time.perf_counter(), stage_file(root, Path(target.output))
-    again = replayed(target, source, source or spec_label(target, root), stages, memo, st)
+    label = source or spec_label(target, root)
+    configure = partial(_configured, target, root)
+    again = replayed(target, source, label, stages, memo, st, configure, writes=writes)
     if again is None:
         return None
     result = TargetResult(target, again.api, diagnostics=again.diagnostics, classes=again.classes)
     result.replayed, result.seconds = True, time.perf_counter() - start
     return result, again
+
+
+def _configured(target: Target, root: Path | None) -> TargetConfig | None:
+    """The target's configuration (a structural replay's shape stage reads it: `stage/structural.py`):
+    `target` itself, or for the configuration's cached reading (`target_cache.CachedTarget`) the
+    project's target of that name read now — when it is the one that reading was made of (the same
+    digest, spec and output) — else None."""
+    from .config_types import TargetConfig
+
+    if isinstance(target, TargetConfig):
+        return target
+    if root is None:
+        return None
+    try:
+        from .config import select_targets
+
+        (found,), _ = select_targets([target.name], root)
+    except Exception:  # noqa: BLE001 - any doubt: the full command reads it and says what is wrong
+        return None
+    same = found.digest() == target.digest() and all(
+        Path(a).resolve() == Path(b).resolve()
+        for a, b in ((found.spec, target.spec), (found.output, target.output))
+    )
+    return found if same else None
 
 
 def generate_replayed(target: Target, root: Path | None) -> TargetResult | None:
@@ -323,7 +356,7 @@ def check(
     known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
     render = partial(_render, target, root, progress, known=known)  # (given `emit`)
     with _no_cycle_collection():  # a prose-only edit: from the stage cache (read only)
-        replay = None if full else partial(_replayed, target, root, "", memo)
+        replay = None if full else partial(_replayed, target, root, "", memo, writes=False)
         result, rendered = render_checked(target, owner, memo, progress, replay, render)
     result.rendered = rendered
     result.diff = compare_folder(rendered, out, owner)

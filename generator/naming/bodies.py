@@ -65,17 +65,18 @@ def is_json_body(op: Operation) -> bool:
 
 def param_schemas(api: Api) -> set[str]:
     """Schema ids of the object models that get a `…Param` TypedDict (see the module docstring)."""
-    roots: list[TypeRef] = []
-    for op in api.operations:
-        if not is_json_body(op):
-            continue
-        assert op.body is not None
-        model = flat_body(api, op)
-        if model is None:
-            roots.append(op.body.sent.type)
-        else:
-            roots += [f.type for f in sent_fields(model)]
-    return reachable_params(api, roots)
+    return reachable_params(api, [t for op in api.operations for t in param_roots(api, op)])
+
+
+def param_roots(api: Api, op: Operation) -> list[TypeRef]:
+    """What one operation's JSON body sends, where `param_schemas` looks for models."""
+    if not is_json_body(op):
+        return []
+    assert op.body is not None
+    model = flat_body(api, op)
+    if model is None:
+        return [op.body.sent.type]
+    return [f.type for f in sent_fields(model)]
 
 
 def reachable_params(api: Api, roots: list[TypeRef]) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from .. import pointer as jp
@@ -60,24 +61,32 @@ class OperationBuilder:
             return []
         ops: list[Operation] = []
         for path, item in paths.items():
-            where = jp.join("/paths", path)
-            if not isinstance(item, dict):
-                self.sink.warn("bad-path-item", where, "path item is not a mapping; skipped")
-                continue
-            _, item = self.resolver.deref(item, where)
-            shared = item.get("parameters") or []
-            path_servers = servers(
-                item.get("servers"), jp.join(where, "servers"), self.sink, "path"
-            )
-            for method in METHODS:
-                node = item.get(method)
-                if isinstance(node, dict):
-                    ops.append(
-                        self.build(path, method, node, shared, jp.join(where, method), path_servers)
-                    )
+            ops += self.build_item(path, item)
         # paths come sorted (canonical.py); the document's `tags` list is ordered on purpose
         # (OpenAPI: "the order of the tags can be used to reflect on their order by the parsing tools")
         return sorted(ops, key=self._tag_rank)
+
+    def build_item(
+        self, path: str, item: Any, methods: Collection[str] = METHODS
+    ) -> list[Operation]:
+        """The operations of one path item, in `METHODS` order; `methods`: only these (the stage
+        cache's structural replay parses a changed operation alone: `stage/structural.py`)."""
+        where = jp.join("/paths", path)
+        if not isinstance(item, dict):
+            self.sink.warn("bad-path-item", where, "path item is not a mapping; skipped")
+            return []
+        _, item = self.resolver.deref(item, where)
+        shared = item.get("parameters") or []
+        path_servers = servers(item.get("servers"), jp.join(where, "servers"), self.sink, "path")
+        return [
+            self.build(path, method, node, shared, jp.join(where, method), path_servers)
+            for method in METHODS
+            if method in methods and isinstance(node := item.get(method), dict)
+        ]
+
+    def tag_rank(self, op: Operation) -> int:
+        """Where the operation's first tag is in the document's `tags` list (`build_all`'s order)."""
+        return self._tag_rank(op)
 
     def _tag_rank(self, op: Operation) -> int:
         if self._tag_order is None:

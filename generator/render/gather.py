@@ -9,7 +9,7 @@ graph-beta (22,361 operations)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 
 from ..ir import Api, Operation
 from ..naming.names import Names, op_key
@@ -52,8 +52,11 @@ class Gathered:
         doc_plan: DocPlan,
         kept: Mapping[str, ExamplePart] | None,
         facts: bool = True,
+        pieces: Container[str] = (),
     ) -> None:
+        """`pieces`: the operations whose manifest piece an earlier run's is (no facts taken)."""
         self.api, self.doc_plan, self.kept, self.with_facts = api, doc_plan, kept, facts
+        self.pieces = pieces
         self.docs: dict[str, MethodDoc] = {}
         self.facts: dict[str, OpFacts] = {}
         self.parts: dict[str, ExamplePart] = {}
@@ -68,7 +71,7 @@ class Gathered:
             self.docs[key] = self.doc_plan.method(op, view)
             part = self.kept.get(key) if self.kept else None
             self.parts[key] = part if part is not None else example_part(self.api, op, view())
-            if self.with_facts:
+            if self.with_facts and key not in self.pieces:
                 self.facts[key] = op_facts(view())
 
     def examples(self) -> dict[str, ExamplePart]:

@@ -42,19 +42,42 @@ def op_facts(m: MethodView) -> OpFacts:
     return OpFacts(body, m.returns.replace("_types.", ""))
 
 
-def manifest(api: Api, names: Names, facts: Mapping[str, OpFacts]) -> list[str]:
+def manifest(
+    api: Api,
+    names: Names,
+    facts: Mapping[str, OpFacts],
+    kept: Mapping[str, escape.Made] | None = None,
+) -> list[str]:
     """`operations.json`'s text, in pieces (one per operation: see `escape.json_document_pieces`).
-    `facts`: operation key → `op_facts` of its method view."""
+    `facts`: operation key → `op_facts` of its method view; `kept`: operation key → its piece as
+    an earlier run wrote it (`pieces`), for the operations that have no facts here."""
+    ops = (
+        kept[key] if kept is not None and key in kept else _operation(names, op, facts[key])
+        for op in api.operations
+        for key in (op_key(op),)
+    )
+    # one operation at a time (memory)
+    return escape.json_document_pieces(_shell(api), "operations", ops)
+
+
+def pieces(api: Api, text: str) -> dict[str, escape.Made] | None:
+    """Operation key → its piece of an `operations.json` text `manifest` wrote for `api`'s
+    operations (None: not such a text)."""
+    found = escape.item_pieces(text, _shell(api), "operations")
+    if found is None or len(found) != len(api.operations):
+        return None
+    return {op_key(op): piece for op, piece in zip(api.operations, found, strict=True)}
+
+
+def _shell(api: Api) -> dict[str, object]:
     package = api.target.package
-    doc = {
+    return {
         "_generated": HEADER,
         "generator": __version__,
         "package": package.name,
         "client": package.client,
         "async_client": f"Async{package.client}",
     }
-    ops = (_operation(names, op, facts[op_key(op)]) for op in api.operations)
-    return escape.json_document_pieces(doc, "operations", ops)  # one operation at a time (memory)
 
 
 def _operation(names: Names, op: Operation, m: OpFacts) -> dict[str, object]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
+from ..escape import Made
 from ..ir import Api, Operation
 from ..naming.names import Names, op_key
 from ..naming.rules import field_name, singular, text_member_name, words
@@ -47,6 +48,9 @@ class Reuse:
     files: dict[str, str]  # path → stub text
     docs: Mapping[str, MethodDoc] = field(default_factory=dict)  # api.md's, of unedited operations
     examples: Mapping[str, ExamplePart] = field(default_factory=dict)  # the README's, of the same
+    # `operations.json`'s piece of each operation an earlier run's is (`manifest.pieces`), when
+    # the manifest is rendered again (a structural replay: `stage/structural.py`)
+    manifest: Mapping[str, Made] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +290,7 @@ def plan_files(
             DocPlan(api, names, by_resource, access, reuse.docs if reuse is not None else None),
             reuse.examples if reuse is not None else None,
             facts="operations.json" not in reused,
+            pieces=reuse.manifest if reuse is not None else (),
         )
         total = len(drafts) + len(names.module_members)
         tick = on_module or (lambda done, total: None)
@@ -334,7 +339,7 @@ def plan_files(
         operations: str | list[str] = (
             reused["operations.json"]
             if "operations.json" in reused
-            else manifest(api, names, gathered.facts)
+            else manifest(api, names, gathered.facts, reuse.manifest if reuse is not None else None)
         )
         del gathered
         if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..features import features
-from ..ir import Api
+from ..ir import Api, Operation, Schema
 from .pagination import Pages
 from .results import shape_results
 from .servers import resolve_servers
@@ -20,13 +21,18 @@ def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
         api = feature.shape(api, config, sink)
     pages = Pages(config.pagination, dict(api.extensions), sink)
     pages.unknown_operations({op.id for op in api.operations})
-    operations = tuple(
-        with_overrides(shape_results(op, api.schemas, config, pages), config)
-        for op in api.operations
-    )
+    operations = tuple(shape_operation(op, api.schemas, config, pages) for op in api.operations)
     return replace(
         api,
         title=api.title or config.client_name,
         operations=operations,
         target=target_of(api.target, config),
     )
+
+
+def shape_operation(
+    op: Operation, schemas: Mapping[str, Schema], config: TargetConfig, pages: Pages
+) -> Operation:
+    """One operation's results and overrides, after the features have shaped the API (the stage
+    cache's structural replay shapes a changed operation alone with this: `stage/structural.py`)."""
+    return with_overrides(shape_results(op, schemas, config, pages), config)

@@ -56,7 +56,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,10 +68,12 @@ from .spill import Spill
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
+    from ..escape import Made
     from ..ir import Api
     from ..naming.names import Names
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
+    from ..validate import Validation
 
 __all__ = [  # what the pipeline, the benchmark and the tests take from here
     "MAGIC",
@@ -110,6 +112,10 @@ class Replay:
     docs: dict[str, MethodDoc]  # the api.md docs of the operations no change reaches
     examples: dict[str, ExamplePart]  # … and their README example parts
     features: tuple[str, ...]  # the features the full run found active (the replay imports those)
+    manifest: dict[str, Made] = field(default_factory=dict)  # `Reuse.manifest` (`structural.py`)
+    # a structural replay's validation of the changed path items, still running (`structural.valid`)
+    validation: Validation | None = None
+    learnt: list[Callable[[], None]] = field(default_factory=list)  # told once it is served
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------
@@ -194,6 +200,21 @@ def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | No
     if api is None:
         return None
     again, edited = _touched(api, snapshot.names, changes)
+    return reused(snapshot, api, snapshot.names, again, edited, len(changes), memo)
+
+
+def reused(
+    snapshot: Snapshot,
+    api: Api,
+    names: Names,
+    again: set[str],
+    edited: set[str],
+    changed: int,
+    memo: Any,
+) -> Replay | None:
+    """The replay's inputs: `api` and `names`, the modules of `again` rendered again, the api.md
+    docs and README parts of the operations `edited` made again, the rest from the snapshot (and
+    the module cache, which must hold every file it names)."""
     formatted = {}
     stubs = {}
     for rel, (stub, memo_key) in snapshot.files.items():
@@ -206,12 +227,12 @@ def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | No
         stubs[rel] = stub
     return Replay(
         api=api,
-        names=snapshot.names,
+        names=names,
         diagnostics=snapshot.diagnostics,
         spec_file=snapshot.spec_file,
         stubs=stubs,
         formatted=formatted,
-        changed=len(changes),
+        changed=changed,
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
         examples={k: p for k, p in snapshot.examples.items() if k not in edited},
         features=snapshot.features,
@@ -438,6 +459,7 @@ class Recorder:
         `ready`: see `save`."""
         from ..diagnostics import DiagnosticSink
         from ..features import active
+        from .layout import layout_of
 
         kept = self._files
         found = None
@@ -488,7 +510,8 @@ class Recorder:
             active(api, DiagnosticSink()),  # (a prose edit changes none of `analyse`'s inputs)
         )
         text = read[0] if read is not None and found.places is None else b""  # JSON: its text
-        if not save(self.path, found.key, snapshot, ready, found.shape, text):
+        layout = layout_of(read[1]) if text and read is not None else None
+        if not save(self.path, found.key, snapshot, ready, found.shape, text, layout):
             unlink(self.path)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..common_ends import common_head, common_tail
 from .keys import key_of
-from .snapshot import peek, text_of
+from .snapshot import Kept, peek, text_of
 
 # one JSON string token, whole (`validation_cache._VALUE`'s token)
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -42,9 +42,12 @@ class Edit:
     new: str
 
 
-def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | None:
-    """`text` (the spec's, decoded as `keys.read_spec` decodes it) against the snapshot at `path`
-    (see the module), or None: scan it."""
+def kept_text(
+    path: Path, text: str, spec: str, label: str, config: str
+) -> tuple[bytes, Kept, str] | None:
+    """For a JSON `text`: the snapshot at `path`'s key, what it kept of the text it was made from
+    (`snapshot.text_of`) and that text decoded — when the snapshot was made for this spec, label and
+    configuration by this generator (`keys.key_of` over its own shape) — else None."""
     if not text.lstrip().startswith("{"):
         return None
     head = peek(path)
@@ -53,15 +56,24 @@ def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | 
     kept = text_of(path, head)
     if kept is None:
         return None
-    raw, spans = kept
     try:
-        old = raw.decode("utf-8-sig")
+        return head.key, kept, kept.text.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    del raw, kept
+
+
+def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | None:
+    """`text` (the spec's, decoded as `keys.read_spec` decodes it) against the snapshot at `path`
+    (see the module), or None: scan it."""
+    found = kept_text(path, text, spec, label, config)
+    if found is None:
+        return None
+    key, kept, old = found
+    spans = kept.spans
+    del kept, found
     start = common_head(old, text)
     if start == len(old) == len(text):
-        return Edit(head.key, -1, "", "")
+        return Edit(key, -1, "", "")
     end = len(old) - common_tail(old, text, start)
     index = _containing(spans, start, end)
     if index < 0:
@@ -75,7 +87,7 @@ def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | 
             return None
     except ValueError:
         return None
-    return Edit(head.key, index, old[s:e], new)
+    return Edit(key, index, old[s:e], new)
 
 
 def _containing(spans: array[int], start: int, end: int) -> int:

@@ -7,6 +7,7 @@ the full path does it properly."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,7 +17,9 @@ from ..diagnostics import Diagnostic, DiagnosticSink
 from ..memo import Memo
 
 if TYPE_CHECKING:
+    from ..config_types import TargetConfig
     from ..ir import Api
+    from .cache import Replay
 
 
 class Target(Protocol):
@@ -56,19 +59,24 @@ def replayed(
     stages: Path | None,
     memo: Memo | None,
     staging: Stager,
+    configure: Callable[[], TargetConfig | None] = lambda: None,
+    *,
+    writes: bool = True,
 ) -> Replayed | None:
     """`_replay`, or None when there is no stage cache or anything in it fails. `source`: how
     messages name the spec (see `pipeline._render`); `label`: how its provenance names it.
     `staging`: takes every file as it is rendered (`streamed.write_replayed`, `checked.py`) —
     the module-cache keys of those not rendered again, the texts of the others, the spec's copy
-    (a miss leaves what it staged there: the caller's folder is let go)."""
+    (a miss leaves what it staged there: the caller's folder is let go). `configure`: the target's
+    configuration, which a structural edit needs (`structural.py`), or None. `writes`: the path
+    items a structural replay validated are noted beside the snapshot (`check`: not)."""
     from ..tree_index import read_again
 
     if stages is None or memo is None:
         read_again(Path(target.spec))  # the bytes the no-op answer read: let go
         return None
     try:
-        return _replay(target, source, label, stages, memo, staging)
+        return _replay(target, source, label, stages, memo, staging, configure, writes)
     except Exception:  # noqa: BLE001 - a cache: any failure is a miss
         return None
 
@@ -80,11 +88,12 @@ def _replay(
     stages: Path,
     memo: Memo,
     staging: Stager,
+    configure: Callable[[], TargetConfig | None],
+    writes: bool,
 ) -> Replayed | None:
-    """A prose-only regeneration from the stage cache (`stage/cache.py`), or None for the full path.
-    The spec's bytes are let go before the snapshot is loaded: staged as its copy."""
-    from ..features import features
-    from ..render.plan import Reuse, plan_files
+    """A prose-only regeneration from the stage cache (`stage/cache.py`), or a structural one
+    (`structural.py`), or None for the full path. The spec's bytes are let go before the snapshot
+    is loaded: staged as its copy."""
     from ..spec_copy import copy_name, copy_parts
     from ..tree_index import read_again
     from .cache import Edit, Scan, edited, read_spec, replay, scan
@@ -96,20 +105,59 @@ def _replay(
     read = read_spec(spec, kept[0] if kept is not None else None)
     settle(stages)  # a full run's snapshot still being written (`stage/writer.py`)
     now: Scan | Edit | None = None
-    if read is not None:  # one prose token replaced (`stage/edit.py`), else the text scanned
-        args = (str(spec), named, target.digest())
-        now = edited(stages, read[1], *args) or scan(read[1], *args)
-    if read is None or now is None:
+    if read is None:
         return None  # the full path says what is wrong
+    args = (str(spec), named, target.digest())
+    now = edited(stages, read[1], *args)
+    located = None
+    if now is None:  # inside some operations: a structural edit is not scanned (`structural.py`)
+        from .region import locate
+
+        located = locate(stages, read[1], *args)
+        if located is None or located.prose_only:
+            now = scan(read[1], *args)
+    if now is None and located is None:
+        return None
     raw = read[0]
     sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
     del read, kept
     name = copy_name(spec, {})  # (a bundled spec leaves no snapshot)
     staging.add(name, copy_parts(name, raw, {}))  # as it is, in pieces (graph-beta's is 47 MB)
     del raw
-    again = replay(stages, now, memo)
+    again = replay(stages, now, memo) if now is not None else None
     del now
-    if again is None or again.spec_file != name:
+    if again is None and located is not None:  # some operations changed: `structural.py`
+        config = configure()  # (the shape stage reads it)
+        if config is not None:
+            from .structural import structural
+
+            again = structural(stages, located, named, config, memo)
+    del located
+    if again is None:
+        return None
+    try:
+        if not writes:
+            again.learnt = []
+        return _rendered(again, name, named, label, target, sha256, staging)
+    finally:
+        if again.validation is not None:
+            again.validation.cancel()  # (reaped: after `structural.valid`, nothing to stop)
+
+
+def _rendered(
+    again: Replay,
+    name: str,
+    named: str,
+    label: str,
+    target: Target,
+    sha256: bytes,
+    staging: Stager,
+) -> Replayed | None:
+    """The replay's files, each staged as it is rendered (see `_replay`)."""
+    from ..features import features
+    from ..render.plan import Reuse, plan_files
+
+    if again.spec_file != name:
         return None
     sink = DiagnosticSink(file=named)
     known = again.formatted
@@ -128,11 +176,18 @@ def _replay(
         sink,
         features=features(again.features),  # only the active ones are imported
         spec_file=name,
-        reuse=Reuse(again.names, again.stubs, again.docs, again.examples),
+        reuse=Reuse(again.names, again.stubs, again.docs, again.examples, again.manifest),
         emit=emit,
     )
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it
+    if again.validation is not None:
+        from .structural import valid
+
+        if not valid(again.validation):
+            return None  # openapi-pydantic finds something in the changed operations
+    for note in again.learnt:
+        note()  # (what a structural replay learnt: `structural.py`)
     for rel in sorted(set(known) - staged):
         staging.add_known(rel, known[rel])
     prov = provenance.current(label, sha256.hex(), target.digest())

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..cache_files import cache_file
 from ..ir.models import MISSING, _Missing
+from .layout import Layout
 from .prose import Places
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 9\n"
+MAGIC = b"clientgen stage cache 10\n"
 KIND = "stages"
 
 
@@ -69,21 +70,23 @@ _RUN = 64
 _PROSE = 4096  # prose values in a piece
 _TAIL = 12  # the index's length (8 bytes) and CRC-32 (4)
 _PIECE = 1 << 20  # bytes of the index read at a time for its CRC
-_HEAD = 32 + 32 + 32 + 8 + 8  # after MAGIC: key, shape, SHA-256 of text and spans, their lengths
+# after MAGIC: key, shape, SHA-256 of text, spans and layout, their lengths
+_HEAD = 32 + 32 + 32 + 8 + 8 + 8
 
 
 @dataclass(frozen=True)
 class Head:
     """The start of a snapshot file: its key, the SHA-256 of the spec's text with the prose
-    emptied (`keys.Scan.shape`, which the key covers), and where the spec's text and its prose
-    tokens' spans are (`text_of`)."""
+    emptied (`keys.Scan.shape`, which the key covers), and where the spec's text, its prose
+    tokens' spans and its layout are (`text_of`)."""
 
     key: bytes
     shape: bytes
-    sha256: bytes  # of the text's bytes and the spans' bytes
+    sha256: bytes  # of the text's bytes, the spans' and the layout's
     at: int
     text_size: int
     spans_size: int
+    layout_size: int = 0
 
 
 def peek(path: Path) -> Head | None:
@@ -96,7 +99,9 @@ def peek(path: Path) -> Head | None:
     if len(data) != len(MAGIC) + _HEAD or not data.startswith(MAGIC):
         return None
     at = len(MAGIC)
-    text, spans = (int.from_bytes(data[i : i + 8], "big") for i in (at + 96, at + 104))
+    text, spans, layout = (
+        int.from_bytes(data[i : i + 8], "big") for i in (at + 96, at + 104, at + 112)
+    )
     return Head(
         data[at : at + 32],
         data[at + 32 : at + 64],
@@ -104,13 +109,24 @@ def peek(path: Path) -> Head | None:
         at + _HEAD,
         text,
         spans,
+        layout,
     )
 
 
-def text_of(path: Path, head: Head) -> tuple[bytes, array[int]] | None:
-    """The spec's text the snapshot was made from (a JSON text) and where each prose token sits in
-    it as decoded (`spans`: start and end of each, in the prose's order), or None (none kept, or
-    not what was kept: their SHA-256 is checked)."""
+@dataclass(frozen=True)
+class Kept:
+    """What `text_of` reads: the spec's text, where each prose token sits in it as decoded
+    (`spans`: start and end of each, in the prose's order), and where its parts sit (`layout`,
+    None when it has none: `stage/layout.py`)."""
+
+    text: bytes
+    spans: array[int]
+    layout: Layout | None
+
+
+def text_of(path: Path, head: Head) -> Kept | None:
+    """The spec's text the snapshot was made from (a JSON text), its spans and layout, or None
+    (none kept, or not what was kept: their SHA-256 is checked)."""
     if head.text_size == 0:
         return None
     try:
@@ -118,15 +134,24 @@ def text_of(path: Path, head: Head) -> tuple[bytes, array[int]] | None:
             f.seek(head.at)
             data = f.read(head.text_size)
             spans = f.read(head.spans_size)
+            layout = f.read(head.layout_size)
     except OSError:
         return None
     digest = hashlib.sha256(data)
     digest.update(spans)
-    if len(data) + len(spans) != head.text_size + head.spans_size or digest.digest() != head.sha256:
+    digest.update(layout)
+    size = head.text_size + head.spans_size + head.layout_size
+    if len(data) + len(spans) + len(layout) != size or digest.digest() != head.sha256:
         return None
     found = array("q")
     found.frombytes(spans)
-    return data, found
+    parts = None
+    if layout:
+        try:
+            parts = _Unpickler(io.BytesIO(layout)).load()
+        except Exception:  # noqa: BLE001 - whatever the unpickler says: none (checked above)
+            return None
+    return Kept(data, found, parts)
 
 
 def stage_file(root: Path | None, out: Path) -> Path | None:
@@ -152,12 +177,14 @@ def save(
     ready: Callable[[], bool] = lambda: True,
     shape: bytes = bytes(32),
     text: bytes = b"",
+    layout: Layout | None = None,
 ) -> bool:
     """Write the snapshot (False when it cannot serve: an operation object the IR holds twice).
     `ready()` is asked before the file is renamed into place: False throws it away (the run that
     made it did not write its package, `stage/writer.py`), and the old file stays. Everything is
     pickled straight into the file: no second copy in memory. `shape`: the key's digest of the
-    text with the prose emptied; `text`: the spec's text it was made from (for `stage/edit.py`)."""
+    text with the prose emptied; `text`: the spec's text it was made from (for `stage/edit.py`),
+    `layout`: where its parts sit (`stage/structural.py`)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     api = snapshot.api
     schemas = api.schemas if isinstance(api.schemas, dict) else dict(api.schemas)  # (loaded: lazy)
@@ -167,13 +194,16 @@ def save(
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
             located = spans(snapshot.offsets, snapshot.tokens).tobytes() if text else b""
+            parts = pickle.dumps(layout, protocol=5) if text and layout is not None else b""
             digest = hashlib.sha256(text)
             digest.update(located)
-            sizes = len(text).to_bytes(8, "big") + len(located).to_bytes(8, "big")
+            digest.update(parts)
+            sizes = b"".join(len(b).to_bytes(8, "big") for b in (text, located, parts))
             f.write(MAGIC + key + shape + digest.digest() + sizes)
             f.write(text)
             f.write(located)
-            del located
+            f.write(parts)
+            del located, parts
             table = []
             where: dict[str, int] = {}
             for n, members in enumerate(_groups(schemas, snapshot.names.schema_module)):
@@ -239,8 +269,12 @@ def load(path: Path, key: bytes, prose: ProseCheck | None = None) -> Snapshot | 
             total = os.fstat(f.fileno()).st_size
             if total < len(MAGIC) + _HEAD + _TAIL or f.read(len(head)) != head:
                 return None
-            sizes = f.read(_HEAD - 32)[-16:]  # the text's and the spans' (`Head`)
-            base = len(MAGIC) + _HEAD + sum(int.from_bytes(sizes[i : i + 8], "big") for i in (0, 8))
+            sizes = f.read(_HEAD - 32)[-24:]  # the text's, the spans' and the layout's (`Head`)
+            base = (
+                len(MAGIC)
+                + _HEAD
+                + sum(int.from_bytes(sizes[i : i + 8], "big") for i in (0, 8, 16))
+            )
             f.seek(total - _TAIL)
             tail = f.read(_TAIL)
             size = int.from_bytes(tail[:8], "big")
