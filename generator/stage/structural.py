@@ -163,17 +163,18 @@ def structural(
     path: Path, located: Located, spec: str, config: TargetConfig, memo: Any
 ) -> Replay | None:
     """The replay's inputs for the edit `locate` found, or None (see the module)."""
-    found, old, layout = located.region, located.old, located.layout
-    # openapi-pydantic's findings of the changed path items, in a forked child begun first (its
-    # import of pydantic overlaps the snapshot's load, parse and render; a smaller process forks
-    # and copies less), while this process parses and renders (`replay._replay` waits for them
-    # before anything is written); not of a path item that differs from the full run's in prose
-    # only (any string is valid there: what `validation_cache` rests on too), nor of one an
-    # earlier replay validated (`notes.validated`)
-    openapi = top(old, layout, "openapi")
-    version = _version(openapi)
-    if version is None:
+    snapshot = load(path, located.key, lambda at, places, offsets, tokens: True)
+    if snapshot is None:
         return None
+    found, old, layout = located.region, located.old, located.layout
+    api = snapshot.api
+    if _said_there(snapshot, found):
+        return None  # the full run said something there: let the full path say it again
+    # openapi-pydantic's findings of the changed path items, in a forked child while this process
+    # parses and renders (`replay._replay` waits for them before anything is written); not of a
+    # path item that differs from the full run's in prose only (any string is valid there: what
+    # `validation_cache` rests on too), nor of one an earlier replay validated (`notes.validated`)
+    openapi = top(old, layout, "openapi")
     known = validated(path, located.key)
     todo: dict[str, Any] = {}
     digests = []
@@ -182,18 +183,7 @@ def structural(
         if not prose_only(found.old.get(where), item) and made not in known:
             todo[where] = item
             digests.append(made)
-    validation = _validation(todo, openapi, version) if todo else None
-    try:
-        snapshot = load(path, located.key, lambda at, places, offsets, tokens: True)
-    except BaseException:
-        if validation is not None:
-            validation.cancel()
-        raise
-    if snapshot is None or snapshot.api.openapi_version != version or _said_there(snapshot, found):
-        # (a diagnostic of the full run there: let the full path say it again)
-        if validation is not None:
-            validation.cancel()
-        return None
+    validation = _validation(todo, openapi, api.openapi_version) if todo else None
     inputs = None
     learnt: list[Callable[[], None]] = []  # what the replay notes once it is served
     try:
@@ -503,18 +493,6 @@ def _same_features(
         ):
             return False
     return set(found) <= set(NAMES)
-
-
-def _version(openapi: Any) -> str | None:
-    """The version parse reads the document as (`load._check_version`: the snapshot's
-    `openapi_version`), from its `openapi` member; None if it has none that parse reads."""
-    from ..diagnostics import SpecError
-    from ..load import _check_version
-
-    try:
-        return _check_version({"openapi": openapi}, "") if openapi is not None else None
-    except SpecError:
-        return None
 
 
 def _validation(items: dict[str, Any], openapi: Any, version: str) -> Validation:
