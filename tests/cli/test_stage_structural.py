@@ -841,7 +841,9 @@ def test_the_operation_pass_names_only_the_arguments_asked_for(tmp_path: Path) -
         assert set(scopes) == argued
         args = {pointer[k] for k in argued}
         assert said.sorted() == [
-            d for d in heard.sorted() if d.code not in structural.ARGUMENT_CODES or d.pointer in args
+            d
+            for d in heard.sorted()
+            if d.code not in structural.ARGUMENT_CODES or d.pointer in args
         ]
 
 
