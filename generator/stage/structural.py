@@ -19,8 +19,9 @@ Served (anything else, or any doubt, is None: the full path, which says what is 
 - naming: the same operations in place whose resource and method names cannot change get their
   arguments named by the naming pass's own per-operation code, silently; otherwise the operation
   half of the naming pass runs on the whole API (its run on the snapshot's API reproducing the
-  snapshot's names, noted once a snapshot), keeping the resources and every other operation's names,
-  its diagnostics exchanged for the old run's;
+  snapshot's names, noted once a snapshot; on the new API naming only the touched operations'
+  arguments, the others' being the snapshot's), keeping the resources and every other operation's
+  names, its diagnostics exchanged for the old run's;
 - the same classes (response schemas and `…Param` models reached), the same active features (facts
   and name requests), the same client credentials.
 
