@@ -18,6 +18,7 @@ more than the route (`GetCustomersCustomer`, `fetchCalendarEvents`) or there is 
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from ..diagnostics import DiagnosticSink
@@ -111,10 +112,13 @@ class _Tree:
 
 
 def operation_names(
-    api: Api, names: Names, sink: DiagnosticSink
+    api: Api, names: Names, sink: DiagnosticSink, argued: Container[str] | None = None
 ) -> tuple[dict[str, naming.Scope], dict[str, naming.Scope]]:
     """Resources, methods and arguments of every operation; returns the method scopes (by resource
-    key) and argument scopes (by op key) the features' names are claimed in."""
+    key) and argument scopes (by op key) the features' names are claimed in. `argued`: the op keys
+    whose arguments are named (None: every operation's); the others' are left out of `names`, the
+    scopes and `sink` — `_arguments` reads only the operation, its key and `api.schemas`, so an
+    operation's arguments are the same in any API with the same schemas (`stage/structural.py`)."""
     index = RouteIndex.of(op.path for op in api.operations)
     verbs_at: dict[str, set[str]] = {}
     for op in api.operations:
@@ -176,7 +180,8 @@ def operation_names(
                 f"{resource.access!r}; it is made unique",
             )
         names.op_method[key] = Name(scope.claim(wanted))
-        arg_scopes[key] = _arguments(api, op, names, sink, key)
+        if argued is None or key in argued:
+            arg_scopes[key] = _arguments(api, op, names, sink, key)
     return method_scopes, arg_scopes
 
 

@@ -19,8 +19,9 @@ Served (anything else, or any doubt, is None: the full path, which says what is 
 - naming: the same operations in place whose resource and method names cannot change get their
   arguments named by the naming pass's own per-operation code, silently; otherwise the operation
   half of the naming pass runs on the whole API (its run on the snapshot's API reproducing the
-  snapshot's names, noted once a snapshot), keeping the resources and every other operation's names,
-  its diagnostics exchanged for the old run's;
+  snapshot's names, noted once a snapshot; on the new API naming only the touched operations'
+  arguments, the others' being the snapshot's), keeping the resources and every other operation's
+  names, its diagnostics exchanged for the old run's;
 - the same classes (response schemas and `…Param` models reached), the same active features (facts
   and name requests), the same client credentials.
 
@@ -384,12 +385,12 @@ def _added_or_removed(
     if said[0] != said[1]:
         return None
 
-    def run(each: Api) -> tuple[Names, list[Diagnostic]]:
+    def run(each: Api, argued: set[str] | None = None) -> tuple[Names, list[Diagnostic]]:
         fresh = dataclasses.replace(
             names, resources={}, op_resource={}, op_method={}, params={}, body_fields={}
         )
         heard = DiagnosticSink(file=sink.file)
-        operation_names(each, fresh, heard)
+        operation_names(each, fresh, heard, argued)
         return fresh, heard.sorted()
 
     tables = ("resources", "op_resource", "op_method", "params", "body_fields")
@@ -399,10 +400,19 @@ def _added_or_removed(
         if any(getattr(again, t) != getattr(names, t) for t in tables):
             return None  # the pass does not give the full run's names
         notes[2].append(partial(remember_said, notes[0], notes[1], old_said))
-    made, new_said = run(new_api)
+    touched = gone | {op_key(op) for op in after.values()}
+    # the new API's arguments: the touched operations' named by the pass, every other's the
+    # snapshot's (`operation_names`' `argued`: an operation's arguments depend on it, its key and
+    # the schemas only, the same here), and so their warnings the snapshot's too
+    made, new_said = run(new_api, touched)
     if list(made.resources.items()) != list(names.resources.items()):
         return None  # a resource added, removed or named otherwise
-    touched = gone | {op_key(op) for op in after.values()}
+    made.params, made.body_fields = (
+        _arguments_of(new_api, touched, getattr(made, t), getattr(names, t))
+        for t in ("params", "body_fields")
+    )
+    kept = {op.pointer for op in api.operations if op_key(op) not in touched}
+    old_said = [d for d in old_said if not (d.code in ARGUMENT_CODES and d.pointer in kept)]
     for table in ("op_resource", "op_method"):
         mine, theirs = getattr(made, table), getattr(names, table)
         if {k: v for k, v in mine.items() if k not in touched} != {
@@ -422,6 +432,24 @@ def _added_or_removed(
         (known - set(old_said)) | set(new_said), key=lambda d: (d.pointer, d.code, d.message)
     )
     return new_api, made, diagnostics
+
+
+ARGUMENT_CODES = frozenset({"argument-name-collision"})  # what `naming.operations._arguments` says
+
+
+def _arguments_of(
+    api: Api, touched: set[str], made: dict[Any, Any], known: dict[Any, Any]
+) -> dict[Any, Any]:
+    """An argument table (keyed by op key first) of `api` as the whole pass orders it: the touched
+    operations' entries from `made`, every other's from `known` (the snapshot's)."""
+    from ..naming.names import op_key
+
+    by_op: dict[str, list[tuple[Any, Any]]] = {}
+    for table in (made, known):
+        for k, v in table.items():
+            if (k[0] in touched) == (table is made):
+                by_op.setdefault(k[0], []).append((k, v))
+    return dict(kv for op in api.operations for kv in by_op.get(op_key(op), ()))
 
 
 def _same_auth(api: Api, new: Api) -> bool:

@@ -806,3 +806,62 @@ def test_the_old_apis_operation_pass_runs_once_a_snapshot(
         tree, diagnostics = _cold(tmp_path / f"cold{n}", doc, monkeypatch)
         assert read_tree(warm / "out" / "shop") == tree
         assert _said(result) == diagnostics
+
+
+def test_the_operation_pass_names_only_the_arguments_asked_for(tmp_path: Path) -> None:
+    """`operation_names(argued=)`: the resources and methods of the whole pass, the arguments (and
+    their warnings) of the operations asked for only, each as the whole pass names them — and
+    `_arguments` says nothing but `ARGUMENT_CODES` (else the replay would drop a warning)."""
+    from generator.diagnostics import DiagnosticSink
+    from generator.load import load_spec
+    from generator.naming.names import Names, op_key
+    from generator.naming.operations import operation_names
+
+    doc = _shop()
+    _body_collision(doc)  # an `argument-name-collision` warning of POST /pets
+    spec = tmp_path / "shop.json"
+    spec.write_text(json.dumps(doc), encoding="utf-8")
+    sink = DiagnosticSink()
+    api = parse.build_api(load_spec(spec, sink), sink)
+    whole, heard = Names(), DiagnosticSink()
+    operation_names(api, whole, heard)
+    warned = [d for d in heard.sorted() if d.code in structural.ARGUMENT_CODES]
+    assert warned
+    pointer = {op_key(op): op.pointer for op in api.operations}
+    keys = list(pointer)
+    posted = next(k for k in keys if pointer[k] == warned[0].pointer)
+    for argued in ({posted}, {keys[0]}, set(), set(keys)):
+        part, said = Names(), DiagnosticSink()
+        _, scopes = operation_names(api, part, said, argued)
+        for table in ("resources", "op_resource", "op_method"):
+            assert getattr(part, table) == getattr(whole, table)
+        for table in ("params", "body_fields"):
+            mine = getattr(part, table)
+            assert mine == {k: v for k, v in getattr(whole, table).items() if k[0] in argued}
+        assert set(scopes) == argued
+        args = {pointer[k] for k in argued}
+        assert said.sorted() == [
+            d
+            for d in heard.sorted()
+            if d.code not in structural.ARGUMENT_CODES or d.pointer in args
+        ]
+
+
+def test_a_new_operation_beside_an_argument_warning_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operation added and one removed beside an untouched operation whose arguments collide:
+    served (only the touched operations' arguments named), the warning kept, equal to full runs."""
+    doc = _shop()
+    _body_collision(doc)
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    for n, edit in enumerate((_new_operation, _removed_operation)):
+        edit(doc)
+        _write(warm, doc)
+        result = _generate(warm)
+        assert result.replayed, n
+        tree, diagnostics = _cold(tmp_path / f"cold{n}", doc, monkeypatch)
+        assert read_tree(warm / "out" / "shop") == tree
+        assert _said(result) == diagnostics
+        assert any(d[1] == "argument-name-collision" for d in diagnostics), n
