@@ -23,6 +23,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
+from .. import dataclass_code
+
 _T = TypeVar("_T")
 
 
@@ -53,7 +55,8 @@ def quick_init(cls: type[_T]) -> type[_T]:
         + "\n    return __init__\n"
     )
     namespace: dict[str, Any] = {}
-    exec(source, {}, namespace)  # noqa: S102 - the text is made above from the dataclass's field names
+    # the text is made above from the dataclass's field names; compiled once, kept beside the bytecode
+    exec(dataclass_code.code(cls.__module__, source), {}, namespace)  # noqa: S102
     made = namespace["__quick_make__"](**setters)
     made.__defaults__ = original.__defaults__
     made.__annotations__ = dict(original.__annotations__)
