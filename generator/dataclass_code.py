@@ -3,24 +3,27 @@
 `@dataclass` writes each method it adds (`__init__`, `__repr__`, `__eq__`, `__hash__`, a frozen
 class's `__setattr__` and `__delattr__`) as Python source and compiles it with `exec` when the class
 is made: ≈ 630 small compilations when a full run imports the generator, about a third of the
-imports' CPU. The text is the same every time for the same class (it is made from the field names
-and the options only), so what it compiles to is too.
+imports' CPU (imp23). The text is the same every time for the same class (it is made from the
+field names and the options only), so what it compiles to is too.
 
 `install()` puts a function named `exec` in the `dataclasses` module's namespace (its calls of the
-builtin `exec` find it first: `_create_fn` on Python 3.11 and 3.12, `_FuncBuilder` on 3.13). For a
-class of a `generator` module with a `.py` file it takes the code object for that exact text from
-that module's file of kept code, beside the module's bytecode (`importlib.util.cache_from_source`
-with `.dataclass-code` for `.pyc`), and compiles and keeps it when absent; every other call is
-passed on. Either way the text is compiled as the builtin `exec` compiles a string — file name
-`<string>`, the `__future__` flags of the calling frame, the interpreter's optimisation level — and
-run in the same namespaces, so the class is the one `dataclasses` would have made.
+builtin `exec` find it first: `_create_fn` on Python 3.11 and 3.12, `_FuncBuilder` on 3.13; no
+function of the module is replaced). For a class of a `generator` module read from a `.py` file it
+takes the code object for that exact text from that module's file of kept code, beside the module's
+bytecode (`importlib.util.cache_from_source`, `.dataclass-code` for `.pyc`), and compiles and keeps
+it when absent; every other call (anyone else's dataclasses, the modules mypyc compiled) is passed
+on. Either way the text is compiled as the builtin `exec` compiles a string — file name `<string>`,
+the `__future__` flags of the calling frame, the interpreter's optimisation level — and run in the
+same namespaces, so the class is the one `dataclasses` would have made. `quick_init` runs its
+`__init__`s through the same function.
 
 The kept code cannot be stale: it is looked up by the whole text and the compile flags, and a file
 is read only when its header names this interpreter's bytecode (`importlib.util.MAGIC_NUMBER`) and
 optimisation level; a file that cannot be read or decoded is ignored. New entries are written when
-the process ends (`atexit`, which `quick.leave` runs too), atomically, unless bytecode is not being
-written (`sys.dont_write_bytecode`); a folder that cannot be written is left as it is. The trust is
-a `.pyc` file's: the same folder, the same `marshal`.
+the process ends (`atexit`, which `quick.leave` runs too), atomically, with what the process used
+of the module's entries (a module's classes are all made when it is imported), unless bytecode is
+not being written (`sys.dont_write_bytecode`); a folder that cannot be written is left as it is.
+The trust is a `.pyc` file's: the same folder, the same `marshal`.
 """
 
 import atexit
@@ -169,16 +172,6 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **options: An
         else:
             source = _compile(source, flags)
     builtins.exec(source, globals, locals, **options)  # noqa: S102 - what `dataclasses` asked
-
-
-def code(module: str, source: str) -> CodeType:
-    """`source` compiled as `exec` would compile it in the calling frame, kept when `module` is a
-    generator module with a `.py` file (`quick_init`'s `__init__`s)."""
-    flags = sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS
-    origin = getattr(sys.modules.get(module), "__file__", None)
-    if _kept(module, origin):
-        return _KEPT.code(module, str(origin), source, flags)
-    return _compile(source, flags)
 
 
 def install() -> None:
