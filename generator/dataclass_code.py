@@ -163,7 +163,7 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **options: An
         globals = caller.f_globals
         if locals is None:
             locals = caller.f_locals
-    if type(globals) is dict and isinstance(source, str | bytes):
+    if type(globals) is dict and isinstance(source, str | bytes) and not options:
         flags = caller.f_code.co_flags & _FUTURE_FLAGS
         module = globals.get("__name__")
         origin = globals.get("__file__")
