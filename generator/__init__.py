@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import dataclass_code
 from .version import __version__
+
+dataclass_code.install()  # before the first of the generator's dataclasses is made
 
 if TYPE_CHECKING:
     from .config import TargetConfig

@@ -21,6 +21,7 @@ decorator: mypyc keeps a class native (its `__init__` compiled) only under `data
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -53,7 +54,13 @@ def quick_init(cls: type[_T]) -> type[_T]:
         + "\n    return __init__\n"
     )
     namespace: dict[str, Any] = {}
-    exec(source, {}, namespace)  # noqa: S102 - the text is made above from the dataclass's field names
+    # the text is made above from the dataclass's field names. Run by the `exec` that `dataclasses`
+    # runs the class's other methods with, in the class's module: the one `import generator`
+    # installs, which keeps the compiled code beside the module's bytecode
+    # (generator/dataclass_code.py), or the builtin
+    run = vars(dataclasses).get("exec", exec)
+    module = sys.modules.get(cls.__module__)
+    run(source, vars(module) if module is not None else {}, namespace)
     made = namespace["__quick_make__"](**setters)
     made.__defaults__ = original.__defaults__
     made.__annotations__ = dict(original.__annotations__)

@@ -39,6 +39,7 @@ LIGHT = {
     "generator.cache_files",
     "generator.cli",
     "generator.console",
+    "generator.dataclass_code",  # (installed by `import generator`: the standard library only)
     "generator.diagnostics",
     "generator.exitcode",
     "generator.folder_tree",

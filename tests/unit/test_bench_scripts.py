@@ -100,3 +100,12 @@ def test_stretch_reaches_the_naming_pass(tmp_path: Path, known: bool) -> None:
     args = ["--known", str(tmp_path / "findings.json")] if known else []
     out = _run(tmp_path, "bench/stretch.py", str(SPEC), *args)
     assert out.startswith("stretch cpu ") and "validation child cpu" in out
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_gen_imports_times_both_trees(tmp_path: Path, edit: bool) -> None:
+    """`bench/gen_imports.py` imports a full run's (or a structural edit's) modules from each tree."""
+    out = _run(
+        tmp_path, "bench/gen_imports.py", *(["--edit"] if edit else []), str(ROOT), str(ROOT), "1"
+    )
+    assert "A (base): imports' CPU median" in out and "B (this): imports' CPU median" in out
