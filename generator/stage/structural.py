@@ -164,7 +164,7 @@ def structural(
     path: Path, located: Located, spec: str, config: TargetConfig, memo: Any
 ) -> Replay | None:
     """The replay's inputs for the edit `locate` found, or None (see the module)."""
-    snapshot = load(path, located.key, lambda at, places, offsets, tokens: True)
+    snapshot = load(path, located.key, with_prose=False)  # (its prose is not compared here)
     if snapshot is None:
         return None
     found, old, layout = located.region, located.old, located.layout
