@@ -4,6 +4,7 @@ modules and classes as the ordinary import's version subpackage, describing and 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator import openapi_models, validate
-from generator.diagnostics import DiagnosticSink
+from generator import openapi_models
 from generator.provenance import dist_version
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,27 +143,46 @@ def test_another_version_or_an_earlier_import_takes_the_ordinary_import() -> Non
     assert done.stdout.strip() == "ok"
 
 
-def test_the_validation_child_loads_its_versions_models_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+CHILD = """
+import json, sys
+sys.path.insert(0, {root!r})
+from generator import openapi_models, validate
+from generator.diagnostics import DiagnosticSink
+
+def load_alone(version):
+    done = openapi_models.load_alone(version)
+    loaded = sorted(m for m in sys.modules if m.startswith("openapi_pydantic.v3.v3_"))
+    with open({marker!r}, "w") as f:
+        json.dump([version, done, loaded], f)
+    return done
+
+validate.load_alone = load_alone
+doc = json.loads({doc!r})
+forked = validate.Validation(doc, "3.0", background=True)
+assert forked.in_background
+sink = DiagnosticSink()
+forked.wait(sink)
+assert not [m for m in sys.modules if m.startswith("openapi_pydantic")]  # (all in the child)
+print(json.dumps([
+    [(d.pointer, d.message) for d in sink.items],
+    [(p, m) for p, m, _ in validate.findings(doc, "3.0")],
+]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_the_validation_child_loads_its_versions_models_alone(tmp_path: Path) -> None:
     """The forked child (a process that validates and ends) is where the shortcut is taken, with
-    the document's version; its findings are those of an in-process validation."""
-    if not validate.can_fork():
-        pytest.skip("no fork here")
-    marker = tmp_path / "alone"
-    real = openapi_models.load_alone
-
-    def load_alone(version: str) -> bool:
-        marker.write_text(version)
-        return real(version)
-
-    monkeypatch.setattr(validate, "load_alone", load_alone)
+    the document's version; its findings are those of an in-process validation. In a fresh
+    single-threaded interpreter (pytest's workers have threads: they validate in-process)."""
+    marker = tmp_path / "alone.json"
     doc = {"openapi": "3.0.3", "info": {"title": "", "version": ""}, "paths": {"/p": PATH_ITEMS[0]}}
-    forked = validate.Validation(doc, "3.0", background=True)
-    assert forked.in_background
-    sink = DiagnosticSink()
-    forked.wait(sink)
-    assert marker.read_text() == "3.0"
-    assert sink.items and [(d.pointer, d.message) for d in sink.items] == [
-        (p, m) for p, m, _ in validate.findings(doc, "3.0")
-    ]
+    code = CHILD.format(root=str(ROOT), marker=str(marker), doc=json.dumps(doc))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    forked, in_process = json.loads(done.stdout)
+    version, alone, loaded = json.loads(marker.read_text())
+    assert (version, alone) == ("3.0", True)
+    assert loaded and all(m.startswith("openapi_pydantic.v3.v3_0") for m in loaded)
+    assert forked and forked == in_process
