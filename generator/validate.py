@@ -4,7 +4,8 @@ Validation only produces warnings, and it costs as much as the rest of loading (
 for GitHub's spec). `start_validation` runs it in a forked child, which inherits the document, while
 the parent parses and renders; `Validation.wait` adds the child's warnings to the sink. Where fork is
 unavailable, the process has other threads, or the child fails, the same function runs in-process, so
-the warnings are the same in every case. This is the only module that imports openapi_pydantic.
+the warnings are the same in every case. This and `openapi_models` (which the child uses to load
+only the spec's version's models) are the only modules that import openapi_pydantic.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from . import pointer as jp
 from .diagnostics import DiagnosticSink
+from .openapi_models import load_alone
 
 MAX_ERRORS = 50
 _HINT = "the spec does not follow the OpenAPI schema here; generated code may be looser"
@@ -40,10 +42,9 @@ def findings(
     document as written. The errors of one document are the same set in any order of its mappings,
     but which `MAX_ERRORS` of them are kept depends on that order: with more, the document as
     written is validated instead (the findings then are those of its order)."""
-    from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
-    from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
+    from .openapi_models import openapi_model
 
-    model: type[OpenAPI30 | OpenAPI31] = OpenAPI30 if version == "3.0" else OpenAPI31
+    model = openapi_model(version)  # (only the version's models: `openapi_models`)
     try:
         errors = piecewise_errors(model, _as_read(document))
         if as_written is not None and len(errors) > MAX_ERRORS:
@@ -259,6 +260,7 @@ class Validation:
             try:
                 with contextlib.suppress(BaseException):
                     os.close(receive)
+                    load_alone(self._version)  # a process that validates and ends
                     document = self._document
                     assert document is not None  # kept until `release`, after the fork
                     _child(functools.partial(self._findings, document), send)

@@ -18,7 +18,7 @@ more than the route (`GetCustomersCustomer`, `fetchCalendarEvents`) or there is 
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 
 from ..diagnostics import DiagnosticSink
@@ -112,13 +112,24 @@ class _Tree:
 
 
 def operation_names(
-    api: Api, names: Names, sink: DiagnosticSink, argued: Container[str] | None = None
+    api: Api,
+    names: Names,
+    sink: DiagnosticSink,
+    argued: Container[str] | None = None,
+    settled: Container[str] | None = None,
 ) -> tuple[dict[str, naming.Scope], dict[str, naming.Scope]]:
     """Resources, methods and arguments of every operation; returns the method scopes (by resource
     key) and argument scopes (by op key) the features' names are claimed in. `argued`: the op keys
     whose arguments are named (None: every operation's); the others' are left out of `names`, the
     scopes and `sink` — `_arguments` reads only the operation, its key and `api.schemas`, so an
-    operation's arguments are the same in any API with the same schemas (`stage/structural.py`)."""
+    operation's arguments are the same in any API with the same schemas (`stage/structural.py`).
+
+    `settled`: op keys whose methods another run of this pass named from the same inputs (`settled`
+    below says when); a resource whose operations are all settled is not named again — its
+    operations' methods are left out of `names.op_method`, its method scope and `sink` (their
+    `METHOD_CODES` warnings). A method is named from its operation, its resource's scope (the
+    methods of the resource's operations before it, the attributes of the resources nested in it),
+    `api.schemas`, what the route index says of its path and the methods of its path only."""
     index = RouteIndex.of(op.path for op in api.operations)
     verbs_at: dict[str, set[str]] = {}
     for op in api.operations:
@@ -152,6 +163,9 @@ def operation_names(
     for resource in names.resources.values():  # a method must not shadow a nested resource
         if resource.parent:
             method_scopes[resource.parent].reserve(resource.attr)
+    named = set(homes.values())
+    if settled is not None:  # (the resources with an operation not settled)
+        named = {home for key, home in homes.items() if key not in settled}
     arg_scopes: dict[str, naming.Scope] = {}
     seen_ids: dict[str, str] = {}
     for op in api.operations:
@@ -166,23 +180,63 @@ def operation_names(
                 f"{seen_ids[op.id]}; method names are made unique",
             )
         seen_ids.setdefault(op.id, op.pointer)
-        resource = names.resources[home]
-        shape = _shape(api, op, index, verbs_at)
-        wanted, fallback = _method(op, shape, index)
-        scope = method_scopes[home]
-        if scope.is_taken(wanted):
-            others = (fallback, _by_param(wanted, index, op) if not op.name_override else "")
-            wanted = next((n for n in others if n and not scope.is_taken(n)), wanted)
-            sink.warn(
-                "method-name-collision",
-                op.pointer,
-                f"method name for {op.id!r} collides in resource "
-                f"{resource.access!r}; it is made unique",
-            )
-        names.op_method[key] = Name(scope.claim(wanted))
+        if home in named:
+            scope = method_scopes[home]
+            wanted = _method_of(api, op, index, verbs_at, scope, names.resources[home], sink)
+            names.op_method[key] = Name(scope.claim(wanted))
         if argued is None or key in argued:
             arg_scopes[key] = _arguments(api, op, names, sink, key)
     return method_scopes, arg_scopes
+
+
+METHOD_CODES = frozenset({"method-name-collision"})  # what `_method_of` says
+
+
+def _method_of(
+    api: Api,
+    op: Operation,
+    index: RouteIndex,
+    verbs_at: dict[str, set[str]],
+    scope: naming.Scope,
+    resource: ResourceName,
+    sink: DiagnosticSink,
+) -> str:
+    """The method name the operation claims in its resource's scope."""
+    wanted, fallback = _method(op, _shape(api, op, index, verbs_at), index)
+    if scope.is_taken(wanted):
+        others = (fallback, _by_param(wanted, index, op) if not op.name_override else "")
+        wanted = next((n for n in others if n and not scope.is_taken(n)), wanted)
+        sink.warn(
+            "method-name-collision",
+            op.pointer,
+            f"method name for {op.id!r} collides in resource "
+            f"{resource.access!r}; it is made unique",
+        )
+    return wanted
+
+
+def settled(
+    old: Api, new: Api, touched: Container[str], homes: Mapping[str, str]
+) -> set[str] | None:
+    """The op keys of `new` whose methods a run of `operation_names` on `old` named from the same
+    inputs (its `settled`), given that the two APIs have the same schemas and every operation but
+    the `touched` (op keys, of either API) is the same object; `homes`: `old`'s `op_resource`.
+    Settled: an untouched operation whose path's route facts and methods did not change, in a
+    resource that held no touched operation (a method removed from a scope frees its name for the
+    next). None when the route index's shared prefix changed (every path's facts may)."""
+    before = RouteIndex.of(op.path for op in old.operations)
+    after = RouteIndex.of(op.path for op in new.operations)
+    moved = before.moved(after)
+    if moved is None:
+        return None
+    # (a touched operation's path: the methods of the path differ)
+    moved |= {op.path for api in (old, new) for op in api.operations if op_key(op) in touched}
+    held = {homes[key] for key in homes if key in touched}
+    return {
+        key
+        for key, path in ((op_key(op), op.path) for op in new.operations)
+        if key not in touched and path not in moved and key in homes and homes[key] not in held
+    }
 
 
 def tag_hints(api: Api, index: RouteIndex) -> dict[str, str]:

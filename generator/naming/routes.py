@@ -175,6 +175,17 @@ class RouteIndex:
         collections = frozenset(p for p in counts if keys[p] in holders)
         return cls(counts, extended, collections, _common_prefix([segments(p) for p in counts]))
 
+    def moved(self, other: RouteIndex) -> set[str] | None:
+        """The paths whose facts differ between the two indexes (how many operations, whether a path
+        goes below it, whether it holds items); None when every path's may (the shared prefix
+        differs). A path outside both has none. What `significant` and `is_action` say of a path
+        not in this set is the same in both."""
+        if self.common != other.common:
+            return None
+        counts, others = self.counts, other.counts
+        moved = {p for p in counts.keys() | others.keys() if counts.get(p) != others.get(p)}
+        return moved | (self.extended ^ other.extended) | (self.collections ^ other.collections)
+
     def significant(self, path: str) -> tuple[Segment, ...]:
         """The segments that name things: without the prefix every path shares, a leading `api`/`rest`
         segment, and versions (`v1`, `2010-04-01`) anywhere."""

@@ -256,13 +256,16 @@ def _groups(schemas: Mapping[str, Schema], modules: Mapping[str, str]) -> list[l
 ProseCheck = Callable[[int, Places, list[int], list[str]], bool]
 
 
-def load(path: Path, key: bytes, prose: ProseCheck | None = None) -> Snapshot | None:
+def load(
+    path: Path, key: bytes, prose: ProseCheck | None = None, *, with_prose: bool = True
+) -> Snapshot | None:
     """The snapshot, its schemas read when first asked for (`LazySchemas`), or None. The file is
     read, not mapped (it stays free to be replaced): the index checked a piece at a time, then
     unpickled from the file (graph-beta's is ≈ 110 MB: not held as bytes beside what it unpickles
     to); the schemas' pieces as one `bytes`; the prose a piece at a time, each handed to `prose`
     and let go (graph-beta's 145,000 values are ≈ 50 MB as objects; without `prose` they are
-    kept in the snapshot's `places`, `offsets` and `tokens`)."""
+    kept in the snapshot's `places`, `offsets` and `tokens`). Not `with_prose`: the prose is
+    not read at all (a structural replay reads none of it), the snapshot's left empty."""
     head = MAGIC + key
     try:
         with open(path, "rb") as f:
@@ -297,7 +300,9 @@ def load(path: Path, key: bytes, prose: ProseCheck | None = None) -> Snapshot | 
                 return None
             f.seek(base)
             pieces = f.read(schemas)
-            if len(pieces) != schemas or not _prose(f, spans, count, snapshot, prose):
+            if len(pieces) != schemas:
+                return None
+            if with_prose and not _prose(f, spans, count, snapshot, prose):
                 return None
     except OSError:
         return None
@@ -557,10 +562,21 @@ class _Pickler(pickle.Pickler):
 _BUILTINS = frozenset(("set", "frozenset", "complex", "bytearray", "slice", "range"))
 
 
+_FOUND: dict[tuple[str, str], Any] = {}  # what `_Unpickler.find_class` admitted, by name
+
+
 class _Unpickler(pickle.Unpickler):
-    """Only the generator's own classes and functions and a few builtins (a cache file is not code)."""
+    """Only the generator's own classes and functions and a few builtins (a cache file is not code).
+    Each name is looked up once a process (a snapshot's pieces are pickles of their own, each naming
+    the classes it holds again: ≈ 2,000 look-ups for a structural replay of GitHub's)."""
 
     def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is None:
+            found = _FOUND[module, name] = self._admitted(module, name)
+        return found
+
+    def _admitted(self, module: str, name: str) -> Any:
         if module == __name__ and name in ("_make", "_missing", "_safe", "_same"):
             return super().find_class(module, name)
         if module == "builtins" and name in _BUILTINS:

@@ -164,7 +164,7 @@ def structural(
     path: Path, located: Located, spec: str, config: TargetConfig, memo: Any
 ) -> Replay | None:
     """The replay's inputs for the edit `locate` found, or None (see the module)."""
-    snapshot = load(path, located.key, lambda at, places, offsets, tokens: True)
+    snapshot = load(path, located.key, with_prose=False)  # (its prose is not compared here)
     if snapshot is None:
         return None
     found, old, layout = located.region, located.old, located.layout
@@ -361,7 +361,7 @@ def _added_or_removed(
     and the resources are the same. The diagnostics: the snapshot's, the pass's own exchanged."""
     from ..diagnostics import DiagnosticSink
     from ..naming.names import op_key
-    from ..naming.operations import operation_names
+    from ..naming.operations import METHOD_CODES, operation_names, settled
     from ..shape.pagination import Pages
 
     api, names = snapshot.api, snapshot.names
@@ -385,12 +385,14 @@ def _added_or_removed(
     if said[0] != said[1]:
         return None
 
-    def run(each: Api, argued: set[str] | None = None) -> tuple[Names, list[Diagnostic]]:
+    def run(
+        each: Api, argued: set[str] | None = None, same: set[str] | None = None
+    ) -> tuple[Names, list[Diagnostic]]:
         fresh = dataclasses.replace(
             names, resources={}, op_resource={}, op_method={}, params={}, body_fields={}
         )
         heard = DiagnosticSink(file=sink.file)
-        operation_names(each, fresh, heard, argued)
+        operation_names(each, fresh, heard, argued, same)
         return fresh, heard.sorted()
 
     tables = ("resources", "op_resource", "op_method", "params", "body_fields")
@@ -404,15 +406,28 @@ def _added_or_removed(
     # the new API's arguments: the touched operations' named by the pass, every other's the
     # snapshot's (`operation_names`' `argued`: an operation's arguments depend on it, its key and
     # the schemas only, the same here), and so their warnings the snapshot's too
-    made, new_said = run(new_api, touched)
+    # … and its methods: those of the resources holding a touched operation or one whose path's
+    # route facts changed named by the pass, every other resource's the snapshot's
+    # (`naming.operations.settled`: the same inputs), and so their warnings the snapshot's too
+    made, new_said = run(new_api, touched, settled(api, new_api, touched, names.op_resource))
     if list(made.resources.items()) != list(names.resources.items()):
         return None  # a resource added, removed or named otherwise
+    unnamed = {op.pointer for op in new_api.operations if op_key(op) not in made.op_method}
+    made.op_method = {
+        key: made.op_method[key] if key in made.op_method else names.op_method[key]
+        for key in (op_key(op) for op in new_api.operations)
+    }
     made.params, made.body_fields = (
         _arguments_of(new_api, touched, getattr(made, t), getattr(names, t))
         for t in ("params", "body_fields")
     )
     kept = {op.pointer for op in api.operations if op_key(op) not in touched}
-    old_said = [d for d in old_said if not (d.code in ARGUMENT_CODES and d.pointer in kept)]
+    old_said = [
+        d
+        for d in old_said
+        if not (d.code in ARGUMENT_CODES and d.pointer in kept)
+        and not (d.code in METHOD_CODES and d.pointer in unnamed)
+    ]
     for table in ("op_resource", "op_method"):
         mine, theirs = getattr(made, table), getattr(names, table)
         if {k: v for k, v in mine.items() if k not in touched} != {

@@ -1,0 +1,101 @@
+"""CPU and wall time of a replay's parts, in one unprofiled `generate` (issue 18).
+
+    cd PROJECT && PYTHONPATH=TREE python /path/to/bench/replay_phases.py generate -q
+
+Runs `python -m generator` with the functions below wrapped (by module and name; one a tree lacks
+is skipped) and prints, when the command ends (`os._exit` or not), the process's CPU time and each
+function's calls, CPU and wall time (inclusive: nested ones count in both), largest first. Not
+cProfile: only the wrapped calls pay anything, so imports and C-heavy code keep their weight. The
+forked children (validation, formatting) are not in the process's CPU time. Not a test.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import importlib
+import os
+import runpy
+import sys
+import time
+from typing import Any
+
+TARGETS = [
+    ("generator.quick", "answered"),
+    ("generator.streamed", "write_replayed"),
+    ("generator.stage.replay", "_replay"),
+    ("generator.stage.replay", "_rendered"),
+    ("generator.render.plan", "plan_files"),
+    ("generator.stage.cache", "read_spec"),
+    ("generator.stage.cache", "edited"),
+    ("generator.stage.region", "locate"),
+    ("generator.pipeline", "_configured"),
+    ("generator.stage.snapshot", "load"),
+    ("generator.stage.snapshot", "LazySchemas._read"),
+    ("generator.stage.structural", "structural"),
+    ("generator.stage.structural", "_validation"),
+    ("generator.stage.structural", "_served"),
+    ("generator.stage.structural", "components"),
+    ("generator.stage.structural", "parsed"),
+    ("generator.stage.structural", "shaped"),
+    ("generator.stage.structural", "_changed"),
+    ("generator.stage.structural", "_added_or_removed"),
+    ("generator.stage.structural", "_same_features"),
+    ("generator.stage.structural", "_same_schemas"),
+    ("generator.stage.structural", "_manifest"),
+    ("generator.stage.structural", "valid"),
+    ("generator.stage.cache", "reused"),
+    ("generator.naming.operations", "operation_names"),
+    ("generator.naming.operations", "settled"),
+]
+SPENT: dict[str, list[float]] = {}  # name → calls, CPU, wall
+
+
+def _wrap(module: str, name: str) -> None:
+    owner: Any = importlib.import_module(module)
+    label = f"{module.rsplit('.', 1)[-1]}.{name}"
+    if "." in name:
+        cls, name = name.split(".")
+        owner = getattr(owner, cls)
+    real = getattr(owner, name, None)
+    if real is None:
+        return
+
+    @functools.wraps(real)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        cpu, wall = time.process_time(), time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent = SPENT.setdefault(label, [0, 0.0, 0.0])
+            spent[0] += 1
+            spent[1] += time.process_time() - cpu
+            spent[2] += time.perf_counter() - wall
+
+    setattr(owner, name, timed)
+
+
+def main() -> None:
+    for module, name in TARGETS:
+        _wrap(module, name)
+    pid, leave = os.getpid(), os._exit
+
+    def report() -> None:
+        if os.getpid() == pid and SPENT:
+            print(f"process CPU {time.process_time():.3f} s", file=sys.stderr)
+            for label, (n, cpu, wall) in sorted(SPENT.items(), key=lambda kv: -kv[1][1]):
+                print(f"  {label:36} x{n:<4} CPU {cpu:.3f} s  wall {wall:.3f} s", file=sys.stderr)
+            SPENT.clear()
+
+    def reported(code: int) -> None:
+        report()
+        leave(code)
+
+    atexit.register(report)
+    os._exit = reported  # type: ignore[assignment]
+    sys.argv = ["generator", *sys.argv[1:]]
+    runpy.run_module("generator", run_name="__main__")
+
+
+if __name__ == "__main__":
+    main()
