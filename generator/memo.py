@@ -147,6 +147,11 @@ class Memo:
             self._spill = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 - closed by `close`
         return self._spill
 
+    def descriptors(self) -> tuple[int, ...]:
+        """The open files the entries are read from (a forked child that saves the cache keeps
+        them: `stage/rekey.py`)."""
+        return tuple(f.fileno() for f in (self._file, self._spill) if f is not None)
+
     def save(self) -> None:
         """Write the entries this run used or made (and no others); failures cost only speed. The
         cache is done with then (`close`)."""

@@ -357,6 +357,16 @@ class Recorder:
             else:
                 self._noted[rel] = (stub, key)
 
+    def noted(self) -> dict[str, tuple[str | None, bytes]]:
+        """What `note` took (without a spill): each module's stub and module-cache key."""
+        return dict(self._noted)
+
+    def noted_stubs(
+        self, noted: dict[str, tuple[str | None, bytes]], names: Names, package: str
+    ) -> None:
+        """`stubs` of modules `note`d (a stub, or None when none reads the same, and a key)."""
+        self.stubs({r: _Noted(*n) for r, n in noted.items()}, names, package, None)
+
     def begin(
         self,
         files: dict[str, Any] | None,
@@ -394,8 +404,10 @@ class Recorder:
                     self.seen_docs(*docs)
                 if spill.failed:
                     noted, self.docs = {}, None  # (`keep` then leaves no snapshot)
-            texts = files if files is not None else {r: _Noted(*n) for r, n in noted.items()}
-            self.stubs(texts, names, package, memo)
+            if files is None:
+                self.noted_stubs(noted, names, package)
+            else:
+                self.stubs(files, names, package, memo)
             stubbed.append(True)
 
         def write(ready: Callable[[], bool]) -> None:
