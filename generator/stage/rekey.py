@@ -89,8 +89,12 @@ def start(rekey: Rekey, staged: Staged, memo: Memo) -> Writer:
     module cache, saved by the child (this process only closes it)."""
     from .writer import start as fork
 
-    return fork(rekey.path, lambda: None, lambda ready: write(rekey, staged, memo, ready),
-                memo.descriptors())
+    return fork(
+        rekey.path,
+        lambda: None,
+        lambda ready: write(rekey, staged, memo, ready),
+        memo.descriptors(),
+    )
 
 
 def write(rekey: Rekey, staged: Staged, memo: Memo, ready: Callable[[], bool]) -> None:
