@@ -112,7 +112,7 @@ def write_replayed(
     files are ≈ 320 MB), the texts of the others; only those are formatted. None: a miss (nothing
     written)."""
     from .diagnostics import SpecError
-    from .stage.rekey import observer
+    from .stage.cache import Recorder
     from .stage.rekey import start as start_rekey
     from .staging import OUTPUT_PER_SPEC_BYTE, Staging
 
@@ -125,8 +125,8 @@ def write_replayed(
         except SpecError:
             return None  # (the output folder is not clientgen's, …: the full path says so)
         staging.format_early()  # the few large texts rendered again: formatted while rendering
-        staged: dict[str, tuple[Any, bytes]] = {}
-        staging.observe = observer(staged)
+        noting = Recorder(Path())  # the modules rendered again: their stubs and keys (`rekey.py`)
+        staging.observe = noting.note
         again = replay(staging)
         staging.observe = None
         if again is None:
@@ -136,8 +136,8 @@ def write_replayed(
         tree = staging.finish(prov)
         # a structural edit's: its snapshot re-keyed by a forked child (with the module cache's
         # new entries), renamed into place once the package is written
-        writer = start_rekey(rekey, staged, memo) if rekey is not None else None
-        del rekey, staged
+        writer = start_rekey(rekey, noting.noted(), memo) if rekey is not None else None
+        del rekey, noting
         index = TreeIndex.for_output(root, out) if root is not None else None
         try:
             result.diff = apply_package(tree, out, owner, SILENT, index)

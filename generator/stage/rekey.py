@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
@@ -62,31 +62,14 @@ class Rekey:
         self.docs, self.examples = docs, examples
 
 
-# the modules a snapshot records (`Recorder.stubs`): what a replay's `Staging.observe` keeps
-def recorded(rel: str) -> bool:
-    return rel == "operations.json" or (
-        rel.endswith(".py")
-        and (rel.startswith("tests/api_resources/") or "/resources/" in rel or "/types/" in rel)
-    )
-
-
-Staged = dict[str, tuple[Any, bytes]]  # rel → (the text staged, its module-cache key)
-
-
-def observer(staged: Staged) -> Callable[[str, str | list[str], bytes], None]:
-    """A `Staging.observe` that keeps the recorded modules' texts and keys (stubs made later)."""
-
-    def observe(rel: str, text: str | list[str], key: bytes) -> None:
-        if recorded(rel):
-            staged[rel] = (text, key)
-
-    return observe
+Staged = dict[str, tuple[str | None, bytes]]  # rel → its import stub and module-cache key
 
 
 def start(rekey: Rekey, staged: Staged, memo: Memo) -> Writer:
     """Begin rewriting the snapshot (a forked child, `writer.start`): commit the writer once the
-    package is written. `staged`: the modules the replay rendered again (`observer`); `memo`: the
-    module cache, saved by the child (this process only closes it)."""
+    package is written. `staged`: what a `Recorder` noted of the modules the replay rendered
+    again (`Staging.observe`: `Recorder.note`); `memo`: the module cache, saved by the child
+    (this process only closes it)."""
     from .writer import start as fork
 
     return fork(
@@ -111,10 +94,7 @@ def write(rekey: Rekey, staged: Staged, memo: Memo, ready: Callable[[], bool]) -
     recorder.spec_file = rekey.spec_file
     recorder.docs, recorder.examples = rekey.docs, rekey.examples
     names = ordered(rekey.api, rekey.names)
-    noted: dict[str, tuple[str | None, bytes]] = dict(rekey.files)
-    for rel, (text, key) in staged.items():
-        recorder.note(rel, text, key)  # (its stub, as a full run notes it)
-    noted.update(recorder.noted())
+    noted: dict[str, tuple[str | None, bytes]] = {**rekey.files, **staged}
     recorder.noted_stubs(noted, names, rekey.api.target.package.name)
     recorder.keep(
         rekey.api,
