@@ -7,20 +7,27 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator.cache_files import cache_file
 from generator.diagnostics import DiagnosticSink
 from generator.naming import operations as naming_operations
 from generator.naming.names import Names
 from generator.stage import notes, structural
+from generator.stage import writer as stage_writer
 from generator.stage.snapshot import Kept, Snapshot, load, peek, text_of
+from generator.write import read_tree
 from tests.cli.test_stage_structural import (
     FULL,
     PROSE,
+    REPO,
     STRUCTURAL,
     _edited,
     _generate,
@@ -235,3 +242,47 @@ def test_a_rekey_that_fails_leaves_no_wrong_snapshot(
     _edited(
         tmp_path / "next", warm, doc, _removed_operation, FULL, "after a failed rekey", monkeypatch
     )
+
+
+@pytest.mark.slow  # 7 commands
+def test_the_cli_rekeys_and_serves_the_next_edits_with_the_full_runs_output(
+    tmp_path: Path,
+) -> None:
+    """Through the command line (the configuration's cached reading first): a structural edit
+    re-keys the snapshot to its text; a summary then leaves it (a prose replay); a structural
+    edit after that re-keys it again — each with the exit code, standard error and tree of a
+    cacheless `generate --full --strict` (the last with a warning: exit code 1)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("CLIENTGEN_CACHE", None)
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    cold = _project(tmp_path / "cold", doc)
+    gen = [sys.executable, "-m", "generator", "generate"]
+    subprocess.run(gen, cwd=warm, env=env, check=True, capture_output=True)
+    snapshot = cache_file(warm, warm / "out" / "shop", "stages", ".bin")
+    assert snapshot is not None
+    steps = [(_new_query, True), (_summary, False), (_argument_warning, True)]
+    for n, (edit, rekeyed) in enumerate(steps):
+        stage_writer.settle(snapshot)
+        before = _read(snapshot)[0]
+        edit(doc)
+        _write(warm, doc)
+        _write(cold, doc)
+        got = subprocess.run(
+            [*gen, "--strict"], check=False, cwd=warm, env=env, capture_output=True, text=True
+        )
+        want = subprocess.run(
+            [*gen, "--full", "--strict"],
+            check=False,
+            cwd=cold,
+            env={**env, "CLIENTGEN_CACHE": "off"},
+            capture_output=True,
+            text=True,
+        )
+        assert got.returncode == want.returncode == (1 if n == 2 else 0), n
+        assert got.stderr.replace(str(warm), "P") == want.stderr.replace(str(cold), "P"), n
+        assert read_tree(warm / "out" / "shop") == read_tree(cold / "out" / "shop"), n
+        stage_writer.settle(snapshot)
+        key, _, kept = _read(snapshot)
+        assert (key != before) is rekeyed, n
+        assert (kept.text == (warm / "shop.json").read_bytes()) is rekeyed, n
