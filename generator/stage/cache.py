@@ -46,7 +46,7 @@ Anything else — `generate --full`, no snapshot, another key, other offsets, a 
 anywhere else (a schema's, a property's, a response's or a tag's description), a parameter description
 that names UUIDs or is blank, a damaged or forged file, a module-cache entry gone, any failure while
 replaying — is the full path, which writes a new snapshot. Changes are taken relative to the snapshot
-of the last full run, which the runs it serves do not rewrite. The file is a pickle read by an
+of the last full run or served structural edit (`stage/rekey.py`), which prose replays do not rewrite. The file is a pickle read by an
 unpickler that admits only the generator's own classes and a few builtins; deleting it costs only
 speed, and `CLIENTGEN_CACHE=off` turns it off.
 """
