@@ -23,12 +23,12 @@ from generator.naming.names import Names
 from generator.stage import notes, structural
 from generator.stage import writer as stage_writer
 from generator.stage.snapshot import Kept, Snapshot, load, peek, text_of
-from generator.write import read_tree
 from tests.cli.test_stage_structural import (
     FULL,
     PROSE,
     REPO,
     STRUCTURAL,
+    _cli_equals_a_full_run,
     _edited,
     _generate,
     _new_operation,
@@ -102,15 +102,28 @@ EDITS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
 ]
 
 
-@pytest.mark.parametrize(("label", "edit"), EDITS, ids=[e[0] for e in EDITS])
+@pytest.mark.parametrize(
+    ("label", "edit", "writer"),
+    [(*e, "forked") for e in EDITS]
+    + [("a new operation, written inline", _new_operation, "inline")],
+    ids=[e[0] for e in EDITS] + ["inline"],
+)
 def test_the_rekeyed_snapshot_is_the_one_a_full_run_writes(
-    tmp_path: Path, label: str, edit: Callable[[dict[str, Any]], None]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    label: str,
+    edit: Callable[[dict[str, Any]], None],
+    writer: str,
 ) -> None:
     """After a served structural edit the snapshot holds what `generate --full` of the same text
     writes: its key, kept text, spans and layout, prose, IR, names (in order), diagnostics, module
     stubs and module-cache keys, api.md docs and README parts; every module-cache entry it names
-    is in the module cache the replay left."""
+    is in the module cache the replay left. Forked (the module cache saved by the child) or inline
+    (`CLIENTGEN_STAGE_WRITER=inline`: after the package is written)."""
     from generator.memo import Memo
+
+    if writer == "inline":
+        monkeypatch.setenv("CLIENTGEN_STAGE_WRITER", "inline")
 
     doc = _shop()
     _argument_warning(doc)  # (a diagnostic the snapshot holds)
@@ -268,20 +281,7 @@ def test_the_cli_rekeys_and_serves_the_next_edits_with_the_full_runs_output(
         edit(doc)
         _write(warm, doc)
         _write(cold, doc)
-        got = subprocess.run(
-            [*gen, "--strict"], check=False, cwd=warm, env=env, capture_output=True, text=True
-        )
-        want = subprocess.run(
-            [*gen, "--full", "--strict"],
-            check=False,
-            cwd=cold,
-            env={**env, "CLIENTGEN_CACHE": "off"},
-            capture_output=True,
-            text=True,
-        )
-        assert got.returncode == want.returncode == (1 if n == 2 else 0), n
-        assert got.stderr.replace(str(warm), "P") == want.stderr.replace(str(cold), "P"), n
-        assert read_tree(warm / "out" / "shop") == read_tree(cold / "out" / "shop"), n
+        assert _cli_equals_a_full_run(env, warm, cold, str(n)) == (1 if n == 2 else 0), n
         stage_writer.settle(snapshot)
         key, _, kept = _read(snapshot)
         assert (key != before) is rekeyed, n

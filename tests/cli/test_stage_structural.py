@@ -524,20 +524,26 @@ def test_the_cli_serves_a_structural_edit_with_the_full_runs_output(tmp_path: Pa
         snapshot = cache_file(warm, warm / "out" / "shop", "stages", ".bin")
         assert snapshot is not None
         stage_writer.settle(snapshot)
-        got = subprocess.run(
-            [*gen, "--strict"], check=False, cwd=warm, env=env, capture_output=True, text=True
-        )
-        want = subprocess.run(
-            [*gen, "--full", "--strict"],
-            check=False,
-            cwd=cold,
-            env={**env, "CLIENTGEN_CACHE": "off"},
-            capture_output=True,
-            text=True,
-        )
-        assert got.returncode == want.returncode, label
-        assert got.stderr.replace(str(warm), "P") == want.stderr.replace(str(cold), "P"), label
-        assert read_tree(warm / "out" / "shop") == read_tree(cold / "out" / "shop"), label
+        _cli_equals_a_full_run(env, warm, cold, label)
+
+
+def _cli_equals_a_full_run(env: dict[str, str], warm: Path, cold: Path, label: str) -> int:
+    """`generate --strict` in `warm` against a cacheless `generate --full --strict` in `cold` (the
+    same spec): the same exit code (returned), standard error and tree."""
+    gen = [sys.executable, "-m", "generator", "generate", "--strict"]
+    got = subprocess.run(gen, check=False, cwd=warm, env=env, capture_output=True, text=True)
+    want = subprocess.run(
+        [*gen, "--full"],
+        check=False,
+        cwd=cold,
+        env={**env, "CLIENTGEN_CACHE": "off"},
+        capture_output=True,
+        text=True,
+    )
+    assert got.returncode == want.returncode, label
+    assert got.stderr.replace(str(warm), "P") == want.stderr.replace(str(cold), "P"), label
+    assert read_tree(warm / "out" / "shop") == read_tree(cold / "out" / "shop"), label
+    return got.returncode
 
 
 def test_layout_finds_each_member_and_refuses_a_key_given_twice() -> None:
