@@ -286,3 +286,28 @@ def test_the_cli_rekeys_and_serves_the_next_edits_with_the_full_runs_output(
         key, _, kept = _read(snapshot)
         assert (key != before) is rekeyed, n
         assert (kept.text == (warm / "shop.json").read_bytes()) is rekeyed, n
+
+
+def test_a_json_texts_import_stub_is_found_without_the_import_search() -> None:
+    """`import_stub(text, json_text=True)` (the manifest's, on a replay's critical path) is the
+    stub of the whole search: on the committed clients' manifests whole and cut at any line, and on
+    JSON texts whose strings hold what an import looks like."""
+    import json
+
+    from generator.stage.cache import import_stub
+
+    texts = [p.read_text(encoding="utf-8") for p in (REPO / "generated").glob("*/operations.json")]
+    assert texts
+    for text in list(texts):
+        lines = text.splitlines(keepends=True)
+        texts += ["".join(lines[: len(lines) // 2]), "".join(lines[len(lines) // 2 :])]
+    said = [
+        "from ._models import Pet\nfrom typing_extensions import Literal",
+        "\n    from . import _x",
+        "from .._errors import E",
+    ]
+    texts += [json.dumps({"items": [{"summary": s} for s in said]}, indent=4)]
+    texts += [json.dumps({"summary": s}) for s in said]
+    for text in texts:
+        assert import_stub(text, json_text=True) == import_stub(text)
+    assert import_stub(texts[-3], json_text=True) == "from typing_extensions import _\n"
