@@ -112,7 +112,6 @@ def write_replayed(
     files are ≈ 320 MB), the texts of the others; only those are formatted. None: a miss (nothing
     written)."""
     from .diagnostics import SpecError
-    from .stage.cache import Recorder
     from .stage.rekey import start as start_rekey
     from .staging import OUTPUT_PER_SPEC_BYTE, Staging
 
@@ -125,10 +124,7 @@ def write_replayed(
         except SpecError:
             return None  # (the output folder is not clientgen's, …: the full path says so)
         staging.format_early()  # the few large texts rendered again: formatted while rendering
-        noting = Recorder(Path())  # the modules rendered again: their stubs and keys (`rekey.py`)
-        staging.observe = noting.note
         again = replay(staging)
-        staging.observe = None
         if again is None:
             return None
         result, prov, rekey = again[0], again[1].prov, again[1].rekey
@@ -136,8 +132,8 @@ def write_replayed(
         tree = staging.finish(prov)
         # a structural edit's: its snapshot re-keyed by a forked child (with the module cache's
         # new entries), renamed into place once the package is written
-        writer = start_rekey(rekey, noting.noted(), memo) if rekey is not None else None
-        del rekey, noting
+        writer = start_rekey(rekey, memo) if rekey is not None else None
+        del rekey
         index = TreeIndex.for_output(root, out) if root is not None else None
         try:
             result.diff = apply_package(tree, out, owner, SILENT, index)

@@ -57,30 +57,34 @@ class Rekey:
     sha256: str  # of the spec's bytes the replay read
     docs: dict[str, MethodDoc] | None = None  # (`plan_files`' `on_docs`)
     examples: dict[str, ExamplePart] = field(default_factory=dict)
+    # the modules rendered again: each one's import stub and module-cache key (`note`)
+    staged: dict[str, tuple[str | None, bytes]] = field(default_factory=dict)
 
     def seen_docs(self, docs: dict[str, MethodDoc], examples: dict[str, ExamplePart]) -> None:
         self.docs, self.examples = docs, examples
 
+    def note(self, rel: str, text: str | list[str], key: bytes) -> None:
+        """`Staging.observe` while the replay renders: as a full run's recorder notes a module
+        (`Recorder.note`: its import stub, not its text)."""
+        from .cache import Recorder
 
-Staged = dict[str, tuple[str | None, bytes]]  # rel → its import stub and module-cache key
+        recorder = Recorder(self.path)
+        recorder.note(rel, text, key)
+        self.staged.update(recorder.noted())
 
 
-def start(rekey: Rekey, staged: Staged, memo: Memo) -> Writer:
+def start(rekey: Rekey, memo: Memo) -> Writer:
     """Begin rewriting the snapshot (a forked child, `writer.start`): commit the writer once the
-    package is written. `staged`: what a `Recorder` noted of the modules the replay rendered
-    again (`Staging.observe`: `Recorder.note`); `memo`: the module cache, saved by the child
-    (this process only closes it)."""
+    package is written. `memo`: the module cache, saved by the child (this process only closes
+    it)."""
     from .writer import start as fork
 
     return fork(
-        rekey.path,
-        lambda: None,
-        lambda ready: write(rekey, staged, memo, ready),
-        memo.descriptors(),
+        rekey.path, lambda: None, lambda ready: write(rekey, memo, ready), memo.descriptors()
     )
 
 
-def write(rekey: Rekey, staged: Staged, memo: Memo, ready: Callable[[], bool]) -> None:
+def write(rekey: Rekey, memo: Memo, ready: Callable[[], bool]) -> None:
     """The re-keyed snapshot written (see the module), then its notes."""
     from .cache import Recorder, read_spec
     from .notes import said_before, validated
@@ -94,7 +98,7 @@ def write(rekey: Rekey, staged: Staged, memo: Memo, ready: Callable[[], bool]) -
     recorder.spec_file = rekey.spec_file
     recorder.docs, recorder.examples = rekey.docs, rekey.examples
     names = ordered(rekey.api, rekey.names)
-    noted: dict[str, tuple[str | None, bytes]] = {**rekey.files, **staged}
+    noted: dict[str, tuple[str | None, bytes]] = {**rekey.files, **rekey.staged}
     recorder.noted_stubs(noted, names, rekey.api.target.package.name)
     recorder.keep(
         rekey.api,

@@ -49,7 +49,10 @@ class Replayed:
 
 
 class Stager(Protocol):
-    """Where a replay hands each file as it is rendered (`staging.Staging` has it)."""
+    """Where a replay hands each file as it is rendered (`staging.Staging` has it); `observe`:
+    told each text staged and its module-cache key."""
+
+    observe: Callable[[str, str | list[str], bytes], None] | None
 
     def add(self, rel: str, text: Any) -> None: ...
     def add_known(self, rel: str, key: bytes) -> None: ...
@@ -179,15 +182,20 @@ def _rendered(
             staging.add(rel, text)
         staged.add(rel)
 
-    _, names = plan_files(
-        again.api,
-        sink,
-        features=features(again.features),  # only the active ones are imported
-        spec_file=name,
-        reuse=Reuse(again.names, again.stubs, again.docs, again.examples, again.manifest),
-        emit=emit,
-        on_docs=rekey.seen_docs if rekey is not None else None,
-    )
+    if rekey is not None:
+        staging.observe = rekey.note  # (the modules rendered again: their stubs and keys)
+    try:
+        _, names = plan_files(
+            again.api,
+            sink,
+            features=features(again.features),  # only the active ones are imported
+            spec_file=name,
+            reuse=Reuse(again.names, again.stubs, again.docs, again.examples, again.manifest),
+            emit=emit,
+            on_docs=rekey.seen_docs if rekey is not None else None,
+        )
+    finally:
+        staging.observe = None
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it
     if again.validation is not None:
