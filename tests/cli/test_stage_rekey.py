@@ -311,3 +311,29 @@ def test_a_json_texts_import_stub_is_found_without_the_import_search() -> None:
     for text in texts:
         assert import_stub(text, json_text=True) == import_stub(text)
     assert import_stub(texts[-3], json_text=True) == "from typing_extensions import _\n"
+
+
+def test_a_loaded_snapshots_schema_pieces_are_written_as_they_are(tmp_path: Path) -> None:
+    """`snapshot.save` of a loaded snapshot (the re-key's) copies its schemas' pieces, checked, as
+    they are: none is unpickled, and what is read back equals the original; a piece whose bytes
+    are not what was written is not copied (its schemas are loaded, and it says so)."""
+    from generator.stage import snapshot as stage_snapshot
+
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    path = _snapshot_file(warm)
+    key, loaded, kept = _read(path)
+    lazy = loaded.api.schemas
+    assert isinstance(lazy, stage_snapshot.LazySchemas)
+    copy_path = tmp_path / "copy.bin"
+    assert stage_snapshot.save(copy_path, key, loaded, text=kept.text, layout=kept.layout)
+    assert lazy.read == set()  # (no piece unpickled)
+    again = load(copy_path, key)
+    assert again is not None
+    assert dict(again.api.schemas) == dict(_read(path)[1].api.schemas)
+    damaged = bytearray(lazy._data)
+    damaged[0] ^= 0xFF
+    lazy._data = memoryview(bytes(damaged))
+    groups = stage_snapshot._groups(lazy, loaded.names.schema_module)
+    assert stage_snapshot._pieces_as_they_are(lazy, groups) is None
