@@ -1,13 +1,16 @@
 """One edit kind of `edit_kinds.py`, A/B between two generator trees, alternating for N rounds (issue 18).
 
     nice python bench/edit_ab.py "new operation" 10 BASE_TREE [THIS_TREE]
+    nice python bench/edit_ab.py summary 10 BASE_TREE --after "new query parameter"
 
 A warm project per tree (its own snapshot and caches, below `.cache/perf/edit-ab/`), a full run each,
 then per round the edit (`edit_kinds.KINDS`, its text alternating between two) written to both and
 `generate` run in each, the trees' order swapped every round; the snapshot's writer is let finish
 (untimed). Prints the medians of wall and CPU time (the command's process tree, `wait4`) per tree and
 the load before and after. `--fresh` gives the new query parameter a name never seen before each round
-(so the changed path item is validated every time). Not a test.
+(so the changed path item is validated every time). `--after KIND`: each round, another edit kind
+first (run, untimed, and its snapshot writer let finish), then the timed one — a summary after a
+structural edit, say. Not a test.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from corpora import spec_path
 from regen_ab import _env, _run
 
 
-def main(kind: str, rounds: int, trees: dict[str, str], fresh: bool, work: Path) -> None:
+def main(
+    kind: str, rounds: int, trees: dict[str, str], fresh: bool, work: Path, after: str | None = None
+) -> None:
     doc = json.loads(spec_path("github").read_text(encoding="utf-8"))
     gen = [sys.executable, "-m", "generator", "generate", "-q"]
     docs, dirs = {}, {}
@@ -38,6 +43,11 @@ def main(kind: str, rounds: int, trees: dict[str, str], fresh: bool, work: Path)
     for i in range(rounds):
         order = list(trees.items())
         for name, tree in order if i % 2 == 0 else order[::-1]:
+            if after is not None:  # (untimed)
+                ek.KINDS[after](docs[name], i + 1)
+                (dirs[name] / "github.json").write_text(json.dumps(docs[name]), encoding="utf-8")
+                _run(gen, dirs[name], _env(tree))
+                ek._settle(dirs[name])
             ek.KINDS[kind](docs[name], i + 1)
             if fresh and kind == "new query parameter":
                 docs[name]["paths"][ek.REPO]["get"]["parameters"][-1]["name"] = f"bench_f{i}_{load}"
@@ -53,9 +63,16 @@ def main(kind: str, rounds: int, trees: dict[str, str], fresh: bool, work: Path)
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--fresh"]
+    argv = sys.argv[1:]
+    after = None
+    if "--after" in argv:
+        at = argv.index("--after")
+        after = argv[at + 1]
+        del argv[at : at + 2]
+    args = [a for a in argv if a != "--fresh"]
     if len(args) < 3:
         sys.exit(__doc__)
     this = args[3] if len(args) > 3 else str(Path(__file__).resolve().parent.parent)
     trees = {"base": str(Path(args[2]).resolve()), "this": str(Path(this).resolve())}
-    main(args[0], int(args[1]), trees, "--fresh" in sys.argv, Path(".cache/perf/edit-ab").resolve())
+    work = Path(".cache/perf/edit-ab").resolve()
+    main(args[0], int(args[1]), trees, "--fresh" in argv, work, after)

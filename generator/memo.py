@@ -11,7 +11,8 @@ file says is a change to its key.
 The cache is one file per output folder below the project (`.cache/clientgen/modules/`, git-ignored; outside
 the output folder), rewritten after each `generate` with exactly the entries that run used, so it does not
 grow (`check` reads it and never writes it; nor does a prose-only replay, `streamed.write_replayed`, whose
-entries all come from the last full run's file).
+entries all come from the last full run's file; a structural replay's snapshot writer saves it,
+`stage/rekey.py`).
 It is plain data (nothing is unpickled from it): a magic line, then entries of a 32-byte key, the
 SHA-256 of the bytes (so a regeneration knows the digest of every file it takes from the cache without
 reading it), an 8-byte length and the bytes; it is read an entry at a time, never whole (issue 18: graph-beta's is 324 MB). A missing, unreadable or malformed file is an empty cache; deleting it is always
@@ -146,6 +147,11 @@ class Memo:
                 where = self.path.parent
             self._spill = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 - closed by `close`
         return self._spill
+
+    def descriptors(self) -> tuple[int, ...]:
+        """The open files the entries are read from (a forked child that saves the cache keeps
+        them: `stage/rekey.py`)."""
+        return tuple(f.fileno() for f in (self._file, self._spill) if f is not None)
 
     def save(self) -> None:
         """Write the entries this run used or made (and no others); failures cost only speed. The

@@ -112,6 +112,7 @@ def write_replayed(
     files are ≈ 320 MB), the texts of the others; only those are formatted. None: a miss (nothing
     written)."""
     from .diagnostics import SpecError
+    from .stage.rekey import start as start_rekey
     from .staging import OUTPUT_PER_SPEC_BYTE, Staging
 
     out = Path(target.output)
@@ -126,15 +127,25 @@ def write_replayed(
         again = replay(staging)
         if again is None:
             return None
-        result, prov = again[0], again[1].prov
+        result, prov, rekey = again[0], again[1].prov, again[1].rekey
         del again  # (its files are all staged)
         tree = staging.finish(prov)
+        # a structural edit's: its snapshot re-keyed by a forked child (with the module cache's
+        # new entries), renamed into place once the package is written
+        writer = start_rekey(rekey, memo) if rekey is not None else None
+        del rekey
         index = TreeIndex.for_output(root, out) if root is not None else None
-        result.diff = apply_package(tree, out, owner, SILENT, index)
-    # not saved: the module cache stays as the last full run left it — every entry a replay takes
-    # is one of that run's (`stage.cache.replay` finds them all), and its own few (the edited
-    # resource's, api.md's, README's) are texts the next edit changes again; rewriting the whole
-    # file (GitHub's: 11 MB) would cost a replay more than its ruff
+        try:
+            result.diff = apply_package(tree, out, owner, SILENT, index)
+            if writer is not None:
+                writer.commit()
+        finally:
+            if writer is not None:
+                writer.close()
+    # not saved here: a prose replay's entries are all the last full run's (`stage.cache.replay`
+    # finds them all) but its own few (the edited resource's, api.md's, README's), texts the next
+    # edit changes again; rewriting the whole file (GitHub's: 11 MB) would cost a replay more than
+    # its ruff. A structural replay's writer saves it (its snapshot names the new entries).
     memo.close()
     return result
 

@@ -11,7 +11,8 @@
 - `spill.py`: what a streamed run's recorder takes (stubs, docs), kept on disk until the child reads it;
 - `replay.py`: rendering a prose-only edit from it, each file staged as it is rendered (for
   `generate`, `check` and `generate_replayed`);
-- `layout.py`, `region.py`, `structural.py`, `notes.py`: a structural edit of one or a few operations
-  (where the kept text's parts sit; where the new text differs, inside `paths`; the partial full
-  path that serves it; what a replay notes beside the snapshot).
+- `layout.py`, `region.py`, `structural.py`, `notes.py`, `rekey.py`: a structural edit of one or a
+  few operations (where the kept text's parts sit; where the new text differs, inside `paths`; the
+  partial full path that serves it; what a replay notes beside the snapshot; the snapshot re-keyed
+  to the served text).
 """

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..config_types import TargetConfig
     from ..ir import Api
     from .cache import Replay
+    from .rekey import Rekey
 
 
 class Target(Protocol):
@@ -43,10 +44,15 @@ class Replayed:
     diagnostics: list[Diagnostic]
     classes: int  # schema classes the package defines
     prov: provenance.Provenance
+    # a served structural edit's: what its snapshot is re-keyed with once written (`rekey.py`)
+    rekey: Rekey | None = None
 
 
 class Stager(Protocol):
-    """Where a replay hands each file as it is rendered (`staging.Staging` has it)."""
+    """Where a replay hands each file as it is rendered (`staging.Staging` has it); `observe`:
+    told each text staged and its module-cache key."""
+
+    observe: Callable[[str, str | list[str], bytes], None] | None
 
     def add(self, rel: str, text: Any) -> None: ...
     def add_known(self, rel: str, key: bytes) -> None: ...
@@ -126,19 +132,22 @@ def _replay(
     del raw
     again = replay(stages, now, memo) if now is not None else None
     del now
+    rekey = None
     if again is None and located is not None:  # some operations changed: `structural.py`
         config = configure()  # (the shape stage reads it)
         if config is not None:
             from .structural import structural
 
             again = structural(stages, located, named, config, memo)
+            if again is not None and writes:
+                rekey = _rekey(again, stages, located.key, str(spec), named, target, sha256)
     del located
     if again is None:
         return None
     try:
         if not writes:
             again.learnt = []
-        return _rendered(again, name, named, label, target, sha256, staging)
+        return _rendered(again, name, named, label, target, sha256, staging, rekey)
     finally:
         if again.validation is not None:
             again.validation.cancel()  # (reaped: after `structural.valid`, nothing to stop)
@@ -152,8 +161,10 @@ def _rendered(
     target: Target,
     sha256: bytes,
     staging: Stager,
+    rekey: Rekey | None = None,
 ) -> Replayed | None:
-    """The replay's files, each staged as it is rendered (see `_replay`)."""
+    """The replay's files, each staged as it is rendered (see `_replay`); `rekey`: told the api.md
+    docs and README parts."""
     from ..features import features
     from ..render.plan import Reuse, plan_files
 
@@ -171,14 +182,20 @@ def _rendered(
             staging.add(rel, text)
         staged.add(rel)
 
-    _, names = plan_files(
-        again.api,
-        sink,
-        features=features(again.features),  # only the active ones are imported
-        spec_file=name,
-        reuse=Reuse(again.names, again.stubs, again.docs, again.examples, again.manifest),
-        emit=emit,
-    )
+    if rekey is not None:
+        staging.observe = rekey.note  # (the modules rendered again: their stubs and keys)
+    try:
+        _, names = plan_files(
+            again.api,
+            sink,
+            features=features(again.features),  # only the active ones are imported
+            spec_file=name,
+            reuse=Reuse(again.names, again.stubs, again.docs, again.examples, again.manifest),
+            emit=emit,
+            on_docs=rekey.seen_docs if rekey is not None else None,
+        )
+    finally:
+        staging.observe = None
     if not set(sink.sorted()) <= set(again.diagnostics):
         return None  # something the full run did not say: let it say it
     if again.validation is not None:
@@ -191,4 +208,26 @@ def _rendered(
     for rel in sorted(set(known) - staged):
         staging.add_known(rel, known[rel])
     prov = provenance.current(label, sha256.hex(), target.digest())
-    return Replayed(again.api, list(again.diagnostics), len(names.schema_class), prov)
+    return Replayed(again.api, list(again.diagnostics), len(names.schema_class), prov, rekey)
+
+
+def _rekey(
+    again: Replay, stages: Path, key: bytes, spec: str, named: str, target: Target, sha256: bytes
+) -> Rekey:
+    """What a served structural replay's snapshot is rewritten with (`rekey.py`)."""
+    from .rekey import Rekey
+
+    files = {rel: (again.stubs[rel], memo_key) for rel, memo_key in again.formatted.items()}
+    return Rekey(
+        stages,
+        key,
+        again.api,
+        again.names,
+        list(again.diagnostics),
+        files,
+        again.spec_file,
+        spec,
+        named,
+        target.digest(),
+        sha256.hex(),
+    )

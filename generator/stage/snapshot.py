@@ -187,7 +187,13 @@ def save(
     `layout`: where its parts sit (`stage/structural.py`)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     api = snapshot.api
-    schemas = api.schemas if isinstance(api.schemas, dict) else dict(api.schemas)  # (loaded: lazy)
+    groups = _groups(api.schemas, snapshot.names.schema_module)
+    # a loaded snapshot's schemas in the same pieces (a structural replay's: `stage/rekey.py`): the
+    # pieces' bytes as they are, each checked; else every schema, loaded, pickled again
+    copied = _pieces_as_they_are(api.schemas, groups)
+    schemas: Mapping[str, Schema] = (
+        api.schemas if isinstance(api.schemas, dict) or copied is not None else dict(api.schemas)
+    )
     shell = copy.copy(api)
     object.__setattr__(shell, "schemas", {})
     try:
@@ -206,10 +212,14 @@ def save(
             del located, parts
             table = []
             where: dict[str, int] = {}
-            for n, members in enumerate(_groups(schemas, snapshot.names.schema_module)):
-                summed = _Summed(f)
-                _Pickler(summed).dump({sid: schemas[sid] for sid in members})
-                table.append((summed.size, summed.crc))
+            for n, members in enumerate(groups):
+                if copied is not None:
+                    f.write(copied[n][0])
+                    table.append((len(copied[n][0]), copied[n][1]))
+                else:
+                    summed = _Summed(f)
+                    _Pickler(summed).dump({sid: schemas[sid] for sid in members})
+                    table.append((summed.size, summed.crc))
                 where.update(dict.fromkeys(members, n))
             prose = []  # the prose's places, offsets and tokens, _PROSE of each a piece
             for at in range(0, len(snapshot.tokens), _PROSE):
@@ -235,6 +245,27 @@ def save(
             tmp.unlink()
         return False
     return True
+
+
+def _pieces_as_they_are(
+    schemas: Mapping[str, Schema], groups: list[list[str]]
+) -> list[tuple[Any, int]] | None:
+    """Each group's piece of a loaded snapshot (`LazySchemas`) as its bytes and CRC-32, when the
+    snapshot held exactly these groups in these pieces (as many, each group's schemas all in its
+    piece: so each piece holds its group, in the schemas' order, and unpickles to what pickling
+    them would give) and every piece's bytes are still what was written; else None."""
+    if not isinstance(schemas, LazySchemas) or len(groups) != len(schemas._table):
+        return None  # (`groups` are `_groups(schemas, …)`: each schema in one of them)
+    out = []
+    for n, members in enumerate(groups):
+        if any(schemas._where[sid] != n for sid in members):
+            return None
+        size, crc = schemas._table[n]
+        chunk = schemas._data[schemas._offsets[n] : schemas._offsets[n] + size]
+        if len(chunk) != size or zlib.crc32(chunk) != crc:
+            return None
+        out.append((chunk, crc))
+    return out
 
 
 def _groups(schemas: Mapping[str, Schema], modules: Mapping[str, str]) -> list[list[str]]:

@@ -25,10 +25,10 @@ Served (anything else, or any doubt, is None: the full path, which says what is 
 - the same classes (response schemas and `…Param` models reached), the same active features (facts
   and name requests), the same client credentials.
 
-The snapshot is not rewritten: the next edit is compared with the same full run's text again (what a
-replay compares is always the snapshot's own text). Beside it, a replay notes the path items it
-validated (`.valid`) and what the operation pass said of the snapshot's API (`.naming`), both keyed
-by the snapshot's key; `check` notes nothing.
+Once the package is written, `generate` re-keys the snapshot to the new text (`stage/rekey.py`: a
+forked writer, as a full run's), so the next edit is compared with this one's text. Beside it, a
+replay notes the path items it validated (`.valid`) and what the operation pass said of the
+snapshot's API (`.naming`), both keyed by the snapshot's key; `check` notes and re-keys nothing.
 """
 
 from __future__ import annotations

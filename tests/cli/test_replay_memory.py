@@ -74,7 +74,8 @@ def test_the_replay_stages_each_file_as_it_is_rendered(
     result = _generate(warm, doc)
     assert result.replayed
     (again,) = returned  # every file staged: what the replay returns has no field for any
-    assert sorted(vars(again)) == ["api", "classes", "diagnostics", "prov"]
+    assert sorted(vars(again)) == ["api", "classes", "diagnostics", "prov", "rekey"]
+    assert again.rekey is None  # (a prose replay leaves the snapshot as it is)
     assert events.index("staged api.md") < events.index("rendered package/README.md.jinja")
     assert events.index("known src/casebook/types/__init__.py") < events.index(
         "rendered package/README.md.jinja"

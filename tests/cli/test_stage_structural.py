@@ -304,13 +304,13 @@ EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("a number respelled beside another change", _respelled, STRUCTURAL),
 ]
 
-# one after another: each structural edit served, then a summary (the text differs from the
-# snapshot's in all of them: served by the structural replay), a fallback, and one served again
+# one after another: each structural edit served (the snapshot re-keyed to its text:
+# `stage/rekey.py`), then a summary (a prose replay), a fallback, and one served again
 ROW: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("a new optional query parameter", _new_query, STRUCTURAL),
     ("a parameter's schema type changed", _type_changed, STRUCTURAL),
     ("page and limit parameters (pagination)", _page, STRUCTURAL),
-    ("a summary after structural edits", _summary, STRUCTURAL),
+    ("a summary after structural edits", _summary, PROSE),
     ("two operations of two path items", _two_operations, STRUCTURAL),
     ("an edit in components", _in_components, FULL),
     ("a summary after a full run", lambda d: _summary(d, "Get that pet"), PROSE),
@@ -422,9 +422,9 @@ def _edited(
 def test_structural_edits_in_a_row_each_equal_a_full_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One edit after another, compared with the snapshot the last full run left (served edits
-    leave it as it is; the others write a new one): each tree is a full run's, and a summary edit
-    after structural ones is served."""
+    """One edit after another, compared with the latest snapshot (a served structural edit
+    re-keys it, a full run writes a new one): each tree is a full run's, and a summary edit after
+    structural ones is a prose replay."""
     doc = _shop()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
@@ -479,11 +479,12 @@ def test_the_structural_replay_parses_names_and_renders_only_the_changed_operati
     assert counted == {"build": builds, **({"operation_names": passes} if passes else {})}
 
 
-def test_a_stale_snapshot_is_compared_as_the_full_run_left_it(
+def test_a_served_edit_rekeys_the_snapshot_and_an_undone_edit_is_served(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A served edit does not rewrite the snapshot: the next edit is compared with the full run's
-    text, so an edit undone is the full run's text again (the no-op answer after a replay of it)."""
+    """A served edit rewrites the snapshot for its text (`stage/rekey.py`): the next edit is
+    compared with that text, so an edit undone is a structural edit again, served, and equals a
+    full run."""
     doc = _shop()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
@@ -494,9 +495,12 @@ def test_a_stale_snapshot_is_compared_as_the_full_run_left_it(
     _new_query(edited)
     _write(warm, edited)
     assert _generate(warm).replayed
-    assert snapshot.read_bytes() == before
+    assert snapshot.read_bytes() != before
+    assert (warm / "shop.json").read_bytes() in snapshot.read_bytes()  # (its kept text)
+    calls = _served(monkeypatch)
     _write(warm, doc)  # undone
     result = _generate(warm)
+    _served_by(result, calls, STRUCTURAL, "undone")
     tree, diagnostics = _cold(tmp_path / "cold", doc, monkeypatch)
     assert read_tree(warm / "out" / "shop") == tree
     assert _said(result) == diagnostics
@@ -520,20 +524,26 @@ def test_the_cli_serves_a_structural_edit_with_the_full_runs_output(tmp_path: Pa
         snapshot = cache_file(warm, warm / "out" / "shop", "stages", ".bin")
         assert snapshot is not None
         stage_writer.settle(snapshot)
-        got = subprocess.run(
-            [*gen, "--strict"], check=False, cwd=warm, env=env, capture_output=True, text=True
-        )
-        want = subprocess.run(
-            [*gen, "--full", "--strict"],
-            check=False,
-            cwd=cold,
-            env={**env, "CLIENTGEN_CACHE": "off"},
-            capture_output=True,
-            text=True,
-        )
-        assert got.returncode == want.returncode, label
-        assert got.stderr.replace(str(warm), "P") == want.stderr.replace(str(cold), "P"), label
-        assert read_tree(warm / "out" / "shop") == read_tree(cold / "out" / "shop"), label
+        _cli_equals_a_full_run(env, warm, cold, label)
+
+
+def _cli_equals_a_full_run(env: dict[str, str], warm: Path, cold: Path, label: str) -> int:
+    """`generate --strict` in `warm` against a cacheless `generate --full --strict` in `cold` (the
+    same spec): the same exit code (returned), standard error and tree."""
+    gen = [sys.executable, "-m", "generator", "generate", "--strict"]
+    got = subprocess.run(gen, check=False, cwd=warm, env=env, capture_output=True, text=True)
+    want = subprocess.run(
+        [*gen, "--full"],
+        check=False,
+        cwd=cold,
+        env={**env, "CLIENTGEN_CACHE": "off"},
+        capture_output=True,
+        text=True,
+    )
+    assert got.returncode == want.returncode, label
+    assert got.stderr.replace(str(warm), "P") == want.stderr.replace(str(cold), "P"), label
+    assert read_tree(warm / "out" / "shop") == read_tree(cold / "out" / "shop"), label
+    return got.returncode
 
 
 def test_layout_finds_each_member_and_refuses_a_key_given_twice() -> None:
@@ -631,7 +641,7 @@ GITHUB_ROW: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("a removed operation with an inline body schema", _gh_removed_inline, FULL),
     ("a summary", _gh_summary, PROSE),
     ("a new optional query parameter again", _gh_query_again, STRUCTURAL),
-    ("a summary after a structural edit", _summary_again, STRUCTURAL),
+    ("a summary after a structural edit", _summary_again, PROSE),
     ("a schema many operations use", _gh_shared_schema, FULL),
     ("a summary after a full run", _gh_summary, PROSE),
     ("a removed tag", _gh_removed_tag, FULL),
