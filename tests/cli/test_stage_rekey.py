@@ -242,10 +242,10 @@ def test_a_rekey_that_fails_leaves_no_wrong_snapshot(
     real = naming_operations.operation_names
     calls: list[int] = []
 
-    def wrong(api: Any, names: Any, sink: Any, argued: Any = None) -> None:
+    def wrong(api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None) -> None:
         calls.append(1)
-        real(api, names, sink, argued)
-        if argued is None and len(calls) > 2:  # (the writer's run: after the replay's two)
+        real(api, names, sink, argued, settled=settled)
+        if argued is None and settled is None and len(calls) > 2:  # (the writer's run: after the replay's two)
             names.op_method[next(iter(names.op_method))] = "renamed"
 
     monkeypatch.setattr(naming_operations, "operation_names", wrong)
