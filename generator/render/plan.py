@@ -34,6 +34,7 @@ from .manifest import manifest
 from .readme_views import ExamplePart
 from .resource_views import resource_module_view
 from .safe import Name
+from .splice import Before, remade
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class Reuse:
     # `operations.json`'s piece of each operation an earlier run's is (`manifest.pieces`), when
     # the manifest is rendered again (a structural replay: `stage/structural.py`)
     manifest: Mapping[str, Made] = field(default_factory=dict)
+    # the full run's side, for a resource's module and test module made again from its pieces
+    # with only the changed methods drafted (`splice.py`; with `emit` only: the text is final)
+    before: Before | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,14 +311,27 @@ def plan_files(
             )
             views = Views(drafts, tag)
             path = f"{pkg}/resources/{names.resources[tag].module}.py"
+            test = Suite.path(names, tag) if tag in by_resource else None
+            spliced: dict[str, str] = {}
+            if reuse is not None and reuse.before is not None and streaming and not extras:
+                rels = (
+                    path if path not in reused else None,
+                    test if test is not None and test not in reused else None,
+                )
+                if any(rels) and test is not None:
+                    children = tuple(names.children(tag))
+                    made = remade(reuse.before, api, names, tag, views, suite, rels, children)
+                    spliced = dict(made or {})
             if path in reused and not extras:
                 files.add(path, reused[path], reused=True)
+            elif path in spliced:
+                files.add(path, spliced[path])
             else:
                 view = resource_module_view(views.draft, names, extras, tuple(names.children(tag)))
                 files.add(path, render("package/resource.py.jinja", view=view))
                 del view
             if tag in by_resource:
-                suite.module(tag, by_resource[tag], views)
+                suite.module(tag, by_resource[tag], views, spliced.get(test or ""))
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)

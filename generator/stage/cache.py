@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from ..naming.names import Names
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
+    from ..render.splice import Before
     from ..validate import Validation
 
 __all__ = [  # what the pipeline, the benchmark and the tests take from here
@@ -116,6 +117,7 @@ class Replay:
     # a structural replay's validation of the changed path items, still running (`structural.valid`)
     validation: Validation | None = None
     learnt: list[Callable[[], None]] = field(default_factory=list)  # told once it is served
+    before: Before | None = None  # the full run's side (`render.splice`: modules made from pieces)
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------
@@ -215,11 +217,16 @@ def reused(
     """The replay's inputs: `api` and `names`, the modules of `again` rendered again, the api.md
     docs and README parts of the operations `edited` made again, the rest from the snapshot (and
     the module cache, which must hold every file it names)."""
+    from ..render.splice import Before
+
     formatted = {}
     stubs = {}
+    previous = {}  # the full run's formatted bytes of the modules rendered again (their keys)
     for rel, (stub, memo_key) in snapshot.files.items():
         found = memo.find(memo_key)  # looked up for every file: the module cache keeps what it is
         if rel in again:  # asked for, so a later edit elsewhere finds this file's snapshot bytes
+            if found:
+                previous[rel] = memo_key
             continue
         if not found:
             return None
@@ -236,6 +243,7 @@ def reused(
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
         examples={k: p for k, p in snapshot.examples.items() if k not in edited},
         features=snapshot.features,
+        before=Before(snapshot.api, snapshot.names, frozenset(edited), previous, memo.read),
     )
 
 

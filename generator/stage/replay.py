@@ -156,6 +156,7 @@ def _rendered(
     """The replay's files, each staged as it is rendered (see `_replay`)."""
     from ..features import features
     from ..render.plan import Reuse, plan_files
+    from ..render.splice import Formatted
 
     if again.spec_file != name:
         return None
@@ -167,6 +168,8 @@ def _rendered(
         key = known.get(rel)
         if key is not None:  # the module cache's bytes: not rendered again (or the same)
             staging.add_known(rel, key)
+        elif isinstance(text, Formatted):  # made from the full run's pieces: final (`splice.py`)
+            staging.add(rel, text.encode())
         else:
             staging.add(rel, text)
         staged.add(rel)
@@ -176,7 +179,9 @@ def _rendered(
         sink,
         features=features(again.features),  # only the active ones are imported
         spec_file=name,
-        reuse=Reuse(again.names, again.stubs, again.docs, again.examples, again.manifest),
+        reuse=Reuse(
+            again.names, again.stubs, again.docs, again.examples, again.manifest, again.before
+        ),
         emit=emit,
     )
     if not set(sink.sorted()) <= set(again.diagnostics):
