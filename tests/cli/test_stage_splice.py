@@ -255,7 +255,8 @@ def test_every_other_method_of_github_spliced_equals_the_full_module(tmp_path: P
     folder.mkdir()
     shutil.copy(GITHUB, folder / "github.json")
     (folder / "pyproject.toml").write_text(
-        '[tool.clientgen.targets.gh]\nspec = "github.json"\noutput = "out/gh"\npackage = "gh"\n',
+        '[tool.clientgen.targets.gh]\nspec = "github.json"\noutput = "out/gh"\npackage = "gh"\n'
+        'client_name = "GitHub"\nenv_prefix = "GITHUB"\n',
         encoding="utf-8",
     )
     (target,), root = select_targets(["gh"], folder)
