@@ -34,7 +34,7 @@ from .manifest import manifest
 from .readme_views import ExamplePart
 from .resource_views import resource_module_view
 from .safe import Name
-from .splice import Before, remade
+from .splice import Before, Remaking, remade
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +302,7 @@ def plan_files(
         tests: dict[str, str] = {}  # without `emit`: added after the README, as before
         late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
         suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
+        remaking: list[tuple[str, Views, tuple[str | None, str | None], Remaking]] = []
         suite.support()
         # a resource at a time: drafted when needed (`gather.Views`: its module, or one of its
         # operations' docs, parts, facts or test module), let go once they are made
@@ -312,7 +313,8 @@ def plan_files(
             views = Views(drafts, tag)
             path = f"{pkg}/resources/{names.resources[tag].module}.py"
             test = Suite.path(names, tag) if tag in by_resource else None
-            spliced: dict[str, str] = {}
+            rels: tuple[str | None, str | None] = (None, None)
+            making = None
             if reuse is not None and reuse.before is not None and streaming and not extras:
                 rels = (
                     path if path not in reused else None,
@@ -320,18 +322,20 @@ def plan_files(
                 )
                 if any(rels) and test is not None:
                     children = tuple(names.children(tag))
-                    made = remade(reuse.before, api, names, tag, views, suite, rels, children)
-                    spliced = dict(made or {})
-            if path in reused and not extras:
+                    making = remade(reuse.before, api, names, tag, views, suite, rels, children)
+            if making is not None:  # made from the full run's pieces once formatted (below)
+                remaking.append((tag, views, rels, making))
+                if rels[0] is None:  # (the module is the full run's)
+                    files.add(path, reused[path], reused=True)
+            elif path in reused and not extras:
                 files.add(path, reused[path], reused=True)
-            elif path in spliced:
-                files.add(path, spliced[path])
             else:
                 view = resource_module_view(views.draft, names, extras, tuple(names.children(tag)))
                 files.add(path, render("package/resource.py.jinja", view=view))
                 del view
             if tag in by_resource:
-                suite.module(tag, by_resource[tag], views, spliced.get(test or ""))
+                if making is None:
+                    suite.module(tag, by_resource[tag], views)
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
@@ -388,6 +392,19 @@ def plan_files(
                 path = f"{pkg}/types/{module}.py"
                 files.add(path, reused[path] if path in reused else rendered[module])
                 tick(files.count, total)
+    for tag, views, (module_rel, test_rel), making in remaking:  # (formatted meanwhile)
+        made: dict[str, str] = dict(making.result() or {})
+        if module_rel is not None:
+            if module_rel not in made:  # drafted and rendered whole after all
+                children = tuple(names.children(tag))
+                view = resource_module_view(views.draft, names, (), children)
+                made[module_rel] = render("package/resource.py.jinja", view=view)
+            files.add(module_rel, made[module_rel])
+        if test_rel is not None:
+            suite.module(tag, by_resource[tag], views, made.get(test_rel))
+        else:
+            suite.module(tag, by_resource[tag], views)
+    del remaking
     for c in contributions:
         for path, text in c.files.items():
             files.add(f"{pkg}/{path}", text)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -367,30 +366,33 @@ def suite_head(old_text: str) -> ImportBlock | None:
     return None if first < 0 else _imports_of(old_text[:first])
 
 
-def format_texts(texts: Mapping[str, str]) -> dict[str, str] | None:
-    """`texts` (path → text with its header) formatted as `format.format_tree` formats the staged
-    package (ruff over a folder holding them, by the same command), or None when ruff fails."""
-    from ..format import CONFIG, ruff_binary
+class _Ruff:
+    """`ruff format` of one text, begun at once (`--stdin-filename`: the same command and
+    configuration as `format.format_tree`'s over the staged package); `result` waits for it."""
 
-    with tempfile.TemporaryDirectory(prefix="clientgen-splice-") as root:
-        for rel, text in texts.items():
-            path = os.path.join(root, rel)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-        done = subprocess.run(
-            [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."],
-            cwd=root,
-            check=False,
-            capture_output=True,
-        )
-        if done.returncode != 0:
+    def __init__(self, rel: str, text: str) -> None:
+        from ..format import CONFIG, ruff_binary
+
+        command = [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG)]
+        with tempfile.TemporaryFile() as source:  # (no pipe to fill: the child reads a file)
+            source.write(text.encode())
+            source.seek(0)
+            self.proc = subprocess.Popen(
+                [*command, "--stdin-filename", rel, "-"],
+                stdin=source,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def result(self) -> str | None:
+        """The formatted text, or None when ruff fails."""
+        out, _ = self.proc.communicate()
+        if self.proc.returncode != 0:
             return None
-        out = {}
-        for rel in texts:
-            with open(os.path.join(root, rel), encoding="utf-8", newline="") as f:
-                out[rel] = f.read()
-        return out
+        try:
+            return out.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
 
 
 def remade(
@@ -402,10 +404,11 @@ def remade(
     suite: Suite,
     rels: tuple[str | None, str | None],
     children: tuple[ResourceName, ...],
-) -> dict[str, Formatted] | None:
+) -> Remaking | None:
     """The resource's module and test module (`rels`: the paths of those made again, None for one
     that is not) from the full run's, only the changed methods drafted (`views.some`: their views
-    are kept for api.md, the README and the manifest); None: draft and render them whole."""
+    are kept for api.md, the README and the manifest), their formatting begun (`Remaking.result`
+    takes them); None: draft and render them whole."""
     from ..write import with_header
     from .environment import render
     from .suite_views import suite_cases, suite_imports, suite_view
@@ -457,19 +460,40 @@ def remade(
                 return None
         view = suite_view(api, resource, cases, _joined(head, mine))
         raw[test] = render("package/tests/test_resource.py.jinja", view=view)
-    formatted = format_texts({rel: with_header(rel, text).decode() for rel, text in raw.items()})
-    if formatted is None:
-        return None
-    out: dict[str, Formatted] = {}
-    for rel in raw:
-        if rel == module and old_cut is not None:
-            done = spliced_resource(formatted[rel], old_cut, p, methods, resource)
-        else:
-            done = spliced_suite(formatted[rel], olds[rel] or "", p, methods)
-        if done is None:
-            return None
-        out[rel] = done
-    return out
+    ruff = {rel: _Ruff(rel, with_header(rel, text).decode()) for rel, text in raw.items()}
+    return Remaking(ruff, p, old_cut, olds, methods, resource, module)
 
 
-__all__ = ["Before", "Formatted", "MethodView", "Plan", "plan", "remade"]
+@dataclass
+class Remaking:
+    """A resource's module and test module being formatted (`remade`): `result` puts the
+    changed methods' formatted pieces among the full run's."""
+
+    ruff: dict[str, _Ruff]
+    plan: Plan
+    old_cut: _Cut | None
+    olds: dict[str, str | None]
+    methods: Sequence[str]
+    resource: ResourceName
+    module: str | None
+
+    def result(self) -> dict[str, Formatted] | None:
+        """path → its final text; None: draft and render them whole."""
+        out: dict[str, Formatted] = {}
+        for rel, ruff in self.ruff.items():
+            formatted = ruff.result()
+            done = None
+            if formatted is None:
+                pass
+            elif rel == self.module and self.old_cut is not None:
+                done = spliced_resource(
+                    formatted, self.old_cut, self.plan, self.methods, self.resource
+                )
+            else:
+                done = spliced_suite(formatted, self.olds[rel] or "", self.plan, self.methods)
+            if done is not None:
+                out[rel] = done
+        return out if len(out) == len(self.ruff) else None
+
+
+__all__ = ["Before", "Formatted", "MethodView", "Plan", "Remaking", "plan", "remade"]

@@ -37,13 +37,23 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _spliced(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
-    """What each `splice.remade` call made (the paths), as the runs call it."""
+    """What each `splice.remade` call made (the paths; none when it gave up), as the runs call it."""
     made: list[set[str]] = []
     real = splice.remade
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         found = real(*args, **kwargs)
-        made.append(set(found or ()))
+        if found is None:
+            made.append(set())
+            return None
+        result = found.result
+
+        def spied() -> Any:
+            texts = result()
+            made.append(set(texts or ()))
+            return texts
+
+        found.result = spied
         return found
 
     monkeypatch.setattr("generator.render.plan.remade", spy)
