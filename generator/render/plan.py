@@ -21,7 +21,7 @@ from ..ir import Api, Operation
 from ..naming.names import Names, op_key
 from ..naming.rules import field_name, singular, text_member_name, words
 from ..paths import templates_dir
-from .apidoc_views import DocPlan, MethodDoc, for_readme, method_docs
+from .apidoc_views import ApiDoc, DocPlan, MethodDoc, for_readme, method_docs
 from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
@@ -34,7 +34,7 @@ from .manifest import manifest
 from .readme_views import ExamplePart
 from .resource_views import resource_module_view
 from .safe import Name
-from .splice import Before, Remaking, remade
+from .splice import ApiMd, Before, Remaking, remade, remade_api_md
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +303,7 @@ def plan_files(
         late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
         suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
         remaking: list[tuple[str, Views, tuple[str | None, str | None], Remaking]] = []
+        remade_md: tuple[ApiMd, ApiDoc] | None = None
         suite.support()
         # a resource at a time: drafted when needed (`gather.Views`: its module, or one of its
         # operations' docs, parts, facts or test module), let go once they are made
@@ -366,7 +367,12 @@ def plan_files(
         if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
             late("operations.json", operations)
             operations = ""  # staged: let go before api.md (graph-beta's is 31 MB)
-            late("api.md", render_pieces("package/api.md.jinja", doc=docs))
+            if reuse is not None and reuse.before is not None:  # (from the full run's pieces)
+                md = remade_api_md(reuse.before, docs, reuse.docs, by_resource, _api_md)
+                if md is not None:
+                    remade_md = md, docs  # (taken once formatted, below)
+            if remade_md is None:
+                late("api.md", render_pieces("package/api.md.jinja", doc=docs))
             docs = for_readme(docs)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
@@ -405,6 +411,15 @@ def plan_files(
         else:
             suite.module(tag, by_resource[tag], views)
     del remaking
+    if remade_md is not None:
+        md_text = remade_md[0].result()
+        if md_text is None:  # rendered whole after all
+            files.add(
+                "api.md", render_pieces("package/api.md.jinja", doc=remade_md[1]), checked=False
+            )
+        else:
+            files.add("api.md", md_text, checked=False)
+        del remade_md, md_text
     for c in contributions:
         for path, text in c.files.items():
             files.add(f"{pkg}/{path}", text)
@@ -451,6 +466,10 @@ def plan_files(
         files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
     files.add(f"{pkg}/py.typed", "")
     return files.texts, names
+
+
+def _api_md(doc: ApiDoc) -> str:
+    return "".join(render_pieces("package/api.md.jinja", doc=doc))
 
 
 def _types_init(names: Names) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import itertools
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -38,8 +39,8 @@ from typing import TYPE_CHECKING
 
 from ..ir import Api, Operation
 from ..naming.names import Names, ResourceName, op_key
-from .imports import ImportBlock
 from .annotations import BUILTIN_TYPES
+from .imports import ImportBlock
 from .resource_views import (
     _LINE_LENGTH,
     MethodView,
@@ -51,6 +52,7 @@ from .resource_views import (
 )
 
 if TYPE_CHECKING:
+    from .apidoc_views import ApiDoc, MethodDoc
     from .gather import Suite, Views
 
 
@@ -94,7 +96,7 @@ def _pieces(body: str, starts: list[int], sep: str) -> tuple[str, ...] | None:
     """`body` cut at `starts` (its first is 0), each piece without the separator after it."""
     bounds = [*starts, len(body)]
     out = []
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+    for i, (a, b) in enumerate(itertools.pairwise(bounds)):
         piece = body[a:b]
         if i < len(starts) - 1:
             if not piece.endswith("\n" + sep):
@@ -281,7 +283,9 @@ def plan(before: Before, api: Api, names: Names, tag: str, ops: list[Operation])
         return None
     if before.names.resources.get(tag) != names.resources.get(tag):
         return None
-    old_ops = [op for op in before.api.operations if before.names.op_resource.get(op_key(op)) == tag]
+    old_ops = [
+        op for op in before.api.operations if before.names.op_resource.get(op_key(op)) == tag
+    ]
     old_methods = [before.names.op_method[op_key(op)] for op in old_ops]
     new_methods = [names.op_method[op_key(op)] for op in ops]
     if set(old_methods) & BUILTIN_TYPES != set(new_methods) & BUILTIN_TYPES:
@@ -496,4 +500,122 @@ class Remaking:
         return out if len(out) == len(self.ruff) else None
 
 
-__all__ = ["Before", "Formatted", "MethodView", "Plan", "Remaking", "plan", "remade"]
+def _cut_api_md(text: str, resources: Sequence[tuple[str, Sequence[str]]]) -> _Cut | None:
+    """api.md (`api.md.jinja`, formatted) cut into its head and one piece per resource heading and
+    per method section (`resources`: each resource's `client.…` access and its methods' calls, in
+    order), joined by a blank line; a piece holds no other heading of its kind."""
+    starts = []
+    pos = 0
+    for access, calls in resources:
+        for marker in [f"\n## `client.{access}`\n", *(f"\n### `{c}`\n" for c in calls)]:
+            found = text.find(marker, pos)
+            if found < 0:
+                return None
+            starts.append(found + 1)
+            pos = found + 1
+    if not starts:
+        return None
+    body = text[starts[0] :]
+    pieces = _pieces(body, [s - starts[0] for s in starts], "\n")
+    if pieces is None or any(
+        "\n## `" in piece or "\n### `" in piece or not piece.startswith(("## `", "### `"))
+        for piece in pieces
+    ):
+        return None
+    return _Cut((text[: starts[0]], ""), (pieces,), ("\n",))
+
+
+@dataclass
+class ApiMd:
+    """api.md being made from the full run's (`remade_api_md`): the changed methods' sections formatted
+    alone (`ruff`), put among the full run's pieces (`result`)."""
+
+    ruff: _Ruff
+    old: _Cut
+    order: list[tuple[bool, int]]
+    resources: list[tuple[str, list[str]]]  # the new api.md's resources and fresh calls
+    headings: list[tuple[int, int]]  # each resource heading's piece: new, old
+
+    def result(self) -> Formatted | None:
+        formatted = self.ruff.result()
+        cut = None if formatted is None else _cut_api_md(formatted, self.resources)
+        if cut is None or cut.leads[1:] != self.old.leads[1:]:
+            return None
+        mine, theirs = cut.groups[0], self.old.groups[0]
+        if any(mine[new] != theirs[old] for new, old in self.headings):
+            return None
+        return Formatted(_assemble(cut, self.order, self.old))
+
+
+def remade_api_md(
+    before: Before,
+    doc: ApiDoc,
+    kept: Mapping[str, MethodDoc],
+    by_resource: Mapping[str, list[Operation]],
+    render: Callable[[ApiDoc], str],
+) -> ApiMd | None:
+    """api.md from the full run's: the sections of the methods whose doc is the full run's
+    (`kept`: the snapshot's, the same object) taken from its text, the others rendered and
+    formatted alone; the resources (headings and order) must be the full run's. None: render
+    it whole."""
+    from ..write import with_header
+
+    text = before.text("api.md")
+    if text is None:
+        return None
+    names = before.names
+    old_by: dict[str, list[str]] = {}
+    for op in before.api.operations:
+        key = op_key(op)
+        old_by.setdefault(names.op_resource[key], []).append(key)
+    old_resources = []
+    at: dict[str, int] = {}  # each section's index in the old cut (after its resource heading)
+    heads: list[int] = []  # each resource heading's
+    for tag, keys in old_by.items():
+        access = names.resources[tag].access
+        heads.append(len(at) + len(heads))
+        at.update((k, heads[-1] + 1 + i) for i, k in enumerate(keys))
+        old_resources.append((access, [f"client.{access}.{names.op_method[k]}" for k in keys]))
+    if [r.resource.access for r in doc.resources] != [a for a, _ in old_resources]:
+        return None
+    old = _cut_api_md(text, old_resources)
+    if old is None:
+        return None
+    order: list[tuple[bool, int]] = []
+    mini = []
+    fresh_resources: list[tuple[str, list[str]]] = []
+    count = 0
+    headings = []
+    for (_, ops), r, was in zip(by_resource.items(), doc.resources, heads, strict=True):
+        order.append((True, count))  # the resource's heading: the new text's (checked alike)
+        headings.append((count, was))
+        count += 1
+        mine = []
+        for op, m in zip(ops, r.methods, strict=True):
+            key = op_key(op)
+            if kept.get(key) is m and key in at:
+                order.append((False, at[key]))
+            else:
+                order.append((True, count))
+                count += 1
+                mine.append(m)
+        mini.append(dataclasses.replace(r, methods=tuple(mine)))
+        fresh_resources.append((r.resource.access, [m.call for m in mine]))
+    if count == len(doc.resources):
+        return None  # (nothing changed in it: rendered whole is as cheap)
+    raw = render(dataclasses.replace(doc, resources=tuple(mini)))
+    ruff = _Ruff("api.md", with_header("api.md", raw).decode())
+    return ApiMd(ruff, old, order, fresh_resources, headings)
+
+
+__all__ = [
+    "ApiMd",
+    "Before",
+    "Formatted",
+    "MethodView",
+    "Plan",
+    "Remaking",
+    "plan",
+    "remade",
+    "remade_api_md",
+]

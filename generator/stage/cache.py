@@ -205,6 +205,10 @@ def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | No
     return reused(snapshot, api, snapshot.names, again, edited, len(changes), memo)
 
 
+# rendered again by every replay; its key kept for its pieces (`render.splice`: a streamed run's)
+REMADE = frozenset({"api.md"})
+
+
 def reused(
     snapshot: Snapshot,
     api: Api,
@@ -224,7 +228,7 @@ def reused(
     previous = {}  # the full run's formatted bytes of the modules rendered again (their keys)
     for rel, (stub, memo_key) in snapshot.files.items():
         found = memo.find(memo_key)  # looked up for every file: the module cache keeps what it is
-        if rel in again:  # asked for, so a later edit elsewhere finds this file's snapshot bytes
+        if rel in again or rel in REMADE:  # asked for: a later edit elsewhere finds these bytes
             if found:
                 previous[rel] = memo_key
             continue
@@ -357,13 +361,17 @@ class Recorder:
         """A streamed run's hook (`staging.Staging.observe`): a staged text's import stub and
         module-cache key, taken as it is staged (the texts are not kept for `stubs`); `begin`
         without files then uses these."""
-        if rel == "operations.json" or rel.endswith(".py"):
+        if rel == "api.md":  # (its key only: a regeneration makes it from its pieces)
+            stub: str | None = ""
+        elif rel == "operations.json" or rel.endswith(".py"):
             stubs = [import_stub(piece) for piece in ([text] if isinstance(text, str) else text)]
             stub = None if None in stubs else "".join(s for s in stubs if s is not None)
-            if self.spill is not None:
-                self.spill.note(rel, stub, key)
-            else:
-                self._noted[rel] = (stub, key)
+        else:
+            return
+        if self.spill is not None:
+            self.spill.note(rel, stub, key)
+        else:
+            self._noted[rel] = (stub, key)
 
     def begin(
         self,
@@ -426,7 +434,7 @@ class Recorder:
         self.names = names
         pkg = f"src/{package}"
         rels = [f"{pkg}/types/{module}.py" for module in names.module_members]
-        rels += [f"{pkg}/types/__init__.py", "operations.json"]
+        rels += [f"{pkg}/types/__init__.py", "operations.json", "api.md"]
         for resource in names.resources.values():
             rels += [
                 f"{pkg}/resources/{resource.module}.py",
@@ -442,7 +450,7 @@ class Recorder:
                     return
                 self._files[rel] = (shared.setdefault(text.stub, text.stub), text.key)
                 continue
-            if not isinstance(text, str):
+            if not isinstance(text, str) or rel in REMADE:
                 continue  # a resource without operations has no test module
             stub = import_stub(text)
             if stub is None:

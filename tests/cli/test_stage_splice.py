@@ -21,7 +21,6 @@ from generator.render.gather import Suite
 from generator.render.plan import Reuse, plan_files
 from generator.stage import snapshot as stage_snapshot
 from generator.write import read_tree
-
 from tests.cli.test_stage_structural import (
     _cold,
     _generate,
@@ -57,6 +56,20 @@ def _spliced(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
         return found
 
     monkeypatch.setattr("generator.render.plan.remade", spy)
+    return made
+
+
+def _api_md(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each api.md made from the full run's pieces was (`splice.ApiMd.result`)."""
+    made: list[bool] = []
+    real = splice.ApiMd.result
+
+    def spy(self: splice.ApiMd) -> Any:
+        text = real(self)
+        made.append(text is not None)
+        return text
+
+    monkeypatch.setattr(splice.ApiMd, "result", spy)
     return made
 
 
@@ -132,7 +145,12 @@ EDITS: list[tuple[str, Callable[[dict[str, Any]], None], list[str], bool]] = [
     ("a middle method", _middle, ["getPet", "getPet"], True),
     ("the last method", _last, ["deletePet", "deletePet"], True),
     ("a new method between two others", _between, ["replacePet"], True),
-    ("the first and the last method", _two, ["listPets", "deletePet", "listPets", "deletePet"], True),
+    (
+        "the first and the last method",
+        _two,
+        ["listPets", "deletePet", "listPets", "deletePet"],
+        True,
+    ),
 ]
 
 
@@ -147,8 +165,8 @@ def test_a_served_edit_drafts_only_the_touched_methods(
     drafted: list[str],
     spliced: bool,
 ) -> None:
-    """A structural edit of `pets` served: its module and test module are made from the full
-    run's pieces with only the touched methods drafted (their new and their old versions: the
+    """A structural edit of `pets` served: its module, its test module and api.md are made from the
+    full run's pieces with only the touched methods drafted (their new and their old versions: the
     imports), and the tree equals a cacheless full run's."""
     doc = _shop()
     warm = _project(tmp_path / "warm", doc)
@@ -156,12 +174,14 @@ def test_a_served_edit_drafts_only_the_touched_methods(
     calls = _served(monkeypatch)
     made = _spliced(monkeypatch)
     ids = _drafted(monkeypatch)
+    md = _api_md(monkeypatch)
     edit(doc)
     _write(warm, doc)
     result = _generate(warm)
     assert result.replayed and any(calls), label
     assert made == [PETS], label
     assert ids == drafted, label
+    assert md == [True], label  # api.md: the changed methods' sections made, the rest kept
     monkeypatch.undo()
     tree, _ = _cold(tmp_path / "cold", doc, monkeypatch)
     assert read_tree(warm / "out" / "shop") == tree, label
@@ -200,9 +220,9 @@ def test_what_cannot_be_spliced_is_drafted_whole(
 
 
 def _every_other(folder: Path, out: Path) -> None:
-    """Each resource module and test module of the full run in `out`, made again with every other
-    method drafted (each parity in turn) and the rest taken from the full run's text, equals it
-    (`splice.py`'s claim, on every module of a spec)."""
+    """Each resource module and test module of the full run in `out`, and api.md, made again with
+    every other method drafted (each parity in turn) and the rest taken from the full run's text,
+    equals it (`splice.py`'s claim, on every module of a spec)."""
     path = cache_file(folder, out, "stages", ".bin")
     assert path is not None
     key = path.read_bytes()[len(stage_snapshot.MAGIC) :][:32]
@@ -225,14 +245,23 @@ def _every_other(folder: Path, out: Path) -> None:
             DiagnosticSink(),
             features=features(snap.features),
             spec_file=snap.spec_file,
-            reuse=Reuse(names, {}, before=before),
+            reuse=Reuse(
+                names,
+                {},
+                {k: d for k, d in snap.docs.items() if k not in touched},
+                {k: e for k, e in snap.examples.items() if k not in touched},
+                before=before,
+            ),
             emit=texts.__setitem__,
         )
-        expected = set()
+        expected = {"api.md"}
         for tag, resource in names.resources.items():
             keys = {k for k, r in names.op_resource.items() if r == tag}
             if keys & touched:
-                expected |= {f"src/{package}/resources/{resource.module}.py", Suite.path(names, tag)}
+                expected |= {
+                    f"src/{package}/resources/{resource.module}.py",
+                    Suite.path(names, tag),
+                }
         made = {rel for rel, text in texts.items() if isinstance(text, splice.Formatted)}
         assert made == expected, parity
         for rel in made:
