@@ -219,6 +219,29 @@ def test_what_cannot_be_spliced_is_drafted_whole(
     assert read_tree(warm / "out" / "shop") == tree, label
 
 
+def test_a_file_over_the_limit_is_rendered_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full run's text larger than `splice.UP_TO` is not read into pieces (graph-beta's
+    api.md): the module, its test module and api.md are rendered whole, the tree a full run's."""
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    monkeypatch.setattr(splice, "UP_TO", 100)
+    made = _spliced(monkeypatch)
+    md = _api_md(monkeypatch)
+    ids = _drafted(monkeypatch)
+    _middle(doc)
+    _write(warm, doc)
+    result = _generate(warm)
+    assert result.replayed
+    assert made == [set()] and md == []
+    assert ids.count("listPets") == 1  # (pets drafted whole: each of its methods once)
+    monkeypatch.undo()
+    tree, _ = _cold(tmp_path / "cold", doc, monkeypatch)
+    assert read_tree(warm / "out" / "shop") == tree
+
+
 def _every_other(folder: Path, out: Path) -> None:
     """Each resource module and test module of the full run in `out`, and api.md, made again with
     every other method drafted (each parity in turn) and the rest taken from the full run's text,
