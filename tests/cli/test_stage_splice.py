@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -139,52 +140,71 @@ def _removed(doc: dict[str, Any]) -> None:
 
 PETS = {"src/shop/resources/pets.py", "tests/api_resources/test_pets.py"}
 
-# (label, edit, the methods drafted: new side then old side, whether pets' modules are spliced)
-EDITS: list[tuple[str, Callable[[dict[str, Any]], None], list[str], bool]] = [
-    ("the first method", _first, ["listPets", "listPets"], True),
-    ("a middle method", _middle, ["getPet", "getPet"], True),
-    ("the last method", _last, ["deletePet", "deletePet"], True),
-    ("a new method between two others", _between, ["replacePet"], True),
+# (label, edit, the methods drafted: their new versions, then their old ones)
+EDITS: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
+    ("the first method", _first, ["listPets", "listPets"]),
+    ("a middle method", _middle, ["getPet", "getPet"]),
+    ("the last method", _last, ["deletePet", "deletePet"]),
+    ("a new method between two others", _between, ["replacePet"]),
     (
         "the first and the last method",
         _two,
         ["listPets", "deletePet", "listPets", "deletePet"],
-        True,
     ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("label", "edit", "drafted", "spliced"), [pytest.param(*e, id=e[0]) for e in EDITS]
-)
+@dataclass
+class _Spied:
+    """What a served edit did (`_replayed`)."""
+
+    made: list[set[str]]  # `splice.remade`'s files, per call
+    drafted: list[str]  # the methods drafted (operation ids)
+    md: list[bool]  # api.md made from pieces, per try
+
+
+def _replayed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[dict[str, Any]], None],
+    setup: Callable[[dict[str, Any]], None] = lambda doc: None,
+    limit: int | None = None,
+) -> _Spied:
+    """`edit` served by the structural replay after a full run of the shop (`setup` first; `limit`:
+    `splice.UP_TO`), spied on; its tree must equal a cacheless full run's."""
+    doc = _shop()
+    setup(doc)
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    if limit is not None:
+        monkeypatch.setattr(splice, "UP_TO", limit)
+    calls = _served(monkeypatch)
+    spied = _Spied(_spliced(monkeypatch), _drafted(monkeypatch), _api_md(monkeypatch))
+    edit(doc)
+    _write(warm, doc)
+    result = _generate(warm)
+    assert result.replayed and any(calls)
+    monkeypatch.undo()
+    tree, _ = _cold(tmp_path / "cold", doc, monkeypatch)
+    assert read_tree(warm / "out" / "shop") == tree
+    return spied
+
+
+@pytest.mark.parametrize(("label", "edit", "drafted"), [pytest.param(*e, id=e[0]) for e in EDITS])
 def test_a_served_edit_drafts_only_the_touched_methods(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     label: str,
     edit: Callable[[dict[str, Any]], None],
     drafted: list[str],
-    spliced: bool,
 ) -> None:
     """A structural edit of `pets` served: its module, its test module and api.md are made from the
     full run's pieces with only the touched methods drafted (their new and their old versions: the
     imports), and the tree equals a cacheless full run's."""
-    doc = _shop()
-    warm = _project(tmp_path / "warm", doc)
-    _generate(warm, full=True)
-    calls = _served(monkeypatch)
-    made = _spliced(monkeypatch)
-    ids = _drafted(monkeypatch)
-    md = _api_md(monkeypatch)
-    edit(doc)
-    _write(warm, doc)
-    result = _generate(warm)
-    assert result.replayed and any(calls), label
-    assert made == [PETS], label
-    assert ids == drafted, label
-    assert md == [True], label  # api.md: the changed methods' sections made, the rest kept
-    monkeypatch.undo()
-    tree, _ = _cold(tmp_path / "cold", doc, monkeypatch)
-    assert read_tree(warm / "out" / "shop") == tree, label
+    spied = _replayed(tmp_path, monkeypatch, edit)
+    assert spied.made == [PETS], label
+    assert spied.drafted == drafted, label
+    assert spied.md == [True], label  # api.md: the changed methods' sections made, the rest kept
 
 
 @pytest.mark.parametrize(
@@ -203,20 +223,8 @@ def test_what_cannot_be_spliced_is_drafted_whole(
 ) -> None:
     """A served edit the pieces cannot make (an import that may go; no method left to draft)
     drafts the resource whole, and the tree still equals a cacheless full run's."""
-    doc = _shop()
-    setup(doc)
-    warm = _project(tmp_path / "warm", doc)
-    _generate(warm, full=True)
-    calls = _served(monkeypatch)
-    made = _spliced(monkeypatch)
-    edit(doc)
-    _write(warm, doc)
-    result = _generate(warm)
-    assert result.replayed and any(calls), label
-    assert made == [set()], label  # tried, and not made: drafted whole
-    monkeypatch.undo()
-    tree, _ = _cold(tmp_path / "cold", doc, monkeypatch)
-    assert read_tree(warm / "out" / "shop") == tree, label
+    spied = _replayed(tmp_path, monkeypatch, edit, setup)
+    assert spied.made == [set()], label  # tried, and not made: drafted whole
 
 
 def test_a_file_over_the_limit_is_rendered_whole(
@@ -224,22 +232,9 @@ def test_a_file_over_the_limit_is_rendered_whole(
 ) -> None:
     """The full run's text larger than `splice.UP_TO` is not read into pieces (graph-beta's
     api.md): the module, its test module and api.md are rendered whole, the tree a full run's."""
-    doc = _shop()
-    warm = _project(tmp_path / "warm", doc)
-    _generate(warm, full=True)
-    monkeypatch.setattr(splice, "UP_TO", 100)
-    made = _spliced(monkeypatch)
-    md = _api_md(monkeypatch)
-    ids = _drafted(monkeypatch)
-    _middle(doc)
-    _write(warm, doc)
-    result = _generate(warm)
-    assert result.replayed
-    assert made == [set()] and md == []
-    assert ids.count("listPets") == 1  # (pets drafted whole: each of its methods once)
-    monkeypatch.undo()
-    tree, _ = _cold(tmp_path / "cold", doc, monkeypatch)
-    assert read_tree(warm / "out" / "shop") == tree
+    spied = _replayed(tmp_path, monkeypatch, _middle, limit=100)
+    assert spied.made == [set()] and spied.md == []
+    assert spied.drafted.count("listPets") == 1  # (pets drafted whole: each of its methods once)
 
 
 def _every_other(folder: Path, out: Path) -> None:
