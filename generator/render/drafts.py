@@ -54,7 +54,7 @@ class Drafts(Mapping[str, ResourceDraft]):
         is the one the whole draft has (`draft_resource`'s `among`), its imports only theirs."""
         resource = self._names.resources[key]
         among = self._by_resource.get(key, [])
-        return draft_resource(self._api, self._names, resource, ops, self._hooks, among=among)
+        return draft_resource(self._api, self._names, resource, ops, self._hooks, among)
 
     @property
     def hooks(self) -> tuple[MethodHook, ...]:

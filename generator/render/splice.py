@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from ..ir import Api, Operation
 from ..naming.names import Names, ResourceName, op_key
 from .annotations import BUILTIN_TYPES
+from .environment import render
 from .imports import ImportBlock
 from .resource_views import (
     _LINE_LENGTH,
@@ -421,7 +422,6 @@ def remade(
     are kept for api.md, the README and the manifest), their formatting begun (`Remaking.result`
     takes them); None: draft and render them whole."""
     from ..write import with_header
-    from .environment import render
     from .suite_views import suite_cases, suite_imports, suite_view
 
     ops = views.ops()
