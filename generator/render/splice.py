@@ -119,14 +119,14 @@ def _pieces(body: str, starts: list[int], sep: str) -> tuple[str, ...] | None:
 def _cut_resource(text: str, methods: Sequence[str], resource: ResourceName) -> _Cut | None:
     """A resource module (`resource.py.jinja`, formatted) cut per method (`methods`: in order)."""
     cls = resource.cls
-    ends = [
+    ends: list[str | None] = [  # what follows each group (None: the text's end)
         f"\n\n\nclass {cls}(SyncAPIResource):\n",
         f"\n\n\nclass Async{cls}(AsyncAPIResource):\n",
         f"\n\n\nclass {cls}WithRawResponse:\n",
         f"\n\n\nclass Async{cls}WithRawResponse:\n",
         f"\n\n\nclass {cls}WithStreamingResponse:\n",
         f"\n\n\nclass Async{cls}WithStreamingResponse:\n",
-        f"\n\n\nclass {cls}WithStreamingResponse__end__",  # (never found: the text's end)
+        None,
     ]
     groups: list[tuple[Callable[[str], str], str]] = [
         (lambda m: f"\n{const_name(m)}: ", ""),
@@ -161,10 +161,10 @@ def _cut_resource(text: str, methods: Sequence[str], resource: ResourceName) -> 
     return _Cut(tuple(leads), tuple(cut), tuple(seps))
 
 
-def _group_end(text: str, pos: int, end: str, wrappers: bool) -> int | None:
+def _group_end(text: str, pos: int, end: str | None, wrappers: bool) -> int | None:
     """Where the group whose last piece starts at `pos` ends: at `end` (the next class), or, in a
     wrapper class, at its first line that is no method's (a child resource's) or the text's end."""
-    found = text.find(end, pos)
+    found = -1 if end is None else text.find(end, pos)
     if wrappers:
         last = text.find("\n", pos)
         while last >= 0 and last + 1 < len(text):
