@@ -45,6 +45,21 @@ class Drafts(Mapping[str, ResourceDraft]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._names.resources)
 
+    def ops(self, key: str) -> list[Operation]:
+        """The resource's operations, in its methods' order."""
+        return list(self._by_resource.get(key, []))
+
+    def some(self, key: str, ops: list[Operation]) -> ResourceDraft:
+        """A draft of only `ops`, some of the resource's operations (not kept): each method's view
+        is the one the whole draft has (`draft_resource`'s `among`), its imports only theirs."""
+        resource = self._names.resources[key]
+        among = self._by_resource.get(key, [])
+        return draft_resource(self._api, self._names, resource, ops, self._hooks, among)
+
+    @property
+    def hooks(self) -> tuple[MethodHook, ...]:
+        return self._hooks
+
     def take(self, key: str) -> ResourceDraft:
         """The resource's draft, forgotten here (made now unless something asked for it before):
         a full run's plan takes each once and lets it go after its modules (`gather.py`; issue 18:

@@ -17,6 +17,7 @@ from .apidoc_views import DocPlan, MethodDoc
 from .auth_views import AuthView
 from .drafts import Drafts
 from .environment import render
+from .extension import MethodHook
 from .literals import Literals
 from .manifest import OpFacts, op_facts
 from .readme_views import ExamplePart, example_part
@@ -25,11 +26,13 @@ from .suite_views import suite_module_view, support_view
 
 
 class Views:
-    """One resource's method views, drafted on first use (`drafts.take`) and held until let go."""
+    """One resource's method views, drafted on first use (`drafts.take`) and held until let go; or
+    only those asked for one by one (`method`, `some`: a regeneration's changed methods)."""
 
     def __init__(self, drafts: Drafts, tag: str) -> None:
         self._drafts, self._tag = drafts, tag
         self._draft: ResourceDraft | None = None
+        self._one: dict[int, MethodView] = {}  # drafted alone, by index (`some`)
 
     @property
     def draft(self) -> ResourceDraft:
@@ -39,6 +42,28 @@ class Views:
 
     def methods(self) -> tuple[MethodView, ...]:
         return self.draft.methods
+
+    def method(self, i: int) -> MethodView:
+        """The i-th method's view: the whole draft's, or drafted alone (the same view)."""
+        if self._draft is not None:
+            return self._draft.methods[i]
+        if i not in self._one:
+            self.some([i])
+        return self._one[i]
+
+    @property
+    def hooks(self) -> tuple[MethodHook, ...]:
+        return self._drafts.hooks
+
+    def ops(self) -> list[Operation]:
+        return self._drafts.ops(self._tag)
+
+    def some(self, indices: list[int]) -> ResourceDraft:
+        """A draft of these methods only (`drafts.Drafts.some`); their views are kept."""
+        ops = self._drafts.ops(self._tag)
+        draft = self._drafts.some(self._tag, [ops[i] for i in indices])
+        self._one.update(zip(indices, draft.methods, strict=True))
+        return draft
 
 
 class Gathered:
@@ -66,7 +91,7 @@ class Gathered:
             key = op_key(op)
 
             def view(i: int = i) -> MethodView:
-                return views.methods()[i]
+                return views.method(i)
 
             self.docs[key] = self.doc_plan.method(op, view)
             part = self.kept.get(key) if self.kept else None
@@ -104,11 +129,15 @@ class Suite:
         put("tests/utils.py", render("package/tests/utils.py.jinja", view=support))
         put("tests/api_resources/__init__.py", render("package/tests/api_resources_init.py.jinja"))
 
-    def module(self, tag: str, ops: list[Operation], views: Views) -> None:
+    def module(self, tag: str, ops: list[Operation], views: Views, text: str | None = None) -> None:
+        """`text`: the module made otherwise (`splice.py`)."""
         names = self.names
         path = self.path(names, tag)
         if path in self.done:
             self.put(path, self.done[path])
+            return
+        if text is not None:
+            self.put(path, text)
             return
         by_key = {op_key(op): m for op, m in zip(ops, views.methods(), strict=True)}
         view = suite_module_view(

@@ -21,7 +21,7 @@ from ..ir import Api, Operation
 from ..naming.names import Names, op_key
 from ..naming.rules import field_name, singular, text_member_name, words
 from ..paths import templates_dir
-from .apidoc_views import DocPlan, MethodDoc, for_readme, method_docs
+from .apidoc_views import ApiDoc, DocPlan, MethodDoc, for_readme, method_docs
 from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
@@ -34,6 +34,7 @@ from .manifest import manifest
 from .readme_views import ExamplePart
 from .resource_views import resource_module_view
 from .safe import Name
+from .splice import ApiMd, Before, Remaking, remade, remade_api_md
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class Reuse:
     # `operations.json`'s piece of each operation an earlier run's is (`manifest.pieces`), when
     # the manifest is rendered again (a structural replay: `stage/structural.py`)
     manifest: Mapping[str, Made] = field(default_factory=dict)
+    # the full run's side, for a resource's module and test module made again from its pieces
+    # with only the changed methods drafted (`splice.py`; with `emit` only: the text is final)
+    before: Before | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +302,8 @@ def plan_files(
         tests: dict[str, str] = {}  # without `emit`: added after the README, as before
         late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
         suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
+        remaking: list[tuple[str, Views, tuple[str | None, str | None], Remaking]] = []
+        remade_md: tuple[ApiMd, ApiDoc] | None = None
         suite.support()
         # a resource at a time: drafted when needed (`gather.Views`: its module, or one of its
         # operations' docs, parts, facts or test module), let go once they are made
@@ -307,14 +313,30 @@ def plan_files(
             )
             views = Views(drafts, tag)
             path = f"{pkg}/resources/{names.resources[tag].module}.py"
-            if path in reused and not extras:
+            test = Suite.path(names, tag) if tag in by_resource else None
+            rels: tuple[str | None, str | None] = (None, None)
+            making = None
+            if reuse is not None and reuse.before is not None and streaming and not extras:
+                rels = (
+                    path if path not in reused else None,
+                    test if test is not None and test not in reused else None,
+                )
+                if any(rels) and test is not None:
+                    children = tuple(names.children(tag))
+                    making = remade(reuse.before, api, names, tag, views, suite, rels, children)
+            if making is not None:  # made from the full run's pieces once formatted (below)
+                remaking.append((tag, views, rels, making))
+                if rels[0] is None:  # (the module is the full run's)
+                    files.add(path, reused[path], reused=True)
+            elif path in reused and not extras:
                 files.add(path, reused[path], reused=True)
             else:
                 view = resource_module_view(views.draft, names, extras, tuple(names.children(tag)))
                 files.add(path, render("package/resource.py.jinja", view=view))
                 del view
             if tag in by_resource:
-                suite.module(tag, by_resource[tag], views)
+                if making is None:
+                    suite.module(tag, by_resource[tag], views)
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
@@ -345,7 +367,12 @@ def plan_files(
         if late is not None:  # handed on now, in pieces (graph-beta's are 30 and 25 M characters)
             late("operations.json", operations)
             operations = ""  # staged: let go before api.md (graph-beta's is 31 MB)
-            late("api.md", render_pieces("package/api.md.jinja", doc=docs))
+            if reuse is not None and reuse.before is not None:  # (from the full run's pieces)
+                md = remade_api_md(reuse.before, docs, reuse.docs, by_resource, _api_md)
+                if md is not None:
+                    remade_md = md, docs  # (taken once formatted, below)
+            if remade_md is None:
+                late("api.md", render_pieces("package/api.md.jinja", doc=docs))
             docs = for_readme(docs)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
@@ -371,6 +398,28 @@ def plan_files(
                 path = f"{pkg}/types/{module}.py"
                 files.add(path, reused[path] if path in reused else rendered[module])
                 tick(files.count, total)
+    for tag, views, (module_rel, test_rel), making in remaking:  # (formatted meanwhile)
+        made: dict[str, str] = dict(making.result() or {})
+        if module_rel is not None:
+            if module_rel not in made:  # drafted and rendered whole after all
+                children = tuple(names.children(tag))
+                view = resource_module_view(views.draft, names, (), children)
+                made[module_rel] = render("package/resource.py.jinja", view=view)
+            files.add(module_rel, made[module_rel])
+        if test_rel is not None:
+            suite.module(tag, by_resource[tag], views, made.get(test_rel))
+        else:
+            suite.module(tag, by_resource[tag], views)
+    del remaking
+    if remade_md is not None:
+        md_text = remade_md[0].result()
+        if md_text is None:  # rendered whole after all
+            files.add(
+                "api.md", render_pieces("package/api.md.jinja", doc=remade_md[1]), checked=False
+            )
+        else:
+            files.add("api.md", md_text, checked=False)
+        del remade_md, md_text
     for c in contributions:
         for path, text in c.files.items():
             files.add(f"{pkg}/{path}", text)
@@ -417,6 +466,10 @@ def plan_files(
         files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
     files.add(f"{pkg}/py.typed", "")
     return files.texts, names
+
+
+def _api_md(doc: ApiDoc) -> str:
+    return "".join(render_pieces("package/api.md.jinja", doc=doc))
 
 
 def _types_init(names: Names) -> str:

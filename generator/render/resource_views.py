@@ -149,9 +149,14 @@ def draft_resource(
     resource: ResourceName,
     ops: list[Operation],
     hooks: tuple[MethodHook, ...] = (),
+    among: list[Operation] | None = None,
 ) -> ResourceDraft:
-    method_names = {names.op_method[op_key(op)] for op in ops}
-    key = next((names.op_resource[op_key(op)] for op in ops), resource.tag)  # features' key
+    """The resource's draft of `ops`' methods. `among`: all of the resource's operations when `ops`
+    are some of them (`splice.py`: only changed methods drafted); their method names decide which
+    builtins the class body shadows, so each method's view is the one the whole draft has."""
+    every = ops if among is None else among
+    method_names = {names.op_method[op_key(op)] for op in every}
+    key = next((names.op_resource[op_key(op)] for op in every), resource.tag)  # features' key
     method_names |= set(names.extra_methods.get(key, ()))
     # models are named through the lazy types package (`_types.X`): importing the resource imports
     # none, and `typing.get_type_hints` of a method imports those its annotations name
@@ -173,6 +178,26 @@ def resource_module_view(
     extras: tuple[ResourceExtras, ...] = (),
     children: tuple[ResourceName, ...] = (),
 ) -> ResourceModuleView:
+    block = module_imports(draft, names, extras, children)
+    return ResourceModuleView(
+        draft.resource,
+        tuple(block.lines(wrap=_LINE_LENGTH)),
+        draft.methods,
+        tuple(b for e in extras for b in e.sync_blocks),
+        tuple(b for e in extras for b in e.async_blocks),
+        children,
+    )
+
+
+def module_imports(
+    draft: ResourceDraft,
+    names: Names,
+    extras: tuple[ResourceExtras, ...] = (),
+    children: tuple[ResourceName, ...] = (),
+) -> ImportBlock:
+    """The resource module's imports: each statement is there because one of the draft's methods
+    (or an extra, or a child) needs it, so the block of a whole draft is the union of its methods'
+    blocks (`splice.py` rests on it)."""
     imports = draft.imports
     methods = draft.methods
     uses_page = any(r.page for m in methods for r in m.responses)
@@ -189,14 +214,7 @@ def resource_module_view(
         block.add_from(module, *members)
     for child in children:
         block.add_from(f".{child.module}", child.cls, f"Async{child.cls}")
-    return ResourceModuleView(
-        draft.resource,
-        tuple(block.lines(wrap=_LINE_LENGTH)),
-        methods,
-        tuple(b for e in extras for b in e.sync_blocks),
-        tuple(b for e in extras for b in e.async_blocks),
-        children,
-    )
+    return block
 
 
 def _runtime_imports(
@@ -279,7 +297,7 @@ def _method(
     styles = wire_styles(op)
     return MethodView(
         name=name,
-        const=Name("_" + name.upper()),
+        const=const_name(name),
         http_method=op.method.upper(),
         path=op.path,
         operation_id=op.id,
@@ -323,6 +341,11 @@ def _method(
         accept=accept_value(op, {str(r.kind) for r in responses}, extras.json_media),
         security=operation_security(op, default_security) if api.security_schemes else NO_CODE,
     )
+
+
+def const_name(method: str) -> Name:
+    """The module-level `Endpoint` constant of a method."""
+    return Name("_" + method.upper())
 
 
 def _extras(hooks: tuple[MethodHook, ...], ctx: MethodContext) -> MethodExtras:

@@ -90,6 +90,21 @@ def suite_module_view(
     literals: Literals,
     auth: AuthView,
 ) -> SuiteModuleView:
+    cases, imports = suite_cases(api, names, ops, methods, literals, auth)
+    block = suite_imports(api.target.package.name, names, imports, cases)
+    return suite_view(api, resource, cases, block)
+
+
+def suite_cases(
+    api: Api,
+    names: Names,
+    ops: list[Operation],
+    methods: Mapping[str, MethodView],
+    literals: Literals,
+    auth: AuthView,
+) -> tuple[tuple[CaseView, ...], Imports]:
+    """Each operation's test case, and what they need imported (each case's needs its own: the
+    module's are their union, which `splice.py` rests on)."""
     package = api.target.package.name
     annotator = Annotator(api.schemas, names)
     imports = Imports()
@@ -117,6 +132,13 @@ def suite_module_view(
         )
     imports.schemas |= uses.schemas
     imports.datetime = imports.datetime or uses.datetime
+    return tuple(cases), imports
+
+
+def suite_imports(
+    package: str, names: Names, imports: Imports, cases: tuple[CaseView, ...]
+) -> ImportBlock:
+    """The test module's imports (`suite_cases`' and what the cases' kinds need)."""
     block = _imports(package, names, imports)
     block.add(package)
     if any(c.skip for c in cases):
@@ -127,7 +149,15 @@ def suite_module_view(
             *(["assert_matches_type"] if any(not c.raises and c.expected for c in cases) else []),
             *(["raises_status_error"] if any(c.raises for c in cases) else []),
         )
-    taken = {names.schema_class[sid] for sid in imports.schemas}
+    return block
+
+
+def suite_view(
+    api: Api, resource: ResourceName, cases: tuple[CaseView, ...], block: ImportBlock
+) -> SuiteModuleView:
+    """The test module's view; its classes renamed when a model it imports has their name."""
+    package = api.target.package.name
+    taken = {name for name, _ in block.members.get(f"{package}.types", ())}
     sync_class, async_class = f"Test{resource.cls}", f"TestAsync{resource.cls}"
     if {sync_class, async_class} & taken:
         sync_class, async_class = sync_class + "Calls", async_class + "Calls"
@@ -138,7 +168,7 @@ def suite_module_view(
         Name(sync_class),
         Name(async_class),
         tuple(block.lines()),
-        tuple(cases),
+        cases,
     )
 
 

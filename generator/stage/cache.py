@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from ..naming.names import Names
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
+    from ..render.splice import Before
     from ..validate import Validation
 
 __all__ = [  # what the pipeline, the benchmark and the tests take from here
@@ -116,6 +117,7 @@ class Replay:
     # a structural replay's validation of the changed path items, still running (`structural.valid`)
     validation: Validation | None = None
     learnt: list[Callable[[], None]] = field(default_factory=list)  # told once it is served
+    before: Before | None = None  # the full run's side (`render.splice`: modules made from pieces)
 
 
 # ---- the prose-only path ------------------------------------------------------------------------------
@@ -203,6 +205,10 @@ def _inputs(snapshot: Snapshot, changes: list[Change], memo: Any) -> Replay | No
     return reused(snapshot, api, snapshot.names, again, edited, len(changes), memo)
 
 
+# rendered again by every replay; its key kept for its pieces (`render.splice`: a streamed run's)
+REMADE = frozenset({"api.md"})
+
+
 def reused(
     snapshot: Snapshot,
     api: Api,
@@ -215,11 +221,16 @@ def reused(
     """The replay's inputs: `api` and `names`, the modules of `again` rendered again, the api.md
     docs and README parts of the operations `edited` made again, the rest from the snapshot (and
     the module cache, which must hold every file it names)."""
+    from ..render.splice import Before
+
     formatted = {}
     stubs = {}
+    previous = {}  # the full run's formatted bytes of the modules rendered again (their keys)
     for rel, (stub, memo_key) in snapshot.files.items():
         found = memo.find(memo_key)  # looked up for every file: the module cache keeps what it is
-        if rel in again:  # asked for, so a later edit elsewhere finds this file's snapshot bytes
+        if rel in again or rel in REMADE:  # asked for: a later edit elsewhere finds these bytes
+            if found:
+                previous[rel] = memo_key
             continue
         if not found:
             return None
@@ -236,6 +247,7 @@ def reused(
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
         examples={k: p for k, p in snapshot.examples.items() if k not in edited},
         features=snapshot.features,
+        before=Before(snapshot.api, snapshot.names, frozenset(edited), previous, memo.read),
     )
 
 
@@ -355,15 +367,19 @@ class Recorder:
         """A streamed run's hook (`staging.Staging.observe`): a staged text's import stub and
         module-cache key, taken as it is staged (the texts are not kept for `stubs`); `begin`
         without files then uses these."""
-        if rel == "operations.json" or rel.endswith(".py"):
+        if rel == "api.md":  # (its key only: a regeneration makes it from its pieces)
+            stub: str | None = ""
+        elif rel == "operations.json" or rel.endswith(".py"):
             json_text = rel == "operations.json"
             pieces = [text] if isinstance(text, str) else text
             stubs = [import_stub(piece, json_text) for piece in pieces]
             stub = None if None in stubs else "".join(s for s in stubs if s is not None)
-            if self.spill is not None:
-                self.spill.note(rel, stub, key)
-            else:
-                self._noted[rel] = (stub, key)
+        else:
+            return
+        if self.spill is not None:
+            self.spill.note(rel, stub, key)
+        else:
+            self._noted[rel] = (stub, key)
 
     def noted(self) -> dict[str, tuple[str | None, bytes]]:
         """What `note` took (without a spill): each module's stub and module-cache key."""
@@ -438,7 +454,7 @@ class Recorder:
         self.names = names
         pkg = f"src/{package}"
         rels = [f"{pkg}/types/{module}.py" for module in names.module_members]
-        rels += [f"{pkg}/types/__init__.py", "operations.json"]
+        rels += [f"{pkg}/types/__init__.py", "operations.json", "api.md"]
         for resource in names.resources.values():
             rels += [
                 f"{pkg}/resources/{resource.module}.py",
@@ -454,7 +470,7 @@ class Recorder:
                     return
                 self._files[rel] = (shared.setdefault(text.stub, text.stub), text.key)
                 continue
-            if not isinstance(text, str):
+            if not isinstance(text, str) or rel in REMADE:
                 continue  # a resource without operations has no test module
             stub = import_stub(text, rel == "operations.json")
             if stub is None:

@@ -59,6 +59,9 @@ class Rekey:
     examples: dict[str, ExamplePart] = field(default_factory=dict)
     # the modules rendered again: each one's import stub and module-cache key (`note`)
     staged: dict[str, tuple[str | None, bytes]] = field(default_factory=dict)
+    # the files made from the full run's pieces (`render.splice`), staged as their final text: each
+    # put in the module cache by the writer, keyed by its own bytes (`note_final`)
+    finals: dict[str, str] = field(default_factory=dict)
 
     def seen_docs(self, docs: dict[str, MethodDoc], examples: dict[str, ExamplePart]) -> None:
         self.docs, self.examples = docs, examples
@@ -71,6 +74,28 @@ class Rekey:
         recorder = Recorder(self.path)
         recorder.note(rel, text, key)
         self.staged.update(recorder.noted())
+
+    def note_final(self, rel: str, text: str) -> None:
+        """A file staged as its finished text (`render.splice.Formatted`: header and formatting
+        included), not through the module cache: the writer keeps its bytes there (`_finals`)."""
+        self.finals[rel] = text
+
+
+def _finals(rekey: Rekey, memo: Memo) -> None:
+    """Each finished text of `rekey.finals` put in the module cache, keyed as a rendered text equal
+    to those bytes would be (ruff's formatting leaves a formatted text as it is, so the entry is
+    what that key means), and noted as `note` notes a staged module: the re-keyed snapshot names
+    the bytes this run wrote, never the full run's."""
+    from .cache import Recorder
+
+    recorder = Recorder(rekey.path)
+    for rel, text in rekey.finals.items():
+        data = text.encode()
+        key = memo.text_key(rel, data)
+        if not memo.find(key):
+            memo.put(key, data)
+        recorder.note(rel, text, key)
+    rekey.staged.update(recorder.noted())
 
 
 def start(rekey: Rekey, memo: Memo) -> Writer:
@@ -90,6 +115,7 @@ def write(rekey: Rekey, memo: Memo, ready: Callable[[], bool]) -> None:
     from .notes import said_before, validated
     from .snapshot import peek
 
+    _finals(rekey, memo)
     memo.save()  # first: the snapshot names the replay's entries
     naming = said_before(rekey.path, rekey.key) is not None
     valid = validated(rekey.path, rekey.key)

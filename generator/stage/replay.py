@@ -167,6 +167,7 @@ def _rendered(
     docs and README parts."""
     from ..features import features
     from ..render.plan import Reuse, plan_files
+    from ..render.splice import Formatted
 
     if again.spec_file != name:
         return None
@@ -178,6 +179,10 @@ def _rendered(
         key = known.get(rel)
         if key is not None:  # the module cache's bytes: not rendered again (or the same)
             staging.add_known(rel, key)
+        elif isinstance(text, Formatted):  # made from the full run's pieces: final (`splice.py`)
+            staging.add(rel, text.encode())
+            if rekey is not None:  # (not seen by `observe`: the writer keys its bytes)
+                rekey.note_final(rel, text)
         else:
             staging.add(rel, text)
         staged.add(rel)
@@ -190,7 +195,9 @@ def _rendered(
             sink,
             features=features(again.features),  # only the active ones are imported
             spec_file=name,
-            reuse=Reuse(again.names, again.stubs, again.docs, again.examples, again.manifest),
+            reuse=Reuse(
+                again.names, again.stubs, again.docs, again.examples, again.manifest, again.before
+            ),
             emit=emit,
             on_docs=rekey.seen_docs if rekey is not None else None,
         )

@@ -193,8 +193,10 @@ def test_incremental_regeneration_equals_a_full_run(
         assert again is not None and again.diff.unchanged == result.diff.unchanged + len(
             result.diff.changed + result.diff.added
         ), label
-        # only the files whose rendered text changed went through ruff
-        assert formatted and 0 < formatted[0] < total / 4, (label, formatted)
+        # only the files whose rendered text changed went through ruff (a replay makes a resource's
+        # modules from the full run's formatted pieces: `render/splice.py`, maybe none of them)
+        assert formatted and formatted[0] < total / 4, (label, formatted)
+        assert formatted[0] > 0 or replayed, (label, formatted)
 
         monkeypatch.setenv("CLIENTGEN_CACHE", "off")
         cold = _project(tmp_path / f"cold{n}", doc)

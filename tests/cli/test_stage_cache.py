@@ -22,7 +22,7 @@ from generator.diagnostics import SpecError
 from generator.features import NAMES
 from generator.ir.models import MISSING, Field
 from generator.ir.types import Kind, Primitive
-from generator.render import apidoc_views, drafts, gather, plan
+from generator.render import apidoc_views, drafts, gather, plan, splice
 from generator.stage import cache as stage_cache
 from generator.stage import snapshot
 from generator.stage import writer as stage_writer
@@ -104,6 +104,7 @@ def test_a_summary_edit_renders_only_what_reads_it(
     monkeypatch.setattr(plan, "render", recording)
     monkeypatch.setattr(plan, "render_pieces", recording_pieces)  # api.md, staged in pieces
     monkeypatch.setattr(gather, "render", recording)  # the test modules
+    monkeypatch.setattr(splice, "render", recording)  # the changed methods' (`render/splice.py`)
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert result.replayed
@@ -302,10 +303,16 @@ def test_a_summary_edit_stages_the_unchanged_modules_unread(
         monkeypatch.setattr(
             Memo, name, lambda self, key, real=real: reads.append(key) or real(self, key)
         )
+    pieces: list[str] = []  # the files made again from the full run's pieces (`render/splice.py`)
+    real_text = splice.Before.text
+    monkeypatch.setattr(
+        splice.Before, "text", lambda self, rel: pieces.append(rel) or real_text(self, rel)
+    )
     _edit_summary(doc)
     result = _generate(warm, doc)
     assert result.replayed and "src/casebook/resources/people.py" in result.diff.changed
-    assert reads == []
+    assert "api.md" in pieces and set(pieces) <= {"api.md", "src/casebook/resources/people.py"}
+    assert len(reads) == len(pieces)  # those alone were read
     monkeypatch.undo()
     assert read_tree(warm / "generated" / "casebook") == _full_tree(tmp_path, doc, monkeypatch)
 

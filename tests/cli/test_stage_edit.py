@@ -175,12 +175,15 @@ def test_a_replays_texts_formatted_as_they_are_staged_equal_a_full_run(
 ) -> None:
     """`Staging.format_early` (a replay): every text at least `EARLY` characters long is formatted
     as soon as it is staged, in a folder of its own, while the rest is rendered; with `EARLY` at
-    one character, all of them are (the resource module, api.md, README.md), and the package is a
-    full run's byte for byte."""
+    one character, all of them are (the resource module, api.md, README.md: rendered whole, not made
+    from the full run's pieces, `render/splice.py`), and the package is a full run's byte for byte."""
     from generator import format as fmt
     from generator import staging
 
+    from generator.render import splice
+
     monkeypatch.setattr(staging, "EARLY", 1)
+    monkeypatch.setattr(splice, "UP_TO", 0)  # (every file rendered whole)
     started: list[str] = []
     real_start = fmt.Formatting.start
 
