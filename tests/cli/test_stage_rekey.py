@@ -245,7 +245,8 @@ def test_a_rekey_that_fails_leaves_no_wrong_snapshot(
     def wrong(api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None) -> None:
         calls.append(1)
         real(api, names, sink, argued, settled=settled)
-        if argued is None and settled is None and len(calls) > 2:  # (the writer's run: after the replay's two)
+        # (the writer's run: after the replay's two)
+        if argued is None and settled is None and len(calls) > 2:
             names.op_method[next(iter(names.op_method))] = "renamed"
 
     monkeypatch.setattr(naming_operations, "operation_names", wrong)
