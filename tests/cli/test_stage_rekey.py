@@ -83,10 +83,24 @@ def _same_snapshot(rekeyed: Path, full: Path) -> None:
     assert list(got.api.schemas) == list(want.api.schemas)
     assert _ordered(got.names) == _ordered(want.names)
     assert got.diagnostics == want.diagnostics
-    assert list(got.files.items()) == list(want.files.items())
+    assert list(got.files) == list(want.files)  # (their stubs and bytes: `_held`)
     assert list(got.docs.items()) == list(want.docs.items())
     assert list(got.examples.items()) == list(want.examples.items())
     assert (got.spec_file, got.features) == (want.spec_file, want.features)
+
+
+def _held(warm: Path, snapshot: Path) -> list[tuple[str, str | None, bytes | None]]:
+    """Each module the snapshot names: its stub and the module cache's bytes for its key (a file
+    made from the full run's pieces is keyed by its finished bytes, not as a full run keys it)."""
+    from generator.memo import Memo
+
+    memo = Memo.for_output(warm, warm / "out" / "shop")
+    assert memo is not None
+    try:
+        files = _read(snapshot)[1].files
+        return [(rel, stub, memo.get(key)) for rel, (stub, key) in files.items()]
+    finally:
+        memo.close()
 
 
 def _argument_warning(doc: dict[str, Any]) -> None:
@@ -117,11 +131,10 @@ def test_the_rekeyed_snapshot_is_the_one_a_full_run_writes(
 ) -> None:
     """After a served structural edit the snapshot holds what `generate --full` of the same text
     writes: its key, kept text, spans and layout, prose, IR, names (in order), diagnostics, module
-    stubs and module-cache keys, api.md docs and README parts; every module-cache entry it names
-    is in the module cache the replay left. Forked (the module cache saved by the child) or inline
-    (`CLIENTGEN_STAGE_WRITER=inline`: after the package is written)."""
-    from generator.memo import Memo
-
+    stubs, api.md docs and README parts; every module-cache entry it names is in the module cache
+    the replay left, with the bytes the full run's entry has (a file made from the full run's
+    pieces, `render.splice`, is keyed by its finished bytes). Forked (the module cache saved by the
+    child) or inline (`CLIENTGEN_STAGE_WRITER=inline`: after the package is written)."""
     if writer == "inline":
         monkeypatch.setenv("CLIENTGEN_STAGE_WRITER", "inline")
 
@@ -137,12 +150,11 @@ def test_the_rekeyed_snapshot_is_the_one_a_full_run_writes(
     rekeyed = tmp_path / "rekeyed.bin"
     rekeyed.write_bytes(path.read_bytes())
     assert _read(rekeyed)[0] != old_key, label
-    memo = Memo.for_output(warm, warm / "out" / "shop")
-    assert memo is not None
-    assert all(memo.find(key) for _, key in _read(rekeyed)[1].files.values()), label
-    memo.close()
+    held = _held(warm, rekeyed)
+    assert all(data is not None for _, _, data in held), label
     _generate(warm, full=True)
     _same_snapshot(rekeyed, path)
+    assert held == _held(warm, path), label
 
 
 def test_the_rekeyed_notes_are_the_new_snapshots(tmp_path: Path) -> None:
