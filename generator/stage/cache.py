@@ -437,7 +437,11 @@ class Recorder:
         def write(ready: Callable[[], bool]) -> None:
             if not stubbed:
                 prepare()
-            self.keep(api, diagnostics, read_spec(Path(spec)), sha256, spec, label, config, ready)
+            key = self.keep(
+                api, diagnostics, read_spec(Path(spec)), sha256, spec, label, config, ready
+            )
+            if key is not None and self.deferred:  # JSON: what a structural replay will ask
+                self.said(key, api, names, label)
 
         keep = () if spill is None else (spill.fileno(),)
         try:
@@ -479,6 +483,18 @@ class Recorder:
             stub = shared.setdefault(stub, stub)
             self._files[rel] = (stub, memo.text_key(rel, with_header(rel, text)))
 
+    def said(self, key: bytes, api: Api, names: Names, label: str) -> None:
+        """Note beside the snapshot just written what the operation half of the naming pass says
+        of its API (`notes.said_now`), so that the first structural edit adding or removing an
+        operation does not run that pass on the old API; not for an API over `SAID_UP_TO`
+        operations, nor when the pass does not give the run's names (then nothing is noted)."""
+        from .notes import SAID_UP_TO, said_now
+        from .snapshot import peek
+
+        head = peek(self.path)  # (the snapshot `keep` wrote with `key`, if it is in place)
+        if head is not None and head.key == key and len(api.operations) <= SAID_UP_TO:
+            said_now(self.path, key, api, names, label)
+
     def keep(
         self,
         api: Api,
@@ -489,10 +505,10 @@ class Recorder:
         label: str,
         config: str,
         ready: Callable[[], bool] = lambda: True,
-    ) -> None:
+    ) -> bytes | None:
         """Write the snapshot, or remove the old one when this run cannot leave one. `read`: the
         spec file's bytes and text, read again (they must be what the run read: `sha256`);
-        `ready`: see `save`."""
+        `ready`: see `save`. Its key when it was written (placed, or thrown away: not `ready`)."""
         from ..diagnostics import DiagnosticSink
         from ..features import active
         from .layout import layout_of
@@ -530,7 +546,7 @@ class Recorder:
             )
         ):
             unlink(self.path)
-            return
+            return None
         snapshot = Snapshot(
             [(where, key) for where, key, _ in self.prose],
             self.aliased,
@@ -549,6 +565,8 @@ class Recorder:
         layout = layout_of(read[1]) if text and read is not None else None
         if not save(self.path, found.key, snapshot, ready, found.shape, text, layout):
             unlink(self.path)
+            return None
+        return found.key
 
 
 def _json_text(spec: Path) -> bool:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
+    from ..ir import Api
+    from ..naming.names import Names
 
 
 def _valid_file(path: Path) -> Path:
@@ -87,3 +89,28 @@ def remember_said(path: Path, key: bytes, said: list[Diagnostic]) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+# the largest API whose snapshot's writer runs the operation pass for `.naming` (`said_now`): the
+# pass's tables are made again in the writer (graph-beta: 22,361 operations, its memory target)
+SAID_UP_TO = 5000
+
+
+def said_now(path: Path, key: bytes, api: Api, names: Names, label: str) -> bool:
+    """Run the operation half of the naming pass on the snapshot's `api` (as a structural replay
+    that adds or removes an operation would, `structural._added_or_removed`) and note what it said
+    for the snapshot with `key` — only when it gives exactly `names`' tables, in their order; False
+    when it does not (nothing noted)."""
+    from dataclasses import replace
+
+    from ..diagnostics import DiagnosticSink
+    from ..naming.operations import operation_names
+
+    fresh = replace(names, resources={}, op_resource={}, op_method={}, params={}, body_fields={})
+    heard = DiagnosticSink(file=label)
+    operation_names(api, fresh, heard)
+    tables = ("resources", "op_resource", "op_method", "params", "body_fields")
+    if any(list(getattr(fresh, t).items()) != list(getattr(names, t).items()) for t in tables):
+        return False
+    remember_said(path, key, heard.sorted())
+    return True

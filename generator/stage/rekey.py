@@ -158,20 +158,10 @@ def _notes(rekey: Rekey, names: Names, key: bytes, valid: set[str], naming: bool
     """The notes for the re-keyed snapshot (`key`): the validated path items carried over; what
     the operation pass says of its API when the old snapshot had that note — after the pass gave
     exactly its names (else the snapshot is removed: a doubt)."""
-    from ..diagnostics import DiagnosticSink
-    from ..naming.operations import operation_names
-    from .notes import remember_said, remember_valid
+    from .notes import remember_valid, said_now
     from .snapshot import unlink
 
     if valid:
         remember_valid(rekey.path, key, sorted(valid))
-    if not naming:
-        return
-    fresh = replace(names, resources={}, op_resource={}, op_method={}, params={}, body_fields={})
-    heard = DiagnosticSink(file=rekey.label)
-    operation_names(rekey.api, fresh, heard)
-    tables = ("resources", "op_resource", "op_method", "params", "body_fields")
-    if any(list(getattr(fresh, t).items()) != list(getattr(names, t).items()) for t in tables):
+    if naming and not said_now(rekey.path, key, rekey.api, names, rekey.label):
         unlink(rekey.path)
-        return
-    remember_said(rekey.path, key, heard.sorted())

@@ -249,16 +249,14 @@ def test_a_rekey_that_fails_leaves_no_wrong_snapshot(
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
     path = _snapshot_file(warm)
-    _new_operation(doc)  # (notes `.naming`: the re-keyed snapshot's names are checked)
+    assert notes.said_before(path, _read(path)[0]) is not None  # (the full run's writer noted it)
+    _new_operation(doc)  # (the re-keyed snapshot's `.naming`: its names are checked)
     _write(warm, doc)
     real = naming_operations.operation_names
-    calls: list[int] = []
 
     def wrong(api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None) -> None:
-        calls.append(1)
         real(api, names, sink, argued, settled=settled)
-        # (the writer's run: after the replay's two)
-        if argued is None and settled is None and len(calls) > 2:
+        if argued is None and settled is None:  # (the writer's: the replay's pass is restricted)
             names.op_method[next(iter(names.op_method))] = "renamed"
 
     monkeypatch.setattr(naming_operations, "operation_names", wrong)
@@ -268,6 +266,40 @@ def test_a_rekey_that_fails_leaves_no_wrong_snapshot(
     _edited(
         tmp_path / "next", warm, doc, _removed_operation, FULL, "after a failed rekey", monkeypatch
     )
+
+
+def test_a_full_run_notes_what_the_operation_pass_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full run's snapshot writer notes what the operation half of the naming pass says of its
+    API (`.naming`, keyed by the snapshot's key: an argument collision's warning among it, exactly
+    what the pass says when run again), so the first structural edit that adds an operation runs
+    the pass only on the new API's touched operations — and is served with a full run's output."""
+    doc = _shop()
+    _argument_warning(doc)
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    path = _snapshot_file(warm)
+    key = _read(path)[0]
+    said = notes.said_before(path, key)
+    snapshot = load(path, key)
+    assert said is not None and snapshot is not None
+    fresh = dataclasses.replace(
+        snapshot.names, resources={}, op_resource={}, op_method={}, params={}, body_fields={}
+    )
+    heard = DiagnosticSink(file=said[0].file if said else None)
+    naming_operations.operation_names(snapshot.api, fresh, heard)
+    assert said == heard.sorted() and any("collision" in d.code for d in said)
+    real = naming_operations.operation_names
+    whole: list[bool] = []
+
+    def counted(api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None) -> None:
+        whole.append(argued is None and settled is None)
+        real(api, names, sink, argued, settled=settled)
+
+    monkeypatch.setattr(naming_operations, "operation_names", counted)
+    _edited(tmp_path / "next", warm, doc, _new_operation, STRUCTURAL, "first add", monkeypatch)
+    assert whole == [False]  # (the rekey writer's whole pass runs in its forked child)
 
 
 @pytest.mark.slow  # 7 commands
