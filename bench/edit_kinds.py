@@ -16,8 +16,13 @@ the snapshot's writer is let finish (untimed):
 - new operation: a copy of `repos/get` under a path of its own (one of two, the other removed): the
   same.
 
+A second baseline, per round too: a fresh full generation, as `perf.py --only gen` measures it against
+openapi-python-client — `generate SPEC -o OUT` of the same text from a folder with no project (so no
+project caches are read or written; the compiled templates, like the generator's bytecode, are those of
+the installation), into an emptied output folder.
+
 Prints per kind the medians of wall and CPU time (user + sys of the command's process tree, `wait4`)
-and their share of the full run's, the load before and after, and whether the tree after the last edit
+and their share of each baseline's, the load before and after, and whether the tree after the last edit
 equals a cacheless full run of the same spec byte for byte. Not a test.
 """
 
@@ -106,13 +111,27 @@ def main(rounds: int, tree: str, work: Path) -> None:
     gen = [sys.executable, "-m", "generator", "generate", "-q"]
     tree = str(Path(tree).resolve())
     warm, cold = _project(work / "warm", doc), _project(work / "cold", doc)
+    fresh = work / "fresh"  # no pyproject.toml: no project, no project caches
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    once = [
+        *gen[:-1],
+        str(cold / "github.json"),
+        "-o",
+        str(fresh / "out"),
+        "--package",
+        "github",
+        "-q",
+    ]
     _run(gen, warm, _env(tree))
     _settle(warm)
-    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in ["full", *KINDS]}
+    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in ["full", "fresh", *KINDS]}
     load = os.getloadavg()[0]
     for i in range(rounds):
         (cold / "github.json").write_text(json.dumps(doc), encoding="utf-8")
         runs["full"].append(_run([*gen, "--full"], cold, _env(tree, cold=True)))
+        shutil.rmtree(fresh / "out", ignore_errors=True)
+        runs["fresh"].append(_run(once, fresh, _env(tree)))
         for kind, change in KINDS.items():
             change(doc, i + 1)
             (warm / "github.json").write_text(json.dumps(doc), encoding="utf-8")
@@ -124,13 +143,16 @@ def main(rounds: int, tree: str, work: Path) -> None:
     same = read_tree(warm / "out" / "github") == read_tree(cold / "out" / "github")
     med = statistics.median
     fw, fc = med(w for w, _ in runs["full"]), med(c for _, c in runs["full"])
+    nw, nc = med(w for w, _ in runs["fresh"]), med(c for _, c in runs["fresh"])
     print(f"load {load:.2f} -> {os.getloadavg()[0]:.2f}, {rounds} rounds, tree {tree}")
     print(f"full run (no caches): {fw:.3f} s wall / {fc:.3f} s CPU")
+    print(f"fresh full generation (no project, empty folder): {nw:.3f} s wall / {nc:.3f} s CPU")
     for kind in KINDS:
         w, c = med(w for w, _ in runs[kind]), med(c for _, c in runs[kind])
         print(
             f"{kind}: {w:.3f} s wall / {c:.3f} s CPU = {100 * w / fw:.1f} % wall, "
-            f"{100 * c / fc:.1f} % CPU of the full run"
+            f"{100 * c / fc:.1f} % CPU of the full run; {100 * w / nw:.1f} % wall, "
+            f"{100 * c / nc:.1f} % CPU of the fresh one"
         )
     print(f"byte-identical to a full run after the last edit: {same}")
 
