@@ -2,7 +2,7 @@
 edit's cost): one prose token replaced is found without scanning the new text.
 
 The snapshot keeps the spec's text T it was made from, where each prose token sits in it, and the
-SHA-256 of T with the prose emptied (its `shape`, which the key covers), all checked by a SHA-256
+SHA-256 of T with the prose emptied (its `shape`, which the key covers), all checked by a CRC-32
 (`snapshot.Head`, `snapshot.text_of`). The new text N is compared with T from both ends: when they
 differ only inside the span [s, e) of one prose token of T — N = T[:s] + X + T[e:] — and X is one
 JSON string token, N is T with that string value replaced and nothing else, so N with its prose
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..common_ends import common_head, common_tail
 from .keys import key_of
+from .layout import Layout
 from .snapshot import Kept, peek, text_of
 
 # one JSON string token, whole (`validation_cache._VALUE`'s token)
@@ -62,19 +63,49 @@ def kept_text(
         return None
 
 
-def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | None:
-    """`text` (the spec's, decoded as `keys.read_spec` decodes it) against the snapshot at `path`
-    (see the module), or None: scan it."""
+@dataclass(frozen=True)
+class Against:
+    """A JSON text against the text its snapshot was made from (`kept_text`), read and compared
+    once for `edit_of` and `region.located`: the snapshot's key, that text decoded, its prose
+    tokens' spans and its layout (`Kept`'s, not its bytes: graph-beta's are 47 MB), and where the
+    two differ — `old[start:end]` and the new text's part between the same ends (`start == end ==
+    len(old) == len(new)`: the same text)."""
+
+    key: bytes
+    old: str
+    spans: array[int]
+    layout: Layout | None
+    start: int
+    end: int
+
+
+def against(path: Path, text: str, spec: str, label: str, config: str) -> Against | None:
+    """`text` (the spec's, decoded as `keys.read_spec` decodes it) against the snapshot at `path`,
+    or None (see `kept_text`)."""
     found = kept_text(path, text, spec, label, config)
     if found is None:
         return None
     key, kept, old = found
-    spans = kept.spans
-    del kept, found
+    spans, layout = kept.spans, kept.layout
+    del kept, found  # (its bytes)
     start = common_head(old, text)
-    if start == len(old) == len(text):
-        return Edit(key, -1, "", "")
     end = len(old) - common_tail(old, text, start)
+    return Against(key, old, spans, layout, start, end)
+
+
+def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | None:
+    """`text` (the spec's, decoded as `keys.read_spec` decodes it) against the snapshot at `path`
+    (see the module), or None: scan it."""
+    found = against(path, text, spec, label, config)
+    return None if found is None else edit_of(found, text)
+
+
+def edit_of(found: Against, text: str) -> Edit | None:
+    """`edited`, of a text already compared with the kept one (`against`)."""
+    old, start, end = found.old, found.start, found.end
+    if start == len(old) == len(text):
+        return Edit(found.key, -1, "", "")
+    spans = found.spans
     index = _containing(spans, start, end)
     if index < 0:
         return None
@@ -87,7 +118,7 @@ def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | 
             return None
     except ValueError:
         return None
-    return Edit(key, index, old[s:e], new)
+    return Edit(found.key, index, old[s:e], new)
 
 
 def _containing(spans: array[int], start: int, end: int) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import pointer as jp
 from ..common_ends import common_head, common_tail
-from .edit import kept_text
+from .edit import Against, against
 from .layout import Layout, members
 from .prose import PROSE_KEYS
 
@@ -42,12 +42,19 @@ class Region:
     changed: list[Changed]
 
 
-def region(old: str, new: str, layout: Layout) -> Region | None:
-    """The path items holding everything that differs between the two texts, or None."""
-    start = common_head(old, new)
+def region(
+    old: str, new: str, layout: Layout, ends: tuple[int, int] | None = None
+) -> Region | None:
+    """The path items holding everything that differs between the two texts, or None. `ends`:
+    where the difference starts and ends in `old` (`common_head`, and `len(old)` less
+    `common_tail`), when the texts were compared already (`edit.against`)."""
+    if ends is None:
+        start = common_head(old, new)
+        end = len(old) - common_tail(old, new, start)
+    else:
+        start, end = ends
     if start == len(old) == len(new):
         return None
-    end = len(old) - common_tail(old, new, start)
     top = layout.top.get("paths")
     if top is None or not (top[1] < start and end < top[2]):
         return None  # (outside `paths`' braces)
@@ -185,14 +192,17 @@ def locate(path: Path, text: str, spec: str, label: str, config: str) -> Located
     """Where a JSON `text` (the spec's, decoded as `keys.read_spec` decodes it) differs from the
     text the snapshot at `path` was made with (`config`: the target's configuration digest), when
     that is inside some operations of `paths` (see the module); else None."""
-    found = kept_text(path, text, spec, label, config)
-    if found is None:
+    found = against(path, text, spec, label, config)
+    return None if found is None else located(found, text)
+
+
+def located(found: Against, text: str) -> Located | None:
+    """`locate`, of a text already compared with the kept one (`edit.against`: the kept text read
+    and compared once, for `edit.edit_of` and here)."""
+    if found.layout is None:
         return None
-    key, kept, old = found
-    if kept.layout is None:
-        return None
-    changed = region(old, text, kept.layout)
-    return None if changed is None else Located(key, old, kept.layout, changed)
+    changed = region(found.old, text, found.layout, (found.start, found.end))
+    return None if changed is None else Located(found.key, found.old, found.layout, changed)
 
 
 def prose_only(old: Any, new: Any) -> bool:

@@ -102,7 +102,8 @@ def _replay(
     is loaded: staged as its copy."""
     from ..spec_copy import copy_name, copy_parts
     from ..tree_index import read_again
-    from .cache import Edit, Scan, edited, read_spec, replay, scan
+    from .cache import Edit, Scan, read_spec, replay, scan
+    from .edit import against, edit_of
     from .writer import settle
 
     spec = Path(target.spec)
@@ -114,14 +115,16 @@ def _replay(
     if read is None:
         return None  # the full path says what is wrong
     args = (str(spec), named, target.digest())
-    now = edited(stages, read[1], *args)
+    found = against(stages, read[1], *args)  # (the kept text read and compared once, for both)
+    now = edit_of(found, read[1]) if found is not None else None
     located = None
     if now is None:  # inside some operations: a structural edit is not scanned (`structural.py`)
-        from .region import locate
+        from .region import located as locate
 
-        located = locate(stages, read[1], *args)
+        located = locate(found, read[1]) if found is not None else None
         if located is None or located.prose_only:
             now = scan(read[1], *args)
+    del found
     if now is None and located is None:
         return None
     raw = read[0]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-import hashlib
 import io
 import operator
 import os
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 10\n"
+MAGIC = b"clientgen stage cache 11\n"
 KIND = "stages"
 
 
@@ -59,7 +58,7 @@ class Snapshot:
 
 
 # ---- the snapshot file -------------------------------------------------------------------------------
-# MAGIC and the key; the head (`Head`: the shape's digest, the spec text's SHA-256 and length) and
+# MAGIC and the key; the head (`Head`: the shape's digest, the spec text's CRC-32 and length) and
 # that text, as the run read it (a replay compares the new text with it: `stage/edit.py`); the IR's schemas in pieces (a types module's members each, the schemas no module
 # holds in runs of `_RUN`), each pickled alone; the prose's places, offsets and tokens in pieces of
 # `_PROSE`; then the index — the snapshot with the schemas and the prose left out, the schemas'
@@ -70,19 +69,21 @@ _RUN = 64
 _PROSE = 4096  # prose values in a piece
 _TAIL = 12  # the index's length (8 bytes) and CRC-32 (4)
 _PIECE = 1 << 20  # bytes of the index read at a time for its CRC
-# after MAGIC: key, shape, SHA-256 of text, spans and layout, their lengths
-_HEAD = 32 + 32 + 32 + 8 + 8 + 8
+# after MAGIC: key, shape, CRC-32 of text, spans and layout, their lengths
+_HEAD = 32 + 32 + 4 + 8 + 8 + 8
 
 
 @dataclass(frozen=True)
 class Head:
     """The start of a snapshot file: its key, the SHA-256 of the spec's text with the prose
     emptied (`keys.Scan.shape`, which the key covers), and where the spec's text, its prose
-    tokens' spans and its layout are (`text_of`)."""
+    tokens' spans and its layout are (`text_of`), with their CRC-32 (as each piece's: a check
+    against damage, not a key — what a replay compares the kept text with is the spec's own
+    bytes, as read)."""
 
     key: bytes
     shape: bytes
-    sha256: bytes  # of the text's bytes, the spans' and the layout's
+    crc: int  # the CRC-32 of the text's bytes, the spans' and the layout's
     at: int
     text_size: int
     spans_size: int
@@ -100,12 +101,12 @@ def peek(path: Path) -> Head | None:
         return None
     at = len(MAGIC)
     text, spans, layout = (
-        int.from_bytes(data[i : i + 8], "big") for i in (at + 96, at + 104, at + 112)
+        int.from_bytes(data[i : i + 8], "big") for i in (at + 68, at + 76, at + 84)
     )
     return Head(
         data[at : at + 32],
         data[at + 32 : at + 64],
-        data[at + 64 : at + 96],
+        int.from_bytes(data[at + 64 : at + 68], "big"),
         at + _HEAD,
         text,
         spans,
@@ -126,7 +127,7 @@ class Kept:
 
 def text_of(path: Path, head: Head) -> Kept | None:
     """The spec's text the snapshot was made from (a JSON text), its spans and layout, or None
-    (none kept, or not what was kept: their SHA-256 is checked)."""
+    (none kept, or not what was kept: their CRC-32 is checked)."""
     if head.text_size == 0:
         return None
     try:
@@ -137,11 +138,8 @@ def text_of(path: Path, head: Head) -> Kept | None:
             layout = f.read(head.layout_size)
     except OSError:
         return None
-    digest = hashlib.sha256(data)
-    digest.update(spans)
-    digest.update(layout)
     size = head.text_size + head.spans_size + head.layout_size
-    if len(data) + len(spans) + len(layout) != size or digest.digest() != head.sha256:
+    if len(data) + len(spans) + len(layout) != size or _crc(data, spans, layout) != head.crc:
         return None
     found = array("q")
     found.frombytes(spans)
@@ -152,6 +150,13 @@ def text_of(path: Path, head: Head) -> Kept | None:
         except Exception:  # noqa: BLE001 - whatever the unpickler says: none (checked above)
             return None
     return Kept(data, found, parts)
+
+
+def _crc(*parts: bytes) -> int:
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return crc
 
 
 def stage_file(root: Path | None, out: Path) -> Path | None:
@@ -201,11 +206,9 @@ def save(
         with open(tmp, "wb") as f:
             located = spans(snapshot.offsets, snapshot.tokens).tobytes() if text else b""
             parts = pickle.dumps(layout, protocol=5) if text and layout is not None else b""
-            digest = hashlib.sha256(text)
-            digest.update(located)
-            digest.update(parts)
+            crc = _crc(text, located, parts).to_bytes(4, "big")
             sizes = b"".join(len(b).to_bytes(8, "big") for b in (text, located, parts))
-            f.write(MAGIC + key + shape + digest.digest() + sizes)
+            f.write(MAGIC + key + shape + crc + sizes)
             f.write(text)
             f.write(located)
             f.write(parts)
