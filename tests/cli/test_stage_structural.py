@@ -480,6 +480,48 @@ def test_the_structural_replay_parses_names_and_renders_only_the_changed_operati
     assert counted == {"build": builds, **({"operation_names": passes} if passes else {})}
 
 
+@pytest.mark.parametrize(
+    ("edit", "served"), [(_new_query, STRUCTURAL), (_new_operation, STRUCTURAL), (_summary, PROSE)]
+)
+def test_the_kept_text_is_read_and_compared_once(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[dict[str, Any]], None],
+    served: str,
+) -> None:
+    """Whether the edit is one prose token (`edit.edit_of`) or inside some operations
+    (`region.located`), the snapshot's kept text is read, checked and compared with the new one
+    once (`edit.against`): not once for each question."""
+    from generator.stage import edit as stage_edit
+    from generator.stage import region as stage_region
+
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    counted: dict[str, int] = {}
+
+    def counting(owner: Any, name: str) -> None:
+        real = getattr(owner, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counted[name] = counted.get(name, 0) + 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+
+    counting(stage_edit, "text_of")
+    counting(stage_edit, "common_head")
+    counting(stage_edit, "common_tail")
+    counting(stage_region, "common_head")
+    counting(stage_region, "common_tail")
+    calls = _served(monkeypatch)
+    edit(doc)
+    _write(warm, doc)
+    result = _generate(warm)
+    _served_by(result, calls, served, edit.__name__)
+    assert counted == {"text_of": 1, "common_head": 1, "common_tail": 1}
+
+
 def test_a_served_edit_rekeys_the_snapshot_and_an_undone_edit_is_served(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
