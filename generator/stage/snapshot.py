@@ -14,7 +14,7 @@ import os
 import pickle
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -61,12 +61,17 @@ class Snapshot:
 # MAGIC and the key; the head (`Head`: the shape's digest, the spec text's CRC-32 and length) and
 # that text, as the run read it (a replay compares the new text with it: `stage/edit.py`); the IR's schemas in pieces (a types module's members each, the schemas no module
 # holds in runs of `_RUN`), each pickled alone; the prose's places, offsets and tokens in pieces of
-# `_PROSE`; then the index — the snapshot with the schemas and the prose left out, the schemas'
-# order, each one's piece, each piece's size and CRC-32, the prose's count and pieces — and its
-# length and CRC-32. A prose-only run reads the index, compares the prose a piece at a time
-# (`load`'s `prose`) and reads only the pieces of the schemas it asks for (`LazySchemas`).
+# `_PROSE`; the `Names` tables of `LAZY_NAMES`, a piece each; then the index — the snapshot with
+# the schemas, those tables and the prose left out, the schemas' order, each one's piece, each
+# piece's size and CRC-32, the tables' pieces, the prose's count and pieces — and its length and
+# CRC-32. A prose-only run reads the index, compares the prose a piece at a time (`load`'s
+# `prose`) and reads only the pieces of the schemas it asks for (`LazySchemas`), and a table of
+# `LAZY_NAMES` only when it is first used (`LazyTable`).
 _RUN = 64
 _PROSE = 4096  # prose values in a piece
+# the `Names` tables only types modules and a few method bodies read (GitHub's: 37,700 fields and
+# 3,000 enums, ≈ a quarter of the index's unpickling), in pieces of their own
+LAZY_NAMES = ("fields", "members")
 _TAIL = 12  # the index's length (8 bytes) and CRC-32 (4)
 _PIECE = 1 << 20  # bytes of the index read at a time for its CRC
 # after MAGIC: key, shape, CRC-32 of text, spans and layout, their lengths
@@ -224,6 +229,7 @@ def save(
                     _Pickler(summed).dump({sid: schemas[sid] for sid in members})
                     table.append((summed.size, summed.crc))
                 where.update(dict.fromkeys(members, n))
+            lazy = [_write_table(f, getattr(snapshot.names, name)) for name in LAZY_NAMES]
             prose = []  # the prose's places, offsets and tokens, _PROSE of each a piece
             for at in range(0, len(snapshot.tokens), _PROSE):
                 summed = _Summed(f)
@@ -236,18 +242,33 @@ def save(
                 prose.append((summed.size, summed.crc))
             summed = _Summed(f)
             pickler = _Pickler(summed)
-            rest = dataclasses.replace(snapshot, api=shell, places=[], offsets=[], tokens=[])
-            pickler.dump((rest, list(schemas), where, table, (len(snapshot.tokens), prose)))
+            names = dataclasses.replace(snapshot.names, **{name: {} for name in LAZY_NAMES})
+            rest = dataclasses.replace(
+                snapshot, api=shell, names=names, places=[], offsets=[], tokens=[]
+            )
+            pickler.dump((rest, list(schemas), where, table, lazy, (len(snapshot.tokens), prose)))
             f.write(summed.size.to_bytes(8, "big") + summed.crc.to_bytes(4, "big"))
         if pickler.operations != len(api.operations) or not ready():
             tmp.unlink()
             return pickler.operations == len(api.operations)
         os.replace(tmp, path)
-    except (OSError, pickle.PicklingError):
+    except (OSError, pickle.PicklingError, Damaged):
         with contextlib.suppress(OSError):
             tmp.unlink()
         return False
     return True
+
+
+def _write_table(f: IO[bytes], table: Mapping[Any, Any]) -> tuple[int, int]:
+    """One table of `LAZY_NAMES` written as a piece (a loaded snapshot's not yet unpickled: its
+    bytes as they are, checked); its size and CRC-32."""
+    raw = table.raw() if isinstance(table, LazyTable) else None
+    if raw is not None and zlib.crc32(raw[0]) == raw[1]:  # (damaged: `dict` below raises)
+        f.write(raw[0])
+        return len(raw[0]), raw[1]
+    summed = _Summed(f)
+    _Pickler(summed).dump(dict(table))
+    return summed.size, summed.crc
 
 
 def _pieces_as_they_are(
@@ -323,25 +344,33 @@ def load(
                 return None  # damaged (a flipped byte in a text would still unpickle), or truncated
             f.seek(base + start)
             try:
-                snapshot, order, where, table, (count, spans) = _Unpickler(f).load()
+                snapshot, order, where, table, lazy, (count, spans) = _Unpickler(f).load()
                 schemas = sum(n for n, _ in table)
+                tables = sum(n for n, _ in lazy)
                 if (
                     not isinstance(snapshot, Snapshot)
-                    or schemas + sum(n for n, _ in spans) != start
+                    or len(lazy) != len(LAZY_NAMES)
+                    or schemas + tables + sum(n for n, _ in spans) != start
                 ):
                     return None
             except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
                 return None
             f.seek(base)
-            pieces = f.read(schemas)
-            if len(pieces) != schemas:
+            pieces = f.read(schemas + tables)
+            if len(pieces) != schemas + tables:
                 return None
             if with_prose and not _prose(f, spans, count, snapshot, prose):
                 return None
     except OSError:
         return None
-    lazy = LazySchemas(memoryview(pieces), order, where, table, base)
-    object.__setattr__(snapshot.api, "schemas", lazy)
+    data = memoryview(pieces)
+    object.__setattr__(
+        snapshot.api, "schemas", LazySchemas(data[:schemas], order, where, table, base)
+    )
+    at = schemas
+    for name, (size, crc) in zip(LAZY_NAMES, lazy, strict=True):
+        setattr(snapshot.names, name, LazyTable(data[at : at + size], crc))
+        at += size
     return snapshot
 
 
@@ -461,6 +490,56 @@ class LazySchemas(Mapping[str, "Schema"]):
 
     def __len__(self) -> int:
         return len(self._order)
+
+
+class LazyTable(MutableMapping[Any, Any]):
+    """A table of a loaded snapshot's `Names` (`LAZY_NAMES`), unpickled when it is first used
+    (a damaged piece raises `Damaged`, as `LazySchemas`' do); then a dict like any other's."""
+
+    def __init__(self, data: Any, crc: int) -> None:
+        self._data: Any = data  # the piece (None once unpickled)
+        self._crc = crc
+        self._table: dict[Any, Any] | None = None
+
+    def table(self) -> dict[Any, Any]:
+        """The table, unpickled (once)."""
+        if self._table is None:
+            if zlib.crc32(self._data) != self._crc:
+                raise Damaged("a table of the names is damaged")
+            try:
+                found = _Unpickler(io.BytesIO(self._data)).load()
+            except Exception as error:  # whatever the unpickler says: damaged
+                raise Damaged("a table of the names does not unpickle") from error
+            if not isinstance(found, dict):
+                raise Damaged("a table of the names is no table")
+            self._table, self._data = found, None
+        return self._table
+
+    def raw(self) -> tuple[Any, int] | None:
+        """The piece's bytes and CRC-32 while it is not unpickled (`save` copies them as they are),
+        else None."""
+        return None if self._table is not None else (self._data, self._crc)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.table()[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.table().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table()
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.table()[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self.table()[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
 
 
 class _Summed:
