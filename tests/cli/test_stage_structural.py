@@ -522,6 +522,53 @@ def test_the_kept_text_is_read_and_compared_once(
     assert counted == {"text_of": 1, "common_head": 1, "common_tail": 1}
 
 
+def _body_query(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "post").append(_query("dry_run", {"type": "boolean"}))
+
+
+def _with_owner(doc: dict[str, Any]) -> dict[str, Any]:
+    """The shop with a `NewPet` that holds an `Owner` (a `…Param` model a body reaches, whose key
+    `full-name` is renamed: what `createPet`'s body annotation reads the fields for)."""
+    schemas = doc["components"]["schemas"]
+    schemas["Owner"] = {"type": "object", "properties": {"full-name": {"type": "string"}}}
+    schemas["NewPet"]["properties"]["owner"] = {"$ref": "#/components/schemas/Owner"}
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("edit", "used"), [(_new_query, False), (_new_operation, False), (_body_query, True)]
+)
+def test_the_names_fields_are_unpickled_only_when_a_changed_method_reads_them(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[dict[str, Any]], None],
+    used: bool,
+) -> None:
+    """The snapshot's fields and enum members (`snapshot.LAZY_NAMES`: what types modules read) are
+    unpickled only when a method the replay drafts again reads them (`createPet`'s body, which
+    reaches `OwnerParam`); read or not, the tree and diagnostics equal a cacheless full run's."""
+    from generator.stage import snapshot
+
+    doc = _with_owner(_shop())
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    loaded: list[Any] = []
+    real = structural.load
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        loaded.append(found)
+        return found
+
+    monkeypatch.setattr(structural, "load", spy)
+    _edited(tmp_path, warm, doc, edit, STRUCTURAL, edit.__name__, monkeypatch)
+    (names,) = (found.names for found in loaded)
+    assert isinstance(names.fields, snapshot.LazyTable)
+    assert isinstance(names.members, snapshot.LazyTable)
+    assert (names.fields.raw() is None) is used
+    assert names.members.raw() is not None
+
+
 def test_a_served_edit_rekeys_the_snapshot_and_an_undone_edit_is_served(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
