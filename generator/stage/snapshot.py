@@ -590,13 +590,29 @@ def _slots(cls: type) -> tuple[str, ...] | None:
     return names
 
 
-def _make(cls: type, values: tuple[Any, ...]) -> Any:
-    """An instance of slotted class `cls` with `values` in its slots (no `__init__`: the state is
-    restored as it was)."""
+def _maker_of(cls: type) -> Any:
+    """The maker of IR class `cls` (`_maker`): each pickle names it once (`_MakerOf`, memoized),
+    then calls it for each instance with its slot values — one call an object (no `__init__`: the
+    state is restored as it was)."""
+    if _slots(cls) is None:
+        raise pickle.UnpicklingError(f"{cls!r} is not an IR class")
     maker = _MAKERS.get(cls)
     if maker is None:
         maker = _MAKERS[cls] = _maker(cls)
-    return maker(*values)
+    return maker
+
+
+class _MakerOf:
+    """What `_Pickler` writes for the maker of `cls` (as `_maker_of(cls)`): one of these a class, so
+    that pickle's memo writes it once and refers to it after."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    def __call__(self, *values: Any) -> Any:  # (what it stands for; pickle asks for a callable)
+        return _maker_of(self.cls)(*values)
 
 
 def _maker(cls: type) -> Any:
@@ -652,11 +668,14 @@ class _Pickler(pickle.Pickler):
 
         self._operation = Operation
         self._sharing = Sharing(_slots)
+        self._makers: dict[type, _MakerOf] = {}
 
     def reducer_override(self, obj: Any) -> Any:
         cls = type(obj)
         if cls is _Missing:
             return _missing, ()
+        if cls is _MakerOf:
+            return _maker_of, (obj.cls,)
         if cls is self._operation:
             self.operations += 1
         first = self._sharing.known(obj)
@@ -669,7 +688,10 @@ class _Pickler(pickle.Pickler):
             getter = _GETTERS[cls] = _getter(cls)
         if getter is False:
             return NotImplemented
-        return _make, (cls, getter(obj))
+        maker = self._makers.get(cls)
+        if maker is None:
+            maker = self._makers[cls] = _MakerOf(cls)
+        return maker, getter(obj)
 
 
 _BUILTINS = frozenset(("set", "frozenset", "complex", "bytearray", "slice", "range"))
@@ -690,7 +712,7 @@ class _Unpickler(pickle.Unpickler):
         return found
 
     def _admitted(self, module: str, name: str) -> Any:
-        if module == __name__ and name in ("_make", "_missing", "_safe", "_same"):
+        if module == __name__ and name in ("_maker_of", "_missing", "_safe", "_same"):
             return super().find_class(module, name)
         if module == "builtins" and name in _BUILTINS:
             return super().find_class(module, name)
