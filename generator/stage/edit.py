@@ -22,6 +22,7 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..common_ends import common_head, common_tail
 from .keys import key_of
@@ -43,66 +44,102 @@ class Edit:
     new: str
 
 
+class Text(Protocol):
+    """A text as `edit_of` and `region` read it: its length and its slices (a `str`, or `Ascii`)."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, at: slice, /) -> str: ...
+
+
+class Ascii:
+    """An ASCII text's bytes read as the `str` they decode to (their offsets are its offsets): its
+    length, and a slice decoded when asked for — the text is never decoded whole (GitHub's 7 MB:
+    a copy, and its pages touched, twice a run)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, at: slice, /) -> str:
+        return self.data[at].decode("ascii")
+
+
 def kept_text(
-    path: Path, text: str, spec: str, label: str, config: str
-) -> tuple[bytes, Kept, str] | None:
-    """For a JSON `text`: the snapshot at `path`'s key, what it kept of the text it was made from
-    (`snapshot.text_of`) and that text decoded — when the snapshot was made for this spec, label and
-    configuration by this generator (`keys.key_of` over its own shape) — else None."""
-    if not text.lstrip().startswith("{"):
+    path: Path, text: str | bytes, spec: str, label: str, config: str
+) -> tuple[bytes, Kept] | None:
+    """For a JSON `text`: the snapshot at `path`'s key and what it kept of the text it was made
+    from (`snapshot.text_of`) — when the snapshot was made for this spec, label and configuration
+    by this generator (`keys.key_of` over its own shape) — else None."""
+    if not (text.lstrip().startswith("{") if isinstance(text, str) else _json(text)):
         return None
     head = peek(path)
     if head is None or head.key != key_of(b"json", head.shape, spec, label, config):
         return None
     kept = text_of(path, head)
-    if kept is None:
-        return None
-    try:
-        return head.key, kept, kept.text.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
+    return None if kept is None else (head.key, kept)
+
+
+def _json(data: bytes) -> bool:
+    return data.lstrip().startswith(b"{")
 
 
 @dataclass(frozen=True)
 class Against:
     """A JSON text against the text its snapshot was made from (`kept_text`), read and compared
-    once for `edit_of` and `region.located`: the snapshot's key, that text decoded, its prose
-    tokens' spans and its layout (`Kept`'s, not its bytes: graph-beta's are 47 MB), and where the
-    two differ — `old[start:end]` and the new text's part between the same ends (`start == end ==
-    len(old) == len(new)`: the same text)."""
+    once for `edit_of` and `region.located`: the snapshot's key, both texts (`Ascii` when both are:
+    then neither is decoded whole, else `str`), the kept one's prose tokens' spans and its layout
+    (`Kept`'s, not its bytes: graph-beta's are 47 MB), and where the two differ — `old[start:end]`
+    and the new text's part between the same ends (`start == end == len(old) == len(new)`: the
+    same text)."""
 
     key: bytes
-    old: str
+    old: Text
+    new: Text
     spans: array[int]
     layout: Layout | None
     start: int
     end: int
 
 
-def against(path: Path, text: str, spec: str, label: str, config: str) -> Against | None:
-    """`text` (the spec's, decoded as `keys.read_spec` decodes it) against the snapshot at `path`,
-    or None (see `kept_text`)."""
+def against(path: Path, text: str | bytes, spec: str, label: str, config: str) -> Against | None:
+    """`text` — the spec's, decoded as `keys.read_spec` decodes it, or its bytes when they are
+    ASCII (`bytes.isascii`: the same text, offsets and all) — against the snapshot at `path`, or
+    None (see `kept_text`). The texts are compared as bytes when both are ASCII, else decoded."""
     found = kept_text(path, text, spec, label, config)
     if found is None:
         return None
-    key, kept, old = found
-    spans, layout = kept.spans, kept.layout
-    del kept, found  # (its bytes)
-    start = common_head(old, text)
-    end = len(old) - common_tail(old, text, start)
-    return Against(key, old, spans, layout, start, end)
+    key, kept = found
+    spans, layout, data = kept.spans, kept.layout, kept.text
+    del kept, found
+    if isinstance(text, bytes) and data.isascii():
+        start = common_head(data, text)
+        end = len(data) - common_tail(data, text, start)
+        return Against(key, Ascii(data), Ascii(text), spans, layout, start, end)
+    try:
+        old = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    del data  # (its bytes)
+    new = text if isinstance(text, str) else text.decode("ascii")
+    start = common_head(old, new)
+    end = len(old) - common_tail(old, new, start)
+    return Against(key, old, new, spans, layout, start, end)
 
 
-def edited(path: Path, text: str, spec: str, label: str, config: str) -> Edit | None:
-    """`text` (the spec's, decoded as `keys.read_spec` decodes it) against the snapshot at `path`
-    (see the module), or None: scan it."""
+def edited(path: Path, text: str | bytes, spec: str, label: str, config: str) -> Edit | None:
+    """`text` (as `against` takes it) against the snapshot at `path` (see the module), or None:
+    scan it."""
     found = against(path, text, spec, label, config)
-    return None if found is None else edit_of(found, text)
+    return None if found is None else edit_of(found)
 
 
-def edit_of(found: Against, text: str) -> Edit | None:
+def edit_of(found: Against) -> Edit | None:
     """`edited`, of a text already compared with the kept one (`against`)."""
-    old, start, end = found.old, found.start, found.end
+    old, text, start, end = found.old, found.new, found.start, found.end
     if start == len(old) == len(text):
         return Edit(found.key, -1, "", "")
     spans = found.spans

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import pointer as jp
-from ..common_ends import common_head, common_tail
-from .edit import Against, against
+from .edit import Against, Text, against
 from .layout import Layout, members
 from .prose import PROSE_KEYS
 
@@ -42,17 +41,11 @@ class Region:
     changed: list[Changed]
 
 
-def region(
-    old: str, new: str, layout: Layout, ends: tuple[int, int] | None = None
-) -> Region | None:
+def region(old: Text, new: Text, layout: Layout, ends: tuple[int, int]) -> Region | None:
     """The path items holding everything that differs between the two texts, or None. `ends`:
     where the difference starts and ends in `old` (`common_head`, and `len(old)` less
-    `common_tail`), when the texts were compared already (`edit.against`)."""
-    if ends is None:
-        start = common_head(old, new)
-        end = len(old) - common_tail(old, new, start)
-    else:
-        start, end = ends
+    `common_tail`: `edit.against` compares them)."""
+    start, end = ends
     if start == len(old) == len(new):
         return None
     top = layout.top.get("paths")
@@ -127,7 +120,7 @@ def _refs(node: Any) -> Iterator[str]:
             stack += [v for v in node if type(v) is dict or type(v) is list]
 
 
-def components(text: str, layout: Layout, roots: list[Any]) -> dict[str, Any] | None:
+def components(text: Text, layout: Layout, roots: list[Any]) -> dict[str, Any] | None:
     """The `components` entries the nodes `roots` reach through `$ref`s (and those reach), decoded
     from the kept text; None for a `$ref` that leaves `components` or the document (the full path
     reads it: a dangling one is its warning)."""
@@ -160,7 +153,7 @@ def components(text: str, layout: Layout, roots: list[Any]) -> dict[str, Any] | 
     return out
 
 
-def top(text: str, layout: Layout, key: str) -> Any:
+def top(text: Text, layout: Layout, key: str) -> Any:
     """The top-level member `key` of the kept `text`, decoded (None: none)."""
     span = layout.top.get(key)
     if span is None:
@@ -174,7 +167,7 @@ class Located:
     """An edit `locate` found inside `paths`: the snapshot's key, its kept text, the path items."""
 
     key: bytes
-    old: str
+    old: Text
     layout: Layout
     region: Region
 
@@ -193,15 +186,15 @@ def locate(path: Path, text: str, spec: str, label: str, config: str) -> Located
     text the snapshot at `path` was made with (`config`: the target's configuration digest), when
     that is inside some operations of `paths` (see the module); else None."""
     found = against(path, text, spec, label, config)
-    return None if found is None else located(found, text)
+    return None if found is None else located(found)
 
 
-def located(found: Against, text: str) -> Located | None:
+def located(found: Against) -> Located | None:
     """`locate`, of a text already compared with the kept one (`edit.against`: the kept text read
     and compared once, for `edit.edit_of` and here)."""
     if found.layout is None:
         return None
-    changed = region(found.old, text, found.layout, (found.start, found.end))
+    changed = region(found.old, found.new, found.layout, (found.start, found.end))
     return None if changed is None else Located(found.key, found.old, found.layout, changed)
 
 

@@ -278,3 +278,37 @@ def test_a_summary_that_names_csv_renders_its_test_module_again(
     assert read_tree(warm / "generated" / "casexchange") == read_tree(
         cold / "generated" / "casexchange"
     )
+
+
+# and a text with a character outside ASCII: compared as decoded texts
+_WIDE = ("a summary in Greek", lambda t: _replace(t, _op_summary(t), '"List people"', '"Λίστα"'))
+
+
+@pytest.mark.slow  # a full run of Casebook and two dozen comparisons of its text: ~2 s
+def test_an_ascii_text_is_compared_as_bytes_and_found_as_its_decoded_text_is(
+    tmp_path: Path,
+) -> None:
+    """The spec's bytes, when ASCII (and the kept text's too), are compared as they are and never
+    decoded whole (`edit.Ascii`): what `edited` and `locate` find of them is what they find of the
+    decoded text; a text outside ASCII is compared decoded."""
+    from generator.stage import region
+
+    path, args, text = _warm(tmp_path)
+    structural = ("an operation id", lambda t: t.replace('"listPeople"', '"listPersons"', 1))
+    for label, change, *_ in [*TEXTS, structural, _WIDE]:
+        new = change(text)
+        data = new.encode("utf-8")
+        found = edit.against(path, data if data.isascii() else new, *args)
+        assert found is not None, label
+        kind = edit.Ascii if data.isascii() else str
+        assert isinstance(found.old, kind) and isinstance(found.new, kind), label
+        assert found.new[0 : len(found.new)] == new, label
+        assert edit.edit_of(found) == edit.edited(path, new, *args), label
+        if data.isascii():
+            assert edit.edited(path, data, *args) == edit.edited(path, new, *args), label
+        as_text, as_found = region.locate(path, new, *args), region.located(found)
+        assert (as_text is None) == (as_found is None), label
+        if as_text is not None and as_found is not None:
+            assert as_found.region == as_text.region and as_found.key == as_text.key, label
+            assert as_found.old[0 : len(as_found.old)] == as_text.old[0 : len(as_text.old)], label
+    assert region.locate(path, structural[1](text).encode(), *args) is not None

@@ -493,7 +493,6 @@ def test_the_kept_text_is_read_and_compared_once(
     (`region.located`), the snapshot's kept text is read, checked and compared with the new one
     once (`edit.against`): not once for each question."""
     from generator.stage import edit as stage_edit
-    from generator.stage import region as stage_region
 
     doc = _shop()
     warm = _project(tmp_path / "warm", doc)
@@ -512,14 +511,46 @@ def test_the_kept_text_is_read_and_compared_once(
     counting(stage_edit, "text_of")
     counting(stage_edit, "common_head")
     counting(stage_edit, "common_tail")
-    counting(stage_region, "common_head")
-    counting(stage_region, "common_tail")
     calls = _served(monkeypatch)
     edit(doc)
     _write(warm, doc)
     result = _generate(warm)
     _served_by(result, calls, served, edit.__name__)
     assert counted == {"text_of": 1, "common_head": 1, "common_tail": 1}
+
+
+@pytest.mark.parametrize("wide", [False, True], ids=["ascii", "outside ascii"])
+def test_a_spec_is_compared_as_bytes_when_ascii_and_decoded_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wide: bool
+) -> None:
+    """A structural edit of an ASCII spec is compared as bytes, never decoded whole
+    (`edit.Ascii`); one of a spec with characters outside ASCII (written as they are) as decoded
+    texts: either way served, and the tree and diagnostics equal a cacheless full run's."""
+    import sys
+
+    from generator.stage import edit as stage_edit
+
+    def written(folder: Path, doc: dict[str, Any]) -> None:
+        text = json.dumps(doc, indent=1, ensure_ascii=False)
+        (folder / "shop.json").write_text(text, encoding="utf-8")
+
+    monkeypatch.setattr(sys.modules[__name__], "_write", written)
+    doc = _shop()
+    doc["paths"]["/stores"]["get"]["summary"] = "List stores — Läden" if wide else "List stores"
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    compared: list[type] = []
+    real = stage_edit.against
+
+    def spy(*args: Any) -> Any:
+        found = real(*args)
+        compared.append(type(found.old))
+        return found
+
+    monkeypatch.setattr(stage_edit, "against", spy)
+    _edited(tmp_path, warm, doc, _new_query, STRUCTURAL, "a new query parameter", monkeypatch)
+    assert compared == [str if wide else stage_edit.Ascii]
+    assert (warm / "shop.json").read_bytes().isascii() is not wide
 
 
 def _body_query(doc: dict[str, Any]) -> None:
