@@ -29,6 +29,8 @@ from .keys import key_of
 from .layout import Layout
 from .snapshot import Kept, peek, text_of
 
+# a JSON text's start: a BOM, white space, `{` (not a copy of GitHub's 13 MB, as `lstrip` makes)
+_JSON = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\n\r]*\{")  # (`codecs.BOM_UTF8`)
 # one JSON string token, whole (`validation_cache._VALUE`'s token)
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
@@ -45,16 +47,18 @@ class Edit:
 
 
 class Text(Protocol):
-    """A text as `edit_of` and `region` read it: its length and its slices (a `str`, or `Ascii`)."""
+    """A text as `edit_of` and `region` read it: its length and its slices (a `str`, or `Utf8`)."""
 
     def __len__(self) -> int: ...
     def __getitem__(self, at: slice, /) -> str: ...
 
 
-class Ascii:
-    """An ASCII text's bytes read as the `str` they decode to (their offsets are its offsets): its
-    length, and a slice decoded when asked for — the text is never decoded whole (GitHub's 7 MB:
-    a copy, and its pages touched, twice a run)."""
+class Utf8:
+    """A spec's bytes read as the text they decode to, by offsets into the bytes (the snapshot
+    keeps its spans and layout so: `layout.byte_offsets`): their length, and a slice decoded when
+    asked for — raising `UnicodeDecodeError` (a `ValueError`) for a slice that is not whole UTF-8.
+    The text is never decoded whole: GitHub's 13 MB, with one character beyond U+FFFF, decode to
+    52 MB of `str` (≈ 0.1–0.15 s with the pages touched), twice a run."""
 
     __slots__ = ("data",)
 
@@ -65,17 +69,17 @@ class Ascii:
         return len(self.data)
 
     def __getitem__(self, at: slice, /) -> str:
-        return self.data[at].decode("ascii")
+        return self.data[at].decode("utf-8")
 
 
 def kept_text(
-    path: Path, text: str | bytes, spec: str, label: str, config: str
+    path: Path, text: bytes, spec: str, label: str, config: str
 ) -> tuple[bytes, Kept] | None:
-    """For a JSON `text`: the snapshot at `path`'s key and what it kept of the text it was made
-    from (`snapshot.text_of`) — when the snapshot was made for this spec, label and configuration
-    by this generator (`keys.key_of` over its own shape) — else None."""
-    if not (text.lstrip().startswith("{") if isinstance(text, str) else _json(text)):
-        return None
+    """For a JSON `text` (the spec's bytes): the snapshot at `path`'s key and what it kept of the
+    text it was made from (`snapshot.text_of`) — when the snapshot was made for this spec, label and
+    configuration by this generator (`keys.key_of` over its own shape) — else None."""
+    if _JSON.match(text) is None:
+        return None  # (else `keys.scan` says what it is)
     head = peek(path)
     if head is None or head.key != key_of(b"json", head.shape, spec, label, config):
         return None
@@ -83,57 +87,44 @@ def kept_text(
     return None if kept is None else (head.key, kept)
 
 
-def _json(data: bytes) -> bool:
-    return data.lstrip().startswith(b"{")
-
-
 @dataclass(frozen=True)
 class Against:
     """A JSON text against the text its snapshot was made from (`kept_text`), read and compared
-    once for `edit_of` and `region.located`: the snapshot's key, both texts (`Ascii` when both are:
-    then neither is decoded whole, else `str`), the kept one's prose tokens' spans and its layout
-    (`Kept`'s, not its bytes: graph-beta's are 47 MB), and where the two differ — `old[start:end]`
-    and the new text's part between the same ends (`start == end == len(old) == len(new)`: the
-    same text)."""
+    once for `edit_of` and `region.located`: the snapshot's key, both texts' bytes (`Utf8`: neither
+    is decoded whole), the kept one's prose tokens' spans and its layout (`Kept`'s), and where the
+    two differ — `old[start:end]` and the new text's part between the same ends (`start == end ==
+    len(old) == len(new)`: the same text)."""
 
     key: bytes
-    old: Text
-    new: Text
+    old: Utf8
+    new: Utf8
     spans: array[int]
     layout: Layout | None
     start: int
     end: int
 
 
-def against(path: Path, text: str | bytes, spec: str, label: str, config: str) -> Against | None:
-    """`text` — the spec's, decoded as `keys.read_spec` decodes it, or its bytes when they are
-    ASCII (`bytes.isascii`: the same text, offsets and all) — against the snapshot at `path`, or
-    None (see `kept_text`). The texts are compared as bytes when both are ASCII, else decoded."""
+def against(path: Path, text: bytes, spec: str, label: str, config: str) -> Against | None:
+    """The spec's bytes `text` against the snapshot at `path` (compared as bytes), or None (see
+    `kept_text`). Whatever is read of them is decoded as it is read: a slice that does not decode
+    is no edit `edit_of` or `region` serves (the full path reports it), and one that decodes,
+    between two places where both texts have the kept text's bytes, makes the whole new text
+    UTF-8 (the kept text was)."""
     found = kept_text(path, text, spec, label, config)
     if found is None:
         return None
     key, kept = found
-    spans, layout, data = kept.spans, kept.layout, kept.text
-    del kept, found
-    if isinstance(text, bytes) and data.isascii():
-        start = common_head(data, text)
-        end = len(data) - common_tail(data, text, start)
-        return Against(key, Ascii(data), Ascii(text), spans, layout, start, end)
-    try:
-        old = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    del data  # (its bytes)
-    new = text if isinstance(text, str) else text.decode("ascii")
-    start = common_head(old, new)
-    end = len(old) - common_tail(old, new, start)
-    return Against(key, old, new, spans, layout, start, end)
+    data = kept.text
+    start = common_head(data, text)
+    end = len(data) - common_tail(data, text, start)
+    return Against(key, Utf8(data), Utf8(text), kept.spans, kept.layout, start, end)
 
 
 def edited(path: Path, text: str | bytes, spec: str, label: str, config: str) -> Edit | None:
-    """`text` (as `against` takes it) against the snapshot at `path` (see the module), or None:
-    scan it."""
-    found = against(path, text, spec, label, config)
+    """`text` (the spec's bytes, or its text: as UTF-8) against the snapshot at `path` (see the
+    module), or None: scan it."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    found = against(path, data, spec, label, config)
     return None if found is None else edit_of(found)
 
 
@@ -147,7 +138,10 @@ def edit_of(found: Against) -> Edit | None:
     if index < 0:
         return None
     s, e = spans[2 * index], spans[2 * index + 1]
-    new = text[s : e + len(text) - len(old)]
+    try:
+        new, was = text[s : e + len(text) - len(old)], old[s:e]
+    except UnicodeDecodeError:
+        return None  # (not UTF-8 there: the full path says so)
     if _TOKEN.fullmatch(new) is None:
         return None
     try:
@@ -155,7 +149,7 @@ def edit_of(found: Against) -> Edit | None:
             return None
     except ValueError:
         return None
-    return Edit(found.key, index, old[s:e], new)
+    return Edit(found.key, index, was, new)
 
 
 def _containing(spans: array[int], start: int, end: int) -> int:

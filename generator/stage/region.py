@@ -59,8 +59,11 @@ def region(old: Text, new: Text, layout: Layout, ends: tuple[int, int]) -> Regio
     lo, hi = items[first][1][0], items[last][1][2]
     if not (lo <= start and end <= hi):
         return None
-    before = members(old[lo:hi])
-    after = members(new[lo : hi + len(new) - len(old)])
+    try:
+        before = members(old[lo:hi])
+        after = members(new[lo : hi + len(new) - len(old)])
+    except UnicodeDecodeError:
+        return None  # (not UTF-8 there: the full path says so)
     if before is None or after is None or len(before) != last - first + 1:
         return None  # (a key given twice)
     outside = {p for i, (p, _) in enumerate(items) if not first <= i <= last}
@@ -144,7 +147,10 @@ def components(text: Text, layout: Layout, roots: list[Any]) -> dict[str, Any] |
         span = layout.components.get(entry)
         if span is None:
             return None
-        found = members(text[span[0] : span[2]])
+        try:
+            found = members(text[span[0] : span[2]])
+        except UnicodeDecodeError:
+            return None
         if found is None:
             return None
         value = found[entry[1]]
@@ -158,7 +164,10 @@ def top(text: Text, layout: Layout, key: str) -> Any:
     span = layout.top.get(key)
     if span is None:
         return None
-    found = members(text[span[0] : span[2]])
+    try:
+        found = members(text[span[0] : span[2]])
+    except UnicodeDecodeError:
+        return None
     return None if found is None else found.get(key)
 
 
@@ -181,11 +190,12 @@ class Located:
         )
 
 
-def locate(path: Path, text: str, spec: str, label: str, config: str) -> Located | None:
-    """Where a JSON `text` (the spec's, decoded as `keys.read_spec` decodes it) differs from the
-    text the snapshot at `path` was made with (`config`: the target's configuration digest), when
-    that is inside some operations of `paths` (see the module); else None."""
-    found = against(path, text, spec, label, config)
+def locate(path: Path, text: str | bytes, spec: str, label: str, config: str) -> Located | None:
+    """Where a JSON `text` (the spec's bytes, or its text: as UTF-8) differs from the text the
+    snapshot at `path` was made with (`config`: the target's configuration digest), when that is
+    inside some operations of `paths` (see the module); else None."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    found = against(path, data, spec, label, config)
     return None if found is None else located(found)
 
 

@@ -115,13 +115,10 @@ def _replay(
     now: Scan | Edit | None = None
     if raw is None:
         return None  # the full path says what is wrong
-    # its text as `read_spec` decodes it; ASCII bytes are that text as they are (compared as bytes,
-    # never decoded whole: `edit.against`), decoded only to be scanned
-    text = None if raw.isascii() else decoded(raw)
-    if text is None and not raw.isascii():
-        return None  # (not UTF-8: the full path says so)
+    # compared with the kept text as bytes, read and compared once for both questions below, and
+    # decoded (as `read_spec` decodes it) only to be scanned (`edit.against`)
     args = (str(spec), named, target.digest())
-    found = against(stages, text or raw, *args)  # (read and compared once, for both below)
+    found = against(stages, raw, *args)
     now = edit_of(found) if found is not None else None
     located = None
     if now is None:  # inside some operations: a structural edit is not scanned (`structural.py`)
@@ -129,8 +126,12 @@ def _replay(
 
         located = locate(found) if found is not None else None
         if located is None or located.prose_only:
-            now = scan(raw.decode("ascii") if text is None else text, *args)
-    del found, text
+            text = decoded(raw)
+            if text is None:
+                return None  # (not UTF-8: the full path says so)
+            now = scan(text, *args)
+            del text
+    del found
     if now is None and located is None:
         return None
     sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()

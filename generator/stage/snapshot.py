@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..cache_files import cache_file
 from ..ir.models import MISSING, _Missing
-from .layout import Layout
+from .layout import Layout, byte_offsets
 from .prose import Places
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 11\n"
+MAGIC = b"clientgen stage cache 12\n"
 KIND = "stages"
 
 
@@ -121,9 +121,9 @@ def peek(path: Path) -> Head | None:
 
 @dataclass(frozen=True)
 class Kept:
-    """What `text_of` reads: the spec's text, where each prose token sits in it as decoded
+    """What `text_of` reads: the spec's text (its bytes), where each prose token sits in them
     (`spans`: start and end of each, in the prose's order), and where its parts sit (`layout`,
-    None when it has none: `stage/layout.py`)."""
+    None when it has none: `stage/layout.py`), by offsets into those bytes."""
 
     text: bytes
     spans: array[int]
@@ -168,16 +168,19 @@ def stage_file(root: Path | None, out: Path) -> Path | None:
     return cache_file(root, out, KIND, ".bin")
 
 
-def spans(offsets: list[int], tokens: list[str]) -> array[int]:
+def spans(
+    offsets: list[int], tokens: list[str], moved: Callable[[int], int] | None = None
+) -> array[int]:
     """Where each prose token sits in the text (start, end), from where its emptied `""` sits in the
-    text with the prose emptied (`scan_prose`): the tokens before it are that much longer."""
+    text with the prose emptied (`scan_prose`): the tokens before it are that much longer.
+    `moved`: each such offset into the text's bytes (`layout.byte_offsets`)."""
     out = array("q")
     shift = 0
     for at, token in zip(offsets, tokens, strict=True):
         out.append(at + shift)
         out.append(at + shift + len(token))
         shift += len(token) - 2
-    return out
+    return out if moved is None else array("q", map(moved, out))
 
 
 def save(
@@ -194,7 +197,8 @@ def save(
     made it did not write its package, `stage/writer.py`), and the old file stays. Everything is
     pickled straight into the file: no second copy in memory. `shape`: the key's digest of the
     text with the prose emptied; `text`: the spec's text it was made from (for `stage/edit.py`),
-    `layout`: where its parts sit (`stage/structural.py`)."""
+    `layout`: where its parts sit (`stage/structural.py`), and the snapshot's prose offsets, in
+    that text decoded (`keys.read_spec`); the file keeps them in its bytes."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     api = snapshot.api
     groups = _groups(api.schemas, snapshot.names.schema_module)
@@ -209,7 +213,11 @@ def save(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
-            located = spans(snapshot.offsets, snapshot.tokens).tobytes() if text else b""
+            # kept by their offsets into the text's bytes (what a replay compares: `stage/edit.py`)
+            moved = byte_offsets(text)
+            located = spans(snapshot.offsets, snapshot.tokens, moved).tobytes() if text else b""
+            if layout is not None and moved is not None:
+                layout = layout.moved(moved)
             parts = pickle.dumps(layout, protocol=5) if text and layout is not None else b""
             crc = _crc(text, located, parts).to_bytes(4, "big")
             sizes = b"".join(len(b).to_bytes(8, "big") for b in (text, located, parts))

@@ -520,12 +520,13 @@ def test_the_kept_text_is_read_and_compared_once(
 
 
 @pytest.mark.parametrize("wide", [False, True], ids=["ascii", "outside ascii"])
-def test_a_spec_is_compared_as_bytes_when_ascii_and_decoded_otherwise(
+def test_a_spec_is_compared_as_bytes_never_decoded_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wide: bool
 ) -> None:
-    """A structural edit of an ASCII spec is compared as bytes, never decoded whole
-    (`edit.Ascii`); one of a spec with characters outside ASCII (written as they are) as decoded
-    texts: either way served, and the tree and diagnostics equal a cacheless full run's."""
+    """A structural edit is found by comparing the spec's bytes with the kept ones (`edit.Utf8`:
+    only the path items and components read are decoded), whether the spec is ASCII or has
+    characters outside it before the edit (written as they are: the layout's offsets are into the
+    bytes): served, and the tree and diagnostics equal a cacheless full run's."""
     import sys
 
     from generator.stage import edit as stage_edit
@@ -536,7 +537,7 @@ def test_a_spec_is_compared_as_bytes_when_ascii_and_decoded_otherwise(
 
     monkeypatch.setattr(sys.modules[__name__], "_write", written)
     doc = _shop()
-    doc["paths"]["/stores"]["get"]["summary"] = "List stores — Läden" if wide else "List stores"
+    doc["info"]["title"] = "Shop 😀 — Läden" if wide else "Shop"
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
     compared: list[type] = []
@@ -549,7 +550,7 @@ def test_a_spec_is_compared_as_bytes_when_ascii_and_decoded_otherwise(
 
     monkeypatch.setattr(stage_edit, "against", spy)
     _edited(tmp_path, warm, doc, _new_query, STRUCTURAL, "a new query parameter", monkeypatch)
-    assert compared == [str if wide else stage_edit.Ascii]
+    assert compared == [stage_edit.Utf8]
     assert (warm / "shop.json").read_bytes().isascii() is not wide
 
 
