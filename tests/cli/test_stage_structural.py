@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -389,6 +390,19 @@ def test_a_structural_edit_equals_a_full_run(
     _edited(tmp_path, warm, doc, edit, served, label, monkeypatch)
 
 
+def _counting(
+    monkeypatch: pytest.MonkeyPatch, counted: dict[str, int], owner: Any, name: str
+) -> None:
+    """`owner.name` made to count its calls in `counted` (by name)."""
+    real = getattr(owner, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        counted[name] = counted.get(name, 0) + 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+
+
 def _served_by(result: pipeline.TargetResult, calls: list[bool], served: str, label: str) -> None:
     """The run was served as `served` says (`calls`: the structural replay's answers, `_served`)."""
     assert (result.replayed, any(calls)) == {
@@ -457,16 +471,7 @@ def test_the_structural_replay_parses_names_and_renders_only_the_changed_operati
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
     counted: dict[str, int] = {}
-
-    def counting(owner: Any, name: str) -> None:
-        real = getattr(owner, name)
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            counted[name] = counted.get(name, 0) + 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(owner, name, wrapper)
-
+    counting = partial(_counting, monkeypatch, counted)
     counting(parse, "build_api")
     counting(naming_plan, "plan_names")
     counting(naming_operations, "operation_names")
@@ -498,16 +503,7 @@ def test_the_kept_text_is_read_and_compared_once(
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
     counted: dict[str, int] = {}
-
-    def counting(owner: Any, name: str) -> None:
-        real = getattr(owner, name)
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            counted[name] = counted.get(name, 0) + 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(owner, name, wrapper)
-
+    counting = partial(_counting, monkeypatch, counted)
     counting(stage_edit, "text_of")
     counting(stage_edit, "common_head")
     counting(stage_edit, "common_tail")
