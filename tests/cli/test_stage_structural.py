@@ -519,17 +519,18 @@ def test_the_kept_text_is_read_and_compared_once(
 def test_a_spec_is_compared_as_bytes_never_decoded_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wide: bool
 ) -> None:
-    """A structural edit is found by comparing the spec's bytes with the kept ones (`edit.Utf8`:
-    only the path items and components read are decoded), whether the spec is ASCII or has
-    characters outside it before the edit (written as they are: the layout's offsets are into the
-    bytes): served, and the tree and diagnostics equal a cacheless full run's."""
+    """A structural edit, then a summary, are found by comparing the spec's bytes with the kept
+    ones (`edit.Utf8`: only the path items, components and token read are decoded), whether the
+    spec is ASCII or has a BOM and characters outside ASCII before the edit (written as they are:
+    the offsets kept are into the bytes): each served, and the tree and diagnostics equal a
+    cacheless full run's."""
     import sys
 
     from generator.stage import edit as stage_edit
 
     def written(folder: Path, doc: dict[str, Any]) -> None:
         text = json.dumps(doc, indent=1, ensure_ascii=False)
-        (folder / "shop.json").write_text(text, encoding="utf-8")
+        (folder / "shop.json").write_text(text, encoding="utf-8-sig" if wide else "utf-8")
 
     monkeypatch.setattr(sys.modules[__name__], "_write", written)
     doc = _shop()
@@ -546,7 +547,8 @@ def test_a_spec_is_compared_as_bytes_never_decoded_whole(
 
     monkeypatch.setattr(stage_edit, "against", spy)
     _edited(tmp_path, warm, doc, _new_query, STRUCTURAL, "a new query parameter", monkeypatch)
-    assert compared == [stage_edit.Utf8]
+    _edited(tmp_path / "prose", warm, doc, _summary, PROSE, "then a summary", monkeypatch)
+    assert compared == [stage_edit.Utf8, stage_edit.Utf8]
     assert (warm / "shop.json").read_bytes().isascii() is not wide
 
 
