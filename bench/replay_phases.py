@@ -29,6 +29,10 @@ TARGETS = [
     ("generator.stage.cache", "read_spec"),
     ("generator.stage.cache", "edited"),
     ("generator.stage.region", "locate"),
+    ("generator.stage.edit", "against"),  # (load24: the kept text read and compared once)
+    ("generator.stage.edit", "edit_of"),
+    ("generator.stage.region", "located"),
+    ("generator.stage.snapshot", "LazyTable.table"),
     ("generator.pipeline", "_configured"),
     ("generator.stage.snapshot", "load"),
     ("generator.stage.snapshot", "LazySchemas._read"),
@@ -56,7 +60,7 @@ def _wrap(module: str, name: str) -> None:
     label = f"{module.rsplit('.', 1)[-1]}.{name}"
     if "." in name:
         cls, name = name.split(".")
-        owner = getattr(owner, cls)
+        owner = getattr(owner, cls, None)  # (a tree without the class: skipped)
     real = getattr(owner, name, None)
     if real is None:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
 from ..ir import Operation
@@ -36,10 +37,12 @@ class Names:
     module_members: dict[Name, list[str]] = field(
         default_factory=dict
     )  # module → schema ids, in order
-    fields: dict[tuple[str, str], Name] = field(default_factory=dict)  # (schema id, wire) → attr
+    # (schema id, wire) → attr; a mapping, not only a dict: a loaded stage snapshot's is unpickled
+    # when first used (`stage.snapshot.LazyTable`: only types modules and a few bodies read it)
+    fields: MutableMapping[tuple[str, str], Name] = field(default_factory=dict)
     # enum id → its members' names, by index (one tuple per enum: graph-beta's 191,000 members
-    # keyed by (id, index) pairs were ≈ 16 MB more)
-    members: dict[str, tuple[Name, ...]] = field(default_factory=dict)
+    # keyed by (id, index) pairs were ≈ 16 MB more); a mapping, as `fields`
+    members: MutableMapping[str, tuple[Name, ...]] = field(default_factory=dict)
     resources: dict[str, ResourceName] = field(default_factory=dict)  # resource key → names
     op_resource: dict[str, str] = field(default_factory=dict)  # op key → resource key
     op_method: dict[str, Name] = field(default_factory=dict)  # op key → method name

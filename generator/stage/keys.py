@@ -105,11 +105,25 @@ def read_spec(spec: Path, again: bytes | None = None) -> tuple[bytes, str] | Non
     """The spec file's bytes and text, or None for anything `spec_bytes.read_bytes` would refuse or
     report (the full path then says what is wrong). `again`: its bytes as just read (a regular file,
     `tree_index.read_again`), read again only when over the size limit."""
+    raw = read_raw(spec, again)
+    text = None if raw is None else decoded(raw)
+    return None if raw is None or text is None else (raw, text)
+
+
+def read_raw(spec: Path, again: bytes | None = None) -> bytes | None:
+    """`read_spec`'s bytes (their text not decoded: `decoded`)."""
     from ..diagnostics import SpecError
     from ..spec_bytes import MAX_SPEC_BYTES, read_bytes
 
     try:
-        raw = again if again is not None and len(again) <= MAX_SPEC_BYTES else read_bytes(spec)
-        return raw, raw.decode("utf-8-sig")
-    except (SpecError, OSError, UnicodeDecodeError):
+        return again if again is not None and len(again) <= MAX_SPEC_BYTES else read_bytes(spec)
+    except (SpecError, OSError):
+        return None
+
+
+def decoded(raw: bytes) -> str | None:
+    """`read_spec`'s text of these bytes (None: not UTF-8)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
         return None

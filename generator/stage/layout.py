@@ -2,13 +2,18 @@
 (`stage/structural.py`: a structural edit inside `paths` decodes only what it needs).
 
 Made when the snapshot is written (in the writer child, off the run's critical path) from the very
-text the snapshot keeps: offsets are into that text decoded as a `str` (`stage/edit.py` compares
-the new text with it so). A mapping at these levels that names a key twice has no layout: which of
-the values counts would then rest on the decoder's rule, not on a place."""
+text the snapshot keeps, decoded as a `str`; kept with its offsets into that text's bytes
+(`byte_offsets`: `stage/edit.py` compares the new text's bytes with them, and decodes only what it
+reads). A mapping at these levels that names a key twice has no layout: which of the values counts
+would then rest on the decoder's rule, not on a place."""
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.decoder import WHITESPACE, scanstring  # type: ignore[attr-defined]
 from typing import Any
@@ -26,6 +31,42 @@ class Layout:
     top: dict[str, Span] = field(default_factory=dict)
     paths: list[tuple[str, Span]] = field(default_factory=list)
     components: dict[tuple[str, str], Span] = field(default_factory=dict)
+
+    def moved(self, at: Callable[[int], int]) -> Layout:
+        """The same layout, each offset `o` now `at(o)` (`byte_offsets`)."""
+
+        def span(s: Span) -> Span:
+            return at(s[0]), at(s[1]), at(s[2])
+
+        return Layout(
+            {k: span(s) for k, s in self.top.items()},
+            [(k, span(s)) for k, s in self.paths],
+            {k: span(s) for k, s in self.components.items()},
+        )
+
+
+_WIDE = re.compile(rb"[\x80-\xff]+")  # a run of bytes outside ASCII: whole characters of UTF-8
+
+
+def byte_offsets(data: bytes) -> Callable[[int], int] | None:
+    """Where an offset into the text `data` decodes to (as `keys.read_spec` decodes it: UTF-8, a
+    BOM left out) sits in `data`, for an offset at an ASCII character or the end — what a layout's
+    and the prose tokens' spans hold (a JSON token begins and ends with one). Each run of bytes
+    outside ASCII is whole characters (ASCII bytes are never part of one), `len(run)` bytes for
+    `len(run.decode())` characters. None: each offset is its own (ASCII)."""
+    if data.isascii():
+        return None
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    ends: list[int] = []  # where each run ends in the text
+    extra: list[int] = [0]  # bytes more than characters before it, and after each run
+    for run in _WIDE.finditer(data, bom):
+        extra.append(extra[-1] + len(run.group()) - len(run.group().decode("utf-8")))
+        ends.append(run.end() - bom - extra[-1])
+
+    def at(offset: int) -> int:
+        return offset + bom + extra[bisect_right(ends, offset)]
+
+    return at
 
 
 def layout_of(text: str) -> Layout | None:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import pointer as jp
-from ..common_ends import common_head, common_tail
-from .edit import kept_text
+from .edit import Against, Text, against
 from .layout import Layout, members
 from .prose import PROSE_KEYS
 
@@ -42,12 +41,13 @@ class Region:
     changed: list[Changed]
 
 
-def region(old: str, new: str, layout: Layout) -> Region | None:
-    """The path items holding everything that differs between the two texts, or None."""
-    start = common_head(old, new)
+def region(old: Text, new: Text, layout: Layout, ends: tuple[int, int]) -> Region | None:
+    """The path items holding everything that differs between the two texts, or None. `ends`:
+    where the difference starts and ends in `old` (`common_head`, and `len(old)` less
+    `common_tail`: `edit.against` compares them)."""
+    start, end = ends
     if start == len(old) == len(new):
         return None
-    end = len(old) - common_tail(old, new, start)
     top = layout.top.get("paths")
     if top is None or not (top[1] < start and end < top[2]):
         return None  # (outside `paths`' braces)
@@ -59,8 +59,11 @@ def region(old: str, new: str, layout: Layout) -> Region | None:
     lo, hi = items[first][1][0], items[last][1][2]
     if not (lo <= start and end <= hi):
         return None
-    before = members(old[lo:hi])
-    after = members(new[lo : hi + len(new) - len(old)])
+    try:
+        before = members(old[lo:hi])
+        after = members(new[lo : hi + len(new) - len(old)])
+    except UnicodeDecodeError:
+        return None  # (not UTF-8 there: the full path says so)
     if before is None or after is None or len(before) != last - first + 1:
         return None  # (a key given twice)
     outside = {p for i, (p, _) in enumerate(items) if not first <= i <= last}
@@ -120,7 +123,7 @@ def _refs(node: Any) -> Iterator[str]:
             stack += [v for v in node if type(v) is dict or type(v) is list]
 
 
-def components(text: str, layout: Layout, roots: list[Any]) -> dict[str, Any] | None:
+def components(text: Text, layout: Layout, roots: list[Any]) -> dict[str, Any] | None:
     """The `components` entries the nodes `roots` reach through `$ref`s (and those reach), decoded
     from the kept text; None for a `$ref` that leaves `components` or the document (the full path
     reads it: a dangling one is its warning)."""
@@ -144,7 +147,10 @@ def components(text: str, layout: Layout, roots: list[Any]) -> dict[str, Any] | 
         span = layout.components.get(entry)
         if span is None:
             return None
-        found = members(text[span[0] : span[2]])
+        try:
+            found = members(text[span[0] : span[2]])
+        except UnicodeDecodeError:
+            return None
         if found is None:
             return None
         value = found[entry[1]]
@@ -153,12 +159,15 @@ def components(text: str, layout: Layout, roots: list[Any]) -> dict[str, Any] | 
     return out
 
 
-def top(text: str, layout: Layout, key: str) -> Any:
+def top(text: Text, layout: Layout, key: str) -> Any:
     """The top-level member `key` of the kept `text`, decoded (None: none)."""
     span = layout.top.get(key)
     if span is None:
         return None
-    found = members(text[span[0] : span[2]])
+    try:
+        found = members(text[span[0] : span[2]])
+    except UnicodeDecodeError:
+        return None
     return None if found is None else found.get(key)
 
 
@@ -167,7 +176,7 @@ class Located:
     """An edit `locate` found inside `paths`: the snapshot's key, its kept text, the path items."""
 
     key: bytes
-    old: str
+    old: Text
     layout: Layout
     region: Region
 
@@ -181,18 +190,22 @@ class Located:
         )
 
 
-def locate(path: Path, text: str, spec: str, label: str, config: str) -> Located | None:
-    """Where a JSON `text` (the spec's, decoded as `keys.read_spec` decodes it) differs from the
-    text the snapshot at `path` was made with (`config`: the target's configuration digest), when
-    that is inside some operations of `paths` (see the module); else None."""
-    found = kept_text(path, text, spec, label, config)
-    if found is None:
+def locate(path: Path, text: str | bytes, spec: str, label: str, config: str) -> Located | None:
+    """Where a JSON `text` (the spec's bytes, or its text: as UTF-8) differs from the text the
+    snapshot at `path` was made with (`config`: the target's configuration digest), when that is
+    inside some operations of `paths` (see the module); else None."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    found = against(path, data, spec, label, config)
+    return None if found is None else located(found)
+
+
+def located(found: Against) -> Located | None:
+    """`locate`, of a text already compared with the kept one (`edit.against`: the kept text read
+    and compared once, for `edit.edit_of` and here)."""
+    if found.layout is None:
         return None
-    key, kept, old = found
-    if kept.layout is None:
-        return None
-    changed = region(old, text, kept.layout)
-    return None if changed is None else Located(key, old, kept.layout, changed)
+    changed = region(found.old, found.new, found.layout, (found.start, found.end))
+    return None if changed is None else Located(found.key, found.old, found.layout, changed)
 
 
 def prose_only(old: Any, new: Any) -> bool:

@@ -102,31 +102,40 @@ def _replay(
     is loaded: staged as its copy."""
     from ..spec_copy import copy_name, copy_parts
     from ..tree_index import read_again
-    from .cache import Edit, Scan, edited, read_spec, replay, scan
+    from .cache import Edit, Scan, replay, scan
+    from .edit import against, edit_of
+    from .keys import decoded, read_raw
     from .writer import settle
 
     spec = Path(target.spec)
     named = source or target.spec
     kept = read_again(spec)  # the spec's bytes and SHA-256 as the no-op answer just read them
-    read = read_spec(spec, kept[0] if kept is not None else None)
+    raw = read_raw(spec, kept[0] if kept is not None else None)
     settle(stages)  # a full run's snapshot still being written (`stage/writer.py`)
     now: Scan | Edit | None = None
-    if read is None:
+    if raw is None:
         return None  # the full path says what is wrong
+    # compared with the kept text as bytes, read and compared once for both questions below, and
+    # decoded (as `read_spec` decodes it) only to be scanned (`edit.against`)
     args = (str(spec), named, target.digest())
-    now = edited(stages, read[1], *args)
+    found = against(stages, raw, *args)
+    now = edit_of(found) if found is not None else None
     located = None
     if now is None:  # inside some operations: a structural edit is not scanned (`structural.py`)
-        from .region import locate
+        from .region import located as locate
 
-        located = locate(stages, read[1], *args)
+        located = locate(found) if found is not None else None
         if located is None or located.prose_only:
-            now = scan(read[1], *args)
+            text = decoded(raw)
+            if text is None:
+                return None  # (not UTF-8: the full path says so)
+            now = scan(text, *args)
+            del text
+    del found
     if now is None and located is None:
         return None
-    raw = read[0]
     sha256 = kept[1] if kept is not None and kept[0] is raw else hashlib.sha256(raw).digest()
-    del read, kept
+    del kept
     name = copy_name(spec, {})  # (a bundled spec leaves no snapshot)
     staging.add(name, copy_parts(name, raw, {}))  # as it is, in pieces (graph-beta's is 47 MB)
     del raw

@@ -8,21 +8,20 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-import hashlib
 import io
 import operator
 import os
 import pickle
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..cache_files import cache_file
 from ..ir.models import MISSING, _Missing
-from .layout import Layout
+from .layout import Layout, byte_offsets
 from .prose import Places
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 10\n"
+MAGIC = b"clientgen stage cache 12\n"
 KIND = "stages"
 
 
@@ -59,30 +58,37 @@ class Snapshot:
 
 
 # ---- the snapshot file -------------------------------------------------------------------------------
-# MAGIC and the key; the head (`Head`: the shape's digest, the spec text's SHA-256 and length) and
+# MAGIC and the key; the head (`Head`: the shape's digest, the spec text's CRC-32 and length) and
 # that text, as the run read it (a replay compares the new text with it: `stage/edit.py`); the IR's schemas in pieces (a types module's members each, the schemas no module
 # holds in runs of `_RUN`), each pickled alone; the prose's places, offsets and tokens in pieces of
-# `_PROSE`; then the index — the snapshot with the schemas and the prose left out, the schemas'
-# order, each one's piece, each piece's size and CRC-32, the prose's count and pieces — and its
-# length and CRC-32. A prose-only run reads the index, compares the prose a piece at a time
-# (`load`'s `prose`) and reads only the pieces of the schemas it asks for (`LazySchemas`).
+# `_PROSE`; the `Names` tables of `LAZY_NAMES`, a piece each; then the index — the snapshot with
+# the schemas, those tables and the prose left out, the schemas' order, each one's piece, each
+# piece's size and CRC-32, the tables' pieces, the prose's count and pieces — and its length and
+# CRC-32. A prose-only run reads the index, compares the prose a piece at a time (`load`'s
+# `prose`) and reads only the pieces of the schemas it asks for (`LazySchemas`), and a table of
+# `LAZY_NAMES` only when it is first used (`LazyTable`).
 _RUN = 64
 _PROSE = 4096  # prose values in a piece
+# the `Names` tables only types modules and a few method bodies read (GitHub's: 37,700 fields and
+# 3,000 enums, ≈ a quarter of the index's unpickling), in pieces of their own
+LAZY_NAMES = ("fields", "members")
 _TAIL = 12  # the index's length (8 bytes) and CRC-32 (4)
 _PIECE = 1 << 20  # bytes of the index read at a time for its CRC
-# after MAGIC: key, shape, SHA-256 of text, spans and layout, their lengths
-_HEAD = 32 + 32 + 32 + 8 + 8 + 8
+# after MAGIC: key, shape, CRC-32 of text, spans and layout, their lengths
+_HEAD = 32 + 32 + 4 + 8 + 8 + 8
 
 
 @dataclass(frozen=True)
 class Head:
     """The start of a snapshot file: its key, the SHA-256 of the spec's text with the prose
     emptied (`keys.Scan.shape`, which the key covers), and where the spec's text, its prose
-    tokens' spans and its layout are (`text_of`)."""
+    tokens' spans and its layout are (`text_of`), with their CRC-32 (as each piece's: a check
+    against damage, not a key — what a replay compares the kept text with is the spec's own
+    bytes, as read)."""
 
     key: bytes
     shape: bytes
-    sha256: bytes  # of the text's bytes, the spans' and the layout's
+    crc: int  # the CRC-32 of the text's bytes, the spans' and the layout's
     at: int
     text_size: int
     spans_size: int
@@ -100,12 +106,12 @@ def peek(path: Path) -> Head | None:
         return None
     at = len(MAGIC)
     text, spans, layout = (
-        int.from_bytes(data[i : i + 8], "big") for i in (at + 96, at + 104, at + 112)
+        int.from_bytes(data[i : i + 8], "big") for i in (at + 68, at + 76, at + 84)
     )
     return Head(
         data[at : at + 32],
         data[at + 32 : at + 64],
-        data[at + 64 : at + 96],
+        int.from_bytes(data[at + 64 : at + 68], "big"),
         at + _HEAD,
         text,
         spans,
@@ -115,9 +121,9 @@ def peek(path: Path) -> Head | None:
 
 @dataclass(frozen=True)
 class Kept:
-    """What `text_of` reads: the spec's text, where each prose token sits in it as decoded
+    """What `text_of` reads: the spec's text (its bytes), where each prose token sits in them
     (`spans`: start and end of each, in the prose's order), and where its parts sit (`layout`,
-    None when it has none: `stage/layout.py`)."""
+    None when it has none: `stage/layout.py`), by offsets into those bytes."""
 
     text: bytes
     spans: array[int]
@@ -126,7 +132,7 @@ class Kept:
 
 def text_of(path: Path, head: Head) -> Kept | None:
     """The spec's text the snapshot was made from (a JSON text), its spans and layout, or None
-    (none kept, or not what was kept: their SHA-256 is checked)."""
+    (none kept, or not what was kept: their CRC-32 is checked)."""
     if head.text_size == 0:
         return None
     try:
@@ -137,11 +143,8 @@ def text_of(path: Path, head: Head) -> Kept | None:
             layout = f.read(head.layout_size)
     except OSError:
         return None
-    digest = hashlib.sha256(data)
-    digest.update(spans)
-    digest.update(layout)
     size = head.text_size + head.spans_size + head.layout_size
-    if len(data) + len(spans) + len(layout) != size or digest.digest() != head.sha256:
+    if len(data) + len(spans) + len(layout) != size or _crc(data, spans, layout) != head.crc:
         return None
     found = array("q")
     found.frombytes(spans)
@@ -154,20 +157,30 @@ def text_of(path: Path, head: Head) -> Kept | None:
     return Kept(data, found, parts)
 
 
+def _crc(*parts: bytes) -> int:
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return crc
+
+
 def stage_file(root: Path | None, out: Path) -> Path | None:
     return cache_file(root, out, KIND, ".bin")
 
 
-def spans(offsets: list[int], tokens: list[str]) -> array[int]:
+def spans(
+    offsets: list[int], tokens: list[str], moved: Callable[[int], int] | None = None
+) -> array[int]:
     """Where each prose token sits in the text (start, end), from where its emptied `""` sits in the
-    text with the prose emptied (`scan_prose`): the tokens before it are that much longer."""
+    text with the prose emptied (`scan_prose`): the tokens before it are that much longer.
+    `moved`: each such offset into the text's bytes (`layout.byte_offsets`)."""
     out = array("q")
     shift = 0
     for at, token in zip(offsets, tokens, strict=True):
         out.append(at + shift)
         out.append(at + shift + len(token))
         shift += len(token) - 2
-    return out
+    return out if moved is None else array("q", map(moved, out))
 
 
 def save(
@@ -184,7 +197,8 @@ def save(
     made it did not write its package, `stage/writer.py`), and the old file stays. Everything is
     pickled straight into the file: no second copy in memory. `shape`: the key's digest of the
     text with the prose emptied; `text`: the spec's text it was made from (for `stage/edit.py`),
-    `layout`: where its parts sit (`stage/structural.py`)."""
+    `layout`: where its parts sit (`stage/structural.py`), and the snapshot's prose offsets, in
+    that text decoded (`keys.read_spec`); the file keeps them in its bytes."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     api = snapshot.api
     groups = _groups(api.schemas, snapshot.names.schema_module)
@@ -199,13 +213,15 @@ def save(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
-            located = spans(snapshot.offsets, snapshot.tokens).tobytes() if text else b""
+            # kept by their offsets into the text's bytes (what a replay compares: `stage/edit.py`)
+            moved = byte_offsets(text)
+            located = spans(snapshot.offsets, snapshot.tokens, moved).tobytes() if text else b""
+            if layout is not None and moved is not None:
+                layout = layout.moved(moved)
             parts = pickle.dumps(layout, protocol=5) if text and layout is not None else b""
-            digest = hashlib.sha256(text)
-            digest.update(located)
-            digest.update(parts)
+            crc = _crc(text, located, parts).to_bytes(4, "big")
             sizes = b"".join(len(b).to_bytes(8, "big") for b in (text, located, parts))
-            f.write(MAGIC + key + shape + digest.digest() + sizes)
+            f.write(MAGIC + key + shape + crc + sizes)
             f.write(text)
             f.write(located)
             f.write(parts)
@@ -221,6 +237,7 @@ def save(
                     _Pickler(summed).dump({sid: schemas[sid] for sid in members})
                     table.append((summed.size, summed.crc))
                 where.update(dict.fromkeys(members, n))
+            lazy = [_write_table(f, getattr(snapshot.names, name)) for name in LAZY_NAMES]
             prose = []  # the prose's places, offsets and tokens, _PROSE of each a piece
             for at in range(0, len(snapshot.tokens), _PROSE):
                 summed = _Summed(f)
@@ -233,18 +250,33 @@ def save(
                 prose.append((summed.size, summed.crc))
             summed = _Summed(f)
             pickler = _Pickler(summed)
-            rest = dataclasses.replace(snapshot, api=shell, places=[], offsets=[], tokens=[])
-            pickler.dump((rest, list(schemas), where, table, (len(snapshot.tokens), prose)))
+            names = dataclasses.replace(snapshot.names, **{name: {} for name in LAZY_NAMES})
+            rest = dataclasses.replace(
+                snapshot, api=shell, names=names, places=[], offsets=[], tokens=[]
+            )
+            pickler.dump((rest, list(schemas), where, table, lazy, (len(snapshot.tokens), prose)))
             f.write(summed.size.to_bytes(8, "big") + summed.crc.to_bytes(4, "big"))
         if pickler.operations != len(api.operations) or not ready():
             tmp.unlink()
             return pickler.operations == len(api.operations)
         os.replace(tmp, path)
-    except (OSError, pickle.PicklingError):
+    except (OSError, pickle.PicklingError, Damaged):
         with contextlib.suppress(OSError):
             tmp.unlink()
         return False
     return True
+
+
+def _write_table(f: IO[bytes], table: Mapping[Any, Any]) -> tuple[int, int]:
+    """One table of `LAZY_NAMES` written as a piece (a loaded snapshot's not yet unpickled: its
+    bytes as they are, checked); its size and CRC-32."""
+    raw = table.raw() if isinstance(table, LazyTable) else None
+    if raw is not None and zlib.crc32(raw[0]) == raw[1]:  # (damaged: `dict` below raises)
+        f.write(raw[0])
+        return len(raw[0]), raw[1]
+    summed = _Summed(f)
+    _Pickler(summed).dump(dict(table))
+    return summed.size, summed.crc
 
 
 def _pieces_as_they_are(
@@ -320,25 +352,33 @@ def load(
                 return None  # damaged (a flipped byte in a text would still unpickle), or truncated
             f.seek(base + start)
             try:
-                snapshot, order, where, table, (count, spans) = _Unpickler(f).load()
+                snapshot, order, where, table, lazy, (count, spans) = _Unpickler(f).load()
                 schemas = sum(n for n, _ in table)
+                tables = sum(n for n, _ in lazy)
                 if (
                     not isinstance(snapshot, Snapshot)
-                    or schemas + sum(n for n, _ in spans) != start
+                    or len(lazy) != len(LAZY_NAMES)
+                    or schemas + tables + sum(n for n, _ in spans) != start
                 ):
                     return None
             except Exception:  # noqa: BLE001 - a damaged cache is no cache, whatever the unpickler says
                 return None
             f.seek(base)
-            pieces = f.read(schemas)
-            if len(pieces) != schemas:
+            pieces = f.read(schemas + tables)
+            if len(pieces) != schemas + tables:
                 return None
             if with_prose and not _prose(f, spans, count, snapshot, prose):
                 return None
     except OSError:
         return None
-    lazy = LazySchemas(memoryview(pieces), order, where, table, base)
-    object.__setattr__(snapshot.api, "schemas", lazy)
+    data = memoryview(pieces)
+    object.__setattr__(
+        snapshot.api, "schemas", LazySchemas(data[:schemas], order, where, table, base)
+    )
+    at = schemas
+    for name, (size, crc) in zip(LAZY_NAMES, lazy, strict=True):
+        setattr(snapshot.names, name, LazyTable(data[at : at + size], crc))
+        at += size
     return snapshot
 
 
@@ -460,6 +500,56 @@ class LazySchemas(Mapping[str, "Schema"]):
         return len(self._order)
 
 
+class LazyTable(MutableMapping[Any, Any]):
+    """A table of a loaded snapshot's `Names` (`LAZY_NAMES`), unpickled when it is first used
+    (a damaged piece raises `Damaged`, as `LazySchemas`' do); then a dict like any other's."""
+
+    def __init__(self, data: Any, crc: int) -> None:
+        self._data: Any = data  # the piece (None once unpickled)
+        self._crc = crc
+        self._table: dict[Any, Any] | None = None
+
+    def table(self) -> dict[Any, Any]:
+        """The table, unpickled (once)."""
+        if self._table is None:
+            if zlib.crc32(self._data) != self._crc:
+                raise Damaged("a table of the names is damaged")
+            try:
+                found = _Unpickler(io.BytesIO(self._data)).load()
+            except Exception as error:  # whatever the unpickler says: damaged
+                raise Damaged("a table of the names does not unpickle") from error
+            if not isinstance(found, dict):
+                raise Damaged("a table of the names is no table")
+            self._table, self._data = found, None
+        return self._table
+
+    def raw(self) -> tuple[Any, int] | None:
+        """The piece's bytes and CRC-32 while it is not unpickled (`save` copies them as they are),
+        else None."""
+        return None if self._table is not None else (self._data, self._crc)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.table()[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.table().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table()
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.table()[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self.table()[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+
 class _Summed:
     """A file that keeps the CRC-32 and the size of what is written to it."""
 
@@ -508,13 +598,29 @@ def _slots(cls: type) -> tuple[str, ...] | None:
     return names
 
 
-def _make(cls: type, values: tuple[Any, ...]) -> Any:
-    """An instance of slotted class `cls` with `values` in its slots (no `__init__`: the state is
-    restored as it was)."""
+def _maker_of(cls: type) -> Any:
+    """The maker of IR class `cls` (`_maker`): each pickle names it once (`_MakerOf`, memoized),
+    then calls it for each instance with its slot values — one call an object (no `__init__`: the
+    state is restored as it was)."""
+    if _slots(cls) is None:
+        raise pickle.UnpicklingError(f"{cls!r} is not an IR class")
     maker = _MAKERS.get(cls)
     if maker is None:
         maker = _MAKERS[cls] = _maker(cls)
-    return maker(*values)
+    return maker
+
+
+class _MakerOf:
+    """What `_Pickler` writes for the maker of `cls` (as `_maker_of(cls)`): one of these a class, so
+    that pickle's memo writes it once and refers to it after."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    def __call__(self, *values: Any) -> Any:  # (what it stands for; pickle asks for a callable)
+        return _maker_of(self.cls)(*values)
 
 
 def _maker(cls: type) -> Any:
@@ -570,11 +676,14 @@ class _Pickler(pickle.Pickler):
 
         self._operation = Operation
         self._sharing = Sharing(_slots)
+        self._makers: dict[type, _MakerOf] = {}
 
     def reducer_override(self, obj: Any) -> Any:
         cls = type(obj)
         if cls is _Missing:
             return _missing, ()
+        if cls is _MakerOf:
+            return _maker_of, (obj.cls,)
         if cls is self._operation:
             self.operations += 1
         first = self._sharing.known(obj)
@@ -587,7 +696,10 @@ class _Pickler(pickle.Pickler):
             getter = _GETTERS[cls] = _getter(cls)
         if getter is False:
             return NotImplemented
-        return _make, (cls, getter(obj))
+        maker = self._makers.get(cls)
+        if maker is None:
+            maker = self._makers[cls] = _MakerOf(cls)
+        return maker, getter(obj)
 
 
 _BUILTINS = frozenset(("set", "frozenset", "complex", "bytearray", "slice", "range"))
@@ -608,7 +720,7 @@ class _Unpickler(pickle.Unpickler):
         return found
 
     def _admitted(self, module: str, name: str) -> Any:
-        if module == __name__ and name in ("_make", "_missing", "_safe", "_same"):
+        if module == __name__ and name in ("_maker_of", "_missing", "_safe", "_same"):
             return super().find_class(module, name)
         if module == "builtins" and name in _BUILTINS:
             return super().find_class(module, name)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import pointer as jp
+from .edit import Text
 from .layout import Layout
 from .notes import digest, remember_said, remember_valid, said_before, validated
 from .region import METHODS, Located, Region, components, prose_only, top
@@ -225,7 +226,7 @@ def _said_there(snapshot: Snapshot, found: Region) -> bool:
 def _served(
     snapshot: Snapshot,
     found: Region,
-    old: str,
+    old: Text,
     layout: Layout,
     spec: str,
     config: TargetConfig,

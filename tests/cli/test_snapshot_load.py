@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from generator.ir import Field, Primitive
+from generator.stage import cache as stage_cache
 from generator.stage import snapshot
 from tests.cli.test_incremental import _project
 from tests.cli.test_stage_cache import _Boom, _casebook, _generate, _snapshot
@@ -65,3 +66,79 @@ def test_the_unpickler_looks_each_admitted_name_up_once_and_refuses_every_time(
         with pytest.raises(pickle.UnpicklingError):
             snapshot._Unpickler(io.BytesIO(pickle.dumps(_Boom()))).load()
     assert ("posix", "system") not in snapshot._FOUND
+
+
+def _saved_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any]:
+    """A full run of Casebook (its writer inline) and the names it handed to `snapshot.save`."""
+    given: list[Any] = []
+    real = snapshot.save
+
+    def spy(path: Path, key: bytes, made: snapshot.Snapshot, *args: Any, **kwargs: Any) -> bool:
+        given.append(made.names)
+        return real(path, key, made, *args, **kwargs)
+
+    monkeypatch.setenv("CLIENTGEN_STAGE_WRITER", "inline")
+    monkeypatch.setattr(stage_cache, "save", spy)  # (as `Recorder.keep` calls it)
+    doc = _casebook()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    (names,) = given
+    return _snapshot(warm), names
+
+
+def test_the_names_fields_and_members_are_unpickled_when_first_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load leaves `LAZY_NAMES` in their pieces until one is used; then each is the table the full
+    run saved, and a damaged piece raises `Damaged` (the replay's failure: the full path) when it
+    is first used, not before, and leaves the other tables as they are."""
+    path, names = _saved_names(tmp_path, monkeypatch)
+    assert names.fields and names.members  # (Casebook has models and enums)
+    head = snapshot.peek(path)
+    assert head is not None
+    loaded = snapshot.load(path, head.key, with_prose=False)
+    assert loaded is not None
+    tables = [getattr(loaded.names, name) for name in snapshot.LAZY_NAMES]
+    assert all(isinstance(t, snapshot.LazyTable) and t.raw() is not None for t in tables)
+    for name, table in zip(snapshot.LAZY_NAMES, tables, strict=True):
+        assert list(table.items()) == list(getattr(names, name).items()), name
+        assert table.raw() is None  # (unpickled: a dict from now on)
+    for name in ("schema_class", "schema_module", "module_members", "op_method", "params"):
+        assert getattr(loaded.names, name) == getattr(names, name), name
+    blob = path.read_bytes()
+    fields = snapshot.load(path, head.key, with_prose=False)
+    assert fields is not None and isinstance(fields.names.fields, snapshot.LazyTable)
+    raw = fields.names.fields.raw()
+    assert raw is not None
+    at = blob.index(bytes(raw[0])) + len(raw[0]) // 2
+    path.write_bytes(blob[:at] + bytes([blob[at] ^ 0x01]) + blob[at + 1 :])
+    damaged = snapshot.load(path, head.key, with_prose=False)
+    assert damaged is not None  # (a piece is checked when it is read)
+    with pytest.raises(snapshot.Damaged):
+        damaged.names.fields.get(("x", "y"))
+    assert list(damaged.names.members.items()) == list(names.members.items())
+
+
+def test_a_loaded_snapshots_tables_are_written_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`save` of a loaded snapshot (the re-key's) copies a table of `LAZY_NAMES` not yet used as
+    its piece's bytes, checked (not unpickled), one used as its table; read back, both equal the
+    full run's."""
+    path, names = _saved_names(tmp_path, monkeypatch)
+    head = snapshot.peek(path)
+    assert head is not None
+    loaded = snapshot.load(path, head.key)
+    kept = snapshot.text_of(path, head)
+    assert loaded is not None and kept is not None
+    assert isinstance(loaded.names.members, snapshot.LazyTable)
+    loaded.names.members.get("")  # used: unpickled
+    copy_path = tmp_path / "copy.bin"
+    assert snapshot.save(copy_path, head.key, loaded, text=kept.text, layout=kept.layout)
+    assert isinstance(loaded.names.fields, snapshot.LazyTable)
+    assert loaded.names.fields.raw() is not None  # (copied, not unpickled)
+    again = snapshot.load(copy_path, head.key)
+    assert again is not None
+    for name in snapshot.LAZY_NAMES:
+        assert list(getattr(again.names, name).items()) == list(getattr(names, name).items())
+    assert again.names.resources == names.resources

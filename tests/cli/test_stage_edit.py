@@ -5,6 +5,7 @@ rest is scanned as before. The output stays a full run's byte for byte."""
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -84,24 +85,42 @@ TEXTS: list[tuple[str, Callable[[str], str], bool]] = [
 ]
 
 
-def _warm(tmp_path: Path) -> tuple[Path, tuple[str, str, str], str]:
-    """A full run of Casebook: its snapshot, what `edited` is told of the target, the spec's text."""
+def _warm(tmp_path: Path, wide: bool = False) -> tuple[Path, tuple[str, str, str], str]:
+    """A full run of Casebook: its snapshot, what `edited` is told of the target, the spec's text.
+    `wide`: written with a BOM and characters outside ASCII as they are (one beyond U+FFFF too),
+    before its operations (the kept offsets, into its bytes, are not its characters')."""
     doc = _casebook()
     warm = _project(tmp_path / "warm", doc)
-    _generate(warm, doc, full=True)
+    if wide:
+        doc["info"]["description"] = "Café ☕ — Λίστα 😀 " + doc["info"].get("description", "")
+        text = json.dumps(doc, indent=1, ensure_ascii=False)
+        (warm / "casebook.json").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+        (target,), root = select_targets(["casebook"], warm)
+        pipeline.generate(target, root, full=True)
+    else:
+        _generate(warm, doc, full=True)
     (target,), _ = select_targets(["casebook"], warm)
     args = (str(Path(target.spec)), target.spec, target.digest())
-    return _snapshot(warm), args, (warm / "casebook.json").read_text(encoding="utf-8")
+    return _snapshot(warm), args, (warm / "casebook.json").read_text(encoding="utf-8-sig")
 
 
-@pytest.mark.slow  # a full run of Casebook and a dozen scans of its text: ~2 s
-def test_what_edited_accepts_the_scan_agrees_with(tmp_path: Path) -> None:
-    path, args, text = _warm(tmp_path)
+def _bytes(text: str, wide: bool) -> bytes:
+    """The spec file's bytes of `text` (`_warm`'s: with a BOM when `wide`)."""
+    return (codecs.BOM_UTF8 if wide else b"") + text.encode("utf-8")
+
+
+@pytest.mark.slow  # a full run of Casebook and a dozen scans of its text: ~2 s each
+@pytest.mark.parametrize("wide", [False, True], ids=["ascii", "outside ascii"])
+def test_what_edited_accepts_the_scan_agrees_with(tmp_path: Path, wide: bool) -> None:
+    """Whatever `edited` finds of the spec's bytes (compared as bytes, only the tokens read
+    decoded: `edit.Utf8`), the scan of the decoded text agrees with; with a BOM and characters
+    beyond ASCII before the token too (the kept spans are offsets into the bytes)."""
+    path, args, text = _warm(tmp_path, wide)
     before = stage_cache.scan(text, *args)
     assert before is not None
-    for label, change, served in TEXTS:
+    for label, change, served in [*TEXTS, *([_WIDE] if wide else [])]:
         new = change(text)
-        found = edit.edited(path, new, *args)
+        found = edit.edited(path, _bytes(new, wide), *args)
         assert (found is not None) is served, label
         if found is None:
             continue
@@ -115,7 +134,24 @@ def test_what_edited_accepts_the_scan_agrees_with(tmp_path: Path) -> None:
         assert now.tokens == expected and now.offsets == before.offsets, label
         assert (found.index == -1) == (new == text), label
     assert edit.edited(path, "openapi: 3.0.0\n", *args) is None  # YAML: scanned
-    assert edit.edited(path, text, args[0], args[1], "another configuration") is None
+    assert edit.edited(path, _bytes(text, wide), args[0], args[1], "another config") is None
+    # bytes that are not UTF-8 where the texts differ: neither a prose edit nor a structural one
+    # (the full path reports them)
+    from generator.stage import region
+
+    at = _bytes(text, wide).index(b'"List people"') + 1
+    for bad in (b"\xff", b"\xc3", b"\xe2\x82"):
+        broken = _bytes(text, wide)[:at] + bad + _bytes(text, wide)[at:]
+        assert edit.edited(path, broken, *args) is None
+        assert region.locate(path, broken, *args) is None
+
+
+# a summary with characters outside ASCII (`_warm(wide=True)`'s text only: served, a prose edit)
+_WIDE = (
+    "a summary in Greek",
+    lambda t: _replace(t, _op_summary(t), '"List people"', '"Λίστα 😀"'),
+    True,
+)
 
 
 @pytest.mark.slow  # a full run of Casebook, damaged snapshots: ~1 s

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -389,6 +390,19 @@ def test_a_structural_edit_equals_a_full_run(
     _edited(tmp_path, warm, doc, edit, served, label, monkeypatch)
 
 
+def _counting(
+    monkeypatch: pytest.MonkeyPatch, counted: dict[str, int], owner: Any, name: str
+) -> None:
+    """`owner.name` made to count its calls in `counted` (by name)."""
+    real = getattr(owner, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        counted[name] = counted.get(name, 0) + 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+
+
 def _served_by(result: pipeline.TargetResult, calls: list[bool], served: str, label: str) -> None:
     """The run was served as `served` says (`calls`: the structural replay's answers, `_served`)."""
     assert (result.replayed, any(calls)) == {
@@ -457,16 +471,7 @@ def test_the_structural_replay_parses_names_and_renders_only_the_changed_operati
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
     counted: dict[str, int] = {}
-
-    def counting(owner: Any, name: str) -> None:
-        real = getattr(owner, name)
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            counted[name] = counted.get(name, 0) + 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(owner, name, wrapper)
-
+    counting = partial(_counting, monkeypatch, counted)
     counting(parse, "build_api")
     counting(naming_plan, "plan_names")
     counting(naming_operations, "operation_names")
@@ -478,6 +483,120 @@ def test_the_structural_replay_parses_names_and_renders_only_the_changed_operati
     result = _generate(warm)
     assert result.replayed
     assert counted == {"build": builds, **({"operation_names": passes} if passes else {})}
+
+
+@pytest.mark.parametrize(
+    ("edit", "served"), [(_new_query, STRUCTURAL), (_new_operation, STRUCTURAL), (_summary, PROSE)]
+)
+def test_the_kept_text_is_read_and_compared_once(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[dict[str, Any]], None],
+    served: str,
+) -> None:
+    """Whether the edit is one prose token (`edit.edit_of`) or inside some operations
+    (`region.located`), the snapshot's kept text is read, checked and compared with the new one
+    once (`edit.against`): not once for each question."""
+    from generator.stage import edit as stage_edit
+
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    counted: dict[str, int] = {}
+    counting = partial(_counting, monkeypatch, counted)
+    counting(stage_edit, "text_of")
+    counting(stage_edit, "common_head")
+    counting(stage_edit, "common_tail")
+    calls = _served(monkeypatch)
+    edit(doc)
+    _write(warm, doc)
+    result = _generate(warm)
+    _served_by(result, calls, served, edit.__name__)
+    assert counted == {"text_of": 1, "common_head": 1, "common_tail": 1}
+
+
+@pytest.mark.parametrize("wide", [False, True], ids=["ascii", "outside ascii"])
+def test_a_spec_is_compared_as_bytes_never_decoded_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wide: bool
+) -> None:
+    """A structural edit, then a summary, are found by comparing the spec's bytes with the kept
+    ones (`edit.Utf8`: only the path items, components and token read are decoded), whether the
+    spec is ASCII or has a BOM and characters outside ASCII before the edit (written as they are:
+    the offsets kept are into the bytes): each served, and the tree and diagnostics equal a
+    cacheless full run's."""
+    import sys
+
+    from generator.stage import edit as stage_edit
+
+    def written(folder: Path, doc: dict[str, Any]) -> None:
+        text = json.dumps(doc, indent=1, ensure_ascii=False)
+        (folder / "shop.json").write_text(text, encoding="utf-8-sig" if wide else "utf-8")
+
+    monkeypatch.setattr(sys.modules[__name__], "_write", written)
+    doc = _shop()
+    doc["info"]["title"] = "Shop 😀 — Läden" if wide else "Shop"
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    compared: list[type] = []
+    real = stage_edit.against
+
+    def spy(*args: Any) -> Any:
+        found = real(*args)
+        compared.append(type(found.old))
+        return found
+
+    monkeypatch.setattr(stage_edit, "against", spy)
+    _edited(tmp_path, warm, doc, _new_query, STRUCTURAL, "a new query parameter", monkeypatch)
+    _edited(tmp_path / "prose", warm, doc, _summary, PROSE, "then a summary", monkeypatch)
+    assert compared == [stage_edit.Utf8, stage_edit.Utf8]
+    assert (warm / "shop.json").read_bytes().isascii() is not wide
+
+
+def _body_query(doc: dict[str, Any]) -> None:
+    _params(doc, "/pets", "post").append(_query("dry_run", {"type": "boolean"}))
+
+
+def _with_owner(doc: dict[str, Any]) -> dict[str, Any]:
+    """The shop with a `NewPet` that holds an `Owner` (a `…Param` model a body reaches, whose key
+    `full-name` is renamed: what `createPet`'s body annotation reads the fields for)."""
+    schemas = doc["components"]["schemas"]
+    schemas["Owner"] = {"type": "object", "properties": {"full-name": {"type": "string"}}}
+    schemas["NewPet"]["properties"]["owner"] = {"$ref": "#/components/schemas/Owner"}
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("edit", "used"), [(_new_query, False), (_new_operation, False), (_body_query, True)]
+)
+def test_the_names_fields_are_unpickled_only_when_a_changed_method_reads_them(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[dict[str, Any]], None],
+    used: bool,
+) -> None:
+    """The snapshot's fields and enum members (`snapshot.LAZY_NAMES`: what types modules read) are
+    unpickled only when a method the replay drafts again reads them (`createPet`'s body, which
+    reaches `OwnerParam`); read or not, the tree and diagnostics equal a cacheless full run's."""
+    from generator.stage import snapshot
+
+    doc = _with_owner(_shop())
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    loaded: list[Any] = []
+    real = structural.load
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        loaded.append(found)
+        return found
+
+    monkeypatch.setattr(structural, "load", spy)
+    _edited(tmp_path, warm, doc, edit, STRUCTURAL, edit.__name__, monkeypatch)
+    (names,) = (found.names for found in loaded)
+    assert isinstance(names.fields, snapshot.LazyTable)
+    assert isinstance(names.members, snapshot.LazyTable)
+    assert (names.fields.raw() is None) is used
+    assert names.members.raw() is not None
 
 
 def test_a_served_edit_rekeys_the_snapshot_and_an_undone_edit_is_served(
