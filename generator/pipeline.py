@@ -48,6 +48,8 @@ class Target(Protocol):
 
 @dataclass
 class TargetResult:
+    """What a run did for one target: the API, the changes, the diagnostics."""
+
     target: Target
     api: Api | None = None
     diff: TreeDiff = field(default_factory=TreeDiff)

@@ -99,6 +99,8 @@ def dist_version(module: str, dist: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
+    """The inputs a package was generated from, recorded in its provenance file."""
+
     spec: str
     spec_sha256: str
     config_sha256: str
