@@ -142,13 +142,35 @@ def read(folder: Path) -> Provenance | None:
         text = (folder / FILE).read_text(encoding="utf-8")
     except OSError:
         return None
-    import tomllib  # (only with a record to read: a new output folder has none)
+    written = _as_written(text)
+    if written is not None:
+        return written
+    import tomllib  # (a record `render` did not write so: edited, or another build's header)
 
     try:
         data = tomllib.loads(text)
         return Provenance(**{k: str(data.get(k, "")) for k in Provenance.__dataclass_fields__})
     except (tomllib.TOMLDecodeError, TypeError):
         return None
+
+
+def _as_written(text: str) -> Provenance | None:
+    """The record in `text` when `text` is exactly what `render` writes for it, read without a TOML
+    parser (importing `tomllib` is ≈ 2 ms of every `generate` and `check`, the no-op answer's too):
+    each line after the two comments is `key = "value"`, and the record of those values renders to
+    the same text, byte for byte — so each value is a TOML basic string `_q` wrote, and `_q` writes
+    a value it does not escape as its characters (with an escape, `_q`'s text differs: None).
+    Anything else (None) is read by `tomllib`."""
+    values: dict[str, str] = {}
+    for line in text.split("\n")[2:-1]:
+        key, sep, quoted = line.partition(' = "')
+        if not sep or not quoted.endswith('"'):
+            return None
+        values[key] = quoted[:-1]
+    if values.keys() != Provenance.__dataclass_fields__.keys():
+        return None
+    record = Provenance(**values)
+    return record if record.render() == text else None
 
 
 def tree_hash(files: dict[str, bytes]) -> str:
@@ -265,6 +287,8 @@ def recall_diagnostics(
 
 
 def _q(value: str) -> str:
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'  # what `toml_string` gives it (nothing to escape), without its import
     from .escape import toml_string
 
     return toml_string(value)
