@@ -68,17 +68,9 @@ def record(path: str, key: list[Any], fingerprint: str, seen: list[list[int]]) -
 
     if sys.dont_write_bytecode or any(max(s[1], s[2]) >= _now() - RACY_NS for s in seen):
         return
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(json.dumps({"key": key, "fingerprint": fingerprint}))
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    from .dataclass_code import write_whole
+
+    write_whole(path, json.dumps({"key": key, "fingerprint": fingerprint}).encode())
 
 
 def _now() -> int:

@@ -12,15 +12,11 @@ import pytest
 
 from generator import target_cache
 from generator.config import select_targets
+from tests.conftest import PETS_PROJECT
 
-PROJECT = """
-[tool.clientgen.targets.pets]
-spec = "pets.yml"
-output = "generated/pets"
-package = "pets"
-client_name = "Pets"
-env_prefix = "PETS"
-method_names = { listPets = "pets.all" }
+PROJECT = (
+    PETS_PROJECT
+    + """method_names = { listPets = "pets.all" }
 
 [tool.clientgen.targets.pets.pagination]
 detect = false
@@ -33,6 +29,7 @@ package = "other"
 client_name = "Other"
 env_prefix = "OTHER"
 """
+)
 
 
 def _project(folder: Path, text: str = PROJECT) -> Path:
