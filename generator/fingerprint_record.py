@@ -10,10 +10,10 @@ the record's. It cannot take a changed file for the same: a write changes ctime,
 can set, and a replacement changes the inode (the tree index's argument, `tree_index.py`); as there,
 a file changed less than `RACY_NS` before the hash was taken is never recorded (a later run records
 it; as there, on Windows, where `st_ctime` is the creation time, an edit that keeps the size and
-puts the mtime back by hand is not seen). A new or removed file changes the list. The record lives where the module's bytecode does
-(`__pycache__`, or below `PYTHONPYCACHEPREFIX`), is written atomically and only when bytecode is
-(`sys.dont_write_bytecode`), and not at all for a module compiled with mypyc; a record that cannot be
-read is none (the files are hashed).
+puts the mtime back by hand is not seen). A new or removed file changes the list. The record lives
+where the module's bytecode does (`__pycache__`, or below `PYTHONPYCACHEPREFIX`), is written
+atomically and only when bytecode is (`sys.dont_write_bytecode`), and not at all for a module
+compiled with mypyc; a record that cannot be read is none (the files are hashed).
 """
 
 from __future__ import annotations
