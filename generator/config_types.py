@@ -85,6 +85,8 @@ def page_declaration_problem(style: str, param: str, next_: str) -> str:
 # The field names, defaults and meanings are `config_schema.py`'s (a test holds them equal).
 @dataclass(frozen=True)
 class PageDeclaration:
+    """One `[pagination]` declaration: an operation's page style and the fields it reads."""
+
     style: PageStyle
     param: str = ""
     param_in: Literal["", "query", "body"] = ""
@@ -98,6 +100,8 @@ class PageDeclaration:
 
 @dataclass(frozen=True)
 class PaginationConfig:
+    """The `[pagination]` table: how pages are detected, and the operations declared by hand."""
+
     page_param: str = "page"
     limit_param: str = "limit"
     pagination_field: str = "pagination"
@@ -111,6 +115,8 @@ class PaginationConfig:
 
 @dataclass(frozen=True)
 class ErrorCodeConfig:
+    """An `error_codes` entry: the status, class name and detail fields of one `error.code`."""
+
     status: int | None = None
     name: str = ""
     details: tuple[str, ...] = ()
@@ -118,6 +124,8 @@ class ErrorCodeConfig:
 
 @dataclass(frozen=True)
 class SessionConfig:
+    """The `[session]` table: the login (and refresh) operation and where their tokens are."""
+
     login_operation: str
     refresh_operation: str = ""
     access_token: str = "data.accessToken"
@@ -127,6 +135,8 @@ class SessionConfig:
 
 @dataclass(frozen=True)
 class PresignedUploadConfig:
+    """A presigned-upload helper: the field holding the URL and the method it adds."""
+
     url_field: str
     method: str = "upload"
     max_bytes: int | None = None
@@ -137,6 +147,8 @@ class PresignedUploadConfig:
 
 @dataclass(frozen=True)
 class LinkHelperConfig:
+    """A link helper: one method relating two resources through both update operations."""
+
     method: str
     left_operation: str
     left_relationship: str

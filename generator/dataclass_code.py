@@ -109,7 +109,7 @@ class _Kept:
         for module in sorted(self.dirty):
             path = self.files[module]
             if path is not None:
-                _write(path, _header() + marshal.dumps(self.used[module]))
+                write_whole(path, _header() + marshal.dumps(self.used[module]))
         self.dirty.clear()
 
 
@@ -126,8 +126,9 @@ def _compile(source: str | bytes, flags: int) -> CodeType:
     return code
 
 
-def _write(path: str, data: bytes) -> None:
-    """`data` in `path`, whole or not at all; nothing when the folder cannot be written."""
+def write_whole(path: str, data: bytes) -> None:
+    """`data` in `path`, whole or not at all; nothing when the folder cannot be written (a cache
+    kept beside the bytecode: here and `fingerprint_record.py`)."""
     tmp = f"{path}.{os.getpid()}"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -13,6 +13,8 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding about the spec or the configuration: severity, code, where, message, hint."""
+
     severity: Severity
     code: str
     pointer: str

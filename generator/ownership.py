@@ -35,6 +35,8 @@ def has_header(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class Ownership:
+    """Which files of an output folder are the user's rather than the generator's."""
+
     package: str
     patterns: GitIgnoreSpec | None = None
 

@@ -48,6 +48,8 @@ class Target(Protocol):
 
 @dataclass
 class TargetResult:
+    """What a run did for one target: the API, the changes, the diagnostics."""
+
     target: Target
     api: Api | None = None
     diff: TreeDiff = field(default_factory=TreeDiff)
@@ -296,12 +298,16 @@ def _configured(target: Target, root: Path | None) -> TargetConfig | None:
         return target
     if root is None:
         return None
-    try:
-        from .config import select_targets
+    from .target_cache import configured
 
-        (found,), _ = select_targets([target.name], root)
-    except Exception:  # noqa: BLE001 - any doubt: the full command reads it and says what is wrong
-        return None
+    found = configured(target.name, root)  # (the tables kept with the cached reading)
+    if found is None:
+        try:
+            from .config import select_targets
+
+            (found,), _ = select_targets([target.name], root)
+        except Exception:  # noqa: BLE001 - any doubt: the full command reads it and says what is wrong
+            return None
     same = found.digest() == target.digest() and all(
         Path(a).resolve() == Path(b).resolve()
         for a, b in ((found.spec, target.spec), (found.output, target.output))

@@ -36,11 +36,21 @@ KEEP_VERIFIED = 8  # keys remembered per output folder
 @cache
 def generator_fingerprint() -> str:
     """Hash of the generator's own code, templates and ruff version: the output is a function of these.
-    Plain `os` calls and no `importlib.metadata`: the no-op `generate` / `check` answers need it."""
+    Plain `os` calls and no `importlib.metadata`: the no-op `generate` / `check` answers need it.
+    Taken from the record kept beside the bytecode when no file it hashes changed
+    (`fingerprint_record.py`)."""
+    from .fingerprint_record import location
     from .paths import templates_dir
 
     root = os.fspath(Path(__file__).resolve().parent)
-    tpl = os.fspath(templates_dir())
+    return fingerprint_of(root, os.fspath(templates_dir()), location(__file__))
+
+
+def fingerprint_of(root: str, tpl: str, kept: str | None) -> str:
+    """`generator_fingerprint` of the code below `root` and the templates below `tpl`; `kept`: where
+    its record is (None: no record)."""
+    from . import fingerprint_record
+
     # installed as a wheel, the templates live inside the package: count them once, as templates
     files = _files(root, skip=tpl)
     code = [f for f in files if f.endswith(".py")]
@@ -49,15 +59,27 @@ def generator_fingerprint() -> str:
     # its caches are not the pure build's (their pickles differ), though the sources are the same
     compiled = [f for f in files if f.endswith((".so", ".pyd"))]
     templates = [f for f in _files(tpl) if f.endswith((".py", ".jinja", ".typed"))]
+    ruff = _ruff_version()
+    hashed = [(root, rel) for rel in code] + [(tpl, rel) for rel in templates]
+    seen = (
+        None if kept is None else fingerprint_record.stat_data([os.path.join(*p) for p in hashed])
+    )
+    key: list[object] = [root, tpl, code, templates, compiled, ruff, seen]
+    if kept is not None and seen is not None:
+        recorded = fingerprint_record.recalled(kept, key)
+        if recorded is not None:
+            return recorded
     digest = hashlib.sha256()
-    for base, rels in ((root, code), (tpl, templates)):
-        for rel in rels:
-            with open(os.path.join(base, rel), "rb") as f:
-                digest.update(rel.encode() + b"\0" + f.read() + b"\0")
+    for base, rel in hashed:
+        with open(os.path.join(base, rel), "rb") as f:
+            digest.update(rel.encode() + b"\0" + f.read() + b"\0")
     for rel in compiled:
         digest.update(b"compiled " + rel.encode() + b"\0")
-    digest.update(b"ruff " + _ruff_version().encode())
-    return digest.hexdigest()
+    digest.update(b"ruff " + ruff.encode())
+    fingerprint = digest.hexdigest()
+    if kept is not None and seen is not None:
+        fingerprint_record.record(kept, key, fingerprint, seen)
+    return fingerprint
 
 
 def _files(base: str, skip: str = "") -> list[str]:
@@ -99,6 +121,8 @@ def dist_version(module: str, dist: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
+    """The inputs a package was generated from, recorded in its provenance file."""
+
     spec: str
     spec_sha256: str
     config_sha256: str
@@ -140,13 +164,35 @@ def read(folder: Path) -> Provenance | None:
         text = (folder / FILE).read_text(encoding="utf-8")
     except OSError:
         return None
-    import tomllib  # (only with a record to read: a new output folder has none)
+    written = _as_written(text)
+    if written is not None:
+        return written
+    import tomllib  # (a record `render` did not write so: edited, or another build's header)
 
     try:
         data = tomllib.loads(text)
         return Provenance(**{k: str(data.get(k, "")) for k in Provenance.__dataclass_fields__})
     except (tomllib.TOMLDecodeError, TypeError):
         return None
+
+
+def _as_written(text: str) -> Provenance | None:
+    """The record in `text` when `text` is exactly what `render` writes for it, read without a TOML
+    parser (importing `tomllib` is ≈ 2 ms of every `generate` and `check`, the no-op answer's too):
+    each line after the two comments is `key = "value"`, and the record of those values renders to
+    the same text, byte for byte — so each value is a TOML basic string `_q` wrote, and `_q` writes
+    a value it does not escape as its characters (with an escape, `_q`'s text differs: None).
+    Anything else (None) is read by `tomllib`."""
+    values: dict[str, str] = {}
+    for line in text.split("\n")[2:-1]:
+        key, sep, quoted = line.partition(' = "')
+        if not sep or not quoted.endswith('"'):
+            return None
+        values[key] = quoted[:-1]
+    if values.keys() != Provenance.__dataclass_fields__.keys():
+        return None
+    record = Provenance(**values)
+    return record if record.render() == text else None
 
 
 def tree_hash(files: dict[str, bytes]) -> str:
@@ -263,6 +309,8 @@ def recall_diagnostics(
 
 
 def _q(value: str) -> str:
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'  # what `toml_string` gives it (nothing to escape), without its import
     from .escape import toml_string
 
     return toml_string(value)

@@ -10,12 +10,12 @@ import re
 
 from packaging.version import InvalidVersion, Version
 
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# the patterns `pep440` tries after `Version`, compiled by `re` when first searched (its cache): a
+# version that is PEP 440 already, as most are, needs none of them
+_ISO_DATE = r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_TEXT_DATE = re.compile(
-    r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b", re.IGNORECASE
-)
-_NUMBERS = re.compile(r"v?(\d+(?:[._-]\d+)*)", re.IGNORECASE)
+_TEXT_DATE = r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b"
+_NUMBERS = r"v?(\d+(?:[._-]\d+)*)"
 
 
 def is_pep440(text: str) -> bool:
@@ -34,14 +34,14 @@ def pep440(text: str) -> str:
         return str(Version(text))
     except InvalidVersion:
         pass
-    date = _ISO_DATE.search(text)
+    date = re.search(_ISO_DATE, text)
     if date:
         return str(Version(".".join(date.groups())))
-    named = _TEXT_DATE.search(text)
+    named = re.search(_TEXT_DATE, text, re.IGNORECASE)
     if named:
         month = _MONTHS.index(named.group(1)[:3].lower()) + 1
         return str(Version(f"{named.group(3)}.{month}.{named.group(2)}"))
-    numbers = _NUMBERS.search(text)
+    numbers = re.search(_NUMBERS, text, re.IGNORECASE)
     if numbers:
         return str(Version(re.sub(r"[_-]", ".", numbers.group(1))))
     return "0.0.0"

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class DetailView:
+    """A detail field of an error-code class: its attribute, the body key and its doc."""
+
     name: Name
     key: str  # raw (printed with `py`)
     doc: Doc
@@ -30,6 +32,8 @@ class DetailView:
 
 @dataclass(frozen=True, slots=True)
 class ErrorClassView:
+    """The exception class of one `error.code` value, as its template prints it."""
+
     name: Name
     base: Name
     code: str  # raw (printed with `py`)

@@ -26,12 +26,16 @@ _FILE_KEYS = ("name", "type", "size")
 
 @dataclass(frozen=True, slots=True)
 class Upload:
+    """A presigned-upload helper's configuration and the operation it wraps."""
+
     config: PresignedUpload
     op: Operation
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """A link helper's configuration, its two update operations and their document bodies."""
+
     config: LinkHelper
     left: Operation
     right: Operation
@@ -41,12 +45,16 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Helpers:
+    """The helpers feature's facts: the uploads and links it adds."""
+
     uploads: tuple[Upload, ...]
     links: tuple[Link, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class HelperView:
+    """One helper method, as the resource template prints it."""
+
     name: Name
     doc: Doc
     returns: Code
@@ -65,6 +73,8 @@ class HelperView:
 
 @dataclass(frozen=True, slots=True)
 class HelpersExample:
+    """The calls the README shows for the helpers (none: not shown)."""
+
     upload_call: Name = NO_NAME
     link_call: Name = NO_NAME
 

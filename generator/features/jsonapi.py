@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class QueryFieldView:
+    """A JSON:API filter or sort field of a `…Fields` class, as its template prints it."""
+
     attr: Name
     wire: str  # raw (printed with `py`)
     kind: Name  # runtime class in `_query`
@@ -68,6 +70,8 @@ class QueryFieldView:
 
 @dataclass(frozen=True, slots=True)
 class FieldsClassView:
+    """A resource type's `…Fields` class, as the query module's template prints it."""
+
     name: Name
     type_name: str  # raw
     fields: tuple[QueryFieldView, ...]
@@ -75,6 +79,8 @@ class FieldsClassView:
 
 @dataclass(frozen=True, slots=True)
 class QueryModuleView:
+    """The JSON:API query module: its `…Fields` classes and the runtime names they use."""
+
     classes: tuple[FieldsClassView, ...]
     runtime_names: tuple[Name, ...]  # `_query` classes used
 

@@ -58,6 +58,8 @@ _KIND_OPS = {
 
 @dataclass(frozen=True, slots=True)
 class QueryField:
+    """A field a JSON:API resource can be filtered or sorted by, as the spec gives it."""
+
     wire: str  # raw
     kind: str  # runtime class in `_query`
     ops: tuple[tuple[str, str], ...]  # (our operator, the API's spelling), raw
@@ -68,6 +70,8 @@ class QueryField:
 
 @dataclass(frozen=True, slots=True)
 class FieldsClass:
+    """The filterable and sortable fields of one JSON:API resource type."""
+
     resource: str  # resource schema id
     type_name: str  # raw
     fields: tuple[QueryField, ...]

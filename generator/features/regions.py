@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class RegionsView:
+    """The regions feature's client code: each region's base URL and the variables read."""
+
     regions: tuple[tuple[str, str], ...]  # raw (config): name → base URL
     region_env: Name
     base_url_env: Name

@@ -26,12 +26,16 @@ DEFAULT_HEADER = "X-Webhook-Signature"
 
 @dataclass(frozen=True, slots=True)
 class EventView:
+    """One webhook event: its name on the wire and its class."""
+
     name: str  # raw event name (printed with `py`)
     cls: Name
 
 
 @dataclass(frozen=True, slots=True)
 class WebhooksView:
+    """The webhooks module: its events, the envelope class and the signature header."""
+
     events: tuple[EventView, ...]
     envelope_cls: Name
     signature_header: str  # raw (config)

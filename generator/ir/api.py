@@ -15,6 +15,8 @@ from .types import JsonValue, ModelRef
 
 @dataclass(frozen=True, slots=True)
 class WebhookEvent:
+    """A webhook the API sends: its event name and the models of its delivery body."""
+
     name: str  # the event name on the wire (`case.created`)
     schema_id: str  # the model for the whole delivery body
     envelope_id: str  # the generic envelope model (parses unknown events)
@@ -36,6 +38,8 @@ class PackageInfo:
 
 @dataclass(frozen=True, slots=True)
 class Api:
+    """The whole API in the IR: metadata, servers, security, schemas and operations."""
+
     title: str
     version: str
     description: str

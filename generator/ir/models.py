@@ -24,6 +24,8 @@ MISSING = _Missing()
 
 @dataclass(frozen=True, slots=True)
 class Constraints:
+    """A schema's limits: length, pattern, range, item count and multiple (None: none)."""
+
     min_length: int | None = None
     max_length: int | None = None
     pattern: str | None = None
@@ -42,6 +44,8 @@ NO_CONSTRAINTS = Constraints()
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Field:
+    """A property of an object schema: its wire name, type, requiredness, doc and limits."""
+
     wire_name: str
     type: TypeRef
     required: bool
@@ -78,6 +82,8 @@ class NameHints:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Model:
+    """An object schema: its fields and what it allows besides them."""
+
     id: str  # JSON pointer of the schema (or of its first use, for inline schemas)
     name_hint: str  # the spec's name: component key, or a name derived from where it is used
     doc: str
@@ -93,6 +99,8 @@ class Model:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class EnumMember:
+    """One value of an enum schema, with its doc and the spec's name for it."""
+
     value: JsonValue
     doc: str = ""
     name: str = ""  # the spec's name for the member (`x-enum-varnames` / `x-enumNames`), or ""
@@ -101,6 +109,8 @@ class EnumMember:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Enum:
+    """An enum schema: its members and the kind of their values."""
+
     id: str
     name_hint: str
     doc: str

@@ -22,6 +22,8 @@ class Location(enum.Enum):
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Parameter:
+    """An operation's parameter: where it goes, how it is serialised, its type and doc."""
+
     wire_name: str
     location: Location
     type: TypeRef
@@ -54,6 +56,8 @@ class Encoding:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class MediaType:
+    """One media type of a body or response: its type, kind and form encoding."""
+
     media_type: str
     type: TypeRef
     kind: MediaKind  # what the media type is, decided once in parse
@@ -71,6 +75,8 @@ _SENT_FIRST = ("application/json", "multipart/form-data", "application/x-www-for
 @quick_init
 @dataclass(frozen=True, slots=True)
 class RequestBody:
+    """An operation's request body: the media types it accepts."""
+
     required: bool
     media: tuple[MediaType, ...]
     doc: str = ""
@@ -90,6 +96,8 @@ class RequestBody:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Header:
+    """A response header the spec declares."""
+
     wire_name: str
     type: TypeRef
     required: bool = False
@@ -99,6 +107,8 @@ class Header:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Response:
+    """A declared response: its status, media types and headers."""
+
     status: str  # "200", "2XX", "default"
     doc: str
     media: tuple[MediaType, ...]
@@ -188,6 +198,8 @@ class Result:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """One operation (path and method): its parameters, body, responses and results."""
+
     id: str  # operationId, or one derived from method + path
     method: str  # lower case
     path: str

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True, slots=True)
 class SecurityScheme:
+    """A security scheme of the spec: its kind and where its credential goes."""
+
     name: str
     kind: str  # "apiKey", "http", "oauth2", "openIdConnect", "mutualTLS"
     location: str = ""  # apiKey: header/query/cookie
@@ -19,6 +21,8 @@ class SecurityScheme:
 
 @dataclass(frozen=True, slots=True)
 class Server:
+    """A server URL, with its variables' defaults and allowed values."""
+
     url: str
     description: str = ""
     variables: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, default, enum)

@@ -39,12 +39,16 @@ Number: TypeAlias = int | float
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Primitive:
+    """A primitive type (string, integer, a date…), or null."""
+
     kind: Kind
     nullable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class AnyType:
+    """Any JSON value."""
+
     nullable: bool = True
 
 
@@ -65,6 +69,8 @@ class ListOf:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class MapOf:
+    """An object whose values all have one type (`dict[str, value]`)."""
+
     value: TypeRef
     nullable: bool = False
 
@@ -89,6 +95,8 @@ class ModelRef:
 
 @dataclass(frozen=True, slots=True)
 class Discriminator:
+    """A union's discriminating property and what each of its values maps to."""
+
     property: str
     mapping: tuple[tuple[str, str], ...]  # (wire value, schema id)
 
@@ -96,6 +104,8 @@ class Discriminator:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class UnionOf:
+    """One of several types (`oneOf`/`anyOf`), perhaps told apart by a discriminator."""
+
     variants: tuple[TypeRef, ...]
     discriminator: Discriminator | None = None
     nullable: bool = False

@@ -11,6 +11,8 @@ from ..render.safe import NO_NAME, Name
 
 @dataclass(frozen=True, slots=True)
 class ResourceName:
+    """A resource's names: attribute, class and module, and where it sits."""
+
     attr: Name  # attribute on its parent (the client, or the parent resource): `sent_cases`
     cls: Name  # class: `SentCases`
     module: Name  # module under resources/: `sent_cases`
@@ -29,6 +31,8 @@ class ResourceName:
 
 @dataclass
 class Names:
+    """The names the naming pass gave schemas, modules, fields and enum members."""
+
     schema_class: dict[str, Name] = field(default_factory=dict)
     schema_module: dict[str, Name] = field(default_factory=dict)
     param_class: dict[str, Name] = field(

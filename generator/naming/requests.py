@@ -22,6 +22,8 @@ class NameKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class NameRequest:
+    """A name a feature asks the naming pass for, and how to make it."""
+
     key: tuple[str, ...]  # the feature's handle: ("jsonapi", "fields", schema id)
     kind: NameKind
     hint: str  # the words to make it from (raw spec or config text)

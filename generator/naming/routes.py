@@ -36,6 +36,8 @@ def is_version(segment: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
+    """One segment of a path: its text and whether it is a parameter."""
+
     text: str  # as written, without a file extension (`Calls.json` → `Calls`) or braces
     param: bool
     end: int  # where it ends in the path: `path[:end]` is the route up to it

@@ -13,10 +13,8 @@ import keyword
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
-
-import inflection
 
 _WORD_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
 # Where a camel-case spelling is cut (`userId`, `HTTPServer`): between a lower-case letter or digit
@@ -276,10 +274,17 @@ class Scope:
         return name.lower() if self.casefold else name
 
 
-# `inflection.singularize`'s rules, compiled once: it spells a pattern per uncountable word and
-# looks each rule up in `re`'s cache for every call (GitHub: 28,000 lookups for 557 words)
-_UNCOUNTABLE = re.compile(r"(?i)\b(" + "|".join(sorted(inflection.UNCOUNTABLES)) + r")\Z")
-_SINGULARS = [(re.compile(rule), replacement) for rule, replacement in inflection.SINGULARS]
+@cache
+def _singular_rules() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]]]:
+    """`inflection.singularize`'s rules, compiled once: it spells a pattern per uncountable word and
+    looks each rule up in `re`'s cache for every call (GitHub: 28,000 lookups for 557 words). Made at
+    the first word (≈ 3 ms of the import otherwise: an edit that names nothing never asks)."""
+    import inflection
+
+    uncountable = re.compile(r"(?i)\b(" + "|".join(sorted(inflection.UNCOUNTABLES)) + r")\Z")
+    return uncountable, [
+        (re.compile(rule), replacement) for rule, replacement in inflection.SINGULARS
+    ]
 
 
 @lru_cache(maxsize=65536)
@@ -287,9 +292,10 @@ def singular(word: str) -> str:
     """The singular of an English noun (`statuses` → `status`, `people` → `person`), by the maintained
     Rails inflector port's rules (`inflection.singularize`'s answer); words it leaves alone (`data`,
     `news`, `series`) stay as they are."""
-    if _UNCOUNTABLE.search(word):
+    uncountable, rules = _singular_rules()
+    if uncountable.search(word):
         return word
-    for rule, replacement in _SINGULARS:
+    for rule, replacement in rules:
         if rule.search(word):
             return rule.sub(replacement, word)
     return word

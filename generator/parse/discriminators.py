@@ -35,6 +35,8 @@ BASE_MODEL = (
 
 @dataclass(frozen=True, slots=True)
 class Hierarchy:
+    """A base component and every component that extends it (`allOf`)."""
+
     base: str  # the base's component id
     members: tuple[str, ...]  # component ids of every schema that extends it, in document order
 

@@ -86,6 +86,8 @@ class Imports:
 
 @dataclass
 class Annotator:
+    """Writes the type annotations of the generated code, noting the imports they need."""
+
     schemas: Mapping[str, Schema]
     names: Names
     shadowed: frozenset[str] = frozenset()  # builtin names a class body redefines (a method `list`)

@@ -33,12 +33,16 @@ _PRIVATE_ALIAS = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class TypeLink:
+    """A type an api.md entry links to, and the module that defines it."""
+
     name: Name
     path: Markdown  # `src/<package>/types/<module>.py`
 
 
 @dataclass(frozen=True, slots=True)
 class MethodDoc:
+    """A method's entry in api.md and the README."""
+
     call: Name  # client.referrals.list
     anchor: Markdown
     summary: Markdown
@@ -58,6 +62,8 @@ class MethodDoc:
 
 @dataclass(frozen=True, slots=True)
 class ResourceDoc:
+    """A resource's section of api.md: its anchors, what it covers and its methods."""
+
     resource: ResourceName
     anchor: Markdown  # in api.md
     readme_anchor: Markdown  # in the README (whose headings are others)
@@ -71,6 +77,8 @@ class ResourceDoc:
 
 @dataclass(frozen=True, slots=True)
 class ApiDoc:
+    """api.md: the package, the client and every resource's methods."""
+
     title: str  # raw
     package: Name
     client: Name

@@ -26,6 +26,8 @@ CLIENT = "client"  # the naming scope of the client's constructor arguments
 
 @dataclass(frozen=True, slots=True)
 class Credential:
+    """A credential the client takes: what it is called after and its doc."""
+
     hint: str  # the words of the client argument ("api key", or a login field's wire name)
     doc: str  # raw (a token URL, a login field: spec text)
     wire: str = ""  # session: the login body field it fills
@@ -45,6 +47,8 @@ class ExtraCredential:
 
 @dataclass(frozen=True, slots=True)
 class AuthPlan:
+    """How the client authenticates: the kind, its credentials and where they go."""
+
     kind: str  # "api_key", "bearer", "basic", "none"; features: "session", "oauth"
     credentials: tuple[Credential, ...] = ()
     # raw spec / config text below: printed with `py`, `md_code`
@@ -67,6 +71,8 @@ class AuthPlan:
 
 @dataclass(frozen=True, slots=True)
 class CredentialParam:
+    """A client argument for a credential, and the environment variable it defaults to."""
+
     name: Name  # client argument
     env: Name  # environment variable it defaults to
     doc: Doc
@@ -87,6 +93,8 @@ class CredentialView:
 
 @dataclass(frozen=True, slots=True)
 class SchemeView:
+    """A security scheme the client can serve, and the credential serving it."""
+
     name: str  # the spec's security scheme name (raw: printed with `py`)
     var: Name  # the variable of the credential serving it
     needs: str  # what to pass for it, for MissingCredentialsError (raw: printed with `py`)
@@ -98,6 +106,8 @@ NO_REQUIREMENTS = Code("()")
 
 @dataclass(frozen=True, slots=True)
 class AuthView:
+    """The client's authentication code, as its template prints it."""
+
     kind: str
     params: tuple[CredentialParam, ...] = ()
     key_name: str = ""

@@ -23,6 +23,8 @@ from .safe import NO_CODE, Code, Name, code
 
 @dataclass(frozen=True, slots=True)
 class BodyView:
+    """A method's request body: one `body=` argument or the body's own fields."""
+
     arg: ArgView | None = None  # the one `body=` argument
     fields: tuple[ArgView, ...] = ()  # or the keyword arguments of a flattened body
     media: str = ""  # raw: the media type sent

@@ -41,6 +41,8 @@ _MAPPING = "_t.Mapping[str, _t.Any]"  # an argument that also takes a plain mapp
 
 @dataclass(frozen=True, slots=True)
 class CallSample:
+    """A method call's sample arguments, positional and keyword."""
+
     positional: tuple[Code, ...]
     keyword: tuple[tuple[Name, Code], ...]
 

@@ -23,6 +23,8 @@ F = TypeVar("F")
 
 @dataclass(frozen=True, slots=True)
 class Context:
+    """What a feature reads: the API, its names and where diagnostics go."""
+
     api: Api
     names: Names
     sink: DiagnosticSink

@@ -46,6 +46,8 @@ from .safe import NO_CODE, NO_DOC, Code, Doc, Name, code, doc, py
 
 @dataclass(frozen=True, slots=True)
 class FieldView:
+    """A model field, as the types template prints it."""
+
     name: Name
     annotation: Code
     default: Code  # "" when required

@@ -61,6 +61,8 @@ _NOISE = re.compile(r"\b(the|license|licence|version)\b|[(),]")
 
 @dataclass(frozen=True, slots=True)
 class PackageMeta:
+    """The package's metadata for `pyproject.toml` and the README."""
+
     dist_name: str
     version: str
     description: str

@@ -13,6 +13,8 @@ from .safe import NO_CODE, NO_NAME, Code, Name, code, py
 
 @dataclass(frozen=True, slots=True)
 class Examples:
+    """The calls the README's examples use (none: that example is left out)."""
+
     list_call: Name = NO_NAME  # "client.referrals.list" (paginated, no required arguments)
     list_args: Code = NO_CODE
     get_call: Name = NO_NAME  # one path argument, JSON result

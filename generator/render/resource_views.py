@@ -45,6 +45,8 @@ _LINE_LENGTH = 110  # generator/ruff_generated.toml: longer imports are wrapped 
 
 @dataclass(frozen=True, slots=True)
 class ResponseSpecView:
+    """A method's response spec: status, body type, unwrapping and pagination."""
+
     status: str  # raw: printed with `py`
     kind: Name
     model: Code  # runtime expression of the whole body type, or "None"
@@ -56,6 +58,8 @@ class ResponseSpecView:
 
 @dataclass(frozen=True, slots=True)
 class MethodView:
+    """A resource method, as the resource template prints it."""
+
     name: Name
     const: Name
     http_method: str  # raw (these five are printed with `py`)
@@ -103,6 +107,8 @@ class MethodView:
 
 @dataclass(frozen=True, slots=True)
 class ResourceModuleView:
+    """A resource module: its imports, methods and nested resources."""
+
     resource: ResourceName
     import_lines: tuple[
         Code, ...

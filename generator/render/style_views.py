@@ -24,6 +24,8 @@ _JSON = ("json", False)
 
 @dataclass(frozen=True, slots=True)
 class WireStyles:
+    """How a method serialises each parameter and form property that needs a rule."""
+
     query: tuple[StyleRow, ...] = ()
     cookie: tuple[StyleRow, ...] = ()
     path: tuple[StyleRow, ...] = ()

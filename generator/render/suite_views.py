@@ -26,6 +26,8 @@ RESERVED = frozenset({"assert_matches_type", "raises_status_error", "pytest"})
 
 @dataclass(frozen=True, slots=True)
 class CaseView:
+    """One test case of a resource's generated test module."""
+
     method: Name
     http: Comment  # `GET /referrals/{id}` (a comment line above the call)
     arguments: Code
@@ -38,6 +40,8 @@ class CaseView:
 
 @dataclass(frozen=True, slots=True)
 class SuiteModuleView:
+    """A resource's generated test module."""
+
     package: Name
     client: Name
     resource: ResourceName
@@ -49,6 +53,8 @@ class SuiteModuleView:
 
 @dataclass(frozen=True, slots=True)
 class CredentialArg:
+    """A credential argument the generated tests pass to the client."""
+
     name: Name
     value: Code
 

@@ -42,6 +42,7 @@ LIGHT = {
     "generator.dataclass_code",  # (installed by `import generator`: the standard library only)
     "generator.diagnostics",
     "generator.exitcode",
+    "generator.fingerprint_record",  # (the standard library and tree_index's constant only)
     "generator.folder_tree",
     "generator.format",
     "generator.gcpause",  # (the standard library's gc and contextlib only)

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from generator.cache_files import cache_file
+from generator.stage.writer import settle
+from tests.cli.test_stage_structural import PROJECT as SHOP
+from tests.cli.test_stage_structural import _new_query, _shop, _write
 from tests.conftest import FIXTURES, REPO
 from tests.support.processes import isolated_python
 
@@ -112,3 +116,35 @@ def test_a_prose_edit_is_replayed_without_the_loader_parse_or_the_naming_pass(
     # what only types modules, route naming and uuid samples need: none is rendered or named again
     assert {"generator.render.model_views", "generator.naming.routes"} <= full
     assert not {"generator.render.model_views", "generator.naming.routes", "uuid"} & replayed
+
+
+EDIT = RUN.replace('"multiprocessing", "tomllib"', '"tomllib", "uuid", "platform", "inflection"')
+
+
+def test_a_structural_edit_imports_what_it_uses(tmp_path: Path) -> None:
+    """A new optional query parameter is served by the structural replay (`stage/structural.py`):
+    it imports neither `uuid` (with `platform`: only a UUID default is checked with it) nor
+    `inflection` (the singular rules are made at the first word made singular: this edit names no
+    operation), nor `tomllib` (GENERATION.toml as `render` wrote it is read without it) — nor does
+    the no-op `generate` after it (imp24)."""
+    doc = _shop()
+    (tmp_path / "pyproject.toml").write_text(SHOP, encoding="utf-8")
+    _write(tmp_path, doc)
+    full = set(isolated_python(EDIT, "generate", "-q", cwd=tmp_path, timeout=300).split(","))
+    assert {"generator.naming.plan", "generator.parse.defaults", "inflection"} <= full
+    snapshot = cache_file(tmp_path, tmp_path / "out" / "shop", "stages", ".bin")
+    assert snapshot is not None
+    settle(snapshot)  # the full run's snapshot written (its writer outlives the command)
+    _new_query(doc)
+    _write(tmp_path, doc)
+    edited = set(isolated_python(EDIT, "generate", "-q", cwd=tmp_path, timeout=300).split(","))
+    assert "species" in (tmp_path / "out" / "shop" / "api.md").read_text()
+    assert {"generator.stage.structural", "generator.parse.defaults"} <= edited  # served so,
+    assert "generator.commands" not in edited  # not by the full path after it
+    assert not {"uuid", "platform", "inflection", "tomllib"} & edited, sorted(
+        {"uuid", "platform", "inflection", "tomllib"} & edited
+    )
+    settle(snapshot)
+    noop = set(isolated_python(EDIT, "generate", "-q", cwd=tmp_path, timeout=300).split(","))
+    assert "generator.stage.structural" not in noop  # answered from the provenance
+    assert "tomllib" not in noop

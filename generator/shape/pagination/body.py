@@ -126,6 +126,8 @@ def is_typed(item: TypeRef, schemas: Mapping[str, Schema]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Items:
+    """Where a page's items are in its body, and their type."""
+
     path: Path
     item: TypeRef
 

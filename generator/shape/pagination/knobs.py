@@ -59,6 +59,8 @@ ENDING_BEFORE = "endingbefore"
 
 @dataclass(frozen=True, slots=True)
 class Knob:
+    """A parameter that can steer pagination: its name, kind and default."""
+
     name: str  # the wire name
     kind: Kind | None  # its primitive kind (None: not a primitive)
     default: int | None = None  # its declared integer default
@@ -70,6 +72,8 @@ class Knob:
 
 @dataclass(frozen=True, slots=True)
 class Knobs:
+    """An operation's pagination parameters, in the query or the body."""
+
     where: str  # "query" or "body"
     all: tuple[Knob, ...]
 
