@@ -67,9 +67,17 @@ def read_again(path: Path) -> tuple[bytes, bytes] | None:
     return (kept[2], kept[3]) if now == kept[1] else None
 
 
+# the entries a no-op answer loaded and did not use (`TreeIndex.keep`): (the index file's path, its
+# stat key when they were read, the entries); one at most, taken by the next `for_output` of the
+# same file while that file is unchanged, or dropped by `forget`
+_handed: list[tuple[str, str, dict[str, _Entry]]] = []
+
+
 def forget() -> None:
-    """Let go of what `digest` kept (a run that will not ask `read_again`)."""
+    """Let go of what `digest` kept (a run that will not ask `read_again`) and of an index
+    `TreeIndex.keep` handed on."""
     _kept.clear()
+    _handed.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +94,38 @@ class TreeIndex:
     _old: dict[str, _Entry] = field(default_factory=dict)
     _new: dict[str, _Entry] = field(default_factory=dict)
     read: int = 0  # files read and hashed in this run (the others answered from the index)
+    _stat: str = ""  # the index file's stat key when `_old` was read from it ("": not read)
+    _scanned: bool = False  # `scan` ran (its entries may be saved: the file is no longer `_old`)
 
     @classmethod
     def for_output(cls, root: Path | None, out: Path) -> TreeIndex:
-        """The index of `out` in the project at `root` (none without a project or when turned off)."""
+        """The index of `out` in the project at `root` (none without a project or when turned off):
+        the entries an earlier answer of this process handed on (`keep`) when the index file has
+        not changed since they were read from it, else the file's."""
         path = cache_file(root, out, FOLDER.name, ".json")
-        return cls(None) if path is None else cls(path, _load(path))
+        if path is None:
+            return cls(None)
+        handed = _handed.pop() if _handed else None
+        stat = _file_stat(path)
+        if handed is not None and handed[0] == os.fspath(path) and handed[1] == stat and stat:
+            return cls(path, handed[2], _stat=stat)
+        return cls(path, _load(path), _stat=stat)
+
+    def keep(self) -> None:
+        """Hand the entries read from the index file on to the next `for_output` of it in this
+        process (the no-op answer's, to the replay that writes the package next: the file is not
+        parsed twice). Only an index that has not scanned (nor saved): `_old` is then the file's.
+        Any version of the file would be as safe: an entry answers only for a file whose stat
+        data are the recorded ones (see the module)."""
+        if self.path is not None and self._stat and not self._scanned:
+            _handed[:] = [(os.fspath(self.path), self._stat, self._old)]
 
     def scan(self, folder: Path) -> dict[str, Seen]:
         """Every file below `folder` as `write.read_tree` finds them (the same walk: links to folders
         not followed, caches left out), each with its SHA-256 and header flag: from the index when
         its stat data match, else read. In no particular order."""
         found: dict[str, Seen] = {}
+        self._scanned = True
         if folder.is_dir():
             self._walk(os.fspath(folder), "", found, now_ns())
         return found
@@ -167,6 +195,7 @@ class TreeIndex:
 
     def save(self) -> None:
         """Keep the entries of the last scan (and no others); failures cost only speed."""
+        self._scanned = True
         if self.path is None or self._new == self._old:
             return
         try:
@@ -176,6 +205,14 @@ class TreeIndex:
             os.replace(tmp, self.path)
         except OSError:
             pass
+
+
+def _file_stat(path: Path) -> str:
+    """The index file's stat key ("" when it cannot be read)."""
+    try:
+        return _stat_key(os.stat(path))
+    except OSError:
+        return ""
 
 
 def _load(path: Path) -> dict[str, _Entry]:

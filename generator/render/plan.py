@@ -355,6 +355,7 @@ def plan_files(
             if streaming:
                 files.add(f"{pkg}/_credentials.py", credentials)
         docs = gathered.doc_plan.finish(gathered.docs, spec_file)
+        held = reuse.docs.values() if reuse is not None else ()  # (kept anyway: not slimmed)
         parts = gathered.examples()
         if on_docs is not None:
             on_docs(method_docs(by_resource, docs), parts)
@@ -373,7 +374,7 @@ def plan_files(
                     remade_md = md, docs  # (taken once formatted, below)
             if remade_md is None:
                 late("api.md", render_pieces("package/api.md.jinja", doc=docs))
-            docs = for_readme(docs)
+            docs = for_readme(docs, held)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
@@ -391,7 +392,7 @@ def plan_files(
             api_md = ""
         else:
             api_md = render("package/api.md.jinja", doc=docs)
-            docs = for_readme(docs)
+            docs = for_readme(docs, held)
             mine = render_types(pending[cut:])
             rendered = dict(zip(pending, types_job.results() + mine, strict=True))
             for module in types_modules:

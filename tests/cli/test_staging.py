@@ -140,6 +140,7 @@ def test_generate_stages_each_file_while_rendering(
     monkeypatch.setattr(staging.Staging, "add", add)
     reads = _spied_reads(monkeypatch)
     monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # a large package's: nothing held till written
+    monkeypatch.setattr(staging, "DATA_HELD_UP_TO", 0)  # (its spec's copy staged too)
     trees: list[staging.StagedTree] = []
     real_finish = staging.Staging.finish
 
@@ -197,7 +198,11 @@ def test_a_small_package_is_read_back_once(tmp_path: Path, monkeypatch: pytest.M
     pipeline.generate(_target(tmp_path), full=True)
     texts = {rel for rel in trees[0] if rel not in trees[0]._large} - {"openapi.yml"}
     assert trees[0]._held.keys() == texts  # the texts' bytes (and GENERATION.toml)
-    assert len(reads) == len(set(reads)) == len(texts)  # each read once (and the spec's copy)
+    # each read once (GENERATION.toml is held, never read); the spec's copy is held as it was
+    # given, never staged nor read back
+    assert len(reads) == len(set(reads)) == len(texts) - 1
+    assert not any(path.endswith("openapi.yml") for path in reads)
+    assert trees[0]._parts.keys() == {"openapi.yml"} and "openapi.yml" not in trees[0]._paths
     held = read_tree(tmp_path / "out")
     monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # the same package, read again when written
     (tmp_path / "b").mkdir()
