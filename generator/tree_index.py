@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,14 @@ RACY_NS = 2_000_000_000  # a file changed less than this before it was read is n
 _VERSION = 1
 _CACHES = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}  # as write.read_tree
 _PIECE = 1 << 20  # bytes of a file read at a time
+# a file the index cannot answer for, when the tree about to be written has a file there, is compared
+# with that file's bytes (up to this size: read whole) instead of hashed (`scan`'s `against`)
+COMPARED_UP_TO = 8 << 20
+DIFFERS = b""  # `Seen.digest` of a file found to differ from the one about to be written there
+
+# the tree about to be written (`write.apply_package`): a path → that file's SHA-256 and its bytes
+# (in pieces), or None when it has no file there
+Against = Callable[[str], "tuple[bytes, Iterable[bytes | memoryview]] | None"]
 
 
 def now_ns() -> int:
@@ -82,7 +91,9 @@ def forget() -> None:
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """One file as the index knows it: its SHA-256 and whether it carries clientgen's header."""
+    """One file as the index knows it: its SHA-256 and whether it carries clientgen's header.
+    Scanned against a new tree (`scan`), a file read and found to differ from that tree's file
+    there has `DIFFERS` (never a SHA-256) instead: it was not hashed."""
 
     digest: bytes
     headed: bool
@@ -120,17 +131,24 @@ class TreeIndex:
         if self.path is not None and self._stat and not self._scanned:
             _handed[:] = [(os.fspath(self.path), self._stat, self._old)]
 
-    def scan(self, folder: Path) -> dict[str, Seen]:
+    def scan(self, folder: Path, against: Against | None = None) -> dict[str, Seen]:
         """Every file below `folder` as `write.read_tree` finds them (the same walk: links to folders
         not followed, caches left out), each with its SHA-256 and header flag: from the index when
-        its stat data match, else read. In no particular order."""
+        its stat data match, else read. In no particular order. `against`: the tree about to be
+        written there; a file the index cannot answer for (up to `COMPARED_UP_TO`) is read and
+        compared with that tree's bytes instead of hashed — the same bytes: that file's SHA-256
+        (recorded as a hashed file's would be); else `DIFFERS` (not recorded: it is rewritten).
+        A replay rewrites the same few large files each time (the spec's copy, the edited
+        resource's module, api.md), which the next replay's scan finds changed."""
         found: dict[str, Seen] = {}
         self._scanned = True
         if folder.is_dir():
-            self._walk(os.fspath(folder), "", found, now_ns())
+            self._walk(os.fspath(folder), "", found, now_ns(), against)
         return found
 
-    def _walk(self, path: str, prefix: str, found: dict[str, Seen], now: int) -> None:
+    def _walk(
+        self, path: str, prefix: str, found: dict[str, Seen], now: int, against: Against | None
+    ) -> None:
         with os.scandir(path) as entries:
             listed = list(entries)
         for entry in listed:
@@ -143,9 +161,9 @@ class TreeIndex:
                 folder = False
             if folder:
                 if not entry.is_symlink():
-                    self._walk(entry.path, rel + "/", found, now)
+                    self._walk(entry.path, rel + "/", found, now, against)
                 continue
-            seen = self._file(entry.path, rel, now)
+            seen = self._file(entry.path, rel, now, against=against)
             if seen is not None:
                 found[rel] = seen
 
@@ -157,7 +175,9 @@ class TreeIndex:
         seen = self._file(file, f"\0{path.resolve()}", now_ns(), keep=True)
         return None if seen is None else seen.digest
 
-    def _file(self, path: str, rel: str, now: int, keep: bool = False) -> Seen | None:
+    def _file(
+        self, path: str, rel: str, now: int, keep: bool = False, against: Against | None = None
+    ) -> Seen | None:
         try:
             st = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):  # a dangling link, gone meanwhile
@@ -167,6 +187,9 @@ class TreeIndex:
         if known is not None and known[0] == key:
             self._new[rel] = known
             return Seen(bytes.fromhex(known[1]), known[2] == 1)
+        theirs = against(rel) if against is not None and st.st_size <= COMPARED_UP_TO else None
+        if theirs is not None:
+            return self._compared(path, rel, st, now, *theirs)
         try:
             with open(path, "rb") as f:
                 # the spec (`keep`) whole, for `read_again`; an output file a piece at a time
@@ -180,6 +203,17 @@ class TreeIndex:
             return None
         self.read += 1
         seen = Seen(digest.digest(), has_header(first))
+        after = self._note(rel, path, st, now, size, seen)
+        if keep and after is not None:
+            _kept[:] = [(path, _stat_key(after), data, seen.digest)]
+        return seen
+
+    def _note(
+        self, rel: str, path: str, st: os.stat_result, now: int, size: int, seen: Seen
+    ) -> os.stat_result | None:
+        """Record what was read of a file (`size` bytes, stat data `st` before the read) unless it
+        changed meanwhile or is racy (see the module); its stat data after the read, or None when
+        it changed meanwhile."""
         after = os.stat(path)
         settled = max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS
         unchanged = (after.st_size, after.st_mtime_ns, after.st_ctime_ns) == (
@@ -187,10 +221,38 @@ class TreeIndex:
             st.st_mtime_ns,
             st.st_ctime_ns,
         )
-        if settled and unchanged and size == st.st_size:
-            self._new[rel] = [key, seen.digest.hex(), int(seen.headed)]
-        if keep and unchanged and size == st.st_size:
-            _kept[:] = [(path, _stat_key(after), data, seen.digest)]
+        if unchanged and size == st.st_size:
+            if settled:
+                self._new[rel] = [_stat_key(st), seen.digest.hex(), int(seen.headed)]
+            return after
+        return None
+
+    def _compared(
+        self,
+        path: str,
+        rel: str,
+        st: os.stat_result,
+        now: int,
+        digest: bytes,
+        pieces: Iterable[bytes | memoryview],
+    ) -> Seen | None:
+        """`_file` of a file compared with the bytes (`pieces`, whose SHA-256 is `digest`) about
+        to be written there rather than hashed."""
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+        self.read += 1
+        at = 0
+        for piece in pieces:  # (`startswith` compares in place: no slice, no copy)
+            if not data.startswith(piece, at):
+                return Seen(DIFFERS, has_header(data))
+            at += memoryview(piece).nbytes
+        if at != len(data):
+            return Seen(DIFFERS, has_header(data))
+        seen = Seen(digest, has_header(data))
+        self._note(rel, path, st, now, len(data), seen)
         return seen
 
     def save(self) -> None:
