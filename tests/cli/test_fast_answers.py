@@ -189,7 +189,9 @@ def test_a_scan_against_the_tree_about_to_be_written_compares_instead_of_hashing
     files = read_tree(out)
     new = dict(files)  # what the write is about to write: the files as they are
     victim, same, mine = "src/pets/_client.py", "README.md", "notes.txt"
-    _rewritten(out / victim, files[victim], files[victim].replace(b"class Pets(", b"class Petz(", 1))
+    _rewritten(
+        out / victim, files[victim], files[victim].replace(b"class Pets(", b"class Petz(", 1)
+    )
     (out / same).write_bytes(files[same])  # rewritten with its own bytes: a new ctime
     headless = b"the user's own notes\n"  # (a file the new tree does not have)
     (out / mine).write_bytes(headless)
