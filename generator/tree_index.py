@@ -256,9 +256,12 @@ class TreeIndex:
         return seen
 
     def save(self) -> None:
-        """Keep the entries of the last scan (and no others); failures cost only speed."""
+        """Keep the entries of the last scan (and no others); failures cost only speed. When the
+        scan learnt nothing the file lacks (its entries are the file's but those of files it found
+        changed: a replay's rewritten ones), the file is left as it is: an entry answers only for
+        its own stat data, which a changed file no longer has."""
         self._scanned = True
-        if self.path is None or self._new == self._old:
+        if self.path is None or self._new.items() <= self._old.items():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

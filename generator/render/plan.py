@@ -191,7 +191,14 @@ class Planned:
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
+        # `operations.json` imports nothing: no line of a JSON text begins with `from`
+        # (`stage.cache.import_stub`; GitHub's is 1.2 M characters)
+        json_text = rel == "operations.json"
         for piece in [text] if isinstance(text, str) else text:
+            if json_text:
+                if checked and _TYPING_EXTENSIONS in piece:
+                    self.typing_extensions = True
+                continue
             if reused:
                 found = self._stubs.get(piece)
                 if found is None:
