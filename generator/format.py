@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from functools import cache
 from pathlib import Path
 
 from .diagnostics import fatal
@@ -14,7 +15,18 @@ CONFIG = Path(__file__).with_name("ruff_generated.toml")
 FORMATTED = (".py", ".pyi", ".md")
 
 
+@cache
 def ruff_binary() -> str:
+    """The pinned ruff's binary, found once a process (a replay starts ruff up to three times).
+    Where `ruff.__main__.find_ruff_bin` looks first — this Python's scripts folder, where pip
+    installs it — is looked at without it (it works out all its candidates first: ≈ 2 ms)."""
+    import sysconfig
+
+    first = os.path.join(
+        sysconfig.get_path("scripts"), "ruff" + (sysconfig.get_config_var("EXE") or "")
+    )
+    if os.path.isfile(first):
+        return first
     from ruff.__main__ import find_ruff_bin
 
     return str(find_ruff_bin())
