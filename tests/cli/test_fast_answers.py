@@ -162,6 +162,17 @@ def test_the_tree_index_never_accepts_a_changed_file(
     assert victim.read_bytes() == data
 
 
+def _indexed(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project's package generated, every file settled and recorded in its tree index."""
+    monkeypatch.chdir(project)
+    out = _generated(project)
+    _settled(monkeypatch)
+    index = _index(project)
+    index.scan(out)
+    index.save()
+    return out
+
+
 def _rewritten(path: Path, old: bytes, new: bytes) -> None:
     """`path` given other bytes of the same size, its mtime put back (only ctime tells)."""
     st = path.stat()
@@ -180,12 +191,7 @@ def test_a_scan_against_the_tree_about_to_be_written_compares_instead_of_hashing
     compared is hashed."""
     from generator.write import _against, _digests
 
-    monkeypatch.chdir(pets_project)
-    out = _generated(pets_project)
-    _settled(monkeypatch)
-    index = _index(pets_project)
-    index.scan(out)
-    index.save()
+    out = _indexed(pets_project, monkeypatch)
     files = read_tree(out)
     new = dict(files)  # what the write is about to write: the files as they are
     victim, same, mine = "src/pets/_client.py", "README.md", "notes.txt"
@@ -226,12 +232,7 @@ def test_the_no_op_answers_index_serves_the_write_and_a_later_change_is_seen(
     (same size, mtime put back), is still seen and rewritten."""
     from generator import pipeline
 
-    monkeypatch.chdir(pets_project)
-    out = _generated(pets_project)
-    _settled(monkeypatch)
-    first = _index(pets_project)
-    first.scan(out)
-    first.save()
+    out = _indexed(pets_project, monkeypatch)
     victim = out / "src" / "pets" / "_client.py"
     data = victim.read_bytes()
     spec = pets_project / "pets.yml"
