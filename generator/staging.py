@@ -136,6 +136,12 @@ class StagedTree(Mapping[str, bytes]):
             return self._memo.read(key)
         return _read(self._paths[rel])
 
+    def held(self, rel: str) -> Parts | None:
+        """The file's bytes when they are in memory (held, or the pieces they were given in);
+        None: they would be read (from the staging folder or the module cache)."""
+        data = self._held.get(rel)
+        return (data,) if data is not None else self._parts.get(rel)
+
     def key(self, rel: str) -> bytes | None:
         """The module-cache key a file's bytes are read by (None: read from the staging folder)."""
         return self._known.get(rel) if self._memo is not None and rel not in self._held else None

@@ -347,14 +347,17 @@ def _compare_indexed(
 
 def _against(new: Mapping[str, bytes], digests: Mapping[str, bytes]) -> Against:
     """What the tree index compares a file it cannot answer for with: `new`'s file there, its
-    SHA-256 and its bytes (a `StagedTree`'s in the pieces it reads them in)."""
-    chunks = getattr(new, "chunks", None)
+    SHA-256 and its bytes — when they are in memory (a `StagedTree` reads the others from the
+    module cache or the staging folder: that file is hashed instead, as an unchanged module of
+    a replay is never read from the cache)."""
+    held = getattr(new, "held", None)
 
     def against(rel: str) -> tuple[bytes, Iterable[bytes | memoryview]] | None:
         digest = digests.get(rel)
         if digest is None:
             return None
-        return digest, (chunks(rel) if chunks is not None else (new[rel],))
+        pieces = held(rel) if held is not None else (new[rel],)
+        return None if pieces is None else (digest, pieces)
 
     return against
 
