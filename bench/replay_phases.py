@@ -6,7 +6,9 @@ Runs `python -m generator` with the functions below wrapped (by module and name;
 is skipped) and prints, when the command ends (`os._exit` or not), the process's CPU time and each
 function's calls, CPU and wall time (inclusive: nested ones count in both), largest first. Not
 cProfile: only the wrapped calls pay anything, so imports and C-heavy code keep their weight. The
-forked children (validation, formatting) are not in the process's CPU time. Not a test.
+forked children (validation, formatting) are not in the process's CPU time. More functions:
+`REPLAY_PHASES_MORE=module:name,module:Class.name,…` (a name another module imported with `from …
+import` is wrapped where it is called: `generator.streamed:apply_package`). Not a test.
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ def _wrap(module: str, name: str) -> None:
 
 
 def main() -> None:
-    for module, name in TARGETS:
+    more = [tuple(t.split(":")) for t in os.environ.get("REPLAY_PHASES_MORE", "").split(",") if t]
+    for module, name in [*TARGETS, *more]:
         _wrap(module, name)
     pid, leave = os.getpid(), os._exit
 

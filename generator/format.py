@@ -17,8 +17,16 @@ FORMATTED = (".py", ".pyi", ".md")
 
 @cache
 def ruff_binary() -> str:
-    """The ruff executable of the installed `ruff` package (looked up once a process: each look-up
-    asks `sysconfig` again, ≈ 0.6 ms, and a replay runs ruff up to three times)."""
+    """The pinned ruff's binary, found once a process (a replay starts ruff up to three times).
+    Where `ruff.__main__.find_ruff_bin` looks first — this Python's scripts folder, where pip
+    installs it — is looked at without it (it works out all its candidates first: ≈ 2 ms)."""
+    import sysconfig
+
+    first = os.path.join(
+        sysconfig.get_path("scripts"), "ruff" + (sysconfig.get_config_var("EXE") or "")
+    )
+    if os.path.isfile(first):
+        return first
     from ruff.__main__ import find_ruff_bin
 
     return str(find_ruff_bin())

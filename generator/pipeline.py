@@ -199,6 +199,9 @@ def generate(
         result = again
     else:
         from .streamed import generate_streamed
+        from .tree_index import forget
+
+        forget()  # what the no-op answer kept for a replay (graph-beta's index: not held meanwhile)
 
         def render(
             emit: Emit, recorder: stage_cache.Recorder | None
@@ -396,6 +399,8 @@ def _fast_check(
         return None
     now = provenance.current(spec_label(target, root), spec_digest.hex(), target.digest())
     if not recorded.same_inputs(now):
+        if save_index:  # `generate`: a replay may write the package next (`write_replayed`)
+            index.keep()
         return None
     owner = ownership(out, target.package)
     seen = index.scan(out)

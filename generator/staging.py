@@ -53,6 +53,13 @@ OUTPUT_FIXED = 8 << 20
 # is read again, one file at a time, when written
 HOLD_UP_TO = 32 << 20
 SLICE = 1 << 20  # characters of a large text encoded at a time
+# bytes shipped as they are (the spec's copy) of at most this size are kept in memory, as the pieces
+# they were given in, not staged and read back (GitHub's copy: 7 MB; graph-beta's 47 MB are staged)
+DATA_HELD_UP_TO = 16 << 20
+# a text given in pieces (`operations.json`) of at most this many characters is joined and keyed in
+# memory, as a text is, not staged in pieces and read back for its key (GitHub's: 1.2 M; graph-beta's
+# 30 M are staged in pieces)
+JOINED_UP_TO = 4 << 20
 EARLY = 64 << 10  # characters of a text formatted as soon as it is staged, when `early` is set
 READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
 
@@ -106,6 +113,7 @@ class StagedTree(Mapping[str, bytes]):
         prewrite: Prewrite | None = None,
         known: Mapping[str, bytes] | None = None,
         memo: Memo | None = None,
+        parts: Mapping[str, Parts] | None = None,
     ) -> None:
         self.digests = digests
         self._paths = paths
@@ -114,15 +122,25 @@ class StagedTree(Mapping[str, bytes]):
         self.prewrite = prewrite  # a new output folder's hidden sibling, made ahead (`prewrite.py`)
         self._known = known or {}  # files the module cache knew: their keys (read from it)
         self._memo = memo
+        self._parts = parts or {}  # bytes shipped as they are, held as their pieces
 
     def __getitem__(self, rel: str) -> bytes:
         held = self._held.get(rel)
         if held is not None:
             return held
+        parts = self._parts.get(rel)
+        if parts is not None:
+            return b"".join(parts)
         key = self._known.get(rel)
         if key is not None and self._memo is not None:
             return self._memo.read(key)
         return _read(self._paths[rel])
+
+    def held(self, rel: str) -> Parts | None:
+        """The file's bytes when they are in memory (held, or the pieces they were given in);
+        None: they would be read (from the staging folder or the module cache)."""
+        data = self._held.get(rel)
+        return (data,) if data is not None else self._parts.get(rel)
 
     def key(self, rel: str) -> bytes | None:
         """The module-cache key a file's bytes are read by (None: read from the staging folder)."""
@@ -132,8 +150,12 @@ class StagedTree(Mapping[str, bytes]):
     def memo(self) -> Memo | None:
         return self._memo
 
-    def chunks(self, rel: str) -> Iterator[bytes]:
+    def chunks(self, rel: str) -> Iterator[bytes | memoryview]:
         """The file's bytes a piece at a time (`write` copies the spec's copy so)."""
+        parts = self._parts.get(rel)
+        if parts is not None:
+            yield from parts
+            return
         if rel in self._held or rel in self._known or rel not in self._large:
             yield self[rel]
             return
@@ -164,6 +186,7 @@ class Staging:
         self.observe: Callable[[str, str | list[str], bytes], None] | None = None
         self._texts: dict[str, bytes | None] = {}  # staged texts: their module-cache key
         self._data: dict[str, bytes] = {}  # staged bytes: their SHA-256
+        self._parts: dict[str, Parts] = {}  # bytes held as their pieces (`DATA_HELD_UP_TO`)
         self._large: set[str] = set()  # staged files of READ_CHUNK bytes or more
         self.staged = 0  # files written into the folder
         self._small = 0  # characters of the texts staged whole (`HOLD_UP_TO`)
@@ -229,12 +252,16 @@ class Staging:
         try:
             if isinstance(text, (bytes, tuple)):  # data: not formatted, not cached
                 parts = (text,) if isinstance(text, bytes) else text
-                _put_parts(self._folders, os.path.join(self.data, rel), parts)
+                size = sum(len(part) for part in parts)
+                if size <= DATA_HELD_UP_TO:
+                    self._parts[rel] = parts
+                else:
+                    _put_parts(self._folders, os.path.join(self.data, rel), parts)
                 digest = hashlib.sha256()
                 for part in parts:
                     digest.update(part)
                 self._data[rel] = digest.digest()
-                if sum(len(part) for part in parts) >= READ_CHUNK:
+                if size >= READ_CHUNK:
                     self._large.add(rel)
             elif self._memo is not None:
                 if not self._add_cached(rel, text, self._memo):
@@ -268,9 +295,12 @@ class Staging:
         digest are kept: False); a large one is written in pieces and its key read back from the
         file."""
         path = os.path.join(self.tree, rel)
-        if isinstance(text, str) and len(text) < READ_CHUNK:
-            raw = with_header(rel, text)
-            self._small += len(text)
+        whole = text
+        if isinstance(text, list) and sum(len(piece) for piece in text) <= JOINED_UP_TO:
+            whole = "".join(text)  # (its key is the same: that of the bytes it stages)
+        if isinstance(whole, str) and (len(whole) < READ_CHUNK or whole is not text):
+            raw = with_header(rel, whole)
+            self._small += len(whole)
             key = memo.text_key(rel, raw)
             large = False
         else:
@@ -289,7 +319,7 @@ class Staging:
         else:
             put(self._folders, path, raw)
         self._texts[rel] = key
-        if self.early is not None and rel.endswith(FORMATTED) and (large or len(text) >= EARLY):
+        if self.early is not None and rel.endswith(FORMATTED) and (large or len(whole) >= EARLY):
             self.early.start(path, rel)
             self._early.add(rel)
         return True
@@ -307,7 +337,8 @@ class Staging:
                 self.early.wait()  # (and put back)
             digests = dict(self._data)
             for rel in self._data:
-                paths[rel] = os.path.join(self.data, rel)
+                if rel not in self._parts:
+                    paths[rel] = os.path.join(self.data, rel)
             for rel, key in self._texts.items():
                 paths[rel] = os.path.join(self.tree, rel)
                 if rel in self._large:
@@ -336,5 +367,12 @@ class Staging:
         keys = {rel: key for rel, (key, _) in self._known.items()}
         held[provenance.FILE] = record
         return StagedTree(
-            ordered, paths, held, frozenset(self._large), self.prewrite, keys, self._memo
+            ordered,
+            paths,
+            held,
+            frozenset(self._large),
+            self.prewrite,
+            keys,
+            self._memo,
+            self._parts,
         )

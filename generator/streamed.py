@@ -112,6 +112,7 @@ def write_replayed(
     files are ≈ 320 MB), the texts of the others; only those are formatted. None: a miss (nothing
     written)."""
     from .diagnostics import SpecError
+    from .keep import hold_with_result
     from .stage.rekey import start as start_rekey
     from .staging import OUTPUT_PER_SPEC_BYTE, Staging
 
@@ -133,6 +134,7 @@ def write_replayed(
         # a structural edit's: its snapshot re-keyed by a forked child (with the module cache's
         # new entries), renamed into place once the package is written
         writer = start_rekey(rekey, memo) if rekey is not None else None
+        hold_with_result(rekey)  # (the command line frees nothing it built: `keep.py`)
         del rekey
         index = TreeIndex.for_output(root, out) if root is not None else None
         try:

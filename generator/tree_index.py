@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,14 @@ RACY_NS = 2_000_000_000  # a file changed less than this before it was read is n
 _VERSION = 1
 _CACHES = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}  # as write.read_tree
 _PIECE = 1 << 20  # bytes of a file read at a time
+# a file the index cannot answer for, when the tree about to be written has a file there, is compared
+# with that file's bytes (up to this size: read whole) instead of hashed (`scan`'s `against`)
+COMPARED_UP_TO = 8 << 20
+DIFFERS = b""  # `Seen.digest` of a file found to differ from the one about to be written there
+
+# the tree about to be written (`write.apply_package`): a path → that file's SHA-256 and its bytes
+# (in pieces), or None when it has no file there
+Against = Callable[[str], "tuple[bytes, Iterable[bytes | memoryview]] | None"]
 
 
 def now_ns() -> int:
@@ -67,14 +76,24 @@ def read_again(path: Path) -> tuple[bytes, bytes] | None:
     return (kept[2], kept[3]) if now == kept[1] else None
 
 
+# the entries a no-op answer loaded and did not use (`TreeIndex.keep`): (the index file's path, its
+# stat key when they were read, the entries); one at most, taken by the next `for_output` of the
+# same file while that file is unchanged, or dropped by `forget`
+_handed: list[tuple[str, str, dict[str, _Entry]]] = []
+
+
 def forget() -> None:
-    """Let go of what `digest` kept (a run that will not ask `read_again`)."""
+    """Let go of what `digest` kept (a run that will not ask `read_again`) and of an index
+    `TreeIndex.keep` handed on."""
     _kept.clear()
+    _handed.clear()
 
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """One file as the index knows it: its SHA-256 and whether it carries clientgen's header."""
+    """One file as the index knows it: its SHA-256 and whether it carries clientgen's header.
+    Scanned against a new tree (`scan`), a file read and found to differ from that tree's file
+    there has `DIFFERS` (never a SHA-256) instead: it was not hashed."""
 
     digest: bytes
     headed: bool
@@ -86,23 +105,50 @@ class TreeIndex:
     _old: dict[str, _Entry] = field(default_factory=dict)
     _new: dict[str, _Entry] = field(default_factory=dict)
     read: int = 0  # files read and hashed in this run (the others answered from the index)
+    _stat: str = ""  # the index file's stat key when `_old` was read from it ("": not read)
+    _scanned: bool = False  # `scan` ran (its entries may be saved: the file is no longer `_old`)
 
     @classmethod
     def for_output(cls, root: Path | None, out: Path) -> TreeIndex:
-        """The index of `out` in the project at `root` (none without a project or when turned off)."""
+        """The index of `out` in the project at `root` (none without a project or when turned off):
+        the entries an earlier answer of this process handed on (`keep`) when the index file has
+        not changed since they were read from it, else the file's."""
         path = cache_file(root, out, FOLDER.name, ".json")
-        return cls(None) if path is None else cls(path, _load(path))
+        if path is None:
+            return cls(None)
+        handed = _handed.pop() if _handed else None
+        stat = _file_stat(path)
+        if handed is not None and handed[0] == os.fspath(path) and handed[1] == stat and stat:
+            return cls(path, handed[2], _stat=stat)
+        return cls(path, _load(path), _stat=stat)
 
-    def scan(self, folder: Path) -> dict[str, Seen]:
+    def keep(self) -> None:
+        """Hand the entries read from the index file on to the next `for_output` of it in this
+        process (the no-op answer's, to the replay that writes the package next: the file is not
+        parsed twice). Only an index that has not scanned (nor saved): `_old` is then the file's.
+        Any version of the file would be as safe: an entry answers only for a file whose stat
+        data are the recorded ones (see the module)."""
+        if self.path is not None and self._stat and not self._scanned:
+            _handed[:] = [(os.fspath(self.path), self._stat, self._old)]
+
+    def scan(self, folder: Path, against: Against | None = None) -> dict[str, Seen]:
         """Every file below `folder` as `write.read_tree` finds them (the same walk: links to folders
         not followed, caches left out), each with its SHA-256 and header flag: from the index when
-        its stat data match, else read. In no particular order."""
+        its stat data match, else read. In no particular order. `against`: the tree about to be
+        written there; a file the index cannot answer for (up to `COMPARED_UP_TO`) is read and
+        compared with that tree's bytes instead of hashed — the same bytes: that file's SHA-256
+        (recorded as a hashed file's would be); else `DIFFERS` (not recorded: it is rewritten).
+        A replay rewrites the same few large files each time (the spec's copy, the edited
+        resource's module, api.md), which the next replay's scan finds changed."""
         found: dict[str, Seen] = {}
+        self._scanned = True
         if folder.is_dir():
-            self._walk(os.fspath(folder), "", found, now_ns())
+            self._walk(os.fspath(folder), "", found, now_ns(), against)
         return found
 
-    def _walk(self, path: str, prefix: str, found: dict[str, Seen], now: int) -> None:
+    def _walk(
+        self, path: str, prefix: str, found: dict[str, Seen], now: int, against: Against | None
+    ) -> None:
         with os.scandir(path) as entries:
             listed = list(entries)
         for entry in listed:
@@ -115,9 +161,9 @@ class TreeIndex:
                 folder = False
             if folder:
                 if not entry.is_symlink():
-                    self._walk(entry.path, rel + "/", found, now)
+                    self._walk(entry.path, rel + "/", found, now, against)
                 continue
-            seen = self._file(entry.path, rel, now)
+            seen = self._file(entry.path, rel, now, against=against)
             if seen is not None:
                 found[rel] = seen
 
@@ -129,7 +175,9 @@ class TreeIndex:
         seen = self._file(file, f"\0{path.resolve()}", now_ns(), keep=True)
         return None if seen is None else seen.digest
 
-    def _file(self, path: str, rel: str, now: int, keep: bool = False) -> Seen | None:
+    def _file(
+        self, path: str, rel: str, now: int, keep: bool = False, against: Against | None = None
+    ) -> Seen | None:
         try:
             st = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):  # a dangling link, gone meanwhile
@@ -139,6 +187,9 @@ class TreeIndex:
         if known is not None and known[0] == key:
             self._new[rel] = known
             return Seen(bytes.fromhex(known[1]), known[2] == 1)
+        theirs = against(rel) if against is not None and st.st_size <= COMPARED_UP_TO else None
+        if theirs is not None:
+            return self._compared(path, rel, st, now, *theirs)
         try:
             with open(path, "rb") as f:
                 # the spec (`keep`) whole, for `read_again`; an output file a piece at a time
@@ -152,6 +203,17 @@ class TreeIndex:
             return None
         self.read += 1
         seen = Seen(digest.digest(), has_header(first))
+        after = self._note(rel, path, st, now, size, seen)
+        if keep and after is not None:
+            _kept[:] = [(path, _stat_key(after), data, seen.digest)]
+        return seen
+
+    def _note(
+        self, rel: str, path: str, st: os.stat_result, now: int, size: int, seen: Seen
+    ) -> os.stat_result | None:
+        """Record what was read of a file (`size` bytes, stat data `st` before the read) unless it
+        changed meanwhile or is racy (see the module); its stat data after the read, or None when
+        it changed meanwhile."""
         after = os.stat(path)
         settled = max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS
         unchanged = (after.st_size, after.st_mtime_ns, after.st_ctime_ns) == (
@@ -159,15 +221,47 @@ class TreeIndex:
             st.st_mtime_ns,
             st.st_ctime_ns,
         )
-        if settled and unchanged and size == st.st_size:
-            self._new[rel] = [key, seen.digest.hex(), int(seen.headed)]
-        if keep and unchanged and size == st.st_size:
-            _kept[:] = [(path, _stat_key(after), data, seen.digest)]
+        if unchanged and size == st.st_size:
+            if settled:
+                self._new[rel] = [_stat_key(st), seen.digest.hex(), int(seen.headed)]
+            return after
+        return None
+
+    def _compared(
+        self,
+        path: str,
+        rel: str,
+        st: os.stat_result,
+        now: int,
+        digest: bytes,
+        pieces: Iterable[bytes | memoryview],
+    ) -> Seen | None:
+        """`_file` of a file compared with the bytes (`pieces`, whose SHA-256 is `digest`) about
+        to be written there rather than hashed."""
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+        self.read += 1
+        at = 0
+        for piece in pieces:  # (`startswith` compares in place: no slice, no copy)
+            if not data.startswith(piece, at):
+                return Seen(DIFFERS, has_header(data))
+            at += memoryview(piece).nbytes
+        if at != len(data):
+            return Seen(DIFFERS, has_header(data))
+        seen = Seen(digest, has_header(data))
+        self._note(rel, path, st, now, len(data), seen)
         return seen
 
     def save(self) -> None:
-        """Keep the entries of the last scan (and no others); failures cost only speed."""
-        if self.path is None or self._new == self._old:
+        """Keep the entries of the last scan (and no others); failures cost only speed. When the
+        scan learnt nothing the file lacks (its entries are the file's but those of files it found
+        changed: a replay's rewritten ones), the file is left as it is: an entry answers only for
+        its own stat data, which a changed file no longer has."""
+        self._scanned = True
+        if self.path is None or self._new.items() <= self._old.items():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,6 +270,14 @@ class TreeIndex:
             os.replace(tmp, self.path)
         except OSError:
             pass
+
+
+def _file_stat(path: Path) -> str:
+    """The index file's stat key ("" when it cannot be read)."""
+    try:
+        return _stat_key(os.stat(path))
+    except OSError:
+        return ""
 
 
 def _load(path: Path) -> dict[str, _Entry]:

@@ -32,7 +32,7 @@ from .memo import Memo
 from .ownership import Ownership, has_header
 from .paths import HEADER
 from .progress import SILENT, Progress
-from .tree_index import Seen, TreeIndex
+from .tree_index import Against, Seen, TreeIndex
 
 
 @dataclass
@@ -302,7 +302,9 @@ def apply_package(
             diff = compare(new, old, owner)
             conflicts = [rel for rel in diff.changed if not has_header(old[rel])]
         else:
-            diff, conflicts = _compare_indexed(new, index.scan(out), owner)
+            digests = _digests(new)
+            seen = index.scan(out, _against(new, digests))
+            diff, conflicts = _compare_indexed(new, seen, owner, digests)
             index.save()
         if conflicts:
             raise fatal(
@@ -323,9 +325,14 @@ def apply_package(
 
 
 def _compare_indexed(
-    new: Mapping[str, bytes], seen: Mapping[str, Seen], owner: Ownership | None
+    new: Mapping[str, bytes],
+    seen: Mapping[str, Seen],
+    owner: Ownership | None,
+    digests: dict[str, bytes],
 ) -> tuple[TreeDiff, list[str]]:
-    """`compare` (and the changed files without clientgen's header) from the tree index's digests."""
+    """`compare` (and the changed files without clientgen's header) from the tree index's digests
+    (`digests`: those of `new`; a file scanned against `new` and found to differ has
+    `tree_index.DIFFERS`, which equals no digest)."""
     produced = set(new)
     ours = {
         rel: s
@@ -333,9 +340,26 @@ def _compare_indexed(
         if owner is None or not owner.users(rel, s.headed, produced)
     }
     old = {rel: s.digest for rel, s in ours.items()}
-    diff = diff_trees(_digests(new), old)
+    diff = diff_trees(digests, old)
     diff.user = sorted(rel for rel in seen if rel not in ours)
     return diff, [rel for rel in diff.changed if not ours[rel].headed]
+
+
+def _against(new: Mapping[str, bytes], digests: Mapping[str, bytes]) -> Against:
+    """What the tree index compares a file it cannot answer for with: `new`'s file there, its
+    SHA-256 and its bytes — when they are in memory (a `StagedTree` reads the others from the
+    module cache or the staging folder: that file is hashed instead, as an unchanged module of
+    a replay is never read from the cache)."""
+    held = getattr(new, "held", None)
+
+    def against(rel: str) -> tuple[bytes, Iterable[bytes | memoryview]] | None:
+        digest = digests.get(rel)
+        if digest is None:
+            return None
+        pieces = held(rel) if held is not None else (new[rel],)
+        return None if pieces is None else (digest, pieces)
+
+    return against
 
 
 def _digests(new: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -370,6 +394,8 @@ def _check_relative(files: Iterable[str]) -> None:
     """Every planned file lies inside the package folder (the names are checked long before this; a
     path that could leave the output folder is a clientgen bug, stopped here before anything is written)."""
     for rel in files:
+        if ".." not in rel and "\\" not in rel and rel[:1] not in ("/", ".", ""):
+            continue  # (the common case: every check below passes)
         parts = [part for part in rel.split("/") if part not in ("", ".")]  # PurePosixPath's parts
         if not parts or rel.startswith("/") or ".." in parts or "\\" in rel:
             raise fatal(

@@ -95,7 +95,11 @@ class Folders:
 
 
 def put(
-    folders: Folders, path: str, data: bytes | Iterable[bytes], *, exclusive: bool | None = False
+    folders: Folders,
+    path: str,
+    data: bytes | Iterable[bytes | memoryview],
+    *,
+    exclusive: bool | None = False,
 ) -> None:
     """Write `data` (or its pieces) to `path`; `exclusive`: the file must not exist yet (never
     replaces anything); None: an empty file made ahead (`prewrite.py`) is filled, never a link
@@ -118,14 +122,14 @@ def put(
         os.close(fd)
 
 
-def _content(new: Mapping[str, bytes], rel: str) -> bytes | Iterable[bytes]:
+def _content(new: Mapping[str, bytes], rel: str) -> bytes | Iterable[bytes | memoryview]:
     """The bytes of `new[rel]`, or their pieces when `new` is a `StagedTree`, which reads them a
     piece at a time (graph-beta's spec copy: 47 MB)."""
     chunks = getattr(new, "chunks", None)
-    return new[rel] if chunks is None else cast("Iterable[bytes]", chunks(rel))
+    return new[rel] if chunks is None else cast("Iterable[bytes | memoryview]", chunks(rel))
 
 
-def write_atomic(folders: Folders, path: str, data: bytes | Iterable[bytes]) -> None:
+def write_atomic(folders: Folders, path: str, data: bytes | Iterable[bytes | memoryview]) -> None:
     """Write a hidden temporary file beside `path`, then rename it over `path`."""
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.clientgen-tmp")

@@ -7,7 +7,7 @@ Anchors are GitHub's: a heading's text in lower case without punctuation, `-1`, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -189,15 +189,23 @@ class DocPlan:
         )
 
 
-def for_readme(doc: ApiDoc) -> ApiDoc:
+def for_readme(doc: ApiDoc, held: Collection[MethodDoc] = ()) -> ApiDoc:
     """What the README reads of api.md's view (each method's call, anchor, HTTP line, summary,
     label): without the signatures, examples and links, which api.md alone prints (graph-beta:
-    tens of MB kept from api.md to the README otherwise)."""
+    tens of MB kept from api.md to the README otherwise). `held`: docs the caller keeps anyway
+    (a replay's `Reuse.docs`, the same objects): taken as they are, since slimming them frees
+    nothing (the README template reads only the fields above, so its text is the same); a
+    resource whose methods are all held is taken as it is."""
+    ids = {id(m) for m in held}
+    if ids and all(id(m) in ids for r in doc.resources for m in r.methods):
+        return doc
     slim = tuple(
         replace(
             r,
             methods=tuple(
-                replace(m, signature=NO_CODE, returns=Markdown(""), links=(), example=NO_CODE)
+                m
+                if id(m) in ids
+                else replace(m, signature=NO_CODE, returns=Markdown(""), links=(), example=NO_CODE)
                 for m in r.methods
             ),
         )

@@ -191,7 +191,14 @@ class Planned:
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
+        # `operations.json` imports nothing: no line of a JSON text begins with `from`
+        # (`stage.cache.import_stub`; GitHub's is 1.2 M characters)
+        json_text = rel == "operations.json"
         for piece in [text] if isinstance(text, str) else text:
+            if json_text:
+                if checked and _TYPING_EXTENSIONS in piece:
+                    self.typing_extensions = True
+                continue
             if reused:
                 found = self._stubs.get(piece)
                 if found is None:
@@ -355,6 +362,7 @@ def plan_files(
             if streaming:
                 files.add(f"{pkg}/_credentials.py", credentials)
         docs = gathered.doc_plan.finish(gathered.docs, spec_file)
+        held = reuse.docs.values() if reuse is not None else ()  # (kept anyway: not slimmed)
         parts = gathered.examples()
         if on_docs is not None:
             on_docs(method_docs(by_resource, docs), parts)
@@ -373,7 +381,7 @@ def plan_files(
                     remade_md = md, docs  # (taken once formatted, below)
             if remade_md is None:
                 late("api.md", render_pieces("package/api.md.jinja", doc=docs))
-            docs = for_readme(docs)
+            docs = for_readme(docs, held)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
@@ -391,7 +399,7 @@ def plan_files(
             api_md = ""
         else:
             api_md = render("package/api.md.jinja", doc=docs)
-            docs = for_readme(docs)
+            docs = for_readme(docs, held)
             mine = render_types(pending[cut:])
             rendered = dict(zip(pending, types_job.results() + mine, strict=True))
             for module in types_modules:

@@ -98,8 +98,9 @@ def _replay(
     writes: bool,
 ) -> Replayed | None:
     """A prose-only regeneration from the stage cache (`stage/cache.py`), or a structural one
-    (`structural.py`), or None for the full path. The spec's bytes are let go before the snapshot
-    is loaded: staged as its copy."""
+    (`structural.py`), or None for the full path. The spec's bytes are staged as its copy before
+    the snapshot is loaded: a large spec's (graph-beta's 47 MB) written and let go, a smaller one's
+    held in the pieces it is copied in until written (`staging.DATA_HELD_UP_TO`)."""
     from ..spec_copy import copy_name, copy_parts
     from ..tree_index import read_again
     from .cache import Edit, Scan, replay, scan

@@ -163,6 +163,104 @@ def test_the_tree_index_never_accepts_a_changed_file(
     assert victim.read_bytes() == data
 
 
+def _indexed(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project's package generated, every file settled and recorded in its tree index."""
+    monkeypatch.chdir(project)
+    out = _generated(project)
+    _settled(monkeypatch)
+    index = _index(project)
+    index.scan(out)
+    index.save()
+    return out
+
+
+def _rewritten(path: Path, old: bytes, new: bytes) -> None:
+    """`path` given other bytes of the same size, its mtime put back (only ctime tells)."""
+    st = path.stat()
+    assert new != old and len(new) == len(old)
+    path.write_bytes(new)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_a_scan_against_the_tree_about_to_be_written_compares_instead_of_hashing(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write's scan (`write.apply_package`) reads a file the index cannot answer for and
+    compares it with the file about to be written there: a user's change (same size, mtime put
+    back) is seen as a difference, a file rewritten with the same bytes is that file (recorded
+    with its digest), a file the new tree lacks (the user's) is hashed as before; nothing
+    compared is hashed."""
+    from generator.write import _against, _digests
+
+    out = _indexed(pets_project, monkeypatch)
+    files = read_tree(out)
+    new = dict(files)  # what the write is about to write: the files as they are
+    victim, same, mine = "src/pets/_client.py", "README.md", "notes.txt"
+    _rewritten(
+        out / victim, files[victim], files[victim].replace(b"class Pets(", b"class Petz(", 1)
+    )
+    (out / same).write_bytes(files[same])  # rewritten with its own bytes: a new ctime
+    headless = b"the user's own notes\n"  # (a file the new tree does not have)
+    (out / mine).write_bytes(headless)
+    against, again = _against(new, _digests(new)), _index(pets_project)
+    hashed: list[int] = []
+    real = hashlib.sha256
+
+    def sha256(data: bytes = b"") -> object:
+        hashed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(tree_index.hashlib, "sha256", sha256)
+    seen = again.scan(out, against)
+    assert again.read == 3 and hashed == [len(headless)]  # only the file `new` lacks is hashed
+    assert seen[victim].digest == tree_index.DIFFERS and seen[victim].headed
+    assert seen[same].digest == real(files[same]).digest() and seen[same].headed
+    assert seen[mine].digest == real(headless).digest() and not seen[mine].headed
+    assert again._new[same][1] == seen[same].digest.hex()  # recorded as a hashed file would be
+    assert victim not in again._new  # (not recorded: it is about to be rewritten)
+    monkeypatch.setattr(tree_index.hashlib, "sha256", real)
+    output = _noop()
+    assert "fast path" not in output, output  # `generate` repairs it
+    assert (out / victim).read_bytes() == files[victim], output
+    assert (out / mine).read_bytes() == headless  # the user's, kept
+
+
+def test_the_no_op_answers_index_serves_the_write_and_a_later_change_is_seen(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a prose edit the no-op answer hands the index it read on to the replay's write
+    (the file is parsed once); a file the user changes after that answer, before the write
+    (same size, mtime put back), is still seen and rewritten."""
+    from generator import pipeline
+
+    out = _indexed(pets_project, monkeypatch)
+    victim = out / "src" / "pets" / "_client.py"
+    data = victim.read_bytes()
+    spec = pets_project / "pets.yml"
+    spec.write_text(spec.read_text().replace("summary: List pets", "summary: List the pets"))
+    loads: list[Path] = []
+    real_load = tree_index._load
+
+    def load(path: Path) -> dict[str, list[object]]:
+        loads.append(path)
+        return real_load(path)
+
+    real_replayed = pipeline._generate_replayed
+
+    def replayed(*args: object) -> object:
+        assert tree_index._handed  # the answer's index, not yet taken
+        _rewritten(victim, data, data.replace(b"class Pets(", b"class Petz(", 1))
+        return real_replayed(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tree_index, "_load", load)
+    monkeypatch.setattr(pipeline, "_generate_replayed", replayed)
+    result = CliRunner().invoke(cli, ["generate", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert len(loads) == 1 and not tree_index._handed  # read once, taken by the write
+    assert victim.read_bytes() == data  # the change after the answer was seen and repaired
+    assert "List the pets" in (out / "api.md").read_text()
+
+
 def test_files_changed_within_the_racy_window_are_not_recorded(
     pets_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

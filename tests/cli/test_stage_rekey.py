@@ -382,3 +382,32 @@ def test_a_loaded_snapshots_schema_pieces_are_written_as_they_are(tmp_path: Path
     lazy._data = memoryview(bytes(damaged))
     groups = stage_snapshot._groups(lazy, loaded.names.schema_module)
     assert stage_snapshot._pieces_as_they_are(lazy, groups) is None
+
+
+def test_a_served_edits_rekey_inputs_are_held_with_its_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once its writer is forked, a served structural edit's re-keying inputs are not freed
+    object by object while the command line still works (GitHub's: 0.015 s): they are held
+    with the target's result until the process ends (`keep.hold_with_result`); the next
+    result lets them go; the library API holds nothing."""
+    from generator import keep
+    from generator.stage.rekey import Rekey
+
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    _new_query(doc)
+    _write(warm, doc)
+    monkeypatch.setattr(keep, "_held", [])
+    monkeypatch.setattr(keep, "_leaving", True)  # (as `cli.main` says for the command line)
+    result = _generate(warm)
+    assert result.replayed and keep._held[0] is result and keep._with_result == []
+    assert [type(held) for held in keep._held[1:]] == [Rekey]
+    keep.hold_until_exit(held := object())  # the next target's result
+    assert keep._held == [held]
+    monkeypatch.setattr(keep, "_leaving", False)  # the library API
+    _new_operation(doc)
+    _write(warm, doc)
+    result = _generate(warm)
+    assert result.replayed and keep._held == [held] and keep._with_result == []

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator import pipeline, staging
+from generator import pipeline, provenance, staging
 from generator.config import adhoc_target
 from generator.diagnostics import SpecError, fatal
 from generator.features import FEATURES
@@ -140,6 +140,7 @@ def test_generate_stages_each_file_while_rendering(
     monkeypatch.setattr(staging.Staging, "add", add)
     reads = _spied_reads(monkeypatch)
     monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # a large package's: nothing held till written
+    monkeypatch.setattr(staging, "DATA_HELD_UP_TO", 0)  # (its spec's copy staged too)
     trees: list[staging.StagedTree] = []
     real_finish = staging.Staging.finish
 
@@ -197,7 +198,11 @@ def test_a_small_package_is_read_back_once(tmp_path: Path, monkeypatch: pytest.M
     pipeline.generate(_target(tmp_path), full=True)
     texts = {rel for rel in trees[0] if rel not in trees[0]._large} - {"openapi.yml"}
     assert trees[0]._held.keys() == texts  # the texts' bytes (and GENERATION.toml)
-    assert len(reads) == len(set(reads)) == len(texts)  # each read once (and the spec's copy)
+    # each read once (GENERATION.toml is held, never read); the spec's copy is held as it was
+    # given, never staged nor read back
+    assert len(reads) == len(set(reads)) == len(texts) - 1
+    assert not any(path.endswith("openapi.yml") for path in reads)
+    assert trees[0]._parts.keys() == {"openapi.yml"} and "openapi.yml" not in trees[0]._paths
     held = read_tree(tmp_path / "out")
     monkeypatch.setattr(staging, "HOLD_UP_TO", 0)  # the same package, read again when written
     (tmp_path / "b").mkdir()
@@ -433,3 +438,34 @@ def test_only_paths_inside_the_output_folder_are_staged(rel: str, inside: bool) 
     else:
         with pytest.raises(SpecError, match="bad-output-path|not a path inside"):
             _check_relative([rel])
+
+
+def test_a_text_in_pieces_is_keyed_in_memory_up_to_a_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text handed on in pieces (`operations.json`, GitHub's 1.2 M characters) is joined and
+    keyed as a whole text is — the key of the bytes it stages, which `Memo.file_key` reads back
+    from a file — not staged in pieces and read back for its key; above `JOINED_UP_TO` it is."""
+    from generator.memo import Memo
+
+    pieces = ['{\n  "operations": [\n    {"a": 1}', ',\n    {"b": 2}\n  ]\n}\n']
+    read_back: list[str] = []
+    real_file_key = Memo.file_key
+
+    def file_key(self: Memo, rel: str, path: str) -> bytes:
+        read_back.append(rel)
+        return real_file_key(self, rel, path)
+
+    monkeypatch.setattr(Memo, "file_key", file_key)
+    for limit, large in ((staging.JOINED_UP_TO, False), (1, True)):
+        monkeypatch.setattr(staging, "JOINED_UP_TO", limit)
+        memo = Memo(tmp_path / f"m{limit}.bin", "salt")
+        with staging.Staging.open(tmp_path / f"out{limit}", None, memo, 100) as st:
+            st.add("operations.json", pieces)
+            assert ("operations.json" in st._large) is large
+            assert read_back == (["operations.json"] if large else [])
+            staged = os.path.join(st.tree, "operations.json")
+            assert st._texts["operations.json"] == real_file_key(memo, "operations.json", staged)
+            tree = st.finish(provenance.current("x", "0" * 64, "c"))
+            assert tree["operations.json"].endswith("".join(pieces).encode())
+        read_back.clear()

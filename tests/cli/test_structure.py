@@ -403,3 +403,16 @@ def test_lazy_response_and_error_types_resolve_on_first_use(generate_package: An
     assert endpoint.responses["200"].body_type == list[pkg.types.Thing]
     error = endpoint.errors["422"].body_type
     assert set(error.__args__) == {pkg.types.Invalid, pkg.types.Conflict}
+
+
+def test_ruff_is_found_where_its_package_finds_it_once_a_process() -> None:
+    """`format.ruff_binary` gives what `ruff.__main__.find_ruff_bin` gives, and looks once: a
+    replay starts ruff up to three times (`render/splice.py`, the staging folder's format)."""
+    from ruff.__main__ import find_ruff_bin
+
+    from generator.format import ruff_binary
+
+    ruff_binary.cache_clear()
+    assert ruff_binary() == str(find_ruff_bin())
+    ruff_binary()
+    assert ruff_binary.cache_info().misses == 1 and ruff_binary.cache_info().hits == 1

@@ -1,0 +1,63 @@
+"""One edit per tree under callgrind: the parent process's instructions (issue 18, io24).
+
+    nice python bench/edit_instructions.py "new operation" N BASE_TREE [THIS_TREE]
+
+Instruction counts do not move with the host's load (wall and CPU times here moved by up to 2×
+within minutes). A warm project per tree below `.cache/perf/edit-instructions/` (a full run, the
+snapshot's writer let finish), then edit N of `edit_kinds.KINDS[kind]` written to both and one
+`generate` per tree under `valgrind --tool=callgrind` (≈ 1–2 min each): the parent's total `Ir`
+(its forked children — the validation child, the snapshot's writer — write files of their own and
+are not counted; ruff runs outside valgrind's view as an exec'd child). Needs valgrind. Not a test.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import edit_kinds as ek
+from corpora import spec_path
+from regen_ab import _env, _run
+
+
+def main(kind: str, edit: int, trees: dict[str, str], work: Path) -> None:
+    doc = json.loads(spec_path("github").read_text(encoding="utf-8"))
+    gen = [sys.executable, "-m", "generator", "generate", "-q"]
+    counts = {}
+    for name, tree in trees.items():
+        folder = ek._project(work / name, doc)
+        _run(gen, folder, _env(tree))
+        ek._settle(folder)
+        edited = json.loads(json.dumps(doc))
+        ek.KINDS[kind](edited, edit)
+        (folder / "github.json").write_text(json.dumps(edited), encoding="utf-8")
+        prefix = str(work / f"{name}.callgrind")
+        for old in glob.glob(prefix + ".*"):
+            os.unlink(old)
+        grind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={prefix}.%p", *gen]
+        subprocess.run(grind, cwd=folder, env=_env(tree), capture_output=True, check=False)
+        ek._settle(folder)
+        parent = min(glob.glob(prefix + ".*"), key=lambda f: int(f.rsplit(".", 1)[1]))
+        text = Path(parent).read_text(encoding="utf-8", errors="replace")
+        found = re.search(r"^totals: (\d+)", text, re.MULTILINE)
+        counts[name] = int(found.group(1)) if found else 0
+        print(
+            f"{kind}, edit {edit}, {name} ({tree}): parent {counts[name] / 1e9:.3f} G instructions"
+        )
+    change = counts["this"] - counts["base"]
+    print(
+        f"this - base: {change / 1e6:+.1f} M instructions ({100 * change / counts['base']:+.1f} %)"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    this = sys.argv[4] if len(sys.argv) > 4 else str(Path(__file__).resolve().parent.parent)
+    trees = {"base": str(Path(sys.argv[3]).resolve()), "this": str(Path(this).resolve())}
+    main(sys.argv[1], int(sys.argv[2]), trees, Path(".cache/perf/edit-instructions").resolve())
