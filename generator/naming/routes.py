@@ -167,6 +167,12 @@ class RouteIndex:
 
     @classmethod
     def of(cls, paths: Iterable[str]) -> RouteIndex:
+        """The index of these paths (one per operation), made once a process for the same paths in
+        the same order (`route_index`): a structural edit asks for the new API's twice."""
+        return route_index(tuple(paths))
+
+    @classmethod
+    def _made(cls, paths: tuple[str, ...]) -> RouteIndex:
         counts: dict[str, int] = {}
         for p in paths:
             counts[p] = counts.get(p, 0) + 1
@@ -213,6 +219,12 @@ class RouteIndex:
             and self.counts.get(path, 0) == 1
             and path not in self.extended
         )
+
+
+@lru_cache(maxsize=4)
+def route_index(paths: tuple[str, ...]) -> RouteIndex:
+    """`RouteIndex.of` these paths, remembered (the index is frozen; its tables are not changed)."""
+    return RouteIndex._made(paths)
 
 
 def _key(path: str) -> tuple[str, ...]:

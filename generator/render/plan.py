@@ -86,6 +86,20 @@ def _imported(text: str) -> set[str]:
     return {m for m in found if m.startswith("_")}
 
 
+_LAST: list[tuple[str, frozenset[str]]] = []  # the text `imports_of` read last, and its answer
+
+
+def imports_of(text: str) -> frozenset[str]:
+    """`_imported(text)`, read once for the same text object twice in a row: a staged module's
+    text is read by `Planned.add`, then by the stage cache's note of it (`stage.cache.import_stub`,
+    through `Staging.observe`). Only the last text is held (no module outlives the next one)."""
+    if _LAST and _LAST[0][0] is text:
+        return _LAST[0][1]
+    found = frozenset(_imported(text))
+    _LAST[:] = [(text, found)]
+    return found
+
+
 def _names(text: str, end: int, line: str) -> list[str]:
     """The names of `from . import …` whose first line, comment removed, is `line` and ends at `end`:
     `_a, _b as b` up to a `;`, or a parenthesised list over as many lines as it takes (comments on them)."""
@@ -206,7 +220,7 @@ class Planned:
                 self.imported |= found[0]
                 self.typing_extensions |= checked and found[1]
                 continue
-            self.imported |= _imported(piece)
+            self.imported |= imports_of(piece)
             if checked and not self.typing_extensions and _TYPING_EXTENSIONS in piece:
                 self.typing_extensions = True
         if self._emit is None:
@@ -247,12 +261,20 @@ def plan_files(
     if reuse is None:
         # the naming pass: not a replay's (it reuses the names)
         from ..naming.plan import plan_names
-        from ..naming.routes import segments
+        from ..naming.routes import route_index, segments
 
         names = plan_names(api, sink, requests)
         # the naming pass's caches serve nothing below (the views neither split words, paths nor
         # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
-        for naming_cache in (words, singular, field_name, text_member_name, segments, jp.split):
+        for naming_cache in (
+            words,
+            singular,
+            field_name,
+            text_member_name,
+            segments,
+            jp.split,
+            route_index,
+        ):
             naming_cache.cache_clear()
     else:
         names = reuse.names
