@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 import io
 import operator
 import os
@@ -17,6 +18,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType, FunctionType
 from typing import IO, TYPE_CHECKING, Any
 
 from ..cache_files import cache_file
@@ -631,12 +633,22 @@ def _maker(cls: type) -> Any:
     scope: dict[str, Any] = {"new": cls.__new__, "cls": cls}
     for i, name in enumerate(names):
         scope[f"set{i}"] = getattr(cls, name).__set__
-    params = ", ".join(f"v{i}" for i in range(len(names)))
+    return FunctionType(_make_code(len(names)), scope, "make")
+
+
+@functools.cache
+def _make_code(count: int) -> CodeType:
+    """The code of a maker of `count` slots (its names `new`, `cls`, `set0`… are its globals'):
+    compiled once a process for every class with as many (a structural replay makes ≈ 30 makers
+    of 14 sizes)."""
+    params = ", ".join(f"v{i}" for i in range(count))
     lines = [f"def make({params}):", "    o = new(cls)"]
-    lines += [f"    set{i}(o, v{i})" for i in range(len(names))]
+    lines += [f"    set{i}(o, v{i})" for i in range(count)]
     lines.append("    return o")
+    scope: dict[str, Any] = {}
     exec("\n".join(lines), scope)  # noqa: S102 - code made of slot numbers only
-    return scope["make"]
+    code: CodeType = scope["make"].__code__
+    return code
 
 
 _GETTERS: dict[type, Any] = {}
