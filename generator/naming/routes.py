@@ -176,7 +176,7 @@ class RouteIndex:
         counts: dict[str, int] = {}
         for p in paths:
             counts[p] = counts.get(p, 0) + 1
-        keys = {p: _key(p) for p in counts}  # each path's key once (not once per prefix)
+        keys = {p: route_key(p) for p in counts}  # each path's key once (not once per prefix)
         below = {key[:i] for key in keys.values() for i in range(len(key))}
         extended = frozenset(p for p in counts if keys[p] in below)
         holders = {key[:-1] for key in keys.values() if key[-1:] == ("{}",)}
@@ -227,7 +227,10 @@ def route_index(paths: tuple[str, ...]) -> RouteIndex:
     return RouteIndex._made(paths)
 
 
-def _key(path: str) -> tuple[str, ...]:
+@lru_cache(maxsize=16384)
+def route_key(path: str) -> tuple[str, ...]:
+    """The path's segments with every parameter as `{}` (remembered as `segments` is: a structural
+    edit indexes the old API's paths and the new one's)."""
     return tuple("{}" if s.param else s.text for s in segments(path))
 
 

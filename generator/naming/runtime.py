@@ -92,10 +92,7 @@ def _well_formed(kept: Any) -> bool:
     return (
         isinstance(pairs, list)
         and all(
-            isinstance(p, list)
-            and len(p) == 2
-            and type(p[0]) is int
-            and isinstance(p[1], str)
+            isinstance(p, list) and len(p) == 2 and type(p[0]) is int and isinstance(p[1], str)
             for p in pairs
         )
         and isinstance(names, list)

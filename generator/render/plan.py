@@ -261,7 +261,7 @@ def plan_files(
     if reuse is None:
         # the naming pass: not a replay's (it reuses the names)
         from ..naming.plan import plan_names
-        from ..naming.routes import route_index, segments
+        from ..naming.routes import route_index, route_key, segments
 
         names = plan_names(api, sink, requests)
         # the naming pass's caches serve nothing below (the views neither split words, paths nor
@@ -274,6 +274,7 @@ def plan_files(
             segments,
             jp.split,
             route_index,
+            route_key,
         ):
             naming_cache.cache_clear()
     else:
