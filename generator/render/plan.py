@@ -194,17 +194,28 @@ class Planned:
         self._stubs: dict[str, tuple[set[str], bool]] = {}  # a reused stub's imports, read once
 
     def add(
-        self, rel: str, text: str | list[str], *, checked: bool = True, reused: bool = False
+        self,
+        rel: str,
+        text: str | list[str],
+        *,
+        checked: bool = True,
+        reused: bool = False,
+        last: bool = False,
     ) -> None:
         """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
         no import statement spans two: `operations.json`). `checked`: counts for
         `typing_extensions` (what `client_view` looks at: the files planned before it in the
         serial order; a file handed on early for memory's sake is not one of them). `reused`: an
-        earlier run's stub (`Reuse.files`): most modules share one of a few, each read once."""
+        earlier run's stub (`Reuse.files`): most modules share one of a few, each read once.
+        `last`: planned after everything that reads `imported` and `typing_extensions` (the
+        runtime modules, which `runtime_modules` chose from them): its text is not read."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
+        if last:
+            self._done(rel, text)
+            return
         # `operations.json` imports nothing: no line of a JSON text begins with `from`
         # (`stage.cache.import_stub`; GitHub's is 1.2 M characters)
         json_text = rel == "operations.json"
@@ -223,6 +234,9 @@ class Planned:
             self.imported |= imports_of(piece)
             if checked and not self.typing_extensions and _TYPING_EXTENSIONS in piece:
                 self.typing_extensions = True
+        self._done(rel, text)
+
+    def _done(self, rel: str, text: str | list[str]) -> None:
         if self._emit is None:
             self.texts[rel] = text if isinstance(text, str) else "".join(text)
         else:
@@ -494,8 +508,8 @@ def plan_files(
     sources = _runtime_sources()
     for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]
-        files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
-    files.add(f"{pkg}/py.typed", "")
+        files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1], last=True)
+    files.add(f"{pkg}/py.typed", "", last=True)
     return files.texts, names
 
 

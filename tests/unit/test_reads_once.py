@@ -95,3 +95,35 @@ def test_safe_strings_are_unpickled_without_a_python_call_each() -> None:
     assert loaded == values and [type(v) for v in loaded] == [type(v) for v in values]
     assert type(loaded[-2]["k"]) is Name
     assert calls < 20  # (the class look-ups; not one a string: 200 Names)
+
+
+def test_the_runtime_modules_are_planned_without_reading_their_imports(
+    build: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runtime modules come last, chosen from what the files before them import
+    (`runtime_modules`): nothing planned after them reads their imports, so `Planned.add` does not
+    (`last`); the files are those of a plan that reads every text."""
+    from tests.support.views import PETSHOP
+
+    api, sink = build(PETSHOP)
+    runtime = {source for _, source in plan._runtime_sources().values()}
+    reads: list[str] = []
+    real = plan._imported
+    monkeypatch.setattr(plan, "_imported", lambda text: reads.append(text) or real(text))
+    texts, _ = plan.plan_files(api, sink)
+    shipped = [t for rel, t in texts.items() if rel.rsplit("/", 1)[-1].startswith("_")]
+    assert any(t in runtime for t in shipped)  # (runtime modules were planned)
+    planned_reads = [t for t in reads if t in runtime and t in shipped]
+    closure = {t for t in reads if t in runtime}  # (`runtime_modules` reads each source it follows)
+    assert len(planned_reads) == len(closure)  # once each: by the closure, not again by the plan
+    monkeypatch.setattr(plan.Planned, "add", _reading_add(plan.Planned.add))
+    again, _ = plan.plan_files(*build(PETSHOP))
+    assert again == texts
+
+
+def _reading_add(real: Any) -> Any:
+    def add(self: plan.Planned, rel: str, text: Any, **options: Any) -> None:
+        options.pop("last", None)  # (every text read, as before)
+        real(self, rel, text, **options)
+
+    return add
