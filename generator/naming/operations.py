@@ -95,8 +95,9 @@ class _Tree:
             head = naming.words(up.cls.removesuffix("Resource")) or ("",)
             words = " ".join([*head[:-1], naming.singular(head[-1]), *naming.words(hint)])
         cls = naming.class_name(words)
-        # a resource must not shadow a model it imports, nor a name `_client.py` imports
-        if {cls, "Async" + cls} & (self.schema_classes | CLIENT_IMPORTS):
+        # a resource must not shadow a model it imports, nor a name `_client.py` imports (each
+        # name looked up: not a union of the schema classes made for every resource)
+        if any(c in self.schema_classes or c in CLIENT_IMPORTS for c in (cls, "Async" + cls)):
             cls += "Resource"
         access = f"{up.access}.{attr}" if up else attr
         self.names.resources[key] = ResourceName(
