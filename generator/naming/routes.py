@@ -54,7 +54,8 @@ def segments(path: str) -> tuple[Segment, ...]:
         if not raw:
             continue
         param = raw.startswith("{") and raw.endswith("}")
-        text = raw[1:-1] if param else _EXTENSION.sub("", raw)
+        # (an extension has its dot: most segments have none, and are not searched)
+        text = raw[1:-1] if param else _EXTENSION.sub("", raw) if "." in raw else raw
         out.append(Segment(text, param, end))
     return tuple(out)
 
