@@ -328,11 +328,17 @@ def _override_home(tree: _Tree, part: str) -> str:
 
 
 def _returns_list(api: Api, op: Operation) -> bool:
+    # (a stage snapshot's schemas name their aliases: a schema that is none is not read)
+    aliases: Container[str] | None = getattr(api.schemas, "aliases", None)
     for r in op.results:
         if r.pagination is not None:
             return True
         t: TypeRef | None = r.returns
-        if isinstance(t, ModelRef) and isinstance(api.schemas.get(t.id), Alias):
+        if (
+            isinstance(t, ModelRef)
+            and (aliases is None or t.id in aliases)
+            and isinstance(api.schemas.get(t.id), Alias)
+        ):
             alias = api.schemas[t.id]
             assert isinstance(alias, Alias)
             t = alias.target

@@ -212,6 +212,7 @@ def save(
     )
     shell = copy.copy(api)
     object.__setattr__(shell, "schemas", {})
+    aliases = _aliases(api.schemas if copied is not None else schemas)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
@@ -256,7 +257,9 @@ def save(
             rest = dataclasses.replace(
                 snapshot, api=shell, names=names, places=[], offsets=[], tokens=[]
             )
-            pickler.dump((rest, list(schemas), where, table, lazy, (len(snapshot.tokens), prose)))
+            pickler.dump(
+                (rest, list(schemas), where, table, lazy, (len(snapshot.tokens), prose), aliases)
+            )
             f.write(summed.size.to_bytes(8, "big") + summed.crc.to_bytes(4, "big"))
         if pickler.operations != len(api.operations) or not ready():
             tmp.unlink()
@@ -354,11 +357,12 @@ def load(
                 return None  # damaged (a flipped byte in a text would still unpickle), or truncated
             f.seek(base + start)
             try:
-                snapshot, order, where, table, lazy, (count, spans) = _Unpickler(f).load()
+                snapshot, order, where, table, lazy, (count, spans), aliases = _Unpickler(f).load()
                 schemas = sum(n for n, _ in table)
                 tables = sum(n for n, _ in lazy)
                 if (
                     not isinstance(snapshot, Snapshot)
+                    or not isinstance(aliases, list)
                     or len(lazy) != len(LAZY_NAMES)
                     or schemas + tables + sum(n for n, _ in spans) != start
                 ):
@@ -375,7 +379,9 @@ def load(
         return None
     data = memoryview(pieces)
     object.__setattr__(
-        snapshot.api, "schemas", LazySchemas(data[:schemas], order, where, table, base)
+        snapshot.api,
+        "schemas",
+        LazySchemas(data[:schemas], order, where, table, base, frozenset(aliases)),
     )
     at = schemas
     for name, (size, crc) in zip(LAZY_NAMES, lazy, strict=True):
@@ -431,6 +437,15 @@ class Damaged(Exception):
     """A piece of the snapshot is not what was written: the run that reads it takes the full path."""
 
 
+def _aliases(schemas: Mapping[str, Schema]) -> list[str]:
+    """The ids of the `Alias` schemas (a loaded snapshot's as its index said: the same pieces)."""
+    if isinstance(schemas, LazySchemas):
+        return sorted(schemas.aliases)
+    from ..ir import Alias
+
+    return sorted(sid for sid, schema in schemas.items() if type(schema) is Alias)
+
+
 class LazySchemas(Mapping[str, "Schema"]):
     """The IR's schemas of a loaded snapshot, in their order; each piece is checked and unpickled
     when one of its schemas is first asked for (a damaged one raises `Damaged`: the replay fails
@@ -443,9 +458,12 @@ class LazySchemas(Mapping[str, "Schema"]):
         where: dict[str, int],
         table: list[tuple[int, int]],
         origin: int = 0,
+        aliases: frozenset[str] = frozenset(),
     ) -> None:
         """`data`: the pieces, one after the other (sizes and CRC-32s in `table`); `origin`: where
-        they start in the file."""
+        they start in the file; `aliases`: the ids of the schemas that are `Alias`es (the index
+        keeps them: a question that needs only that reads no piece)."""
+        self.aliases = aliases
         self._data = data
         self._order = order
         self._where = where

@@ -142,3 +142,60 @@ def test_a_loaded_snapshots_tables_are_written_as_they_are(
     for name in snapshot.LAZY_NAMES:
         assert list(getattr(again.names, name).items()) == list(getattr(names, name).items())
     assert again.names.resources == names.resources
+
+
+def test_the_index_names_the_aliases_and_the_naming_pass_reads_no_other_schema_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loaded snapshot's schemas say which are `Alias`es without reading a piece (the index keeps
+    their ids, carried over when a loaded snapshot is saved again); whether an operation returns a
+    list (`naming.operations._returns_list`, asked for every method of a resource a structural
+    edit names again) reads only those: the same answers as the full run's schemas give."""
+    from generator.ir import Alias, ModelRef
+    from generator.naming.operations import _returns_list
+
+    given: list[Any] = []
+    real = snapshot.save
+
+    def spy(path: Path, key: bytes, made: snapshot.Snapshot, *args: Any, **kwargs: Any) -> bool:
+        given.append(made.api)
+        return real(path, key, made, *args, **kwargs)
+
+    monkeypatch.setenv("CLIENTGEN_STAGE_WRITER", "inline")
+    monkeypatch.setattr(stage_cache, "save", spy)
+    doc = _casebook()
+    doc["components"]["schemas"]["CaseList"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Case"},
+    }
+    first = next(iter(doc["paths"].values()))
+    op = next(v for k, v in first.items() if k == "get")
+    op["responses"]["200"] = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CaseList"}}},
+    }
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, doc, full=True)
+    (api,) = given
+    path = _snapshot(warm)
+    head = snapshot.peek(path)
+    assert head is not None
+    loaded = snapshot.load(path, head.key, with_prose=False)
+    assert loaded is not None and isinstance(loaded.api.schemas, snapshot.LazySchemas)
+    expected = {sid for sid, s in api.schemas.items() if isinstance(s, Alias)}
+    assert expected and loaded.api.schemas.aliases == expected
+    answers = [_returns_list(loaded.api, op) for op in loaded.api.operations]
+    assert answers == [_returns_list(api, op) for op in api.operations] and any(answers)
+    returned = {
+        r.returns.id
+        for op in api.operations
+        for r in op.results
+        if isinstance(r.returns, ModelRef) and r.returns.id not in expected
+    }
+    assert returned and not returned & set(loaded.api.schemas._loaded)  # (never read)
+    kept = snapshot.text_of(path, head)
+    assert kept is not None
+    again = tmp_path / "again.bin"
+    assert snapshot.save(again, head.key, loaded, text=kept.text, layout=kept.layout)
+    reread = snapshot.load(again, head.key, with_prose=False)
+    assert reread is not None and reread.api.schemas.aliases == expected  # type: ignore[attr-defined]
