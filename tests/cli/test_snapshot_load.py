@@ -70,20 +70,27 @@ def test_the_unpickler_looks_each_admitted_name_up_once_and_refuses_every_time(
 
 def _saved_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any]:
     """A full run of Casebook (its writer inline) and the names it handed to `snapshot.save`."""
-    given: list[Any] = []
+    path, made = _saved(tmp_path, monkeypatch, _casebook())
+    return path, made.names
+
+
+def _saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, doc: dict[str, Any]
+) -> tuple[Path, snapshot.Snapshot]:
+    """A full run of `doc` (its writer inline) and the snapshot it handed to `snapshot.save`."""
+    given: list[snapshot.Snapshot] = []
     real = snapshot.save
 
     def spy(path: Path, key: bytes, made: snapshot.Snapshot, *args: Any, **kwargs: Any) -> bool:
-        given.append(made.names)
+        given.append(made)
         return real(path, key, made, *args, **kwargs)
 
     monkeypatch.setenv("CLIENTGEN_STAGE_WRITER", "inline")
     monkeypatch.setattr(stage_cache, "save", spy)  # (as `Recorder.keep` calls it)
-    doc = _casebook()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, doc, full=True)
-    (names,) = given
-    return _snapshot(warm), names
+    (made,) = given
+    return _snapshot(warm), made
 
 
 def test_the_names_fields_and_members_are_unpickled_when_first_used(
@@ -154,15 +161,6 @@ def test_the_index_names_the_aliases_and_the_naming_pass_reads_no_other_schema_f
     from generator.ir import Alias, ModelRef
     from generator.naming.operations import _returns_list
 
-    given: list[Any] = []
-    real = snapshot.save
-
-    def spy(path: Path, key: bytes, made: snapshot.Snapshot, *args: Any, **kwargs: Any) -> bool:
-        given.append(made.api)
-        return real(path, key, made, *args, **kwargs)
-
-    monkeypatch.setenv("CLIENTGEN_STAGE_WRITER", "inline")
-    monkeypatch.setattr(stage_cache, "save", spy)
     doc = _casebook()
     doc["components"]["schemas"]["CaseList"] = {
         "type": "array",
@@ -174,10 +172,8 @@ def test_the_index_names_the_aliases_and_the_naming_pass_reads_no_other_schema_f
         "description": "ok",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CaseList"}}},
     }
-    warm = _project(tmp_path / "warm", doc)
-    _generate(warm, doc, full=True)
-    (api,) = given
-    path = _snapshot(warm)
+    path, made = _saved(tmp_path, monkeypatch, doc)
+    api = made.api
     head = snapshot.peek(path)
     assert head is not None
     loaded = snapshot.load(path, head.key, with_prose=False)
