@@ -27,14 +27,15 @@ from typing import Any
 NAME = "clientgen-fingerprint.json"
 
 
-def location(module_file: str) -> str | None:
-    """The record's path for the module at `module_file` (a `.py` file), else None."""
+def location(module_file: str, name: str = NAME) -> str | None:
+    """The path of a record `name` kept for the module at `module_file` (a `.py` file), else None
+    (`naming/runtime.py` keeps one too)."""
     if not module_file.endswith(".py"):
         return None
     from importlib.util import cache_from_source
 
     try:
-        return os.path.join(os.path.dirname(cache_from_source(module_file)), NAME)
+        return os.path.join(os.path.dirname(cache_from_source(module_file)), name)
     except (NotImplementedError, ValueError):
         return None
 

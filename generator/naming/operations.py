@@ -95,8 +95,9 @@ class _Tree:
             head = naming.words(up.cls.removesuffix("Resource")) or ("",)
             words = " ".join([*head[:-1], naming.singular(head[-1]), *naming.words(hint)])
         cls = naming.class_name(words)
-        # a resource must not shadow a model it imports, nor a name `_client.py` imports
-        if {cls, "Async" + cls} & (self.schema_classes | CLIENT_IMPORTS):
+        # a resource must not shadow a model it imports, nor a name `_client.py` imports (each
+        # name looked up: not a union of the schema classes made for every resource)
+        if any(c in self.schema_classes or c in CLIENT_IMPORTS for c in (cls, "Async" + cls)):
             cls += "Resource"
         access = f"{up.access}.{attr}" if up else attr
         self.names.resources[key] = ResourceName(
@@ -327,11 +328,17 @@ def _override_home(tree: _Tree, part: str) -> str:
 
 
 def _returns_list(api: Api, op: Operation) -> bool:
+    # (a stage snapshot's schemas name their aliases: a schema that is none is not read)
+    aliases: Container[str] | None = getattr(api.schemas, "aliases", None)
     for r in op.results:
         if r.pagination is not None:
             return True
         t: TypeRef | None = r.returns
-        if isinstance(t, ModelRef) and isinstance(api.schemas.get(t.id), Alias):
+        if (
+            isinstance(t, ModelRef)
+            and (aliases is None or t.id in aliases)
+            and isinstance(api.schemas.get(t.id), Alias)
+        ):
             alias = api.schemas[t.id]
             assert isinstance(alias, Alias)
             t = alias.target

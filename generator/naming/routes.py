@@ -54,7 +54,8 @@ def segments(path: str) -> tuple[Segment, ...]:
         if not raw:
             continue
         param = raw.startswith("{") and raw.endswith("}")
-        text = raw[1:-1] if param else _EXTENSION.sub("", raw)
+        # (an extension has its dot: most segments have none, and are not searched)
+        text = raw[1:-1] if param else _EXTENSION.sub("", raw) if "." in raw else raw
         out.append(Segment(text, param, end))
     return tuple(out)
 
@@ -167,10 +168,16 @@ class RouteIndex:
 
     @classmethod
     def of(cls, paths: Iterable[str]) -> RouteIndex:
+        """The index of these paths (one per operation), made once a process for the same paths in
+        the same order (`route_index`): a structural edit asks for the new API's twice."""
+        return route_index(tuple(paths))
+
+    @classmethod
+    def _made(cls, paths: tuple[str, ...]) -> RouteIndex:
         counts: dict[str, int] = {}
         for p in paths:
             counts[p] = counts.get(p, 0) + 1
-        keys = {p: _key(p) for p in counts}  # each path's key once (not once per prefix)
+        keys = {p: route_key(p) for p in counts}  # each path's key once (not once per prefix)
         below = {key[:i] for key in keys.values() for i in range(len(key))}
         extended = frozenset(p for p in counts if keys[p] in below)
         holders = {key[:-1] for key in keys.values() if key[-1:] == ("{}",)}
@@ -215,7 +222,16 @@ class RouteIndex:
         )
 
 
-def _key(path: str) -> tuple[str, ...]:
+@lru_cache(maxsize=4)
+def route_index(paths: tuple[str, ...]) -> RouteIndex:
+    """`RouteIndex.of` these paths, remembered (the index is frozen; its tables are not changed)."""
+    return RouteIndex._made(paths)
+
+
+@lru_cache(maxsize=16384)
+def route_key(path: str) -> tuple[str, ...]:
+    """The path's segments with every parameter as `{}` (remembered as `segments` is: a structural
+    edit indexes the old API's paths and the new one's)."""
     return tuple("{}" if s.param else s.text for s in segments(path))
 
 

@@ -265,7 +265,10 @@ class Scope:
         return candidate
 
     def reserve(self, *names: str) -> None:
-        self.taken.update(self._key(n) for n in names)
+        if self.casefold:
+            self.taken.update(n.lower() for n in names)
+        else:  # (the names are their own keys: GitHub's 6,900 schema classes in one call)
+            self.taken.update(names)
 
     def is_taken(self, name: str) -> bool:
         return self._key(name) in self.taken

@@ -8,18 +8,28 @@ never drift from what the runtime raises."""
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
+import sys
 from functools import cache
+from typing import Any
 
 from ..paths import templates_dir
 
 EXCEPTIONS = ("runtime", "core", "_exceptions.py")
 SERVER_ERROR = "InternalServerError"  # what 5xx statuses without a class of their own raise
+# both tables as read from one text of the file, kept beside this module's bytecode (`_read`)
+RECORD = "clientgen-runtime-names.json"
+
+
+@cache
+def _source() -> bytes:
+    return templates_dir().joinpath(*EXCEPTIONS).read_bytes()
 
 
 @cache
 def _tree() -> ast.Module:
-    path = templates_dir().joinpath(*EXCEPTIONS)
-    return ast.parse(path.read_text(encoding="utf-8"))
+    return ast.parse(_source().decode("utf-8"))
 
 
 def _assigned(name: str) -> ast.expr:
@@ -39,6 +49,58 @@ def _assigned(name: str) -> ast.expr:
 @cache
 def status_classes() -> dict[int, str]:
     """HTTP status → the exception class the runtime raises for it (5xx without one: SERVER_ERROR)."""
+    return {int(k): v for k, v in _read()["status_classes"]}
+
+
+@cache
+def exception_names() -> frozenset[str]:
+    """Every exception class a generated package exports from the runtime."""
+    return frozenset(_read()["exception_names"])
+
+
+@cache
+def _read() -> dict[str, Any]:
+    """Both tables: the record's when it was made from the file's very bytes (its SHA-256), else
+    read from the syntax tree (≈ 2–3 ms: a replay renders the README, which reads the first) and
+    recorded where this module's bytecode goes, when Python writes bytecode there."""
+    from .. import fingerprint_record
+
+    digest = hashlib.sha256(_source()).hexdigest()
+    where = fingerprint_record.location(__file__, RECORD)
+    if where is not None:
+        try:
+            with open(where, "rb") as f:
+                kept = json.loads(f.read())
+            if kept["sha256"] == digest and _well_formed(kept):
+                return dict(kept)
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+    made = {
+        "sha256": digest,
+        "status_classes": list(_parsed_status_classes().items()),  # (in the file's order)
+        "exception_names": sorted(_parsed_exception_names()),
+    }
+    if where is not None and not sys.dont_write_bytecode:
+        from ..dataclass_code import write_whole
+
+        write_whole(where, json.dumps(made).encode())
+    return made
+
+
+def _well_formed(kept: Any) -> bool:
+    pairs, names = kept.get("status_classes"), kept.get("exception_names")
+    return (
+        isinstance(pairs, list)
+        and all(
+            isinstance(p, list) and len(p) == 2 and type(p[0]) is int and isinstance(p[1], str)
+            for p in pairs
+        )
+        and isinstance(names, list)
+        and all(isinstance(n, str) for n in names)
+    )
+
+
+def _parsed_status_classes() -> dict[int, str]:
     table = _assigned("_STATUS_CLASSES")
     assert isinstance(table, ast.Dict)
     return {
@@ -48,9 +110,7 @@ def status_classes() -> dict[int, str]:
     }
 
 
-@cache
-def exception_names() -> frozenset[str]:
-    """Every exception class a generated package exports from the runtime."""
+def _parsed_exception_names() -> frozenset[str]:
     listed = _assigned("__all__")
     assert isinstance(listed, ast.List)
     return frozenset(

@@ -86,6 +86,20 @@ def _imported(text: str) -> set[str]:
     return {m for m in found if m.startswith("_")}
 
 
+_LAST: list[tuple[str, frozenset[str]]] = []  # the text `imports_of` read last, and its answer
+
+
+def imports_of(text: str) -> frozenset[str]:
+    """`_imported(text)`, read once for the same text object twice in a row: a staged module's
+    text is read by `Planned.add`, then by the stage cache's note of it (`stage.cache.import_stub`,
+    through `Staging.observe`). Only the last text is held (no module outlives the next one)."""
+    if _LAST and _LAST[0][0] is text:
+        return _LAST[0][1]
+    found = frozenset(_imported(text))
+    _LAST[:] = [(text, found)]
+    return found
+
+
 def _names(text: str, end: int, line: str) -> list[str]:
     """The names of `from . import …` whose first line, comment removed, is `line` and ends at `end`:
     `_a, _b as b` up to a `;`, or a parenthesised list over as many lines as it takes (comments on them)."""
@@ -180,17 +194,28 @@ class Planned:
         self._stubs: dict[str, tuple[set[str], bool]] = {}  # a reused stub's imports, read once
 
     def add(
-        self, rel: str, text: str | list[str], *, checked: bool = True, reused: bool = False
+        self,
+        rel: str,
+        text: str | list[str],
+        *,
+        checked: bool = True,
+        reused: bool = False,
+        last: bool = False,
     ) -> None:
         """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
         no import statement spans two: `operations.json`). `checked`: counts for
         `typing_extensions` (what `client_view` looks at: the files planned before it in the
         serial order; a file handed on early for memory's sake is not one of them). `reused`: an
-        earlier run's stub (`Reuse.files`): most modules share one of a few, each read once."""
+        earlier run's stub (`Reuse.files`): most modules share one of a few, each read once.
+        `last`: planned after everything that reads `imported` and `typing_extensions` (the
+        runtime modules, which `runtime_modules` chose from them): its text is not read."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
+        if last:
+            self._done(rel, text)
+            return
         # `operations.json` imports nothing: no line of a JSON text begins with `from`
         # (`stage.cache.import_stub`; GitHub's is 1.2 M characters)
         json_text = rel == "operations.json"
@@ -206,9 +231,12 @@ class Planned:
                 self.imported |= found[0]
                 self.typing_extensions |= checked and found[1]
                 continue
-            self.imported |= _imported(piece)
+            self.imported |= imports_of(piece)
             if checked and not self.typing_extensions and _TYPING_EXTENSIONS in piece:
                 self.typing_extensions = True
+        self._done(rel, text)
+
+    def _done(self, rel: str, text: str | list[str]) -> None:
         if self._emit is None:
             self.texts[rel] = text if isinstance(text, str) else "".join(text)
         else:
@@ -247,12 +275,21 @@ def plan_files(
     if reuse is None:
         # the naming pass: not a replay's (it reuses the names)
         from ..naming.plan import plan_names
-        from ..naming.routes import segments
+        from ..naming.routes import route_index, route_key, segments
 
         names = plan_names(api, sink, requests)
         # the naming pass's caches serve nothing below (the views neither split words, paths nor
         # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
-        for naming_cache in (words, singular, field_name, text_member_name, segments, jp.split):
+        for naming_cache in (
+            words,
+            singular,
+            field_name,
+            text_member_name,
+            segments,
+            jp.split,
+            route_index,
+            route_key,
+        ):
             naming_cache.cache_clear()
     else:
         names = reuse.names
@@ -471,8 +508,8 @@ def plan_files(
     sources = _runtime_sources()
     for path in runtime_modules(files.imported, contributions):
         name = path.rsplit("/", 1)[-1]
-        files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1])
-    files.add(f"{pkg}/py.typed", "")
+        files.add(f"{pkg}/{name}", sources[name.removesuffix(".py")][1], last=True)
+    files.add(f"{pkg}/py.typed", "", last=True)
     return files.texts, names
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 import io
 import operator
 import os
@@ -17,6 +18,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType, FunctionType
 from typing import IO, TYPE_CHECKING, Any
 
 from ..cache_files import cache_file
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from ..render.apidoc_views import MethodDoc
     from ..render.readme_views import ExamplePart
 
-MAGIC = b"clientgen stage cache 12\n"
+MAGIC = b"clientgen stage cache 13\n"
 KIND = "stages"
 
 
@@ -210,6 +212,7 @@ def save(
     )
     shell = copy.copy(api)
     object.__setattr__(shell, "schemas", {})
+    aliases = _aliases(api.schemas if copied is not None else schemas)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
@@ -254,7 +257,9 @@ def save(
             rest = dataclasses.replace(
                 snapshot, api=shell, names=names, places=[], offsets=[], tokens=[]
             )
-            pickler.dump((rest, list(schemas), where, table, lazy, (len(snapshot.tokens), prose)))
+            pickler.dump(
+                (rest, list(schemas), where, table, lazy, (len(snapshot.tokens), prose), aliases)
+            )
             f.write(summed.size.to_bytes(8, "big") + summed.crc.to_bytes(4, "big"))
         if pickler.operations != len(api.operations) or not ready():
             tmp.unlink()
@@ -352,11 +357,12 @@ def load(
                 return None  # damaged (a flipped byte in a text would still unpickle), or truncated
             f.seek(base + start)
             try:
-                snapshot, order, where, table, lazy, (count, spans) = _Unpickler(f).load()
+                snapshot, order, where, table, lazy, (count, spans), aliases = _Unpickler(f).load()
                 schemas = sum(n for n, _ in table)
                 tables = sum(n for n, _ in lazy)
                 if (
                     not isinstance(snapshot, Snapshot)
+                    or not isinstance(aliases, list)
                     or len(lazy) != len(LAZY_NAMES)
                     or schemas + tables + sum(n for n, _ in spans) != start
                 ):
@@ -373,7 +379,9 @@ def load(
         return None
     data = memoryview(pieces)
     object.__setattr__(
-        snapshot.api, "schemas", LazySchemas(data[:schemas], order, where, table, base)
+        snapshot.api,
+        "schemas",
+        LazySchemas(data[:schemas], order, where, table, base, frozenset(aliases)),
     )
     at = schemas
     for name, (size, crc) in zip(LAZY_NAMES, lazy, strict=True):
@@ -429,6 +437,15 @@ class Damaged(Exception):
     """A piece of the snapshot is not what was written: the run that reads it takes the full path."""
 
 
+def _aliases(schemas: Mapping[str, Schema]) -> list[str]:
+    """The ids of the `Alias` schemas (a loaded snapshot's as its index said: the same pieces)."""
+    if isinstance(schemas, LazySchemas):
+        return sorted(schemas.aliases)
+    from ..ir import Alias
+
+    return sorted(sid for sid, schema in schemas.items() if type(schema) is Alias)
+
+
 class LazySchemas(Mapping[str, "Schema"]):
     """The IR's schemas of a loaded snapshot, in their order; each piece is checked and unpickled
     when one of its schemas is first asked for (a damaged one raises `Damaged`: the replay fails
@@ -441,9 +458,12 @@ class LazySchemas(Mapping[str, "Schema"]):
         where: dict[str, int],
         table: list[tuple[int, int]],
         origin: int = 0,
+        aliases: frozenset[str] = frozenset(),
     ) -> None:
         """`data`: the pieces, one after the other (sizes and CRC-32s in `table`); `origin`: where
-        they start in the file."""
+        they start in the file; `aliases`: the ids of the schemas that are `Alias`es (the index
+        keeps them: a question that needs only that reads no piece)."""
+        self.aliases = aliases
         self._data = data
         self._order = order
         self._where = where
@@ -631,12 +651,22 @@ def _maker(cls: type) -> Any:
     scope: dict[str, Any] = {"new": cls.__new__, "cls": cls}
     for i, name in enumerate(names):
         scope[f"set{i}"] = getattr(cls, name).__set__
-    params = ", ".join(f"v{i}" for i in range(len(names)))
+    return FunctionType(_make_code(len(names)), scope, "make")
+
+
+@functools.cache
+def _make_code(count: int) -> CodeType:
+    """The code of a maker of `count` slots (its names `new`, `cls`, `set0`… are its globals'):
+    compiled once a process for every class with as many (a structural replay makes ≈ 30 makers
+    of 14 sizes)."""
+    params = ", ".join(f"v{i}" for i in range(count))
     lines = [f"def make({params}):", "    o = new(cls)"]
-    lines += [f"    set{i}(o, v{i})" for i in range(len(names))]
+    lines += [f"    set{i}(o, v{i})" for i in range(count)]
     lines.append("    return o")
+    scope: dict[str, Any] = {}
     exec("\n".join(lines), scope)  # noqa: S102 - code made of slot numbers only
-    return scope["make"]
+    code: CodeType = scope["make"].__code__
+    return code
 
 
 _GETTERS: dict[type, Any] = {}
@@ -653,9 +683,22 @@ def _getter(cls: type) -> Any:
     return operator.attrgetter(*names)
 
 
-def _safe(cls: type[str], value: str) -> str:
-    """A `render.safe` string as it was (checked when it was first made)."""
-    return str.__new__(cls, value)
+class _StrNew:
+    """What `_Pickler` writes for a `render.safe` string's maker: a reference to `_str_new`, which
+    the unpickler reads as `str.__new__` itself — so each string is made as it was (checked when
+    it was first made) by one C call, with no Python frame (snapshot format 13; a Python `_safe`
+    before: ≈ 25,000 calls in a structural replay of GitHub's)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "_str_new"
+
+    def __call__(self, cls: type[str], value: str) -> str:  # (what it stands for)
+        return str.__new__(cls, value)
+
+
+_str_new = _StrNew()
 
 
 def _missing() -> _Missing:
@@ -684,13 +727,15 @@ class _Pickler(pickle.Pickler):
             return _missing, ()
         if cls is _MakerOf:
             return _maker_of, (obj.cls,)
+        if cls is _StrNew:
+            return NotImplemented  # (its `__reduce__`: a reference to `_str_new`)
         if cls is self._operation:
             self.operations += 1
         first = self._sharing.known(obj)
         if first is not None:  # pickled before (memoized): a reference to it
             return _same, (first,)
         if isinstance(obj, str) and cls.__module__ == "generator.render.safe":
-            return _safe, (cls, str(obj))
+            return _str_new, (cls, str(obj))
         getter = _GETTERS.get(cls)
         if getter is None:
             getter = _GETTERS[cls] = _getter(cls)
@@ -720,8 +765,10 @@ class _Unpickler(pickle.Unpickler):
         return found
 
     def _admitted(self, module: str, name: str) -> Any:
-        if module == __name__ and name in ("_maker_of", "_missing", "_safe", "_same"):
+        if module == __name__ and name in ("_maker_of", "_missing", "_same"):
             return super().find_class(module, name)
+        if module == __name__ and name == "_str_new":
+            return str.__new__  # (`_StrNew`: a `render.safe` class is one of the generator's)
         if module == "builtins" and name in _BUILTINS:
             return super().find_class(module, name)
         if module == "copyreg" and name == "__newobj__":

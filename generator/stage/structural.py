@@ -274,10 +274,10 @@ def _served(
     # that says anything) the operation half of the naming pass on the whole API
     changed = None
     if before.keys() == after.keys():
-        changed = _changed(snapshot, before, after, DiagnosticSink())
+        changed = _changed(snapshot, before, after, DiagnosticSink(), at)
     in_place = changed is not None
     if changed is None:
-        changed = _added_or_removed(snapshot, before, after, rank, config, sink, notes)
+        changed = _added_or_removed(snapshot, before, after, rank, config, sink, notes, at)
     if changed is None:
         return None
     new_api, names, diagnostics = changed
@@ -313,15 +313,14 @@ Ops = dict[tuple[str, str], "Operation"]
 
 
 def _changed(
-    snapshot: Snapshot, before: Ops, after: Ops, sink: DiagnosticSink
+    snapshot: Snapshot, before: Ops, after: Ops, sink: DiagnosticSink, at: dict[str, int]
 ) -> tuple[Api, Names, list[Diagnostic] | None] | None:
     """Operations changed in place: the same resource and method names (`_same_home`), their
     arguments named again by the naming pass's own per-operation code; None when that cannot
-    be shown or says anything (`sink`)."""
+    be shown or says anything (`sink`). `at`: each operation's index by its key (the snapshot's)."""
     from ..naming.names import op_key
 
     api = snapshot.api
-    at = {op_key(op): i for i, op in enumerate(api.operations)}
     operations = list(api.operations)
     for key, was in before.items():
         now = after[key]
@@ -355,11 +354,13 @@ def _added_or_removed(
     config: TargetConfig,
     sink: DiagnosticSink,
     notes: tuple[Path, bytes, list[Callable[[], None]]],
+    at: dict[str, int],
 ) -> tuple[Api, Names, list[Diagnostic] | None] | None:
     """Operations added, removed or changed otherwise: the operation half of the naming pass run on
     the whole API, as it ran on the full run's (checked: the snapshot's names and its
     diagnostics among the snapshot's); every operation the edit did not touch keeps its names,
-    and the resources are the same. The diagnostics: the snapshot's, the pass's own exchanged."""
+    and the resources are the same. The diagnostics: the snapshot's, the pass's own exchanged.
+    `at`: the snapshot's operations' indexes by key (its keys in the API's order)."""
     from ..diagnostics import DiagnosticSink
     from ..naming.names import op_key
     from ..naming.operations import METHOD_CODES, operation_names, settled
@@ -374,7 +375,8 @@ def _added_or_removed(
     if sorted(api.operations, key=place) != list(api.operations):
         return None  # (not the order this rank gives: the snapshot's is the truth)
     gone = {op_key(op) for op in before.values()}
-    operations = [op for op in api.operations if op_key(op) not in gone]
+    old_keys = list(at)  # (each operation's key, once: `op_key` of 1,223 operations ×2 less)
+    operations = [op for op, key in zip(api.operations, old_keys, strict=True) if key not in gone]
     new_api = dataclasses.replace(
         api, operations=tuple(sorted([*operations, *after.values()], key=place))
     )
@@ -413,16 +415,23 @@ def _added_or_removed(
     made, new_said = run(new_api, touched, settled(api, new_api, touched, names.op_resource))
     if list(made.resources.items()) != list(names.resources.items()):
         return None  # a resource added, removed or named otherwise
-    unnamed = {op.pointer for op in new_api.operations if op_key(op) not in made.op_method}
+    new_keys = [op_key(op) for op in new_api.operations]
+    unnamed = {
+        op.pointer
+        for op, key in zip(new_api.operations, new_keys, strict=True)
+        if key not in made.op_method
+    }
     made.op_method = {
         key: made.op_method[key] if key in made.op_method else names.op_method[key]
-        for key in (op_key(op) for op in new_api.operations)
+        for key in new_keys
     }
     made.params, made.body_fields = (
-        _arguments_of(new_api, touched, getattr(made, t), getattr(names, t))
+        _arguments_in(new_keys, touched, getattr(made, t), getattr(names, t))
         for t in ("params", "body_fields")
     )
-    kept = {op.pointer for op in api.operations if op_key(op) not in touched}
+    kept = {
+        op.pointer for op, key in zip(api.operations, old_keys, strict=True) if key not in touched
+    }
     old_said = [
         d
         for d in old_said
@@ -460,12 +469,19 @@ def _arguments_of(
     operations' entries from `made`, every other's from `known` (the snapshot's)."""
     from ..naming.names import op_key
 
+    return _arguments_in([op_key(op) for op in api.operations], touched, made, known)
+
+
+def _arguments_in(
+    keys: list[str], touched: set[str], made: dict[Any, Any], known: dict[Any, Any]
+) -> dict[Any, Any]:
+    """`_arguments_of` the API whose operations' keys are `keys`, in its order."""
     by_op: dict[str, list[tuple[Any, Any]]] = {}
     for table in (made, known):
         for k, v in table.items():
             if (k[0] in touched) == (table is made):
                 by_op.setdefault(k[0], []).append((k, v))
-    return dict(kv for op in api.operations for kv in by_op.get(op_key(op), ()))
+    return dict(kv for key in keys for kv in by_op.get(key, ()))
 
 
 def _same_auth(api: Api, new: Api) -> bool:

@@ -70,20 +70,27 @@ def test_the_unpickler_looks_each_admitted_name_up_once_and_refuses_every_time(
 
 def _saved_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any]:
     """A full run of Casebook (its writer inline) and the names it handed to `snapshot.save`."""
-    given: list[Any] = []
+    path, made = _saved(tmp_path, monkeypatch, _casebook())
+    return path, made.names
+
+
+def _saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, doc: dict[str, Any]
+) -> tuple[Path, snapshot.Snapshot]:
+    """A full run of `doc` (its writer inline) and the snapshot it handed to `snapshot.save`."""
+    given: list[snapshot.Snapshot] = []
     real = snapshot.save
 
     def spy(path: Path, key: bytes, made: snapshot.Snapshot, *args: Any, **kwargs: Any) -> bool:
-        given.append(made.names)
+        given.append(made)
         return real(path, key, made, *args, **kwargs)
 
     monkeypatch.setenv("CLIENTGEN_STAGE_WRITER", "inline")
     monkeypatch.setattr(stage_cache, "save", spy)  # (as `Recorder.keep` calls it)
-    doc = _casebook()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, doc, full=True)
-    (names,) = given
-    return _snapshot(warm), names
+    (made,) = given
+    return _snapshot(warm), made
 
 
 def test_the_names_fields_and_members_are_unpickled_when_first_used(
@@ -142,3 +149,49 @@ def test_a_loaded_snapshots_tables_are_written_as_they_are(
     for name in snapshot.LAZY_NAMES:
         assert list(getattr(again.names, name).items()) == list(getattr(names, name).items())
     assert again.names.resources == names.resources
+
+
+def test_the_index_names_the_aliases_and_the_naming_pass_reads_no_other_schema_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loaded snapshot's schemas say which are `Alias`es without reading a piece (the index keeps
+    their ids, carried over when a loaded snapshot is saved again); whether an operation returns a
+    list (`naming.operations._returns_list`, asked for every method of a resource a structural
+    edit names again) reads only those: the same answers as the full run's schemas give."""
+    from generator.ir import Alias, ModelRef
+    from generator.naming.operations import _returns_list
+
+    doc = _casebook()
+    doc["components"]["schemas"]["CaseList"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Case"},
+    }
+    first = next(iter(doc["paths"].values()))
+    op = next(v for k, v in first.items() if k == "get")
+    op["responses"]["200"] = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CaseList"}}},
+    }
+    path, made = _saved(tmp_path, monkeypatch, doc)
+    api = made.api
+    head = snapshot.peek(path)
+    assert head is not None
+    loaded = snapshot.load(path, head.key, with_prose=False)
+    assert loaded is not None and isinstance(loaded.api.schemas, snapshot.LazySchemas)
+    expected = {sid for sid, s in api.schemas.items() if isinstance(s, Alias)}
+    assert expected and loaded.api.schemas.aliases == expected
+    answers = [_returns_list(loaded.api, op) for op in loaded.api.operations]
+    assert answers == [_returns_list(api, op) for op in api.operations] and any(answers)
+    returned = {
+        r.returns.id
+        for op in api.operations
+        for r in op.results
+        if isinstance(r.returns, ModelRef) and r.returns.id not in expected
+    }
+    assert returned and not returned & set(loaded.api.schemas._loaded)  # (never read)
+    kept = snapshot.text_of(path, head)
+    assert kept is not None
+    again = tmp_path / "again.bin"
+    assert snapshot.save(again, head.key, loaded, text=kept.text, layout=kept.layout)
+    reread = snapshot.load(again, head.key, with_prose=False)
+    assert reread is not None and reread.api.schemas.aliases == expected  # type: ignore[attr-defined]

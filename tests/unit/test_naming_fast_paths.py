@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from generator.naming.plan import _dependencies_first, _walk_dependencies, field_names
-from generator.naming.routes import RouteIndex, _key
+from generator.naming.routes import RouteIndex
+from generator.naming.routes import route_key as _key
 from generator.naming.rules import (
     Scope,
     ascii_fold,
