@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, cast
 from . import provenance
 from .folder_tree import CACHES
 
+# files an update holds at the most (`held`): a replay replaces a few; descriptors are a limited
+# resource (often 1,024 a process) that the write itself needs
+HOLD_AT_MOST = 64
+
 if TYPE_CHECKING:
     from .prewrite import Prewrite
 
@@ -139,15 +143,15 @@ def _content(new: Mapping[str, bytes], rel: str) -> bytes | Iterable[bytes | mem
 
 
 def held(path: str, hold: list[int]) -> None:
-    """A reference to the file at `path` appended to `hold` (nothing when it cannot be had): an
-    `O_PATH` descriptor, which opens nothing (no device or FIFO is opened, no link followed) but
-    keeps the file's inode, so that replacing or removing the file only drops its name. The inode,
-    and the blocks of its bytes, are freed when the last descriptor is closed — on ext4 with
-    `discard`, 8 ms for a 7 MB file (the spec's copy), which a replay's snapshot writer pays
-    instead of the command (`streamed.write_replayed`)."""
+    """A reference to the file at `path` appended to `hold` (nothing when it cannot be had, or
+    `hold` has `HOLD_AT_MOST`): an `O_PATH` descriptor, which opens nothing (no device or FIFO is
+    opened, no link followed) but keeps the file's inode, so that replacing or removing the file
+    only drops its name. The inode, and the blocks of its bytes, are freed when the last descriptor
+    is closed — on ext4 with `discard`, 8 ms for a 7 MB file (the spec's copy), which a replay's
+    snapshot writer pays instead of the command (`streamed.write_replayed`)."""
     flags = getattr(os, "O_PATH", 0)
-    if not flags:
-        return  # (not Linux: the rename frees it, as it did)
+    if not flags or len(hold) >= HOLD_AT_MOST:
+        return  # (not Linux, or enough held: the rename frees it, as it did)
     with contextlib.suppress(OSError):
         hold.append(os.open(path, flags | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)))
 

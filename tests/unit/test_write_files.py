@@ -58,3 +58,23 @@ def test_an_update_without_hold_holds_nothing(tmp_path: Path) -> None:
     )
     assert len(os.listdir("/proc/self/fd")) == opened
     assert (out / "a.py").read_bytes() == b"new"
+
+
+def test_an_update_holds_a_bounded_number_of_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Descriptors are a limited resource the write itself needs: past `HOLD_AT_MOST` files, the
+    rest are replaced without being held (their rename frees them, as before)."""
+    monkeypatch.setattr(write_files, "HOLD_AT_MOST", 2)
+    out = tmp_path / "out"
+    out.mkdir()
+    names = [f"m{i}.py" for i in range(5)]
+    for rel in names:
+        (out / rel).write_bytes(b"old")
+    hold: list[int] = []
+    new = {rel: b"new" for rel in names} | {"GENERATION.toml": b"new"}
+    write_files.update(out, new, names, ["GENERATION.toml"], [], hold)
+    for fd in hold:
+        os.close(fd)
+    assert len(hold) == 2
+    assert all((out / rel).read_bytes() == b"new" for rel in names)
