@@ -6,8 +6,9 @@ As `edit_ab.py` (a warm project per tree below `.cache/perf/edit-ab-phases/`, al
 snapshot's writer let finish untimed), but each `generate` runs under `replay_phases.py`: per tree
 the medians of wall, the process tree's CPU (`os.times` of the children: 10 ms ticks), the parent's
 CPU (`process CPU`) and the CPU of the phases below, and the median of the per-round differences
-(this − base, the two runs of a round a second apart: less of the host's drift). `PHASES_MORE`:
-more `module:name` to wrap (as `REPLAY_PHASES_MORE`). Not a test.
+(this − base, the two runs of a round a second apart: less of the host's drift), and the tail after
+the package is formatted (`replay_phases.py`'s "after staging": wall, CPU, waiting for a CPU,
+blocked). `PHASES_MORE`: more `module:name` to wrap (as `REPLAY_PHASES_MORE`). Not a test.
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ PHASES = [
     "generator.staging:Staging.add",
     "generator.tree_index:TreeIndex.for_output",
 ]
+TAIL = ("tail wall", "tail CPU", "tail run queue", "tail blocked")  # (`replay_phases.py`)
 SHOWN = [
     "wall",
     "tree CPU",
     "process CPU",
+    *TAIL,
     "quick.answered",
     "plan.plan_files",
     "streamed.apply_package",
@@ -86,6 +89,10 @@ def main(kind: str, rounds: int, trees: dict[str, str], work: Path) -> None:
                     got.setdefault("process CPU", []).append(float(found.group(1)))
                 if found := re.match(r"\s+(\S+)\s+x\d+\s+CPU ([\d.]+) s", line):
                     got.setdefault(found.group(1), []).append(float(found.group(2)))
+                if line.startswith("after staging:"):
+                    figures = re.findall(r"(-?[\d.]+) s", line)
+                    for key, figure in zip(TAIL, figures, strict=True):
+                        got.setdefault(key, []).append(float(figure))
             ek._settle(dirs[name])
     print(f"{kind}, {rounds} rounds, load {load:.2f} -> {os.getloadavg()[0]:.2f}")
     base, this = res["base"], res["this"]

@@ -28,9 +28,12 @@ _HEADER = HEADER.encode()
 _PROVENANCE = "GENERATION.toml"
 
 
+HEADER_WITHIN = 512  # bytes at the start of a file that `has_header` looks at
+
+
 def has_header(data: bytes) -> bool:
     """Does the file carry clientgen's header in its first lines (as every generated file does)?"""
-    return _HEADER in data[:512]
+    return _HEADER in data[:HEADER_WITHIN]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ and `write_replayed` stages and writes it the same way (only the files rendered 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -131,19 +132,22 @@ def write_replayed(
         result, prov, rekey = again[0], again[1].prov, again[1].rekey
         del again  # (its files are all staged)
         tree = staging.finish(prov)
-        # a structural edit's: its snapshot re-keyed by a forked child (with the module cache's
-        # new entries), renamed into place once the package is written
-        writer = start_rekey(rekey, memo) if rekey is not None else None
+        index = TreeIndex.for_output(root, out) if root is not None else None
+        # the files the write replaces are held (`write_files.held`) when a writer will take them
+        replaced: list[int] | None = [] if rekey is not None else None
+        try:
+            result.diff = apply_package(tree, out, owner, SILENT, index, replaced)
+            if rekey is not None:
+                # a structural edit's: its snapshot re-keyed by a forked child (with the module
+                # cache's new entries) once the package is written — not before, where it took a
+                # core and made the write's pages copies — which also takes the last reference to
+                # each replaced file and to the module cache's old file (freed when it ends)
+                start_rekey(rekey, memo, tuple(replaced or ())).commit()
+        finally:
+            for fd in replaced or ():
+                os.close(fd)
         hold_with_result(rekey)  # (the command line frees nothing it built: `keep.py`)
         del rekey
-        index = TreeIndex.for_output(root, out) if root is not None else None
-        try:
-            result.diff = apply_package(tree, out, owner, SILENT, index)
-            if writer is not None:
-                writer.commit()
-        finally:
-            if writer is not None:
-                writer.close()
     # not saved here: a prose replay's entries are all the last full run's (`stage.cache.replay`
     # finds them all) but its own few (the edited resource's, api.md's, README's), texts the next
     # edit changes again; rewriting the whole file (GitHub's: 11 MB) would cost a replay more than

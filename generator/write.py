@@ -286,13 +286,16 @@ def apply_package(
     owner: Ownership | None = None,
     progress: Progress = SILENT,
     index: TreeIndex | None = None,
+    hold: list[int] | None = None,
 ) -> TreeDiff:
     """Make clientgen's part of `out` hold exactly the files of `new` (only changed files written,
     GENERATION.toml last; the user's files kept). A file system problem (the parent is a file, no
     permission, a read-only or virtual file system such as /proc) is a fatal diagnostic naming the
     folder, never a traceback. `index`: the folder's tree index, which answers for the files whose
     stat data did not change (compared by SHA-256; the others are read). `new` may be a
-    `staging.StagedTree`, which reads each file's bytes only when it is written."""
+    `staging.StagedTree`, which reads each file's bytes only when it is written. `hold`: takes a
+    descriptor of each file an update replaces or removes (`write_files.held`; the caller closes
+    them)."""
     try:
         out = out.resolve()
         ensure_ours(out, owner)
@@ -318,7 +321,7 @@ def apply_package(
         if diff.stale and not (out.exists() and any(out.iterdir())):
             write_files.create(out, new, getattr(new, "prewrite", None))
         elif diff.stale:
-            write_files.update(out, new, diff.changed, diff.added, diff.removed)
+            write_files.update(out, new, diff.changed, diff.added, diff.removed, hold)
     except OSError as exc:
         raise _unwritable(exc, out) from None
     return diff

@@ -98,14 +98,18 @@ def _finals(rekey: Rekey, memo: Memo) -> None:
     rekey.staged.update(recorder.noted())
 
 
-def start(rekey: Rekey, memo: Memo) -> Writer:
+def start(rekey: Rekey, memo: Memo, held: tuple[int, ...] = ()) -> Writer:
     """Begin rewriting the snapshot (a forked child, `writer.start`): commit the writer once the
     package is written. `memo`: the module cache, saved by the child (this process only closes
-    it)."""
+    it). `held`: descriptors the child keeps until it ends (the files the write replaced:
+    `write_files.held`), as it keeps the module cache's."""
     from .writer import start as fork
 
     return fork(
-        rekey.path, lambda: None, lambda ready: write(rekey, memo, ready), memo.descriptors()
+        rekey.path,
+        lambda: None,
+        lambda ready: write(rekey, memo, ready),
+        (*memo.descriptors(), *held),
     )
 
 

@@ -225,6 +225,61 @@ def test_a_scan_against_the_tree_about_to_be_written_compares_instead_of_hashing
     assert (out / mine).read_bytes() == headless  # the user's, kept
 
 
+def test_a_file_of_another_size_than_the_one_about_to_be_written_is_not_read_whole(
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write's scan compares a file the index cannot answer for with the file about to be
+    written there; when their sizes differ it differs without being read: only its first bytes,
+    for the header flag — a user's file without the header is still one (the write refuses to
+    replace it), a generated one still clientgen's. A file of the same size is read whole."""
+    from generator.ownership import HEADER_WITHIN
+    from generator.write import _against, _digests
+
+    out = _indexed(pets_project, monkeypatch)
+    files = read_tree(out)
+    new = dict(files)
+    longer, headless, same = "README.md", "src/pets/_client.py", "src/pets/__init__.py"
+    (out / longer).write_bytes(files[longer] + b"\n")  # clientgen's, one byte longer
+    (out / headless).write_bytes(b"x = 1\n" * 100_000)  # the user's, without the header
+    (out / same).write_bytes(files[same])  # rewritten with its own bytes: a new ctime
+    reads: dict[str, list[int]] = {}
+    real_open = open
+
+    class Spy:
+        def __init__(self, path: str) -> None:
+            self._f = real_open(path, "rb")
+            self._rel = os.path.relpath(path, out)
+
+        def __enter__(self) -> Spy:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._f.close()
+
+        def fileno(self) -> int:
+            return self._f.fileno()
+
+        def read(self, size: int = -1) -> bytes:
+            data = self._f.read(size)
+            reads.setdefault(self._rel, []).append(len(data))
+            return data
+
+    monkeypatch.setattr(tree_index, "open", lambda path, mode: Spy(path), raising=False)
+    again = _index(pets_project)
+    seen = again.scan(out, _against(new, _digests(new)))
+    assert again.read == 3
+    assert reads[longer] == [HEADER_WITHIN] and reads[headless] == [HEADER_WITHIN]
+    assert seen[longer].digest == tree_index.DIFFERS and seen[longer].headed
+    assert seen[headless].digest == tree_index.DIFFERS and not seen[headless].headed
+    assert reads[same] == [len(files[same])]  # the same size: read whole and compared
+    assert seen[same].digest == hashlib.sha256(files[same]).digest()
+    monkeypatch.undo()
+    monkeypatch.chdir(pets_project)
+    result = CliRunner().invoke(cli, ["generate"])  # (the write refuses: exit 2 from `main`)
+    assert result.exit_code != 0 and "was not written by clientgen" in str(result.exception)
+    assert (out / headless).read_bytes() == b"x = 1\n" * 100_000  # the user's, kept
+
+
 def test_the_no_op_answers_index_serves_the_write_and_a_later_change_is_seen(
     pets_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

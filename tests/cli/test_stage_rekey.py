@@ -411,3 +411,49 @@ def test_a_served_edits_rekey_inputs_are_held_with_its_result(
     _write(warm, doc)
     result = _generate(warm)
     assert result.replayed and keep._held == [held] and keep._with_result == []
+
+
+def test_a_served_edits_writer_is_forked_once_its_package_is_written_holding_what_it_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A served structural edit forks its snapshot's writer only once the package is on disk (not
+    before the write, where the child took a core and made each page the write touched a copy),
+    and hands it a reference to each file the write replaced — their old bytes, no longer linked
+    — so that freeing them is the child's work; the run keeps none of them."""
+    from generator.stage import rekey
+    from generator.write import read_tree
+
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    out = warm / "out" / "shop"
+    inodes = {rel: (out / rel).stat().st_ino for rel in read_tree(out)}
+    _new_query(doc)
+    _write(warm, doc)
+    forked: list[tuple[bytes, list[os.stat_result]]] = []
+    real = rekey.start
+
+    def spy(again: Any, memo: Any, held: tuple[int, ...] = ()) -> Any:
+        forked.append(((out / "GENERATION.toml").read_bytes(), [os.fstat(fd) for fd in held]))
+        return real(again, memo, held) if held else real(again, memo)
+
+    monkeypatch.setattr(rekey, "start", spy)
+    result = _generate(warm)
+    assert result.replayed and len(forked) == 1
+    provenance, held = forked[0]
+    assert provenance == (out / "GENERATION.toml").read_bytes()  # the package was written
+    assert "GENERATION.toml" in result.diff.changed and len(result.diff.changed) > 1
+    assert sorted(st.st_ino for st in held) == sorted(inodes[rel] for rel in result.diff.changed)
+    assert all(st.st_nlink == 0 for st in held)  # each replaced: only the reference keeps it
+    assert not [link for link in _open_files() if link.startswith(str(out))]  # (none kept)
+
+
+def _open_files() -> list[str]:
+    """What this process's descriptors name (the listing's own is gone when it is read)."""
+    named = []
+    for n in os.listdir("/proc/self/fd"):
+        try:
+            named.append(os.readlink(f"/proc/self/fd/{n}"))
+        except OSError:
+            pass
+    return named

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,6 +126,40 @@ def test_the_snapshot_outlives_a_run_that_exits_at_once(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     stage_writer.settle(out)  # the child holds the lock until it is done
     assert out.read_text(encoding="utf-8") == "done"
+
+
+def test_the_child_holds_what_it_is_handed_until_it_ends(tmp_path: Path) -> None:
+    """A descriptor handed to the child (`keep`) stays referenced by it until it ends, even once
+    its `write` closes it (the module cache it saves, `stage/rekey.py`): whatever the run closes,
+    freeing the file (its blocks: 10 ms for GitHub's 11 MB module cache on ext4) is the child's."""
+    out = tmp_path / "stages" / "x.bin"
+    handed = tmp_path / "handed.bin"
+    handed.write_bytes(b"x" * 4096)
+    fd = os.open(handed, os.O_RDONLY)
+
+    closed = tmp_path / "closed"
+
+    def write(ready: Callable[[], bool]) -> None:
+        os.close(fd)  # (as `Memo.save` closes the cache it read)
+        closed.touch()
+        ready()
+
+    writer = stage_writer.start(out, lambda: None, write, (fd,))
+    assert writer.pid is not None
+    os.close(fd)  # the run's own
+    handed.unlink()
+    try:
+        deadline = time.monotonic() + 30
+        while not closed.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert closed.exists()  # the child closed what it was handed
+        fds = f"/proc/{writer.pid}/fd"
+        held = [os.readlink(f"{fds}/{n}") for n in os.listdir(fds)]
+    finally:
+        writer.commit()
+        stage_writer.settle(out)
+        stage_writer.wait()
+    assert f"{handed} (deleted)" in held
 
 
 def test_inline_writes_after_the_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
