@@ -191,6 +191,7 @@ class Staging:
         self.staged = 0  # files written into the folder
         self._small = 0  # characters of the texts staged whole (`HOLD_UP_TO`)
         self._early: set[str] = set()  # the texts `early` formats
+        self._apart: dict[str, str] = {}  # texts staged and formatted by the render child: paths
         self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
         # set by a regeneration (`streamed.write_replayed`): its few large texts are formatted as
         # soon as they are staged, while the rest is rendered (the others in `finish`, as before)
@@ -324,6 +325,25 @@ class Staging:
             self._early.add(rel)
         return True
 
+    def apart(self) -> Apart | None:
+        """Texts the render child may stage and format itself (`Apart`); None with the module
+        cache (its keys are taken as each text is staged here)."""
+        if self._memo is not None or self.observe is not None:
+            return None
+        return Apart(self, os.path.join(os.path.dirname(self.tree), "apart"))
+
+    def _add_apart(self, rel: str, path: str, size: int) -> None:
+        """Stage a text already written, formatted, at `path` (`Apart.add`)."""
+        _check_relative((rel,))
+        if rel in self._known or rel in self._texts or rel in self._data:
+            raise ValueError(f"{rel} is staged twice")
+        if self._owner is not None and self._owner.claimed(rel):
+            return
+        self._texts[rel] = None
+        self._apart[rel] = path
+        self._small += size
+        self.staged += 1
+
     def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
         """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
         progress.stage("formatting")
@@ -331,7 +351,11 @@ class Staging:
         held: dict[str, bytes] = {}
         hold = self._small <= HOLD_UP_TO  # (with the module cache, texts it knew are not read)
         try:
-            if any(rel.endswith(FORMATTED) for rel in self._texts if rel not in self._early):
+            if any(
+                rel.endswith(FORMATTED)
+                for rel in self._texts
+                if rel not in self._early and rel not in self._apart
+            ):
                 format_tree(Path(self.tree))  # (while the early ones are out of the tree)
             if self.early is not None:
                 self.early.wait()  # (and put back)
@@ -340,7 +364,7 @@ class Staging:
                 if rel not in self._parts:
                     paths[rel] = os.path.join(self.data, rel)
             for rel, key in self._texts.items():
-                paths[rel] = os.path.join(self.tree, rel)
+                paths[rel] = self._apart.get(rel) or os.path.join(self.tree, rel)
                 if rel in self._large:
                     digest = hashlib.sha256()
                     for piece in _pieces(paths[rel]):  # not on the heap whole
@@ -376,3 +400,34 @@ class Staging:
             self._memo,
             self._parts,
         )
+
+
+class Apart:
+    """Texts staged and formatted in a tree of their own by a forked render child (`render/plan.py`:
+    the types modules, while this process still renders the resources), then staged here as they
+    are (`add`). The tree holds each text at its path in the package's, and ruff runs over it as
+    over the package's (`format_tree`: the same command over "."), so the bytes are those one run
+    over the whole package gives."""
+
+    def __init__(self, staging: Staging, root: str) -> None:
+        self._staging = staging
+        self.root = root
+
+    def format(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
+        """(In the child.) Write these texts with their headers below `root` and format them; the
+        paths done (a text of `READ_CHUNK` characters or more is left to this process's staging).
+        A failure raises (`format-failed`): the texts are then staged here, as any other."""
+        folders = Folders()
+        done = []
+        for rel, text in files:
+            if len(text) < READ_CHUNK and rel.endswith(".py"):
+                _check_relative((rel,))
+                put(folders, os.path.join(self.root, rel), with_header(rel, text))
+                done.append(rel)
+        if done:
+            format_tree(Path(self.root))
+        return frozenset(done)
+
+    def add(self, rel: str, text: str) -> None:
+        """Stage `rel`, which `format` wrote and formatted in the child (`text`: what it wrote)."""
+        self._staging._add_apart(rel, os.path.join(self.root, rel), len(text))

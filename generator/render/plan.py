@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
@@ -165,28 +165,52 @@ def child_share(api: Api, names: Names, modules: list[Name]) -> int:
 _TYPING_EXTENSIONS = "from typing_extensions import"
 
 
+class Apart(Protocol):
+    """Where the render child stages and formats its types modules itself (`staging.Apart`)."""
+
+    def format(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
+        """(In the child.) Stage and format these (path, text) pairs; the paths done."""
+        ...
+
+    def add(self, rel: str, text: str) -> None:
+        """(Here.) Stage `rel`, which the child staged and formatted."""
+        ...
+
+
 class Planned:
     """The files planned so far: what later files need to know of them is recorded per file (the
     `_` modules they import, whether one imports typing_extensions), so the texts themselves can be
     handed on as they come (`emit`) instead of kept; without `emit` they are kept in `texts`."""
 
-    def __init__(self, emit: Callable[[str, str | list[str]], None] | None = None) -> None:
+    def __init__(
+        self,
+        emit: Callable[[str, str | list[str]], None] | None = None,
+        apart: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.texts: dict[str, str] = {}
         self.imported: set[str] = set()
         self.typing_extensions = False
         self.count = 0
         self._emit = emit
+        self._apart = apart  # stages a text the render child staged and formatted
         self._seen: set[str] = set()
         self._stubs: dict[str, tuple[set[str], bool]] = {}  # a reused stub's imports, read once
 
     def add(
-        self, rel: str, text: str | list[str], *, checked: bool = True, reused: bool = False
+        self,
+        rel: str,
+        text: str | list[str],
+        *,
+        checked: bool = True,
+        reused: bool = False,
+        apart: bool = False,
     ) -> None:
         """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
         no import statement spans two: `operations.json`). `checked`: counts for
         `typing_extensions` (what `client_view` looks at: the files planned before it in the
         serial order; a file handed on early for memory's sake is not one of them). `reused`: an
-        earlier run's stub (`Reuse.files`): most modules share one of a few, each read once."""
+        earlier run's stub (`Reuse.files`): most modules share one of a few, each read once.
+        `apart`: a text the render child staged and formatted itself (`Apart`)."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
@@ -209,7 +233,9 @@ class Planned:
             self.imported |= _imported(piece)
             if checked and not self.typing_extensions and _TYPING_EXTENSIONS in piece:
                 self.typing_extensions = True
-        if self._emit is None:
+        if apart and self._apart is not None and isinstance(text, str):
+            self._apart(rel, text)
+        elif self._emit is None:
             self.texts[rel] = text if isinstance(text, str) else "".join(text)
         else:
             self._emit(rel, text)
@@ -224,13 +250,15 @@ def plan_files(
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
     on_docs: Callable[[dict[str, MethodDoc], dict[str, ExamplePart]], None] | None = None,
+    apart: Apart | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
     `reuse`: an earlier run's names and the modules this run need not render again.
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
-    one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
+    one: `Planned.add`); the returned dict is then empty. `apart` (with `emit`): the render child
+    stages and formats the types modules it rendered itself, beside `emit`'s. `on_docs`: told each operation's api.md
     doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
     Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
     modules rendered again and the features that look."""
@@ -280,12 +308,18 @@ def plan_files(
     def render_types(modules: list[Name]) -> list[str]:
         return [render_one(m) for m in modules]
 
+    def format_apart(modules: Sequence[Name], texts: list[str]) -> frozenset[str]:
+        # (in the child, once its share is rendered: formatted while this process renders on)
+        assert apart is not None
+        return apart.format((f"{pkg}/types/{m}.py", t) for m, t in zip(modules, texts, strict=True))
+
     # the first types modules to render are rendered by a forked child (`fanout.py`) while this
     # process drafts the resources and renders the rest of the package and then the last ones
     # (and, should the child not be done by then, its last ones: the two meet in the middle); the
     # child needs only the names and the model bases, nothing below reads its texts before
     # `results()`, and they go where the serial plan puts them
-    with Worklist(pending[:cut], render_one, enabled=forking) as types_job:
+    then = format_apart if apart is not None and streaming else None
+    with Worklist(pending[:cut], render_one, enabled=forking, then=then) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -305,7 +339,7 @@ def plan_files(
         )
         total = len(drafts) + len(names.module_members)
         tick = on_module or (lambda done, total: None)
-        files = Planned(emit)
+        files = Planned(emit, apart.add if apart is not None else None)
         tests: dict[str, str] = {}  # without `emit`: added after the README, as before
         late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
         suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
@@ -385,9 +419,13 @@ def plan_files(
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
-            for module, text in zip(pending[:cut], types_job.results(), strict=True):
-                files.add(f"{pkg}/types/{module}.py", text)
+            texts = types_job.results()
+            done = types_job.after if isinstance(types_job.after, frozenset) else frozenset()
+            for at, (module, text) in enumerate(zip(pending[:cut], texts, strict=True)):
+                rel = f"{pkg}/types/{module}.py"
+                files.add(rel, text, apart=at in types_job.theirs and rel in done)
                 tick(files.count, total)
+            del texts
             for module in types_modules:
                 if f"{pkg}/types/{module}.py" in reused:
                     files.add(
