@@ -21,12 +21,13 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
-from .format import FORMATTED, Formatting, format_tree
+from .format import FORMATTED, Formatting, format_tree, start_tree, tree_formatted
 from .memo import Memo
 from .ownership import Ownership
 from .prewrite import Prewrite
@@ -192,6 +193,7 @@ class Staging:
         self._small = 0  # characters of the texts staged whole (`HOLD_UP_TO`)
         self._early: set[str] = set()  # the texts `early` formats
         self._apart: dict[str, str] = {}  # texts staged and formatted by the render child: paths
+        self._apart_job: Apart | None = None  # (`apart`)
         self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
         # set by a regeneration (`streamed.write_replayed`): its few large texts are formatted as
         # soon as they are staged, while the rest is rendered (the others in `finish`, as before)
@@ -236,6 +238,8 @@ class Staging:
                 staging.prewrite.discard()
             if staging.early is not None:
                 staging.early.stop()
+            if staging._apart_job is not None:
+                staging._apart_job.stop()
             shutil.rmtree(folder, ignore_errors=True)
 
     def format_early(self) -> None:
@@ -330,7 +334,9 @@ class Staging:
         cache (its keys are taken as each text is staged here)."""
         if self._memo is not None or self.observe is not None:
             return None
-        return Apart(self, os.path.join(os.path.dirname(self.tree), "apart"))
+        if self._apart_job is None:
+            self._apart_job = Apart(self, os.path.join(os.path.dirname(self.tree), "apart"))
+        return self._apart_job
 
     def _add_apart(self, rel: str, path: str, size: int) -> None:
         """Stage a text already written, formatted, at `path` (`Apart.add`)."""
@@ -357,6 +363,8 @@ class Staging:
                 if rel not in self._early and rel not in self._apart
             ):
                 format_tree(Path(self.tree))  # (while the early ones are out of the tree)
+            if self._apart_job is not None:
+                self._apart_job.wait()  # (formatted meanwhile)
             if self.early is not None:
                 self.early.wait()  # (and put back)
             digests = dict(self._data)
@@ -403,20 +411,23 @@ class Staging:
 
 
 class Apart:
-    """Texts staged and formatted in a tree of their own by a forked render child (`render/plan.py`:
-    the types modules, while this process still renders the resources), then staged here as they
-    are (`add`). The tree holds each text at its path in the package's, and ruff runs over it as
-    over the package's (`format_tree`: the same command over "."), so the bytes are those one run
-    over the whole package gives."""
+    """Texts a forked render child writes, with their headers, into a tree of their own
+    (`render/plan.py`: the types modules, while this process still renders the resources), which
+    ruff formats in the background as soon as they are there (`start`) while this process renders
+    and formats the rest; they are then staged as they are (`add`). The tree holds each text at
+    its path in the package's, and ruff runs over it as over the package's (the same command over
+    "."), so the bytes are those one run over the whole package gives. `Staging.finish` waits for
+    it (a failure: the same `format-failed`)."""
 
     def __init__(self, staging: Staging, root: str) -> None:
         self._staging = staging
         self.root = root
+        self.used = False  # a text was staged from here: its ruff must succeed
+        self._proc: subprocess.Popen[bytes] | None = None
 
-    def format(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
-        """(In the child.) Write these texts with their headers below `root` and format them; the
-        paths done (a text of `READ_CHUNK` characters or more is left to this process's staging).
-        A failure raises (`format-failed`): the texts are then staged here, as any other."""
+    def write(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
+        """(In the child.) Write these texts with their headers below `root`: the paths written (a
+        text of `READ_CHUNK` characters or more, or not Python, is left to this process)."""
         folders = Folders()
         done = []
         for rel, text in files:
@@ -424,10 +435,36 @@ class Apart:
                 _check_relative((rel,))
                 put(folders, os.path.join(self.root, rel), with_header(rel, text))
                 done.append(rel)
-        if done:
-            format_tree(Path(self.root))
         return frozenset(done)
 
+    def start(self) -> None:
+        """Format what the child wrote, in the background (once; nothing written: nothing run)."""
+        if self._proc is None and os.path.isdir(self.root):
+            self._proc = start_tree(self.root)
+
     def add(self, rel: str, text: str) -> None:
-        """Stage `rel`, which `format` wrote and formatted in the child (`text`: what it wrote)."""
+        """Stage `rel`, which the child wrote (`text`: what it wrote), formatted by `start`'s ruff."""
+        self.start()
         self._staging._add_apart(rel, os.path.join(self.root, rel), len(text))
+        self.used = True
+
+    def wait(self) -> None:
+        """Wait for `start`'s ruff: its failure is this run's when a text was staged from here."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if self.used:
+            tree_formatted(proc)
+        else:
+            self.stop_proc(proc)
+
+    def stop(self) -> None:
+        """End its ruff (the run failed: the staging folder goes)."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            self.stop_proc(proc)
+
+    @staticmethod
+    def stop_proc(proc: subprocess.Popen[bytes]) -> None:
+        proc.kill()
+        proc.communicate()

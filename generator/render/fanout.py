@@ -15,11 +15,10 @@ its own part is done, takes items from the back, one at a time, until the child'
   is a pure function, so both are the same.
 
 `then(items, results)`, when given, runs in the child once it has computed its results (the items
-they are of, in order): whatever it does beside them (the types modules' child stages and formats
-its texts, `plan.py`) happens on the second core while this process still works. The child first
-tells this process it is done computing (one byte before its result), so nothing is taken from the
-back meanwhile; what `then` returns comes back as `after` (None: no `then`, or it failed — the
-results still come).
+they are of, in order): whatever it does beside them (the types modules' child writes its texts
+for ruff, `plan.py`) happens on the second core while this process still works. Then the child
+tells this process it is done (one byte before its result: `ready()`); what `then` returned comes
+back as `after` (None: no `then`, or it failed — the results still come).
 
 Every item is computed by exactly one of `work` here or in the child as far as the result goes, and
 the results are in the list's order, so the output is the same as `[work(x) for x in items]`,
@@ -126,11 +125,11 @@ class Worklist(Generic[Item, T]):
                     os.close(result_r)
                     os.close(claims_w)
                     done = self._front(claims_r)
-                    os.write(result_w, _COMPUTED)  # nothing more to take from the back
                     after = None
                     if self._then is not None:
                         with contextlib.suppress(Exception):  # (the results come without it)
                             after = self._then(self._items[: len(done)], done)
+                    os.write(result_w, _COMPUTED)  # nothing more to take from the back
                     data = memoryview(pickle.dumps((done, after), pickle.HIGHEST_PROTOCOL))
                     while data:
                         data = data[os.write(result_w, data) :]
@@ -163,7 +162,7 @@ class Worklist(Generic[Item, T]):
         mine: dict[int, T] = {}
         index = count
         with contextlib.suppress(Exception):  # (an error: computed again, in order, below)
-            while index > 0 and not self._ready():
+            while index > 0 and not self.ready():
                 index -= 1
                 os.write(self._claims, index.to_bytes(_CLAIM, "little"))
                 mine[index] = self._work(self._items[index])
@@ -175,8 +174,11 @@ class Worklist(Generic[Item, T]):
             for i, item in enumerate(self._items)
         ]
 
-    def _ready(self) -> bool:
-        """Can the child's result be read (it is done, or gone)? (`poll`: any descriptor number.)"""
+    def ready(self) -> bool:
+        """Has the child computed its results and done `then` (or is it gone)? Its result can then
+        be read. False without a child. (`poll`: any descriptor number.)"""
+        if self._result < 0:
+            return False
         poller = select.poll()
         poller.register(self._result, select.POLLIN)
         return bool(poller.poll(0))

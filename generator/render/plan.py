@@ -166,14 +166,19 @@ _TYPING_EXTENSIONS = "from typing_extensions import"
 
 
 class Apart(Protocol):
-    """Where the render child stages and formats its types modules itself (`staging.Apart`)."""
+    """Where the render child writes its types modules itself, formatted in the background as soon
+    as they are there (`staging.Apart`)."""
 
-    def format(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
-        """(In the child.) Stage and format these (path, text) pairs; the paths done."""
+    def write(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
+        """(In the child.) Write these (path, text) pairs; the paths written."""
+        ...
+
+    def start(self) -> None:
+        """(Here.) Format what the child wrote, in the background."""
         ...
 
     def add(self, rel: str, text: str) -> None:
-        """(Here.) Stage `rel`, which the child staged and formatted."""
+        """(Here.) Stage `rel`, which the child wrote."""
         ...
 
 
@@ -308,17 +313,18 @@ def plan_files(
     def render_types(modules: list[Name]) -> list[str]:
         return [render_one(m) for m in modules]
 
-    def format_apart(modules: Sequence[Name], texts: list[str]) -> frozenset[str]:
+    def write_apart(modules: Sequence[Name], texts: list[str]) -> frozenset[str]:
         # (in the child, once its share is rendered: formatted while this process renders on)
         assert apart is not None
-        return apart.format((f"{pkg}/types/{m}.py", t) for m, t in zip(modules, texts, strict=True))
+        return apart.write((f"{pkg}/types/{m}.py", t) for m, t in zip(modules, texts, strict=True))
 
     # the first types modules to render are rendered by a forked child (`fanout.py`) while this
     # process drafts the resources and renders the rest of the package and then the last ones
     # (and, should the child not be done by then, its last ones: the two meet in the middle); the
     # child needs only the names and the model bases, nothing below reads its texts before
     # `results()`, and they go where the serial plan puts them
-    then = format_apart if apart is not None and streaming else None
+    apart = apart if streaming else None
+    then = write_apart if apart is not None else None
     with Worklist(pending[:cut], render_one, enabled=forking, then=then) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
@@ -381,6 +387,8 @@ def plan_files(
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
+            if apart is not None and types_job.ready():
+                apart.start()  # the child's modules are written: formatted while this renders on
         types_init = (
             reused[f"{pkg}/types/__init__.py"]
             if f"{pkg}/types/__init__.py" in reused
@@ -413,8 +421,12 @@ def plan_files(
                 md = remade_api_md(reuse.before, docs, reuse.docs, by_resource, _api_md)
                 if md is not None:
                     remade_md = md, docs  # (taken once formatted, below)
+            if apart is not None and types_job.ready():
+                apart.start()
             if remade_md is None:
                 late("api.md", render_pieces("package/api.md.jinja", doc=docs))
+            if apart is not None and types_job.ready():
+                apart.start()
             docs = for_readme(docs, held)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
