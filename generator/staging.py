@@ -444,7 +444,6 @@ class Apart:
 
     def add(self, rel: str, text: str) -> None:
         """Stage `rel`, which the child wrote (`text`: what it wrote), formatted by `start`'s ruff."""
-        self.start()
         self._staging._add_apart(rel, os.path.join(self.root, rel), len(text))
         self.used = True
 

@@ -433,6 +433,8 @@ def plan_files(
                 tick(files.count, total)
             texts = types_job.results()
             done = types_job.after if isinstance(types_job.after, frozenset) else frozenset()
+            if apart is not None and done:
+                apart.start()  # (unless it was started above)
             for at, (module, text) in enumerate(zip(pending[:cut], texts, strict=True)):
                 rel = f"{pkg}/types/{module}.py"
                 files.add(rel, text, apart=at in types_job.theirs and rel in done)
