@@ -44,11 +44,14 @@ def format_tree(root: Path) -> None:
     formatted(fmt.returncode, fmt.stderr)
 
 
-def start_tree(root: str) -> subprocess.Popen[bytes]:
-    """`format_tree(root)` in the background: `tree_formatted` waits for it."""
+def start_tree(root: str, threads: int | None = None) -> subprocess.Popen[bytes]:
+    """`format_tree(root)` in the background: `tree_formatted` waits for it. `threads`: how many
+    ruff may use (its own choice: one a CPU)."""
+    env = None if threads is None else {**os.environ, "RAYON_NUM_THREADS": str(threads)}
     return subprocess.Popen(
         _command(),
         cwd=root,
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

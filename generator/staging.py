@@ -438,9 +438,10 @@ class Apart:
         return frozenset(done)
 
     def start(self) -> None:
-        """Format what the child wrote, in the background (once; nothing written: nothing run)."""
+        """Format what the child wrote, in the background (once; nothing written: nothing run), on
+        one thread: it takes the core the child left while this process renders on the other."""
         if self._proc is None and os.path.isdir(self.root):
-            self._proc = start_tree(self.root)
+            self._proc = start_tree(self.root, threads=1)
 
     def add(self, rel: str, text: str) -> None:
         """Stage `rel`, which the child wrote (`text`: what it wrote), formatted by `start`'s ruff."""
@@ -449,6 +450,8 @@ class Apart:
 
     def wait(self) -> None:
         """Wait for `start`'s ruff: its failure is this run's when a text was staged from here."""
+        if self.used:
+            self.start()  # (started already, unless something skipped it)
         proc, self._proc = self._proc, None
         if proc is None:
             return
