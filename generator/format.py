@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from functools import cache
@@ -44,11 +45,12 @@ def format_tree(root: Path) -> None:
     formatted(fmt.returncode, fmt.stderr)
 
 
-def start_tree(root: str, threads: int | None = None) -> subprocess.Popen[bytes]:
+def start_tree(root: str, threads: int | None = None, nicer: int = 0) -> subprocess.Popen[bytes]:
     """`format_tree(root)` in the background: `tree_formatted` waits for it. `threads`: how many
-    ruff may use (its own choice: one a CPU)."""
+    ruff may use (its own choice: one a CPU); `nicer`: its niceness above this process's (on a CPU
+    it shares with this process it then yields to it)."""
     env = None if threads is None else {**os.environ, "RAYON_NUM_THREADS": str(threads)}
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         _command(),
         cwd=root,
         env=env,
@@ -56,6 +58,11 @@ def start_tree(root: str, threads: int | None = None) -> subprocess.Popen[bytes]
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    if nicer:  # (before ruff starts its threads, which take its priority: else only slower)
+        with contextlib.suppress(OSError, AttributeError):
+            now = os.getpriority(os.PRIO_PROCESS, 0)
+            os.setpriority(os.PRIO_PROCESS, proc.pid, min(19, now + nicer))
+    return proc
 
 
 def tree_formatted(proc: subprocess.Popen[bytes]) -> None:

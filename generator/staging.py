@@ -63,6 +63,10 @@ DATA_HELD_UP_TO = 16 << 20
 JOINED_UP_TO = 4 << 20
 EARLY = 64 << 10  # characters of a text formatted as soon as it is staged, when `early` is set
 READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
+# the render child's modules are formatted (`Apart.start`) at this niceness above the run's: on the
+# core the child left when it is idle; on a busy host it yields most of a CPU it shares with the run
+# (which renders on) instead of slowing it down
+NICER = 5
 
 
 def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
@@ -439,9 +443,10 @@ class Apart:
 
     def start(self) -> None:
         """Format what the child wrote, in the background (once; nothing written: nothing run), on
-        one thread: it takes the core the child left while this process renders on the other."""
+        one thread and at `NICER`: it takes the core the child left while this process renders on
+        the other, yielding to this process where the two share one."""
         if self._proc is None and os.path.isdir(self.root):
-            self._proc = start_tree(self.root, threads=1)
+            self._proc = start_tree(self.root, threads=1, nicer=NICER)
 
     def add(self, rel: str, text: str) -> None:
         """Stage `rel`, which the child wrote (`text`: what it wrote), formatted by `start`'s ruff."""

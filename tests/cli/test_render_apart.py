@@ -222,3 +222,33 @@ def test_a_forked_generation_stages_the_childs_modules_apart(
     types = {r for r in trees["on"] if r.startswith("src/surface/types/") and "__init__" not in r}
     assert types and set(added) == types
     assert trees["on"] == trees["off"]
+
+
+def test_the_ruff_apart_runs_on_one_thread_below_this_processs_priority(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from generator import format as fmt
+
+    set_to: list[tuple[int, int, int]] = []
+    envs: list[dict[str, str] | None] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> Any:
+        envs.append(kwargs.get("env"))
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(fmt.subprocess, "Popen", popen)
+    monkeypatch.setattr(fmt.os, "setpriority", lambda *a: set_to.append(a))
+    with staging.Staging.open(tmp_path / "out", None, None, 100) as st:
+        job = st.apart()
+        assert job is not None
+        job.write(UNFORMATTED.items())
+        job.start()
+        assert job._proc is not None
+        pid = job._proc.pid
+        job.stop()
+    now = os.getpriority(os.PRIO_PROCESS, 0)
+    assert set_to == [(os.PRIO_PROCESS, pid, min(19, now + staging.NICER))]
+    assert envs[0] is not None and envs[0]["RAYON_NUM_THREADS"] == "1"
