@@ -99,8 +99,8 @@ def _render(
     findings of the last run (reused when only prose changed; the new ones are noted in it).
     `recorder`: notes what the stage cache keeps (`stage/cache.py`). `emit(path, text, bytes or the
     pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
-    files are then empty. `apart`: where the render child stages and formats its types modules
-    itself (`staging.Apart`; with `emit`)."""
+    files are then empty. `apart`: where the render child writes its types modules, formatted in
+    the background (`staging.Apart`; with `emit`)."""
     from .features import features
     from .load import open_spec  # the heavy part: not needed by the check fast path
     from .parse import build_api

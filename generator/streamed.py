@@ -60,8 +60,9 @@ def generate_streamed(
     before_write: Callable[[], None] | None = None,
 ) -> R:
     """Render (`render`: `pipeline._render`, handing each file to the staging folder — the render
-    child's types modules staged and formatted by it, `staging.Apart`, when there is no cache; the
-    run's result and the package's provenance), stage, format and write the package; `memo`: the
+    child's types modules written by it and formatted in the background, `staging.Apart`, when
+    there is no cache; the run's result and the package's provenance), stage, format and write
+    the package; `memo`: the
     project's module cache (None: no caches, so no stage cache either). `before_write`: runs once
     the package is formatted, before it is written (`fetch --update` writes the live spec then:
     no snapshot is made of a spec that is not its file yet)."""

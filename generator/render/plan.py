@@ -197,7 +197,7 @@ class Planned:
         self.typing_extensions = False
         self.count = 0
         self._emit = emit
-        self._apart = apart  # stages a text the render child staged and formatted
+        self._apart = apart  # stages a text the render child wrote (`Apart.add`)
         self._seen: set[str] = set()
         self._stubs: dict[str, tuple[set[str], bool]] = {}  # a reused stub's imports, read once
 
@@ -215,7 +215,7 @@ class Planned:
         `typing_extensions` (what `client_view` looks at: the files planned before it in the
         serial order; a file handed on early for memory's sake is not one of them). `reused`: an
         earlier run's stub (`Reuse.files`): most modules share one of a few, each read once.
-        `apart`: a text the render child staged and formatted itself (`Apart`)."""
+        `apart`: a text the render child wrote itself (`Apart`), staged from there."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
@@ -262,9 +262,9 @@ def plan_files(
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
     `reuse`: an earlier run's names and the modules this run need not render again.
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
-    one: `Planned.add`); the returned dict is then empty. `apart` (with `emit`): the render child
-    stages and formats the types modules it rendered itself, beside `emit`'s. `on_docs`: told each operation's api.md
-    doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
+    one: `Planned.add`); the returned dict is then empty. `apart` (with `emit`): where the render
+    child writes the types modules it rendered, formatted in the background (`staging.Apart`).
+    `on_docs`: told each operation's api.md doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
     Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
     modules rendered again and the features that look."""
     active = [
