@@ -82,6 +82,15 @@ def main(spec: str, out: str) -> None:
         (validate.Validation, "wait", "validation wait"),
         (staging, "format_tree", "ruff"),
         (staging.Staging, "finish", "finish"),
+        *(
+            [
+                (staging.Apart, "write", "the child writes its modules apart"),
+                (staging.Apart, "start", "ruff apart started"),
+                (staging.Apart, "wait", "ruff apart waited for"),
+            ]
+            if hasattr(staging, "Apart")
+            else []
+        ),
         (streamed, "apply_package", "write"),
         (write_files, "create", "new folder"),
         (prewrite.Prewrite, "start", "pool start"),

@@ -24,6 +24,7 @@ from .write import TreeDiff
 if TYPE_CHECKING:
     from .config import TargetConfig
     from .ir import Api
+    from .render.plan import Apart
     from .spec_copy import Parts
     from .stage import cache as stage_cache
     from .stage.replay import Replayed
@@ -90,6 +91,7 @@ def _render(
     known: FindingsCache | None = None,
     recorder: stage_cache.Recorder | None = None,
     emit: Callable[[str, str | list[str] | bytes | Parts], None] | None = None,
+    apart: Apart | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: a file holding the spec's bytes, read as if it were the file
@@ -97,7 +99,8 @@ def _render(
     findings of the last run (reused when only prose changed; the new ones are noted in it).
     `recorder`: notes what the stage cache keeps (`stage/cache.py`). `emit(path, text, bytes or the
     pieces of bytes)`: takes each file as soon as it exists (`staging.Staging.add`); the returned
-    files are then empty."""
+    files are then empty. `apart`: where the render child writes its types modules, formatted in
+    the background (`staging.Apart`; with `emit`)."""
     from .features import features
     from .load import open_spec  # the heavy part: not needed by the check fast path
     from .parse import build_api
@@ -152,6 +155,7 @@ def _render(
             spec_file=spec_file,
             emit=emit,
             on_docs=recorder.seen_docs if recorder is not None else None,
+            apart=apart,
         )
         if recorder is not None:
             recorder.names = names
@@ -204,9 +208,11 @@ def generate(
         forget()  # what the no-op answer kept for a replay (graph-beta's index: not held meanwhile)
 
         def render(
-            emit: Emit, recorder: stage_cache.Recorder | None
+            emit: Emit, recorder: stage_cache.Recorder | None, apart: Apart | None
         ) -> tuple[TargetResult, provenance.Provenance]:
-            result, _, prov = _render(target, root, progress, source, None, known, recorder, emit)
+            result, _, prov = _render(
+                target, root, progress, source, None, known, recorder, emit, apart
+            )
             return result, prov
 
         with _no_cycle_collection():
@@ -255,8 +261,10 @@ def take(
 
     out = Path(target.output)
 
-    def render(emit: Emit, recorder: stage_cache.Recorder | None) -> tuple[TargetResult, Any]:
-        result, _, prov = _render(target, root, SILENT, "", raw, None, recorder, emit)
+    def render(
+        emit: Emit, recorder: stage_cache.Recorder | None, apart: Apart | None
+    ) -> tuple[TargetResult, Any]:
+        result, _, prov = _render(target, root, SILENT, "", raw, None, recorder, emit, apart)
         return result, prov
 
     with _no_cycle_collection():

@@ -21,12 +21,13 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
-from .format import FORMATTED, Formatting, format_tree
+from .format import FORMATTED, Formatting, format_tree, start_tree, tree_formatted
 from .memo import Memo
 from .ownership import Ownership
 from .prewrite import Prewrite
@@ -62,6 +63,10 @@ DATA_HELD_UP_TO = 16 << 20
 JOINED_UP_TO = 4 << 20
 EARLY = 64 << 10  # characters of a text formatted as soon as it is staged, when `early` is set
 READ_CHUNK = 1 << 20  # bytes of a large staged file read at a time (a small one is read whole)
+# the render child's modules are formatted (`Apart.start`) at this niceness above the run's: on the
+# core the child left when it is idle; on a busy host it yields most of a CPU it shares with the run
+# (which renders on) instead of slowing it down
+NICER = 5
 
 
 def _encoded(rel: str, text: str | list[str]) -> Iterator[bytes]:
@@ -191,6 +196,8 @@ class Staging:
         self.staged = 0  # files written into the folder
         self._small = 0  # characters of the texts staged whole (`HOLD_UP_TO`)
         self._early: set[str] = set()  # the texts `early` formats
+        self._apart: dict[str, str] = {}  # texts staged and formatted by the render child: paths
+        self._apart_job: Apart | None = None  # (`apart`)
         self.prewrite: Prewrite | None = None  # a new output folder: made ahead (`prewrite.py`)
         # set by a regeneration (`streamed.write_replayed`): its few large texts are formatted as
         # soon as they are staged, while the rest is rendered (the others in `finish`, as before)
@@ -235,6 +242,8 @@ class Staging:
                 staging.prewrite.discard()
             if staging.early is not None:
                 staging.early.stop()
+            if staging._apart_job is not None:
+                staging._apart_job.stop()
             shutil.rmtree(folder, ignore_errors=True)
 
     def format_early(self) -> None:
@@ -324,6 +333,27 @@ class Staging:
             self._early.add(rel)
         return True
 
+    def apart(self) -> Apart | None:
+        """Texts the render child may stage and format itself (`Apart`); None with the module
+        cache (its keys are taken as each text is staged here)."""
+        if self._memo is not None or self.observe is not None:
+            return None
+        if self._apart_job is None:
+            self._apart_job = Apart(self, os.path.join(os.path.dirname(self.tree), "apart"))
+        return self._apart_job
+
+    def _add_apart(self, rel: str, path: str, size: int) -> None:
+        """Stage a text already written, formatted, at `path` (`Apart.add`)."""
+        _check_relative((rel,))
+        if rel in self._known or rel in self._texts or rel in self._data:
+            raise ValueError(f"{rel} is staged twice")
+        if self._owner is not None and self._owner.claimed(rel):
+            return
+        self._texts[rel] = None
+        self._apart[rel] = path
+        self._small += size
+        self.staged += 1
+
     def finish(self, prov: provenance.Provenance, progress: Progress = SILENT) -> StagedTree:
         """Format the staged texts, add GENERATION.toml; the package, read lazily (`StagedTree`)."""
         progress.stage("formatting")
@@ -331,8 +361,14 @@ class Staging:
         held: dict[str, bytes] = {}
         hold = self._small <= HOLD_UP_TO  # (with the module cache, texts it knew are not read)
         try:
-            if any(rel.endswith(FORMATTED) for rel in self._texts if rel not in self._early):
+            if any(
+                rel.endswith(FORMATTED)
+                for rel in self._texts
+                if rel not in self._early and rel not in self._apart
+            ):
                 format_tree(Path(self.tree))  # (while the early ones are out of the tree)
+            if self._apart_job is not None:
+                self._apart_job.wait()  # (formatted meanwhile)
             if self.early is not None:
                 self.early.wait()  # (and put back)
             digests = dict(self._data)
@@ -340,7 +376,7 @@ class Staging:
                 if rel not in self._parts:
                     paths[rel] = os.path.join(self.data, rel)
             for rel, key in self._texts.items():
-                paths[rel] = os.path.join(self.tree, rel)
+                paths[rel] = self._apart.get(rel) or os.path.join(self.tree, rel)
                 if rel in self._large:
                     digest = hashlib.sha256()
                     for piece in _pieces(paths[rel]):  # not on the heap whole
@@ -376,3 +412,66 @@ class Staging:
             self._memo,
             self._parts,
         )
+
+
+class Apart:
+    """Texts a forked render child writes, with their headers, into a tree of their own
+    (`render/plan.py`: the types modules, while this process still renders the resources), which
+    ruff formats in the background as soon as they are there (`start`) while this process renders
+    and formats the rest; they are then staged as they are (`add`). The tree holds each text at
+    its path in the package's, and ruff runs over it as over the package's (the same command over
+    "."), so the bytes are those one run over the whole package gives. `Staging.finish` waits for
+    it (a failure: the same `format-failed`)."""
+
+    def __init__(self, staging: Staging, root: str) -> None:
+        self._staging = staging
+        self.root = root
+        self.used = False  # a text was staged from here: its ruff must succeed
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def write(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
+        """(In the child.) Write these texts with their headers below `root`: the paths written (a
+        text of `READ_CHUNK` characters or more, or not Python, is left to this process)."""
+        folders = Folders()
+        done = []
+        for rel, text in files:
+            if len(text) < READ_CHUNK and rel.endswith(".py"):
+                _check_relative((rel,))
+                put(folders, os.path.join(self.root, rel), with_header(rel, text))
+                done.append(rel)
+        return frozenset(done)
+
+    def start(self) -> None:
+        """Format what the child wrote, in the background (once; nothing written: nothing run), on
+        one thread and at `NICER`: it takes the core the child left while this process renders on
+        the other, yielding to this process where the two share one."""
+        if self._proc is None and os.path.isdir(self.root):
+            self._proc = start_tree(self.root, threads=1, nicer=NICER)
+
+    def add(self, rel: str, text: str) -> None:
+        """Stage `rel`, which the child wrote (`text`: what it wrote), formatted by `start`'s ruff."""
+        self._staging._add_apart(rel, os.path.join(self.root, rel), len(text))
+        self.used = True
+
+    def wait(self) -> None:
+        """Wait for `start`'s ruff: its failure is this run's when a text was staged from here."""
+        if self.used:
+            self.start()  # (started already, unless something skipped it)
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if self.used:
+            tree_formatted(proc)
+        else:
+            self.stop_proc(proc)
+
+    def stop(self) -> None:
+        """End its ruff (the run failed: the staging folder goes)."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            self.stop_proc(proc)
+
+    @staticmethod
+    def stop_proc(proc: subprocess.Popen[bytes]) -> None:
+        proc.kill()
+        proc.communicate()

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .stage.cache import Recorder
     from .stage.replay import Replayed, Target
     from .stage.writer import Writer
-    from .staging import Staging
+    from .staging import Apart, Staging
     from .write import TreeDiff
 
 
@@ -57,11 +57,13 @@ def generate_streamed(
     progress: Progress,
     source: str,
     memo: Memo | None,
-    render: Callable[[Emit, Recorder | None], tuple[R, Provenance]],
+    render: Callable[[Emit, Recorder | None, Apart | None], tuple[R, Provenance]],
     before_write: Callable[[], None] | None = None,
 ) -> R:
-    """Render (`render`: `pipeline._render`, handing each file to the staging folder; the run's
-    result and the package's provenance), stage, format and write the package; `memo`: the
+    """Render (`render`: `pipeline._render`, handing each file to the staging folder — the render
+    child's types modules written by it and formatted in the background, `staging.Apart`, when
+    there is no cache; the run's result and the package's provenance), stage, format and write
+    the package; `memo`: the
     project's module cache (None: no caches, so no stage cache either). `before_write`: runs once
     the package is formatted, before it is written (`fetch --update` writes the live spec then:
     no snapshot is made of a spec that is not its file yet)."""
@@ -78,7 +80,7 @@ def generate_streamed(
         if recorder is not None:
             recorder.spill_to_disk()  # the stubs and docs wait on disk, not in this process
             staging.observe = recorder.note
-        result, prov = render(staging.add, recorder)
+        result, prov = render(staging.add, recorder, staging.apart())
         # the modules' stubs and keys were noted as they were staged: no files
         begin_snapshot(recorder, None, result, memo, target, source, prov)
         # a forked child makes the snapshot from its copy: the names, api.md's docs and the stubs

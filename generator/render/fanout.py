@@ -14,6 +14,12 @@ its own part is done, takes items from the back, one at a time, until the child'
   computed (the child had started it before it saw the claim) is taken from this process: `work`
   is a pure function, so both are the same.
 
+`then(items, results)`, when given, runs in the child once it has computed its results (the items
+they are of, in order): whatever it does beside them (the types modules' child writes its texts
+for ruff, `plan.py`) happens on the second core while this process still works. Then the child
+tells this process it is done (one byte before its result: `ready()`); what `then` returned comes
+back as `after` (None: no `then`, or it failed — the results still come).
+
 Every item is computed by exactly one of `work` here or in the child as far as the result goes, and
 the results are in the list's order, so the output is the same as `[work(x) for x in items]`,
 whoever computed what. Whenever the child does not deliver (it could not start, failed, died, or
@@ -65,14 +71,25 @@ def can_fork() -> bool:
 
 
 _CLAIM = 4  # bytes of a claimed index (writes of up to PIPE_BUF bytes to a pipe are atomic)
+_COMPUTED = b"\x01"  # the child's first byte: its results are computed (`then` and they follow)
 
 
 class Worklist(Generic[Item, T]):
     """`work` over `items`, by a forked child from the front and by `results()` from the back."""
 
-    def __init__(self, items: Sequence[Item], work: Callable[[Item], T], *, enabled: bool) -> None:
+    def __init__(
+        self,
+        items: Sequence[Item],
+        work: Callable[[Item], T],
+        *,
+        enabled: bool,
+        then: Callable[[Sequence[Item], list[T]], object] | None = None,
+    ) -> None:
         self._items = items
         self._work = work
+        self._then = then
+        self.after: object = None  # what `then` returned in the child (read by `results()`)
+        self.theirs: frozenset[int] = frozenset()  # the indices whose result is the child's
         self._pid = 0
         self._result = -1  # the child's results (read here)
         self._claims = -1  # the items claimed here (written here)
@@ -107,7 +124,13 @@ class Worklist(Generic[Item, T]):
                 with contextlib.suppress(BaseException):
                     os.close(result_r)
                     os.close(claims_w)
-                    data = memoryview(pickle.dumps(self._front(claims_r), pickle.HIGHEST_PROTOCOL))
+                    done = self._front(claims_r)
+                    after = None
+                    if self._then is not None:
+                        with contextlib.suppress(Exception):  # (the results come without it)
+                            after = self._then(self._items[: len(done)], done)
+                    os.write(result_w, _COMPUTED)  # nothing more to take from the back
+                    data = memoryview(pickle.dumps((done, after), pickle.HIGHEST_PROTOCOL))
                     while data:
                         data = data[os.write(result_w, data) :]
                     code = 0
@@ -139,25 +162,29 @@ class Worklist(Generic[Item, T]):
         mine: dict[int, T] = {}
         index = count
         with contextlib.suppress(Exception):  # (an error: computed again, in order, below)
-            while index > 0 and not self._ready():
+            while index > 0 and not self.ready():
                 index -= 1
                 os.write(self._claims, index.to_bytes(_CLAIM, "little"))
                 mine[index] = self._work(self._items[index])
                 self.taken += 1
         theirs = self._collect()
+        self.theirs = frozenset(i for i in range(min(len(theirs), count)) if i not in mine)
         return [
             mine[i] if i in mine else theirs[i] if i < len(theirs) else self._work(item)
             for i, item in enumerate(self._items)
         ]
 
-    def _ready(self) -> bool:
-        """Can the child's result be read (it is done, or gone)? (`poll`: any descriptor number.)"""
+    def ready(self) -> bool:
+        """Has the child computed its results and done `then` (or is it gone)? Its result can then
+        be read. False without a child. (`poll`: any descriptor number.)"""
+        if self._result < 0:
+            return False
         poller = select.poll()
         poller.register(self._result, select.POLLIN)
         return bool(poller.poll(0))
 
     def _collect(self) -> list[T]:
-        """The child's results (none when it did not deliver), the child reaped."""
+        """The child's results (none when it did not deliver), the child reaped; `after` set."""
         chunks: list[bytes] = []
         try:
             while chunk := os.read(self._result, 1 << 20):
@@ -166,10 +193,12 @@ class Worklist(Generic[Item, T]):
             chunks = []
         self._close_pipes()
         ok = self._reap()
-        if ok and chunks:
+        data = b"".join(chunks)
+        if ok and data.startswith(_COMPUTED):
             with contextlib.suppress(Exception):  # a damaged result: computed here instead
-                value: list[T] = pickle.loads(b"".join(chunks))  # written by our own child
+                value, after = pickle.loads(data[len(_COMPUTED) :])  # written by our own child
                 if isinstance(value, list):
+                    self.after = after
                     return value
         return []
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
@@ -179,17 +179,39 @@ def child_share(api: Api, names: Names, modules: list[Name]) -> int:
 _TYPING_EXTENSIONS = "from typing_extensions import"
 
 
+class Apart(Protocol):
+    """Where the render child writes its types modules itself, formatted in the background as soon
+    as they are there (`staging.Apart`)."""
+
+    def write(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
+        """(In the child.) Write these (path, text) pairs; the paths written."""
+        ...
+
+    def start(self) -> None:
+        """(Here.) Format what the child wrote, in the background."""
+        ...
+
+    def add(self, rel: str, text: str) -> None:
+        """(Here.) Stage `rel`, which the child wrote."""
+        ...
+
+
 class Planned:
     """The files planned so far: what later files need to know of them is recorded per file (the
     `_` modules they import, whether one imports typing_extensions), so the texts themselves can be
     handed on as they come (`emit`) instead of kept; without `emit` they are kept in `texts`."""
 
-    def __init__(self, emit: Callable[[str, str | list[str]], None] | None = None) -> None:
+    def __init__(
+        self,
+        emit: Callable[[str, str | list[str]], None] | None = None,
+        apart: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.texts: dict[str, str] = {}
         self.imported: set[str] = set()
         self.typing_extensions = False
         self.count = 0
         self._emit = emit
+        self._apart = apart  # stages a text the render child wrote (`Apart.add`)
         self._seen: set[str] = set()
         self._stubs: dict[str, tuple[set[str], bool]] = {}  # a reused stub's imports, read once
 
@@ -201,6 +223,7 @@ class Planned:
         checked: bool = True,
         reused: bool = False,
         last: bool = False,
+        apart: bool = False,
     ) -> None:
         """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
         no import statement spans two: `operations.json`). `checked`: counts for
@@ -208,13 +231,14 @@ class Planned:
         serial order; a file handed on early for memory's sake is not one of them). `reused`: an
         earlier run's stub (`Reuse.files`): most modules share one of a few, each read once.
         `last`: planned after everything that reads `imported` and `typing_extensions` (the
-        runtime modules, which `runtime_modules` chose from them): its text is not read."""
+        runtime modules, which `runtime_modules` chose from them): its text is not read.
+        `apart`: a text the render child wrote itself (`Apart`), staged from there."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
         if last:
-            self._done(rel, text)
+            self._done(rel, text, apart)
             return
         # `operations.json` imports nothing: no line of a JSON text begins with `from`
         # (`stage.cache.import_stub`; GitHub's is 1.2 M characters)
@@ -234,10 +258,12 @@ class Planned:
             self.imported |= imports_of(piece)
             if checked and not self.typing_extensions and _TYPING_EXTENSIONS in piece:
                 self.typing_extensions = True
-        self._done(rel, text)
+        self._done(rel, text, apart)
 
-    def _done(self, rel: str, text: str | list[str]) -> None:
-        if self._emit is None:
+    def _done(self, rel: str, text: str | list[str], apart: bool = False) -> None:
+        if apart and self._apart is not None and isinstance(text, str):
+            self._apart(rel, text)
+        elif self._emit is None:
             self.texts[rel] = text if isinstance(text, str) else "".join(text)
         else:
             self._emit(rel, text)
@@ -252,14 +278,16 @@ def plan_files(
     reuse: Reuse | None = None,
     emit: Callable[[str, str | list[str]], None] | None = None,
     on_docs: Callable[[dict[str, MethodDoc], dict[str, ExamplePart]], None] | None = None,
+    apart: Apart | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts.
     `spec_file`: the name of the spec's copy at the package root (the pipeline writes it).
     `reuse`: an earlier run's names and the modules this run need not render again.
     `emit(path, text)`: takes each file as soon as it is rendered (its text, or the pieces of a large
-    one: `Planned.add`); the returned dict is then empty. `on_docs`: told each operation's api.md
-    doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
+    one: `Planned.add`); the returned dict is then empty. `apart` (with `emit`): where the render
+    child writes the types modules it rendered, formatted in the background (`staging.Apart`).
+    `on_docs`: told each operation's api.md doc and README example part (the stage cache keeps them for `reuse.docs`/`reuse.examples`).
     Resources are drafted only when something asks for them (`drafts.Drafts`): with `reuse`, the
     modules rendered again and the features that look."""
     active = [
@@ -317,12 +345,19 @@ def plan_files(
     def render_types(modules: list[Name]) -> list[str]:
         return [render_one(m) for m in modules]
 
+    def write_apart(modules: Sequence[Name], texts: list[str]) -> frozenset[str]:
+        # (in the child, once its share is rendered: formatted while this process renders on)
+        assert apart is not None
+        return apart.write((f"{pkg}/types/{m}.py", t) for m, t in zip(modules, texts, strict=True))
+
     # the first types modules to render are rendered by a forked child (`fanout.py`) while this
     # process drafts the resources and renders the rest of the package and then the last ones
     # (and, should the child not be done by then, its last ones: the two meet in the middle); the
     # child needs only the names and the model bases, nothing below reads its texts before
     # `results()`, and they go where the serial plan puts them
-    with Worklist(pending[:cut], render_one, enabled=forking) as types_job:
+    apart = apart if streaming else None
+    then = write_apart if apart is not None else None
+    with Worklist(pending[:cut], render_one, enabled=forking, then=then) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -342,7 +377,7 @@ def plan_files(
         )
         total = len(drafts) + len(names.module_members)
         tick = on_module or (lambda done, total: None)
-        files = Planned(emit)
+        files = Planned(emit, apart.add if apart is not None else None)
         tests: dict[str, str] = {}  # without `emit`: added after the README, as before
         late = (lambda rel, text: files.add(rel, text, checked=False)) if streaming else None
         suite = Suite(api, names, auth, spec_file, reused, late or tests.__setitem__)
@@ -384,6 +419,8 @@ def plan_files(
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
+            if apart is not None and types_job.ready():
+                apart.start()  # the child's modules are written: formatted while this renders on
         types_init = (
             reused[f"{pkg}/types/__init__.py"]
             if f"{pkg}/types/__init__.py" in reused
@@ -416,15 +453,25 @@ def plan_files(
                 md = remade_api_md(reuse.before, docs, reuse.docs, by_resource, _api_md)
                 if md is not None:
                     remade_md = md, docs  # (taken once formatted, below)
+            if apart is not None and types_job.ready():
+                apart.start()
             if remade_md is None:
                 late("api.md", render_pieces("package/api.md.jinja", doc=docs))
+            if apart is not None and types_job.ready():
+                apart.start()
             docs = for_readme(docs, held)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
-            for module, text in zip(pending[:cut], types_job.results(), strict=True):
-                files.add(f"{pkg}/types/{module}.py", text)
+            texts = types_job.results()
+            done = types_job.after if isinstance(types_job.after, frozenset) else frozenset()
+            if apart is not None and done:
+                apart.start()  # (unless it was started above)
+            for at, (module, text) in enumerate(zip(pending[:cut], texts, strict=True)):
+                rel = f"{pkg}/types/{module}.py"
+                files.add(rel, text, apart=at in types_job.theirs and rel in done)
                 tick(files.count, total)
+            del texts
             for module in types_modules:
                 if f"{pkg}/types/{module}.py" in reused:
                     files.add(

@@ -59,14 +59,14 @@ def test_the_results_are_in_order_and_computed_by_both() -> None:
 @needs_fork
 def test_a_large_result_comes_back_whole() -> None:
     with Worklist([1, 2], lambda item: "x" * 300_000 * item, enabled=True) as job:
-        job._ready = lambda: True  # type: ignore[method-assign]  # (nothing taken from the back)
+        job.ready = lambda: True  # type: ignore[method-assign]  # (nothing taken from the back)
         assert job.results() == ["x" * 300_000, "x" * 600_000]
 
 
 @needs_fork
 def test_a_child_done_first_leaves_nothing_to_take() -> None:
     with Worklist(range(5), _where, enabled=True) as job:
-        while not job._ready():
+        while not job.ready():
             time.sleep(0.01)
         got = job.results()
     assert got == [(i * i, False) for i in range(5)] and job.taken == 0
@@ -96,7 +96,7 @@ def test_a_child_that_dies_is_replaced_by_computing_here() -> None:
         return _where(item)
 
     with Worklist(range(6), work, enabled=True) as job:
-        job._ready = lambda: True  # type: ignore[method-assign]
+        job.ready = lambda: True  # type: ignore[method-assign]
         assert job.results() == [(i * i, True) for i in range(6)]
 
 
@@ -106,7 +106,7 @@ def test_an_unpicklable_result_is_computed_here() -> None:
         return (lambda: item) if os.getpid() != PARENT else item
 
     with Worklist(range(3), work, enabled=True) as job:
-        job._ready = lambda: True  # type: ignore[method-assign]
+        job.ready = lambda: True  # type: ignore[method-assign]
         assert job.results() == [0, 1, 2]
 
 
@@ -149,7 +149,7 @@ def test_the_child_flushes_nothing_of_the_parent(capfd: pytest.CaptureFixture[st
     sys.stdout.write("pending once")  # buffered, not yet flushed, when the child is forked
     with Worklist([1], _where, enabled=True) as job:
         assert job.forked
-        job._ready = lambda: True  # type: ignore[method-assign]
+        job.ready = lambda: True  # type: ignore[method-assign]
         assert job.results() == [(1, False)]
     sys.stdout.flush()
     assert capfd.readouterr().out.count("pending once") == 1
