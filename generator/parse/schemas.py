@@ -285,8 +285,9 @@ class SchemaBuilder:
                 return Primitive(Kind.NULL, nullable=True)
             return ModelRef(self._inline(node, where, hint))
         if "allOf" in node:
-            merged = merge_all_of(node, where, self.resolver, self.sink)
+            merged = merge_all_of(node, where, self.resolver, self.sink, self.canonical)
             if merged is not node:
+                self.canonical.made_up(merged)
                 return self.type_of(merged, where, hint, depth + 1)
         for key in ("oneOf", "anyOf"):
             if isinstance(node.get(key), list) and node[key]:
@@ -296,7 +297,7 @@ class SchemaBuilder:
             concrete = [t for t in types if t != "null"]
             if len(concrete) > 1:
                 variants = tuple(
-                    self._type_of_body({**node, "type": t}, where, hint, depth + 1)
+                    self._type_of_body(self._typed(node, t), where, hint, depth + 1)
                     for t in concrete
                 )
                 return UnionOf(variants)
@@ -315,6 +316,12 @@ class SchemaBuilder:
                 "unknown-type", jp.join(where, "type"), f"unknown type {types!r}; typed as Any"
             )
         return AnyType()
+
+    def _typed(self, node: dict[str, Any], kind: Any) -> dict[str, Any]:
+        """One type of a schema that lists several: the schema with that `type` (made up)."""
+        made = {**node, "type": kind}
+        self.canonical.made_up(made)
+        return made
 
     def _array(
         self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int
@@ -377,12 +384,15 @@ class SchemaBuilder:
         variants: list[TypeRef] = []
         nullable = False
         base = {k: v for k, v in node.items() if k not in (key, "discriminator") and k not in PROSE}
+        if base.get("properties"):  # (its branches are completed with its properties)
+            self.canonical.copied_from(node, where)
         for i, sub in enumerate(node[key]):
             if isinstance(sub, dict) and (sub.get("type") == "null" or sub.get("enum") == [None]):
                 nullable = True
                 continue
             if base.get("properties") and isinstance(sub, dict) and "$ref" not in sub:
                 sub = {**base, **sub}
+                self.canonical.made_up(sub)
             t = self.type_of(
                 sub, jp.join(where, key, i), (f"{hint[0]} variant{i + 1}", None), depth + 1
             )
@@ -400,7 +410,7 @@ class SchemaBuilder:
             return self._register(where, node, (jp.split(where)[-1], None), component=True)
         # the node's own place in the document; a node made up while parsing (an allOf merge, a
         # oneOf branch completed with its parent's properties) is the schema at `where`
-        sid = self.canonical.origin(node) or where
+        sid = self.canonical.origin(node, where) or where
         if _is_component(sid):
             return self._register(sid, node, (jp.split(sid)[-1], None), component=True)
         return self._register(sid, node, hint, component=False, at=where)
@@ -445,8 +455,15 @@ class SchemaBuilder:
             # a schema extending an inheritance base copies its properties: its `$ref` to the base
             # must not become the base's union
             merged = merge_all_of(
-                node, sid, self.resolver, self.sink, keep_ref=sid not in self._members
+                node,
+                sid,
+                self.resolver,
+                self.sink,
+                self.canonical,
+                keep_ref=sid not in self._members,
             )
+            if merged is not node:
+                self.canonical.made_up(merged)
             if "$ref" in merged:  # `allOf: [$ref X]` (+ annotations) is X
                 return Alias(sid, hint[0], doc, self.type_of(merged, sid, (hint[0], None)))
             if merged is not node:
