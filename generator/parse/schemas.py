@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
@@ -37,6 +37,7 @@ from ..ir import (
     UnionOf,
     with_nullable,
 )
+from ..ir.quick_init import quick_replace
 from ..refs import Resolver
 from .canonical import Canonical
 from .discriminators import (
@@ -437,7 +438,7 @@ class SchemaBuilder:
             if isinstance(own, Model):
                 own_id, own_hint = base_model_id(sid), f"{pending.hints[0][0]} base"
                 self.pending[own_id] = _Pending(own_id, node, [(own_hint, None)])
-                self.built[own_id] = base_model = replace(own, id=own_id, name_hint=own_hint)
+                self.built[own_id] = base_model = quick_replace(own, id=own_id, name_hint=own_hint)
         union = hierarchy_union(
             self.hierarchies[sid], disc, base_model, self._nullable(node), self.sink
         )
