@@ -40,6 +40,7 @@ def checked_schemas(schemas: Mapping[str, Schema], sink: DiagnosticSink) -> dict
     for sid, schema in schemas.items():
         if isinstance(schema, Model) and any(f.default is not MISSING for f in schema.fields):
             fields = []
+            dropped = False
             for f in schema.fields:
                 problem = (
                     None if f.default is MISSING else default_problem(f.default, f.type, schemas)
@@ -49,8 +50,10 @@ def checked_schemas(schemas: Mapping[str, Schema], sink: DiagnosticSink) -> dict
                         sink, jp.join(sid, "properties", f.wire_name, "default"), f.default, problem
                     )
                     f = quick_replace(f, default=MISSING)
+                    dropped = True
                 fields.append(f)
-            schema = quick_replace(schema, fields=tuple(fields))
+            if dropped:  # (else the model as it is)
+                schema = quick_replace(schema, fields=tuple(fields))
         out[sid] = schema
     return out
 

@@ -39,7 +39,7 @@ def plain_field(wire: str, node: dict[str, Any], listed: bool) -> Field:
         if fmt is None or type(fmt) is str
         else _make_plain_type(node["type"], fmt, node.get("nullable") is True),
         listed and not read_only and not write_only,  # required
-        node_doc(node),  # doc
+        _doc(node),  # doc
         node.get("default", MISSING),  # default
         read_only,  # read_only
         write_only,  # write_only
@@ -51,6 +51,14 @@ def plain_field(wire: str, node: dict[str, Any], listed: bool) -> Field:
         fmt.lower() if isinstance(fmt, str) else "",  # format
         schema_example(node),  # example
     )
+
+
+def _doc(node: dict[str, Any]) -> str:
+    """`node_doc(node)`, its commonest case (a `description` with text) without the call."""
+    text = node.get("description")
+    if type(text) is str and (text := text.strip()):
+        return text
+    return node_doc(node)
 
 
 def _make_plain_type(type_name: str, fmt: object, nullable: bool) -> Primitive:
