@@ -44,6 +44,9 @@ class Canonical:
         # (`decode`) some mapping has a `$ref` that is a string not starting with `#`: the document
         # may refer to another file (`refs.bundle_external_refs`); a data key's value counts too
         self.refers_out = False
+        # `origin`'s answers without a parent index (issue 18, parse26): the containers at the
+        # pointers walked so far (canonical spellings only), by pointer
+        self._nodes: dict[str, Any] = {"": document if sorted_already else self.document}
         # the pointers of containers found another way (the places merges copy from, the index),
         # by id: the copy's nodes live as long as this object, so an id is never another node's
         self._pointers: dict[int, str] = {id(self.document): ""}
@@ -53,8 +56,6 @@ class Canonical:
         # the ids of mappings made while parsing (`made_up`): never the copy's own (those were all
         # made before and are alive), so such an id is answered at once
         self._made_up: set[int] = set()
-        # each token with a `~` `at` met → the key it names ("" when not spelled as `origin` would)
-        self._escaped: dict[str, str] = {}
         # each mapping and list of the copy (by id) → its parent and its key there: made only when
         # a question is answered by none of the above
         self._parents: dict[int, tuple[Any, str | int]] | None = None
@@ -95,32 +96,36 @@ class Canonical:
 
     def at(self, pointer: str) -> Any:
         """The container at `pointer` when it is spelled as `origin` spells it (RFC 6901 tokens,
-        `~` and `/` escaped, list indices in decimal without leading zeros), else None. Walked
-        from the root each time: remembering the places on the way costs more than the walk."""
-        node: Any = self.document
-        if not pointer:
+        `~` and `/` escaped, list indices in decimal without leading zeros), else None."""
+        nodes = self._nodes
+        node = nodes.get(pointer)
+        if node is not None:
             return node
-        escaped = self._escaped
-        if pointer[0] != "/":
-            return None
-        for token in pointer[1:].split("/"):
+        tail: list[str] = []
+        prefix = pointer
+        while (node := nodes.get(prefix)) is None:
+            prefix, slash, token = prefix.rpartition("/")
+            if not slash:
+                return None
+            tail.append(token)
+        for token in reversed(tail):
             if type(node) is dict:
-                if "~" in token:  # (media types, paths: the same few tokens again and again)
-                    name = escaped.get(token)
-                    if name is None:
-                        name = escaped[token] = _unescaped(token)
-                    if not name:
+                if "~" in token:
+                    name = jp.unescape(token)
+                    if jp.escape(name) != token:
                         return None
-                    node = node.get(name)
+                    child = node.get(name)
                 else:
-                    node = node.get(token)
-            elif token.isdigit() and token.isascii() and (token == "0" or token[0] != "0"):
+                    child = node.get(token)
+            elif token.isascii() and token.isdigit() and (token == "0" or token[0] != "0"):
                 index = int(token)
-                node = node[index] if index < len(node) else None
+                child = node[index] if index < len(node) else None
             else:
                 return None
-            if type(node) is not dict and type(node) is not list:
+            if type(child) is not dict and type(child) is not list:
                 return None
+            prefix = f"{prefix}/{token}"
+            nodes[prefix] = node = child
         return node
 
     def copied_from(self, node: object, pointer: str) -> None:
@@ -170,12 +175,6 @@ class Canonical:
             known = f"{known}/{jp.escape(key) if isinstance(key, str) else key}"
             pointers[id(child)] = known
         return known
-
-
-def _unescaped(token: str) -> str:
-    """The key a pointer token with a `~` names, or "" when `origin` would not spell it so."""
-    name = jp.unescape(token)
-    return name if jp.escape(name) == token else ""
 
 
 def _parent_index(root: dict[str, Any]) -> dict[int, tuple[Any, str | int]]:
