@@ -52,6 +52,9 @@ class Canonical:
         self._pointers: dict[int, str] = {id(self.document): ""}
         # containers whose subtrees a merge copies from (`copied_from`), not yet walked
         self._sources: list[tuple[Any, str]] = []
+        # the same, by the place of the mapping made of their members: a node met below that place
+        # is first looked for at the same place below each of them
+        self._copies: dict[str, list[tuple[Any, str]]] = {}
         self._walked: set[int] = set()
         # the ids of mappings made while parsing (`made_up`): never the copy's own (those were all
         # made before and are alive), so such an id is answered at once
@@ -87,6 +90,10 @@ class Canonical:
             return known
         if key in self._made_up:
             return None
+        if where is not None and self._copies:
+            known = self._copied(node, where)
+            if known is not None:
+                return known
         if self._sources:
             self._walk_sources()
             known = self._pointers.get(key)
@@ -128,10 +135,27 @@ class Canonical:
             nodes[prefix] = node = child
         return node
 
-    def copied_from(self, node: object, pointer: str) -> None:
+    def copied_from(self, node: object, pointer: str, into: str) -> None:
         """A merge made a mapping of `node`'s members (`node` at `pointer`, the copy's own when it
-        is there): the nodes below it may be asked about at the merged mapping's places."""
+        is there), which the parser reads at `into`: the nodes below it may be asked about at the
+        same places below `into`."""
         self._sources.append((node, pointer))
+        self._copies.setdefault(into, []).append((node, pointer))
+
+    def _copied(self, node: object, where: str) -> str | None:
+        """`node`'s pointer when it is a node a merge copied, at the place below its source that
+        `where` is below the merged mapping's."""
+        prefix = where
+        while True:
+            prefix, slash, _ = prefix.rpartition("/")
+            if not slash:
+                return None
+            sources = self._copies.get(prefix)
+            if sources:
+                rest = where[len(prefix) :]
+                for source, pointer in sources:
+                    if self.at(pointer + rest) is node:
+                        return pointer + rest
 
     def made_up(self, node: object) -> None:
         """`node` was made while parsing: it is not the copy's."""

@@ -54,10 +54,13 @@ def merge_all_of(
     canonical: Canonical | None = None,
     depth: int = 0,
     keep_ref: bool = True,
+    into: str = "",
 ) -> dict[str, Any]:
     """Return one schema equivalent to `node`'s allOf, or `node` itself when it has none.
     `canonical`: told which nodes the merged schema copies members from (`Canonical.copied_from`:
-    its `origin` then finds the nodes below them without an index of the whole document).
+    its `origin` then finds the nodes below them without an index of the whole document). `into`:
+    where the parser reads the mapping this merge's members land in (`where`, unless this merge
+    is of a part of another).
 
     An allOf of one `$ref` (plus annotations) is returned as that `$ref` unless `keep_ref` is False: a
     schema that extends a discriminator base must copy the base's properties, because a reference to
@@ -67,8 +70,9 @@ def merge_all_of(
     if not isinstance(parts, list) or not parts:
         return node
     siblings = {k: v for k, v in node.items() if k != "allOf"}
+    into = into or where
     if canonical is not None:
-        canonical.copied_from(node, where)
+        canonical.copied_from(node, where, into)
     # parts that only annotate (description, xml, example, …) do not change the type
     notes = [p for p in parts if isinstance(p, dict) and "$ref" not in p and set(p) <= _ANNOTATIONS]
     if notes and len(notes) < len(parts):
@@ -95,7 +99,7 @@ def merge_all_of(
         if not isinstance(target, dict):
             continue
         if canonical is not None:
-            canonical.copied_from(target, at)
+            canonical.copied_from(target, at, into)
         hops = 0
         while (
             isinstance(target, dict)
@@ -107,10 +111,16 @@ def merge_all_of(
             if "$ref" in target:
                 at, target = resolver.deref(target, jp.join(where, "allOf", i))
                 if canonical is not None and isinstance(target, dict):
-                    canonical.copied_from(target, at)
+                    canonical.copied_from(target, at, into)
             else:
                 merged_part = merge_all_of(
-                    target, jp.join(where, "allOf", i), resolver, sink, canonical, depth + 1
+                    target,
+                    jp.join(where, "allOf", i),
+                    resolver,
+                    sink,
+                    canonical,
+                    depth + 1,
+                    into=into,
                 )
                 if merged_part is target:
                     break

@@ -378,15 +378,14 @@ class SchemaBuilder:
         variants: list[TypeRef] = []
         nullable = False
         base = {k: v for k, v in node.items() if k not in (key, "discriminator") and k not in PROSE}
-        if base.get("properties"):  # (its branches are completed with its properties)
-            self.canonical.copied_from(node, where)
         for i, sub in enumerate(node[key]):
             if isinstance(sub, dict) and (sub.get("type") == "null" or sub.get("enum") == [None]):
                 nullable = True
                 continue
             if base.get("properties") and isinstance(sub, dict) and "$ref" not in sub:
-                sub = {**base, **sub}
+                sub = {**base, **sub}  # (a branch completed with its parent's properties)
                 self.canonical.made_up(sub)
+                self.canonical.copied_from(node, where, jp.join(where, key, i))
             t = self.type_of(
                 sub, jp.join(where, key, i), (f"{hint[0]} variant{i + 1}", None), depth + 1
             )

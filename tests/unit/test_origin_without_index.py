@@ -85,12 +85,19 @@ def test_a_node_met_elsewhere_is_found_below_a_merges_sources_without_the_index(
     canonical = Canonical(json.loads(json.dumps(DOC)))
     doc = canonical.document
     source = doc["paths"]["/a~b/{c}"]["get"]
-    canonical.copied_from(source, "/paths/~1a~0b~1{c}/get")
-    canonical.copied_from(doc["é"], "/wrong")  # not there: not walked
+    canonical.copied_from(source, "/paths/~1a~0b~1{c}/get", "/merged")
+    canonical.copied_from(doc["é"], "/wrong", "/other")  # not there: not walked
     schema = source["parameters"][0]["schema"]
+    # at the same place below the source as the question is below the merged mapping: no walk
+    assert canonical.origin(schema, "/merged/parameters/0/schema") == (
+        "/paths/~1a~0b~1{c}/get/parameters/0/schema"
+    )
+    assert canonical._walked == set()
+    # elsewhere below it: the sources' subtrees are walked
     assert canonical.origin(schema, "/merged/properties/x") == (
         "/paths/~1a~0b~1{c}/get/parameters/0/schema"
     )
+    assert canonical._walked == {id(source)}
     assert canonical._parents is None
     # a node below a source noted at a place it is not: the index answers, the same way
     assert canonical.origin(doc["é"]["ü"]["k"], "/merged") == "/é/ü/k"
