@@ -19,8 +19,9 @@ could not be returned). Made here, they sit beside the copy, and repeated texts 
 enums repeat the same property names per operation) are one object.
 
 A JSON text of moderate size can instead be decoded straight into that form (`Canonical.decode`): each
-object's members sorted as the decoder makes it: the document as written is not made at all (validation reads this form too: `validate.findings`). Its strings are
-the decoder's; for a spec that size, the arenas they hold after the document goes are small.
+object's members sorted as the decoder makes it: the document as written is not made at all
+(validation reads this form too: `validate.findings`). Its strings are the decoder's; for a spec that
+size, the arenas they hold after the document goes are small.
 """
 
 from __future__ import annotations
