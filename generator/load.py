@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -189,7 +190,7 @@ def open_spec(
         raise fatal(
             "too-large", f"spec is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file
         )
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = _Digest(raw)  # beside the decode: the hash runs without the GIL
     text = read_text(path, raw)
     del raw
     if known is not None and not known.kept:
@@ -211,6 +212,7 @@ def open_spec(
     if known is not None and text.lstrip().startswith("{"):
         key = prose_free_key(text, version)  # the spec's own JSON text is all it validates
     del text  # before the validation child forks: it would keep a copy of the pages
+    sha256 = digest.hexdigest()  # (its thread is done before the fork)
     # a sorted form's child validates the copy parse reads (the document as written only when it
     # has more errors than are reported: which are depends on the order; `validate.findings`)
     validation = Validation(
@@ -222,7 +224,30 @@ def open_spec(
         reload=reload,
         key_sorted=made is not None,
     )
-    return LoadedSpec(file, document, digest, version, made), validation
+    return LoadedSpec(file, document, sha256, version, made), validation
+
+
+class _Digest:
+    """The SHA-256 of a spec's bytes, computed in a thread (issue 18, parse26): `hashlib` lets go
+    of the GIL while it hashes, so a large spec's (GitHub: 13 MB, ≈ 10 ms) is made on the other
+    core while this one decodes the text. A small one is hashed at once."""
+
+    _THREADED = 1 << 20  # bytes
+
+    def __init__(self, raw: bytes) -> None:
+        self._hash = hashlib.sha256()
+        self._thread: threading.Thread | None = None
+        if len(raw) < self._THREADED:
+            self._hash.update(raw)
+        else:
+            self._thread = threading.Thread(target=self._hash.update, args=(raw,), daemon=True)
+            self._thread.start()
+
+    def hexdigest(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        return self._hash.hexdigest()
 
 
 def _sortable(text: str) -> bool:

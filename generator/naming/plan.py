@@ -21,6 +21,8 @@ from ..ir import (
     Api,
     Enum,
     Model,
+    ModelRef,
+    Primitive,
     Schema,
     TypeRef,
     walk_refs,
@@ -322,7 +324,13 @@ def _walk_dependencies(
 def schema_deps(schema: Schema) -> list[str]:
     """The schema ids a schema's fields, extra values or alias target name."""
     if isinstance(schema, Model):
-        out = [r for f in schema.fields for r in walk_refs(f.type)]
+        out: list[str] = []
+        for f in schema.fields:  # a plain field (most) or one reference without `walk_refs`
+            t = f.type
+            if type(t) is ModelRef:
+                out.append(t.id)
+            elif type(t) is not Primitive:
+                out += walk_refs(t)
         return out + (walk_refs(schema.extra) if schema.extra is not None else [])
     if isinstance(schema, Alias):
         return walk_refs(schema.target)

@@ -9,7 +9,6 @@ import binascii
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
@@ -29,6 +28,7 @@ from ..ir import (
     TypeRef,
     UnionOf,
 )
+from ..ir.quick_init import quick_replace
 from ..ir.types import JsonValue
 
 _MAX_DEPTH = 32
@@ -40,6 +40,7 @@ def checked_schemas(schemas: Mapping[str, Schema], sink: DiagnosticSink) -> dict
     for sid, schema in schemas.items():
         if isinstance(schema, Model) and any(f.default is not MISSING for f in schema.fields):
             fields = []
+            dropped = False
             for f in schema.fields:
                 problem = (
                     None if f.default is MISSING else default_problem(f.default, f.type, schemas)
@@ -48,9 +49,11 @@ def checked_schemas(schemas: Mapping[str, Schema], sink: DiagnosticSink) -> dict
                     _warn(
                         sink, jp.join(sid, "properties", f.wire_name, "default"), f.default, problem
                     )
-                    f = replace(f, default=MISSING)
+                    f = quick_replace(f, default=MISSING)
+                    dropped = True
                 fields.append(f)
-            schema = replace(schema, fields=tuple(fields))
+            if dropped:  # (else the model as it is)
+                schema = quick_replace(schema, fields=tuple(fields))
         out[sid] = schema
     return out
 
@@ -66,9 +69,9 @@ def checked_operation(
         problem = None if p.default is MISSING else default_problem(p.default, p.type, schemas)
         if problem is not None:
             _warn(sink, jp.join(p.pointer, "schema", "default"), p.default, problem)
-            p = replace(p, default=MISSING)
+            p = quick_replace(p, default=MISSING)
         params.append(p)
-    return replace(op, parameters=tuple(params))
+    return quick_replace(op, parameters=tuple(params))
 
 
 def _warn(sink: DiagnosticSink, where: str, value: object, problem: str) -> None:

@@ -31,25 +31,34 @@ def plain_field(wire: str, node: dict[str, Any], listed: bool) -> Field:
     read_only = bool(node.get("readOnly"))
     write_only = bool(node.get("writeOnly"))
     fmt = node.get("format")
-    nullable = node.get("nullable") is True
+    # positional, in `Field`'s order (a call by keyword costs a third more, for 29,000 of GitHub's
+    # fields); the test of these fields against the general path's holds the order
     return Field(
-        wire_name=wire,
-        type=_plain_type(node["type"], fmt, nullable)
+        wire,  # wire_name
+        _plain_type(node["type"], fmt, node.get("nullable") is True)  # type
         if fmt is None or type(fmt) is str
-        else _make_plain_type(node["type"], fmt, nullable),
-        required=listed and not read_only and not write_only,
-        listed_required=listed,
-        doc=node_doc(node),
-        default=node.get("default", MISSING),
-        read_only=read_only,
-        write_only=write_only,
-        deprecated=bool(node.get("deprecated")),
-        constraints=node_constraints(node),
-        constant=False,
-        secret=fmt == "password",
-        format=fmt.lower() if isinstance(fmt, str) else "",
-        example=schema_example(node),
+        else _make_plain_type(node["type"], fmt, node.get("nullable") is True),
+        listed and not read_only and not write_only,  # required
+        _doc(node),  # doc
+        node.get("default", MISSING),  # default
+        read_only,  # read_only
+        write_only,  # write_only
+        bool(node.get("deprecated")),  # deprecated
+        node_constraints(node),  # constraints
+        listed,  # listed_required
+        False,  # constant
+        fmt == "password",  # secret
+        fmt.lower() if isinstance(fmt, str) else "",  # format
+        schema_example(node),  # example
     )
+
+
+def _doc(node: dict[str, Any]) -> str:
+    """`node_doc(node)`, its commonest case (a `description` with text) without the call."""
+    text = node.get("description")
+    if type(text) is str and (text := text.strip()):
+        return text
+    return node_doc(node)
 
 
 def _make_plain_type(type_name: str, fmt: object, nullable: bool) -> Primitive:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
 from ..refs import Resolver
+
+if TYPE_CHECKING:
+    from .canonical import Canonical
 
 _OBJECT_KEYS = ("properties", "required", "additionalProperties", "patternProperties")
 _CONSTRAINTS = frozenset(
@@ -48,10 +51,16 @@ def merge_all_of(
     where: str,
     resolver: Resolver,
     sink: DiagnosticSink,
+    canonical: Canonical | None = None,
     depth: int = 0,
     keep_ref: bool = True,
+    into: str = "",
 ) -> dict[str, Any]:
     """Return one schema equivalent to `node`'s allOf, or `node` itself when it has none.
+    `canonical`: told which nodes the merged schema copies members from (`Canonical.copied_from`:
+    its `origin` then finds the nodes below them without an index of the whole document). `into`:
+    where the parser reads the mapping this merge's members land in (`where`, unless this merge
+    is of a part of another).
 
     An allOf of one `$ref` (plus annotations) is returned as that `$ref` unless `keep_ref` is False: a
     schema that extends a discriminator base must copy the base's properties, because a reference to
@@ -61,6 +70,9 @@ def merge_all_of(
     if not isinstance(parts, list) or not parts:
         return node
     siblings = {k: v for k, v in node.items() if k != "allOf"}
+    into = into or where
+    if canonical is not None:
+        canonical.copied_from(node, where, into)
     # parts that only annotate (description, xml, example, …) do not change the type
     notes = [p for p in parts if isinstance(p, dict) and "$ref" not in p and set(p) <= _ANNOTATIONS]
     if notes and len(notes) < len(parts):
@@ -83,9 +95,11 @@ def merge_all_of(
     for i, part in enumerate(parts):
         if not isinstance(part, dict):
             continue
-        _, target = resolver.deref(part, jp.join(where, "allOf", i))
+        at, target = resolver.deref(part, jp.join(where, "allOf", i))
         if not isinstance(target, dict):
             continue
+        if canonical is not None:
+            canonical.copied_from(target, at, into)
         hops = 0
         while (
             isinstance(target, dict)
@@ -95,10 +109,18 @@ def merge_all_of(
         ):
             hops += 1  # an allOf-only schema (`{allOf: [$ref Base]}`) is Base: resolve through it
             if "$ref" in target:
-                _, target = resolver.deref(target, jp.join(where, "allOf", i))
+                at, target = resolver.deref(target, jp.join(where, "allOf", i))
+                if canonical is not None and isinstance(target, dict):
+                    canonical.copied_from(target, at, into)
             else:
                 merged_part = merge_all_of(
-                    target, jp.join(where, "allOf", i), resolver, sink, depth + 1
+                    target,
+                    jp.join(where, "allOf", i),
+                    resolver,
+                    sink,
+                    canonical,
+                    depth + 1,
+                    into=into,
                 )
                 if merged_part is target:
                     break

@@ -5,8 +5,6 @@ Envelope unwrapping and pagination depend on the target's configuration: the sha
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..ir import (
     AnyType,
     Kind,
@@ -19,6 +17,7 @@ from ..ir import (
     TypeRef,
     walk_refs,
 )
+from ..ir.quick_init import quick_replace
 
 _RESULT_KIND = {
     MediaKind.JSON: ResultKind.JSON,
@@ -35,7 +34,7 @@ def with_results(op: Operation) -> Operation:
     results = tuple(_result(r.status, r.media) for r in success)
     if not results:
         results = (Result("204", ResultKind.EMPTY, None),)
-    return replace(op, results=results)
+    return quick_replace(op, results=results)
 
 
 def result_kind(media: MediaType) -> ResultKind:

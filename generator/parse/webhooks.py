@@ -8,12 +8,12 @@ model of its own: the envelope's fields with `event` fixed to that name and `dat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
 from ..ir import LiteralOf, Model, ModelRef, Schema, TypeRef, UnionOf, WebhookEvent
+from ..ir.quick_init import quick_replace
 from .nodes import mapping
 from .schemas import SchemaBuilder
 
@@ -115,12 +115,12 @@ def build_events(
         fields = []
         for f in base.fields:
             if f.wire_name == "event":
-                f = replace(f, type=LiteralOf((entry["event"],)))
+                f = quick_replace(f, type=LiteralOf((entry["event"],)))
             elif f.wire_name == "data" and data is not None:
-                f = replace(f, type=data)
+                f = quick_replace(f, type=data)
             fields.append(f)
         sid = SYNTHETIC + entry["event"]
-        new[sid] = replace(
+        new[sid] = quick_replace(
             base,
             id=sid,
             name_hint=f"{entry['event']} event",

@@ -5,10 +5,10 @@ configuration can still declare or switch off theirs)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from ..config import TargetConfig
 from ..ir import Operation, Result, ResultKind, Schema
+from ..ir.quick_init import quick_replace
 from .envelopes import unwrap
 from .pagination import Pages
 
@@ -17,7 +17,7 @@ def shape_results(
     op: Operation, schemas: Mapping[str, Schema], config: TargetConfig, pages: Pages
 ) -> Operation:
     results = tuple(_result(op, r, schemas, config, pages) for r in op.results)
-    return op if results == op.results else replace(op, results=results)
+    return op if results == op.results else quick_replace(op, results=results)
 
 
 def _result(
@@ -27,8 +27,8 @@ def _result(
         return r
     if r.jsonapi:  # features/jsonapi.py shaped it
         pagination, item = pages.decide(op, r.body, schemas, owned=(r.pagination, r.item))
-        return replace(r, pagination=pagination, item=item)
+        return quick_replace(r, pagination=pagination, item=item)
     body = r.body
     field, returns = unwrap(body, schemas, config.envelope_field, config.envelope_meta)
     pagination, item = pages.decide(op, body, schemas)
-    return replace(r, unwrap=field, returns=returns, pagination=pagination, item=item)
+    return quick_replace(r, unwrap=field, returns=returns, pagination=pagination, item=item)

@@ -8,11 +8,11 @@ relative and the client keeps its path after the user's base URL (`ir.Server.rel
 
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import urljoin
 
 from ..config import TargetConfig
 from ..ir import Api, Server
+from ..ir.quick_init import quick_replace
 
 
 def resolve_servers(api: Api, config: TargetConfig) -> Api:
@@ -26,14 +26,15 @@ def resolve_servers(api: Api, config: TargetConfig) -> Api:
         return tuple(
             server
             if server.relative_path is None
-            else replace(server, url=urljoin(base, server.url))
+            else quick_replace(server, url=urljoin(base, server.url))
             for server in servers
         )
 
-    return replace(
+    return quick_replace(
         api,
         servers=resolved(api.servers),
         operations=tuple(
-            replace(op, servers=resolved(op.servers)) if op.servers else op for op in api.operations
+            quick_replace(op, servers=resolved(op.servers)) if op.servers else op
+            for op in api.operations
         ),
     )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..features import features
 from ..ir import Api, Operation, Schema
+from ..ir.quick_init import quick_replace
 from .pagination import Pages
 from .results import shape_results
 from .servers import resolve_servers
@@ -22,7 +22,7 @@ def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
     pages = Pages(config.pagination, dict(api.extensions), sink)
     pages.unknown_operations({op.id for op in api.operations})
     operations = tuple(shape_operation(op, api.schemas, config, pages) for op in api.operations)
-    return replace(
+    return quick_replace(
         api,
         title=api.title or config.client_name,
         operations=operations,

@@ -3,14 +3,13 @@ features' settings are each feature's `shape()`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..config import TargetConfig
 from ..ir import (
     Operation,
     Package,
     Target,
 )
+from ..ir.quick_init import quick_replace
 
 
 def package_of(config: TargetConfig) -> Package:
@@ -27,7 +26,7 @@ def package_of(config: TargetConfig) -> Package:
 
 def target_of(target: Target, config: TargetConfig) -> Target:
     """The package's identity and the resource and class renames the configuration asks for."""
-    return replace(
+    return quick_replace(
         target,
         package=package_of(config),
         resource_names=tuple(config.resource_names.items()),
@@ -40,4 +39,4 @@ def with_overrides(op: Operation, config: TargetConfig) -> Operation:
     name = config.method_names.get(op.id, "")
     if limit is None and not name:
         return op
-    return replace(op, max_file_bytes=limit, name_override=name)
+    return quick_replace(op, max_file_bytes=limit, name_override=name)

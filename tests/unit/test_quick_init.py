@@ -22,7 +22,7 @@ import generator.render.field_views
 import generator.render.model_views
 import generator.render.resource_views
 from generator.ir import MISSING, Field, ModelRef, Primitive
-from generator.ir.quick_init import quick_init
+from generator.ir.quick_init import quick_init, quick_replace
 from generator.ir.types import Kind
 from generator.naming.routes import Segment
 from generator.render.field_views import FieldView
@@ -223,3 +223,26 @@ def test_a_class_compiled_by_mypyc_is_left_as_it_is() -> None:
     init = Native.__dict__["__init__"]
     assert quick_init(Native) is Native
     assert Native.__dict__["__init__"] is init
+
+
+def test_quick_replace_makes_what_dataclasses_replace_makes() -> None:
+    """`quick_replace` (one positional call of a `quick_init` class) against `dataclasses.replace`:
+    the same object field by field, for one field, several, none, and a field compared by identity;
+    its error for a name that is not a field; any other class handed to `dataclasses.replace`."""
+    mark = object()
+    quick = Quick("n", 1, 4, ("x",), mark)
+    for changes in ({}, {"size": 9}, {"name": "m", "tags": ()}, {"mark": _MARK, "kind": None}):
+        made, expected = quick_replace(quick, **changes), dataclasses.replace(quick, **changes)
+        assert type(made) is Quick and made is not quick
+        assert _state(made) == _state(expected)
+        assert all(a is b for a, b in zip(_state(made), _state(expected), strict=True))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        quick_replace(quick, size=2, colour="red")
+    plain = Plain("n", 1)  # not made by `quick_init`: `dataclasses.replace` itself
+    assert _state(quick_replace(plain, size=5)) == _state(Plain("n", 1, 5))
+    field = Field("w", Primitive(Kind.STRING), True, doc="d", example=3)
+    assert quick_replace(field, required=False, default=MISSING) == dataclasses.replace(
+        field, required=False, default=MISSING
+    )
+    one = Selfish(1)  # a class of two fields, the first called `self`
+    assert quick_replace(one, self=2) == Selfish(2)

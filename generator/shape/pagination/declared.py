@@ -5,9 +5,10 @@ URL is a field of it) before it is used; a declaration that does not fit says wh
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ...ir import Operation, PageSource, PageStyle, Pagination, Schema, TypeRef
+from ...ir.quick_init import quick_replace
 from .body import Path, find_items, find_signals, is_typed, list_item, model_of
 from .detect import first_page, resource_word
 from .knobs import Knob, body_knobs, query_knobs
@@ -77,9 +78,9 @@ def build(
         source=d.source,
     )
     if d.style is PageStyle.PAGE_NUMBER:
-        return replace(found, start=first_page(param))
+        return quick_replace(found, start=first_page(param))
     if d.style is PageStyle.OFFSET:
-        return replace(found, start=(param.default or 0) if param is not None else 0)
+        return quick_replace(found, start=(param.default or 0) if param is not None else 0)
     return found
 
 

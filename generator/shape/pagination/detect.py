@@ -6,9 +6,10 @@ cursor, Stripe's `starting_after`, an offset, a page number."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ...ir import Operation, PageStyle, Pagination, Schema, TypeRef, UnionOf
+from ...ir.quick_init import quick_replace
 from .body import Bodies, Items, Path, Signals, model_of, norm, resolve
 from .knobs import ENDING_BEFORE, STARTING_AFTER, Knob, Knobs, knobs_of
 
@@ -52,23 +53,23 @@ def detect(
     get = op.method == "get"
     page = knobs.page(names.page_param)
     if get and knobs.where == "query" and _declares_link_header(op) and knobs.any_paging():
-        return replace(
+        return quick_replace(
             base,
             style=PageStyle.LINK_HEADER,
             page_param=page.name if page is not None else None,
             start=first_page(page),
         )
     if get and signals.next_link is not None and knobs.any_paging():
-        return replace(base, style=PageStyle.NEXT_LINK, next_link=signals.next_link)
+        return quick_replace(base, style=PageStyle.NEXT_LINK, next_link=signals.next_link)
     cursor = _cursor(knobs, signals)
     if cursor is not None:
-        return replace(
+        return quick_replace(
             base, style=PageStyle.CURSOR, page_param=cursor[0].name, next_cursor=cursor[1]
         )
     after = knobs.named(frozenset({STARTING_AFTER}))
     if after is not None and signals.has_more is not None and _has_ids(items, schemas):
         before = knobs.named(frozenset({ENDING_BEFORE}))
-        return replace(
+        return quick_replace(
             base,
             style=PageStyle.STARTING_AFTER,
             page_param=after.name,
@@ -76,12 +77,12 @@ def detect(
         )
     offset = knobs.offset()
     if offset is not None and (limit or signals.total_items or signals.has_more):
-        return replace(
+        return quick_replace(
             base, style=PageStyle.OFFSET, page_param=offset.name, start=offset.default or 0
         )
     numeric = signals.total_pages or signals.total_items or signals.has_more or signals.page
     if page is not None and (page.numeric or numeric) and (limit or numeric):
-        return replace(base, page_param=page.name, start=first_page(page))
+        return quick_replace(base, page_param=page.name, start=first_page(page))
     return None
 
 
