@@ -247,7 +247,9 @@ def reused(
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
         examples={k: p for k, p in snapshot.examples.items() if k not in edited},
         features=snapshot.features,
-        before=Before(snapshot.api, snapshot.names, frozenset(edited), previous, memo.read),
+        before=Before(
+            snapshot.api, snapshot.names, frozenset(edited), previous, memo.read, memo.get
+        ),
     )
 
 

@@ -85,7 +85,9 @@ def _finals(rekey: Rekey, memo: Memo) -> None:
     """Each finished text of `rekey.finals` put in the module cache, keyed as a rendered text equal
     to those bytes would be (ruff's formatting leaves a formatted text as it is, so the entry is
     what that key means), and noted as `note` notes a staged module: the re-keyed snapshot names
-    the bytes this run wrote, never the full run's."""
+    the bytes this run wrote, never the full run's; the cut a text was put together from is kept
+    beside it (`render.splice.cut_key`), for the next replay's splice."""
+    from ..render.splice import Formatted, cut_key
     from .cache import Recorder
 
     recorder = Recorder(rekey.path)
@@ -95,6 +97,9 @@ def _finals(rekey: Rekey, memo: Memo) -> None:
         if not memo.find(key):
             memo.put(key, data)
         recorder.note(rel, text, key)
+        if isinstance(text, Formatted) and text.cut is not None:  # (its pieces: the next replay's)
+            signature, cut = text.cut
+            memo.put(cut_key(key, signature), cut.encode())
     rekey.staged.update(recorder.noted())
 
 
