@@ -148,8 +148,14 @@ class _Cut:
 
     def encode(self) -> bytes:
         """Its lengths and separators, as the module cache keeps them (plain JSON)."""
-        sizes = [[len(x) for x in self.leads], [[len(p) for p in g] for g in self.groups]]
-        return json.dumps([*sizes, list(self.seps)], separators=(",", ":")).encode()
+        return _Cut.encoded(
+            [len(x) for x in self.leads], [[len(p) for p in g] for g in self.groups], self.seps
+        )
+
+    @staticmethod
+    def encoded(leads: list[int], groups: list[list[int]], seps: Sequence[str]) -> bytes:
+        """`encode` of the cut with these lengths and separators."""
+        return json.dumps([leads, groups, list(seps)], separators=(",", ":")).encode()
 
     @classmethod
     def of(cls, text: str, data: bytes) -> _Cut | None:

@@ -62,6 +62,9 @@ class Rekey:
     # the files made from the full run's pieces (`render.splice`), staged as their final text: each
     # put in the module cache by the writer, keyed by its own bytes (`note_final`)
     finals: dict[str, str] = field(default_factory=dict)
+    # operations.json's key and cut, when it was staged in pieces (`note`): kept in the module
+    # cache by the writer, for the next replay's `structural._manifest`
+    manifest_cut: tuple[bytes, bytes] | None = None
 
     def seen_docs(self, docs: dict[str, MethodDoc], examples: dict[str, ExamplePart]) -> None:
         self.docs, self.examples = docs, examples
@@ -74,6 +77,11 @@ class Rekey:
         recorder = Recorder(self.path)
         recorder.note(rel, text, key)
         self.staged.update(recorder.noted())
+        if rel == "operations.json" and isinstance(text, list):
+            from ..render.manifest import pieces_cut
+
+            cut = pieces_cut(text)
+            self.manifest_cut = None if cut is None else (key, cut)
 
     def note_final(self, rel: str, text: str) -> None:
         """A file staged as its finished text (`render.splice.Formatted`: header and formatting
@@ -101,6 +109,10 @@ def _finals(rekey: Rekey, memo: Memo) -> None:
             signature, cut = text.cut
             memo.put(cut_key(key, signature), cut.encode())
     rekey.staged.update(recorder.noted())
+    if rekey.manifest_cut is not None:
+        from ..render.manifest import PIECES_SIGNATURE
+
+        memo.put(cut_key(rekey.manifest_cut[0], PIECES_SIGNATURE), rekey.manifest_cut[1])
 
 
 def start(rekey: Rekey, memo: Memo, held: tuple[int, ...] = ()) -> Writer:

@@ -514,7 +514,8 @@ def _same_schemas(names: Names, api: Api, new: Api, before: Ops, after: Ops) -> 
 
 def _manifest(snapshot: Snapshot, memo: Any) -> dict[str, Made] | None:
     """Each operation's piece of the full run's `operations.json` (from the module cache)."""
-    from ..render.manifest import pieces
+    from ..render.manifest import PIECES_SIGNATURE, pieces
+    from ..render.splice import cut_key
 
     found = snapshot.files.get("operations.json")
     if found is None or not memo.find(found[1]):
@@ -523,7 +524,8 @@ def _manifest(snapshot: Snapshot, memo: Any) -> dict[str, Made] | None:
         text = memo.read(found[1]).decode("utf-8")
     except (OSError, UnicodeDecodeError, KeyError):
         return None
-    return pieces(snapshot.api, text)
+    # (its cut, when the replay that wrote it kept it: `stage/rekey.py`)
+    return pieces(snapshot.api, text, memo.get(cut_key(found[1], PIECES_SIGNATURE)))
 
 
 def _same_features(

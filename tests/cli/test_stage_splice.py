@@ -18,7 +18,7 @@ from generator.cache_files import cache_file
 from generator.diagnostics import DiagnosticSink
 from generator.features import features
 from generator.naming.names import op_key
-from generator.render import resource_views, splice
+from generator.render import manifest, resource_views, splice
 from generator.render.gather import Suite
 from generator.render.plan import Reuse, plan_files
 from generator.stage import snapshot as stage_snapshot
@@ -342,9 +342,9 @@ def test_every_other_method_of_github_spliced_equals_the_full_module(tmp_path: P
 
 
 def _cuts(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """How often each text was cut by looking for its pieces, and how many cuts were taken as
-    they were kept (`kept`)."""
-    counted = {"_cut_resource": 0, "_cut_suite": 0, "_cut_api_md": 0, "kept": 0}
+    """How often each text was cut by looking for its pieces, how many cuts were taken as they
+    were kept (`kept`, of which operations.json's: `manifest`)."""
+    counted = {"_cut_resource": 0, "_cut_suite": 0, "_cut_api_md": 0, "kept": 0, "manifest": 0}
     for name in ("_cut_resource", "_cut_suite", "_cut_api_md"):
         real = getattr(splice, name)
 
@@ -361,6 +361,14 @@ def _cuts(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return found
 
     monkeypatch.setattr(splice._Cut, "of", of)
+    real_kept = manifest._kept
+
+    def kept_pieces(*args: Any) -> Any:
+        found = real_kept(*args)
+        counted["manifest"] += found is not None
+        return found
+
+    monkeypatch.setattr(manifest, "_kept", kept_pieces)
     return counted
 
 
@@ -368,13 +376,14 @@ def test_a_second_edit_takes_the_cuts_the_first_one_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A served edit cuts the full run's module, test module and api.md (and the changed methods'
-    formatted texts); the texts it puts together carry their cuts, which the snapshot's writer keeps
-    in the module cache: the next served edit of the same resource cuts only the changed methods'
-    texts, and both trees equal a cacheless full run's."""
+    formatted texts) and operations.json; the texts it puts together carry their cuts (and
+    operations.json's pieces give its cut), which the snapshot's writer keeps in the module cache:
+    the next served edit of the same resource cuts only the changed methods' texts and takes
+    operations.json's pieces from its kept cut, and each tree equals a cacheless full run's."""
     doc = _shop()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, full=True)
-    for edit, looked_for, kept in ((_middle, 2, 0), (_between, 1, 3), (_last, 1, 3)):
+    for edit, looked_for, kept in ((_middle, 2, 0), (_between, 1, 4), (_last, 1, 4)):
         with monkeypatch.context() as spying:
             calls = _served(spying)
             counted = _cuts(spying)
@@ -389,6 +398,7 @@ def test_a_second_edit_takes_the_cuts_the_first_one_made(
             "_cut_suite": looked_for,
             "_cut_api_md": looked_for,
             "kept": kept,
+            "manifest": min(kept, 1),
         }, edit.__name__
         tree, _ = _cold(tmp_path / f"cold_{edit.__name__}", doc, monkeypatch)
         assert read_tree(warm / "out" / "shop") == tree, edit.__name__
