@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ..escape import Made
     from ..ir import Api, Operation, TypeRef
     from ..naming.names import Names
+    from ..render.safe import Name
     from ..validate import Validation
     from .cache import Replay
 
@@ -363,7 +364,7 @@ def _added_or_removed(
     `at`: the snapshot's operations' indexes by key (its keys in the API's order)."""
     from ..diagnostics import DiagnosticSink
     from ..naming.names import op_key
-    from ..naming.operations import METHOD_CODES, operation_names, settled
+    from ..naming.operations import METHOD_CODES, Renamed, kept_methods, operation_names, steady
     from ..shape.pagination import Pages
 
     api, names = snapshot.api, snapshot.names
@@ -389,13 +390,16 @@ def _added_or_removed(
         return None
 
     def run(
-        each: Api, argued: set[str] | None = None, same: set[str] | None = None
+        each: Api,
+        argued: set[str] | None = None,
+        same: set[str] | None = None,
+        kept: dict[str, Name] | None = None,
     ) -> tuple[Names, list[Diagnostic]]:
         fresh = dataclasses.replace(
             names, resources={}, op_resource={}, op_method={}, params={}, body_fields={}
         )
         heard = DiagnosticSink(file=sink.file)
-        operation_names(each, fresh, heard, argued, same)
+        operation_names(each, fresh, heard, argued, same, kept)
         return fresh, heard.sorted()
 
     tables = ("resources", "op_resource", "op_method", "params", "body_fields")
@@ -412,7 +416,19 @@ def _added_or_removed(
     # … and its methods: those of the resources holding a touched operation or one whose path's
     # route facts changed named by the pass, every other resource's the snapshot's
     # (`naming.operations.settled`: the same inputs), and so their warnings the snapshot's too
-    made, new_said = run(new_api, touched, settled(api, new_api, touched, names.op_resource))
+    # (… and of those resources, each method the pass on the snapshot's API named as it wanted
+    # is kept while its name stays free: `naming.operations.kept_methods`; else named again)
+    found = steady(api, new_api, touched, names.op_resource)
+    same: set[str] | None = None
+    keep: dict[str, Name] | None = None
+    if found is not None:
+        held = {names.op_resource[key] for key in touched if key in names.op_resource}
+        same = {key for key in found if names.op_resource[key] not in held}
+        keep = kept_methods(api, found, names, old_said)
+    try:
+        made, new_said = run(new_api, touched, same, keep)
+    except Renamed:  # (a kept name taken: the methods after it may be named otherwise)
+        made, new_said = run(new_api, touched, same)
     if list(made.resources.items()) != list(names.resources.items()):
         return None  # a resource added, removed or named otherwise
     new_keys = [op_key(op) for op in new_api.operations]

@@ -254,8 +254,10 @@ def test_a_rekey_that_fails_leaves_no_wrong_snapshot(
     _write(warm, doc)
     real = naming_operations.operation_names
 
-    def wrong(api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None) -> None:
-        real(api, names, sink, argued, settled=settled)
+    def wrong(
+        api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None, kept: Any = None
+    ) -> None:
+        real(api, names, sink, argued, settled=settled, kept=kept)
         if argued is None and settled is None:  # (the writer's: the replay's pass is restricted)
             names.op_method[next(iter(names.op_method))] = "renamed"
 
@@ -293,9 +295,11 @@ def test_a_full_run_notes_what_the_operation_pass_says(
     real = naming_operations.operation_names
     whole: list[bool] = []
 
-    def counted(api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None) -> None:
+    def counted(
+        api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None, kept: Any = None
+    ) -> None:
         whole.append(argued is None and settled is None)
-        real(api, names, sink, argued, settled=settled)
+        real(api, names, sink, argued, settled=settled, kept=kept)
 
     monkeypatch.setattr(naming_operations, "operation_names", counted)
     _edited(tmp_path / "next", warm, doc, _new_operation, STRUCTURAL, "first add", monkeypatch)
