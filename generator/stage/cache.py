@@ -97,6 +97,7 @@ __all__ = [  # what the pipeline, the benchmark and the tests take from here
 ]
 
 _IMPORT_LINE = "from typing_extensions import"
+_JSON_STUB = f"{_IMPORT_LINE} _\n"  # a JSON text's stub line, when it has that text (`import_stub`)
 
 
 @dataclass
@@ -291,7 +292,7 @@ def import_stub(text: str, json_text: bool = False) -> str | None:
     from ..render.plan import _imported, imports_of
 
     if json_text:
-        return f"{_IMPORT_LINE} _\n" if _IMPORT_LINE in text else ""
+        return _JSON_STUB if _IMPORT_LINE in text else ""
     imported = imports_of(text)  # (`Planned.add` has just read the same text)
     lines = [f"from .{module} import _\n" for module in sorted(imported)]
     if _IMPORT_LINE in text:
@@ -371,10 +372,12 @@ class Recorder:
         without files then uses these."""
         if rel == "api.md":  # (its key only: a regeneration makes it from its pieces)
             stub: str | None = ""
-        elif rel == "operations.json" or rel.endswith(".py"):
-            json_text = rel == "operations.json"
+        elif rel == "operations.json":  # (`import_stub`'s JSON answer of each piece, joined)
             pieces = [text] if isinstance(text, str) else text
-            stubs = [import_stub(piece, json_text) for piece in pieces]
+            stub = "".join(_JSON_STUB for piece in pieces if _IMPORT_LINE in piece)
+        elif rel.endswith(".py"):
+            pieces = [text] if isinstance(text, str) else text
+            stubs = [import_stub(piece) for piece in pieces]
             stub = None if None in stubs else "".join(s for s in stubs if s is not None)
         else:
             return

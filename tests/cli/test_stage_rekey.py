@@ -362,6 +362,32 @@ def test_a_json_texts_import_stub_is_found_without_the_import_search() -> None:
     assert import_stub(texts[-3], json_text=True) == "from typing_extensions import _\n"
 
 
+def test_the_manifests_stub_is_each_pieces_stub_joined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Recorder.note` of operations.json given in pieces (as `plan_files` stages it) notes the
+    stub `import_stub` gives each piece, joined — without a call per piece."""
+    import json
+
+    from generator.stage import cache as stage_cache
+
+    said = ["from typing_extensions import Literal", "plain", "from . import _x"]
+    pieces = ['{\n  "operations": [\n', *(json.dumps({"summary": s}) + ",\n" for s in said), "]}\n"]
+    calls: list[str] = []
+    real = stage_cache.import_stub
+
+    def spy(text: str, json_text: bool = False) -> str | None:
+        calls.append(text)
+        return real(text, json_text)
+
+    recorder = stage_cache.Recorder(tmp_path / "stages.bin")
+    monkeypatch.setattr(stage_cache, "import_stub", spy)
+    recorder.note("operations.json", pieces, b"k" * 32)
+    expected = "".join(real(piece, json_text=True) or "" for piece in pieces)
+    assert recorder.noted() == {"operations.json": (expected, b"k" * 32)}
+    assert expected == "from typing_extensions import _\n" and calls == []
+
+
 def test_a_loaded_snapshots_schema_pieces_are_written_as_they_are(tmp_path: Path) -> None:
     """`snapshot.save` of a loaded snapshot (the re-key's) copies its schemas' pieces, checked, as
     they are: none is unpickled, and what is read back equals the original; a piece whose bytes
