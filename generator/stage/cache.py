@@ -328,6 +328,9 @@ class Recorder:
         # a streamed run's staged texts: stub (None: none reads the same) and module-cache key
         self._noted: dict[str, tuple[str | None, bytes]] = {}
         self.spill: Spill | None = None  # a streamed run's: `_noted` and the docs kept on disk
+        # operations.json's module-cache key and cut, when it was staged in pieces (`note`): kept
+        # in the module cache (`begin`; a replay's: `rekey._finals`), for `structural._manifest`
+        self.manifest_cut: tuple[bytes, bytes] | None = None
 
     def spill_to_disk(self) -> None:
         """A streamed run's: what `note` and `seen_docs` take goes to a file (`stage/spill.py`)."""
@@ -375,6 +378,11 @@ class Recorder:
         elif rel == "operations.json":  # (`import_stub`'s JSON answer of each piece, joined)
             pieces = [text] if isinstance(text, str) else text
             stub = "".join(_JSON_STUB for piece in pieces if _IMPORT_LINE in piece)
+            if isinstance(text, list):
+                from ..render.manifest import pieces_cut
+
+                cut = pieces_cut(text)
+                self.manifest_cut = None if cut is None else (key, cut)
         elif rel.endswith(".py"):
             pieces = [text] if isinstance(text, str) else text
             stubs = [import_stub(piece) for piece in pieces]
@@ -420,6 +428,11 @@ class Recorder:
 
         spill, self.spill = self.spill, None
         noted: dict[str, tuple[str | None, bytes]] = {}
+        if self.manifest_cut is not None and memo is not None:  # (saved with the module cache)
+            from ..render.manifest import PIECES_SIGNATURE
+            from ..render.splice import cut_key
+
+            memo.put(cut_key(self.manifest_cut[0], PIECES_SIGNATURE), self.manifest_cut[1])
         if files is None:
             noted, self._noted = self._noted, {}
         if spill is not None:

@@ -77,11 +77,8 @@ class Rekey:
         recorder = Recorder(self.path)
         recorder.note(rel, text, key)
         self.staged.update(recorder.noted())
-        if rel == "operations.json" and isinstance(text, list):
-            from ..render.manifest import pieces_cut
-
-            cut = pieces_cut(text)
-            self.manifest_cut = None if cut is None else (key, cut)
+        if recorder.manifest_cut is not None:
+            self.manifest_cut = recorder.manifest_cut
 
     def note_final(self, rel: str, text: str) -> None:
         """A file staged as its finished text (`render.splice.Formatted`: header and formatting
