@@ -36,6 +36,7 @@ from .routes import (
     is_plural,
     is_version,
     says_only_route,
+    segments,
 )
 
 ROOT = "root"  # the resource of untagged operations whose path names nothing (`/`, `/{id}`)
@@ -282,6 +283,20 @@ def kept_methods(
     warned = {d.pointer for d in said if d.code in METHOD_CODES}
     loud = {homes[op_key(op)] for op in old.operations if op.pointer in warned} if warned else set()
     return {key: names.op_method[key] for key in steady_keys if homes[key] not in loud}
+
+
+def api_singulars(api: Api) -> dict[str, str]:
+    """The singular (`rules.singular`) of every word this pass may make singular naming `api` —
+    its tags', its paths' segments', its operationIds' — as `rules.tell_singulars` takes them
+    (a later process naming an API edited from this one asks for these, or a few more)."""
+    found: set[str] = set()
+    for op in api.operations:
+        found.update(naming.words(op.id))
+        for tag in op.tags[:1]:
+            found.update(naming.words(tag))
+        for seg in segments(op.path):
+            found.update(naming.words(seg.text))
+    return {word: naming.singular(word) for word in sorted(found)}
 
 
 def tag_hints(api: Api, index: RouteIndex) -> dict[str, str]:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from .. import pointer as jp
 from .edit import Text
 from .layout import Layout
-from .notes import digest, remember_said, remember_valid, said_before, validated
+from .notes import digest, remember_said, remember_valid, said_and_singulars, validated
 from .region import METHODS, Located, Region, components, prose_only, top
 from .snapshot import Snapshot, load
 
@@ -365,6 +365,7 @@ def _added_or_removed(
     from ..diagnostics import DiagnosticSink
     from ..naming.names import op_key
     from ..naming.operations import METHOD_CODES, Renamed, kept_methods, operation_names, steady
+    from ..naming.rules import tell_singulars
     from ..shape.pagination import Pages
 
     api, names = snapshot.api, snapshot.names
@@ -403,7 +404,13 @@ def _added_or_removed(
         return fresh, heard.sorted()
 
     tables = ("resources", "op_resource", "op_method", "params", "body_fields")
-    old_said = said_before(notes[0], notes[1])  # (an earlier replay ran it on this snapshot)
+    # (an earlier replay, or the snapshot's writer, ran it on this snapshot; the writer noted the
+    # singular of each word the pass names its API with: taken, not worked out by the rules)
+    noted = said_and_singulars(notes[0], notes[1])
+    old_said = None
+    if noted is not None:
+        old_said = noted[0]
+        tell_singulars(noted[1])
     if old_said is None:
         again, old_said = run(api)
         if any(getattr(again, t) != getattr(names, t) for t in tables):
