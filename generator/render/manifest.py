@@ -10,6 +10,7 @@ from ..ir import Api, Location, Operation, PageSource, PageStyle, Pagination
 from ..naming.names import Names, op_key
 from ..paths import HEADER
 from ..version import __version__
+from .cuts import Cut
 from .resource_views import MethodView
 from .safe import Name
 
@@ -75,26 +76,22 @@ def pieces(api: Api, text: str, kept: bytes | None = None) -> dict[str, escape.M
     return {op_key(op): piece for op, piece in zip(api.operations, found, strict=True)}
 
 
-PIECES_SIGNATURE = '["operations.json"]'  # what its cut is kept for (`splice.cut_key`)
+PIECES_SIGNATURE = '["operations.json"]'  # what its cut is kept for (`cuts.cut_key`)
 _BETWEEN = ",\n    "  # what `escape.json_document_pieces` puts between two items
 
 
 def pieces_cut(text: list[str]) -> bytes | None:
-    """The cut (`splice._Cut.encode`) of the text `manifest` wrote as these pieces: its shell
+    """The cut (`cuts.Cut.encode`) of the text `manifest` wrote as these pieces: its shell
     and each item's piece, as `pieces` reads it; None for a document without items."""
-    from .splice import _Cut
-
     if len(text) < 3:
         return None
     items = [len(p) for p in text[1:-1]]
     items[:-1] = [n - len(_BETWEEN) for n in items[:-1]]
-    return _Cut.encoded([len(text[0]), len(text[-1])], [items], [_BETWEEN])
+    return Cut.encoded([len(text[0]), len(text[-1])], [items], [_BETWEEN])
 
 
 def _kept(text: str, data: dict[str, object], kept: bytes) -> list[escape.Made] | None:
-    from .splice import _Cut
-
-    cut = _Cut.of(text, kept)
+    cut = Cut.of(text, kept)
     if cut is None or len(cut.groups) != 1 or cut.seps != (_BETWEEN,):
         return None
     if cut.leads != escape.document_shell(data, "operations"):

@@ -429,8 +429,8 @@ class Recorder:
         spill, self.spill = self.spill, None
         noted: dict[str, tuple[str | None, bytes]] = {}
         if self.manifest_cut is not None and memo is not None:  # (saved with the module cache)
+            from ..render.cuts import cut_key
             from ..render.manifest import PIECES_SIGNATURE
-            from ..render.splice import cut_key
 
             memo.put(cut_key(self.manifest_cut[0], PIECES_SIGNATURE), self.manifest_cut[1])
         if files is None:

@@ -91,8 +91,9 @@ def _finals(rekey: Rekey, memo: Memo) -> None:
     to those bytes would be (ruff's formatting leaves a formatted text as it is, so the entry is
     what that key means), and noted as `note` notes a staged module: the re-keyed snapshot names
     the bytes this run wrote, never the full run's; the cut a text was put together from is kept
-    beside it (`render.splice.cut_key`), for the next replay's splice."""
-    from ..render.splice import Formatted, cut_key
+    beside it (`render.cuts.cut_key`), for the next replay's splice."""
+    from ..render.cuts import cut_key
+    from ..render.splice import Formatted
     from .cache import Recorder
 
     recorder = Recorder(rekey.path)

@@ -537,8 +537,8 @@ def _same_schemas(names: Names, api: Api, new: Api, before: Ops, after: Ops) -> 
 
 def _manifest(snapshot: Snapshot, memo: Any) -> dict[str, Made] | None:
     """Each operation's piece of the full run's `operations.json` (from the module cache)."""
+    from ..render.cuts import cut_key
     from ..render.manifest import PIECES_SIGNATURE, pieces
-    from ..render.splice import cut_key
 
     found = snapshot.files.get("operations.json")
     if found is None or not memo.find(found[1]):
