@@ -1,13 +1,16 @@
 """One edit per tree under callgrind: the parent process's instructions (issue 18, io24).
 
-    nice python bench/edit_instructions.py "new operation" N BASE_TREE [THIS_TREE]
+    nice python bench/edit_instructions.py "new operation" N BASE_TREE [THIS_TREE] [--warm K]
 
 Instruction counts do not move with the host's load (wall and CPU times here moved by up to 2×
 within minutes). A warm project per tree below `.cache/perf/edit-instructions/` (a full run, the
 snapshot's writer let finish), then edit N of `edit_kinds.KINDS[kind]` written to both and one
 `generate` per tree under `valgrind --tool=callgrind` (≈ 1–2 min each): the parent's total `Ir`
 (its forked children — the validation child, the snapshot's writer — write files of their own and
-are not counted; ruff runs outside valgrind's view as an exec'd child). Needs valgrind. Not a test.
+are not counted; ruff runs outside valgrind's view as an exec'd child). `--warm K`: K edits of the
+kind first, untimed (edits N+K … N+1, each served and its snapshot writer let finish: what a
+replay after earlier replays keeps — edit26's kept cuts — is in place), then edit N under
+callgrind. Needs valgrind. Not a test.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from corpora import spec_path
 from regen_ab import _env, _run
 
 
-def main(kind: str, edit: int, trees: dict[str, str], work: Path) -> None:
+def main(kind: str, edit: int, trees: dict[str, str], work: Path, warm: int = 0) -> None:
     doc = json.loads(spec_path("github").read_text(encoding="utf-8"))
     gen = [sys.executable, "-m", "generator", "generate", "-q"]
     counts = {}
@@ -33,6 +36,12 @@ def main(kind: str, edit: int, trees: dict[str, str], work: Path) -> None:
         folder = ek._project(work / name, doc)
         _run(gen, folder, _env(tree))
         ek._settle(folder)
+        for before in range(edit + warm, edit, -1):  # (untimed: see `--warm`)
+            earlier = json.loads(json.dumps(doc))
+            ek.KINDS[kind](earlier, before)
+            (folder / "github.json").write_text(json.dumps(earlier), encoding="utf-8")
+            _run(gen, folder, _env(tree))
+            ek._settle(folder)
         edited = json.loads(json.dumps(doc))
         ek.KINDS[kind](edited, edit)
         (folder / "github.json").write_text(json.dumps(edited), encoding="utf-8")
@@ -70,8 +79,14 @@ def _parent(files: list[str]) -> str:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    warm = 0
+    if "--warm" in args:
+        at = args.index("--warm")
+        warm = int(args[at + 1])
+        del args[at : at + 2]
+    if len(args) < 3:
         sys.exit(__doc__)
-    this = sys.argv[4] if len(sys.argv) > 4 else str(Path(__file__).resolve().parent.parent)
-    trees = {"base": str(Path(sys.argv[3]).resolve()), "this": str(Path(this).resolve())}
-    main(sys.argv[1], int(sys.argv[2]), trees, Path(".cache/perf/edit-instructions").resolve())
+    this = args[3] if len(args) > 3 else str(Path(__file__).resolve().parent.parent)
+    trees = {"base": str(Path(args[2]).resolve()), "this": str(Path(this).resolve())}
+    main(args[0], int(args[1]), trees, Path(".cache/perf/edit-instructions").resolve(), warm)

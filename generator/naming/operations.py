@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 
-from ..diagnostics import DiagnosticSink
+from ..diagnostics import Diagnostic, DiagnosticSink
 from ..ir import Alias, Api, ListOf, ModelRef, Operation, TypeRef
 from ..render.safe import Name
 from . import rules as naming
@@ -36,6 +36,7 @@ from .routes import (
     is_plural,
     is_version,
     says_only_route,
+    segments,
 )
 
 ROOT = "root"  # the resource of untagged operations whose path names nothing (`/`, `/{id}`)
@@ -112,12 +113,18 @@ class _Tree:
         return key
 
 
+class Renamed(Exception):
+    """A method name `operation_names` was told to keep (`kept`) is taken in its scope: another
+    method of the resource took it, so the methods after it may be named otherwise."""
+
+
 def operation_names(
     api: Api,
     names: Names,
     sink: DiagnosticSink,
     argued: Container[str] | None = None,
     settled: Container[str] | None = None,
+    kept: Mapping[str, Name] | None = None,
 ) -> tuple[dict[str, naming.Scope], dict[str, naming.Scope]]:
     """Resources, methods and arguments of every operation; returns the method scopes (by resource
     key) and argument scopes (by op key) the features' names are claimed in. `argued`: the op keys
@@ -130,7 +137,13 @@ def operation_names(
     operations' methods are left out of `names.op_method`, its method scope and `sink` (their
     `METHOD_CODES` warnings). A method is named from its operation, its resource's scope (the
     methods of the resource's operations before it, the attributes of the resources nested in it),
-    `api.schemas`, what the route index says of its path and the methods of its path only."""
+    `api.schemas`, what the route index says of its path and the methods of its path only.
+
+    `kept`: op key → the method another run of this pass gave it from the same inputs, where that
+    method was the one it wanted (no `METHOD_CODES` warning in its resource: `kept_methods`); it
+    claims that name in its scope instead of being named again — the same name, as long as no
+    method before it in the new API took it, which the claim checks (`Renamed` when one did: the
+    methods after it could be named otherwise; run the pass without `kept`)."""
     index = RouteIndex.of(op.path for op in api.operations)
     verbs_at: dict[str, set[str]] = {}
     for op in api.operations:
@@ -183,8 +196,14 @@ def operation_names(
         seen_ids.setdefault(op.id, op.pointer)
         if home in named:
             scope = method_scopes[home]
-            wanted = _method_of(api, op, index, verbs_at, scope, names.resources[home], sink)
-            names.op_method[key] = Name(scope.claim(wanted))
+            had = kept.get(key) if kept is not None else None
+            if had is None:
+                wanted = _method_of(api, op, index, verbs_at, scope, names.resources[home], sink)
+                names.op_method[key] = Name(scope.claim(wanted))
+            elif scope.claim(had) == had:  # (named as it was: the name must still be free)
+                names.op_method[key] = had
+            else:
+                raise Renamed(key)
         if argued is None or key in argued:
             arg_scopes[key] = _arguments(api, op, names, sink, key)
     return method_scopes, arg_scopes
@@ -222,9 +241,23 @@ def settled(
     """The op keys of `new` whose methods a run of `operation_names` on `old` named from the same
     inputs (its `settled`), given that the two APIs have the same schemas and every operation but
     the `touched` (op keys, of either API) is the same object; `homes`: `old`'s `op_resource`.
-    Settled: an untouched operation whose path's route facts and methods did not change, in a
-    resource that held no touched operation (a method removed from a scope frees its name for the
-    next). None when the route index's shared prefix changed (every path's facts may)."""
+    Settled: a `steady` operation in a resource that held no touched operation (a method removed
+    from a scope frees its name for the next). None when the route index's shared prefix changed
+    (every path's facts may)."""
+    found = steady(old, new, touched, homes)
+    if found is None:
+        return None
+    held = {homes[key] for key in homes if key in touched}
+    return {key for key in found if homes[key] not in held}
+
+
+def steady(
+    old: Api, new: Api, touched: Container[str], homes: Mapping[str, str]
+) -> set[str] | None:
+    """The op keys of `new` whose wanted method (`_method_of`'s, before its scope is looked at)
+    a run of `operation_names` on `old` made from the same inputs, in any resource: an untouched
+    operation whose path's route facts and methods did not change (`settled`'s conditions). None
+    when the route index's shared prefix changed."""
     before = RouteIndex.of(op.path for op in old.operations)
     after = RouteIndex.of(op.path for op in new.operations)
     moved = before.moved(after)
@@ -232,12 +265,38 @@ def settled(
         return None
     # (a touched operation's path: the methods of the path differ)
     moved |= {op.path for api in (old, new) for op in api.operations if op_key(op) in touched}
-    held = {homes[key] for key in homes if key in touched}
     return {
         key
         for key, path in ((op_key(op), op.path) for op in new.operations)
-        if key not in touched and path not in moved and key in homes and homes[key] not in held
+        if key not in touched and path not in moved and key in homes
     }
+
+
+def kept_methods(
+    old: Api, steady_keys: set[str], names: Names, said: list[Diagnostic]
+) -> dict[str, Name]:
+    """The methods `operation_names(kept=)` may keep: of each `steady` operation (its key in
+    `steady_keys`) in a resource none of whose methods collided in the run of the pass on `old`
+    that gave `names` and said `said` (no `METHOD_CODES` warning there): each such method is the
+    one it wanted and took no other's place."""
+    homes = names.op_resource
+    warned = {d.pointer for d in said if d.code in METHOD_CODES}
+    loud = {homes[op_key(op)] for op in old.operations if op.pointer in warned} if warned else set()
+    return {key: names.op_method[key] for key in steady_keys if homes[key] not in loud}
+
+
+def api_singulars(api: Api) -> dict[str, str]:
+    """The singular (`rules.singular`) of every word this pass may make singular naming `api` —
+    its tags', its paths' segments', its operationIds' — as `rules.tell_singulars` takes them
+    (a later process naming an API edited from this one asks for these, or a few more)."""
+    found: set[str] = set()
+    for op in api.operations:
+        found.update(naming.words(op.id))
+        for tag in op.tags[:1]:
+            found.update(naming.words(tag))
+        for seg in segments(op.path):
+            found.update(naming.words(seg.text))
+    return {word: naming.singular(word) for word in sorted(found)}
 
 
 def tag_hints(api: Api, index: RouteIndex) -> dict[str, str]:

@@ -12,6 +12,7 @@ import hashlib
 import keyword
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -290,11 +291,30 @@ def _singular_rules() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]
     ]
 
 
+# `singular`'s answers an earlier process worked out with the same rules (`tell_singulars`)
+_TOLD: dict[str, str] = {}
+
+
+def tell_singulars(answers: Mapping[str, str]) -> None:
+    """Take these answers of `singular` (word → its singular), worked out by another process of
+    the same generator (a structural replay's: the snapshot's notes, `stage/notes.py`), instead
+    of the rules: the words a replay names with need not compile them (48 patterns)."""
+    _TOLD.update(answers)
+
+
+def told_singulars() -> dict[str, str]:
+    """What `tell_singulars` was told in this process."""
+    return dict(_TOLD)
+
+
 @lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """The singular of an English noun (`statuses` → `status`, `people` → `person`), by the maintained
     Rails inflector port's rules (`inflection.singularize`'s answer); words it leaves alone (`data`,
     `news`, `series`) stay as they are."""
+    told = _TOLD.get(word)
+    if told is not None:
+        return told
     uncountable, rules = _singular_rules()
     if uncountable.search(word):
         return word

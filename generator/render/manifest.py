@@ -10,6 +10,7 @@ from ..ir import Api, Location, Operation, PageSource, PageStyle, Pagination
 from ..naming.names import Names, op_key
 from ..paths import HEADER
 from ..version import __version__
+from .cuts import Cut
 from .resource_views import MethodView
 from .safe import Name
 
@@ -60,13 +61,42 @@ def manifest(
     return escape.json_document_pieces(_shell(api), "operations", ops)
 
 
-def pieces(api: Api, text: str) -> dict[str, escape.Made] | None:
+def pieces(api: Api, text: str, kept: bytes | None = None) -> dict[str, escape.Made] | None:
     """Operation key → its piece of an `operations.json` text `manifest` wrote for `api`'s
-    operations (None: not such a text)."""
-    found = escape.item_pieces(text, _shell(api), "operations")
+    operations (None: not such a text). `kept`: the text's cut, kept when a replay wrote it
+    (`pieces_cut`, `stage/rekey.py`): taken when it fits the text and its shell, else the text
+    is cut again."""
+    found: list[escape.Made] | None = None
+    if kept is not None:
+        found = _kept(text, _shell(api), kept)
+    if found is None:
+        found = escape.item_pieces(text, _shell(api), "operations")
     if found is None or len(found) != len(api.operations):
         return None
     return {op_key(op): piece for op, piece in zip(api.operations, found, strict=True)}
+
+
+PIECES_SIGNATURE = '["operations.json"]'  # what its cut is kept for (`cuts.cut_key`)
+_BETWEEN = ",\n    "  # what `escape.json_document_pieces` puts between two items
+
+
+def pieces_cut(text: list[str]) -> bytes | None:
+    """The cut (`cuts.Cut.encode`) of the text `manifest` wrote as these pieces: its shell
+    and each item's piece, as `pieces` reads it; None for a document without items."""
+    if len(text) < 3:
+        return None
+    items = [len(p) for p in text[1:-1]]
+    items[:-1] = [n - len(_BETWEEN) for n in items[:-1]]
+    return Cut.encoded([len(text[0]), len(text[-1])], [items], [_BETWEEN])
+
+
+def _kept(text: str, data: dict[str, object], kept: bytes) -> list[escape.Made] | None:
+    cut = Cut.of(text, kept)
+    if cut is None or len(cut.groups) != 1 or cut.seps != (_BETWEEN,):
+        return None
+    if cut.leads != escape.document_shell(data, "operations"):
+        return None
+    return [escape.Made(p) for p in cut.groups[0]]
 
 
 def _shell(api: Api) -> dict[str, object]:

@@ -24,6 +24,15 @@ Why the result is the text the full path makes, byte for byte:
 - *Anything else* (a feature's extra methods, a resource without methods on either side, a
   removed method's last piece, a cut that does not check, ruff failing): None, and the module is
   drafted and rendered whole as before.
+- *The cuts kept* (edit26). A text made here is its pieces put together, so its cut is known
+  without looking for them: the made text (`Formatted`) carries it, and the snapshot's writer
+  keeps it in the module cache beside the text (`stage/rekey.py`), keyed by the text's own key
+  and what it was cut for (`cut_key`: the methods, their resource's class, the api.md headings).
+  The next edit's replay, whose full-run side is that text, takes the cut from there
+  (`Before.cut`) instead of looking for every method's piece again; a cut that does not fit
+  the text (lengths that do not add up to it, a separator not where it says) is none, and the
+  text is cut as before. It is exact as the lookup is: the same key is the same bytes, and the
+  cut was made of exactly the pieces those bytes were joined from.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import itertools
+import json
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -40,6 +50,8 @@ from typing import TYPE_CHECKING
 from ..ir import Api, Operation
 from ..naming.names import Names, ResourceName, op_key
 from .annotations import BUILTIN_TYPES
+from .cuts import Cut as _Cut
+from .cuts import cut_key
 from .environment import render
 from .imports import ImportBlock
 from .resource_views import (
@@ -58,7 +70,11 @@ if TYPE_CHECKING:
 
 
 class Formatted(str):
-    """A file's finished text: its header and ruff's formatting included (staged as it is)."""
+    """A file's finished text: its header and ruff's formatting included (staged as it is).
+    `cut`: what it was cut for (`cut_key`'s signature) and its pieces, when it was put together
+    from them here (the snapshot's writer keeps it for the next replay: `stage/rekey.py`)."""
+
+    cut: tuple[str, _Cut] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +88,8 @@ class Before:
     touched: frozenset[str]
     files: Mapping[str, bytes]
     read: Callable[[bytes], bytes]
+    # a module-cache entry's bytes, or None (`Memo.get`): where a made text's cut is kept
+    kept: Callable[[bytes], bytes | None] | None = None
 
     def text(self, rel: str) -> str | None:
         """The full run's text of `rel`, or None (not known, or larger than `UP_TO`)."""
@@ -84,20 +102,23 @@ class Before:
         except (OSError, KeyError, UnicodeDecodeError):
             return None
 
+    def cut(
+        self, rel: str, text: str, signature: str, cut: Callable[[], _Cut | None]
+    ) -> _Cut | None:
+        """The cut of `rel`'s full-run `text` for `signature`: the one kept with it, when an
+        earlier replay made that text and it fits; else `cut()`, the text cut again."""
+        key = self.files.get(rel)
+        if key is not None and self.kept is not None:
+            data = self.kept(cut_key(key, signature))
+            found = None if data is None else _Cut.of(text, data)
+            if found is not None:
+                return found
+        return cut()
+
 
 # a file larger than this is rendered whole as before (graph-beta's api.md, 31 MB, streams in pieces:
 # its old text, its pieces and the new text together would be ≈ 100 MB more at a replay's peak)
 UP_TO = 8 << 20
-
-
-@dataclass(frozen=True, slots=True)
-class _Cut:
-    """A formatted module in pieces: `leads[i]` precedes group i (the last one ends the text),
-    `groups[i]` holds one piece per method (each ending with one newline), joined by `seps[i]`."""
-
-    leads: tuple[str, ...]
-    groups: tuple[tuple[str, ...], ...]
-    seps: tuple[str, ...]
 
 
 def _pieces(body: str, starts: list[int], sep: str) -> tuple[str, ...] | None:
@@ -203,14 +224,35 @@ def _cut_suite(text: str, methods: Sequence[str]) -> _Cut | None:
     return _Cut(leads, tuple(groups), ("\n", "\n"))
 
 
-def _assemble(cut: _Cut, order: Sequence[tuple[bool, int]], old: _Cut) -> str:
+def _assemble(cut: _Cut, order: Sequence[tuple[bool, int]], old: _Cut) -> _Cut:
     """`cut`'s leads with, per group, the pieces in `order`: (True, i) the i-th of `cut`'s (the
-    changed methods'), (False, i) the i-th of `old`'s (the full run's)."""
-    out = [cut.leads[0]]
-    for g, sep in enumerate(cut.seps):
-        out.append(sep.join((cut if new else old).groups[g][i] for new, i in order))
-        out.append(cut.leads[g + 1])
-    return "".join(out)
+    changed methods'), (False, i) the i-th of `old`'s (the full run's) — the new text's cut."""
+    groups = tuple(
+        tuple((cut if new else old).groups[g][i] for new, i in order) for g in range(len(cut.seps))
+    )
+    return _Cut(cut.leads, groups, cut.seps)
+
+
+def _made(cut: _Cut, signature: str) -> Formatted:
+    """The text of `cut`, carrying it (`Formatted.cut`)."""
+    text = Formatted(cut.text())
+    text.cut = signature, cut
+    return text
+
+
+def resource_signature(methods: Sequence[str], resource: ResourceName) -> str:
+    """What a resource module is cut for (`cut_key`)."""
+    return json.dumps(["resource", resource.cls, list(methods)])
+
+
+def suite_signature(methods: Sequence[str]) -> str:
+    """What a test module is cut for (`cut_key`)."""
+    return json.dumps(["suite", list(methods)])
+
+
+def api_md_signature(resources: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """What api.md is cut for (`cut_key`)."""
+    return json.dumps(["api.md", [[a, list(c)] for a, c in resources]])
 
 
 def _imports_of(head: str) -> ImportBlock | None:
@@ -283,6 +325,7 @@ class Plan:
     old_ops: list[Operation]
     gone: list[Operation]
     old_methods: Sequence[str]
+    new_methods: Sequence[str]  # the methods of the new module, in order
 
 
 def plan(before: Before, api: Api, names: Names, tag: str, ops: list[Operation]) -> Plan | None:
@@ -316,7 +359,7 @@ def plan(before: Before, api: Api, names: Names, tag: str, ops: list[Operation])
     gone = [op for op in old_ops if op_key(op) not in kept]
     if not fresh or not old_ops or any(op_key(op) not in before.touched for op in gone):
         return None
-    return Plan(fresh, order, old_ops, gone, old_methods)
+    return Plan(fresh, order, old_ops, gone, old_methods, new_methods)
 
 
 def _same_op(old: Operation, new: Operation) -> bool:
@@ -324,7 +367,7 @@ def _same_op(old: Operation, new: Operation) -> bool:
 
 
 def resource_module(
-    text: str,
+    old: _Cut | None,
     p: Plan,
     draft: ResourceDraft,
     old_draft: ResourceDraft,
@@ -333,9 +376,9 @@ def resource_module(
     render: Callable[[ResourceModuleView], str],
 ) -> tuple[str, _Cut] | None:
     """The raw text of the module of the changed methods alone (`draft`: theirs), with the import
-    block the whole module has, and the cut of the full run's `text`; None (drafted whole) when the
-    block cannot be shown to be it (`old_draft`: the changed methods' old drafts)."""
-    old = _cut_resource(text, p.old_methods, draft.resource)
+    block the whole module has, and `old`, the cut of the full run's text; None (drafted whole)
+    when there is no cut or the block cannot be shown to be it (`old_draft`: the changed methods'
+    old drafts)."""
     if old is None:
         return None
     head = _imports_of(old.leads[0])
@@ -358,18 +401,17 @@ def spliced_resource(
     cut = _cut_resource(formatted, methods, resource)
     if cut is None or cut.leads[1:] != old.leads[1:]:
         return None
-    return Formatted(_assemble(cut, p.order, old))
+    return _made(_assemble(cut, p.order, old), resource_signature(p.new_methods, resource))
 
 
 def spliced_suite(
-    formatted: str, old_text: str, p: Plan, methods: Sequence[str]
+    formatted: str, old: _Cut | None, p: Plan, methods: Sequence[str]
 ) -> Formatted | None:
-    """The new test module from the changed methods' formatted one and the full run's."""
-    old = _cut_suite(old_text, p.old_methods)
+    """The new test module from the changed methods' formatted one and the full run's cut."""
     cut = _cut_suite(formatted, methods)
     if old is None or cut is None or cut.leads[1:] != old.leads[1:]:
         return None
-    return Formatted(_assemble(cut, p.order, old))
+    return _made(_assemble(cut, p.order, old), suite_signature(p.new_methods))
 
 
 def suite_head(old_text: str) -> ImportBlock | None:
@@ -441,9 +483,12 @@ def remade(
     raw: dict[str, str] = {}
     module, test = rels
     old_cut = None
+    old_suite = None
     if module is not None:
+        text = olds[module] or ""
+        kind = resource_signature(p.old_methods, resource)
         made = resource_module(
-            olds[module] or "",
+            before.cut(module, text, kind, lambda: _cut_resource(text, p.old_methods, resource)),
             p,
             draft,
             old_draft,
@@ -455,7 +500,14 @@ def remade(
             return None
         raw[module], old_cut = made
     if test is not None:
-        head = suite_head(olds[test] or "")
+        suite_text = olds[test] or ""
+        old_suite = before.cut(
+            test,
+            suite_text,
+            suite_signature(p.old_methods),
+            lambda: _cut_suite(suite_text, p.old_methods),
+        )
+        head = suite_head(suite_text)
         package = api.target.package.name
         by_key = {op_key(op): m for op, m in zip(fresh_ops, draft.methods, strict=True)}
         cases, imports = suite_cases(api, names, fresh_ops, by_key, suite.literals, suite.auth)
@@ -472,7 +524,7 @@ def remade(
         view = suite_view(api, resource, cases, _joined(head, mine))
         raw[test] = render("package/tests/test_resource.py.jinja", view=view)
     ruff = {rel: _Ruff(rel, with_header(rel, text).decode()) for rel, text in raw.items()}
-    return Remaking(ruff, p, old_cut, olds, methods, resource, module)
+    return Remaking(ruff, p, old_cut, old_suite, methods, resource, module)
 
 
 @dataclass
@@ -483,7 +535,7 @@ class Remaking:
     ruff: dict[str, _Ruff]
     plan: Plan
     old_cut: _Cut | None
-    olds: dict[str, str | None]
+    old_suite: _Cut | None  # the full run's test module's cut
     methods: Sequence[str]
     resource: ResourceName
     module: str | None
@@ -501,7 +553,7 @@ class Remaking:
                     formatted, self.old_cut, self.plan, self.methods, self.resource
                 )
             else:
-                done = spliced_suite(formatted, self.olds[rel] or "", self.plan, self.methods)
+                done = spliced_suite(formatted, self.old_suite, self.plan, self.methods)
             if done is not None:
                 out[rel] = done
         return out if len(out) == len(self.ruff) else None
@@ -542,6 +594,7 @@ class ApiMd:
     order: list[tuple[bool, int]]
     resources: list[tuple[str, list[str]]]  # the new api.md's resources and fresh calls
     headings: list[tuple[int, int]]  # each resource heading's piece: new, old
+    signature: str  # what the new api.md is cut for (its resources and every call: `cut_key`)
 
     def result(self) -> Formatted | None:
         formatted = self.ruff.result()
@@ -551,7 +604,7 @@ class ApiMd:
         mine, theirs = cut.groups[0], self.old.groups[0]
         if any(mine[new] != theirs[old] for new, old in self.headings):
             return None
-        return Formatted(_assemble(cut, self.order, self.old))
+        return _made(_assemble(cut, self.order, self.old), self.signature)
 
 
 def remade_api_md(
@@ -585,7 +638,9 @@ def remade_api_md(
         old_resources.append((access, [f"client.{access}.{names.op_method[k]}" for k in keys]))
     if [r.resource.access for r in doc.resources] != [a for a, _ in old_resources]:
         return None
-    old = _cut_api_md(text, old_resources)
+    old = before.cut(
+        "api.md", text, api_md_signature(old_resources), lambda: _cut_api_md(text, old_resources)
+    )
     if old is None:
         return None
     order: list[tuple[bool, int]] = []
@@ -612,7 +667,10 @@ def remade_api_md(
         return None  # (nothing changed in it: rendered whole is as cheap)
     raw = render(dataclasses.replace(doc, resources=tuple(mini)))
     ruff = _Ruff("api.md", with_header("api.md", raw).decode())
-    return ApiMd(ruff, old, order, fresh_resources, headings)
+    signature = api_md_signature(
+        [(r.resource.access, [m.call for m in r.methods]) for r in doc.resources]
+    )
+    return ApiMd(ruff, old, order, fresh_resources, headings, signature)
 
 
 __all__ = [

@@ -97,6 +97,7 @@ __all__ = [  # what the pipeline, the benchmark and the tests take from here
 ]
 
 _IMPORT_LINE = "from typing_extensions import"
+_JSON_STUB = f"{_IMPORT_LINE} _\n"  # a JSON text's stub line, when it has that text (`import_stub`)
 
 
 @dataclass
@@ -247,7 +248,9 @@ def reused(
         docs={k: d for k, d in snapshot.docs.items() if k not in edited},
         examples={k: p for k, p in snapshot.examples.items() if k not in edited},
         features=snapshot.features,
-        before=Before(snapshot.api, snapshot.names, frozenset(edited), previous, memo.read),
+        before=Before(
+            snapshot.api, snapshot.names, frozenset(edited), previous, memo.read, memo.get
+        ),
     )
 
 
@@ -289,7 +292,7 @@ def import_stub(text: str, json_text: bool = False) -> str | None:
     from ..render.plan import _imported, imports_of
 
     if json_text:
-        return f"{_IMPORT_LINE} _\n" if _IMPORT_LINE in text else ""
+        return _JSON_STUB if _IMPORT_LINE in text else ""
     imported = imports_of(text)  # (`Planned.add` has just read the same text)
     lines = [f"from .{module} import _\n" for module in sorted(imported)]
     if _IMPORT_LINE in text:
@@ -325,6 +328,9 @@ class Recorder:
         # a streamed run's staged texts: stub (None: none reads the same) and module-cache key
         self._noted: dict[str, tuple[str | None, bytes]] = {}
         self.spill: Spill | None = None  # a streamed run's: `_noted` and the docs kept on disk
+        # operations.json's module-cache key and cut, when it was staged in pieces (`note`): kept
+        # in the module cache (`begin`; a replay's: `rekey._finals`), for `structural._manifest`
+        self.manifest_cut: tuple[bytes, bytes] | None = None
 
     def spill_to_disk(self) -> None:
         """A streamed run's: what `note` and `seen_docs` take goes to a file (`stage/spill.py`)."""
@@ -369,10 +375,17 @@ class Recorder:
         without files then uses these."""
         if rel == "api.md":  # (its key only: a regeneration makes it from its pieces)
             stub: str | None = ""
-        elif rel == "operations.json" or rel.endswith(".py"):
-            json_text = rel == "operations.json"
+        elif rel == "operations.json":  # (`import_stub`'s JSON answer of each piece, joined)
             pieces = [text] if isinstance(text, str) else text
-            stubs = [import_stub(piece, json_text) for piece in pieces]
+            stub = "".join(_JSON_STUB for piece in pieces if _IMPORT_LINE in piece)
+            if isinstance(text, list):
+                from ..render.manifest import pieces_cut
+
+                cut = pieces_cut(text)
+                self.manifest_cut = None if cut is None else (key, cut)
+        elif rel.endswith(".py"):
+            pieces = [text] if isinstance(text, str) else text
+            stubs = [import_stub(piece) for piece in pieces]
             stub = None if None in stubs else "".join(s for s in stubs if s is not None)
         else:
             return
@@ -415,6 +428,11 @@ class Recorder:
 
         spill, self.spill = self.spill, None
         noted: dict[str, tuple[str | None, bytes]] = {}
+        if self.manifest_cut is not None and memo is not None:  # (saved with the module cache)
+            from ..render.cuts import cut_key
+            from ..render.manifest import PIECES_SIGNATURE
+
+            memo.put(cut_key(self.manifest_cut[0], PIECES_SIGNATURE), self.manifest_cut[1])
         if files is None:
             noted, self._noted = self._noted, {}
         if spill is not None:

@@ -63,6 +63,14 @@ def said_before(path: Path, key: bytes) -> list[Diagnostic] | None:
     """What the operation half of the naming pass said of the snapshot's API — when an earlier
     replay ran it and it gave the snapshot's names (beside the snapshot: its key, then the
     diagnostics pickled); None: run it."""
+    found = said_and_singulars(path, key)
+    return None if found is None else found[0]
+
+
+def said_and_singulars(path: Path, key: bytes) -> tuple[list[Diagnostic], dict[str, str]] | None:
+    """`said_before`, and the singular of each word the pass names the snapshot's API with
+    (`naming.operations.api_singulars`, noted with it by the snapshot's writer: `said_now`;
+    empty when a replay noted it)."""
     from .snapshot import _Unpickler
 
     try:
@@ -77,11 +85,20 @@ def said_before(path: Path, key: bytes) -> list[Diagnostic] | None:
         found = _Unpickler(io.BytesIO(data[36:])).load()
     except Exception:  # noqa: BLE001 - damaged: run the pass
         return None
-    return found if isinstance(found, list) else None
+    if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], list)):
+        return None
+    said, singulars = found
+    if not isinstance(singulars, dict) or not all(
+        type(w) is str and type(s) is str for w, s in singulars.items()
+    ):
+        return None
+    return said, singulars
 
 
-def remember_said(path: Path, key: bytes, said: list[Diagnostic]) -> None:
-    data = pickle.dumps(said, protocol=5)
+def remember_said(
+    path: Path, key: bytes, said: list[Diagnostic], singulars: dict[str, str] | None = None
+) -> None:
+    data = pickle.dumps((said, singulars or {}), protocol=5)
     tmp = path.with_name(f".{_said_file(path).name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(key + zlib.crc32(data).to_bytes(4, "big") + data)
@@ -104,7 +121,8 @@ def said_now(path: Path, key: bytes, api: Api, names: Names, label: str) -> bool
     from dataclasses import replace
 
     from ..diagnostics import DiagnosticSink
-    from ..naming.operations import operation_names
+    from ..naming.operations import api_singulars, operation_names
+    from ..naming.rules import told_singulars
 
     fresh = replace(names, resources={}, op_resource={}, op_method={}, params={}, body_fields={})
     heard = DiagnosticSink(file=label)
@@ -112,5 +130,9 @@ def said_now(path: Path, key: bytes, api: Api, names: Names, label: str) -> bool
     tables = ("resources", "op_resource", "op_method", "params", "body_fields")
     if any(list(getattr(fresh, t).items()) != list(getattr(names, t).items()) for t in tables):
         return False
-    remember_said(path, key, heard.sorted())
+    # (with as many of the words an earlier snapshot's notes told: the operations an edit removed,
+    # which the next edit may add again — `edit_kinds`' operations come and go)
+    answers = api_singulars(api)
+    told = list(told_singulars().items())[: len(answers)]
+    remember_said(path, key, heard.sorted(), {**dict(told), **answers})
     return True

@@ -62,6 +62,9 @@ class Rekey:
     # the files made from the full run's pieces (`render.splice`), staged as their final text: each
     # put in the module cache by the writer, keyed by its own bytes (`note_final`)
     finals: dict[str, str] = field(default_factory=dict)
+    # operations.json's key and cut, when it was staged in pieces (`note`): kept in the module
+    # cache by the writer, for the next replay's `structural._manifest`
+    manifest_cut: tuple[bytes, bytes] | None = None
 
     def seen_docs(self, docs: dict[str, MethodDoc], examples: dict[str, ExamplePart]) -> None:
         self.docs, self.examples = docs, examples
@@ -74,6 +77,8 @@ class Rekey:
         recorder = Recorder(self.path)
         recorder.note(rel, text, key)
         self.staged.update(recorder.noted())
+        if recorder.manifest_cut is not None:
+            self.manifest_cut = recorder.manifest_cut
 
     def note_final(self, rel: str, text: str) -> None:
         """A file staged as its finished text (`render.splice.Formatted`: header and formatting
@@ -85,7 +90,10 @@ def _finals(rekey: Rekey, memo: Memo) -> None:
     """Each finished text of `rekey.finals` put in the module cache, keyed as a rendered text equal
     to those bytes would be (ruff's formatting leaves a formatted text as it is, so the entry is
     what that key means), and noted as `note` notes a staged module: the re-keyed snapshot names
-    the bytes this run wrote, never the full run's."""
+    the bytes this run wrote, never the full run's; the cut a text was put together from is kept
+    beside it (`render.cuts.cut_key`), for the next replay's splice."""
+    from ..render.cuts import cut_key
+    from ..render.splice import Formatted
     from .cache import Recorder
 
     recorder = Recorder(rekey.path)
@@ -95,7 +103,14 @@ def _finals(rekey: Rekey, memo: Memo) -> None:
         if not memo.find(key):
             memo.put(key, data)
         recorder.note(rel, text, key)
+        if isinstance(text, Formatted) and text.cut is not None:  # (its pieces: the next replay's)
+            signature, cut = text.cut
+            memo.put(cut_key(key, signature), cut.encode())
     rekey.staged.update(recorder.noted())
+    if rekey.manifest_cut is not None:
+        from ..render.manifest import PIECES_SIGNATURE
+
+        memo.put(cut_key(rekey.manifest_cut[0], PIECES_SIGNATURE), rekey.manifest_cut[1])
 
 
 def start(rekey: Rekey, memo: Memo, held: tuple[int, ...] = ()) -> Writer:

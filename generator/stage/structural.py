@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from .. import pointer as jp
 from .edit import Text
 from .layout import Layout
-from .notes import digest, remember_said, remember_valid, said_before, validated
+from .notes import digest, remember_said, remember_valid, said_and_singulars, validated
 from .region import METHODS, Located, Region, components, prose_only, top
 from .snapshot import Snapshot, load
 
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ..escape import Made
     from ..ir import Api, Operation, TypeRef
     from ..naming.names import Names
+    from ..render.safe import Name
     from ..validate import Validation
     from .cache import Replay
 
@@ -363,7 +364,8 @@ def _added_or_removed(
     `at`: the snapshot's operations' indexes by key (its keys in the API's order)."""
     from ..diagnostics import DiagnosticSink
     from ..naming.names import op_key
-    from ..naming.operations import METHOD_CODES, operation_names, settled
+    from ..naming.operations import METHOD_CODES, Renamed, kept_methods, operation_names, steady
+    from ..naming.rules import tell_singulars
     from ..shape.pagination import Pages
 
     api, names = snapshot.api, snapshot.names
@@ -389,17 +391,26 @@ def _added_or_removed(
         return None
 
     def run(
-        each: Api, argued: set[str] | None = None, same: set[str] | None = None
+        each: Api,
+        argued: set[str] | None = None,
+        same: set[str] | None = None,
+        kept: dict[str, Name] | None = None,
     ) -> tuple[Names, list[Diagnostic]]:
         fresh = dataclasses.replace(
             names, resources={}, op_resource={}, op_method={}, params={}, body_fields={}
         )
         heard = DiagnosticSink(file=sink.file)
-        operation_names(each, fresh, heard, argued, same)
+        operation_names(each, fresh, heard, argued, same, kept)
         return fresh, heard.sorted()
 
     tables = ("resources", "op_resource", "op_method", "params", "body_fields")
-    old_said = said_before(notes[0], notes[1])  # (an earlier replay ran it on this snapshot)
+    # (an earlier replay, or the snapshot's writer, ran it on this snapshot; the writer noted the
+    # singular of each word the pass names its API with: taken, not worked out by the rules)
+    noted = said_and_singulars(notes[0], notes[1])
+    old_said = None
+    if noted is not None:
+        old_said = noted[0]
+        tell_singulars(noted[1])
     if old_said is None:
         again, old_said = run(api)
         if any(getattr(again, t) != getattr(names, t) for t in tables):
@@ -412,7 +423,19 @@ def _added_or_removed(
     # … and its methods: those of the resources holding a touched operation or one whose path's
     # route facts changed named by the pass, every other resource's the snapshot's
     # (`naming.operations.settled`: the same inputs), and so their warnings the snapshot's too
-    made, new_said = run(new_api, touched, settled(api, new_api, touched, names.op_resource))
+    # (… and of those resources, each method the pass on the snapshot's API named as it wanted
+    # is kept while its name stays free: `naming.operations.kept_methods`; else named again)
+    found = steady(api, new_api, touched, names.op_resource)
+    same: set[str] | None = None
+    keep: dict[str, Name] | None = None
+    if found is not None:
+        held = {names.op_resource[key] for key in touched if key in names.op_resource}
+        same = {key for key in found if names.op_resource[key] not in held}
+        keep = kept_methods(api, found, names, old_said)
+    try:
+        made, new_said = run(new_api, touched, same, keep)
+    except Renamed:  # (a kept name taken: the methods after it may be named otherwise)
+        made, new_said = run(new_api, touched, same)
     if list(made.resources.items()) != list(names.resources.items()):
         return None  # a resource added, removed or named otherwise
     new_keys = [op_key(op) for op in new_api.operations]
@@ -514,7 +537,8 @@ def _same_schemas(names: Names, api: Api, new: Api, before: Ops, after: Ops) -> 
 
 def _manifest(snapshot: Snapshot, memo: Any) -> dict[str, Made] | None:
     """Each operation's piece of the full run's `operations.json` (from the module cache)."""
-    from ..render.manifest import pieces
+    from ..render.cuts import cut_key
+    from ..render.manifest import PIECES_SIGNATURE, pieces
 
     found = snapshot.files.get("operations.json")
     if found is None or not memo.find(found[1]):
@@ -523,7 +547,8 @@ def _manifest(snapshot: Snapshot, memo: Any) -> dict[str, Made] | None:
         text = memo.read(found[1]).decode("utf-8")
     except (OSError, UnicodeDecodeError, KeyError):
         return None
-    return pieces(snapshot.api, text)
+    # (its cut, when the replay that wrote it kept it: `stage/rekey.py`)
+    return pieces(snapshot.api, text, memo.get(cut_key(found[1], PIECES_SIGNATURE)))
 
 
 def _same_features(

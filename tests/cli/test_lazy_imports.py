@@ -148,3 +148,36 @@ def test_a_structural_edit_imports_what_it_uses(tmp_path: Path) -> None:
     noop = set(isolated_python(EDIT, "generate", "-q", cwd=tmp_path, timeout=300).split(","))
     assert "generator.stage.structural" not in noop  # answered from the provenance
     assert "tomllib" not in noop
+
+
+def test_a_new_operation_takes_its_words_singular_forms_from_the_snapshots_notes(
+    tmp_path: Path,
+) -> None:
+    """A new operation is served by the structural replay, which names the methods of its resource
+    (edit26): the singular of each word it asks for (its operationId's are words the spec has) was
+    noted by the snapshot's writer beside the pass's warnings (`notes.said_and_singulars`), so
+    the replay compiles no singular rule and does not import `inflection` — after the full run,
+    and after a replay re-keyed the snapshot."""
+    import copy
+
+    from generator.stage import notes
+    from generator.stage.snapshot import MAGIC
+
+    doc = _shop()
+    (tmp_path / "pyproject.toml").write_text(SHOP, encoding="utf-8")
+    _write(tmp_path, doc)
+    full = set(isolated_python(EDIT, "generate", "-q", cwd=tmp_path, timeout=300).split(","))
+    assert "inflection" in full
+    snapshot = cache_file(tmp_path, tmp_path / "out" / "shop", "stages", ".bin")
+    assert snapshot is not None
+    for n in range(2):
+        settle(snapshot)  # (the snapshot and its notes written: its writer outlives the command)
+        noted = notes.said_and_singulars(snapshot, snapshot.read_bytes()[len(MAGIC) :][:32])
+        assert noted is not None and noted[1], n
+        op = copy.deepcopy(doc["paths"]["/pets/{petId}"]["get"])
+        op["operationId"] = ["deleteStores", "createStores"][n]  # (words the spec has)
+        doc["paths"]["/pets/{petId}"][["put", "patch"][n]] = op
+        _write(tmp_path, doc)
+        edited = set(isolated_python(EDIT, "generate", "-q", cwd=tmp_path, timeout=300).split(","))
+        assert "generator.stage.structural" in edited and "generator.commands" not in edited, n
+        assert "inflection" not in edited, n

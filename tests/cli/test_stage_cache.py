@@ -297,12 +297,9 @@ def test_a_summary_edit_stages_the_unchanged_modules_unread(
     doc = _casebook()
     warm = _project(tmp_path / "warm", doc)
     _generate(warm, doc, full=True)
-    reads: list[bytes] = []
-    for name in ("get", "read"):
-        real = getattr(Memo, name)
-        monkeypatch.setattr(
-            Memo, name, lambda self, key, real=real: reads.append(key) or real(self, key)
-        )
+    reads: list[bytes] = []  # (the keys whose bytes were read: a `get` that found none read none)
+    real_read = Memo.read
+    monkeypatch.setattr(Memo, "read", lambda self, key: reads.append(key) or real_read(self, key))
     pieces: list[str] = []  # the files made again from the full run's pieces (`render/splice.py`)
     real_text = splice.Before.text
     monkeypatch.setattr(

@@ -254,8 +254,10 @@ def test_a_rekey_that_fails_leaves_no_wrong_snapshot(
     _write(warm, doc)
     real = naming_operations.operation_names
 
-    def wrong(api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None) -> None:
-        real(api, names, sink, argued, settled=settled)
+    def wrong(
+        api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None, kept: Any = None
+    ) -> None:
+        real(api, names, sink, argued, settled=settled, kept=kept)
         if argued is None and settled is None:  # (the writer's: the replay's pass is restricted)
             names.op_method[next(iter(names.op_method))] = "renamed"
 
@@ -293,9 +295,11 @@ def test_a_full_run_notes_what_the_operation_pass_says(
     real = naming_operations.operation_names
     whole: list[bool] = []
 
-    def counted(api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None) -> None:
+    def counted(
+        api: Any, names: Any, sink: Any, argued: Any = None, settled: Any = None, kept: Any = None
+    ) -> None:
         whole.append(argued is None and settled is None)
-        real(api, names, sink, argued, settled=settled)
+        real(api, names, sink, argued, settled=settled, kept=kept)
 
     monkeypatch.setattr(naming_operations, "operation_names", counted)
     _edited(tmp_path / "next", warm, doc, _new_operation, STRUCTURAL, "first add", monkeypatch)
@@ -356,6 +360,32 @@ def test_a_json_texts_import_stub_is_found_without_the_import_search() -> None:
     for text in texts:
         assert import_stub(text, json_text=True) == import_stub(text)
     assert import_stub(texts[-3], json_text=True) == "from typing_extensions import _\n"
+
+
+def test_the_manifests_stub_is_each_pieces_stub_joined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Recorder.note` of operations.json given in pieces (as `plan_files` stages it) notes the
+    stub `import_stub` gives each piece, joined — without a call per piece."""
+    import json
+
+    from generator.stage import cache as stage_cache
+
+    said = ["from typing_extensions import Literal", "plain", "from . import _x"]
+    pieces = ['{\n  "operations": [\n', *(json.dumps({"summary": s}) + ",\n" for s in said), "]}\n"]
+    calls: list[str] = []
+    real = stage_cache.import_stub
+
+    def spy(text: str, json_text: bool = False) -> str | None:
+        calls.append(text)
+        return real(text, json_text)
+
+    recorder = stage_cache.Recorder(tmp_path / "stages.bin")
+    monkeypatch.setattr(stage_cache, "import_stub", spy)
+    recorder.note("operations.json", pieces, b"k" * 32)
+    expected = "".join(real(piece, json_text=True) or "" for piece in pieces)
+    assert recorder.noted() == {"operations.json": (expected, b"k" * 32)}
+    assert expected == "from typing_extensions import _\n" and calls == []
 
 
 def test_a_loaded_snapshots_schema_pieces_are_written_as_they_are(tmp_path: Path) -> None:

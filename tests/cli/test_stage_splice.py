@@ -5,6 +5,7 @@ renders byte for byte, and a served edit drafts the touched methods and no other
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from generator.cache_files import cache_file
 from generator.diagnostics import DiagnosticSink
 from generator.features import features
 from generator.naming.names import op_key
-from generator.render import resource_views, splice
+from generator.render import manifest, resource_views, splice
 from generator.render.gather import Suite
 from generator.render.plan import Reuse, plan_files
 from generator.stage import snapshot as stage_snapshot
@@ -284,6 +285,23 @@ def _every_other(folder: Path, out: Path) -> None:
         assert made == expected, parity
         for rel in made:
             assert texts[rel] == (out / rel).read_text(encoding="utf-8"), rel
+            _carries_its_cut(texts[rel], names)
+
+
+def _carries_its_cut(text: splice.Formatted, names: Any) -> None:
+    """A made text carries the cut it was put together from: the one cutting it finds."""
+    assert text.cut is not None
+    signature, cut = text.cut
+    assert cut.text() == text
+    kind, *args = json.loads(signature)
+    if kind == "resource":
+        (resource,) = [r for r in names.resources.values() if r.cls == args[0]]
+        assert splice._cut_resource(text, args[1], resource) == cut
+    elif kind == "suite":
+        assert splice._cut_suite(text, args[0]) == cut
+    else:
+        assert kind == "api.md"
+        assert splice._cut_api_md(text, [(a, c) for a, c in args[0]]) == cut
 
 
 def test_every_other_method_spliced_equals_the_full_module(
@@ -321,3 +339,81 @@ def test_every_other_method_of_github_spliced_equals_the_full_module(tmp_path: P
     pipeline.generate(target, root, full=True)
     stage_writer.wait()
     _every_other(folder, folder / "out" / "gh")
+
+
+def _cuts(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How often each text was cut by looking for its pieces, how many cuts were taken as they
+    were kept (`kept`, of which operations.json's: `manifest`)."""
+    counted = {"_cut_resource": 0, "_cut_suite": 0, "_cut_api_md": 0, "kept": 0, "manifest": 0}
+    for name in ("_cut_resource", "_cut_suite", "_cut_api_md"):
+        real = getattr(splice, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            counted[_name] += 1
+            return _real(*args)
+
+        monkeypatch.setattr(splice, name, spy)
+    real_of = splice._Cut.of
+
+    def of(text: str, data: bytes) -> Any:
+        found = real_of(text, data)
+        counted["kept"] += found is not None
+        return found
+
+    monkeypatch.setattr(splice._Cut, "of", of)
+    real_kept = manifest._kept
+
+    def kept_pieces(*args: Any) -> Any:
+        found = real_kept(*args)
+        counted["manifest"] += found is not None
+        return found
+
+    monkeypatch.setattr(manifest, "_kept", kept_pieces)
+    return counted
+
+
+def test_a_second_edit_takes_the_cuts_the_first_one_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A served edit cuts the full run's module, test module and api.md (and the changed methods'
+    formatted texts); the texts it puts together carry their cuts, which the snapshot's writer
+    keeps in the module cache: the next served edit of the same resource cuts only the changed
+    methods' texts. operations.json's cut is kept by every run that staged it in pieces (the full
+    run's too): each edit takes its pieces from there. Each tree equals a cacheless full run's."""
+    doc = _shop()
+    warm = _project(tmp_path / "warm", doc)
+    _generate(warm, full=True)
+    for edit, looked_for, kept in ((_middle, 2, 1), (_between, 1, 4), (_last, 1, 4)):
+        with monkeypatch.context() as spying:
+            calls = _served(spying)
+            counted = _cuts(spying)
+            made = _spliced(spying)
+            edit(doc)
+            _write(warm, doc)
+            result = _generate(warm)
+        assert result.replayed and any(calls), edit.__name__
+        assert made == [PETS], edit.__name__
+        assert counted == {
+            "_cut_resource": looked_for,
+            "_cut_suite": looked_for,
+            "_cut_api_md": looked_for,
+            "kept": kept,
+            "manifest": 1,  # (the full run's writer kept it too)
+        }, edit.__name__
+        tree, _ = _cold(tmp_path / f"cold_{edit.__name__}", doc, monkeypatch)
+        assert read_tree(warm / "out" / "shop") == tree, edit.__name__
+
+
+def test_a_kept_cut_that_does_not_fit_the_text_is_none() -> None:
+    """`_Cut.of` gives back exactly the cut `encode` wrote for the same text, and nothing for
+    another text, lengths that do not add up, a separator not where it says, or no JSON."""
+    cut = splice._Cut(("head\n", "mid\n", ""), (("a\n", "b\n"), ("c\n",)), ("\n", ""))
+    text = cut.text()
+    assert text == "head\na\n\nb\nmid\nc\n"
+    data = cut.encode()
+    assert splice._Cut.of(text, data) == cut
+    assert splice._Cut.of(text + "x", data) is None  # longer
+    assert splice._Cut.of("head\na\nXb\nmid\nc\n" + "\n", data) is None  # no separator there
+    assert splice._Cut.of(text, b"not json") is None
+    assert splice._Cut.of(text, b'[[1],[],["\\n"]]') is None  # leads, groups, seps that disagree
+    assert splice._Cut.of(text, b'[[-1,17],[[2]],[""]]') is None  # a negative length

@@ -205,3 +205,53 @@ def test_settled_leaves_out_the_resources_an_edit_reaches(tmp_path: Path) -> Non
     outside = copy.deepcopy(base)
     outside["paths"]["/health"] = {"get": _op(None, None)}
     assert settled_after(outside, 3) is None
+
+
+def test_the_methods_kept_in_a_touched_resource_are_the_whole_pass_s(tmp_path: Path) -> None:
+    """`operation_names(kept=)` with `kept_methods`: in the resources an edit reaches, each steady
+    method of a resource whose methods did not collide claims its old name instead of being named
+    again; on many edits, either the pass gives the whole pass's names and warnings (less the
+    settled methods' warnings, as before), or a kept name was taken (`Renamed`) — and then the
+    whole pass did name some method otherwise."""
+    base = _spec()
+    old = _api(base, tmp_path, 0)
+    rng = random.Random(29)
+    seen = [_kept_or_renamed(old, _api(_edits(rng, base), tmp_path, n)) for n in range(1, 161)]
+    assert seen.count("kept") > 30  # (kept names were claimed)
+    # a new `stores` method before `getStore` that wants its name: `getStore` is named otherwise
+    taken = copy.deepcopy(base)
+    taken["paths"]["/v1/stores"]["post"] = _op("getStore", "stores")
+    assert _kept_or_renamed(old, _api(taken, tmp_path, 200)) == "renamed"
+
+
+def _kept_or_renamed(old: Api, new: Api) -> str:
+    """The pass on `new` with the methods `kept_methods` keeps, against the whole pass: "kept"
+    (some were, and it gave the whole pass's names and warnings), "renamed" (one was taken, and
+    the whole pass named an operation otherwise), "named" (none kept) or "moved" (no `steady`)."""
+    from generator.naming.operations import Renamed, kept_methods, steady
+
+    old_names, old_said = _whole(old)
+    olds = {op_key(op): op for op in old.operations}
+    news = {op_key(op): op for op in new.operations}
+    touched = {k for k in olds.keys() | news.keys() if olds.get(k) != news.get(k)}
+    new = _with_old_objects(new, olds, touched)
+    new_names, new_said = _whole(new)
+    found = steady(old, new, touched, old_names.op_resource)
+    if found is None:
+        return "moved"
+    same = settled(old, new, touched, old_names.op_resource)
+    kept = kept_methods(old, found, old_names, old_said)
+    part, heard = Names(), DiagnosticSink()
+    try:
+        operation_names(new, part, heard, None, same, kept)
+    except Renamed:
+        assert any(old_names.op_method[k] != new_names.op_method.get(k) for k in found)
+        return "renamed"
+    assert part.resources == new_names.resources
+    for key, method in part.op_method.items():
+        assert new_names.op_method[key] == method, key
+    unnamed = {news[k].pointer for k in news if k not in part.op_method}
+    assert heard.sorted() == [
+        d for d in new_said if not (d.code in METHOD_CODES and d.pointer in unnamed)
+    ]
+    return "kept" if any(k in kept for k in part.op_method) else "named"
