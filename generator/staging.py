@@ -367,31 +367,22 @@ class Staging:
                 if rel not in self._early and rel not in self._apart
             ):
                 format_tree(Path(self.tree))  # (while the early ones are out of the tree)
-            if self._apart_job is not None:
-                self._apart_job.wait()  # (formatted meanwhile)
             if self.early is not None:
                 self.early.wait()  # (and put back)
             digests = dict(self._data)
             for rel in self._data:
                 if rel not in self._parts:
                     paths[rel] = os.path.join(self.data, rel)
+            # the texts formatted here are read while the render child's are still being
+            # formatted (`Apart`: its ruff is waited for only then)
             for rel, key in self._texts.items():
-                paths[rel] = self._apart.get(rel) or os.path.join(self.tree, rel)
-                if rel in self._large:
-                    digest = hashlib.sha256()
-                    for piece in _pieces(paths[rel]):  # not on the heap whole
-                        digest.update(piece)
-                    digests[rel] = digest.digest()
-                    if key is not None and self._memo is not None:
-                        self._memo.put_parts(key, _pieces(paths[rel]), digests[rel])
-                    continue
-                data = _read(paths[rel])
-                digests[rel] = hashlib.sha256(data).digest()
-                if key is not None and self._memo is not None:
-                    self._memo.put(key, data, digests[rel])
-                if hold:
-                    held[rel] = data
-                del data
+                if rel not in self._apart:
+                    self._take(rel, key, paths, digests, held if hold else None)
+            if self._apart_job is not None:
+                self._apart_job.wait()  # (formatted meanwhile)
+            for rel, key in self._texts.items():
+                if rel in self._apart:
+                    self._take(rel, key, paths, digests, held if hold else None)
             for rel, (_, sha) in self._known.items():
                 digests[rel] = sha
             ordered = {rel: digests[rel] for rel in sorted(digests)}
@@ -412,6 +403,32 @@ class Staging:
             self._memo,
             self._parts,
         )
+
+    def _take(
+        self,
+        rel: str,
+        key: bytes | None,
+        paths: dict[str, str],
+        digests: dict[str, bytes],
+        held: dict[str, bytes] | None,
+    ) -> None:
+        """(`finish`.) A formatted text's path and digest (its bytes into the module cache under
+        `key`, and into `held` unless None)."""
+        paths[rel] = self._apart.get(rel) or os.path.join(self.tree, rel)
+        if rel in self._large:
+            digest = hashlib.sha256()
+            for piece in _pieces(paths[rel]):  # not on the heap whole
+                digest.update(piece)
+            digests[rel] = digest.digest()
+            if key is not None and self._memo is not None:
+                self._memo.put_parts(key, _pieces(paths[rel]), digests[rel])
+            return
+        data = _read(paths[rel])
+        digests[rel] = hashlib.sha256(data).digest()
+        if key is not None and self._memo is not None:
+            self._memo.put(key, data, digests[rel])
+        if held is not None:
+            held[rel] = data
 
 
 class Apart:

@@ -93,6 +93,7 @@ class Worklist(Generic[Item, T]):
         self._pid = 0
         self._result = -1  # the child's results (read here)
         self._claims = -1  # the items claimed here (written here)
+        self._first = b""  # the child's first byte when read before its result (`_wait_ready`)
         self.taken = 0  # items computed here from the back (for tests and measurements)
         if enabled and items and can_fork():
             self._fork()
@@ -154,8 +155,11 @@ class Worklist(Generic[Item, T]):
             done.append(self._work(item))
         return done
 
-    def results(self) -> list[T]:
-        """`[work(x) for x in items]`, computed by the child and here (see the module's doc)."""
+    def results(self, on_ready: Callable[[], object] | None = None) -> list[T]:
+        """`[work(x) for x in items]`, computed by the child and here (see the module's doc).
+        `on_ready`: called once the child is seen `ready()`, before its result is read (the
+        types modules' ruff is started then, `plan.py`: while the child pickles and this process
+        reads its results); not when there is no child or it did not get that far."""
         count = len(self._items)
         if self._pid <= 0:
             return [self._work(item) for item in self._items]
@@ -167,6 +171,8 @@ class Worklist(Generic[Item, T]):
                 os.write(self._claims, index.to_bytes(_CLAIM, "little"))
                 mine[index] = self._work(self._items[index])
                 self.taken += 1
+        if on_ready is not None and self._wait_ready():
+            on_ready()
         theirs = self._collect()
         self.theirs = frozenset(i for i in range(min(len(theirs), count)) if i not in mine)
         return [
@@ -183,6 +189,18 @@ class Worklist(Generic[Item, T]):
         poller.register(self._result, select.POLLIN)
         return bool(poller.poll(0))
 
+    def _wait_ready(self) -> bool:
+        """Wait until the child is `ready()` (or gone): has it said its results are computed?"""
+        if self._result < 0:
+            return False
+        with contextlib.suppress(OSError):
+            poller = select.poll()
+            poller.register(self._result, select.POLLIN)
+            poller.poll()  # (readable: the first byte came, or the child closed the pipe)
+            self._first = os.read(self._result, 1)
+            return self._first == _COMPUTED
+        return False
+
     def _collect(self) -> list[T]:
         """The child's results (none when it did not deliver), the child reaped; `after` set."""
         chunks: list[bytes] = []
@@ -193,7 +211,7 @@ class Worklist(Generic[Item, T]):
             chunks = []
         self._close_pipes()
         ok = self._reap()
-        data = b"".join(chunks)
+        data = self._first + b"".join(chunks)
         if ok and data.startswith(_COMPUTED):
             with contextlib.suppress(Exception):  # a damaged result: computed here instead
                 value, after = pickle.loads(data[len(_COMPUTED) :])  # written by our own child

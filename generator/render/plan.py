@@ -463,7 +463,9 @@ def plan_files(
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
-            texts = types_job.results()
+            # (the child's modules formatted as soon as it says they are written, not after its
+            # results are read)
+            texts = types_job.results(apart.start if apart is not None else None)
             done = types_job.after if isinstance(types_job.after, frozenset) else frozenset()
             if apart is not None and done:
                 apart.start()  # (unless it was started above)
