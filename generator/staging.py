@@ -465,9 +465,10 @@ class Apart:
         if self._proc is None and os.path.isdir(self.root):
             self._proc = start_tree(self.root, threads=1, nicer=NICER)
 
-    def add(self, rel: str, text: str) -> None:
-        """Stage `rel`, which the child wrote (`text`: what it wrote), formatted by `start`'s ruff."""
-        self._staging._add_apart(rel, os.path.join(self.root, rel), len(text))
+    def add(self, rel: str, size: int) -> None:
+        """Stage `rel`, which the child wrote (a text of `size` characters), formatted by `start`'s
+        ruff."""
+        self._staging._add_apart(rel, os.path.join(self.root, rel), size)
         self.used = True
 
     def wait(self) -> None:

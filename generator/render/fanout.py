@@ -18,7 +18,9 @@ its own part is done, takes items from the back, one at a time, until the child'
 they are of, in order): whatever it does beside them (the types modules' child writes its texts
 for ruff, `plan.py`) happens on the second core while this process still works. Then the child
 tells this process it is done (one byte before its result: `ready()`); what `then` returned comes
-back as `after` (None: no `then`, or it failed — the results still come).
+back as `after` (None: no `then`, or it failed — the results still come). A `then` that returns
+`Sent(after, results)` has those results sent instead of the ones computed (what it dealt with
+itself, made lighter to pickle and read back) and `after` returned.
 
 Every item is computed by exactly one of `work` here or in the child as far as the result goes, and
 the results are in the list's order, so the output is the same as `[work(x) for x in items]`,
@@ -68,6 +70,16 @@ def can_fork() -> bool:
     if os.environ.get("CLIENTGEN_PARALLEL", "").strip().lower() in OFF:
         return False
     return hasattr(os, "fork") and sys.platform != "win32" and not other_threads() and cores() >= 2
+
+
+class Sent(Generic[T]):
+    """What a `then` may return to send other results than those computed (lighter ones: the
+    types modules' texts the child wrote itself, `plan.py`, are not pickled and read back), and
+    `after`. Ignored (the computed results are sent) unless there is one result for each."""
+
+    def __init__(self, after: object, results: list[T]) -> None:
+        self.after = after
+        self.results = results
 
 
 _CLAIM = 4  # bytes of a claimed index (writes of up to PIPE_BUF bytes to a pipe are atomic)
@@ -130,6 +142,11 @@ class Worklist(Generic[Item, T]):
                     if self._then is not None:
                         with contextlib.suppress(Exception):  # (the results come without it)
                             after = self._then(self._items[: len(done)], done)
+                        if isinstance(after, Sent):
+                            sent: Sent[T] = after
+                            after = sent.after
+                            if len(sent.results) == len(done):
+                                done = sent.results
                     os.write(result_w, _COMPUTED)  # nothing more to take from the back
                     data = memoryview(pickle.dumps((done, after), pickle.HIGHEST_PROTOCOL))
                     while data:

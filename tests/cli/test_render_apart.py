@@ -111,7 +111,7 @@ def _staged(tmp_path: Path, name: str, apart: bool) -> dict[str, bytes]:
             job.start()
         for rel, text in {**UNFORMATTED, **OTHERS}.items():
             if apart and rel in UNFORMATTED:
-                job.add(rel, text)
+                job.add(rel, len(text))
             else:
                 st.add(rel, text)
         tree = st.finish(provenance.current("x", "0" * 64, "c"))
@@ -148,7 +148,7 @@ def test_a_failure_of_ruff_apart_is_the_runs_when_used(tmp_path: Path) -> None:
             job.write(broken.items())
             job.start()
             if used:
-                job.add("src/p/types/a.py", broken["src/p/types/a.py"])
+                job.add("src/p/types/a.py", len(broken["src/p/types/a.py"]))
                 with pytest.raises(SpecError, match="ruff could not format"):
                     st.finish(provenance.current("x", "0" * 64, "c"))
             else:  # (the child's result was not taken: the parent staged its own texts)
@@ -167,7 +167,7 @@ def test_a_claimed_file_is_not_staged_from_apart(tmp_path: Path) -> None:
         assert job is not None
         job.write(UNFORMATTED.items())
         for rel, text in UNFORMATTED.items():
-            job.add(rel, text)
+            job.add(rel, len(text))
         tree = st.finish(provenance.current("x", "0" * 64, "c"))
         assert set(tree) == {*UNFORMATTED, provenance.FILE} - {"src/p/types/a.py"}
 
@@ -199,17 +199,17 @@ def test_a_forked_generation_stages_the_childs_modules_apart(
     added: list[str] = []
     real_add = staging.Apart.add
 
-    def add(self: staging.Apart, rel: str, text: str) -> None:
+    def add(self: staging.Apart, rel: str, size: int) -> None:
         added.append(rel)
-        real_add(self, rel, text)
+        real_add(self, rel, size)
 
     monkeypatch.setattr(staging.Apart, "add", add)
     real_results = fanout.Worklist.results
 
-    def results(self: fanout.Worklist[Any, Any]) -> list[Any]:
+    def results(self: fanout.Worklist[Any, Any], *args: Any) -> list[Any]:
         while self.forked and not self.ready():  # (the child takes all: none from the back)
             time.sleep(0.01)
-        return real_results(self)
+        return real_results(self, *args)
 
     monkeypatch.setattr(fanout.Worklist, "results", results)
     trees = {}
