@@ -21,17 +21,27 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
-from .format import FORMATTED, Formatting, format_tree, start_tree, tree_formatted
+from .format import (
+    FORMATTED,
+    Formatting,
+    format_tree,
+    formatted,
+    start_tree,
+    tree_command,
+    tree_formatted,
+)
 from .memo import Memo
 from .ownership import Ownership
 from .prewrite import Prewrite
 from .progress import SILENT, Progress
+from .render.fanout import HANDED_OVER_FAILED
 from .spec_copy import Parts
 from .write import (
     _check_relative,
@@ -434,17 +444,21 @@ class Staging:
 class Apart:
     """Texts a forked render child writes, with their headers, into a tree of their own
     (`render/plan.py`: the types modules, while this process still renders the resources), which
-    ruff formats in the background as soon as they are there (`start`) while this process renders
-    and formats the rest; they are then staged as they are (`add`). The tree holds each text at
-    its path in the package's, and ruff runs over it as over the package's (the same command over
-    "."), so the bytes are those one run over the whole package gives. `Staging.finish` waits for
-    it (a failure: the same `format-failed`)."""
+    ruff formats in the background as soon as they are there while this process renders and
+    formats the rest: the child, its result sent, becomes that ruff itself (`exec`; this process
+    `adopt`s it), or this process starts it (`start`); they are then staged as they are (`add`).
+    The tree holds each text at its path in the package's, and ruff runs over it as over the
+    package's (the same command over "."), so the bytes are those one run over the whole package
+    gives. `Staging.finish` waits for it (a failure: the same `format-failed`)."""
 
     def __init__(self, staging: Staging, root: str) -> None:
         self._staging = staging
         self.root = root
+        self.err = root + ".err"  # the adopted ruff's standard error (beside its tree)
         self.used = False  # a text was staged from here: its ruff must succeed
         self._proc: subprocess.Popen[bytes] | None = None
+        self._pid = 0  # the adopted ruff (`exec`, `adopt`)
+        self._command = tree_command()  # (found here: the child execs it at once)
 
     def write(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
         """(In the child.) Write these texts with their headers below `root`: the paths written (a
@@ -458,11 +472,31 @@ class Apart:
                 done.append(rel)
         return frozenset(done)
 
+    def exec(self) -> None:
+        """(In the child, its result sent.) Become `start`'s ruff: on one thread, at `NICER`, its
+        standard error into `err`. Returns only when it cannot (nothing written, or no exec)."""
+        if not os.path.isdir(self.root):
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        os.dup2(os.open(self.err, flags, 0o600), 2)
+        os.dup2(os.open(os.devnull, os.O_RDWR), 0)
+        os.dup2(0, 1)
+        os.chdir(self.root)
+        with contextlib.suppress(OSError):  # (before ruff starts its threads, which take it)
+            os.nice(NICER)
+        os.execve(self._command[0], self._command, {**os.environ, "RAYON_NUM_THREADS": "1"})
+
+    def adopt(self, pid: int) -> None:
+        """The render child went on to `exec` (its pid; 0: it did not): that is the ruff waited
+        for, none is `start`ed."""
+        if pid > 0:
+            self._pid = pid
+
     def start(self) -> None:
         """Format what the child wrote, in the background (once; nothing written: nothing run), on
         one thread and at `NICER`: it takes the core the child left while this process renders on
         the other, yielding to this process where the two share one."""
-        if self._proc is None and os.path.isdir(self.root):
+        if self._proc is None and not self._pid and os.path.isdir(self.root):
             self._proc = start_tree(self.root, threads=1, nicer=NICER)
 
     def add(self, rel: str, size: int) -> None:
@@ -472,7 +506,16 @@ class Apart:
         self.used = True
 
     def wait(self) -> None:
-        """Wait for `start`'s ruff: its failure is this run's when a text was staged from here."""
+        """Wait for the ruff (adopted or `start`ed): its failure is this run's when a text was
+        staged from here; the child that could not exec it is replaced by `start`'s."""
+        pid, self._pid = self._pid, 0
+        if pid and not self.used:
+            self._stop_pid(pid)
+        elif pid:
+            code = _exit_code(pid)
+            if code != HANDED_OVER_FAILED:
+                formatted(code, _text_of(self.err))
+                return
         if self.used:
             self.start()  # (started already, unless something skipped it)
         proc, self._proc = self._proc, None
@@ -485,11 +528,36 @@ class Apart:
 
     def stop(self) -> None:
         """End its ruff (the run failed: the staging folder goes)."""
+        pid, self._pid = self._pid, 0
+        if pid:
+            self._stop_pid(pid)
         proc, self._proc = self._proc, None
         if proc is not None:
             self.stop_proc(proc)
 
     @staticmethod
+    def _stop_pid(pid: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _exit_code(pid)
+
+    @staticmethod
     def stop_proc(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
         proc.communicate()
+
+
+def _exit_code(pid: int) -> int:
+    """Wait for a child (its exit code; a signal's: negative)."""
+    try:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    except ChildProcessError:
+        return HANDED_OVER_FAILED  # (reaped already: not known)
+
+
+def _text_of(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(1 << 16).decode(errors="replace")
+    except OSError:
+        return ""

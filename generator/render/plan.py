@@ -193,8 +193,16 @@ class Apart(Protocol):
         """(In the child.) Write these (path, text) pairs; the paths written."""
         ...
 
+    def exec(self) -> None:
+        """(In the child, its result sent.) Become the ruff that formats what it wrote."""
+        ...
+
+    def adopt(self, pid: int) -> None:
+        """(Here.) The child that became that ruff (0: none)."""
+        ...
+
     def start(self) -> None:
-        """(Here.) Format what the child wrote, in the background."""
+        """(Here.) Format what the child wrote, in the background (when it did not itself)."""
         ...
 
     def add(self, rel: str, size: int) -> None:
@@ -383,7 +391,10 @@ def plan_files(
     # `results()`, and they go where the serial plan puts them
     apart = apart if streaming else None
     then = write_apart if apart is not None else None
-    with Worklist(pending[:cut], render_read, enabled=forking, then=then) as types_job:
+    hand_over = apart.exec if apart is not None else None
+    with Worklist(
+        pending[:cut], render_read, enabled=forking, then=then, hand_over=hand_over
+    ) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -445,8 +456,6 @@ def plan_files(
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
-            if apart is not None and types_job.ready():
-                apart.start()  # the child's modules are written: formatted while this renders on
         types_init = (
             reused[f"{pkg}/types/__init__.py"]
             if f"{pkg}/types/__init__.py" in reused
@@ -479,22 +488,18 @@ def plan_files(
                 md = remade_api_md(reuse.before, docs, reuse.docs, by_resource, _api_md)
                 if md is not None:
                     remade_md = md, docs  # (taken once formatted, below)
-            if apart is not None and types_job.ready():
-                apart.start()
             if remade_md is None:
                 late("api.md", render_pieces("package/api.md.jinja", doc=docs))
-            if apart is not None and types_job.ready():
-                apart.start()
             docs = for_readme(docs, held)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
-            # (the child's modules formatted as soon as it says they are written, not after its
-            # results are read)
-            texts = types_job.results(apart.start if apart is not None else None)
+            texts = types_job.results()
             done = types_job.after if isinstance(types_job.after, dict) else {}
-            if apart is not None and done:
-                apart.start()  # (unless it was started above)
+            if apart is not None:  # the child became the ruff of what it wrote (else started now)
+                apart.adopt(types_job.handed())
+                if done:
+                    apart.start()
             for at, (module, (text, facts)) in enumerate(zip(pending[:cut], texts, strict=True)):
                 rel = f"{pkg}/types/{module}.py"
                 size = done.get(rel) if at in types_job.theirs else None
