@@ -14,12 +14,9 @@ from typing import Any
 
 import pytest
 
-from generator import pipeline, provenance, staging
-from generator.config import adhoc_target
+from generator import provenance, staging
 from generator.diagnostics import SpecError
-from generator.render import fanout, plan
-from generator.write import read_tree
-from tests.conftest import FIXTURES
+from generator.render import fanout
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
 PARENT = os.getpid()
@@ -121,12 +118,12 @@ def test_a_hand_over_that_returns_ends_the_child_with_its_status() -> None:
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == fanout.HANDED_OVER_FAILED
 
 
-def _child_execs(job: staging.Apart) -> int:
-    """Fork a child that writes UNFORMATTED apart and becomes their ruff (as the render child)."""
+def _child_execs(job: staging.Apart, texts: dict[str, str] = UNFORMATTED) -> int:
+    """Fork a child that writes `texts` apart and becomes their ruff (as the render child)."""
     pid = os.fork()
     if pid == 0:
         try:
-            job.write(UNFORMATTED.items())
+            job.write(texts.items())
             job.exec()
         finally:
             os._exit(fanout.HANDED_OVER_FAILED)
@@ -170,14 +167,7 @@ def test_the_adopted_ruffs_failure_is_the_runs_with_its_message(tmp_path: Path) 
     with staging.Staging.open(tmp_path / "out", None, None, 100) as st:
         job = st.apart()
         assert job is not None
-        pid = os.fork()
-        if pid == 0:
-            try:
-                job.write(broken.items())
-                job.exec()
-            finally:
-                os._exit(fanout.HANDED_OVER_FAILED)
-        job.adopt(pid)
+        job.adopt(_child_execs(job, broken))
         job.add("src/p/types/a.py", len(broken["src/p/types/a.py"]))
         with pytest.raises(SpecError, match="ruff could not format the generated code: .+"):
             st.finish(PROV)
@@ -218,53 +208,6 @@ def test_finish_reads_this_processs_files_before_it_waits_for_the_ruff_apart(
     at = order.index("wait")
     assert sorted(p.removeprefix(st.tree + "/") for p in order[:at]) == sorted(OTHERS)
     assert sorted(p.removeprefix(job.root + "/") for p in order[at + 1 :]) == sorted(UNFORMATTED)
-
-
-@needs_fork
-def test_a_forked_generation_takes_no_text_back_from_the_child_and_adopts_its_ruff(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The child's types modules reach this process as sizes and imports only (empty texts), its
-    ruff is the child itself, and the package equals one rendered in one process."""
-    monkeypatch.setattr(plan, "FORK_FROM", 1)  # a small spec forks too
-    apart_texts: list[str] = []
-    real_add = plan.Planned.add
-
-    def add(self: plan.Planned, rel: str, text: Any, **kw: Any) -> None:
-        if kw.get("apart") is not None:
-            assert kw.get("facts") is not None
-            apart_texts.append(text)
-        real_add(self, rel, text, **kw)
-
-    monkeypatch.setattr(plan.Planned, "add", add)
-    adopted: list[int] = []
-    started: list[bool] = []
-    real_adopt, real_start = staging.Apart.adopt, staging.Apart.start
-    monkeypatch.setattr(
-        staging.Apart, "adopt", lambda self, pid: adopted.append(pid) or real_adopt(self, pid)
-    )
-    monkeypatch.setattr(
-        staging.Apart, "start", lambda self: started.append(True) or real_start(self)
-    )
-    real_results = fanout.Worklist.results
-
-    def results(self: fanout.Worklist[Any, Any]) -> list[Any]:
-        while self.forked and not self.ready():  # (the child takes all: none from the back)
-            time.sleep(0.01)
-        return real_results(self)
-
-    monkeypatch.setattr(fanout.Worklist, "results", results)
-    trees = {}
-    for parallel in ("off", "on"):
-        monkeypatch.setenv("CLIENTGEN_PARALLEL", parallel)
-        spec = FIXTURES / "specs" / "surface_31.yml"
-        target = adhoc_target(str(spec), str(tmp_path / parallel / "out"), "surface", "S")
-        pipeline.generate(target, full=True)
-        trees[parallel] = read_tree(tmp_path / parallel / "out")
-    assert apart_texts and set(apart_texts) == {""}
-    assert len([pid for pid in adopted if pid > 0]) == 1  # (the forked run's; none without a fork)
-    assert started == [True]  # (called, and did nothing: the adopted one formats them)
-    assert trees["on"] == trees["off"]
 
 
 @needs_fork

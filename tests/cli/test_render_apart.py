@@ -194,7 +194,8 @@ def test_a_forked_generation_stages_the_childs_modules_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A full generation whose plan forks: the child's types modules are staged from the tree
-    apart, and the package equals one rendered in one process."""
+    apart, reach this process as sizes and imports only (empty texts: tail26), the child became
+    their ruff (adopted here), and the package equals one rendered in one process."""
     monkeypatch.setattr(plan, "FORK_FROM", 1)  # a small spec forks too
     added: list[str] = []
     real_add = staging.Apart.add
@@ -204,6 +205,21 @@ def test_a_forked_generation_stages_the_childs_modules_apart(
         real_add(self, rel, size)
 
     monkeypatch.setattr(staging.Apart, "add", add)
+    apart_texts: list[str] = []
+    real_planned = plan.Planned.add
+
+    def planned(self: plan.Planned, rel: str, text: Any, **kw: Any) -> None:
+        if kw.get("apart") is not None:
+            assert kw.get("facts") is not None
+            apart_texts.append(text)
+        real_planned(self, rel, text, **kw)
+
+    monkeypatch.setattr(plan.Planned, "add", planned)
+    adopted: list[int] = []
+    real_adopt = staging.Apart.adopt
+    monkeypatch.setattr(
+        staging.Apart, "adopt", lambda self, pid: adopted.append(pid) or real_adopt(self, pid)
+    )
     real_results = fanout.Worklist.results
 
     def results(self: fanout.Worklist[Any, Any], *args: Any) -> list[Any]:
@@ -221,6 +237,8 @@ def test_a_forked_generation_stages_the_childs_modules_apart(
         trees[parallel] = read_tree(tmp_path / parallel / "out")
     types = {r for r in trees["on"] if r.startswith("src/surface/types/") and "__init__" not in r}
     assert types and set(added) == types
+    assert apart_texts and set(apart_texts) == {""}
+    assert len([pid for pid in adopted if pid > 0]) == 1  # (the forked run's)
     assert trees["on"] == trees["off"]
 
 
