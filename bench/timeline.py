@@ -86,6 +86,14 @@ def main(spec: str, out: str) -> None:
             [
                 (staging.Apart, "write", "the child writes its modules apart"),
                 (staging.Apart, "start", "ruff apart started"),
+                *(
+                    [
+                        (staging.Apart, "exec", "the child becomes the ruff apart"),
+                        (staging.Apart, "adopt", "ruff apart adopted"),
+                    ]
+                    if hasattr(staging.Apart, "adopt")
+                    else []
+                ),
                 (staging.Apart, "wait", "ruff apart waited for"),
             ]
             if hasattr(staging, "Apart")

@@ -33,7 +33,8 @@ def ruff_binary() -> str:
     return str(find_ruff_bin())
 
 
-def _command() -> list[str]:
+def tree_command() -> list[str]:
+    """The command that formats the tree it runs in (`format_tree`)."""
     return [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."]
 
 
@@ -41,7 +42,7 @@ def format_tree(root: Path) -> None:
     """`ruff format` over every .py file below `root`. The import blocks are emitted sorted and without
     unused names (`render/imports.py`), so `ruff check --fix` has nothing to do and is not run; a test runs
     `ruff check` over generated trees to keep it so."""
-    fmt = subprocess.run(_command(), cwd=root, check=False, capture_output=True, text=True)
+    fmt = subprocess.run(tree_command(), cwd=root, check=False, capture_output=True, text=True)
     formatted(fmt.returncode, fmt.stderr)
 
 
@@ -51,7 +52,7 @@ def start_tree(root: str, threads: int | None = None, nicer: int = 0) -> subproc
     it shares with this process it then yields to it)."""
     env = None if threads is None else {**os.environ, "RAYON_NUM_THREADS": str(threads)}
     proc = subprocess.Popen(
-        _command(),
+        tree_command(),
         cwd=root,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -88,7 +89,7 @@ class Formatting:
         os.makedirs(os.path.dirname(moved), exist_ok=True)
         os.replace(path, moved)
         proc = subprocess.Popen(
-            _command(),
+            tree_command(),
             cwd=root,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

@@ -21,17 +21,27 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import provenance
-from .format import FORMATTED, Formatting, format_tree, start_tree, tree_formatted
+from .format import (
+    FORMATTED,
+    Formatting,
+    format_tree,
+    formatted,
+    start_tree,
+    tree_command,
+    tree_formatted,
+)
 from .memo import Memo
 from .ownership import Ownership
 from .prewrite import Prewrite
 from .progress import SILENT, Progress
+from .render.fanout import HANDED_OVER_FAILED
 from .spec_copy import Parts
 from .write import (
     _check_relative,
@@ -367,31 +377,22 @@ class Staging:
                 if rel not in self._early and rel not in self._apart
             ):
                 format_tree(Path(self.tree))  # (while the early ones are out of the tree)
-            if self._apart_job is not None:
-                self._apart_job.wait()  # (formatted meanwhile)
             if self.early is not None:
                 self.early.wait()  # (and put back)
             digests = dict(self._data)
             for rel in self._data:
                 if rel not in self._parts:
                     paths[rel] = os.path.join(self.data, rel)
+            # the texts formatted here are read while the render child's are still being
+            # formatted (`Apart`: its ruff is waited for only then)
             for rel, key in self._texts.items():
-                paths[rel] = self._apart.get(rel) or os.path.join(self.tree, rel)
-                if rel in self._large:
-                    digest = hashlib.sha256()
-                    for piece in _pieces(paths[rel]):  # not on the heap whole
-                        digest.update(piece)
-                    digests[rel] = digest.digest()
-                    if key is not None and self._memo is not None:
-                        self._memo.put_parts(key, _pieces(paths[rel]), digests[rel])
-                    continue
-                data = _read(paths[rel])
-                digests[rel] = hashlib.sha256(data).digest()
-                if key is not None and self._memo is not None:
-                    self._memo.put(key, data, digests[rel])
-                if hold:
-                    held[rel] = data
-                del data
+                if rel not in self._apart:
+                    self._take(rel, key, paths, digests, held if hold else None)
+            if self._apart_job is not None:
+                self._apart_job.wait()  # (formatted meanwhile)
+            for rel, key in self._texts.items():
+                if rel in self._apart:
+                    self._take(rel, key, paths, digests, held if hold else None)
             for rel, (_, sha) in self._known.items():
                 digests[rel] = sha
             ordered = {rel: digests[rel] for rel in sorted(digests)}
@@ -413,21 +414,51 @@ class Staging:
             self._parts,
         )
 
+    def _take(
+        self,
+        rel: str,
+        key: bytes | None,
+        paths: dict[str, str],
+        digests: dict[str, bytes],
+        held: dict[str, bytes] | None,
+    ) -> None:
+        """(`finish`.) A formatted text's path and digest (its bytes into the module cache under
+        `key`, and into `held` unless None)."""
+        paths[rel] = self._apart.get(rel) or os.path.join(self.tree, rel)
+        if rel in self._large:
+            digest = hashlib.sha256()
+            for piece in _pieces(paths[rel]):  # not on the heap whole
+                digest.update(piece)
+            digests[rel] = digest.digest()
+            if key is not None and self._memo is not None:
+                self._memo.put_parts(key, _pieces(paths[rel]), digests[rel])
+            return
+        data = _read(paths[rel])
+        digests[rel] = hashlib.sha256(data).digest()
+        if key is not None and self._memo is not None:
+            self._memo.put(key, data, digests[rel])
+        if held is not None:
+            held[rel] = data
+
 
 class Apart:
     """Texts a forked render child writes, with their headers, into a tree of their own
     (`render/plan.py`: the types modules, while this process still renders the resources), which
-    ruff formats in the background as soon as they are there (`start`) while this process renders
-    and formats the rest; they are then staged as they are (`add`). The tree holds each text at
-    its path in the package's, and ruff runs over it as over the package's (the same command over
-    "."), so the bytes are those one run over the whole package gives. `Staging.finish` waits for
-    it (a failure: the same `format-failed`)."""
+    ruff formats in the background as soon as they are there while this process renders and
+    formats the rest: the child, its result sent, becomes that ruff itself (`exec`; this process
+    `adopt`s it), or this process starts it (`start`); they are then staged as they are (`add`).
+    The tree holds each text at its path in the package's, and ruff runs over it as over the
+    package's (the same command over "."), so the bytes are those one run over the whole package
+    gives. `Staging.finish` waits for it (a failure: the same `format-failed`)."""
 
     def __init__(self, staging: Staging, root: str) -> None:
         self._staging = staging
         self.root = root
+        self.err = root + ".err"  # the adopted ruff's standard error (beside its tree)
         self.used = False  # a text was staged from here: its ruff must succeed
         self._proc: subprocess.Popen[bytes] | None = None
+        self._pid = 0  # the adopted ruff (`exec`, `adopt`)
+        self._command = tree_command()  # (found here: the child execs it at once)
 
     def write(self, files: Iterable[tuple[str, str]]) -> frozenset[str]:
         """(In the child.) Write these texts with their headers below `root`: the paths written (a
@@ -441,20 +472,50 @@ class Apart:
                 done.append(rel)
         return frozenset(done)
 
+    def exec(self) -> None:
+        """(In the child, its result sent.) Become `start`'s ruff: on one thread, at `NICER`, its
+        standard error into `err`. Returns only when it cannot (nothing written, or no exec)."""
+        if not os.path.isdir(self.root):
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        os.dup2(os.open(self.err, flags, 0o600), 2)
+        os.dup2(os.open(os.devnull, os.O_RDWR), 0)
+        os.dup2(0, 1)
+        os.chdir(self.root)
+        with contextlib.suppress(OSError):  # (before ruff starts its threads, which take it)
+            os.nice(NICER)
+        os.execve(self._command[0], self._command, {**os.environ, "RAYON_NUM_THREADS": "1"})
+
+    def adopt(self, pid: int) -> None:
+        """The render child went on to `exec` (its pid; 0: it did not): that is the ruff waited
+        for, none is `start`ed."""
+        if pid > 0:
+            self._pid = pid
+
     def start(self) -> None:
         """Format what the child wrote, in the background (once; nothing written: nothing run), on
         one thread and at `NICER`: it takes the core the child left while this process renders on
         the other, yielding to this process where the two share one."""
-        if self._proc is None and os.path.isdir(self.root):
+        if self._proc is None and not self._pid and os.path.isdir(self.root):
             self._proc = start_tree(self.root, threads=1, nicer=NICER)
 
-    def add(self, rel: str, text: str) -> None:
-        """Stage `rel`, which the child wrote (`text`: what it wrote), formatted by `start`'s ruff."""
-        self._staging._add_apart(rel, os.path.join(self.root, rel), len(text))
+    def add(self, rel: str, size: int) -> None:
+        """Stage `rel`, which the child wrote (a text of `size` characters), formatted by `start`'s
+        ruff."""
+        self._staging._add_apart(rel, os.path.join(self.root, rel), size)
         self.used = True
 
     def wait(self) -> None:
-        """Wait for `start`'s ruff: its failure is this run's when a text was staged from here."""
+        """Wait for the ruff (adopted or `start`ed): its failure is this run's when a text was
+        staged from here; the child that could not exec it is replaced by `start`'s."""
+        pid, self._pid = self._pid, 0
+        if pid and not self.used:
+            self._stop_pid(pid)
+        elif pid:
+            code = _exit_code(pid)
+            if code != HANDED_OVER_FAILED:
+                formatted(code, _text_of(self.err))
+                return
         if self.used:
             self.start()  # (started already, unless something skipped it)
         proc, self._proc = self._proc, None
@@ -467,11 +528,36 @@ class Apart:
 
     def stop(self) -> None:
         """End its ruff (the run failed: the staging folder goes)."""
+        pid, self._pid = self._pid, 0
+        if pid:
+            self._stop_pid(pid)
         proc, self._proc = self._proc, None
         if proc is not None:
             self.stop_proc(proc)
 
     @staticmethod
+    def _stop_pid(pid: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _exit_code(pid)
+
+    @staticmethod
     def stop_proc(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
         proc.communicate()
+
+
+def _exit_code(pid: int) -> int:
+    """Wait for a child (its exit code; a signal's: negative)."""
+    try:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    except ChildProcessError:
+        return HANDED_OVER_FAILED  # (reaped already: not known)
+
+
+def _text_of(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(1 << 16).decode(errors="replace")
+    except OSError:
+        return ""

@@ -18,7 +18,16 @@ its own part is done, takes items from the back, one at a time, until the child'
 they are of, in order): whatever it does beside them (the types modules' child writes its texts
 for ruff, `plan.py`) happens on the second core while this process still works. Then the child
 tells this process it is done (one byte before its result: `ready()`); what `then` returned comes
-back as `after` (None: no `then`, or it failed — the results still come).
+back as `after` (None: no `then`, or it failed — the results still come). A `then` that returns
+`Sent(after, results)` has those results sent instead of the ones computed (what it dealt with
+itself, made lighter to pickle and read back) and `after` returned.
+
+`hand_over()`, when given, runs in the child once its result is sent, in place of leaving: it may
+exec another program (the types modules' child becomes their ruff, `staging.Apart.exec`, which so
+starts the moment they are written, whatever this process is doing). This process then does not
+wait for the child when it reads its result (which must unpickle whole); `handed()` gives its pid to
+whoever waits for that program (the child's status is the program's; `HANDED_OVER_FAILED` when it
+could not exec), and `close` stops it when nobody asked.
 
 Every item is computed by exactly one of `work` here or in the child as far as the result goes, and
 the results are in the list's order, so the output is the same as `[work(x) for x in items]`,
@@ -70,6 +79,19 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32" and not other_threads() and cores() >= 2
 
 
+class Sent(Generic[T]):
+    """What a `then` may return to send other results than those computed (lighter ones: the
+    types modules' texts the child wrote itself, `plan.py`, are not pickled and read back), and
+    `after`. Ignored (the computed results are sent) unless there is one result for each."""
+
+    def __init__(self, after: object, results: list[T]) -> None:
+        self.after = after
+        self.results = results
+
+
+PIPE_AT_MOST = 1 << 20  # what a pipe may hold (`_room_for`; Linux's default pipe-max-size)
+# the child's status when `hand_over` returned (it could not exec its program)
+HANDED_OVER_FAILED = 125
 _CLAIM = 4  # bytes of a claimed index (writes of up to PIPE_BUF bytes to a pipe are atomic)
 _COMPUTED = b"\x01"  # the child's first byte: its results are computed (`then` and they follow)
 
@@ -84,15 +106,18 @@ class Worklist(Generic[Item, T]):
         *,
         enabled: bool,
         then: Callable[[Sequence[Item], list[T]], object] | None = None,
+        hand_over: Callable[[], object] | None = None,
     ) -> None:
         self._items = items
         self._work = work
         self._then = then
+        self._hand_over = hand_over
         self.after: object = None  # what `then` returned in the child (read by `results()`)
         self.theirs: frozenset[int] = frozenset()  # the indices whose result is the child's
         self._pid = 0
         self._result = -1  # the child's results (read here)
         self._claims = -1  # the items claimed here (written here)
+        self._handed = 0  # the child, gone on to `hand_over`'s program (`handed`)
         self.taken = 0  # items computed here from the back (for tests and measurements)
         if enabled and items and can_fork():
             self._fork()
@@ -129,11 +154,23 @@ class Worklist(Generic[Item, T]):
                     if self._then is not None:
                         with contextlib.suppress(Exception):  # (the results come without it)
                             after = self._then(self._items[: len(done)], done)
+                        if isinstance(after, Sent):
+                            sent: Sent[T] = after
+                            after = sent.after
+                            if len(sent.results) == len(done):
+                                done = sent.results
                     os.write(result_w, _COMPUTED)  # nothing more to take from the back
                     data = memoryview(pickle.dumps((done, after), pickle.HIGHEST_PROTOCOL))
+                    if self._hand_over is not None:
+                        _room_for(result_w, len(data))  # (not held up until it is read)
                     while data:
                         data = data[os.write(result_w, data) :]
                     code = 0
+                    if self._hand_over is not None:
+                        os.close(result_w)  # (the result is all there)
+                        os.close(claims_r)
+                        code = HANDED_OVER_FAILED
+                        self._hand_over()  # (returns only when it could not exec)
             finally:
                 os._exit(code)
         os.close(result_w)
@@ -192,15 +229,33 @@ class Worklist(Generic[Item, T]):
         except OSError:
             chunks = []
         self._close_pipes()
-        ok = self._reap()
         data = b"".join(chunks)
-        if ok and data.startswith(_COMPUTED):
+        if self._hand_over is not None:  # (its status is the program's: the result must unpickle)
+            value = self._loaded(data)
+            if value is not None:
+                self._handed, self._pid = self._pid, 0
+                return value
+            self.close()
+            return []
+        ok = self._reap()
+        value = self._loaded(data) if ok else None
+        return [] if value is None else value
+
+    def _loaded(self, data: bytes) -> list[T] | None:
+        """The child's results from what it sent (None: not a whole result); `after` set."""
+        if data.startswith(_COMPUTED):
             with contextlib.suppress(Exception):  # a damaged result: computed here instead
                 value, after = pickle.loads(data[len(_COMPUTED) :])  # written by our own child
                 if isinstance(value, list):
                     self.after = after
                     return value
-        return []
+        return None
+
+    def handed(self) -> int:
+        """The pid of the child gone on to `hand_over`'s program once its result was read (the
+        caller now waits for it, or kills it); 0: none. Asked once: `close` no longer stops it."""
+        pid, self._handed = self._handed, 0
+        return pid
 
     def _close_pipes(self) -> None:
         for fd in (self._result, self._claims):
@@ -218,8 +273,11 @@ class Worklist(Generic[Item, T]):
         return os.waitstatus_to_exitcode(status) == 0
 
     def close(self) -> None:
-        """Stop and reap a child whose results are not wanted (idempotent)."""
+        """Stop and reap a child whose results are not wanted, or that went on to `hand_over`'s
+        program and was not asked for (idempotent)."""
         self._close_pipes()
+        if self._handed > 0:
+            self._pid, self._handed = self._handed, 0
         if self._pid > 0:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
@@ -251,3 +309,12 @@ def _read_claims(fd: int) -> int:
             return lowest
         for at in range(0, len(data) - _CLAIM + 1, _CLAIM):
             lowest = min(lowest, int.from_bytes(data[at : at + _CLAIM], "little"))
+
+
+def _room_for(fd: int, size: int) -> None:
+    """Let the pipe `fd` hold `size` bytes (and its first byte) where the system allows (Linux: up
+    to 1 MiB unprivileged), so that a writer of that much does not wait for its reader."""
+    import fcntl
+
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, min(size + 1, PIPE_AT_MOST))

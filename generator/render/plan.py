@@ -28,7 +28,7 @@ from .contribution import Context, Contribution, Extension
 from .drafts import Drafts
 from .environment import render, render_pieces
 from .extension import MethodHook, ResourceExtras
-from .fanout import Worklist
+from .fanout import Sent, Worklist
 from .gather import Gathered, Suite, Views
 from .manifest import manifest
 from .readme_views import ExamplePart
@@ -177,6 +177,12 @@ def child_share(api: Api, names: Names, modules: list[Name]) -> int:
 
 
 _TYPING_EXTENSIONS = "from typing_extensions import"
+Facts = tuple[frozenset[str], bool]  # what a module imports (`imports_of`), typing_extensions?
+
+
+def _facts(text: str) -> Facts:
+    """What `Planned.add` reads of a module's text (the render child reads its own: `plan_files`)."""
+    return imports_of(text), _TYPING_EXTENSIONS in text
 
 
 class Apart(Protocol):
@@ -187,12 +193,20 @@ class Apart(Protocol):
         """(In the child.) Write these (path, text) pairs; the paths written."""
         ...
 
-    def start(self) -> None:
-        """(Here.) Format what the child wrote, in the background."""
+    def exec(self) -> None:
+        """(In the child, its result sent.) Become the ruff that formats what it wrote."""
         ...
 
-    def add(self, rel: str, text: str) -> None:
-        """(Here.) Stage `rel`, which the child wrote."""
+    def adopt(self, pid: int) -> None:
+        """(Here.) The child that became that ruff (0: none)."""
+        ...
+
+    def start(self) -> None:
+        """(Here.) Format what the child wrote, in the background (when it did not itself)."""
+        ...
+
+    def add(self, rel: str, size: int) -> None:
+        """(Here.) Stage `rel`, which the child wrote (a text of `size` characters)."""
         ...
 
 
@@ -204,7 +218,7 @@ class Planned:
     def __init__(
         self,
         emit: Callable[[str, str | list[str]], None] | None = None,
-        apart: Callable[[str, str], None] | None = None,
+        apart: Callable[[str, int], None] | None = None,
     ) -> None:
         self.texts: dict[str, str] = {}
         self.imported: set[str] = set()
@@ -223,7 +237,8 @@ class Planned:
         checked: bool = True,
         reused: bool = False,
         last: bool = False,
-        apart: bool = False,
+        apart: int | None = None,
+        facts: Facts | None = None,
     ) -> None:
         """`text`: the file's text, or the pieces it is made of, whole lines or JSON values (so that
         no import statement spans two: `operations.json`). `checked`: counts for
@@ -232,12 +247,19 @@ class Planned:
         earlier run's stub (`Reuse.files`): most modules share one of a few, each read once.
         `last`: planned after everything that reads `imported` and `typing_extensions` (the
         runtime modules, which `runtime_modules` chose from them): its text is not read.
-        `apart`: a text the render child wrote itself (`Apart`), staged from there."""
+        `apart`: the size of a text the render child wrote itself (`Apart`), staged from there
+        (`text` is then empty). `facts`: what the text imports and whether it imports
+        typing_extensions, read already (`_facts`)."""
         if rel in self._seen:  # a file is handed on once: a second text could not replace the first
             raise ValueError(f"{rel} is planned twice")
         self._seen.add(rel)
         self.count += 1
         if last:
+            self._done(rel, text, apart)
+            return
+        if facts is not None:
+            self.imported |= facts[0]
+            self.typing_extensions |= checked and facts[1]
             self._done(rel, text, apart)
             return
         # `operations.json` imports nothing: no line of a JSON text begins with `from`
@@ -260,9 +282,9 @@ class Planned:
                 self.typing_extensions = True
         self._done(rel, text, apart)
 
-    def _done(self, rel: str, text: str | list[str], apart: bool = False) -> None:
-        if apart and self._apart is not None and isinstance(text, str):
-            self._apart(rel, text)
+    def _done(self, rel: str, text: str | list[str], apart: int | None = None) -> None:
+        if apart is not None and self._apart is not None:
+            self._apart(rel, apart)
         elif self._emit is None:
             self.texts[rel] = text if isinstance(text, str) else "".join(text)
         else:
@@ -345,10 +367,22 @@ def plan_files(
     def render_types(modules: list[Name]) -> list[str]:
         return [render_one(m) for m in modules]
 
-    def write_apart(modules: Sequence[Name], texts: list[str]) -> frozenset[str]:
-        # (in the child, once its share is rendered: formatted while this process renders on)
+    def render_read(module: Name) -> tuple[str, Facts | None]:
+        # (with `apart`, the child reads its texts' facts: this process does not read them back)
+        text = render_one(module)
+        return text, _facts(text) if apart is not None else None
+
+    def write_apart(
+        modules: Sequence[Name], done: list[tuple[str, Facts | None]]
+    ) -> Sent[tuple[str, Facts | None]]:
+        # (in the child, once its share is rendered: formatted while this process renders on; the
+        # texts it wrote are not sent back, only their sizes and facts)
         assert apart is not None
-        return apart.write((f"{pkg}/types/{m}.py", t) for m, t in zip(modules, texts, strict=True))
+        rels = [f"{pkg}/types/{m}.py" for m in modules]
+        written = apart.write((rel, text) for rel, (text, _) in zip(rels, done, strict=True))
+        sizes = {rel: len(text) for rel, (text, _) in zip(rels, done) if rel in written}
+        light = [("", f) if rel in written else (t, f) for rel, (t, f) in zip(rels, done)]
+        return Sent(sizes, light)
 
     # the first types modules to render are rendered by a forked child (`fanout.py`) while this
     # process drafts the resources and renders the rest of the package and then the last ones
@@ -357,7 +391,10 @@ def plan_files(
     # `results()`, and they go where the serial plan puts them
     apart = apart if streaming else None
     then = write_apart if apart is not None else None
-    with Worklist(pending[:cut], render_one, enabled=forking, then=then) as types_job:
+    hand_over = apart.exec if apart is not None else None
+    with Worklist(
+        pending[:cut], render_read, enabled=forking, then=then, hand_over=hand_over
+    ) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -419,8 +456,6 @@ def plan_files(
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
-            if apart is not None and types_job.ready():
-                apart.start()  # the child's modules are written: formatted while this renders on
         types_init = (
             reused[f"{pkg}/types/__init__.py"]
             if f"{pkg}/types/__init__.py" in reused
@@ -453,23 +488,22 @@ def plan_files(
                 md = remade_api_md(reuse.before, docs, reuse.docs, by_resource, _api_md)
                 if md is not None:
                     remade_md = md, docs  # (taken once formatted, below)
-            if apart is not None and types_job.ready():
-                apart.start()
             if remade_md is None:
                 late("api.md", render_pieces("package/api.md.jinja", doc=docs))
-            if apart is not None and types_job.ready():
-                apart.start()
             docs = for_readme(docs, held)
             for module in pending[cut:]:  # this process's share, one at a time
                 files.add(f"{pkg}/types/{module}.py", render_types([module])[0])
                 tick(files.count, total)
             texts = types_job.results()
-            done = types_job.after if isinstance(types_job.after, frozenset) else frozenset()
-            if apart is not None and done:
-                apart.start()  # (unless it was started above)
-            for at, (module, text) in enumerate(zip(pending[:cut], texts, strict=True)):
+            done = types_job.after if isinstance(types_job.after, dict) else {}
+            if apart is not None:  # the child became the ruff of what it wrote (else started now)
+                apart.adopt(types_job.handed())
+                if done:
+                    apart.start()
+            for at, (module, (text, facts)) in enumerate(zip(pending[:cut], texts, strict=True)):
                 rel = f"{pkg}/types/{module}.py"
-                files.add(rel, text, apart=at in types_job.theirs and rel in done)
+                size = done.get(rel) if at in types_job.theirs else None
+                files.add(rel, text, apart=size, facts=facts)
                 tick(files.count, total)
             del texts
             for module in types_modules:
@@ -485,7 +519,8 @@ def plan_files(
             api_md = render("package/api.md.jinja", doc=docs)
             docs = for_readme(docs, held)
             mine = render_types(pending[cut:])
-            rendered = dict(zip(pending, types_job.results() + mine, strict=True))
+            theirs = [text for text, _ in types_job.results()]
+            rendered = dict(zip(pending, theirs + mine, strict=True))
             for module in types_modules:
                 path = f"{pkg}/types/{module}.py"
                 files.add(path, reused[path] if path in reused else rendered[module])

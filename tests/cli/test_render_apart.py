@@ -111,7 +111,7 @@ def _staged(tmp_path: Path, name: str, apart: bool) -> dict[str, bytes]:
             job.start()
         for rel, text in {**UNFORMATTED, **OTHERS}.items():
             if apart and rel in UNFORMATTED:
-                job.add(rel, text)
+                job.add(rel, len(text))
             else:
                 st.add(rel, text)
         tree = st.finish(provenance.current("x", "0" * 64, "c"))
@@ -148,7 +148,7 @@ def test_a_failure_of_ruff_apart_is_the_runs_when_used(tmp_path: Path) -> None:
             job.write(broken.items())
             job.start()
             if used:
-                job.add("src/p/types/a.py", broken["src/p/types/a.py"])
+                job.add("src/p/types/a.py", len(broken["src/p/types/a.py"]))
                 with pytest.raises(SpecError, match="ruff could not format"):
                     st.finish(provenance.current("x", "0" * 64, "c"))
             else:  # (the child's result was not taken: the parent staged its own texts)
@@ -167,7 +167,7 @@ def test_a_claimed_file_is_not_staged_from_apart(tmp_path: Path) -> None:
         assert job is not None
         job.write(UNFORMATTED.items())
         for rel, text in UNFORMATTED.items():
-            job.add(rel, text)
+            job.add(rel, len(text))
         tree = st.finish(provenance.current("x", "0" * 64, "c"))
         assert set(tree) == {*UNFORMATTED, provenance.FILE} - {"src/p/types/a.py"}
 
@@ -194,22 +194,38 @@ def test_a_forked_generation_stages_the_childs_modules_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A full generation whose plan forks: the child's types modules are staged from the tree
-    apart, and the package equals one rendered in one process."""
+    apart, reach this process as sizes and imports only (empty texts: tail26), the child became
+    their ruff (adopted here), and the package equals one rendered in one process."""
     monkeypatch.setattr(plan, "FORK_FROM", 1)  # a small spec forks too
     added: list[str] = []
     real_add = staging.Apart.add
 
-    def add(self: staging.Apart, rel: str, text: str) -> None:
+    def add(self: staging.Apart, rel: str, size: int) -> None:
         added.append(rel)
-        real_add(self, rel, text)
+        real_add(self, rel, size)
 
     monkeypatch.setattr(staging.Apart, "add", add)
+    apart_texts: list[str] = []
+    real_planned = plan.Planned.add
+
+    def planned(self: plan.Planned, rel: str, text: Any, **kw: Any) -> None:
+        if kw.get("apart") is not None:
+            assert kw.get("facts") is not None
+            apart_texts.append(text)
+        real_planned(self, rel, text, **kw)
+
+    monkeypatch.setattr(plan.Planned, "add", planned)
+    adopted: list[int] = []
+    real_adopt = staging.Apart.adopt
+    monkeypatch.setattr(
+        staging.Apart, "adopt", lambda self, pid: adopted.append(pid) or real_adopt(self, pid)
+    )
     real_results = fanout.Worklist.results
 
-    def results(self: fanout.Worklist[Any, Any]) -> list[Any]:
+    def results(self: fanout.Worklist[Any, Any], *args: Any) -> list[Any]:
         while self.forked and not self.ready():  # (the child takes all: none from the back)
             time.sleep(0.01)
-        return real_results(self)
+        return real_results(self, *args)
 
     monkeypatch.setattr(fanout.Worklist, "results", results)
     trees = {}
@@ -221,6 +237,8 @@ def test_a_forked_generation_stages_the_childs_modules_apart(
         trees[parallel] = read_tree(tmp_path / parallel / "out")
     types = {r for r in trees["on"] if r.startswith("src/surface/types/") and "__init__" not in r}
     assert types and set(added) == types
+    assert apart_texts and set(apart_texts) == {""}
+    assert len([pid for pid in adopted if pid > 0]) == 1  # (the forked run's)
     assert trees["on"] == trees["off"]
 
 
