@@ -6,6 +6,7 @@ asking `quick.py` for the answers that need no click); the work is done by libra
     live.py        `fetch`: a target's live spec compared, --update takes it (→ workflow/live.py)
     diff.py        `diff`: the change report between two specs (→ workflow/diff.py)
     new_target.py  `init`: a starter target table in pyproject.toml (→ project_edit.py)
+    watch.py       `watch`: `generate` again whenever a spec or the configuration changes (→ watch.py)
 
 What the commands share (target selection, spec downloads, the live-spec options, the error that
 carries a spec error to the exit) is `support.py`; what they print is `generator/console.py`.
@@ -35,6 +36,7 @@ from .generate import generate_cmd
 from .live import fetch_cmd
 from .new_target import init_cmd
 from .support import CommandFailed
+from .watch import watch_cmd
 
 if TYPE_CHECKING:
     from ..pipeline import TargetResult
@@ -46,7 +48,7 @@ def cli() -> None:
     """Generate typed Python clients from OpenAPI 3.0/3.1 specs."""
 
 
-for _command in (generate_cmd, init_cmd, check_cmd, fetch_cmd, diff_cmd):
+for _command in (generate_cmd, init_cmd, check_cmd, fetch_cmd, diff_cmd, watch_cmd):
     cli.add_command(_command)
 
 

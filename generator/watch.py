@@ -1,0 +1,197 @@
+"""`clientgen watch`: regenerate the configured targets whenever their specs or the configuration
+change, from a process that stays warm (issue 18).
+
+What is watched: the project's `pyproject.toml` and, for each target watched, its spec and the other
+spec-like files (`.json`, `.yaml`, `.yml`) in the spec's folder tree that a multi-file spec's
+`$ref`s may name — not inside an output folder or a hidden one, at most `MAX_FILES` files, at most
+`MAX_DEPTH` folders down. Each is known by its stat data (size, mtime and ctime in nanoseconds,
+inode, device: what `tree_index.py` trusts), polled every `interval` seconds; a change is acted on
+once the files have held still for `settle` seconds (an editor's save is often several writes).
+Then `generate NAMES…` runs once, in a child forked from this process (`watch_child.py`), whose
+output and exit status are the command's; a change that arrives while it runs is acted on after it.
+A configuration that can no longer be read is reported, and the watcher waits for the next change.
+
+The watcher itself reads no spec and writes nothing: every byte is written by the child, as
+`clientgen generate` writes it, atomically, only inside the output folders.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from .watch_child import Ran, learn, regenerate, warm
+
+if TYPE_CHECKING:
+    from .config_types import TargetConfig
+
+MAX_FILES = 500
+MAX_DEPTH = 4
+_SPEC_SUFFIXES = (".json", ".yaml", ".yml")
+Stamp = tuple[tuple[str, tuple[int, ...] | None], ...]
+
+
+def watched_files(project: Path, targets: Sequence[TargetConfig]) -> list[Path]:
+    """The files whose change means a regeneration: the project file, each target's spec, and the
+    spec-like files beside the specs (see the module's docstring), in a stable order."""
+    outputs = {Path(t.output) for t in targets}
+    found: dict[str, Path] = {str(project): project}
+    for target in targets:
+        spec = Path(target.spec)
+        found.setdefault(str(spec), spec)
+        for path in _beside(spec.parent, outputs):
+            if len(found) >= MAX_FILES:
+                break
+            found.setdefault(str(path), path)
+    return [found[key] for key in sorted(found)]
+
+
+def _beside(folder: Path, outputs: set[Path]) -> list[Path]:
+    """Spec-like files in `folder`'s tree, hidden and output folders left out (bounded walk)."""
+    files: list[Path] = []
+    for at, dirs, names in os.walk(folder):
+        here = Path(at)
+        depth = len(here.relative_to(folder).parts)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in ("__pycache__", "node_modules")
+            and here / d not in outputs
+            and depth < MAX_DEPTH
+        )
+        files.extend(here / n for n in sorted(names) if n.endswith(_SPEC_SUFFIXES))
+        if len(files) >= MAX_FILES:
+            break
+    return files[:MAX_FILES]
+
+
+def stamp(files: Sequence[Path]) -> Stamp:
+    """The stat data of each file (None: missing or unreadable)."""
+    out: list[tuple[str, tuple[int, ...] | None]] = []
+    for path in files:
+        try:
+            st = os.stat(path)
+            out.append(
+                (str(path), (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev))
+            )
+        except OSError:
+            out.append((str(path), None))
+    return tuple(out)
+
+
+class Stop(Exception):
+    """SIGINT or SIGTERM: leave the loop (after the regeneration running, if any)."""
+
+
+def watch(
+    names: Sequence[str],
+    flags: Sequence[str],
+    *,
+    interval: float,
+    settle: float,
+    timeout: float,
+    say: Callable[[str], None],
+    runs: int | None = None,
+) -> int:
+    """Watch and regenerate until stopped (or after `runs` regenerations); the exit code: 0 when
+    stopped, 130 on Ctrl-C. `flags`: what `generate` is also given (`-q`, `-v`, `--strict`)."""
+    stopping: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopping.append(signum)
+        raise Stop
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _loop(list(names), list(flags), interval, settle, timeout, say, runs)
+    except Stop:
+        return 130 if stopping and stopping[0] == signal.SIGINT else 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _loop(
+    names: list[str],
+    flags: list[str],
+    interval: float,
+    settle: float,
+    timeout: float,
+    say: Callable[[str], None],
+    runs: int | None,
+) -> int:
+    start = time.perf_counter()
+    loaded = warm()
+    files = _files(names, say, first=True)
+    say(
+        f"watching {len(files)} file(s) for {', '.join(names) or 'every target'} "
+        f"(warm in {time.perf_counter() - start:.2f} s, {loaded} modules); Ctrl-C stops"
+    )
+    seen, done = stamp(files), 0
+    while runs is None or done < runs:
+        if done:  # (the first regeneration at once: the output brought up to date)
+            time.sleep(interval)
+            now = stamp(files)
+            if now == seen:
+                continue
+            while True:  # held still for `settle` seconds?
+                time.sleep(settle)
+                later = stamp(files)
+                if later == now:
+                    break
+                now = later
+            seen = now
+        ran = regenerate([*names, *flags], timeout)
+        done += 1
+        say(_said(ran))
+        learn(ran.modules)
+        again = _files(names, say)  # (the configuration may name other specs now)
+        if again != files:
+            files, seen = again, stamp(again)
+    return 0
+
+
+def _said(ran: Ran) -> str:
+    if ran.status is None:
+        return f"regeneration stopped after {ran.seconds:.0f} s (--timeout); watching"
+    return f"regenerated in {ran.seconds:.3f} s (exit {ran.status}); watching"
+
+
+class Unusable(Exception):
+    """The configuration cannot be read when the watcher starts (the message says why)."""
+
+
+def _files(names: Sequence[str], say: Callable[[str], None], first: bool = False) -> list[Path]:
+    """The files to watch, from the configuration as it stands. When it cannot be read: at the
+    start, `Unusable`; later, only the project file (the message says why, and its next change is
+    waited for)."""
+    from .config import TargetSelectionError, find_project_file, select_targets
+    from .diagnostics import SpecError
+
+    here, project = Path.cwd(), None
+    try:
+        project = find_project_file(here)
+        if project is None:
+            raise TargetSelectionError(
+                "no [tool.clientgen] table in a pyproject.toml here or above"
+            )
+        targets, _ = select_targets(names, here)
+    except (TargetSelectionError, SpecError) as exc:
+        message = exc.diagnostic.render() if isinstance(exc, SpecError) else str(exc)
+        if first:
+            raise Unusable(message) from None
+        say(f"cannot read the configuration: {message}")
+        return [here / "pyproject.toml"] if project is None else [project]
+    return watched_files(project, targets)
+
+
+def say_on_stderr(text: str) -> None:
+    """How the watcher speaks: one line on stderr, prefixed (stdout is the commands')."""
+    print(f"clientgen watch: {text}", file=sys.stderr, flush=True)
