@@ -150,7 +150,7 @@ def _loop(
             seen = now
         ran = regenerate([*names, *flags], timeout)
         done += 1
-        say(_said(ran))
+        say(_said(ran, "-v" in flags))
         learn(ran.modules)
         again = _files(names, say)  # (the configuration may name other specs now)
         if again != files:
@@ -158,10 +158,11 @@ def _loop(
     return 0
 
 
-def _said(ran: Ran) -> str:
+def _said(ran: Ran, verbose: bool) -> str:
     if ran.status is None:
         return f"regeneration stopped after {ran.seconds:.0f} s (--timeout); watching"
-    return f"regenerated in {ran.seconds:.3f} s (exit {ran.status}); watching"
+    more = f", {len(ran.modules)} module(s) imported that the watcher had not" if verbose else ""
+    return f"regenerated in {ran.seconds:.3f} s (exit {ran.status}{more}); watching"
 
 
 class Unusable(Exception):

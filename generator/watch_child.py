@@ -21,8 +21,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import importlib.machinery
 import os
-import pkgutil
 import select
 import signal
 import subprocess
@@ -31,8 +31,10 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 _MAX_REPORT = 1 << 20  # bytes of module names a child may send back (GitHub's run: ≈ 15 KB)
+_SOURCES = (".py", *importlib.machinery.EXTENSION_SUFFIXES)
 _STARTS = ("generator.cli", "generator.quick", "generator.pipeline", "generator.commands")
 
 
@@ -61,12 +63,30 @@ def warm() -> int:
     to import is left for the child, which reports it as the command would."""
     for name in _STARTS:
         _import(name)
-    package = importlib.import_module("generator")
-    for info in pkgutil.walk_packages(package.__path__, "generator."):
-        if not info.name.endswith("__main__"):
-            _import(info.name)
+    for name in _module_names():
+        _import(name)
     gc.collect()  # (what the imports made, out of the young generations the children collect)
     return len(sys.modules)
+
+
+def _module_names() -> list[str]:
+    """Every module of the `generator` package, its namespace packages' included (which
+    `pkgutil.walk_packages` does not enter), in a stable order; not `__main__` (it runs the CLI)."""
+    root = Path(importlib.import_module("generator").__file__ or "").parent
+    names: list[str] = []
+    for at, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d.isidentifier())
+        package = ".".join(("generator", *Path(at).relative_to(root).parts))
+        names.extend(
+            [] if package == "generator" or (Path(at) / "__init__.py").exists() else [package]
+        )
+        for file in sorted(files):
+            stem = file.split(".", 1)[
+                0
+            ]  # (`plan.py`; the compiled build's `plan.cpython-311-….so`)
+            if file.endswith(_SOURCES) and stem.isidentifier() and stem != "__main__":
+                names.append(package if stem == "__init__" else f"{package}.{stem}")
+    return list(dict.fromkeys(names))
 
 
 def learn(modules: Iterable[str]) -> int:

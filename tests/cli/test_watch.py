@@ -1,0 +1,314 @@
+"""`clientgen watch` (issue 18): each change of a watched file is followed by one regeneration, run
+as `clientgen generate` in a child forked from the warm watcher, whose tree equals a cacheless
+`generate --full` of the same spec byte for byte; a warm regeneration imports no module; a broken
+spec is reported and watching goes on; SIGTERM and Ctrl-C stop it without a traceback; every wait for a
+child is bounded. Subprocesses throughout: the watcher forks."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import watch, watch_child
+from generator.write import read_tree
+from tests.conftest import FIXTURES, REPO
+
+PROJECT = """[tool.clientgen.targets.pets]
+spec = "specs/pets.json"
+output = "out/pets"
+package = "pets"
+client_name = "Pets"
+env_prefix = "PETS"
+"""
+_RAN = re.compile(r"clientgen watch: regenerated in ([\d.]+) s \(exit (\d+)(?:, (\d+) module)?")
+
+
+def _pets() -> dict[str, Any]:
+    text = (FIXTURES / "specs" / "petstore_31.yml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text))
+
+
+def _project(folder: Path, doc: dict[str, Any]) -> Path:
+    (folder / "specs").mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text(PROJECT, encoding="utf-8")
+    _write(folder, doc)
+    return folder
+
+
+def _write(folder: Path, doc: dict[str, Any]) -> None:
+    (folder / "specs" / "pets.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+
+
+def _env(**more: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), **more}
+
+
+class Watcher:
+    """`clientgen watch ARGS…` in `folder`, its standard error read line by line on a thread."""
+
+    def __init__(self, folder: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "watch", *args],
+            cwd=folder,
+            env=env or _env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        assert self.proc.stderr is not None
+        stream = self.proc.stderr
+        threading.Thread(
+            target=lambda: [self.lines.put(line) for line in stream], daemon=True
+        ).start()
+
+    def next_run(self, timeout: float = 90.0) -> tuple[int, int | None]:
+        """The next regeneration's exit status and the modules it imported (with `-v`)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            self.seen.append(line)
+            if found := _RAN.search(line):
+                return int(found.group(2)), None if found.group(3) is None else int(found.group(3))
+        raise AssertionError("no regeneration reported:\n" + "".join(self.seen))
+
+    def stop(self, sig: int = signal.SIGTERM) -> tuple[int, str]:
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=60)
+        time.sleep(0.1)  # (the reader thread's last lines)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return code, "".join(self.seen)
+
+
+def _cold_tree(tmp: Path, doc: dict[str, Any]) -> dict[str, bytes]:
+    """A cacheless `generate --full` of `doc` in a project laid out like the watched one."""
+    cold = _project(tmp, doc)
+    subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--full", "-q"],
+        cwd=cold,
+        env=_env(CLIENTGEN_CACHE="off"),
+        check=True,
+        capture_output=True,
+    )
+    return read_tree(cold / "out" / "pets")
+
+
+def _summary(doc: dict[str, Any]) -> None:
+    doc["paths"]["/pets"]["get"]["summary"] = "List the pets in the store"
+
+
+def _new_operation(doc: dict[str, Any]) -> None:
+    op = copy.deepcopy(doc["paths"]["/pets"]["get"])
+    op["operationId"] = "countPets"
+    op["summary"] = "Count pets"
+    doc["paths"]["/pets/count"] = {"get": op}
+
+
+def _new_property(doc: dict[str, Any]) -> None:
+    doc["components"]["schemas"]["Pet"]["properties"]["nickname"] = {"type": "string"}
+
+
+def _query_parameter(doc: dict[str, Any]) -> None:
+    doc["paths"]["/pets"]["get"]["parameters"].append(
+        {"name": "sort", "in": "query", "schema": {"type": "string"}}
+    )
+
+
+EDITS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+    ("summary", _summary),
+    ("new operation", _new_operation),
+    ("new query parameter", _query_parameter),
+    ("new property of a shared schema", _new_property),
+]
+
+
+@pytest.mark.slow
+def test_each_change_is_regenerated_exactly_as_a_full_run(tmp_path: Path) -> None:
+    doc = _pets()
+    folder = _project(tmp_path / "watched", doc)
+    watcher = Watcher(folder, "-v")
+    try:
+        assert watcher.next_run()[0] == 0  # at start: the output brought up to date
+        assert read_tree(folder / "out" / "pets") == _cold_tree(tmp_path / "cold0", doc)
+        for n, (label, edit) in enumerate(EDITS, 1):
+            edit(doc)
+            _write(folder, doc)
+            status, _ = watcher.next_run()
+            assert status == 0, (label, watcher.seen)
+            want = _cold_tree(tmp_path / f"cold{n}", doc)
+            assert read_tree(folder / "out" / "pets") == want, label
+    finally:
+        code, said = watcher.stop()
+    assert code == 0 and "Traceback" not in said, said
+
+
+def test_a_warm_regeneration_imports_nothing_and_a_broken_spec_does_not_stop_it(
+    tmp_path: Path,
+) -> None:
+    doc = _pets()
+    folder = _project(tmp_path, doc)
+    watcher = Watcher(folder, "-v")
+    try:
+        assert watcher.next_run()[0] == 0  # at start (its lazy imports: learnt from its report)
+        _summary(doc)
+        _write(folder, doc)
+        assert watcher.next_run() == (0, 0)
+        _new_operation(doc)
+        _write(folder, doc)
+        assert watcher.next_run() == (0, 0)  # the generator's modules were all imported at start
+        (folder / "specs" / "pets.json").write_text('{"openapi": "3.1.0", "paths": {', "utf-8")
+        assert watcher.next_run()[0] == 2  # `generate`'s exit code for an unusable spec
+        assert any("pets.json" in line for line in watcher.seen)  # its message says where
+        _write(folder, doc)
+        assert watcher.next_run()[0] == 0
+    finally:
+        code, said = watcher.stop(signal.SIGINT)
+    assert code == 130 and "Traceback" not in said, said
+    assert (folder / "out" / "pets" / "GENERATION.toml").is_file()
+
+
+def test_without_a_project_it_says_why(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "watch"],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "no [tool.clientgen] table" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_without_fork_each_regeneration_is_a_new_interpreter(tmp_path: Path) -> None:
+    doc = _pets()
+    folder = _project(tmp_path / "watched", doc)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "watch", "--runs", "1"],
+        cwd=folder,
+        env=_env(CLIENTGEN_PARALLEL="off"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0 and _RAN.search(proc.stderr), proc.stderr
+    assert read_tree(folder / "out" / "pets") == _cold_tree(tmp_path / "cold", doc)
+
+
+def test_watched_files_leave_out_outputs_and_hidden_folders(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PROJECT, encoding="utf-8")
+    spec = tmp_path / "specs" / "pets.json"
+    for rel in [
+        "specs/pets.json",
+        "specs/parts/pet.yaml",
+        "specs/notes.md",
+        "specs/.git/x.json",
+        "specs/a/b/c/d/e/too-deep.json",
+        "specs/out/x.json",
+    ]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("{}", encoding="utf-8")
+    target = type("T", (), {"spec": str(spec), "output": str(tmp_path / "specs" / "out")})()
+    files = watch.watched_files(tmp_path / "pyproject.toml", [target])  # type: ignore[list-item]
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == [
+        "pyproject.toml",
+        "specs/parts/pet.yaml",
+        "specs/pets.json",
+    ]
+    before = watch.stamp(files)
+    spec.write_text("{} ", encoding="utf-8")
+    assert watch.stamp(files) != before
+    spec.unlink()
+    assert dict(watch.stamp(files))[str(spec)] is None
+
+
+def _forked(body: Callable[[int], None]) -> tuple[int, int]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read)
+        try:
+            body(write)
+        finally:
+            os._exit(3)
+    os.close(write)
+    return pid, read
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_a_child_past_its_deadline_is_killed_and_a_large_report_read_whole() -> None:
+    pid, read = _forked(lambda write: time.sleep(30))
+    start = time.monotonic()
+    try:
+        status, modules = watch_child._collect(pid, read, time.perf_counter() + 0.3)
+    finally:
+        os.close(read)
+    assert status is None and modules == () and time.monotonic() - start < 10
+    names = "\n".join(
+        f"module_{i:06}" for i in range(20_000)
+    ).encode()  # 280 KB: over a pipe's buffer
+
+    def report(write: int) -> None:
+        os.write(write, names)
+
+    pid, read = _forked(report)
+    try:
+        status, modules = watch_child._collect(pid, read, time.perf_counter() + 60)
+    finally:
+        os.close(read)
+    assert status == 3
+    assert len(modules) == 20_000 and modules[-1] == "module_019999"
+
+
+def test_warm_imports_every_module_of_the_generator() -> None:
+    probe = (
+        "import sys\n"
+        "from generator import watch_child as w\n"
+        "w.warm()\n"
+        "names = w._module_names()\n"
+        "assert 'generator.render.plan' in names and 'generator.stage.structural' in names\n"
+        "assert 'generator.__main__' not in names\n"
+        "print([n for n in names if n not in sys.modules])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_learning_imports_only_module_names() -> None:
+    before = set(sys.modules)
+    assert (
+        watch_child.learn(["os; import this", "../x", "generator.watch", "no_such_module_x"]) == 0
+    )
+    assert set(sys.modules) == before
