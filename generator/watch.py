@@ -161,7 +161,11 @@ def _loop(
 def _said(ran: Ran, verbose: bool) -> str:
     if ran.status is None:
         return f"regeneration stopped after {ran.seconds:.0f} s (--timeout); watching"
-    more = f", {len(ran.modules)} module(s) imported that the watcher had not" if verbose else ""
+    more = (
+        f", CPU {ran.cpu:.3f} s, {len(ran.modules)} module(s) imported that the watcher had not"
+        if verbose
+        else ""
+    )
     return f"regenerated in {ran.seconds:.3f} s (exit {ran.status}{more}); watching"
 
 

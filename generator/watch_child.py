@@ -41,10 +41,12 @@ _STARTS = ("generator.cli", "generator.quick", "generator.pipeline", "generator.
 @dataclass(frozen=True)
 class Ran:
     """One regeneration: its exit status (`None`: killed after `timeout`), its wall time in seconds,
-    and the modules it imported that the watcher had not (to import before the next one)."""
+    its CPU time (user + system of the child and the processes it waited for), and the modules it
+    imported that the watcher had not (to import before the next one)."""
 
     status: int | None
     seconds: float
+    cpu: float
     modules: tuple[str, ...]
 
 
@@ -114,7 +116,7 @@ def regenerate(args: Sequence[str], timeout: float) -> Ran:
     sys.stdout.flush()
     sys.stderr.flush()
     read, write = os.pipe()
-    start = time.perf_counter()
+    start, before = time.perf_counter(), os.times()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child (its output is what the tests read)
         os.close(read)
@@ -124,7 +126,15 @@ def regenerate(args: Sequence[str], timeout: float) -> Ran:
         status, modules = _collect(pid, read, start + timeout)
     finally:
         os.close(read)
-    return Ran(status, time.perf_counter() - start, modules)
+    return Ran(status, time.perf_counter() - start, _cpu(before), modules)
+
+
+def _cpu(before: os.times_result) -> float:
+    """CPU seconds of the children reaped since `before`."""
+    after = os.times()
+    return (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
 
 
 def _child(args: list[str], write: int) -> None:  # pragma: no cover - runs in the forked child
@@ -218,7 +228,7 @@ def _take(read: int, got: bytearray) -> bool:
 
 def _spawned(args: Sequence[str], timeout: float) -> Ran:
     """`python -m generator generate ARGS…` in a new interpreter (no fork here)."""
-    start = time.perf_counter()
+    start, before = time.perf_counter(), os.times()
     try:
         done = subprocess.run(
             [sys.executable, "-m", "generator", "generate", *args], timeout=timeout, check=False
@@ -226,4 +236,4 @@ def _spawned(args: Sequence[str], timeout: float) -> Ran:
         status: int | None = done.returncode
     except subprocess.TimeoutExpired:
         status = None
-    return Ran(status, time.perf_counter() - start, ())
+    return Ran(status, time.perf_counter() - start, _cpu(before), ())

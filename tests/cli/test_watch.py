@@ -34,7 +34,9 @@ package = "pets"
 client_name = "Pets"
 env_prefix = "PETS"
 """
-_RAN = re.compile(r"clientgen watch: regenerated in ([\d.]+) s \(exit (\d+)(?:, (\d+) module)?")
+_RAN = re.compile(
+    r"clientgen watch: regenerated in ([\d.]+) s \(exit (\d+)(?:, CPU [\d.]+ s, (\d+) module)?"
+)
 
 
 def _pets() -> dict[str, Any]:
