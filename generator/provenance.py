@@ -38,7 +38,13 @@ def generator_fingerprint() -> str:
     """Hash of the generator's own code, templates and ruff version: the output is a function of these.
     Plain `os` calls and no `importlib.metadata`: the no-op `generate` / `check` answers need it.
     Taken from the record kept beside the bytecode when no file it hashes changed
-    (`fingerprint_record.py`)."""
+    (`fingerprint_record.py`). Once a process: `fresh_fingerprint` asks the files again."""
+    return fresh_fingerprint()
+
+
+def fresh_fingerprint() -> str:
+    """`generator_fingerprint` as the files on disk are now (`clientgen watch` asks it before each
+    regeneration: code it imported long ago must not run under another version's fingerprint)."""
     from .fingerprint_record import location
     from .paths import templates_dir
 

@@ -129,6 +129,9 @@ def _loop(
 ) -> int:
     start = time.perf_counter()
     loaded = warm()
+    from .provenance import generator_fingerprint
+
+    generator_fingerprint()  # (once, here: inherited by every child, checked before each)
     files = _files(names, say, first=True)
     say(
         f"watching {len(files)} file(s) for {', '.join(names) or 'every target'} "
@@ -148,6 +151,7 @@ def _loop(
                     break
                 now = later
             seen = now
+        _same_generator(say)
         ran = regenerate([*names, *flags], timeout)
         done += 1
         say(_said(ran, "-v" in flags))
@@ -156,6 +160,21 @@ def _loop(
         if again != files:
             files, seen = again, stamp(again)
     return 0
+
+
+def _same_generator(say: Callable[[str], None]) -> None:
+    """Is clientgen on disk still the code this process imported? The children inherit both the
+    code and its fingerprint (computed here once), which keys every cache entry they write; after an
+    upgrade or an edit of the generator, the watcher starts again as a new process (`os.execv`: the
+    same command line), so old code never writes under the new fingerprint."""
+    from .provenance import fresh_fingerprint, generator_fingerprint
+
+    if fresh_fingerprint() == generator_fingerprint():
+        return
+    say("clientgen changed on disk since the watcher started: starting again")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "generator", *sys.argv[1:]])
 
 
 def _said(ran: Ran, verbose: bool) -> str:

@@ -11,6 +11,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -188,6 +189,29 @@ def test_a_warm_regeneration_imports_nothing_and_a_broken_spec_does_not_stop_it(
         code, said = watcher.stop(signal.SIGINT)
     assert code == 130 and "Traceback" not in said, said
     assert (folder / "out" / "pets" / "GENERATION.toml").is_file()
+
+
+@pytest.mark.slow
+def test_a_changed_generator_starts_the_watcher_again(tmp_path: Path) -> None:
+    """Code imported before an upgrade must not write caches under the new version's fingerprint."""
+    copy_of = tmp_path / "clientgen"
+    for part in ("generator", "templates"):
+        shutil.copytree(REPO / part, copy_of / part, ignore=shutil.ignore_patterns("__pycache__"))
+    doc = _pets()
+    folder = _project(tmp_path / "watched", doc)
+    watcher = Watcher(folder, "-v", env={**_env(), "PYTHONPATH": str(copy_of)})
+    try:
+        assert watcher.next_run()[0] == 0
+        with (copy_of / "generator" / "version.py").open("a", encoding="utf-8") as f:
+            f.write("# edited\n")
+        _summary(doc)
+        _write(folder, doc)
+        assert watcher.next_run()[0] == 0  # (the new process's first run)
+        assert any("starting again" in line for line in watcher.seen), watcher.seen
+        assert read_tree(folder / "out" / "pets") == _cold_tree(tmp_path / "cold", doc)
+    finally:
+        code, said = watcher.stop()
+    assert code == 0 and "Traceback" not in said, said
 
 
 def test_without_a_project_it_says_why(tmp_path: Path) -> None:
