@@ -11,9 +11,8 @@ The child tells the watcher, through a pipe, which modules it imported that the 
 (`learn`): the watcher imports them while it waits for the next change, so the second regeneration
 of a kind imports nothing. Where there is no `os.fork` (Windows), or `CLIENTGEN_PARALLEL=off`, each
 regeneration is a new `python -m generator generate …` process instead: the same output, no warm
-start. Every wait for a child is bounded (`timeout`: the child is killed, its staging folder is left
-to the next run, which clears it; nothing half-written reaches the output folder, whose writes are
-atomic).
+start. Every wait for a child is bounded (`timeout`: the child is killed, which leaves what an
+interrupted `clientgen generate` leaves).
 """
 
 from __future__ import annotations
