@@ -26,6 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from .stage.ahead import load_ahead
 from .watch_child import Ran, learn, regenerate, warm
 
 if TYPE_CHECKING:
@@ -86,10 +87,6 @@ def stamp(files: Sequence[Path]) -> Stamp:
     return tuple(out)
 
 
-class Stop(Exception):
-    """SIGINT or SIGTERM: leave the loop (after the regeneration running, if any)."""
-
-
 def watch(
     names: Sequence[str],
     flags: Sequence[str],
@@ -102,16 +99,14 @@ def watch(
 ) -> int:
     """Watch and regenerate until stopped (or after `runs` regenerations); the exit code: 0 when
     stopped, 130 on Ctrl-C. `flags`: what `generate` is also given (`-q`, `-v`, `--strict`)."""
-    stopping: list[int] = []
+    stopping: list[int] = []  # SIGINT or SIGTERM: the loop ends (after the regeneration running)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        stopping.append(signum)
-        raise Stop
+        stopping.append(signum)  # (no exception: it could land in code that catches it)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return _loop(list(names), list(flags), interval, settle, timeout, say, runs)
-    except Stop:
+        _loop(list(names), list(flags), (interval, settle, timeout), say, runs, stopping)
         return 130 if stopping and stopping[0] == signal.SIGINT else 0
     finally:
         for sig, handler in previous.items():
@@ -121,45 +116,53 @@ def watch(
 def _loop(
     names: list[str],
     flags: list[str],
-    interval: float,
-    settle: float,
-    timeout: float,
+    times: tuple[float, float, float],
     say: Callable[[str], None],
     runs: int | None,
-) -> int:
+    stopping: list[int],
+) -> None:
+    interval, settle, timeout = times
     start = time.perf_counter()
     loaded = warm()
     from .provenance import generator_fingerprint
 
     generator_fingerprint()  # (once, here: inherited by every child, checked before each)
-    files = _files(names, say, first=True)
+    files, snapshots = _files(names, say, first=True)
     say(
         f"watching {len(files)} file(s) for {', '.join(names) or 'every target'} "
         f"(warm in {time.perf_counter() - start:.2f} s, {loaded} modules); Ctrl-C stops"
     )
     seen, done = stamp(files), 0
-    while runs is None or done < runs:
+    while (runs is None or done < runs) and not stopping:
         if done:  # (the first regeneration at once: the output brought up to date)
             time.sleep(interval)
             now = stamp(files)
             if now == seen:
+                _load_ahead(snapshots)
                 continue
-            while True:  # held still for `settle` seconds?
+            while not stopping:  # held still for `settle` seconds?
                 time.sleep(settle)
                 later = stamp(files)
                 if later == now:
                     break
                 now = later
+            if stopping:
+                break
             seen = now
         _same_generator(say)
         ran = regenerate([*names, *flags], timeout)
         done += 1
         say(_said(ran, "-v" in flags))
         learn(ran.modules)
-        again = _files(names, say)  # (the configuration may name other specs now)
+        again, snapshots = _files(names, say)  # (the configuration may name other specs now)
         if again != files:
             files, seen = again, stamp(again)
-    return 0
+
+
+def _load_ahead(snapshots: Sequence[Path]) -> None:
+    """What the last run's snapshot writer left, loaded once it is there (`stage/ahead.py`)."""
+    for path in snapshots:
+        load_ahead(path)
 
 
 def _same_generator(say: Callable[[str], None]) -> None:
@@ -192,12 +195,15 @@ class Unusable(Exception):
     """The configuration cannot be read when the watcher starts (the message says why)."""
 
 
-def _files(names: Sequence[str], say: Callable[[str], None], first: bool = False) -> list[Path]:
-    """The files to watch, from the configuration as it stands. When it cannot be read: at the
-    start, `Unusable`; later, only the project file (the message says why, and its next change is
-    waited for)."""
+def _files(
+    names: Sequence[str], say: Callable[[str], None], first: bool = False
+) -> tuple[list[Path], list[Path]]:
+    """The files to watch, from the configuration as it stands, and the targets' stage snapshots
+    (to load ahead: `stage/ahead.py`). When it cannot be read: at the start, `Unusable`; later,
+    only the project file (the message says why, and its next change is waited for)."""
     from .config import TargetSelectionError, find_project_file, select_targets
     from .diagnostics import SpecError
+    from .stage.snapshot import stage_file
 
     here, project = Path.cwd(), None
     try:
@@ -212,8 +218,9 @@ def _files(names: Sequence[str], say: Callable[[str], None], first: bool = False
         if first:
             raise Unusable(message) from None
         say(f"cannot read the configuration: {message}")
-        return [here / "pyproject.toml"] if project is None else [project]
-    return watched_files(project, targets)
+        return ([here / "pyproject.toml"] if project is None else [project]), []
+    found = (stage_file(project.parent, Path(t.output)) for t in targets)
+    return watched_files(project, targets), [path for path in found if path is not None]
 
 
 def say_on_stderr(text: str) -> None:

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..cache_files import cache_file
 from ..ir.models import MISSING, _Missing
+from .ahead import taken
 from .layout import Layout, byte_offsets
 from .prose import Places
 
@@ -333,7 +334,12 @@ def load(
     to); the schemas' pieces as one `bytes`; the prose a piece at a time, each handed to `prose`
     and let go (graph-beta's 145,000 values are ≈ 50 MB as objects; without `prose` they are
     kept in the snapshot's `places`, `offsets` and `tokens`). Not `with_prose`: the prose is
-    not read at all (a structural replay reads none of it), the snapshot's left empty."""
+    not read at all (a structural replay reads none of it), the snapshot's left empty. Without
+    prose, the one `clientgen watch` loaded ahead for this file, if it still is (`ahead.py`)."""
+    if not with_prose and prose is None:
+        ahead = taken(path, key)
+        if ahead is not None:
+            return ahead
     head = MAGIC + key
     try:
         with open(path, "rb") as f:
