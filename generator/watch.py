@@ -10,6 +10,10 @@ once the files have held still for `settle` seconds (an editor's save is often s
 Then `generate NAMES…` runs once, in a child forked from this process (`watch_child.py`), whose
 output and exit status are the command's; a change that arrives while it runs is acted on after it.
 A configuration that can no longer be read is reported, and the watcher waits for the next change.
+While it waits, the watcher loads each target's stage snapshot as a structural replay reads it,
+once its writer has put it in place (`stage/ahead.py`): the next child is handed that object instead
+of reading the file, as long as the file is still the one it was loaded from. Before each
+regeneration it checks that clientgen on disk is still the code it imported (`_same_generator`).
 
 The watcher itself reads no spec and writes nothing: every byte is written by the child, as
 `clientgen generate` writes it, atomically, only inside the output folders.
