@@ -30,7 +30,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from .stage.ahead import load_ahead
+from .stage import ahead
 from .watch_child import Ran, learn, regenerate, warm
 
 if TYPE_CHECKING:
@@ -167,6 +167,26 @@ def _load_ahead(snapshots: Sequence[Path]) -> None:
     """What the last run's snapshot writer left, loaded once it is there (`stage/ahead.py`)."""
     for path in snapshots:
         load_ahead(path)
+
+
+def load_ahead(path: Path) -> bool:
+    """Load the stage snapshot at `path` as a structural replay would and keep it for the next
+    child (`stage/ahead.py`), unless the one kept is of the same file as it is now; whether one is
+    kept now."""
+    from .stage.snapshot import load, peek
+
+    now = ahead.stat_of(path)
+    if now is not None and ahead.kept_stat(path) == now:
+        return True
+    ahead.forget(path)
+    head = peek(path)
+    if now is None or now[0] > ahead.LIMIT or head is None:
+        return False
+    snapshot = load(path, head.key, with_prose=False)
+    if snapshot is None or ahead.stat_of(path) != now:
+        return False
+    ahead.keep(path, now, head.key, snapshot)
+    return True
 
 
 def _same_generator(say: Callable[[str], None]) -> None:

@@ -22,6 +22,7 @@ import gc
 import importlib
 import importlib.machinery
 import os
+import runpy
 import select
 import signal
 import subprocess
@@ -156,11 +157,11 @@ def _child(args: list[str], write: int) -> None:  # pragma: no cover - runs in t
     atexit.register(report)
     status = 1
     try:
+        # `python -m generator generate ARGS…` in this process, as the no-fork path runs it in a
+        # new one (`_spawned`): the command line, not an import of it (the CLI holds `watch`)
         sys.argv = ["clientgen", "generate", *args]
-        from .cli import main
-
-        main()  # (`generate` ends with `quick.leave`: os._exit after the atexit handlers)
-        status = 0
+        runpy.run_module("generator", run_name="__main__", alter_sys=True)
+        status = 0  # (`generate` ends with `quick.leave`: os._exit after the atexit handlers)
     except SystemExit as exc:
         status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:

@@ -1,6 +1,7 @@
 """The stage snapshot loaded ahead of a structural edit, by `clientgen watch` (issue 18).
 
 Between two regenerations the watcher loads each target's snapshot as a structural replay reads it
+(`watch.load_ahead`)
 (`snapshot.load(..., with_prose=False)`: GitHub's is 22 MB on disk, ≈ 40 ms to read and unpickle),
 keeping it with the file's stat data (size, mtime and ctime in nanoseconds, inode, device) and key.
 The child forked for the next regeneration inherits it: when its replay asks `load` for that file
@@ -16,14 +17,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .snapshot import Snapshot
 
 LIMIT = 64 << 20  # bytes: a larger snapshot (graph-beta's ≈ 110 MB) is not kept in the watcher
 Stat = tuple[int, int, int, int, int]
-_kept: dict[str, tuple[Stat, bytes, Snapshot]] = {}
+_kept: dict[str, tuple[Stat, bytes, object]] = {}  # (a `snapshot.Snapshot`: not imported here)
 
 
 def stat_of(path: Path) -> Stat | None:
@@ -34,27 +31,18 @@ def stat_of(path: Path) -> Stat | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
-def load_ahead(path: Path) -> bool:
-    """Load the snapshot at `path` as a structural replay would, unless the one kept is of the
-    same file as it is now; whether one is kept now."""
-    from .snapshot import load, peek
+def keep(path: Path, stat: Stat, key: bytes, snapshot: object) -> None:
+    """Keep `snapshot`, loaded with `key` from `path` while its stat data were `stat`."""
+    _kept[str(path)] = (stat, key, snapshot)
 
-    now = stat_of(path)
+
+def kept_stat(path: Path) -> Stat | None:
+    """The stat data of the file the snapshot kept for `path` was loaded from (None: none kept)."""
     kept = _kept.get(str(path))
-    if kept is not None and kept[0] == now:
-        return True
-    _kept.pop(str(path), None)
-    head = peek(path)
-    if now is None or now[0] > LIMIT or head is None:
-        return False
-    snapshot = load(path, head.key, with_prose=False)
-    if snapshot is None or stat_of(path) != now:
-        return False
-    _kept[str(path)] = (now, head.key, snapshot)
-    return True
+    return None if kept is None else kept[0]
 
 
-def taken(path: Path, key: bytes) -> Snapshot | None:
+def taken(path: Path, key: bytes) -> object:
     """The snapshot loaded ahead for `path`, if it is of the file as it is now and has `key`; it
     is handed out once (the process that takes it will change it)."""
     if not _kept:
@@ -65,5 +53,9 @@ def taken(path: Path, key: bytes) -> Snapshot | None:
     return kept[2]
 
 
-def forget() -> None:
-    _kept.clear()
+def forget(path: Path | None = None) -> None:
+    """Let go of the snapshot kept for `path` (None: of every one)."""
+    if path is None:
+        _kept.clear()
+    else:
+        _kept.pop(str(path), None)

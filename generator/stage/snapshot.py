@@ -338,7 +338,7 @@ def load(
     prose, the one `clientgen watch` loaded ahead for this file, if it still is (`ahead.py`)."""
     if not with_prose and prose is None:
         ahead = taken(path, key)
-        if ahead is not None:
+        if isinstance(ahead, Snapshot):
             return ahead
     head = MAGIC + key
     try:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline
+from generator import pipeline, watch
 from generator.config import select_targets
 from generator.stage import ahead, snapshot
 from generator.stage import writer as stage_writer
@@ -63,9 +63,9 @@ def test_handed_out_once_for_the_same_file_and_key(warm: tuple[Path, Path]) -> N
     _, path = warm
     head = peek(path)
     assert head is not None
-    assert ahead.load_ahead(path)
+    assert watch.load_ahead(path)
     assert ahead.taken(path, b"\0" * 32) is None  # another key: not this one (and it is let go)
-    assert ahead.load_ahead(path)
+    assert watch.load_ahead(path)
     got = ahead.taken(path, head.key)
     assert got is not None
     assert ahead.taken(path, head.key) is None  # once
@@ -79,12 +79,12 @@ def test_a_replaced_or_rewritten_file_is_read_again(warm: tuple[Path, Path]) -> 
     _, path = warm
     head = peek(path)
     assert head is not None
-    assert ahead.load_ahead(path)
+    assert watch.load_ahead(path)
     copy = path.with_suffix(".copy")
     shutil.copyfile(path, copy)
     os.replace(copy, path)  # the same bytes, another inode (as the snapshot writer renames)
     assert ahead.taken(path, head.key) is None
-    assert ahead.load_ahead(path)
+    assert watch.load_ahead(path)
     data = path.read_bytes()
     path.write_bytes(data)  # rewritten in place: its ctime moves
     assert ahead.taken(path, head.key) is None
@@ -95,7 +95,7 @@ def test_a_large_snapshot_is_not_kept(
 ) -> None:
     _, path = warm
     monkeypatch.setattr(ahead, "LIMIT", 100)
-    assert not ahead.load_ahead(path)
+    assert not watch.load_ahead(path)
     assert ahead._kept == {}
 
 
@@ -108,7 +108,7 @@ def test_a_structural_replay_that_takes_it_equals_a_full_run(
         {"name": "sort", "in": "query", "schema": {"type": "string"}}
     )
     (folder / "pets.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
-    assert ahead.load_ahead(path)
+    assert watch.load_ahead(path)
     handed: list[bool] = []
     real = snapshot.taken
 

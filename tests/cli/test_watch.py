@@ -9,13 +9,11 @@ from __future__ import annotations
 import copy
 import json
 import os
-import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -61,46 +59,53 @@ def _env(**more: str) -> dict[str, str]:
 
 
 class Watcher:
-    """`clientgen watch ARGS…` in `folder`, its standard error read line by line on a thread."""
+    """`clientgen watch ARGS…` in `folder`, its standard error into a file read as it grows (no
+    thread here: the processes the watcher's children fork may hold a pipe open after it ends)."""
 
     def __init__(self, folder: Path, *args: str, env: dict[str, str] | None = None) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "watch", *args],
-            cwd=folder,
-            env=env or _env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.log = folder / "watch.log"
+        with self.log.open("wb") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "generator", "watch", *args],
+                cwd=folder,
+                env=env or _env(),
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
         self.seen: list[str] = []
-        assert self.proc.stderr is not None
-        stream = self.proc.stderr
-        threading.Thread(
-            target=lambda: [self.lines.put(line) for line in stream], daemon=True
-        ).start()
+        self._read = 0
+        self._pending: list[str] = []
+
+    def _lines(self) -> list[str]:
+        data = self.log.read_bytes()
+        end = data.rfind(b"\n", self._read) + 1
+        if end <= self._read:
+            return []
+        lines = data[self._read : end].decode("utf-8", "replace").splitlines(keepends=True)
+        self._read = end
+        self.seen.extend(lines)
+        self._pending.extend(lines)
+        return lines
 
     def next_run(self, timeout: float = 90.0) -> tuple[int, int | None]:
         """The next regeneration's exit status and the modules it imported (with `-v`)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    break
-                continue
-            self.seen.append(line)
-            if found := _RAN.search(line):
-                return int(found.group(2)), None if found.group(3) is None else int(found.group(3))
+            ended = self.proc.poll() is not None  # (before reading: its last lines are then in)
+            self._lines()
+            while self._pending:
+                if found := _RAN.search(self._pending.pop(0)):
+                    modules = None if found.group(3) is None else int(found.group(3))
+                    return int(found.group(2)), modules
+            if ended:
+                break
+            time.sleep(0.05)
         raise AssertionError("no regeneration reported:\n" + "".join(self.seen))
 
     def stop(self, sig: int = signal.SIGTERM) -> tuple[int, str]:
         self.proc.send_signal(sig)
         code = self.proc.wait(timeout=60)
-        time.sleep(0.1)  # (the reader thread's last lines)
-        while not self.lines.empty():
-            self.seen.append(self.lines.get())
+        self._lines()
         return code, "".join(self.seen)
 
 
