@@ -1,8 +1,7 @@
 """The stage snapshot loaded ahead of a structural edit, by `clientgen watch` (issue 18).
 
 Between two regenerations the watcher loads each target's snapshot as a structural replay reads it
-(`watch.load_ahead`)
-(`snapshot.load(..., with_prose=False)`: GitHub's is 22 MB on disk, ≈ 40 ms to read and unpickle),
+(`watch.load_ahead`: `snapshot.load(..., with_prose=False)`; GitHub's is 22 MB, ≈ 40 ms to read),
 keeping it with the file's stat data (size, mtime and ctime in nanoseconds, inode, device) and key.
 The child forked for the next regeneration inherits it: when its replay asks `load` for that file
 with that key, and the file's stat data are still those, it is handed the object loaded ahead
