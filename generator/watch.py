@@ -15,8 +15,9 @@ once its writer has put it in place (`stage/ahead.py`): the next child is handed
 of reading the file, as long as the file is still the one it was loaded from. Before each
 regeneration it checks that clientgen on disk is still the code it imported (`_same_generator`).
 
-The watcher itself reads no spec and writes nothing: every byte is written by the child, as
-`clientgen generate` writes it, atomically, only inside the output folders.
+The watcher itself reads no spec (only the stat data of the watched files, and the snapshots its
+children will use) and writes nothing: every byte is written by a child, as `clientgen generate`
+writes it, only inside the output folders and `.cache/clientgen/`.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def _loop(
         _same_generator(say)
         ran = regenerate([*names, *flags], timeout)
         done += 1
-        say(_said(ran, "-v" in flags))
+        say(_said(ran, "-v" in flags) + ("" if runs is not None and done >= runs else "; watching"))
         learn(ran.modules)
         again, snapshots = _files(names, say)  # (the configuration may name other specs now)
         if again != files:
@@ -206,13 +207,13 @@ def _same_generator(say: Callable[[str], None]) -> None:
 
 def _said(ran: Ran, verbose: bool) -> str:
     if ran.status is None:
-        return f"regeneration stopped after {ran.seconds:.0f} s (--timeout); watching"
+        return f"regeneration stopped after {ran.seconds:.0f} s (--timeout)"
     more = (
         f", CPU {ran.cpu:.3f} s, {len(ran.modules)} module(s) imported that the watcher had not"
         if verbose
         else ""
     )
-    return f"regenerated in {ran.seconds:.3f} s (exit {ran.status}{more}); watching"
+    return f"regenerated in {ran.seconds:.3f} s (exit {ran.status}{more})"
 
 
 class Unusable(Exception):
