@@ -35,7 +35,7 @@ from ..ir import (
     UnionOf,
     with_nullable,
 )
-from ..ir.quick_init import quick_replace
+from ..ir.quick_init import fill_once, quick_replace
 from ..refs import Resolver
 from .canonical import Canonical
 from .discriminators import (
@@ -179,7 +179,11 @@ class SchemaBuilder:
         for sid in sorted(self.built, key=_schema_order):
             p = self.pending[sid]
             hints = NameHints(tuple(p.hints), tuple(p.own), p.component, _data_hint(p.node))
-            out[sid] = _with_hints(self.built[sid], hints)
+            schema = self.built[sid]
+            # each schema was made here and no one has read it: its hints set in place, once (a copy
+            # of each of GitHub's 6,740 cost ≈ 13 ms); a copy when that cannot be (a schema built
+            # with hints, or reached under two ids)
+            out[sid] = schema if fill_once(schema, "hints", hints) else _with_hints(schema, hints)
         return out
 
     # ---- TypeRef for any schema node ------------------------------------------------------------
