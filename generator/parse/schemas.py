@@ -106,6 +106,9 @@ class SchemaBuilder:
         self._typeless_null = True
         self.hierarchies: dict[str, Hierarchy] = {}  # allOf-inheritance bases (discriminators.py)
         self._members: set[str] = set()
+        # inline schemas registered so far, each with the hint of the place that met it (a
+        # parameter that registered none is the same wherever it is named: `OperationBuilder`)
+        self.placed = 0
 
     # ---- registration -------------------------------------------------------------------------
     def register_components(self) -> None:
@@ -155,6 +158,8 @@ class SchemaBuilder:
         at: str = "",
     ) -> str:
         """`at`: where the walk met the schema (its id unless reached through an allOf copy)."""
+        if not component:
+            self.placed += 1
         pending = self.pending.get(sid)
         if pending is None:
             pending = self.pending[sid] = _Pending(sid, node, [], component)
