@@ -5,7 +5,7 @@ after; a copy wherever the one write cannot be made."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import FrozenInstanceError, make_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,29 +31,12 @@ SPECS = sorted(
 HINTS = NameHints((("a", None),), (("a", None),), True)
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Quick:
-    name: str
-    note: Any = None
-
-
-@dataclass(frozen=True, slots=True)
-class Frozen:
-    name: str
-    note: Any = None
-
-
-@dataclass(slots=True)
-class Open:
-    name: str
-    note: Any = None
-
-
-@dataclass(frozen=True)
-class NoSlots:
-    name: str
-    note: Any = None
+# the same two fields, as each kind of class
+_FIELDS: list[Any] = [("name", str), ("note", Any, None)]
+Quick = quick_init(make_dataclass("Quick", _FIELDS, frozen=True, slots=True))
+Frozen = make_dataclass("Frozen", _FIELDS, frozen=True, slots=True)
+Open = make_dataclass("Open", _FIELDS, slots=True)
+NoSlots = make_dataclass("NoSlots", _FIELDS, frozen=True)
 
 
 @pytest.mark.parametrize("cls", [Quick, Frozen], ids=lambda c: c.__name__)
