@@ -24,6 +24,7 @@ import dataclasses
 import sys
 from collections.abc import Callable
 from operator import attrgetter
+from types import MemberDescriptorType
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -95,6 +96,30 @@ def quick_replace(obj: _T, /, **changes: Any) -> _T:
             return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
         values[at] = value
     return type(obj)(*values)
+
+
+def fill_once(obj: Any, name: str, value: Any) -> bool:
+    """Set the field `name` of a frozen, slotted dataclass object that still holds `None` there, and
+    say whether it did: the one write an IR object may take after it is made, by the code that made
+    it and before anyone else has it (parse's `SchemaBuilder.finish` gives each schema its naming
+    hints, known only once the last schema is built, without making every schema again).
+
+    False, and nothing written, when the field is not a slot of the object's frozen dataclass (a
+    class mypyc compiled keeps its own storage) or holds a value already: the caller then makes a
+    copy (`quick_replace`). The write goes through the slot's descriptor, as `quick_init`'s
+    `__init__` does; the frozen class's `__setattr__` still refuses every other assignment."""
+    cls = type(obj)
+    params = getattr(cls, "__dataclass_params__", None)
+    slot = cls.__dict__.get(name)
+    if (
+        params is None
+        or not params.frozen
+        or type(slot) is not MemberDescriptorType
+        or slot.__get__(obj, cls) is not None
+    ):
+        return False
+    slot.__set__(obj, value)
+    return True
 
 
 def _checked_fields(cls: type[Any], original: Any) -> tuple[dataclasses.Field[Any], ...]:

@@ -53,6 +53,9 @@ class OperationBuilder:
         doc = resolver.document
         self.root_security: list[Any] = sequence(doc.get("security"))
         self._tag_order: dict[str, int] | None = None
+        # a parameter reached by `$ref` (`components/parameters`), by its place, when what it made
+        # does not depend on the place that names it (`_parameter`)
+        self._shared: dict[str, Parameter] = {}
 
     def build_all(self) -> list[Operation]:
         paths = self.resolver.document.get("paths") or {}
@@ -184,7 +187,24 @@ class OperationBuilder:
         )
 
     def _parameter(self, raw: Any, where: str, hint: str) -> Parameter | None:
+        reported, placed = len(self.sink.items), self.schemas.placed
         pointer, node = self.resolver.deref(raw, where)
+        shared = pointer != where  # a `$ref`: the same node at each place that names it
+        if shared and (known := self._shared.get(pointer)) is not None:
+            return known
+        param = self._new_parameter(node, pointer, where, hint)
+        # kept when it is the same at every place: no diagnostic (each is reported where it is met)
+        # and no inline schema named from this place's hint (each place adds its own)
+        if (
+            shared
+            and param is not None
+            and len(self.sink.items) == reported
+            and self.schemas.placed == placed
+        ):
+            self._shared[pointer] = param
+        return param
+
+    def _new_parameter(self, node: Any, pointer: str, where: str, hint: str) -> Parameter | None:
         if not isinstance(node, dict) or not isinstance(node.get("name"), str):
             self.sink.warn("bad-parameter", where, "parameter has no name; skipped")
             return None

@@ -42,7 +42,9 @@ class Name(Safe):
             known = _NAMES.get(value)
             if known is not None:
                 return known  # type: ignore[return-value]
-        if not cls._RE.match(value):
+        # a plain ASCII identifier is what the expression matches without a dot, and most names
+        # are one: `str`'s own checks first (≈ 0.13 against 0.32 µs), the expression for the rest
+        if not (value.isascii() and value.isidentifier()) and not cls._RE.match(value):
             raise ValueError(f"not an identifier: {value!r}")
         made = super().__new__(cls, value)
         if cls is Name:

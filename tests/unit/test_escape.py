@@ -273,6 +273,33 @@ def test_names_are_checked_when_made() -> None:
             safe.Name(bad)
 
 
+NAME_LIKE = st.text(
+    st.sampled_from("aZ_09.é\u00aa\u0660\ufb01\u212a \n-$") | st.characters(codec=None), max_size=12
+)
+
+
+@settings(max_examples=examples(600), deadline=None)
+@given(text=ANY_TEXT | NAME_LIKE)
+@example(text="")
+@example(text="a.b_1")
+@example(text="a..b")
+@example(text=".a")
+@example(text="a.")
+@example(text="\ufb01")  # an identifier to `str.isidentifier`, not ASCII
+@example(text="\u212a")  # KELVIN SIGN: an identifier, not ASCII
+@example(text="a\n")  # `$` would match before the newline; `\Z` does not
+@example(text="_\u0660")
+def test_a_name_is_accepted_exactly_when_the_expression_matches(text: str) -> None:
+    """`Name`'s short cut (`isascii() and isidentifier()`) decides as its regular expression does."""
+    expected = safe.Name._RE.match(text) is not None
+    try:
+        made = safe.Name(text)
+    except ValueError:
+        assert not expected
+    else:
+        assert expected and made == text and type(made) is safe.Name
+
+
 def test_a_printable_text_has_no_hidden_character() -> None:
     """`_visible` returns a text `str.isprintable()` accepts as it is: no character of `_HIDDEN` is
     printable (every code point checked), and such a text is what the substitution leaves alone."""
