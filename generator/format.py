@@ -38,14 +38,11 @@ def tree_command() -> list[str]:
     return [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."]
 
 
-def format_tree(root: Path, threads: int | None = None) -> None:
+def format_tree(root: Path) -> None:
     """`ruff format` over every .py file below `root`. The import blocks are emitted sorted and without
     unused names (`render/imports.py`), so `ruff check --fix` has nothing to do and is not run; a test runs
-    `ruff check` over generated trees to keep it so. `threads`: as `start_tree`'s."""
-    env = None if threads is None else {**os.environ, "RAYON_NUM_THREADS": str(threads)}
-    fmt = subprocess.run(
-        tree_command(), cwd=root, env=env, check=False, capture_output=True, text=True
-    )
+    `ruff check` over generated trees to keep it so."""
+    fmt = subprocess.run(tree_command(), cwd=root, check=False, capture_output=True, text=True)
     formatted(fmt.returncode, fmt.stderr)
 
 

@@ -376,10 +376,7 @@ class Staging:
                 for rel in self._texts
                 if rel not in self._early and rel not in self._apart
             ):
-                # (while the early ones are out of the tree; on one thread while the render
-                # child's ruff formats its modules on the other core: each its own)
-                apart = self._apart_job
-                format_tree(Path(self.tree), 1 if apart is not None and apart.running() else None)
+                format_tree(Path(self.tree))  # (while the early ones are out of the tree)
             if self.early is not None:
                 self.early.wait()  # (and put back)
             digests = dict(self._data)
@@ -501,16 +498,6 @@ class Apart:
         the other, yielding to this process where the two share one."""
         if self._proc is None and not self._pid and os.path.isdir(self.root):
             self._proc = start_tree(self.root, threads=1, nicer=NICER)
-
-    def running(self) -> bool:
-        """Is its ruff (adopted or `start`ed) still at work? (Not reaped: `wait` reads its status.)"""
-        if self._proc is not None:
-            return self._proc.poll() is None
-        if self._pid:
-            with contextlib.suppress(OSError, AttributeError):
-                flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
-                return os.waitid(os.P_PID, self._pid, flags) is None
-        return False
 
     def add(self, rel: str, size: int) -> None:
         """Stage `rel`, which the child wrote (a text of `size` characters), formatted by `start`'s

@@ -342,7 +342,7 @@ def plan_files(
     init_rel = f"{pkg}/types/__init__.py"
     # the child's items: its share of the types modules, then `types/__init__.py` (None) when it
     # forks — the last item, which this process takes from the back should it be done first
-    init_job = forking and cut > 0 and init_rel not in reused
+    init_job = forking and init_rel not in reused
     items: list[Name | None] = [*pending[:cut], *([None] if init_job else [])]
     bases: dict[str, tuple[str, str]] = {}  # the features' model bases (known after the fork)
 
