@@ -103,11 +103,7 @@ def wrap_stages() -> None:
     wrap(load, "open_spec", "load")
     wrap(parse, "build_api", "parse")
     wrap(stage, "shape", "shape")
-    if hasattr(naming, "name_schemas"):  # (the render child forks between the two halves)
-        wrap(naming, "name_schemas", "naming")
-        wrap(naming, "name_operations", "naming (operations)")
-    else:
-        wrap(naming, "plan_names", "naming")
+    wrap(naming, "plan_names", "naming")
     wrap(plan, "plan_files", "render (plan_files)")
     wrap(validate.Validation, "wait", "validation")
     wrap(staging, "format_tree", "ruff")

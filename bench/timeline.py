@@ -74,11 +74,7 @@ def main(spec: str, out: str) -> None:
         (load, "open_spec", "load"),
         (canonical.Canonical, "__init__", "canonical copy"),
         (parse, "build_api", "parse"),
-        *(
-            [(naming, "name_schemas", "naming"), (naming, "name_operations", "naming operations")]
-            if hasattr(naming, "name_schemas")
-            else [(naming, "plan_names", "naming")]
-        ),
+        (naming, "plan_names", "naming"),
         (plan, "plan_files", "render"),
         (fanout.Worklist, "_fork", "fork render child"),
         (fanout.Worklist, "_front", "child's work"),

@@ -37,15 +37,7 @@ from .operations import operation_names
 from .requests import NameKind, NameRequest
 from .runtime import exception_names
 
-__all__ = [
-    "Names",
-    "ResourceName",
-    "emitted_schemas",
-    "name_operations",
-    "name_schemas",
-    "op_key",
-    "plan_names",
-]
+__all__ = ["Names", "ResourceName", "emitted_schemas", "op_key", "plan_names"]
 
 # Names the package itself uses at top level (runtime modules, client, resources, types).
 PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
@@ -91,13 +83,6 @@ CLASS_RESERVED = frozenset(
 def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] = ()) -> Names:
     """Every name of the package: schemas, fields, members, resources, methods, arguments, and what
     the active features ask for (`requests`)."""
-    return name_operations(api, name_schemas(api, sink), sink, requests)
-
-
-def name_schemas(api: Api, sink: DiagnosticSink) -> Names:
-    """The first half of `plan_names`: the schemas' classes and modules, their fields' and enum
-    members' names (all a types module and `types/__init__.py` read: the render child may start on
-    them, `render/plan.py`). Nothing `name_operations` does changes them."""
     names = Names()
     deps: dict[str, list[str]] = {}  # each schema's references, walked once for both passes below
     emitted = emitted_schemas(api, deps)
@@ -116,14 +101,6 @@ def name_schemas(api: Api, sink: DiagnosticSink) -> Names:
                 Name(scope.claim(naming.enum_member_name(m.name or m.value)))
                 for m in schema.members
             )
-    return names
-
-
-def name_operations(
-    api: Api, names: Names, sink: DiagnosticSink, requests: Iterable[NameRequest] = ()
-) -> Names:
-    """The second half of `plan_names`, in place: resources, methods, arguments and the features'
-    names (`requests`), after `name_schemas`; `names` is returned."""
     method_scopes, arg_scopes = operation_names(api, names, sink)
     _requested(names, requests, method_scopes, arg_scopes, sink)
     return names

@@ -323,13 +323,30 @@ def plan_files(
     if core_auth is not None:
         requests += auth_requests(core_auth)
     if reuse is None:
-        # the naming pass (not a replay's: it reuses the names), in its two halves: the schemas'
-        # names are all the render child reads, so it starts before the operations are named
-        from ..naming.plan import name_schemas
+        # the naming pass: not a replay's (it reuses the names)
+        from ..naming.plan import plan_names
+        from ..naming.routes import route_index, route_key, segments
 
-        names = name_schemas(api, sink)
+        names = plan_names(api, sink, requests)
+        # the naming pass's caches serve nothing below (the views neither split words, paths nor
+        # pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
+        for naming_cache in (
+            words,
+            singular,
+            field_name,
+            text_member_name,
+            segments,
+            jp.split,
+            route_index,
+            route_key,
+        ):
+            naming_cache.cache_clear()
     else:
         names = reuse.names
+    ctx = Context(api, names, sink)
+    preparations = [a.feature.prepare(a.facts, ctx) for a in active]
+    hooks: tuple[MethodHook, ...] = tuple(p.method for p in preparations if p.method is not None)
+    bases = {sid: base for p in preparations for sid, base in p.model_bases.items()}
 
     pkg = f"src/{api.target.package.name}"
     reused = reuse.files if reuse is not None else {}
@@ -339,12 +356,6 @@ def plan_files(
     forking = worth_forking(api, len(pending))
     # streaming without a second process: this one renders them all, one at a time
     cut = child_share(api, names, pending) if forking or not streaming else 0
-    init_rel = f"{pkg}/types/__init__.py"
-    # the child's items: its share of the types modules, then `types/__init__.py` (None) when it
-    # forks — the last item, which this process takes from the back should it be done first
-    init_job = forking and init_rel not in reused
-    items: list[Name | None] = [*pending[:cut], *([None] if init_job else [])]
-    bases: dict[str, tuple[str, str]] = {}  # the features' model bases (known after the fork)
 
     if pending:  # (before the fork below: imported once; a prose-only replay renders none)
         from .model_views import types_module_view
@@ -356,71 +367,34 @@ def plan_files(
     def render_types(modules: list[Name]) -> list[str]:
         return [render_one(m) for m in modules]
 
-    def rel_of(item: Name | None) -> str:
-        return init_rel if item is None else f"{pkg}/types/{item}.py"
-
-    def render_read(item: Name | None) -> tuple[str, Facts | None]:
+    def render_read(module: Name) -> tuple[str, Facts | None]:
         # (with `apart`, the child reads its texts' facts: this process does not read them back)
-        text = _types_init(names) if item is None else render_one(item)
+        text = render_one(module)
         return text, _facts(text) if apart is not None else None
 
     def write_apart(
-        done_items: Sequence[Name | None], done: list[tuple[str, Facts | None]]
+        modules: Sequence[Name], done: list[tuple[str, Facts | None]]
     ) -> Sent[tuple[str, Facts | None]]:
         # (in the child, once its share is rendered: formatted while this process renders on; the
         # texts it wrote are not sent back, only their sizes and facts)
         assert apart is not None
-        rels = [rel_of(m) for m in done_items]
+        rels = [f"{pkg}/types/{m}.py" for m in modules]
         written = apart.write((rel, text) for rel, (text, _) in zip(rels, done, strict=True))
         sizes = {rel: len(text) for rel, (text, _) in zip(rels, done) if rel in written}
         light = [("", f) if rel in written else (t, f) for rel, (t, f) in zip(rels, done)]
         return Sent(sizes, light)
 
     # the first types modules to render are rendered by a forked child (`fanout.py`) while this
-    # process names the operations, drafts the resources and renders the rest of the package and
-    # then the last ones (and, should the child not be done by then, its last items: the two meet
-    # in the middle); the child needs only the schemas' names and the model bases, nothing below
-    # reads its texts before `results()`, and they go where the serial plan puts them
+    # process drafts the resources and renders the rest of the package and then the last ones
+    # (and, should the child not be done by then, its last ones: the two meet in the middle); the
+    # child needs only the names and the model bases, nothing below reads its texts before
+    # `results()`, and they go where the serial plan puts them
     apart = apart if streaming else None
     then = write_apart if apart is not None else None
     hand_over = apart.exec if apart is not None else None
-
-    def types_worklist() -> Worklist[Name | None, tuple[str, Facts | None]]:
-        return Worklist(items, render_read, enabled=forking, then=then, hand_over=hand_over)
-
-    types_job = types_worklist()
-    try:
-        if reuse is None:
-            from ..naming.plan import name_operations
-            from ..naming.routes import route_index, route_key, segments
-
-            name_operations(api, names, sink, requests)
-            # the naming pass's caches serve nothing below (the views neither split words, paths
-            # nor pointers): emptied, their entries make room for the views (graph-beta: ≈ 40 MB)
-            for naming_cache in (
-                words,
-                singular,
-                field_name,
-                text_member_name,
-                segments,
-                jp.split,
-                route_index,
-                route_key,
-            ):
-                naming_cache.cache_clear()
-        ctx = Context(api, names, sink)
-        preparations = [a.feature.prepare(a.facts, ctx) for a in active]
-        hooks: tuple[MethodHook, ...] = tuple(
-            p.method for p in preparations if p.method is not None
-        )
-        bases.update({sid: base for p in preparations for sid, base in p.model_bases.items()})
-        if bases and types_job.forked:  # (JSON:API's) the child rendered without them: again
-            types_job.close()
-            types_job = types_worklist()
-    except BaseException:
-        types_job.close()
-        raise
-    with types_job:
+    with Worklist(
+        pending[:cut], render_read, enabled=forking, then=then, hand_over=hand_over
+    ) as types_job:
         by_resource: dict[str, list[Operation]] = {}
         for op in api.operations:
             by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -482,12 +456,15 @@ def plan_files(
                 gathered.add(by_resource[tag], views)
             del views
             tick(files.count, total)
-        # (the child's last item when it forks: taken with its results below)
         types_init = (
-            reused[init_rel] if init_rel in reused else "" if init_job else _types_init(names)
+            reused[f"{pkg}/types/__init__.py"]
+            if f"{pkg}/types/__init__.py" in reused
+            else _types_init(names)
         )
-        if streaming and not init_job:  # (the serial order puts it after the types modules)
-            files.add(init_rel, types_init)
+        if (
+            streaming
+        ):  # (the serial order puts it after the types modules: only the dict keeps order)
+            files.add(f"{pkg}/types/__init__.py", types_init)
         credentials = None
         if not any(c.auth is not None for c in contributions) and auth.kind != "none":
             credentials = render("package/credentials.py.jinja", auth=auth)
@@ -523,12 +500,11 @@ def plan_files(
                 apart.adopt(types_job.handed())
                 if done:
                     apart.start()
-            for at, (item, (text, facts)) in enumerate(zip(items, texts, strict=True)):
-                rel = rel_of(item)
+            for at, (module, (text, facts)) in enumerate(zip(pending[:cut], texts, strict=True)):
+                rel = f"{pkg}/types/{module}.py"
                 size = done.get(rel) if at in types_job.theirs else None
                 files.add(rel, text, apart=size, facts=facts)
-                if item is not None:
-                    tick(files.count, total)
+                tick(files.count, total)
             del texts
             for module in types_modules:
                 if f"{pkg}/types/{module}.py" in reused:
@@ -544,8 +520,6 @@ def plan_files(
             docs = for_readme(docs, held)
             mine = render_types(pending[cut:])
             theirs = [text for text, _ in types_job.results()]
-            if init_job:
-                types_init = theirs.pop()
             rendered = dict(zip(pending, theirs + mine, strict=True))
             for module in types_modules:
                 path = f"{pkg}/types/{module}.py"
@@ -577,7 +551,7 @@ def plan_files(
         for path, text in c.files.items():
             files.add(f"{pkg}/{path}", text)
     if not streaming:
-        files.add(init_rel, types_init)
+        files.add(f"{pkg}/types/__init__.py", types_init)
         if credentials is not None:
             files.add(f"{pkg}/_credentials.py", credentials)
     del types_init, credentials
