@@ -11,7 +11,7 @@ before the first round regenerates it. After each, the snapshot's writer is let 
 
 For the watched project, two figures per edit: the regeneration (the watcher's own line: from its
 fork to the child's exit, and the child's CPU) and the latency from the spec's write to that line
-(the regeneration plus the watcher's polling, every `--interval` 0.1 s, and `--settle` 0.05 s).
+(the regeneration plus the watcher's polling, every `--interval` 0.05 s, and `--settle` 0.03 s).
 Prints per kind the medians and their shares of the full run's wall and CPU, the load before and
 after, and whether both edited trees equal a cacheless full run of the last spec byte for byte.
 Not a test.

@@ -14,14 +14,14 @@ from .support import exit_with
 @click.option(
     "--interval",
     type=click.FloatRange(0.01, 60.0),
-    default=0.1,
+    default=0.05,
     show_default=True,
     help="Seconds between two looks at the watched files.",
 )
 @click.option(
     "--settle",
     type=click.FloatRange(0.0, 10.0),
-    default=0.05,
+    default=0.03,
     show_default=True,
     help="Seconds the files must hold still after a change before the regeneration starts.",
 )
