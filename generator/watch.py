@@ -170,22 +170,29 @@ def _load_ahead(snapshots: Sequence[Path]) -> None:
         load_ahead(path)
 
 
+_failed: dict[str, ahead.Stat] = {}  # the stat data of each snapshot file that did not load
+
+
 def load_ahead(path: Path) -> bool:
     """Load the stage snapshot at `path` as a structural replay would and keep it for the next
-    child (`stage/ahead.py`), unless the one kept is of the same file as it is now; whether one is
-    kept now."""
+    child (`stage/ahead.py`), unless the one kept is of the same file as it is now (or that file
+    did not load: it is not read again at every look); whether one is kept now."""
     from .stage.snapshot import load, peek
 
     now = ahead.stat_of(path)
-    if now is not None and ahead.kept_stat(path) == now:
-        return True
+    if now is not None and (ahead.kept_stat(path) == now or _failed.get(str(path)) == now):
+        return ahead.kept_stat(path) == now
     ahead.forget(path)
+    if now is None:
+        return False
     head = peek(path)
-    if now is None or now[0] > ahead.LIMIT or head is None:
+    snapshot = None
+    if now[0] <= ahead.LIMIT and head is not None:
+        snapshot = load(path, head.key, with_prose=False)
+    if snapshot is None or head is None or ahead.stat_of(path) != now:
+        _failed[str(path)] = now
         return False
-    snapshot = load(path, head.key, with_prose=False)
-    if snapshot is None or ahead.stat_of(path) != now:
-        return False
+    _failed.pop(str(path), None)
     ahead.keep(path, now, head.key, snapshot)
     return True
 

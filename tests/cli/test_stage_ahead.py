@@ -90,6 +90,28 @@ def test_a_replaced_or_rewritten_file_is_read_again(warm: tuple[Path, Path]) -> 
     assert ahead.taken(path, head.key) is None
 
 
+def test_a_file_that_does_not_load_is_read_once_not_at_every_look(
+    warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, path = warm
+    data = bytearray(path.read_bytes())
+    data[-40] ^= 0xFF  # a flipped byte: its CRC fails
+    path.write_bytes(bytes(data))
+    loads: list[Path] = []
+    real = snapshot.load
+
+    def counted(at: Path, *args: Any, **kwargs: Any) -> Any:
+        loads.append(at)
+        return real(at, *args, **kwargs)
+
+    monkeypatch.setattr(snapshot, "load", counted)
+    assert not any(watch.load_ahead(path) for _ in range(5))
+    assert loads == [path]  # once for this file as it is
+    path.write_bytes(bytes(data))  # written again: its stat data change, so it is tried again
+    assert not watch.load_ahead(path)
+    assert loads == [path, path]
+
+
 def test_a_large_snapshot_is_not_kept(
     warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
