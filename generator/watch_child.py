@@ -73,11 +73,17 @@ def warm() -> int:
 
 def _module_names() -> list[str]:
     """Every module of the `generator` package, its namespace packages' included (which
-    `pkgutil.walk_packages` does not enter), in a stable order; not `__main__` (it runs the CLI)."""
-    root = Path(importlib.import_module("generator").__file__ or "").parent
+    `pkgutil.walk_packages` does not enter), in a stable order; not `__main__` (it runs the CLI),
+    nor the templates an installed package holds (the generated clients' runtime modules)."""
+    from .paths import templates_dir
+
+    root = Path(importlib.import_module("generator").__file__ or "").resolve().parent
+    templates = (
+        templates_dir()
+    )  # (inside the package when installed: the clients' runtime, not ours)
     names: list[str] = []
     for at, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d.isidentifier())
+        dirs[:] = sorted(d for d in dirs if d.isidentifier() and Path(at, d) != templates)
         package = ".".join(("generator", *Path(at).relative_to(root).parts))
         names.extend(
             [] if package == "generator" or (Path(at) / "__init__.py").exists() else [package]

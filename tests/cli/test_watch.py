@@ -337,6 +337,20 @@ def test_warm_imports_every_module_of_the_generator() -> None:
     assert proc.stdout.strip() == "[]"
 
 
+def test_the_templates_inside_an_installed_package_are_not_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Installed, the templates (the generated clients' runtime modules among them) live inside the
+    package: `warm` must not import them as the generator's."""
+    from generator import paths
+
+    inside = Path(watch_child.__file__).resolve().parent / "render"  # (a folder that is there)
+    monkeypatch.setattr(paths, "templates_dir", lambda: inside)
+    names = watch_child._module_names()
+    assert "generator.watch" in names
+    assert not [n for n in names if n == "generator.render" or n.startswith("generator.render.")]
+
+
 def test_learning_imports_only_module_names() -> None:
     before = set(sys.modules)
     assert (
