@@ -1,8 +1,8 @@
 """`clientgen watch` (issue 18): each change of a watched file is followed by one regeneration, run
 as `clientgen generate` in a child forked from the warm watcher, whose tree equals a cacheless
 `generate --full` of the same spec byte for byte; a warm regeneration imports no module; a broken
-spec is reported and watching goes on; SIGTERM and Ctrl-C stop it without a traceback; every wait for a
-child is bounded. Subprocesses throughout: the watcher forks."""
+spec is reported and watching goes on; SIGTERM and Ctrl-C stop it without a traceback; every wait
+for a child is bounded. Subprocesses throughout: the watcher forks."""
 
 from __future__ import annotations
 
@@ -56,6 +56,19 @@ def _write(folder: Path, doc: dict[str, Any]) -> None:
 
 def _env(**more: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO), **more}
+
+
+def _run(args: list[str], cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python ARGS…` with this checkout's generator, its output captured, bounded in time."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 class Watcher:
@@ -112,13 +125,8 @@ class Watcher:
 def _cold_tree(tmp: Path, doc: dict[str, Any]) -> dict[str, bytes]:
     """A cacheless `generate --full` of `doc` in a project laid out like the watched one."""
     cold = _project(tmp, doc)
-    subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--full", "-q"],
-        cwd=cold,
-        env=_env(CLIENTGEN_CACHE="off"),
-        check=True,
-        capture_output=True,
-    )
+    done = _run(["-m", "generator", "generate", "--full", "-q"], cold, CLIENTGEN_CACHE="off")
+    assert done.returncode == 0, done.stderr
     return read_tree(cold / "out" / "pets")
 
 
@@ -220,15 +228,7 @@ def test_a_changed_generator_starts_the_watcher_again(tmp_path: Path) -> None:
 
 
 def test_without_a_project_it_says_why(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "watch"],
-        cwd=tmp_path,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = _run(["-m", "generator", "watch"], tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert "no [tool.clientgen] table" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -237,15 +237,7 @@ def test_without_a_project_it_says_why(tmp_path: Path) -> None:
 def test_without_fork_each_regeneration_is_a_new_interpreter(tmp_path: Path) -> None:
     doc = _pets()
     folder = _project(tmp_path / "watched", doc)
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "watch", "--runs", "1"],
-        cwd=folder,
-        env=_env(CLIENTGEN_PARALLEL="off"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = _run(["-m", "generator", "watch", "--runs", "1"], folder, CLIENTGEN_PARALLEL="off")
     assert proc.returncode == 0 and _RAN.search(proc.stderr), proc.stderr
     assert read_tree(folder / "out" / "pets") == _cold_tree(tmp_path / "cold", doc)
 
@@ -325,14 +317,7 @@ def test_warm_imports_every_module_of_the_generator() -> None:
         "assert 'generator.__main__' not in names\n"
         "print([n for n in names if n not in sys.modules])\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = _run(["-c", probe])
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
 
